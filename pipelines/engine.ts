@@ -1,0 +1,368 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { queryRows, type Database } from '../src/lib/server/db';
+import { decodeInput, type DecodedInput } from './decode';
+import { IngestFailure, type RowError } from './errors';
+import { matchHeaders, parseMapping, type HeaderMatch, type Mapping } from './mapping';
+import { message, reason, type Locale } from './messages';
+import { schemas, type KindId, type KindSchema } from './schema';
+import { MACROS, DIRTY_PATTERN } from './sql/macros';
+import { compileErrors, compileTyped, outputColumns, SPARE, stageCol, type ColumnSource, type CompileInput } from './sql/compile';
+import { writeBatch } from './store';
+import { APPRAISAL_DIMENSIONS, DEFAULT_WEIGHT } from './schema/appraisals';
+
+export type IngestStatus = 'committed' | 'rejected' | 'duplicate' | 'dry-run';
+
+export interface IngestOptions {
+	kind: KindId;
+	filePath: string;
+	/** the name the user knows the file by (uploads arrive as temp files) */
+	fileName?: string;
+	mapping?: unknown;
+	acceptPartial?: boolean;
+	dryRun?: boolean;
+	source: 'cli' | 'web';
+	createdBy: string;
+	locale?: Locale;
+}
+
+export interface IngestSummary {
+	batch_id: number | null;
+	kind: KindId;
+	status: IngestStatus;
+	rows_read: number;
+	rows_loaded: number;
+	rows_rejected: number;
+	errors: RowError[];
+	file_name: string;
+	sha256: string | null;
+	encoding: string | null;
+	delimiter: string | null;
+	rows_collapsed: number;
+	rows_replaced: number;
+	rows_blank: number;
+	warnings: string[];
+	message: string;
+	duplicate_of?: { batch_id: number; loaded_at: string };
+}
+
+export const MAX_ERRORS_IN_SUMMARY = 50;
+
+const STAGE_OPTIONS = `header=false, skip=1, all_varchar=true, quote='"', escape='"', null_padding=true, nullstr='\x01', strict_mode=true, auto_detect=false`;
+
+/** Loads one file of one kind: decode → stage → validate in SQL → one transaction. */
+export async function ingest(db: Database, opts: IngestOptions): Promise<IngestSummary> {
+	const schema = schemas[opts.kind];
+	const locale = opts.locale ?? 'zh-CN';
+	const fileName = opts.fileName ?? basename(opts.filePath);
+	const work = mkdtempSync(join(tmpdir(), 'sqa-ingest-'));
+	const started = new Date();
+	try {
+		let decoded: DecodedInput | null = null;
+		try {
+			const mapping = parseMapping(opts.mapping);
+			decoded = await decodeInput(opts.filePath, join(work, 'utf8.csv'));
+			const d = decoded;
+			const dup = await db.withConnection((conn) => findDuplicate(conn, opts.kind, d.sha256));
+			if (dup) return duplicateSummary(opts, fileName, d, dup, locale);
+			const match = matchHeaders(schema, d.header, mapping);
+			return await db.withWriteLock((conn) => load(conn, { opts, schema, decoded: d, mapping, match, fileName, started, locale }));
+		} catch (e) {
+			if (!(e instanceof IngestFailure) || e.unreadable) throw e;
+			return await fileRejected(db, opts, fileName, decoded, e, started, locale);
+		}
+	} finally {
+		rmSync(work, { recursive: true, force: true });
+	}
+}
+
+interface LoadContext {
+	opts: IngestOptions;
+	schema: KindSchema;
+	decoded: DecodedInput;
+	mapping: Mapping;
+	match: HeaderMatch;
+	fileName: string;
+	started: Date;
+	locale: Locale;
+}
+
+async function findDuplicate(conn: DuckDBConnection, kind: string, sha256: string) {
+	const rows = await queryRows<{ batch_id: number; finished_at: unknown }>(
+		conn,
+		`SELECT batch_id, strftime(finished_at, '%Y-%m-%d %H:%M') AS finished_at FROM batches
+		 WHERE kind = $1 AND sha256 = $2 AND status = 'committed' ORDER BY batch_id DESC LIMIT 1`,
+		[kind, sha256]
+	);
+	return rows[0] ? { batch_id: rows[0].batch_id, loaded_at: String(rows[0].finished_at) } : null;
+}
+
+function duplicateSummary(opts: IngestOptions, fileName: string, d: DecodedInput, dup: { batch_id: number; loaded_at: string }, locale: Locale): IngestSummary {
+	return {
+		...emptySummary(opts, fileName, d),
+		batch_id: dup.batch_id,
+		status: 'duplicate',
+		duplicate_of: dup,
+		message: message('summary_duplicate', { when: dup.loaded_at, batch: dup.batch_id }, locale)
+	};
+}
+
+function emptySummary(opts: IngestOptions, fileName: string, d: DecodedInput | null): IngestSummary {
+	return {
+		batch_id: null,
+		kind: opts.kind,
+		status: 'rejected',
+		rows_read: 0,
+		rows_loaded: 0,
+		rows_rejected: 0,
+		errors: [],
+		file_name: fileName,
+		sha256: d?.sha256 ?? null,
+		encoding: d?.encoding ?? null,
+		delimiter: d?.delimiter ?? null,
+		rows_collapsed: 0,
+		rows_replaced: 0,
+		rows_blank: 0,
+		warnings: [],
+		message: ''
+	};
+}
+
+/** The whole file is refused (missing columns, empty, malformed): recorded as a rejected batch. */
+async function fileRejected(db: Database, opts: IngestOptions, fileName: string, d: DecodedInput | null, failure: IngestFailure, started: Date, locale: Locale): Promise<IngestSummary> {
+	const error: RowError = { row: null, column: null, value: null, code: failure.code, params: failure.params, reason: reason(failure.code, failure.params, locale) };
+	const summary: IngestSummary = { ...emptySummary(opts, fileName, d), errors: [error], message: error.reason };
+	if (opts.dryRun || !d) return { ...summary, status: opts.dryRun ? 'rejected' : 'rejected' };
+	summary.batch_id = await db.withWriteLock((conn) =>
+		writeBatch(conn, {
+			kind: opts.kind, fileName, decoded: d, source: opts.source, createdBy: opts.createdBy, started,
+			status: 'rejected', acceptPartial: !!opts.acceptPartial, counts: { read: 0, loaded: 0, rejected: 0, collapsed: 0, replaced: 0 },
+			mapping: opts.mapping ?? null, warnings: [], errors: [{ ...error, cells: null }], schema: null
+		})
+	);
+	return summary;
+}
+
+async function stage(conn: DuckDBConnection, d: DecodedInput, columns: number): Promise<void> {
+	const cols = [...Array.from({ length: columns }, (_, i) => stageCol(i)), SPARE].map((c) => `'${c}': 'VARCHAR'`).join(', ');
+	const sql = (parallel: boolean) =>
+		`CREATE OR REPLACE TEMP TABLE stage AS SELECT * FROM read_csv($1, delim=$2, columns={${cols}}, ${STAGE_OPTIONS}, parallel=${parallel})`;
+	try {
+		await conn.run(sql(true), [d.utf8Path, d.delimiter]);
+	} catch (e) {
+		const msg = e instanceof Error ? e.message : String(e);
+		// Quoted line breaks need the single-threaded reader when rows may be short.
+		if (/parallel/i.test(msg)) {
+			try {
+				await conn.run(sql(false), [d.utf8Path, d.delimiter]);
+				return;
+			} catch (e2) {
+				throw malformed(e2);
+			}
+		}
+		throw malformed(e);
+	}
+}
+
+function malformed(e: unknown): IngestFailure {
+	const msg = e instanceof Error ? e.message : String(e);
+	const line = /CSV Error on Line: (\d+)/.exec(msg)?.[1];
+	const found = /Expected Number of Columns: (\d+) Found: (\d+)/.exec(msg);
+	const detail = [line ? `line ${line}` : '', found ? `expected ${Number(found[1]) - 1} columns, found ${found[2]}` : '', !line && !found ? msg.split('\n')[0] : '']
+		.filter(Boolean)
+		.join(', ');
+	return new IngestFailure('file_malformed', { detail });
+}
+
+/** Which date columns hold D/M/Y or M/D/Y slashed dates, decided from the values when unambiguous. */
+async function dayFirstOrders(conn: DuckDBConnection, schema: KindSchema, sources: Record<string, ColumnSource>, mapping: Mapping) {
+	const out: Record<string, boolean | null> = {};
+	const dateCols = schema.columns.filter((c) => (c.type === 'date' || c.type === 'timestamp') && sources[c.name]?.from === 'column');
+	if (dateCols.length === 0) return out;
+	if (mapping.date_order) {
+		for (const c of dateCols) out[c.name] = mapping.date_order === 'dmy';
+		return out;
+	}
+	const parts = dateCols.map((c) => {
+		const src = sources[c.name] as { index: number };
+		const x = stageCol(src.index);
+		const pat = `'^\\s*(\\d{1,2})/(\\d{1,2})/\\d{4}'`;
+		return `max(TRY_CAST(regexp_extract(${x}, ${pat}, 1) AS INTEGER)) AS a_${c.name}, max(TRY_CAST(regexp_extract(${x}, ${pat}, 2) AS INTEGER)) AS b_${c.name}`;
+	});
+	const [row] = await queryRows<Record<string, number | null>>(conn, `SELECT ${parts.join(', ')} FROM stage`);
+	// One order for the whole file: the evidence of any column decides it.
+	let first = 0;
+	let second = 0;
+	for (const c of dateCols) {
+		first = Math.max(first, Number(row?.[`a_${c.name}`] ?? 0));
+		second = Math.max(second, Number(row?.[`b_${c.name}`] ?? 0));
+	}
+	const dayFirst = first > 12 && second <= 12 ? true : second > 12 && first <= 12 ? false : null;
+	for (const c of dateCols) out[c.name] = dayFirst;
+	return out;
+}
+
+async function load(conn: DuckDBConnection, ctx: LoadContext): Promise<IngestSummary> {
+	const { opts, schema, decoded, mapping, match, locale } = ctx;
+	const nCols = decoded.header.length;
+	for (const macro of MACROS) await conn.run(macro);
+	await stage(conn, decoded, nCols);
+
+	const [{ n: staged } = { n: 0 }] = await queryRows<{ n: number }>(conn, 'SELECT count(*) AS n FROM stage');
+	if (staged === 0) throw new IngestFailure('file_header_only', {});
+
+	// Heavy cleaning (zero-width, NBSP, full-width fold) only for the columns that need it.
+	const mapped = [...match.columns.entries()];
+	const dirtyChecks = mapped.map(([name, i]) => `bool_or(regexp_matches(${stageCol(i)}, '${DIRTY_PATTERN}')) AS "${name}"`);
+	const dirty = dirtyChecks.length ? (await queryRows<Record<string, boolean | null>>(conn, `SELECT ${dirtyChecks.join(', ')} FROM stage`))[0] ?? {} : {};
+
+	await conn.run('CREATE OR REPLACE TEMP TABLE ingest_constants (name VARCHAR, value VARCHAR)');
+	for (const [name, value] of match.constants) await conn.run('INSERT INTO ingest_constants VALUES ($1, $2)', [name, value]);
+	await conn.run('CREATE OR REPLACE TEMP TABLE ingest_value_map (source_index INTEGER, source_value VARCHAR, target VARCHAR)');
+	const valueMapped = new Set<number>();
+	for (const [srcHeader, pairs] of Object.entries(mapping.values)) {
+		const index = decoded.header.findIndex((h) => h.trim() === srcHeader.trim());
+		if (index < 0) continue;
+		valueMapped.add(index);
+		for (const [from, to] of Object.entries(pairs)) await conn.run('INSERT INTO ingest_value_map VALUES ($1, $2, $3)', [index, from, to]);
+	}
+
+	const sources: Record<string, ColumnSource> = {};
+	for (const c of schema.columns) {
+		const index = match.columns.get(c.name);
+		if (index !== undefined) sources[c.name] = { from: 'column', index, dirty: !!dirty[c.name], valueMap: valueMapped.has(index) };
+		else if (match.constants.has(c.name)) sources[c.name] = { from: 'constant' };
+		else if (match.generatedKey === c.name) sources[c.name] = { from: 'generated' };
+		else sources[c.name] = { from: 'absent' };
+	}
+
+	// Surveys: unknown columns whose every value is a number are extra questions; others are reported.
+	const warnings: string[] = [];
+	let unknown = match.unknown;
+	const params: unknown[] = [`${decoded.sha256.slice(0, 12)}`];
+	const extraQuestions: CompileInput['extraQuestions'] = [];
+	if (schema.extraAnswersColumn && unknown.length > 0) {
+		const checks = unknown.map((u) => `bool_and(${stageCol(u.index)} IS NULL OR trim(${stageCol(u.index)}) = '' OR regexp_full_match(trim(${stageCol(u.index)}), '[+-]?\\d+(\\.\\d+)?')) AS n${u.index}`);
+		const [row] = await queryRows<Record<string, boolean | null>>(conn, `SELECT ${checks.join(', ')} FROM stage`);
+		const numeric = unknown.filter((u) => row?.[`n${u.index}`] && u.header.trim() !== '');
+		for (const u of numeric) {
+			params.push(u.header.trim());
+			extraQuestions.push({ index: u.index, param: params.length });
+		}
+		if (numeric.length) warnings.push(message('warning_extra_questions', { columns: numeric.map((u) => u.header).join('、') }, locale));
+		unknown = unknown.filter((u) => !numeric.includes(u));
+	}
+	if (unknown.length) warnings.push(message('warning_unknown_columns', { columns: unknown.map((u) => u.header || `#${u.index + 1}`).join('、') }, locale));
+
+	const input: CompileInput = {
+		schema, sources, dayFirst: await dayFirstOrders(conn, schema, sources, mapping), stageColumns: nCols, extraQuestions, generatedKeyParam: 1
+	};
+	await conn.run(compileTyped(input), params as never);
+
+	const [counts] = await queryRows<{ total: number; blank: number; bad: number }>(conn,
+		`SELECT count(*) AS total, count(*) FILTER (WHERE blank) AS blank, count(*) FILTER (WHERE NOT ok AND NOT blank) AS bad FROM typed`);
+	const rowsBlank = counts?.blank ?? 0;
+	const rowsRead = (counts?.total ?? 0) - rowsBlank;
+	if (rowsRead === 0) throw new IngestFailure('file_header_only', {});
+
+	// Duplicate keys inside the file: identical rows collapse (the last one is kept), conflicting ones are rejected.
+	const keyCols = schema.key.map((k) => `t_${k}`).join(', ');
+	const outs = outputColumns(input);
+	const hashCols = outs.map((o) => `t_${o.name}`).join(', ');
+	await conn.run(`CREATE OR REPLACE TEMP TABLE keyed AS
+		SELECT _i, ${keyCols}, count(DISTINCT hash(${hashCols})) OVER (PARTITION BY ${keyCols}) AS variants,
+		       row_number() OVER (PARTITION BY ${keyCols} ORDER BY _i DESC) AS nth
+		FROM typed WHERE ok AND NOT blank`);
+	const conflicts = await queryRows<{ key: string; rows: number[] }>(conn,
+		`SELECT concat_ws(' / ', ${schema.key.map((k) => `CAST(t_${k} AS VARCHAR)`).join(', ')}) AS key, list(_i + 2 ORDER BY _i) AS rows
+		 FROM keyed WHERE variants > 1 GROUP BY ALL ORDER BY min(_i)`);
+	const [{ collapsed = 0 } = {}] = await queryRows<{ collapsed: number }>(conn, 'SELECT count(*) AS collapsed FROM keyed WHERE variants = 1 AND nth > 1');
+
+	const errors = await collectErrors(conn, input, decoded, locale);
+	const conflictRows = new Set<number>();
+	for (const c of conflicts) {
+		const rowsText = c.rows.map(Number).join('、');
+		for (const r of c.rows.map(Number)) {
+			conflictRows.add(r);
+			const params = { key: c.key, rows: rowsText };
+			errors.push({ row: r, column: schema.key.join(' + '), value: c.key, code: 'duplicate_key_conflict', params, reason: reason('duplicate_key_conflict', params, locale), cells: null });
+		}
+	}
+	errors.sort((a, b) => (a.row ?? 0) - (b.row ?? 0));
+	const rowsRejected = (counts?.bad ?? 0) + conflictRows.size;
+	if (collapsed > 0) warnings.push(message('warning_collapsed', { count: collapsed }, locale));
+	if (rowsBlank > 0) warnings.push(message('warning_blank_rows', { count: rowsBlank }, locale));
+
+	await conn.run(`CREATE OR REPLACE TEMP TABLE final AS
+		SELECT t.* FROM typed t JOIN keyed k USING (_i) WHERE k.variants = 1 AND k.nth = 1 ORDER BY t.t_${schema.dateColumn}, t._i`);
+	const [{ n: loadable = 0 } = {}] = await queryRows<{ n: number }>(conn, 'SELECT count(*) AS n FROM final');
+
+	const base = { ...emptySummary(opts, ctx.fileName, decoded), rows_read: rowsRead, rows_rejected: rowsRejected, rows_collapsed: collapsed, rows_blank: rowsBlank, warnings };
+	const publicErrors = errors.slice(0, MAX_ERRORS_IN_SUMMARY).map(({ cells: _cells, ...e }) => e);
+	const rejectAll = rowsRejected > 0 && !opts.acceptPartial;
+
+	if (opts.dryRun) {
+		return { ...base, status: 'dry-run', rows_loaded: rejectAll ? 0 : loadable, errors: publicErrors,
+			message: message('summary_dry_run', { read: rowsRead, loaded: loadable, rejected: rowsRejected }, locale) };
+	}
+	const status = rejectAll ? 'rejected' : 'committed';
+	const batchCounts = { read: rowsRead, loaded: rejectAll ? 0 : loadable, rejected: rowsRejected, collapsed, replaced: 0 };
+	const batchId = await writeBatch(conn, {
+		kind: opts.kind, fileName: ctx.fileName, decoded, source: opts.source, createdBy: opts.createdBy, started: ctx.started,
+		status, acceptPartial: !!opts.acceptPartial, counts: batchCounts, mapping: opts.mapping ?? null, warnings, errors,
+		schema: rejectAll ? null : { schema, outputs: outs.map((o) => o.name) }
+	});
+	return {
+		...base, batch_id: batchId, status, rows_loaded: batchCounts.loaded, rows_replaced: batchCounts.replaced, errors: publicErrors,
+		message: status === 'committed'
+			? message('summary_committed', { read: rowsRead, loaded: batchCounts.loaded, rejected: rowsRejected, batch: batchId }, locale)
+			: message('summary_rejected', { rejected: rowsRejected }, locale)
+	};
+}
+
+export type StoredError = RowError & { cells: (string | null)[] | null };
+
+/** Reasons for each failing row, in the user's language, with the row's raw cells kept. */
+async function collectErrors(conn: DuckDBConnection, input: CompileInput, decoded: DecodedInput, locale: Locale): Promise<StoredError[]> {
+	const rows = await queryRows<{ _i: number; errs: { column: string | null; code: string; param: string | null }[]; cells: (string | null)[] }>(
+		conn, compileErrors(input), [decoded.sha256.slice(0, 12)]
+	);
+	const byName = new Map(input.schema.columns.map((c) => [c.name, c]));
+	const out: StoredError[] = [];
+	for (const r of rows) {
+		const rowNo = Number(r._i) + 2;
+		for (const e of r.errs) {
+			const spec = e.column ? byName.get(e.column) : undefined;
+			const src = e.column ? input.sources[e.column] : undefined;
+			const index = src?.from === 'column' ? src.index : undefined;
+			const header = index !== undefined ? decoded.header[index] ?? e.column : e.column;
+			const label = header && e.column && header !== e.column ? `${header}` : header ?? e.column ?? '';
+			const value = index !== undefined ? r.cells[index] ?? null : src?.from === 'constant' ? null : null;
+			const params: Record<string, string | number> = { column: label, value: value ?? '', expected: input.stageColumns };
+			if (spec?.min !== undefined) params.min = spec.min;
+			if (spec?.max !== undefined) params.max = spec.max;
+			if (spec?.enum) params.allowed = spec.enum.values.join('、');
+			if (e.code === 'row_long') params.value = e.param ?? '';
+			if (e.code === 'time_before') {
+				const check = input.schema.checks?.find((c) => c.id === e.param);
+				const other = check?.params?.other;
+				const otherSrc = other ? input.sources[other] : undefined;
+				params.other = otherSrc?.from === 'column' ? decoded.header[otherSrc.index] ?? other ?? '' : other ?? '';
+			}
+			if (e.code === 'total_mismatch') params.expected = expectedTotal(r.cells, input);
+			out.push({ row: rowNo, column: label || null, value: e.code === 'row_long' ? e.param : value, code: e.code, params, reason: reason(e.code, params, locale), cells: r.cells });
+		}
+	}
+	return out;
+}
+
+/** The weighted total the dimension scores give, to show next to a mismatching total. */
+function expectedTotal(cells: (string | null)[], input: CompileInput): string {
+	const vals = APPRAISAL_DIMENSIONS.map((d) => {
+		const s = input.sources[d];
+		return s?.from === 'column' ? Number((cells[s.index] ?? '').normalize('NFKC').trim()) : NaN;
+	});
+	return vals.some(Number.isNaN) ? '?' : (vals.reduce((a, b) => a + b, 0) * DEFAULT_WEIGHT).toFixed(2);
+}

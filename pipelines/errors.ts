@@ -1,0 +1,22 @@
+/** A problem with the file as a whole (not one row): carries a reason code and its parameters. */
+export class IngestFailure extends Error {
+	constructor(
+		readonly code: string,
+		readonly params: Record<string, string | number>,
+		/** exit code 2: the file could not be read at all; 1: it was read and rejected */
+		readonly unreadable = ['file_unreadable', 'file_binary', 'file_xlsx', 'usage'].includes(code)
+	) {
+		super(code);
+	}
+}
+
+export interface RowError {
+	/** spreadsheet row number (the header is row 1), or null for a file-level problem */
+	row: number | null;
+	/** the column as the file names it (canonical name in brackets when different) */
+	column: string | null;
+	value: string | null;
+	reason: string;
+	code: string;
+	params: Record<string, string | number>;
+}

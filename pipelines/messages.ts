@@ -1,0 +1,19 @@
+import * as m from '../src/lib/paraglide/messages.js';
+
+export type Locale = 'zh-CN' | 'en';
+
+type MessageFn = (inputs: Record<string, unknown>, options: { locale: Locale }) => string;
+const catalog = m as unknown as Record<string, MessageFn | undefined>;
+
+/** A catalog message by key, in the given locale; the key itself if the catalog lacks it. */
+export function message(key: string, params: Record<string, unknown>, locale: Locale): string {
+	const fn = catalog[key];
+	return fn ? fn(params, { locale }) : key;
+}
+
+export const reason = (code: string, params: Record<string, unknown>, locale: Locale) => message(`reason_${code}`, params, locale);
+
+export function localeFromEnv(env: NodeJS.ProcessEnv = process.env): Locale {
+	const lang = env.QUALITY_LANG ?? '';
+	return /^en/i.test(lang) ? 'en' : 'zh-CN';
+}

@@ -1,0 +1,218 @@
+import type { ColumnSpec, KindSchema } from '../schema';
+
+/** Where a canonical column's text comes from in the staged file. */
+export type ColumnSource =
+	| { from: 'column'; index: number; dirty: boolean; valueMap: boolean }
+	| { from: 'constant' }
+	| { from: 'generated' }
+	| { from: 'absent' };
+
+export interface CompileInput {
+	schema: KindSchema;
+	sources: Readonly<Record<string, ColumnSource>>;
+	/** per date/timestamp column: how to read 3/4/2025 (true = day first, false = month first, null = ambiguous) */
+	dayFirst: Readonly<Record<string, boolean | null>>;
+	stageColumns: number;
+	/** survey extra questions: stage column index → question name param position */
+	extraQuestions: readonly { index: number; param: number }[];
+	/** the key prefix for generated keys is bound as this parameter */
+	generatedKeyParam: number;
+}
+
+export const stageCol = (i: number) => `c${i}`;
+export const SPARE = 'c_extra';
+
+const isFolded = (c: ColumnSpec) => c.type !== 'text';
+
+function sqlLiteral(s: string): string {
+	return `'${s.replaceAll("'", "''")}'`;
+}
+
+/** Cleaned text of the cell: NULL when empty. */
+function rawExpr(col: ColumnSpec, src: ColumnSource): string {
+	switch (src.from) {
+		case 'absent':
+			return 'CAST(NULL AS VARCHAR)';
+		case 'constant':
+			return `(SELECT value FROM ingest_constants WHERE name = ${sqlLiteral(col.name)})`;
+		case 'generated':
+			return `CAST(NULL AS VARCHAR)`;
+		case 'column': {
+			let cell = stageCol(src.index);
+			if (src.valueMap) {
+				cell = `coalesce((SELECT m.target FROM ingest_value_map m WHERE m.source_index = ${src.index} AND m.source_value = ${cell}), ${cell})`;
+			}
+			if (!src.dirty) return `sq_trim(${cell})`;
+			return isFolded(col) ? `sq_clean_fold(${cell})` : `sq_clean_text(${cell})`;
+		}
+	}
+}
+
+function enumExpr(col: ColumnSpec, r: string): string {
+	const spec = col.enum!;
+	const key = (s: string) => s.toLowerCase().replaceAll(' ', '');
+	const pairs = new Map<string, string>();
+	for (const v of spec.values) pairs.set(key(v), v);
+	for (const [alias, v] of Object.entries(spec.aliases ?? {})) pairs.set(key(alias), v);
+	const whens = [...pairs].map(([k, v]) => `WHEN ${sqlLiteral(k)} THEN ${sqlLiteral(v)}`).join(' ');
+	return `CASE lower(replace(${r}, ' ', '')) ${whens} END`;
+}
+
+function dayFirstLiteral(v: boolean | null | undefined): string {
+	return v === true ? 'true' : v === false ? 'false' : 'NULL';
+}
+
+/** Typed value of the cell: NULL when empty or unreadable. */
+function valueExpr(col: ColumnSpec, r: string, input: CompileInput): string {
+	switch (col.type) {
+		case 'id':
+		case 'text':
+			return r;
+		case 'timestamp':
+			return `sq_ts(${r}, ${dayFirstLiteral(input.dayFirst[col.name])})`;
+		case 'date':
+			return `sq_date(${r}, ${dayFirstLiteral(input.dayFirst[col.name])})`;
+		case 'period':
+			return `sq_period(${r})`;
+		case 'integer':
+			return `sq_int(${r})`;
+		case 'decimal':
+			return `sq_dec(${r})`;
+		case 'money':
+			return `sq_money(${r})`;
+		case 'satisfaction':
+			return `sq_satisfaction(${r})`;
+		case 'boolean':
+			return `sq_bool(${r})`;
+		case 'phone':
+			return `sq_phone(${r})`;
+		case 'enum':
+			return enumExpr(col, r);
+	}
+}
+
+/** Why a present value did not parse, as a reason code. */
+function parseErrorCode(col: ColumnSpec, r: string): string {
+	switch (col.type) {
+		case 'timestamp':
+		case 'date':
+			return `CASE WHEN regexp_full_match(${r}, '\\d{1,2}/\\d{1,2}/\\d{4}(\\s.*)?') THEN 'date_ambiguous' WHEN sq_date_shaped(${r}) THEN 'date_impossible' ELSE 'date_invalid' END`;
+		case 'phone':
+			return `CASE WHEN regexp_full_match(${r}, '\\d(\\.\\d+)?[eE]\\+?\\d{1,2}') THEN 'phone_scientific' ELSE 'phone_invalid' END`;
+		case 'period':
+			return `'period_invalid'`;
+		case 'integer':
+		case 'satisfaction':
+			return `'integer_invalid'`;
+		case 'decimal':
+		case 'money':
+			return `'number_invalid'`;
+		case 'boolean':
+			return `'boolean_invalid'`;
+		case 'enum':
+			return `'enum_invalid'`;
+		case 'id':
+		case 'text':
+			return `'invalid'`;
+	}
+}
+
+interface ColumnSql {
+	col: ColumnSpec;
+	r: string;
+	v: string;
+	t: string;
+	/** error code or NULL */
+	code: string;
+}
+
+function columnSql(input: CompileInput): ColumnSql[] {
+	return input.schema.columns.map((col) => {
+		const src = input.sources[col.name] ?? { from: 'absent' };
+		const r = `r_${col.name}`;
+		const v = `v_${col.name}`;
+		let t = col.defaultSql ? `coalesce(${v}, ${col.defaultSql})` : v;
+		if (src.from === 'generated') t = `$${input.generatedKeyParam} || '-' || CAST(_i + 2 AS VARCHAR)`;
+		const range: string[] = [];
+		if (col.min !== undefined) range.push(`${v} < ${col.min}`);
+		if (col.max !== undefined) range.push(`${v} > ${col.max}`);
+		const required = col.required && src.from !== 'generated' ? `WHEN ${r} IS NULL AND ${col.defaultSql ? `${t} IS NULL` : 'true'} THEN 'required' ` : '';
+		const code = `CASE ${required}WHEN ${r} IS NOT NULL AND ${v} IS NULL THEN ${parseErrorCode(col, r)}${range.length ? ` WHEN ${range.join(' OR ')} THEN 'out_of_range'` : ''} END`;
+		return { col, r: rawExpr(col, src), v: valueExpr(col, r, input), t, code };
+	});
+}
+
+/** The inner projection shared by the typed table and the error report: r_, v_, t_ per column, in order. */
+function projection(input: CompileInput, cols: ColumnSql[]): string {
+	const parts = ['rowid AS _i', `CAST($${input.generatedKeyParam} AS VARCHAR) AS _kp`];
+	for (const c of cols) {
+		parts.push(`${c.r} AS r_${c.col.name}`);
+		parts.push(`${c.v} AS v_${c.col.name}`);
+		parts.push(`${c.t} AS t_${c.col.name}`);
+	}
+	for (const d of input.schema.derived ?? []) parts.push(`${d.sql} AS t_${d.name}`);
+	return parts.join(',\n  ');
+}
+
+function structureChecks(input: CompileInput): { short: string; long: string; blank: string } {
+	const last = stageCol(input.stageColumns - 1);
+	const all = Array.from({ length: input.stageColumns }, (_, i) => `coalesce(trim(${stageCol(i)}, ' \t\r\n'), '') = ''`);
+	return {
+		short: `${last} IS NULL`,
+		long: `coalesce(${SPARE}, '') <> ''`,
+		blank: `(${all.join(' AND ')})`
+	};
+}
+
+const allStage = (input: CompileInput) =>
+	[...Array.from({ length: input.stageColumns }, (_, i) => stageCol(i)), SPARE].join(', ');
+
+function extraAnswersExpr(input: CompileInput): string | null {
+	if (!input.schema.extraAnswersColumn) return null;
+	if (input.extraQuestions.length === 0) return 'CAST(NULL AS MAP(VARCHAR, DOUBLE))';
+	const keys = input.extraQuestions.map((q) => `$${q.param}`);
+	const vals = input.extraQuestions.map((q) => `sq_dec(sq_clean_fold(${stageCol(q.index)}))`);
+	return `map_from_entries(list_filter([${keys.map((k, i) => `{'k': ${k}, 'v': ${vals[i]}}`).join(', ')}], e -> e.v IS NOT NULL))`;
+}
+
+/** Output columns of the kind's table, in insert order, with the expression that fills each. */
+export function outputColumns(input: CompileInput): { name: string; expr: string }[] {
+	const out = input.schema.columns.map((c) => ({ name: c.name, expr: `t_${c.name}` }));
+	for (const d of input.schema.derived ?? []) out.push({ name: d.name, expr: `t_${d.name}` });
+	if (input.schema.extraAnswersColumn) out.push({ name: input.schema.extraAnswersColumn, expr: input.schema.extraAnswersColumn });
+	return out;
+}
+
+/** CREATE TEMP TABLE typed: final values, an ok flag, a blank flag and a content hash per staged row. */
+export function compileTyped(input: CompileInput): string {
+	const cols = columnSql(input);
+	const s = structureChecks(input);
+	const checks = (input.schema.checks ?? []).map((c) => `NOT coalesce(${c.failWhen}, false)`);
+	const ok = [...cols.map((c) => `(${c.code}) IS NULL`), ...checks, `NOT (${s.short})`, `NOT (${s.long})`].join('\n    AND ');
+	const outs = outputColumns(input);
+	const extra = extraAnswersExpr(input);
+	const finals = outs.map((o) => (o.expr === input.schema.extraAnswersColumn ? `${extra} AS t_${o.name}` : `${o.expr} AS t_${o.name}`));
+	return `CREATE OR REPLACE TEMP TABLE typed AS
+SELECT _i, ${finals.join(', ')},
+  ${ok} AS ok,
+  ${s.blank} AS blank
+FROM (SELECT ${projection(input, cols)}, ${allStage(input)} FROM stage)`;
+}
+
+/** Errors of the failing rows: one struct per problem, re-derived only for rows where ok is false. */
+export function compileErrors(input: CompileInput): string {
+	const cols = columnSql(input);
+	const s = structureChecks(input);
+	const items = [
+		`CASE WHEN ${s.short} THEN {'column': NULL, 'code': 'row_short', 'param': NULL} END`,
+		`CASE WHEN ${s.long} THEN {'column': NULL, 'code': 'row_long', 'param': ${SPARE}} END`,
+		...cols.map((c) => `CASE WHEN (${c.code}) IS NOT NULL THEN {'column': ${sqlLiteral(c.col.name)}, 'code': ${c.code}, 'param': NULL} END`),
+		...(input.schema.checks ?? []).map(
+			(c) => `CASE WHEN coalesce(${c.failWhen}, false) THEN {'column': ${sqlLiteral(c.column)}, 'code': ${sqlLiteral(c.code)}, 'param': ${sqlLiteral(c.id)}} END`
+		)
+	];
+	return `SELECT _i, list_filter([${items.join(',\n  ')}], e -> e IS NOT NULL) AS errs,
+  [${Array.from({ length: input.stageColumns }, (_, i) => stageCol(i)).join(', ')}] AS cells
+FROM (SELECT ${projection(input, cols)}, ${allStage(input)} FROM stage WHERE rowid IN (SELECT _i FROM typed WHERE NOT ok AND NOT blank))
+ORDER BY _i`;
+}

@@ -1,0 +1,80 @@
+/**
+ * SQL macros that turn the cleaned text of a cell into a typed value (NULL when it cannot),
+ * as Chinese spreadsheets write them. Created as TEMP macros on the connection that runs a load.
+ * Dispatch on cheap patterns instead of trying many formats: try_strptime with a list of formats
+ * is several times slower per column.
+ */
+
+const FULLWIDTH = Array.from({ length: 0xff5e - 0xff01 + 1 }, (_, i) => String.fromCharCode(0xff01 + i)).join('') + '\u3000';
+const ASCII = Array.from({ length: 0x7e - 0x21 + 1 }, (_, i) => String.fromCharCode(0x21 + i)).join('') + ' ';
+
+const sqlString = (s: string) => `'${s.replaceAll("'", "''")}'`;
+
+/** Characters that make a column need the heavy clean: full-width forms, ideographic space, NBSP, zero-width. */
+export const DIRTY_PATTERN = '[\\x{FF01}-\\x{FF5E}\\x{3000}\\x{00A0}\\x{200B}-\\x{200D}\\x{2060}\\x{FEFF}]';
+
+export const MACROS = [
+	// Light clean: trim spaces, tabs and line breaks; empty → NULL.
+	`CREATE OR REPLACE TEMP MACRO sq_trim(x) AS nullif(trim(x, ' \t\r\n'), '')`,
+	// Heavy clean for free text: zero-width characters removed, NBSP and ideographic space → space.
+	`CREATE OR REPLACE TEMP MACRO sq_clean_text(x) AS sq_trim(regexp_replace(replace(replace(x, chr(160), ' '), chr(12288), ' '), '[\\x{200B}-\\x{200D}\\x{2060}\\x{FEFF}]', '', 'g'))`,
+	// Heavy clean for codes, numbers and dates: the text clean plus the NFKC fold of full-width forms.
+	`CREATE OR REPLACE TEMP MACRO sq_clean_fold(x) AS sq_clean_text(translate(x, ${sqlString(FULLWIDTH)}, ${sqlString(ASCII)}))`,
+
+	`CREATE OR REPLACE TEMP MACRO sq_ymd(x) AS regexp_replace(replace(replace(replace(replace(replace(x, '年', '-'), '月', '-'), '日', ''), '/', '-'), '.', '-'), '\\s*T\\s*|\\s+', ' ', 'g')`,
+	`CREATE OR REPLACE TEMP MACRO sq_ts_ymd(y) AS CASE length(y) - length(replace(y, ':', ''))
+		WHEN 0 THEN try_strptime(y, '%Y-%m-%d')
+		WHEN 1 THEN try_strptime(y, '%Y-%m-%d %H:%M')
+		WHEN 2 THEN try_strptime(y, '%Y-%m-%d %H:%M:%S') END`,
+	// Excel serial day numbers count from 1899-12-30; US-style M/D/Y only when the file says which order.
+	`CREATE OR REPLACE TEMP MACRO sq_ts(x, dmy) AS CASE
+		WHEN x IS NULL THEN NULL
+		WHEN regexp_full_match(x, '\\d{5}(\\.\\d+)?') THEN CAST(TIMESTAMP '1899-12-30 00:00:00' + to_microseconds(CAST(round(CAST(x AS DOUBLE) * 86400000000) AS BIGINT)) AS TIMESTAMP)
+		WHEN regexp_full_match(x, '\\d{1,2}/\\d{1,2}/\\d{4}(\\s.*)?') THEN
+			CASE WHEN dmy IS NULL THEN NULL
+			ELSE sq_ts_ymd(regexp_replace(regexp_replace(x, '^(\\d{1,2})/(\\d{1,2})/(\\d{4})', CASE WHEN dmy THEN '\\3-\\2-\\1' ELSE '\\3-\\1-\\2' END), '\\s+', ' ', 'g')) END
+		ELSE sq_ts_ymd(sq_ymd(x)) END`,
+	`CREATE OR REPLACE TEMP MACRO sq_date(x, dmy) AS CAST(sq_ts(x, dmy) AS DATE)`,
+	// Pattern of a date that looks right but does not exist (2025-02-30, 2025/13/1).
+	`CREATE OR REPLACE TEMP MACRO sq_date_shaped(x) AS regexp_full_match(sq_ymd(x), '\\d{4}-\\d{1,2}-\\d{1,2}( \\d{1,2}:\\d{1,2}(:\\d{1,2})?)?')`,
+
+	`CREATE OR REPLACE TEMP MACRO sq_period_n(x) AS replace(replace(regexp_replace(regexp_replace(regexp_replace(regexp_replace(regexp_replace(
+		upper(regexp_replace(x, '\\s', '', 'g')), '第?一季度', 'Q1'), '第?二季度', 'Q2'), '第?三季度', 'Q3'), '第?四季度', 'Q4'), '第?([1-4])季度', 'Q\\1'), '年', '-'), '月', '')`,
+	`CREATE OR REPLACE TEMP MACRO sq_period(x) AS CASE
+		WHEN x IS NULL THEN NULL
+		WHEN regexp_full_match(sq_period_n(x), '\\d{4}-?') THEN left(sq_period_n(x), 4)
+		WHEN regexp_full_match(sq_period_n(x), '\\d{4}[-/.]?Q[1-4]') THEN left(sq_period_n(x), 4) || '-Q' || right(sq_period_n(x), 1)
+		WHEN regexp_full_match(sq_period_n(x), '\\d{4}[-/.]\\d{1,2}|\\d{6}')
+			AND CAST(regexp_extract(sq_period_n(x), '^\\d{4}[-/.]?(\\d{1,2})$', 1) AS INTEGER) BETWEEN 1 AND 12
+			THEN left(sq_period_n(x), 4) || '-' || lpad(regexp_extract(sq_period_n(x), '^\\d{4}[-/.]?(\\d{1,2})$', 1), 2, '0')
+		END`,
+	`CREATE OR REPLACE TEMP MACRO sq_period_start(p) AS CASE
+		WHEN p IS NULL THEN NULL
+		WHEN p LIKE '%-Q%' THEN make_date(CAST(left(p, 4) AS INTEGER), (CAST(right(p, 1) AS INTEGER) - 1) * 3 + 1, 1)
+		WHEN length(p) = 4 THEN make_date(CAST(p AS INTEGER), 1, 1)
+		ELSE make_date(CAST(left(p, 4) AS INTEGER), CAST(right(p, 2) AS INTEGER), 1) END`,
+
+	`CREATE OR REPLACE TEMP MACRO sq_bool(x) AS CASE
+		WHEN lower(x) IN ('是', 'y', 'yes', 'true', 't', '1', '对', '√', '有') THEN true
+		WHEN lower(x) IN ('否', 'n', 'no', 'false', 'f', '0', '错', '×', '无') THEN false END`,
+	// Integers: thousands separators allowed; "12.0" (Excel) allowed; NaN, inf, 五 are not numbers.
+	`CREATE OR REPLACE TEMP MACRO sq_int(x) AS CASE
+		WHEN regexp_full_match(x, '[+-]?\\d{1,3}(,\\d{3})+|[+-]?\\d{1,12}(\\.0*)?') THEN TRY_CAST(split_part(replace(x, ',', ''), '.', 1) AS BIGINT) END`,
+	`CREATE OR REPLACE TEMP MACRO sq_dec(x) AS CASE
+		WHEN regexp_full_match(x, '[+-]?(\\d{1,15}(\\.\\d*)?|\\.\\d+)') THEN TRY_CAST(x AS DOUBLE) END`,
+	`CREATE OR REPLACE TEMP MACRO sq_money(x) AS sq_dec(regexp_replace(x, '[¥￥元,]|RMB|CNY', '', 'g'))`,
+	// Satisfaction words on a five-point scale; 基本满意 is the neutral middle, not "satisfied".
+	`CREATE OR REPLACE TEMP MACRO sq_satisfaction(x) AS CASE x
+		WHEN '非常满意' THEN 5 WHEN '很满意' THEN 5 WHEN '满意' THEN 4 WHEN '比较满意' THEN 4
+		WHEN '基本满意' THEN 3 WHEN '一般' THEN 3 WHEN '不满意' THEN 2 WHEN '不太满意' THEN 2 WHEN '非常不满意' THEN 1 WHEN '很不满意' THEN 1
+		ELSE sq_int(x) END`,
+	// Phones: digits only, +86/0086 dropped; Excel's 1.3812345678E+10 is exact only when every digit survived.
+	`CREATE OR REPLACE TEMP MACRO sq_phone_digits(x) AS regexp_replace(regexp_replace(x, '^\\s*(\\+\\s*86|0086)', ''), '[^0-9]', '', 'g')`,
+	`CREATE OR REPLACE TEMP MACRO sq_phone(x) AS CASE
+		WHEN x IS NULL THEN NULL
+		WHEN regexp_full_match(x, '\\d(\\.\\d+)?[eE]\\+?\\d{1,2}') THEN
+			CASE WHEN length(replace(regexp_extract(x, '^([0-9.]+)', 1), '.', '')) = CAST(regexp_extract(x, '(\\d+)$', 1) AS INTEGER) + 1
+				THEN replace(regexp_extract(x, '^([0-9.]+)', 1), '.', '') END
+		WHEN length(sq_phone_digits(x)) = 13 AND sq_phone_digits(x) LIKE '86%' THEN substr(sq_phone_digits(x), 3)
+		WHEN length(sq_phone_digits(x)) BETWEEN 7 AND 12 AND regexp_full_match(x, '[0-9+()\\s-]+') THEN sq_phone_digits(x) END`
+];

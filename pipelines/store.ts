@@ -1,0 +1,79 @@
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { queryRows } from '../src/lib/server/db';
+import type { DecodedInput } from './decode';
+import type { StoredError } from './engine';
+import type { KindId, KindSchema } from './schema';
+
+export interface BatchRecord {
+	kind: KindId;
+	fileName: string;
+	decoded: DecodedInput;
+	source: 'cli' | 'web';
+	createdBy: string;
+	started: Date;
+	status: 'committed' | 'rejected';
+	acceptPartial: boolean;
+	counts: { read: number; loaded: number; rejected: number; collapsed: number; replaced: number };
+	mapping: unknown;
+	warnings: string[];
+	errors: StoredError[];
+	/** present when rows are to be loaded from the temp table `final` */
+	schema: { schema: KindSchema; outputs: string[] } | null;
+}
+
+const keyMatch = (schema: KindSchema, a: string, b: string, prefixB = '') =>
+	schema.key.map((k) => `${a}.${k} = ${b}.${prefixB}${k}`).join(' AND ');
+
+/**
+ * Records a batch and, for a committed one, replaces rows by natural key — in ONE transaction, so a
+ * crash at any point leaves the database at the previous committed batch. Rows a batch replaces are
+ * kept in `<table>_replaced` so a rollback can restore them.
+ */
+export async function writeBatch(conn: DuckDBConnection, b: BatchRecord): Promise<number> {
+	await conn.run('BEGIN TRANSACTION');
+	try {
+		const [{ id }] = (await queryRows<{ id: number }>(conn, "SELECT nextval('batch_id_seq')::INTEGER AS id")) as [{ id: number }];
+		if (b.schema) {
+			const { schema, outputs } = b.schema;
+			const t = schema.table;
+			const [{ n: replaced = 0 } = {}] = await queryRows<{ n: number }>(conn,
+				`SELECT count(*) AS n FROM ${t} x WHERE EXISTS (SELECT 1 FROM final f WHERE ${keyMatch(schema, 'x', 'f', 't_')})`);
+			if (replaced > 0) {
+				await conn.run(`INSERT INTO ${t}_replaced SELECT x.*, $1 FROM ${t} x WHERE EXISTS (SELECT 1 FROM final f WHERE ${keyMatch(schema, 'x', 'f', 't_')})`, [id]);
+				await conn.run(`DELETE FROM ${t} x WHERE EXISTS (SELECT 1 FROM final f WHERE ${keyMatch(schema, 'x', 'f', 't_')})`);
+			}
+			await conn.run(`INSERT INTO ${t} (${outputs.join(', ')}, batch_id) SELECT ${outputs.map((o) => `t_${o}`).join(', ')}, $1 FROM final`, [id]);
+			b.counts.replaced = replaced;
+		}
+		const d = b.decoded;
+		await conn.run(
+			`INSERT INTO batches (batch_id, kind, file_name, sha256, size_bytes, encoding, delimiter, source, created_by, started_at, finished_at,
+			   status, accept_partial, rows_read, rows_loaded, rows_rejected, rows_collapsed, rows_replaced, mapping, warnings)
+			 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::TIMESTAMP, now()::TIMESTAMP, $11, $12, $13, $14, $15, $16, $17, $18::JSON, $19::JSON)`,
+			[id, b.kind, b.fileName, d.sha256, d.sizeBytes, d.encoding, d.delimiter, b.source, b.createdBy, b.started.toISOString().replace('T', ' ').replace('Z', ''),
+			 b.status, b.acceptPartial, b.counts.read, b.counts.loaded, b.counts.rejected, b.counts.collapsed, b.counts.replaced,
+			 JSON.stringify({ header: d.header, mapping: b.mapping }), JSON.stringify(b.warnings)] as never
+		);
+		if (b.errors.length > 0) {
+			const appender = await conn.createAppender('rejected_rows');
+			for (const e of b.errors) {
+				appender.appendInteger(id);
+				if (e.row === null) appender.appendNull(); else appender.appendInteger(e.row);
+				if (e.column === null) appender.appendNull(); else appender.appendVarchar(e.column);
+				if (e.value === null) appender.appendNull(); else appender.appendVarchar(e.value);
+				appender.appendVarchar(e.code);
+				appender.appendVarchar(JSON.stringify(e.params));
+				appender.appendVarchar(e.reason);
+				if (e.cells === null) appender.appendNull(); else appender.appendVarchar(JSON.stringify(e.cells));
+				appender.endRow();
+			}
+			appender.flushSync();
+			appender.closeSync();
+		}
+		await conn.run('COMMIT');
+		return id;
+	} catch (e) {
+		await conn.run('ROLLBACK');
+		throw e;
+	}
+}

@@ -1,0 +1,92 @@
+import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import { mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { migrations } from './migrations';
+
+export type { DuckDBConnection };
+
+export const DEFAULT_DATABASE_PATH = 'data/quality.duckdb';
+
+export function databasePath(explicit?: string): string {
+	return resolve(explicit ?? process.env.DATABASE_PATH ?? DEFAULT_DATABASE_PATH);
+}
+
+/** One opened database file: the single DuckDB instance of this process for that file. */
+export class Database {
+	private writeQueue: Promise<unknown> = Promise.resolve();
+
+	private constructor(
+		readonly path: string,
+		readonly instance: DuckDBInstance
+	) {}
+
+	static async open(path: string): Promise<Database> {
+		if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+		const instance = await DuckDBInstance.create(path);
+		const db = new Database(path, instance);
+		await db.withConnection((conn) => applyMigrations(conn));
+		return db;
+	}
+
+	/** A connection for one unit of work, closed afterwards. */
+	async withConnection<T>(work: (conn: DuckDBConnection) => Promise<T>): Promise<T> {
+		const conn = await this.instance.connect();
+		try {
+			return await work(conn);
+		} finally {
+			conn.closeSync();
+		}
+	}
+
+	/**
+	 * Runs write work one at a time in this process (loads, rollbacks): DuckDB would let two
+	 * transactions conflict on the same rows; queuing them keeps every batch whole.
+	 */
+	withWriteLock<T>(work: (conn: DuckDBConnection) => Promise<T>): Promise<T> {
+		const run = this.writeQueue.then(() => this.withConnection(work));
+		this.writeQueue = run.catch(() => undefined);
+		return run;
+	}
+
+	close(): void {
+		this.instance.closeSync();
+	}
+}
+
+export async function applyMigrations(conn: DuckDBConnection): Promise<number[]> {
+	await conn.run(`CREATE TABLE IF NOT EXISTS schema_migrations (
+		version INTEGER PRIMARY KEY, name VARCHAR NOT NULL, applied_at TIMESTAMP NOT NULL DEFAULT current_timestamp)`);
+	const reader = await conn.runAndReadAll('SELECT version FROM schema_migrations');
+	const applied = new Set(reader.getRowObjectsJS().map((r) => Number(r.version)));
+	const done: number[] = [];
+	for (const m of [...migrations].sort((a, b) => a.version - b.version)) {
+		if (applied.has(m.version)) continue;
+		await conn.run('BEGIN TRANSACTION');
+		try {
+			await conn.run(m.sql);
+			await conn.run('INSERT INTO schema_migrations (version, name) VALUES ($1, $2)', [m.version, m.name]);
+			await conn.run('COMMIT');
+		} catch (e) {
+			await conn.run('ROLLBACK');
+			throw e;
+		}
+		done.push(m.version);
+	}
+	return done;
+}
+
+/** Rows of a query as plain objects (BigInt counts turned into numbers where safe). */
+export async function queryRows<T = Record<string, unknown>>(
+	conn: DuckDBConnection,
+	sql: string,
+	params: unknown[] = []
+): Promise<T[]> {
+	const reader = await conn.runAndReadAll(sql, params as never);
+	return reader.getRowObjectsJS().map((row) => {
+		const out: Record<string, unknown> = {};
+		for (const [k, v] of Object.entries(row)) {
+			out[k] = typeof v === 'bigint' && v <= BigInt(Number.MAX_SAFE_INTEGER) && v >= -BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : v;
+		}
+		return out as T;
+	});
+}

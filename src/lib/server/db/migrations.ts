@@ -1,0 +1,157 @@
+/**
+ * Versioned schema migrations. Each entry is applied once, in order, inside its own transaction,
+ * and recorded in `schema_migrations`; never edit an applied entry, add a new one.
+ *
+ * Vocabularies (ENUM types) mirror the ingestion schemas in `pipelines/schema`; a test checks they agree.
+ * Natural keys are enforced by the ingestion engine (delete-then-insert by key inside one transaction)
+ * rather than by PRIMARY KEY indexes: ART indexes cost memory and insert time at millions of rows and
+ * do not help the aggregate queries the dashboards run. `npm test` checks key uniqueness after loads.
+ */
+export interface Migration {
+	version: number;
+	name: string;
+	sql: string;
+}
+
+const historyOf = (table: string) =>
+	`CREATE TABLE ${table}_replaced AS SELECT *, 0::INTEGER AS replaced_by FROM ${table} LIMIT 0;`;
+
+export const migrations: Migration[] = [
+	{
+		version: 1,
+		name: 'source tables, batches and rejected rows',
+		sql: `
+CREATE TYPE channel_t AS ENUM ('电话', '现场', '在线', '邮件', '信函', '传真', '社交媒体');
+CREATE TYPE category_t AS ENUM ('商品质量', '服务态度', '价格', '环境设施', '售后服务', '物流配送', '会员积分', '其他');
+CREATE TYPE severity_t AS ENUM ('一般', '重大');
+CREATE TYPE complaint_status_t AS ENUM ('待处理', '处理中', '已办结');
+CREATE TYPE survey_method_t AS ENUM ('问卷', '访谈', '神秘顾客');
+CREATE TYPE period_type_t AS ENUM ('month', 'quarter', 'year');
+CREATE TYPE grade_t AS ENUM ('A', 'B', 'C', 'D');
+CREATE TYPE staff_status_t AS ENUM ('在职', '离职');
+
+CREATE SEQUENCE batch_id_seq START 1;
+CREATE TABLE batches (
+  batch_id INTEGER PRIMARY KEY,
+  kind VARCHAR NOT NULL CHECK (kind IN ('complaints', 'surveys', 'appraisals', 'traffic', 'staff')),
+  file_name VARCHAR NOT NULL,
+  sha256 VARCHAR NOT NULL,
+  size_bytes BIGINT NOT NULL,
+  encoding VARCHAR,
+  delimiter VARCHAR,
+  source VARCHAR NOT NULL CHECK (source IN ('cli', 'web')),
+  created_by VARCHAR NOT NULL,
+  started_at TIMESTAMP NOT NULL,
+  finished_at TIMESTAMP NOT NULL,
+  status VARCHAR NOT NULL CHECK (status IN ('committed', 'rejected', 'rolled_back')),
+  accept_partial BOOLEAN NOT NULL,
+  rows_read INTEGER NOT NULL,
+  rows_loaded INTEGER NOT NULL,
+  rows_rejected INTEGER NOT NULL,
+  rows_collapsed INTEGER NOT NULL,
+  rows_replaced INTEGER NOT NULL,
+  mapping JSON,
+  warnings JSON,
+  rolled_back_at TIMESTAMP,
+  rolled_back_by VARCHAR
+);
+
+CREATE TABLE rejected_rows (
+  batch_id INTEGER NOT NULL,
+  row_number INTEGER,
+  column_name VARCHAR,
+  raw_value VARCHAR,
+  reason_code VARCHAR NOT NULL,
+  reason_params JSON,
+  reason VARCHAR NOT NULL,
+  raw_row JSON
+);
+
+CREATE TABLE complaints (
+  complaint_id VARCHAR NOT NULL,
+  received_at TIMESTAMP NOT NULL,
+  channel channel_t,
+  store VARCHAR NOT NULL,
+  department VARCHAR,
+  category category_t,
+  severity severity_t NOT NULL,
+  summary VARCHAR,
+  customer_name VARCHAR,
+  customer_phone VARCHAR,
+  handler_id VARCHAR,
+  subject_staff_id VARCHAR,
+  in_scope BOOLEAN,
+  escalated BOOLEAN,
+  first_response_at TIMESTAMP,
+  resolved_at TIMESTAMP,
+  status complaint_status_t NOT NULL,
+  resolution VARCHAR,
+  follow_up_at TIMESTAMP,
+  follow_up_satisfaction TINYINT CHECK (follow_up_satisfaction BETWEEN 1 AND 5),
+  compensation DECIMAL(12, 2),
+  batch_id INTEGER NOT NULL
+);
+
+CREATE TABLE surveys (
+  response_id VARCHAR NOT NULL,
+  submitted_at DATE NOT NULL,
+  wave VARCHAR,
+  method survey_method_t,
+  store VARCHAR NOT NULL,
+  channel channel_t,
+  staff_id VARCHAR,
+  overall TINYINT CHECK (overall BETWEEN 1 AND 5),
+  nps TINYINT CHECK (nps BETWEEN 0 AND 10),
+  environment TINYINT CHECK (environment BETWEEN 1 AND 5),
+  product_quality TINYINT CHECK (product_quality BETWEEN 1 AND 5),
+  service_quality TINYINT CHECK (service_quality BETWEEN 1 AND 5),
+  price TINYINT CHECK (price BETWEEN 1 AND 5),
+  comment VARCHAR,
+  extra_answers MAP(VARCHAR, DOUBLE),
+  batch_id INTEGER NOT NULL
+);
+
+CREATE TABLE appraisals (
+  staff_id VARCHAR NOT NULL,
+  period VARCHAR NOT NULL,
+  period_type period_type_t NOT NULL,
+  period_start DATE NOT NULL,
+  staff_name VARCHAR,
+  store VARCHAR,
+  department VARCHAR,
+  position VARCHAR,
+  business_ability DECIMAL(5, 2) CHECK (business_ability BETWEEN 0 AND 100),
+  communication DECIMAL(5, 2) CHECK (communication BETWEEN 0 AND 100),
+  teamwork DECIMAL(5, 2) CHECK (teamwork BETWEEN 0 AND 100),
+  service_attitude DECIMAL(5, 2) CHECK (service_attitude BETWEEN 0 AND 100),
+  discipline DECIMAL(5, 2) CHECK (discipline BETWEEN 0 AND 100),
+  total_score DECIMAL(5, 2) NOT NULL CHECK (total_score BETWEEN 0 AND 100),
+  grade grade_t NOT NULL,
+  reviewer VARCHAR,
+  comment VARCHAR,
+  batch_id INTEGER NOT NULL
+);
+
+CREATE TABLE traffic (
+  date DATE NOT NULL,
+  store VARCHAR NOT NULL,
+  visitors INTEGER CHECK (visitors >= 0),
+  transactions INTEGER NOT NULL CHECK (transactions >= 0),
+  batch_id INTEGER NOT NULL
+);
+
+CREATE TABLE staff (
+  staff_id VARCHAR NOT NULL,
+  name VARCHAR NOT NULL,
+  store VARCHAR,
+  department VARCHAR,
+  position VARCHAR,
+  hire_date DATE,
+  status staff_status_t NOT NULL,
+  batch_id INTEGER NOT NULL
+);
+
+${['complaints', 'surveys', 'appraisals', 'traffic', 'staff'].map(historyOf).join('\n')}
+`
+	}
+];
