@@ -1,0 +1,33 @@
+import { queryRows, type Database } from './db';
+import { listBatches, type BatchRow } from '../../../pipelines/batches';
+import { KINDS, schemas, type KindId } from '../../../pipelines/schema';
+
+export interface KindCoverage {
+	kind: KindId;
+	rows: number;
+	/** first and last day covered, YYYY-MM-DD, null when empty */
+	from: string | null;
+	to: string | null;
+	last_loaded_at: string | null;
+}
+
+/** Per source kind: how many rows, which days they cover, when the last load was. */
+export async function kindCoverage(db: Database): Promise<KindCoverage[]> {
+	return db.withConnection(async (conn) => {
+		const out: KindCoverage[] = [];
+		for (const kind of KINDS) {
+			const s = schemas[kind];
+			const [row] = await queryRows<{ rows: number; from: string | null; to: string | null }>(conn,
+				`SELECT count(*) AS rows, strftime(min(${s.dateColumn})::DATE, '%Y-%m-%d') AS "from", strftime(max(${s.dateColumn})::DATE, '%Y-%m-%d') AS "to" FROM ${s.table}`);
+			const [last] = await queryRows<{ at: string | null }>(conn,
+				`SELECT strftime(max(finished_at), '%Y-%m-%d %H:%M') AS at FROM batches WHERE kind = $1 AND status = 'committed'`, [kind]);
+			out.push({ kind, rows: row?.rows ?? 0, from: row?.from ?? null, to: row?.to ?? null, last_loaded_at: last?.at ?? null });
+		}
+		return out;
+	});
+}
+
+export async function overview(db: Database): Promise<{ coverage: KindCoverage[]; batches: BatchRow[] }> {
+	const [coverage, batches] = await Promise.all([kindCoverage(db), listBatches(db, 20)]);
+	return { coverage, batches };
+}
