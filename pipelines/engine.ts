@@ -242,7 +242,7 @@ async function load(conn: DuckDBConnection, ctx: LoadContext): Promise<IngestSum
 	const warnings: string[] = [];
 	let unknown = match.unknown;
 	const params: unknown[] = [`${decoded.sha256.slice(0, 12)}`];
-	const extraQuestions: CompileInput['extraQuestions'] = [];
+	const extraQuestions: { index: number; param: number }[] = [];
 	if (schema.extraAnswersColumn && unknown.length > 0) {
 		const checks = unknown.map((u) => `bool_and(${stageCol(u.index)} IS NULL OR trim(${stageCol(u.index)}) = '' OR regexp_full_match(trim(${stageCol(u.index)}), '[+-]?\\d+(\\.\\d+)?')) AS n${u.index}`);
 		const [row] = await queryRows<Record<string, boolean | null>>(conn, `SELECT ${checks.join(', ')} FROM stage`);

@@ -1,0 +1,63 @@
+import type { Database } from '../src/lib/server/db';
+import { listBatches, rollbackBatch } from './batches';
+import { ingest, type IngestSummary } from './engine';
+import { IngestFailure } from './errors';
+import { message, reason, type Locale } from './messages';
+import { isKind, KINDS } from './schema';
+
+/** One CLI command, runnable in this process or handed to the running server. */
+export type Command =
+	| { command: 'ingest'; kind: string; file: string; fileName?: string; mapping?: unknown; acceptPartial: boolean; dryRun: boolean; as: string; locale: Locale }
+	| { command: 'rollback'; batchId: number; as: string; locale: Locale }
+	| { command: 'batches'; limit: number; locale: Locale };
+
+export interface CommandResult {
+	exitCode: 0 | 1 | 2;
+	json: unknown;
+	text: string;
+}
+
+const ENCODING_LABEL: Record<string, string> = { 'utf-8': 'UTF-8', 'utf-8-bom': 'UTF-8 (BOM)', gbk: 'GBK/GB18030', 'utf-16le': 'UTF-16LE', 'utf-16be': 'UTF-16BE' };
+
+export function usageError(code: string, params: Record<string, string | number>, locale: Locale): CommandResult {
+	const text = reason(code, params, locale);
+	return { exitCode: 2, json: { error: { code, message: text } }, text };
+}
+
+export async function runCommand(db: Database, cmd: Command): Promise<CommandResult> {
+	switch (cmd.command) {
+		case 'ingest': {
+			if (!isKind(cmd.kind)) return usageError('kind_unknown', { kind: cmd.kind, allowed: KINDS.join(', ') }, cmd.locale);
+			try {
+				const summary = await ingest(db, {
+					kind: cmd.kind, filePath: cmd.file, fileName: cmd.fileName, mapping: cmd.mapping, acceptPartial: cmd.acceptPartial,
+					dryRun: cmd.dryRun, source: 'cli', createdBy: cmd.as, locale: cmd.locale
+				});
+				return { exitCode: summary.status === 'rejected' ? 1 : 0, json: summary, text: describeSummary(summary, cmd.locale) };
+			} catch (e) {
+				if (e instanceof IngestFailure) return usageError(e.code, e.params, cmd.locale);
+				throw e;
+			}
+		}
+		case 'rollback': {
+			const r = await rollbackBatch(db, cmd.batchId, cmd.as, cmd.locale);
+			return { exitCode: r.ok ? 0 : 1, json: r, text: r.message };
+		}
+		case 'batches': {
+			const rows = await listBatches(db, cmd.limit);
+			const lines = rows.map((b) =>
+				[String(b.batch_id).padStart(5), b.finished_at, b.kind.padEnd(10), message(`status_${b.status}`, {}, cmd.locale).padEnd(6),
+				 `${b.rows_read}/${b.rows_loaded}/${b.rows_rejected}`.padEnd(16), b.created_by, b.file_name].join('  '));
+			return { exitCode: 0, json: rows, text: lines.join('\n') };
+		}
+	}
+}
+
+function describeSummary(s: IngestSummary, locale: Locale): string {
+	const out = [s.message];
+	if (s.encoding) out.push(`  ${s.file_name} · ${ENCODING_LABEL[s.encoding] ?? s.encoding} · "${s.delimiter === '\t' ? '\\t' : s.delimiter}"`);
+	for (const w of s.warnings) out.push(`  ! ${w}`);
+	for (const e of s.errors) out.push(`  ${e.row === null ? '' : (locale === 'en' ? `row ${e.row}: ` : `第 ${e.row} 行：`)}${e.reason}`);
+	if (s.rows_rejected > s.errors.length && s.errors.length > 0) out.push(locale === 'en' ? `  … ${s.rows_rejected} rows with problems in all` : `  …… 共 ${s.rows_rejected} 行有问题`);
+	return out.join('\n');
+}

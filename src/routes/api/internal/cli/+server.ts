@@ -1,0 +1,25 @@
+import { error, json } from '@sveltejs/kit';
+import { z } from 'zod';
+import { runCommand, type Command } from '../../../../../pipelines/commands';
+import { getDatabase } from '$lib/server/database';
+import { isHandoffToken } from '$lib/server/handoff';
+import type { RequestHandler } from './$types';
+
+const locale = z.enum(['zh-CN', 'en']);
+const command = z.discriminatedUnion('command', [
+	z.object({
+		command: z.literal('ingest'), kind: z.string(), file: z.string(), fileName: z.string().optional(), mapping: z.unknown().optional(),
+		acceptPartial: z.boolean(), dryRun: z.boolean(), as: z.string(), locale
+	}),
+	z.object({ command: z.literal('rollback'), batchId: z.number().int().positive(), as: z.string(), locale }),
+	z.object({ command: z.literal('batches'), limit: z.number().int().positive().max(10_000), locale })
+]);
+
+/** Commands from `npm run ingest` on this machine, authenticated by the secret in the handoff note. */
+export const POST: RequestHandler = async ({ request }) => {
+	if (!isHandoffToken(request.headers.get('authorization'))) error(401, 'unauthorized');
+	const parsed = command.safeParse(await request.json().catch(() => null));
+	if (!parsed.success) error(400, parsed.error.message);
+	const db = await getDatabase();
+	return json(await runCommand(db, parsed.data as Command));
+};
