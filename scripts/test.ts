@@ -1,0 +1,46 @@
+/**
+ * `npm test`: unit and integration tests (vitest, real DuckDB files), then the production build and
+ * the browser tests (Playwright driving Debian's chromium against the real server).
+ * Ends with one line "N passed, N failed" counting both.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, readFileSync, existsSync } from 'node:fs';
+import { ensureBrowser } from './ensure-browser';
+
+mkdirSync('test-results', { recursive: true });
+const run = (cmd: string, args: string[], env: NodeJS.ProcessEnv = {}) =>
+	spawnSync(cmd, args, { stdio: 'inherit', env: { ...process.env, ...env } }).status ?? 1;
+
+let passed = 0;
+let failed = 0;
+
+const vitestJson = 'test-results/vitest.json';
+const unit = run('npx', ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${vitestJson}`]);
+if (existsSync(vitestJson)) {
+	const r = JSON.parse(readFileSync(vitestJson, 'utf8')) as { numPassedTests: number; numFailedTests: number };
+	passed += r.numPassedTests;
+	failed += r.numFailedTests;
+}
+if (unit !== 0 && failed === 0) failed += 1;
+
+let e2e = 0;
+if (process.env.SKIP_E2E !== '1') {
+	ensureBrowser();
+	const build = run('npx', ['vite', 'build', '--logLevel', 'warn']);
+	if (build !== 0) {
+		failed += 1;
+		e2e = build;
+	} else {
+		const pwJson = 'test-results/playwright.json';
+		e2e = run('npx', ['playwright', 'test', '--reporter=list,json'], { PLAYWRIGHT_JSON_OUTPUT_NAME: pwJson });
+		if (existsSync(pwJson)) {
+			const r = JSON.parse(readFileSync(pwJson, 'utf8')) as { stats: { expected: number; unexpected: number; flaky: number } };
+			passed += r.stats.expected + r.stats.flaky;
+			failed += r.stats.unexpected;
+		}
+		if (e2e !== 0 && failed === 0) failed += 1;
+	}
+}
+
+console.log(`\n${passed} passed, ${failed} failed`);
+process.exit(unit !== 0 || e2e !== 0 || failed > 0 ? 1 : 0);
