@@ -1,5 +1,5 @@
 /**
- * `npm test`: unit and integration tests (vitest, real DuckDB files), then the production build and
+ * `npm test`: the production build, unit and integration tests (vitest, real DuckDB files), then
  * the browser tests (Playwright driving Debian's chromium against the real server).
  * Ends with one line "N passed, N failed" counting both.
  */
@@ -14,6 +14,13 @@ const run = (cmd: string, args: string[], env: NodeJS.ProcessEnv = {}) =>
 let passed = 0;
 let failed = 0;
 
+// The integration tests start the built server too, so build once, first.
+const build = run('npx', ['vite', 'build', '--logLevel', 'warn']);
+if (build !== 0) {
+	console.log('\n0 passed, 1 failed');
+	process.exit(1);
+}
+
 const vitestJson = 'test-results/vitest.json';
 const unit = run('npx', ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${vitestJson}`]);
 if (existsSync(vitestJson)) {
@@ -26,11 +33,7 @@ if (unit !== 0 && failed === 0) failed += 1;
 let e2e = 0;
 if (process.env.SKIP_E2E !== '1') {
 	ensureBrowser();
-	const build = run('npx', ['vite', 'build', '--logLevel', 'warn']);
-	if (build !== 0) {
-		failed += 1;
-		e2e = build;
-	} else {
+	{
 		const pwJson = 'test-results/playwright.json';
 		e2e = run('npx', ['playwright', 'test', '--reporter=list,json'], { PLAYWRIGHT_JSON_OUTPUT_NAME: pwJson });
 		if (existsSync(pwJson)) {

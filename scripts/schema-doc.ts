@@ -1,0 +1,5 @@
+import { writeFileSync } from 'node:fs';
+import { columnsMarkdown } from '../pipelines/schema/doc';
+
+writeFileSync('docs/columns.md', columnsMarkdown());
+console.log('wrote docs/columns.md');
