@@ -1,0 +1,14 @@
+import { describe, expect, it } from 'vitest';
+import { formatCount } from './format';
+
+describe('formatCount', () => {
+	it('groups thousands in both locales', () => {
+		expect(formatCount(1234567, 'zh-CN')).toBe('1,234,567');
+		expect(formatCount(1234567, 'en')).toBe('1,234,567');
+	});
+
+	it('leaves small counts and zero alone', () => {
+		expect(formatCount(0, 'zh-CN')).toBe('0');
+		expect(formatCount(300, 'en')).toBe('300');
+	});
+});

@@ -1,0 +1,13 @@
+import type { UiLocale } from './types';
+
+const countFormats = new Map<UiLocale, Intl.NumberFormat>();
+
+/** A whole count with the locale's thousands separators (1,234,567). */
+export function formatCount(value: number, locale: UiLocale): string {
+	let format = countFormats.get(locale);
+	if (!format) {
+		format = new Intl.NumberFormat(locale, { maximumFractionDigits: 0 });
+		countFormats.set(locale, format);
+	}
+	return format.format(value);
+}

@@ -1,0 +1,47 @@
+import { m } from '$lib/paraglide/messages.js';
+import type { BatchStatus, SourceKind, UiLocale } from './types';
+
+type Label = (inputs?: Record<string, never>, options?: { locale?: UiLocale }) => string;
+
+const kindLabels: Record<SourceKind, Label> = {
+	complaints: m.ui_kind_complaints,
+	surveys: m.ui_kind_surveys,
+	appraisals: m.ui_kind_appraisals,
+	traffic: m.ui_kind_traffic,
+	staff: m.ui_kind_staff
+};
+
+/** Which date a kind's coverage is counted by (the schema's date column), said for people. */
+const kindBases: Record<SourceKind, Label> = {
+	complaints: m.ui_basis_complaints,
+	surveys: m.ui_basis_surveys,
+	appraisals: m.ui_basis_appraisals,
+	traffic: m.ui_basis_traffic,
+	staff: m.ui_basis_staff
+};
+
+const statusLabels: Record<BatchStatus, Label> = {
+	committed: m.status_committed,
+	rejected: m.status_rejected,
+	rolled_back: m.status_rolled_back
+};
+
+const sourceLabels: Record<string, Label> = {
+	cli: m.ui_source_cli,
+	web: m.ui_source_web
+};
+
+export const kindLabel = (kind: SourceKind, locale: UiLocale): string => kindLabels[kind]?.({}, { locale }) ?? kind;
+
+export const kindBasis = (kind: SourceKind, locale: UiLocale): string => kindBases[kind]?.({}, { locale }) ?? '';
+
+export const statusLabel = (status: BatchStatus, locale: UiLocale): string => statusLabels[status]?.({}, { locale }) ?? status;
+
+export const sourceLabel = (source: string, locale: UiLocale): string => sourceLabels[source]?.({}, { locale }) ?? source;
+
+/** Encodings as the engine names them (utf-8, utf-8-bom, gbk, gb18030…), written the usual way. */
+export function encodingLabel(encoding: string | null, locale: UiLocale): string {
+	if (!encoding) return '—';
+	if (encoding === 'utf-8-bom') return m.ui_encoding_utf_8_bom({}, { locale });
+	return encoding.toUpperCase();
+}

@@ -1,0 +1,35 @@
+/**
+ * What the UI components need to show, declared here so that `$lib/ui` depends on nothing above it;
+ * the server's `KindCoverage` and `BatchRow` fit these shapes.
+ */
+export type UiLocale = 'zh-CN' | 'en';
+
+export type SourceKind = 'complaints' | 'surveys' | 'appraisals' | 'traffic' | 'staff';
+
+export interface CoverageView {
+	kind: SourceKind;
+	rows: number;
+	/** first and last day covered, YYYY-MM-DD; null when the kind has no rows */
+	from: string | null;
+	to: string | null;
+	/** YYYY-MM-DD HH:MM of the last committed load; null when never loaded */
+	last_loaded_at: string | null;
+}
+
+export type BatchStatus = 'committed' | 'rejected' | 'rolled_back';
+
+export interface BatchView {
+	batch_id: number;
+	kind: SourceKind;
+	file_name: string;
+	source: string;
+	created_by: string;
+	finished_at: string;
+	status: BatchStatus;
+	rows_read: number;
+	rows_loaded: number;
+	rows_rejected: number;
+	encoding: string | null;
+	rolled_back_at: string | null;
+	rolled_back_by: string | null;
+}

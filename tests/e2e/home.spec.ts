@@ -1,0 +1,154 @@
+import { expect, test, type Locator, type Page } from '@playwright/test';
+import type { KindId } from '../../pipelines/schema';
+import { expectedCoverage } from './expected';
+import { E2E_EMPTY_PORT } from './port';
+import { SAMPLE_LOADS } from './samples';
+
+const KIND_ZH: Record<KindId, string> = {
+	complaints: '投诉',
+	surveys: '满意度调查',
+	appraisals: '员工考核',
+	traffic: '客流',
+	staff: '员工'
+};
+const KIND_EN: Record<KindId, string> = {
+	complaints: 'Complaints',
+	surveys: 'Satisfaction surveys',
+	appraisals: 'Staff appraisals',
+	traffic: 'Store traffic',
+	staff: 'Staff'
+};
+const KINDS = Object.keys(KIND_ZH) as KindId[];
+const LOADED_AT = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}$/;
+
+// No script errors, hydration warnings or failed requests on any page (bar the favicon the app does not ship yet).
+let problems: string[] = [];
+test.beforeEach(({ page }) => {
+	problems = [];
+	page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+	page.on('console', (msg) => {
+		if (msg.type() !== 'error' && msg.type() !== 'warning') return;
+		if (msg.location().url.endsWith('/favicon.ico')) return;
+		problems.push(`console ${msg.type()}: ${msg.text()}`);
+	});
+});
+test.afterEach(() => {
+	expect(problems).toEqual([]);
+});
+
+const card = (page: Page, label: string) => page.getByRole('article', { name: label, exact: true });
+
+/** The cell of `row` under the column headed `header` (headers read from the table itself). */
+async function cellUnder(table: Locator, row: Locator, header: string): Promise<Locator> {
+	const headers = (await table.getByRole('columnheader').allTextContents()).map((h) => h.trim());
+	const index = headers.indexOf(header);
+	expect(index, `column ${header} in ${headers.join(' | ')}`).toBeGreaterThanOrEqual(0);
+	return row.getByRole('cell').nth(index);
+}
+
+test('the overview shows every kind with its rows, dates covered and last load', async ({ page }) => {
+	const expected = expectedCoverage();
+	await page.goto('/');
+
+	await expect(page.locator('html')).toHaveAttribute('lang', 'zh-CN');
+	await expect(page).toHaveTitle('数据概览 · 服务质量分析');
+	await expect(page.getByRole('link', { name: '服务质量分析' })).toBeVisible();
+	await expect(page.getByRole('heading', { level: 1 })).toHaveText('数据概览');
+
+	const coverage = page.getByRole('region', { name: '数据覆盖' });
+	await expect(coverage.getByRole('article')).toHaveCount(KINDS.length);
+	for (const kind of KINDS) {
+		const c = card(page, KIND_ZH[kind]);
+		const e = expected[kind];
+		await expect(c.locator('[data-field=rows]')).toHaveText(e.rows.toLocaleString('zh-CN'));
+		await expect(c.locator('[data-field=range]')).toHaveText(`${e.from} 至 ${e.to}`);
+		await expect(c.locator('[data-field=last-load]')).toHaveText(LOADED_AT);
+	}
+	// The numbers the sample README promises, so a wrong expectation cannot hide a wrong page.
+	expect(Object.fromEntries(KINDS.map((k) => [k, expected[k].rows]))).toEqual({
+		complaints: 300, surveys: 300, appraisals: 104, traffic: 270, staff: 36
+	});
+	expect(expected.complaints).toMatchObject({ from: '2025-01-01', to: '2025-03-31' });
+
+	await page.screenshot({ path: 'test-results/home-zh.png', fullPage: true });
+	await page.setViewportSize({ width: 390, height: 844 });
+	await expect(card(page, KIND_ZH.complaints)).toBeVisible();
+	await page.screenshot({ path: 'test-results/home-zh-mobile.png', fullPage: true });
+});
+
+test('the batches table lists every load, newest first, with the rejected file', async ({ page }) => {
+	await page.goto('/');
+	const table = page.getByRole('table', { name: '导入记录' });
+	const rows = table.locator('tbody').getByRole('row');
+	await expect(rows).toHaveCount(SAMPLE_LOADS.length);
+
+	// Newest first: the last file loaded is the first row.
+	const files = SAMPLE_LOADS.map((l) => l.file).reverse();
+	for (const [i, file] of files.entries()) {
+		await expect(await cellUnder(table, rows.nth(i), '文件名')).toHaveText(file);
+	}
+
+	await expect(rows.filter({ hasText: '已导入' })).toHaveCount(5);
+	const rejected = rows.filter({ hasText: '已拒绝' });
+	await expect(rejected).toHaveCount(1);
+	await expect(await cellUnder(table, rejected, '文件名')).toHaveText('surveys_with_errors.csv');
+	await expect(await cellUnder(table, rejected, '数据类型')).toHaveText('满意度调查');
+	await expect(await cellUnder(table, rejected, '读取行数')).toHaveText('30');
+	await expect(await cellUnder(table, rejected, '导入行数')).toHaveText('0');
+	await expect(await cellUnder(table, rejected, '拒绝行数')).toHaveText('7');
+
+	const complaints = rows.filter({ hasText: 'complaints_gbk.csv' });
+	await expect(await cellUnder(table, complaints, '数据类型')).toHaveText('投诉');
+	await expect(await cellUnder(table, complaints, '来源')).toHaveText('命令行');
+	await expect(await cellUnder(table, complaints, '导入人')).toHaveText('e2e');
+	await expect(await cellUnder(table, complaints, '导入行数')).toHaveText('300');
+	await expect(await cellUnder(table, complaints, '编码')).toHaveText('GBK');
+	await expect(await cellUnder(table, complaints, '完成时间')).toHaveText(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/);
+	await expect(await cellUnder(table, rows.filter({ hasText: 'surveys.csv' }).first(), '编码')).toHaveText('UTF-8（带 BOM）');
+});
+
+test('the language switch shows the page in English and back in Chinese', async ({ page }) => {
+	await page.goto('/');
+	const english = page.getByRole('button', { name: 'English' });
+	const chinese = page.getByRole('button', { name: '中文' });
+	await expect(chinese).toHaveAttribute('aria-pressed', 'true');
+
+	await english.click();
+	await expect(page.getByRole('heading', { level: 1 })).toHaveText('Data overview');
+	await expect(page.locator('html')).toHaveAttribute('lang', 'en');
+	await expect(english).toHaveAttribute('aria-pressed', 'true');
+	await expect(page).toHaveTitle('Data overview · Service quality analytics');
+	for (const kind of KINDS) await expect(card(page, KIND_EN[kind])).toBeVisible();
+	await expect(card(page, KIND_EN.complaints).locator('[data-field=range]')).toHaveText('2025-01-01 – 2025-03-31');
+	const table = page.getByRole('table', { name: 'Load history' });
+	await expect(table.getByRole('columnheader', { name: 'Rows rejected' })).toBeVisible();
+	const body = table.locator('tbody');
+	await expect(body.getByText('Rejected', { exact: true })).toHaveCount(1);
+	await expect(body.getByText('Loaded', { exact: true })).toHaveCount(5);
+	await expect(body.getByText('Command line', { exact: true })).toHaveCount(SAMPLE_LOADS.length);
+	await expect(page.getByText('数据概览')).toHaveCount(0);
+	await page.screenshot({ path: 'test-results/home-en.png', fullPage: true });
+
+	// The choice is remembered (cookie) across a fresh load.
+	await page.goto('/');
+	await expect(page.getByRole('heading', { level: 1 })).toHaveText('Data overview');
+
+	await chinese.click();
+	await expect(page.getByRole('heading', { level: 1 })).toHaveText('数据概览');
+	await expect(page.locator('html')).toHaveAttribute('lang', 'zh-CN');
+	await expect(card(page, KIND_ZH.surveys)).toBeVisible();
+});
+
+test('an empty database shows empty cards and how to load data', async ({ page }) => {
+	await page.goto(`http://127.0.0.1:${E2E_EMPTY_PORT}/`);
+	for (const kind of KINDS) {
+		const c = card(page, KIND_ZH[kind]);
+		await expect(c.locator('[data-field=rows]')).toHaveText('暂无数据');
+		await expect(c.locator('[data-field=last-load]')).toHaveText('尚未导入');
+	}
+	const batches = page.getByRole('region', { name: '导入记录' });
+	await expect(batches.getByRole('table')).toHaveCount(0);
+	await expect(batches.getByText('还没有导入任何数据')).toBeVisible();
+	await expect(batches.getByText('npm run ingest -- surveys data/samples/surveys.csv')).toBeVisible();
+	await page.screenshot({ path: 'test-results/home-empty.png', fullPage: true });
+});

@@ -1,0 +1,19 @@
+import type { KindId } from '../../pipelines/schema';
+
+export interface SampleLoad {
+	kind: KindId;
+	file: string;
+	/** how data/samples/README.md says the load ends */
+	outcome: 'committed' | 'rejected';
+}
+
+/** The sample files the e2e server loads, in this order (batch ids 1…6). */
+export const SAMPLE_LOADS: readonly SampleLoad[] = [
+	{ kind: 'staff', file: 'staff.csv', outcome: 'committed' },
+	{ kind: 'traffic', file: 'traffic.csv', outcome: 'committed' },
+	{ kind: 'complaints', file: 'complaints_gbk.csv', outcome: 'committed' },
+	{ kind: 'surveys', file: 'surveys.csv', outcome: 'committed' },
+	{ kind: 'appraisals', file: 'appraisals.csv', outcome: 'committed' },
+	// 7 deliberate errors (README): the default all-or-nothing load rejects the whole file.
+	{ kind: 'surveys', file: 'surveys_with_errors.csv', outcome: 'rejected' }
+];

@@ -1,0 +1,68 @@
+/**
+ * Web server for the e2e tests: a fresh DuckDB file loaded with the sample files through the real
+ * ingestion engine, then the built app (`build/index.js`, built beforehand) serving it.
+ *
+ *   npx tsx tests/e2e/serve.ts [--port 4317] [--empty]
+ *
+ * `--empty` serves a database with no data at all, for the empty states.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { Database } from '../../src/lib/server/db';
+import { ingest } from '../../pipelines/engine';
+import { E2E_PORT } from './port';
+import { SAMPLE_LOADS } from './samples';
+
+const SERVER_ENTRY = 'build/index.js';
+
+async function createDatabase(dbPath: string, withSamples: boolean): Promise<void> {
+	const db = await Database.open(dbPath);
+	try {
+		if (!withSamples) return;
+		for (const { kind, file } of SAMPLE_LOADS) {
+			const summary = await ingest(db, { kind, filePath: resolve('data/samples', file), source: 'cli', createdBy: 'e2e' });
+			console.log(`[e2e] ${kind} ${file}: ${summary.status}, loaded ${summary.rows_loaded}, rejected ${summary.rows_rejected}`);
+		}
+	} finally {
+		db.close();
+	}
+}
+
+async function main(): Promise<void> {
+	const { values } = parseArgs({ options: { port: { type: 'string' }, empty: { type: 'boolean', default: false } } });
+	const port = Number(values.port ?? E2E_PORT);
+	if (!existsSync(SERVER_ENTRY)) {
+		throw new Error(`${SERVER_ENTRY} is missing: build the app first (npm run build)`);
+	}
+
+	const dir = mkdtempSync(join(tmpdir(), 'sqa-e2e-'));
+	const cleanup = () => rmSync(dir, { recursive: true, force: true });
+	const dbPath = join(dir, 'e2e.duckdb');
+	try {
+		await createDatabase(dbPath, !values.empty);
+	} catch (e) {
+		cleanup();
+		throw e;
+	}
+
+	const origin = `http://127.0.0.1:${port}`;
+	const server = spawn(process.execPath, [SERVER_ENTRY], {
+		stdio: 'inherit',
+		env: { ...process.env, DATABASE_PATH: dbPath, PORT: String(port), HOST: '127.0.0.1', ORIGIN: origin }
+	});
+	for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+		process.on(signal, () => server.kill(signal));
+	}
+	server.on('exit', (code, signal) => {
+		cleanup();
+		process.exit(code ?? (signal ? 1 : 0));
+	});
+}
+
+main().catch((e) => {
+	console.error('[e2e] could not start the test server:', e);
+	process.exit(1);
+});
