@@ -11,6 +11,11 @@ export interface KindCoverage {
 	last_loaded_at: string | null;
 }
 
+/** Where a row stands for a span (an appraisal covers its whole month, quarter or year), coverage ends at the span's last day. */
+const COVERAGE_END: Partial<Record<KindId, string>> = {
+	appraisals: "max(period_start + CASE period_type WHEN 'month' THEN INTERVAL 1 MONTH WHEN 'quarter' THEN INTERVAL 3 MONTH ELSE INTERVAL 1 YEAR END - INTERVAL 1 DAY)"
+};
+
 /** Per source kind: how many rows, which days they cover, when the last load was. */
 export async function kindCoverage(db: Database): Promise<KindCoverage[]> {
 	return db.withConnection(async (conn) => {
@@ -18,7 +23,7 @@ export async function kindCoverage(db: Database): Promise<KindCoverage[]> {
 		for (const kind of KINDS) {
 			const s = schemas[kind];
 			const [row] = await queryRows<{ rows: number; from: string | null; to: string | null }>(conn,
-				`SELECT count(*) AS rows, strftime(min(${s.dateColumn})::DATE, '%Y-%m-%d') AS "from", strftime(max(${s.dateColumn})::DATE, '%Y-%m-%d') AS "to" FROM ${s.table}`);
+				`SELECT count(*) AS rows, strftime(min(${s.dateColumn})::DATE, '%Y-%m-%d') AS "from", strftime((${COVERAGE_END[kind] ?? `max(${s.dateColumn})`})::DATE, '%Y-%m-%d') AS "to" FROM ${s.table}`);
 			const [last] = await queryRows<{ at: string | null }>(conn,
 				`SELECT strftime(max(finished_at), '%Y-%m-%d %H:%M') AS at FROM batches WHERE kind = $1 AND status = 'committed'`, [kind]);
 			out.push({ kind, rows: row?.rows ?? 0, from: row?.from ?? null, to: row?.to ?? null, last_loaded_at: last?.at ?? null });
