@@ -13,7 +13,7 @@ export default defineConfig({
 	],
 	ssr: { external: ['@duckdb/node-api'] },
 	test: {
-		include: ['tests/unit/**/*.test.ts', 'tests/integration/**/*.test.ts', 'src/**/*.test.ts', 'pipelines/**/*.test.ts'],
+		include: ['tests/unit/**/*.test.ts', 'tests/integration/**/*.test.ts', 'tests/generate/**/*.test.ts', 'src/**/*.test.ts', 'pipelines/**/*.test.ts'],
 		testTimeout: 60_000,
 		hookTimeout: 60_000,
 		pool: 'forks'
