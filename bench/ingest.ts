@@ -1,0 +1,90 @@
+/**
+ * npm run bench -- ingest [--rows 1000000] [--repeat 3] [--scaling 100000,1000000,10000000] [--skip-naive]
+ *
+ * Generates a complaint register, then loads it in the same run with: the engine (decode, validate in
+ * SQL, one transaction), bare DuckDB read_csv into a table, and a naive papaparse + per-row Appender
+ * loader; also the engine on the GBK version of the same file. Each is a fresh process on a fresh
+ * database; medians of --repeat runs; ratios against bare DuckDB. Writes bench/results/ingest-<rows>.json.
+ * With --scaling, also the engine's time and peak memory at each size.
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { generate } from '../pipelines/generate';
+
+const { values } = parseArgs({
+	args: process.argv.slice(2).filter((a) => a !== 'ingest'),
+	options: { rows: { type: 'string', default: '1000000' }, repeat: { type: 'string', default: '3' }, scaling: { type: 'string' }, 'skip-naive': { type: 'boolean', default: false } }
+});
+const rows = Number(values.rows);
+const repeat = Number(values.repeat);
+const tmp = resolve('bench/tmp');
+mkdirSync(tmp, { recursive: true });
+mkdirSync('bench/results', { recursive: true });
+
+async function dataset(n: number, encoding: 'utf8' | 'gbk'): Promise<string> {
+	const dir = join(tmp, `${n}-${encoding}`);
+	const file = join(dir, 'complaints.csv');
+	if (!existsSync(file)) {
+		console.error(`generating ${n.toLocaleString()} complaints (${encoding}) …`);
+		await generate({ outDir: dir, scale: n, seed: 1, encoding, surveys: 0 });
+	}
+	return file;
+}
+
+interface Run { ms: number; maxRssMb: number; rows: number }
+function once(mode: string, csv: string): Run {
+	const out = execFileSync(process.execPath, ['--import', 'tsx', 'bench/run-one.ts', mode, csv, join(tmp, `${mode}.duckdb`)], { encoding: 'utf8', maxBuffer: 1 << 24 });
+	return JSON.parse(out.trim().split('\n').at(-1)!) as Run;
+}
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+const utf8 = await dataset(rows, 'utf8');
+const gbk = await dataset(rows, 'gbk');
+const variants: [string, string, string][] = [
+	['bare DuckDB read_csv (UTF-8)', 'bare', utf8],
+	['engine, UTF-8', 'engine', utf8],
+	['engine, GBK', 'engine', gbk],
+	...(values['skip-naive'] ? [] : [['papaparse + per-row Appender (UTF-8)', 'naive', utf8] as [string, string, string]])
+];
+const results: Record<string, { medianMs: number; runsMs: number[]; maxRssMb: number; rows: number }> = {};
+// Interleave the variants so drift on a shared machine touches them all alike.
+for (let r = 0; r < repeat; r++) {
+	for (const [label, mode, file] of variants) {
+		const run = once(mode, file);
+		const entry = (results[label] ??= { medianMs: 0, runsMs: [], maxRssMb: 0, rows: run.rows });
+		entry.runsMs.push(run.ms);
+		entry.maxRssMb = Math.max(entry.maxRssMb, run.maxRssMb);
+		console.error(`  ${label}: ${run.ms} ms`);
+	}
+}
+const bareMs = median(results['bare DuckDB read_csv (UTF-8)']!.runsMs);
+const table = Object.entries(results).map(([label, e]) => {
+	e.medianMs = median(e.runsMs);
+	return { variant: label, rows: e.rows, median_ms: e.medianMs, ratio_vs_bare: Number((e.medianMs / bareMs).toFixed(2)), peak_rss_mb: e.maxRssMb };
+});
+
+let scaling: { rows: number; ms: number; peak_rss_mb: number; ratio_vs_bare: number }[] | undefined;
+if (values.scaling) {
+	scaling = [];
+	for (const n of values.scaling.split(',').map(Number)) {
+		const file = await dataset(n, 'utf8');
+		const e = once('engine', file);
+		const b = once('bare', file);
+		scaling.push({ rows: n, ms: e.ms, peak_rss_mb: e.maxRssMb, ratio_vs_bare: Number((e.ms / b.ms).toFixed(2)) });
+		console.error(`  scaling ${n}: engine ${e.ms} ms, ${e.maxRssMb} MB; bare ${b.ms} ms`);
+	}
+}
+
+console.log(`\ningest benchmark: ${rows.toLocaleString()} complaints, median of ${repeat}, ${cpus().length} cores`);
+console.log('| variant | median ms | × bare | peak RSS MB |\n|---|---:|---:|---:|');
+for (const t of table) console.log(`| ${t.variant} | ${t.median_ms} | ${t.ratio_vs_bare} | ${t.peak_rss_mb} |`);
+if (scaling) {
+	console.log('\n| rows | engine ms | × bare | peak RSS MB |\n|---:|---:|---:|---:|');
+	for (const s of scaling) console.log(`| ${s.rows.toLocaleString()} | ${s.ms} | ${s.ratio_vs_bare} | ${s.peak_rss_mb} |`);
+}
+const out = `bench/results/ingest-${rows}.json`;
+writeFileSync(out, JSON.stringify({ benchmark: 'ingest', rows, repeat, cores: cpus().length, memory_gb: Math.round(totalmem() / 2 ** 30), measured_at: new Date().toISOString(), targets: { utf8: 1.5, gbk: 2 }, results: table, scaling }, null, 2) + '\n');
+console.log(`\nwritten: ${out}`);

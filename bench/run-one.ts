@@ -1,0 +1,83 @@
+/**
+ * One timed load in a fresh process, so its peak memory is its own: prints one JSON line
+ * {ms, maxRssMb, rows}. Used by bench/ingest.ts; not a user command.
+ *   tsx bench/run-one.ts <engine|bare|naive> <csv> <db>
+ */
+import { createReadStream, rmSync } from 'node:fs';
+import { DuckDBInstance } from '@duckdb/node-api';
+import Papa from 'papaparse';
+import { Database } from '../src/lib/server/db';
+import { ingest } from '../pipelines/engine';
+
+const [mode, csv, dbPath] = process.argv.slice(2) as [string, string, string];
+rmSync(dbPath, { force: true });
+rmSync(`${dbPath}.wal`, { force: true });
+
+async function bare(): Promise<number> {
+	const inst = await DuckDBInstance.create(dbPath);
+	const conn = await inst.connect();
+	const t = performance.now();
+	await conn.run('CREATE TABLE complaints AS SELECT * FROM read_csv($1)', [csv]);
+	const ms = performance.now() - t;
+	const r = await conn.runAndReadAll('SELECT count(*) FROM complaints');
+	rows = Number(r.getRows()[0]![0]);
+	conn.closeSync();
+	inst.closeSync();
+	return ms;
+}
+
+/** papaparse in the main thread, one Appender row per record: what a first attempt usually looks like. */
+async function naive(): Promise<number> {
+	const inst = await DuckDBInstance.create(dbPath);
+	const conn = await inst.connect();
+	const t = performance.now();
+	let appender: Awaited<ReturnType<typeof conn.createAppender>> | null = null;
+	let header: string[] | null = null;
+	await new Promise<void>((resolve, reject) => {
+		Papa.parse<string[]>(createReadStream(csv, 'utf8') as unknown as File, {
+			step: (res, parser) => {
+				const row = res.data;
+				if (!header) {
+					header = row;
+					parser.pause();
+					conn.run(`CREATE TABLE complaints (${row.map((_, i) => `c${i} VARCHAR`).join(', ')})`)
+						.then(() => conn.createAppender('complaints'))
+						.then((a) => { appender = a; parser.resume(); }, reject);
+					return;
+				}
+				if (row.length !== header.length) return;
+				for (const v of row) {
+					if (v === '') appender!.appendNull();
+					else appender!.appendVarchar(v);
+				}
+				appender!.endRow();
+				rows++;
+			},
+			complete: () => resolve(),
+			error: reject
+		});
+	});
+	appender!.flushSync();
+	appender!.closeSync();
+	const ms = performance.now() - t;
+	conn.closeSync();
+	inst.closeSync();
+	return ms;
+}
+
+async function engine(): Promise<number> {
+	const db = await Database.open(dbPath);
+	const t = performance.now();
+	const s = await ingest(db, { kind: 'complaints', filePath: csv, source: 'cli', createdBy: 'bench' });
+	const ms = performance.now() - t;
+	if (s.status !== 'committed' || s.rows_rejected > 0) throw new Error(`engine did not load cleanly: ${s.status} ${s.message}`);
+	rows = s.rows_loaded;
+	db.close();
+	return ms;
+}
+
+let rows = 0;
+const ms = await ({ bare, naive, engine } as Record<string, () => Promise<number>>)[mode]!();
+console.log(JSON.stringify({ ms: Math.round(ms), maxRssMb: Math.round(process.resourceUsage().maxRSS / 1024), rows }));
+rmSync(dbPath, { force: true });
+rmSync(`${dbPath}.wal`, { force: true });
