@@ -5,7 +5,7 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import { queryRows, type Database } from '../src/lib/server/db';
 import { decodeInput, type DecodedInput } from './decode';
 import { IngestFailure, type RowError } from './errors';
-import { matchHeaders, parseMapping, type HeaderMatch, type Mapping } from './mapping';
+import { matchHeaders, normalizeHeader, parseMapping, type HeaderMatch, type Mapping } from './mapping';
 import { message, reason, type Locale } from './messages';
 import { schemas, type KindId, type KindSchema } from './schema';
 import { MACROS, DIRTY_PATTERN } from './sql/macros';
@@ -65,10 +65,13 @@ export async function ingest(db: Database, opts: IngestOptions): Promise<IngestS
 			const mapping = parseMapping(opts.mapping);
 			decoded = await decodeInput(opts.filePath, join(work, 'utf8.csv'));
 			const d = decoded;
-			const dup = await db.withConnection((conn) => findDuplicate(conn, opts.kind, d.sha256));
-			if (dup) return duplicateSummary(opts, fileName, d, dup, locale);
-			const match = matchHeaders(schema, d.header, mapping);
-			return await db.withWriteLock((conn) => load(conn, { opts, schema, decoded: d, mapping, match, fileName, started, locale }));
+			// Checked under the write lock: two uploads of one file at once must not both load it.
+			return await db.withWriteLock(async (conn) => {
+				const dup = await findDuplicate(conn, opts.kind, d.sha256);
+				if (dup) return duplicateSummary(opts, fileName, d, dup, locale);
+				const match = matchHeaders(schema, d.header, mapping);
+				return load(conn, { opts, schema, decoded: d, mapping, match, fileName, started, locale });
+			});
 		} catch (e) {
 			if (!(e instanceof IngestFailure) || e.unreadable) throw e;
 			return await fileRejected(db, opts, fileName, decoded, e, started, locale);
@@ -223,10 +226,11 @@ async function load(conn: DuckDBConnection, ctx: LoadContext): Promise<IngestSum
 	await conn.run('CREATE OR REPLACE TEMP TABLE ingest_value_map (source_index INTEGER, source_value VARCHAR, target VARCHAR)');
 	const valueMapped = new Set<number>();
 	for (const [srcHeader, pairs] of Object.entries(mapping.values)) {
-		const index = decoded.header.findIndex((h) => h.trim() === srcHeader.trim());
-		if (index < 0) continue;
+		// Headers match as in the column mapping; values match the trimmed cell.
+		const index = decoded.header.findIndex((h) => normalizeHeader(h) === normalizeHeader(srcHeader));
+		if (index < 0 || valueMapped.has(index)) continue;
 		valueMapped.add(index);
-		for (const [from, to] of Object.entries(pairs)) await conn.run('INSERT INTO ingest_value_map VALUES ($1, $2, $3)', [index, from, to]);
+		for (const [from, to] of Object.entries(pairs)) await conn.run('INSERT INTO ingest_value_map VALUES ($1, $2, $3)', [index, from.trim(), to]);
 	}
 
 	const sources: Record<string, ColumnSource> = {};
@@ -280,7 +284,7 @@ async function load(conn: DuckDBConnection, ctx: LoadContext): Promise<IngestSum
 		 FROM keyed WHERE variants > 1 GROUP BY ALL ORDER BY min(_i)`);
 	const [{ collapsed = 0 } = {}] = await queryRows<{ collapsed: number }>(conn, 'SELECT count(*) AS collapsed FROM keyed WHERE variants = 1 AND nth > 1');
 
-	const errors = await collectErrors(conn, input, decoded, locale);
+	const errors = await collectErrors(conn, input, decoded, match.constants, locale);
 	const conflictRows = new Set<number>();
 	for (const c of conflicts) {
 		const rowsText = c.rows.map(Number).join('、');
@@ -325,7 +329,7 @@ async function load(conn: DuckDBConnection, ctx: LoadContext): Promise<IngestSum
 export type StoredError = RowError & { cells: (string | null)[] | null };
 
 /** Reasons for each failing row, in the user's language, with the row's raw cells kept. */
-async function collectErrors(conn: DuckDBConnection, input: CompileInput, decoded: DecodedInput, locale: Locale): Promise<StoredError[]> {
+async function collectErrors(conn: DuckDBConnection, input: CompileInput, decoded: DecodedInput, constants: ReadonlyMap<string, string>, locale: Locale): Promise<StoredError[]> {
 	const rows = await queryRows<{ _i: number; errs: { column: string | null; code: string; param: string | null }[]; cells: (string | null)[] }>(
 		conn, compileErrors(input), [decoded.sha256.slice(0, 12)]
 	);
@@ -339,7 +343,8 @@ async function collectErrors(conn: DuckDBConnection, input: CompileInput, decode
 			const index = src?.from === 'column' ? src.index : undefined;
 			const header = index !== undefined ? decoded.header[index] ?? e.column : e.column;
 			const label = header && e.column && header !== e.column ? `${header}` : header ?? e.column ?? '';
-			const value = index !== undefined ? r.cells[index] ?? null : src?.from === 'constant' ? null : null;
+			// a bad constant from the mapping is shown as the value it gave
+			const value = index !== undefined ? r.cells[index] ?? null : src?.from === 'constant' && e.column ? constants.get(e.column) ?? null : null;
 			const params: Record<string, string | number> = { column: label, value: value ?? '', expected: input.stageColumns };
 			if (spec?.min !== undefined) params.min = spec.min;
 			if (spec?.max !== undefined) params.max = spec.max;

@@ -46,11 +46,12 @@ export async function writeBatch(conn: DuckDBConnection, b: BatchRecord): Promis
 			b.counts.replaced = replaced;
 		}
 		const d = b.decoded;
+		// started_at and finished_at both in the database's local time, as now() gives it (not UTC vs local).
 		await conn.run(
 			`INSERT INTO batches (batch_id, kind, file_name, sha256, size_bytes, encoding, delimiter, source, created_by, started_at, finished_at,
 			   status, accept_partial, rows_read, rows_loaded, rows_rejected, rows_collapsed, rows_replaced, mapping, warnings)
-			 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::TIMESTAMP, now()::TIMESTAMP, $11, $12, $13, $14, $15, $16, $17, $18::JSON, $19::JSON)`,
-			[id, b.kind, b.fileName, d.sha256, d.sizeBytes, d.encoding, d.delimiter, b.source, b.createdBy, b.started.toISOString().replace('T', ' ').replace('Z', ''),
+			 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::TIMESTAMPTZ::TIMESTAMP, now()::TIMESTAMP, $11, $12, $13, $14, $15, $16, $17, $18::JSON, $19::JSON)`,
+			[id, b.kind, b.fileName, d.sha256, d.sizeBytes, d.encoding, d.delimiter, b.source, b.createdBy, b.started.toISOString(),
 			 b.status, b.acceptPartial, b.counts.read, b.counts.loaded, b.counts.rejected, b.counts.collapsed, b.counts.replaced,
 			 JSON.stringify({ header: d.header, mapping: b.mapping }), JSON.stringify(b.warnings)] as never
 		);

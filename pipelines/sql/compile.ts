@@ -40,7 +40,7 @@ function rawExpr(col: ColumnSpec, src: ColumnSource): string {
 		case 'column': {
 			let cell = stageCol(src.index);
 			if (src.valueMap) {
-				cell = `coalesce((SELECT m.target FROM ingest_value_map m WHERE m.source_index = ${src.index} AND m.source_value = ${cell}), ${cell})`;
+				cell = `coalesce((SELECT m.target FROM ingest_value_map m WHERE m.source_index = ${src.index} AND m.source_value = sq_trim(${cell})), ${cell})`;
 			}
 			if (!src.dirty) return `sq_trim(${cell})`;
 			return isFolded(col) ? `sq_clean_fold(${cell})` : `sq_clean_text(${cell})`;
@@ -142,16 +142,22 @@ function columnSql(input: CompileInput): ColumnSql[] {
 	});
 }
 
-/** The inner projection shared by the typed table and the error report: r_, v_, t_ per column, in order. */
-function projection(input: CompileInput, cols: ColumnSql[]): string {
-	const parts = ['rowid AS _i', `CAST($${input.generatedKeyParam} AS VARCHAR) AS _kp`];
+/**
+ * The rows shared by the typed table and the error report: r_, v_, t_ per column, in order.
+ * The cleaned text r_ is computed one level down: a constant or a value map reads it through a
+ * subquery, and DuckDB cannot reference an alias whose expression holds a subquery in the same SELECT.
+ */
+function typedRows(input: CompileInput, cols: ColumnSql[], where = ''): string {
+	const raw = ['rowid AS _i', ...cols.map((c) => `${c.r} AS r_${c.col.name}`), allStage(input)];
+	const parts = ['_i', `CAST($${input.generatedKeyParam} AS VARCHAR) AS _kp`];
 	for (const c of cols) {
-		parts.push(`${c.r} AS r_${c.col.name}`);
+		parts.push(`r_${c.col.name}`);
 		parts.push(`${c.v} AS v_${c.col.name}`);
 		parts.push(`${c.t} AS t_${c.col.name}`);
 	}
 	for (const d of input.schema.derived ?? []) parts.push(`${d.sql} AS t_${d.name}`);
-	return parts.join(',\n  ');
+	return `(SELECT ${parts.join(',\n  ')}, ${allStage(input)}
+  FROM (SELECT ${raw.join(',\n    ')} FROM stage${where}))`;
 }
 
 function structureChecks(input: CompileInput): { short: string; long: string; blank: string } {
@@ -196,7 +202,7 @@ export function compileTyped(input: CompileInput): string {
 SELECT _i, ${finals.join(', ')},
   ${ok} AS ok,
   ${s.blank} AS blank
-FROM (SELECT ${projection(input, cols)}, ${allStage(input)} FROM stage)`;
+FROM ${typedRows(input, cols)}`;
 }
 
 /** Errors of the failing rows: one struct per problem, re-derived only for rows where ok is false. */
@@ -213,6 +219,6 @@ export function compileErrors(input: CompileInput): string {
 	];
 	return `SELECT _i, list_filter([${items.join(',\n  ')}], e -> e IS NOT NULL) AS errs,
   [${Array.from({ length: input.stageColumns }, (_, i) => stageCol(i)).join(', ')}] AS cells
-FROM (SELECT ${projection(input, cols)}, ${allStage(input)} FROM stage WHERE rowid IN (SELECT _i FROM typed WHERE NOT ok AND NOT blank))
+FROM ${typedRows(input, cols, ' WHERE rowid IN (SELECT _i FROM typed WHERE NOT ok AND NOT blank)')}
 ORDER BY _i`;
 }

@@ -22,10 +22,12 @@ export const MACROS = [
 	`CREATE OR REPLACE TEMP MACRO sq_clean_fold(x) AS sq_clean_text(translate(x, ${sqlString(FULLWIDTH)}, ${sqlString(ASCII)}))`,
 
 	`CREATE OR REPLACE TEMP MACRO sq_ymd(x) AS regexp_replace(replace(replace(replace(replace(replace(x, '年', '-'), '月', '-'), '日', ''), '/', '-'), '.', '-'), '\\s*T\\s*|\\s+', ' ', 'g')`,
-	`CREATE OR REPLACE TEMP MACRO sq_ts_ymd(y) AS CASE length(y) - length(replace(y, ':', ''))
-		WHEN 0 THEN try_strptime(y, '%Y-%m-%d')
-		WHEN 1 THEN try_strptime(y, '%Y-%m-%d %H:%M')
-		WHEN 2 THEN try_strptime(y, '%Y-%m-%d %H:%M:%S') END`,
+	// Dispatch on the colon count of the input (sq_ymd keeps colons) so that sq_ymd, expanded inline
+	// like every macro argument, runs once per cell instead of once per branch.
+	`CREATE OR REPLACE TEMP MACRO sq_ts_ymd(x) AS CASE length(x) - length(replace(x, ':', ''))
+		WHEN 0 THEN try_strptime(sq_ymd(x), '%Y-%m-%d')
+		WHEN 1 THEN try_strptime(sq_ymd(x), '%Y-%m-%d %H:%M')
+		WHEN 2 THEN try_strptime(sq_ymd(x), '%Y-%m-%d %H:%M:%S') END`,
 	// Excel serial day numbers count from 1899-12-30; US-style M/D/Y only when the file says which order.
 	`CREATE OR REPLACE TEMP MACRO sq_ts(x, dmy) AS CASE
 		WHEN x IS NULL THEN NULL
@@ -33,7 +35,7 @@ export const MACROS = [
 		WHEN regexp_full_match(x, '\\d{1,2}/\\d{1,2}/\\d{4}(\\s.*)?') THEN
 			CASE WHEN dmy IS NULL THEN NULL
 			ELSE sq_ts_ymd(regexp_replace(regexp_replace(x, '^(\\d{1,2})/(\\d{1,2})/(\\d{4})', CASE WHEN dmy THEN '\\3-\\2-\\1' ELSE '\\3-\\1-\\2' END), '\\s+', ' ', 'g')) END
-		ELSE sq_ts_ymd(sq_ymd(x)) END`,
+		ELSE sq_ts_ymd(x) END`,
 	`CREATE OR REPLACE TEMP MACRO sq_date(x, dmy) AS CAST(sq_ts(x, dmy) AS DATE)`,
 	// Pattern of a date that looks right but does not exist (2025-02-30, 2025/13/1).
 	`CREATE OR REPLACE TEMP MACRO sq_date_shaped(x) AS regexp_full_match(sq_ymd(x), '\\d{4}-\\d{1,2}-\\d{1,2}( \\d{1,2}:\\d{1,2}(:\\d{1,2})?)?')`,
@@ -62,7 +64,8 @@ export const MACROS = [
 		WHEN regexp_full_match(x, '[+-]?\\d{1,3}(,\\d{3})+|[+-]?\\d{1,12}(\\.0*)?') THEN TRY_CAST(split_part(replace(x, ',', ''), '.', 1) AS BIGINT) END`,
 	`CREATE OR REPLACE TEMP MACRO sq_dec(x) AS CASE
 		WHEN regexp_full_match(x, '[+-]?(\\d{1,15}(\\.\\d*)?|\\.\\d+)') THEN TRY_CAST(x AS DOUBLE) END`,
-	`CREATE OR REPLACE TEMP MACRO sq_money(x) AS sq_dec(regexp_replace(x, '[¥￥元,]|RMB|CNY', '', 'g'))`,
+	// The space a currency mark leaves (¥ 1,200, RMB 50) is trimmed too.
+	`CREATE OR REPLACE TEMP MACRO sq_money(x) AS sq_dec(trim(regexp_replace(x, '[¥￥元,]|RMB|CNY', '', 'g')))`,
 	// Satisfaction words on a five-point scale; 基本满意 is the neutral middle, not "satisfied".
 	`CREATE OR REPLACE TEMP MACRO sq_satisfaction(x) AS CASE x
 		WHEN '非常满意' THEN 5 WHEN '很满意' THEN 5 WHEN '满意' THEN 4 WHEN '比较满意' THEN 4
