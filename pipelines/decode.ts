@@ -15,6 +15,12 @@ export interface DecodedInput {
 	transcoded: boolean;
 	delimiter: string;
 	header: string[];
+	/**
+	 * What the byte scan found anywhere in the file: `unicode` — full-width digits or letters, the
+	 * ideographic space, NBSP, zero-width characters; `edges` — a space or tab beside a delimiter,
+	 * quote or line break. Both false for most files, which then skip the per-column scan and the trims.
+	 */
+	cleaning: { unicode: boolean; edges: boolean };
 }
 
 const CHUNK = 4 << 20;
@@ -71,15 +77,65 @@ class LineEndings {
 	}
 }
 
-/** One pass: sha256, whether the bytes are valid UTF-8, and whether line endings are mixed. */
-async function hashAndCheckUtf8(path: string): Promise<{ sha256: string; utf8: boolean; mixedEol: boolean }> {
+/**
+ * Byte sequences (UTF-8) that mean some cell may need cleaning. Looking for them with Buffer.indexOf
+ * costs far less than checking every cell in SQL. Chinese text is full of full-width punctuation
+ * (，：（）), which free text keeps, so only full-width digits, letters, － ． ／ count here.
+ */
+const UNICODE_NEEDLES = [[0xe3, 0x80, 0x80], [0xc2, 0xa0], [0xe2, 0x80, 0x8b], [0xe2, 0x80, 0x8c], [0xe2, 0x80, 0x8d], [0xe2, 0x81, 0xa0], [0xef, 0xbb, 0xbf]].map((b) => Buffer.from(b));
+const FULLWIDTH_LEAD = Buffer.from([0xef]);
+
+function hasFullwidthCodeChar(buf: Buffer): boolean {
+	// U+FF0D–FF0F, FF10–FF19, FF21–FF3A are EF BC 8D–8F, 90–99, A1–BA; U+FF41–FF5A are EF BD 81–9A.
+	for (let i = buf.indexOf(FULLWIDTH_LEAD); i >= 0 && i + 2 < buf.length; i = buf.indexOf(FULLWIDTH_LEAD, i + 1)) {
+		const b1 = buf[i + 1]!;
+		const b2 = buf[i + 2]!;
+		if (b1 === 0xbc && ((b2 >= 0x8d && b2 <= 0x99) || (b2 >= 0xa1 && b2 <= 0xba))) return true;
+		if (b1 === 0xbd && b2 >= 0x81 && b2 <= 0x9a) return true;
+	}
+	return false;
+}
+
+function edgeNeedles(delimiter: string): Buffer[] {
+	const d = delimiter.charCodeAt(0);
+	const bytes: number[][] = [];
+	for (const w of [0x20, 0x09]) {
+		if (w === d) continue;
+		bytes.push([d, w], [w, d], [w, 0x0a], [w, 0x0d], [0x0a, w], [d, 0x22, w], [w, 0x22, d], [w, 0x22, 0x0a], [w, 0x22, 0x0d], [0x0a, 0x22, w]);
+	}
+	return bytes.map((b) => Buffer.from(b));
+}
+
+/** The same tests on decoded text, for files that are transcoded anyway. */
+const UNICODE_PATTERN = /[\uFF0D-\uFF19\uFF21-\uFF3A\uFF41-\uFF5A\u3000\u00A0\u200B-\u200D\u2060\uFEFF]/;
+function edgePattern(delimiter: string): RegExp {
+	const d = delimiter === '\t' ? '\t' : delimiter.replace(/[|\\]/g, '\\$&');
+	const w = delimiter === '\t' ? ' ' : '[ \t]';
+	return new RegExp(`${d}${w}|${w}${d}|${w}\r?\n|\n${w}|${d}"${w}|${w}"(?:${d}|\r?\n)|\n"${w}`);
+}
+
+/** One pass: sha256, whether the bytes are valid UTF-8, whether line endings are mixed, whether cells need cleaning. */
+async function scanFile(path: string, delimiter: string, skipBom: boolean): Promise<{ sha256: string; utf8: boolean; mixedEol: boolean; cleaning: DecodedInput['cleaning'] }> {
 	const hash = createHash('sha256');
 	const decoder = new TextDecoder('utf-8', { fatal: true });
 	const eol = new LineEndings();
+	const edges = edgeNeedles(delimiter);
+	const cleaning = { unicode: false, edges: false };
+	let tail = Buffer.alloc(0);
+	let first = true;
 	let utf8 = true;
 	for await (const chunk of createReadStream(path, { highWaterMark: CHUNK })) {
 		hash.update(chunk as Buffer);
 		if (!eol.mixed) eol.feed(chunk as Buffer);
+		if (!cleaning.unicode || !cleaning.edges) {
+			// keep the last bytes of the previous chunk so a sequence split by the chunk boundary is seen
+			const window = Buffer.concat([tail, chunk as Buffer]);
+			const body = first && skipBom ? window.subarray(3) : window;
+			cleaning.unicode ||= UNICODE_NEEDLES.some((n) => body.indexOf(n) >= 0) || hasFullwidthCodeChar(body);
+			cleaning.edges ||= edges.some((n) => body.indexOf(n) >= 0);
+			tail = window.subarray(Math.max(0, window.length - 3));
+			first = false;
+		}
 		if (utf8) {
 			try {
 				decoder.decode(chunk as Buffer, { stream: true });
@@ -95,7 +151,8 @@ async function hashAndCheckUtf8(path: string): Promise<{ sha256: string; utf8: b
 			utf8 = false;
 		}
 	}
-	return { sha256: hash.digest('hex'), utf8, mixedEol: eol.mixed };
+	if (/[ \t]$/.test(tail.toString('latin1'))) cleaning.edges = true;
+	return { sha256: hash.digest('hex'), utf8, mixedEol: eol.mixed, cleaning };
 }
 
 const DECODER_LABEL: Record<Encoding, string> = {
@@ -110,9 +167,19 @@ const DECODER_LABEL: Record<Encoding, string> = {
  * Streams a file into a UTF-8 temp file (GBK is decoded as GB18030, its superset); with `lfOnly`,
  * CRLF becomes LF (a CR at the end of a chunk waits for the next one).
  */
-async function transcode(path: string, encoding: Encoding, outPath: string, lfOnly: boolean): Promise<void> {
+async function transcode(path: string, encoding: Encoding, outPath: string, lfOnly: boolean, delimiter: string): Promise<DecodedInput['cleaning']> {
 	const decoder = new TextDecoder(DECODER_LABEL[encoding], { fatal: false });
 	const out = createWriteStream(outPath);
+	const edges = edgePattern(delimiter);
+	const cleaning = { unicode: false, edges: false };
+	let tail = '';
+	const scan = (s: string) => {
+		const window = tail + s;
+		cleaning.unicode ||= UNICODE_PATTERN.test(window);
+		cleaning.edges ||= edges.test(window);
+		tail = window.slice(-3);
+		return s;
+	};
 	let carry = '';
 	const text = (s: string, last: boolean): string => {
 		if (!lfOnly) return s;
@@ -121,10 +188,12 @@ async function transcode(path: string, encoding: Encoding, outPath: string, lfOn
 		return (carry ? s.slice(0, -1) : s).replace(/\r\n/g, '\n');
 	};
 	for await (const chunk of createReadStream(path, { highWaterMark: CHUNK })) {
-		if (!out.write(text(decoder.decode(chunk as Buffer, { stream: true }), false))) await once(out, 'drain');
+		if (!out.write(scan(text(decoder.decode(chunk as Buffer, { stream: true }), false)))) await once(out, 'drain');
 	}
-	out.end(text(decoder.decode(), true));
+	out.end(scan(text(decoder.decode(), true)));
 	await once(out, 'finish');
+	if (/[ \t]$/.test(tail)) cleaning.edges = true;
+	return cleaning;
 }
 
 function sniff(text: string): { delimiter: string; header: string[] } {
@@ -147,17 +216,16 @@ export async function decodeInput(path: string, tempUtf8Path: string): Promise<D
 	const head = readHead(path, SNIFF_BYTES);
 	const bom = bomEncoding(head);
 	assertText(head, bom);
-	const { sha256, utf8, mixedEol } = await hashAndCheckUtf8(path);
+	// The delimiter is read from the head first (as UTF-8 unless a BOM says otherwise; delimiters are ASCII).
+	const guess = sniff(headText(head, bom ?? 'utf-8'));
+	const { sha256, utf8, mixedEol, cleaning: scanned } = await scanFile(path, guess.delimiter, bom === 'utf-8-bom');
 	const encoding: Encoding = bom ?? (utf8 ? 'utf-8' : 'gbk');
 	const utf16 = encoding === 'utf-16le' || encoding === 'utf-16be';
 	// UTF-16 bytes defeat the line-ending scan: its (rare) files are always rewritten with LF only.
 	const lfOnly = mixedEol || utf16;
 	const needsTranscode = encoding === 'gbk' || utf16 || lfOnly;
-	let headText = new TextDecoder(DECODER_LABEL[encoding]).decode(head);
-	// The head may end inside a record; papaparse only needs the first rows.
-	if (head.length === SNIFF_BYTES) headText = headText.slice(0, headText.lastIndexOf('\n') + 1) || headText;
-	const { delimiter, header } = sniff(headText);
-	if (needsTranscode) await transcode(path, encoding, tempUtf8Path, lfOnly);
+	const { delimiter, header } = encoding === (bom ?? 'utf-8') ? guess : sniff(headText(head, encoding));
+	const cleaning = needsTranscode ? await transcode(path, encoding, tempUtf8Path, lfOnly, delimiter) : scanned;
 	return {
 		sha256,
 		sizeBytes: size,
@@ -165,6 +233,13 @@ export async function decodeInput(path: string, tempUtf8Path: string): Promise<D
 		utf8Path: needsTranscode ? tempUtf8Path : path,
 		transcoded: needsTranscode,
 		delimiter,
-		header
+		header,
+		cleaning
 	};
+}
+
+function headText(head: Buffer, encoding: Encoding): string {
+	const text = new TextDecoder(DECODER_LABEL[encoding]).decode(head);
+	// The head may end inside a record; papaparse only needs the first rows.
+	return head.length === SNIFF_BYTES ? text.slice(0, text.lastIndexOf('\n') + 1) || text : text;
 }

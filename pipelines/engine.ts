@@ -8,8 +8,8 @@ import { IngestFailure, type RowError } from './errors';
 import { matchHeaders, normalizeHeader, parseMapping, type HeaderMatch, type Mapping } from './mapping';
 import { message, reason, type Locale } from './messages';
 import { schemas, type KindId, type KindSchema } from './schema';
-import { MACROS, DIRTY_PATTERN } from './sql/macros';
-import { compileErrors, compileTyped, outputColumns, SPARE, stageCol, type ColumnSource, type CompileInput } from './sql/compile';
+import { MACROS, DIRTY_PATTERN, TEXT_DIRTY_PATTERN } from './sql/macros';
+import { compileErrors, compileFailing, compileTyped, outputColumns, SPARE, stageCol, type ColumnSource, type CompileInput } from './sql/compile';
 import { writeBatch } from './store';
 import { APPRAISAL_DIMENSIONS, DEFAULT_WEIGHT } from './schema/appraisals';
 
@@ -180,9 +180,11 @@ function malformed(e: unknown): IngestFailure {
 }
 
 /** Which date columns hold D/M/Y or M/D/Y slashed dates, decided from the values when unambiguous. */
-async function dayFirstOrders(conn: DuckDBConnection, schema: KindSchema, sources: Record<string, ColumnSource>, mapping: Mapping) {
+async function dayFirstOrders(conn: DuckDBConnection, schema: KindSchema, sources: Record<string, ColumnSource>, mapping: Mapping, usual: Record<string, string | null>) {
 	const out: Record<string, boolean | null> = {};
-	const dateCols = schema.columns.filter((c) => (c.type === 'date' || c.type === 'timestamp') && sources[c.name]?.from === 'column');
+	// Columns whose sample reads with a year-first format need no scan: a stray 3/4/2025 among them is
+	// reported as ambiguous (the mapping's date_order settles it).
+	const dateCols = schema.columns.filter((c) => (c.type === 'date' || c.type === 'timestamp') && sources[c.name]?.from === 'column' && (!usual[c.name] || !!mapping.date_order));
 	if (dateCols.length === 0) return out;
 	if (mapping.date_order) {
 		for (const c of dateCols) out[c.name] = mapping.date_order === 'dmy';
@@ -192,7 +194,9 @@ async function dayFirstOrders(conn: DuckDBConnection, schema: KindSchema, source
 		const src = sources[c.name] as { index: number };
 		const x = stageCol(src.index);
 		const pat = `'^\\s*(\\d{1,2})/(\\d{1,2})/\\d{4}'`;
-		return `max(TRY_CAST(regexp_extract(${x}, ${pat}, 1) AS INTEGER)) AS a_${c.name}, max(TRY_CAST(regexp_extract(${x}, ${pat}, 2) AS INTEGER)) AS b_${c.name}`;
+		// substr tests first, so the regular expression runs only on cells shaped like 3/4/2025
+		const slashed = `(substr(${x}, 2, 1) = '/' OR substr(${x}, 3, 1) = '/')`;
+		return `max(TRY_CAST(regexp_extract(${x}, ${pat}, 1) AS INTEGER)) FILTER (WHERE ${slashed}) AS a_${c.name}, max(TRY_CAST(regexp_extract(${x}, ${pat}, 2) AS INTEGER)) FILTER (WHERE ${slashed}) AS b_${c.name}`;
 	});
 	const [row] = await queryRows<Record<string, number | null>>(conn, `SELECT ${parts.join(', ')} FROM stage`);
 	// One order for the whole file: the evidence of any column decides it.
@@ -207,19 +211,62 @@ async function dayFirstOrders(conn: DuckDBConnection, schema: KindSchema, source
 	return out;
 }
 
+/** With SQA_PROFILE=1, how long each step of a load took, on stderr (for the benchmark). */
+function profiler(label: string): (step: string) => void {
+	if (process.env.SQA_PROFILE !== '1') return () => {};
+	let last = performance.now();
+	return (step) => {
+		const now = performance.now();
+		console.error(`[profile] ${label} ${step}: ${Math.round(now - last)} ms`);
+		last = now;
+	};
+}
+
+/** Formats tried on a sample of each date column; the one that reads most of it goes first in the SQL. */
+const USUAL_DATE_FORMATS = ['%Y-%m-%d %H:%M:%S', '%Y-%m-%d %H:%M', '%Y-%m-%d', '%Y/%m/%d %H:%M:%S', '%Y/%m/%d %H:%M', '%Y/%m/%d', '%Y年%m月%d日 %H:%M', '%Y年%m月%d日', '%Y.%m.%d'];
+
+async function usualDateFormats(conn: DuckDBConnection, schema: KindSchema, sources: Record<string, ColumnSource>): Promise<Record<string, string | null>> {
+	const out: Record<string, string | null> = {};
+	for (const c of schema.columns) {
+		const src = sources[c.name];
+		if ((c.type !== 'date' && c.type !== 'timestamp') || src?.from !== 'column') continue;
+		const x = stageCol(src.index);
+		const counts = USUAL_DATE_FORMATS.map((f, i) => `count(try_strptime(trim(${x}), '${f}')) AS f${i}`).join(', ');
+		const [row] = await queryRows<Record<string, number>>(conn, `SELECT ${counts} FROM (SELECT ${x} FROM stage WHERE ${x} <> '' LIMIT 2000)`);
+		let best = -1;
+		let bestCount = 0;
+		USUAL_DATE_FORMATS.forEach((_, i) => {
+			const n = Number(row?.[`f${i}`] ?? 0);
+			if (n > bestCount) [best, bestCount] = [i, n];
+		});
+		out[c.name] = best >= 0 ? USUAL_DATE_FORMATS[best]! : null;
+	}
+	return out;
+}
+
 async function load(conn: DuckDBConnection, ctx: LoadContext): Promise<IngestSummary> {
 	const { opts, schema, decoded, mapping, match, locale } = ctx;
 	const nCols = decoded.header.length;
+	const prof = profiler(`${opts.kind} ${ctx.fileName}`);
 	for (const macro of MACROS) await conn.run(macro);
 	await stage(conn, decoded, nCols);
+	prof('stage');
 
 	const [{ n: staged } = { n: 0 }] = await queryRows<{ n: number }>(conn, 'SELECT count(*) AS n FROM stage');
 	if (staged === 0) throw new IngestFailure('file_header_only', {});
 
-	// Heavy cleaning (zero-width, NBSP, full-width fold) only for the columns that need it.
+	// Cleaning (trim, zero-width, NBSP, full-width fold) only for the columns that need it; when the
+	// byte scan during decoding found nothing to clean anywhere, no column does.
 	const mapped = [...match.columns.entries()];
-	const dirtyChecks = mapped.map(([name, i]) => `bool_or(regexp_matches(${stageCol(i)}, '${DIRTY_PATTERN}')) AS "${name}"`);
+	const dirtyChecks = mapped.flatMap(([name, i]) => {
+		const x = stageCol(i);
+		const tests: string[] = [];
+		if (decoded.cleaning.edges) tests.push(...[' ', '\t', '\n', '\r'].map((w) => `prefix(${x}, chr(${w.charCodeAt(0)})) OR suffix(${x}, chr(${w.charCodeAt(0)}))`));
+		if (decoded.cleaning.unicode) tests.push(`regexp_matches(${x}, '${schema.columns.find((c) => c.name === name)?.type === 'text' ? TEXT_DIRTY_PATTERN : DIRTY_PATTERN}')`);
+		return tests.length ? [`bool_or(${tests.join(' OR ')}) AS "${name}"`] : [];
+	});
 	const dirty = dirtyChecks.length ? (await queryRows<Record<string, boolean | null>>(conn, `SELECT ${dirtyChecks.join(', ')} FROM stage`))[0] ?? {} : {};
+	prof('clean scan');
 
 	await conn.run('CREATE OR REPLACE TEMP TABLE ingest_constants (name VARCHAR, value VARCHAR)');
 	for (const [name, value] of match.constants) await conn.run('INSERT INTO ingest_constants VALUES ($1, $2)', [name, value]);
@@ -260,31 +307,44 @@ async function load(conn: DuckDBConnection, ctx: LoadContext): Promise<IngestSum
 	}
 	if (unknown.length) warnings.push(message('warning_unknown_columns', { columns: unknown.map((u) => u.header || `#${u.index + 1}`).join('、') }, locale));
 
+	const dateFormats = await usualDateFormats(conn, schema, sources);
 	const input: CompileInput = {
-		schema, sources, dayFirst: await dayFirstOrders(conn, schema, sources, mapping), stageColumns: nCols, extraQuestions, generatedKeyParam: 1
+		schema, sources, dayFirst: await dayFirstOrders(conn, schema, sources, mapping, dateFormats), dateFormats,
+		stageColumns: nCols, extraQuestions, generatedKeyParam: 1
 	};
+	prof('date formats');
 	await conn.run(compileTyped(input), params as never);
-
-	const [counts] = await queryRows<{ total: number; blank: number; bad: number }>(conn,
-		`SELECT count(*) AS total, count(*) FILTER (WHERE blank) AS blank, count(*) FILTER (WHERE NOT ok AND NOT blank) AS bad FROM typed`);
+	prof('typed');
+	await conn.run(compileFailing(input));
+	const [counts] = await queryRows<{ blank: number; bad: number }>(conn,
+		`SELECT count(*) FILTER (WHERE blank) AS blank, count(*) FILTER (WHERE NOT blank) AS bad FROM failing`);
 	const rowsBlank = counts?.blank ?? 0;
-	const rowsRead = (counts?.total ?? 0) - rowsBlank;
+	const rowsRead = staged - rowsBlank;
 	if (rowsRead === 0) throw new IngestFailure('file_header_only', {});
 
-	// Duplicate keys inside the file: identical rows collapse (the last one is kept), conflicting ones are rejected.
+	// Duplicate keys inside the file: identical rows collapse (the last one is kept), conflicting ones are
+	// rejected. Most files have none, which one distinct count shows without the window pass.
 	const keyCols = schema.key.map((k) => `t_${k}`).join(', ');
 	const outs = outputColumns(input);
-	const hashCols = outs.map((o) => `t_${o.name}`).join(', ');
-	await conn.run(`CREATE OR REPLACE TEMP TABLE keyed AS
-		SELECT _i, ${keyCols}, count(DISTINCT hash(${hashCols})) OVER (PARTITION BY ${keyCols}) AS variants,
-		       row_number() OVER (PARTITION BY ${keyCols} ORDER BY _i DESC) AS nth
-		FROM typed WHERE ok AND NOT blank`);
-	const conflicts = await queryRows<{ key: string; rows: number[] }>(conn,
-		`SELECT concat_ws(' / ', ${schema.key.map((k) => `CAST(t_${k} AS VARCHAR)`).join(', ')}) AS key, list(_i + 2 ORDER BY _i) AS rows
-		 FROM keyed WHERE variants > 1 GROUP BY ALL ORDER BY min(_i)`);
-	const [{ collapsed = 0 } = {}] = await queryRows<{ collapsed: number }>(conn, 'SELECT count(*) AS collapsed FROM keyed WHERE variants = 1 AND nth > 1');
+	const [{ repeated = 0 } = {}] = await queryRows<{ repeated: number }>(conn,
+		`SELECT count(*) - count(DISTINCT (${keyCols})) AS repeated FROM typed WHERE ok`);
+	let conflicts: { key: string; rows: number[] }[] = [];
+	let collapsed = 0;
+	if (repeated > 0) {
+		const hashCols = outs.map((o) => `t_${o.name}`).join(', ');
+		await conn.run(`CREATE OR REPLACE TEMP TABLE keyed AS
+			SELECT _i, ${keyCols}, count(DISTINCT hash(${hashCols})) OVER (PARTITION BY ${keyCols}) AS variants,
+			       row_number() OVER (PARTITION BY ${keyCols} ORDER BY _i DESC) AS nth
+			FROM typed WHERE ok`);
+		conflicts = await queryRows<{ key: string; rows: number[] }>(conn,
+			`SELECT concat_ws(' / ', ${schema.key.map((k) => `CAST(t_${k} AS VARCHAR)`).join(', ')}) AS key, list(_i + 2 ORDER BY _i) AS rows
+			 FROM keyed WHERE variants > 1 GROUP BY ALL ORDER BY min(_i)`);
+		[{ collapsed = 0 } = {}] = await queryRows<{ collapsed: number }>(conn, 'SELECT count(*) AS collapsed FROM keyed WHERE variants = 1 AND nth > 1');
+	}
+	prof('duplicates');
 
 	const errors = await collectErrors(conn, input, decoded, match.constants, locale);
+	prof('errors');
 	const conflictRows = new Set<number>();
 	for (const c of conflicts) {
 		const rowsText = c.rows.map(Number).join('、');
@@ -299,9 +359,11 @@ async function load(conn: DuckDBConnection, ctx: LoadContext): Promise<IngestSum
 	if (collapsed > 0) warnings.push(message('warning_collapsed', { count: collapsed }, locale));
 	if (rowsBlank > 0) warnings.push(message('warning_blank_rows', { count: rowsBlank }, locale));
 
-	await conn.run(`CREATE OR REPLACE TEMP TABLE final AS
-		SELECT t.* FROM typed t JOIN keyed k USING (_i) WHERE k.variants = 1 AND k.nth = 1 ORDER BY t.t_${schema.dateColumn}, t._i`);
-	const [{ n: loadable = 0 } = {}] = await queryRows<{ n: number }>(conn, 'SELECT count(*) AS n FROM final');
+	// `final`: the rows to load. A view, so the rows are not copied once more before the insert.
+	await conn.run(repeated > 0
+		? `CREATE OR REPLACE TEMP VIEW final AS SELECT t.* FROM typed t JOIN keyed k USING (_i) WHERE k.variants = 1 AND k.nth = 1`
+		: `CREATE OR REPLACE TEMP VIEW final AS SELECT * FROM typed WHERE ok`);
+	const loadable = rowsRead - rowsRejected - collapsed;
 
 	const base = { ...emptySummary(opts, ctx.fileName, decoded), rows_read: rowsRead, rows_rejected: rowsRejected, rows_collapsed: collapsed, rows_blank: rowsBlank, warnings };
 	const publicErrors = errors.slice(0, MAX_ERRORS_IN_SUMMARY).map(({ cells: _cells, ...e }) => e);
@@ -318,6 +380,7 @@ async function load(conn: DuckDBConnection, ctx: LoadContext): Promise<IngestSum
 		status, acceptPartial: !!opts.acceptPartial, counts: batchCounts, mapping: opts.mapping ?? null, warnings, errors,
 		schema: rejectAll ? null : { schema, outputs: outs.map((o) => o.name) }
 	});
+	prof('write');
 	return {
 		...base, batch_id: batchId, status, rows_loaded: batchCounts.loaded, rows_replaced: batchCounts.replaced, errors: publicErrors,
 		message: status === 'committed'

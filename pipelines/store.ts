@@ -36,13 +36,19 @@ export async function writeBatch(conn: DuckDBConnection, b: BatchRecord): Promis
 		if (b.schema) {
 			const { schema, outputs } = b.schema;
 			const t = schema.table;
-			const [{ n: replaced = 0 } = {}] = await queryRows<{ n: number }>(conn,
-				`SELECT count(*) AS n FROM ${t} x WHERE EXISTS (SELECT 1 FROM final f WHERE ${keyMatch(schema, 'x', 'f', 't_')})`);
-			if (replaced > 0) {
-				await conn.run(`INSERT INTO ${t}_replaced SELECT x.*, $1 FROM ${t} x WHERE EXISTS (SELECT 1 FROM final f WHERE ${keyMatch(schema, 'x', 'f', 't_')})`, [id]);
-				await conn.run(`DELETE FROM ${t} x WHERE EXISTS (SELECT 1 FROM final f WHERE ${keyMatch(schema, 'x', 'f', 't_')})`);
+			// A first load into an empty table has nothing to replace: skip the key join.
+			const [{ present = 0 } = {}] = await queryRows<{ present: number }>(conn, `SELECT count(*) AS present FROM (SELECT 1 FROM ${t} LIMIT 1)`);
+			let replaced = 0;
+			if (present > 0) {
+				const matches = `EXISTS (SELECT 1 FROM final f WHERE ${keyMatch(schema, 'x', 'f', 't_')})`;
+				[{ n: replaced = 0 } = {}] = await queryRows<{ n: number }>(conn, `SELECT count(*) AS n FROM ${t} x WHERE ${matches}`);
+				if (replaced > 0) {
+					await conn.run(`INSERT INTO ${t}_replaced SELECT x.*, $1 FROM ${t} x WHERE ${matches}`, [id]);
+					await conn.run(`DELETE FROM ${t} x WHERE ${matches}`);
+				}
 			}
-			await conn.run(`INSERT INTO ${t} (${outputs.join(', ')}, batch_id) SELECT ${outputs.map((o) => `t_${o}`).join(', ')}, $1 FROM final`, [id]);
+			// Rows go in in time order, so DuckDB's per-block min/max lets date filters skip most blocks.
+			await conn.run(`INSERT INTO ${t} (${outputs.join(', ')}, batch_id) SELECT ${outputs.map((o) => `t_${o}`).join(', ')}, $1 FROM final ORDER BY t_${schema.dateColumn}, _i`, [id]);
 			b.counts.replaced = replaced;
 		}
 		const d = b.decoded;

@@ -12,6 +12,8 @@ export interface CompileInput {
 	sources: Readonly<Record<string, ColumnSource>>;
 	/** per date/timestamp column: how to read 3/4/2025 (true = day first, false = month first, null = ambiguous) */
 	dayFirst: Readonly<Record<string, boolean | null>>;
+	/** per date/timestamp column: the strptime format most of its cells use, tried before the general parser */
+	dateFormats?: Readonly<Record<string, string | null>>;
 	stageColumns: number;
 	/** survey extra questions: stage column index → question name param position */
 	extraQuestions: readonly { index: number; param: number }[];
@@ -42,7 +44,8 @@ function rawExpr(col: ColumnSpec, src: ColumnSource): string {
 			if (src.valueMap) {
 				cell = `coalesce((SELECT m.target FROM ingest_value_map m WHERE m.source_index = ${src.index} AND m.source_value = sq_trim(${cell})), ${cell})`;
 			}
-			if (!src.dirty) return `sq_trim(${cell})`;
+			// A clean column (no edge spaces, full-width forms or invisible characters anywhere) needs no trim.
+			if (!src.dirty) return src.valueMap ? `sq_trim(${cell})` : `nullif(${cell}, '')`;
 			return isFolded(col) ? `sq_clean_fold(${cell})` : `sq_clean_text(${cell})`;
 		}
 	}
@@ -69,9 +72,13 @@ function valueExpr(col: ColumnSpec, r: string, input: CompileInput): string {
 		case 'text':
 			return r;
 		case 'timestamp':
-			return `sq_ts(${r}, ${dayFirstLiteral(input.dayFirst[col.name])})`;
-		case 'date':
-			return `sq_date(${r}, ${dayFirstLiteral(input.dayFirst[col.name])})`;
+		case 'date': {
+			// The column's usual format first (one strptime), the general parser only for the rest.
+			const general = `sq_ts(${r}, ${dayFirstLiteral(input.dayFirst[col.name])})`;
+			const fmt = input.dateFormats?.[col.name];
+			const ts = fmt ? `coalesce(try_strptime(${r}, ${sqlLiteral(fmt)}), ${general})` : general;
+			return col.type === 'date' ? `CAST(${ts} AS DATE)` : ts;
+		}
 		case 'period':
 			return `sq_period(${r})`;
 		case 'integer':
@@ -160,14 +167,14 @@ function typedRows(input: CompileInput, cols: ColumnSql[], where = ''): string {
   FROM (SELECT ${raw.join(',\n    ')} FROM stage${where}))`;
 }
 
-function structureChecks(input: CompileInput): { short: string; long: string; blank: string } {
-	const last = stageCol(input.stageColumns - 1);
+function structureChecks(input: CompileInput): { short: string; long: string } {
+	return { short: `${stageCol(input.stageColumns - 1)} IS NULL`, long: `coalesce(${SPARE}, '') <> ''` };
+}
+
+/** A row with nothing in it (`,,,` or spaces): skipped and counted, never an error. */
+function blankExpr(input: CompileInput): string {
 	const all = Array.from({ length: input.stageColumns }, (_, i) => `coalesce(trim(${stageCol(i)}, ' \t\r\n'), '') = ''`);
-	return {
-		short: `${last} IS NULL`,
-		long: `coalesce(${SPARE}, '') <> ''`,
-		blank: `(${all.join(' AND ')})`
-	};
+	return `(${all.join(' AND ')})`;
 }
 
 const allStage = (input: CompileInput) =>
@@ -189,20 +196,31 @@ export function outputColumns(input: CompileInput): { name: string; expr: string
 	return out;
 }
 
-/** CREATE TEMP TABLE typed: final values, an ok flag, a blank flag and a content hash per staged row. */
+/**
+ * CREATE TEMP TABLE typed: final values and an ok flag per staged row. A row must also carry something
+ * from the file, so a blank row is never ok even when constants fill its required columns; whether a
+ * failing row is blank is decided afterwards, on the few failing rows only (see compileFailing).
+ */
 export function compileTyped(input: CompileInput): string {
 	const cols = columnSql(input);
 	const s = structureChecks(input);
 	const checks = (input.schema.checks ?? []).map((c) => `NOT coalesce(${c.failWhen}, false)`);
-	const ok = [...cols.map((c) => `(${c.code}) IS NULL`), ...checks, `NOT (${s.short})`, `NOT (${s.long})`].join('\n    AND ');
+	const fromFile = cols.filter((c) => input.sources[c.col.name]?.from === 'column').map((c) => `r_${c.col.name}`);
+	const content = fromFile.length ? [`coalesce(${fromFile.join(', ')}) IS NOT NULL`] : [];
+	const ok = [...cols.map((c) => `(${c.code}) IS NULL`), ...checks, ...content, `NOT (${s.short})`, `NOT (${s.long})`].join('\n    AND ');
 	const outs = outputColumns(input);
 	const extra = extraAnswersExpr(input);
 	const finals = outs.map((o) => (o.expr === input.schema.extraAnswersColumn ? `${extra} AS t_${o.name}` : `${o.expr} AS t_${o.name}`));
 	return `CREATE OR REPLACE TEMP TABLE typed AS
 SELECT _i, ${finals.join(', ')},
-  ${ok} AS ok,
-  ${s.blank} AS blank
+  ${ok} AS ok
 FROM ${typedRows(input, cols)}`;
+}
+
+/** CREATE TEMP TABLE failing: the rows that are not ok, and which of them are merely blank. */
+export function compileFailing(input: CompileInput): string {
+	return `CREATE OR REPLACE TEMP TABLE failing AS
+SELECT rowid AS _i, ${blankExpr(input)} AS blank FROM stage WHERE rowid IN (SELECT _i FROM typed WHERE NOT ok)`;
 }
 
 /** Errors of the failing rows: one struct per problem, re-derived only for rows where ok is false. */
@@ -219,6 +237,6 @@ export function compileErrors(input: CompileInput): string {
 	];
 	return `SELECT _i, list_filter([${items.join(',\n  ')}], e -> e IS NOT NULL) AS errs,
   [${Array.from({ length: input.stageColumns }, (_, i) => stageCol(i)).join(', ')}] AS cells
-FROM ${typedRows(input, cols, ' WHERE rowid IN (SELECT _i FROM typed WHERE NOT ok AND NOT blank)')}
+FROM ${typedRows(input, cols, ' WHERE rowid IN (SELECT _i FROM failing WHERE NOT blank)')}
 ORDER BY _i`;
 }

@@ -10,8 +10,13 @@ const ASCII = Array.from({ length: 0x7e - 0x21 + 1 }, (_, i) => String.fromCharC
 
 const sqlString = (s: string) => `'${s.replaceAll("'", "''")}'`;
 
-/** Characters that make a column need the heavy clean: full-width forms, ideographic space, NBSP, zero-width. */
-export const DIRTY_PATTERN = '[\\x{FF01}-\\x{FF5E}\\x{3000}\\x{00A0}\\x{200B}-\\x{200D}\\x{2060}\\x{FEFF}]';
+/**
+ * Characters that make a code, number or date column need the heavy clean: full-width digits, letters
+ * and － ． ／, the ideographic space, NBSP, zero-width characters. Free text needs it only for the last
+ * three kinds: it keeps full-width punctuation as written.
+ */
+export const DIRTY_PATTERN = '[\\x{FF0D}-\\x{FF19}\\x{FF21}-\\x{FF3A}\\x{FF41}-\\x{FF5A}\\x{3000}\\x{00A0}\\x{200B}-\\x{200D}\\x{2060}\\x{FEFF}]';
+export const TEXT_DIRTY_PATTERN = '[\\x{3000}\\x{00A0}\\x{200B}-\\x{200D}\\x{2060}\\x{FEFF}]';
 
 export const MACROS = [
 	// Light clean: trim spaces, tabs and line breaks; empty → NULL.
@@ -75,6 +80,7 @@ export const MACROS = [
 	`CREATE OR REPLACE TEMP MACRO sq_phone_digits(x) AS regexp_replace(regexp_replace(x, '^\\s*(\\+\\s*86|0086)', ''), '[^0-9]', '', 'g')`,
 	`CREATE OR REPLACE TEMP MACRO sq_phone(x) AS CASE
 		WHEN x IS NULL THEN NULL
+		WHEN regexp_full_match(x, '1[3-9]\\d{9}') THEN x
 		WHEN regexp_full_match(x, '\\d(\\.\\d+)?[eE]\\+?\\d{1,2}') THEN
 			CASE WHEN length(replace(regexp_extract(x, '^([0-9.]+)', 1), '.', '')) = CAST(regexp_extract(x, '(\\d+)$', 1) AS INTEGER) + 1
 				THEN replace(regexp_extract(x, '^([0-9.]+)', 1), '.', '') END

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { DIRTY_PATTERN } from '../../pipelines/sql/macros';
+import { DIRTY_PATTERN, TEXT_DIRTY_PATTERN } from '../../pipelines/sql/macros';
 import { evalSql, macroConnection } from '../helpers/macros';
 
 let conn: DuckDBConnection;
@@ -205,9 +205,14 @@ describe('cleaning', () => {
 		expect(await evalSql(conn, 'sq_clean_text($1)', '（进口），好')).toBe('（进口），好');
 		expect(await evalSql(conn, 'sq_clean_text($1)', '\u3000空调\u00A0')).toBe('空调');
 	});
-	it('DIRTY_PATTERN flags exactly the characters that need the heavy clean', async () => {
+	it('DIRTY_PATTERN flags exactly the characters that need the heavy clean in codes, numbers and dates', async () => {
 		const dirty = (x: string) => evalSql(conn, `regexp_matches($1, '${DIRTY_PATTERN}')`, x);
-		for (const x of ['１', 'Ａ', '\u3000', '\u00A0', '\u200B', '\uFEFF', '（']) expect(await dirty(`a${x}b`)).toBe(true);
-		for (const x of ['2025/3/5', '南京新街口店', 'abc-123', '满意']) expect(await dirty(x)).toBe(false);
+		for (const x of ['１', 'Ａ', 'ｚ', '／', '－', '\u3000', '\u00A0', '\u200B', '\uFEFF']) expect(await dirty(`a${x}b`)).toBe(true);
+		for (const x of ['2025/3/5', '南京新街口店', 'abc-123', '满意', '好，很好（进口）']) expect(await dirty(x)).toBe(false);
+	});
+	it('TEXT_DIRTY_PATTERN leaves full-width punctuation and letters of free text alone', async () => {
+		const dirty = (x: string) => evalSql(conn, `regexp_matches($1, '${TEXT_DIRTY_PATTERN}')`, x);
+		for (const x of ['\u3000', '\u00A0', '\u200B', '\uFEFF']) expect(await dirty(`a${x}b`)).toBe(true);
+		for (const x of ['好，很好（进口）', 'ＡＢＣ１２３', '服务态度差！']) expect(await dirty(x)).toBe(false);
 	});
 });
