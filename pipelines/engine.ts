@@ -173,10 +173,10 @@ function malformed(e: unknown): IngestFailure {
 	const msg = e instanceof Error ? e.message : String(e);
 	const line = /CSV Error on Line: (\d+)/.exec(msg)?.[1];
 	const found = /Expected Number of Columns: (\d+) Found: (\d+)/.exec(msg);
-	const detail = [line ? `line ${line}` : '', found ? `expected ${Number(found[1]) - 1} columns, found ${found[2]}` : '', !line && !found ? msg.split('\n')[0] : '']
-		.filter(Boolean)
-		.join(', ');
-	return new IngestFailure('file_malformed', { detail });
+	// DuckDB counts the spare column it was given for one extra field; the user's header has one fewer.
+	if (line && found) return new IngestFailure('file_malformed_columns', { line, expected: Number(found[1]) - 1, found: Number(found[2]) });
+	if (line) return new IngestFailure('file_malformed_line', { line });
+	return new IngestFailure('file_malformed', { detail: msg.split('\n')[0] ?? '' });
 }
 
 /** Which date columns hold D/M/Y or M/D/Y slashed dates, decided from the values when unambiguous. */
@@ -408,7 +408,8 @@ async function collectErrors(conn: DuckDBConnection, input: CompileInput, decode
 			const label = header && e.column && header !== e.column ? `${header}` : header ?? e.column ?? '';
 			// a bad constant from the mapping is shown as the value it gave
 			const value = index !== undefined ? r.cells[index] ?? null : src?.from === 'constant' && e.column ? constants.get(e.column) ?? null : null;
-			const params: Record<string, string | number> = { column: label, value: value ?? '', expected: input.stageColumns };
+			const params: Record<string, string | number> = { column: label, value: value ?? '' };
+			if (e.code === 'row_short' || e.code === 'row_long') params.expected = input.stageColumns;
 			if (spec?.min !== undefined) params.min = spec.min;
 			if (spec?.max !== undefined) params.max = spec.max;
 			if (spec?.enum) params.allowed = spec.enum.values.join('、');

@@ -30,8 +30,8 @@ describe('file-level rejections: a clear reason in the user language, nothing lo
 		['empty file', '', 'file_empty', /文件是空的/, /empty/],
 		['whitespace only', ' \r\n \n', 'file_empty', /文件是空的/, /empty/],
 		['duplicate header', '日期,门店,客流量,交易笔数,门店\n2025-01-01,A店,1,1,B\n', 'header_duplicate', /表头「门店」出现了两次（第 2 列和第 5 列）/, /twice|two|duplicate/i],
-		['row with two fields more than the header', `${H}\n2025-01-01,A店,1,1\n2025-01-02,A店,1,1,x,y\n`, 'file_malformed', /文件格式有误.*3/, /not well-formed CSV.*3/],
-		['unterminated quote', `${H}\n2025-01-01,"A店,1,1\n2025-01-02,A店,1,1\n`, 'file_malformed', /文件格式有误/, /not well-formed/]
+		['row with two fields more than the header', `${H}\n2025-01-01,A店,1,1\n2025-01-02,A店,1,1,x,y\n`, 'file_malformed_columns', /文件格式有误：第 3 行有 6 列，而表头只有 4 列/, /not well-formed CSV: line 3 has 6 fields but the header has 4/],
+		['unterminated quote', `${H}\n2025-01-01,"A店,1,1\n2025-01-02,A店,1,1\n`, 'file_malformed_line', /文件格式有误：第 2 行无法按 CSV 解析/, /not well-formed CSV: line 2 cannot be read/]
 	];
 
 	it.each(cases)('%s', async (_name, content, code, zh, en) => {
