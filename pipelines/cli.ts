@@ -10,8 +10,9 @@ import { userInfo } from 'node:os';
 import { basename, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Database, databasePath } from '../src/lib/server/db';
+import { auditCliCommand } from './audit';
 import { runCommand, usageError, type Command, type CommandResult } from './commands';
-import { readHandoff } from './handoff';
+import { readHandoff } from '../src/lib/server/db/handoff';
 import { localeFromEnv, type Locale } from './messages';
 
 const USAGE = `用法 / usage:
@@ -85,7 +86,9 @@ async function direct(path: string, cmd: Command): Promise<CommandResult> {
 		throw e;
 	}
 	try {
-		return await runCommand(db, cmd);
+		const result = await runCommand(db, cmd);
+		await auditCliCommand(db, cmd, result);
+		return result;
 	} finally {
 		db.close();
 	}

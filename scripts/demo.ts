@@ -9,7 +9,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Database, databasePath, queryRows } from '../src/lib/server/db';
 import { ingest } from '../pipelines/engine';
-import { readHandoff } from '../pipelines/handoff';
+import { ensureDemoUsers } from '../src/lib/server/auth/demo';
+import { DEFAULT_BODY_SIZE_LIMIT } from '../src/lib/server/auth/config';
+import { readHandoff } from '../src/lib/server/db/handoff';
 import type { KindId } from '../pipelines/schema';
 
 const SAMPLES: [KindId, string][] = [
@@ -46,17 +48,21 @@ for (const [kind, file] of SAMPLES) {
 	const s = await ingest(db, { kind, filePath: path, source: 'cli', createdBy: 'demo' });
 	console.log(`   ${file}: ${s.message}`);
 }
+// One account per role, so every view can be tried; the passwords are for this demo only.
+const accounts = await ensureDemoUsers(db);
 db.close();
+console.log('   演示账号 / demo accounts:');
+console.table(accounts.map((a) => ({ 用户名: a.username, 姓名: a.displayName, 角色: a.role, 门店: a.stores?.join('、') ?? '全部', 个人信息: a.pii ? '可查看' : '打码', 密码: a.password, 状态: a.created ? '新建' : '已存在（密码若改过以改后的为准）' })));
 
 console.log('3/3 启动服务器 …');
 const server = spawn(process.execPath, ['build/index.js'], {
 	stdio: ['ignore', 'pipe', 'inherit'],
-	env: { ...process.env, DATABASE_PATH: dbPath, PORT: String(port), ORIGIN: process.env.ORIGIN ?? `http://localhost:${port}` }
+	env: { ...process.env, DATABASE_PATH: dbPath, PORT: String(port), ORIGIN: process.env.ORIGIN ?? `http://localhost:${port}`, BODY_SIZE_LIMIT: process.env.BODY_SIZE_LIMIT ?? DEFAULT_BODY_SIZE_LIMIT }
 });
 server.stdout.on('data', (chunk: Buffer) => {
 	process.stdout.write(chunk);
 	if (chunk.toString().includes('Listening')) {
-		console.log(`\n  仪表盘 / Dashboard:  http://localhost:${port}/`);
+		console.log(`\n  仪表盘 / Dashboard:  http://localhost:${port}/  （用上面的演示账号登录 / sign in with a demo account above）`);
 		console.log(`  命令行导入 / CLI:    npm run ingest -- surveys data/samples/surveys.csv\n  按 Ctrl+C 停止。`);
 	}
 });

@@ -1,23 +1,31 @@
 import type { Handle, ServerInit } from '@sveltejs/kit';
+import { sequence } from '@sveltejs/kit/hooks';
 import { building, dev } from '$app/environment';
 import { paraglideMiddleware } from '$lib/paraglide/server';
+import { authHandle } from '$lib/server/auth/handle';
+import { phoneHasher } from '$lib/server/auth/phone-hash';
 import { closeDatabase, getDatabase } from '$lib/server/database';
 import { publishHandoff } from '$lib/server/handoff';
 
 export const init: ServerInit = async () => {
 	if (building) return;
 	// Open (and migrate) the database at start, so a bad file fails loudly before the first request.
-	await getDatabase();
+	const db = await getDatabase();
+	// Create the phone-hash key beside the database on first start, or refuse to run with the wrong one.
+	await phoneHasher(db);
 	if (!dev) {
 		publishHandoff(Number(process.env.PORT ?? 3000));
 		process.once('sveltekit:shutdown' as 'exit', () => void closeDatabase());
 	}
 };
 
-export const handle: Handle = ({ event, resolve }) =>
+const i18n: Handle = ({ event, resolve }) =>
 	paraglideMiddleware(event.request, ({ request, locale }) => {
 		event.request = request;
 		return resolve(event, {
 			transformPageChunk: ({ html }) => html.replace('%paraglide.lang%', locale)
 		});
 	});
+
+// i18n first, so the auth step answers in the request's language; auth before any route code runs.
+export const handle: Handle = sequence(i18n, authHandle);

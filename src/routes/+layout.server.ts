@@ -1,10 +1,22 @@
 import { extractLocaleFromRequest } from '$lib/paraglide/runtime.js';
+import { mayOpen } from '$lib/server/auth/guard';
+import type { PublicUser } from '$lib/auth/roles';
 import type { LayoutServerLoad } from './$types';
 
+/** The pages of the top bar, by route id; a link shows only when the guard would let the user in. */
+const NAV_ROUTES = ['/', '/admin/users', '/admin/audit'] as const;
+
 /**
- * Only the UI locale goes to the browser. It is decided from the request exactly as Paraglide's
- * middleware decides it (cookie, then Accept-Language, then zh-CN), so server and browser agree.
+ * Only the UI locale and a whitelist of the user's fields go to the browser. The locale is decided
+ * from the request exactly as Paraglide's middleware decides it (cookie, then Accept-Language, then
+ * zh-CN), so server and browser agree.
  */
-export const load: LayoutServerLoad = ({ request }) => ({
-	locale: extractLocaleFromRequest(request)
-});
+export const load: LayoutServerLoad = ({ request, locals }) => {
+	const u = locals.user;
+	const user: PublicUser | null = u ? { username: u.username, displayName: u.displayName, role: u.role, stores: u.stores, pii: u.pii } : null;
+	return {
+		locale: extractLocaleFromRequest(request),
+		user,
+		nav: u ? NAV_ROUTES.filter((route) => mayOpen(route, u)) : []
+	};
+};

@@ -1,14 +1,16 @@
+import { roleCan } from '$lib/auth/roles';
 import { getDatabase } from '$lib/server/database';
 import { overview } from '$lib/server/overview';
 import type { BatchView, CoverageView } from '$lib/ui/types';
 import type { PageServerLoad } from './$types';
 
-export const load: PageServerLoad = async () => {
-	const { coverage, batches } = await overview(await getDatabase());
+export const load: PageServerLoad = async ({ locals }) => {
+	const user = locals.user!;
+	const { coverage, batches } = await overview(await getDatabase(), user.stores, roleCan(user.role, 'ingest'));
 	return {
 		coverage: coverage.map(({ kind, rows, from, to, last_loaded_at }): CoverageView => ({ kind, rows, from, to, last_loaded_at })),
 		// Only the columns the page shows go to the browser.
-		batches: batches.map(
+		batches: batches?.map(
 			(b): BatchView => ({
 				batch_id: b.batch_id,
 				kind: b.kind,

@@ -1,6 +1,8 @@
 import { expect, test, type Locator, type Page } from '@playwright/test';
 import type { KindId } from '../../pipelines/schema';
 import { expectedCoverage } from './expected';
+import { demoAccount } from '../../src/lib/server/auth/demo-accounts';
+import { signIn } from './login';
 import { E2E_EMPTY_PORT } from './port';
 import { SAMPLE_LOADS } from './samples';
 
@@ -48,7 +50,7 @@ async function cellUnder(table: Locator, row: Locator, header: string): Promise<
 
 test('the overview shows every kind with its rows, dates covered and last load', async ({ page }) => {
 	const expected = expectedCoverage();
-	await page.goto('/');
+	await signIn(page);
 
 	await expect(page.locator('html')).toHaveAttribute('lang', 'zh-CN');
 	await expect(page).toHaveTitle('数据概览 · 服务质量分析');
@@ -77,7 +79,7 @@ test('the overview shows every kind with its rows, dates covered and last load',
 });
 
 test('the batches table lists every load, newest first, with the rejected file', async ({ page }) => {
-	await page.goto('/');
+	await signIn(page);
 	const table = page.getByRole('table', { name: '导入记录' });
 	const rows = table.locator('tbody').getByRole('row');
 	await expect(rows).toHaveCount(SAMPLE_LOADS.length);
@@ -108,7 +110,7 @@ test('the batches table lists every load, newest first, with the rejected file',
 });
 
 test('the language switch shows the page in English and back in Chinese', async ({ page }) => {
-	await page.goto('/');
+	await signIn(page);
 	const english = page.getByRole('button', { name: 'English' });
 	const chinese = page.getByRole('button', { name: '中文' });
 	await expect(chinese).toHaveAttribute('aria-pressed', 'true');
@@ -140,7 +142,7 @@ test('the language switch shows the page in English and back in Chinese', async 
 });
 
 test('an empty database shows empty cards and how to load data', async ({ page }) => {
-	await page.goto(`http://127.0.0.1:${E2E_EMPTY_PORT}/`);
+	await signIn(page, undefined, '/', `http://127.0.0.1:${E2E_EMPTY_PORT}`);
 	for (const kind of KINDS) {
 		const c = card(page, KIND_ZH[kind]);
 		await expect(c.locator('[data-field=rows]')).toHaveText('暂无数据');
@@ -151,4 +153,13 @@ test('an empty database shows empty cards and how to load data', async ({ page }
 	await expect(batches.getByText('还没有导入任何数据')).toBeVisible();
 	await expect(batches.getByText('npm run ingest -- surveys data/samples/surveys.csv')).toBeVisible();
 	await page.screenshot({ path: 'test-results/home-empty.png', fullPage: true });
+});
+
+test('a viewer limited to one store sees only that store’s rows and no load history', async ({ page }) => {
+	await signIn(page, demoAccount('viewer'));
+	// 杭州湖滨店 in the samples: 90 traffic days, 12 staff (README of data/samples).
+	await expect(card(page, KIND_ZH.traffic).locator('[data-field=rows]')).toHaveText('90');
+	await expect(card(page, KIND_ZH.staff).locator('[data-field=rows]')).toHaveText('12');
+	await expect(page.getByRole('heading', { name: '导入记录' })).toHaveCount(0);
+	await expect(page.getByText('surveys_with_errors.csv')).toHaveCount(0);
 });

@@ -4,7 +4,8 @@
  *
  *   npx tsx tests/e2e/serve.ts [--port 4317] [--empty]
  *
- * `--empty` serves a database with no data at all, for the empty states.
+ * `--empty` serves a database with no data at all, for the empty states. Both have the demo accounts
+ * (one per role, see src/lib/server/auth/demo-accounts.ts), created with the product's own functions.
  */
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
@@ -13,6 +14,7 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Database } from '../../src/lib/server/db';
 import { ingest } from '../../pipelines/engine';
+import { ensureDemoUsers } from '../../src/lib/server/auth/demo';
 import { E2E_PORT } from './port';
 import { SAMPLE_LOADS } from './samples';
 
@@ -21,6 +23,8 @@ const SERVER_ENTRY = 'build/index.js';
 async function createDatabase(dbPath: string, withSamples: boolean): Promise<void> {
 	const db = await Database.open(dbPath);
 	try {
+		const users = await ensureDemoUsers(db);
+		console.log(`[e2e] users: ${users.map((u) => `${u.username} (${u.role})`).join(', ')}`);
 		if (!withSamples) return;
 		for (const { kind, file } of SAMPLE_LOADS) {
 			const summary = await ingest(db, { kind, filePath: resolve('data/samples', file), source: 'cli', createdBy: 'e2e' });
@@ -51,7 +55,7 @@ async function main(): Promise<void> {
 	const origin = `http://127.0.0.1:${port}`;
 	const server = spawn(process.execPath, [SERVER_ENTRY], {
 		stdio: 'inherit',
-		env: { ...process.env, DATABASE_PATH: dbPath, PORT: String(port), HOST: '127.0.0.1', ORIGIN: origin }
+		env: { ...process.env, DATABASE_PATH: dbPath, PORT: String(port), HOST: '127.0.0.1', ORIGIN: origin, BODY_SIZE_LIMIT: '50M' }
 	});
 	for (const signal of ['SIGINT', 'SIGTERM'] as const) {
 		process.on(signal, () => server.kill(signal));

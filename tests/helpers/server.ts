@@ -52,6 +52,9 @@ export async function startServer(opts: { env?: Record<string, string>; prepare?
 		env: { ...process.env, DATABASE_PATH: dbPath, PORT: String(port), HOST: '127.0.0.1', ORIGIN: base, BODY_SIZE_LIMIT: '50M', ...opts.env },
 		stdio: ['ignore', 'pipe', 'pipe']
 	});
+	// A test run that ends without afterAll (an interrupted vitest) must not leave the server behind.
+	const orphanGuard = () => child.kill('SIGKILL');
+	process.once('exit', orphanGuard);
 	let output = '';
 	child.stdout!.on('data', (d) => (output += d));
 	child.stderr!.on('data', (d) => (output += d));
@@ -70,6 +73,7 @@ export async function startServer(opts: { env?: Record<string, string>; prepare?
 		dir,
 		output: () => output,
 		stop: async () => {
+			process.off('exit', orphanGuard);
 			if (child.exitCode === null) {
 				const exited = new Promise((r) => child.once('exit', r));
 				child.kill('SIGTERM');

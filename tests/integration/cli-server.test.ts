@@ -38,7 +38,8 @@ describe('CLI while the server runs', () => {
 
 	beforeAll(async () => {
 		if (!existsSync(join(root, 'build/index.js'))) {
-			expect(spawnSync('npx', ['vite', 'build', '--logLevel', 'error'], { cwd: root, stdio: 'inherit' }).status).toBe(0);
+			// vitest sets NODE_ENV=test, which would give a development build
+			expect(spawnSync('npx', ['vite', 'build', '--logLevel', 'error'], { cwd: root, stdio: 'inherit', env: { ...process.env, NODE_ENV: 'production' } }).status).toBe(0);
 		}
 		dir = mkdtempSync(join(tmpdir(), 'sqa-cli-server-'));
 		db = join(dir, 'q.duckdb');

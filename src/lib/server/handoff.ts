@@ -1,10 +1,10 @@
 import { timingSafeEqual } from 'node:crypto';
-import { removeHandoff, writeHandoff, type Handoff } from '../../../pipelines/handoff';
+import { removeHandoff, writeHandoff, type Handoff } from './db/handoff';
 import { databasePath } from './db';
 
 let current: Handoff | null = null;
 
-/** Leaves the note that lets `npm run ingest` hand its commands to this server (see pipelines/handoff.ts). */
+/** Leaves the note that lets `npm run ingest` hand its commands to this server (see db/handoff.ts). */
 export function publishHandoff(port: number): void {
 	const path = databasePath();
 	current = writeHandoff(path, port);

@@ -153,5 +153,56 @@ CREATE TABLE staff (
 
 ${['complaints', 'surveys', 'appraisals', 'traffic', 'staff'].map(historyOf).join('\n')}
 `
+	},
+	{
+		version: 2,
+		name: 'accounts, sessions and the audit log',
+		// Times in these tables are UTC instants written by the app (epoch_ms), never DuckDB's local clock.
+		// stores NULL = every store. sessions hold only sha256 of the cookie token. audit_log is append-only:
+		// each entry carries the hash of the one before (see src/lib/server/auth/audit.ts).
+		sql: `
+CREATE SEQUENCE user_id_seq START 1;
+CREATE TABLE users (
+  user_id INTEGER PRIMARY KEY,
+  username VARCHAR NOT NULL UNIQUE,
+  display_name VARCHAR NOT NULL,
+  password_hash VARCHAR NOT NULL,
+  role VARCHAR NOT NULL CHECK (role IN ('viewer', 'manager', 'quality_officer', 'leadership', 'admin')),
+  stores VARCHAR[],
+  pii BOOLEAN NOT NULL,
+  disabled BOOLEAN NOT NULL,
+  created_at TIMESTAMP NOT NULL,
+  updated_at TIMESTAMP NOT NULL,
+  password_changed_at TIMESTAMP NOT NULL,
+  last_login_at TIMESTAMP
+);
+
+CREATE TABLE sessions (
+  token_hash VARCHAR PRIMARY KEY,
+  user_id INTEGER NOT NULL,
+  created_at TIMESTAMP NOT NULL,
+  last_seen_at TIMESTAMP NOT NULL,
+  expires_at TIMESTAMP NOT NULL,
+  ip VARCHAR
+);
+
+CREATE TABLE audit_log (
+  seq BIGINT PRIMARY KEY,
+  logged_at TIMESTAMP NOT NULL,
+  actor VARCHAR NOT NULL,
+  action VARCHAR NOT NULL,
+  target VARCHAR,
+  ip VARCHAR,
+  detail VARCHAR NOT NULL,
+  prev_hash VARCHAR NOT NULL,
+  hash VARCHAR NOT NULL
+);
+
+CREATE TABLE app_settings (
+  name VARCHAR PRIMARY KEY,
+  value VARCHAR NOT NULL,
+  updated_at TIMESTAMP NOT NULL
+);
+`
 	}
 ];

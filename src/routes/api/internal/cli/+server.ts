@@ -1,5 +1,6 @@
 import { error, json } from '@sveltejs/kit';
 import { z } from 'zod';
+import { auditCliCommand } from '../../../../../pipelines/audit';
 import { runCommand, type Command } from '../../../../../pipelines/commands';
 import { getDatabase } from '$lib/server/database';
 import { isHandoffToken } from '$lib/server/handoff';
@@ -21,5 +22,8 @@ export const POST: RequestHandler = async ({ request }) => {
 	const parsed = command.safeParse(await request.json().catch(() => null));
 	if (!parsed.success) error(400, parsed.error.message);
 	const db = await getDatabase();
-	return json(await runCommand(db, parsed.data as Command));
+	const cmd = parsed.data as Command;
+	const result = await runCommand(db, cmd);
+	await auditCliCommand(db, cmd, result);
+	return json(result);
 };

@@ -1,0 +1,58 @@
+import type { Database } from '../src/lib/server/db';
+import { audit } from '../src/lib/server/db/audit';
+
+/**
+ * The audit entry of an ingest-CLI command, for the two places that run one: the server's
+ * /api/internal/cli endpoint and pipelines/cli.ts when it opens the file itself. Call it after
+ * `runCommand` returns (the batch has committed). Loads that changed something (committed or
+ * rejected batches) and successful rollbacks are recorded; dry runs, duplicates and the batch list
+ * are not. The shapes are declared here structurally so auth does not depend on pipelines.
+ */
+interface IngestCommand {
+	command: 'ingest';
+	as: string;
+	dryRun: boolean;
+}
+interface RollbackCommand {
+	command: 'rollback';
+	as: string;
+	batchId: number;
+}
+type CliCommand = IngestCommand | RollbackCommand | { command: string };
+
+interface IngestSummaryLike {
+	batch_id: number | null;
+	kind: string;
+	status: string;
+	file_name: string;
+	sha256: string | null;
+	rows_read: number;
+	rows_loaded: number;
+	rows_rejected: number;
+}
+interface RollbackLike {
+	ok: boolean;
+	removed: number;
+	restored: number;
+}
+
+export async function auditCliCommand(db: Database, cmd: CliCommand, result: { json: unknown }, ip: string | null = null): Promise<void> {
+	if (cmd.command === 'ingest') {
+		const c = cmd as IngestCommand;
+		const s = result.json as IngestSummaryLike;
+		if (c.dryRun || s.batch_id === null || (s.status !== 'committed' && s.status !== 'rejected')) return;
+		await db.withConnection((conn) =>
+			audit(conn, {
+				actor: `cli:${c.as}`, action: 'ingest', target: `batch:${s.batch_id}`, ip,
+				detail: { kind: s.kind, file_name: s.file_name, sha256: s.sha256, status: s.status, rows_read: s.rows_read, rows_loaded: s.rows_loaded, rows_rejected: s.rows_rejected }
+			})
+		);
+	} else if (cmd.command === 'rollback') {
+		const c = cmd as RollbackCommand;
+		const r = result.json as RollbackLike;
+		if (!r.ok) return;
+		await db.withConnection((conn) =>
+			audit(conn, { actor: `cli:${c.as}`, action: 'rollback', target: `batch:${c.batchId}`, ip, detail: { removed: r.removed, restored: r.restored } })
+		);
+	}
+}

@@ -1,0 +1,5 @@
+import { authConfig } from './config';
+import { LoginService } from './login';
+
+/** The server's one sign-in service: its failure counts are per process, deliberately (see ratelimit.ts). */
+export const logins = new LoginService(authConfig);
