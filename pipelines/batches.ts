@@ -1,6 +1,7 @@
 import { queryRows, type Database } from '../src/lib/server/db';
 import { message, type Locale } from './messages';
 import { schemas, type KindId } from './schema';
+import { tableColumns } from './store';
 
 export interface BatchRow {
 	batch_id: number;
@@ -58,7 +59,8 @@ export async function rollbackBatch(db: Database, batchId: number, by: string, l
 			const [{ n: removed = 0 } = {}] = await queryRows<{ n: number }>(conn, `SELECT count(*) AS n FROM ${t} WHERE batch_id = $1`, [batchId]);
 			await conn.run(`DELETE FROM ${t} WHERE batch_id = $1`, [batchId]);
 			const [{ n: restored = 0 } = {}] = await queryRows<{ n: number }>(conn, `SELECT count(*) AS n FROM ${t}_replaced WHERE replaced_by = $1`, [batchId]);
-			await conn.run(`INSERT INTO ${t} SELECT * EXCLUDE (replaced_by) FROM ${t}_replaced WHERE replaced_by = $1`, [batchId]);
+			const cols = (await tableColumns(conn, t)).join(', ');
+			await conn.run(`INSERT INTO ${t} (${cols}) SELECT ${cols} FROM ${t}_replaced WHERE replaced_by = $1`, [batchId]);
 			await conn.run(`DELETE FROM ${t}_replaced WHERE replaced_by = $1`, [batchId]);
 			await conn.run(`UPDATE batches SET status = 'rolled_back', rolled_back_at = now()::TIMESTAMP, rolled_back_by = $2 WHERE batch_id = $1`, [batchId, by]);
 			await conn.run('COMMIT');

@@ -11,6 +11,7 @@ import { schemas, type KindId, type KindSchema } from './schema';
 import { MACROS, DIRTY_PATTERN, TEXT_DIRTY_PATTERN } from './sql/macros';
 import { compileErrors, compileFailing, compileTyped, outputColumns, SPARE, stageCol, type ColumnSource, type CompileInput } from './sql/compile';
 import { writeBatch } from './store';
+import { phoneHasher, type PhoneHasher } from '../src/lib/server/db/phone-hash';
 import { APPRAISAL_DIMENSIONS, DEFAULT_WEIGHT } from './schema/appraisals';
 
 export type IngestStatus = 'committed' | 'rejected' | 'duplicate' | 'dry-run';
@@ -65,12 +66,13 @@ export async function ingest(db: Database, opts: IngestOptions): Promise<IngestS
 			const mapping = parseMapping(opts.mapping);
 			decoded = await decodeInput(opts.filePath, join(work, 'utf8.csv'));
 			const d = decoded;
+			const hasher = schema.derived?.some((x) => 'hashOf' in x) ? await phoneHasher(db) : null;
 			// Checked under the write lock: two uploads of one file at once must not both load it.
 			return await db.withWriteLock(async (conn) => {
 				const dup = await findDuplicate(conn, opts.kind, d.sha256);
 				if (dup) return duplicateSummary(opts, fileName, d, dup, locale);
 				const match = matchHeaders(schema, d.header, mapping);
-				return load(conn, { opts, schema, decoded: d, mapping, match, fileName, started, locale });
+				return load(conn, { opts, schema, decoded: d, mapping, match, fileName, started, locale, hasher });
 			});
 		} catch (e) {
 			if (!(e instanceof IngestFailure) || e.unreadable) throw e;
@@ -90,6 +92,7 @@ interface LoadContext {
 	fileName: string;
 	started: Date;
 	locale: Locale;
+	hasher: PhoneHasher | null;
 }
 
 async function findDuplicate(conn: DuckDBConnection, kind: string, sha256: string) {
@@ -307,10 +310,17 @@ async function load(conn: DuckDBConnection, ctx: LoadContext): Promise<IngestSum
 	}
 	if (unknown.length) warnings.push(message('warning_unknown_columns', { columns: unknown.map((u) => u.header || `#${u.index + 1}`).join('、') }, locale));
 
+	// The keyed phone hash: its key is bound as parameters, never written into the SQL text.
+	let keyedHash: CompileInput['keyedHash'];
+	if (ctx.hasher) {
+		const first = params.length + 1;
+		params.push(...ctx.hasher.sql('x', first).params);
+		keyedHash = (column) => ctx.hasher!.sql(column, first).sql;
+	}
 	const dateFormats = await usualDateFormats(conn, schema, sources);
 	const input: CompileInput = {
 		schema, sources, dayFirst: await dayFirstOrders(conn, schema, sources, mapping, dateFormats), dateFormats,
-		stageColumns: nCols, extraQuestions, generatedKeyParam: 1
+		stageColumns: nCols, extraQuestions, generatedKeyParam: 1, keyedHash
 	};
 	prof('date formats');
 	await conn.run(compileTyped(input), params as never);

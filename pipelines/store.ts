@@ -43,7 +43,8 @@ export async function writeBatch(conn: DuckDBConnection, b: BatchRecord): Promis
 				const matches = `EXISTS (SELECT 1 FROM final f WHERE ${keyMatch(schema, 'x', 'f', 't_')})`;
 				[{ n: replaced = 0 } = {}] = await queryRows<{ n: number }>(conn, `SELECT count(*) AS n FROM ${t} x WHERE ${matches}`);
 				if (replaced > 0) {
-					await conn.run(`INSERT INTO ${t}_replaced SELECT x.*, $1 FROM ${t} x WHERE ${matches}`, [id]);
+					const cols = (await tableColumns(conn, t)).join(', ');
+					await conn.run(`INSERT INTO ${t}_replaced (${cols}, replaced_by) SELECT ${cols}, $1 FROM ${t} x WHERE ${matches}`, [id]);
 					await conn.run(`DELETE FROM ${t} x WHERE ${matches}`);
 				}
 			}
@@ -83,4 +84,11 @@ export async function writeBatch(conn: DuckDBConnection, b: BatchRecord): Promis
 		await conn.run('ROLLBACK');
 		throw e;
 	}
+}
+
+/** A table's columns in order, so history copies name them instead of relying on positions. */
+export async function tableColumns(conn: DuckDBConnection, table: string): Promise<string[]> {
+	const rows = await queryRows<{ column_name: string }>(conn,
+		`SELECT column_name FROM information_schema.columns WHERE table_name = $1 AND table_schema = 'main' ORDER BY ordinal_position`, [table]);
+	return rows.map((r) => `"${r.column_name}"`);
 }

@@ -3,7 +3,7 @@ import { sequence } from '@sveltejs/kit/hooks';
 import { building, dev } from '$app/environment';
 import { paraglideMiddleware } from '$lib/paraglide/server';
 import { authHandle } from '$lib/server/auth/handle';
-import { phoneHasher } from '$lib/server/auth/phone-hash';
+import { phoneHasher } from '$lib/server/db/phone-hash';
 import { closeDatabase, getDatabase } from '$lib/server/database';
 import { publishHandoff } from '$lib/server/handoff';
 

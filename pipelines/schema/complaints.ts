@@ -32,6 +32,7 @@ export const complaints: KindSchema = {
 		{ name: 'follow_up_satisfaction', aliases: ['回访满意度', '回访结果', '顾客满意度', 'follow-up satisfaction'], type: 'satisfaction', min: 1, max: 5 },
 		{ name: 'compensation', aliases: ['赔偿金额', '补偿金额', '赔付金额', 'compensation'], type: 'money', min: 0 }
 	],
+	derived: [{ name: 'customer_phone_hash', hashOf: 'customer_phone' }],
 	checks: [
 		{ id: 'response_after_received', column: 'first_response_at', failWhen: 'v_first_response_at < v_received_at', code: 'time_before', params: { other: 'received_at' } },
 		{ id: 'resolved_after_received', column: 'resolved_at', failWhen: 'v_resolved_at < v_received_at', code: 'time_before', params: { other: 'received_at' } },

@@ -59,8 +59,11 @@ export interface KindSchema {
 	checks?: readonly RowCheck[];
 	/** the column that dates a row, for the "date range covered" summary */
 	dateColumn: string;
-	/** columns computed from the final values `t_<name>` (e.g. an appraisal's period type and start) */
-	derived?: readonly { name: string; sql: string }[];
+	/**
+	 * Columns computed from the final values `t_<name>` (e.g. an appraisal's period type and start), or
+	 * the keyed hash of one (`hashOf`: the customer phone), whose key the engine binds as parameters.
+	 */
+	derived?: readonly ({ name: string; sql: string } | { name: string; hashOf: string })[];
 	/** surveys: unknown numeric columns are kept as extra questions in this MAP column */
 	extraAnswersColumn?: string;
 }

@@ -19,6 +19,8 @@ export interface CompileInput {
 	extraQuestions: readonly { index: number; param: number }[];
 	/** the key prefix for generated keys is bound as this parameter */
 	generatedKeyParam: number;
+	/** SQL of the keyed hash of a column (its key bound as parameters by the caller) */
+	keyedHash?: (column: string) => string;
 }
 
 export const stageCol = (i: number) => `c${i}`;
@@ -154,7 +156,7 @@ function columnSql(input: CompileInput): ColumnSql[] {
  * The cleaned text r_ is computed one level down: a constant or a value map reads it through a
  * subquery, and DuckDB cannot reference an alias whose expression holds a subquery in the same SELECT.
  */
-function typedRows(input: CompileInput, cols: ColumnSql[], where = ''): string {
+function typedRows(input: CompileInput, cols: ColumnSql[], where = '', withDerived = true): string {
 	const raw = ['rowid AS _i', ...cols.map((c) => `${c.r} AS r_${c.col.name}`), allStage(input)];
 	const parts = ['_i', `CAST($${input.generatedKeyParam} AS VARCHAR) AS _kp`];
 	for (const c of cols) {
@@ -162,9 +164,14 @@ function typedRows(input: CompileInput, cols: ColumnSql[], where = ''): string {
 		parts.push(`${c.v} AS v_${c.col.name}`);
 		parts.push(`${c.t} AS t_${c.col.name}`);
 	}
-	for (const d of input.schema.derived ?? []) parts.push(`${d.sql} AS t_${d.name}`);
+	if (withDerived) for (const d of input.schema.derived ?? []) parts.push(`${derivedSql(input, d)} AS t_${d.name}`);
 	return `(SELECT ${parts.join(',\n  ')}, ${allStage(input)}
   FROM (SELECT ${raw.join(',\n    ')} FROM stage${where}))`;
+}
+
+function derivedSql(input: CompileInput, d: NonNullable<KindSchema['derived']>[number]): string {
+	if ('sql' in d) return d.sql;
+	return input.keyedHash ? input.keyedHash(`t_${d.hashOf}`) : 'CAST(NULL AS UBIGINT)';
 }
 
 function structureChecks(input: CompileInput): { short: string; long: string } {
@@ -237,6 +244,6 @@ export function compileErrors(input: CompileInput): string {
 	];
 	return `SELECT _i, list_filter([${items.join(',\n  ')}], e -> e IS NOT NULL) AS errs,
   [${Array.from({ length: input.stageColumns }, (_, i) => stageCol(i)).join(', ')}] AS cells
-FROM ${typedRows(input, cols, ' WHERE rowid IN (SELECT _i FROM failing WHERE NOT blank)')}
+FROM ${typedRows(input, cols, ' WHERE rowid IN (SELECT _i FROM failing WHERE NOT blank)', false)}
 ORDER BY _i`;
 }

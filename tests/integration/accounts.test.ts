@@ -10,7 +10,7 @@ import { readAuthConfig } from '../../src/lib/server/auth/config';
 import { ensureDemoUsers } from '../../src/lib/server/auth/demo';
 import { LoginService } from '../../src/lib/server/auth/login';
 import { hashPassword } from '../../src/lib/server/auth/password';
-import { keyFilePath, phoneHasher, PhoneKeyError } from '../../src/lib/server/auth/phone-hash';
+import { keyFilePath, phoneHasher, PhoneKeyError } from '../../src/lib/server/db/phone-hash';
 import { createSession, resolveSession } from '../../src/lib/server/auth/sessions';
 import { createUser, findUser, setDisabled, setPassword, updateUser } from '../../src/lib/server/auth/users';
 import { rows, sample, tempDatabase } from '../helpers/db';

@@ -1,3 +1,6 @@
+import { canonicalPhone } from '../db/phone-hash';
+
+export { canonicalPhone };
 /**
  * Masking of customers' personal information for everyone without the `pii` permission.
  * Names keep the surname (张*, 欧阳**); mobiles keep the first 3 and last 4 digits (138****1234);
@@ -38,18 +41,6 @@ export function maskName(name: string | null | undefined): string | null {
 	const rest = chars.slice(surnameLength).join('');
 	if (rest === '' || HONORIFICS.includes(rest)) return trimmed;
 	return chars.map((c, i) => (i < surnameLength || NAME_SEPARATOR.test(c) ? c : '*')).join('');
-}
-
-/**
- * The digits a phone is identified by, exactly as the ingestion engine stores them (pipelines/sql/macros.ts
- * `sq_phone`): separators removed, +86 / 0086 (or a bare 86 before a 13-digit number) dropped.
- * Used for the keyed hash, so that a raw value and its stored form hash alike. Null when not a phone.
- */
-export function canonicalPhone(raw: string | null | undefined): string | null {
-	if (raw === null || raw === undefined) return null;
-	let digits = raw.normalize('NFKC').replace(/^\s*(\+\s*86|0086)/u, '').replace(/\D/gu, '');
-	if (digits.length === 13 && digits.startsWith('86')) digits = digits.slice(2);
-	return digits.length >= 7 && digits.length <= 12 ? digits : null;
 }
 
 const stars = (n: number) => '*'.repeat(Math.max(0, n));

@@ -78,6 +78,8 @@ CREATE TABLE complaints (
   summary VARCHAR,
   customer_name VARCHAR,
   customer_phone VARCHAR,
+  -- keyed hash (HMAC-SHA256, key beside the database) of the phone digits: repeat complaints without reading phones
+  customer_phone_hash UBIGINT,
   handler_id VARCHAR,
   subject_staff_id VARCHAR,
   in_scope BOOLEAN,

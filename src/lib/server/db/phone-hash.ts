@@ -1,8 +1,7 @@
 import { createHash, createHmac, randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { blobValue, type DuckDBValue } from '@duckdb/node-api';
-import { queryRows, type Database } from '../db';
-import { canonicalPhone } from './masking';
+import { queryRows, type Database } from './index';
 
 /**
  * A keyed hash of customer phones (HMAC-SHA256), so repeat complaints can be found without anyone
@@ -23,6 +22,18 @@ export interface PhoneHasher {
 	sql(column: string, first: number): { sql: string; params: DuckDBValue[] };
 	/** short fingerprint of the key (not secret) */
 	keyId: string;
+}
+
+/**
+ * The digits a phone is identified by, exactly as the ingestion engine stores them (pipelines/sql/macros.ts
+ * `sq_phone`): separators removed, +86 / 0086 (or a bare 86 before a 13-digit number) dropped.
+ * Used for the keyed hash, so that a raw value and its stored form hash alike. Null when not a phone.
+ */
+export function canonicalPhone(raw: string | null | undefined): string | null {
+	if (raw === null || raw === undefined) return null;
+	let digits = raw.normalize('NFKC').replace(/^\s*(\+\s*86|0086)/u, '').replace(/\D/gu, '');
+	if (digits.length === 13 && digits.startsWith('86')) digits = digits.slice(2);
+	return digits.length >= 7 && digits.length <= 12 ? digits : null;
 }
 
 export const keyFilePath = (databasePath: string) => `${databasePath}.keys.json`;
