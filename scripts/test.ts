@@ -15,7 +15,7 @@ let passed = 0;
 let failed = 0;
 
 // The integration tests start the built server too, so build once, first.
-const build = run('npx', ['vite', 'build', '--logLevel', 'warn']);
+const build = run('npx', ['vite', 'build', '--logLevel', 'error']);
 if (build !== 0) {
 	console.log('\n0 passed, 1 failed');
 	process.exit(1);
