@@ -205,6 +205,25 @@ function sniff(text: string): { delimiter: string; header: string[] } {
 	return { delimiter, header: header.map((h) => h.replace(/^\uFEFF/, '')) };
 }
 
+/**
+ * A first look at the head of a file that is probably UTF-8 (no BOM but UTF-8's, valid UTF-8 so far),
+ * so that DuckDB can start reading it while the whole file is hashed and checked; null otherwise or
+ * when anything looks wrong (decodeInput then says what).
+ */
+export function peekUtf8Head(path: string): { delimiter: string; header: string[] } | null {
+	try {
+		const head = readHead(path, SNIFF_BYTES);
+		const bom = bomEncoding(head);
+		if (head.length === 0 || (bom !== null && bom !== 'utf-8-bom')) return null;
+		assertText(head, bom);
+		const cut = head.length === SNIFF_BYTES ? head.subarray(0, head.lastIndexOf(0x0a) + 1) : head;
+		new TextDecoder('utf-8', { fatal: true }).decode(cut);
+		return sniff(headText(head, 'utf-8'));
+	} catch {
+		return null;
+	}
+}
+
 export async function decodeInput(path: string, tempUtf8Path: string): Promise<DecodedInput> {
 	let size: number;
 	try {

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { queryRows, type Database } from '../src/lib/server/db';
-import { decodeInput, type DecodedInput } from './decode';
+import { decodeInput, peekUtf8Head, type DecodedInput } from './decode';
 import { IngestFailure, type RowError } from './errors';
 import { matchHeaders, normalizeHeader, parseMapping, type HeaderMatch, type Mapping } from './mapping';
 import { message, reason, type Locale } from './messages';
@@ -61,23 +61,29 @@ export async function ingest(db: Database, opts: IngestOptions): Promise<IngestS
 	const work = mkdtempSync(join(tmpdir(), 'sqa-ingest-'));
 	const started = new Date();
 	try {
-		let decoded: DecodedInput | null = null;
-		try {
-			const mapping = parseMapping(opts.mapping);
-			decoded = await decodeInput(opts.filePath, join(work, 'utf8.csv'));
-			const d = decoded;
-			const hasher = schema.derived?.some((x) => 'hashOf' in x) ? await phoneHasher(db) : null;
-			// Checked under the write lock: two uploads of one file at once must not both load it.
-			return await db.withWriteLock(async (conn) => {
+		const hasher = schema.derived?.some((x) => 'hashOf' in x) ? await phoneHasher(db) : null;
+		// One load at a time; the duplicate check inside the lock, so two uploads of one file cannot both load it.
+		return await db.withWriteLock(async (conn) => {
+			let decoded: DecodedInput | null = null;
+			try {
+				const mapping = parseMapping(opts.mapping);
+				for (const macro of MACROS) await conn.run(macro);
+				// A file that looks like UTF-8 is staged by DuckDB's threads while JS hashes and checks it.
+				const early = peekUtf8Head(opts.filePath);
+				const earlyStage = early ? stage(conn, opts.filePath, early.delimiter, early.header.length).then(() => null, (e: unknown) => e) : null;
+				decoded = await decodeInput(opts.filePath, join(work, 'utf8.csv'));
+				const d = decoded;
+				const stageError = earlyStage ? await earlyStage : 'not staged';
+				const staged = stageError === null && d.utf8Path === opts.filePath && d.delimiter === early!.delimiter && d.header.length === early!.header.length;
 				const dup = await findDuplicate(conn, opts.kind, d.sha256);
 				if (dup) return duplicateSummary(opts, fileName, d, dup, locale);
 				const match = matchHeaders(schema, d.header, mapping);
-				return load(conn, { opts, schema, decoded: d, mapping, match, fileName, started, locale, hasher });
-			});
-		} catch (e) {
-			if (!(e instanceof IngestFailure) || e.unreadable) throw e;
-			return await fileRejected(db, opts, fileName, decoded, e, started, locale);
-		}
+				return await load(conn, { opts, schema, decoded: d, mapping, match, fileName, started, locale, hasher, staged });
+			} catch (e) {
+				if (!(e instanceof IngestFailure) || e.unreadable) throw e;
+				return await fileRejected(conn, opts, fileName, decoded, e, started, locale);
+			}
+		});
 	} finally {
 		rmSync(work, { recursive: true, force: true });
 	}
@@ -93,6 +99,8 @@ interface LoadContext {
 	started: Date;
 	locale: Locale;
 	hasher: PhoneHasher | null;
+	/** the temp table `stage` already holds the file */
+	staged: boolean;
 }
 
 async function findDuplicate(conn: DuckDBConnection, kind: string, sha256: string) {
@@ -137,32 +145,30 @@ function emptySummary(opts: IngestOptions, fileName: string, d: DecodedInput | n
 }
 
 /** The whole file is refused (missing columns, empty, malformed): recorded as a rejected batch. */
-async function fileRejected(db: Database, opts: IngestOptions, fileName: string, d: DecodedInput | null, failure: IngestFailure, started: Date, locale: Locale): Promise<IngestSummary> {
+async function fileRejected(conn: DuckDBConnection, opts: IngestOptions, fileName: string, d: DecodedInput | null, failure: IngestFailure, started: Date, locale: Locale): Promise<IngestSummary> {
 	const error: RowError = { row: null, column: null, value: null, code: failure.code, params: failure.params, reason: reason(failure.code, failure.params, locale) };
 	const summary: IngestSummary = { ...emptySummary(opts, fileName, d), errors: [error], message: error.reason };
 	if (opts.dryRun || !d) return { ...summary, status: opts.dryRun ? 'rejected' : 'rejected' };
-	summary.batch_id = await db.withWriteLock((conn) =>
-		writeBatch(conn, {
-			kind: opts.kind, fileName, decoded: d, source: opts.source, createdBy: opts.createdBy, started,
-			status: 'rejected', acceptPartial: !!opts.acceptPartial, counts: { read: 0, loaded: 0, rejected: 0, collapsed: 0, replaced: 0 },
-			mapping: opts.mapping ?? null, warnings: [], errors: [{ ...error, cells: null }], schema: null
-		})
-	);
+	summary.batch_id = await writeBatch(conn, {
+		kind: opts.kind, fileName, decoded: d, source: opts.source, createdBy: opts.createdBy, started,
+		status: 'rejected', acceptPartial: !!opts.acceptPartial, counts: { read: 0, loaded: 0, rejected: 0, collapsed: 0, replaced: 0 },
+		mapping: opts.mapping ?? null, warnings: [], errors: [{ ...error, cells: null }], schema: null
+	});
 	return summary;
 }
 
-async function stage(conn: DuckDBConnection, d: DecodedInput, columns: number): Promise<void> {
+async function stage(conn: DuckDBConnection, path: string, delimiter: string, columns: number): Promise<void> {
 	const cols = [...Array.from({ length: columns }, (_, i) => stageCol(i)), SPARE].map((c) => `'${c}': 'VARCHAR'`).join(', ');
 	const sql = (parallel: boolean) =>
 		`CREATE OR REPLACE TEMP TABLE stage AS SELECT * FROM read_csv($1, delim=$2, columns={${cols}}, ${STAGE_OPTIONS}, parallel=${parallel})`;
 	try {
-		await conn.run(sql(true), [d.utf8Path, d.delimiter]);
+		await conn.run(sql(true), [path, delimiter]);
 	} catch (e) {
 		const msg = e instanceof Error ? e.message : String(e);
 		// Quoted line breaks need the single-threaded reader when rows may be short.
 		if (/parallel/i.test(msg)) {
 			try {
-				await conn.run(sql(false), [d.utf8Path, d.delimiter]);
+				await conn.run(sql(false), [path, delimiter]);
 				return;
 			} catch (e2) {
 				throw malformed(e2);
@@ -251,9 +257,8 @@ async function load(conn: DuckDBConnection, ctx: LoadContext): Promise<IngestSum
 	const { opts, schema, decoded, mapping, match, locale } = ctx;
 	const nCols = decoded.header.length;
 	const prof = profiler(`${opts.kind} ${ctx.fileName}`);
-	for (const macro of MACROS) await conn.run(macro);
-	await stage(conn, decoded, nCols);
-	prof('stage');
+	if (!ctx.staged) await stage(conn, decoded.utf8Path, decoded.delimiter, nCols);
+	prof(ctx.staged ? 'decode (staged meanwhile)' : 'stage');
 
 	const [{ n: staged } = { n: 0 }] = await queryRows<{ n: number }>(conn, 'SELECT count(*) AS n FROM stage');
 	if (staged === 0) throw new IngestFailure('file_header_only', {});

@@ -61,9 +61,9 @@ export const MACROS = [
 		WHEN length(p) = 4 THEN make_date(CAST(p AS INTEGER), 1, 1)
 		ELSE make_date(CAST(left(p, 4) AS INTEGER), CAST(right(p, 2) AS INTEGER), 1) END`,
 
-	`CREATE OR REPLACE TEMP MACRO sq_bool(x) AS CASE
+	`CREATE OR REPLACE TEMP MACRO sq_bool(x) AS CASE x WHEN '是' THEN true WHEN '否' THEN false ELSE CASE
 		WHEN lower(x) IN ('是', 'y', 'yes', 'true', 't', '1', '对', '√', '有') THEN true
-		WHEN lower(x) IN ('否', 'n', 'no', 'false', 'f', '0', '错', '×', '无') THEN false END`,
+		WHEN lower(x) IN ('否', 'n', 'no', 'false', 'f', '0', '错', '×', '无') THEN false END END`,
 	// Integers: thousands separators allowed; "12.0" (Excel) allowed; NaN, inf, 五 are not numbers.
 	`CREATE OR REPLACE TEMP MACRO sq_int(x) AS CASE
 		WHEN regexp_full_match(x, '[+-]?\\d{1,3}(,\\d{3})+|[+-]?\\d{1,12}(\\.0*)?') THEN TRY_CAST(split_part(replace(x, ',', ''), '.', 1) AS BIGINT) END`,
@@ -80,7 +80,7 @@ export const MACROS = [
 	`CREATE OR REPLACE TEMP MACRO sq_phone_digits(x) AS regexp_replace(regexp_replace(x, '^\\s*(\\+\\s*86|0086)', ''), '[^0-9]', '', 'g')`,
 	`CREATE OR REPLACE TEMP MACRO sq_phone(x) AS CASE
 		WHEN x IS NULL THEN NULL
-		WHEN regexp_full_match(x, '1[3-9]\\d{9}') THEN x
+		WHEN length(x) = 11 AND x[1] = '1' AND x[2] BETWEEN '3' AND '9' AND translate(x, '0123456789', '') = '' THEN x
 		WHEN regexp_full_match(x, '\\d(\\.\\d+)?[eE]\\+?\\d{1,2}') THEN
 			CASE WHEN length(replace(regexp_extract(x, '^([0-9.]+)', 1), '.', '')) = CAST(regexp_extract(x, '(\\d+)$', 1) AS INTEGER) + 1
 				THEN replace(regexp_extract(x, '^([0-9.]+)', 1), '.', '') END
