@@ -6,6 +6,7 @@ import { authHandle } from '$lib/server/auth/handle';
 import { phoneHasher } from '$lib/server/db/phone-hash';
 import { closeDatabase, getDatabase } from '$lib/server/database';
 import { publishHandoff } from '$lib/server/handoff';
+import { applyRetentionAtStart } from '$lib/server/retention';
 
 export const init: ServerInit = async () => {
 	if (building) return;
@@ -13,6 +14,16 @@ export const init: ServerInit = async () => {
 	const db = await getDatabase();
 	// Create the phone-hash key beside the database on first start, or refuse to run with the wrong one.
 	await phoneHasher(db);
+	// Apply the saved retention limit once (no timers: later runs are an admin's "apply now" or the next
+	// start). A failure is logged, not fatal: the dashboard stays up and the admin can apply it by hand.
+	try {
+		const done = await applyRetentionAtStart(db);
+		if (done && done.complaints + done.history > 0) {
+			console.log(`[retention] erased customer names/phones of ${done.complaints} complaints and ${done.history} replaced versions received before ${done.cutoff}`);
+		}
+	} catch (e) {
+		console.error('[retention] could not apply the retention limit at start:', e);
+	}
 	if (!dev) {
 		publishHandoff(Number(process.env.PORT ?? 3000));
 		process.once('sveltekit:shutdown' as 'exit', () => void closeDatabase());

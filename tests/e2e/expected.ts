@@ -62,3 +62,13 @@ export function expectedCoverage(): Record<KindId, ExpectedCoverage> {
 	}
 	return out;
 }
+
+/**
+ * Loaded sample complaints received before a day (YYYY-MM-DD) that hold a customer name or phone:
+ * what data retention with that cutoff would erase.
+ */
+export function expectedCustomerDataBefore(day: string): number {
+	return SAMPLE_LOADS.filter((l) => l.kind === 'complaints' && l.outcome === 'committed')
+		.flatMap((l) => readSample(l.file))
+		.filter((r) => dayOf(r['受理时间'] ?? '') < day && ((r['投诉人'] ?? '') !== '' || (r['联系电话'] ?? '') !== '')).length;
+}

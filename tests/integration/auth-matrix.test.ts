@@ -24,6 +24,7 @@ const EXPECTED: Record<string, Partial<Record<Method, Allowed>>> = {
 	'/forbidden': { GET: 'signed-in' },
 	'/admin/users': { GET: ['admin'], POST: ['admin'] },
 	'/admin/audit': { GET: ['admin'], POST: ['admin'] },
+	'/admin/retention': { GET: ['admin'], POST: ['admin'] },
 	'/api/internal/cli': { POST: 'handoff' },
 	'/api/internal/accounts': { POST: 'handoff' }
 };
@@ -198,6 +199,6 @@ describe('role × route matrix', () => {
 		};
 		expect(await nav('viewer')).toEqual(['/']);
 		expect(await nav('leadership')).toEqual(['/']);
-		expect(await nav('admin')).toEqual(['/', '/admin/users', '/admin/audit']);
+		expect(await nav('admin')).toEqual(['/', '/admin/users', '/admin/audit', '/admin/retention']);
 	});
 });

@@ -31,6 +31,7 @@ export const ROUTE_RULES: Readonly<Record<string, Rule>> = {
 	'/forbidden': SIGNED_IN,
 	'/admin/users': can('admin'),
 	'/admin/audit': can('admin'),
+	'/admin/retention': can('admin'),
 	'/api/internal/cli': HANDOFF,
 	'/api/internal/accounts': HANDOFF,
 	// Routes the next issues will add, ruled now so they are guarded the day they appear. Rename here

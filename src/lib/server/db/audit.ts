@@ -23,10 +23,12 @@ export type AuditAction =
 	| 'pii_viewed'
 	| 'ingest'
 	| 'rollback'
-	| 'export';
+	| 'export'
+	| 'settings_changed'
+	| 'retention_applied';
 
 export interface AuditEntry {
-	/** who did it: a username, `cli:<os user>`, or `(unknown)` for a failed sign-in with an unknown name */
+	/** who did it: a username, `cli:<os user>`, `(unknown)` for a failed sign-in with an unknown name, or `(server)` for retention at start */
 	actor: string;
 	action: AuditAction;
 	/** what it was done to: a username, a batch id, a route */

@@ -1,0 +1,77 @@
+import { fail } from '@sveltejs/kit';
+import { z } from 'zod';
+import { m } from '$lib/paraglide/messages.js';
+import { getLocale } from '$lib/paraglide/runtime.js';
+import { getDatabase } from '$lib/server/database';
+import { formatTime } from '$lib/server/auth/commands';
+import type { Actor } from '$lib/server/auth/users';
+import { applyRetention, MAX_CUSTOMER_MONTHS, previewRetention, readRetentionSetting, saveRetentionSetting } from '$lib/server/retention';
+import { formatCount } from '$lib/ui/format';
+import type { Actions, PageServerLoad } from './$types';
+
+/** The retention setting and what applying it now would erase, for admins (the guard lets no one else in). */
+export const load: PageServerLoad = async () => {
+	const db = await getDatabase();
+	return db.withConnection(async (c) => {
+		const setting = await readRetentionSetting(c);
+		const preview = await previewRetention(c, setting.customerMonths);
+		return {
+			setting: { months: setting.customerMonths, saved: setting.saved, updatedAt: setting.updatedAtMs === null ? null : formatTime(setting.updatedAtMs) },
+			preview: { cutoff: preview.cutoff, complaints: preview.complaints, history: preview.history, expiredSessions: preview.expiredSessions }
+		};
+	});
+};
+
+/** Whole months, 0–600; empty = 0 (kept). Full-width digits are read as digits. */
+const months = z
+	.string()
+	.transform((s) => s.normalize('NFKC').trim())
+	.pipe(z.string().regex(/^\d{0,4}$/u))
+	.transform((s) => (s === '' ? 0 : Number(s)))
+	.pipe(z.number().int().min(0).max(MAX_CUSTOMER_MONTHS));
+
+const count = z.coerce.number().int().min(0);
+const applyFields = z.object({ months, complaints: count, history: count, confirm: z.literal('on') });
+
+type Action = 'save' | 'apply';
+
+const failed = (action: Action, message: string) => fail(400, { action, ok: false as const, message });
+const done = (action: Action, message: string) => ({ action, ok: true as const, message });
+
+const actor = (locals: App.Locals, ip: string): Actor => ({ name: locals.user!.username, ip });
+
+export const actions: Actions = {
+	save: async ({ request, locals, getClientAddress }) => {
+		const locale = getLocale();
+		const f = months.safeParse(String((await request.formData()).get('months') ?? ''));
+		if (!f.success) return failed('save', m.retention_error_months({}, { locale }));
+		const result = await (await getDatabase()).withConnection((c) => saveRetentionSetting(c, f.data, actor(locals, getClientAddress())));
+		if (!result.ok) return failed('save', m.retention_error_months({}, { locale }));
+		const kept = result.setting.customerMonths;
+		return done('save', kept === 0 ? m.retention_saved_keep({}, { locale }) : m.retention_saved({ months: kept }, { locale }));
+	},
+
+	/** Applies exactly what the admin saw and confirmed: refused if the setting or the counts changed since. */
+	apply: async ({ request, locals, getClientAddress }) => {
+		const locale = getLocale();
+		const data = await request.formData();
+		const raw = { months: data.get('months') ?? '', complaints: data.get('complaints') ?? '', history: data.get('history') ?? '', confirm: data.get('confirm') ?? '' };
+		if (raw.confirm !== 'on') return failed('apply', m.retention_error_confirm({}, { locale }));
+		const f = applyFields.safeParse(raw);
+		if (!f.success) return failed('apply', m.retention_error_months({}, { locale }));
+		const db = await getDatabase();
+		const setting = await db.withConnection((c) => readRetentionSetting(c));
+		if (setting.customerMonths !== f.data.months) return failed('apply', m.retention_error_setting_changed({}, { locale }));
+		if (setting.customerMonths === 0) return failed('apply', m.retention_error_keep({}, { locale }));
+		const result = await applyRetention(db, {
+			months: setting.customerMonths, actor: actor(locals, getClientAddress()), trigger: 'manual',
+			expected: { complaints: f.data.complaints, history: f.data.history }
+		});
+		if (!result.ok) {
+			if (result.error === 'count_changed') return failed('apply', m.retention_error_changed({ count: formatCount(result.counts.complaints, locale) }, { locale }));
+			return failed('apply', m.retention_error_months({}, { locale }));
+		}
+		const a = result.applied;
+		return done('apply', m.retention_applied({ complaints: formatCount(a.complaints, locale), history: formatCount(a.history, locale), sessions: formatCount(a.sessions, locale) }, { locale }));
+	}
+};
