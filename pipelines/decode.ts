@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { createReadStream, createWriteStream, openSync, readSync, closeSync, statSync } from 'node:fs';
 import { once } from 'node:events';
+import { isUtf8 } from 'node:buffer';
 import Papa from 'papaparse';
 import { IngestFailure } from './errors';
 
@@ -114,12 +115,23 @@ function edgePattern(delimiter: string): RegExp {
 	return new RegExp(`${d}${w}|${w}${d}|${w}\r?\n|\n${w}|${d}"${w}|${w}"(?:${d}|\r?\n)|\n"${w}`);
 }
 
+/** How many leading bytes of `buf` end on a UTF-8 character boundary (at most 3 bytes are held back). */
+function completeLength(buf: Buffer): number {
+	for (let back = 1; back <= Math.min(3, buf.length); back++) {
+		const b = buf[buf.length - back]!;
+		if ((b & 0xc0) === 0x80) continue; // a continuation byte: look further back for the lead byte
+		const need = b >= 0xf0 ? 4 : b >= 0xe0 ? 3 : b >= 0xc0 ? 2 : 1;
+		return need > back ? buf.length - back : buf.length;
+	}
+	return buf.length;
+}
+
 /** One pass: sha256, whether the bytes are valid UTF-8, whether line endings are mixed, whether cells need cleaning. */
 async function scanFile(path: string, delimiter: string, skipBom: boolean): Promise<{ sha256: string; utf8: boolean; mixedEol: boolean; cleaning: DecodedInput['cleaning'] }> {
 	const hash = createHash('sha256');
-	const decoder = new TextDecoder('utf-8', { fatal: true });
 	const eol = new LineEndings();
 	const edges = edgeNeedles(delimiter);
+	let pending = Buffer.alloc(0);
 	const cleaning = { unicode: false, edges: false };
 	let tail = Buffer.alloc(0);
 	let first = true;
@@ -137,20 +149,14 @@ async function scanFile(path: string, delimiter: string, skipBom: boolean): Prom
 			first = false;
 		}
 		if (utf8) {
-			try {
-				decoder.decode(chunk as Buffer, { stream: true });
-			} catch {
-				utf8 = false;
-			}
+			// Validated natively (no string is built); a character cut by the chunk's end waits for the next chunk.
+			const bytes = pending.length ? Buffer.concat([pending, chunk as Buffer]) : (chunk as Buffer);
+			const cut = completeLength(bytes);
+			utf8 = isUtf8(bytes.subarray(0, cut));
+			pending = Buffer.from(bytes.subarray(cut));
 		}
 	}
-	if (utf8) {
-		try {
-			decoder.decode();
-		} catch {
-			utf8 = false;
-		}
-	}
+	if (pending.length > 0) utf8 = false;
 	if (/[ \t]$/.test(tail.toString('latin1'))) cleaning.edges = true;
 	return { sha256: hash.digest('hex'), utf8, mixedEol: eol.mixed, cleaning };
 }
