@@ -1,5 +1,5 @@
 import { writeFileSync } from 'node:fs';
-import { columnsMarkdown } from '../pipelines/schema/doc';
+import { columnsMarkdown } from './doc';
 
 writeFileSync('docs/columns.md', columnsMarkdown());
 console.log('wrote docs/columns.md');

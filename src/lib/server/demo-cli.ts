@@ -8,13 +8,13 @@ import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { generate, type Truth } from '../pipelines/generate';
-import { Database, databasePath, queryRows } from '../src/lib/server/db';
-import { ingest } from '../pipelines/engine';
-import { ensureDemoUsers } from '../src/lib/server/auth/demo';
-import { DEFAULT_BODY_SIZE_LIMIT } from '../src/lib/server/auth/config';
-import { readHandoff } from '../src/lib/server/db/handoff';
-import type { KindId } from '../pipelines/schema';
+import { generate, type Truth } from '../../../pipelines/generate';
+import { Database, databasePath, queryRows } from './db';
+import { ingest } from '../../../pipelines/engine';
+import { ensureDemoUsers } from './auth/demo';
+import { DEFAULT_BODY_SIZE_LIMIT } from './auth/config';
+import { readHandoff } from './db/handoff';
+import type { KindId } from '../../../pipelines/schema';
 
 const DEMO_DIR = join('data', 'demo');
 /** 30,000 complaints and 60,000 survey responses over 2024–2025: loads in seconds here. */
