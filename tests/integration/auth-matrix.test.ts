@@ -26,7 +26,9 @@ const EXPECTED: Record<string, Partial<Record<Method, Allowed>>> = {
 	'/admin/audit': { GET: ['admin'], POST: ['admin'] },
 	'/admin/retention': { GET: ['admin'], POST: ['admin'] },
 	'/api/internal/cli': { POST: 'handoff' },
-	'/api/internal/accounts': { POST: 'handoff' }
+	'/api/internal/accounts': { POST: 'handoff' },
+	'/api/metrics': { GET: ALL },
+	'/api/metrics/[metric]': { GET: ALL }
 };
 
 interface Route {

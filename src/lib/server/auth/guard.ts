@@ -45,6 +45,7 @@ export const ROUTE_RULES: Readonly<Record<string, Rule>> = {
 	'/staff': can('scorecards'),
 	'/staff/[id]': can('scorecards'),
 	'/evaluations': can('evaluations'),
+	'/api/metrics': can('metrics'),
 	'/api/metrics/[metric]': can('metrics'),
 	'/api/rows/[kind]': can('rows'),
 	'/api/export/[metric]': can('export')

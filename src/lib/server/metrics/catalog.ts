@@ -1,0 +1,473 @@
+/**
+ * The metric catalog: every metric the product shows, declared once as data. Pages, the metric API,
+ * exports and (later) alerts read these definitions; `compile.ts` turns a request for one of them into
+ * SQL with bound parameters. Identifiers in SQL come only from here, never from a request.
+ *
+ * Values are returned in the metric's unit: 'percent' 0–100, 'permille' ‰, 'hours', 'score' (the
+ * source scale), 'nps' points −100…100, 'count'. Ratios also return numerator and denominator.
+ */
+
+export type Unit = 'count' | 'permille' | 'percent' | 'hours' | 'score' | 'nps';
+export type Direction = 'higher' | 'lower';
+
+/** Dimensions a metric may be cut by (`by`). */
+export const DIMENSIONS = ['store', 'department', 'channel', 'category', 'severity', 'method'] as const;
+export type Dimension = (typeof DIMENSIONS)[number];
+
+/** Dimensions a request may filter on (repeatable query parameters). */
+export const FILTERS = ['store', 'department', 'channel', 'category'] as const;
+export type FilterName = (typeof FILTERS)[number];
+
+export interface Bilingual {
+	zh: string;
+	en: string;
+}
+
+/** 口径说明: what a number means, in words a quality officer can check against the register. */
+export interface Passport {
+	formula: Bilingual;
+	numerator?: Bilingual;
+	denominator?: Bilingual;
+	source: string;
+	exclusions: Bilingual;
+}
+
+/**
+ * Where a metric's rows come from. Each source yields a relation with a DATE column `d` (the day a row
+ * counts on), the dimension columns and the columns the metric's expressions read.
+ */
+export type SourceId = 'complaints' | 'complaint_days' | 'complaint_repeats' | 'surveys' | 'appraisals';
+
+export interface SourceDef {
+	id: SourceId;
+	/** the table(s) read, for passports */
+	tables: string;
+	/** dimension → column of the relation; a dimension not listed here cannot be used with this source */
+	dimensions: Partial<Record<Dimension, string>>;
+	/** filters this source understands (a filter on another column is refused, not ignored) */
+	filters: readonly FilterName[];
+}
+
+export const SOURCES: Readonly<Record<SourceId, SourceDef>> = {
+	complaints: {
+		id: 'complaints',
+		tables: 'complaints',
+		dimensions: { store: 'store', department: 'department', channel: 'channel', category: 'category', severity: 'severity' },
+		filters: ['store', 'department', 'channel', 'category']
+	},
+	complaint_repeats: {
+		id: 'complaint_repeats',
+		tables: 'complaints',
+		dimensions: { store: 'store', department: 'department', channel: 'channel', category: 'category', severity: 'severity' },
+		filters: ['store', 'department', 'channel', 'category']
+	},
+	complaint_days: {
+		id: 'complaint_days',
+		tables: 'complaints, traffic',
+		dimensions: { store: 'store' },
+		filters: ['store', 'department', 'channel', 'category']
+	},
+	surveys: {
+		id: 'surveys',
+		tables: 'surveys',
+		dimensions: { store: 'store', channel: 'channel', method: 'method' },
+		filters: ['store', 'channel']
+	},
+	appraisals: {
+		id: 'appraisals',
+		tables: 'appraisals',
+		dimensions: { store: 'store', department: 'department' },
+		filters: ['store', 'department']
+	}
+};
+
+/**
+ * SLA limits in hours, the one place they are set. `bySeverity` overrides `default` for a severity.
+ * (Per-category limits can be added the same way; a settings page may later store overrides.)
+ */
+export const SLA_LIMITS = {
+	response: { default: 24, bySeverity: {} as Partial<Record<'一般' | '重大', number>> },
+	resolution: { default: 72, bySeverity: { 重大: 168 } as Partial<Record<'一般' | '重大', number>> }
+} as const;
+
+/** Survey ratios under this many responses are flagged as low-sample. */
+export const LOW_SAMPLE_N = 30;
+/** Repeat complaint window in days. */
+export const REPEAT_WINDOW_DAYS = 30;
+
+const US_PER_HOUR = 3_600_000_000;
+
+/** SQL for a limit in hours per severity, from SLA_LIMITS (literals from this file only). */
+function limitHoursSql(kind: keyof typeof SLA_LIMITS): string {
+	const l = SLA_LIMITS[kind];
+	const cases = Object.entries(l.bySeverity).map(([sev, h]) => `WHEN '${sev}' THEN ${Number(h)}`);
+	return cases.length ? `(CASE severity::VARCHAR ${cases.join(' ')} ELSE ${Number(l.default)} END)` : String(Number(l.default));
+}
+
+const hoursBetween = (later: string, earlier: string) => `((epoch_us(${later}) - epoch_us(${earlier})) / ${US_PER_HOUR}.0)`;
+const responseHours = hoursBetween('first_response_at', 'received_at');
+const resolutionHours = hoursBetween('resolved_at', 'received_at');
+
+/** Hours since receipt by the time "now" (bound as `$now`, wall-clock of the registers). */
+const ageHours = (now: string) => hoursBetween(now, 'received_at');
+
+interface MetricBase {
+	id: string;
+	label: Bilingual;
+	source: SourceId;
+	unit: Unit;
+	direction: Direction;
+	/** dimensions allowed for `by`; a subset of the source's */
+	dimensions: readonly Dimension[];
+	passport: Passport;
+}
+
+/** A single aggregate: `value` = expression. */
+export interface AggregateMetric extends MetricBase {
+	kind: 'aggregate';
+	/** `$now` inside is replaced by the bound "as of" timestamp */
+	value: string;
+}
+
+/**
+ * A ratio: value = numerator / denominator × scale (null when the denominator is 0).
+ * `survey` ratios also return n (= denominator), the 95% margin of error and a low-sample flag.
+ */
+export interface RatioMetric extends MetricBase {
+	kind: 'ratio';
+	numerator: string;
+	denominator: string;
+	scale: 100 | 1000;
+	survey?: boolean;
+}
+
+/** NPS: % promoters − % detractors, with n and its margin of error (trinomial variance). */
+export interface NpsMetric extends MetricBase {
+	kind: 'nps';
+	promoters: string;
+	detractors: string;
+	n: string;
+}
+
+export type MetricDef = AggregateMetric | RatioMetric | NpsMetric;
+
+const bi = (zh: string, en: string): Bilingual => ({ zh, en });
+
+const C_DIMS: readonly Dimension[] = ['store', 'department', 'channel', 'category', 'severity'];
+const S_DIMS: readonly Dimension[] = ['store', 'channel', 'method'];
+
+const NO_EXCLUSIONS_C = bi('按投诉时间（受理时间）落入所选日期范围统计。', 'Counted by the date the complaint was received.');
+
+const hoursMetric = (id: string, zh: string, en: string, which: 'response' | 'resolution', q: 0.5 | 0.9): AggregateMetric => {
+	const expr = which === 'response' ? responseHours : resolutionHours;
+	const col = which === 'response' ? 'first_response_at' : 'resolved_at';
+	const qName = q === 0.5 ? bi('中位数', 'median') : bi('第90百分位数', '90th percentile');
+	return {
+		id,
+		kind: 'aggregate',
+		label: bi(zh, en),
+		source: 'complaints',
+		unit: 'hours',
+		direction: 'lower',
+		dimensions: C_DIMS,
+		value: `quantile_cont(${expr}, ${q}) FILTER (WHERE ${col} IS NOT NULL AND ${col} >= received_at)`,
+		passport: {
+			formula: bi(
+				`${which === 'response' ? '首次响应时间' : '办结时间'}减投诉时间（小时）的${qName.zh}，线性插值（quantile_cont，同 Excel PERCENTILE.INC）。`,
+				`The ${qName.en} of hours from receipt to ${which === 'response' ? 'first response' : 'resolution'}, linear interpolation (quantile_cont, as Excel PERCENTILE.INC).`
+			),
+			source: 'complaints',
+			exclusions: bi(
+				`不含尚无${which === 'response' ? '首次响应时间' : '办结时间'}的投诉，以及该时间早于投诉时间的记录（数据错误）。${NO_EXCLUSIONS_C.zh}`,
+				`Complaints without a ${col} are left out, as are rows where it precedes receipt (data errors). ${NO_EXCLUSIONS_C.en}`
+			)
+		}
+	};
+};
+
+const slaMetric = (which: 'response' | 'resolution'): RatioMetric => {
+	const col = which === 'response' ? 'first_response_at' : 'resolved_at';
+	const hours = which === 'response' ? responseHours : resolutionHours;
+	const limit = limitHoursSql(which);
+	const l = SLA_LIMITS[which];
+	const limitsZh = `默认 ${l.default} 小时${Object.entries(l.bySeverity).map(([s, h]) => `，${s} ${h} 小时`).join('')}`;
+	const limitsEn = `${l.default} h by default${Object.entries(l.bySeverity).map(([s, h]) => `, ${s} (${s === '重大' ? 'major' : s}) ${h} h`).join('')}`;
+	const done = which === 'response' ? bi('首次响应', 'first response') : bi('办结', 'resolution');
+	return {
+		id: `sla_${which}_compliance`,
+		kind: 'ratio',
+		label: which === 'response' ? bi('响应时效达标率', 'Response SLA compliance') : bi('办结时效达标率', 'Resolution SLA compliance'),
+		source: 'complaints',
+		unit: 'percent',
+		direction: 'higher',
+		dimensions: C_DIMS,
+		scale: 100,
+		numerator: `count(*) FILTER (WHERE ${col} IS NOT NULL AND ${col} >= received_at AND ${hours} <= ${limit})`,
+		denominator: `count(*) FILTER (WHERE (${col} IS NOT NULL AND ${col} >= received_at) OR (${col} IS NULL AND ${ageHours('$now')} > ${limit}))`,
+		passport: {
+			formula: bi(`时限内${done.zh}的投诉数 ÷ 应考核投诉数 × 100%（时限：${limitsZh}）。`, `Complaints with ${done.en} within the limit ÷ complaints due × 100% (limits: ${limitsEn}).`),
+			numerator: bi(`${done.zh}时间减投诉时间不超过时限的投诉`, `complaints whose ${done.en} came within the limit`),
+			denominator: bi(`已${done.zh}的投诉，加上尚未${done.zh}且已超时的投诉（超时未${done.zh}计为不达标）`, `complaints with a ${done.en}, plus those still without one whose limit has passed (counted as breaches)`),
+			source: 'complaints',
+			exclusions: bi(`尚未${done.zh}且未到时限的投诉不计入；${done.zh}时间早于投诉时间的记录不计入。${NO_EXCLUSIONS_C.zh}`, `Complaints still within their limit without a ${done.en} are not counted yet; rows where ${col} precedes receipt are left out. ${NO_EXCLUSIONS_C.en}`)
+		}
+	};
+};
+
+const complaintRatio = (
+	id: string,
+	label: Bilingual,
+	direction: Direction,
+	numerator: string,
+	denominator: string,
+	words: { formula: Bilingual; numerator: Bilingual; denominator: Bilingual; exclusions: Bilingual }
+): RatioMetric => ({
+	id,
+	kind: 'ratio',
+	label,
+	source: 'complaints',
+	unit: 'percent',
+	direction,
+	dimensions: C_DIMS,
+	scale: 100,
+	numerator,
+	denominator,
+	passport: { ...words, source: 'complaints', exclusions: bi(`${words.exclusions.zh}${NO_EXCLUSIONS_C.zh}`, `${words.exclusions.en} ${NO_EXCLUSIONS_C.en}`.trim()) }
+});
+
+const surveyMean = (id: string, column: string, label: Bilingual): AggregateMetric => ({
+	id,
+	kind: 'aggregate',
+	label,
+	source: 'surveys',
+	unit: 'score',
+	direction: 'higher',
+	dimensions: S_DIMS,
+	value: `avg(${column})::DOUBLE`,
+	passport: {
+		formula: bi(`${label.zh}得分（1-5 分）的平均值。`, `Mean of the ${label.en} score (1-5).`),
+		source: 'surveys',
+		exclusions: bi('未作答该题的问卷不计入。按调查日期统计。', 'Responses without this answer are left out. Counted by survey date.')
+	}
+});
+
+export const METRICS: readonly MetricDef[] = [
+	{
+		id: 'complaint_count',
+		kind: 'aggregate',
+		label: bi('投诉量', 'Complaints'),
+		source: 'complaints',
+		unit: 'count',
+		direction: 'lower',
+		dimensions: C_DIMS,
+		value: 'count(*)',
+		passport: { formula: bi('投诉登记表中的投诉条数。', 'Number of complaints in the register.'), source: 'complaints', exclusions: NO_EXCLUSIONS_C }
+	},
+	{
+		id: 'complaint_rate',
+		kind: 'ratio',
+		label: bi('投诉率（每千笔交易）', 'Complaint rate (per 1,000 transactions)'),
+		source: 'complaint_days',
+		unit: 'permille',
+		direction: 'lower',
+		dimensions: ['store'],
+		scale: 1000,
+		numerator: 'sum(complaints)',
+		denominator: 'sum(transactions)',
+		passport: {
+			formula: bi('投诉数 ÷ 交易笔数 × 1000（‰），分子分母取相同的门店和日期。', 'Complaints ÷ transactions × 1000 (‰), numerator and denominator over the same stores and days.'),
+			numerator: bi('有客流记录的门店-日的投诉数', 'complaints on store-days that have a traffic row'),
+			denominator: bi('同一批门店-日的交易笔数', 'transactions of the same store-days'),
+			source: 'complaints, traffic',
+			exclusions: bi(
+				'没有客流记录的门店-日，其投诉既不计入分子也不计入分母（因此分子可能小于投诉量）。部门、渠道、类别筛选只作用于分子（交易笔数无此划分）。',
+				'Store-days without a traffic row are left out of both numerator and denominator (so the numerator can be below the complaint count). Department, channel and category filters narrow the numerator only (transactions have no such split).'
+			)
+		}
+	},
+	hoursMetric('first_response_median_h', '首次响应时长中位数', 'First response time, median', 'response', 0.5),
+	hoursMetric('first_response_p90_h', '首次响应时长P90', 'First response time, p90', 'response', 0.9),
+	hoursMetric('resolution_median_h', '办结时长中位数', 'Resolution time, median', 'resolution', 0.5),
+	hoursMetric('resolution_p90_h', '办结时长P90', 'Resolution time, p90', 'resolution', 0.9),
+	slaMetric('response'),
+	slaMetric('resolution'),
+	complaintRatio('closure_rate', bi('办结率', 'Closure rate'), 'higher', `count(*) FILTER (WHERE status = '已办结')`, 'count(*)', {
+		formula: bi('状态为已办结的投诉 ÷ 全部投诉 × 100%。', 'Complaints with status 已办结 (closed) ÷ all complaints × 100%.'),
+		numerator: bi('已办结的投诉', 'closed complaints'),
+		denominator: bi('全部投诉', 'all complaints'),
+		exclusions: bi('按当前状态统计。', 'By current status.')
+	}),
+	complaintRatio('escalation_rate', bi('上报率', 'Escalation rate'), 'lower', 'count(*) FILTER (WHERE escalated)', 'count(escalated)', {
+		formula: bi('已上报的投诉 ÷ 填写了是否上报的投诉 × 100%。', 'Escalated complaints ÷ complaints with the escalation field filled × 100%.'),
+		numerator: bi('是否上报为“是”的投诉', 'complaints marked escalated'),
+		denominator: bi('是否上报已填写的投诉', 'complaints with the escalation field filled'),
+		exclusions: bi('未填写是否上报的投诉不计入。', 'Complaints without the escalation field are left out.')
+	}),
+	complaintRatio('out_of_scope_rate', bi('非职责范围投诉占比', 'Out-of-scope rate'), 'lower', 'count(*) FILTER (WHERE NOT in_scope)', 'count(in_scope)', {
+		formula: bi('非职责范围（转办）的投诉 ÷ 填写了是否职责范围内的投诉 × 100%。', 'Out-of-scope (routed) complaints ÷ complaints with the in-scope field filled × 100%.'),
+		numerator: bi('是否职责范围内为“否”的投诉', 'complaints marked not in scope'),
+		denominator: bi('是否职责范围内已填写的投诉', 'complaints with the in-scope field filled'),
+		exclusions: bi('未填写是否职责范围内的投诉不计入。', 'Complaints without the in-scope field are left out.')
+	}),
+	complaintRatio('followup_rate', bi('回访率', 'Follow-up rate'), 'higher', `count(*) FILTER (WHERE status = '已办结' AND follow_up_at IS NOT NULL)`, `count(*) FILTER (WHERE status = '已办结')`, {
+		formula: bi('已回访的已办结投诉 ÷ 已办结投诉 × 100%。', 'Closed complaints with a follow-up ÷ closed complaints × 100%.'),
+		numerator: bi('有回访时间的已办结投诉', 'closed complaints with a follow-up time'),
+		denominator: bi('已办结的投诉', 'closed complaints'),
+		exclusions: bi('未办结的投诉不计入。', 'Complaints not closed are left out.')
+	}),
+	complaintRatio('followup_satisfaction', bi('回访满意率', 'Follow-up satisfaction'), 'higher', 'count(*) FILTER (WHERE follow_up_satisfaction >= 4)', 'count(follow_up_satisfaction)', {
+		formula: bi('回访满意度为 4-5（满意、基本满意）的投诉 ÷ 有回访满意度的投诉 × 100%。', 'Follow-ups rated 4-5 (satisfied) ÷ follow-ups with a rating × 100%.'),
+		numerator: bi('回访满意度 ≥ 4 的投诉', 'complaints with follow-up satisfaction ≥ 4'),
+		denominator: bi('有回访满意度结果的投诉', 'complaints with a follow-up satisfaction result'),
+		exclusions: bi('没有回访结果的投诉不计入。', 'Complaints without a follow-up result are left out.')
+	}),
+	{
+		id: 'repeat_complaint_rate',
+		kind: 'ratio',
+		label: bi('重复投诉率', 'Repeat complaint rate'),
+		source: 'complaint_repeats',
+		unit: 'percent',
+		direction: 'lower',
+		dimensions: C_DIMS,
+		scale: 100,
+		numerator: `count(*) FILTER (WHERE since_prev_us <= ${REPEAT_WINDOW_DAYS * 24} * ${US_PER_HOUR})`,
+		denominator: 'count(*)',
+		passport: {
+			formula: bi(
+				`同一客户电话在此前 ${REPEAT_WINDOW_DAYS} 天内已有投诉的投诉 ÷ 有客户电话的投诉 × 100%。`,
+				`Complaints whose customer phone had another complaint in the previous ${REPEAT_WINDOW_DAYS} days ÷ complaints with a customer phone × 100%.`
+			),
+			numerator: bi(`此前 ${REPEAT_WINDOW_DAYS} 天内（含所选范围之前）同一电话已有投诉的投诉`, `complaints with an earlier complaint from the same phone in the ${REPEAT_WINDOW_DAYS} days before (also before the selected range)`),
+			denominator: bi('有客户电话（电话哈希）的投诉', 'complaints with a customer phone (phone hash)'),
+			source: 'complaints',
+			exclusions: bi(
+				'没有客户电话的投诉不计入。此前投诉可以在任何门店、渠道、类别（同一客户的重复来访），以电话的密钥哈希比对，不读取电话号码。按投诉时间统计。',
+				'Complaints without a customer phone are left out. The earlier complaint may be at any store, channel or category (the same customer coming back); phones are compared by their keyed hash, never read. Counted by the date received.'
+			)
+		}
+	},
+	{
+		id: 'open_backlog',
+		kind: 'aggregate',
+		label: bi('未办结投诉', 'Open backlog'),
+		source: 'complaints',
+		unit: 'count',
+		direction: 'lower',
+		dimensions: C_DIMS,
+		value: `count(*) FILTER (WHERE status <> '已办结')`,
+		passport: {
+			formula: bi('当前状态不是已办结（待处理、处理中）的投诉条数。', 'Complaints whose current status is not 已办结 (open or in progress).'),
+			source: 'complaints',
+			exclusions: bi('按投诉时间落入所选范围、且当前仍未办结统计（当前积压，而非历史某日的积压）。', 'Complaints received in the range that are open now (the current backlog, not the backlog as of a past day).')
+		}
+	},
+	{
+		id: 'csat',
+		kind: 'ratio',
+		label: bi('满意度（CSAT）', 'CSAT'),
+		source: 'surveys',
+		unit: 'percent',
+		direction: 'higher',
+		dimensions: S_DIMS,
+		scale: 100,
+		survey: true,
+		numerator: 'count(*) FILTER (WHERE overall >= 4)',
+		denominator: 'count(overall)',
+		passport: {
+			formula: bi(
+				'总体满意度为 4-5 分（满意、非常满意）的问卷 ÷ 有总体满意度的问卷 × 100%（top-2-box）。同时给出样本量 n、95% 误差幅度 1.96·√(p(1−p)/n)，n < 30 标记为样本不足。',
+				'Responses with overall 4-5 ÷ responses with an overall score × 100% (top-2-box). Also n, the 95% margin of error 1.96·√(p(1−p)/n), and a low-sample flag when n < 30.'
+			),
+			numerator: bi('总体满意度 ≥ 4 的问卷', 'responses with overall ≥ 4'),
+			denominator: bi('有总体满意度的问卷', 'responses with an overall score'),
+			source: 'surveys',
+			exclusions: bi('未作答总体满意度的问卷不计入。按调查日期统计。', 'Responses without an overall score are left out. Counted by survey date.')
+		}
+	},
+	surveyMean('csat_mean', 'overall', bi('总体满意度均分', 'Overall satisfaction, mean')),
+	{
+		id: 'nps',
+		kind: 'nps',
+		label: bi('净推荐值（NPS）', 'NPS'),
+		source: 'surveys',
+		unit: 'nps',
+		direction: 'higher',
+		dimensions: S_DIMS,
+		promoters: 'count(*) FILTER (WHERE nps >= 9)',
+		detractors: 'count(*) FILTER (WHERE nps <= 6)',
+		n: 'count(nps)',
+		passport: {
+			formula: bi(
+				'推荐者（9-10 分）占比 − 贬损者（0-6 分）占比，单位为分（−100 到 100）。分子为推荐者数减贬损者数，分母为有推荐意愿得分的问卷数；95% 误差幅度 = 1.96·√((p₊+p₋−(p₊−p₋)²)/n)×100，n < 30 标记为样本不足。',
+				'% promoters (9-10) − % detractors (0-6), in points (−100 to 100). Numerator = promoters − detractors, denominator = responses with an NPS answer; 95% margin of error = 1.96·√((p₊+p₋−(p₊−p₋)²)/n)×100, low-sample flag when n < 30.'
+			),
+			numerator: bi('推荐者数 − 贬损者数', 'promoters − detractors'),
+			denominator: bi('有推荐意愿得分（0-10）的问卷', 'responses with an NPS answer (0-10)'),
+			source: 'surveys',
+			exclusions: bi('未作答推荐意愿的问卷不计入。按调查日期统计。', 'Responses without an NPS answer are left out. Counted by survey date.')
+		}
+	},
+	{
+		id: 'response_count',
+		kind: 'aggregate',
+		label: bi('问卷数', 'Survey responses'),
+		source: 'surveys',
+		unit: 'count',
+		direction: 'higher',
+		dimensions: S_DIMS,
+		value: 'count(*)',
+		passport: { formula: bi('调查问卷（含访谈、神秘顾客）条数。', 'Number of survey responses (questionnaires, interviews, mystery-shopper visits).'), source: 'surveys', exclusions: bi('按调查日期统计。', 'Counted by survey date.') }
+	},
+	surveyMean('environment_mean', 'environment', bi('商场环境', 'Environment')),
+	surveyMean('product_quality_mean', 'product_quality', bi('商品质量', 'Product quality')),
+	surveyMean('service_quality_mean', 'service_quality', bi('服务质量', 'Service quality')),
+	surveyMean('price_mean', 'price', bi('价格', 'Price')),
+	{
+		id: 'appraisal_mean',
+		kind: 'aggregate',
+		label: bi('考核总分均值', 'Appraisal score, mean'),
+		source: 'appraisals',
+		unit: 'score',
+		direction: 'higher',
+		dimensions: ['store', 'department'],
+		value: 'avg(total_score)::DOUBLE',
+		passport: {
+			formula: bi('员工考核总分（0-100）的平均值。', 'Mean of staff appraisal total scores (0-100).'),
+			source: 'appraisals',
+			exclusions: bi('按考核周期的起始日统计；月度、季度、年度考核一并平均。', 'Counted by the first day of the appraisal period; monthly, quarterly and yearly appraisals are averaged together.')
+		}
+	}
+];
+
+export const METRIC_IDS = METRICS.map((m) => m.id);
+
+const BY_ID = new Map(METRICS.map((m) => [m.id, m]));
+
+export const metricById = (id: string): MetricDef | undefined => BY_ID.get(id);
+
+/** Checks the catalog itself: unique snake_case ids, dimensions the source has. Run by the tests. */
+export function catalogProblems(): string[] {
+	const out: string[] = [];
+	const seen = new Set<string>();
+	for (const m of METRICS) {
+		if (!/^[a-z][a-z0-9_]*$/u.test(m.id)) out.push(`${m.id}: not snake_case`);
+		if (seen.has(m.id)) out.push(`${m.id}: duplicate id`);
+		seen.add(m.id);
+		for (const d of m.dimensions) if (!SOURCES[m.source].dimensions[d]) out.push(`${m.id}: dimension ${d} not in source ${m.source}`);
+	}
+	return out;
+}
+
+/** What the API lists: everything but the SQL. */
+export function publicCatalog() {
+	return METRICS.map((m) => ({
+		id: m.id,
+		label: m.label,
+		unit: m.unit,
+		direction: m.direction,
+		kind: m.kind === 'aggregate' ? 'value' : m.kind === 'nps' || (m.kind === 'ratio' && m.survey) ? 'survey_ratio' : 'ratio',
+		dimensions: m.dimensions,
+		filters: SOURCES[m.source].filters,
+		passport: m.passport
+	}));
+}

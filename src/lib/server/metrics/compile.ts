@@ -1,0 +1,225 @@
+import { listValue, type DuckDBValue } from '@duckdb/node-api';
+import { z } from 'zod';
+import { DIMENSIONS, FILTERS, LOW_SAMPLE_N, REPEAT_WINDOW_DAYS, SOURCES, metricById, type FilterName, type MetricDef } from './catalog';
+
+/**
+ * One pure function from a metric request to SQL with bound parameters. Every value a user gives is a
+ * parameter ($n); identifiers and expressions come only from the catalog.
+ */
+
+export const GRAINS = ['day', 'week', 'month', 'quarter', 'year', 'all'] as const;
+export type Grain = (typeof GRAINS)[number];
+
+const isoDate = z
+	.string()
+	.regex(/^\d{4}-\d{2}-\d{2}$/u, 'expected YYYY-MM-DD')
+	.refine((s) => {
+		const d = new Date(`${s}T00:00:00Z`);
+		return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s;
+	}, 'not a calendar date');
+
+const values = z.array(z.string().max(200)).max(500);
+
+export const metricRequestSchema = z
+	.object({
+		metric: z.string(),
+		from: isoDate,
+		to: isoDate,
+		grain: z.enum(GRAINS).default('month'),
+		by: z.enum(DIMENSIONS).optional(),
+		filters: z.object({ store: values.optional(), department: values.optional(), channel: values.optional(), category: values.optional() }).strict().default({}),
+		/** the user's stores; null = every store */
+		scope: z.array(z.string()).nullable()
+	})
+	.strict();
+
+export type MetricRequestInput = z.input<typeof metricRequestSchema>;
+export type MetricRequest = z.output<typeof metricRequestSchema>;
+
+export type MetricErrorCode = 'invalid_request' | 'unknown_metric' | 'dimension_not_allowed' | 'filter_not_allowed' | 'range_reversed';
+
+export class MetricRequestError extends Error {
+	constructor(
+		readonly code: MetricErrorCode,
+		message: string,
+		readonly messageZh: string
+	) {
+		super(message);
+		this.name = 'MetricRequestError';
+	}
+}
+
+export type ColumnType = 'string' | 'number' | 'boolean';
+export interface Column {
+	name: string;
+	type: ColumnType;
+}
+
+export interface CompiledQuery {
+	sql: string;
+	params: DuckDBValue[];
+	metric: MetricDef;
+	/** the output columns, in order (also for an empty result) */
+	columns: Column[];
+}
+
+/** Validates a request: shape (zod), then against the catalog. Throws MetricRequestError. */
+export function validateRequest(input: unknown): { request: MetricRequest; metric: MetricDef } {
+	const parsed = metricRequestSchema.safeParse(input);
+	if (!parsed.success) {
+		const msg = parsed.error.issues.map((i) => `${i.path.join('.') || 'request'}: ${i.message}`).join('; ');
+		throw new MetricRequestError('invalid_request', `Invalid metric request: ${msg}`, `指标请求无效：${msg}`);
+	}
+	const request = parsed.data;
+	const metric = metricById(request.metric);
+	if (!metric) throw new MetricRequestError('unknown_metric', `Unknown metric "${request.metric}"`, `没有名为“${request.metric}”的指标`);
+	if (request.from > request.to) throw new MetricRequestError('range_reversed', `from (${request.from}) is after to (${request.to})`, `开始日期（${request.from}）晚于结束日期（${request.to}）`);
+	if (request.by && !metric.dimensions.includes(request.by)) {
+		throw new MetricRequestError(
+			'dimension_not_allowed',
+			`Metric ${metric.id} cannot be cut by ${request.by} (allowed: ${metric.dimensions.join(', ')})`,
+			`指标“${metric.label.zh}”不能按 ${request.by} 拆分（可用：${metric.dimensions.join('、')}）`
+		);
+	}
+	const allowed = SOURCES[metric.source].filters;
+	for (const f of FILTERS) {
+		if (request.filters[f]?.length && !allowed.includes(f)) {
+			throw new MetricRequestError('filter_not_allowed', `Metric ${metric.id} cannot be filtered by ${f} (allowed: ${allowed.join(', ')})`, `指标“${metric.label.zh}”不能按 ${f} 筛选（可用：${allowed.join('、')}）`);
+		}
+	}
+	return { request, metric };
+}
+
+/** Bound parameters, numbered in order of first use. */
+class Params {
+	readonly values: DuckDBValue[] = [];
+	add(v: DuckDBValue): string {
+		this.values.push(v);
+		return `$${this.values.length}`;
+	}
+}
+
+/** The period's first day as YYYY-MM-DD (or NULL for 'all'), from a DATE expression. */
+function periodSql(grain: Grain, d: string): string {
+	if (grain === 'all') return 'NULL::VARCHAR';
+	if (grain === 'day') return `strftime(${d}, '%Y-%m-%d')`;
+	return `strftime(date_trunc('${grain}', ${d})::DATE, '%Y-%m-%d')`;
+}
+
+/** Wall-clock "now" of the registers (times in the tables are local, China time), 'YYYY-MM-DD HH:MM:SS'. */
+export function registerNow(date = new Date(), timeZone = 'Asia/Shanghai'): string {
+	const parts = Object.fromEntries(
+		new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' })
+			.formatToParts(date)
+			.map((p) => [p.type, p.value])
+	);
+	return `${parts.year}-${parts.month}-${parts.day} ${parts.hour}:${parts.minute}:${parts.second}`;
+}
+
+/**
+ * Compiles a request. `asOf` ('YYYY-MM-DD HH:MM:SS', register wall-clock) is the "now" for SLA
+ * breaches of complaints still without a response; default the current time in China.
+ */
+export function compileMetric(input: unknown, options: { asOf?: string } = {}): CompiledQuery {
+	const { request, metric } = validateRequest(input);
+	const p = new Params();
+	const from = `${p.add(request.from)}::DATE`;
+	const to = `${p.add(request.to)}::DATE`;
+	const source = SOURCES[metric.source];
+
+	/** WHERE conditions on a relation's dimension columns: filters and store scope (alias-qualified). */
+	const conditions = (alias: string, only?: readonly FilterName[]): string[] => {
+		const out: string[] = [];
+		for (const f of FILTERS) {
+			const vals = request.filters[f];
+			if (!vals?.length || (only && !only.includes(f))) continue;
+			// ENUM columns (channel, category) are compared as text: an unknown value matches nothing instead of failing a cast.
+			out.push(`list_contains(${p.add(listValue(vals))}::VARCHAR[], ${alias}${f}::VARCHAR)`);
+		}
+		// an empty scope (a user with no stores) sees nothing; an empty list would not bind (no item type)
+		if (request.scope !== null) out.push(request.scope.length ? `list_contains(${p.add(listValue(request.scope))}::VARCHAR[], ${alias}store)` : 'false');
+		return out;
+	};
+	const where = (conds: string[]) => (conds.length ? conds.join(' AND ') : 'true');
+	const receivedIn = `received_at >= ${from} AND received_at < ${to} + INTERVAL 1 DAY`;
+
+	let relation: string;
+	switch (source.id) {
+		case 'complaints':
+			relation = `(SELECT *, received_at::DATE AS d FROM complaints WHERE ${where([receivedIn, ...conditions('')])})`;
+			break;
+		case 'complaint_repeats': {
+			// The previous complaint of the same phone may precede the range and be at any store: look back first, filter after.
+			const lookback = `received_at >= ${from} - INTERVAL ${REPEAT_WINDOW_DAYS} DAY AND received_at < ${to} + INTERVAL 1 DAY`;
+			relation = `(SELECT * FROM (SELECT *, received_at::DATE AS d,
+				epoch_us(received_at) - lag(epoch_us(received_at)) OVER (PARTITION BY customer_phone_hash ORDER BY received_at, complaint_id) AS since_prev_us
+				FROM complaints WHERE customer_phone_hash IS NOT NULL AND ${lookback})
+				WHERE ${where([receivedIn, ...conditions('')])})`;
+			break;
+		}
+		case 'complaint_days': {
+			const daily = `SELECT store, received_at::DATE AS d, count(*) AS n FROM complaints WHERE ${where([receivedIn, ...conditions('')])} GROUP BY ALL`;
+			relation = `(SELECT t.date AS d, t.store AS store, t.transactions AS transactions, coalesce(c.n, 0) AS complaints
+				FROM traffic t LEFT JOIN (${daily}) c ON c.store = t.store AND c.d = t.date
+				WHERE ${where([`t.date BETWEEN ${from} AND ${to}`, ...conditions('t.', ['store'])])})`;
+			break;
+		}
+		case 'surveys':
+			relation = `(SELECT *, submitted_at AS d FROM surveys WHERE ${where([`submitted_at BETWEEN ${from} AND ${to}`, ...conditions('')])})`;
+			break;
+		case 'appraisals':
+			relation = `(SELECT *, period_start AS d FROM appraisals WHERE ${where([`period_start BETWEEN ${from} AND ${to}`, ...conditions('')])})`;
+			break;
+	}
+
+	let nowParam: string | null = null;
+	const withNow = (expr: string) =>
+		expr.includes('$now') ? expr.replaceAll('$now', (nowParam ??= `${p.add(options.asOf ?? registerNow())}::TIMESTAMP`)) : expr;
+
+	const groupCol = request.by ? source.dimensions[request.by]! : null;
+	const keys = [`${periodSql(request.grain, 'd')} AS period`, ...(groupCol ? [`${groupCol}::VARCHAR AS "group"`] : [])];
+	const keyNames = ['period', ...(groupCol ? ['"group"'] : [])];
+	const columns: Column[] = [{ name: 'period', type: 'string' }, ...(groupCol ? [{ name: 'group', type: 'string' as const }] : [])];
+
+	let inner: string;
+	let outer: string;
+	switch (metric.kind) {
+		case 'aggregate':
+			inner = `${withNow(metric.value)} AS value`;
+			outer = `value::DOUBLE AS value`;
+			columns.push({ name: 'value', type: 'number' });
+			break;
+		case 'ratio': {
+			inner = `${withNow(metric.numerator)} AS numerator, ${withNow(metric.denominator)} AS denominator`;
+			const share = 'numerator::DOUBLE / nullif(denominator, 0)';
+			outer = `${share} * ${metric.scale} AS value, numerator::DOUBLE AS numerator, denominator::DOUBLE AS denominator`;
+			columns.push({ name: 'value', type: 'number' }, { name: 'numerator', type: 'number' }, { name: 'denominator', type: 'number' });
+			if (metric.survey) {
+				outer += `, denominator::DOUBLE AS n, 1.96 * sqrt((${share}) * (1 - ${share}) / nullif(denominator, 0)) * ${metric.scale} AS moe, denominator < ${LOW_SAMPLE_N} AS low_sample`;
+				columns.push({ name: 'n', type: 'number' }, { name: 'moe', type: 'number' }, { name: 'low_sample', type: 'boolean' });
+			}
+			break;
+		}
+		case 'nps': {
+			inner = `${metric.promoters} AS promoters, ${metric.detractors} AS detractors, ${metric.n} AS n`;
+			const pp = 'promoters::DOUBLE / nullif(n, 0)';
+			const pd = 'detractors::DOUBLE / nullif(n, 0)';
+			outer = `(${pp} - ${pd}) * 100 AS value, (promoters - detractors)::DOUBLE AS numerator, n::DOUBLE AS denominator, n::DOUBLE AS n,
+				1.96 * sqrt(greatest((${pp}) + (${pd}) - pow((${pp}) - (${pd}), 2), 0) / nullif(n, 0)) * 100 AS moe, n < ${LOW_SAMPLE_N} AS low_sample`;
+			columns.push(
+				{ name: 'value', type: 'number' },
+				{ name: 'numerator', type: 'number' },
+				{ name: 'denominator', type: 'number' },
+				{ name: 'n', type: 'number' },
+				{ name: 'moe', type: 'number' },
+				{ name: 'low_sample', type: 'boolean' }
+			);
+			break;
+		}
+	}
+
+	const sql = `SELECT ${keyNames.join(', ')}, ${outer}
+FROM (SELECT ${keys.join(', ')}, ${inner} FROM ${relation} GROUP BY ${keyNames.map((_, i) => i + 1).join(', ')})
+ORDER BY period NULLS FIRST${groupCol ? ', "group" NULLS LAST' : ''}`;
+	return { sql, params: p.values, metric, columns };
+}
