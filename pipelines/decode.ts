@@ -84,11 +84,10 @@ class LineEndings {
  * (，：（）), which free text keeps, so only full-width digits, letters, － ． ／ count here.
  */
 const UNICODE_NEEDLES = [[0xe3, 0x80, 0x80], [0xc2, 0xa0], [0xe2, 0x80, 0x8b], [0xe2, 0x80, 0x8c], [0xe2, 0x80, 0x8d], [0xe2, 0x81, 0xa0], [0xef, 0xbb, 0xbf]].map((b) => Buffer.from(b));
-const FULLWIDTH_LEAD = Buffer.from([0xef]);
 
 function hasFullwidthCodeChar(buf: Buffer): boolean {
 	// U+FF0D–FF0F, FF10–FF19, FF21–FF3A are EF BC 8D–8F, 90–99, A1–BA; U+FF41–FF5A are EF BD 81–9A.
-	for (let i = buf.indexOf(FULLWIDTH_LEAD); i >= 0 && i + 2 < buf.length; i = buf.indexOf(FULLWIDTH_LEAD, i + 1)) {
+	for (let i = buf.indexOf(0xef); i >= 0 && i + 2 < buf.length; i = buf.indexOf(0xef, i + 1)) {
 		const b1 = buf[i + 1]!;
 		const b2 = buf[i + 2]!;
 		if (b1 === 0xbc && ((b2 >= 0x8d && b2 <= 0x99) || (b2 >= 0xa1 && b2 <= 0xba))) return true;
@@ -97,14 +96,107 @@ function hasFullwidthCodeChar(buf: Buffer): boolean {
 	return false;
 }
 
-function edgeNeedles(delimiter: string): Buffer[] {
+/**
+ * A space or tab at a cell's edge: beside a delimiter or a line break, or inside a quote that stands
+ * beside one. Each needle says which byte must lie OUTSIDE quotes for a match to be an edge, and which
+ * neighbours a quote must have: "送货延迟, 超过约定时间" inside a quoted field is text, not an edge,
+ * and Chinese files with English commas in their free text would otherwise all pay for the per-column scan.
+ */
+interface EdgeNeedle {
+	bytes: Buffer;
+	/** offset (from the match) of the byte whose quote context decides */
+	at: number;
+	/** for a needle with a quote: offset of the byte beside the quote, which must be a delimiter or line break */
+	beside?: number;
+}
+
+function edgeNeedles(delimiter: string): { tabs: boolean; needles: EdgeNeedle[] }[] {
 	const d = delimiter.charCodeAt(0);
-	const bytes: number[][] = [];
+	const groups: { tabs: boolean; needles: EdgeNeedle[] }[] = [];
 	for (const w of [0x20, 0x09]) {
 		if (w === d) continue;
-		bytes.push([d, w], [w, d], [w, 0x0a], [w, 0x0d], [0x0a, w], [d, 0x22, w], [w, 0x22, d], [w, 0x22, 0x0a], [w, 0x22, 0x0d], [0x0a, 0x22, w]);
+		groups.push({
+			tabs: w === 0x09,
+			needles: [
+				{ bytes: Buffer.from([d, w]), at: 0 },
+				{ bytes: Buffer.from([w, d]), at: 1 },
+				{ bytes: Buffer.from([w, 0x0a]), at: 1 },
+				{ bytes: Buffer.from([w, 0x0d]), at: 1 },
+				{ bytes: Buffer.from([0x0a, w]), at: 0 },
+				// a quoted cell that starts with the space: delimiter or line break, quote, space
+				{ bytes: Buffer.from([0x22, w]), at: -1, beside: -1 },
+				// a quoted cell that ends with it: space, quote, delimiter or line break
+				{ bytes: Buffer.from([w, 0x22]), at: 2, beside: 2 }
+			]
+		});
 	}
-	return bytes.map((b) => Buffer.from(b));
+	return groups;
+}
+
+/** Finds an edge space outside quotes, streaming: quote parity is counted with indexOf jumps, not per byte. */
+class EdgeScan {
+	found = false;
+	/** quotes in the stream before `cursor` */
+	private quotes = 0;
+	private cursor = 0;
+	/** stream position of the next chunk's first byte */
+	private offset = 0;
+	private tail: Buffer = Buffer.alloc(0);
+
+	constructor(
+		private readonly groups: { tabs: boolean; needles: EdgeNeedle[] }[],
+		private readonly delimiter: number
+	) {}
+
+	feed(chunk: Buffer): void {
+		const window = this.tail.length ? Buffer.concat([this.tail, chunk]) : chunk;
+		const start = this.offset - this.tail.length;
+		if (!this.found) {
+			const hits: number[] = [];
+			const structural = (b: number | undefined) => b === this.delimiter || b === 0x0a || b === 0x0d;
+			for (const g of this.groups) {
+				// one pass for "is there any tab at all" spares ten searches in the usual file without tabs
+				if (g.tabs && window.indexOf(0x09) < 0) continue;
+				for (const n of g.needles) {
+					for (let i = window.indexOf(n.bytes); i >= 0; i = window.indexOf(n.bytes, i + 1)) {
+						if (n.beside !== undefined && !structural(window[i + n.beside])) continue;
+						if (start + i + n.at >= 0) hits.push(start + i + n.at);
+					}
+				}
+			}
+			hits.sort((a, b) => a - b);
+			for (const h of hits) {
+				if (this.outsideQuotes(window, start, h)) {
+					this.found = true;
+					break;
+				}
+			}
+		}
+		if (!this.found) this.countTo(window, start, start + window.length);
+		this.offset += chunk.length;
+		this.tail = Buffer.from(window.subarray(Math.max(0, window.length - 3)));
+	}
+
+	private countTo(window: Buffer, start: number, pos: number): void {
+		let i = this.cursor - start;
+		const end = pos - start;
+		for (let q = window.indexOf(0x22, i); q >= 0 && q < end; q = window.indexOf(0x22, i)) {
+			this.quotes++;
+			i = q + 1;
+		}
+		this.cursor = pos;
+	}
+
+	private outsideQuotes(window: Buffer, start: number, pos: number): boolean {
+		if (pos >= this.cursor) {
+			this.countTo(window, start, pos);
+			return this.quotes % 2 === 0;
+		}
+		// a needle straddling the chunk boundary: take back the quotes between it and the cursor
+		let back = 0;
+		for (let i = pos - start; i < this.cursor - start; i++) if (window[i] === 0x22) back++;
+		return (this.quotes - back) % 2 === 0;
+	}
 }
 
 /** The same tests on decoded text, for files that are transcoded anyway. */
@@ -130,21 +222,24 @@ function completeLength(buf: Buffer): number {
 async function scanFile(path: string, delimiter: string, skipBom: boolean): Promise<{ sha256: string; utf8: boolean; mixedEol: boolean; cleaning: DecodedInput['cleaning'] }> {
 	const hash = createHash('sha256');
 	const eol = new LineEndings();
-	const edges = edgeNeedles(delimiter);
+	const edges = new EdgeScan(edgeNeedles(delimiter), delimiter.charCodeAt(0));
 	let pending = Buffer.alloc(0);
 	const cleaning = { unicode: false, edges: false };
 	let tail = Buffer.alloc(0);
 	let first = true;
 	let utf8 = true;
+	let lastByte = -1;
 	for await (const chunk of createReadStream(path, { highWaterMark: CHUNK })) {
 		hash.update(chunk as Buffer);
+		if ((chunk as Buffer).length) lastByte = (chunk as Buffer)[(chunk as Buffer).length - 1]!;
 		if (!eol.mixed) eol.feed(chunk as Buffer);
-		if (!cleaning.unicode || !cleaning.edges) {
+		if (!edges.found) edges.feed(chunk as Buffer);
+		cleaning.edges = edges.found;
+		if (!cleaning.unicode) {
 			// keep the last bytes of the previous chunk so a sequence split by the chunk boundary is seen
 			const window = Buffer.concat([tail, chunk as Buffer]);
 			const body = first && skipBom ? window.subarray(3) : window;
 			cleaning.unicode ||= UNICODE_NEEDLES.some((n) => body.indexOf(n) >= 0) || hasFullwidthCodeChar(body);
-			cleaning.edges ||= edges.some((n) => body.indexOf(n) >= 0);
 			tail = window.subarray(Math.max(0, window.length - 3));
 			first = false;
 		}
@@ -157,7 +252,7 @@ async function scanFile(path: string, delimiter: string, skipBom: boolean): Prom
 		}
 	}
 	if (pending.length > 0) utf8 = false;
-	if (/[ \t]$/.test(tail.toString('latin1'))) cleaning.edges = true;
+	if (lastByte === 0x20 || lastByte === 0x09) cleaning.edges = true;
 	return { sha256: hash.digest('hex'), utf8, mixedEol: eol.mixed, cleaning };
 }
 
@@ -250,7 +345,10 @@ export async function decodeInput(path: string, tempUtf8Path: string): Promise<D
 	const lfOnly = mixedEol || utf16;
 	const needsTranscode = encoding === 'gbk' || utf16 || lfOnly;
 	const { delimiter, header } = encoding === (bom ?? 'utf-8') ? guess : sniff(headText(head, encoding));
-	const cleaning = needsTranscode ? await transcode(path, encoding, tempUtf8Path, lfOnly, delimiter) : scanned;
+	const transcoded = needsTranscode ? await transcode(path, encoding, tempUtf8Path, lfOnly, delimiter) : null;
+	// The byte scan's edge test holds for GBK too (ASCII-compatible: quotes, delimiters and line breaks are
+	// never GBK trail bytes); UTF-16 is tested on the decoded text instead.
+	const cleaning = transcoded ? { unicode: transcoded.unicode, edges: utf16 ? transcoded.edges : scanned.edges } : scanned;
 	return {
 		sha256,
 		sizeBytes: size,
