@@ -23,7 +23,7 @@ export interface ExpectedCoverage {
 	to: string;
 }
 
-function readSample(file: string): Record<string, string>[] {
+export function readSample(file: string): Record<string, string>[] {
 	const bytes = readFileSync(resolve('data/samples', file));
 	const text = new TextDecoder(file.includes('gbk') ? 'gbk' : 'utf-8').decode(bytes); // drops a BOM
 	const parsed = Papa.parse<Record<string, string>>(text, { header: true, skipEmptyLines: true });

@@ -19,6 +19,7 @@ type Allowed = readonly Role[] | 'signed-in' | 'public' | 'handoff';
 const ALL: readonly Role[] = ROLES;
 const EXPECTED: Record<string, Partial<Record<Method, Allowed>>> = {
 	'/': { GET: ALL },
+	'/dashboard': { GET: ALL },
 	'/login': { GET: 'public', POST: 'public' },
 	'/logout': { GET: 'public', POST: 'public' },
 	'/forbidden': { GET: 'signed-in' },
@@ -199,8 +200,8 @@ describe('role × route matrix', () => {
 			const html = await (await get(server, '/', cookies[role])).text();
 			return [...html.matchAll(/<nav[^>]*>(.*?)<\/nav>/gsu)].flatMap((m) => [...m[1]!.matchAll(/href="([^"]+)"/gu)].map((h) => h[1]));
 		};
-		expect(await nav('viewer')).toEqual(['/']);
-		expect(await nav('leadership')).toEqual(['/']);
-		expect(await nav('admin')).toEqual(['/', '/admin/users', '/admin/audit', '/admin/retention']);
+		expect(await nav('viewer')).toEqual(['/', '/dashboard']);
+		expect(await nav('leadership')).toEqual(['/', '/dashboard']);
+		expect(await nav('admin')).toEqual(['/', '/dashboard', '/admin/users', '/admin/audit', '/admin/retention']);
 	});
 });

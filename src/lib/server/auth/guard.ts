@@ -26,6 +26,7 @@ const can = (capability: Capability, pii = false): Access => ({ kind: 'capabilit
 
 export const ROUTE_RULES: Readonly<Record<string, Rule>> = {
 	'/': can('metrics'),
+	'/dashboard': can('metrics'),
 	'/login': PUBLIC,
 	'/logout': PUBLIC,
 	'/forbidden': SIGNED_IN,

@@ -1,0 +1,62 @@
+import { m } from '$lib/paraglide/messages.js';
+import type { MetricUnit } from '$lib/dashboard/types';
+import type { UiLocale } from '$lib/ui/types';
+
+/** Numbers of the charts and tiles, by the metric's unit. Pure: the same text on the server and in the browser. */
+
+const DECIMALS: Record<MetricUnit, number> = { count: 0, permille: 2, percent: 1, hours: 1, score: 2, nps: 1 };
+
+const number = (v: number, locale: UiLocale, digits: number, sign = false) =>
+	new Intl.NumberFormat(locale, { minimumFractionDigits: digits, maximumFractionDigits: digits, ...(sign ? { signDisplay: 'exceptZero' as const } : {}) }).format(v);
+
+/** A metric value with its unit: 1,234 · 2.41‰ · 86.7% · 5.3 小时 · 4.21 · 23.5; null → — */
+export function formatValue(v: number | null | undefined, unit: MetricUnit, locale: UiLocale): string {
+	if (v === null || v === undefined || !Number.isFinite(v)) return '—';
+	const n = number(v, locale, DECIMALS[unit]);
+	switch (unit) {
+		case 'permille':
+			return `${n}‰`;
+		case 'percent':
+			return `${n}%`;
+		case 'hours':
+			return `${n} ${m.dash_unit_hours({}, { locale })}`;
+		default:
+			return n;
+	}
+}
+
+/**
+ * Change against the previous period: counts as a relative change (+12.5%), everything else as a
+ * difference in the metric's own unit (+1.2 个百分点, +0.15‰, −2.0 小时). null when either side is missing.
+ */
+export function formatChange(value: number | null, previous: number | null, unit: MetricUnit, locale: UiLocale): string | null {
+	const d = changeOf(value, previous, unit);
+	if (d === null) return null;
+	if (unit === 'count') return `${number(d, locale, 1, true)}%`;
+	const n = number(d, locale, DECIMALS[unit], true);
+	switch (unit) {
+		case 'permille':
+			return `${n}‰`;
+		case 'percent':
+			return `${n} ${m.dash_unit_pp({}, { locale })}`;
+		case 'hours':
+			return `${n} ${m.dash_unit_hours({}, { locale })}`;
+		default:
+			return n;
+	}
+}
+
+/** The change shown: % for counts (null from 0), the difference otherwise; rounded as displayed. */
+export function changeOf(value: number | null, previous: number | null, unit: MetricUnit): number | null {
+	if (value === null || previous === null) return null;
+	if (unit === 'count') return previous === 0 ? null : Math.round(((value - previous) / previous) * 1000) / 10;
+	const f = 10 ** DECIMALS[unit];
+	return Math.round((value - previous) * f) / f;
+}
+
+/** A month's first day (YYYY-MM-DD) as an axis label: 2025年1月 · Jan 2025. */
+export function monthLabel(period: string, locale: UiLocale): string {
+	const [y, mo] = period.split('-');
+	if (locale === 'zh-CN') return `${y}年${Number(mo)}月`;
+	return new Intl.DateTimeFormat('en', { month: 'short', year: 'numeric', timeZone: 'UTC' }).format(new Date(`${y}-${mo}-01T00:00:00Z`));
+}

@@ -1,0 +1,37 @@
+import { describe, expect, it } from 'vitest';
+import { defaultRange, presetOf, presetRange, previousRange, rangeFromParams } from './range';
+
+describe('dashboard date ranges', () => {
+	it('anchors presets on the last day with data', () => {
+		expect(presetRange('this_month', '2025-03-31')).toEqual({ from: '2025-03-01', to: '2025-03-31' });
+		expect(presetRange('last_month', '2025-03-31')).toEqual({ from: '2025-02-01', to: '2025-02-28' });
+		expect(presetRange('this_quarter', '2025-02-10')).toEqual({ from: '2025-01-01', to: '2025-03-31' });
+		expect(presetRange('last_12_months', '2025-03-31')).toEqual({ from: '2024-04-01', to: '2025-03-31' });
+		expect(presetRange('last_month', '2025-01-15')).toEqual({ from: '2024-12-01', to: '2024-12-31' });
+	});
+
+	it('defaults to the last full quarter with data', () => {
+		expect(defaultRange('2025-03-31')).toEqual({ from: '2025-01-01', to: '2025-03-31' });
+		expect(defaultRange('2025-03-30')).toEqual({ from: '2025-01-01', to: '2025-03-31' });
+		expect(defaultRange('2025-02-28')).toEqual({ from: '2024-10-01', to: '2024-12-31' });
+		expect(defaultRange('2025-01-05')).toEqual({ from: '2024-10-01', to: '2024-12-31' });
+	});
+
+	it('names the preset a range equals', () => {
+		expect(presetOf({ from: '2025-01-01', to: '2025-03-31' }, '2025-03-31')).toBe('this_quarter');
+		expect(presetOf({ from: '2025-01-02', to: '2025-03-31' }, '2025-03-31')).toBe('custom');
+	});
+
+	it('compares with the period of equal length just before', () => {
+		expect(previousRange({ from: '2025-01-01', to: '2025-03-31' })).toEqual({ from: '2024-10-03', to: '2024-12-31' });
+		expect(previousRange({ from: '2025-03-01', to: '2025-03-31' })).toEqual({ from: '2025-01-29', to: '2025-02-28' });
+	});
+
+	it('reads from/to from the URL and ignores invalid or reversed ones', () => {
+		const anchor = '2025-03-31';
+		expect(rangeFromParams(new URLSearchParams('from=2025-02-01&to=2025-02-28'), anchor)).toEqual({ from: '2025-02-01', to: '2025-02-28' });
+		expect(rangeFromParams(new URLSearchParams('from=2025-02-30&to=2025-03-01'), anchor)).toEqual({ from: '2025-01-01', to: '2025-03-31' });
+		expect(rangeFromParams(new URLSearchParams('from=2025-03-01&to=2025-02-01'), anchor)).toEqual({ from: '2025-01-01', to: '2025-03-31' });
+		expect(rangeFromParams(new URLSearchParams(''), anchor)).toEqual({ from: '2025-01-01', to: '2025-03-31' });
+	});
+});

@@ -1,0 +1,35 @@
+/** What the dashboard page gets from its load: plain data, no SQL, labels from the metric catalog. */
+export type MetricUnit = 'count' | 'permille' | 'percent' | 'hours' | 'score' | 'nps';
+export type MetricDirection = 'higher' | 'lower';
+
+export interface MetricInfo {
+	id: string;
+	label: { zh: string; en: string };
+	unit: MetricUnit;
+	direction: MetricDirection;
+}
+
+/** One value per month: period = the month's first day, YYYY-MM-DD. */
+export interface MonthPoint {
+	period: string;
+	value: number | null;
+}
+
+export interface KpiView {
+	metric: MetricInfo;
+	value: number | null;
+	previous: number | null;
+	numerator: number | null;
+	denominator: number | null;
+	/** survey ratios: responses behind the value, and whether they are under the low-sample limit */
+	n: number | null;
+	lowSample: boolean;
+	months: MonthPoint[];
+}
+
+export interface RankItem {
+	label: string;
+	value: number;
+	/** the sum of the items past the top N; the page names it (其他 / Other) */
+	other?: boolean;
+}
