@@ -161,5 +161,6 @@ test('a viewer limited to one store sees only that store’s rows and no load hi
 	await expect(card(page, KIND_ZH.traffic).locator('[data-field=rows]')).toHaveText('90');
 	await expect(card(page, KIND_ZH.staff).locator('[data-field=rows]')).toHaveText('12');
 	await expect(page.getByRole('heading', { name: '导入记录' })).toHaveCount(0);
+	await expect(page.getByText('仅限您可查看的门店')).toBeVisible();
 	await expect(page.getByText('surveys_with_errors.csv')).toHaveCount(0);
 });
