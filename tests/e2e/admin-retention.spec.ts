@@ -1,23 +1,11 @@
+import { failOnPageProblems } from './problems';
 import { expect, test } from '@playwright/test';
 import { demoAccount } from '../../src/lib/server/auth/demo-accounts';
 import { expectedCustomerDataBefore } from './expected';
 import { QC, signIn } from './login';
 import { E2E_PORT } from './port';
 
-// No script errors, hydration warnings or failed requests, bar the 403 document the quality officer is meant to get.
-let problems: string[] = [];
-test.beforeEach(({ page }) => {
-	problems = [];
-	page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-	page.on('console', (msg) => {
-		if (msg.type() !== 'error' && msg.type() !== 'warning') return;
-		if (/status of 403/u.test(msg.text()) && msg.location().url.endsWith('/admin/retention')) return;
-		problems.push(`console ${msg.type()}: ${msg.text()}`);
-	});
-});
-test.afterEach(() => {
-	expect(problems).toEqual([]);
-});
+failOnPageProblems(test, (msg) => /status of 403/u.test(msg.text()) && msg.location().url.endsWith('/admin/retention'));
 
 const admin = demoAccount('admin');
 

@@ -1,22 +1,9 @@
+import { failOnPageProblems } from './problems';
 import { expect, test } from '@playwright/test';
 import { demoAccount } from '../../src/lib/server/auth/demo-accounts';
 import { signIn } from './login';
 
-// No script errors, CSP violations, hydration warnings or failed requests on any page.
-let problems: string[] = [];
-test.beforeEach(({ page }) => {
-	problems = [];
-	page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-	page.on('console', (msg) => {
-		if (msg.type() !== 'error' && msg.type() !== 'warning') return;
-		// the browser logs the 403 document itself as a failed resource; that one is the point of the test
-		if (/status of 403/u.test(msg.text()) && msg.location().url.endsWith('/admin/users')) return;
-		problems.push(`console ${msg.type()}: ${msg.text()}`);
-	});
-});
-test.afterEach(() => {
-	expect(problems).toEqual([]);
-});
+failOnPageProblems(test, (msg) => /status of 403/u.test(msg.text()) && msg.location().url.endsWith('/admin/users'));
 
 const manager = demoAccount('manager');
 const viewer = demoAccount('viewer');

@@ -1,3 +1,4 @@
+import { failOnPageProblems } from './problems';
 import { expect, test, type Page } from '@playwright/test';
 import { demoAccount } from '../../src/lib/server/auth/demo-accounts';
 import { dayOf, readSample } from './expected';
@@ -33,19 +34,8 @@ function expectedQ1(stores?: string[]) {
 
 const fixed = (v: number, digits: number) => new Intl.NumberFormat('zh-CN', { minimumFractionDigits: digits, maximumFractionDigits: digits }).format(v);
 
-let problems: string[] = [];
-test.beforeEach(({ page }) => {
-	problems = [];
-	page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-	page.on('console', (msg) => {
-		if (msg.type() !== 'error' && msg.type() !== 'warning') return;
-		if (msg.location().url.endsWith('/favicon.ico')) return;
-		problems.push(`console ${msg.type()}: ${msg.text()}`);
-	});
-});
-test.afterEach(() => {
-	expect(problems).toEqual([]);
-});
+// the browser logs the document a refused store filter gets; that one is expected
+failOnPageProblems(test, (msg) => /status of 403/u.test(msg.text()) && decodeURIComponent(msg.location().url).includes('/dashboard?store='));
 
 const tile = (page: Page, label: string) => page.getByRole('article', { name: label, exact: true });
 const value = (page: Page, label: string) => tile(page, label).locator('[data-field=value]');
@@ -146,6 +136,4 @@ test('a viewer limited to 杭州湖滨店 sees only that store', async ({ page }
 	// asking for another store is refused by the guard
 	const res = await page.goto('/dashboard?store=南京新街口店');
 	expect(res?.status()).toBe(403);
-	// the browser logs the refused document; that one is expected
-	problems = problems.filter((p) => !p.includes('status of 403'));
 });

@@ -1,3 +1,4 @@
+import { failOnPageProblems } from './problems';
 import { expect, test, type Locator, type Page } from '@playwright/test';
 import type { KindId } from '../../pipelines/schema';
 import { expectedCoverage } from './expected';
@@ -23,20 +24,7 @@ const KIND_EN: Record<KindId, string> = {
 const KINDS = Object.keys(KIND_ZH) as KindId[];
 const LOADED_AT = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}$/;
 
-// No script errors, hydration warnings or failed requests on any page (bar the favicon the app does not ship yet).
-let problems: string[] = [];
-test.beforeEach(({ page }) => {
-	problems = [];
-	page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-	page.on('console', (msg) => {
-		if (msg.type() !== 'error' && msg.type() !== 'warning') return;
-		if (msg.location().url.endsWith('/favicon.ico')) return;
-		problems.push(`console ${msg.type()}: ${msg.text()}`);
-	});
-});
-test.afterEach(() => {
-	expect(problems).toEqual([]);
-});
+failOnPageProblems(test);
 
 const card = (page: Page, label: string) => page.getByRole('article', { name: label, exact: true });
 
