@@ -316,7 +316,7 @@ export const METRICS: readonly MetricDef[] = [
 		exclusions: bi('未办结的投诉不计入。', 'Complaints not closed are left out.')
 	}),
 	complaintRatio('followup_satisfaction', bi('回访满意率', 'Follow-up satisfaction'), 'higher', 'count(*) FILTER (WHERE follow_up_satisfaction >= 4)', 'count(follow_up_satisfaction)', {
-		formula: bi('回访满意度为 4-5（满意、基本满意）的投诉 ÷ 有回访满意度的投诉 × 100%。', 'Follow-ups rated 4-5 (satisfied) ÷ follow-ups with a rating × 100%.'),
+		formula: bi('回访满意度为 4-5（满意、非常满意；基本满意为 3）的投诉 ÷ 有回访满意度的投诉 × 100%。', 'Follow-ups rated 4-5 (满意 satisfied, 非常满意 very satisfied; 基本满意 is 3) ÷ follow-ups with a rating × 100%.'),
 		numerator: bi('回访满意度 ≥ 4 的投诉', 'complaints with follow-up satisfaction ≥ 4'),
 		denominator: bi('有回访满意度结果的投诉', 'complaints with a follow-up satisfaction result'),
 		exclusions: bi('没有回访结果的投诉不计入。', 'Complaints without a follow-up result are left out.')
