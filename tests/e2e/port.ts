@@ -1,4 +1,9 @@
-/** Fixed ports of the e2e test servers (away from the dev server's 5173 and adapter-node's 3000). */
-export const E2E_PORT = 4317;
+/**
+ * Ports of the e2e test servers (away from the dev server's 5173 and adapter-node's 3000).
+ * `E2E_PORT` moves both (the empty-database server takes the next port), so two checkouts can run
+ * their browser tests side by side.
+ */
+const base = Number(process.env.E2E_PORT ?? 4317);
+export const E2E_PORT = Number.isInteger(base) && base > 0 ? base : 4317;
 /** A second server on an empty database, for the empty states. */
-export const E2E_EMPTY_PORT = 4318;
+export const E2E_EMPTY_PORT = E2E_PORT + 1;
