@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../src/lib/server/db';
-import { queryMetric, type MetricRow } from '../../src/lib/server/metrics/query';
+import { cachedRun, queryMetric, type MetricRow } from '../../src/lib/server/metrics/query';
+import { compileMetric } from '../../src/lib/server/metrics/compile';
 import { insertRows } from '../helpers/insert';
 import { tempDatabase } from '../helpers/db';
 
@@ -232,5 +233,74 @@ describe('survey and appraisal metrics', () => {
 			{ period: '2025-01-01', group: '问卷', value: 10 }
 		]);
 		expect(await only({ metric: 'appraisal_mean' })).toMatchObject({ value: 85 });
+	});
+});
+
+describe('time buckets, top-2-box, grade distribution', () => {
+	it('complaint_count by response and resolution bucket (hours, upper bound excluded; no time → no bucket)', async () => {
+		// January response hours: c5 1, c1 2, c3 4, c6 5, c4 10, c2 30, c8 none
+		const resp = await q({ metric: 'complaint_count', by: 'response_bucket', grain: 'all' });
+		expect(Object.fromEntries(resp.map((r) => [String(r.group), r.value]))).toEqual({ '0-2': 1, '2-4': 1, '4-8': 2, '8-12': 1, '24-48': 1, null: 1 });
+		// resolution hours: c4 20, c6 30, c5 48, c1 80, c2 100; c3 and c8 unresolved
+		const resol = await q({ metric: 'complaint_count', by: 'resolution_bucket', grain: 'all' });
+		expect(Object.fromEntries(resol.map((r) => [String(r.group), r.value]))).toEqual({ '12-24': 1, '24-48': 1, '48-72': 1, '72-120': 2, null: 2 });
+	});
+
+	it('open backlog by age at "now": closed complaints have no age bucket', async () => {
+		const ages = (asOf: string) =>
+			q({ metric: 'open_backlog', by: 'age_bucket', grain: 'all', to: '2025-02-28' }, { asOf }).then((rows) => Object.fromEntries(rows.map((r) => [String(r.group), r.value])));
+		// as of 03-01 00:00: c3 (01-03 09:00) 56 d 15 h, c8 (01-20 09:00) 39 d 15 h → 720+; c9 (02-03 10:00) 614 h, c7 (02-20 08:00) 208 h → 168-720
+		expect(await ages('2025-03-01 00:00:00')).toEqual({ '168-720': 2, '720+': 2, null: 0 });
+		// as of 02-21 08:00: c7 exactly 24 h old → 24-72; c9 430 h → 168-720; c3 1175 h, c8 767 h → 720+
+		expect(await ages('2025-02-21 08:00:00')).toEqual({ '24-72': 1, '168-720': 1, '720+': 2, null: 0 });
+	});
+
+	it('per-item top-2-box with n and margin of error; an unanswered item is null over 0', async () => {
+		// A's environment: five 4s and five 5s → 10 / 10; moe 0; n 10 < 30
+		expect(await only({ metric: 'environment_t2b' })).toMatchObject({ numerator: 10, denominator: 10, value: 100, n: 10, moe: 0, low_sample: true });
+		expect(await only({ metric: 'price_t2b' })).toMatchObject({ numerator: 0, denominator: 0, value: null, n: 0, low_sample: true });
+	});
+
+	it('appraisal count by grade is the grade distribution', async () => {
+		expect(await q({ metric: 'appraisal_count', by: 'grade' })).toEqual([
+			{ period: '2025-01-01', group: 'A', value: 1 },
+			{ period: '2025-01-01', group: 'B', value: 1 }
+		]);
+	});
+});
+
+describe('comparison with the previous period and last year', () => {
+	it('previous period: the same number of days just before, periods matched by position', async () => {
+		// February (28 days) against 01-04 … 01-31: c4 01-05, c6 01-11, c5 01-12, c8 01-20 = 4; February: c7, c9 = 2
+		const rows = await queryMetric(db, { metric: 'complaint_count', from: '2025-02-01', to: '2025-02-28', grain: 'month', filters: {}, scope: null }, { ...AS_OF, compare: 'previous' });
+		expect(rows.rows).toEqual([{ period: '2025-02-01', value: 2, compare_period: '2025-01-01', compare_value: 4 }]);
+		expect(rows.columns.map((c) => c.name)).toEqual(['period', 'value', 'compare_period', 'compare_value']);
+		// by store, whole range: A c9 vs c4 c5; B c7 vs c6 c8
+		const byStore = await queryMetric(db, { metric: 'complaint_count', from: '2025-02-01', to: '2025-02-28', grain: 'all', by: 'store', filters: {}, scope: null }, { ...AS_OF, compare: 'previous' });
+		expect(byStore.rows).toEqual([
+			{ period: null, group: B, value: 1, compare_period: null, compare_value: 2 },
+			{ period: null, group: A, value: 1, compare_period: null, compare_value: 2 }
+		]);
+	});
+
+	it('last year: the same days a year earlier; no data then → null', async () => {
+		const rows = await queryMetric(db, { metric: 'complaint_count', from: '2025-01-01', to: '2025-01-31', grain: 'month', filters: {}, scope: null }, { ...AS_OF, compare: 'last_year' });
+		expect(rows.rows).toEqual([{ period: '2025-01-01', value: 7, compare_period: '2024-01-01', compare_value: null }]);
+	});
+});
+
+describe('result cache', () => {
+	it('serves a repeat from the cache, shares concurrent identical queries, and never outlives a write', async () => {
+		const compiled = compileMetric({ metric: 'complaint_count', from: '2025-03-01', to: '2025-03-31', grain: 'all', filters: {}, scope: null });
+		const [a, b] = await Promise.all([cachedRun(db, compiled), cachedRun(db, compiled)]);
+		expect(a).toBe(b); // one query, one result object
+		expect(a.rows).toEqual([]); // no complaint in March yet
+		expect(await cachedRun(db, compiled)).toBe(a);
+		// a write under the write lock (as loads and rollbacks are) changes the data version
+		await db.withWriteLock((conn) => conn.run(`INSERT INTO complaints (complaint_id, received_at, store, severity, status, batch_id) VALUES ('c10', '2025-03-02 10:00:00', $1, '一般', '待处理', 0)`, [A]));
+		const after = await cachedRun(db, compiled);
+		expect(after.rows).toEqual([{ period: null, value: 1 }]);
+		await db.withWriteLock((conn) => conn.run(`DELETE FROM complaints WHERE complaint_id = 'c10'`));
+		expect((await cachedRun(db, compiled)).rows).toEqual([]);
 	});
 });

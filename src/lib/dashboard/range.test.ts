@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { defaultRange, presetOf, presetRange, previousRange, rangeFromParams } from './range';
+import { defaultRange, lastYearRange, periodsOf, presetOf, presetRange, previousRange, rangeFromParams } from './range';
 
 describe('dashboard date ranges', () => {
 	it('anchors presets on the last day with data', () => {
@@ -33,5 +33,20 @@ describe('dashboard date ranges', () => {
 		expect(rangeFromParams(new URLSearchParams('from=2025-02-30&to=2025-03-01'), anchor)).toEqual({ from: '2025-01-01', to: '2025-03-31' });
 		expect(rangeFromParams(new URLSearchParams('from=2025-03-01&to=2025-02-01'), anchor)).toEqual({ from: '2025-01-01', to: '2025-03-31' });
 		expect(rangeFromParams(new URLSearchParams(''), anchor)).toEqual({ from: '2025-01-01', to: '2025-03-31' });
+	});
+});
+
+describe('periods and last year', () => {
+	it('lists every period a range touches, by its first day (ISO weeks from Monday)', () => {
+		expect(periodsOf({ from: '2024-11-15', to: '2025-02-03' }, 'month')).toEqual(['2024-11-01', '2024-12-01', '2025-01-01', '2025-02-01']);
+		expect(periodsOf({ from: '2025-01-01', to: '2025-01-14' }, 'week')).toEqual(['2024-12-30', '2025-01-06', '2025-01-13']);
+		expect(periodsOf({ from: '2024-12-30', to: '2025-01-01' }, 'day')).toEqual(['2024-12-30', '2024-12-31', '2025-01-01']);
+		expect(periodsOf({ from: '2024-02-10', to: '2024-10-01' }, 'quarter')).toEqual(['2024-01-01', '2024-04-01', '2024-07-01', '2024-10-01']);
+		expect(periodsOf({ from: '2023-06-01', to: '2024-01-01' }, 'year')).toEqual(['2023-01-01', '2024-01-01']);
+	});
+
+	it('moves a range back one year; 29 February becomes 28 February', () => {
+		expect(lastYearRange({ from: '2025-01-01', to: '2025-03-31' })).toEqual({ from: '2024-01-01', to: '2024-03-31' });
+		expect(lastYearRange({ from: '2024-02-01', to: '2024-02-29' })).toEqual({ from: '2023-02-01', to: '2023-02-28' });
 	});
 });

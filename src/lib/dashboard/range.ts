@@ -87,3 +87,50 @@ export function rangeFromParams(params: URLSearchParams, anchor: string): DateRa
 	if (isIsoDay(from) && isIsoDay(to) && from <= to) return { from, to };
 	return defaultRange(anchor);
 }
+
+/** The same days one year earlier (29 February becomes 28 February). */
+export function lastYearRange(r: DateRange): DateRange {
+	const back = (s: string) => {
+		const { y, m, d } = parts(s);
+		// Date.UTC would roll 2023-02-29 over to 1 March: clamp to the month's last day instead.
+		return day(utc(y - 1, m, Math.min(d, utc(y - 1, m + 1, 0).getUTCDate())));
+	};
+	return { from: back(r.from), to: back(r.to) };
+}
+
+export const PERIOD_GRAINS = ['day', 'week', 'month', 'quarter', 'year'] as const;
+export type PeriodGrain = (typeof PERIOD_GRAINS)[number];
+
+/** The first day of the period (ISO week from Monday, month, quarter, year) that contains a day. */
+export function periodStart(s: string, grain: PeriodGrain): string {
+	const { y, m, d } = parts(s);
+	switch (grain) {
+		case 'day':
+			return s;
+		case 'week': {
+			const dow = (utc(y, m, d).getUTCDay() + 6) % 7; // Monday = 0
+			return day(utc(y, m, d - dow));
+		}
+		case 'month':
+			return day(utc(y, m, 1));
+		case 'quarter':
+			return day(utc(y, m - (m % 3), 1));
+		case 'year':
+			return day(utc(y, 0, 1));
+	}
+}
+
+/**
+ * Every period a range touches, as the periods' first days (the `period` column of the metric API),
+ * so a period without data is a gap in a chart rather than a missing point.
+ */
+export function periodsOf(r: DateRange, grain: PeriodGrain): string[] {
+	const out: string[] = [];
+	let p = periodStart(r.from, grain);
+	while (p <= r.to) {
+		out.push(p);
+		const { y, m, d } = parts(p);
+		p = grain === 'day' ? addDays(p, 1) : grain === 'week' ? addDays(p, 7) : grain === 'month' ? day(utc(y, m + 1, 1)) : grain === 'quarter' ? day(utc(y, m + 3, 1)) : day(utc(y + 1, 0, d));
+	}
+	return out;
+}

@@ -2,7 +2,7 @@ import { listValue } from '@duckdb/node-api';
 import { queryRows, type Database } from './db';
 import { metricById } from './metrics/catalog';
 import { queryMetric, type MetricResult } from './metrics/query';
-import { previousRange, type DateRange } from '$lib/dashboard/range';
+import { periodsOf, previousRange, type DateRange } from '$lib/dashboard/range';
 import type { KpiView, MetricInfo, MonthPoint, RankItem } from '$lib/dashboard/types';
 
 /**
@@ -40,23 +40,6 @@ export function metricInfo(id: string): MetricInfo {
 	return { id: m.id, label: m.label, unit: m.unit, direction: m.direction };
 }
 
-/** Every month of a range (first days), so a month with no data is a gap, not a missing point. */
-export function monthsOf(range: DateRange): string[] {
-	const out: string[] = [];
-	let [y, m] = range.from.split('-').map(Number) as [number, number];
-	const end = range.to.slice(0, 7);
-	for (;;) {
-		const key = `${y}-${String(m).padStart(2, '0')}`;
-		if (key > end) break;
-		out.push(`${key}-01`);
-		if (++m > 12) {
-			m = 1;
-			y++;
-		}
-	}
-	return out;
-}
-
 const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
 
 export interface DashboardRequest {
@@ -78,7 +61,7 @@ export async function dashboardData(db: Database, req: DashboardRequest): Promis
 	const filters = req.stores.length ? { store: req.stores } : {};
 	const ask = (metric: string, range: DateRange, grain: 'all' | 'month', by?: 'store' | 'category'): Promise<MetricResult> =>
 		queryMetric(db, { metric, from: range.from, to: range.to, grain, ...(by ? { by } : {}), filters, scope: req.scope });
-	const months = monthsOf(req.range);
+	const months = periodsOf(req.range, 'month');
 
 	const kpis = Promise.all(
 		KPI_METRICS.map(async (id): Promise<KpiView> => {

@@ -14,6 +14,7 @@ export function databasePath(explicit?: string): string {
 /** One opened database file: the single DuckDB instance of this process for that file. */
 export class Database {
 	private writeQueue: Promise<unknown> = Promise.resolve();
+	private writes = 0;
 
 	private constructor(
 		readonly path: string,
@@ -43,9 +44,17 @@ export class Database {
 	 * transactions conflict on the same rows; queuing them keeps every batch whole.
 	 */
 	withWriteLock<T>(work: (conn: DuckDBConnection) => Promise<T>): Promise<T> {
-		const run = this.writeQueue.then(() => this.withConnection(work));
+		const run = this.writeQueue.then(() => this.withConnection(work)).finally(() => this.writes++);
 		this.writeQueue = run.catch(() => undefined);
 		return run;
+	}
+
+	/**
+	 * Changes whenever write work under the lock has finished (a load committed or failed, a rollback,
+	 * a retention purge): cached query results are keyed by it, so a new batch is never hidden.
+	 */
+	get dataVersion(): number {
+		return this.writes;
 	}
 
 	close(): void {

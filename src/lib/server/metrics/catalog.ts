@@ -11,7 +11,7 @@ export type Unit = 'count' | 'permille' | 'percent' | 'hours' | 'score' | 'nps';
 export type Direction = 'higher' | 'lower';
 
 /** Dimensions a metric may be cut by (`by`). */
-export const DIMENSIONS = ['store', 'department', 'channel', 'category', 'severity', 'method'] as const;
+export const DIMENSIONS = ['store', 'department', 'channel', 'category', 'severity', 'method', 'age_bucket', 'response_bucket', 'resolution_bucket', 'grade'] as const;
 export type Dimension = (typeof DIMENSIONS)[number];
 
 /** Dimensions a request may filter on (repeatable query parameters). */
@@ -48,17 +48,63 @@ export interface SourceDef {
 	filters: readonly FilterName[];
 }
 
+/**
+ * Hour buckets of the time dimensions, as upper bounds: a value h falls in the first bucket whose bound
+ * exceeds it ("lo-hi", hi excluded), the last one is "lo+". The API returns the bucket as the group;
+ * this order (not text order) is the one to show them in. Complaints without the time have no bucket.
+ */
+export const HOUR_BUCKETS = {
+	/** age of a still-open complaint at "now" */
+	age_bucket: [24, 72, 168, 720],
+	/** hours from receipt to first response */
+	response_bucket: [2, 4, 8, 12, 24, 48, 72],
+	/** hours from receipt to resolution */
+	resolution_bucket: [12, 24, 48, 72, 120, 168, 336]
+} as const satisfies Partial<Record<Dimension, readonly number[]>>;
+export type BucketDimension = keyof typeof HOUR_BUCKETS;
+
+/** The bucket names of a time dimension, in order: ['0-24', '24-72', …, '720+']. */
+export function bucketNames(dim: BucketDimension): string[] {
+	const bounds = HOUR_BUCKETS[dim];
+	return [...bounds.map((hi, i) => `${i === 0 ? 0 : bounds[i - 1]}-${hi}`), `${bounds[bounds.length - 1]}+`];
+}
+
+const US_PER_HOUR = 3_600_000_000;
+const hoursBetween = (later: string, earlier: string) => `((epoch_us(${later}) - epoch_us(${earlier})) / ${US_PER_HOUR}.0)`;
+const responseHours = hoursBetween('first_response_at', 'received_at');
+const resolutionHours = hoursBetween('resolved_at', 'received_at');
+/** Hours since receipt by the time "now" (bound as `$now`, wall-clock of the registers). */
+const ageHours = (now: string) => hoursBetween(now, 'received_at');
+
+/** SQL of a bucket dimension: its name for rows where `hours` applies (`when`), NULL otherwise. */
+function bucketSql(dim: BucketDimension, hours: string, when: string): string {
+	const names = bucketNames(dim);
+	const arms = HOUR_BUCKETS[dim].map((hi, i) => `WHEN ${hours} < ${hi} THEN '${names[i]}'`).join(' ');
+	return `(CASE WHEN NOT (${when}) OR (${when}) IS NULL THEN NULL ${arms} ELSE '${names[names.length - 1]}' END)`;
+}
+
+const COMPLAINT_DIMENSIONS: Partial<Record<Dimension, string>> = {
+	store: 'store',
+	department: 'department',
+	channel: 'channel',
+	category: 'category',
+	severity: 'severity',
+	age_bucket: bucketSql('age_bucket', ageHours('$now'), `status <> '已办结'`),
+	response_bucket: bucketSql('response_bucket', responseHours, 'first_response_at >= received_at'),
+	resolution_bucket: bucketSql('resolution_bucket', resolutionHours, 'resolved_at >= received_at')
+};
+
 export const SOURCES: Readonly<Record<SourceId, SourceDef>> = {
 	complaints: {
 		id: 'complaints',
 		tables: 'complaints',
-		dimensions: { store: 'store', department: 'department', channel: 'channel', category: 'category', severity: 'severity' },
+		dimensions: COMPLAINT_DIMENSIONS,
 		filters: ['store', 'department', 'channel', 'category']
 	},
 	complaint_repeats: {
 		id: 'complaint_repeats',
 		tables: 'complaints',
-		dimensions: { store: 'store', department: 'department', channel: 'channel', category: 'category', severity: 'severity' },
+		dimensions: COMPLAINT_DIMENSIONS,
 		filters: ['store', 'department', 'channel', 'category']
 	},
 	complaint_days: {
@@ -76,7 +122,7 @@ export const SOURCES: Readonly<Record<SourceId, SourceDef>> = {
 	appraisals: {
 		id: 'appraisals',
 		tables: 'appraisals',
-		dimensions: { store: 'store', department: 'department' },
+		dimensions: { store: 'store', department: 'department', grade: 'grade' },
 		filters: ['store', 'department']
 	}
 };
@@ -95,21 +141,12 @@ export const LOW_SAMPLE_N = 30;
 /** Repeat complaint window in days. */
 export const REPEAT_WINDOW_DAYS = 30;
 
-const US_PER_HOUR = 3_600_000_000;
-
 /** SQL for a limit in hours per severity, from SLA_LIMITS (literals from this file only). */
 function limitHoursSql(kind: keyof typeof SLA_LIMITS): string {
 	const l = SLA_LIMITS[kind];
 	const cases = Object.entries(l.bySeverity).map(([sev, h]) => `WHEN '${sev}' THEN ${Number(h)}`);
 	return cases.length ? `(CASE severity::VARCHAR ${cases.join(' ')} ELSE ${Number(l.default)} END)` : String(Number(l.default));
 }
-
-const hoursBetween = (later: string, earlier: string) => `((epoch_us(${later}) - epoch_us(${earlier})) / ${US_PER_HOUR}.0)`;
-const responseHours = hoursBetween('first_response_at', 'received_at');
-const resolutionHours = hoursBetween('resolved_at', 'received_at');
-
-/** Hours since receipt by the time "now" (bound as `$now`, wall-clock of the registers). */
-const ageHours = (now: string) => hoursBetween(now, 'received_at');
 
 interface MetricBase {
 	id: string;
@@ -251,6 +288,36 @@ const surveyMean = (id: string, column: string, label: Bilingual): AggregateMetr
 	}
 });
 
+/** The four rated items of a survey besides the overall score (环境/商品质量/服务质量/价格). */
+export const SURVEY_ITEMS: readonly (readonly [string, Bilingual])[] = [
+	['environment', bi('商场环境', 'Environment')],
+	['product_quality', bi('商品质量', 'Product quality')],
+	['service_quality', bi('服务质量', 'Service quality')],
+	['price', bi('价格', 'Price')]
+];
+
+/** Top-2-box of one survey item: answers 4-5 ÷ answers, with n, margin of error and low-sample flag. */
+const surveyTopBox = (column: string, label: Bilingual): RatioMetric => ({
+	id: `${column}_t2b`,
+	kind: 'ratio',
+	label: bi(`${label.zh}满意度（top-2-box）`, `${label.en}, top-2-box`),
+	source: 'surveys',
+	unit: 'percent',
+	direction: 'higher',
+	dimensions: S_DIMS,
+	scale: 100,
+	survey: true,
+	numerator: `count(*) FILTER (WHERE ${column} >= 4)`,
+	denominator: `count(${column})`,
+	passport: {
+		formula: bi(`${label.zh}为 4-5 分的问卷 ÷ 作答${label.zh}的问卷 × 100%，含 n、95% 误差幅度与样本不足标记（n < 30）。`, `Responses rating ${label.en} 4-5 ÷ responses rating it × 100%, with n, the 95% margin of error and the low-sample flag (n < 30).`),
+		numerator: bi(`${label.zh} ≥ 4 的问卷`, `responses with ${label.en} ≥ 4`),
+		denominator: bi(`作答${label.zh}的问卷`, `responses rating ${label.en}`),
+		source: 'surveys',
+		exclusions: bi('未作答该题的问卷不计入。按调查日期统计。', 'Responses without this answer are left out. Counted by survey date.')
+	}
+});
+
 export const METRICS: readonly MetricDef[] = [
 	{
 		id: 'complaint_count',
@@ -259,7 +326,7 @@ export const METRICS: readonly MetricDef[] = [
 		source: 'complaints',
 		unit: 'count',
 		direction: 'lower',
-		dimensions: C_DIMS,
+		dimensions: [...C_DIMS, 'age_bucket', 'response_bucket', 'resolution_bucket'],
 		value: 'count(*)',
 		passport: { formula: bi('投诉登记表中的投诉条数。', 'Number of complaints in the register.'), source: 'complaints', exclusions: NO_EXCLUSIONS_C }
 	},
@@ -353,7 +420,7 @@ export const METRICS: readonly MetricDef[] = [
 		source: 'complaints',
 		unit: 'count',
 		direction: 'lower',
-		dimensions: C_DIMS,
+		dimensions: [...C_DIMS, 'age_bucket'],
 		value: `count(*) FILTER (WHERE status <> '已办结')`,
 		passport: {
 			formula: bi('当前状态不是已办结（待处理、处理中）的投诉条数。', 'Complaints whose current status is not 已办结 (open or in progress).'),
@@ -418,10 +485,8 @@ export const METRICS: readonly MetricDef[] = [
 		value: 'count(*)',
 		passport: { formula: bi('调查问卷（含访谈、神秘顾客）条数。', 'Number of survey responses (questionnaires, interviews, mystery-shopper visits).'), source: 'surveys', exclusions: bi('按调查日期统计。', 'Counted by survey date.') }
 	},
-	surveyMean('environment_mean', 'environment', bi('商场环境', 'Environment')),
-	surveyMean('product_quality_mean', 'product_quality', bi('商品质量', 'Product quality')),
-	surveyMean('service_quality_mean', 'service_quality', bi('服务质量', 'Service quality')),
-	surveyMean('price_mean', 'price', bi('价格', 'Price')),
+	...SURVEY_ITEMS.map(([column, label]) => surveyMean(`${column}_mean`, column, label)),
+	...SURVEY_ITEMS.map(([column, label]) => surveyTopBox(column, label)),
 	{
 		id: 'appraisal_mean',
 		kind: 'aggregate',
@@ -435,6 +500,21 @@ export const METRICS: readonly MetricDef[] = [
 			formula: bi('员工考核总分（0-100）的平均值。', 'Mean of staff appraisal total scores (0-100).'),
 			source: 'appraisals',
 			exclusions: bi('按考核周期的起始日统计；月度、季度、年度考核一并平均。', 'Counted by the first day of the appraisal period; monthly, quarterly and yearly appraisals are averaged together.')
+		}
+	},
+	{
+		id: 'appraisal_count',
+		kind: 'aggregate',
+		label: bi('考核人次', 'Appraisals'),
+		source: 'appraisals',
+		unit: 'count',
+		direction: 'higher',
+		dimensions: ['store', 'department', 'grade'],
+		value: 'count(*)',
+		passport: {
+			formula: bi('员工考核记录条数；按等级（A/B/C/D）拆分即为等级分布。', 'Number of staff appraisals; cut by grade (A/B/C/D) it is the grade distribution.'),
+			source: 'appraisals',
+			exclusions: bi('按考核周期的起始日统计；月度、季度、年度考核一并计数。', 'Counted by the first day of the appraisal period; monthly, quarterly and yearly appraisals together.')
 		}
 	}
 ];
@@ -467,6 +547,7 @@ export function publicCatalog() {
 		direction: m.direction,
 		kind: m.kind === 'aggregate' ? 'value' : m.kind === 'nps' || (m.kind === 'ratio' && m.survey) ? 'survey_ratio' : 'ratio',
 		dimensions: m.dimensions,
+		buckets: Object.fromEntries(m.dimensions.filter((d): d is BucketDimension => d in HOUR_BUCKETS).map((d) => [d, bucketNames(d)])),
 		filters: SOURCES[m.source].filters,
 		passport: m.passport
 	}));

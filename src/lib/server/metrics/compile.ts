@@ -176,7 +176,7 @@ export function compileMetric(input: unknown, options: { asOf?: string } = {}): 
 	const withNow = (expr: string) =>
 		expr.includes('$now') ? expr.replaceAll('$now', (nowParam ??= `${p.add(options.asOf ?? registerNow())}::TIMESTAMP`)) : expr;
 
-	const groupCol = request.by ? source.dimensions[request.by]! : null;
+	const groupCol = request.by ? withNow(source.dimensions[request.by]!) : null;
 	const keys = [`${periodSql(request.grain, 'd')} AS period`, ...(groupCol ? [`${groupCol}::VARCHAR AS "group"`] : [])];
 	const keyNames = ['period', ...(groupCol ? ['"group"'] : [])];
 	const columns: Column[] = [{ name: 'period', type: 'string' }, ...(groupCol ? [{ name: 'group', type: 'string' as const }] : [])];

@@ -1,7 +1,8 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { Bool, Dictionary, Float64, Int32, Table, Utf8, tableToIPC, vectorFromArray, type Vector } from 'apache-arrow';
 import type { Database } from '../db';
-import { compileMetric, type Column, type CompiledQuery } from './compile';
+import { lastYearRange, periodsOf, previousRange } from '../../dashboard/range';
+import { compileMetric, registerNow, type Column, type CompiledQuery, type Grain } from './compile';
 
 /** One result row: period, group (with `by`), value, and for ratios numerator/denominator (+ n, moe, low_sample). */
 export type MetricRow = Record<string, string | number | boolean | null>;
@@ -65,8 +66,83 @@ export function toCsv(result: MetricResult): string {
 	return `\uFEFF${lines.join('\r\n')}\r\n`;
 }
 
-/** Validates, compiles and runs one metric request on a fresh connection of the database. */
-export async function queryMetric(db: Database, input: unknown, options: { asOf?: string } = {}): Promise<MetricResult> {
-	const compiled = compileMetric(input, options);
-	return db.withConnection((conn) => runMetric(conn, compiled));
+export type Compare = 'previous' | 'last_year';
+export const COMPARES: readonly Compare[] = ['previous', 'last_year'];
+
+export interface MetricOptions {
+	/** "now" for SLA breaches and backlog ages, 'YYYY-MM-DD HH:MM:SS' register wall-clock; default: this minute */
+	asOf?: string;
+	/** also answer the same metric over the previous period or the same period last year (`compare_value`) */
+	compare?: Compare;
+}
+
+/**
+ * Results kept per database, keyed by the database's data version and the exact SQL and parameters:
+ * a committed or rolled-back batch changes the version, so nothing stale is ever served. Identical
+ * requests arriving together share one query.
+ */
+const CACHE_ENTRIES = 2_000;
+const caches = new WeakMap<Database, { version: number; done: Map<string, MetricResult>; running: Map<string, Promise<MetricResult>> }>();
+
+export function cachedRun(db: Database, compiled: CompiledQuery): Promise<MetricResult> {
+	let cache = caches.get(db);
+	if (!cache || cache.version !== db.dataVersion) {
+		cache = { version: db.dataVersion, done: new Map(), running: new Map() };
+		caches.set(db, cache);
+	}
+	const key = `${compiled.sql}\u0000${JSON.stringify(compiled.params)}`;
+	const hit = cache.done.get(key);
+	if (hit) {
+		// most recently used last, so the oldest entry is the first to go
+		cache.done.delete(key);
+		cache.done.set(key, hit);
+		return Promise.resolve(hit);
+	}
+	const running = cache.running.get(key);
+	if (running) return running;
+	const entry = cache;
+	const run = db
+		.withConnection((conn) => runMetric(conn, compiled))
+		.then((result) => {
+			entry.done.set(key, result);
+			if (entry.done.size > CACHE_ENTRIES) entry.done.delete(entry.done.keys().next().value!);
+			return result;
+		})
+		.finally(() => entry.running.delete(key));
+	entry.running.set(key, run);
+	return run;
+}
+
+/** The minute "now" falls in, so results that depend on it can be cached for that minute. */
+const thisMinute = () => `${registerNow().slice(0, 16)}:00`;
+
+/**
+ * Validates, compiles and runs one metric request (cached, see `cachedRun`). With `compare`, each row
+ * also gets `compare_period` and `compare_value`: the same group in the comparison range, periods
+ * matched by position (the first month of this range with the first month of that one).
+ */
+export async function queryMetric(db: Database, input: unknown, options: MetricOptions = {}): Promise<MetricResult> {
+	const asOf = options.asOf ?? thisMinute();
+	const compiled = compileMetric(input, { asOf });
+	const result = await cachedRun(db, compiled);
+	if (!options.compare) return result;
+
+	const request = input as { from: string; to: string; grain?: Grain };
+	const grain: Grain = request.grain ?? 'month';
+	const range = { from: request.from, to: request.to };
+	const other = options.compare === 'previous' ? previousRange(range) : lastYearRange(range);
+	const before = await cachedRun(db, compileMetric({ ...(input as object), ...other }, { asOf }));
+	const periods = grain === 'all' ? [null] : periodsOf(range, grain);
+	const otherPeriods = grain === 'all' ? [null] : periodsOf(other, grain);
+	const key = (period: unknown, group: unknown) => `${String(period)}\u0000${String(group ?? '')}`;
+	const index = new Map(periods.map((p, i) => [String(p), i]));
+	const previousValues = new Map(before.rows.map((r) => [key(r.period, r.group), r.value ?? null]));
+	const columns: Column[] = [...result.columns, { name: 'compare_period', type: 'string' }, { name: 'compare_value', type: 'number' }];
+	const rows = result.rows.map((r) => {
+		const i = index.get(String(r.period));
+		const comparePeriod = i === undefined ? null : (otherPeriods[i] ?? null);
+		const value = i === undefined ? null : (previousValues.get(key(comparePeriod, r.group)) ?? null);
+		return { ...r, compare_period: grain === 'all' ? null : comparePeriod, compare_value: value };
+	});
+	return { columns, rows };
 }

@@ -1,8 +1,8 @@
 import { error, json } from '@sveltejs/kit';
 import { getDatabase } from '$lib/server/database';
 import { metricById } from '$lib/server/metrics/catalog';
-import { compileMetric, MetricRequestError } from '$lib/server/metrics/compile';
-import { runMetric, toArrow, toCsv } from '$lib/server/metrics/query';
+import { MetricRequestError } from '$lib/server/metrics/compile';
+import { COMPARES, queryMetric, toArrow, toCsv, type Compare } from '$lib/server/metrics/query';
 import type { RequestHandler } from './$types';
 
 type Format = 'arrow' | 'json' | 'csv';
@@ -21,7 +21,8 @@ function formatOf(url: URL, accept: string | null): Format | null {
 const isZh = (request: Request) => !/^\s*en\b/iu.test(request.headers.get('accept-language') ?? '');
 
 /**
- * One metric, one row per period × group: `GET /api/metrics/<id>?from=&to=&grain=&by=&store=…&department=…&channel=…&category=…`.
+ * One metric, one row per period × group: `GET /api/metrics/<id>?from=&to=&grain=&by=&store=…&department=…&channel=…&category=…`
+ * (+ `compare=previous|last_year` for `compare_period`/`compare_value`). Results are cached per data version.
  * The guard has already checked the role and that every `store` asked for is within the user's stores;
  * the user's store scope is bound into the query as well, so nothing outside it is ever counted.
  */
@@ -51,19 +52,22 @@ export const GET: RequestHandler = async ({ params, url, request, locals }) => {
 		filters: { store: stores, department: list('department'), channel: list('channel'), category: list('category') },
 		scope: user.stores
 	};
-	let compiled;
+	const compare = url.searchParams.get('compare') || undefined;
+	if (compare !== undefined && !COMPARES.includes(compare as Compare)) {
+		return json({ code: 'invalid_request', message: zh ? 'compare 只能是 previous（上期）或 last_year（去年同期）' : 'compare must be previous or last_year' }, { status: 400 });
+	}
+	const metric = metricById(params.metric)!;
+	let result;
 	try {
-		compiled = compileMetric(input);
+		result = await queryMetric(await getDatabase(), input, { compare: compare as Compare | undefined });
 	} catch (e) {
 		if (e instanceof MetricRequestError) return json({ code: e.code, message: zh ? e.messageZh : e.message }, { status: 400 });
 		throw e;
 	}
-	const db = await getDatabase();
-	const result = await db.withConnection((conn) => runMetric(conn, compiled));
-	if (format === 'json') return json({ metric: compiled.metric.id, unit: compiled.metric.unit, columns: result.columns, rows: result.rows });
+	if (format === 'json') return json({ metric: metric.id, unit: metric.unit, columns: result.columns, rows: result.rows });
 	if (format === 'csv') {
 		return new Response(toCsv(result), {
-			headers: { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': `attachment; filename="${compiled.metric.id}.csv"` }
+			headers: { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': `attachment; filename="${metric.id}.csv"` }
 		});
 	}
 	const body = toArrow(result);
