@@ -29,7 +29,8 @@ const EXPECTED: Record<string, Partial<Record<Method, Allowed>>> = {
 	'/api/internal/cli': { POST: 'handoff' },
 	'/api/internal/accounts': { POST: 'handoff' },
 	'/api/metrics': { GET: ALL },
-	'/api/metrics/[metric]': { GET: ALL }
+	'/api/metrics/[metric]': { GET: ALL },
+	'/api/rows/[kind]': { GET: ['manager', 'quality_officer', 'leadership', 'admin'] }
 };
 
 interface Route {

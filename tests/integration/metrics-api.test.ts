@@ -15,6 +15,7 @@ const complaint = (id: string, at: string, store: string, status = '已办结') 
 let server: RunningServer;
 let leader: string;
 let viewer: string;
+let manager: string;
 
 beforeAll(async () => {
 	server = await startServer({
@@ -29,6 +30,13 @@ beforeAll(async () => {
 				complaint('b3', '2025-02-07 10:00:00', B),
 				complaint('e1', '2025-01-08 10:00:00', EVIL)
 			]);
+			// March: complaints with customers, for the drill-down
+			await insertRows(db, 'complaints', [
+				{ ...complaint('m1', '2025-03-02 09:00:00', B), category: '商品质量', customer_name: '欧阳娜娜', customer_phone: '13812345678' },
+				{ ...complaint('m2', '2025-03-03 09:00:00', B, '处理中'), category: '商品质量', customer_name: '张三', customer_phone: '010-12345678' },
+				{ ...complaint('m3', '2025-03-04 09:00:00', B), category: null, customer_name: '李四', customer_phone: '13900001111' },
+				{ ...complaint('m4', '2025-03-05 09:00:00', A), category: '商品质量', customer_name: '王五', customer_phone: '13700002222' }
+			]);
 			await insertRows(db, 'traffic', [
 				{ store: A, date: '2025-01-03', transactions: 1000 },
 				{ store: A, date: '2025-01-04', transactions: 1000 },
@@ -38,6 +46,7 @@ beforeAll(async () => {
 	});
 	leader = await login(server, demoAccount('leadership').username, demoAccount('leadership').password);
 	viewer = await login(server, demoAccount('viewer').username, demoAccount('viewer').password);
+	manager = await login(server, demoAccount('manager').username, demoAccount('manager').password);
 }, 180_000);
 
 afterAll(async () => {
@@ -151,5 +160,73 @@ describe('GET /api/metrics', () => {
 		expect(ids).toContain('complaint_rate');
 		expect(ids).toContain('nps');
 		expect(body.metrics.find((m) => m.id === 'complaint_rate')!.passport.exclusions.zh).toContain('没有客流记录');
+	});
+});
+
+describe('comparison periods', () => {
+	it('adds compare_period and compare_value; an unknown compare is a 400', async () => {
+		// February vs the 28 days before (01-04 … 01-31): A a2 | B b1 | EVIL e1
+		const res = await get(server, `/api/metrics/complaint_count?from=2025-02-01&to=2025-02-28&grain=all&by=store&compare=previous&format=json`, leader);
+		expect(((await res.json()) as { rows: unknown[] }).rows).toEqual([
+			{ period: null, group: B, value: 2, compare_period: null, compare_value: 1 },
+			{ period: null, group: A, value: 1, compare_period: null, compare_value: 1 }
+		]);
+		const bad = await get(server, `/api/metrics/complaint_count?${Q}&compare=yesterday`, leader, 'application/json');
+		expect(bad.status).toBe(400);
+	});
+});
+
+describe('GET /api/rows/complaints (drill-down)', () => {
+	const M = 'from=2025-03-01&to=2025-03-31';
+	type Page = { total: number; rows: Record<string, unknown>[]; columns: { name: string }[] };
+	const page = async (query: string, cookie: string) => {
+		const res = await get(server, `/api/rows/complaints?${query}`, cookie, 'application/json');
+		expect(res.status, query).toBe(200);
+		return (await res.json()) as Page;
+	};
+
+	it('returns exactly the rows counted for the clicked bar, paged, with the total', async () => {
+		// complaint_count by category in March: 商品质量 m1 m2 m4, none m3
+		const bar = await page(`${M}&grain=all&by=category&group=${encodeURIComponent('商品质量')}`, leader);
+		expect(bar.total).toBe(3);
+		expect(bar.rows.map((r) => r.complaint_id)).toEqual(['m1', 'm2', 'm4']);
+		const none = await page(`${M}&grain=all&by=category&group=`, leader);
+		expect(none.rows.map((r) => r.complaint_id)).toEqual(['m3']);
+		const second = await page(`${M}&grain=all&by=category&group=${encodeURIComponent('商品质量')}&offset=1&limit=1`, leader);
+		expect(second).toMatchObject({ total: 3 });
+		expect(second.rows.map((r) => r.complaint_id)).toEqual(['m2']);
+		// a point of a monthly trend, and the open backlog's rows
+		expect((await page(`from=2025-01-01&to=2025-03-31&grain=month&period=2025-02-01`, leader)).total).toBe(3);
+		expect((await page(`${M}&grain=all&metric=open_backlog`, leader)).rows.map((r) => r.complaint_id)).toEqual(['m2']);
+	});
+
+	it('masks customer name and phone for a user without pii; shows them to one with it, audited', async () => {
+		const masked = await page(`${M}&grain=all`, manager); // the manager sees B only, without pii
+		expect(masked.rows.map((r) => [r.complaint_id, r.customer_name, r.customer_phone])).toEqual([
+			['m1', '欧阳**', '138****5678'],
+			['m2', '张*', '010-****5678'],
+			['m3', '李*', '139****1111']
+		]);
+		const plain = await page(`${M}&grain=all&store=${encodeURIComponent(B)}`, leader);
+		expect(plain.rows[0]).toMatchObject({ customer_name: '欧阳娜娜', customer_phone: '13812345678' });
+	});
+
+	it('answers Arrow with the total in a header; CSV of all rows needs the export permission', async () => {
+		const res = await get(server, `/api/rows/complaints?${M}&grain=all&format=arrow`, leader, '*/*');
+		expect(res.headers.get('x-total')).toBe('4');
+		const table = tableFromIPC(new Uint8Array(await res.arrayBuffer()));
+		expect(table.numRows).toBe(4);
+		expect((await get(server, `/api/rows/complaints?${M}&grain=all&format=csv`, manager, '*/*')).status).toBe(403);
+		const csv = await (await get(server, `/api/rows/complaints?${M}&grain=all&format=csv`, leader, '*/*')).text();
+		expect(csv.split('\r\n').filter(Boolean)).toHaveLength(5);
+	});
+
+	it('refuses viewers (no row access), stores outside the scope, metrics without rows, and binds values', async () => {
+		expect((await get(server, `/api/rows/complaints?${M}`, viewer, 'application/json')).status).toBe(403);
+		expect((await get(server, `/api/rows/complaints?${M}&store=${encodeURIComponent(A)}`, manager, 'application/json')).status).toBe(403);
+		expect((await get(server, `/api/rows/complaints?${M}&metric=complaint_rate`, leader, 'application/json')).status).toBe(400);
+		expect((await get(server, `/api/rows/surveys?${M}`, leader, 'application/json')).status).toBe(404);
+		const evil = await page(`${M}&grain=all&by=category&group=${encodeURIComponent("x' OR '1'='1")}`, leader);
+		expect(evil.total).toBe(0);
 	});
 });

@@ -141,6 +141,32 @@ export const LOW_SAMPLE_N = 30;
 /** Repeat complaint window in days. */
 export const REPEAT_WINDOW_DAYS = 30;
 
+/**
+ * The columns a drill-down shows, per source (the complaint register's own columns; times as text in
+ * register wall-clock). Customer name and phone are masked server-side for users without `pii`.
+ */
+export const DRILL_COLUMNS: Partial<Record<SourceId, readonly { name: string; sql: string; type: 'string' | 'number' | 'boolean' }[]>> = (() => {
+	const ts = (c: string) => `strftime(${c}, '%Y-%m-%d %H:%M')`;
+	const complaints = [
+		{ name: 'complaint_id', sql: 'complaint_id', type: 'string' },
+		{ name: 'received_at', sql: ts('received_at'), type: 'string' },
+		{ name: 'store', sql: 'store', type: 'string' },
+		{ name: 'department', sql: 'department', type: 'string' },
+		{ name: 'channel', sql: 'channel::VARCHAR', type: 'string' },
+		{ name: 'category', sql: 'category::VARCHAR', type: 'string' },
+		{ name: 'severity', sql: 'severity::VARCHAR', type: 'string' },
+		{ name: 'status', sql: 'status::VARCHAR', type: 'string' },
+		{ name: 'summary', sql: 'summary', type: 'string' },
+		{ name: 'customer_name', sql: 'customer_name', type: 'string' },
+		{ name: 'customer_phone', sql: 'customer_phone', type: 'string' },
+		{ name: 'first_response_at', sql: ts('first_response_at'), type: 'string' },
+		{ name: 'resolved_at', sql: ts('resolved_at'), type: 'string' },
+		{ name: 'escalated', sql: 'escalated', type: 'boolean' },
+		{ name: 'follow_up_satisfaction', sql: 'follow_up_satisfaction::INTEGER', type: 'number' }
+	] as const;
+	return { complaints, complaint_repeats: complaints };
+})();
+
 /** SQL for a limit in hours per severity, from SLA_LIMITS (literals from this file only). */
 function limitHoursSql(kind: keyof typeof SLA_LIMITS): string {
 	const l = SLA_LIMITS[kind];
@@ -157,6 +183,11 @@ interface MetricBase {
 	/** dimensions allowed for `by`; a subset of the source's */
 	dimensions: readonly Dimension[];
 	passport: Passport;
+	/**
+	 * Drill-down: the condition that picks, from the metric's relation, exactly the rows its number
+	 * counts (for a ratio, the numerator's). Metrics without it cannot be drilled into.
+	 */
+	drill?: string;
 }
 
 /** A single aggregate: `value` = expression. */
@@ -328,6 +359,7 @@ export const METRICS: readonly MetricDef[] = [
 		direction: 'lower',
 		dimensions: [...C_DIMS, 'age_bucket', 'response_bucket', 'resolution_bucket'],
 		value: 'count(*)',
+		drill: 'true',
 		passport: { formula: bi('投诉登记表中的投诉条数。', 'Number of complaints in the register.'), source: 'complaints', exclusions: NO_EXCLUSIONS_C }
 	},
 	{
@@ -397,6 +429,7 @@ export const METRICS: readonly MetricDef[] = [
 		direction: 'lower',
 		dimensions: C_DIMS,
 		scale: 100,
+		drill: `since_prev_us <= ${REPEAT_WINDOW_DAYS * 24} * ${US_PER_HOUR}`,
 		numerator: `count(*) FILTER (WHERE since_prev_us <= ${REPEAT_WINDOW_DAYS * 24} * ${US_PER_HOUR})`,
 		denominator: 'count(*)',
 		passport: {
@@ -422,6 +455,7 @@ export const METRICS: readonly MetricDef[] = [
 		direction: 'lower',
 		dimensions: [...C_DIMS, 'age_bucket'],
 		value: `count(*) FILTER (WHERE status <> '已办结')`,
+		drill: `status <> '已办结'`,
 		passport: {
 			formula: bi('当前状态不是已办结（待处理、处理中）的投诉条数。', 'Complaints whose current status is not 已办结 (open or in progress).'),
 			source: 'complaints',

@@ -1,6 +1,6 @@
 import { listValue, type DuckDBValue } from '@duckdb/node-api';
 import { z } from 'zod';
-import { DIMENSIONS, FILTERS, LOW_SAMPLE_N, REPEAT_WINDOW_DAYS, SOURCES, metricById, type FilterName, type MetricDef } from './catalog';
+import { DIMENSIONS, DRILL_COLUMNS, FILTERS, LOW_SAMPLE_N, REPEAT_WINDOW_DAYS, SOURCES, metricById, type FilterName, type MetricDef } from './catalog';
 
 /**
  * One pure function from a metric request to SQL with bound parameters. Every value a user gives is a
@@ -36,7 +36,7 @@ export const metricRequestSchema = z
 export type MetricRequestInput = z.input<typeof metricRequestSchema>;
 export type MetricRequest = z.output<typeof metricRequestSchema>;
 
-export type MetricErrorCode = 'invalid_request' | 'unknown_metric' | 'dimension_not_allowed' | 'filter_not_allowed' | 'range_reversed';
+export type MetricErrorCode = 'invalid_request' | 'unknown_metric' | 'dimension_not_allowed' | 'filter_not_allowed' | 'range_reversed' | 'not_drillable';
 
 export class MetricRequestError extends Error {
 	constructor(
@@ -120,8 +120,18 @@ export function registerNow(date = new Date(), timeZone = 'Asia/Shanghai'): stri
  * Compiles a request. `asOf` ('YYYY-MM-DD HH:MM:SS', register wall-clock) is the "now" for SLA
  * breaches of complaints still without a response; default the current time in China.
  */
-export function compileMetric(input: unknown, options: { asOf?: string } = {}): CompiledQuery {
-	const { request, metric } = validateRequest(input);
+interface Prepared {
+	p: Params;
+	/** the metric's rows: a relation with `d`, the dimension columns and what the expressions read */
+	relation: string;
+	/** an expression with `$now` bound */
+	withNow: (expr: string) => string;
+	/** the `by` dimension's expression, or null */
+	groupCol: string | null;
+}
+
+/** The relation of a request (dates, filters, store scope bound as parameters), shared by numbers and drill-downs. */
+function prepare(request: MetricRequest, metric: MetricDef, options: { asOf?: string }): Prepared {
 	const p = new Params();
 	const from = `${p.add(request.from)}::DATE`;
 	const to = `${p.add(request.to)}::DATE`;
@@ -177,6 +187,12 @@ export function compileMetric(input: unknown, options: { asOf?: string } = {}): 
 		expr.includes('$now') ? expr.replaceAll('$now', (nowParam ??= `${p.add(options.asOf ?? registerNow())}::TIMESTAMP`)) : expr;
 
 	const groupCol = request.by ? withNow(source.dimensions[request.by]!) : null;
+	return { p, relation, withNow, groupCol };
+}
+
+export function compileMetric(input: unknown, options: { asOf?: string } = {}): CompiledQuery {
+	const { request, metric } = validateRequest(input);
+	const { p, relation, withNow, groupCol } = prepare(request, metric, options);
 	const keys = [`${periodSql(request.grain, 'd')} AS period`, ...(groupCol ? [`${groupCol}::VARCHAR AS "group"`] : [])];
 	const keyNames = ['period', ...(groupCol ? ['"group"'] : [])];
 	const columns: Column[] = [{ name: 'period', type: 'string' }, ...(groupCol ? [{ name: 'group', type: 'string' as const }] : [])];
@@ -222,4 +238,66 @@ export function compileMetric(input: unknown, options: { asOf?: string } = {}): 
 FROM (SELECT ${keys.join(', ')}, ${inner} FROM ${relation} GROUP BY ${keyNames.map((_, i) => i + 1).join(', ')})
 ORDER BY period NULLS FIRST${groupCol ? ', "group" NULLS LAST' : ''}`;
 	return { sql, params: p.values, metric, columns };
+}
+
+export const DRILL_PAGE_MAX = 100_000;
+
+const drillSchema = z
+	.object({
+		/** the period clicked (its first day, as the metric answered it); absent with grain 'all' */
+		period: isoDate.nullable().optional(),
+		/** the group clicked (with `by`); null = the rows without a value for the dimension */
+		group: z.string().max(200).nullable().optional(),
+		offset: z.number().int().min(0).max(1_000_000_000).default(0),
+		limit: z.number().int().min(1).max(DRILL_PAGE_MAX).default(50)
+	})
+	.strict();
+
+export type DrillInput = MetricRequestInput & z.input<typeof drillSchema>;
+
+export interface CompiledRows {
+	/** the page of rows */
+	sql: string;
+	params: DuckDBValue[];
+	/** how many rows there are in all (same conditions, no paging) */
+	countSql: string;
+	countParams: DuckDBValue[];
+	metric: MetricDef;
+	columns: Column[];
+}
+
+/**
+ * The rows behind one number of a metric: the same relation and parameters as `compileMetric`, the
+ * metric's `drill` condition, and the clicked period and group, so the count of the drill-down is the
+ * number on the chart. Ordered by time received, paged.
+ */
+export function compileRows(input: unknown, options: { asOf?: string } = {}): CompiledRows {
+	const { period, group, offset, limit, ...rest } = (input ?? {}) as Record<string, unknown>;
+	const { request, metric } = validateRequest(rest);
+	const drill = drillSchema.safeParse({ period, group, offset, limit });
+	if (!drill.success) {
+		const msg = drill.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+		throw new MetricRequestError('invalid_request', `Invalid drill-down: ${msg}`, `明细请求无效：${msg}`);
+	}
+	const cols = DRILL_COLUMNS[metric.source];
+	if (metric.drill === undefined || !cols) {
+		throw new MetricRequestError('not_drillable', `Metric ${metric.id} has no row drill-down`, `指标“${metric.label.zh}”不提供明细`);
+	}
+	const d = drill.data;
+	const { p, relation, withNow, groupCol } = prepare(request, metric, options);
+	const where = [`(${withNow(metric.drill)})`];
+	if (request.grain !== 'all' && d.period != null) where.push(`${periodSql(request.grain, 'd')} = ${p.add(d.period)}`);
+	if (groupCol && d.group !== undefined) where.push(d.group === null ? `(${groupCol}) IS NULL` : `(${groupCol})::VARCHAR = ${p.add(d.group)}`);
+	const body = `FROM ${relation} WHERE ${where.join(' AND ')}`;
+	const countParams = [...p.values];
+	const lim = p.add(d.limit);
+	const off = p.add(d.offset);
+	return {
+		sql: `SELECT ${cols.map((c) => `${c.sql} AS ${c.name}`).join(', ')} ${body} ORDER BY received_at, complaint_id LIMIT ${lim} OFFSET ${off}`,
+		params: p.values,
+		countSql: `SELECT count(*)::BIGINT AS n ${body}`,
+		countParams,
+		metric,
+		columns: cols.map((c) => ({ name: c.name, type: c.type }))
+	};
 }

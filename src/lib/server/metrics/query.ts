@@ -2,7 +2,9 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import { Bool, Dictionary, Float64, Int32, Table, Utf8, tableToIPC, vectorFromArray, type Vector } from 'apache-arrow';
 import type { Database } from '../db';
 import { lastYearRange, periodsOf, previousRange } from '../../dashboard/range';
-import { compileMetric, registerNow, type Column, type CompiledQuery, type Grain } from './compile';
+import type { AuthUser } from '../../auth/roles';
+import { customerView, type CustomerContact } from '../auth/pii';
+import { compileMetric, compileRows, registerNow, type Column, type CompiledQuery, type Grain } from './compile';
 
 /** One result row: period, group (with `by`), value, and for ratios numerator/denominator (+ n, moe, low_sample). */
 export type MetricRow = Record<string, string | number | boolean | null>;
@@ -145,4 +147,25 @@ export async function queryMetric(db: Database, input: unknown, options: MetricO
 		return { ...r, compare_period: grain === 'all' ? null : comparePeriod, compare_value: value };
 	});
 	return { columns, rows };
+}
+
+export interface DrillResult extends MetricResult {
+	/** rows in all (the page is `rows`) */
+	total: number;
+}
+
+/**
+ * The rows behind a number (see `compileRows`), one page, with customer name and phone masked for a
+ * user without `pii` before they leave this function. Not cached: rows carry personal data, and a
+ * drill-down is one click, not a dashboard's dozens of tiles.
+ */
+export async function drillRows(db: Database, user: AuthUser, input: unknown, options: { asOf?: string } = {}): Promise<DrillResult> {
+	const compiled = compileRows(input, { asOf: options.asOf ?? thisMinute() });
+	return db.withConnection(async (conn) => {
+		const page = await runMetric(conn, { sql: compiled.sql, params: compiled.params, metric: compiled.metric, columns: compiled.columns });
+		const count = await conn.runAndReadAll(compiled.countSql, compiled.countParams);
+		const total = Number(count.getRowObjectsJS()[0]?.n ?? 0);
+		const rows = page.rows.map((r) => customerView(user, r as MetricRow & CustomerContact));
+		return { columns: page.columns, rows, total };
+	});
 }

@@ -1,0 +1,69 @@
+import { json } from '@sveltejs/kit';
+import type { AuthUser } from '../../auth/roles';
+import { MetricRequestError } from './compile';
+import { toArrow, toCsv, type MetricResult } from './query';
+
+/**
+ * What the metric and drill-down endpoints share: the response format, the request's language, the
+ * metric request read from the query string, and the three encodings of a result.
+ */
+export type Format = 'arrow' | 'json' | 'csv';
+
+/** `?format=` wins; otherwise the Accept header; `fallback` when neither says. Null for an unknown format. */
+export function formatOf(url: URL, accept: string | null, fallback: Format = 'arrow'): Format | null {
+	const f = url.searchParams.get('format');
+	if (f !== null) return f === 'arrow' || f === 'json' || f === 'csv' ? f : null;
+	const a = (accept ?? '').toLowerCase();
+	if (a.includes('application/vnd.apache.arrow.stream')) return 'arrow';
+	if (a.includes('text/csv')) return 'csv';
+	if (a.includes('application/json')) return 'json';
+	return fallback;
+}
+
+export const isZh = (request: Request) => !/^\s*en\b/iu.test(request.headers.get('accept-language') ?? '');
+
+export const problem = (status: number, code: string, zh: boolean, messageZh: string, messageEn: string) =>
+	json({ code, message: zh ? messageZh : messageEn }, { status });
+
+/** A MetricRequestError as a 400 in the request's language; anything else is rethrown. */
+export function requestProblem(e: unknown, zh: boolean): Response {
+	if (e instanceof MetricRequestError) return problem(400, e.code, zh, e.messageZh, e.message);
+	throw e;
+}
+
+/**
+ * The metric request of a query string: from, to, grain, by and the repeatable filters, with the
+ * user's store scope. The guard has already refused stores outside the scope; the scope is bound into
+ * every query as well, so nothing outside it is ever counted.
+ */
+export function metricInput(metric: string, url: URL, user: AuthUser) {
+	const list = (name: string) => {
+		const v = url.searchParams.getAll(name).filter((s) => s !== '');
+		return v.length ? v : undefined;
+	};
+	return {
+		metric,
+		from: url.searchParams.get('from') ?? undefined,
+		to: url.searchParams.get('to') ?? undefined,
+		grain: url.searchParams.get('grain') ?? undefined,
+		by: url.searchParams.get('by') || undefined,
+		filters: { store: list('store'), department: list('department'), channel: list('channel'), category: list('category') },
+		scope: user.stores
+	};
+}
+
+/** The stores asked for that lie outside the user's scope (the guard refuses these too). */
+export const storesOutside = (url: URL, user: AuthUser) =>
+	user.stores === null ? [] : url.searchParams.getAll('store').filter((s) => s !== '' && !user.stores!.includes(s));
+
+/** A result as JSON (with extra fields), CSV (a download named `name`.csv) or an Arrow IPC stream. */
+export function encodeResult(result: MetricResult, format: Format, name: string, extra: Record<string, unknown> = {}): Response {
+	if (format === 'json') return json({ ...extra, columns: result.columns, rows: result.rows });
+	if (format === 'csv') {
+		return new Response(toCsv(result), { headers: { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': `attachment; filename="${name}.csv"` } });
+	}
+	const headers: Record<string, string> = { 'content-type': 'application/vnd.apache.arrow.stream' };
+	// metadata that does not fit the table travels in headers (the Arrow body is the rows alone)
+	for (const [k, v] of Object.entries(extra)) if (typeof v === 'number' || typeof v === 'string') headers[`x-${k.replaceAll('_', '-')}`] = String(v);
+	return new Response(toArrow(result) as Uint8Array<ArrayBuffer>, { headers });
+}

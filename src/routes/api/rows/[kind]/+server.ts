@@ -1,0 +1,55 @@
+import { error } from '@sveltejs/kit';
+import { roleCan } from '$lib/auth/roles';
+import { recordPiiAccess } from '$lib/server/auth/pii';
+import { getDatabase } from '$lib/server/database';
+import { metricById } from '$lib/server/metrics/catalog';
+import { encodeResult, formatOf, isZh, metricInput, problem, requestProblem, storesOutside } from '$lib/server/metrics/http';
+import { drillRows } from '$lib/server/metrics/query';
+import type { RequestHandler } from './$types';
+
+const KINDS: Record<string, readonly string[]> = { complaints: ['complaints', 'complaint_repeats'] };
+
+const int = (v: string | null, fallback: number) => (v === null || v === '' ? fallback : /^\d+$/u.test(v) ? Number(v) : Number.NaN);
+
+/**
+ * The rows behind a number: `GET /api/rows/complaints?metric=complaint_count&from=&to=&grain=&by=&period=&group=&…filters&offset=&limit=`.
+ * The same filters as the metric endpoint plus the clicked `period` and `group` (an empty `group=`
+ * means the rows without a value). JSON by default (`total` beside the page), Arrow or CSV on request.
+ * Customer name and phone are masked for users without the pii permission; showing them unmasked is
+ * audited. A CSV of every row (not just a page) is an export and needs the export capability.
+ */
+export const GET: RequestHandler = async ({ params, url, request, locals, getClientAddress }) => {
+	const user = locals.user;
+	if (!user) error(401, 'sign in');
+	const zh = isZh(request);
+	const sources = KINDS[params.kind];
+	if (!sources) return problem(404, 'unknown_kind', zh, `没有“${params.kind}”明细`, `No row drill-down for "${params.kind}"`);
+	const format = formatOf(url, request.headers.get('accept'), 'json');
+	if (!format) return problem(400, 'invalid_request', zh, 'format 只能是 arrow、json 或 csv', 'format must be arrow, json or csv');
+	if (format === 'csv' && !roleCan(user.role, 'export')) return problem(403, 'role', zh, '导出全部明细需要导出权限', 'exporting rows needs the export permission');
+	const metric = metricById(url.searchParams.get('metric') ?? 'complaint_count');
+	if (!metric || !sources.includes(metric.source)) return problem(400, 'not_drillable', zh, '该指标不提供此类明细', 'this metric has no rows of this kind');
+	if (storesOutside(url, user).length) return problem(403, 'store', zh, '无权查看该门店', 'not allowed for that store');
+
+	const offset = int(url.searchParams.get('offset'), 0);
+	const limit = format === 'csv' ? 100_000 : int(url.searchParams.get('limit'), 50);
+	const input = {
+		...metricInput(metric.id, url, user),
+		period: url.searchParams.get('period') || undefined,
+		group: url.searchParams.has('group') ? url.searchParams.get('group') || null : undefined,
+		offset,
+		limit
+	};
+	const db = await getDatabase();
+	let result;
+	try {
+		result = await drillRows(db, user, input);
+	} catch (e) {
+		return requestProblem(e, zh);
+	}
+	if (user.pii && result.rows.length) {
+		const filter = { metric: metric.id, from: input.from, to: input.to, period: input.period, group: input.group, ...input.filters };
+		await db.withConnection((conn) => recordPiiAccess(conn, user, { resource: params.kind, rows: result.rows.length, filter, ip: getClientAddress() }));
+	}
+	return encodeResult(result, format, `${params.kind}-${metric.id}`, { metric: metric.id, total: result.total, offset, limit });
+};
