@@ -20,6 +20,8 @@ const ALL: readonly Role[] = ROLES;
 const EXPECTED: Record<string, Partial<Record<Method, Allowed>>> = {
 	'/': { GET: ALL },
 	'/dashboard': { GET: ALL },
+	'/complaints': { GET: ALL },
+	'/satisfaction': { GET: ALL },
 	'/login': { GET: 'public', POST: 'public' },
 	'/logout': { GET: 'public', POST: 'public' },
 	'/forbidden': { GET: 'signed-in' },
@@ -201,8 +203,9 @@ describe('role × route matrix', () => {
 			const html = await (await get(server, '/', cookies[role])).text();
 			return [...html.matchAll(/<nav[^>]*>(.*?)<\/nav>/gsu)].flatMap((m) => [...m[1]!.matchAll(/href="([^"]+)"/gu)].map((h) => h[1]));
 		};
-		expect(await nav('viewer')).toEqual(['/', '/dashboard']);
-		expect(await nav('leadership')).toEqual(['/', '/dashboard']);
-		expect(await nav('admin')).toEqual(['/', '/dashboard', '/admin/users', '/admin/audit', '/admin/retention']);
+		const dashboards = ['/', '/dashboard', '/complaints', '/satisfaction'];
+		expect(await nav('viewer')).toEqual(dashboards);
+		expect(await nav('leadership')).toEqual(dashboards);
+		expect(await nav('admin')).toEqual([...dashboards, '/admin/users', '/admin/audit', '/admin/retention']);
 	});
 });

@@ -225,7 +225,7 @@ describe('GET /api/rows/complaints (drill-down)', () => {
 		expect((await get(server, `/api/rows/complaints?${M}`, viewer, 'application/json')).status).toBe(403);
 		expect((await get(server, `/api/rows/complaints?${M}&store=${encodeURIComponent(A)}`, manager, 'application/json')).status).toBe(403);
 		expect((await get(server, `/api/rows/complaints?${M}&metric=complaint_rate`, leader, 'application/json')).status).toBe(400);
-		expect((await get(server, `/api/rows/surveys?${M}`, leader, 'application/json')).status).toBe(404);
+		expect((await get(server, `/api/rows/staff?${M}`, leader, 'application/json')).status).toBe(404);
 		const evil = await page(`${M}&grain=all&by=category&group=${encodeURIComponent("x' OR '1'='1")}`, leader);
 		expect(evil.total).toBe(0);
 	});

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { canonicalPhone, maskName, maskPhone } from '../../src/lib/server/auth/masking';
+import { canonicalPhone, maskName, maskPhone, maskPhonesInText } from '../../src/lib/server/auth/masking';
 
 describe('maskName keeps the surname and hides the given name', () => {
 	it.each([
@@ -115,5 +115,14 @@ describe('canonicalPhone agrees with how the engine stores phones', () => {
 		[null, null]
 	])('%s → %s', (raw, digits) => {
 		expect(canonicalPhone(raw)).toBe(digits);
+	});
+});
+
+describe('maskPhonesInText masks numbers written into free text', () => {
+	it('masks mobiles and landlines, leaves other numbers and text alone', () => {
+		expect(maskPhonesInText('请回电 13812345678，谢谢')).toBe('请回电 138****5678，谢谢');
+		expect(maskPhonesInText('联系 +86 138 1234 5678 或 010-12345678')).toBe('联系 138****5678 或 010-****5678');
+		expect(maskPhonesInText('订单号 20250101，金额 199 元，3 件')).toBe('订单号 20250101，金额 199 元，3 件');
+		expect(maskPhonesInText(null)).toBeNull();
 	});
 });

@@ -60,3 +60,22 @@ export function monthLabel(period: string, locale: UiLocale): string {
 	if (locale === 'zh-CN') return `${y}年${Number(mo)}月`;
 	return new Intl.DateTimeFormat('en', { month: 'short', year: 'numeric', timeZone: 'UTC' }).format(new Date(`${y}-${mo}-01T00:00:00Z`));
 }
+
+/** A period's first day as an axis label for its grain: 1月5日 · 1月6日当周 · 2025年1月 · 2025年Q1 · 2025年 (Jan 5 · Wk of Jan 6 · Jan 2025 · Q1 2025 · 2025). */
+export function periodLabel(period: string, grain: 'day' | 'week' | 'month' | 'quarter' | 'year', locale: UiLocale): string {
+	const [y, mo, d] = period.split('-').map(Number) as [number, number, number];
+	const zh = locale === 'zh-CN';
+	const short = () => new Intl.DateTimeFormat('en', { month: 'short', day: 'numeric', timeZone: 'UTC' }).format(new Date(`${period}T00:00:00Z`));
+	switch (grain) {
+		case 'day':
+			return zh ? `${mo}月${d}日` : short();
+		case 'week':
+			return zh ? `${mo}月${d}日当周` : `Wk of ${short()}`;
+		case 'month':
+			return monthLabel(period, locale);
+		case 'quarter':
+			return zh ? `${y}年Q${Math.ceil(mo / 3)}` : `Q${Math.ceil(mo / 3)} ${y}`;
+		case 'year':
+			return zh ? `${y}年` : String(y);
+	}
+}

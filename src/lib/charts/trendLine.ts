@@ -1,7 +1,8 @@
 import type { MetricUnit } from '$lib/dashboard/types';
 import type { UiLocale } from '$lib/ui/types';
 import { emptyOption } from './empty';
-import { formatValue, monthLabel } from './format';
+import type { PeriodGrain } from '$lib/dashboard/range';
+import { formatValue, periodLabel } from './format';
 import type { ChartTheme } from './theme';
 import type { ChartOption } from './types';
 
@@ -10,11 +11,19 @@ export interface TrendSeries {
 	unit: MetricUnit;
 	/** one value per period, null where there is none */
 	values: readonly (number | null)[];
+	/** bars instead of a line (counts under a rate) */
+	kind?: 'line' | 'bar';
+	/** a dashed line (the same period last year) */
+	dashed?: boolean;
+	/** a shaded band around the line, one lower and upper bound per period (the 95% margin of error) */
+	band?: { name: string; lower: readonly (number | null)[]; upper: readonly (number | null)[] };
 }
 
 export interface TrendData {
-	/** first days of the months, YYYY-MM-DD */
+	/** first days of the periods, YYYY-MM-DD */
 	periods: readonly string[];
+	/** the periods' length; month when not given */
+	grain?: PeriodGrain;
 	series: readonly TrendSeries[];
 }
 
@@ -24,8 +33,9 @@ export interface TrendOptions {
 }
 
 /**
- * Lines over months. A series whose unit differs from the first one's gets a second y axis on the
- * right (CSAT % and NPS points on one chart). Tooltips show each value formatted in its unit.
+ * Lines (or bars) over periods. A series whose unit differs from the first one's gets a second y axis
+ * on the right (CSAT % and NPS points on one chart). Tooltips show each value formatted in its unit.
+ * A band is drawn as two stacked, invisible-edged areas (lower bound, then the width up to the upper).
  */
 export function trendLine(data: TrendData, options: TrendOptions, theme: ChartTheme): ChartOption {
 	const hasValue = data.series.some((s) => s.values.some((v) => v !== null));
@@ -41,8 +51,8 @@ export function trendLine(data: TrendData, options: TrendOptions, theme: ChartTh
 		tooltip: { trigger: 'axis', confine: true },
 		xAxis: {
 			type: 'category',
-			boundaryGap: false,
-			data: data.periods.map((p) => monthLabel(p, options.locale)),
+			boundaryGap: data.series.some((s) => s.kind === 'bar'),
+			data: data.periods.map((p) => periodLabel(p, data.grain ?? 'month', options.locale)),
 			axisLine: { lineStyle: { color: theme.axisLine } },
 			axisTick: { show: false },
 			axisLabel: axisText
@@ -53,15 +63,37 @@ export function trendLine(data: TrendData, options: TrendOptions, theme: ChartTh
 			axisLabel: { ...axisText, formatter: (v: number) => formatValue(v, unit, options.locale) },
 			splitLine: { lineStyle: { color: theme.splitLine } }
 		})),
-		series: data.series.map((s) => ({
-			type: 'line' as const,
-			name: s.name,
-			yAxisIndex: axisOf(s.unit),
-			data: [...s.values],
-			symbolSize: 6,
-			connectNulls: false,
-			lineStyle: { width: 2 },
-			tooltip: { valueFormatter: (v) => formatValue(typeof v === 'number' ? v : null, s.unit, options.locale) }
-		}))
+		series: data.series.flatMap((s, i) => {
+			const fmt = (v: unknown) => formatValue(typeof v === 'number' ? v : null, s.unit, options.locale);
+			const color = theme.palette[i % theme.palette.length]!;
+			const main = {
+				type: (s.kind ?? 'line') as 'line',
+				name: s.name,
+				color,
+				yAxisIndex: axisOf(s.unit),
+				data: [...s.values],
+				symbolSize: 6,
+				connectNulls: false,
+				...(s.kind === 'bar' ? { barMaxWidth: 28, itemStyle: { color, opacity: 0.85 } } : { lineStyle: { width: 2, type: s.dashed ? ('dashed' as const) : ('solid' as const) } }),
+				z: s.kind === 'bar' ? 1 : 3,
+				tooltip: { valueFormatter: fmt }
+			};
+			if (!s.band) return [main];
+			const stack = `band-${i}`;
+			const edge = { lineStyle: { opacity: 0 }, symbol: 'none', silent: true, tooltip: { show: false } };
+			return [
+				{ ...edge, type: 'line' as const, name: s.band.name, yAxisIndex: axisOf(s.unit), stack, data: [...s.band.lower], areaStyle: { opacity: 0 } },
+				{
+					...edge,
+					type: 'line' as const,
+					name: s.band.name,
+					yAxisIndex: axisOf(s.unit),
+					stack,
+					data: s.band.upper.map((u, k) => (u === null || s.band!.lower[k] === null ? null : u - s.band!.lower[k]!)),
+					areaStyle: { color, opacity: 0.15 }
+				},
+				main
+			];
+		})
 	};
 }

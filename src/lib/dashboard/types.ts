@@ -30,6 +30,14 @@ export interface KpiView {
 export interface RankItem {
 	label: string;
 	value: number;
+	/** the group value behind the item, for drill-down (null: rows without a value) */
+	key?: string | null;
 	/** the sum of the items past the top N; the page names it (其他 / Other) */
 	other?: boolean;
+}
+
+/** One bucket of a time distribution: its name as the metric answers it ('0-2', '72+') and the count. */
+export interface BucketPoint {
+	key: string;
+	value: number;
 }

@@ -40,7 +40,7 @@ export function metricInfo(id: string): MetricInfo {
 	return { id: m.id, label: m.label, unit: m.unit, direction: m.direction };
 }
 
-const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
+export const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
 
 export interface DashboardRequest {
 	range: DateRange;
@@ -99,4 +99,20 @@ export async function dashboardData(db: Database, req: DashboardRequest): Promis
 	});
 
 	return { kpis: await kpis, months, topStores: await topStores, topCategories: await topCategories };
+}
+
+/** The departments the user's complaints name, for the department filter. */
+export async function departmentChoices(db: Database, scope: string[] | null): Promise<string[]> {
+	return db.withConnection(async (conn) => {
+		const rows = await queryRows<{ department: string }>(conn, `SELECT DISTINCT department FROM complaints WHERE department IS NOT NULL AND ${scopeSql}`, [scopeParam(scope)]);
+		return rows.map((r) => r.department).sort((a, b) => a.localeCompare(b, 'zh-CN'));
+	});
+}
+
+/** The last survey day in the user's stores (the satisfaction page's presets' anchor), or null. */
+export async function lastSurveyDay(db: Database, scope: string[] | null): Promise<string | null> {
+	return db.withConnection(async (conn) => {
+		const [row] = await queryRows<{ d: string | null }>(conn, `SELECT strftime(max(submitted_at), '%Y-%m-%d') AS d FROM surveys WHERE ${scopeSql}`, [scopeParam(scope)]);
+		return row?.d ?? null;
+	});
 }

@@ -86,3 +86,12 @@ export function maskPhone(phone: string | null | undefined): string | null {
 		.map(maskOne)
 		.join(' / ');
 }
+
+/** Mobile and landline numbers as people write them inside free text (+86 138 1234 5678, 010-12345678). */
+const PHONE_IN_TEXT = /(?:(?:\+\s*86|0086)[\s-]?)?(?:1[3-9]\d[\s-]?\d{4}[\s-]?\d{4}|0\d{2,3}[\s-]?\d{7,8})(?!\d)/gu;
+
+/** Free text (a complaint summary, a survey comment) with every phone number in it masked. */
+export function maskPhonesInText(text: string | null | undefined): string | null {
+	if (text === null || text === undefined) return null;
+	return text.replace(PHONE_IN_TEXT, (match) => maskPhone(match) ?? match);
+}

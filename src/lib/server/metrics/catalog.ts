@@ -138,33 +138,68 @@ export const SLA_LIMITS = {
 
 /** Survey ratios under this many responses are flagged as low-sample. */
 export const LOW_SAMPLE_N = 30;
+/** Overall scores up to this count as low (1 非常不满意, 2 不满意). */
+export const LOW_SCORE_MAX = 2;
 /** Repeat complaint window in days. */
 export const REPEAT_WINDOW_DAYS = 30;
 
+export interface DrillDef {
+	columns: readonly { name: string; sql: string; type: 'string' | 'number' | 'boolean' }[];
+	/** ORDER BY of the rows (output column names) */
+	order: string;
+	/** the free-text column a drill-down may search (case-insensitive substring) */
+	search?: string;
+}
+
 /**
- * The columns a drill-down shows, per source (the complaint register's own columns; times as text in
- * register wall-clock). Customer name and phone are masked server-side for users without `pii`.
+ * The rows a drill-down shows, per source: the register's own columns (times as text in register
+ * wall-clock), their order and the searchable text. Customer name and phone are masked server-side
+ * for users without `pii`, and so are phone numbers written into free text.
  */
-export const DRILL_COLUMNS: Partial<Record<SourceId, readonly { name: string; sql: string; type: 'string' | 'number' | 'boolean' }[]>> = (() => {
+export const DRILLS: Partial<Record<SourceId, DrillDef>> = (() => {
 	const ts = (c: string) => `strftime(${c}, '%Y-%m-%d %H:%M')`;
-	const complaints = [
-		{ name: 'complaint_id', sql: 'complaint_id', type: 'string' },
-		{ name: 'received_at', sql: ts('received_at'), type: 'string' },
-		{ name: 'store', sql: 'store', type: 'string' },
-		{ name: 'department', sql: 'department', type: 'string' },
-		{ name: 'channel', sql: 'channel::VARCHAR', type: 'string' },
-		{ name: 'category', sql: 'category::VARCHAR', type: 'string' },
-		{ name: 'severity', sql: 'severity::VARCHAR', type: 'string' },
-		{ name: 'status', sql: 'status::VARCHAR', type: 'string' },
-		{ name: 'summary', sql: 'summary', type: 'string' },
-		{ name: 'customer_name', sql: 'customer_name', type: 'string' },
-		{ name: 'customer_phone', sql: 'customer_phone', type: 'string' },
-		{ name: 'first_response_at', sql: ts('first_response_at'), type: 'string' },
-		{ name: 'resolved_at', sql: ts('resolved_at'), type: 'string' },
-		{ name: 'escalated', sql: 'escalated', type: 'boolean' },
-		{ name: 'follow_up_satisfaction', sql: 'follow_up_satisfaction::INTEGER', type: 'number' }
-	] as const;
-	return { complaints, complaint_repeats: complaints };
+	const complaints: DrillDef = {
+		columns: [
+			{ name: 'complaint_id', sql: 'complaint_id', type: 'string' },
+			{ name: 'received_at', sql: ts('received_at'), type: 'string' },
+			{ name: 'store', sql: 'store', type: 'string' },
+			{ name: 'department', sql: 'department', type: 'string' },
+			{ name: 'channel', sql: 'channel::VARCHAR', type: 'string' },
+			{ name: 'category', sql: 'category::VARCHAR', type: 'string' },
+			{ name: 'severity', sql: 'severity::VARCHAR', type: 'string' },
+			{ name: 'status', sql: 'status::VARCHAR', type: 'string' },
+			{ name: 'summary', sql: 'summary', type: 'string' },
+			{ name: 'customer_name', sql: 'customer_name', type: 'string' },
+			{ name: 'customer_phone', sql: 'customer_phone', type: 'string' },
+			{ name: 'first_response_at', sql: ts('first_response_at'), type: 'string' },
+			{ name: 'resolved_at', sql: ts('resolved_at'), type: 'string' },
+			{ name: 'escalated', sql: 'escalated', type: 'boolean' },
+			{ name: 'follow_up_satisfaction', sql: 'follow_up_satisfaction::INTEGER', type: 'number' }
+		],
+		order: 'received_at, complaint_id',
+		search: 'summary'
+	};
+	const surveys: DrillDef = {
+		columns: [
+			{ name: 'response_id', sql: 'response_id', type: 'string' },
+			{ name: 'submitted_at', sql: "strftime(submitted_at, '%Y-%m-%d')", type: 'string' },
+			{ name: 'wave', sql: 'wave', type: 'string' },
+			{ name: 'method', sql: 'method::VARCHAR', type: 'string' },
+			{ name: 'store', sql: 'store', type: 'string' },
+			{ name: 'channel', sql: 'channel::VARCHAR', type: 'string' },
+			{ name: 'staff_id', sql: 'staff_id', type: 'string' },
+			{ name: 'overall', sql: 'overall::INTEGER', type: 'number' },
+			{ name: 'nps', sql: 'nps::INTEGER', type: 'number' },
+			{ name: 'environment', sql: 'environment::INTEGER', type: 'number' },
+			{ name: 'product_quality', sql: 'product_quality::INTEGER', type: 'number' },
+			{ name: 'service_quality', sql: 'service_quality::INTEGER', type: 'number' },
+			{ name: 'price', sql: 'price::INTEGER', type: 'number' },
+			{ name: 'comment', sql: 'comment', type: 'string' }
+		],
+		order: 'submitted_at DESC, response_id',
+		search: 'comment'
+	};
+	return { complaints, complaint_repeats: complaints, surveys };
 })();
 
 /** SQL for a limit in hours per severity, from SLA_LIMITS (literals from this file only). */
@@ -518,6 +553,22 @@ export const METRICS: readonly MetricDef[] = [
 		dimensions: S_DIMS,
 		value: 'count(*)',
 		passport: { formula: bi('调查问卷（含访谈、神秘顾客）条数。', 'Number of survey responses (questionnaires, interviews, mystery-shopper visits).'), source: 'surveys', exclusions: bi('按调查日期统计。', 'Counted by survey date.') }
+	},
+	{
+		id: 'low_score_count',
+		kind: 'aggregate',
+		label: bi('低分问卷', 'Low-score responses'),
+		source: 'surveys',
+		unit: 'count',
+		direction: 'lower',
+		dimensions: S_DIMS,
+		value: `count(*) FILTER (WHERE overall <= ${LOW_SCORE_MAX})`,
+		drill: `overall <= ${LOW_SCORE_MAX}`,
+		passport: {
+			formula: bi(`总体满意度为 1-${LOW_SCORE_MAX} 分（不满意、非常不满意）的问卷条数。`, `Responses with an overall score of 1-${LOW_SCORE_MAX} (dissatisfied, very dissatisfied).`),
+			source: 'surveys',
+			exclusions: bi('未作答总体满意度的问卷不计入。按调查日期统计。', 'Responses without an overall score are left out. Counted by survey date.')
+		}
 	},
 	...SURVEY_ITEMS.map(([column, label]) => surveyMean(`${column}_mean`, column, label)),
 	...SURVEY_ITEMS.map(([column, label]) => surveyTopBox(column, label)),

@@ -1,6 +1,6 @@
 import { listValue, type DuckDBValue } from '@duckdb/node-api';
 import { z } from 'zod';
-import { DIMENSIONS, DRILL_COLUMNS, FILTERS, LOW_SAMPLE_N, REPEAT_WINDOW_DAYS, SOURCES, metricById, type FilterName, type MetricDef } from './catalog';
+import { DIMENSIONS, DRILLS, FILTERS, LOW_SAMPLE_N, REPEAT_WINDOW_DAYS, SOURCES, metricById, type FilterName, type MetricDef } from './catalog';
 
 /**
  * One pure function from a metric request to SQL with bound parameters. Every value a user gives is a
@@ -248,6 +248,10 @@ const drillSchema = z
 		period: isoDate.nullable().optional(),
 		/** the group clicked (with `by`); null = the rows without a value for the dimension */
 		group: z.string().max(200).nullable().optional(),
+		/** text the source's free-text column must contain (case-insensitive) */
+		search: z.string().max(100).optional(),
+		/** only rows whose free-text column is filled in (comments of low scores, not blank forms) */
+		withText: z.boolean().optional(),
 		offset: z.number().int().min(0).max(1_000_000_000).default(0),
 		limit: z.number().int().min(1).max(DRILL_PAGE_MAX).default(50)
 	})
@@ -272,15 +276,15 @@ export interface CompiledRows {
  * number on the chart. Ordered by time received, paged.
  */
 export function compileRows(input: unknown, options: { asOf?: string } = {}): CompiledRows {
-	const { period, group, offset, limit, ...rest } = (input ?? {}) as Record<string, unknown>;
+	const { period, group, search, withText, offset, limit, ...rest } = (input ?? {}) as Record<string, unknown>;
 	const { request, metric } = validateRequest(rest);
-	const drill = drillSchema.safeParse({ period, group, offset, limit });
+	const drill = drillSchema.safeParse({ period, group, search, withText, offset, limit });
 	if (!drill.success) {
 		const msg = drill.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
 		throw new MetricRequestError('invalid_request', `Invalid drill-down: ${msg}`, `明细请求无效：${msg}`);
 	}
-	const cols = DRILL_COLUMNS[metric.source];
-	if (metric.drill === undefined || !cols) {
+	const def = DRILLS[metric.source];
+	if (metric.drill === undefined || !def) {
 		throw new MetricRequestError('not_drillable', `Metric ${metric.id} has no row drill-down`, `指标“${metric.label.zh}”不提供明细`);
 	}
 	const d = drill.data;
@@ -288,16 +292,18 @@ export function compileRows(input: unknown, options: { asOf?: string } = {}): Co
 	const where = [`(${withNow(metric.drill)})`];
 	if (request.grain !== 'all' && d.period != null) where.push(`${periodSql(request.grain, 'd')} = ${p.add(d.period)}`);
 	if (groupCol && d.group !== undefined) where.push(d.group === null ? `(${groupCol}) IS NULL` : `(${groupCol})::VARCHAR = ${p.add(d.group)}`);
+	if (d.withText && def.search) where.push(`trim(coalesce(${def.search}, '')) <> ''`);
+	if (d.search?.trim() && def.search) where.push(`contains(lower(coalesce(${def.search}, '')), lower(${p.add(d.search.trim())}))`);
 	const body = `FROM ${relation} WHERE ${where.join(' AND ')}`;
 	const countParams = [...p.values];
 	const lim = p.add(d.limit);
 	const off = p.add(d.offset);
 	return {
-		sql: `SELECT ${cols.map((c) => `${c.sql} AS ${c.name}`).join(', ')} ${body} ORDER BY received_at, complaint_id LIMIT ${lim} OFFSET ${off}`,
+		sql: `SELECT ${def.columns.map((c) => `${c.sql} AS ${c.name}`).join(', ')} ${body} ORDER BY ${def.order} LIMIT ${lim} OFFSET ${off}`,
 		params: p.values,
 		countSql: `SELECT count(*)::BIGINT AS n ${body}`,
 		countParams,
 		metric,
-		columns: cols.map((c) => ({ name: c.name, type: c.type }))
+		columns: def.columns.map((c) => ({ name: c.name, type: c.type }))
 	};
 }

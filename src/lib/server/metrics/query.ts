@@ -1,9 +1,11 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { Bool, Dictionary, Float64, Int32, Table, Utf8, tableToIPC, vectorFromArray, type Vector } from 'apache-arrow';
 import type { Database } from '../db';
+import { csvCell, csvText } from '../../csv';
 import { lastYearRange, periodsOf, previousRange } from '../../dashboard/range';
 import type { AuthUser } from '../../auth/roles';
 import { customerView, type CustomerContact } from '../auth/pii';
+import { maskPhonesInText } from '../auth/masking';
 import { compileMetric, compileRows, registerNow, type Column, type CompiledQuery, type Grain } from './compile';
 
 /** One result row: period, group (with `by`), value, and for ratios numerator/denominator (+ n, moe, low_sample). */
@@ -50,22 +52,14 @@ export function toArrow(result: MetricResult): Uint8Array {
 	return tableToIPC(new Table(vectors), 'stream');
 }
 
-const FORMULA_START = /^[=+\-@\t\r]/u;
+export { csvCell };
 
-/** One CSV cell: numbers as numbers; text starting with = + - @ tab CR gets a leading apostrophe (no formula in Excel). */
-export function csvCell(v: string | number | boolean | null | undefined): string {
-	if (v === null || v === undefined) return '';
-	if (typeof v === 'number') return Number.isFinite(v) ? String(v) : '';
-	if (typeof v === 'boolean') return v ? 'true' : 'false';
-	const text = FORMULA_START.test(v) ? `'${v}` : v;
-	return /[",\r\n]/u.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
-}
-
-/** CSV with a header row, CRLF line ends and a UTF-8 BOM (so Excel reads the Chinese). */
+/** CSV with a header row, CRLF line ends and a UTF-8 BOM (so Excel reads the Chinese); see `$lib/csv`. */
 export function toCsv(result: MetricResult): string {
-	const lines = [result.columns.map((c) => csvCell(c.name)).join(',')];
-	for (const r of result.rows) lines.push(result.columns.map((c) => csvCell(r[c.name])).join(','));
-	return `\uFEFF${lines.join('\r\n')}\r\n`;
+	return csvText(
+		result.columns.map((c) => c.name),
+		result.rows.map((r) => result.columns.map((c) => r[c.name]))
+	);
 }
 
 export type Compare = 'previous' | 'last_year';
@@ -149,6 +143,13 @@ export async function queryMetric(db: Database, input: unknown, options: MetricO
 	return { columns, rows };
 }
 
+/** Customer name and phone, and phone numbers written into free text, masked for a user without pii. */
+function maskRow(user: AuthUser, row: MetricRow): MetricRow {
+	const out: MetricRow = 'customer_name' in row || 'customer_phone' in row ? customerView(user, row as MetricRow & CustomerContact) : { ...row };
+	for (const col of ['summary', 'comment']) if (typeof out[col] === 'string') out[col] = maskPhonesInText(out[col] as string);
+	return out;
+}
+
 export interface DrillResult extends MetricResult {
 	/** rows in all (the page is `rows`) */
 	total: number;
@@ -165,7 +166,7 @@ export async function drillRows(db: Database, user: AuthUser, input: unknown, op
 		const page = await runMetric(conn, { sql: compiled.sql, params: compiled.params, metric: compiled.metric, columns: compiled.columns });
 		const count = await conn.runAndReadAll(compiled.countSql, compiled.countParams);
 		const total = Number(count.getRowObjectsJS()[0]?.n ?? 0);
-		const rows = page.rows.map((r) => customerView(user, r as MetricRow & CustomerContact));
+		const rows = user.pii ? page.rows : page.rows.map((r) => maskRow(user, r));
 		return { columns: page.columns, rows, total };
 	});
 }

@@ -7,14 +7,19 @@ import { encodeResult, formatOf, isZh, metricInput, problem, requestProblem, sto
 import { drillRows } from '$lib/server/metrics/query';
 import type { RequestHandler } from './$types';
 
-const KINDS: Record<string, readonly string[]> = { complaints: ['complaints', 'complaint_repeats'] };
+/** Per kind of row: the metric sources whose rows it is, and the metric drilled into by default. */
+const KINDS: Record<string, { sources: readonly string[]; metric: string }> = {
+	complaints: { sources: ['complaints', 'complaint_repeats'], metric: 'complaint_count' },
+	surveys: { sources: ['surveys'], metric: 'low_score_count' }
+};
 
 const int = (v: string | null, fallback: number) => (v === null || v === '' ? fallback : /^\d+$/u.test(v) ? Number(v) : Number.NaN);
 
 /**
- * The rows behind a number: `GET /api/rows/complaints?metric=complaint_count&from=&to=&grain=&by=&period=&group=&…filters&offset=&limit=`.
- * The same filters as the metric endpoint plus the clicked `period` and `group` (an empty `group=`
- * means the rows without a value). JSON by default (`total` beside the page), Arrow or CSV on request.
+ * The rows behind a number: `GET /api/rows/complaints?metric=complaint_count&from=&to=&grain=&by=&period=&group=&…filters&offset=&limit=`
+ * (or `/api/rows/surveys`, by default the low-score responses). The same filters as the metric endpoint
+ * plus the clicked `period` and `group` (an empty `group=` means the rows without a value) and `q`, text
+ * the summary or comment must contain. JSON by default (`total` beside the page), Arrow or CSV on request.
  * Customer name and phone are masked for users without the pii permission; showing them unmasked is
  * audited. A CSV of every row (not just a page) is an export and needs the export capability.
  */
@@ -22,13 +27,13 @@ export const GET: RequestHandler = async ({ params, url, request, locals, getCli
 	const user = locals.user;
 	if (!user) error(401, 'sign in');
 	const zh = isZh(request);
-	const sources = KINDS[params.kind];
-	if (!sources) return problem(404, 'unknown_kind', zh, `没有“${params.kind}”明细`, `No row drill-down for "${params.kind}"`);
+	const kind = KINDS[params.kind];
+	if (!kind) return problem(404, 'unknown_kind', zh, `没有“${params.kind}”明细`, `No row drill-down for "${params.kind}"`);
 	const format = formatOf(url, request.headers.get('accept'), 'json');
 	if (!format) return problem(400, 'invalid_request', zh, 'format 只能是 arrow、json 或 csv', 'format must be arrow, json or csv');
 	if (format === 'csv' && !roleCan(user.role, 'export')) return problem(403, 'role', zh, '导出全部明细需要导出权限', 'exporting rows needs the export permission');
-	const metric = metricById(url.searchParams.get('metric') ?? 'complaint_count');
-	if (!metric || !sources.includes(metric.source)) return problem(400, 'not_drillable', zh, '该指标不提供此类明细', 'this metric has no rows of this kind');
+	const metric = metricById(url.searchParams.get('metric') ?? kind.metric);
+	if (!metric || !kind.sources.includes(metric.source)) return problem(400, 'not_drillable', zh, '该指标不提供此类明细', 'this metric has no rows of this kind');
 	if (storesOutside(url, user).length) return problem(403, 'store', zh, '无权查看该门店', 'not allowed for that store');
 
 	const offset = int(url.searchParams.get('offset'), 0);
@@ -37,6 +42,7 @@ export const GET: RequestHandler = async ({ params, url, request, locals, getCli
 		...metricInput(metric.id, url, user),
 		period: url.searchParams.get('period') || undefined,
 		group: url.searchParams.has('group') ? url.searchParams.get('group') || null : undefined,
+		search: url.searchParams.get('q') || undefined,
 		offset,
 		limit
 	};

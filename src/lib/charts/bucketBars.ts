@@ -1,0 +1,73 @@
+import type { MetricUnit } from '$lib/dashboard/types';
+import type { UiLocale } from '$lib/ui/types';
+import { emptyOption } from './empty';
+import { formatValue } from './format';
+import type { ChartTheme } from './theme';
+import type { ChartOption } from './types';
+
+export interface Bucket {
+	/** the bucket's name as the metric answers it ('0-2', '72+') */
+	key: string;
+	/** what the axis shows */
+	label: string;
+	value: number;
+}
+
+export interface BucketOptions {
+	locale: UiLocale;
+	unit: MetricUnit;
+	name: string;
+	emptyText: string;
+	/** buckets from this index on lie past the limit (SLA): drawn in the alert colour, a line before the first */
+	limitIndex?: number;
+	limitLabel?: string;
+}
+
+/**
+ * A distribution over ordered buckets (time to respond, age of open complaints): vertical bars in the
+ * order given, bars past the limit in the alert colour, and a labelled line where the limit falls.
+ */
+export function bucketBars(buckets: readonly Bucket[], options: BucketOptions, theme: ChartTheme): ChartOption {
+	if (buckets.length === 0 || buckets.every((b) => b.value === 0)) return emptyOption(options.emptyText, theme);
+	const axisText = { color: theme.muted, fontFamily: theme.fontFamily };
+	const fmt = (v: unknown) => formatValue(typeof v === 'number' ? v : null, options.unit, options.locale);
+	const past = (i: number) => options.limitIndex !== undefined && i >= options.limitIndex;
+	const limit = options.limitIndex !== undefined && options.limitIndex < buckets.length ? buckets[options.limitIndex]! : null;
+	return {
+		color: [theme.palette[0]!],
+		textStyle: { fontFamily: theme.fontFamily, color: theme.text },
+		grid: { left: 12, right: 16, top: limit ? 28 : 12, bottom: 8, containLabel: true },
+		tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' }, confine: true },
+		xAxis: {
+			type: 'category',
+			data: buckets.map((b) => b.label),
+			axisLine: { lineStyle: { color: theme.axisLine } },
+			axisTick: { show: false },
+			axisLabel: { ...axisText, color: theme.text, interval: 0, hideOverlap: true }
+		},
+		yAxis: { type: 'value', axisLabel: { ...axisText, formatter: (v: number) => fmt(v) }, splitLine: { lineStyle: { color: theme.splitLine } } },
+		series: [
+			{
+				type: 'bar',
+				name: options.name,
+				data: buckets.map((b, i) => ({ value: b.value, itemStyle: { color: past(i) ? theme.alert : theme.palette[0] } })),
+				barMaxWidth: 40,
+				itemStyle: { borderRadius: [4, 4, 0, 0] },
+				label: { show: true, position: 'top', color: theme.text, formatter: (p) => fmt(p.value) },
+				tooltip: { valueFormatter: fmt },
+				...(limit
+					? {
+							markLine: {
+								silent: true,
+								symbol: 'none',
+								lineStyle: { color: theme.alert, type: 'dashed' as const },
+								label: { formatter: options.limitLabel ?? '', color: theme.alert, position: 'end' as const },
+								// on a category axis a line sits on a bar's centre; half a step back is the boundary
+								data: [{ xAxis: options.limitIndex! - 0.5 }]
+							}
+						}
+					: {})
+			}
+		]
+	};
+}

@@ -1,0 +1,38 @@
+import { roleCan } from '$lib/auth/roles';
+import { filtersFromParams, grainFromParams } from '$lib/dashboard/filters';
+import { rangeFromParams } from '$lib/dashboard/range';
+import { BREAKDOWNS, complaintsData, type Breakdown } from '$lib/server/complaints-page';
+import { departmentChoices, lastComplaintDay, storeChoices } from '$lib/server/dashboard';
+import { getDatabase } from '$lib/server/database';
+import { registerNow } from '$lib/server/metrics/compile';
+import { category, channel } from '../../../pipelines/schema/vocabularies';
+import type { PageServerLoad } from './$types';
+
+/** 投诉: filters, grain and breakdown from the URL; numbers from the metric catalog within the user's stores. */
+export const load: PageServerLoad = async ({ locals, url }) => {
+	const user = locals.user!;
+	const db = await getDatabase();
+	const [lastDay, storeOptions, departmentOptions] = await Promise.all([lastComplaintDay(db, user.stores), storeChoices(db, user.stores), departmentChoices(db, user.stores)]);
+	const anchor = lastDay ?? registerNow().slice(0, 10);
+	const range = rangeFromParams(url.searchParams, anchor);
+	const grain = grainFromParams(url.searchParams, range);
+	const askedBy = url.searchParams.get('by');
+	const by: Breakdown = (BREAKDOWNS as readonly string[]).includes(askedBy ?? '') ? (askedBy as Breakdown) : 'category';
+	const filterOptions = { channel: channel.values, category: category.values, department: departmentOptions };
+	const filters = filtersFromParams(url.searchParams, { store: storeOptions, ...filterOptions });
+	const data = await complaintsData(db, { range, grain, by, filters, scope: user.stores });
+	return {
+		lastDay,
+		anchor,
+		range,
+		grain,
+		by,
+		filters,
+		stores: filters.store ?? [],
+		storeOptions,
+		filterOptions,
+		canDrill: roleCan(user.role, 'rows'),
+		masked: !user.pii,
+		...data
+	};
+};

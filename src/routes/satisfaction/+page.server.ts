@@ -1,0 +1,27 @@
+import { roleCan } from '$lib/auth/roles';
+import { filtersFromParams, grainFromParams } from '$lib/dashboard/filters';
+import { rangeFromParams } from '$lib/dashboard/range';
+import { lastSurveyDay, storeChoices } from '$lib/server/dashboard';
+import { getDatabase } from '$lib/server/database';
+import { registerNow } from '$lib/server/metrics/compile';
+import { satisfactionData } from '$lib/server/satisfaction-page';
+import { channel } from '../../../pipelines/schema/vocabularies';
+import type { PageServerLoad } from './$types';
+
+/** 满意度: filters and grain from the URL, the comments' search (`q`) and page (`offset`) too. */
+export const load: PageServerLoad = async ({ locals, url }) => {
+	const user = locals.user!;
+	const db = await getDatabase();
+	const [lastDay, storeOptions] = await Promise.all([lastSurveyDay(db, user.stores), storeChoices(db, user.stores)]);
+	const anchor = lastDay ?? registerNow().slice(0, 10);
+	const range = rangeFromParams(url.searchParams, anchor);
+	const grain = grainFromParams(url.searchParams, range);
+	// surveys have no category or department: only stores and channels filter them
+	const filterOptions = { channel: channel.values };
+	const filters = filtersFromParams(url.searchParams, { store: storeOptions, ...filterOptions });
+	const search = (url.searchParams.get('q') ?? '').trim().slice(0, 100);
+	const offset = Math.max(0, Math.min(1_000_000, Number.parseInt(url.searchParams.get('offset') ?? '0', 10) || 0));
+	const canRows = roleCan(user.role, 'rows');
+	const data = await satisfactionData(db, { range, grain, filters, scope: user.stores, user, search, offset, withComments: canRows });
+	return { lastDay, anchor, range, grain, filters, stores: filters.store ?? [], storeOptions, filterOptions, search, offset, canRows, masked: !user.pii, ...data };
+};
