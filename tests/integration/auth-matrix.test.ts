@@ -22,6 +22,7 @@ const EXPECTED: Record<string, Partial<Record<Method, Allowed>>> = {
 	'/dashboard': { GET: ALL },
 	'/complaints': { GET: ALL },
 	'/satisfaction': { GET: ALL },
+	'/targets': { GET: ALL, POST: ['quality_officer', 'leadership', 'admin'] },
 	'/login': { GET: 'public', POST: 'public' },
 	'/logout': { GET: 'public', POST: 'public' },
 	'/forbidden': { GET: 'signed-in' },
@@ -203,7 +204,7 @@ describe('role × route matrix', () => {
 			const html = await (await get(server, '/', cookies[role])).text();
 			return [...html.matchAll(/<nav[^>]*>(.*?)<\/nav>/gsu)].flatMap((m) => [...m[1]!.matchAll(/href="([^"]+)"/gu)].map((h) => h[1]));
 		};
-		const dashboards = ['/', '/dashboard', '/complaints', '/satisfaction'];
+		const dashboards = ['/', '/dashboard', '/complaints', '/satisfaction', '/targets'];
 		expect(await nav('viewer')).toEqual(dashboards);
 		expect(await nav('leadership')).toEqual(dashboards);
 		expect(await nav('admin')).toEqual([...dashboards, '/admin/users', '/admin/audit', '/admin/retention']);

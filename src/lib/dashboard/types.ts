@@ -25,6 +25,8 @@ export interface KpiView {
 	n: number | null;
 	lowSample: boolean;
 	months: MonthPoint[];
+	/** the target set for the metric (in its unit), or null */
+	target: number | null;
 }
 
 export interface RankItem {

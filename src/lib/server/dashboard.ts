@@ -2,6 +2,7 @@ import { listValue } from '@duckdb/node-api';
 import { queryRows, type Database } from './db';
 import { metricById } from './metrics/catalog';
 import { queryMetric, type MetricResult } from './metrics/query';
+import { readTargets } from './targets';
 import { periodsOf, previousRange, type DateRange } from '$lib/dashboard/range';
 import type { KpiView, MetricInfo, MonthPoint, RankItem } from '$lib/dashboard/types';
 
@@ -63,6 +64,7 @@ export async function dashboardData(db: Database, req: DashboardRequest): Promis
 		queryMetric(db, { metric, from: range.from, to: range.to, grain, ...(by ? { by } : {}), filters, scope: req.scope });
 	const months = periodsOf(req.range, 'month');
 
+	const targets = await db.withConnection((conn) => readTargets(conn));
 	const kpis = Promise.all(
 		KPI_METRICS.map(async (id): Promise<KpiView> => {
 			const [now, before, monthly] = await Promise.all([ask(id, req.range, 'all'), ask(id, prev, 'all'), ask(id, req.range, 'month')]);
@@ -76,7 +78,8 @@ export async function dashboardData(db: Database, req: DashboardRequest): Promis
 				denominator: num(row?.denominator),
 				n: num(row?.n),
 				lowSample: row?.low_sample === true,
-				months: months.map((period): MonthPoint => ({ period, value: byMonth.get(period) ?? null }))
+				months: months.map((period): MonthPoint => ({ period, value: byMonth.get(period) ?? null })),
+				target: targets[id]?.value ?? null
 			};
 		})
 	);

@@ -1,0 +1,48 @@
+import { expect, test } from '@playwright/test';
+import { demoAccount } from '../../src/lib/server/auth/demo-accounts';
+import { signIn } from './login';
+import { failOnPageProblems } from './problems';
+
+failOnPageProblems(test);
+
+test('a quality officer sets a target; the overview tile shows it and whether it is met; a viewer only reads it', async ({ page }) => {
+	await signIn(page, undefined, '/targets');
+	await expect(page.getByRole('heading', { level: 1 })).toHaveText('指标目标');
+	const row = page.locator('tr[data-metric=complaint_rate]');
+	const input = row.getByRole('textbox');
+	await input.fill('abc');
+	await row.getByRole('button', { name: '保存' }).click();
+	await expect(page.locator('[data-field=message]')).toHaveText('请输入数字（可留空以取消目标）。');
+	// a full-width number typed with a Chinese input method is read as digits
+	await input.fill('０.０１');
+	await row.getByRole('button', { name: '保存' }).click();
+	await expect(page.locator('[data-field=message]')).toHaveText('已保存“投诉率（每千笔交易）”的目标。');
+	const csat = page.locator('tr[data-metric=csat]');
+	await csat.getByRole('textbox').fill('50');
+	await csat.getByRole('button', { name: '保存' }).click();
+	await expect(page.locator('[data-field=message]')).toHaveText('已保存“满意度（CSAT）”的目标。');
+	await page.screenshot({ path: 'test-results/targets.png', fullPage: true });
+
+	await page.goto('/dashboard');
+	const rate = page.getByRole('article', { name: '投诉率（每千笔交易）', exact: true });
+	await expect(rate.locator('[data-field=target]')).toContainText('目标 ≤ 0.01‰');
+	await expect(rate.locator('[data-field=target]')).toHaveAttribute('data-met', 'false'); // the samples' rate is above 0.01‰
+	await expect(rate.locator('[data-field=target]')).toContainText('未达标');
+	const sat = page.getByRole('article', { name: '满意度（CSAT）', exact: true });
+	await expect(sat.locator('[data-field=target]')).toHaveAttribute('data-met', 'true');
+
+	await page.getByRole('button', { name: '退出登录' }).click();
+	await signIn(page, demoAccount('viewer'), '/targets');
+	await expect(page.locator('tr[data-metric=complaint_rate] [data-field=target]')).toHaveText('0.01‰');
+	await expect(page.getByRole('textbox')).toHaveCount(0);
+
+	// tidy up for the other tests: leadership clears both
+	await page.getByRole('button', { name: '退出登录' }).click();
+	await signIn(page, demoAccount('leadership'), '/targets');
+	for (const id of ['complaint_rate', 'csat']) {
+		const r = page.locator(`tr[data-metric=${id}]`);
+		await r.getByRole('textbox').fill('');
+		await r.getByRole('button', { name: '保存' }).click();
+		await expect(page.locator('[data-field=message]')).toContainText('已取消');
+	}
+});

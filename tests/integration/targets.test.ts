@@ -1,0 +1,48 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Database } from '../../src/lib/server/db';
+import { listAudit } from '../../src/lib/server/db/audit';
+import { readTargets, saveTarget } from '../../src/lib/server/targets';
+import { meetsTarget } from '../../src/lib/dashboard/targets';
+import { tempDatabase } from '../helpers/db';
+
+let db: Database;
+let close: () => void;
+const QC = { name: 'qc', ip: '127.0.0.1' };
+
+beforeAll(async () => {
+	({ db, close } = await tempDatabase());
+});
+afterAll(() => close?.());
+
+describe('metric targets', () => {
+	it('sets, changes and clears a target, each change audited with the old and new value', async () => {
+		await db.withConnection(async (c) => {
+			expect(await readTargets(c)).toEqual({});
+			expect(await saveTarget(c, 'complaint_rate', 1.2, QC, 1_000)).toEqual({ ok: true, changed: true });
+			expect(await saveTarget(c, 'complaint_rate', 1.2, QC, 2_000)).toEqual({ ok: true, changed: false });
+			expect(await saveTarget(c, 'csat', 85, QC, 3_000)).toEqual({ ok: true, changed: true });
+			expect(await readTargets(c)).toEqual({ complaint_rate: { value: 1.2, updatedAtMs: 1_000 }, csat: { value: 85, updatedAtMs: 3_000 } });
+			expect(await saveTarget(c, 'complaint_rate', null, QC, 4_000)).toEqual({ ok: true, changed: true });
+			expect(Object.keys(await readTargets(c))).toEqual(['csat']);
+			const entries = (await listAudit(c, { action: 'settings_changed', page: 1, pageSize: 10 })).rows;
+			expect(entries.map((e) => JSON.parse(e.detail) as unknown)).toEqual([{ 'target:complaint_rate': { from: 1.2, to: null } }, { 'target:csat': { from: null, to: 85 } }, { 'target:complaint_rate': { from: null, to: 1.2 } }]);
+		});
+	});
+
+	it('refuses unknown metrics and values outside the unit’s range', async () => {
+		await db.withConnection(async (c) => {
+			expect(await saveTarget(c, 'no_such', 1, QC)).toEqual({ ok: false, error: 'unknown_metric' });
+			expect(await saveTarget(c, 'csat', 101, QC)).toEqual({ ok: false, error: 'out_of_range' });
+			expect(await saveTarget(c, 'nps', -101, QC)).toEqual({ ok: false, error: 'out_of_range' });
+			expect(await saveTarget(c, 'nps', -20, QC)).toEqual({ ok: true, changed: true });
+			expect(await saveTarget(c, 'first_response_median_h', Number.NaN, QC)).toEqual({ ok: false, error: 'out_of_range' });
+		});
+	});
+
+	it('judges a value against a target in the metric’s direction', () => {
+		expect(meetsTarget(1.1, 1.2, 'lower')).toBe(true);
+		expect(meetsTarget(1.3, 1.2, 'lower')).toBe(false);
+		expect(meetsTarget(85, 85, 'higher')).toBe(true);
+		expect(meetsTarget(null, 85, 'higher')).toBeNull();
+	});
+});
