@@ -3,6 +3,7 @@ import { sequence } from '@sveltejs/kit/hooks';
 import { building, dev } from '$app/environment';
 import { paraglideMiddleware } from '$lib/paraglide/server';
 import { authHandle } from '$lib/server/auth/handle';
+import { compressHandle } from '$lib/server/compress';
 import { phoneHasher } from '$lib/server/db/phone-hash';
 import { closeDatabase, getDatabase } from '$lib/server/database';
 import { publishHandoff } from '$lib/server/handoff';
@@ -38,5 +39,6 @@ const i18n: Handle = ({ event, resolve }) =>
 		});
 	});
 
-// i18n first, so the auth step answers in the request's language; auth before any route code runs.
-export const handle: Handle = sequence(i18n, authHandle);
+// i18n first, so the auth step answers in the request's language; auth before any route code runs;
+// compression outermost, so it sees the final answer (security headers included).
+export const handle: Handle = sequence(compressHandle, i18n, authHandle);

@@ -214,8 +214,14 @@ describe('GET /api/rows/complaints (drill-down)', () => {
 	it('answers Arrow with the total in a header; CSV of all rows needs the export permission', async () => {
 		const res = await get(server, `/api/rows/complaints?${M}&grain=all&format=arrow`, leader, '*/*');
 		expect(res.headers.get('x-total')).toBe('4');
+		expect(res.headers.get('content-encoding'), 'API answers are gzipped for clients that accept it').toBe('gzip');
 		const table = tableFromIPC(new Uint8Array(await res.arrayBuffer()));
 		expect(table.numRows).toBe(4);
+		// times travel as Arrow timestamps (read back in milliseconds), as text in JSON
+		expect(String(table.schema.fields.find((f) => f.name === 'received_at')!.type)).toMatch(/^Timestamp/u);
+		expect(new Date(Number(table.get(0)!.received_at)).toISOString()).toBe('2025-03-02T09:00:00.000Z');
+		const json = (await (await get(server, `/api/rows/complaints?${M}&grain=all`, leader, 'application/json')).json()) as { rows: { received_at: string }[] };
+		expect(json.rows[0]!.received_at).toBe('2025-03-02 09:00');
 		expect((await get(server, `/api/rows/complaints?${M}&grain=all&format=csv`, manager, '*/*')).status).toBe(403);
 		const csv = await (await get(server, `/api/rows/complaints?${M}&grain=all&format=csv`, leader, '*/*')).text();
 		expect(csv.split('\r\n').filter(Boolean)).toHaveLength(5);

@@ -11,3 +11,6 @@ export function formatCount(value: number, locale: UiLocale): string {
 	}
 	return format.format(value);
 }
+
+/** Epoch milliseconds of a register wall-clock time as 'YYYY-MM-DD HH:MM' (the register's own clock, no zone). */
+export const wallClock = (ms: number | bigint) => new Date(Number(ms)).toISOString().slice(0, 16).replace('T', ' ');

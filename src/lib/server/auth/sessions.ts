@@ -43,10 +43,36 @@ interface SessionRow {
 	disabled: boolean;
 }
 
+/**
+ * Resolved sessions are remembered for a few seconds, so a page's burst of requests (a dashboard asks
+ * for a dozen things) reads the session once. Anything that ends a session or changes a user (logout,
+ * disable, password reset, role or store change) forgets the user's entries at once, in this process,
+ * which is the only one that serves requests (the CLI hands its account commands to it).
+ */
+const REMEMBER_MS = 5_000;
+const remembered = new Map<string, { user: AuthUser; expiresMs: number; until: number }>();
+
+/** Forgets remembered sessions: one user's (after a change to them) or everyone's. */
+export function forgetSessions(userId?: number): void {
+	if (userId === undefined) remembered.clear();
+	else for (const [k, v] of remembered) if (v.user.id === userId) remembered.delete(k);
+}
+
 /** The user behind a cookie token, or null (unknown, expired, or the user disabled). Slides the expiry. */
 export async function resolveSession(conn: DuckDBConnection, token: string | undefined, config: AuthConfig, now: number = Date.now()): Promise<{ user: AuthUser; expiresMs: number } | null> {
 	if (!token || !TOKEN_PATTERN.test(token)) return null;
 	const tokenHash = hashToken(token);
+	const known = remembered.get(tokenHash);
+	if (known && now < known.until && now < known.expiresMs) return { user: known.user, expiresMs: known.expiresMs };
+	const resolved = await lookupSession(conn, tokenHash, config, now);
+	if (resolved) {
+		if (remembered.size > 10_000) remembered.clear();
+		remembered.set(tokenHash, { ...resolved, until: now + REMEMBER_MS });
+	} else remembered.delete(tokenHash);
+	return resolved;
+}
+
+async function lookupSession(conn: DuckDBConnection, tokenHash: string, config: AuthConfig, now: number): Promise<{ user: AuthUser; expiresMs: number } | null> {
 	const [row] = await queryRows<SessionRow>(conn,
 		`SELECT s.user_id, epoch_ms(s.created_at) AS created_ms, epoch_ms(s.last_seen_at) AS last_seen_ms, epoch_ms(s.expires_at) AS expires_ms,
 		        u.username, u.display_name, u.role, u.stores, u.pii, u.disabled
@@ -75,11 +101,13 @@ export async function resolveSession(conn: DuckDBConnection, token: string | und
 
 export async function deleteSession(conn: DuckDBConnection, token: string | undefined): Promise<boolean> {
 	if (!token || !TOKEN_PATTERN.test(token)) return false;
+	remembered.delete(hashToken(token));
 	const [r] = await queryRows<{ n: number }>(conn, 'DELETE FROM sessions WHERE token_hash = $1 RETURNING 1 AS n', [hashToken(token)]);
 	return r !== undefined;
 }
 
 export async function deleteUserSessions(conn: DuckDBConnection, userId: number): Promise<void> {
+	forgetSessions(userId);
 	await conn.run('DELETE FROM sessions WHERE user_id = $1', [userId]);
 }
 

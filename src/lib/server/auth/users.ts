@@ -3,7 +3,7 @@ import { queryRows, type DuckDBConnection } from '../db';
 import { isRole, roleSeesAllStores, type AuthUser, type Role } from '../../auth/roles';
 import { audit } from '../db/audit';
 import { isPasswordHash } from './password';
-import { deleteUserSessions } from './sessions';
+import { deleteUserSessions, forgetSessions } from './sessions';
 
 /** A user as the admin pages and the CLI see it (never the password hash). */
 export interface UserRecord {
@@ -162,6 +162,8 @@ export async function updateUser(conn: DuckDBConnection, username: string, chang
 		'UPDATE users SET display_name = $2, role = $3, stores = $4, pii = $5, updated_at = epoch_ms($6::BIGINT) WHERE user_id = $1',
 		[current.id, displayName, role, storesValue(scope.stores), pii, now] as never
 	);
+	// a new role, store scope or pii permission applies to the user's very next request
+	forgetSessions(current.id);
 	await audit(conn, { actor: actor.name, action: 'user_updated', target: current.username, ip: actor.ip, detail: diff }, now);
 	return { ok: true, user: (await findUser(conn, current.username))! };
 }

@@ -144,7 +144,7 @@ export const LOW_SCORE_MAX = 2;
 export const REPEAT_WINDOW_DAYS = 30;
 
 export interface DrillDef {
-	columns: readonly { name: string; sql: string; type: 'string' | 'number' | 'boolean' }[];
+	columns: readonly { name: string; sql: string; type: 'string' | 'number' | 'int' | 'boolean' | 'timestamp' }[];
 	/** ORDER BY of the rows (output column names) */
 	order: string;
 	/** the free-text column a drill-down may search (case-insensitive substring) */
@@ -152,16 +152,16 @@ export interface DrillDef {
 }
 
 /**
- * The rows a drill-down shows, per source: the register's own columns (times as text in register
- * wall-clock), their order and the searchable text. Customer name and phone are masked server-side
+ * The rows a drill-down shows, per source: the register's own columns (times as epoch milliseconds of
+ * the register's wall-clock, shown as text in JSON and CSV), their order and the searchable text. Customer name and phone are masked server-side
  * for users without `pii`, and so are phone numbers written into free text.
  */
 export const DRILLS: Partial<Record<SourceId, DrillDef>> = (() => {
-	const ts = (c: string) => `strftime(${c}, '%Y-%m-%d %H:%M')`;
+	const ts = (c: string) => `epoch_ms(${c})`;
 	const complaints: DrillDef = {
 		columns: [
 			{ name: 'complaint_id', sql: 'complaint_id', type: 'string' },
-			{ name: 'received_at', sql: ts('received_at'), type: 'string' },
+			{ name: 'received_at', sql: ts('received_at'), type: 'timestamp' },
 			{ name: 'store', sql: 'store', type: 'string' },
 			{ name: 'department', sql: 'department', type: 'string' },
 			{ name: 'channel', sql: 'channel::VARCHAR', type: 'string' },
@@ -171,12 +171,12 @@ export const DRILLS: Partial<Record<SourceId, DrillDef>> = (() => {
 			{ name: 'summary', sql: 'summary', type: 'string' },
 			{ name: 'customer_name', sql: 'customer_name', type: 'string' },
 			{ name: 'customer_phone', sql: 'customer_phone', type: 'string' },
-			{ name: 'first_response_at', sql: ts('first_response_at'), type: 'string' },
-			{ name: 'resolved_at', sql: ts('resolved_at'), type: 'string' },
+			{ name: 'first_response_at', sql: ts('first_response_at'), type: 'timestamp' },
+			{ name: 'resolved_at', sql: ts('resolved_at'), type: 'timestamp' },
 			{ name: 'escalated', sql: 'escalated', type: 'boolean' },
-			{ name: 'follow_up_satisfaction', sql: 'follow_up_satisfaction::INTEGER', type: 'number' }
+			{ name: 'follow_up_satisfaction', sql: 'follow_up_satisfaction::INTEGER', type: 'int' }
 		],
-		order: 'received_at, complaint_id',
+		order: 'received_at, complaint_id', // epoch ms: time order
 		search: 'summary'
 	};
 	const surveys: DrillDef = {
@@ -188,12 +188,12 @@ export const DRILLS: Partial<Record<SourceId, DrillDef>> = (() => {
 			{ name: 'store', sql: 'store', type: 'string' },
 			{ name: 'channel', sql: 'channel::VARCHAR', type: 'string' },
 			{ name: 'staff_id', sql: 'staff_id', type: 'string' },
-			{ name: 'overall', sql: 'overall::INTEGER', type: 'number' },
-			{ name: 'nps', sql: 'nps::INTEGER', type: 'number' },
-			{ name: 'environment', sql: 'environment::INTEGER', type: 'number' },
-			{ name: 'product_quality', sql: 'product_quality::INTEGER', type: 'number' },
-			{ name: 'service_quality', sql: 'service_quality::INTEGER', type: 'number' },
-			{ name: 'price', sql: 'price::INTEGER', type: 'number' },
+			{ name: 'overall', sql: 'overall::INTEGER', type: 'int' },
+			{ name: 'nps', sql: 'nps::INTEGER', type: 'int' },
+			{ name: 'environment', sql: 'environment::INTEGER', type: 'int' },
+			{ name: 'product_quality', sql: 'product_quality::INTEGER', type: 'int' },
+			{ name: 'service_quality', sql: 'service_quality::INTEGER', type: 'int' },
+			{ name: 'price', sql: 'price::INTEGER', type: 'int' },
 			{ name: 'comment', sql: 'comment', type: 'string' }
 		],
 		order: 'submitted_at DESC, response_id',

@@ -49,7 +49,8 @@ export class MetricRequestError extends Error {
 	}
 }
 
-export type ColumnType = 'string' | 'number' | 'boolean';
+/** 'timestamp': epoch milliseconds of a register wall-clock time (Arrow Timestamp; text in JSON and CSV). */
+export type ColumnType = 'string' | 'number' | 'int' | 'boolean' | 'timestamp';
 export interface Column {
 	name: string;
 	type: ColumnType;

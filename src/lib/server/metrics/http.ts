@@ -1,7 +1,7 @@
 import { json } from '@sveltejs/kit';
 import type { AuthUser } from '../../auth/roles';
 import { MetricRequestError } from './compile';
-import { toArrow, toCsv, type MetricResult } from './query';
+import { toArrow, toCsv, withTextTimes, type MetricResult } from './query';
 
 /**
  * What the metric and drill-down endpoints share: the response format, the request's language, the
@@ -58,6 +58,7 @@ export const storesOutside = (url: URL, user: AuthUser) =>
 
 /** A result as JSON (with extra fields), CSV (a download named `name`.csv) or an Arrow IPC stream. */
 export function encodeResult(result: MetricResult, format: Format, name: string, extra: Record<string, unknown> = {}): Response {
+	if (format !== 'arrow') result = withTextTimes(result);
 	if (format === 'json') return json({ ...extra, columns: result.columns, rows: result.rows });
 	if (format === 'csv') {
 		return new Response(toCsv(result), { headers: { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': `attachment; filename="${name}.csv"` } });

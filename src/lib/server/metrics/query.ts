@@ -1,7 +1,8 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { Bool, Dictionary, Float64, Int32, Table, Utf8, tableToIPC, vectorFromArray, type Vector } from 'apache-arrow';
+import { Bool, Dictionary, Float64, Int8, Int16, Int32, Table, TimestampSecond, Utf8, tableToIPC, vectorFromArray, type Vector } from 'apache-arrow';
 import type { Database } from '../db';
 import { csvCell, csvText } from '../../csv';
+import { wallClock } from '../../ui/format';
 import { lastYearRange, periodsOf, previousRange } from '../../dashboard/range';
 import type { AuthUser } from '../../auth/roles';
 import { customerView, type CustomerContact } from '../auth/pii';
@@ -37,19 +38,56 @@ export async function runMetric(conn: DuckDBConnection, compiled: CompiledQuery)
 }
 
 /**
- * Arrow IPC stream of a result. Period and group are dictionary-encoded (few distinct values, many
- * rows); numbers are Float64 (counts stay exact up to 2^53); flags Bool. The schema is the same for
- * an empty result.
+ * Arrow IPC stream of a result. Text columns with few distinct values (periods, groups, stores,
+ * categories, templated summaries) are dictionary-encoded with the narrowest index that fits; mostly
+ * unique text (ids, names, phones) is plain UTF-8; numbers Float64 (counts stay exact up to 2^53),
+ * small integers Int8, times TimestampSecond, flags Bool. The schema is the same for an empty result.
  */
 export function toArrow(result: MetricResult): Uint8Array {
 	const vectors: Record<string, Vector> = {};
 	for (const c of result.columns) {
 		const vals = result.rows.map((r) => r[c.name] ?? null);
-		if (c.type === 'string') vectors[c.name] = vectorFromArray(vals as (string | null)[], new Dictionary(new Utf8(), new Int32()));
-		else if (c.type === 'number') vectors[c.name] = vectorFromArray(vals as (number | null)[], new Float64());
-		else vectors[c.name] = vectorFromArray(vals as (boolean | null)[], new Bool());
+		switch (c.type) {
+			case 'string': {
+				// a dictionary pays when values repeat a lot; its indices are as narrow as the count allows
+				const present = vals.filter((v) => v !== null);
+				const distinct = new Set(present).size;
+				const dictionary = present.length === 0 || distinct <= Math.max(16, present.length / 2);
+				const index = distinct < 128 ? new Int8() : distinct < 32_768 ? new Int16() : new Int32();
+				vectors[c.name] = vectorFromArray(vals as (string | null)[], dictionary ? new Dictionary(new Utf8(), index) : new Utf8());
+				break;
+			}
+			case 'number':
+				vectors[c.name] = vectorFromArray(vals as (number | null)[], new Float64());
+				break;
+			case 'int':
+				// scores and ratings (1-5, 0-10): one byte each when they fit
+				vectors[c.name] = vectorFromArray(vals as (number | null)[], vals.every((v) => v === null || (typeof v === 'number' && v >= -128 && v <= 127)) ? new Int8() : new Int32());
+				break;
+			case 'timestamp':
+				// whole seconds (the registers keep minutes): smaller than milliseconds once gzipped; readers get milliseconds back
+				vectors[c.name] = vectorFromArray(vals as (number | null)[], new TimestampSecond());
+				break;
+			case 'boolean':
+				vectors[c.name] = vectorFromArray(vals as (boolean | null)[], new Bool());
+				break;
+		}
 	}
 	return tableToIPC(new Table(vectors), 'stream');
+}
+
+/** The same result with times as text (for JSON and CSV, which people and spreadsheets read). */
+export function withTextTimes(result: MetricResult): MetricResult {
+	const times = result.columns.filter((c) => c.type === 'timestamp').map((c) => c.name);
+	if (!times.length) return result;
+	return {
+		...result,
+		rows: result.rows.map((r) => {
+			const out = { ...r };
+			for (const t of times) out[t] = typeof r[t] === 'number' ? wallClock(r[t]) : null;
+			return out;
+		})
+	};
 }
 
 export { csvCell };
@@ -80,7 +118,11 @@ export interface MetricOptions {
 const CACHE_ENTRIES = 2_000;
 const caches = new WeakMap<Database, { version: number; done: Map<string, MetricResult>; running: Map<string, Promise<MetricResult>> }>();
 
+/** `METRIC_CACHE=off` turns the cache off (the query benchmark measures uncached requests that way). */
+const CACHE_ON = process.env.METRIC_CACHE !== 'off';
+
 export function cachedRun(db: Database, compiled: CompiledQuery): Promise<MetricResult> {
+	if (!CACHE_ON) return db.withConnection((conn) => runMetric(conn, compiled));
 	let cache = caches.get(db);
 	if (!cache || cache.version !== db.dataVersion) {
 		cache = { version: db.dataVersion, done: new Map(), running: new Map() };

@@ -1,0 +1,239 @@
+/**
+ * npm run bench -- queries [--complaints 5000000] [--responses 10000000] [--repeat 30]
+ *
+ * The dashboards' queries at scale, on generated data loaded by the engine into one database:
+ *  - bare: each page's metric SQL (compiled by the catalog) run directly on one connection, in this process;
+ *  - http: the same requests through the built server's metric API (cache off), warm p50/p95;
+ *  - cached: the same requests again with the cache on (the repeat a second viewer gets);
+ *  - a 100k-row drill-down as Arrow and as JSON: bytes and gzipped bytes as served, and decode time;
+ *  - the JavaScript a browser loads for the first page (gzip), and the server's peak RSS.
+ * Ratios are against bare SQL in the same run. Writes bench/results/queries-<complaints>-<responses>.json.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { cpus, totalmem } from 'node:os';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { gzipSync } from 'node:zlib';
+import { tableFromIPC } from 'apache-arrow';
+import { chromium } from '@playwright/test';
+import { FILES, generate } from '../pipelines/generate';
+import { ingest } from '../pipelines/engine';
+import type { KindId } from '../pipelines/schema';
+import { Database, queryRows } from '../src/lib/server/db';
+import { ensureDemoUsers } from '../src/lib/server/auth/demo';
+import { demoAccount } from '../src/lib/server/auth/demo-accounts';
+import { compileMetric } from '../src/lib/server/metrics/compile';
+
+const { values } = parseArgs({
+	args: process.argv.slice(2).filter((a) => a !== 'queries'),
+	options: { complaints: { type: 'string', default: '5000000' }, responses: { type: 'string', default: '10000000' }, repeat: { type: 'string', default: '30' } }
+});
+const complaints = Number(values.complaints);
+const responses = Number(values.responses);
+const repeat = Math.max(5, Number(values.repeat));
+const tmp = resolve('bench/tmp', `queries-${complaints}-${responses}`);
+mkdirSync(tmp, { recursive: true });
+mkdirSync('bench/results', { recursive: true });
+const dbPath = join(tmp, 'bench.duckdb');
+const log = (s: string) => process.stderr.write(`${s}\n`);
+
+// ---------- data ----------
+if (!existsSync(join(tmp, 'loaded'))) {
+	if (!existsSync(join(tmp, 'truth.json'))) {
+		log(`generating ${complaints.toLocaleString()} complaints, ${responses.toLocaleString()} survey responses …`);
+		await generate({ outDir: tmp, scale: complaints, seed: 1, surveys: responses, log });
+	}
+	const db = await Database.open(dbPath);
+	for (const kind of ['staff', 'traffic', 'complaints', 'surveys', 'appraisals'] as KindId[]) {
+		const t0 = performance.now();
+		const s = await ingest(db, { kind, filePath: join(tmp, FILES[kind]), source: 'cli', createdBy: 'bench' });
+		log(`loaded ${kind}: ${s.rows_loaded.toLocaleString()} rows in ${((performance.now() - t0) / 1000).toFixed(1)} s (${s.status})`);
+	}
+	await ensureDemoUsers(db);
+	db.close();
+	writeFileSync(join(tmp, 'loaded'), new Date().toISOString());
+}
+
+// ---------- the requests the pages make ----------
+const db0 = await Database.open(dbPath);
+const [{ last }] = await db0.withConnection((c) => queryRows<{ last: string }>(c, `SELECT strftime(max(received_at)::DATE, '%Y-%m-%d') AS last FROM complaints`));
+const to = last!;
+const from = `${Number(to.slice(0, 4)) - 1}-${to.slice(5, 7)}-01`; // about twelve months
+const AS_OF = `${to} 23:59:00`;
+interface Req { name: string; metric: string; grain: string; by?: string }
+const REQUESTS: Req[] = [
+	{ name: '总览 complaint count by month', metric: 'complaint_count', grain: 'month' },
+	{ name: '总览 complaint rate by month', metric: 'complaint_rate', grain: 'month' },
+	{ name: '总览 rate by store', metric: 'complaint_rate', grain: 'all', by: 'store' },
+	{ name: '总览 response median', metric: 'first_response_median_h', grain: 'all' },
+	{ name: '总览 resolution SLA', metric: 'sla_resolution_compliance', grain: 'all' },
+	{ name: '投诉 Pareto by category', metric: 'complaint_count', grain: 'all', by: 'category' },
+	{ name: '投诉 response-time buckets', metric: 'complaint_count', grain: 'all', by: 'response_bucket' },
+	{ name: '投诉 backlog ageing', metric: 'open_backlog', grain: 'all', by: 'age_bucket' },
+	{ name: '投诉 repeat rate by month', metric: 'repeat_complaint_rate', grain: 'month' },
+	{ name: '满意度 CSAT by month', metric: 'csat', grain: 'month' },
+	{ name: '满意度 NPS by month', metric: 'nps', grain: 'month' },
+	{ name: '满意度 environment by store', metric: 'environment_mean', grain: 'all', by: 'store' },
+	{ name: '满意度 CSAT by method', metric: 'csat', grain: 'all', by: 'method' }
+];
+const input = (r: Req) => ({ metric: r.metric, from, to, grain: r.grain, ...(r.by ? { by: r.by } : {}), filters: {}, scope: null });
+const query = (r: Req) => new URLSearchParams({ from, to, grain: r.grain, ...(r.by ? { by: r.by } : {}), format: 'arrow' });
+
+const pct = (xs: number[], p: number) => {
+	const s = [...xs].sort((a, b) => a - b);
+	return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)]!;
+};
+// Bare SQL and HTTP are measured in alternating rounds (the database file admits one process at a
+// time), so a noisy neighbour on this shared machine weighs on both alike.
+const ROUNDS = 3;
+async function timed(fn: () => Promise<unknown>, warm = 3, n = repeat): Promise<number[]> {
+	for (let i = 0; i < warm; i++) await fn();
+	const out: number[] = [];
+	for (let i = 0; i < n; i++) {
+		const t0 = performance.now();
+		await fn();
+		out.push(performance.now() - t0);
+	}
+	return out;
+}
+
+log(`range ${from} … ${to}; ${repeat} timed runs each, in ${ROUNDS} alternating rounds of bare SQL and HTTP`);
+db0.close();
+const bare: Record<string, number[]> = {};
+async function bareRound(n: number): Promise<void> {
+	const db = await Database.open(dbPath);
+	try {
+		await db.withConnection(async (conn) => {
+			for (const r of REQUESTS) {
+				const c = compileMetric(input(r), { asOf: AS_OF });
+				(bare[r.name] ??= []).push(...(await timed(() => conn.runAndReadAll(c.sql, c.params), 2, n)));
+			}
+		});
+	} finally {
+		db.close();
+	}
+}
+
+// ---------- the server ----------
+async function freePort(): Promise<number> {
+	return new Promise((ok) => {
+		const s = createServer().listen(0, '127.0.0.1', () => {
+			const { port } = s.address() as { port: number };
+			s.close(() => ok(port));
+		});
+	});
+}
+async function startServer(cache: boolean): Promise<{ base: string; child: ChildProcess; cookie: string }> {
+	if (!existsSync('build/index.js')) throw new Error('build/index.js is missing: npm run build first');
+	const port = await freePort();
+	const base = `http://127.0.0.1:${port}`;
+	const child = spawn(process.execPath, ['build/index.js'], {
+		env: { ...process.env, DATABASE_PATH: dbPath, PORT: String(port), HOST: '127.0.0.1', ORIGIN: base, METRIC_CACHE: cache ? 'on' : 'off' },
+		stdio: 'ignore'
+	});
+	for (let i = 0; ; i++) {
+		if (await fetch(`${base}/login`).then((r) => r.ok, () => false)) break;
+		if (i > 600) throw new Error('server did not start');
+		await new Promise((r) => setTimeout(r, 100));
+	}
+	const a = demoAccount('leadership');
+	const res = await fetch(`${base}/login`, { method: 'POST', redirect: 'manual', headers: { 'content-type': 'application/x-www-form-urlencoded', origin: base }, body: new URLSearchParams({ username: a.username, password: a.password }) });
+	const cookie = res.headers.getSetCookie().map((c) => c.split(';')[0]!).find((c) => c.startsWith('sqa_session='));
+	if (!cookie) throw new Error(`login failed: ${res.status}`);
+	return { base, child, cookie };
+}
+const stop = async (child: ChildProcess) => {
+	const exited = new Promise((r) => child.once('exit', r));
+	child.kill('SIGTERM');
+	await exited;
+};
+const peakRssMb = (pid: number) => {
+	try {
+		const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+		return Number(/VmHWM:\s+(\d+)/u.exec(status)?.[1] ?? 0) / 1024;
+	} catch {
+		return null;
+	}
+};
+
+const http: Record<string, number[]> = {};
+const cached: Record<string, number[]> = {};
+let rssMb: number | null = null;
+const perRound = Math.ceil(repeat / ROUNDS);
+for (let round = 0; round < ROUNDS; round++) {
+	await bareRound(perRound);
+	const s = await startServer(false);
+	const get = (r: Req) => fetch(`${s.base}/api/metrics/${r.metric}?${query(r)}`, { headers: { cookie: s.cookie } }).then(async (res) => {
+		if (!res.ok) throw new Error(`${r.name}: HTTP ${res.status} ${await res.text()}`);
+		return res.arrayBuffer();
+	});
+	for (const r of REQUESTS) (http[r.name] ??= []).push(...(await timed(() => get(r), 2, perRound)));
+	rssMb = Math.max(rssMb ?? 0, peakRssMb(s.child.pid!) ?? 0);
+	await stop(s.child);
+}
+let drill: Record<string, number> = {};
+let firstPage: { page: string; files: number; bytes: number; gzipBytes: number }[] = [];
+{
+	const s = await startServer(true);
+	const get = (path: string, accept = '*/*') => fetch(`${s.base}${path}`, { headers: { cookie: s.cookie, accept } });
+	for (const r of REQUESTS) cached[r.name] = await timed(() => get(`/api/metrics/${r.metric}?${query(r)}`).then((res) => res.arrayBuffer()), 1);
+
+	// a 100k-row drill-down, both encodings
+	const rows = `/api/rows/complaints?from=${from}&to=${to}&grain=all&limit=100000`;
+	const arrow = new Uint8Array(await (await get(`${rows}&format=arrow`)).arrayBuffer());
+	const jsonText = await (await get(`${rows}&format=json`)).text();
+	const decodeArrow = await timed(async () => tableFromIPC(arrow).toArray().length, 2);
+	const decodeJson = await timed(async () => (JSON.parse(jsonText) as { rows: unknown[] }).rows.length, 2);
+	const arrowRows = tableFromIPC(arrow).numRows;
+	drill = {
+		rows: arrowRows,
+		arrowBytes: arrow.byteLength,
+		arrowGzipBytes: gzipSync(arrow).byteLength,
+		jsonBytes: Buffer.byteLength(jsonText),
+		jsonGzipBytes: gzipSync(jsonText).byteLength,
+		arrowDecodeMsP50: pct(decodeArrow, 50),
+		jsonDecodeMsP50: pct(decodeJson, 50)
+	};
+
+	// the JavaScript a browser downloads for a page (every script response, gzipped as a server would send it)
+	const browser = await chromium.launch({ executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium', args: ['--no-sandbox'] });
+	try {
+		const ctx = await browser.newContext();
+		await ctx.addCookies([{ name: 'sqa_session', value: s.cookie.split('=')[1]!, url: s.base }]);
+		for (const path of ['/', '/dashboard', '/complaints']) {
+			const page = await ctx.newPage();
+			const scripts: Buffer[] = [];
+			page.on('response', async (res) => {
+				if (res.request().resourceType() === 'script') scripts.push(await res.body().catch(() => Buffer.alloc(0)));
+			});
+			await page.goto(`${s.base}${path}`, { waitUntil: 'networkidle' });
+			firstPage.push({ page: path, files: scripts.length, bytes: scripts.reduce((n, b) => n + b.byteLength, 0), gzipBytes: scripts.reduce((n, b) => n + gzipSync(b).byteLength, 0) });
+			await page.close();
+		}
+	} finally {
+		await browser.close();
+	}
+	const rss2 = peakRssMb(s.child.pid!);
+	rssMb = Math.max(rssMb ?? 0, rss2 ?? 0);
+	await stop(s.child);
+}
+
+// ---------- report ----------
+const table = REQUESTS.map((r) => {
+	const b50 = pct(bare[r.name]!, 50);
+	const h50 = pct(http[r.name]!, 50);
+	return { query: r.name, bareP50: b50, httpP50: h50, httpP95: pct(http[r.name]!, 95), ratioP50: h50 / b50, cachedP50: pct(cached[r.name]!, 50) };
+});
+const f = (n: number) => n.toFixed(1);
+console.log(`\nqueries over ${from} … ${to}: ${complaints.toLocaleString()} complaints, ${responses.toLocaleString()} responses, ${repeat} runs, ms`);
+console.log('| query | bare p50 | HTTP p50 | HTTP p95 | HTTP/bare | cached p50 |');
+console.log('|---|---:|---:|---:|---:|---:|');
+for (const t of table) console.log(`| ${t.query} | ${f(t.bareP50)} | ${f(t.httpP50)} | ${f(t.httpP95)} | ${t.ratioP50.toFixed(2)}× | ${f(t.cachedP50)} |`);
+console.log(`\n100k-row drill-down (${drill.rows} rows): Arrow ${(drill.arrowGzipBytes! / 1024).toFixed(0)} KB gzipped vs JSON ${(drill.jsonGzipBytes! / 1024).toFixed(0)} KB (${((drill.arrowGzipBytes! / drill.jsonGzipBytes!) * 100).toFixed(0)}%); decode ${f(drill.arrowDecodeMsP50!)} ms vs ${f(drill.jsonDecodeMsP50!)} ms (${(drill.jsonDecodeMsP50! / drill.arrowDecodeMsP50!).toFixed(1)}× faster)`);
+for (const p of firstPage) console.log(`JS for ${p.page}: ${p.files} files, ${(p.gzipBytes / 1024).toFixed(0)} KB gzip (${(p.bytes / 1024).toFixed(0)} KB raw)`);
+console.log(`server peak RSS: ${rssMb === null ? 'n/a' : `${rssMb.toFixed(0)} MB`}`);
+const out = `bench/results/queries-${complaints}-${responses}.json`;
+writeFileSync(out, `${JSON.stringify({ date: new Date().toISOString(), machine: { cpus: cpus().length, memGb: Math.round(totalmem() / 2 ** 30) }, complaints, responses, range: { from, to }, repeat, queries: table, drill, firstPage, serverPeakRssMb: rssMb }, null, 2)}\n`);
+console.log(`written ${out}`);
