@@ -17,6 +17,7 @@ type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 type Allowed = readonly Role[] | 'signed-in' | 'public' | 'handoff';
 
 const ALL: readonly Role[] = ROLES;
+const INGEST: readonly Role[] = ['quality_officer', 'leadership', 'admin'];
 const EXPECTED: Record<string, Partial<Record<Method, Allowed>>> = {
 	'/': { GET: ALL },
 	'/dashboard': { GET: ALL },
@@ -29,6 +30,10 @@ const EXPECTED: Record<string, Partial<Record<Method, Allowed>>> = {
 	'/api/internal/cli': { POST: 'handoff' },
 	'/api/internal/accounts': { POST: 'handoff' },
 	'/api/metrics': { GET: ALL },
+	'/upload': { GET: INGEST, POST: INGEST },
+	'/batches': { GET: INGEST },
+	'/batches/[id]': { GET: INGEST, POST: INGEST },
+	'/api/ingest/[kind]': { GET: INGEST, POST: INGEST },
 	'/api/metrics/[metric]': { GET: ALL }
 };
 
@@ -201,7 +206,8 @@ describe('role × route matrix', () => {
 			return [...html.matchAll(/<nav[^>]*>(.*?)<\/nav>/gsu)].flatMap((m) => [...m[1]!.matchAll(/href="([^"]+)"/gu)].map((h) => h[1]));
 		};
 		expect(await nav('viewer')).toEqual(['/', '/dashboard']);
-		expect(await nav('leadership')).toEqual(['/', '/dashboard']);
-		expect(await nav('admin')).toEqual(['/', '/dashboard', '/admin/users', '/admin/audit', '/admin/retention']);
+		expect(await nav('quality_officer')).toEqual(['/', '/dashboard', '/upload', '/batches']);
+		expect(await nav('leadership')).toEqual(['/', '/dashboard', '/upload', '/batches']);
+		expect(await nav('admin')).toEqual(['/', '/dashboard', '/upload', '/batches', '/admin/users', '/admin/audit', '/admin/retention']);
 	});
 });
