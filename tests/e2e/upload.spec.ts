@@ -225,6 +225,8 @@ test.describe('real survey files through the page with a mapping', () => {
 		await page.locator('[data-action=validate]').click();
 		await expect(page.locator('[data-field=dry-run-message]')).toContainText('有问题 7987 行');
 		await page.getByText('高级：日期顺序、取值转换（JSON）').click();
+		// the editor fills with the current mapping as it opens
+		await expect(page.locator('[data-field=mapping-json]')).toHaveValue(/"label": "overall"/u);
 		const json = JSON.parse(await page.locator('[data-field=mapping-json]').inputValue()) as Record<string, unknown>;
 		await page.locator('[data-field=mapping-json]').fill(JSON.stringify({ ...json, values: { label: { '1': '5', '0': '2' } } }));
 		await page.locator('[data-action=apply-json]').click();
