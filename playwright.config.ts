@@ -1,5 +1,5 @@
 import { defineConfig } from '@playwright/test';
-import { E2E_EMPTY_PORT, E2E_PORT } from './tests/e2e/port';
+import { E2E_EMPTY_PORT, E2E_PORT, E2E_UPLOAD_PORT } from './tests/e2e/port';
 
 // The app must be built beforehand (`npm run build`); serve.ts loads the samples and starts it.
 const server = (port: number, args = '') => ({
@@ -36,5 +36,5 @@ export default defineConfig({
 			]
 		}
 	},
-	webServer: [server(E2E_PORT), server(E2E_EMPTY_PORT, '--empty')]
+	webServer: [server(E2E_PORT), server(E2E_EMPTY_PORT, '--empty'), server(E2E_UPLOAD_PORT)]
 });

@@ -7,6 +7,8 @@ import { audit } from '../src/lib/server/db/audit';
  * `runCommand` returns (the batch has committed). Loads that changed something (committed or
  * rejected batches) and successful rollbacks are recorded; dry runs, duplicates and the batch list
  * are not. The shapes are declared here structurally so auth does not depend on pipelines.
+ * The browser upload and the batch pages record theirs with the signed-in user as the actor
+ * (`actor`); commands from the CLI are recorded as `cli:<name>`.
  */
 interface IngestCommand {
 	command: 'ingest';
@@ -36,14 +38,14 @@ interface RollbackLike {
 	restored: number;
 }
 
-export async function auditCliCommand(db: Database, cmd: CliCommand, result: { json: unknown }, ip: string | null = null): Promise<void> {
+export async function auditCliCommand(db: Database, cmd: CliCommand, result: { json: unknown }, ip: string | null = null, actor?: string): Promise<void> {
 	if (cmd.command === 'ingest') {
 		const c = cmd as IngestCommand;
 		const s = result.json as IngestSummaryLike;
 		if (c.dryRun || s.batch_id === null || (s.status !== 'committed' && s.status !== 'rejected')) return;
 		await db.withConnection((conn) =>
 			audit(conn, {
-				actor: `cli:${c.as}`, action: 'ingest', target: `batch:${s.batch_id}`, ip,
+				actor: actor ?? `cli:${c.as}`, action: 'ingest', target: `batch:${s.batch_id}`, ip,
 				detail: { kind: s.kind, file_name: s.file_name, sha256: s.sha256, status: s.status, rows_read: s.rows_read, rows_loaded: s.rows_loaded, rows_rejected: s.rows_rejected }
 			})
 		);
@@ -52,7 +54,7 @@ export async function auditCliCommand(db: Database, cmd: CliCommand, result: { j
 		const r = result.json as RollbackLike;
 		if (!r.ok) return;
 		await db.withConnection((conn) =>
-			audit(conn, { actor: `cli:${c.as}`, action: 'rollback', target: `batch:${c.batchId}`, ip, detail: { removed: r.removed, restored: r.restored } })
+			audit(conn, { actor: actor ?? `cli:${c.as}`, action: 'rollback', target: `batch:${c.batchId}`, ip, detail: { removed: r.removed, restored: r.restored } })
 		);
 	}
 }

@@ -7,7 +7,7 @@ import { isKind, KINDS } from './schema';
 
 /** One CLI command, runnable in this process or handed to the running server. */
 export type Command =
-	| { command: 'ingest'; kind: string; file: string; fileName?: string; mapping?: unknown; acceptPartial: boolean; dryRun: boolean; as: string; locale: Locale }
+	| { command: 'ingest'; kind: string; file: string; fileName?: string; mapping?: unknown; acceptPartial: boolean; dryRun: boolean; as: string; locale: Locale; source?: 'cli' | 'web' }
 	| { command: 'rollback'; batchId: number; as: string; locale: Locale }
 	| { command: 'batches'; limit: number; locale: Locale };
 
@@ -31,7 +31,7 @@ export async function runCommand(db: Database, cmd: Command): Promise<CommandRes
 			try {
 				const summary = await ingest(db, {
 					kind: cmd.kind, filePath: cmd.file, fileName: cmd.fileName, mapping: cmd.mapping, acceptPartial: cmd.acceptPartial,
-					dryRun: cmd.dryRun, source: 'cli', createdBy: cmd.as, locale: cmd.locale
+					dryRun: cmd.dryRun, source: cmd.source ?? 'cli', createdBy: cmd.as, locale: cmd.locale
 				});
 				return { exitCode: summary.status === 'rejected' ? 1 : 0, json: summary, text: describeSummary(summary, cmd.locale) };
 			} catch (e) {

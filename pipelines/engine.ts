@@ -11,6 +11,7 @@ import { schemas, type KindId, type KindSchema } from './schema';
 import { MACROS, DIRTY_PATTERN, TEXT_DIRTY_PATTERN } from './sql/macros';
 import { compileErrors, compileFailing, compileTyped, outputColumns, SPARE, stageCol, type ColumnSource, type CompileInput } from './sql/compile';
 import { writeBatch } from './store';
+import { surveyQualityWarnings } from './survey-quality';
 import { phoneHasher, type PhoneHasher } from '../src/lib/server/db/phone-hash';
 import { APPRAISAL_DIMENSIONS, DEFAULT_WEIGHT } from './schema/appraisals';
 
@@ -379,6 +380,7 @@ async function load(conn: DuckDBConnection, ctx: LoadContext): Promise<IngestSum
 		? `CREATE OR REPLACE TEMP VIEW final AS SELECT t.* FROM typed t JOIN keyed k USING (_i) WHERE k.variants = 1 AND k.nth = 1`
 		: `CREATE OR REPLACE TEMP VIEW final AS SELECT * FROM typed WHERE ok`);
 	const loadable = rowsRead - rowsRejected - collapsed;
+	warnings.push(...(await surveyQualityWarnings(conn, schema, locale)));
 
 	const base = { ...emptySummary(opts, ctx.fileName, decoded), rows_read: rowsRead, rows_rejected: rowsRejected, rows_collapsed: collapsed, rows_blank: rowsBlank, warnings };
 	const publicErrors = errors.slice(0, MAX_ERRORS_IN_SUMMARY).map(({ cells: _cells, ...e }) => e);

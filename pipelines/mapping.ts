@@ -1,6 +1,9 @@
 import { z } from 'zod';
 import type { ColumnSpec, KindSchema } from './schema';
 import { IngestFailure } from './errors';
+import { headerLookup, normalizeHeader } from './headers';
+
+export { normalizeHeader };
 
 /**
  * An explicit mapping for files whose headers do not match, given as `--map file.json` or by the
@@ -31,15 +34,6 @@ export function parseMapping(raw: unknown): Mapping {
 	return result.data;
 }
 
-/** Case-, width- and space-insensitive form of a header. */
-export function normalizeHeader(h: string): string {
-	return h
-		.normalize('NFKC')
-		.replace(/[\u200B-\u200D\u2060\uFEFF]/g, '')
-		.toLowerCase()
-		.replace(/[\s_]+/g, '');
-}
-
 export interface HeaderMatch {
 	/** canonical column → index of the source column */
 	columns: Map<string, number>;
@@ -52,11 +46,7 @@ export interface HeaderMatch {
 
 export function matchHeaders(schema: KindSchema, header: readonly string[], mapping: Mapping): HeaderMatch {
 	const byName = new Map<string, ColumnSpec>(schema.columns.map((c) => [c.name, c]));
-	const lookup = new Map<string, string>();
-	for (const c of schema.columns) {
-		for (const a of [...c.aliases].reverse()) lookup.set(normalizeHeader(a), c.name);
-		lookup.set(normalizeHeader(c.name), c.name);
-	}
+	const lookup = headerLookup(schema);
 	const explicit = new Map<string, string>();
 	for (const [src, target] of Object.entries(mapping.columns)) {
 		if (target !== 'ignore' && !byName.has(target)) throw new IngestFailure('mapping_unknown_column', { column: target, allowed: [...byName.keys()].join(', ') });

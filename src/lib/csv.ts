@@ -13,14 +13,18 @@ export function csvCell(v: CsvValue): string {
 	if (typeof v === 'number') return Number.isFinite(v) ? String(v) : '';
 	if (typeof v === 'boolean') return v ? 'true' : 'false';
 	const text = FORMULA_START.test(v) ? `'${v}` : v;
-	return /[",\r\n]/u.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
+	// quoted when a reader would otherwise split it or trim it
+	return /[",\r\n\t]/u.test(text) || text !== text.trim() ? `"${text.replaceAll('"', '""')}"` : text;
+}
+
+/** Rows (the first one the header) as one CSV text, BOM first. */
+export function csvRows(rows: readonly (readonly CsvValue[])[]): string {
+	return `\uFEFF${rows.map((r) => r.map(csvCell).join(',')).join('\r\n')}\r\n`;
 }
 
 /** A header row and data rows as one CSV text, BOM first. */
 export function csvText(header: readonly string[], rows: readonly (readonly CsvValue[])[]): string {
-	const lines = [header.map(csvCell).join(',')];
-	for (const r of rows) lines.push(r.map(csvCell).join(','));
-	return `\uFEFF${lines.join('\r\n')}\r\n`;
+	return csvRows([header, ...rows]);
 }
 
 /** In the browser: offers a CSV text as a file download. */

@@ -17,6 +17,7 @@ type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 type Allowed = readonly Role[] | 'signed-in' | 'public' | 'handoff';
 
 const ALL: readonly Role[] = ROLES;
+const INGEST: readonly Role[] = ['quality_officer', 'leadership', 'admin'];
 const EXPECTED: Record<string, Partial<Record<Method, Allowed>>> = {
 	'/': { GET: ALL },
 	'/dashboard': { GET: ALL },
@@ -32,6 +33,10 @@ const EXPECTED: Record<string, Partial<Record<Method, Allowed>>> = {
 	'/api/internal/cli': { POST: 'handoff' },
 	'/api/internal/accounts': { POST: 'handoff' },
 	'/api/metrics': { GET: ALL },
+	'/upload': { GET: INGEST, POST: INGEST },
+	'/batches': { GET: INGEST },
+	'/batches/[id]': { GET: INGEST, POST: INGEST },
+	'/api/ingest/[kind]': { GET: INGEST, POST: INGEST },
 	'/api/metrics/[metric]': { GET: ALL },
 	'/api/rows/[kind]': { GET: ['manager', 'quality_officer', 'leadership', 'admin'] }
 };
@@ -206,7 +211,8 @@ describe('role × route matrix', () => {
 		};
 		const dashboards = ['/', '/dashboard', '/complaints', '/satisfaction', '/targets'];
 		expect(await nav('viewer')).toEqual(dashboards);
-		expect(await nav('leadership')).toEqual(dashboards);
-		expect(await nav('admin')).toEqual([...dashboards, '/admin/users', '/admin/audit', '/admin/retention']);
+		expect(await nav('quality_officer')).toEqual([...dashboards, '/upload', '/batches']);
+		expect(await nav('leadership')).toEqual([...dashboards, '/upload', '/batches']);
+		expect(await nav('admin')).toEqual([...dashboards, '/upload', '/batches', '/admin/users', '/admin/audit', '/admin/retention']);
 	});
 });

@@ -111,7 +111,7 @@ describe('compiled queries on a real database', () => {
 
 describe('CSV', () => {
 	it('neutralises formulas in text cells, keeps numbers as numbers, quotes separators', () => {
-		expect(['=SUM(A1)', '+1', '-x', '@cmd', '\tx', '\rx'].map(csvCell)).toEqual(["'=SUM(A1)", "'+1", "'-x", "'@cmd", "'\tx", `"'\rx"`]);
+		expect(['=SUM(A1)', '+1', '-x', '@cmd', '\tx', '\rx'].map(csvCell)).toEqual(["'=SUM(A1)", "'+1", "'-x", "'@cmd", `"'\tx"`, `"'\rx"`]);
 		expect(csvCell(-5)).toBe('-5');
 		expect(csvCell(0.5)).toBe('0.5');
 		expect(csvCell(null)).toBe('');

@@ -102,6 +102,8 @@ export const authHandle: Handle = async ({ event, resolve }) => {
 	const length = Number(event.request.headers.get('content-length') ?? '0');
 	if (length > authConfig.bodyLimitBytes) {
 		const message = m.auth_too_large({ size: megabytes(length), limit: megabytes(authConfig.bodyLimitBytes) }, { locale });
+		// APIs answer a JSON error with the limit, so the upload page can say it
+		if (isApi(event)) return secure(json({ message, error: { code: 'too_large', message, limit_bytes: authConfig.bodyLimitBytes } }, { status: 413 }), false);
 		return secure(plain(413, message, event), false);
 	}
 

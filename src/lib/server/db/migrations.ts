@@ -206,5 +206,24 @@ CREATE TABLE app_settings (
   updated_at TIMESTAMP NOT NULL
 );
 `
+	},
+	{
+		version: 3,
+		name: 'saved column mappings of the upload page',
+		// header_key: the file's headers normalised as the engine matches them (pipelines/headers.ts),
+		// joined by U+001F, so a file with the same header finds its mapping again. mapping is the
+		// engine's --map format (pipelines/mapping.ts). Times are UTC instants written by the app.
+		sql: `
+CREATE TABLE upload_mappings (
+  kind VARCHAR NOT NULL CHECK (kind IN ('complaints', 'surveys', 'appraisals', 'traffic', 'staff')),
+  name VARCHAR NOT NULL,
+  header_key VARCHAR NOT NULL,
+  header JSON NOT NULL,
+  mapping JSON NOT NULL,
+  created_by VARCHAR NOT NULL,
+  updated_at TIMESTAMP NOT NULL,
+  PRIMARY KEY (kind, name)
+);
+`
 	}
 ];

@@ -1,0 +1,45 @@
+/**
+ * What the upload API answers (the CLI's --json summary) and what the page polls, declared here so
+ * browser code depends on nothing on the server side.
+ */
+export type UploadKind = 'complaints' | 'surveys' | 'appraisals' | 'traffic' | 'staff';
+
+export interface UploadError {
+	row: number | null;
+	column: string | null;
+	value: string | null;
+	reason: string;
+	code: string;
+}
+
+export interface UploadSummary {
+	batch_id: number | null;
+	kind: UploadKind;
+	status: 'committed' | 'rejected' | 'duplicate' | 'dry-run';
+	rows_read: number;
+	rows_loaded: number;
+	rows_rejected: number;
+	rows_collapsed: number;
+	rows_replaced: number;
+	rows_blank: number;
+	errors: UploadError[];
+	file_name: string;
+	encoding: string | null;
+	delimiter: string | null;
+	warnings: string[];
+	message: string;
+	duplicate_of?: { batch_id: number; loaded_at: string };
+}
+
+/** A refusal before the engine ran (bad request, too large, not allowed). */
+export interface UploadRefusal {
+	error: { code: string; message: string; limit_bytes?: number };
+}
+
+/** Where an upload is on the server, for the progress bar (GET /api/ingest/<kind>?job=…). */
+export interface JobProgress {
+	phase: 'queued' | 'processing' | 'unknown';
+	/** uploads ahead of this one in the server's single write queue */
+	ahead: number;
+	elapsed_ms: number;
+}

@@ -1,0 +1,54 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Database } from '../../src/lib/server/db';
+import { count, load, tempDatabase } from '../helpers/db';
+
+/** Survey quality checks are warnings in the summary (rows still load); out-of-scale answers stay errors. */
+
+let db: Database;
+let dir: string;
+let close: () => void;
+beforeEach(async () => ({ db, dir, close } = await tempDatabase()));
+afterEach(() => close());
+
+const H = '问卷编号,调查日期,调查批次,门店,总体满意度,推荐意愿,商场环境,商品质量,服务质量,价格,意见建议';
+const file = (lines: string[]) => {
+	const p = join(dir, 'survey.csv');
+	writeFileSync(p, [H, ...lines].join('\n') + '\n');
+	return p;
+};
+
+describe('survey quality warnings', () => {
+	const content = [
+		'S1,2025-03-01,2025Q1,杭州湖滨店,4,8,5,3,4,4,', // row 2: fine
+		'S2,2025-03-01,2025Q1,杭州湖滨店,3,5,3,3,3,3,', // row 3: straight-lining (all 3)
+		'S3,2025-03-02,2025Q1,杭州湖滨店,,,,,,,', // row 4: all blank
+		'S4,2025-03-02,2025Q1,杭州湖滨店,5,9,4,4,5,4,很好', // row 5: duplicate of row 6 except the id
+		'S5,2025-03-02,2025Q1,杭州湖滨店,5,9,4,4,5,4,很好', // row 6
+		'S6,2025-03-02,2025Q2,杭州湖滨店,5,9,4,4,5,4,很好' // row 7: same answers, another wave: not a duplicate
+	];
+
+	it('reports straight-lining, blank responses and duplicate respondents as warnings, and loads every row', async () => {
+		const s = await load(db, 'surveys', file(content));
+		expect(s).toMatchObject({ status: 'committed', rows_read: 6, rows_loaded: 6, rows_rejected: 0, errors: [] });
+		expect(s.warnings).toHaveLength(3);
+		expect(s.warnings[0]).toMatch(/^1 份答卷每道题答案都相同.*第 3 行$/u);
+		expect(s.warnings[1]).toMatch(/^1 份答卷没有任何评分.*第 4 行$/u);
+		expect(s.warnings[2]).toMatch(/^2 份答卷与同一批次的另一份.*第 5\/6 行$/u);
+		expect(await count(db, 'surveys')).toBe(6);
+	});
+
+	it('are the same in a dry run, in English on request', async () => {
+		const s = await load(db, 'surveys', file(content), { dryRun: true, locale: 'en' });
+		expect(s.status).toBe('dry-run');
+		expect(s.warnings.map((w) => w.split(' ').slice(1, 3).join(' '))).toEqual(['responses gave', 'responses have', 'responses are']);
+		expect(await count(db, 'surveys')).toBe(0);
+	});
+
+	it('an out-of-scale answer stays an error that rejects the file', async () => {
+		const s = await load(db, 'surveys', file(['S1,2025-03-01,2025Q1,杭州湖滨店,6,8,5,3,4,4,']));
+		expect(s).toMatchObject({ status: 'rejected', rows_rejected: 1 });
+		expect(s.errors[0]).toMatchObject({ row: 2, column: '总体满意度', code: 'out_of_range' });
+	});
+});
