@@ -304,3 +304,27 @@ describe('result cache', () => {
 		expect((await cachedRun(db, compiled)).rows).toEqual([]);
 	});
 });
+
+describe('low scores and extra survey questions', () => {
+	it('counts low scores (overall 1-2) and cuts the extra questions by question', async () => {
+		// A: overall 2 and 1 → 2; B: the last 10 of 40 gave 2 → 10
+		expect((await q({ metric: 'low_score_count', by: 'store' })).map((r) => [r.group, r.value])).toEqual([
+			[B, 10],
+			[A, 2]
+		]);
+		await db.withWriteLock(async (conn) => {
+			await conn.run(`UPDATE surveys SET extra_answers = MAP {'X1': 4, 'X2': 2} WHERE response_id = 'a0'`);
+			await conn.run(`UPDATE surveys SET extra_answers = MAP {'X1': 5} WHERE response_id = 'a1'`);
+			await conn.run(`UPDATE surveys SET extra_answers = MAP {'X1': 3} WHERE response_id = 'b0'`);
+		});
+		// X1: 4, 5, 3 → mean 4 over 3 answers; X2: 2 alone
+		expect(await q({ metric: 'extra_answer_mean', by: 'question', grain: 'all' })).toEqual([
+			{ period: null, group: 'X1', value: 4 },
+			{ period: null, group: 'X2', value: 2 }
+		]);
+		expect(await q({ metric: 'extra_answer_count', by: 'question', grain: 'all', filters: { store: [A] } })).toEqual([
+			{ period: null, group: 'X1', value: 2 },
+			{ period: null, group: 'X2', value: 1 }
+		]);
+	});
+});

@@ -51,6 +51,8 @@ export interface SatisfactionData {
 	/** the items over all stores */
 	overallItems: Record<string, ItemScore>;
 	methods: { method: string; responses: number; csat: SurveyPoint; nps: SurveyPoint }[];
+	/** the numeric questions survey files carried beyond the four items: mean and answers */
+	extras: { question: string; mean: number | null; n: number }[];
 	comments: DrillResult | null;
 }
 
@@ -71,7 +73,7 @@ export async function satisfactionData(db: Database, req: SatisfactionRequest): 
 	const periods = periodsOf(range, grain);
 	const itemIds = SURVEY_ITEMS.map(([id]) => id);
 
-	const [csatTrend, npsTrend, csatAll, npsAll, responses, lowScores, csatStore, countStore, csatMethod, npsMethod, countMethod] = await Promise.all([
+	const [csatTrend, npsTrend, csatAll, npsAll, responses, lowScores, csatStore, countStore, csatMethod, npsMethod, countMethod, extraMean, extraCount] = await Promise.all([
 		ask('csat', grain),
 		ask('nps', grain),
 		ask('csat', 'all'),
@@ -82,7 +84,9 @@ export async function satisfactionData(db: Database, req: SatisfactionRequest): 
 		ask('response_count', 'all', 'store'),
 		ask('csat', 'all', 'method'),
 		ask('nps', 'all', 'method'),
-		ask('response_count', 'all', 'method')
+		ask('response_count', 'all', 'method'),
+		ask('extra_answer_mean', 'all', 'question'),
+		ask('extra_answer_count', 'all', 'question')
 	]);
 	const itemResults = await Promise.all(
 		itemIds.map(async (id) => {
@@ -117,6 +121,12 @@ export async function satisfactionData(db: Database, req: SatisfactionRequest): 
 		.filter((r) => r.group !== null)
 		.map((r) => ({ method: String(r.group), responses: num(r.value) ?? 0, csat: point(csatM.get(String(r.group))), nps: point(npsM.get(String(r.group))) }));
 
+	const extraMeans = byGroup(extraMean);
+	const extras = extraCount.rows
+		.filter((r) => r.group !== null)
+		.map((r) => ({ question: String(r.group), mean: num(extraMeans.get(String(r.group))?.value), n: num(r.value) ?? 0 }))
+		.sort((a, b) => a.question.localeCompare(b.question, 'zh-CN', { numeric: true }));
+
 	const comments = req.withComments
 		? await drillRows(db, req.user, {
 				metric: 'low_score_count',
@@ -134,7 +144,7 @@ export async function satisfactionData(db: Database, req: SatisfactionRequest): 
 
 	return {
 		periods,
-		metrics: Object.fromEntries(['csat', 'nps', 'response_count', 'low_score_count', ...itemIds.flatMap((id) => [`${id}_mean`, `${id}_t2b`])].map((id) => [id, metricInfo(id)])),
+		metrics: Object.fromEntries(['csat', 'nps', 'response_count', 'low_score_count', 'extra_answer_mean', 'extra_answer_count', ...itemIds.flatMap((id) => [`${id}_mean`, `${id}_t2b`])].map((id) => [id, metricInfo(id)])),
 		items: SURVEY_ITEMS.map(([id, label]) => ({ id, label })),
 		csat: trend(csatTrend),
 		nps: trend(npsTrend),
@@ -142,6 +152,7 @@ export async function satisfactionData(db: Database, req: SatisfactionRequest): 
 		heatmap,
 		overallItems: Object.fromEntries(itemResults.map((it) => [it.id, it.all])),
 		methods,
+		extras,
 		comments
 	};
 }

@@ -11,7 +11,7 @@ export type Unit = 'count' | 'permille' | 'percent' | 'hours' | 'score' | 'nps';
 export type Direction = 'higher' | 'lower';
 
 /** Dimensions a metric may be cut by (`by`). */
-export const DIMENSIONS = ['store', 'department', 'channel', 'category', 'severity', 'method', 'age_bucket', 'response_bucket', 'resolution_bucket', 'grade'] as const;
+export const DIMENSIONS = ['store', 'department', 'channel', 'category', 'severity', 'method', 'age_bucket', 'response_bucket', 'resolution_bucket', 'grade', 'question'] as const;
 export type Dimension = (typeof DIMENSIONS)[number];
 
 /** Dimensions a request may filter on (repeatable query parameters). */
@@ -36,7 +36,7 @@ export interface Passport {
  * Where a metric's rows come from. Each source yields a relation with a DATE column `d` (the day a row
  * counts on), the dimension columns and the columns the metric's expressions read.
  */
-export type SourceId = 'complaints' | 'complaint_days' | 'complaint_repeats' | 'surveys' | 'appraisals';
+export type SourceId = 'complaints' | 'complaint_days' | 'complaint_repeats' | 'surveys' | 'survey_answers' | 'appraisals';
 
 export interface SourceDef {
 	id: SourceId;
@@ -117,6 +117,13 @@ export const SOURCES: Readonly<Record<SourceId, SourceDef>> = {
 		id: 'surveys',
 		tables: 'surveys',
 		dimensions: { store: 'store', channel: 'channel', method: 'method' },
+		filters: ['store', 'channel']
+	},
+	/** one row per answer to an extra question of a survey file (beyond the four items), question = its column header */
+	survey_answers: {
+		id: 'survey_answers',
+		tables: 'surveys (extra_answers)',
+		dimensions: { store: 'store', channel: 'channel', method: 'method', question: 'question' },
 		filters: ['store', 'channel']
 	},
 	appraisals: {
@@ -572,6 +579,36 @@ export const METRICS: readonly MetricDef[] = [
 	},
 	...SURVEY_ITEMS.map(([column, label]) => surveyMean(`${column}_mean`, column, label)),
 	...SURVEY_ITEMS.map(([column, label]) => surveyTopBox(column, label)),
+	{
+		id: 'extra_answer_mean',
+		kind: 'aggregate',
+		label: bi('附加题目均分', 'Extra question, mean'),
+		source: 'survey_answers',
+		unit: 'score',
+		direction: 'higher',
+		dimensions: ['store', 'channel', 'method', 'question'],
+		value: 'avg(answer)::DOUBLE',
+		passport: {
+			formula: bi('问卷文件中四个维度以外的数值题目（按列名区分）的平均分，按题目拆分。', 'Mean answer to the numeric questions a survey file carries beyond the four items (named by their column), cut by question.'),
+			source: 'surveys',
+			exclusions: bi('空白答案不计入；不同文件的同名列视为同一题目。按调查日期统计。', 'Blank answers are left out; columns of the same name in different files count as one question. Counted by survey date.')
+		}
+	},
+	{
+		id: 'extra_answer_count',
+		kind: 'aggregate',
+		label: bi('附加题目答题数', 'Extra question, answers'),
+		source: 'survey_answers',
+		unit: 'count',
+		direction: 'higher',
+		dimensions: ['store', 'channel', 'method', 'question'],
+		value: 'count(answer)',
+		passport: {
+			formula: bi('四个维度以外的数值题目的作答数，按题目拆分。', 'Answers to the numeric questions beyond the four items, cut by question.'),
+			source: 'surveys',
+			exclusions: bi('空白答案不计入。按调查日期统计。', 'Blank answers are left out. Counted by survey date.')
+		}
+	},
 	{
 		id: 'appraisal_mean',
 		kind: 'aggregate',

@@ -178,6 +178,10 @@ function prepare(request: MetricRequest, metric: MetricDef, options: { asOf?: st
 		case 'surveys':
 			relation = `(SELECT *, submitted_at AS d FROM surveys WHERE ${where([`submitted_at BETWEEN ${from} AND ${to}`, ...conditions('')])})`;
 			break;
+		case 'survey_answers':
+			relation = `(SELECT store, channel, method, submitted_at AS d, unnest(map_keys(extra_answers)) AS question, unnest(map_values(extra_answers)) AS answer
+				FROM surveys WHERE extra_answers IS NOT NULL AND ${where([`submitted_at BETWEEN ${from} AND ${to}`, ...conditions('')])})`;
+			break;
 		case 'appraisals':
 			relation = `(SELECT *, period_start AS d FROM appraisals WHERE ${where([`period_start BETWEEN ${from} AND ${to}`, ...conditions('')])})`;
 			break;
