@@ -2,7 +2,7 @@ import { failOnPageProblems } from './problems';
 import { expect, test } from '@playwright/test';
 import { demoAccount } from '../../src/lib/server/auth/demo-accounts';
 import { expectedCustomerDataBefore } from './expected';
-import { QC, signIn } from './login';
+import { QC, signIn, openAdminMenu } from './login';
 import { E2E_PORT } from './port';
 
 failOnPageProblems(test, (msg) => /status of 403/u.test(msg.text()) && msg.location().url.endsWith('/admin/retention'));
@@ -20,6 +20,8 @@ function keptFrom(months: number): string {
 
 test('an admin sees what the limit would erase, saves a limit, and applies it with a confirmation', async ({ page }) => {
 	await signIn(page, admin);
+	// the administration pages sit under one menu of the top bar
+	await openAdminMenu(page);
 	await page.getByRole('navigation', { name: '主导航' }).getByRole('link', { name: '数据保留' }).click();
 	await expect(page).toHaveURL('/admin/retention');
 	await expect(page.getByRole('heading', { level: 1 })).toHaveText('数据保留');
@@ -61,6 +63,7 @@ test('an admin sees what the limit would erase, saves a limit, and applies it wi
 	await page.screenshot({ path: 'test-results/admin-retention-applied.png', fullPage: true });
 
 	// both steps are in the audit log, with counts and no customer data
+	await openAdminMenu(page);
 	await page.getByRole('link', { name: '审计日志' }).click();
 	const log = page.getByRole('table', { name: '审计记录' });
 	await expect(log.getByRole('row').filter({ hasText: '修改设置' })).toContainText('retention_customer_months: — → 12');

@@ -1,7 +1,7 @@
 import { failOnPageProblems } from './problems';
 import { expect, test } from '@playwright/test';
 import { demoAccount } from '../../src/lib/server/auth/demo-accounts';
-import { signIn } from './login';
+import { signIn, openAdminMenu } from './login';
 
 failOnPageProblems(test, (msg) => /status of 403/u.test(msg.text()) && msg.location().url.endsWith('/admin/users'));
 
@@ -97,6 +97,7 @@ test('the login page switches to English and back, messages included', async ({ 
 
 test('an admin lists users, adds one who can then sign in, and sees it in the audit log', async ({ page, browser }) => {
 	await signIn(page, admin);
+	await openAdminMenu(page);
 	await page.getByRole('link', { name: '用户管理' }).click();
 	await expect(page.getByRole('heading', { level: 1 })).toHaveText('用户管理');
 	const table = page.getByRole('table', { name: '用户列表' });
@@ -128,6 +129,7 @@ test('an admin lists users, adds one who can then sign in, and sees it in the au
 	await signIn(sun, { username, password: 'sun-password-1', displayName: '孙质检', role: 'quality_officer', stores: ['上海徐家汇店'], pii: false });
 	await other.close();
 
+	await openAdminMenu(page);
 	await page.getByRole('link', { name: '审计日志' }).click();
 	await expect(page.getByRole('heading', { level: 1 })).toHaveText('审计日志');
 	const log = page.getByRole('table', { name: '审计记录' });

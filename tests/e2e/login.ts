@@ -17,3 +17,8 @@ export async function signIn(page: Page, account: DemoAccount = QC, path = '/', 
 	await expect(page).not.toHaveURL(/\/login/u);
 	await expect(page.locator('[data-field=user-name]')).toHaveText(account.displayName);
 }
+
+/** Opens the top bar's administration menu (用户管理, 审计日志, 数据保留 sit under it). */
+export async function openAdminMenu(page: Page): Promise<void> {
+	await page.getByRole('navigation', { name: '主导航' }).getByText('系统管理', { exact: true }).click();
+}
