@@ -2,6 +2,7 @@ import { queryRows, type DuckDBConnection } from '../db';
 import type { AuthUser } from '../../auth/roles';
 import { matchHeaders, parseMapping } from '../../../../pipelines/mapping';
 import { reason, type Locale } from '../../../../pipelines/messages';
+import type { BatchRow } from '../../../../pipelines/batches';
 import { schemas, type KindId } from '../../../../pipelines/schema';
 import { maskName, maskPhone } from '../auth/masking';
 import { recordPiiAccess } from '../auth/pii';
@@ -11,27 +12,12 @@ import { recordPiiAccess } from '../auth/pii';
  * masked for users without `pii`), the days its rows cover, its survey extra questions, and which later
  * batches would block a rollback.
  */
-export interface BatchDetail {
-	batch_id: number;
-	kind: KindId;
-	file_name: string;
-	source: string;
-	created_by: string;
-	started_at: string;
-	finished_at: string;
-	status: 'committed' | 'rejected' | 'rolled_back';
+export interface BatchDetail extends BatchRow {
 	accept_partial: boolean;
-	rows_read: number;
-	rows_loaded: number;
-	rows_rejected: number;
 	rows_collapsed: number;
-	rows_replaced: number;
 	size_bytes: number;
-	encoding: string | null;
 	delimiter: string | null;
 	sha256: string;
-	rolled_back_at: string | null;
-	rolled_back_by: string | null;
 	warnings: string[];
 	/** the mapping the load used (the engine's --map format), or null */
 	mapping: unknown;
