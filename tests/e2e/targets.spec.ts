@@ -46,3 +46,27 @@ test('a quality officer sets a target; the overview tile shows it and whether it
 		await expect(page.locator('[data-field=message]')).toContainText('已取消');
 	}
 });
+
+test('a quality officer changes an SLA limit: compliance and the time distributions use it at once', async ({ page }) => {
+	await signIn(page, undefined, '/dashboard');
+	const sla = page.getByRole('article', { name: '办结时效达标率', exact: true }).locator('[data-field=value]');
+	const before = await sla.textContent();
+	await page.goto('/targets');
+	const form = page.locator('form[data-form=sla]');
+	const resolution = form.locator('tr[data-sla=default]').getByRole('textbox').nth(1);
+	await expect(resolution).toHaveValue('72');
+	await resolution.fill('1');
+	await form.getByRole('button', { name: '保存时效标准' }).click();
+	await expect(page.locator('[data-field=message]')).toHaveText('已保存时效标准。');
+	await page.goto('/dashboard');
+	await expect(sla).not.toHaveText(before!); // a 1-hour limit: almost nothing is resolved in time
+	await page.goto('/complaints');
+	await expect(page.locator('[data-panel=cmp-resolution]')).toContainText('默认时限（1 小时）');
+
+	await page.goto('/targets');
+	await form.locator('tr[data-sla=default]').getByRole('textbox').nth(1).fill('72');
+	await form.getByRole('button', { name: '保存时效标准' }).click();
+	await expect(page.locator('[data-field=message]')).toHaveText('已保存时效标准。');
+	await page.goto('/dashboard');
+	await expect(sla).toHaveText(before!);
+});

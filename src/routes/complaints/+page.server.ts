@@ -4,6 +4,7 @@ import { rangeFromParams } from '$lib/dashboard/range';
 import { BREAKDOWNS, complaintsData, type Breakdown } from '$lib/server/complaints-page';
 import { departmentChoices, lastComplaintDay, storeChoices } from '$lib/server/dashboard';
 import { getDatabase } from '$lib/server/database';
+import { slaLimits } from '$lib/server/sla';
 import { registerNow } from '$lib/server/metrics/compile';
 import { category, channel } from '../../../pipelines/schema/vocabularies';
 import type { PageServerLoad } from './$types';
@@ -32,6 +33,7 @@ export const load: PageServerLoad = async ({ locals, url }) => {
 		storeOptions,
 		filterOptions,
 		canDrill: roleCan(user.role, 'rows'),
+		sla: await slaLimits(db),
 		masked: !user.pii,
 		...data
 	};

@@ -6,13 +6,19 @@ import { formatTime } from '$lib/server/auth/commands';
 import { getDatabase } from '$lib/server/database';
 import { METRICS, metricById } from '$lib/server/metrics/catalog';
 import { readTargets, saveTarget, targetBounds } from '$lib/server/targets';
+import { saveSla, slaLimits } from '$lib/server/sla';
+import { category, severity } from '../../../pipelines/schema/vocabularies';
 import type { Actions, PageServerLoad } from './$types';
 
 /** Every metric with its target; everyone who sees metrics may read them, the guard lets only `targets` users post. */
 export const load: PageServerLoad = async ({ locals }) => {
-	const targets = await (await getDatabase()).withConnection((c) => readTargets(c));
+	const db = await getDatabase();
+	const targets = await db.withConnection((c) => readTargets(c));
 	return {
 		canEdit: roleCan(locals.user!.role, 'targets'),
+		sla: await slaLimits(db),
+		categories: category.values,
+		severities: severity.values,
 		metrics: METRICS.map((metric) => ({
 			id: metric.id,
 			label: metric.label,
@@ -25,24 +31,57 @@ export const load: PageServerLoad = async ({ locals }) => {
 	};
 };
 
+/** A number of hours from a form field (full-width digits accepted); '' → undefined; anything else → NaN. */
+function hoursOf(raw: FormDataEntryValue | null): number | undefined {
+	const text = String(raw ?? '').normalize('NFKC').trim();
+	if (text === '') return undefined;
+	return /^\d+(\.\d+)?$/u.test(text) ? Number(text) : Number.NaN;
+}
+
 export const actions: Actions = {
-	default: async ({ request, locals, getClientAddress }) => {
+	/** SLA limits: a default per kind, optional per severity and per category (empty = no override). */
+	sla: async ({ request, locals, getClientAddress }) => {
+		const locale = getLocale();
+		const form = await request.formData();
+		const limits: Record<string, { default: number | undefined; bySeverity: Record<string, number>; byCategory: Record<string, number> }> = {};
+		for (const kind of ['response', 'resolution'] as const) {
+			const entry = { default: hoursOf(form.get(`${kind}.default`)), bySeverity: {} as Record<string, number>, byCategory: {} as Record<string, number> };
+			for (const s of severity.values) {
+				const h = hoursOf(form.get(`${kind}.severity.${s}`));
+				if (h !== undefined) entry.bySeverity[s] = h;
+			}
+			for (const c of category.values) {
+				const h = hoursOf(form.get(`${kind}.category.${c}`));
+				if (h !== undefined) entry.byCategory[c] = h;
+			}
+			limits[kind] = entry;
+		}
+		const values = Object.values(limits).flatMap((l) => [l.default, ...Object.values(l.bySeverity), ...Object.values(l.byCategory)]);
+		if (values.some((v) => v === undefined || Number.isNaN(v) || v <= 0 || v > 24 * 365)) {
+			return fail(400, { form: 'sla' as const, ok: false as const, message: m.tgt_sla_error({}, { locale }) });
+		}
+		const result = await saveSla(await getDatabase(), limits, { name: locals.user!.username, ip: getClientAddress() });
+		if (!result.ok) return fail(400, { form: 'sla' as const, ok: false as const, message: m.tgt_sla_error({}, { locale }) });
+		return { form: 'sla' as const, ok: true as const, message: result.changed ? m.tgt_sla_saved({}, { locale }) : m.tgt_sla_unchanged({}, { locale }) };
+	},
+
+	target: async ({ request, locals, getClientAddress }) => {
 		const locale = getLocale();
 		const form = await request.formData();
 		const id = String(form.get('metric') ?? '');
 		const metric = metricById(id);
-		if (!metric) return fail(400, { metric: id, ok: false as const, message: m.tgt_error_metric({}, { locale }) });
+		if (!metric) return fail(400, { form: 'target' as const, metric: id, ok: false as const, message: m.tgt_error_metric({}, { locale }) });
 		const name = locale === 'zh-CN' ? metric.label.zh : metric.label.en;
 		// full-width digits and signs (from a Chinese input method) are read as ASCII
 		const raw = String(form.get('target') ?? '').normalize('NFKC').trim();
 		const value = raw === '' ? null : /^[-+]?\d+(\.\d+)?$/u.test(raw) ? Number(raw) : Number.NaN;
-		if (value !== null && Number.isNaN(value)) return fail(400, { metric: id, ok: false as const, message: m.tgt_error_number({}, { locale }) });
+		if (value !== null && Number.isNaN(value)) return fail(400, { form: 'target' as const, metric: id, ok: false as const, message: m.tgt_error_number({}, { locale }) });
 		const result = await (await getDatabase()).withConnection((c) => saveTarget(c, id, value, { name: locals.user!.username, ip: getClientAddress() }));
 		if (!result.ok) {
 			const { min, max } = targetBounds(metric);
-			return fail(400, { metric: id, ok: false as const, message: m.tgt_error_range({ metric: name, min, max }, { locale }) });
+			return fail(400, { form: 'target' as const, metric: id, ok: false as const, message: m.tgt_error_range({ metric: name, min, max }, { locale }) });
 		}
 		const message = !result.changed ? m.tgt_unchanged({ metric: name }, { locale }) : value === null ? m.tgt_cleared({ metric: name }, { locale }) : m.tgt_saved({ metric: name }, { locale });
-		return { metric: id, ok: true as const, message };
+		return { form: 'target' as const, metric: id, ok: true as const, message };
 	}
 };

@@ -135,13 +135,25 @@ export const SOURCES: Readonly<Record<SourceId, SourceDef>> = {
 };
 
 /**
- * SLA limits in hours, the one place they are set. `bySeverity` overrides `default` for a severity.
- * (Per-category limits can be added the same way; a settings page may later store overrides.)
+ * SLA limits in hours: a default per kind, overridden per category, and per severity over that (a 重大
+ * complaint's limit wins over its category's). These are the defaults (DESIGN.md); quality officers set
+ * their own on the targets page (`src/lib/server/sla.ts`), and every query binds the limits in force.
  */
-export const SLA_LIMITS = {
-	response: { default: 24, bySeverity: {} as Partial<Record<'一般' | '重大', number>> },
-	resolution: { default: 72, bySeverity: { 重大: 168 } as Partial<Record<'一般' | '重大', number>> }
-} as const;
+export interface SlaLimit {
+	default: number;
+	bySeverity: Partial<Record<string, number>>;
+	byCategory: Partial<Record<string, number>>;
+}
+export interface SlaLimits {
+	response: SlaLimit;
+	resolution: SlaLimit;
+}
+export const DEFAULT_SLA: SlaLimits = {
+	response: { default: 24, bySeverity: {}, byCategory: {} },
+	resolution: { default: 72, bySeverity: { 重大: 168 }, byCategory: {} }
+};
+/** Replaced in metric SQL by the limit in hours of each row (bound parameters, see compile.ts). */
+export const SLA_TOKENS = { response: '$sla_response', resolution: '$sla_resolution' } as const;
 
 /** Survey ratios under this many responses are flagged as low-sample. */
 export const LOW_SAMPLE_N = 30;
@@ -208,13 +220,6 @@ export const DRILLS: Partial<Record<SourceId, DrillDef>> = (() => {
 	};
 	return { complaints, complaint_repeats: complaints, surveys };
 })();
-
-/** SQL for a limit in hours per severity, from SLA_LIMITS (literals from this file only). */
-function limitHoursSql(kind: keyof typeof SLA_LIMITS): string {
-	const l = SLA_LIMITS[kind];
-	const cases = Object.entries(l.bySeverity).map(([sev, h]) => `WHEN '${sev}' THEN ${Number(h)}`);
-	return cases.length ? `(CASE severity::VARCHAR ${cases.join(' ')} ELSE ${Number(l.default)} END)` : String(Number(l.default));
-}
 
 interface MetricBase {
 	id: string;
@@ -298,10 +303,10 @@ const hoursMetric = (id: string, zh: string, en: string, which: 'response' | 're
 const slaMetric = (which: 'response' | 'resolution'): RatioMetric => {
 	const col = which === 'response' ? 'first_response_at' : 'resolved_at';
 	const hours = which === 'response' ? responseHours : resolutionHours;
-	const limit = limitHoursSql(which);
-	const l = SLA_LIMITS[which];
-	const limitsZh = `默认 ${l.default} 小时${Object.entries(l.bySeverity).map(([s, h]) => `，${s} ${h} 小时`).join('')}`;
-	const limitsEn = `${l.default} h by default${Object.entries(l.bySeverity).map(([s, h]) => `, ${s} (${s === '重大' ? 'major' : s}) ${h} h`).join('')}`;
+	const limit = SLA_TOKENS[which];
+	const l = DEFAULT_SLA[which];
+	const limitsZh = `按“时效标准”设置，可按类别和级别分别规定；默认 ${l.default} 小时${Object.entries(l.bySeverity).map(([s, h]) => `，${s} ${h} 小时`).join('')}`;
+	const limitsEn = `as set under "SLA limits", per category and severity; by default ${l.default} h${Object.entries(l.bySeverity).map(([s, h]) => `, ${s} (${s === '重大' ? 'major' : s}) ${h} h`).join('')}`;
 	const done = which === 'response' ? bi('首次响应', 'first response') : bi('办结', 'resolution');
 	return {
 		id: `sla_${which}_compliance`,

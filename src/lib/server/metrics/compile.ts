@@ -1,6 +1,6 @@
 import { listValue, type DuckDBValue } from '@duckdb/node-api';
 import { z } from 'zod';
-import { DIMENSIONS, DRILLS, FILTERS, LOW_SAMPLE_N, REPEAT_WINDOW_DAYS, SOURCES, metricById, type FilterName, type MetricDef } from './catalog';
+import { DEFAULT_SLA, DIMENSIONS, DRILLS, FILTERS, SLA_TOKENS, type SlaLimit, type SlaLimits, LOW_SAMPLE_N, REPEAT_WINDOW_DAYS, SOURCES, metricById, type FilterName, type MetricDef } from './catalog';
 
 /**
  * One pure function from a metric request to SQL with bound parameters. Every value a user gives is a
@@ -131,8 +131,24 @@ interface Prepared {
 	groupCol: string | null;
 }
 
+/** A row's SLA limit in hours: its severity's, else its category's, else the default — every number and name bound. */
+function limitSql(limit: SlaLimit, p: Params): string {
+	const arms = [
+		...Object.entries(limit.bySeverity).map(([sev, h]) => `WHEN severity::VARCHAR = ${p.add(sev)} THEN ${p.add(Number(h))}::DOUBLE`),
+		...Object.entries(limit.byCategory).map(([cat, h]) => `WHEN category::VARCHAR = ${p.add(cat)} THEN ${p.add(Number(h))}::DOUBLE`)
+	];
+	const fallback = `${p.add(limit.default)}::DOUBLE`;
+	return arms.length ? `(CASE ${arms.join(' ')} ELSE ${fallback} END)` : fallback;
+}
+
+/** Options of a compilation: "now" for ages and breaches, and the SLA limits in force (defaults when absent). */
+export interface CompileOptions {
+	asOf?: string;
+	sla?: SlaLimits;
+}
+
 /** The relation of a request (dates, filters, store scope bound as parameters), shared by numbers and drill-downs. */
-function prepare(request: MetricRequest, metric: MetricDef, options: { asOf?: string }): Prepared {
+function prepare(request: MetricRequest, metric: MetricDef, options: CompileOptions): Prepared {
 	const p = new Params();
 	const from = `${p.add(request.from)}::DATE`;
 	const to = `${p.add(request.to)}::DATE`;
@@ -188,14 +204,20 @@ function prepare(request: MetricRequest, metric: MetricDef, options: { asOf?: st
 	}
 
 	let nowParam: string | null = null;
-	const withNow = (expr: string) =>
-		expr.includes('$now') ? expr.replaceAll('$now', (nowParam ??= `${p.add(options.asOf ?? registerNow())}::TIMESTAMP`)) : expr;
+	const limits: Partial<Record<keyof SlaLimits, string>> = {};
+	const withNow = (expr: string) => {
+		let out = expr.includes('$now') ? expr.replaceAll('$now', (nowParam ??= `${p.add(options.asOf ?? registerNow())}::TIMESTAMP`)) : expr;
+		for (const kind of ['response', 'resolution'] as const) {
+			if (out.includes(SLA_TOKENS[kind])) out = out.replaceAll(SLA_TOKENS[kind], (limits[kind] ??= limitSql((options.sla ?? DEFAULT_SLA)[kind], p)));
+		}
+		return out;
+	};
 
 	const groupCol = request.by ? withNow(source.dimensions[request.by]!) : null;
 	return { p, relation, withNow, groupCol };
 }
 
-export function compileMetric(input: unknown, options: { asOf?: string } = {}): CompiledQuery {
+export function compileMetric(input: unknown, options: CompileOptions = {}): CompiledQuery {
 	const { request, metric } = validateRequest(input);
 	const { p, relation, withNow, groupCol } = prepare(request, metric, options);
 	const keys = [`${periodSql(request.grain, 'd')} AS period`, ...(groupCol ? [`${groupCol}::VARCHAR AS "group"`] : [])];
@@ -280,7 +302,7 @@ export interface CompiledRows {
  * metric's `drill` condition, and the clicked period and group, so the count of the drill-down is the
  * number on the chart. Ordered by time received, paged.
  */
-export function compileRows(input: unknown, options: { asOf?: string } = {}): CompiledRows {
+export function compileRows(input: unknown, options: CompileOptions = {}): CompiledRows {
 	const { period, group, search, withText, offset, limit, ...rest } = (input ?? {}) as Record<string, unknown>;
 	const { request, metric } = validateRequest(rest);
 	const drill = drillSchema.safeParse({ period, group, search, withText, offset, limit });

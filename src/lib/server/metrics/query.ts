@@ -7,6 +7,7 @@ import { lastYearRange, periodsOf, previousRange } from '../../dashboard/range';
 import type { AuthUser } from '../../auth/roles';
 import { customerView, type CustomerContact } from '../auth/pii';
 import { maskPhonesInText } from '../auth/masking';
+import { slaLimits } from '../sla';
 import { compileMetric, compileRows, registerNow, type Column, type CompiledQuery, type Grain } from './compile';
 
 /** One result row: period, group (with `by`), value, and for ratios numerator/denominator (+ n, moe, low_sample). */
@@ -161,7 +162,8 @@ const thisMinute = () => `${registerNow().slice(0, 16)}:00`;
  */
 export async function queryMetric(db: Database, input: unknown, options: MetricOptions = {}): Promise<MetricResult> {
 	const asOf = options.asOf ?? thisMinute();
-	const compiled = compileMetric(input, { asOf });
+	const sla = await slaLimits(db);
+	const compiled = compileMetric(input, { asOf, sla });
 	const result = await cachedRun(db, compiled);
 	if (!options.compare) return result;
 
@@ -169,7 +171,7 @@ export async function queryMetric(db: Database, input: unknown, options: MetricO
 	const grain: Grain = request.grain ?? 'month';
 	const range = { from: request.from, to: request.to };
 	const other = options.compare === 'previous' ? previousRange(range) : lastYearRange(range);
-	const before = await cachedRun(db, compileMetric({ ...(input as object), ...other }, { asOf }));
+	const before = await cachedRun(db, compileMetric({ ...(input as object), ...other }, { asOf, sla }));
 	const periods = grain === 'all' ? [null] : periodsOf(range, grain);
 	const otherPeriods = grain === 'all' ? [null] : periodsOf(other, grain);
 	const key = (period: unknown, group: unknown) => `${String(period)}\u0000${String(group ?? '')}`;
@@ -203,7 +205,7 @@ export interface DrillResult extends MetricResult {
  * drill-down is one click, not a dashboard's dozens of tiles.
  */
 export async function drillRows(db: Database, user: AuthUser, input: unknown, options: { asOf?: string } = {}): Promise<DrillResult> {
-	const compiled = compileRows(input, { asOf: options.asOf ?? thisMinute() });
+	const compiled = compileRows(input, { asOf: options.asOf ?? thisMinute(), sla: await slaLimits(db) });
 	return db.withConnection(async (conn) => {
 		const page = await runMetric(conn, { sql: compiled.sql, params: compiled.params, metric: compiled.metric, columns: compiled.columns });
 		const count = await conn.runAndReadAll(compiled.countSql, compiled.countParams);
