@@ -49,6 +49,13 @@ export async function auditCliCommand(db: Database, cmd: CliCommand, result: { j
 				detail: { kind: s.kind, file_name: s.file_name, sha256: s.sha256, status: s.status, rows_read: s.rows_read, rows_loaded: s.rows_loaded, rows_rejected: s.rows_rejected }
 			})
 		);
+	} else if (cmd.command === 'backup') {
+		const b = result.json as { dir?: string; tables?: Record<string, number> };
+		const tables = b.tables;
+		if (!tables) return;
+		await db.withConnection((conn) =>
+			audit(conn, { actor: actor ?? `cli:${(cmd as { as?: string }).as ?? 'cli'}`, action: 'export', target: 'backup', ip, detail: { dir: b.dir, tables: Object.keys(tables).length } })
+		);
 	} else if (cmd.command === 'rollback') {
 		const c = cmd as RollbackCommand;
 		const r = result.json as RollbackLike;

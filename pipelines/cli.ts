@@ -2,6 +2,8 @@
  * npm run ingest -- <kind> <file> [--db PATH] [--map mapping.json] [--accept-partial] [--dry-run] [--json] [--as NAME] [--lang zh-CN|en]
  * npm run ingest -- rollback <batch_id> [--db PATH] [--json]
  * npm run ingest -- batches [--db PATH] [--json] [--limit N]
+ * npm run backup -- <dir> [--db PATH]      (while the server runs, it takes the snapshot)
+ * npm run restore -- <dir> [--db PATH]     (into a new database file; the server must be stopped)
  *
  * Exit codes: 0 committed / duplicate / dry-run, 1 rejected, 2 usage or unreadable input.
  */
@@ -13,14 +15,19 @@ import { Database, databasePath } from '../src/lib/server/db';
 import { auditCliCommand } from './audit';
 import { runCommand, usageError, type Command, type CommandResult } from './commands';
 import { readHandoff } from '../src/lib/server/db/handoff';
-import { localeFromEnv, type Locale } from './messages';
+import { localeFromEnv, reason, type Locale } from './messages';
+import { BackupError, restoreDatabase } from '../src/lib/server/backup';
 
 const USAGE = `用法 / usage:
   npm run ingest -- <complaints|surveys|appraisals|traffic|staff> <文件.csv> [--db PATH] [--map mapping.json] [--accept-partial] [--dry-run] [--json] [--as 姓名]
   npm run ingest -- rollback <batch_id> [--db PATH] [--json]
-  npm run ingest -- batches [--db PATH] [--json] [--limit N]`;
+  npm run ingest -- batches [--db PATH] [--json] [--limit N]
+  npm run backup -- <目录> [--db PATH]
+  npm run restore -- <目录> [--db PATH]`;
 
-function parse(argv: string[]): { cmd: Command; db: string; json: boolean } | { usage: string; json: boolean; locale: Locale } {
+type Parsed = { cmd: Command; db: string; json: boolean } | { restore: string; db: string; json: boolean; locale: Locale } | { usage: string; json: boolean; locale: Locale };
+
+function parse(argv: string[]): Parsed {
 	const { values, positionals } = parseArgs({
 		args: argv,
 		allowPositionals: true,
@@ -36,6 +43,8 @@ function parse(argv: string[]): { cmd: Command; db: string; json: boolean } | { 
 	const as = values.as ?? safeUser();
 	const [first, second] = positionals;
 	if (values.help || !first) return { usage: USAGE, json, locale };
+	if (first === 'backup') return second ? { cmd: { command: 'backup', dir: resolve(second), as, locale }, db, json } : { usage: USAGE, json, locale };
+	if (first === 'restore') return second ? { restore: resolve(second), db, json, locale } : { usage: USAGE, json, locale };
 	if (first === 'batches') return { cmd: { command: 'batches', limit: Number(values.limit ?? 50) || 50, locale }, db, json };
 	if (first === 'rollback') {
 		const batchId = Number(second);
@@ -107,6 +116,11 @@ async function main(): Promise<number> {
 		console.error(parsed.usage);
 		return 2;
 	}
+	if ('restore' in parsed) {
+		const r = await restore(parsed.restore, parsed.db, parsed.locale);
+		print(r, parsed.json);
+		return r.exitCode;
+	}
 	const { cmd, db, json } = parsed;
 	if (cmd.command === 'ingest' && cmd.mapping && typeof cmd.mapping === 'object' && '__unreadable' in cmd.mapping) {
 		const r = usageError('mapping_invalid', { detail: String((cmd.mapping as { __unreadable: string }).__unreadable) }, cmd.locale);
@@ -128,6 +142,19 @@ async function main(): Promise<number> {
 	}
 	print(result, json);
 	return result.exitCode;
+}
+
+/** Restores a backup into a new database file; refused while a server owns that path. */
+async function restore(dir: string, db: string, locale: Locale): Promise<CommandResult> {
+	if (readHandoff(db)) return usageError('restore_server_running', { path: db }, locale);
+	try {
+		const manifest = await restoreDatabase(dir, db);
+		const rows = Object.values(manifest.tables).reduce((a, b) => a + b, 0);
+		return { exitCode: 0, json: { database: db, ...manifest }, text: reason('restore_done', { path: db, tables: Object.keys(manifest.tables).length, rows, created: manifest.created_at }, locale) };
+	} catch (e) {
+		if (e instanceof BackupError) return usageError(e.code, e.params, locale);
+		throw e;
+	}
 }
 
 function print(r: CommandResult, json: boolean): void {

@@ -1,4 +1,6 @@
+import { resolve } from 'node:path';
 import type { Database } from '../src/lib/server/db';
+import { BackupError, backupDatabase } from '../src/lib/server/backup';
 import { listBatches, rollbackBatch } from './batches';
 import { ingest, type IngestSummary } from './engine';
 import { IngestFailure } from './errors';
@@ -9,7 +11,8 @@ import { isKind, KINDS } from './schema';
 export type Command =
 	| { command: 'ingest'; kind: string; file: string; fileName?: string; mapping?: unknown; acceptPartial: boolean; dryRun: boolean; as: string; locale: Locale; source?: 'cli' | 'web' }
 	| { command: 'rollback'; batchId: number; as: string; locale: Locale }
-	| { command: 'batches'; limit: number; locale: Locale };
+	| { command: 'batches'; limit: number; locale: Locale }
+	| { command: 'backup'; dir: string; as: string; locale: Locale };
 
 export interface CommandResult {
 	exitCode: 0 | 1 | 2;
@@ -42,6 +45,16 @@ export async function runCommand(db: Database, cmd: Command): Promise<CommandRes
 		case 'rollback': {
 			const r = await rollbackBatch(db, cmd.batchId, cmd.as, cmd.locale);
 			return { exitCode: r.ok ? 0 : 1, json: r, text: r.message };
+		}
+		case 'backup': {
+			try {
+				const manifest = await backupDatabase(db, cmd.dir);
+				const rows = Object.values(manifest.tables).reduce((a, b) => a + b, 0);
+				return { exitCode: 0, json: { dir: resolve(cmd.dir), ...manifest }, text: reason('backup_done', { dir: resolve(cmd.dir), tables: Object.keys(manifest.tables).length, rows }, cmd.locale) };
+			} catch (e) {
+				if (e instanceof BackupError) return usageError(e.code, e.params, cmd.locale);
+				throw e;
+			}
 		}
 		case 'batches': {
 			const rows = await listBatches(db, cmd.limit);
