@@ -49,7 +49,11 @@ export async function startServer(opts: { env?: Record<string, string>; prepare?
 	const port = await freePort();
 	const base = `http://127.0.0.1:${port}`;
 	const child: ChildProcess = spawn(process.execPath, [join(root, 'build/index.js')], {
-		env: { ...process.env, DATABASE_PATH: dbPath, PORT: String(port), HOST: '127.0.0.1', ORIGIN: base, BODY_SIZE_LIMIT: '50M', ...opts.env },
+		env: { ...process.env, DATABASE_PATH: dbPath, PORT: String(port), HOST: '127.0.0.1', ORIGIN: base, BODY_SIZE_LIMIT: '50M',
+			// longer than the client's own idle limit (4 s): on a busy machine a test blocked on a CLI run must not find its kept-alive connection closed under it
+			KEEP_ALIVE_TIMEOUT: '65',
+			...opts.env
+		},
 		stdio: ['ignore', 'pipe', 'pipe']
 	});
 	// A test run that ends without afterAll (an interrupted vitest) must not leave the server behind.

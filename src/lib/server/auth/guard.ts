@@ -29,6 +29,7 @@ export const ROUTE_RULES: Readonly<Record<string, Rule>> = {
 	'/dashboard': can('metrics'),
 	'/login': PUBLIC,
 	'/logout': PUBLIC,
+	'/healthz': PUBLIC,
 	'/forbidden': SIGNED_IN,
 	'/admin/users': can('admin'),
 	'/admin/audit': can('admin'),
