@@ -61,9 +61,11 @@ export const MACROS = [
 		WHEN length(p) = 4 THEN make_date(CAST(p AS INTEGER), 1, 1)
 		ELSE make_date(CAST(left(p, 4) AS INTEGER), CAST(right(p, 2) AS INTEGER), 1) END`,
 
-	`CREATE OR REPLACE TEMP MACRO sq_bool(x) AS CASE x WHEN '是' THEN true WHEN '否' THEN false ELSE CASE
-		WHEN lower(x) IN ('是', 'y', 'yes', 'true', 't', '1', '对', '√', '有') THEN true
-		WHEN lower(x) IN ('否', 'n', 'no', 'false', 'f', '0', '错', '×', '无') THEN false END END`,
+	// A CASE, not IN lists: DuckDB turns a long IN list into a join over every row, even the rows that
+	// the first two words already settled.
+	`CREATE OR REPLACE TEMP MACRO sq_bool(x) AS CASE x WHEN '是' THEN true WHEN '否' THEN false ELSE CASE lower(x)
+		${['是', 'y', 'yes', 'true', 't', '1', '对', '√', '有'].map((w) => `WHEN '${w}' THEN true`).join(' ')}
+		${['否', 'n', 'no', 'false', 'f', '0', '错', '×', '无'].map((w) => `WHEN '${w}' THEN false`).join(' ')} END END`,
 	// Integers: thousands separators allowed; "12.0" (Excel) allowed; NaN, inf, 五 are not numbers.
 	`CREATE OR REPLACE TEMP MACRO sq_int(x) AS CASE
 		WHEN regexp_full_match(x, '[+-]?\\d{1,3}(,\\d{3})+|[+-]?\\d{1,12}(\\.0*)?') THEN TRY_CAST(split_part(replace(x, ',', ''), '.', 1) AS BIGINT) END`,

@@ -114,7 +114,8 @@ describe('sq_period: appraisal periods and survey waves', () => {
 describe('sq_bool', () => {
 	it.each([
 		['是', true], ['否', false], ['Y', true], ['N', false], ['y', true], ['n', false],
-		['true', true], ['false', false], ['TRUE', true], ['Yes', true], ['no', false], ['1', true], ['0', false]
+		['true', true], ['false', false], ['TRUE', true], ['Yes', true], ['no', false], ['1', true], ['0', false],
+		['T', true], ['f', false], ['对', true], ['错', false], ['√', true], ['×', false], ['有', true], ['无', false], ['YES', true], ['No', false]
 	])('%s → %s', async (x, expected) => {
 		expect(await evalSql(conn, 'sq_bool(sq_trim($1))', x)).toBe(expected);
 	});
