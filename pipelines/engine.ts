@@ -72,9 +72,12 @@ export async function ingest(db: Database, opts: IngestOptions): Promise<IngestS
 				const early = peekUtf8Head(opts.filePath);
 				const earlyMatch = early ? tryMatch(schema, early.header, mapping) : null;
 				let cancelled = false;
-				const earlyFile = early && earlyMatch && readsFromFile(schema, earlyMatch, mapping, early.header)
-					? typeFromFile(conn, { schema, mapping, match: earlyMatch, header: early.header, path: opts.filePath, delimiter: early.delimiter, hasher, locale }, () => cancelled)
+				// planned before decoding starts: its few small queries would otherwise wait on the busy JS thread
+				const earlyPlan = early && earlyMatch && readsFromFile(schema, earlyMatch, mapping, early.header)
+					? await planFromFile(conn, { schema, mapping, match: earlyMatch, header: early.header, path: opts.filePath, delimiter: early.delimiter, hasher, locale })
 					: null;
+				if (earlyPlan) prof('planned from the file');
+				const earlyFile = earlyPlan ? typeFromFile(conn, earlyPlan, () => cancelled) : null;
 				const earlyStage = early && !earlyFile ? stage(conn, opts.filePath, early.delimiter, early.header.length).then(() => null, (e: unknown) => e) : null;
 				const stopEarly = () => {
 					cancelled = true;
@@ -161,16 +164,25 @@ function valueMaps(header: readonly string[], mapping: Mapping): Map<number, [st
 	return out;
 }
 
+type FromFile = Omit<PlanInput, 'dirty' | 'keyPrefix' | 'file'> & { path: string; delimiter: string };
+
 /**
- * Types the rows straight from the file into the view `typed`, assuming no cell needs cleaning (the
- * caller checks that against the byte scan). Null when this file needs the staging table after all, or
- * when anything fails: the staged path then does the same work and reports any error as usual.
+ * The plan for typing the rows straight from the file, assuming no cell needs cleaning (the caller
+ * checks that against the byte scan). Null when this file needs the staging table after all, or when
+ * anything fails: the staged path then does the same work and reports any error as usual.
  */
-async function typeFromFile(conn: DuckDBConnection, f: Omit<PlanInput, 'dirty' | 'keyPrefix' | 'file'> & { path: string; delimiter: string }, cancelled: () => boolean = () => false): Promise<Plan | null> {
+async function planFromFile(conn: DuckDBConnection, f: FromFile): Promise<Plan | null> {
 	try {
 		// generated keys never come this way (readsFromFile), so the key prefix is not needed
-		const p = await plan(conn, { ...f, dirty: {}, keyPrefix: '', file: { path: f.path, delimiter: f.delimiter } });
-		if (!p || cancelled()) return null;
+		return await plan(conn, { ...f, dirty: {}, keyPrefix: '', file: { path: f.path, delimiter: f.delimiter } });
+	} catch {
+		return null;
+	}
+}
+
+/** Types the rows of the file into the view `typed` by the plan; null when that fails or is called off. */
+async function typeFromFile(conn: DuckDBConnection, p: Plan, cancelled: () => boolean = () => false): Promise<Plan | null> {
+	try {
 		await conn.run(compileTyped(p.input), p.params as never);
 		if (cancelled()) return null;
 		await conn.run(TYPED_FROM_FILE_VIEW);
@@ -420,7 +432,8 @@ async function plan(conn: DuckDBConnection, p: PlanInput): Promise<Plan | null> 
 	const rows: CompileInput['rows'] = p.file ? { from: 'file', pathParam: params.length + 1, delimiterParam: params.length + 2 } : { from: 'stage' };
 	if (p.file) params.push(p.file.path, p.file.delimiter);
 	const nCols = p.header.length;
-	const source: RowsToSample = p.file ? { sql: readCsvSql(nCols, '$1', '$2'), params: [p.file.path, p.file.delimiter] } : { sql: 'stage', params: [] };
+	// A sample of the first rows is read by one thread: the parallel reader would start on the whole file.
+	const source: RowsToSample = p.file ? { sql: readCsvSql(nCols, '$1', '$2', false), params: [p.file.path, p.file.delimiter] } : { sql: 'stage', params: [] };
 	const dateFormats = await usualDateFormats(conn, schema, sources, source);
 	if (p.file && needsDateOrderScan(schema, sources, mapping, dateFormats)) return null;
 	const input: CompileInput = {
@@ -466,13 +479,19 @@ async function load(conn: DuckDBConnection, ctx: LoadContext): Promise<IngestSum
 	let p = ctx.fromFile;
 	// A file DuckDB could not read in place (transcoded, or not sniffed early) is typed from its UTF-8 copy.
 	if (!p && !ctx.staged && !needsCleaning(decoded) && readsFromFile(schema, match, mapping, decoded.header)) {
-		p = await typeFromFile(conn, { schema, mapping, match, header: decoded.header, path: decoded.utf8Path, delimiter: decoded.delimiter, hasher: ctx.hasher, locale });
+		const planned = await planFromFile(conn, { schema, mapping, match, header: decoded.header, path: decoded.utf8Path, delimiter: decoded.delimiter, hasher: ctx.hasher, locale });
+		p = planned && (await typeFromFile(conn, planned));
 		if (p) prof('typed from the file');
 	}
 	p ??= await typeFromStage(conn, ctx);
 	const { input, warnings } = p;
 
-	const [{ n: total = 0, bad: notOk = 0 } = {}] = await queryRows<{ n: number; bad: number }>(conn, 'SELECT count(*) AS n, count(*) FILTER (WHERE NOT ok) AS bad FROM typed');
+	// Rows, failing rows and repeated keys among the good rows in one scan. Duplicate keys inside the file:
+	// identical rows collapse (the last one is kept), conflicting ones are rejected. Most files have none,
+	// which the distinct count shows without the window pass.
+	const keyCols = schema.key.map((k) => `t_${k}`).join(', ');
+	const [{ n: total = 0, bad: notOk = 0, repeated = 0 } = {}] = await queryRows<{ n: number; bad: number; repeated: number }>(conn,
+		`SELECT count(*) AS n, count(*) FILTER (WHERE NOT ok) AS bad, count(*) FILTER (WHERE ok) - count(DISTINCT (${keyCols})) FILTER (WHERE ok) AS repeated FROM typed`);
 	if (total === 0) throw new IngestFailure('file_header_only', {});
 	// Failing rows need their raw text (rejected_rows, reasons): only then is a file typed directly staged too.
 	let counts = { blank: 0, bad: 0 };
@@ -482,17 +501,12 @@ async function load(conn: DuckDBConnection, ctx: LoadContext): Promise<IngestSum
 		[counts = counts] = await queryRows<{ blank: number; bad: number }>(conn,
 			`SELECT count(*) FILTER (WHERE blank) AS blank, count(*) FILTER (WHERE NOT blank) AS bad FROM failing`);
 	}
-	prof('failing rows');
+	prof('counts, failing rows');
 	const rowsBlank = counts.blank;
 	const rowsRead = total - rowsBlank;
 	if (rowsRead === 0) throw new IngestFailure('file_header_only', {});
 
-	// Duplicate keys inside the file: identical rows collapse (the last one is kept), conflicting ones are
-	// rejected. Most files have none, which one distinct count shows without the window pass.
-	const keyCols = schema.key.map((k) => `t_${k}`).join(', ');
 	const outs = outputColumns(input);
-	const [{ repeated = 0 } = {}] = await queryRows<{ repeated: number }>(conn,
-		`SELECT count(*) - count(DISTINCT (${keyCols})) AS repeated FROM typed WHERE ok`);
 	let conflicts: { key: string; rows: number[] }[] = [];
 	let collapsed = 0;
 	if (repeated > 0) {
