@@ -80,12 +80,16 @@ export const MACROS = [
 		ELSE sq_int(x) END`,
 	// Phones: digits only, +86/0086 dropped; Excel's 1.3812345678E+10 is exact only when every digit survived.
 	`CREATE OR REPLACE TEMP MACRO sq_phone_digits(x) AS regexp_replace(regexp_replace(x, '^\\s*(\\+\\s*86|0086)', ''), '[^0-9]', '', 'g')`,
+	`CREATE OR REPLACE TEMP MACRO sq_phone_of_digits(d, x) AS CASE
+		WHEN length(d) = 13 AND d LIKE '86%' THEN substr(d, 3)
+		WHEN length(d) BETWEEN 7 AND 12 AND regexp_full_match(x, '[0-9+()\\s-]+') THEN d END`,
+	// The usual mobile number is settled by one match. Other forms get their digits once: a macro argument is
+	// expanded inline at every use, so the digits are bound through a one-element list instead.
 	`CREATE OR REPLACE TEMP MACRO sq_phone(x) AS CASE
 		WHEN x IS NULL THEN NULL
-		WHEN length(x) = 11 AND x[1] = '1' AND x[2] BETWEEN '3' AND '9' AND translate(x, '0123456789', '') = '' THEN x
+		WHEN regexp_full_match(x, '1[3-9][0-9]{9}') THEN x
 		WHEN regexp_full_match(x, '\\d(\\.\\d+)?[eE]\\+?\\d{1,2}') THEN
 			CASE WHEN length(replace(regexp_extract(x, '^([0-9.]+)', 1), '.', '')) = CAST(regexp_extract(x, '(\\d+)$', 1) AS INTEGER) + 1
 				THEN replace(regexp_extract(x, '^([0-9.]+)', 1), '.', '') END
-		WHEN length(sq_phone_digits(x)) = 13 AND sq_phone_digits(x) LIKE '86%' THEN substr(sq_phone_digits(x), 3)
-		WHEN length(sq_phone_digits(x)) BETWEEN 7 AND 12 AND regexp_full_match(x, '[0-9+()\\s-]+') THEN sq_phone_digits(x) END`
+		ELSE list_transform([sq_phone_digits(x)], d -> sq_phone_of_digits(d, x))[1] END`
 ];
