@@ -92,7 +92,11 @@ function enumExpr(col: ColumnSpec, r: string): string {
 	for (const v of spec.values) pairs.set(key(v), v);
 	for (const [alias, v] of Object.entries(spec.aliases ?? {})) pairs.set(key(alias), v);
 	const whens = [...pairs].map(([k, v]) => `WHEN ${sqlLiteral(k)} THEN ${sqlLiteral(v)}`).join(' ');
-	return `CASE lower(replace(${r}, ' ', '')) ${whens} END`;
+	// A cell written exactly as a key (the usual case) is matched as it is, without folding its case and
+	// spaces. Only keys that folding leaves as they are (Chinese, lower-case ASCII) are taken this way.
+	const asWritten = [...pairs].filter(([k]) => /^[\p{Script=Han}a-z0-9._-]+$/u.test(k));
+	const exact = asWritten.map(([k, v]) => `WHEN ${sqlLiteral(k)} THEN ${sqlLiteral(v)}`).join(' ');
+	return `CASE ${r} ${exact} ELSE CASE lower(replace(${r}, ' ', '')) ${whens} END END`;
 }
 
 function dayFirstLiteral(v: boolean | null | undefined): string {
