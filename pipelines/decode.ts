@@ -304,14 +304,16 @@ async function transcode(path: string, encoding: Encoding, outPath: string, lfOn
  * GBK without line endings to rewrite, by table (see gbk-utf8.ts): UTF-8 bytes out, looked at with the
  * same byte needles as a UTF-8 file. Null when the file holds anything the table does not cover.
  */
-async function transcodeGbk(path: string, outPath: string): Promise<{ unicode: boolean } | null> {
+async function transcodeGbk(path: string, outPath: string): Promise<{ unicode: boolean; mixedEol: boolean } | null> {
 	const decoder = new GbkToUtf8();
 	const unicode = new UnicodeScan(false);
+	const eol = new LineEndings();
 	const out = createWriteStream(outPath);
 	try {
 		for await (const chunk of createReadStream(path, { highWaterMark: CHUNK })) {
 			const bytes = decoder.push(chunk as Buffer);
 			if (!bytes) return null;
+			if (!eol.mixed) eol.feed(chunk as Buffer);
 			unicode.feed(bytes);
 			if (!out.write(bytes)) await once(out, 'drain');
 		}
@@ -320,7 +322,36 @@ async function transcodeGbk(path: string, outPath: string): Promise<{ unicode: b
 		out.end();
 		await once(out, 'close');
 	}
-	return { unicode: unicode.found };
+	return { unicode: unicode.found, mixedEol: eol.mixed };
+}
+
+/** A GBK file transcoded before it was hashed and checked (see transcodeGbkFirst). */
+export interface EarlyTranscode {
+	utf8Path: string;
+	delimiter: string;
+	header: string[];
+	unicode: boolean;
+	mixedEol: boolean;
+}
+
+/**
+ * A file whose head is not UTF-8 (and has no BOM) is GBK: it is transcoded first, so that DuckDB can
+ * read the UTF-8 copy while the original is hashed and checked (decodeInput, given the result, keeps
+ * the copy when the checks agree). Null when the head says otherwise or the table declines the file.
+ */
+export async function transcodeGbkFirst(path: string, outPath: string): Promise<EarlyTranscode | null> {
+	try {
+		const head = readHead(path, SNIFF_BYTES);
+		if (head.length === 0 || bomEncoding(head) !== null) return null;
+		assertText(head, null);
+		const cut = head.length === SNIFF_BYTES ? head.subarray(0, head.lastIndexOf(0x0a) + 1) : head;
+		if (isUtf8(cut)) return null;
+		const { delimiter, header } = sniff(headText(head, 'gbk'));
+		const done = await transcodeGbk(path, outPath);
+		return done && { utf8Path: outPath, delimiter, header, ...done };
+	} catch {
+		return null;
+	}
 }
 
 function sniff(text: string): { delimiter: string; header: string[] } {
@@ -351,7 +382,7 @@ export function peekUtf8Head(path: string): { delimiter: string; header: string[
 	}
 }
 
-export async function decodeInput(path: string, tempUtf8Path: string): Promise<DecodedInput> {
+export async function decodeInput(path: string, tempUtf8Path: string, early: EarlyTranscode | null = null): Promise<DecodedInput> {
 	let size: number;
 	try {
 		size = statSync(path).size;
@@ -371,8 +402,10 @@ export async function decodeInput(path: string, tempUtf8Path: string): Promise<D
 	const lfOnly = mixedEol || utf16;
 	const needsTranscode = encoding === 'gbk' || utf16 || lfOnly;
 	const { delimiter, header } = encoding === (bom ?? 'utf-8') ? guess : sniff(headText(head, encoding));
-	const byTable = encoding === 'gbk' && !lfOnly ? await transcodeGbk(path, tempUtf8Path) : null;
-	const transcoded = byTable ? { ...byTable, edges: false } : needsTranscode ? await transcode(path, encoding, tempUtf8Path, lfOnly, delimiter) : null;
+	// The copy made first holds if the file is GBK throughout, read with the same delimiter, with one kind of line ending.
+	const kept = early && encoding === 'gbk' && !lfOnly && !early.mixedEol && early.delimiter === delimiter ? early : null;
+	const byTable = kept ?? (encoding === 'gbk' && !lfOnly ? await transcodeGbk(path, tempUtf8Path) : null);
+	const transcoded = byTable ? { unicode: byTable.unicode, edges: false } : needsTranscode ? await transcode(path, encoding, tempUtf8Path, lfOnly, delimiter) : null;
 	// The byte scan's edge test holds for GBK too (ASCII-compatible: quotes, delimiters and line breaks are
 	// never GBK trail bytes); UTF-16 is tested on the decoded text instead.
 	const cleaning = transcoded ? { unicode: transcoded.unicode, edges: utf16 ? transcoded.edges : scanned.edges } : scanned;
@@ -380,7 +413,7 @@ export async function decodeInput(path: string, tempUtf8Path: string): Promise<D
 		sha256,
 		sizeBytes: size,
 		encoding,
-		utf8Path: needsTranscode ? tempUtf8Path : path,
+		utf8Path: kept ? kept.utf8Path : needsTranscode ? tempUtf8Path : path,
 		transcoded: needsTranscode,
 		delimiter,
 		header,

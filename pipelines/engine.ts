@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { queryRows, type Database } from '../src/lib/server/db';
-import { decodeInput, peekUtf8Head, type DecodedInput } from './decode';
+import { decodeInput, peekUtf8Head, transcodeGbkFirst, type DecodedInput } from './decode';
 import { IngestFailure, type RowError } from './errors';
 import { matchHeaders, normalizeHeader, parseMapping, type HeaderMatch, type Mapping } from './mapping';
 import { message, reason, type Locale } from './messages';
@@ -68,24 +68,28 @@ export async function ingest(db: Database, opts: IngestOptions): Promise<IngestS
 				const mapping = parseMapping(opts.mapping);
 				for (const macro of MACROS) await conn.run(macro);
 				// A file that looks like UTF-8 is read by DuckDB's threads while JS hashes and checks it: typed
-				// straight from the file when nothing calls for the staging table, else staged.
-				const early = peekUtf8Head(opts.filePath);
+				// straight from the file when nothing calls for the staging table, else staged. A GBK file is
+				// transcoded first and its UTF-8 copy read the same way.
+				const utf8Head = peekUtf8Head(opts.filePath);
+				const gbkFirst = utf8Head ? null : await transcodeGbkFirst(opts.filePath, join(work, 'gbk-utf8.csv'));
+				if (gbkFirst) prof('transcoded first');
+				const early = utf8Head ? { ...utf8Head, path: opts.filePath } : gbkFirst && { delimiter: gbkFirst.delimiter, header: gbkFirst.header, path: gbkFirst.utf8Path };
 				const earlyMatch = early ? tryMatch(schema, early.header, mapping) : null;
 				let cancelled = false;
 				// planned before decoding starts: its few small queries would otherwise wait on the busy JS thread
 				const earlyPlan = early && earlyMatch && readsFromFile(schema, earlyMatch, mapping, early.header)
-					? await planFromFile(conn, { schema, mapping, match: earlyMatch, header: early.header, path: opts.filePath, delimiter: early.delimiter, hasher, locale })
+					? await planFromFile(conn, { schema, mapping, match: earlyMatch, header: early.header, path: early.path, delimiter: early.delimiter, hasher, locale })
 					: null;
 				if (earlyPlan) prof('planned from the file');
 				const earlyFile = earlyPlan ? typeFromFile(conn, earlyPlan, () => cancelled) : null;
-				const earlyStage = early && !earlyFile ? stage(conn, opts.filePath, early.delimiter, early.header.length).then(() => null, (e: unknown) => e) : null;
+				const earlyStage = early && !earlyFile ? stage(conn, early.path, early.delimiter, early.header.length).then(() => null, (e: unknown) => e) : null;
 				const stopEarly = () => {
 					cancelled = true;
 					conn.interrupt();
 				};
 				let d: DecodedInput;
 				try {
-					d = decoded = await decodeInput(opts.filePath, join(work, 'utf8.csv'));
+					d = decoded = await decodeInput(opts.filePath, join(work, 'utf8.csv'), gbkFirst);
 				} catch (e) {
 					// the connection is free again before the rejected file is recorded on it
 					stopEarly();
@@ -93,7 +97,7 @@ export async function ingest(db: Database, opts: IngestOptions): Promise<IngestS
 					throw e;
 				}
 				prof('decode');
-				const asSniffed = !!early && d.utf8Path === opts.filePath && d.delimiter === early.delimiter;
+				const asSniffed = !!early && d.utf8Path === early.path && d.delimiter === early.delimiter;
 				// Typing from the file assumed no cell needs cleaning; the byte scan says whether that held.
 				const fromFileValid = asSniffed && sameHeader(d.header, early!.header) && !needsCleaning(d);
 				if (earlyFile && !fromFileValid) stopEarly();

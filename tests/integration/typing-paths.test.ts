@@ -96,11 +96,15 @@ describe('typing straight from the file and through the staging table', () => {
 		expect(direct.loaded).toHaveLength(acceptPartial ? 4 : 0);
 	});
 
-	it('a GBK file and a file with mixed line endings are typed from their UTF-8 copy, with the same result', async () => {
+	it('GBK files and files with mixed line endings are typed from their UTF-8 copy, with the same result', async () => {
 		const direct = await loadFresh(clean, true);
+		const mixedText = clean.replace('壬\n', '壬\r\n').replace('甲\n', '甲\r\n');
 		const gbk = await loadFresh(encodeGbk(clean), true);
-		const mixed = await loadFresh(clean.replace('壬\n', '壬\r\n').replace('甲\n', '甲\r\n'), true);
-		for (const other of [gbk, mixed]) {
+		const mixed = await loadFresh(mixedText, true);
+		// GBK is transcoded before hashing; with mixed line endings that copy is not kept, and the file is
+		// transcoded again with LF only
+		const gbkMixed = await loadFresh(encodeGbk(mixedText), true);
+		for (const other of [gbk, mixed, gbkMixed]) {
 			expect(typedFromFile(other.sql)).toBe(true);
 			expect(other.summary).toEqual(direct.summary);
 			expect(other.loaded).toEqual(direct.loaded);

@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { GbkToUtf8 } from '../../pipelines/gbk-utf8';
-import { decodeInput } from '../../pipelines/decode';
+import { decodeInput, transcodeGbkFirst } from '../../pipelines/decode';
 import { encodeGbk } from '../../pipelines/generate/gbk';
 import { tempDir } from '../helpers/db';
 
@@ -46,6 +46,44 @@ describe('GBK to UTF-8 by table', () => {
 		expect(byTable(Buffer.from([0x41, 0xff, 0x42]), 0)).toBeNull();
 		expect(byTable(Buffer.from([0xb0, 0x30]), 0)).toBeNull();
 		expect(byTable(Buffer.from([0x41, 0xb0]), 0)).toBeNull();
+	});
+});
+
+describe('GBK transcoded before the file is hashed', () => {
+	let dir: string;
+	let cleanup: () => void;
+	beforeEach(() => ({ dir, cleanup } = tempDir('sqa-gbk-first-')));
+	afterEach(() => cleanup());
+
+	it('its copy is kept when the whole file agrees, and made again when the line endings are mixed', async () => {
+		const p = join(dir, 'g.csv');
+		writeFileSync(p, encodeGbk(TEXT));
+		const first = await transcodeGbkFirst(p, join(dir, 'first.csv'));
+		expect(first).toMatchObject({ delimiter: ',', header: ['投诉编号', '门店', '内容摘要'], unicode: false, mixedEol: false });
+		const d = await decodeInput(p, join(dir, 'out.csv'), first);
+		expect(d).toMatchObject({ encoding: 'gbk', transcoded: true, utf8Path: join(dir, 'first.csv') });
+		expect(readFileSync(d.utf8Path).toString('utf8')).toBe(TEXT);
+
+		const q = join(dir, 'mixed.csv');
+		writeFileSync(q, encodeGbk(TEXT + 'TS3,杭州店,无\n'));
+		const mixedFirst = await transcodeGbkFirst(q, join(dir, 'first2.csv'));
+		expect(mixedFirst?.mixedEol).toBe(true);
+		const e = await decodeInput(q, join(dir, 'out2.csv'), mixedFirst);
+		expect(e.utf8Path).toBe(join(dir, 'out2.csv'));
+		expect(readFileSync(e.utf8Path).toString('utf8')).toBe((TEXT + 'TS3,杭州店,无\n').replace(/\r\n/g, '\n'));
+	});
+
+	it('is not tried for UTF-8, files with a BOM, or binary files', async () => {
+		const cases: [string, Buffer][] = [
+			['u.csv', Buffer.from(TEXT, 'utf8')],
+			['bom.csv', Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(TEXT, 'utf8')])],
+			['bin.csv', Buffer.from([0x89, 0x50, 0x4e, 0x47, 0, 0, 0, 13])]
+		];
+		for (const [name, content] of cases) {
+			const p = join(dir, name);
+			writeFileSync(p, content);
+			expect(await transcodeGbkFirst(p, join(dir, `${name}.out`))).toBeNull();
+		}
 	});
 });
 
