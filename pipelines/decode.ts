@@ -70,13 +70,19 @@ class LineEndings {
 	feed(chunk: Buffer): void {
 		if (chunk.length === 0) return;
 		if (!this.crlf) this.crlf = chunk.indexOf('\r\n') >= 0 || (this.prevCr && chunk[0] === 0x0a);
-		if (!this.bareLf) this.bareLf = (!this.prevCr && chunk[0] === 0x0a) || /[^\r]\n/.test(chunk.toString('latin1'));
+		if (!this.bareLf) this.bareLf = (!this.prevCr && chunk[0] === 0x0a) || hasBareLf(chunk);
 		this.prevCr = chunk[chunk.length - 1] === 0x0d;
 	}
 
 	get mixed(): boolean {
 		return this.crlf && this.bareLf;
 	}
+}
+
+/** An LF not preceded by CR inside the chunk (one-byte searches: a CRLF file has an LF on every line). */
+function hasBareLf(chunk: Buffer): boolean {
+	for (let i = chunk.indexOf(0x0a, 1); i >= 0; i = chunk.indexOf(0x0a, i + 1)) if (chunk[i - 1] !== 0x0d) return true;
+	return false;
 }
 
 /**
