@@ -9,7 +9,7 @@ import { matchHeaders, normalizeHeader, parseMapping, type HeaderMatch, type Map
 import { message, reason, type Locale } from './messages';
 import { schemas, type KindId, type KindSchema } from './schema';
 import { MACROS, DIRTY_PATTERN, TEXT_DIRTY_PATTERN } from './sql/macros';
-import { compileErrors, compileFailing, compileTyped, outputColumns, readCsvSql, stageCol, TYPED_FROM_FILE_VIEW, type ColumnSource, type CompileInput } from './sql/compile';
+import { compileErrors, compileFailing, compileTyped, outputColumns, readCsvSql, stageCol, TYPED_FROM_FILE, TYPED_FROM_FILE_VIEW, type ColumnSource, type CompileInput } from './sql/compile';
 import { writeBatch } from './store';
 import { phoneHasher, type PhoneHasher } from '../src/lib/server/db/phone-hash';
 import { APPRAISAL_DIMENSIONS, DEFAULT_WEIGHT } from './schema/appraisals';
@@ -470,8 +470,9 @@ async function typeFromStage(conn: DuckDBConnection, ctx: LoadContext): Promise<
 
 	const p = (await plan(conn, { schema, header: decoded.header, mapping: ctx.mapping, match, dirty, hasher: ctx.hasher, locale: ctx.locale, keyPrefix: decoded.sha256.slice(0, 12) }))!;
 	prof('date formats');
-	// rows typed from the file earlier but not kept (cells turned out to need cleaning) leave a view behind
+	// rows typed from the file earlier but not kept (cells turned out to need cleaning) leave a view and its table behind
 	await conn.run('DROP VIEW IF EXISTS typed');
+	await conn.run(`DROP TABLE IF EXISTS ${TYPED_FROM_FILE}`);
 	await conn.run(compileTyped(p.input), p.params as never);
 	prof('typed');
 	return p;
