@@ -4,6 +4,7 @@ import { once } from 'node:events';
 import { isUtf8 } from 'node:buffer';
 import Papa from 'papaparse';
 import { IngestFailure } from './errors';
+import { GbkToUtf8 } from './gbk-utf8';
 
 export type Encoding = 'utf-8' | 'utf-8-bom' | 'gbk' | 'utf-16le' | 'utf-16be';
 
@@ -69,13 +70,19 @@ class LineEndings {
 	feed(chunk: Buffer): void {
 		if (chunk.length === 0) return;
 		if (!this.crlf) this.crlf = chunk.indexOf('\r\n') >= 0 || (this.prevCr && chunk[0] === 0x0a);
-		if (!this.bareLf) this.bareLf = (!this.prevCr && chunk[0] === 0x0a) || /[^\r]\n/.test(chunk.toString('latin1'));
+		if (!this.bareLf) this.bareLf = (!this.prevCr && chunk[0] === 0x0a) || hasBareLf(chunk);
 		this.prevCr = chunk[chunk.length - 1] === 0x0d;
 	}
 
 	get mixed(): boolean {
 		return this.crlf && this.bareLf;
 	}
+}
+
+/** An LF not preceded by CR inside the chunk (one-byte searches: a CRLF file has an LF on every line). */
+function hasBareLf(chunk: Buffer): boolean {
+	for (let i = chunk.indexOf(0x0a, 1); i >= 0; i = chunk.indexOf(0x0a, i + 1)) if (chunk[i - 1] !== 0x0d) return true;
+	return false;
 }
 
 /**
@@ -96,41 +103,48 @@ function hasFullwidthCodeChar(buf: Buffer): boolean {
 	return false;
 }
 
-/**
- * A space or tab at a cell's edge: beside a delimiter or a line break, or inside a quote that stands
- * beside one. Each needle says which byte must lie OUTSIDE quotes for a match to be an edge, and which
- * neighbours a quote must have: "送货延迟, 超过约定时间" inside a quoted field is text, not an edge,
- * and Chinese files with English commas in their free text would otherwise all pay for the per-column scan.
- */
-interface EdgeNeedle {
-	bytes: Buffer;
-	/** offset (from the match) of the byte whose quote context decides */
-	at: number;
-	/** for a needle with a quote: offset of the byte beside the quote, which must be a delimiter or line break */
-	beside?: number;
+/** Streams UTF-8 bytes through the needles above; a sequence cut by a chunk boundary is seen too. */
+class UnicodeScan {
+	found = false;
+	private tail: Buffer = Buffer.alloc(0);
+	private first = true;
+
+	constructor(private readonly skipBom: boolean) {}
+
+	feed(c: Buffer): void {
+		if (this.found) return;
+		const body = this.first && this.skipBom ? c.subarray(3) : c;
+		// a sequence split by the chunk boundary lies within the last bytes before it and the first after it
+		const seam = this.tail.length ? Buffer.concat([this.tail, c.subarray(0, 3)]) : null;
+		this.found = [body, seam].some((b) => b !== null && (UNICODE_NEEDLES.some((n) => b.indexOf(n) >= 0) || hasFullwidthCodeChar(b)));
+		this.tail = Buffer.from(c.length >= 3 ? c.subarray(c.length - 3) : Buffer.concat([this.tail, c]).subarray(-3));
+		this.first = false;
+	}
 }
 
-function edgeNeedles(delimiter: string): { tabs: boolean; needles: EdgeNeedle[] }[] {
-	const d = delimiter.charCodeAt(0);
-	const groups: { tabs: boolean; needles: EdgeNeedle[] }[] = [];
-	for (const w of [0x20, 0x09]) {
-		if (w === d) continue;
-		groups.push({
-			tabs: w === 0x09,
-			needles: [
-				{ bytes: Buffer.from([d, w]), at: 0 },
-				{ bytes: Buffer.from([w, d]), at: 1 },
-				{ bytes: Buffer.from([w, 0x0a]), at: 1 },
-				{ bytes: Buffer.from([w, 0x0d]), at: 1 },
-				{ bytes: Buffer.from([0x0a, w]), at: 0 },
-				// a quoted cell that starts with the space: delimiter or line break, quote, space
-				{ bytes: Buffer.from([0x22, w]), at: -1, beside: -1 },
-				// a quoted cell that ends with it: space, quote, delimiter or line break
-				{ bytes: Buffer.from([w, 0x22]), at: 2, beside: 2 }
-			]
-		});
+/**
+ * A space or tab at a cell's edge: beside a delimiter or a line break, or inside a quote that stands
+ * beside one. What decides is whether the delimiter, line break or quote-side byte lies OUTSIDE quotes:
+ * "送货延迟, 超过约定时间" inside a quoted field is text, not an edge, and Chinese files with English
+ * commas in their free text would otherwise all pay for the per-column scan.
+ *
+ * Each space (or tab) is found with a one-byte search and its neighbours are looked at; searching for
+ * the two-byte pairs themselves costs far more (a two-byte Buffer.indexOf is not a memchr).
+ * The positions pushed are those of the byte whose quote context decides:
+ *   delimiter or line break, space → that byte;  space, delimiter or line break → that byte;
+ *   delimiter or line break, quote, space → the byte before the quote;  space, quote, delimiter or line break → the byte after it.
+ */
+function edgeHits(window: Buffer, start: number, w: number, d: number, hits: number[]): void {
+	const structural = (b: number | undefined) => b === d || b === 0x0a || b === 0x0d;
+	for (let p = window.indexOf(w); p >= 0; p = window.indexOf(w, p + 1)) {
+		const before = window[p - 1];
+		const after = window[p + 1];
+		if (p > 0 && (before === d || before === 0x0a)) hits.push(p - 1);
+		if (after === d || after === 0x0a || after === 0x0d) hits.push(p + 1);
+		if (before === 0x22 && structural(window[p - 2])) hits.push(p - 2);
+		if (after === 0x22 && structural(window[p + 2])) hits.push(p + 2);
 	}
-	return groups;
+	for (let i = 0; i < hits.length; i++) hits[i]! += start;
 }
 
 /** Finds an edge space outside quotes, streaming: quote parity is counted with indexOf jumps, not per byte. */
@@ -143,26 +157,18 @@ class EdgeScan {
 	private offset = 0;
 	private tail: Buffer = Buffer.alloc(0);
 
-	constructor(
-		private readonly groups: { tabs: boolean; needles: EdgeNeedle[] }[],
-		private readonly delimiter: number
-	) {}
+	constructor(private readonly delimiter: number) {}
 
 	feed(chunk: Buffer): void {
 		const window = this.tail.length ? Buffer.concat([this.tail, chunk]) : chunk;
 		const start = this.offset - this.tail.length;
 		if (!this.found) {
 			const hits: number[] = [];
-			const structural = (b: number | undefined) => b === this.delimiter || b === 0x0a || b === 0x0d;
-			for (const g of this.groups) {
-				// one pass for "is there any tab at all" spares ten searches in the usual file without tabs
-				if (g.tabs && window.indexOf(0x09) < 0) continue;
-				for (const n of g.needles) {
-					for (let i = window.indexOf(n.bytes); i >= 0; i = window.indexOf(n.bytes, i + 1)) {
-						if (n.beside !== undefined && !structural(window[i + n.beside])) continue;
-						if (start + i + n.at >= 0) hits.push(start + i + n.at);
-					}
-				}
+			for (const w of [0x20, 0x09]) {
+				if (w === this.delimiter) continue;
+				const found: number[] = [];
+				edgeHits(window, start, w, this.delimiter, found);
+				for (const h of found) if (h >= 0) hits.push(h);
 			}
 			hits.sort((a, b) => a - b);
 			for (const h of hits) {
@@ -222,11 +228,10 @@ function completeLength(buf: Buffer): number {
 async function scanFile(path: string, delimiter: string, skipBom: boolean): Promise<{ sha256: string; utf8: boolean; mixedEol: boolean; cleaning: DecodedInput['cleaning'] }> {
 	const hash = createHash('sha256');
 	const eol = new LineEndings();
-	const edges = new EdgeScan(edgeNeedles(delimiter), delimiter.charCodeAt(0));
+	const edges = new EdgeScan(delimiter.charCodeAt(0));
+	const unicode = new UnicodeScan(skipBom);
 	let pending = Buffer.alloc(0);
 	const cleaning = { unicode: false, edges: false };
-	let tail = Buffer.alloc(0);
-	let first = true;
 	let utf8 = true;
 	let lastByte = -1;
 	for await (const chunk of createReadStream(path, { highWaterMark: CHUNK })) {
@@ -235,19 +240,23 @@ async function scanFile(path: string, delimiter: string, skipBom: boolean): Prom
 		if (!eol.mixed) eol.feed(chunk as Buffer);
 		if (!edges.found) edges.feed(chunk as Buffer);
 		cleaning.edges = edges.found;
-		if (!cleaning.unicode) {
-			// keep the last bytes of the previous chunk so a sequence split by the chunk boundary is seen
-			const window = Buffer.concat([tail, chunk as Buffer]);
-			const body = first && skipBom ? window.subarray(3) : window;
-			cleaning.unicode ||= UNICODE_NEEDLES.some((n) => body.indexOf(n) >= 0) || hasFullwidthCodeChar(body);
-			tail = window.subarray(Math.max(0, window.length - 3));
-			first = false;
-		}
+		// The needles are UTF-8 bytes: a file that is not UTF-8 (and has no BOM that says it is) is transcoded
+		// and looked at again as UTF-8.
+		if (utf8 || skipBom) unicode.feed(chunk as Buffer);
+		cleaning.unicode = unicode.found;
 		if (utf8) {
 			// Validated natively (no string is built); a character cut by the chunk's end waits for the next chunk.
-			const bytes = pending.length ? Buffer.concat([pending, chunk as Buffer]) : (chunk as Buffer);
+			let bytes = chunk as Buffer;
+			if (pending.length && bytes.length >= 4) {
+				// The cut character ends within the next chunk's leading continuation bytes: checked on its own, so the
+				// chunk is not copied; validity of the whole is validity of both parts, split before a lead byte.
+				let s = 0;
+				while (s < 4 && (bytes[s]! & 0xc0) === 0x80) s++;
+				utf8 = isUtf8(Buffer.concat([pending, bytes.subarray(0, s)]));
+				bytes = bytes.subarray(s);
+			} else if (pending.length) bytes = Buffer.concat([pending, bytes]);
 			const cut = completeLength(bytes);
-			utf8 = isUtf8(bytes.subarray(0, cut));
+			utf8 &&= isUtf8(bytes.subarray(0, cut));
 			pending = Buffer.from(bytes.subarray(cut));
 		}
 	}
@@ -297,6 +306,60 @@ async function transcode(path: string, encoding: Encoding, outPath: string, lfOn
 	return cleaning;
 }
 
+/**
+ * GBK without line endings to rewrite, by table (see gbk-utf8.ts): UTF-8 bytes out, looked at with the
+ * same byte needles as a UTF-8 file. Null when the file holds anything the table does not cover.
+ */
+async function transcodeGbk(path: string, outPath: string): Promise<{ unicode: boolean; mixedEol: boolean } | null> {
+	const decoder = new GbkToUtf8();
+	const unicode = new UnicodeScan(false);
+	const eol = new LineEndings();
+	const out = createWriteStream(outPath);
+	try {
+		for await (const chunk of createReadStream(path, { highWaterMark: CHUNK })) {
+			const bytes = decoder.push(chunk as Buffer);
+			if (!bytes) return null;
+			if (!eol.mixed) eol.feed(chunk as Buffer);
+			unicode.feed(bytes);
+			if (!out.write(bytes)) await once(out, 'drain');
+		}
+		if (!decoder.end()) return null;
+	} finally {
+		out.end();
+		await once(out, 'close');
+	}
+	return { unicode: unicode.found, mixedEol: eol.mixed };
+}
+
+/** A GBK file transcoded before it was hashed and checked (see transcodeGbkFirst). */
+export interface EarlyTranscode {
+	utf8Path: string;
+	delimiter: string;
+	header: string[];
+	unicode: boolean;
+	mixedEol: boolean;
+}
+
+/**
+ * A file whose head is not UTF-8 (and has no BOM) is GBK: it is transcoded first, so that DuckDB can
+ * read the UTF-8 copy while the original is hashed and checked (decodeInput, given the result, keeps
+ * the copy when the checks agree). Null when the head says otherwise or the table declines the file.
+ */
+export async function transcodeGbkFirst(path: string, outPath: string): Promise<EarlyTranscode | null> {
+	try {
+		const head = readHead(path, SNIFF_BYTES);
+		if (head.length === 0 || bomEncoding(head) !== null) return null;
+		assertText(head, null);
+		const cut = head.length === SNIFF_BYTES ? head.subarray(0, head.lastIndexOf(0x0a) + 1) : head;
+		if (isUtf8(cut)) return null;
+		const { delimiter, header } = sniff(headText(head, 'gbk'));
+		const done = await transcodeGbk(path, outPath);
+		return done && { utf8Path: outPath, delimiter, header, ...done };
+	} catch {
+		return null;
+	}
+}
+
 function sniff(text: string): { delimiter: string; header: string[] } {
 	const sample = text.replace(/^\uFEFF/, '');
 	if (sample.trim() === '') throw new IngestFailure('file_empty', {});
@@ -325,7 +388,7 @@ export function peekUtf8Head(path: string): { delimiter: string; header: string[
 	}
 }
 
-export async function decodeInput(path: string, tempUtf8Path: string): Promise<DecodedInput> {
+export async function decodeInput(path: string, tempUtf8Path: string, early: EarlyTranscode | null = null): Promise<DecodedInput> {
 	let size: number;
 	try {
 		size = statSync(path).size;
@@ -345,7 +408,10 @@ export async function decodeInput(path: string, tempUtf8Path: string): Promise<D
 	const lfOnly = mixedEol || utf16;
 	const needsTranscode = encoding === 'gbk' || utf16 || lfOnly;
 	const { delimiter, header } = encoding === (bom ?? 'utf-8') ? guess : sniff(headText(head, encoding));
-	const transcoded = needsTranscode ? await transcode(path, encoding, tempUtf8Path, lfOnly, delimiter) : null;
+	// The copy made first holds if the file is GBK throughout, read with the same delimiter, with one kind of line ending.
+	const kept = early && encoding === 'gbk' && !lfOnly && !early.mixedEol && early.delimiter === delimiter ? early : null;
+	const byTable = kept ?? (encoding === 'gbk' && !lfOnly ? await transcodeGbk(path, tempUtf8Path) : null);
+	const transcoded = byTable ? { unicode: byTable.unicode, edges: false } : needsTranscode ? await transcode(path, encoding, tempUtf8Path, lfOnly, delimiter) : null;
 	// The byte scan's edge test holds for GBK too (ASCII-compatible: quotes, delimiters and line breaks are
 	// never GBK trail bytes); UTF-16 is tested on the decoded text instead.
 	const cleaning = transcoded ? { unicode: transcoded.unicode, edges: utf16 ? transcoded.edges : scanned.edges } : scanned;
@@ -353,7 +419,7 @@ export async function decodeInput(path: string, tempUtf8Path: string): Promise<D
 		sha256,
 		sizeBytes: size,
 		encoding,
-		utf8Path: needsTranscode ? tempUtf8Path : path,
+		utf8Path: kept ? kept.utf8Path : needsTranscode ? tempUtf8Path : path,
 		transcoded: needsTranscode,
 		delimiter,
 		header,

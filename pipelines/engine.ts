@@ -3,13 +3,13 @@ import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { queryRows, type Database } from '../src/lib/server/db';
-import { decodeInput, peekUtf8Head, type DecodedInput } from './decode';
+import { decodeInput, peekUtf8Head, transcodeGbkFirst, type DecodedInput } from './decode';
 import { IngestFailure, type RowError } from './errors';
 import { matchHeaders, normalizeHeader, parseMapping, type HeaderMatch, type Mapping } from './mapping';
 import { message, reason, type Locale } from './messages';
 import { schemas, type KindId, type KindSchema } from './schema';
 import { MACROS, DIRTY_PATTERN, TEXT_DIRTY_PATTERN } from './sql/macros';
-import { compileErrors, compileFailing, compileTyped, outputColumns, SPARE, stageCol, type ColumnSource, type CompileInput } from './sql/compile';
+import { compileErrors, compileFailing, compileTyped, outputColumns, readCsvSql, stageCol, TYPED_FROM_FILE, TYPED_FROM_FILE_VIEW, type ColumnSource, type CompileInput } from './sql/compile';
 import { writeBatch } from './store';
 import { surveyQualityWarnings } from './survey-quality';
 import { phoneHasher, type PhoneHasher } from '../src/lib/server/db/phone-hash';
@@ -52,8 +52,6 @@ export interface IngestSummary {
 
 export const MAX_ERRORS_IN_SUMMARY = 50;
 
-const STAGE_OPTIONS = `header=false, skip=1, all_varchar=true, quote='"', escape='"', null_padding=true, nullstr='\x01', strict_mode=true, auto_detect=false`;
-
 /** Loads one file of one kind: decode → stage → validate in SQL → one transaction. */
 export async function ingest(db: Database, opts: IngestOptions): Promise<IngestSummary> {
 	const schema = schemas[opts.kind];
@@ -67,19 +65,51 @@ export async function ingest(db: Database, opts: IngestOptions): Promise<IngestS
 		return await db.withWriteLock(async (conn) => {
 			let decoded: DecodedInput | null = null;
 			try {
+				const prof = profiler(`${opts.kind} ${fileName}`);
 				const mapping = parseMapping(opts.mapping);
 				for (const macro of MACROS) await conn.run(macro);
-				// A file that looks like UTF-8 is staged by DuckDB's threads while JS hashes and checks it.
-				const early = peekUtf8Head(opts.filePath);
-				const earlyStage = early ? stage(conn, opts.filePath, early.delimiter, early.header.length).then(() => null, (e: unknown) => e) : null;
-				decoded = await decodeInput(opts.filePath, join(work, 'utf8.csv'));
-				const d = decoded;
-				const stageError = earlyStage ? await earlyStage : 'not staged';
-				const staged = stageError === null && d.utf8Path === opts.filePath && d.delimiter === early!.delimiter && d.header.length === early!.header.length;
+				// A file that looks like UTF-8 is read by DuckDB's threads while JS hashes and checks it: typed
+				// straight from the file when nothing calls for the staging table, else staged. A GBK file is
+				// transcoded first and its UTF-8 copy read the same way.
+				const utf8Head = peekUtf8Head(opts.filePath);
+				const gbkFirst = utf8Head ? null : await transcodeGbkFirst(opts.filePath, join(work, 'gbk-utf8.csv'));
+				if (gbkFirst) prof('transcoded first');
+				const early = utf8Head ? { ...utf8Head, path: opts.filePath } : gbkFirst && { delimiter: gbkFirst.delimiter, header: gbkFirst.header, path: gbkFirst.utf8Path };
+				const earlyMatch = early ? tryMatch(schema, early.header, mapping) : null;
+				let cancelled = false;
+				// planned before decoding starts: its few small queries would otherwise wait on the busy JS thread
+				const earlyPlan = early && earlyMatch && readsFromFile(schema, earlyMatch, mapping, early.header)
+					? await planFromFile(conn, { schema, mapping, match: earlyMatch, header: early.header, path: early.path, delimiter: early.delimiter, hasher, locale })
+					: null;
+				if (earlyPlan) prof('planned from the file');
+				const earlyFile = earlyPlan ? typeFromFile(conn, earlyPlan, () => cancelled) : null;
+				const earlyStage = early && !earlyFile ? stage(conn, early.path, early.delimiter, early.header.length).then(() => null, (e: unknown) => e) : null;
+				const stopEarly = () => {
+					cancelled = true;
+					conn.interrupt();
+				};
+				let d: DecodedInput;
+				try {
+					d = decoded = await decodeInput(opts.filePath, join(work, 'utf8.csv'), gbkFirst);
+				} catch (e) {
+					// the connection is free again before the rejected file is recorded on it
+					stopEarly();
+					await Promise.all([earlyFile, earlyStage]);
+					throw e;
+				}
+				prof('decode');
+				const asSniffed = !!early && d.utf8Path === early.path && d.delimiter === early.delimiter;
+				// Typing from the file assumed no cell needs cleaning; the byte scan says whether that held.
+				const fromFileValid = asSniffed && sameHeader(d.header, early!.header) && !needsCleaning(d);
+				if (earlyFile && !fromFileValid) stopEarly();
+				const typedEarly = await earlyFile;
+				if (earlyFile) prof('typed from the file meanwhile');
+				const fromFile = fromFileValid ? typedEarly : null;
+				const staged = asSniffed && d.header.length === early!.header.length && earlyStage !== null && (await earlyStage) === null;
 				const dup = await findDuplicate(conn, opts.kind, d.sha256);
 				if (dup) return duplicateSummary(opts, fileName, d, dup, locale);
 				const match = matchHeaders(schema, d.header, mapping);
-				return await load(conn, { opts, schema, decoded: d, mapping, match, fileName, started, locale, hasher, staged });
+				return await load(conn, { opts, schema, decoded: d, mapping, match, fileName, started, locale, hasher, staged, fromFile, prof });
 			} catch (e) {
 				if (!(e instanceof IngestFailure) || e.unreadable) throw e;
 				return await fileRejected(conn, opts, fileName, decoded, e, started, locale);
@@ -102,6 +132,69 @@ interface LoadContext {
 	hasher: PhoneHasher | null;
 	/** the temp table `stage` already holds the file */
 	staged: boolean;
+	/** the rows were already typed straight from the file (the view `typed`), with this plan */
+	fromFile: Plan | null;
+	prof: (step: string) => void;
+}
+
+/** The header match, or null when it fails (it is made again, and fails in earnest, once the file is read). */
+function tryMatch(schema: KindSchema, header: string[], mapping: Mapping): HeaderMatch | null {
+	try {
+		return matchHeaders(schema, header, mapping);
+	} catch {
+		return null;
+	}
+}
+
+const sameHeader = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((h, i) => h === b[i]);
+const needsCleaning = (d: DecodedInput) => d.cleaning.unicode || d.cleaning.edges;
+
+/**
+ * Whether the rows can be typed straight from the file, without the staging table: not when the SQL
+ * needs the row number while typing (generated keys), reads other tables (constants, value maps), or
+ * must first scan every row of the file (extra survey questions; see also the date order in plan()).
+ */
+function readsFromFile(schema: KindSchema, match: HeaderMatch, mapping: Mapping, header: readonly string[]): boolean {
+	return match.constants.size === 0 && !match.generatedKey && valueMaps(header, mapping).size === 0 && !(schema.extraAnswersColumn && match.unknown.length > 0);
+}
+
+/** The mapping's value maps by source column index; headers match as in the column mapping, values match the trimmed cell. */
+function valueMaps(header: readonly string[], mapping: Mapping): Map<number, [string, string][]> {
+	const out = new Map<number, [string, string][]>();
+	for (const [srcHeader, pairs] of Object.entries(mapping.values)) {
+		const index = header.findIndex((h) => normalizeHeader(h) === normalizeHeader(srcHeader));
+		if (index < 0 || out.has(index)) continue;
+		out.set(index, Object.entries(pairs).map(([from, to]) => [from.trim(), to]));
+	}
+	return out;
+}
+
+type FromFile = Omit<PlanInput, 'dirty' | 'keyPrefix' | 'file'> & { path: string; delimiter: string };
+
+/**
+ * The plan for typing the rows straight from the file, assuming no cell needs cleaning (the caller
+ * checks that against the byte scan). Null when this file needs the staging table after all, or when
+ * anything fails: the staged path then does the same work and reports any error as usual.
+ */
+async function planFromFile(conn: DuckDBConnection, f: FromFile): Promise<Plan | null> {
+	try {
+		// generated keys never come this way (readsFromFile), so the key prefix is not needed
+		return await plan(conn, { ...f, dirty: {}, keyPrefix: '', file: { path: f.path, delimiter: f.delimiter } });
+	} catch {
+		return null;
+	}
+}
+
+/** Types the rows of the file into the view `typed` by the plan; null when that fails or is called off. */
+async function typeFromFile(conn: DuckDBConnection, p: Plan, cancelled: () => boolean = () => false): Promise<Plan | null> {
+	try {
+		await conn.run(compileTyped(p.input), p.params as never);
+		if (cancelled()) return null;
+		await conn.run(TYPED_FROM_FILE_VIEW);
+		return p;
+	} catch {
+		return null;
+	}
 }
 
 async function findDuplicate(conn: DuckDBConnection, kind: string, sha256: string) {
@@ -159,9 +252,7 @@ async function fileRejected(conn: DuckDBConnection, opts: IngestOptions, fileNam
 }
 
 async function stage(conn: DuckDBConnection, path: string, delimiter: string, columns: number): Promise<void> {
-	const cols = [...Array.from({ length: columns }, (_, i) => stageCol(i)), SPARE].map((c) => `'${c}': 'VARCHAR'`).join(', ');
-	const sql = (parallel: boolean) =>
-		`CREATE OR REPLACE TEMP TABLE stage AS SELECT * FROM read_csv($1, delim=$2, columns={${cols}}, ${STAGE_OPTIONS}, parallel=${parallel})`;
+	const sql = (parallel: boolean) => `CREATE OR REPLACE TEMP TABLE stage AS SELECT * FROM ${readCsvSql(columns, '$1', '$2', parallel)}`;
 	try {
 		await conn.run(sql(true), [path, delimiter]);
 	} catch (e) {
@@ -189,12 +280,24 @@ function malformed(e: unknown): IngestFailure {
 	return new IngestFailure('file_malformed', { detail: msg.split('\n')[0] ?? '' });
 }
 
+/**
+ * The date columns whose order (D/M/Y or M/D/Y) is to be decided. Columns whose sample reads with a
+ * year-first format need no scan: a stray 3/4/2025 among them is reported as ambiguous (the mapping's
+ * date_order settles it).
+ */
+function orderedDateColumns(schema: KindSchema, sources: Record<string, ColumnSource>, mapping: Mapping, usual: Record<string, string | null>) {
+	return schema.columns.filter((c) => (c.type === 'date' || c.type === 'timestamp') && sources[c.name]?.from === 'column' && (!usual[c.name] || !!mapping.date_order));
+}
+
+/** Whether deciding the date order needs a scan of every row (of the staging table). */
+function needsDateOrderScan(schema: KindSchema, sources: Record<string, ColumnSource>, mapping: Mapping, usual: Record<string, string | null>): boolean {
+	return !mapping.date_order && orderedDateColumns(schema, sources, mapping, usual).length > 0;
+}
+
 /** Which date columns hold D/M/Y or M/D/Y slashed dates, decided from the values when unambiguous. */
 async function dayFirstOrders(conn: DuckDBConnection, schema: KindSchema, sources: Record<string, ColumnSource>, mapping: Mapping, usual: Record<string, string | null>) {
 	const out: Record<string, boolean | null> = {};
-	// Columns whose sample reads with a year-first format need no scan: a stray 3/4/2025 among them is
-	// reported as ambiguous (the mapping's date_order settles it).
-	const dateCols = schema.columns.filter((c) => (c.type === 'date' || c.type === 'timestamp') && sources[c.name]?.from === 'column' && (!usual[c.name] || !!mapping.date_order));
+	const dateCols = orderedDateColumns(schema, sources, mapping, usual);
 	if (dateCols.length === 0) return out;
 	if (mapping.date_order) {
 		for (const c of dateCols) out[c.name] = mapping.date_order === 'dmy';
@@ -235,14 +338,20 @@ function profiler(label: string): (step: string) => void {
 /** Formats tried on a sample of each date column; the one that reads most of it goes first in the SQL. */
 const USUAL_DATE_FORMATS = ['%Y-%m-%d %H:%M:%S', '%Y-%m-%d %H:%M', '%Y-%m-%d', '%Y/%m/%d %H:%M:%S', '%Y/%m/%d %H:%M', '%Y/%m/%d', '%Y年%m月%d日 %H:%M', '%Y年%m月%d日', '%Y.%m.%d'];
 
-async function usualDateFormats(conn: DuckDBConnection, schema: KindSchema, sources: Record<string, ColumnSource>): Promise<Record<string, string | null>> {
+/** The rows a sample is taken from: the staging table, or read_csv of the file (its parameters bound). */
+interface RowsToSample {
+	sql: string;
+	params: unknown[];
+}
+
+async function usualDateFormats(conn: DuckDBConnection, schema: KindSchema, sources: Record<string, ColumnSource>, rows: RowsToSample): Promise<Record<string, string | null>> {
 	const out: Record<string, string | null> = {};
 	for (const c of schema.columns) {
 		const src = sources[c.name];
 		if ((c.type !== 'date' && c.type !== 'timestamp') || src?.from !== 'column') continue;
 		const x = stageCol(src.index);
 		const counts = USUAL_DATE_FORMATS.map((f, i) => `count(try_strptime(trim(${x}), '${f}')) AS f${i}`).join(', ');
-		const [row] = await queryRows<Record<string, number>>(conn, `SELECT ${counts} FROM (SELECT ${x} FROM stage WHERE ${x} <> '' LIMIT 2000)`);
+		const [row] = await queryRows<Record<string, number>>(conn, `SELECT ${counts} FROM (SELECT ${x} FROM ${rows.sql} WHERE ${x} <> '' LIMIT 2000)`, rows.params);
 		let best = -1;
 		let bestCount = 0;
 		USUAL_DATE_FORMATS.forEach((_, i) => {
@@ -254,13 +363,96 @@ async function usualDateFormats(conn: DuckDBConnection, schema: KindSchema, sour
 	return out;
 }
 
-async function load(conn: DuckDBConnection, ctx: LoadContext): Promise<IngestSummary> {
-	const { opts, schema, decoded, mapping, match, locale } = ctx;
-	const nCols = decoded.header.length;
-	const prof = profiler(`${opts.kind} ${ctx.fileName}`);
-	if (!ctx.staged) await stage(conn, decoded.utf8Path, decoded.delimiter, nCols);
-	prof(ctx.staged ? 'decode (staged meanwhile)' : 'stage');
+interface PlanInput {
+	schema: KindSchema;
+	header: readonly string[];
+	mapping: Mapping;
+	match: HeaderMatch;
+	/** per canonical column: whether its cells need cleaning */
+	dirty: Record<string, boolean | null>;
+	hasher: PhoneHasher | null;
+	locale: Locale;
+	/** generated keys are this prefix and the row number */
+	keyPrefix: string;
+	/** read the rows straight from this file instead of the staging table */
+	file?: { path: string; delimiter: string };
+}
 
+/** The compiled typing of one file and its bound parameters, and the warnings found on the way. */
+interface Plan {
+	input: CompileInput;
+	params: unknown[];
+	warnings: string[];
+}
+
+/**
+ * Everything the SQL that types the rows needs: where each column comes from, constants and value maps
+ * (temp tables), extra survey questions, the keyed hash's parameters, each date column's usual format
+ * and order. Null when reading from the file and the date order needs a scan of every row (the staged
+ * path does that scan).
+ */
+async function plan(conn: DuckDBConnection, p: PlanInput): Promise<Plan | null> {
+	const { schema, mapping, match, locale } = p;
+	await conn.run('CREATE OR REPLACE TEMP TABLE ingest_constants (name VARCHAR, value VARCHAR)');
+	for (const [name, value] of match.constants) await conn.run('INSERT INTO ingest_constants VALUES ($1, $2)', [name, value]);
+	await conn.run('CREATE OR REPLACE TEMP TABLE ingest_value_map (source_index INTEGER, source_value VARCHAR, target VARCHAR)');
+	const maps = valueMaps(p.header, mapping);
+	for (const [index, pairs] of maps) for (const [from, to] of pairs) await conn.run('INSERT INTO ingest_value_map VALUES ($1, $2, $3)', [index, from, to]);
+
+	const sources: Record<string, ColumnSource> = {};
+	for (const c of schema.columns) {
+		const index = match.columns.get(c.name);
+		if (index !== undefined) sources[c.name] = { from: 'column', index, dirty: !!p.dirty[c.name], valueMap: maps.has(index) };
+		else if (match.constants.has(c.name)) sources[c.name] = { from: 'constant' };
+		else if (match.generatedKey === c.name) sources[c.name] = { from: 'generated' };
+		else sources[c.name] = { from: 'absent' };
+	}
+
+	// Surveys: unknown columns whose every value is a number are extra questions; others are reported.
+	const warnings: string[] = [];
+	let unknown = match.unknown;
+	const params: unknown[] = [p.keyPrefix];
+	const extraQuestions: { index: number; param: number }[] = [];
+	if (schema.extraAnswersColumn && unknown.length > 0) {
+		if (p.file) return null;
+		const checks = unknown.map((u) => `bool_and(${stageCol(u.index)} IS NULL OR trim(${stageCol(u.index)}) = '' OR regexp_full_match(trim(${stageCol(u.index)}), '[+-]?\\d+(\\.\\d+)?')) AS n${u.index}`);
+		const [row] = await queryRows<Record<string, boolean | null>>(conn, `SELECT ${checks.join(', ')} FROM stage`);
+		const numeric = unknown.filter((u) => row?.[`n${u.index}`] && u.header.trim() !== '');
+		for (const u of numeric) {
+			params.push(u.header.trim());
+			extraQuestions.push({ index: u.index, param: params.length });
+		}
+		if (numeric.length) warnings.push(message('warning_extra_questions', { columns: numeric.map((u) => u.header).join('、') }, locale));
+		unknown = unknown.filter((u) => !numeric.includes(u));
+	}
+	if (unknown.length) warnings.push(message('warning_unknown_columns', { columns: unknown.map((u) => u.header || `#${u.index + 1}`).join('、') }, locale));
+
+	// The keyed phone hash: its key is bound as parameters, never written into the SQL text.
+	let keyedHash: CompileInput['keyedHash'];
+	if (p.hasher) {
+		const first = params.length + 1;
+		params.push(...p.hasher.sql('x', first).params);
+		keyedHash = (column) => p.hasher!.sql(column, first).sql;
+	}
+	const rows: CompileInput['rows'] = p.file ? { from: 'file', pathParam: params.length + 1, delimiterParam: params.length + 2 } : { from: 'stage' };
+	if (p.file) params.push(p.file.path, p.file.delimiter);
+	const nCols = p.header.length;
+	// A sample of the first rows is read by one thread: the parallel reader would start on the whole file.
+	const source: RowsToSample = p.file ? { sql: readCsvSql(nCols, '$1', '$2', false), params: [p.file.path, p.file.delimiter] } : { sql: 'stage', params: [] };
+	const dateFormats = await usualDateFormats(conn, schema, sources, source);
+	if (p.file && needsDateOrderScan(schema, sources, mapping, dateFormats)) return null;
+	const input: CompileInput = {
+		schema, sources, rows, dayFirst: await dayFirstOrders(conn, schema, sources, mapping, dateFormats), dateFormats,
+		stageColumns: nCols, extraQuestions, generatedKeyParam: 1, keyedHash
+	};
+	return { input, params, warnings };
+}
+
+/** Stages the file (when not done yet) and types its rows from the staging table. */
+async function typeFromStage(conn: DuckDBConnection, ctx: LoadContext): Promise<Plan> {
+	const { schema, decoded, match, prof } = ctx;
+	if (!ctx.staged) await stage(conn, decoded.utf8Path, decoded.delimiter, decoded.header.length);
+	prof(ctx.staged ? 'staged meanwhile' : 'stage');
 	const [{ n: staged } = { n: 0 }] = await queryRows<{ n: number }>(conn, 'SELECT count(*) AS n FROM stage');
 	if (staged === 0) throw new IngestFailure('file_header_only', {});
 
@@ -277,73 +469,50 @@ async function load(conn: DuckDBConnection, ctx: LoadContext): Promise<IngestSum
 	const dirty = dirtyChecks.length ? (await queryRows<Record<string, boolean | null>>(conn, `SELECT ${dirtyChecks.join(', ')} FROM stage`))[0] ?? {} : {};
 	prof('clean scan');
 
-	await conn.run('CREATE OR REPLACE TEMP TABLE ingest_constants (name VARCHAR, value VARCHAR)');
-	for (const [name, value] of match.constants) await conn.run('INSERT INTO ingest_constants VALUES ($1, $2)', [name, value]);
-	await conn.run('CREATE OR REPLACE TEMP TABLE ingest_value_map (source_index INTEGER, source_value VARCHAR, target VARCHAR)');
-	const valueMapped = new Set<number>();
-	for (const [srcHeader, pairs] of Object.entries(mapping.values)) {
-		// Headers match as in the column mapping; values match the trimmed cell.
-		const index = decoded.header.findIndex((h) => normalizeHeader(h) === normalizeHeader(srcHeader));
-		if (index < 0 || valueMapped.has(index)) continue;
-		valueMapped.add(index);
-		for (const [from, to] of Object.entries(pairs)) await conn.run('INSERT INTO ingest_value_map VALUES ($1, $2, $3)', [index, from.trim(), to]);
-	}
-
-	const sources: Record<string, ColumnSource> = {};
-	for (const c of schema.columns) {
-		const index = match.columns.get(c.name);
-		if (index !== undefined) sources[c.name] = { from: 'column', index, dirty: !!dirty[c.name], valueMap: valueMapped.has(index) };
-		else if (match.constants.has(c.name)) sources[c.name] = { from: 'constant' };
-		else if (match.generatedKey === c.name) sources[c.name] = { from: 'generated' };
-		else sources[c.name] = { from: 'absent' };
-	}
-
-	// Surveys: unknown columns whose every value is a number are extra questions; others are reported.
-	const warnings: string[] = [];
-	let unknown = match.unknown;
-	const params: unknown[] = [`${decoded.sha256.slice(0, 12)}`];
-	const extraQuestions: { index: number; param: number }[] = [];
-	if (schema.extraAnswersColumn && unknown.length > 0) {
-		const checks = unknown.map((u) => `bool_and(${stageCol(u.index)} IS NULL OR trim(${stageCol(u.index)}) = '' OR regexp_full_match(trim(${stageCol(u.index)}), '[+-]?\\d+(\\.\\d+)?')) AS n${u.index}`);
-		const [row] = await queryRows<Record<string, boolean | null>>(conn, `SELECT ${checks.join(', ')} FROM stage`);
-		const numeric = unknown.filter((u) => row?.[`n${u.index}`] && u.header.trim() !== '');
-		for (const u of numeric) {
-			params.push(u.header.trim());
-			extraQuestions.push({ index: u.index, param: params.length });
-		}
-		if (numeric.length) warnings.push(message('warning_extra_questions', { columns: numeric.map((u) => u.header).join('、') }, locale));
-		unknown = unknown.filter((u) => !numeric.includes(u));
-	}
-	if (unknown.length) warnings.push(message('warning_unknown_columns', { columns: unknown.map((u) => u.header || `#${u.index + 1}`).join('、') }, locale));
-
-	// The keyed phone hash: its key is bound as parameters, never written into the SQL text.
-	let keyedHash: CompileInput['keyedHash'];
-	if (ctx.hasher) {
-		const first = params.length + 1;
-		params.push(...ctx.hasher.sql('x', first).params);
-		keyedHash = (column) => ctx.hasher!.sql(column, first).sql;
-	}
-	const dateFormats = await usualDateFormats(conn, schema, sources);
-	const input: CompileInput = {
-		schema, sources, dayFirst: await dayFirstOrders(conn, schema, sources, mapping, dateFormats), dateFormats,
-		stageColumns: nCols, extraQuestions, generatedKeyParam: 1, keyedHash
-	};
+	const p = (await plan(conn, { schema, header: decoded.header, mapping: ctx.mapping, match, dirty, hasher: ctx.hasher, locale: ctx.locale, keyPrefix: decoded.sha256.slice(0, 12) }))!;
 	prof('date formats');
-	await conn.run(compileTyped(input), params as never);
+	// rows typed from the file earlier but not kept (cells turned out to need cleaning) leave a view and its table behind
+	await conn.run('DROP VIEW IF EXISTS typed');
+	await conn.run(`DROP TABLE IF EXISTS ${TYPED_FROM_FILE}`);
+	await conn.run(compileTyped(p.input), p.params as never);
 	prof('typed');
-	await conn.run(compileFailing(input));
-	const [counts] = await queryRows<{ blank: number; bad: number }>(conn,
-		`SELECT count(*) FILTER (WHERE blank) AS blank, count(*) FILTER (WHERE NOT blank) AS bad FROM failing`);
-	const rowsBlank = counts?.blank ?? 0;
-	const rowsRead = staged - rowsBlank;
+	return p;
+}
+
+async function load(conn: DuckDBConnection, ctx: LoadContext): Promise<IngestSummary> {
+	const { opts, schema, decoded, mapping, match, locale } = ctx;
+	const prof = ctx.prof;
+	let p = ctx.fromFile;
+	// A file DuckDB could not read in place (transcoded, or not sniffed early) is typed from its UTF-8 copy.
+	if (!p && !ctx.staged && !needsCleaning(decoded) && readsFromFile(schema, match, mapping, decoded.header)) {
+		const planned = await planFromFile(conn, { schema, mapping, match, header: decoded.header, path: decoded.utf8Path, delimiter: decoded.delimiter, hasher: ctx.hasher, locale });
+		p = planned && (await typeFromFile(conn, planned));
+		if (p) prof('typed from the file');
+	}
+	p ??= await typeFromStage(conn, ctx);
+	const { input, warnings } = p;
+
+	// Rows, failing rows and repeated keys among the good rows in one scan. Duplicate keys inside the file:
+	// identical rows collapse (the last one is kept), conflicting ones are rejected. Most files have none,
+	// which the distinct count shows without the window pass.
+	const keyCols = schema.key.map((k) => `t_${k}`).join(', ');
+	const [{ n: total = 0, bad: notOk = 0, repeated = 0 } = {}] = await queryRows<{ n: number; bad: number; repeated: number }>(conn,
+		`SELECT count(*) AS n, count(*) FILTER (WHERE NOT ok) AS bad, count(*) FILTER (WHERE ok) - count(DISTINCT (${keyCols})) FILTER (WHERE ok) AS repeated FROM typed`);
+	if (total === 0) throw new IngestFailure('file_header_only', {});
+	// Failing rows need their raw text (rejected_rows, reasons): only then is a file typed directly staged too.
+	let counts = { blank: 0, bad: 0 };
+	if (notOk > 0) {
+		if (input.rows?.from === 'file') await stage(conn, decoded.utf8Path, decoded.delimiter, decoded.header.length);
+		await conn.run(compileFailing(input));
+		[counts = counts] = await queryRows<{ blank: number; bad: number }>(conn,
+			`SELECT count(*) FILTER (WHERE blank) AS blank, count(*) FILTER (WHERE NOT blank) AS bad FROM failing`);
+	}
+	prof('counts, failing rows');
+	const rowsBlank = counts.blank;
+	const rowsRead = total - rowsBlank;
 	if (rowsRead === 0) throw new IngestFailure('file_header_only', {});
 
-	// Duplicate keys inside the file: identical rows collapse (the last one is kept), conflicting ones are
-	// rejected. Most files have none, which one distinct count shows without the window pass.
-	const keyCols = schema.key.map((k) => `t_${k}`).join(', ');
 	const outs = outputColumns(input);
-	const [{ repeated = 0 } = {}] = await queryRows<{ repeated: number }>(conn,
-		`SELECT count(*) - count(DISTINCT (${keyCols})) AS repeated FROM typed WHERE ok`);
 	let conflicts: { key: string; rows: number[] }[] = [];
 	let collapsed = 0;
 	if (repeated > 0) {
@@ -359,7 +528,7 @@ async function load(conn: DuckDBConnection, ctx: LoadContext): Promise<IngestSum
 	}
 	prof('duplicates');
 
-	const errors = await collectErrors(conn, input, decoded, match.constants, locale);
+	const errors = counts.bad > 0 ? await collectErrors(conn, input, decoded, match.constants, locale) : [];
 	prof('errors');
 	const conflictRows = new Set<number>();
 	for (const c of conflicts) {

@@ -7,8 +7,17 @@ export type ColumnSource =
 	| { from: 'generated' }
 	| { from: 'absent' };
 
+/**
+ * Where the rows are read from: the staging table (row number = its rowid), or the CSV file itself
+ * through read_csv with its path and delimiter bound as parameters. Read from the file, the typed table
+ * has no row number column: it is created in file order, so its own rowid is the row number.
+ */
+export type RowSource = { from: 'stage' } | { from: 'file'; pathParam: number; delimiterParam: number };
+
 export interface CompileInput {
 	schema: KindSchema;
+	/** the staging table unless said otherwise */
+	rows?: RowSource;
 	sources: Readonly<Record<string, ColumnSource>>;
 	/** per date/timestamp column: how to read 3/4/2025 (true = day first, false = month first, null = ambiguous) */
 	dayFirst: Readonly<Record<string, boolean | null>>;
@@ -25,6 +34,29 @@ export interface CompileInput {
 
 export const stageCol = (i: number) => `c${i}`;
 export const SPARE = 'c_extra';
+
+/** Every cell as text, exactly as written; one spare column catches a row's extra fields. */
+const CSV_OPTIONS = `header=false, skip=1, all_varchar=true, quote='"', escape='"', null_padding=true, nullstr='\x01', strict_mode=true, auto_detect=false`;
+
+/**
+ * The one way the engine reads a CSV file (path and delimiter as parameter placeholders such as `$1`):
+ * the staging table is made from it, and the typed rows are read from it directly when no stage is needed.
+ */
+export function readCsvSql(columns: number, pathParam: string, delimiterParam: string, parallel = true): string {
+	const cols = [...Array.from({ length: columns }, (_, i) => stageCol(i)), SPARE].map((c) => `'${c}': 'VARCHAR'`).join(', ');
+	return `read_csv(${pathParam}, delim=${delimiterParam}, columns={${cols}}, ${CSV_OPTIONS}, parallel=${parallel})`;
+}
+
+/** The table of typed rows read straight from the file; `typed` is then a view adding the row number. */
+export const TYPED_FROM_FILE = 'typed_file';
+export const TYPED_FROM_FILE_VIEW = `CREATE OR REPLACE TEMP VIEW typed AS SELECT rowid AS _i, * FROM ${TYPED_FROM_FILE}`;
+
+const readsFile = (input: CompileInput) => input.rows?.from === 'file';
+
+function rowsSql(input: CompileInput): string {
+	const rows = input.rows ?? { from: 'stage' };
+	return rows.from === 'stage' ? 'stage' : readCsvSql(input.stageColumns, `$${rows.pathParam}`, `$${rows.delimiterParam}`);
+}
 
 const isFolded = (c: ColumnSpec) => c.type !== 'text';
 
@@ -60,7 +92,11 @@ function enumExpr(col: ColumnSpec, r: string): string {
 	for (const v of spec.values) pairs.set(key(v), v);
 	for (const [alias, v] of Object.entries(spec.aliases ?? {})) pairs.set(key(alias), v);
 	const whens = [...pairs].map(([k, v]) => `WHEN ${sqlLiteral(k)} THEN ${sqlLiteral(v)}`).join(' ');
-	return `CASE lower(replace(${r}, ' ', '')) ${whens} END`;
+	// A cell written exactly as a key (the usual case) is matched as it is, without folding its case and
+	// spaces. Only keys that folding leaves as they are (Chinese, lower-case ASCII) are taken this way.
+	const asWritten = [...pairs].filter(([k]) => /^[\p{Script=Han}a-z0-9._-]+$/u.test(k));
+	const exact = asWritten.map(([k, v]) => `WHEN ${sqlLiteral(k)} THEN ${sqlLiteral(v)}`).join(' ');
+	return `CASE ${r} ${exact} ELSE CASE lower(replace(${r}, ' ', '')) ${whens} END END`;
 }
 
 function dayFirstLiteral(v: boolean | null | undefined): string {
@@ -141,7 +177,10 @@ function columnSql(input: CompileInput): ColumnSql[] {
 		const r = `r_${col.name}`;
 		const v = `v_${col.name}`;
 		let t = col.defaultSql ? `coalesce(${v}, ${col.defaultSql})` : v;
-		if (src.from === 'generated') t = `$${input.generatedKeyParam} || '-' || CAST(_i + 2 AS VARCHAR)`;
+		if (src.from === 'generated') {
+			if (readsFile(input)) throw new Error('generated keys need the row number: read them from the staging table');
+			t = `$${input.generatedKeyParam} || '-' || CAST(_i + 2 AS VARCHAR)`;
+		}
 		const range: string[] = [];
 		if (col.min !== undefined) range.push(`${v} < ${col.min}`);
 		if (col.max !== undefined) range.push(`${v} > ${col.max}`);
@@ -157,8 +196,9 @@ function columnSql(input: CompileInput): ColumnSql[] {
  * subquery, and DuckDB cannot reference an alias whose expression holds a subquery in the same SELECT.
  */
 function typedRows(input: CompileInput, cols: ColumnSql[], where = '', withDerived = true): string {
-	const raw = ['rowid AS _i', ...cols.map((c) => `${c.r} AS r_${c.col.name}`), allStage(input)];
-	const parts = ['_i', `CAST($${input.generatedKeyParam} AS VARCHAR) AS _kp`];
+	const numbered = !readsFile(input);
+	const raw = [...(numbered ? ['rowid AS _i'] : []), ...cols.map((c) => `${c.r} AS r_${c.col.name}`), allStage(input)];
+	const parts = [...(numbered ? ['_i'] : []), `CAST($${input.generatedKeyParam} AS VARCHAR) AS _kp`];
 	for (const c of cols) {
 		parts.push(`r_${c.col.name}`);
 		parts.push(`${c.v} AS v_${c.col.name}`);
@@ -166,7 +206,7 @@ function typedRows(input: CompileInput, cols: ColumnSql[], where = '', withDeriv
 	}
 	if (withDerived) for (const d of input.schema.derived ?? []) parts.push(`${derivedSql(input, d)} AS t_${d.name}`);
 	return `(SELECT ${parts.join(',\n  ')}, ${allStage(input)}
-  FROM (SELECT ${raw.join(',\n    ')} FROM stage${where}))`;
+  FROM (SELECT ${raw.join(',\n    ')} FROM ${rowsSql(input)}${where}))`;
 }
 
 function derivedSql(input: CompileInput, d: NonNullable<KindSchema['derived']>[number]): string {
@@ -204,7 +244,8 @@ export function outputColumns(input: CompileInput): { name: string; expr: string
 }
 
 /**
- * CREATE TEMP TABLE typed: final values and an ok flag per staged row. A row must also carry something
+ * CREATE TEMP TABLE typed: final values and an ok flag per staged row (read from the file: the table
+ * typed_file, whose rowid is the row number; see TYPED_FROM_FILE_VIEW). A row must also carry something
  * from the file, so a blank row is never ok even when constants fill its required columns; whether a
  * failing row is blank is decided afterwards, on the few failing rows only (see compileFailing).
  */
@@ -218,8 +259,9 @@ export function compileTyped(input: CompileInput): string {
 	const outs = outputColumns(input);
 	const extra = extraAnswersExpr(input);
 	const finals = outs.map((o) => (o.expr === input.schema.extraAnswersColumn ? `${extra} AS t_${o.name}` : `${o.expr} AS t_${o.name}`));
-	return `CREATE OR REPLACE TEMP TABLE typed AS
-SELECT _i, ${finals.join(', ')},
+	const [table, rowNo] = readsFile(input) ? [TYPED_FROM_FILE, ''] : ['typed', '_i, '];
+	return `CREATE OR REPLACE TEMP TABLE ${table} AS
+SELECT ${rowNo}${finals.join(', ')},
   ${ok} AS ok
 FROM ${typedRows(input, cols)}`;
 }
@@ -231,7 +273,9 @@ SELECT rowid AS _i, ${blankExpr(input)} AS blank FROM stage WHERE rowid IN (SELE
 }
 
 /** Errors of the failing rows: one struct per problem, re-derived only for rows where ok is false. */
-export function compileErrors(input: CompileInput): string {
+export function compileErrors(fromAny: CompileInput): string {
+	// Failing rows are re-derived from the staging table, which keeps their raw text and row numbers.
+	const input: CompileInput = { ...fromAny, rows: { from: 'stage' } };
 	const cols = columnSql(input);
 	const s = structureChecks(input);
 	const items = [

@@ -61,9 +61,11 @@ export const MACROS = [
 		WHEN length(p) = 4 THEN make_date(CAST(p AS INTEGER), 1, 1)
 		ELSE make_date(CAST(left(p, 4) AS INTEGER), CAST(right(p, 2) AS INTEGER), 1) END`,
 
-	`CREATE OR REPLACE TEMP MACRO sq_bool(x) AS CASE x WHEN '是' THEN true WHEN '否' THEN false ELSE CASE
-		WHEN lower(x) IN ('是', 'y', 'yes', 'true', 't', '1', '对', '√', '有') THEN true
-		WHEN lower(x) IN ('否', 'n', 'no', 'false', 'f', '0', '错', '×', '无') THEN false END END`,
+	// A CASE, not IN lists: DuckDB turns a long IN list into a join over every row, even the rows that
+	// the first two words already settled.
+	`CREATE OR REPLACE TEMP MACRO sq_bool(x) AS CASE x WHEN '是' THEN true WHEN '否' THEN false ELSE CASE lower(x)
+		${['是', 'y', 'yes', 'true', 't', '1', '对', '√', '有'].map((w) => `WHEN '${w}' THEN true`).join(' ')}
+		${['否', 'n', 'no', 'false', 'f', '0', '错', '×', '无'].map((w) => `WHEN '${w}' THEN false`).join(' ')} END END`,
 	// Integers: thousands separators allowed; "12.0" (Excel) allowed; NaN, inf, 五 are not numbers.
 	`CREATE OR REPLACE TEMP MACRO sq_int(x) AS CASE
 		WHEN regexp_full_match(x, '[+-]?\\d{1,3}(,\\d{3})+|[+-]?\\d{1,12}(\\.0*)?') THEN TRY_CAST(split_part(replace(x, ',', ''), '.', 1) AS BIGINT) END`,
@@ -78,12 +80,16 @@ export const MACROS = [
 		ELSE sq_int(x) END`,
 	// Phones: digits only, +86/0086 dropped; Excel's 1.3812345678E+10 is exact only when every digit survived.
 	`CREATE OR REPLACE TEMP MACRO sq_phone_digits(x) AS regexp_replace(regexp_replace(x, '^\\s*(\\+\\s*86|0086)', ''), '[^0-9]', '', 'g')`,
+	`CREATE OR REPLACE TEMP MACRO sq_phone_of_digits(d, x) AS CASE
+		WHEN length(d) = 13 AND d LIKE '86%' THEN substr(d, 3)
+		WHEN length(d) BETWEEN 7 AND 12 AND regexp_full_match(x, '[0-9+()\\s-]+') THEN d END`,
+	// The usual mobile number is settled by one match. Other forms get their digits once: a macro argument is
+	// expanded inline at every use, so the digits are bound through a one-element list instead.
 	`CREATE OR REPLACE TEMP MACRO sq_phone(x) AS CASE
 		WHEN x IS NULL THEN NULL
-		WHEN length(x) = 11 AND x[1] = '1' AND x[2] BETWEEN '3' AND '9' AND translate(x, '0123456789', '') = '' THEN x
+		WHEN regexp_full_match(x, '1[3-9][0-9]{9}') THEN x
 		WHEN regexp_full_match(x, '\\d(\\.\\d+)?[eE]\\+?\\d{1,2}') THEN
 			CASE WHEN length(replace(regexp_extract(x, '^([0-9.]+)', 1), '.', '')) = CAST(regexp_extract(x, '(\\d+)$', 1) AS INTEGER) + 1
 				THEN replace(regexp_extract(x, '^([0-9.]+)', 1), '.', '') END
-		WHEN length(sq_phone_digits(x)) = 13 AND sq_phone_digits(x) LIKE '86%' THEN substr(sq_phone_digits(x), 3)
-		WHEN length(sq_phone_digits(x)) BETWEEN 7 AND 12 AND regexp_full_match(x, '[0-9+()\\s-]+') THEN sq_phone_digits(x) END`
+		ELSE list_transform([sq_phone_digits(x)], d -> sq_phone_of_digits(d, x))[1] END`
 ];

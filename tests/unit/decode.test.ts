@@ -102,6 +102,29 @@ describe('decodeInput', () => {
 		expect((await decode(q)).utf8Path).not.toBe(q);
 	});
 
+	it('a character or a character to clean cut by the 4 MiB read chunks is still seen whole', async () => {
+		const CHUNK = 4 << 20;
+		const headerLine = 'date,store,visitors,transactions\n';
+		// bytes up to the chunk boundary less `back`, then the multi-byte character, then more rows
+		const around = (back: number, char: string, after = '\n2025-01-01,A,1,1\n') => {
+			const body = 'x'.repeat(CHUNK - headerLine.length - back);
+			const buf = Buffer.from(headerLine + body + char + after);
+			expect(buf.indexOf(Buffer.from(char))).toBe(CHUNK - back);
+			return buf;
+		};
+		for (const back of [1, 2]) {
+			// 店 (3 bytes) split by the boundary: valid UTF-8, read in place, nothing to clean
+			const split = await decode(write(`cut${back}.csv`, around(back, '店')));
+			expect(split).toMatchObject({ encoding: 'utf-8', transcoded: false, cleaning: { unicode: false, edges: false } });
+			// a full-width digit (３) or an ideographic space split by the boundary is something to clean
+			expect((await decode(write(`fw${back}.csv`, around(back, '３')))).cleaning.unicode).toBe(true);
+			expect((await decode(write(`sp${back}.csv`, around(back, '\u3000')))).cleaning.unicode).toBe(true);
+		}
+		// the lead byte of a character before the boundary without its continuation bytes after it: not UTF-8
+		const broken = Buffer.concat([around(1, '店').subarray(0, CHUNK), Buffer.from('\n2025-01-01,A,1,1\n')]);
+		expect((await decode(write('broken.csv', broken))).encoding).toBe('gbk');
+	});
+
 	it('refuses an empty file, a whitespace-only file, a binary file and a zip/xlsx', async () => {
 		expect((await failure(write('e.csv', ''))).code).toBe('file_empty');
 		expect((await failure(write('w.csv', '  \n\r\n'))).code).toBe('file_empty');

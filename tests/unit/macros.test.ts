@@ -114,7 +114,8 @@ describe('sq_period: appraisal periods and survey waves', () => {
 describe('sq_bool', () => {
 	it.each([
 		['是', true], ['否', false], ['Y', true], ['N', false], ['y', true], ['n', false],
-		['true', true], ['false', false], ['TRUE', true], ['Yes', true], ['no', false], ['1', true], ['0', false]
+		['true', true], ['false', false], ['TRUE', true], ['Yes', true], ['no', false], ['1', true], ['0', false],
+		['T', true], ['f', false], ['对', true], ['错', false], ['√', true], ['×', false], ['有', true], ['无', false], ['YES', true], ['No', false]
 	])('%s → %s', async (x, expected) => {
 		expect(await evalSql(conn, 'sq_bool(sq_trim($1))', x)).toBe(expected);
 	});
@@ -173,11 +174,14 @@ describe('sq_phone: digits only, country code dropped, Excel scientific notation
 		['021-61234567', '02161234567'],
 		['400-820-8820', '4008208820'],
 		['1.3812345678E+10', '13812345678'],
-		['1.3812345678e10', '13812345678']
+		['1.3812345678e10', '13812345678'],
+		['12345678901', '12345678901'],
+		['8613812345678', '13812345678'],
+		['19912345678', '19912345678']
 	])('%s → %s', async (x, expected) => {
 		expect(await evalSql(conn, 'sq_phone(sq_trim($1))', x)).toBe(expected);
 	});
-	it.each(['1.38E+10', '1.381234567E+10', 'abc', '123', '138 1234 5678 转 123', '1381234567890123'])('%s → NULL', async (x) => {
+	it.each(['1.38E+10', '1.381234567E+10', 'abc', '123', '138 1234 5678 转 123', '1381234567890123', '1381234567８', '13812345678x'])('%s → NULL', async (x) => {
 		expect(await evalSql(conn, 'sq_phone(sq_trim($1))', x)).toBeNull();
 	});
 });
