@@ -22,7 +22,7 @@ export function gradeBars(input: GradeBarsInput, options: GradeBarsOptions, them
 	const over = (g: { grade: string; share: number }) => g.grade === 'A' && input.maxA !== null && g.share > input.maxA;
 	return {
 		textStyle: { fontFamily: theme.fontFamily, color: theme.text },
-		grid: { left: 8, right: 16, top: 24, bottom: 8, containLabel: true },
+		grid: { left: 8, right: 16, top: 24, bottom: 8 },
 		tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' }, confine: true },
 		xAxis: { type: 'category', data: input.grades.map((g) => g.grade), axisLine: { lineStyle: { color: theme.axisLine } }, axisTick: { show: false }, axisLabel: { ...axisText, color: theme.text, fontWeight: 'bold' } },
 		yAxis: { type: 'value', max: 100, axisLabel: { ...axisText, formatter: '{value}%' }, splitLine: { lineStyle: { color: theme.splitLine } } },

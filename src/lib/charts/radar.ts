@@ -10,21 +10,22 @@ export interface RadarInput {
 }
 
 /**
- * Dimension means of groups as a radar. The axes start a little under the lowest mean (not at 0):
- * appraisal scores sit between 70 and 95, and a 0–100 radar would draw every group as the same circle.
+ * Dimension means of groups as a radar. The axes start two points under the lowest mean, on an even
+ * number (not at 0): appraisal means sit between 75 and 95, and a 0–100 radar would draw every group as
+ * the same circle. `legend: 'plain'` wraps the legend instead of paging it (for print).
  */
-export function radar(input: RadarInput, options: { emptyText: string }, theme: ChartTheme): ChartOption {
+export function radar(input: RadarInput, options: { emptyText: string; legend?: 'scroll' | 'plain' }, theme: ChartTheme): ChartOption {
 	const all = input.series.flatMap((s) => s.values).filter((v): v is number => v !== null);
 	if (all.length === 0 || input.indicators.length === 0) return emptyOption(options.emptyText, theme);
-	const min = Math.max(0, Math.floor((Math.min(...all) - 5) / 5) * 5);
+	const min = Math.max(0, Math.floor((Math.min(...all) - 2) / 2) * 2);
 	return {
 		color: [...theme.palette],
 		textStyle: { fontFamily: theme.fontFamily, color: theme.text },
 		tooltip: { trigger: 'item', confine: true },
-		legend: { bottom: 0, type: 'scroll', textStyle: { color: theme.text, fontFamily: theme.fontFamily } },
+		legend: { bottom: 0, type: options.legend ?? 'scroll', textStyle: { color: theme.text, fontFamily: theme.fontFamily } },
 		radar: {
 			center: ['50%', '46%'],
-			radius: '62%',
+			radius: '56%',
 			indicator: input.indicators.map((name) => ({ name, min, max: 100 })),
 			axisName: { color: theme.muted, fontFamily: theme.fontFamily },
 			splitLine: { lineStyle: { color: theme.splitLine } },

@@ -27,11 +27,11 @@ export const load: PageServerLoad = async ({ locals, url }) => {
 				indicators: EVAL_DIMENSIONS.map((d) => dimensionLabel(d, locale)),
 				series: view.radar.map((r) => ({ name: r.group || m.eval_everyone({}, { locale }), values: EVAL_DIMENSIONS.map((d) => r.means[d]) }))
 			},
-			{ emptyText },
+			{ emptyText, legend: 'plain' },
 			printTheme
 		),
 		340,
-		260
+		280
 	);
 	return { view, stores: req.stores, distSvg, radarSvg, generatedBy: user.displayName };
 };
