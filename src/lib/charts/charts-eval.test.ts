@@ -32,10 +32,13 @@ describe('evaluation charts', () => {
 		expect(none.series[0]!.markLine).toBeUndefined();
 		expect(gradeBars({ grades: grades.map((g) => ({ ...g, count: 0, share: 0 })), maxA: 20 }, { name: '', guidelineLabel: '', emptyText: '无数据' }, lightTheme).title).toMatchObject({ text: '无数据' });
 	});
-	it('puts the radar floor two points under the lowest mean, on an even number', () => {
+	it('spans the radar from two points under the lowest mean to two over the highest, on even numbers', () => {
 		const o = radar({ indicators: ['业务能力', '沟通能力', '团队协作'], series: [{ name: '全部', values: [81.2, 77.5, 90] }] }, { emptyText: '' }, lightTheme) as { radar: { indicator: { min: number; max: number }[] } };
-		// lowest 77.5 − 2 = 75.5 → down to the even 74
-		expect(o.radar.indicator.map((i) => [i.min, i.max])).toEqual([[74, 100], [74, 100], [74, 100]]);
+		// lowest 77.5 − 2 = 75.5 → down to the even 74; highest 90 + 2 = 92
+		expect(o.radar.indicator.map((i) => [i.min, i.max])).toEqual([[74, 92], [74, 92], [74, 92]]);
+		// never past 100
+		const top = radar({ indicators: ['a'], series: [{ name: 'x', values: [99.5] }] }, { emptyText: '' }, lightTheme) as { radar: { indicator: { max: number }[] } };
+		expect(top.radar.indicator[0]!.max).toBe(100);
 		expect(svgOf(o as ChartOption)).toContain('业务能力');
 	});
 	it('draws a line per series with the threshold on the first', () => {

@@ -20,7 +20,7 @@ export function scoreTrend(input: ScoreTrendInput, options: { emptyText: string 
 	return {
 		color: [...theme.palette],
 		textStyle: { fontFamily: theme.fontFamily, color: theme.text },
-		grid: { left: 8, right: 16, top: 16, bottom: 40 },
+		grid: { left: 8, right: 16, top: 16, bottom: 56 },
 		tooltip: { trigger: 'axis', confine: true, valueFormatter: (v) => (typeof v === 'number' ? v.toFixed(1) : '–') },
 		legend: { bottom: 0, type: 'scroll', textStyle: { color: theme.text, fontFamily: theme.fontFamily } },
 		xAxis: { type: 'category', data: [...input.periods], axisLine: { lineStyle: { color: theme.axisLine } }, axisLabel: axisText },
