@@ -1,3 +1,4 @@
+import { queryRows, type DuckDBConnection } from '../../src/lib/server/db';
 /**
  * SQL macros that turn the cleaned text of a cell into a typed value (NULL when it cannot),
  * as Chinese spreadsheets write them. Created as TEMP macros on the connection that runs a load.
@@ -87,3 +88,23 @@ export const MACROS = [
 		WHEN length(sq_phone_digits(x)) = 13 AND sq_phone_digits(x) LIKE '86%' THEN substr(sq_phone_digits(x), 3)
 		WHEN length(sq_phone_digits(x)) BETWEEN 7 AND 12 AND regexp_full_match(x, '[0-9+()\\s-]+') THEN sq_phone_digits(x) END`
 ];
+
+/**
+ * `sq_appraisal_weights(position, month)`: the weights (%) an appraisal is scored with, from the
+ * evaluation settings (table eval_weights, migration 4) — the newest rule of the position, else of every
+ * position ('*'), effective by the month ('YYYY-MM'); equal weights without one. The same rule as
+ * `weightsFor` in src/lib/evaluations/model.ts. Built as a literal list at each load (rules are few), so
+ * the expression holds no subquery and can sit inside the typed columns.
+ */
+export async function settingsMacros(conn: DuckDBConnection): Promise<string[]> {
+	const rules = await queryRows<Record<string, unknown>>(
+		conn,
+		`SELECT position, effective_from, [business_ability, communication, teamwork, service_attitude, discipline]::DOUBLE[] AS w FROM eval_weights ORDER BY effective_from`
+	).catch(() => [] as Record<string, unknown>[]);
+	const lit = (s: unknown) => `'${String(s).replaceAll("'", "''")}'`;
+	const items = rules.map((r) => `{'p': ${lit(r.position)}, 'f': ${lit(r.effective_from)}, 'w': [${(r.w as number[]).map((x) => Number(x)).join(', ')}]::DOUBLE[]}`);
+	// a placeholder that matches nothing keeps the list typed when there are no rules
+	const list = `[{'p': NULL::VARCHAR, 'f': NULL::VARCHAR, 'w': NULL::DOUBLE[]}${items.map((i) => `, ${i}`).join('')}]`;
+	const newest = (pos: string) => `struct_extract(list_filter(${list}, r -> r.p = ${pos} AND r.f <= month)[-1], 'w')`;
+	return [`CREATE OR REPLACE TEMP MACRO sq_appraisal_weights(pos, month) AS coalesce(${newest('pos')}, ${newest("'*'")}, [20, 20, 20, 20, 20]::DOUBLE[])`];
+}

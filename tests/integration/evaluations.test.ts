@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { FILES, generate, type Truth } from '../../pipelines/generate';
 import { demoAccount } from '../../src/lib/server/auth/demo-accounts';
@@ -97,6 +98,22 @@ describe('evaluations of the samples', () => {
 		const audit = await rows<{ target: string; detail: string }>(t.db, "SELECT target, detail FROM audit_log WHERE action = 'settings_changed' ORDER BY seq");
 		expect(audit.map((a) => a.target)).toEqual(['evaluation:weights:*:2025-03', 'evaluation:settings']);
 		expect(JSON.parse(audit[1]!.detail)).toEqual({ warningThreshold: { from: 80, to: 85 } });
+	});
+
+	it('checks a loaded file’s totals against the weights in force for its position and month', async () => {
+		// the '*' rule from 2025-03 set above: 60/10/10/10/10. Scores 100, 50, 50, 50, 50:
+		// equal weights (before March) → (100 + 4·50)/5 = 60.00; from March → (100·60 + 4·50·10)/100 = 80.00
+		const head = '工号,岗位,考核周期,业务能力,沟通能力,团队协作,服务态度,工作纪律,总分';
+		const file = join(t.dir, 'weighted.csv');
+		writeFileSync(file, `${head}\nX1,客服专员,2025-04,100,50,50,50,50,80\nX2,客服专员,2025-04,100,50,50,50,50,60\nX3,客服专员,2025-02,100,50,50,50,50,60\nX4,客服专员,2025-05,100,50,50,50,50,\n`);
+		const s = await load(t.db, 'appraisals', file, { acceptPartial: true });
+		expect(s.errors.map((e) => [e.row, e.code])).toEqual([[3, 'total_mismatch']]);
+		expect(s.errors[0]!.reason).toContain('80.00');
+		expect(await rows(t.db, "SELECT staff_id, total_score::DOUBLE AS total, grade::VARCHAR AS g FROM appraisals WHERE staff_id LIKE 'X%' ORDER BY 1")).toEqual([
+			{ staff_id: 'X1', total: 80, g: 'B' },
+			{ staff_id: 'X3', total: 60, g: 'C' },
+			{ staff_id: 'X4', total: 80, g: 'B' }
+		]);
 	});
 });
 
