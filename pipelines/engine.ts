@@ -8,12 +8,11 @@ import { IngestFailure, type RowError } from './errors';
 import { matchHeaders, normalizeHeader, parseMapping, type HeaderMatch, type Mapping } from './mapping';
 import { message, reason, type Locale } from './messages';
 import { schemas, type KindId, type KindSchema } from './schema';
-import { MACROS, DIRTY_PATTERN, TEXT_DIRTY_PATTERN } from './sql/macros';
+import { MACROS, DIRTY_PATTERN, TEXT_DIRTY_PATTERN, settingsMacros } from './sql/macros';
 import { compileErrors, compileFailing, compileTyped, outputColumns, readCsvSql, stageCol, TYPED_FROM_FILE, TYPED_FROM_FILE_VIEW, type ColumnSource, type CompileInput } from './sql/compile';
 import { writeBatch } from './store';
 import { surveyQualityWarnings } from './survey-quality';
 import { phoneHasher, type PhoneHasher } from '../src/lib/server/db/phone-hash';
-import { APPRAISAL_DIMENSIONS, DEFAULT_WEIGHT } from './schema/appraisals';
 
 export type IngestStatus = 'committed' | 'rejected' | 'duplicate' | 'dry-run';
 
@@ -67,7 +66,7 @@ export async function ingest(db: Database, opts: IngestOptions): Promise<IngestS
 			try {
 				const prof = profiler(`${opts.kind} ${fileName}`);
 				const mapping = parseMapping(opts.mapping);
-				for (const macro of MACROS) await conn.run(macro);
+				for (const macro of [...MACROS, ...(await settingsMacros(conn))]) await conn.run(macro);
 				// A file that looks like UTF-8 is read by DuckDB's threads while JS hashes and checks it: typed
 				// straight from the file when nothing calls for the staging table, else staged. A GBK file is
 				// transcoded first and its UTF-8 copy read the same way.
@@ -606,18 +605,9 @@ async function collectErrors(conn: DuckDBConnection, input: CompileInput, decode
 				const otherSrc = other ? input.sources[other] : undefined;
 				params.other = otherSrc?.from === 'column' ? decoded.header[otherSrc.index] ?? other ?? '' : other ?? '';
 			}
-			if (e.code === 'total_mismatch') params.expected = expectedTotal(r.cells, input);
+			if (e.code === 'total_mismatch') params.expected = e.param ?? '?';
 			out.push({ row: rowNo, column: label || null, value: e.code === 'row_long' ? e.param : value, code: e.code, params, reason: reason(e.code, params, locale), cells: r.cells });
 		}
 	}
 	return out;
-}
-
-/** The weighted total the dimension scores give, to show next to a mismatching total. */
-function expectedTotal(cells: (string | null)[], input: CompileInput): string {
-	const vals = APPRAISAL_DIMENSIONS.map((d) => {
-		const s = input.sources[d];
-		return s?.from === 'column' ? Number((cells[s.index] ?? '').normalize('NFKC').trim()) : NaN;
-	});
-	return vals.some(Number.isNaN) ? '?' : (vals.reduce((a, b) => a + b, 0) * DEFAULT_WEIGHT).toFixed(2);
 }

@@ -9,9 +9,10 @@ export const DEFAULT_WEIGHT = 1 / APPRAISAL_DIMENSIONS.length;
 /** a given total may differ from the weighted sum by rounding only */
 export const TOTAL_TOLERANCE = 0.5;
 
-const weightedSum = APPRAISAL_DIMENSIONS.map((d) => `v_${d}`).join(' + ');
 const allDimensions = APPRAISAL_DIMENSIONS.map((d) => `v_${d} IS NOT NULL`).join(' AND ');
-const computedTotal = `round((${weightedSum}) * ${DEFAULT_WEIGHT}, 2)`;
+/** The weights (%) in force for the row: the evaluation settings' rule (see sq_appraisal_weights in pipelines/sql/macros.ts). */
+const weightsInForce = `sq_appraisal_weights(v_position, strftime(sq_period_start(v_period), '%Y-%m'))`;
+const computedTotal = `round(list_dot_product([${APPRAISAL_DIMENSIONS.map((d) => `v_${d}`).join(', ')}]::DOUBLE[], ${weightsInForce}::DOUBLE[]) / 100, 2)`;
 
 export const appraisals: KindSchema = {
 	kind: 'appraisals',
@@ -46,7 +47,8 @@ export const appraisals: KindSchema = {
 		{
 			id: 'total_matches_weights', column: 'total_score',
 			failWhen: `v_total_score IS NOT NULL AND ${allDimensions} AND abs(v_total_score - ${computedTotal}) > ${TOTAL_TOLERANCE}`,
-			code: 'total_mismatch'
+			code: 'total_mismatch',
+			detailSql: `printf('%.2f', ${computedTotal})`
 		},
 		{ id: 'total_present', column: 'total_score', failWhen: `v_total_score IS NULL AND NOT (${allDimensions})`, code: 'total_missing' }
 	]

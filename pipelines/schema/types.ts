@@ -49,6 +49,8 @@ export interface RowCheck {
 	/** message key in the catalog (`reason_<code>`) and the columns whose raw values are passed as params */
 	code: string;
 	params?: Readonly<Record<string, string>>;
+	/** SQL of a value the reason shows (e.g. the expected total), evaluated on the failing row; the check id otherwise */
+	detailSql?: string;
 }
 
 export interface KindSchema {

@@ -283,7 +283,7 @@ export function compileErrors(fromAny: CompileInput): string {
 		`CASE WHEN ${s.long} THEN {'column': NULL, 'code': 'row_long', 'param': ${SPARE}} END`,
 		...cols.map((c) => `CASE WHEN (${c.code}) IS NOT NULL THEN {'column': ${sqlLiteral(c.col.name)}, 'code': ${c.code}, 'param': NULL} END`),
 		...(input.schema.checks ?? []).map(
-			(c) => `CASE WHEN coalesce(${c.failWhen}, false) THEN {'column': ${sqlLiteral(c.column)}, 'code': ${sqlLiteral(c.code)}, 'param': ${sqlLiteral(c.id)}} END`
+			(c) => `CASE WHEN coalesce(${c.failWhen}, false) THEN {'column': ${sqlLiteral(c.column)}, 'code': ${sqlLiteral(c.code)}, 'param': ${c.detailSql ?? sqlLiteral(c.id)}} END`
 		)
 	];
 	return `SELECT _i, list_filter([${items.join(',\n  ')}], e -> e IS NOT NULL) AS errs,

@@ -1,3 +1,4 @@
+import { queryRows, type DuckDBConnection } from '../../src/lib/server/db';
 /**
  * SQL macros that turn the cleaned text of a cell into a typed value (NULL when it cannot),
  * as Chinese spreadsheets write them. Created as TEMP macros on the connection that runs a load.
@@ -93,3 +94,23 @@ export const MACROS = [
 				THEN replace(regexp_extract(x, '^([0-9.]+)', 1), '.', '') END
 		ELSE list_transform([sq_phone_digits(x)], d -> sq_phone_of_digits(d, x))[1] END`
 ];
+
+/**
+ * `sq_appraisal_weights(position, month)`: the weights (%) an appraisal is scored with, from the
+ * evaluation settings (table eval_weights, migration 4) — the newest rule of the position, else of every
+ * position ('*'), effective by the month ('YYYY-MM'); equal weights without one. The same rule as
+ * `weightsFor` in src/lib/evaluations/model.ts. Built as a literal list at each load (rules are few), so
+ * the expression holds no subquery and can sit inside the typed columns.
+ */
+export async function settingsMacros(conn: DuckDBConnection): Promise<string[]> {
+	const rules = await queryRows<Record<string, unknown>>(
+		conn,
+		`SELECT position, effective_from, [business_ability, communication, teamwork, service_attitude, discipline]::DOUBLE[] AS w FROM eval_weights ORDER BY effective_from`
+	).catch(() => [] as Record<string, unknown>[]);
+	const lit = (s: unknown) => `'${String(s).replaceAll("'", "''")}'`;
+	const items = rules.map((r) => `{'p': ${lit(r.position)}, 'f': ${lit(r.effective_from)}, 'w': [${(r.w as number[]).map((x) => Number(x)).join(', ')}]::DOUBLE[]}`);
+	// a placeholder that matches nothing keeps the list typed when there are no rules
+	const list = `[{'p': NULL::VARCHAR, 'f': NULL::VARCHAR, 'w': NULL::DOUBLE[]}${items.map((i) => `, ${i}`).join('')}]`;
+	const newest = (pos: string) => `struct_extract(list_filter(${list}, r -> r.p = ${pos} AND r.f <= month)[-1], 'w')`;
+	return [`CREATE OR REPLACE TEMP MACRO sq_appraisal_weights(pos, month) AS coalesce(${newest('pos')}, ${newest("'*'")}, [20, 20, 20, 20, 20]::DOUBLE[])`];
+}

@@ -22,7 +22,7 @@ test('an admin sees what the limit would erase, saves a limit, and applies it wi
 	await signIn(page, admin);
 	// the administration pages sit under one menu of the top bar
 	await openAdminMenu(page);
-	await page.getByRole('navigation', { name: '主导航' }).getByRole('link', { name: '数据保留' }).click();
+	await page.getByRole('navigation', { name: '系统管理' }).getByRole('link', { name: '数据保留' }).click();
 	await expect(page).toHaveURL('/admin/retention');
 	await expect(page.getByRole('heading', { level: 1 })).toHaveText('数据保留');
 	await expect(page).toHaveTitle('数据保留 · 服务质量分析');

@@ -20,5 +20,5 @@ export async function signIn(page: Page, account: DemoAccount = QC, path = '/', 
 
 /** Opens the top bar's administration menu (用户管理, 审计日志, 数据保留 sit under it). */
 export async function openAdminMenu(page: Page): Promise<void> {
-	await page.getByRole('navigation', { name: '主导航' }).getByText('系统管理', { exact: true }).click();
+	await page.getByRole('navigation', { name: '系统管理' }).locator('summary').click();
 }

@@ -39,7 +39,12 @@ const EXPECTED: Record<string, Partial<Record<Method, Allowed>>> = {
 	'/batches/[id]': { GET: INGEST, POST: INGEST },
 	'/api/ingest/[kind]': { GET: INGEST, POST: INGEST },
 	'/api/metrics/[metric]': { GET: ALL },
-	'/api/rows/[kind]': { GET: ['manager', 'quality_officer', 'leadership', 'admin'] }
+	'/api/rows/[kind]': { GET: ['manager', 'quality_officer', 'leadership', 'admin'] },
+	'/evaluations': { GET: ALL },
+	'/evaluations/report': { GET: ['manager', 'quality_officer', 'leadership', 'admin'] },
+	'/evaluations/settings': { GET: ['leadership', 'admin'], POST: ['leadership', 'admin'] },
+	'/staff/[id]': { GET: ['manager', 'quality_officer', 'leadership', 'admin'] },
+	'/api/evaluations/export': { GET: ['leadership', 'admin'] }
 };
 
 interface Route {
@@ -210,7 +215,7 @@ describe('role × route matrix', () => {
 			const html = await (await get(server, '/', cookies[role])).text();
 			return [...html.matchAll(/<nav[^>]*>(.*?)<\/nav>/gsu)].flatMap((m) => [...m[1]!.matchAll(/href="([^"]+)"/gu)].map((h) => h[1]));
 		};
-		const dashboards = ['/', '/dashboard', '/complaints', '/satisfaction', '/targets'];
+		const dashboards = ['/', '/dashboard', '/complaints', '/satisfaction', '/evaluations', '/targets'];
 		expect(await nav('viewer')).toEqual(dashboards);
 		expect(await nav('quality_officer')).toEqual([...dashboards, '/upload', '/batches']);
 		expect(await nav('leadership')).toEqual([...dashboards, '/upload', '/batches']);

@@ -47,7 +47,12 @@ export const ROUTE_RULES: Readonly<Record<string, Rule>> = {
 	'/satisfaction': can('metrics'),
 	'/staff': can('scorecards'),
 	'/staff/[id]': can('scorecards'),
-	'/evaluations': can('evaluations'),
+	// 绩效考核: every role sees the aggregates of their stores; individual scores need scorecards (the page
+	// leaves them out), fairness checks and settings need evaluations (leadership), downloads need export.
+	'/evaluations': can('metrics'),
+	'/evaluations/report': can('scorecards'),
+	'/evaluations/settings': { read: can('evaluations'), write: can('evaluations') },
+	'/api/evaluations/export': can('export'),
 	'/api/metrics': can('metrics'),
 	'/api/metrics/[metric]': can('metrics'),
 	'/api/rows/[kind]': can('rows'),

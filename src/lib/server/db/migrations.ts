@@ -225,5 +225,33 @@ CREATE TABLE upload_mappings (
   PRIMARY KEY (kind, name)
 );
 `
+	},
+	{
+		version: 4,
+		name: 'evaluation settings: weights per position with history, bands, thresholds',
+		// eval_weights keeps every rule ever set (position '*' = every position without its own rule); an
+		// appraisal is scored with the newest rule effective at its period's first month, so old periods keep
+		// their weights. eval_settings holds the rest as one JSON document per name. Times are UTC instants.
+		sql: `
+CREATE TABLE eval_weights (
+  position VARCHAR NOT NULL,
+  effective_from VARCHAR NOT NULL CHECK (regexp_full_match(effective_from, '\\d{4}-(0[1-9]|1[0-2])')),
+  business_ability DOUBLE NOT NULL CHECK (business_ability BETWEEN 0 AND 100),
+  communication DOUBLE NOT NULL CHECK (communication BETWEEN 0 AND 100),
+  teamwork DOUBLE NOT NULL CHECK (teamwork BETWEEN 0 AND 100),
+  service_attitude DOUBLE NOT NULL CHECK (service_attitude BETWEEN 0 AND 100),
+  discipline DOUBLE NOT NULL CHECK (discipline BETWEEN 0 AND 100),
+  updated_by VARCHAR NOT NULL,
+  updated_at TIMESTAMP NOT NULL,
+  PRIMARY KEY (position, effective_from)
+);
+
+CREATE TABLE eval_settings (
+  name VARCHAR PRIMARY KEY,
+  value JSON NOT NULL,
+  updated_by VARCHAR NOT NULL,
+  updated_at TIMESTAMP NOT NULL
+);
+`
 	}
 ];

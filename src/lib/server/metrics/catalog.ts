@@ -11,7 +11,7 @@ export type Unit = 'count' | 'permille' | 'percent' | 'hours' | 'score' | 'nps';
 export type Direction = 'higher' | 'lower';
 
 /** Dimensions a metric may be cut by (`by`). */
-export const DIMENSIONS = ['store', 'department', 'channel', 'category', 'severity', 'method', 'age_bucket', 'response_bucket', 'resolution_bucket', 'grade', 'question'] as const;
+export const DIMENSIONS = ['store', 'department', 'channel', 'category', 'severity', 'method', 'age_bucket', 'response_bucket', 'resolution_bucket', 'grade', 'question', 'staff'] as const;
 export type Dimension = (typeof DIMENSIONS)[number];
 
 /** Dimensions a request may filter on (repeatable query parameters). */
@@ -91,7 +91,9 @@ const COMPLAINT_DIMENSIONS: Partial<Record<Dimension, string>> = {
 	severity: 'severity',
 	age_bucket: bucketSql('age_bucket', ageHours('$now'), `status <> '已办结'`),
 	response_bucket: bucketSql('response_bucket', responseHours, 'first_response_at >= received_at'),
-	resolution_bucket: bucketSql('resolution_bucket', resolutionHours, 'resolved_at >= received_at')
+	resolution_bucket: bucketSql('resolution_bucket', resolutionHours, 'resolved_at >= received_at'),
+	/** the staff member complained about (被投诉员工工号): the evidence beside an appraisal */
+	staff: 'subject_staff_id'
 };
 
 export const SOURCES: Readonly<Record<SourceId, SourceDef>> = {
@@ -116,7 +118,7 @@ export const SOURCES: Readonly<Record<SourceId, SourceDef>> = {
 	surveys: {
 		id: 'surveys',
 		tables: 'surveys',
-		dimensions: { store: 'store', channel: 'channel', method: 'method' },
+		dimensions: { store: 'store', channel: 'channel', method: 'method', staff: 'staff_id' },
 		filters: ['store', 'channel']
 	},
 	/** one row per answer to an extra question of a survey file (beyond the four items), question = its column header */
@@ -269,7 +271,7 @@ export type MetricDef = AggregateMetric | RatioMetric | NpsMetric;
 const bi = (zh: string, en: string): Bilingual => ({ zh, en });
 
 const C_DIMS: readonly Dimension[] = ['store', 'department', 'channel', 'category', 'severity'];
-const S_DIMS: readonly Dimension[] = ['store', 'channel', 'method'];
+const S_DIMS: readonly Dimension[] = ['store', 'channel', 'method', 'staff'];
 
 const NO_EXCLUSIONS_C = bi('按投诉时间（受理时间）落入所选日期范围统计。', 'Counted by the date the complaint was received.');
 
@@ -404,7 +406,7 @@ export const METRICS: readonly MetricDef[] = [
 		source: 'complaints',
 		unit: 'count',
 		direction: 'lower',
-		dimensions: [...C_DIMS, 'age_bucket', 'response_bucket', 'resolution_bucket'],
+		dimensions: [...C_DIMS, 'age_bucket', 'response_bucket', 'resolution_bucket', 'staff'],
 		value: 'count(*)',
 		drill: 'true',
 		passport: { formula: bi('投诉登记表中的投诉条数。', 'Number of complaints in the register.'), source: 'complaints', exclusions: NO_EXCLUSIONS_C }

@@ -1,0 +1,45 @@
+import { existsSync } from 'node:fs';
+
+/** Where Debian puts chromium; `CHROMIUM_PATH` overrides it. */
+export const chromiumPath = () => process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+
+export class PdfUnavailable extends Error {
+	constructor(readonly reason: 'no_browser' | 'failed', message: string) {
+		super(message);
+	}
+}
+
+const TIMEOUT_MS = 45_000;
+
+/**
+ * The printable report as an A4 PDF: a headless chromium opens the report page as the requesting user
+ * (their session cookies, for this host only), waits for it to load and prints it with the page's
+ * print stylesheet. One browser per request, always closed; everything under one timeout.
+ */
+export async function renderPdf(url: string, cookies: { name: string; value: string }[]): Promise<Buffer> {
+	const executablePath = chromiumPath();
+	if (!existsSync(executablePath)) throw new PdfUnavailable('no_browser', `no chromium at ${executablePath}`);
+	// imported here, so that pages never load the browser driver
+	const { chromium } = await import('playwright-core');
+	const browser = await chromium.launch({ executablePath, headless: true, timeout: TIMEOUT_MS, args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'] });
+	let timer: NodeJS.Timeout | undefined;
+	try {
+		const work = (async () => {
+			const context = await browser.newContext({ locale: 'zh-CN' });
+			const origin = new URL(url).origin;
+			if (cookies.length) await context.addCookies(cookies.map((c) => ({ name: c.name, value: c.value, url: origin })));
+			const page = await context.newPage();
+			const res = await page.goto(url, { waitUntil: 'load', timeout: TIMEOUT_MS });
+			if (!res || !res.ok()) throw new PdfUnavailable('failed', `report page answered ${res?.status() ?? 'nothing'}`);
+			await page.emulateMedia({ media: 'print' });
+			return page.pdf({ format: 'A4', printBackground: true, margin: { top: '12mm', bottom: '14mm', left: '12mm', right: '12mm' }, displayHeaderFooter: true, headerTemplate: '<span></span>', footerTemplate: '<div style="font-size:8px;width:100%;text-align:center;color:#666"><span class="pageNumber"></span> / <span class="totalPages"></span></div>' });
+		})();
+		const timeout = new Promise<never>((_, reject) => {
+			timer = setTimeout(() => reject(new PdfUnavailable('failed', 'timed out rendering the report')), TIMEOUT_MS);
+		});
+		return Buffer.from(await Promise.race([work, timeout]));
+	} finally {
+		clearTimeout(timer);
+		await browser.close().catch(() => undefined);
+	}
+}

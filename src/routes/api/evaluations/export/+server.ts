@@ -1,0 +1,73 @@
+import { error } from '@sveltejs/kit';
+import { csvText } from '$lib/csv';
+import { evalPeriodLabel, cycleLabel } from '$lib/evaluations/labels';
+import { m } from '$lib/paraglide/messages.js';
+import { audit } from '$lib/server/db/audit';
+import { getDatabase } from '$lib/server/database';
+import { workbook } from '$lib/server/evaluations/excel';
+import { PdfUnavailable, renderPdf } from '$lib/server/evaluations/pdf';
+import { appraisalStores, viewRequest } from '$lib/server/evaluations/request';
+import { exportTables } from '$lib/server/evaluations/tables';
+import { evaluationView } from '$lib/server/evaluations/view';
+import { isZh, problem } from '$lib/server/metrics/http';
+import type { RequestHandler } from './$types';
+
+const TABLES = ['ranking', 'warnings', 'stars', 'distribution', 'stores', 'reviewers'] as const;
+
+/**
+ * `GET /api/evaluations/export?format=xlsx|csv|pdf&cycle=&period=&group=&store=…[&table=ranking]`: the
+ * evaluation tables of a period as the user sees them (their stores; no individual rows for roles
+ * without scorecards). xlsx: every table, a sheet each; csv: one table (default the ranking); pdf: the
+ * printable report. Every export is audited.
+ */
+export const GET: RequestHandler = async ({ url, request, locals, cookies, getClientAddress }) => {
+	const user = locals.user;
+	if (!user) error(401, 'sign in');
+	const zh = isZh(request);
+	const locale = zh ? 'zh-CN' : 'en';
+	const format = url.searchParams.get('format') ?? 'xlsx';
+	if (format !== 'xlsx' && format !== 'csv' && format !== 'pdf') return problem(400, 'invalid_request', zh, 'format 只能是 xlsx、csv 或 pdf', 'format must be xlsx, csv or pdf');
+	const db = await getDatabase();
+	const storeOptions = await appraisalStores(db, user.stores);
+	const req = viewRequest(url.searchParams, storeOptions);
+	const view = await evaluationView(db, user, req);
+	if (!view.period) return problem(404, 'no_data', zh, '没有可导出的考核数据', 'no appraisals to export');
+	const name = `${zh ? '绩效考核' : 'evaluations'}-${view.period}`;
+	const disposition = (ext: string) => `attachment; filename="evaluations-${view.period}.${ext}"; filename*=UTF-8''${encodeURIComponent(`${name}.${ext}`)}`;
+	const record = (detail: Record<string, unknown>) =>
+		db.withConnection((c) => audit(c, { actor: user.username, action: 'export', target: '/api/evaluations/export', ip: getClientAddress(), detail: { format, period: view.period, cycle: view.cycle, stores: req.stores, ...detail } }));
+
+	if (format === 'pdf') {
+		const report = new URL('/evaluations/report', process.env.EVAL_REPORT_ORIGIN || url.origin);
+		for (const k of ['cycle', 'group', 'store']) for (const v of url.searchParams.getAll(k)) report.searchParams.append(k, v);
+		report.searchParams.set('period', view.period);
+		let pdf: Buffer;
+		try {
+			pdf = await renderPdf(report.href, cookies.getAll());
+		} catch (e) {
+			if (e instanceof PdfUnavailable) {
+				return e.reason === 'no_browser'
+					? problem(503, 'pdf_unavailable', zh, '服务器上没有 chromium，无法生成 PDF；请在报告页用浏览器“打印 → 另存为 PDF”。', 'No chromium on the server, so no PDF; use the report page and your browser’s Print → Save as PDF.')
+					: problem(502, 'pdf_failed', zh, `生成 PDF 失败：${e.message}`, `Could not render the PDF: ${e.message}`);
+			}
+			throw e;
+		}
+		await record({});
+		return new Response(new Uint8Array(pdf), { headers: { 'content-type': 'application/pdf', 'content-disposition': disposition('pdf'), 'cache-control': 'no-store' } });
+	}
+
+	const tables = exportTables(view, locale);
+	if (format === 'csv') {
+		const id = url.searchParams.get('table') ?? (view.individual ? 'ranking' : 'distribution');
+		const table = (TABLES as readonly string[]).includes(id) ? tables.find((t) => t.id === id) : undefined;
+		if (!table) return problem(404, 'no_table', zh, '没有这个表', 'no such table');
+		await record({ table: id });
+		return new Response(csvText(table.header, table.rows), { headers: { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': disposition('csv'), 'cache-control': 'no-store' } });
+	}
+	const title = m.eval_report_title({ period: evalPeriodLabel(view.period, locale), cycle: cycleLabel(view.cycle, locale) }, { locale });
+	const xlsx = await workbook(tables, { title, creator: user.displayName });
+	await record({ tables: tables.map((t) => t.id) });
+	return new Response(new Uint8Array(xlsx), {
+		headers: { 'content-type': 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', 'content-disposition': disposition('xlsx'), 'cache-control': 'no-store' }
+	});
+};

@@ -1,0 +1,37 @@
+import { m } from '$lib/paraglide/messages.js';
+import { getLocale } from '$lib/paraglide/runtime.js';
+import { gradeBars } from '$lib/charts/gradeBars';
+import { radar } from '$lib/charts/radar';
+import { printTheme } from '$lib/charts/theme';
+import { EVAL_DIMENSIONS } from '$lib/evaluations/model';
+import { dimensionLabel } from '$lib/evaluations/labels';
+import { getDatabase } from '$lib/server/database';
+import { appraisalStores, viewRequest } from '$lib/server/evaluations/request';
+import { chartSvg } from '$lib/server/evaluations/svg';
+import { evaluationView } from '$lib/server/evaluations/view';
+import type { PageServerLoad } from './$types';
+
+/** 月度/季度/年度绩效报告: the period's view with its charts drawn on the server, for print and PDF. */
+export const load: PageServerLoad = async ({ locals, url }) => {
+	const user = locals.user!;
+	const locale = getLocale();
+	const db = await getDatabase();
+	const storeOptions = await appraisalStores(db, user.stores);
+	const req = viewRequest(url.searchParams, storeOptions);
+	const view = await evaluationView(db, user, req);
+	const emptyText = m.dash_no_data({}, { locale });
+	const distSvg = chartSvg(gradeBars({ grades: view.distribution, maxA: view.settings.guidelineMaxA }, { name: m.eval_share({}, { locale }), guidelineLabel: m.eval_guideline({}, { locale }), emptyText }, printTheme), 340, 220);
+	const radarSvg = chartSvg(
+		radar(
+			{
+				indicators: EVAL_DIMENSIONS.map((d) => dimensionLabel(d, locale)),
+				series: view.radar.map((r) => ({ name: r.group || m.eval_everyone({}, { locale }), values: EVAL_DIMENSIONS.map((d) => r.means[d]) }))
+			},
+			{ emptyText, legend: 'plain' },
+			printTheme
+		),
+		340,
+		280
+	);
+	return { view, stores: req.stores, distSvg, radarSvg, generatedBy: user.displayName };
+};

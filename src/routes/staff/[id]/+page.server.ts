@@ -1,0 +1,17 @@
+import { error } from '@sveltejs/kit';
+import { CYCLES, type Cycle } from '$lib/evaluations/model';
+import { getDatabase } from '$lib/server/database';
+import { readEvalConfig } from '$lib/server/evaluations/config';
+import { staffScorecard } from '$lib/server/evaluations/scorecard';
+import type { PageServerLoad } from './$types';
+
+/** 员工档案: one staff member of the user's stores; another store's staff is "not found". */
+export const load: PageServerLoad = async ({ locals, params, url }) => {
+	const user = locals.user!;
+	const c = url.searchParams.get('cycle');
+	const cycle: Cycle = c && (CYCLES as readonly string[]).includes(c) ? (c as Cycle) : 'month';
+	const db = await getDatabase();
+	const [card, config] = await Promise.all([staffScorecard(db, user.stores, params.id, cycle), db.withConnection(readEvalConfig)]);
+	if (!card) error(404, 'not found');
+	return { card, settings: config.settings };
+};
