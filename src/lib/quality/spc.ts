@@ -35,7 +35,7 @@ export interface SpcInput {
 	baseline?: { start: number; end: number } | null;
 	laney?: boolean;
 	rules?: readonly NelsonRule[];
-	/** u charts: multiply values and limits by this for display (1000 = per 1,000) */
+	/** p/u charts: multiply values and limits by this for display (1000 = ‰ or per 1,000, 100 = %) */
 	scale?: number;
 }
 
@@ -99,7 +99,7 @@ function averageMovingRange(values: readonly number[]): number | null {
 }
 
 export function computeChart(input: SpcInput): SpcResult {
-	const scale = input.kind === 'u' ? (input.scale ?? 1) : 1;
+	const scale = input.kind === 'xmr' ? 1 : (input.scale ?? 1);
 	const count = input.periods.length;
 	const usable: number[] = [];
 	for (let i = 0; i < count; i++) {
@@ -147,7 +147,7 @@ export function computeChart(input: SpcInput): SpcResult {
 		const n = base.reduce((s, i) => s + input.n![i]!, 0);
 		const c = x / n;
 		centre = c * scale;
-		sigmaOf = input.kind === 'p' ? (i) => Math.sqrt((c * (1 - c)) / input.n![i]!) : (i) => Math.sqrt(c / input.n![i]!) * scale;
+		sigmaOf = input.kind === 'p' ? (i) => Math.sqrt((c * (1 - c)) / input.n![i]!) * scale : (i) => Math.sqrt(c / input.n![i]!) * scale;
 		// Laney's σz from the baseline's standardised values
 		const zs = base.map((i) => (statAt(i)! - centre) / sigmaOf(i));
 		const mrz = averageMovingRange(zs);
