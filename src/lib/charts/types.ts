@@ -1,6 +1,8 @@
 import type { ComposeOption } from 'echarts/core';
 import type { BarSeriesOption, LineSeriesOption } from 'echarts/charts';
-import type { GridComponentOption, LegendComponentOption, MarkLineComponentOption, TitleComponentOption, TooltipComponentOption } from 'echarts/components';
+import type { GridComponentOption, LegendComponentOption, MarkAreaComponentOption, MarkLineComponentOption, TitleComponentOption, TooltipComponentOption } from 'echarts/components';
 
 /** The options our builders produce: only the series and components registered in `echarts.ts`. */
-export type ChartOption = ComposeOption<BarSeriesOption | LineSeriesOption | MarkLineComponentOption | GridComponentOption | LegendComponentOption | TitleComponentOption | TooltipComponentOption>;
+export type ChartOption = ComposeOption<
+	BarSeriesOption | LineSeriesOption | MarkAreaComponentOption | MarkLineComponentOption | GridComponentOption | LegendComponentOption | TitleComponentOption | TooltipComponentOption
+>;

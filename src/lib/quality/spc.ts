@@ -270,3 +270,26 @@ export function parseRules(text: string | null | undefined): NelsonRule[] {
 	const out = [...new Set(text.split(',').map(Number))].filter((r): r is NelsonRule => (NELSON_RULES as readonly number[]).includes(r)).sort();
 	return out.length ? out : [...DEFAULT_RULES];
 }
+
+/** The moving-range chart of an XmR result, as a chart of its own (centre MR̄, upper limit 3.267·MR̄, no run rules). */
+export function movingRangeChart(result: SpcResult): SpcResult | null {
+	if (result.kind !== 'xmr' || !result.movingRanges || result.mrCentre === null || result.mrCentre === undefined) return null;
+	const ucl = result.mrUcl ?? null;
+	return {
+		kind: 'xmr',
+		centre: result.mrCentre,
+		points: result.points.map((p, i) => {
+			const v = result.movingRanges![i] ?? null;
+			return { period: p.period, value: v, n: null, ucl: v === null ? null : ucl, lcl: v === null ? null : 0, sigma: null, z: null, inBaseline: p.inBaseline };
+		}),
+		signals: result.points.flatMap((_, i) => {
+			const v = result.movingRanges![i];
+			return typeof v === 'number' && ucl !== null && v > ucl ? [{ rule: 1 as const, index: i, from: i, side: 'above' as const }] : [];
+		}),
+		verdict: result.verdict,
+		baseline: result.baseline,
+		sigmaZ: null,
+		overdispersed: false,
+		laney: false
+	};
+}
