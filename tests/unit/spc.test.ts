@@ -166,3 +166,14 @@ describe('statistics for what changed', () => {
 		expect(q[4]).toBeNull();
 	});
 });
+
+describe('Welch t (by hand)', () => {
+	it('a = 1..5, b = 3..7: t = 2/√(2.5/5 + 2.5/5) = 2, df = 8, two-sided p = 0.0805 (t table, df 8)', async () => {
+		const { welchT, studentTwoSidedP } = await import('../../src/lib/quality/stats');
+		const r = welchT([1, 2, 3, 4, 5], [3, 4, 5, 6, 7])!;
+		expect(r.t).toBeCloseTo(2, 10);
+		expect(r.df).toBeCloseTo(8, 10);
+		expect(r.p).toBeCloseTo(0.0805, 3);
+		expect(studentTwoSidedP(2.306, 8)).toBeCloseTo(0.05, 3);
+	});
+});

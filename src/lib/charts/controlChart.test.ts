@@ -32,3 +32,23 @@ describe('controlChart', () => {
 		expect(o(controlChart(empty, { locale: 'en', unit: 'permille', grain: 'month', emptyText: 'No data', names }, lightTheme)).title.text).toBe('No data');
 	});
 });
+
+describe('paretoCompare', async () => {
+	const { paretoCompare } = await import('./paretoCompare');
+	it('orders by this period, keeps both periods and the cumulative share', () => {
+		const opt = o(
+			paretoCompare(
+				[
+					{ category: '价格', current: 10, previous: 30 },
+					{ category: '服务态度', current: 30, previous: 10 }
+				],
+				{ locale: 'zh-CN', names: { current: '本期', previous: '对比期', cumulative: '累计', threshold: '80%' }, emptyText: '无' },
+				lightTheme
+			)
+		);
+		expect(opt.xAxis.data).toEqual(['服务态度', '价格']);
+		expect(opt.series[0].data).toEqual([30, 10]);
+		expect(opt.series[1].data).toEqual([10, 30]);
+		expect(opt.series[2].data).toEqual([75, 100]);
+	});
+});
