@@ -1,4 +1,8 @@
+import { listValue } from '@duckdb/node-api';
 import { queryRows, type Database, type DuckDBConnection } from '../db';
+
+/** A store scope as a bound list (null = every store). */
+export const storesParam = (stores: string[] | null) => (stores === null ? null : listValue(stores));
 import { audit } from '../db/audit';
 import type { Actor } from '../auth/users';
 import { metricById, SOURCES } from '../metrics/catalog';
@@ -227,7 +231,7 @@ export async function listAlerts(conn: DuckDBConnection, opts: { stores: string[
 		 WHERE ($1::VARCHAR[] IS NULL OR (scope_kind = 'store' AND list_contains($1::VARCHAR[], scope)))
 		   AND ($2::VARCHAR IS NULL OR status = $2)
 		 ORDER BY (status = 'closed'), period DESC, alert_id DESC LIMIT $3`,
-		[opts.stores, opts.status ?? null, opts.limit ?? 500]
+		[storesParam(opts.stores), opts.status ?? null, opts.limit ?? 500]
 	);
 }
 
@@ -235,7 +239,7 @@ export async function getAlert(conn: DuckDBConnection, id: number, stores: strin
 	const [row] = await queryRows<AlertRow>(
 		conn,
 		`SELECT ${ALERT_COLUMNS} FROM qc_alerts WHERE alert_id = $1 AND ($2::VARCHAR[] IS NULL OR (scope_kind = 'store' AND list_contains($2::VARCHAR[], scope)))`,
-		[id, stores]
+		[id, storesParam(stores)]
 	);
 	return row ?? null;
 }

@@ -3,6 +3,7 @@ import { isIsoDay, periodStart, type DateRange } from '$lib/dashboard/range';
 import type { QcGrain } from '$lib/quality/explain';
 import { parseRules } from '$lib/quality/spc';
 import { queryRows, type Database } from '../db';
+import { storesParam } from './alerts';
 import { evaluationRange } from './alerts';
 import { isChartId, type LaneyMode, type QcChartId } from './charts';
 
@@ -23,7 +24,7 @@ export async function lastDataDay(db: Database, stores: string[] | null): Promis
 			c,
 			`SELECT strftime(greatest((SELECT max(received_at)::DATE FROM complaints WHERE $1::VARCHAR[] IS NULL OR list_contains($1::VARCHAR[], store)),
 			                         (SELECT max(submitted_at)::DATE FROM surveys WHERE $1::VARCHAR[] IS NULL OR list_contains($1::VARCHAR[], store))), '%Y-%m-%d') AS d`,
-			[stores]
+			[storesParam(stores)]
 		);
 		return row?.d ?? null;
 	});
