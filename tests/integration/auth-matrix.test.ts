@@ -38,7 +38,14 @@ const EXPECTED: Record<string, Partial<Record<Method, Allowed>>> = {
 	'/batches/[id]': { GET: INGEST, POST: INGEST },
 	'/api/ingest/[kind]': { GET: INGEST, POST: INGEST },
 	'/api/metrics/[metric]': { GET: ALL },
-	'/api/rows/[kind]': { GET: ['manager', 'quality_officer', 'leadership', 'admin'] }
+	'/api/rows/[kind]': { GET: ['manager', 'quality_officer', 'leadership', 'admin'] },
+	'/quality': { GET: ALL, POST: ['quality_officer', 'leadership', 'admin'] },
+	'/quality/alerts': { GET: ALL, POST: ['quality_officer', 'leadership', 'admin'] },
+	'/quality/alerts/[id]': { GET: ALL, POST: ['quality_officer', 'leadership', 'admin'] },
+	'/quality/causes': { GET: ALL },
+	'/quality/report': { GET: ALL },
+	'/api/quality/report/pdf': { GET: ALL },
+	'/api/quality/report/xlsx': { GET: ALL }
 };
 
 interface Route {
@@ -209,7 +216,7 @@ describe('role × route matrix', () => {
 			const html = await (await get(server, '/', cookies[role])).text();
 			return [...html.matchAll(/<nav[^>]*>(.*?)<\/nav>/gsu)].flatMap((m) => [...m[1]!.matchAll(/href="([^"]+)"/gu)].map((h) => h[1]));
 		};
-		const dashboards = ['/', '/dashboard', '/complaints', '/satisfaction', '/targets'];
+		const dashboards = ['/', '/dashboard', '/complaints', '/satisfaction', '/quality', '/targets'];
 		expect(await nav('viewer')).toEqual(dashboards);
 		expect(await nav('quality_officer')).toEqual([...dashboards, '/upload', '/batches']);
 		expect(await nav('leadership')).toEqual([...dashboards, '/upload', '/batches']);

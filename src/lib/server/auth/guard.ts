@@ -57,8 +57,8 @@ export const ROUTE_RULES: Readonly<Record<string, Rule>> = {
 	'/quality/alerts/[id]': { read: can('metrics'), write: can('targets') },
 	'/quality/causes': can('metrics'),
 	'/quality/report': can('metrics'),
-	'/quality/report/pdf': can('metrics'),
-	'/quality/report/xlsx': can('metrics')
+	'/api/quality/report/pdf': can('metrics'),
+	'/api/quality/report/xlsx': can('metrics')
 };
 
 export interface GuardRequest {
