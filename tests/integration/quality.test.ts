@@ -9,6 +9,8 @@ import { controlCharts } from '../../src/lib/server/quality/charts';
 import { whatChanged } from '../../src/lib/server/quality/causes';
 import { evaluateAlerts, evaluationSettled, listAlerts, scheduleEvaluation, updateAlert } from '../../src/lib/server/quality/alerts';
 import { saveBaseline } from '../../src/lib/server/quality/baselines';
+import { followUp } from '../../src/lib/server/quality/followup';
+import type { AlertRow } from '../../src/lib/server/quality/alerts';
 import { saveScopedTarget } from '../../src/lib/server/targets';
 import { tempDir } from '../helpers/db';
 
@@ -175,5 +177,21 @@ describe('alerts', () => {
 		expect(targets).toHaveLength(1);
 		expect(targets[0]!.message_zh).toMatch(/^武汉光谷店 · 2025年12月未达目标：投诉率（每千笔交易） \d\.\d\d‰，目标 ≤ 1\.00‰$/u);
 		expect((await evaluateAlerts(db)).created).toBe(0);
+	});
+
+	it('before/after: an action in March 2025 on 武汉光谷店 is followed by a significantly worse rate (the planted change)', async () => {
+		const alert = {
+			alert_id: 0, kind: 'signal', chart: 'complaint_p', metric: 'complaint_rate', scope_kind: 'store', scope: PLANTED, grain: 'month', period: '2025-02-01', rule: 1,
+			value: null, limit_value: null, message_zh: '', message_en: '', status: 'closed', owner: null, note: 'x',
+			created_ms: Date.UTC(2025, 2, 1), updated_ms: Date.UTC(2025, 2, 5), closed_ms: Date.UTC(2025, 2, 5)
+		} satisfies AlertRow;
+		const f = (await followUp(db, alert, '2025-12-30'))!;
+		expect(f.actionPeriod).toBe('2025-04-01');
+		expect(f.before).toMatchObject({ from: '2024-09-01', to: '2025-02-28' });
+		expect(f.after).toMatchObject({ from: '2025-04-01', to: '2025-12-30' });
+		expect(f.after!.value! / f.before.value!).toBeGreaterThan(1.8);
+		expect(f.outcome).toBe('worse');
+		expect(f.p!).toBeLessThan(0.001);
+		expect(await followUp(db, { ...alert, status: 'new' }, '2025-12-30')).toBeNull();
 	});
 });
