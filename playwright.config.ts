@@ -1,12 +1,12 @@
 import { defineConfig } from '@playwright/test';
-import { E2E_EMPTY_PORT, E2E_PORT, E2E_UPLOAD_PORT } from './tests/e2e/port';
+import { E2E_EMPTY_PORT, E2E_GENERATED_PORT, E2E_PORT, E2E_UPLOAD_PORT } from './tests/e2e/port';
 
 // The app must be built beforehand (`npm run build`); serve.ts loads the samples and starts it.
-const server = (port: number, args = '') => ({
+const server = (port: number, args = '', timeout = 60_000) => ({
 	command: `npx tsx tests/e2e/serve.ts --port ${port} ${args}`.trim(),
 	url: `http://127.0.0.1:${port}/`,
 	reuseExistingServer: false,
-	timeout: 60_000,
+	timeout,
 	stdout: 'pipe' as const,
 	stderr: 'pipe' as const,
 	gracefulShutdown: { signal: 'SIGTERM' as const, timeout: 5_000 }
@@ -36,5 +36,5 @@ export default defineConfig({
 			]
 		}
 	},
-	webServer: [server(E2E_PORT), server(E2E_EMPTY_PORT, '--empty'), server(E2E_UPLOAD_PORT)]
+	webServer: [server(E2E_PORT), server(E2E_EMPTY_PORT, '--empty'), server(E2E_UPLOAD_PORT), server(E2E_GENERATED_PORT, '--generated', 240_000)]
 });

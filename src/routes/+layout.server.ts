@@ -4,7 +4,7 @@ import type { PublicUser } from '$lib/auth/roles';
 import type { LayoutServerLoad } from './$types';
 
 /** The pages of the top bar, by route id; a link shows only when the guard would let the user in. */
-const NAV_ROUTES = ['/', '/dashboard', '/complaints', '/satisfaction', '/evaluations', '/targets', '/upload', '/batches', '/admin/users', '/admin/audit', '/admin/retention'] as const;
+const NAV_ROUTES = ['/', '/dashboard', '/complaints', '/satisfaction', '/quality', '/evaluations', '/targets', '/upload', '/batches', '/admin/users', '/admin/audit', '/admin/retention'] as const;
 
 /**
  * Only the UI locale and a whitelist of the user's fields go to the browser. The locale is decided

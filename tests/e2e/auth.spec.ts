@@ -45,7 +45,7 @@ test('signing in shows the user’s name and role, and returns to the page asked
 	await expect(account.locator('[data-field=user-name]')).toHaveText('张经理');
 	await expect(account.locator('[data-field=user-role]')).toHaveText('门店/客服经理');
 	// a manager has no admin links
-	await expect(page.getByRole('navigation', { name: '主导航' }).getByRole('link')).toHaveText(['数据概览', '总览', '投诉', '满意度', '绩效考核', '目标']);
+	await expect(page.getByRole('navigation', { name: '主导航' }).getByRole('link')).toHaveText(['数据概览', '总览', '投诉', '满意度', '质量监控', '绩效考核', '目标']);
 });
 
 test('signing out ends the session', async ({ page }) => {

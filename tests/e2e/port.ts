@@ -10,3 +10,5 @@ export const E2E_PORT = Number.isInteger(base) && base > 0 ? base : 4317;
 export const E2E_EMPTY_PORT = E2E_PORT + 1;
 /** A third server with the samples, for the upload tests, whose loads must not change what the others expect. */
 export const E2E_UPLOAD_PORT = E2E_PORT + 2;
+/** A fourth server with two years of generated data (the planted deterioration), for the quality-control tests. */
+export const E2E_GENERATED_PORT = E2E_PORT + 3;

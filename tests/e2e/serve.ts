@@ -4,7 +4,8 @@
  *
  *   npx tsx tests/e2e/serve.ts [--port 4317] [--empty]
  *
- * `--empty` serves a database with no data at all, for the empty states. Both have the demo accounts
+ * `--empty` serves a database with no data at all, for the empty states. `--generated` serves two years of
+ * generated data (pipelines/generate, seed 1: 武汉光谷店 deteriorates from 2025-03-03), for the quality pages. All have the demo accounts
  * (one per role, see src/lib/server/auth/demo-accounts.ts), created with the product's own functions.
  */
 import { spawn } from 'node:child_process';
@@ -17,14 +18,23 @@ import { ingest } from '../../pipelines/engine';
 import { ensureDemoUsers } from '../../src/lib/server/auth/demo';
 import { E2E_PORT } from './port';
 import { SAMPLE_LOADS } from './samples';
+import { generate } from '../../pipelines/generate/index';
 
 const SERVER_ENTRY = 'build/index.js';
 
-async function createDatabase(dbPath: string, withSamples: boolean): Promise<void> {
+async function createDatabase(dbPath: string, withSamples: boolean, generated: string | null): Promise<void> {
 	const db = await Database.open(dbPath);
 	try {
 		const users = await ensureDemoUsers(db);
 		console.log(`[e2e] users: ${users.map((u) => `${u.username} (${u.role})`).join(', ')}`);
+		if (generated) {
+			await generate({ outDir: generated, scale: 30_000, seed: 1 });
+			for (const kind of ['traffic', 'complaints', 'surveys'] as const) {
+				const summary = await ingest(db, { kind, filePath: join(generated, `${kind}.csv`), source: 'cli', createdBy: 'e2e' });
+				console.log(`[e2e] generated ${kind}: ${summary.status}, loaded ${summary.rows_loaded}`);
+			}
+			return;
+		}
 		if (!withSamples) return;
 		for (const { kind, file } of SAMPLE_LOADS) {
 			const summary = await ingest(db, { kind, filePath: resolve('data/samples', file), source: 'cli', createdBy: 'e2e' });
@@ -36,7 +46,7 @@ async function createDatabase(dbPath: string, withSamples: boolean): Promise<voi
 }
 
 async function main(): Promise<void> {
-	const { values } = parseArgs({ options: { port: { type: 'string' }, empty: { type: 'boolean', default: false } } });
+	const { values } = parseArgs({ options: { port: { type: 'string' }, empty: { type: 'boolean', default: false }, generated: { type: 'boolean', default: false } } });
 	const port = Number(values.port ?? E2E_PORT);
 	if (!existsSync(SERVER_ENTRY)) {
 		throw new Error(`${SERVER_ENTRY} is missing: build the app first (npm run build)`);
@@ -46,7 +56,7 @@ async function main(): Promise<void> {
 	const cleanup = () => rmSync(dir, { recursive: true, force: true });
 	const dbPath = join(dir, 'e2e.duckdb');
 	try {
-		await createDatabase(dbPath, !values.empty);
+		await createDatabase(dbPath, !values.empty, values.generated ? join(dir, 'generated') : null);
 	} catch (e) {
 		cleanup();
 		throw e;

@@ -44,7 +44,14 @@ const EXPECTED: Record<string, Partial<Record<Method, Allowed>>> = {
 	'/evaluations/report': { GET: ['manager', 'quality_officer', 'leadership', 'admin'] },
 	'/evaluations/settings': { GET: ['leadership', 'admin'], POST: ['leadership', 'admin'] },
 	'/staff/[id]': { GET: ['manager', 'quality_officer', 'leadership', 'admin'] },
-	'/api/evaluations/export': { GET: ['leadership', 'admin'] }
+	'/api/evaluations/export': { GET: ['leadership', 'admin'] },
+	'/quality': { GET: ALL, POST: ['quality_officer', 'leadership', 'admin'] },
+	'/quality/alerts': { GET: ALL, POST: ['quality_officer', 'leadership', 'admin'] },
+	'/quality/alerts/[id]': { GET: ALL, POST: ['quality_officer', 'leadership', 'admin'] },
+	'/quality/causes': { GET: ALL },
+	'/quality/report': { GET: ALL },
+	'/api/quality/report/pdf': { GET: ALL },
+	'/api/quality/report/xlsx': { GET: ALL }
 };
 
 interface Route {
@@ -215,7 +222,7 @@ describe('role × route matrix', () => {
 			const html = await (await get(server, '/', cookies[role])).text();
 			return [...html.matchAll(/<nav[^>]*>(.*?)<\/nav>/gsu)].flatMap((m) => [...m[1]!.matchAll(/href="([^"]+)"/gu)].map((h) => h[1]));
 		};
-		const dashboards = ['/', '/dashboard', '/complaints', '/satisfaction', '/evaluations', '/targets'];
+		const dashboards = ['/', '/dashboard', '/complaints', '/satisfaction', '/quality', '/evaluations', '/targets'];
 		expect(await nav('viewer')).toEqual(dashboards);
 		expect(await nav('quality_officer')).toEqual([...dashboards, '/upload', '/batches']);
 		expect(await nav('leadership')).toEqual([...dashboards, '/upload', '/batches']);

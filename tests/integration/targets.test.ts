@@ -46,3 +46,29 @@ describe('metric targets', () => {
 		expect(meetsTarget(null, 85, 'higher')).toBeNull();
 	});
 });
+
+describe('targets per scope with a warning band', () => {
+	it('keeps chain-wide targets where they were; adds store and department targets with a band, audited', async () => {
+		const { readAllTargets, saveScopedTarget } = await import('../../src/lib/server/targets');
+		const { targetState } = await import('../../src/lib/dashboard/targets');
+		await db.withConnection(async (c) => {
+			expect(await saveScopedTarget(c, { metric: 'complaint_rate', scope: { kind: 'store', name: '武汉光谷店' }, value: 1, warn: 0.8 }, QC, 5_000)).toEqual({ ok: true, changed: true });
+			expect(await saveScopedTarget(c, { metric: 'csat', scope: { kind: 'department', name: '客服中心' }, value: 85, warn: 88 }, QC, 6_000)).toEqual({ ok: true, changed: true });
+			// the band must lie on the safe side of the target
+			expect(await saveScopedTarget(c, { metric: 'complaint_rate', scope: { kind: 'all', name: '' }, value: 1, warn: 1.2 }, QC)).toEqual({ ok: false, error: 'warn_side' });
+			expect(await saveScopedTarget(c, { metric: 'csat', scope: { kind: 'store', name: ' ' }, value: 80 }, QC)).toEqual({ ok: false, error: 'scope' });
+			const all = await readAllTargets(c);
+			expect(all.find((t) => t.scope.kind === 'store')).toMatchObject({ metric: 'complaint_rate', scope: { kind: 'store', name: '武汉光谷店' }, value: 1, warn: 0.8 });
+			expect(all.find((t) => t.scope.kind === 'department')).toMatchObject({ metric: 'csat', value: 85, warn: 88 });
+			// the tiles' chain-wide view is unchanged by scoped targets
+			expect(Object.keys(await readTargets(c))).toEqual(['csat', 'nps']);
+			const rows = await c.runAndReadAll(`SELECT value FROM app_settings WHERE name = 'target:complaint_rate@store:武汉光谷店'`);
+			expect(rows.getRowObjectsJS()[0]!.value).toBe('{"value":1,"warn":0.8}');
+		});
+		expect(targetState(0.7, 1, 'lower', 0.8)).toBe('met');
+		expect(targetState(0.9, 1, 'lower', 0.8)).toBe('warning');
+		expect(targetState(1.1, 1, 'lower', 0.8)).toBe('missed');
+		expect(targetState(86, 85, 'higher', 88)).toBe('warning');
+		expect(targetState(86, 85, 'higher')).toBe('met');
+	});
+});

@@ -1,13 +1,24 @@
 import { Database, databasePath } from './db';
+import { scheduleEvaluation } from './quality/alerts';
 
 let opening: Promise<Database> | null = null;
 
-/** The process's one DuckDB instance, opened (and migrated) on first use from DATABASE_PATH. */
+/**
+ * The process's one DuckDB instance, opened (and migrated) on first use from DATABASE_PATH. Quality
+ * alerts are evaluated once at opening (loads made by the CLI while no server ran) and again whenever
+ * write work under the lock ends — a committed batch, a rollback.
+ */
 export function getDatabase(): Promise<Database> {
-	opening ??= Database.open(databasePath()).catch((e) => {
-		opening = null;
-		throw e;
-	});
+	opening ??= Database.open(databasePath())
+		.then((db) => {
+			db.onWritesDone(() => scheduleEvaluation(db));
+			scheduleEvaluation(db);
+			return db;
+		})
+		.catch((e) => {
+			opening = null;
+			throw e;
+		});
 	return opening;
 }
 

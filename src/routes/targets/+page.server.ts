@@ -5,7 +5,8 @@ import { roleCan } from '$lib/auth/roles';
 import { formatTime } from '$lib/server/auth/commands';
 import { getDatabase } from '$lib/server/database';
 import { METRICS, metricById } from '$lib/server/metrics/catalog';
-import { readTargets, saveTarget, targetBounds } from '$lib/server/targets';
+import { readAllTargets, readTargets, saveScopedTarget, saveTarget, SCOPE_KINDS, targetBounds, type ScopeKind } from '$lib/server/targets';
+import { departmentChoices, storeChoices } from '$lib/server/dashboard';
 import { saveSla, slaLimits } from '$lib/server/sla';
 import { category, severity } from '../../../pipelines/schema/vocabularies';
 import type { Actions, PageServerLoad } from './$types';
@@ -13,8 +14,14 @@ import type { Actions, PageServerLoad } from './$types';
 /** Every metric with its target; everyone who sees metrics may read them, the guard lets only `targets` users post. */
 export const load: PageServerLoad = async ({ locals }) => {
 	const db = await getDatabase();
-	const targets = await db.withConnection((c) => readTargets(c));
+	const [targets, all, stores, departments] = await Promise.all([db.withConnection((c) => readTargets(c)), db.withConnection((c) => readAllTargets(c)), storeChoices(db, null), departmentChoices(db, null)]);
+	const user = locals.user!;
+	// a scoped user sees the targets of their stores (and the chain-wide and department ones)
+	const scoped = all.filter((t) => !(t.scope.kind === 'all' && t.warn === undefined) && (t.scope.kind !== 'store' || user.stores === null || user.stores.includes(t.scope.name)));
 	return {
+		scoped: scoped.map((t) => ({ metric: t.metric, label: metricById(t.metric)!.label, unit: metricById(t.metric)!.unit, direction: metricById(t.metric)!.direction, scope: t.scope, value: t.value, warn: t.warn ?? null, updatedAt: formatTime(t.updatedAtMs) })),
+		stores,
+		departments,
 		canEdit: roleCan(locals.user!.role, 'targets'),
 		sla: await slaLimits(db),
 		categories: category.values,
@@ -39,6 +46,33 @@ function hoursOf(raw: FormDataEntryValue | null): number | undefined {
 }
 
 export const actions: Actions = {
+	/** a target for a metric and scope (all / store / department), with an optional warning line; empty value removes it */
+	scoped: async ({ request, locals, getClientAddress }) => {
+		const locale = getLocale();
+		const form = await request.formData();
+		const id = String(form.get('metric') ?? '');
+		const metric = metricById(id);
+		if (!metric) return fail(400, { scoped: true, ok: false as const, message: m.tgt_error_metric({}, { locale }) });
+		const kind = String(form.get('scope_kind') ?? 'all') as ScopeKind;
+		const name = kind === 'all' ? '' : String(form.get(kind === 'store' ? 'store' : 'department') ?? '').trim();
+		if (!SCOPE_KINDS.includes(kind)) return fail(400, { scoped: true, ok: false as const, message: m.qc_scope_invalid({}, { locale }) });
+		const read = (field: string) => {
+			const raw = String(form.get(field) ?? '').normalize('NFKC').trim();
+			return raw === '' ? null : /^[-+]?\d+(\.\d+)?$/u.test(raw) ? Number(raw) : Number.NaN;
+		};
+		const value = read('target');
+		const warn = read('warn');
+		if (Number.isNaN(value) || Number.isNaN(warn)) return fail(400, { scoped: true, ok: false as const, message: m.tgt_error_number({}, { locale }) });
+		const result = await (await getDatabase()).withConnection((c) => saveScopedTarget(c, { metric: id, scope: { kind, name }, value, warn }, { name: locals.user!.username, ip: getClientAddress() }));
+		const label = locale === 'zh-CN' ? metric.label.zh : metric.label.en;
+		if (!result.ok) {
+			const { min, max } = targetBounds(metric);
+			const message = result.error === 'warn_side' ? m.qc_warn_side({}, { locale }) : result.error === 'scope' ? m.qc_scope_invalid({}, { locale }) : m.tgt_error_range({ metric: label, min, max }, { locale });
+			return fail(400, { scoped: true, ok: false as const, message });
+		}
+		const message = !result.changed ? m.tgt_unchanged({ metric: label }, { locale }) : value === null ? m.tgt_cleared({ metric: label }, { locale }) : m.tgt_saved({ metric: label }, { locale });
+		return { scoped: true, ok: true as const, message };
+	},
 	/** SLA limits: a default per kind, optional per severity and per category (empty = no override). */
 	sla: async ({ request, locals, getClientAddress }) => {
 		const locale = getLocale();

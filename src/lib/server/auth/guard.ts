@@ -56,7 +56,15 @@ export const ROUTE_RULES: Readonly<Record<string, Rule>> = {
 	'/api/metrics': can('metrics'),
 	'/api/metrics/[metric]': can('metrics'),
 	'/api/rows/[kind]': can('rows'),
-	'/api/export/[metric]': can('export')
+	'/api/export/[metric]': can('export'),
+	// 质量监控: quality officers and managers read; changing baselines and alerts needs `targets`
+	'/quality': { read: can('metrics'), write: can('targets') },
+	'/quality/alerts': { read: can('metrics'), write: can('targets') },
+	'/quality/alerts/[id]': { read: can('metrics'), write: can('targets') },
+	'/quality/causes': can('metrics'),
+	'/quality/report': can('metrics'),
+	'/api/quality/report/pdf': can('metrics'),
+	'/api/quality/report/xlsx': can('metrics')
 };
 
 export interface GuardRequest {

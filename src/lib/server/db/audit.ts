@@ -25,7 +25,10 @@ export type AuditAction =
 	| 'rollback'
 	| 'export'
 	| 'settings_changed'
-	| 'retention_applied';
+	| 'retention_applied'
+	| 'qc_baseline_set'
+	| 'qc_alert_updated'
+	| 'qc_evaluated';
 
 export interface AuditEntry {
 	/** who did it: a username, `cli:<os user>`, `(unknown)` for a failed sign-in with an unknown name, or `(server)` for retention at start */

@@ -15,6 +15,7 @@ export function databasePath(explicit?: string): string {
 export class Database {
 	private writeQueue: Promise<unknown> = Promise.resolve();
 	private writes = 0;
+	private readonly writeListeners = new Set<() => void>();
 
 	private constructor(
 		readonly path: string,
@@ -44,9 +45,21 @@ export class Database {
 	 * transactions conflict on the same rows; queuing them keeps every batch whole.
 	 */
 	withWriteLock<T>(work: (conn: DuckDBConnection) => Promise<T>): Promise<T> {
-		const run = this.writeQueue.then(() => this.withConnection(work)).finally(() => this.writes++);
+		const run = this.writeQueue.then(() => this.withConnection(work)).finally(() => {
+			this.writes++;
+			for (const listener of this.writeListeners) listener();
+		});
 		this.writeQueue = run.catch(() => undefined);
 		return run;
+	}
+
+	/**
+	 * Calls `listener` each time write work under the lock has finished (after the data version changed);
+	 * the quality alerts are evaluated this way when a batch commits. Returns the unsubscribe function.
+	 */
+	onWritesDone(listener: () => void): () => void {
+		this.writeListeners.add(listener);
+		return () => this.writeListeners.delete(listener);
 	}
 
 	/**

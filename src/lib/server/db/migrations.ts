@@ -253,5 +253,47 @@ CREATE TABLE eval_settings (
   updated_at TIMESTAMP NOT NULL
 );
 `
+	},
+	{
+		version: 5,
+		name: 'quality control: baselines and alerts',
+		// qc_baselines keeps every baseline ever set (the latest per chart, scope and grain applies), so a
+		// recomputation after a process change stays on record. qc_alerts: one row per alert_key (chart or
+		// target, scope, period, rule), so evaluating again never duplicates an alert. Times are UTC instants.
+		sql: `
+CREATE TABLE qc_baselines (
+  chart VARCHAR NOT NULL,
+  scope VARCHAR NOT NULL,
+  grain VARCHAR NOT NULL,
+  start_period VARCHAR NOT NULL,
+  end_period VARCHAR NOT NULL,
+  reason VARCHAR NOT NULL,
+  created_by VARCHAR NOT NULL,
+  created_at TIMESTAMP NOT NULL
+);
+CREATE SEQUENCE qc_alert_id_seq START 1;
+CREATE TABLE qc_alerts (
+  alert_id INTEGER PRIMARY KEY,
+  alert_key VARCHAR NOT NULL UNIQUE,
+  kind VARCHAR NOT NULL CHECK (kind IN ('signal', 'target')),
+  chart VARCHAR,
+  metric VARCHAR NOT NULL,
+  scope_kind VARCHAR NOT NULL CHECK (scope_kind IN ('all', 'store', 'department')),
+  scope VARCHAR NOT NULL,
+  grain VARCHAR NOT NULL,
+  period VARCHAR NOT NULL,
+  rule INTEGER,
+  value DOUBLE,
+  limit_value DOUBLE,
+  message_zh VARCHAR NOT NULL,
+  message_en VARCHAR NOT NULL,
+  status VARCHAR NOT NULL CHECK (status IN ('new', 'in_progress', 'closed')),
+  owner VARCHAR,
+  note VARCHAR,
+  created_at TIMESTAMP NOT NULL,
+  updated_at TIMESTAMP NOT NULL,
+  closed_at TIMESTAMP
+);
+`
 	}
 ];

@@ -1,0 +1,66 @@
+import type { AuthUser } from '$lib/auth/roles';
+import { isIsoDay, periodStart, type DateRange } from '$lib/dashboard/range';
+import type { QcGrain } from '$lib/quality/explain';
+import { parseRules } from '$lib/quality/spc';
+import { queryRows, type Database } from '../db';
+import { storesParam } from './alerts';
+import { evaluationRange } from './alerts';
+import { isChartId, type LaneyMode, type QcChartId } from './charts';
+
+/** The control-chart page's settings from the URL, each checked, with defaults. */
+export interface QcParams {
+	chart: QcChartId;
+	grain: QcGrain;
+	range: DateRange;
+	store: string | null;
+	rules: number[];
+	laney: LaneyMode;
+	baseline: { start: string; end: string } | null;
+}
+
+export async function lastDataDay(db: Database, stores: string[] | null): Promise<string | null> {
+	return db.withConnection(async (c) => {
+		const [row] = await queryRows<{ d: string | null }>(
+			c,
+			`SELECT strftime(greatest((SELECT max(received_at)::DATE FROM complaints WHERE $1::VARCHAR[] IS NULL OR list_contains($1::VARCHAR[], store)),
+			                         (SELECT max(submitted_at)::DATE FROM surveys WHERE $1::VARCHAR[] IS NULL OR list_contains($1::VARCHAR[], store))), '%Y-%m-%d') AS d`,
+			[storesParam(stores)]
+		);
+		return row?.d ?? null;
+	});
+}
+
+export function qcParams(url: URL, anchor: string, storeOptions: readonly string[]): QcParams {
+	const q = url.searchParams;
+	const chart = isChartId(q.get('chart')) ? (q.get('chart') as QcChartId) : 'complaint_p';
+	const grain: QcGrain = q.get('grain') === 'week' ? 'week' : 'month';
+	const def = grain === 'month' ? evaluationRange(anchor) : { from: periodStart(addWeeks(anchor, -51), 'week'), to: anchor };
+	const from = q.get('from');
+	const to = q.get('to');
+	const range = isIsoDay(from) && isIsoDay(to) && from <= to ? { from, to } : def;
+	const store = q.get('store');
+	const laney = q.get('laney');
+	const bs = q.get('bstart');
+	const be = q.get('bend');
+	return {
+		chart,
+		grain,
+		range,
+		store: store && storeOptions.includes(store) ? store : null,
+		rules: parseRules(q.get('rules')),
+		laney: laney === 'on' || laney === 'off' ? laney : 'auto',
+		baseline: isIsoDay(bs) && isIsoDay(be) && bs <= be ? { start: periodStart(bs, grain), end: periodStart(be, grain) } : null
+	};
+}
+
+function addWeeks(day: string, n: number): string {
+	const d = new Date(`${day}T00:00:00Z`);
+	d.setUTCDate(d.getUTCDate() + n * 7);
+	return d.toISOString().slice(0, 10);
+}
+
+/** The stores a user may see the charts of, for the guard's sake re-checked here. */
+export function canSeeStore(user: AuthUser, store: string): boolean {
+	return user.stores === null || user.stores.includes(store);
+}
+

@@ -1,0 +1,29 @@
+import { json } from '@sveltejs/kit';
+import { m } from '$lib/paraglide/messages.js';
+import { getLocale } from '$lib/paraglide/runtime.js';
+import { PdfUnavailable, printPdf } from '$lib/server/quality/export';
+import type { RequestHandler } from './$types';
+
+/**
+ * The report as an A4 PDF: the report page printed by chromium with the user's own session, so the PDF
+ * shows exactly what the user may see. 503 with a message when chromium is missing or times out.
+ */
+export const GET: RequestHandler = async ({ url, cookies }) => {
+	const locale = getLocale();
+	const page = new URL('/quality/report', url.origin);
+	for (const k of ['kind', 'at']) {
+		const v = url.searchParams.get(k);
+		if (v) page.searchParams.set(k, v);
+	}
+	try {
+		const pdf = await printPdf(page.toString(), cookies.getAll(), url.origin);
+		const kind = url.searchParams.get('kind') === 'week' ? 'week' : 'month';
+		return new Response(new Uint8Array(pdf), {
+			headers: { 'content-type': 'application/pdf', 'content-disposition': `attachment; filename="quality-report-${kind}.pdf"`, 'cache-control': 'private, no-store' }
+		});
+	} catch (e) {
+		const reason = e instanceof PdfUnavailable ? e.message : e instanceof Error ? e.message.split('\n')[0]! : String(e);
+		console.error('[quality] PDF failed:', reason);
+		return json({ error: { code: 'pdf_unavailable', message: m.qc_pdf_error({ reason }, { locale }) } }, { status: 503 });
+	}
+};

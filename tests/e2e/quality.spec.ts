@@ -1,0 +1,97 @@
+import { expect, test } from '@playwright/test';
+import { demoAccount } from '../../src/lib/server/auth/demo-accounts';
+import { signIn } from './login';
+import { E2E_GENERATED_PORT } from './port';
+import { failOnPageProblems } from './problems';
+
+failOnPageProblems(test);
+
+/** The server with two years of generated data: 武汉光谷店's complaint rate × 2.3 from 2025-03-03. */
+const GEN = `http://127.0.0.1:${E2E_GENERATED_PORT}`;
+
+test('质量监控 marks and explains the planted deterioration of 武汉光谷店; stable stores are in control', async ({ page }) => {
+	await signIn(page, undefined, '/quality', GEN);
+	await expect(page.getByRole('heading', { level: 1 })).toHaveText('质量监控');
+	const planted = page.locator('tr[data-store="武汉光谷店"]');
+	await expect(planted.locator('[data-verdict]')).toHaveText('出现异常信号');
+	await expect(page.locator('tr[data-store="北京西单店"] [data-verdict]')).toHaveText('受控');
+	await planted.getByRole('link', { name: '武汉光谷店' }).click();
+	await expect(page).toHaveURL(/store=%E6%AD%A6%E6%B1%89/u);
+	await expect(page.locator('#qc-chart')).toHaveText(/武汉光谷店/u);
+	await expect(page.locator('[data-field=verdict] [data-verdict]')).toHaveText('出现异常信号');
+	await expect(page.locator('.chart[data-ready=true]').first()).toBeVisible();
+	// the first month after the planted date is beyond the upper limit, said in a sentence
+	const march = page.locator('[data-field=signals] li[data-period="2025-03-01"][data-rule="1"]');
+	await expect(march).toHaveText(/^1\s*2025年3月超出控制上限：投诉率（每千笔交易） \d\.\d\d‰，上限 \d\.\d\d‰$/u);
+	// and no signal before it
+	const periods = await page.locator('[data-field=signals] li').evaluateAll((els) => els.map((e) => e.getAttribute('data-period') ?? ''));
+	expect(periods.every((p) => p >= '2025-03-01')).toBe(true);
+	// the signal is drawn: the chart's SVG carries the rule number next to the ringed point
+	await expect(page.locator('section[data-panel=qc-chart] svg text', { hasText: /^1$/u }).first()).toBeAttached();
+	await page.screenshot({ path: 'test-results/quality-planted.png', fullPage: true });
+
+	// switching a rule off is a link: only rule 1 left
+	for (const [r, left] of [[2, '1%2C3%2C4'], [3, '1%2C4'], [4, '1']] as const) {
+		await page.locator(`.rule[data-rule="${r}"]`).click();
+		await expect(page).toHaveURL(new RegExp(`rules=${left}(&|$)`, 'u'));
+		await expect(page.locator(`.rule[data-rule="${r}"]`)).toHaveAttribute('aria-pressed', 'false');
+	}
+	await expect(page.locator('[data-field=signals] li:not([data-rule="1"])')).toHaveCount(0);
+});
+
+test('alerts: the planted signal raised one alert; closing needs a note, then it is closed with it', async ({ page }) => {
+	await signIn(page, undefined, '/quality/alerts', GEN);
+	const row = page.locator('tr[data-scope="武汉光谷店"][data-kind=signal]', { hasText: '超出控制上限：投诉率' });
+	await expect(row).toHaveCount(1);
+	await row.getByRole('link').first().click();
+	await expect(page.locator('[data-field=alert-message]')).toContainText('武汉光谷店');
+	await page.locator('select[name=status]').selectOption('closed');
+	await page.locator('input[name=owner]').fill('林晓燕');
+	await page.getByRole('button', { name: '保存' }).click();
+	await expect(page.locator('[data-field=message]')).toHaveText('关闭预警前请填写所采取的措施。');
+	await page.locator('textarea[name=note]').fill('高峰期增派人手，服务态度培训');
+	await page.getByRole('button', { name: '保存' }).click();
+	await expect(page.locator('[data-field=message]')).toHaveText('已保存。');
+	await page.reload();
+	await expect(page.locator('[data-status]').first()).toHaveText('已关闭');
+	await expect(page.locator('[data-field=followup]')).toBeVisible();
+	await page.goto(`${GEN}/quality/alerts?status=closed`);
+	await expect(page.locator('tr[data-alert]')).toHaveCount(1);
+});
+
+test('cause analysis names 武汉光谷店 first when March is compared with the weeks before', async ({ page }) => {
+	await signIn(page, undefined, '/quality/causes?from=2025-03-03&to=2025-04-27&pfrom=2025-01-06&pto=2025-03-02', GEN);
+	const first = page.locator('[data-table=what-changed] tbody tr').first();
+	await expect(first).toHaveAttribute('data-group', '武汉光谷店');
+	await expect(first.locator('[data-field=significant]')).toHaveText('是');
+	await expect(page.locator('section[data-panel=qc-pareto] .chart[data-ready=true]')).toBeVisible();
+});
+
+test('the monthly report prints to an A4 PDF and downloads as Excel; on three months of samples the charts say 数据不足', async ({ page }) => {
+	await signIn(page, undefined, '/quality/report');
+	await expect(page.locator('[data-field=report-title]')).toHaveText('质量月报');
+	await expect(page.locator('[data-table=headline] tr[data-metric=complaint_count]')).toBeVisible();
+	const pdf = await page.request.get('/api/quality/report/pdf?kind=month');
+	expect(pdf.status()).toBe(200);
+	expect(pdf.headers()['content-type']).toBe('application/pdf');
+	const body = await pdf.body();
+	expect(body.subarray(0, 5).toString('latin1')).toBe('%PDF-');
+	expect(body.length).toBeGreaterThan(10_000);
+	const xlsx = await page.request.get('/api/quality/report/xlsx?kind=week');
+	expect(xlsx.status()).toBe(200);
+	expect((await xlsx.body()).subarray(0, 2).toString('latin1')).toBe('PK');
+
+	await page.goto('/quality');
+	await expect(page.locator('tr[data-store=""] [data-verdict]')).toHaveText('数据不足');
+});
+
+test('a viewer reads 质量监控 of their own store only, in English too', async ({ page }) => {
+	await page.context().addCookies([{ name: 'PARAGLIDE_LOCALE', value: 'en', url: GEN }]);
+	await signIn(page, demoAccount('viewer'), '/quality', GEN);
+	await expect(page.getByRole('heading', { level: 1 })).toHaveText('Quality control');
+	await expect(page.locator('tr[data-store]')).toHaveCount(2); // all of their stores together + 杭州湖滨店
+	await expect(page.locator('tr[data-store="杭州湖滨店"]')).toBeVisible();
+	await expect(page.locator('form[action="?/baseline"]')).toHaveCount(0);
+	const other = await page.request.get(`${GEN}/quality?store=${encodeURIComponent('武汉光谷店')}`);
+	expect(other.status()).toBe(403);
+});
