@@ -70,3 +70,28 @@ test('a quality officer changes an SLA limit: compliance and the time distributi
 	await page.goto('/dashboard');
 	await expect(sla).toHaveText(before!);
 });
+
+test('a store’s own target shows on the tiles of whoever views that store alone', async ({ page }) => {
+	await signIn(page, undefined, '/targets');
+	const form = page.locator('form.scoped-form');
+	await form.locator('select[name=metric]').selectOption('complaint_rate');
+	await form.locator('select[name=scope_kind]').selectOption('store');
+	await form.locator('select[name=store]').selectOption('杭州湖滨店');
+	await form.locator('input[name=target]').fill('0.01');
+	await form.getByRole('button', { name: '保存' }).click();
+	await expect(page.locator('tr[data-scoped="complaint_rate@store:杭州湖滨店"]')).toBeVisible();
+
+	// the viewer sees 杭州湖滨店 only: the store's target applies
+	await page.getByRole('button', { name: '退出登录' }).click();
+	await signIn(page, demoAccount('viewer'), '/dashboard');
+	const rate = page.getByRole('article', { name: '投诉率（每千笔交易）', exact: true }).locator('[data-field=target]');
+	await expect(rate).toContainText('目标 ≤ 0.01‰');
+	await expect(rate).toContainText('杭州湖滨店');
+	await expect(rate).toHaveAttribute('data-state', 'missed');
+
+	// tidy up
+	await page.getByRole('button', { name: '退出登录' }).click();
+	await signIn(page, undefined, '/targets');
+	await page.locator('tr[data-scoped="complaint_rate@store:杭州湖滨店"]').getByRole('button', { name: '删除' }).click();
+	await expect(page.locator('tr[data-scoped="complaint_rate@store:杭州湖滨店"]')).toHaveCount(0);
+});

@@ -72,3 +72,19 @@ describe('targets per scope with a warning band', () => {
 		expect(targetState(86, 85, 'higher')).toBe('met');
 	});
 });
+
+describe('the target that applies to a view', () => {
+	it('prefers the one store in view, then the one department, then the chain-wide target', async () => {
+		const { readAllTargets, saveScopedTarget, targetFor } = await import('../../src/lib/server/targets');
+		await db.withConnection(async (c) => {
+			await saveTarget(c, 'complaint_rate', 1.0, QC);
+			expect((await saveScopedTarget(c, { metric: 'complaint_rate', scope: { kind: 'store', name: '杭州湖滨店' }, value: 0.8, warn: 0.7 }, QC)).ok).toBe(true);
+			expect((await saveScopedTarget(c, { metric: 'complaint_rate', scope: { kind: 'department', name: '客服部' }, value: 0.9, warn: null }, QC)).ok).toBe(true);
+			const all = await readAllTargets(c);
+			expect(targetFor(all, 'complaint_rate', { stores: ['杭州湖滨店'] })).toMatchObject({ value: 0.8, warn: 0.7, scope: { kind: 'store' } });
+			expect(targetFor(all, 'complaint_rate', { stores: ['南京新街口店'], departments: ['客服部'] })).toMatchObject({ value: 0.9 });
+			expect(targetFor(all, 'complaint_rate', { stores: ['杭州湖滨店', '南京新街口店'] })).toMatchObject({ value: 1.0, scope: { kind: 'all' } });
+			expect(targetFor(all, 'csat_mean')).toBeNull();
+		});
+	});
+});

@@ -25,8 +25,10 @@ export interface KpiView {
 	n: number | null;
 	lowSample: boolean;
 	months: MonthPoint[];
-	/** the target set for the metric (in its unit), or null */
+	/** the target that applies (in the metric's unit), or null; its warning edge; the store it belongs to (null: chain-wide) */
 	target: number | null;
+	targetWarn: number | null;
+	targetScope: string | null;
 }
 
 export interface RankItem {

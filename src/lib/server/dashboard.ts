@@ -2,7 +2,7 @@ import { listValue } from '@duckdb/node-api';
 import { queryRows, type Database } from './db';
 import { metricById } from './metrics/catalog';
 import { queryMetric, type MetricResult } from './metrics/query';
-import { readTargets } from './targets';
+import { readAllTargets, targetFor } from './targets';
 import { periodsOf, previousRange, type DateRange } from '$lib/dashboard/range';
 import type { KpiView, MetricInfo, MonthPoint, RankItem } from '$lib/dashboard/types';
 
@@ -64,7 +64,9 @@ export async function dashboardData(db: Database, req: DashboardRequest): Promis
 		queryMetric(db, { metric, from: range.from, to: range.to, grain, ...(by ? { by } : {}), filters, scope: req.scope });
 	const months = periodsOf(req.range, 'month');
 
-	const targets = await db.withConnection((conn) => readTargets(conn));
+	const targets = await db.withConnection((conn) => readAllTargets(conn));
+	// one store in view (chosen, or the only one a user may see): that store's target when it has one
+	const inView = req.stores.length ? req.stores : req.scope?.length === 1 ? req.scope : [];
 	const kpis = Promise.all(
 		KPI_METRICS.map(async (id): Promise<KpiView> => {
 			const [now, before, monthly] = await Promise.all([ask(id, req.range, 'all'), ask(id, prev, 'all'), ask(id, req.range, 'month')]);
@@ -79,7 +81,10 @@ export async function dashboardData(db: Database, req: DashboardRequest): Promis
 				n: num(row?.n),
 				lowSample: row?.low_sample === true,
 				months: months.map((period): MonthPoint => ({ period, value: byMonth.get(period) ?? null })),
-				target: targets[id]?.value ?? null
+				...(() => {
+					const t = targetFor(targets, id, { stores: inView });
+					return { target: t?.value ?? null, targetWarn: t?.warn ?? null, targetScope: t && t.scope.kind !== 'all' ? t.scope.name : null };
+				})()
 			};
 		})
 	);

@@ -69,6 +69,23 @@ export async function readAllTargets(conn: DuckDBConnection): Promise<ScopedTarg
 	return out;
 }
 
+/**
+ * The target that applies to a view: the store's when the view is one store, else the department's
+ * when it is one department, else the chain-wide one; null when none is set.
+ */
+export function targetFor(targets: readonly ScopedTarget[], metric: string, view: { stores?: readonly string[]; departments?: readonly string[] } = {}): ScopedTarget | null {
+	const of = (kind: ScopeKind, name: string) => targets.find((t) => t.metric === metric && t.scope.kind === kind && t.scope.name === name) ?? null;
+	if (view.stores?.length === 1) {
+		const t = of('store', view.stores[0]!);
+		if (t) return t;
+	}
+	if (view.departments?.length === 1) {
+		const t = of('department', view.departments[0]!);
+		if (t) return t;
+	}
+	return of('all', '');
+}
+
 /** The range a target may take in a metric's unit. */
 export function targetBounds(metric: MetricDef): { min: number; max: number } {
 	switch (metric.unit) {

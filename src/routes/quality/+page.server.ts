@@ -8,7 +8,7 @@ import { evaluateAlerts, evaluationSettled } from '$lib/server/quality/alerts';
 import { saveBaseline } from '$lib/server/quality/baselines';
 import { controlCharts, isChartId, QC_CHARTS } from '$lib/server/quality/charts';
 import { canSeeStore, lastDataDay, qcParams } from '$lib/server/quality/page';
-import { readAllTargets } from '$lib/server/targets';
+import { readAllTargets, targetFor } from '$lib/server/targets';
 import { audit } from '$lib/server/db/audit';
 import type { NelsonRule } from '$lib/quality/spc';
 import type { Actions, PageServerLoad } from './$types';
@@ -25,10 +25,7 @@ export const load: PageServerLoad = async ({ locals, url }) => {
 		db.withConnection((c) => readAllTargets(c))
 	]);
 	const def = QC_CHARTS[params.chart];
-	const target = (store: string | null) =>
-		targets.find((t) => t.metric === def.metric && (store === null ? t.scope.kind === 'all' : t.scope.kind === 'store' && t.scope.name === store))?.value ??
-		targets.find((t) => t.metric === def.metric && t.scope.kind === 'all')?.value ??
-		null;
+	const target = (store: string | null) => targetFor(targets, def.metric, { stores: store === null ? [] : [store] })?.value ?? null;
 	return {
 		lastDay,
 		params,
