@@ -107,3 +107,13 @@ describe('themes and CSV', () => {
 		expect(csvCell('-1.5')).toBe("'-1.5");
 	});
 });
+
+describe('trendLine target line', () => {
+	it('draws the target as a dashed line and stretches the axis to it', () => {
+		const opt = o(trendLine({ periods: ['2025-01-01', '2025-02-01'], series: [{ name: 'rate', unit: 'permille', values: [1.2, 1.3], target: { value: 0.5, label: '目标 0.50‰' } }] }, { locale: 'zh-CN', emptyText: '-' }, lightTheme));
+		expect(opt.series[0].markLine.data).toEqual([{ yAxis: 0.5 }]);
+		expect(opt.series[0].markLine.label.formatter).toBe('目标 0.50‰');
+		expect(opt.yAxis[0].min({ min: 1.2 })).toBe(0.5);
+		expect(opt.yAxis[0].max({ max: 1.3 })).toBe(1.3);
+	});
+});

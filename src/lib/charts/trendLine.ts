@@ -17,6 +17,8 @@ export interface TrendSeries {
 	dashed?: boolean;
 	/** a shaded band around the line, one lower and upper bound per period (the 95% margin of error) */
 	band?: { name: string; lower: readonly (number | null)[]; upper: readonly (number | null)[] };
+	/** the metric's target, drawn as a dashed line on the series' axis with its label */
+	target?: { value: number; label: string };
 }
 
 export interface TrendData {
@@ -57,12 +59,17 @@ export function trendLine(data: TrendData, options: TrendOptions, theme: ChartTh
 			axisTick: { show: false },
 			axisLabel: axisText
 		},
-		yAxis: units.map((unit) => ({
+		yAxis: units.map((unit) => {
+			// a target outside the data still shows: the axis stretches to it
+			const targets = data.series.filter((x) => x.unit === unit && x.target).map((x) => x.target!.value);
+			return {
 			type: 'value' as const,
 			scale: true,
+			...(targets.length ? { min: (v: { min: number }) => Math.min(v.min, ...targets), max: (v: { max: number }) => Math.max(v.max, ...targets) } : {}),
 			axisLabel: { ...axisText, formatter: (v: number) => formatValue(v, unit, options.locale) },
 			splitLine: { lineStyle: { color: theme.splitLine } }
-		})),
+			};
+		}),
 		series: data.series.flatMap((s, i) => {
 			const fmt = (v: unknown) => formatValue(typeof v === 'number' ? v : null, s.unit, options.locale);
 			const color = theme.palette[i % theme.palette.length]!;
@@ -76,7 +83,18 @@ export function trendLine(data: TrendData, options: TrendOptions, theme: ChartTh
 				connectNulls: false,
 				...(s.kind === 'bar' ? { barMaxWidth: 28, itemStyle: { color, opacity: 0.85 } } : { lineStyle: { width: 2, type: s.dashed ? ('dashed' as const) : ('solid' as const) } }),
 				z: s.kind === 'bar' ? 1 : 3,
-				tooltip: { valueFormatter: fmt }
+				tooltip: { valueFormatter: fmt },
+				...(s.target
+					? {
+							markLine: {
+								silent: true,
+								symbol: 'none',
+								lineStyle: { color: theme.alert, type: 'dashed' as const },
+								label: { formatter: s.target.label, color: theme.alert, position: 'insideEndTop' as const },
+								data: [{ yAxis: s.target.value }]
+							}
+						}
+					: {})
 			};
 			if (!s.band) return [main];
 			const stack = `band-${i}`;

@@ -1,4 +1,4 @@
-import { queryRows, type DuckDBConnection } from './db';
+import { queryRows, type Database, type DuckDBConnection } from './db';
 import { audit } from './db/audit';
 import { METRICS, metricById, type MetricDef } from './metrics/catalog';
 import type { Actor } from './auth/users';
@@ -84,6 +84,12 @@ export function targetFor(targets: readonly ScopedTarget[], metric: string, view
 		if (t) return t;
 	}
 	return of('all', '');
+}
+
+/** The targets that apply to a view for some metrics (value only; null where none is set). */
+export async function viewTargets(db: Database, metrics: readonly string[], view: { stores?: readonly string[]; departments?: readonly string[] }): Promise<Record<string, number | null>> {
+	const all = await db.withConnection((c) => readAllTargets(c));
+	return Object.fromEntries(metrics.map((id) => [id, targetFor(all, id, view)?.value ?? null]));
 }
 
 /** The range a target may take in a metric's unit. */

@@ -5,6 +5,7 @@ import { BREAKDOWNS, complaintsData, type Breakdown } from '$lib/server/complain
 import { departmentChoices, lastComplaintDay, storeChoices } from '$lib/server/dashboard';
 import { getDatabase } from '$lib/server/database';
 import { slaLimits } from '$lib/server/sla';
+import { viewTargets } from '$lib/server/targets';
 import { registerNow } from '$lib/server/metrics/compile';
 import { category, channel } from '../../../pipelines/schema/vocabularies';
 import type { PageServerLoad } from './$types';
@@ -34,6 +35,7 @@ export const load: PageServerLoad = async ({ locals, url }) => {
 		filterOptions,
 		canDrill: roleCan(user.role, 'rows'),
 		sla: await slaLimits(db),
+		targets: await viewTargets(db, ['complaint_rate', 'repeat_complaint_rate', 'followup_rate', 'followup_satisfaction'], { stores: filters.store ?? (user.stores?.length === 1 ? user.stores : []), departments: filters.department }),
 		masked: !user.pii,
 		...data
 	};

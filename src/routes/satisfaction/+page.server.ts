@@ -5,6 +5,7 @@ import { lastSurveyDay, storeChoices } from '$lib/server/dashboard';
 import { getDatabase } from '$lib/server/database';
 import { registerNow } from '$lib/server/metrics/compile';
 import { satisfactionData } from '$lib/server/satisfaction-page';
+import { viewTargets } from '$lib/server/targets';
 import { channel } from '../../../pipelines/schema/vocabularies';
 import type { PageServerLoad } from './$types';
 
@@ -23,5 +24,6 @@ export const load: PageServerLoad = async ({ locals, url }) => {
 	const offset = Math.max(0, Math.min(1_000_000, Number.parseInt(url.searchParams.get('offset') ?? '0', 10) || 0));
 	const canRows = roleCan(user.role, 'rows');
 	const data = await satisfactionData(db, { range, grain, filters, scope: user.stores, user, search, offset, withComments: canRows });
-	return { lastDay, anchor, range, grain, filters, stores: filters.store ?? [], storeOptions, filterOptions, search, offset, canRows, masked: !user.pii, ...data };
+	const targets = await viewTargets(db, ['csat', 'nps'], { stores: filters.store ?? (user.stores?.length === 1 ? user.stores : []) });
+	return { targets, lastDay, anchor, range, grain, filters, stores: filters.store ?? [], storeOptions, filterOptions, search, offset, canRows, masked: !user.pii, ...data };
 };
