@@ -57,7 +57,7 @@ test('an admin sees what the limit would erase, saves a limit, and applies it wi
 	await confirm.check();
 	await page.screenshot({ path: 'test-results/admin-retention.png', fullPage: true });
 	await page.getByRole('button', { name: '立即执行' }).click();
-	await expect(page.getByRole('status')).toHaveText(`已清除 ${count} 条投诉和 0 条历史版本中的客户姓名和电话，删除过期会话 0 个。`);
+	await expect(page.getByRole('status')).toHaveText(`已清除 ${count} 条投诉、0 条历史版本和 0 条被拒绝行中的客户姓名和电话，删除过期会话 0 个。`);
 	await expect(page.locator('[data-field=retention-preview]')).toHaveText(`受理时间早于 ${keptFrom(12)} 的投诉中，有 0 条仍保存客户姓名或电话。`);
 	await expect(page.getByRole('button', { name: '立即执行' })).toHaveCount(0);
 	await page.screenshot({ path: 'test-results/admin-retention-applied.png', fullPage: true });

@@ -97,10 +97,10 @@ describe('applying retention', () => {
 		expect(Object.keys(before.history)).toEqual(['C1', 'C4']);
 
 		const preview = await db.withConnection((c) => previewRetention(c, 12, NOW, SESSION_MAX));
-		expect(preview).toEqual({ months: 12, cutoff: '2024-06-15', complaints: 3, history: 1, expiredSessions: 2 });
+		expect(preview).toEqual({ months: 12, cutoff: '2024-06-15', complaints: 3, history: 1, rejected: 0, expiredSessions: 2 });
 
-		const result = await applyRetention(db, { months: 12, actor: ADMIN, trigger: 'manual', now: NOW, sessionMaxMs: SESSION_MAX, expected: { complaints: 3, history: 1 } });
-		expect(result).toEqual({ ok: true, applied: { months: 12, cutoff: '2024-06-15', complaints: 3, history: 1, sessions: 2 } });
+		const result = await applyRetention(db, { months: 12, actor: ADMIN, trigger: 'manual', now: NOW, sessionMaxMs: SESSION_MAX, expected: { complaints: 3, history: 1, rejected: 0 } });
+		expect(result).toEqual({ ok: true, applied: { months: 12, cutoff: '2024-06-15', complaints: 3, history: 1, rejected: 0, sessions: 2 } });
 
 		const current = byId(await customers(db, 'complaints'));
 		for (const id of ['C1', 'C2', 'C5']) {
@@ -127,7 +127,7 @@ describe('applying retention', () => {
 		const log = await rows<{ actor: string; action: string; target: string; ip: string; detail: string }>(db, 'SELECT actor, action, target, ip, detail FROM audit_log ORDER BY seq');
 		const entry = log.find((e) => e.action === 'retention_applied');
 		expect(entry).toMatchObject({ actor: 'admin', target: 'complaints', ip: '10.0.0.5' });
-		expect(JSON.parse(entry!.detail)).toEqual({ trigger: 'manual', months: 12, cutoff: '2024-06-15', complaints: 3, history: 1, sessions: 2 });
+		expect(JSON.parse(entry!.detail)).toEqual({ trigger: 'manual', months: 12, cutoff: '2024-06-15', complaints: 3, history: 1, rejected: 0, sessions: 2 });
 		const everything = JSON.stringify(await rows(db, 'SELECT * FROM audit_log'));
 		for (const value of NAMES_AND_PHONES) expect(everything).not.toContain(value);
 		expect(await db.withConnection((c) => verifyAuditChain(c))).toMatchObject({ ok: true });
@@ -144,13 +144,53 @@ describe('applying retention', () => {
 		for (const value of ['张三', '13800000001', '李四', '13800000002', '钱七']) expect(everywhere).not.toContain(value);
 	});
 
+	it('rejected rows of complaint files loaded before the cutoff lose their raw row and the name and phone values', async () => {
+		const { db, dir } = await fixture();
+		// two partial loads whose failing rows carry names and phones: one "loaded" before the cutoff, one after
+		const bad = (name: string, id: string, phone: string, person: string) => {
+			const file = join(dir, name);
+			writeFileSync(file, `${HEADER}\n${id}-ok,2025-01-02 10:00,上海徐家汇店,好,${person},13900000000\n${id}-bad,2025-02-30 10:00,上海徐家汇店,坏,${person},${phone}\n${id}-tel,2025-01-03 10:00,上海徐家汇店,坏,${person},12345\n`);
+			return file;
+		};
+		const old = await load(db, 'complaints', bad('old.csv', 'R1', '13811112222', '孙悟空'), { acceptPartial: true });
+		const recent = await load(db, 'complaints', bad('recent.csv', 'R2', '13833334444', '猪八戒'), { acceptPartial: true });
+		expect([old.status, old.rows_loaded, old.rows_rejected, recent.rows_rejected]).toEqual(['committed', 1, 2, 2]);
+		await db.withConnection((c) => c.run("UPDATE batches SET started_at = TIMESTAMP '2024-01-01 09:00' WHERE batch_id = $1", [old.batch_id!]));
+		const rejected = (batch: number) =>
+			rows<{ row_number: number; column_name: string; raw_value: string | null; reason: string; params: string; raw_row: string | null }>(db,
+				'SELECT row_number, column_name, raw_value, reason, reason_params::VARCHAR AS params, raw_row::VARCHAR AS raw_row FROM rejected_rows WHERE batch_id = $1 ORDER BY row_number', [batch]);
+		const before = { old: await rejected(old.batch_id!), recent: await rejected(recent.batch_id!) };
+		expect(before.old.map((r) => r.column_name)).toEqual(['受理时间', '联系电话']);
+		expect(before.old[1]!.reason).toContain('12345');
+		expect(JSON.stringify(before.old)).toContain('孙悟空');
+
+		const preview = await db.withConnection((c) => previewRetention(c, 12, NOW, SESSION_MAX));
+		// both rejected rows of the old file hold a raw row (with the name); the recent file's are kept
+		expect(preview).toMatchObject({ complaints: 3, history: 1, rejected: 2 });
+		const result = await applyRetention(db, { months: 12, actor: ADMIN, trigger: 'manual', now: NOW, sessionMaxMs: SESSION_MAX, expected: { complaints: 3, history: 1, rejected: 2 } });
+		expect(result).toMatchObject({ ok: true, applied: { rejected: 2 } });
+
+		const after = await rejected(old.batch_id!);
+		expect(after.map((r) => r.raw_row)).toEqual([null, null]);
+		// the date's value is not personal and stays; the phone's value is gone from the value, the reason and its parameters
+		expect(after[0]).toMatchObject({ column_name: '受理时间', raw_value: '2025-02-30 10:00', reason: before.old[0]!.reason });
+		expect(after[1]).toMatchObject({ column_name: '联系电话', raw_value: null });
+		expect(after[1]!.reason).toBe(before.old[1]!.reason.replace('12345', '—'));
+		expect(JSON.parse(after[1]!.params)).toMatchObject({ value: '—' });
+		expect(JSON.stringify(after)).not.toContain('孙悟空');
+		expect(await rejected(recent.batch_id!)).toEqual(before.recent);
+		expect(await db.withConnection((c) => previewRetention(c, 12, NOW, SESSION_MAX))).toMatchObject({ rejected: 0 });
+		const [entry] = await rows<{ detail: string }>(db, "SELECT detail FROM audit_log WHERE action = 'retention_applied'");
+		expect(JSON.parse(entry!.detail)).toMatchObject({ rejected: 2 });
+	});
+
 	it('with the setting at 0 keeps every name and phone (expired sessions are still purged)', async () => {
 		const { db } = await fixture();
 		await db.withConnection((c) => saveRetentionSetting(c, 0, ADMIN, NOW));
 		const before = [await snapshot(db, 'complaints'), await snapshot(db, 'complaints_replaced')];
 		expect(await db.withConnection((c) => previewRetention(c, 0, NOW, SESSION_MAX))).toMatchObject({ cutoff: null, complaints: 0, history: 0 });
 		const result = await applyRetention(db, { months: 0, actor: ADMIN, trigger: 'manual', now: NOW, sessionMaxMs: SESSION_MAX });
-		expect(result).toEqual({ ok: true, applied: { months: 0, cutoff: null, complaints: 0, history: 0, sessions: 2 } });
+		expect(result).toEqual({ ok: true, applied: { months: 0, cutoff: null, complaints: 0, history: 0, rejected: 0, sessions: 2 } });
 		expect(await applyRetentionAtStart(db, NOW)).toMatchObject({ complaints: 0, history: 0 });
 		expect([await snapshot(db, 'complaints'), await snapshot(db, 'complaints_replaced')]).toEqual(before);
 	});
@@ -158,8 +198,8 @@ describe('applying retention', () => {
 	it('refuses when the counts differ from the ones confirmed, and changes nothing', async () => {
 		const { db } = await fixture();
 		const before = await snapshot(db, 'complaints');
-		const result = await applyRetention(db, { months: 12, actor: ADMIN, trigger: 'manual', now: NOW, sessionMaxMs: SESSION_MAX, expected: { complaints: 2, history: 1 } });
-		expect(result).toEqual({ ok: false, error: 'count_changed', counts: { complaints: 3, history: 1 } });
+		const result = await applyRetention(db, { months: 12, actor: ADMIN, trigger: 'manual', now: NOW, sessionMaxMs: SESSION_MAX, expected: { complaints: 2, history: 1, rejected: 0 } });
+		expect(result).toEqual({ ok: false, error: 'count_changed', counts: { complaints: 3, history: 1, rejected: 0 } });
 		expect(await snapshot(db, 'complaints')).toEqual(before);
 		expect(await rows(db, "SELECT * FROM audit_log WHERE action = 'retention_applied'")).toEqual([]);
 	});

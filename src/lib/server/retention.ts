@@ -2,12 +2,16 @@ import { queryRows, type Database, type DuckDBConnection } from './db';
 import { audit } from './db/audit';
 import { authConfig } from './auth/config';
 import type { Actor } from './auth/users';
+import { customerHeaders } from './upload/batches';
 
 /**
  * Data retention (数据保留). Customer names and phones are personal information (个人信息保护法: keep
  * them no longer than the purpose needs), so complaints received more than N months ago lose
  * `customer_name` and `customer_phone`; `customer_phone_hash` stays, so repeat-complaint statistics
- * keep working without the numbers. The audit log is never deleted (its hash chain must stay whole);
+ * keep working without the numbers. Rows a load rejected keep the file's raw cells (names and phones
+ * among them) so the loader can see what was wrong; they have no trustworthy received date, so they age
+ * with their load: rejected rows of complaint files loaded before the same cutoff lose the raw row and
+ * the values of the name and phone columns. The audit log is never deleted (its hash chain must stay whole);
  * expired sessions are purged whenever retention runs.
  *
  * It runs when an admin applies it on /admin/retention, and once at server start when a setting has
@@ -87,6 +91,8 @@ export interface RetentionCounts {
 	complaints: number;
 	/** replaced complaint versions (kept for rollback) holding one */
 	history: number;
+	/** rejected rows of complaint files loaded before the cutoff still holding raw cells */
+	rejected: number;
 }
 
 export interface RetentionPreview extends RetentionCounts {
@@ -95,14 +101,68 @@ export interface RetentionPreview extends RetentionCounts {
 	expiredSessions: number;
 }
 
+const NOTHING: RetentionCounts = { complaints: 0, history: 0, rejected: 0 };
+
+/**
+ * Rejected rows of one batch that hold personal data: every row still carrying its raw cells, and the
+ * values of the name and phone columns ($2: those headers as a JSON list; all values when the batch's mapping cannot
+ * tell them, $3 = true).
+ */
+const PERSONAL_COLUMN = `($3 OR list_contains(from_json($2::VARCHAR, '["VARCHAR"]'), column_name))`;
+const REJECTED_HOLDING = `batch_id = $1 AND (raw_row IS NOT NULL OR (raw_value IS NOT NULL AND ${PERSONAL_COLUMN}))`;
+
+interface RejectedBatch {
+	batchId: number;
+	/** headers of the name and phone columns; null = unknown, every value counts as personal */
+	personal: string[] | null;
+	rows: number;
+}
+
+/** Complaint batches loaded before the cutoff whose rejected rows still hold personal data. */
+async function rejectedHolding(conn: DuckDBConnection, cutoff: string): Promise<RejectedBatch[]> {
+	const batches = await queryRows<{ batch_id: number; mapping: string | null }>(conn,
+		`SELECT b.batch_id, b.mapping::VARCHAR AS mapping FROM batches b
+		 WHERE b.kind = 'complaints' AND b.started_at < $1::DATE::TIMESTAMP
+		   AND EXISTS (SELECT 1 FROM rejected_rows r WHERE r.batch_id = b.batch_id AND (r.raw_row IS NOT NULL OR r.raw_value IS NOT NULL))
+		 ORDER BY b.batch_id`, [cutoff]);
+	const out: RejectedBatch[] = [];
+	for (const b of batches) {
+		const headers = customerHeaders('complaints', b.mapping);
+		const personal = headers === null ? null : [...headers.keys()];
+		const [{ n = 0 } = {}] = await queryRows<{ n: number }>(conn, `SELECT count(*) AS n FROM rejected_rows WHERE ${REJECTED_HOLDING}`,
+			[b.batch_id, JSON.stringify(personal ?? []), personal === null]);
+		if (Number(n) > 0) out.push({ batchId: Number(b.batch_id), personal, rows: Number(n) });
+	}
+	return out;
+}
+
 async function countHolding(conn: DuckDBConnection, cutoff: string | null): Promise<RetentionCounts> {
-	if (cutoff === null) return { complaints: 0, history: 0 };
+	if (cutoff === null) return NOTHING;
 	const counts: number[] = [];
 	for (const t of CUSTOMER_TABLES) {
 		const [{ n = 0 } = {}] = await queryRows<{ n: number }>(conn, `SELECT count(*) AS n FROM ${t} WHERE ${HOLDING}`, [cutoff]);
 		counts.push(Number(n));
 	}
-	return { complaints: counts[0]!, history: counts[1]! };
+	const rejected = (await rejectedHolding(conn, cutoff)).reduce((sum, b) => sum + b.rows, 0);
+	return { complaints: counts[0]!, history: counts[1]!, rejected };
+}
+
+/** The value shown instead of an erased one, in stored reasons and their parameters. */
+const ERASED = '—';
+
+/**
+ * Erases a rejected batch's raw rows and personal values; the stored reason text and its parameters
+ * named the value, so the value is replaced there too (reasons stay readable: 「联系电话」的值「—」…).
+ */
+async function eraseRejected(conn: DuckDBConnection, b: RejectedBatch): Promise<void> {
+	const params = [b.batchId, JSON.stringify(b.personal ?? []), b.personal === null];
+	await conn.run(
+		`UPDATE rejected_rows SET
+		   reason = CASE WHEN coalesce(raw_value, '') = '' THEN reason ELSE replace(reason, raw_value, '${ERASED}') END,
+		   reason_params = CASE WHEN json_exists(reason_params, '$.value') THEN json_merge_patch(reason_params, '{"value":"${ERASED}"}') ELSE reason_params END,
+		   raw_value = NULL
+		 WHERE batch_id = $1 AND raw_value IS NOT NULL AND ${PERSONAL_COLUMN}`, params as never);
+	await conn.run('UPDATE rejected_rows SET raw_row = NULL WHERE batch_id = $1 AND raw_row IS NOT NULL', [b.batchId]);
 }
 
 /** What applying `months` now would erase and purge, without changing anything. */
@@ -144,18 +204,20 @@ export async function applyRetention(db: Database, run: RetentionRun): Promise<R
 	const now = run.now ?? Date.now();
 	const cutoff = customerCutoff(run.months, now);
 	return db.withWriteLock(async (conn) => {
-		let counts: RetentionCounts = { complaints: 0, history: 0 };
+		let counts: RetentionCounts = NOTHING;
 		if (cutoff !== null) {
 			await conn.run('BEGIN TRANSACTION');
 			try {
 				counts = await countHolding(conn, cutoff);
-				if (run.expected && (run.expected.complaints !== counts.complaints || run.expected.history !== counts.history)) {
+				const e = run.expected;
+				if (e && (e.complaints !== counts.complaints || e.history !== counts.history || e.rejected !== counts.rejected)) {
 					await conn.run('ROLLBACK');
 					return { ok: false, error: 'count_changed', counts };
 				}
 				for (const t of CUSTOMER_TABLES) {
 					await conn.run(`UPDATE ${t} SET customer_name = NULL, customer_phone = NULL WHERE ${HOLDING}`, [cutoff]);
 				}
+				for (const b of await rejectedHolding(conn, cutoff)) await eraseRejected(conn, b);
 				await conn.run('COMMIT');
 			} catch (e) {
 				await conn.run('ROLLBACK').catch(() => undefined);
@@ -164,10 +226,10 @@ export async function applyRetention(db: Database, run: RetentionRun): Promise<R
 		}
 		const sessions = await purgeExpiredSessions(conn, now, run.sessionMaxMs ?? authConfig.sessionMaxMs);
 		const applied: RetentionApplied = { months: run.months, cutoff, ...counts, sessions };
-		if (run.trigger === 'manual' || counts.complaints + counts.history > 0) {
+		if (run.trigger === 'manual' || counts.complaints + counts.history + counts.rejected > 0) {
 			await audit(conn, {
 				actor: run.actor.name, action: 'retention_applied', target: 'complaints', ip: run.actor.ip,
-				detail: { trigger: run.trigger, months: run.months, cutoff, complaints: counts.complaints, history: counts.history, sessions }
+				detail: { trigger: run.trigger, months: run.months, cutoff, complaints: counts.complaints, history: counts.history, rejected: counts.rejected, sessions }
 			}, now);
 		}
 		return { ok: true, applied };

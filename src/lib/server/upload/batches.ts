@@ -74,7 +74,7 @@ export async function batchDetail(conn: DuckDBConnection, batchId: number): Prom
  * The headers under which a complaint batch's file carried customer names and phones, from the header
  * and mapping the batch recorded; null when they cannot be told (then every value is masked).
  */
-function customerHeaders(kind: KindId, storedMapping: string | null): Map<string, 'name' | 'phone'> | null {
+export function customerHeaders(kind: KindId, storedMapping: string | null): Map<string, 'name' | 'phone'> | null {
 	if (kind !== 'complaints') return new Map();
 	try {
 		const stored = JSON.parse(storedMapping ?? 'null') as { header?: string[]; mapping?: unknown } | null;

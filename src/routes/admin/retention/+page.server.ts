@@ -17,7 +17,7 @@ export const load: PageServerLoad = async () => {
 		const preview = await previewRetention(c, setting.customerMonths);
 		return {
 			setting: { months: setting.customerMonths, saved: setting.saved, updatedAt: setting.updatedAtMs === null ? null : formatTime(setting.updatedAtMs) },
-			preview: { cutoff: preview.cutoff, complaints: preview.complaints, history: preview.history, expiredSessions: preview.expiredSessions }
+			preview: { cutoff: preview.cutoff, complaints: preview.complaints, history: preview.history, rejected: preview.rejected, expiredSessions: preview.expiredSessions }
 		};
 	});
 };
@@ -31,7 +31,7 @@ const months = z
 	.pipe(z.number().int().min(0).max(MAX_CUSTOMER_MONTHS));
 
 const count = z.coerce.number().int().min(0);
-const applyFields = z.object({ months, complaints: count, history: count, confirm: z.literal('on') });
+const applyFields = z.object({ months, complaints: count, history: count, rejected: count, confirm: z.literal('on') });
 
 type Action = 'save' | 'apply';
 
@@ -55,7 +55,7 @@ export const actions: Actions = {
 	apply: async ({ request, locals, getClientAddress }) => {
 		const locale = getLocale();
 		const data = await request.formData();
-		const raw = { months: data.get('months') ?? '', complaints: data.get('complaints') ?? '', history: data.get('history') ?? '', confirm: data.get('confirm') ?? '' };
+		const raw = { months: data.get('months') ?? '', complaints: data.get('complaints') ?? '', history: data.get('history') ?? '', rejected: data.get('rejected') ?? '', confirm: data.get('confirm') ?? '' };
 		if (raw.confirm !== 'on') return failed('apply', m.retention_error_confirm({}, { locale }));
 		const f = applyFields.safeParse(raw);
 		if (!f.success) return failed('apply', m.retention_error_months({}, { locale }));
@@ -65,13 +65,13 @@ export const actions: Actions = {
 		if (setting.customerMonths === 0) return failed('apply', m.retention_error_keep({}, { locale }));
 		const result = await applyRetention(db, {
 			months: setting.customerMonths, actor: actor(locals, getClientAddress()), trigger: 'manual',
-			expected: { complaints: f.data.complaints, history: f.data.history }
+			expected: { complaints: f.data.complaints, history: f.data.history, rejected: f.data.rejected }
 		});
 		if (!result.ok) {
 			if (result.error === 'count_changed') return failed('apply', m.retention_error_changed({ count: formatCount(result.counts.complaints, locale) }, { locale }));
 			return failed('apply', m.retention_error_months({}, { locale }));
 		}
 		const a = result.applied;
-		return done('apply', m.retention_applied({ complaints: formatCount(a.complaints, locale), history: formatCount(a.history, locale), sessions: formatCount(a.sessions, locale) }, { locale }));
+		return done('apply', m.retention_applied({ complaints: formatCount(a.complaints, locale), history: formatCount(a.history, locale), rejected: formatCount(a.rejected, locale), sessions: formatCount(a.sessions, locale) }, { locale }));
 	}
 };
