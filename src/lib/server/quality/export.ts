@@ -1,5 +1,4 @@
 import ExcelJS from 'exceljs';
-import { existsSync } from 'node:fs';
 import type { QualityReport } from './report';
 
 /**
@@ -37,27 +36,4 @@ export async function reportWorkbook(r: QualityReport, lang: Lang): Promise<Buff
 	);
 	sheet(T(lang, '未关闭措施', 'Open actions'), alertHeader, alertRows(r.open));
 	return Buffer.from(await wb.xlsx.writeBuffer());
-}
-
-export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-export const PDF_TIMEOUT_MS = 30_000;
-
-export class PdfUnavailable extends Error {}
-
-/** Prints a page of this server to an A4 PDF with the user's session cookie. */
-export async function printPdf(url: string, cookies: { name: string; value: string }[], origin: string): Promise<Buffer> {
-	if (!existsSync(CHROMIUM_PATH)) throw new PdfUnavailable(`chromium not found at ${CHROMIUM_PATH} (apt-get install chromium fonts-noto-cjk)`);
-	const { chromium } = await import('playwright-core');
-	const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'], timeout: PDF_TIMEOUT_MS });
-	try {
-		const context = await browser.newContext();
-		await context.addCookies(cookies.map((c) => ({ name: c.name, value: c.value, url: origin })));
-		const page = await context.newPage();
-		page.setDefaultTimeout(PDF_TIMEOUT_MS);
-		await page.goto(url, { waitUntil: 'networkidle', timeout: PDF_TIMEOUT_MS });
-		await page.emulateMedia({ media: 'print' });
-		return await page.pdf({ format: 'A4', printBackground: true, margin: { top: '12mm', bottom: '12mm', left: '10mm', right: '10mm' } });
-	} finally {
-		await browser.close();
-	}
 }

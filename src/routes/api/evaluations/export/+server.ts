@@ -5,7 +5,7 @@ import { m } from '$lib/paraglide/messages.js';
 import { audit } from '$lib/server/db/audit';
 import { getDatabase } from '$lib/server/database';
 import { workbook } from '$lib/server/evaluations/excel';
-import { PdfUnavailable, renderPdf } from '$lib/server/evaluations/pdf';
+import { PdfUnavailable, renderPdf, reportUrl } from '$lib/server/pdf';
 import { appraisalStores, viewRequest } from '$lib/server/evaluations/request';
 import { exportTables } from '$lib/server/evaluations/tables';
 import { evaluationView } from '$lib/server/evaluations/view';
@@ -38,7 +38,7 @@ export const GET: RequestHandler = async ({ url, request, locals, cookies, getCl
 		db.withConnection((c) => audit(c, { actor: user.username, action: 'export', target: '/api/evaluations/export', ip: getClientAddress(), detail: { format, period: view.period, cycle: view.cycle, stores: req.stores, ...detail } }));
 
 	if (format === 'pdf') {
-		const report = new URL('/evaluations/report', process.env.EVAL_REPORT_ORIGIN || url.origin);
+		const report = reportUrl('/evaluations/report', url);
 		for (const k of ['cycle', 'group', 'store']) for (const v of url.searchParams.getAll(k)) report.searchParams.append(k, v);
 		report.searchParams.set('period', view.period);
 		let pdf: Buffer;

@@ -1,7 +1,7 @@
 import { json } from '@sveltejs/kit';
 import { m } from '$lib/paraglide/messages.js';
 import { getLocale } from '$lib/paraglide/runtime.js';
-import { PdfUnavailable, printPdf } from '$lib/server/quality/export';
+import { PdfUnavailable, renderPdf, reportUrl } from '$lib/server/pdf';
 import type { RequestHandler } from './$types';
 
 /**
@@ -10,13 +10,13 @@ import type { RequestHandler } from './$types';
  */
 export const GET: RequestHandler = async ({ url, cookies }) => {
 	const locale = getLocale();
-	const page = new URL('/quality/report', url.origin);
+	const page = reportUrl('/quality/report', url);
 	for (const k of ['kind', 'at']) {
 		const v = url.searchParams.get(k);
 		if (v) page.searchParams.set(k, v);
 	}
 	try {
-		const pdf = await printPdf(page.toString(), cookies.getAll(), url.origin);
+		const pdf = await renderPdf(page.href, cookies.getAll());
 		const kind = url.searchParams.get('kind') === 'week' ? 'week' : 'month';
 		return new Response(new Uint8Array(pdf), {
 			headers: { 'content-type': 'application/pdf', 'content-disposition': `attachment; filename="quality-report-${kind}.pdf"`, 'cache-control': 'private, no-store' }

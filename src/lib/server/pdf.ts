@@ -12,9 +12,19 @@ export class PdfUnavailable extends Error {
 const TIMEOUT_MS = 45_000;
 
 /**
- * The printable report as an A4 PDF: a headless chromium opens the report page as the requesting user
- * (their session cookies, for this host only), waits for it to load and prints it with the page's
- * print stylesheet. One browser per request, always closed; everything under one timeout.
+ * Where the server's own browser fetches a report page: `REPORT_ORIGIN` (or the older
+ * `EVAL_REPORT_ORIGIN`) when set — behind a reverse proxy, e.g. http://127.0.0.1:3000, so chromium does
+ * not go out and back through the public address — else the request's own origin.
+ */
+export function reportUrl(path: string, request: URL): URL {
+	return new URL(path, process.env.REPORT_ORIGIN || process.env.EVAL_REPORT_ORIGIN || request.origin);
+}
+
+/**
+ * A printable report page as an A4 PDF: a headless chromium opens the page as the requesting user
+ * (their session cookies, for this host only), waits until the page and its charts have loaded and prints
+ * it with the page's print stylesheet. One browser per request, always closed; everything under one
+ * timeout. Used by every PDF export (evaluations, quality report).
  */
 export async function renderPdf(url: string, cookies: { name: string; value: string }[]): Promise<Buffer> {
 	const executablePath = chromiumPath();
@@ -29,7 +39,7 @@ export async function renderPdf(url: string, cookies: { name: string; value: str
 			const origin = new URL(url).origin;
 			if (cookies.length) await context.addCookies(cookies.map((c) => ({ name: c.name, value: c.value, url: origin })));
 			const page = await context.newPage();
-			const res = await page.goto(url, { waitUntil: 'load', timeout: TIMEOUT_MS });
+			const res = await page.goto(url, { waitUntil: 'networkidle', timeout: TIMEOUT_MS });
 			if (!res || !res.ok()) throw new PdfUnavailable('failed', `report page answered ${res?.status() ?? 'nothing'}`);
 			await page.emulateMedia({ media: 'print' });
 			return page.pdf({ format: 'A4', printBackground: true, margin: { top: '12mm', bottom: '14mm', left: '12mm', right: '12mm' }, displayHeaderFooter: true, headerTemplate: '<span></span>', footerTemplate: '<div style="font-size:8px;width:100%;text-align:center;color:#666"><span class="pageNumber"></span> / <span class="totalPages"></span></div>' });
