@@ -26,6 +26,7 @@ test('a stranger is sent to the login page, in Chinese', async ({ page }) => {
 
 test('a wrong password is refused with a message, and the password field is emptied', async ({ page }) => {
 	await page.goto('/login');
+	await expect(page.locator('html')).toHaveAttribute('data-hydrated', 'true');
 	await page.getByLabel('用户名').fill(manager.username);
 	await page.getByLabel('密码').fill('not-the-password');
 	await page.getByRole('button', { name: '登录' }).click();

@@ -129,6 +129,20 @@ test('the language switch shows the page in English and back in Chinese', async 
 	await expect(card(page, KIND_ZH.surveys)).toBeVisible();
 });
 
+test('every page link is in view on a 1280 px laptop screen and a wide one, in Chinese and in English', async ({ page }) => {
+	await signIn(page, demoAccount('admin'));
+	const links = page.getByRole('navigation', { name: /^(主导航|Main navigation)$/u });
+	for (const [width, lang] of [[1280, '中文'], [1280, 'English'], [1600, 'English'], [1600, '中文']] as const) {
+		await page.setViewportSize({ width, height: 800 });
+		await page.getByRole('button', { name: lang }).click();
+		await expect(page.locator('html')).toHaveAttribute('lang', lang === 'English' ? 'en' : 'zh-CN');
+		const fit = await links.evaluate((nav) => ({ scroll: nav.scrollWidth, client: nav.clientWidth, count: nav.querySelectorAll('a').length }));
+		expect(fit.count, `${lang} at ${width}`).toBe(9);
+		expect(fit.scroll, `${lang} at ${width}: the links need ${fit.scroll} px, the bar shows ${fit.client}`).toBeLessThanOrEqual(fit.client);
+	}
+	await page.setViewportSize({ width: 1280, height: 800 });
+});
+
 test('an empty database shows empty cards and how to load data', async ({ page }) => {
 	await signIn(page, undefined, '/', `http://127.0.0.1:${E2E_EMPTY_PORT}`);
 	for (const kind of KINDS) {
