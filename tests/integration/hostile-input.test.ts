@@ -364,4 +364,15 @@ describe('hostile and broken input: CLI command and upload API', () => {
 		const [{ n } = { n: -1 }] = await p.after.query<{ n: number }>(`SELECT count(*)::INTEGER AS n FROM ${c.kind} WHERE batch_id = $1`, [p.api.batch_id]);
 		expect(n).toBe(e.partial.loaded);
 	});
+
+	it('the drill-down CSV of /api/rows/complaints exports formula-looking cells with an apostrophe', async () => {
+		const leader = await login(server, demoAccount('leadership').username, demoAccount('leadership').password);
+		const res = await fetch(`${server.base}/api/rows/complaints?from=2025-03-01&to=2025-03-01&format=csv&q=${encodeURIComponent('=')}`, { headers: { cookie: leader } });
+		expect(res.status).toBe(200);
+		const text = await res.text();
+		// loaded verbatim by the case "cells starting with = + - @" above
+		expect(text).toContain(`"'=HYPERLINK(""http://x"",""点我"")"`);
+		expect(text).toContain("'=1+1");
+		expect(text).not.toMatch(/(^|,)=/mu);
+	});
 });

@@ -1,5 +1,6 @@
 import ExcelJS from 'exceljs';
 import { existsSync } from 'node:fs';
+import { formulaSafe } from '$lib/csv';
 import type { QualityReport } from './report';
 
 /**
@@ -16,7 +17,8 @@ export async function reportWorkbook(r: QualityReport, lang: Lang): Promise<Buff
 	const sheet = (name: string, header: string[], rows: (string | number | null)[][]) => {
 		const ws = wb.addWorksheet(name);
 		ws.addRow(header).font = { bold: true };
-		for (const row of rows) ws.addRow(row);
+		// store names, alert owners and notes come from users: text is formula-safe, as in every export
+		for (const row of rows) ws.addRow(row.map((v) => (typeof v === 'string' ? formulaSafe(v) : v)));
 		ws.columns.forEach((c, i) => (c.width = Math.min(60, Math.max(10, ...[header[i] ?? '', ...rows.map((x) => String(x[i] ?? ''))].map((s) => String(s).length * 1.6)))));
 		ws.views = [{ state: 'frozen', ySplit: 1 }];
 	};
