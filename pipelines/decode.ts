@@ -528,6 +528,10 @@ export async function decodeInput(path: string, tempUtf8Path: string, early: Ear
 	const guess = sniff(headText(head, bom ?? 'utf-8'));
 	const utf16 = bom === 'utf-16le' || bom === 'utf-16be';
 	const { sha256, utf8, mixedEol, cleaning: scanned, hints } = await scanFile(path, guess.delimiter, bom === 'utf-8-bom', utf16);
+	// A BOM that says UTF-8 over bytes that are not: a damaged file, or texts of two encodings pasted
+	// together. Guessing would load garbled names, and DuckDB's reader must never see invalid UTF-8 (some
+	// such files make it fail internally and take the whole database down with it).
+	if (bom === 'utf-8-bom' && !utf8) throw new IngestFailure('file_bad_utf8', { line: await firstInvalidUtf8Line(path) });
 	const encoding: Encoding = bom ?? (utf8 ? 'utf-8' : 'gbk');
 	// UTF-16 bytes defeat the line-ending scan: its (rare) files are always rewritten with LF only.
 	const lfOnly = mixedEol || utf16;
@@ -555,6 +559,26 @@ export async function decodeInput(path: string, tempUtf8Path: string, early: Ear
 		blankLines,
 		unclosedQuoteLine
 	};
+}
+
+/**
+ * The first physical line (1-based, as a text editor counts) holding bytes that are not UTF-8. A line
+ * break byte never occurs inside a UTF-8 sequence, so lines are checked one by one. Only read for a file
+ * already known to be invalid.
+ */
+async function firstInvalidUtf8Line(path: string): Promise<number> {
+	let line = 1;
+	let carry = Buffer.alloc(0);
+	for await (const chunk of createReadStream(path, { highWaterMark: CHUNK })) {
+		let bytes = Buffer.concat([carry, chunk as Buffer]);
+		for (let nl = bytes.indexOf(0x0a); nl >= 0; nl = bytes.indexOf(0x0a)) {
+			if (!isUtf8(bytes.subarray(0, nl))) return line;
+			line++;
+			bytes = bytes.subarray(nl + 1);
+		}
+		carry = Buffer.from(bytes);
+	}
+	return line;
 }
 
 function headText(head: Buffer, encoding: Encoding): string {

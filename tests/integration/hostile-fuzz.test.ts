@@ -20,7 +20,8 @@ let close: () => void;
 beforeAll(async () => ({ db, dir, close } = await tempDatabase()));
 afterAll(() => close());
 
-const RUNS = { numRuns: 120, seed: 4417 };
+// FUZZ_SEED explores other inputs; the default keeps CI reproducible
+const RUNS = { numRuns: 120, seed: Number(process.env.FUZZ_SEED ?? 4417) };
 
 const VALID: Record<'complaints' | 'surveys', string> = {
 	complaints: [COMPLAINTS_HEADER, complaint('F-1'), complaint('F-2', '2025/3/2 10:00', '"引号,逗号\n换行"', '+86 139 0000 1111'), complaint('F-3', '45717', '普通', '')].join('\n') + '\n',
@@ -46,9 +47,7 @@ type Mutation =
 	| { op: 'delete'; at: number; length: number };
 
 const mutation: fc.Arbitrary<Mutation> = fc.oneof(
-	// Flips stay ASCII: a non-ASCII byte flipped into a UTF-8 file (read as GBK then) can crash DuckDB with a
-	// fatal internal error that invalidates the database — a known open defect, see docs/hostile-input.md.
-	fc.record({ op: fc.constant('flip' as const), at: fc.nat(), byte: fc.integer({ min: 0, max: 127 }) }),
+	fc.record({ op: fc.constant('flip' as const), at: fc.nat(), byte: fc.integer({ min: 0, max: 255 }) }),
 	fc.record({ op: fc.constant('insert' as const), at: fc.nat(), text: fc.constantFrom('"', ',', '\n', '\r\n', '""', ',,', '\t', ';', '\u3000', '\u200b', '=1+1', '６', '\n\n', '"\n') }),
 	fc.record({ op: fc.constant('truncate' as const), at: fc.nat() }),
 	fc.record({ op: fc.constant('duplicate' as const), line: fc.nat() }),
@@ -111,10 +110,9 @@ describe('the engine under random input', () => {
 		}), { ...RUNS, numRuns: 60 });
 	});
 
-	// Skipped: some mutated files (a UTF-8 file with a stray non-ASCII byte, read as GBK; e.g. "45717" → "4\xf7717")
-	// crash DuckDB with a fatal internal error ("Attempted to access index 1 within vector of size 1") that
-	// invalidates the database until a restart. Open defect, see docs/hostile-input.md; enable once fixed.
-	it.skip.each(['complaints', 'surveys'] as const)('mutations of a valid %s file: a structured outcome, never an invalid row', async (kind) => {
+	// Found here: a file with a UTF-8 BOM and a stray invalid byte made DuckDB's reader fail internally,
+	// invalidating the database; such files are now refused before DuckDB reads them (file_bad_utf8).
+	it.each(['complaints', 'surveys'] as const)('mutations of a valid %s file: a structured outcome, never an invalid row', async (kind) => {
 		await fc.assert(fc.asyncProperty(encodings, fc.array(mutation, { minLength: 1, maxLength: 4 }), async (enc, ms) => {
 			await loadChecked(kind, mutate(encode(VALID[kind], enc), ms));
 		}), RUNS);

@@ -202,6 +202,12 @@ const CASES: Case[] = [
 	{
 		name: 'a NUL byte after the first 8 KB', kind: 'complaints', bytes: Buffer.concat([utf8(lines(CH, ...Array.from({ length: 200 }, (_, i) => complaint(`NUL-${i}`)))), Buffer.from([0, 0, 0x41, 0x0a])]),
 		expect: { status: 'unreadable', code: 'file_binary', http: 415, zh: /这不是文本格式的 CSV 文件/u }
+	},
+	{
+		// found by the fuzz test: DuckDB's reader failed internally on such a file and invalidated the database
+		name: 'a UTF-8 BOM over bytes that are not UTF-8 (a damaged or pasted-together file)', kind: 'complaints',
+		bytes: Buffer.concat([utf8Bom(lines(CH, complaint('BB-1'))), Buffer.from([0x42, 0x42, 0x2d, 0x32, 0x2c, 0xbc, 0xa0, 0x0a]), utf8(lines(complaint('BB-3')))]),
+		expect: { status: 'rejected', errors: [[null, null, 'file_bad_utf8']], zh: /标明是 UTF-8|表明它是 UTF-8 编码，但第 3 行/u, en: /line 3 holds bytes that are not UTF-8/u, batches: 0 }
 	}
 ];
 
