@@ -23,6 +23,20 @@ export interface DecodedInput {
 	 * quote or line break. Both false for most files, which then skip the per-column scan and the trims.
 	 */
 	cleaning: { unicode: boolean; edges: boolean };
+	/**
+	 * Empty lines DuckDB's reader skips without a row: for each, the number of data records before it.
+	 * Row numbers after one are shifted by it (see rowNumber). Empty for most files.
+	 */
+	blankLines: number[];
+	/** the line where a quoted cell opens that never closes (the reader would swallow the rest of the file), else null */
+	unclosedQuoteLine: number | null;
+}
+
+/** The spreadsheet row number (header = row 1) of the staged record `index` (0-based), counting skipped empty lines. */
+export function rowNumber(d: Pick<DecodedInput, 'blankLines'>, index: number): number {
+	let n = index + 2;
+	for (const before of d.blankLines) if (before <= index) n++;
+	return n;
 }
 
 const CHUNK = 4 << 20;
@@ -45,6 +59,33 @@ function bomEncoding(head: Buffer): Encoding | null {
 	if (head[0] === 0xff && head[1] === 0xfe) return 'utf-16le';
 	if (head[0] === 0xfe && head[1] === 0xff) return 'utf-16be';
 	return null;
+}
+
+/**
+ * UTF-16 without a BOM (some exports from reporting tools): the text's ASCII characters (digits,
+ * delimiters, line breaks) leave a NUL in every other byte, on one side only, and the whole head decodes
+ * to text without control characters.
+ */
+function utf16WithoutBom(head: Buffer): Encoding | null {
+	const n = Math.min(head.length, 8192) & ~1;
+	if (n < 4) return null;
+	let even = 0;
+	let odd = 0;
+	for (let i = 0; i < n; i++) if (head[i] === 0) i % 2 === 0 ? even++ : odd++;
+	const pairs = n / 2;
+	const encoding: Encoding | null = odd >= pairs / 5 && even === 0 ? 'utf-16le' : even >= pairs / 5 && odd === 0 ? 'utf-16be' : null;
+	if (!encoding) return null;
+	try {
+		const text = new TextDecoder(encoding, { fatal: true }).decode(head.subarray(0, n));
+		return /[\u0000-\u0008\u000b\u000c\u000e-\u001f]/u.test(text) ? null : encoding;
+	} catch {
+		return null;
+	}
+}
+
+/** The encoding the first bytes declare: a BOM, or the NUL pattern of UTF-16 without one. */
+function declaredEncoding(head: Buffer): Encoding | null {
+	return bomEncoding(head) ?? utf16WithoutBom(head);
 }
 
 /** Rejects files that are not text: spreadsheets, archives, images, anything with NUL bytes. */
@@ -224,8 +265,88 @@ function completeLength(buf: Buffer): number {
 	return buf.length;
 }
 
+/**
+ * What the byte scan notices of the file's structure (ASCII-compatible encodings only): whether the
+ * count of quote characters is odd (a quote is left open somewhere, or a quote stands inside a cell)
+ * and whether a line is empty (LF LF or LF CR LF, inside quotes or not). Either calls for the exact
+ * look of `structure`; most files have neither.
+ */
+class StructureHints {
+	oddQuotes = false;
+	emptyLine = false;
+	private prev = -1;
+	private prev2 = -1;
+
+	feed(c: Buffer): void {
+		for (let q = c.indexOf(0x22); q >= 0; q = c.indexOf(0x22, q + 1)) this.oddQuotes = !this.oddQuotes;
+		if (!this.emptyLine) {
+			const seam = Buffer.from([this.prev2 & 0xff, this.prev & 0xff, ...c.subarray(0, 2)]);
+			this.emptyLine = c.indexOf('\n\n') >= 0 || c.indexOf('\n\r\n') >= 0 || (this.prev2 >= 0 && (seam.indexOf('\n\n') >= 0 || seam.indexOf('\n\r\n') >= 0));
+		}
+		if (c.length >= 2) [this.prev2, this.prev] = [c[c.length - 2]!, c[c.length - 1]!];
+		else if (c.length === 1) [this.prev2, this.prev] = [this.prev, c[0]!];
+	}
+}
+
+/**
+ * The exact structure of a UTF-8 CSV file as DuckDB reads it (a quote opens a quoted cell only at a
+ * cell's start; "" inside one is a quote): the line where a quoted cell opens that never closes, and
+ * the empty lines the reader skips (for each, the data records before it). Run only when the byte scan
+ * hints at either.
+ */
+export async function structure(path: string, delimiter: string): Promise<{ unclosedQuoteLine: number | null; blankLines: number[] }> {
+	const d = delimiter.charCodeAt(0);
+	const blankLines: number[] = [];
+	let line = 1;
+	let records = 0;
+	let inQuotes = false;
+	let quoteLine = 0;
+	let cellStart = true;
+	let lineEmpty = true;
+	/** after a quote inside a quoted cell: a closing quote or the first of a doubled one */
+	let quoteSeen = false;
+	for await (const chunk of createReadStream(path, { highWaterMark: CHUNK })) {
+		const c = chunk as Buffer;
+		for (let i = 0; i < c.length; i++) {
+			const b = c[i]!;
+			if (inQuotes) {
+				if (quoteSeen) {
+					quoteSeen = false;
+					if (b === 0x22) continue;
+					inQuotes = false; // the quote closed the cell; b is read as outside it below
+				} else {
+					if (b === 0x22) quoteSeen = true;
+					else if (b === 0x0a) line++;
+					continue;
+				}
+			}
+			if (b === 0x0a) {
+				if (lineEmpty) {
+					if (line > 1) blankLines.push(records);
+				} else records++;
+				line++;
+				cellStart = true;
+				lineEmpty = true;
+				continue;
+			}
+			if (b === 0x0d) continue;
+			lineEmpty = false;
+			if (b === 0x22 && cellStart) {
+				inQuotes = true;
+				quoteLine = line;
+				cellStart = false;
+				continue;
+			}
+			cellStart = b === d;
+		}
+	}
+	if (inQuotes && !quoteSeen) return { unclosedQuoteLine: quoteLine, blankLines: [] };
+	// records counted the header too: the data records before an empty line are one fewer
+	return { unclosedQuoteLine: null, blankLines: blankLines.map((n) => n - 1).filter((n) => n >= 0) };
+}
+
 /** One pass: sha256, whether the bytes are valid UTF-8, whether line endings are mixed, whether cells need cleaning. */
-async function scanFile(path: string, delimiter: string, skipBom: boolean): Promise<{ sha256: string; utf8: boolean; mixedEol: boolean; cleaning: DecodedInput['cleaning'] }> {
+async function scanFile(path: string, delimiter: string, skipBom: boolean, utf16: boolean): Promise<{ sha256: string; utf8: boolean; mixedEol: boolean; cleaning: DecodedInput['cleaning']; hints: StructureHints }> {
 	const hash = createHash('sha256');
 	const eol = new LineEndings();
 	const edges = new EdgeScan(delimiter.charCodeAt(0));
@@ -234,7 +355,11 @@ async function scanFile(path: string, delimiter: string, skipBom: boolean): Prom
 	const cleaning = { unicode: false, edges: false };
 	let utf8 = true;
 	let lastByte = -1;
+	const hints = new StructureHints();
 	for await (const chunk of createReadStream(path, { highWaterMark: CHUNK })) {
+		// A NUL byte anywhere (not only in the head) means binary content: refused before more is read.
+		if (!utf16 && (chunk as Buffer).indexOf(0) >= 0) throw new IngestFailure('file_binary', {});
+		if (!utf16) hints.feed(chunk as Buffer);
 		hash.update(chunk as Buffer);
 		if ((chunk as Buffer).length) lastByte = (chunk as Buffer)[(chunk as Buffer).length - 1]!;
 		if (!eol.mixed) eol.feed(chunk as Buffer);
@@ -262,7 +387,7 @@ async function scanFile(path: string, delimiter: string, skipBom: boolean): Prom
 	}
 	if (pending.length > 0) utf8 = false;
 	if (lastByte === 0x20 || lastByte === 0x09) cleaning.edges = true;
-	return { sha256: hash.digest('hex'), utf8, mixedEol: eol.mixed, cleaning };
+	return { sha256: hash.digest('hex'), utf8, mixedEol: eol.mixed, cleaning, hints };
 }
 
 const DECODER_LABEL: Record<Encoding, string> = {
@@ -397,13 +522,17 @@ export async function decodeInput(path: string, tempUtf8Path: string, early: Ear
 	}
 	if (size === 0) throw new IngestFailure('file_empty', {});
 	const head = readHead(path, SNIFF_BYTES);
-	const bom = bomEncoding(head);
+	const bom = declaredEncoding(head);
 	assertText(head, bom);
 	// The delimiter is read from the head first (as UTF-8 unless a BOM says otherwise; delimiters are ASCII).
 	const guess = sniff(headText(head, bom ?? 'utf-8'));
-	const { sha256, utf8, mixedEol, cleaning: scanned } = await scanFile(path, guess.delimiter, bom === 'utf-8-bom');
+	const utf16 = bom === 'utf-16le' || bom === 'utf-16be';
+	const { sha256, utf8, mixedEol, cleaning: scanned, hints } = await scanFile(path, guess.delimiter, bom === 'utf-8-bom', utf16);
+	// A BOM that says UTF-8 over bytes that are not: a damaged file, or texts of two encodings pasted
+	// together. Guessing would load garbled names, and DuckDB's reader must never see invalid UTF-8 (some
+	// such files make it fail internally and take the whole database down with it).
+	if (bom === 'utf-8-bom' && !utf8) throw new IngestFailure('file_bad_utf8', { line: await firstInvalidUtf8Line(path) });
 	const encoding: Encoding = bom ?? (utf8 ? 'utf-8' : 'gbk');
-	const utf16 = encoding === 'utf-16le' || encoding === 'utf-16be';
 	// UTF-16 bytes defeat the line-ending scan: its (rare) files are always rewritten with LF only.
 	const lfOnly = mixedEol || utf16;
 	const needsTranscode = encoding === 'gbk' || utf16 || lfOnly;
@@ -415,16 +544,41 @@ export async function decodeInput(path: string, tempUtf8Path: string, early: Ear
 	// The byte scan's edge test holds for GBK too (ASCII-compatible: quotes, delimiters and line breaks are
 	// never GBK trail bytes); UTF-16 is tested on the decoded text instead.
 	const cleaning = transcoded ? { unicode: transcoded.unicode, edges: utf16 ? transcoded.edges : scanned.edges } : scanned;
+	const utf8Path = kept ? kept.utf8Path : needsTranscode ? tempUtf8Path : path;
+	// UTF-16 text is looked at whole (its rare files are small); others only when the byte scan hints at it.
+	const { blankLines, unclosedQuoteLine } = utf16 || hints.oddQuotes || hints.emptyLine ? await structure(utf8Path, delimiter) : { blankLines: [], unclosedQuoteLine: null };
 	return {
 		sha256,
 		sizeBytes: size,
 		encoding,
-		utf8Path: kept ? kept.utf8Path : needsTranscode ? tempUtf8Path : path,
+		utf8Path,
 		transcoded: needsTranscode,
 		delimiter,
 		header,
-		cleaning
+		cleaning,
+		blankLines,
+		unclosedQuoteLine
 	};
+}
+
+/**
+ * The first physical line (1-based, as a text editor counts) holding bytes that are not UTF-8. A line
+ * break byte never occurs inside a UTF-8 sequence, so lines are checked one by one. Only read for a file
+ * already known to be invalid.
+ */
+async function firstInvalidUtf8Line(path: string): Promise<number> {
+	let line = 1;
+	let carry = Buffer.alloc(0);
+	for await (const chunk of createReadStream(path, { highWaterMark: CHUNK })) {
+		let bytes = Buffer.concat([carry, chunk as Buffer]);
+		for (let nl = bytes.indexOf(0x0a); nl >= 0; nl = bytes.indexOf(0x0a)) {
+			if (!isUtf8(bytes.subarray(0, nl))) return line;
+			line++;
+			bytes = bytes.subarray(nl + 1);
+		}
+		carry = Buffer.from(bytes);
+	}
+	return line;
 }
 
 function headText(head: Buffer, encoding: Encoding): string {

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { queryRows, type Database } from '../src/lib/server/db';
-import { decodeInput, peekUtf8Head, transcodeGbkFirst, type DecodedInput } from './decode';
+import { decodeInput, peekUtf8Head, rowNumber, transcodeGbkFirst, type DecodedInput } from './decode';
 import { IngestFailure, type RowError } from './errors';
 import { matchHeaders, normalizeHeader, parseMapping, type HeaderMatch, type Mapping } from './mapping';
 import { message, reason, type Locale } from './messages';
@@ -97,6 +97,12 @@ export async function ingest(db: Database, opts: IngestOptions): Promise<IngestS
 					throw e;
 				}
 				prof('decode');
+				// the reader would take the rest of the file into the open cell: refused whole, naming the line
+				if (d.unclosedQuoteLine !== null) {
+					stopEarly();
+					await Promise.all([earlyFile, earlyStage]);
+					throw new IngestFailure('file_malformed_line', { line: d.unclosedQuoteLine });
+				}
 				const asSniffed = !!early && d.utf8Path === early.path && d.delimiter === early.delimiter;
 				// Typing from the file assumed no cell needs cleaning; the byte scan says whether that held.
 				const fromFileValid = asSniffed && sameHeader(d.header, early!.header) && !needsCleaning(d);
@@ -520,9 +526,9 @@ async function load(conn: DuckDBConnection, ctx: LoadContext): Promise<IngestSum
 			SELECT _i, ${keyCols}, count(DISTINCT hash(${hashCols})) OVER (PARTITION BY ${keyCols}) AS variants,
 			       row_number() OVER (PARTITION BY ${keyCols} ORDER BY _i DESC) AS nth
 			FROM typed WHERE ok`);
-		conflicts = await queryRows<{ key: string; rows: number[] }>(conn,
-			`SELECT concat_ws(' / ', ${schema.key.map((k) => `CAST(t_${k} AS VARCHAR)`).join(', ')}) AS key, list(_i + 2 ORDER BY _i) AS rows
-			 FROM keyed WHERE variants > 1 GROUP BY ALL ORDER BY min(_i)`);
+		conflicts = (await queryRows<{ key: string; rows: number[] }>(conn,
+			`SELECT concat_ws(' / ', ${schema.key.map((k) => `CAST(t_${k} AS VARCHAR)`).join(', ')}) AS key, list(_i ORDER BY _i) AS rows
+			 FROM keyed WHERE variants > 1 GROUP BY ALL ORDER BY min(_i)`)).map((c) => ({ key: c.key, rows: c.rows.map((i) => rowNumber(decoded, Number(i))) }));
 		[{ collapsed = 0 } = {}] = await queryRows<{ collapsed: number }>(conn, 'SELECT count(*) AS collapsed FROM keyed WHERE variants = 1 AND nth > 1');
 	}
 	prof('duplicates');
@@ -548,7 +554,7 @@ async function load(conn: DuckDBConnection, ctx: LoadContext): Promise<IngestSum
 		? `CREATE OR REPLACE TEMP VIEW final AS SELECT t.* FROM typed t JOIN keyed k USING (_i) WHERE k.variants = 1 AND k.nth = 1`
 		: `CREATE OR REPLACE TEMP VIEW final AS SELECT * FROM typed WHERE ok`);
 	const loadable = rowsRead - rowsRejected - collapsed;
-	warnings.push(...(await surveyQualityWarnings(conn, schema, locale)));
+	warnings.push(...(await surveyQualityWarnings(conn, schema, locale, (i) => rowNumber(decoded, i))));
 
 	const base = { ...emptySummary(opts, ctx.fileName, decoded), rows_read: rowsRead, rows_rejected: rowsRejected, rows_collapsed: collapsed, rows_blank: rowsBlank, warnings };
 	const publicErrors = errors.slice(0, MAX_ERRORS_IN_SUMMARY).map(({ cells: _cells, ...e }) => e);
@@ -584,7 +590,7 @@ async function collectErrors(conn: DuckDBConnection, input: CompileInput, decode
 	const byName = new Map(input.schema.columns.map((c) => [c.name, c]));
 	const out: StoredError[] = [];
 	for (const r of rows) {
-		const rowNo = Number(r._i) + 2;
+		const rowNo = rowNumber(decoded, Number(r._i));
 		for (const e of r.errs) {
 			const spec = e.column ? byName.get(e.column) : undefined;
 			const src = e.column ? input.sources[e.column] : undefined;

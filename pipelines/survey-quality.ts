@@ -22,39 +22,41 @@ const ROWS_NAMED = 10;
 const SCORED = ['overall', 'environment', 'product_quality', 'service_quality', 'price'];
 const DESCRIBING = ['wave', 'submitted_at', 'method', 'store', 'channel', 'staff_id', 'nps', 'comment'];
 
-export async function surveyQualityWarnings(conn: DuckDBConnection, schema: KindSchema, locale: Locale): Promise<string[]> {
+/** `rowNo` turns a data row index into the spreadsheet row number (see rowNumber in decode.ts). */
+export async function surveyQualityWarnings(conn: DuckDBConnection, schema: KindSchema, locale: Locale, rowNo: (index: number) => number = (i) => i + 2): Promise<string[]> {
 	if (schema.kind !== 'surveys') return [];
 	const extra = schema.extraAnswersColumn ? `t_${schema.extraAnswersColumn}` : null;
 	const items = `list_filter([${SCORED.map((c) => `CAST(t_${c} AS DOUBLE)`).join(', ')}]${extra ? ` || coalesce(map_values(${extra}), [])` : ''}, x -> x IS NOT NULL)`;
 	const [r] = await queryRows<{ n: number; straight: number[] | null; blank: number[] | null }>(conn,
 		`WITH r AS (SELECT _i, ${items} AS items, t_nps FROM final)
 		 SELECT count(*) AS n,
-		        list(_i + 2 ORDER BY _i) FILTER (WHERE len(items) >= ${MIN_ITEMS} AND len(list_distinct(items)) = 1) AS straight,
-		        list(_i + 2 ORDER BY _i) FILTER (WHERE len(items) = 0 AND t_nps IS NULL) AS blank
+		        list(_i ORDER BY _i) FILTER (WHERE len(items) >= ${MIN_ITEMS} AND len(list_distinct(items)) = 1) AS straight,
+		        list(_i ORDER BY _i) FILTER (WHERE len(items) = 0 AND t_nps IS NULL) AS blank
 		 FROM r`);
 	const groupCols = [...SCORED, ...DESCRIBING].map((c) => `t_${c}`);
 	if (extra) groupCols.push(`CAST(${extra} AS VARCHAR)`);
 	const answered = [...SCORED, 'nps'].map((c) => `t_${c} IS NOT NULL`).join(' OR ') + (extra ? ` OR cardinality(${extra}) > 0` : '');
 	const dups = await queryRows<{ rows: number[] }>(conn,
-		`SELECT list(_i + 2 ORDER BY _i) AS rows FROM final WHERE ${answered}
+		`SELECT list(_i ORDER BY _i) AS rows FROM final WHERE ${answered}
 		 GROUP BY ${groupCols.join(', ')} HAVING count(*) > 1 ORDER BY min(_i)`);
 
 	const out: string[] = [];
+	const toRows = (indexes: number[] | null | undefined) => (indexes ?? []).map((i) => rowNo(Number(i)));
 	const named = (rows: number[]) => {
 		const shown = rows.slice(0, ROWS_NAMED).map(Number).join('、');
 		return rows.length > ROWS_NAMED ? message('warning_rows_more', { rows: shown }, locale) : shown;
 	};
 	const total = Number(r?.n ?? 0);
-	const straight = r?.straight ?? [];
+	const straight = toRows(r?.straight);
 	if (straight.length > 0) {
 		const share = Math.round((straight.length / Math.max(1, total)) * 1000) / 10;
 		out.push(message('warning_straight_lining', { count: straight.length, share, items: MIN_ITEMS, rows: named(straight) }, locale));
 	}
-	const blank = r?.blank ?? [];
+	const blank = toRows(r?.blank);
 	if (blank.length > 0) out.push(message('warning_all_blank', { count: blank.length, rows: named(blank) }, locale));
 	if (dups.length > 0) {
-		const rows = dups.flatMap((d) => d.rows.map(Number));
-		const groups = dups.slice(0, ROWS_NAMED).map((d) => d.rows.map(Number).join('/')).join('、');
+		const rows = dups.flatMap((d) => toRows(d.rows));
+		const groups = dups.slice(0, ROWS_NAMED).map((d) => toRows(d.rows).join('/')).join('、');
 		out.push(message('warning_duplicate_respondents', { count: rows.length, groups: dups.length > ROWS_NAMED ? message('warning_rows_more', { rows: groups }, locale) : groups }, locale));
 	}
 	return out;

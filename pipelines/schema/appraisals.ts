@@ -12,7 +12,9 @@ export const TOTAL_TOLERANCE = 0.5;
 const allDimensions = APPRAISAL_DIMENSIONS.map((d) => `v_${d} IS NOT NULL`).join(' AND ');
 /** The weights (%) in force for the row: the evaluation settings' rule (see sq_appraisal_weights in pipelines/sql/macros.ts). */
 const weightsInForce = `sq_appraisal_weights(v_position, strftime(sq_period_start(v_period), '%Y-%m'))`;
-const computedTotal = `round(list_dot_product([${APPRAISAL_DIMENSIONS.map((d) => `v_${d}`).join(', ')}]::DOUBLE[], ${weightsInForce}::DOUBLE[]) / 100, 2)`;
+// Only meaningful when every dimension is present (the callers test that), but DuckDB may evaluate it
+// on other rows too, and list_dot_product fails on a NULL element: the coalesce keeps it total.
+const computedTotal = `round(list_dot_product([${APPRAISAL_DIMENSIONS.map((d) => `coalesce(v_${d}, 0)`).join(', ')}]::DOUBLE[], ${weightsInForce}::DOUBLE[]) / 100, 2)`;
 
 export const appraisals: KindSchema = {
 	kind: 'appraisals',

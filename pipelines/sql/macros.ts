@@ -33,7 +33,10 @@ export const MACROS = [
 	`CREATE OR REPLACE TEMP MACRO sq_ts_ymd(x) AS CASE length(x) - length(replace(x, ':', ''))
 		WHEN 0 THEN try_strptime(sq_ymd(x), '%Y-%m-%d')
 		WHEN 1 THEN try_strptime(sq_ymd(x), '%Y-%m-%d %H:%M')
-		WHEN 2 THEN try_strptime(sq_ymd(x), '%Y-%m-%d %H:%M:%S') END`,
+		WHEN 2 THEN CASE WHEN regexp_matches(x, ':\\d{1,2}[.,]\\d{1,6}\\s*$')
+			-- fractional seconds (exports from call-centre systems): sq_ymd has turned a decimal point into a dash
+			THEN try_strptime(regexp_replace(sq_ymd(x), ':(\\d{1,2})[-,](\\d{1,6})\\s*$', ':\\1.\\2'), '%Y-%m-%d %H:%M:%S.%f')
+			ELSE try_strptime(sq_ymd(x), '%Y-%m-%d %H:%M:%S') END END`,
 	// Excel serial day numbers count from 1899-12-30; US-style M/D/Y only when the file says which order.
 	`CREATE OR REPLACE TEMP MACRO sq_ts(x, dmy) AS CASE
 		WHEN x IS NULL THEN NULL

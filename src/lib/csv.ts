@@ -7,12 +7,17 @@ export type CsvValue = string | number | boolean | null | undefined;
 
 const FORMULA_START = /^[=+\-@\t\r]/u;
 
+/** Text as a spreadsheet cell shows it without running it: = + - @ tab CR first get a leading apostrophe. Every export (CSV, Excel) uses this. */
+export function formulaSafe(text: string): string {
+	return FORMULA_START.test(text) ? `'${text}` : text;
+}
+
 /** One CSV cell: numbers as numbers; text starting with = + - @ tab CR gets a leading apostrophe (no formula in Excel). */
 export function csvCell(v: CsvValue): string {
 	if (v === null || v === undefined) return '';
 	if (typeof v === 'number') return Number.isFinite(v) ? String(v) : '';
 	if (typeof v === 'boolean') return v ? 'true' : 'false';
-	const text = FORMULA_START.test(v) ? `'${v}` : v;
+	const text = formulaSafe(v);
 	// quoted when a reader would otherwise split it or trim it
 	return /[",\r\n\t]/u.test(text) || text !== text.trim() ? `"${text.replaceAll('"', '""')}"` : text;
 }

@@ -12,6 +12,8 @@ import { Database } from '../../src/lib/server/db';
 export interface RunningServer {
 	base: string;
 	port: number;
+	/** the server process, for measuring its memory */
+	pid: number;
 	dbPath: string;
 	dir: string;
 	output: () => string;
@@ -36,7 +38,8 @@ export function ensureBuilt(): void {
 	if (r.status !== 0) throw new Error('vite build failed');
 }
 
-export async function startServer(opts: { env?: Record<string, string>; prepare?: (db: Database) => Promise<void> } = {}): Promise<RunningServer> {
+/** `port`: a fixed port (browser tests keep to their own range); a free one otherwise. */
+export async function startServer(opts: { env?: Record<string, string>; prepare?: (db: Database) => Promise<void>; port?: number } = {}): Promise<RunningServer> {
 	ensureBuilt();
 	const dir = mkdtempSync(join(tmpdir(), 'sqa-auth-'));
 	const dbPath = join(dir, 'q.duckdb');
@@ -46,7 +49,7 @@ export async function startServer(opts: { env?: Record<string, string>; prepare?
 	} finally {
 		db.close();
 	}
-	const port = await freePort();
+	const port = opts.port ?? (await freePort());
 	const base = `http://127.0.0.1:${port}`;
 	const child: ChildProcess = spawn(process.execPath, [join(root, 'build/index.js')], {
 		env: { ...process.env, DATABASE_PATH: dbPath, PORT: String(port), HOST: '127.0.0.1', ORIGIN: base, BODY_SIZE_LIMIT: '50M',
@@ -73,6 +76,7 @@ export async function startServer(opts: { env?: Record<string, string>; prepare?
 	return {
 		base,
 		port,
+		pid: child.pid!,
 		dbPath,
 		dir,
 		output: () => output,

@@ -1,7 +1,6 @@
 import ExcelJS from 'exceljs';
+import { formulaSafe } from '$lib/csv';
 import type { ExportTable } from './tables';
-
-const FORMULA_START = /^[=+\-@\t\r]/u;
 
 /**
  * The evaluation tables as one .xlsx workbook, a sheet per table: real number cells (two decimals),
@@ -23,8 +22,7 @@ export async function workbook(tables: readonly ExportTable[], meta: { title: st
 				row.map((v, i) => {
 					if (v === null || v === undefined) return null;
 					if (t.types[i] === 'number') return typeof v === 'number' && Number.isFinite(v) ? v : null;
-					const s = String(v);
-					return FORMULA_START.test(s) ? `'${s}` : s;
+					return formulaSafe(String(v));
 				})
 			);
 		}

@@ -1,10 +1,10 @@
 import ExcelJS from 'exceljs';
+import { formulaSafe } from '$lib/csv';
 import type { QualityReport } from './report';
 
 /**
  * The report's files, made on the server: an Excel workbook (exceljs), one sheet per table, numbers as
- * numbers; and the PDF, which is the report page printed by the Debian chromium (playwright-core) so the
- * PDF is exactly what the page's A4 print stylesheet shows.
+ * numbers. The PDF is the report page printed by $lib/server/pdf.
  */
 type Lang = 'zh-CN' | 'en';
 const T = (lang: Lang, zh: string, en: string) => (lang === 'zh-CN' ? zh : en);
@@ -15,7 +15,8 @@ export async function reportWorkbook(r: QualityReport, lang: Lang): Promise<Buff
 	const sheet = (name: string, header: string[], rows: (string | number | null)[][]) => {
 		const ws = wb.addWorksheet(name);
 		ws.addRow(header).font = { bold: true };
-		for (const row of rows) ws.addRow(row);
+		// store names, alert owners and notes come from users: text is formula-safe, as in every export
+		for (const row of rows) ws.addRow(row.map((v) => (typeof v === 'string' ? formulaSafe(v) : v)));
 		ws.columns.forEach((c, i) => (c.width = Math.min(60, Math.max(10, ...[header[i] ?? '', ...rows.map((x) => String(x[i] ?? ''))].map((s) => String(s).length * 1.6)))));
 		ws.views = [{ state: 'frozen', ySplit: 1 }];
 	};
