@@ -1,4 +1,7 @@
 import { Database, databasePath } from './db';
+
+/** Exit status after DuckDB invalidated the database (EX_SOFTWARE): non-zero, so a supervisor restarts the server. */
+export const FATAL_EXIT_CODE = 70;
 import { scheduleEvaluation } from './quality/alerts';
 
 let opening: Promise<Database> | null = null;
@@ -12,6 +15,12 @@ export function getDatabase(): Promise<Database> {
 	opening ??= Database.open(databasePath())
 		.then((db) => {
 			db.onWritesDone(() => scheduleEvaluation(db));
+			// Every later request would fail: better a clean restart by systemd or docker (the file and its WAL
+			// hold every committed batch) than a server that answers 500 until someone notices.
+			db.onFatal((e) => {
+				console.error(`[database] DuckDB invalidated the database; exiting so the server is restarted: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}`);
+				setTimeout(() => process.exit(FATAL_EXIT_CODE), 50);
+			});
 			scheduleEvaluation(db);
 			return db;
 		})

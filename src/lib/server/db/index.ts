@@ -11,11 +11,21 @@ export function databasePath(explicit?: string): string {
 	return resolve(explicit ?? process.env.DATABASE_PATH ?? DEFAULT_DATABASE_PATH);
 }
 
+/**
+ * DuckDB invalidates a database after an internal error: every later statement on it fails until the
+ * process opens the file again (committed data is safe in the file and its WAL).
+ */
+export function isFatal(e: unknown): boolean {
+	return /database has been invalidated|^(FATAL|INTERNAL) Error/u.test(e instanceof Error ? e.message : String(e));
+}
+
 /** One opened database file: the single DuckDB instance of this process for that file. */
 export class Database {
 	private writeQueue: Promise<unknown> = Promise.resolve();
 	private writes = 0;
 	private readonly writeListeners = new Set<() => void>();
+	private readonly fatalListeners = new Set<(e: unknown) => void>();
+	private fatal = false;
 
 	private constructor(
 		readonly path: string,
@@ -35,9 +45,23 @@ export class Database {
 		const conn = await this.instance.connect();
 		try {
 			return await work(conn);
+		} catch (e) {
+			if (isFatal(e) && !this.fatal) {
+				this.fatal = true;
+				for (const listener of this.fatalListeners) listener(e);
+			}
+			throw e;
 		} finally {
 			conn.closeSync();
 		}
+	}
+
+	/**
+	 * Calls `listener` once, the first time work on this database fails with an error after which DuckDB
+	 * refuses every statement (see isFatal). The server exits then, so its supervisor starts it afresh.
+	 */
+	onFatal(listener: (e: unknown) => void): void {
+		this.fatalListeners.add(listener);
 	}
 
 	/**
