@@ -15,6 +15,10 @@ import { ensureDemoUsers } from './auth/demo';
 import { DEFAULT_BODY_SIZE_LIMIT } from './auth/config';
 import { readHandoff } from './db/handoff';
 import type { KindId } from '../../../pipelines/schema';
+import { logToStderr } from './log';
+
+// this terminal is for people: the loads' log lines only when something goes wrong
+logToStderr();
 
 const DEMO_DIR = join('data', 'demo');
 /** 30,000 complaints and 60,000 survey responses over 2024–2025: loads in seconds here. */

@@ -2,6 +2,7 @@ import { queryRows, type Database, type DuckDBConnection } from './db';
 import { audit } from './db/audit';
 import { authConfig } from './auth/config';
 import type { Actor } from './auth/users';
+import { log } from './log';
 
 /**
  * Data retention (数据保留). Customer names and phones are personal information (个人信息保护法: keep
@@ -164,6 +165,7 @@ export async function applyRetention(db: Database, run: RetentionRun): Promise<R
 		}
 		const sessions = await purgeExpiredSessions(conn, now, run.sessionMaxMs ?? authConfig.sessionMaxMs);
 		const applied: RetentionApplied = { months: run.months, cutoff, ...counts, sessions };
+		log('retention').info({ trigger: run.trigger, ...applied }, 'retention applied');
 		if (run.trigger === 'manual' || counts.complaints + counts.history > 0) {
 			await audit(conn, {
 				actor: run.actor.name, action: 'retention_applied', target: 'complaints', ip: run.actor.ip,
