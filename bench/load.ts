@@ -438,9 +438,10 @@ const phases = Object.fromEntries(PHASES.map((ph) => {
 	}];
 })) as Record<Phase, ReturnType<typeof stats> & { seconds: number; healthzP50: number | null; healthzP95: number | null; serverRssMbMax: number; serverCpuCores: number; loadAvg1Mean: number | null; loadAvg1Max: number }>;
 const endpoints = [...new Set(samples.map((s) => s.endpoint))].sort();
+type Stats = ReturnType<typeof stats>;
 const perEndpoint = endpoints.map((endpoint) => ({
 	endpoint,
-	...Object.fromEntries(PHASES.map((ph) => [ph, stats(samples.filter((s) => s.endpoint === endpoint && s.phase === ph), seconds(ph))]))
+	...(Object.fromEntries(PHASES.map((ph) => [ph, stats(samples.filter((s) => s.endpoint === endpoint && s.phase === ph), seconds(ph))])) as Record<'idle' | 'ingest' | 'after', Stats>)
 }));
 const ratio = phases.idle.p95 && phases.ingest.p95 ? phases.ingest.p95 / phases.idle.p95 : null;
 const totalErrors = samples.filter((s) => s.error).length;
@@ -456,8 +457,8 @@ for (const ph of PHASES) {
 console.log('\n| endpoint | idle n | idle p50 | idle p95 | ingest n | ingest p50 | ingest p95 | after n | after p50 | after p95 | errors |');
 console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
 for (const e of perEndpoint) {
-	const [i, g, a] = [e.idle, e.ingest, e.after] as ReturnType<typeof stats>[];
-	console.log(`| ${e.endpoint} | ${i!.requests} | ${f(i!.p50)} | ${f(i!.p95)} | ${g!.requests} | ${f(g!.p50)} | ${f(g!.p95)} | ${a!.requests} | ${f(a!.p50)} | ${f(a!.p95)} | ${i!.errors + g!.errors + a!.errors} |`);
+	const { idle: i, ingest: g, after: a } = e;
+	console.log(`| ${e.endpoint} | ${i.requests} | ${f(i.p50)} | ${f(i.p95)} | ${g.requests} | ${f(g.p50)} | ${f(g.p95)} | ${a.requests} | ${f(a.p50)} | ${f(a.p95)} | ${i.errors + g.errors + a.errors} |`);
 }
 console.log(`\ningest: ${summary.status ?? `exit ${ingestRun.code}`}, ${summary.rows_loaded?.toLocaleString() ?? '?'} rows in ${f(seconds('ingest'), 1)} s under load`);
 console.log(`errors: ${totalErrors}; p95 during ingest ÷ idle: ${f(ratio, 2)}× (goal ≤ 2×); server peak RSS ${f(peakRssMb)} MB`);

@@ -11,7 +11,8 @@ import { maskPhonesInText } from './auth/masking';
  *
  * Where it goes: the server writes to stdout (collected by systemd/docker). A CLI calls `logToStderr()`
  * first, since its stdout is for people or for `--json`. Level: LOG_LEVEL (trace … fatal, silent);
- * default info, warn for CLIs, silent under vitest (tests that read the logs set LOG_LEVEL).
+ * default info; warn for CLIs and under vitest (servers a test starts inherit it; a test that reads
+ * the request lines sets LOG_LEVEL).
  */
 
 const REDACT = ['customer_name', 'customer_phone', 'password', 'username', 'cookie', 'authorization', 'token']
@@ -25,7 +26,7 @@ const children = new Map<string, Logger>();
 const maskString = (s: string) => maskPhonesInText(s) ?? s;
 
 function create(): Logger {
-	const level = process.env.LOG_LEVEL ?? (process.env.VITEST ? 'silent' : fallbackLevel);
+	const level = process.env.LOG_LEVEL ?? (process.env.VITEST ? 'warn' : fallbackLevel);
 	return pino(
 		{
 			level,
