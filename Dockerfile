@@ -22,6 +22,7 @@ ENV NODE_ENV=production \
     PORT=3000 \
     DATABASE_PATH=/data/quality.duckdb \
     BODY_SIZE_LIMIT=50M \
+    UV_THREADPOOL_SIZE=24 \
     CHROMIUM_PATH=/usr/bin/chromium \
     TZ=Asia/Shanghai
 RUN mkdir -p /data && chown node:node /data

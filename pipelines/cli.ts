@@ -17,6 +17,7 @@ import { runCommand, usageError, type Command, type CommandResult } from './comm
 import { readHandoff } from '../src/lib/server/db/handoff';
 import { localeFromEnv, reason, type Locale } from './messages';
 import { BackupError, restoreDatabase } from '../src/lib/server/backup';
+import { logToStderr } from '../src/lib/server/log';
 
 const USAGE = `用法 / usage:
   npm run ingest -- <complaints|surveys|appraisals|traffic|staff> <文件.csv> [--db PATH] [--map mapping.json] [--accept-partial] [--dry-run] [--json] [--as 姓名]
@@ -104,6 +105,7 @@ async function direct(path: string, cmd: Command): Promise<CommandResult> {
 }
 
 async function main(): Promise<number> {
+	logToStderr();
 	let parsed: ReturnType<typeof parse>;
 	try {
 		parsed = parse(process.argv.slice(2));

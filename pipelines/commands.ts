@@ -6,6 +6,7 @@ import { ingest, type IngestSummary } from './engine';
 import { IngestFailure } from './errors';
 import { message, reason, type Locale } from './messages';
 import { isKind, KINDS } from './schema';
+import { log } from '../src/lib/server/log';
 
 /** One CLI command, runnable in this process or handed to the running server. */
 export type Command =
@@ -31,19 +32,30 @@ export async function runCommand(db: Database, cmd: Command): Promise<CommandRes
 	switch (cmd.command) {
 		case 'ingest': {
 			if (!isKind(cmd.kind)) return usageError('kind_unknown', { kind: cmd.kind, allowed: KINDS.join(', ') }, cmd.locale);
+			const source = cmd.source ?? 'cli';
+			const started = performance.now();
+			// ids, counts and statuses only: the file name and the rows may name customers
+			const loadLog = (fields: Record<string, unknown>) => ({ kind: cmd.kind, source, dry_run: cmd.dryRun, accept_partial: cmd.acceptPartial, ...fields, ms: Math.round(performance.now() - started) });
 			try {
 				const summary = await ingest(db, {
 					kind: cmd.kind, filePath: cmd.file, fileName: cmd.fileName, mapping: cmd.mapping, acceptPartial: cmd.acceptPartial,
-					dryRun: cmd.dryRun, source: cmd.source ?? 'cli', createdBy: cmd.as, locale: cmd.locale
+					dryRun: cmd.dryRun, source, createdBy: cmd.as, locale: cmd.locale
 				});
+				log('ingest').info(loadLog({ batch_id: summary.batch_id, status: summary.status, rows_read: summary.rows_read, rows_loaded: summary.rows_loaded, rows_rejected: summary.rows_rejected, rows_replaced: summary.rows_replaced, encoding: summary.encoding }), 'load');
 				return { exitCode: summary.status === 'rejected' ? 1 : 0, json: summary, text: describeSummary(summary, cmd.locale) };
 			} catch (e) {
-				if (e instanceof IngestFailure) return usageError(e.code, e.params, cmd.locale);
+				if (e instanceof IngestFailure) {
+					log('ingest').warn(loadLog({ status: 'unreadable', code: e.code }), 'load');
+					return usageError(e.code, e.params, cmd.locale);
+				}
+				log('ingest').error(loadLog({ status: 'failed', err: e }), 'load failed');
 				throw e;
 			}
 		}
 		case 'rollback': {
+			const started = performance.now();
 			const r = await rollbackBatch(db, cmd.batchId, cmd.as, cmd.locale);
+			log('ingest').info({ batch_id: cmd.batchId, ok: r.ok, code: r.code, removed: r.removed, restored: r.restored, ms: Math.round(performance.now() - started) }, 'rollback');
 			return { exitCode: r.ok ? 0 : 1, json: r, text: r.message };
 		}
 		case 'backup': {

@@ -13,6 +13,7 @@ import { compileErrors, compileFailing, compileTyped, outputColumns, readCsvSql,
 import { writeBatch } from './store';
 import { surveyQualityWarnings } from './survey-quality';
 import { phoneHasher, type PhoneHasher } from '../src/lib/server/db/phone-hash';
+import { log } from '../src/lib/server/log';
 
 export type IngestStatus = 'committed' | 'rejected' | 'duplicate' | 'dry-run';
 
@@ -64,7 +65,7 @@ export async function ingest(db: Database, opts: IngestOptions): Promise<IngestS
 		return await db.withWriteLock(async (conn) => {
 			let decoded: DecodedInput | null = null;
 			try {
-				const prof = profiler(`${opts.kind} ${fileName}`);
+				const prof = profiler(opts.kind);
 				const mapping = parseMapping(opts.mapping);
 				for (const macro of [...MACROS, ...(await settingsMacros(conn))]) await conn.run(macro);
 				// A file that looks like UTF-8 is read by DuckDB's threads while JS hashes and checks it: typed
@@ -335,7 +336,7 @@ function profiler(label: string): (step: string) => void {
 	let last = performance.now();
 	return (step) => {
 		const now = performance.now();
-		console.error(`[profile] ${label} ${step}: ${Math.round(now - last)} ms`);
+		log('ingest').info({ profile: label, step, ms: Math.round(now - last) }, 'profile');
 		last = now;
 	};
 }

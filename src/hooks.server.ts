@@ -7,6 +7,8 @@ import { compressHandle } from '$lib/server/compress';
 import { phoneHasher } from '$lib/server/db/phone-hash';
 import { closeDatabase, getDatabase } from '$lib/server/database';
 import { publishHandoff } from '$lib/server/handoff';
+import { log } from '$lib/server/log';
+import { logServerError, requestLogHandle } from '$lib/server/request-log';
 import { applyRetentionAtStart } from '$lib/server/retention';
 
 export const init: ServerInit = async () => {
@@ -18,15 +20,14 @@ export const init: ServerInit = async () => {
 	// Apply the saved retention limit once (no timers: later runs are an admin's "apply now" or the next
 	// start). A failure is logged, not fatal: the dashboard stays up and the admin can apply it by hand.
 	try {
-		const done = await applyRetentionAtStart(db);
-		if (done && done.complaints + done.history > 0) {
-			console.log(`[retention] erased customer names/phones of ${done.complaints} complaints and ${done.history} replaced versions received before ${done.cutoff}`);
-		}
+		await applyRetentionAtStart(db);
 	} catch (e) {
-		console.error('[retention] could not apply the retention limit at start:', e);
+		log('retention').error({ err: e }, 'could not apply the retention limit at start');
 	}
 	if (!dev) {
 		publishHandoff(Number(process.env.PORT ?? 3000));
+		log('server').info({ port: Number(process.env.PORT ?? 3000), database: db.path, node: process.version, threadpool: Number(process.env.UV_THREADPOOL_SIZE ?? 4) }, 'server started');
+		process.once('sveltekit:shutdown' as 'exit', () => log('server').info('server stopping'));
 		process.once('sveltekit:shutdown' as 'exit', () => void closeDatabase());
 	}
 };
@@ -41,4 +42,6 @@ const i18n: Handle = ({ event, resolve }) =>
 
 // i18n first, so the auth step answers in the request's language; auth before any route code runs;
 // compression outermost, so it sees the final answer (security headers included).
-export const handle: Handle = sequence(compressHandle, i18n, authHandle);
+// request logging outermost of all, so it records the status and time of what is finally sent.
+export const handle: Handle = sequence(requestLogHandle, compressHandle, i18n, authHandle);
+export const handleError = logServerError;

@@ -65,7 +65,7 @@ async function main(): Promise<void> {
 	const origin = `http://127.0.0.1:${port}`;
 	const server = spawn(process.execPath, [SERVER_ENTRY], {
 		stdio: 'inherit',
-		env: { ...process.env, DATABASE_PATH: dbPath, PORT: String(port), HOST: '127.0.0.1', ORIGIN: origin, BODY_SIZE_LIMIT: '50M' }
+		env: { ...process.env, DATABASE_PATH: dbPath, PORT: String(port), HOST: '127.0.0.1', ORIGIN: origin, BODY_SIZE_LIMIT: '50M', LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn' }
 	});
 	for (const signal of ['SIGINT', 'SIGTERM'] as const) {
 		process.on(signal, () => server.kill(signal));

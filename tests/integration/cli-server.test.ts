@@ -45,7 +45,9 @@ describe('CLI while the server runs', () => {
 		db = join(dir, 'q.duckdb');
 		port = await freePort();
 		server = spawn(process.execPath, [join(root, 'build/index.js')], {
-			env: { ...process.env, DATABASE_PATH: db, PORT: String(port), HOST: '127.0.0.1', ORIGIN: `http://127.0.0.1:${port}` },
+			// KEEP_ALIVE_TIMEOUT as in helpers/server.ts: the CLI runs with spawnSync, which freezes this process for
+			// seconds on a busy machine, so the client cannot drop its kept-alive socket before the server's 5 s close it
+			env: { ...process.env, DATABASE_PATH: db, PORT: String(port), HOST: '127.0.0.1', ORIGIN: `http://127.0.0.1:${port}`, KEEP_ALIVE_TIMEOUT: '65' },
 			stdio: ['ignore', 'pipe', 'pipe']
 		});
 		let output = '';

@@ -1,4 +1,5 @@
 import { Database, databasePath } from './db';
+import { log } from './log';
 
 /** Exit status after DuckDB invalidated the database (EX_SOFTWARE): non-zero, so a supervisor restarts the server. */
 export const FATAL_EXIT_CODE = 70;
@@ -18,7 +19,7 @@ export function getDatabase(): Promise<Database> {
 			// Every later request would fail: better a clean restart by systemd or docker (the file and its WAL
 			// hold every committed batch) than a server that answers 500 until someone notices.
 			db.onFatal((e) => {
-				console.error(`[database] DuckDB invalidated the database; exiting so the server is restarted: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}`);
+				log('database').fatal({ err: e, exit: FATAL_EXIT_CODE }, 'DuckDB invalidated the database; exiting so the server is restarted');
 				setTimeout(() => process.exit(FATAL_EXIT_CODE), 50);
 			});
 			scheduleEvaluation(db);

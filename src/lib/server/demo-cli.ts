@@ -15,6 +15,10 @@ import { ensureDemoUsers } from './auth/demo';
 import { DEFAULT_BODY_SIZE_LIMIT } from './auth/config';
 import { readHandoff } from './db/handoff';
 import type { KindId } from '../../../pipelines/schema';
+import { logToStderr } from './log';
+
+// this terminal is for people: the loads' log lines only when something goes wrong
+logToStderr();
 
 const DEMO_DIR = join('data', 'demo');
 /** 30,000 complaints and 60,000 survey responses over 2024–2025: loads in seconds here. */
@@ -76,7 +80,11 @@ console.log('4/4 启动服务器 …');
 // dashboard from other machines of the service centre's network.
 const server = spawn(process.execPath, ['build/index.js'], {
 	stdio: ['ignore', 'pipe', 'inherit'],
-	env: { ...process.env, DATABASE_PATH: dbPath, PORT: String(port), ORIGIN: process.env.ORIGIN ?? `http://localhost:${port}`, BODY_SIZE_LIMIT: process.env.BODY_SIZE_LIMIT ?? DEFAULT_BODY_SIZE_LIMIT }
+	env: {
+		...process.env, DATABASE_PATH: dbPath, PORT: String(port), ORIGIN: process.env.ORIGIN ?? `http://localhost:${port}`, BODY_SIZE_LIMIT: process.env.BODY_SIZE_LIMIT ?? DEFAULT_BODY_SIZE_LIMIT,
+		// as `npm start`: DuckDB's queries wait in libuv's pool (see README, "Under load"); this terminal shows warnings only
+		UV_THREADPOOL_SIZE: process.env.UV_THREADPOOL_SIZE ?? '24', LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn'
+	}
 });
 server.stdout.on('data', (chunk: Buffer) => {
 	process.stdout.write(chunk);

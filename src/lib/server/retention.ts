@@ -2,6 +2,7 @@ import { queryRows, type Database, type DuckDBConnection } from './db';
 import { audit } from './db/audit';
 import { authConfig } from './auth/config';
 import type { Actor } from './auth/users';
+import { log } from './log';
 import { customerHeaders } from './upload/batches';
 
 /**
@@ -226,6 +227,7 @@ export async function applyRetention(db: Database, run: RetentionRun): Promise<R
 		}
 		const sessions = await purgeExpiredSessions(conn, now, run.sessionMaxMs ?? authConfig.sessionMaxMs);
 		const applied: RetentionApplied = { months: run.months, cutoff, ...counts, sessions };
+		log('retention').info({ trigger: run.trigger, ...applied }, 'retention applied');
 		if (run.trigger === 'manual' || counts.complaints + counts.history + counts.rejected > 0) {
 			await audit(conn, {
 				actor: run.actor.name, action: 'retention_applied', target: 'complaints', ip: run.actor.ip,

@@ -7,11 +7,13 @@
 import { parseArgs } from 'node:util';
 import { databasePath } from '../db';
 import { cliLocale, dispatch, print } from './cli-common';
+import { logToStderr } from '../log';
 
 const USAGE = `用法 / usage:
   npm run audit -- verify [--db PATH] [--json] [--lang en]`;
 
 async function main(): Promise<number> {
+	logToStderr();
 	let parsed;
 	try {
 		parsed = parseArgs({

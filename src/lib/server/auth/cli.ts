@@ -14,6 +14,7 @@ import { ROLES, isRole } from '../../auth/roles';
 import { cliLocale, dispatch, osUser, print } from './cli-common';
 import type { AccountCommand, Locale } from './commands';
 import { hashPassword, passwordProblem, PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from './password';
+import { logToStderr } from '../log';
 
 const USAGE = `用法 / usage:
   npm run user -- add <用户名> --role <${ROLES.join('|')}> [--name 显示名] [--stores 店1,店2] [--pii] [--password-stdin]
@@ -131,6 +132,7 @@ async function parse(argv: string[]): Promise<{ cmd: AccountCommand; db: string;
 }
 
 async function main(): Promise<number> {
+	logToStderr();
 	let parsed: Awaited<ReturnType<typeof parse>>;
 	try {
 		parsed = await parse(process.argv.slice(2));

@@ -4,6 +4,7 @@ import { extractLocaleFromRequest } from '$lib/paraglide/runtime.js';
 import { getDatabase } from '$lib/server/database';
 import { isHandoffToken } from '$lib/server/handoff';
 import type { AuthUser } from '$lib/auth/roles';
+import { log } from '../log';
 import { authConfig } from './config';
 import { accessFor, authorize, type Decision } from './guard';
 import { resolveSession, SESSION_COOKIE } from './sessions';
@@ -55,7 +56,7 @@ function denialMessage(decision: Extract<Decision, { allow: false }>, user: Auth
 async function deny(event: RequestEvent, decision: Extract<Decision, { allow: false }>, locale: Locale, clearCookie: boolean): Promise<Response> {
 	const user = event.locals.user;
 	const message = denialMessage(decision, user, locale);
-	if (decision.reason === 'unknown_route') console.error(`[auth] route ${event.route.id} has no rule in src/lib/server/auth/guard.ts: refused`);
+	if (decision.reason === 'unknown_route') log('auth').error({ route: event.route.id }, 'route has no rule in src/lib/server/auth/guard.ts: refused');
 	if (decision.status === 401) {
 		if (isApi(event)) return json({ message }, { status: 401 });
 		const location = `/login?next=${encodeURIComponent(event.url.pathname + event.url.search)}`;

@@ -15,6 +15,7 @@ import { meetsTarget } from '$lib/dashboard/targets';
 import { DEFAULT_RULES, latestSignals } from '$lib/quality/spc';
 import { explainSignal } from '$lib/quality/explain';
 import { controlCharts, QC_CHARTS, type QcChartId } from './charts';
+import { log } from '../log';
 
 /**
  * Alerts: a control-chart signal on the latest period, or a target missed in the latest month, becomes
@@ -204,7 +205,7 @@ export function scheduleEvaluation(db: Database): void {
 	const loop = async () => {
 		do {
 			entry.again = false;
-			await evaluateAlerts(db).catch((e: unknown) => console.error('[quality] alert evaluation failed:', e instanceof Error ? e.message : e));
+			await evaluateAlerts(db).catch((e: unknown) => log('quality').error({ err: e }, 'alert evaluation failed'));
 		} while (entry.again);
 		running.delete(db);
 	};
