@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Database, queryRows } from '../../src/lib/server/db';
@@ -209,6 +209,15 @@ describe('Parquet export', () => {
 	it('refuses a second export into a folder that is not empty', async () => {
 		await expect(exportParquet(db, join(dir, 'pq'))).rejects.toBeInstanceOf(ExportError);
 		await expect(exportParquet(db, join(dir, 'pq*'))).rejects.toThrow(/export_path_invalid/u);
+	});
+
+	it('refuses a manifest whose names or types would be SQL', async () => {
+		const bad = join(dir, 'tampered');
+		mkdirSync(bad);
+		const tables = { ...manifest.tables, complaints: { ...manifest.tables.complaints!, columns: [{ name: 'store', type: "VARCHAR); DROP TABLE x; --" }] } };
+		writeFileSync(join(bad, MANIFEST_FILE), JSON.stringify({ ...manifest, tables }));
+		await expect(Database.openParquet(bad)).rejects.toThrow(/parquet_not_an_export/u);
+		await expect(Database.openParquet(join(dir, 'data'))).rejects.toThrow(/parquet_not_an_export/u);
 	});
 });
 

@@ -1,7 +1,7 @@
-import { chmodSync, existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { queryRows, type Database, type DuckDBConnection } from './db';
-import { checkPath, MANIFEST_FILE, PARQUET_LAYOUT_FORMAT, quoteIdent, type ParquetManifest, type ParquetTable } from './db/parquet';
+import { checkPath, literalPath, MANIFEST_FILE, PARQUET_LAYOUT_FORMAT, quoteIdent, type ParquetManifest, type ParquetTable } from './db/parquet';
 import { maskName, maskPhonesInText } from './auth/masking';
 
 /**
@@ -109,17 +109,9 @@ async function columnsOf(conn: DuckDBConnection, table: string) {
 	);
 }
 
-/**
- * Writes the Parquet layout of `db` into `dir` (created; refused if it exists and is not empty) with
- * `manifest.json`. Returns the manifest. The folder is made readable by its owner only.
- */
-export async function exportParquet(db: Database, dir: string): Promise<ParquetManifest> {
-	const target = resolve(dir);
-	checkPath(target);
-	if (existsSync(target) && readdirSync(target).length > 0) throw new ExportError('export_dir_not_empty', { dir: target });
-	mkdirSync(target, { recursive: true, mode: 0o700 });
-	chmodSync(target, 0o700);
-	const manifest = await db.withWriteLock(async (conn) => {
+/** Every exported table written under `target`, in one transaction under the write lock; the manifest. */
+function snapshot(db: Database, target: string): Promise<ParquetManifest> {
+	return db.withWriteLock(async (conn) => {
 		await conn.run('BEGIN TRANSACTION');
 		try {
 			const migrations = (await queryRows<{ version: number }>(conn, 'SELECT version FROM schema_migrations ORDER BY 1')).map((r) => Number(r.version));
@@ -133,29 +125,47 @@ export async function exportParquet(db: Database, dir: string): Promise<ParquetM
 				if (spec.partition) {
 					// the partition column is written as the folder name only (not into the files)
 					if (spec.partition.sql) select.push(`${spec.partition.sql} AS ${quoteIdent(spec.partition.column)}`);
-					await conn.run(`COPY (SELECT ${select.join(', ')} FROM ${quoteIdent(spec.table)} t) TO '${out.replaceAll("'", "''")}' (FORMAT parquet, PARTITION_BY (${quoteIdent(spec.partition.column)}))`);
+					await conn.run(`COPY (SELECT ${select.join(', ')} FROM ${quoteIdent(spec.table)} t) TO ${literalPath(out)} (FORMAT parquet, PARTITION_BY (${quoteIdent(spec.partition.column)}))`);
 				} else {
 					mkdirSync(out, { mode: 0o700 });
-					await conn.run(`COPY (SELECT ${select.join(', ')} FROM ${quoteIdent(spec.table)} t) TO '${join(out, 'data_0.parquet').replaceAll("'", "''")}' (FORMAT parquet)`);
+					await conn.run(`COPY (SELECT ${select.join(', ')} FROM ${quoteIdent(spec.table)} t) TO ${literalPath(join(out, 'data_0.parquet'))} (FORMAT parquet)`);
 				}
 				tables[spec.table] = { rows, partition: spec.partition?.column ?? null, columns };
 			}
 			await conn.run('COMMIT');
-			const manifest: ParquetManifest = {
+			return {
 				format: PARQUET_LAYOUT_FORMAT,
 				created_at: new Date().toISOString(),
 				database: db.path,
 				schema_version: Math.max(...migrations),
 				migrations,
-				customer_data: 'masked' as const,
+				customer_data: 'masked',
 				tables
 			};
-			return manifest;
 		} catch (e) {
 			await conn.run('ROLLBACK').catch(() => undefined);
 			throw e;
 		}
 	});
-	writeFileSync(join(target, MANIFEST_FILE), `${JSON.stringify(manifest, null, 2)}\n`, { mode: 0o600 });
-	return manifest;
+}
+
+/**
+ * Writes the Parquet layout of `db` into `dir` (created; refused if it exists and is not empty) with
+ * `manifest.json`. Returns the manifest. The folder is made readable by its owner only.
+ */
+export async function exportParquet(db: Database, dir: string): Promise<ParquetManifest> {
+	const target = resolve(dir);
+	checkPath(target);
+	if (existsSync(target) && readdirSync(target).length > 0) throw new ExportError('export_dir_not_empty', { dir: target });
+	mkdirSync(target, { recursive: true, mode: 0o700 });
+	chmodSync(target, 0o700);
+	try {
+		const manifest = await snapshot(db, target);
+		writeFileSync(join(target, MANIFEST_FILE), `${JSON.stringify(manifest, null, 2)}\n`, { mode: 0o600 });
+		return manifest;
+	} catch (e) {
+		// the folder was empty or new: leave no half export that could pass for a whole one
+		for (const f of readdirSync(target)) rmSync(join(target, f), { recursive: true, force: true });
+		throw e;
+	}
 }
