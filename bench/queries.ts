@@ -25,6 +25,7 @@ import { Database, queryRows } from '../src/lib/server/db';
 import { ensureDemoUsers } from '../src/lib/server/auth/demo';
 import { demoAccount } from '../src/lib/server/auth/demo-accounts';
 import { compileMetric } from '../src/lib/server/metrics/compile';
+import { REQUESTS, requestInput, type Req } from './requests';
 
 const { values } = parseArgs({
 	args: process.argv.slice(2).filter((a) => a !== 'queries'),
@@ -62,23 +63,7 @@ const [{ last }] = await db0.withConnection((c) => queryRows<{ last: string }>(c
 const to = last!;
 const from = `${Number(to.slice(0, 4)) - 1}-${to.slice(5, 7)}-01`; // about twelve months
 const AS_OF = `${to} 23:59:00`;
-interface Req { name: string; metric: string; grain: string; by?: string }
-const REQUESTS: Req[] = [
-	{ name: '总览 complaint count by month', metric: 'complaint_count', grain: 'month' },
-	{ name: '总览 complaint rate by month', metric: 'complaint_rate', grain: 'month' },
-	{ name: '总览 rate by store', metric: 'complaint_rate', grain: 'all', by: 'store' },
-	{ name: '总览 response median', metric: 'first_response_median_h', grain: 'all' },
-	{ name: '总览 resolution SLA', metric: 'sla_resolution_compliance', grain: 'all' },
-	{ name: '投诉 Pareto by category', metric: 'complaint_count', grain: 'all', by: 'category' },
-	{ name: '投诉 response-time buckets', metric: 'complaint_count', grain: 'all', by: 'response_bucket' },
-	{ name: '投诉 backlog ageing', metric: 'open_backlog', grain: 'all', by: 'age_bucket' },
-	{ name: '投诉 repeat rate by month', metric: 'repeat_complaint_rate', grain: 'month' },
-	{ name: '满意度 CSAT by month', metric: 'csat', grain: 'month' },
-	{ name: '满意度 NPS by month', metric: 'nps', grain: 'month' },
-	{ name: '满意度 environment by store', metric: 'environment_mean', grain: 'all', by: 'store' },
-	{ name: '满意度 CSAT by method', metric: 'csat', grain: 'all', by: 'method' }
-];
-const input = (r: Req) => ({ metric: r.metric, from, to, grain: r.grain, ...(r.by ? { by: r.by } : {}), filters: {}, scope: null });
+const input = (r: Req) => requestInput(r, from, to);
 const query = (r: Req) => new URLSearchParams({ from, to, grain: r.grain, ...(r.by ? { by: r.by } : {}), format: 'arrow' });
 
 const pct = (xs: number[], p: number) => {

@@ -56,6 +56,17 @@ export async function auditCliCommand(db: Database, cmd: CliCommand, result: { j
 		await db.withConnection((conn) =>
 			audit(conn, { actor: actor ?? `cli:${(cmd as { as?: string }).as ?? 'cli'}`, action: 'export', target: 'backup', ip, detail: { dir: b.dir, tables: Object.keys(tables).length } })
 		);
+	} else if (cmd.command === 'export_parquet') {
+		// the Parquet export carries masked customer data only (see src/lib/server/export-parquet.ts)
+		const b = result.json as { dir?: string; tables?: Record<string, { rows: number }>; customer_data?: string };
+		const tables = b.tables;
+		if (!tables) return;
+		await db.withConnection((conn) =>
+			audit(conn, {
+				actor: actor ?? `cli:${(cmd as { as?: string }).as ?? 'cli'}`, action: 'export', target: 'parquet', ip,
+				detail: { dir: b.dir, tables: Object.keys(tables).length, rows: Object.values(tables).reduce((a, t) => a + t.rows, 0), customer_data: b.customer_data }
+			})
+		);
 	} else if (cmd.command === 'rollback') {
 		const c = cmd as RollbackCommand;
 		const r = result.json as RollbackLike;

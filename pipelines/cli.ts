@@ -4,6 +4,7 @@
  * npm run ingest -- batches [--db PATH] [--json] [--limit N]
  * npm run backup -- <dir> [--db PATH]      (while the server runs, it takes the snapshot)
  * npm run restore -- <dir> [--db PATH]     (into a new database file; the server must be stopped)
+ * npm run export-parquet -- <dir> [--db PATH]  (partitioned Parquet, customer data masked; while the server runs, it writes it)
  *
  * Exit codes: 0 committed / duplicate / dry-run, 1 rejected, 2 usage or unreadable input.
  */
@@ -24,7 +25,8 @@ const USAGE = `用法 / usage:
   npm run ingest -- rollback <batch_id> [--db PATH] [--json]
   npm run ingest -- batches [--db PATH] [--json] [--limit N]
   npm run backup -- <目录> [--db PATH]
-  npm run restore -- <目录> [--db PATH]`;
+  npm run restore -- <目录> [--db PATH]
+  npm run export-parquet -- <目录> [--db PATH]`;
 
 type Parsed = { cmd: Command; db: string; json: boolean } | { restore: string; db: string; json: boolean; locale: Locale } | { usage: string; json: boolean; locale: Locale };
 
@@ -45,6 +47,7 @@ function parse(argv: string[]): Parsed {
 	const [first, second] = positionals;
 	if (values.help || !first) return { usage: USAGE, json, locale };
 	if (first === 'backup') return second ? { cmd: { command: 'backup', dir: resolve(second), as, locale }, db, json } : { usage: USAGE, json, locale };
+	if (first === 'export-parquet') return second ? { cmd: { command: 'export_parquet', dir: resolve(second), as, locale }, db, json } : { usage: USAGE, json, locale };
 	if (first === 'restore') return second ? { restore: resolve(second), db, json, locale } : { usage: USAGE, json, locale };
 	if (first === 'batches') return { cmd: { command: 'batches', limit: Number(values.limit ?? 50) || 50, locale }, db, json };
 	if (first === 'rollback') {

@@ -1,6 +1,8 @@
 import { resolve } from 'node:path';
 import type { Database } from '../src/lib/server/db';
 import { BackupError, backupDatabase } from '../src/lib/server/backup';
+import { ExportError, exportParquet } from '../src/lib/server/export-parquet';
+import { ParquetLayoutError } from '../src/lib/server/db/parquet';
 import { listBatches, rollbackBatch } from './batches';
 import { ingest, type IngestSummary } from './engine';
 import { IngestFailure } from './errors';
@@ -13,7 +15,8 @@ export type Command =
 	| { command: 'ingest'; kind: string; file: string; fileName?: string; mapping?: unknown; acceptPartial: boolean; dryRun: boolean; as: string; locale: Locale; source?: 'cli' | 'web' }
 	| { command: 'rollback'; batchId: number; as: string; locale: Locale }
 	| { command: 'batches'; limit: number; locale: Locale }
-	| { command: 'backup'; dir: string; as: string; locale: Locale };
+	| { command: 'backup'; dir: string; as: string; locale: Locale }
+	| { command: 'export_parquet'; dir: string; as: string; locale: Locale };
 
 export interface CommandResult {
 	exitCode: 0 | 1 | 2;
@@ -65,6 +68,16 @@ export async function runCommand(db: Database, cmd: Command): Promise<CommandRes
 				return { exitCode: 0, json: { dir: resolve(cmd.dir), ...manifest }, text: reason('backup_done', { dir: resolve(cmd.dir), tables: Object.keys(manifest.tables).length, rows }, cmd.locale) };
 			} catch (e) {
 				if (e instanceof BackupError) return usageError(e.code, e.params, cmd.locale);
+				throw e;
+			}
+		}
+		case 'export_parquet': {
+			try {
+				const manifest = await exportParquet(db, cmd.dir);
+				const rows = Object.values(manifest.tables).reduce((a, t) => a + t.rows, 0);
+				return { exitCode: 0, json: { dir: resolve(cmd.dir), ...manifest }, text: reason('export_parquet_done', { dir: resolve(cmd.dir), tables: Object.keys(manifest.tables).length, rows }, cmd.locale) };
+			} catch (e) {
+				if (e instanceof ExportError || e instanceof ParquetLayoutError) return usageError(e.code, e.params, cmd.locale);
 				throw e;
 			}
 		}

@@ -2,6 +2,7 @@ import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { migrations } from './migrations';
+import { createParquetViews } from './parquet';
 
 export type { DuckDBConnection };
 
@@ -37,6 +38,22 @@ export class Database {
 		const instance = await DuckDBInstance.create(path);
 		const db = new Database(path, instance);
 		await db.withConnection((conn) => applyMigrations(conn));
+		return db;
+	}
+
+	/**
+	 * An in-memory database whose tables are views over a Parquet export (`npm run export-parquet`):
+	 * the same metric SQL runs over it unchanged, read-only (see db/parquet.ts). `path` is the folder.
+	 */
+	static async openParquet(dir: string): Promise<Database> {
+		const instance = await DuckDBInstance.create(':memory:');
+		const db = new Database(resolve(dir), instance);
+		try {
+			await db.withConnection((conn) => createParquetViews(conn, dir));
+		} catch (e) {
+			instance.closeSync();
+			throw e;
+		}
 		return db;
 	}
 
