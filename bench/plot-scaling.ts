@@ -44,8 +44,8 @@ chart.setOption({
 	animation: false,
 	backgroundColor: '#fff',
 	title: { text: '成本与数据量 / cost against rows (2 cores, shared; ms, log scales)', left: 'center', textStyle: { fontSize: 15 } },
-	legend: { top: 30, type: 'plain', textStyle: { fontSize: 11 }, width: 900 },
-	grid: { left: 70, right: 30, top: 130, bottom: 60 },
+	legend: { top: 40, type: 'plain', textStyle: { fontSize: 11 }, width: 900 },
+	grid: { left: 70, right: 30, top: 140, bottom: 60 },
 	xAxis: { type: 'log', name: '投诉行数（问卷 ×2）/ complaints (responses ×2)', nameLocation: 'middle', nameGap: 35, min: 50_000, max: 10_000_000, axisLabel: { formatter: (v: number) => (v >= 1e6 ? `${v / 1e6}M` : `${v / 1e3}k`) } },
 	yAxis: { type: 'log', name: 'ms', min: 10, max: 1_000_000 },
 	series: [...series, { name: 'p95 目标 250 ms / goal', type: 'line', data: [], markLine: { silent: true, symbol: 'none', lineStyle: { color: '#c00', type: 'dotted' }, label: { formatter: 'p95 目标 250 ms', position: 'insideEndTop' }, data: [{ yAxis: 250 }] } }]
