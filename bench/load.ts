@@ -19,7 +19,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { copyFileSync, createWriteStream, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { freePort } from '../tests/helpers/server';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -134,14 +134,6 @@ const meta = await (async () => {
 	}
 })();
 
-async function freePort(): Promise<number> {
-	return new Promise((ok) => {
-		const s = createServer().listen(0, '127.0.0.1', () => {
-			const { port } = s.address() as { port: number };
-			s.close(() => ok(port));
-		});
-	});
-}
 if (!existsSync('build/index.js')) throw new Error('build/index.js is missing: npm run build first');
 const port = Number(values.port) || (await freePort());
 const base = `http://127.0.0.1:${port}`;

@@ -11,7 +11,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { freePort } from '../tests/helpers/server';
 import { cpus, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -102,14 +102,6 @@ async function bareRound(n: number): Promise<void> {
 }
 
 // ---------- the server ----------
-async function freePort(): Promise<number> {
-	return new Promise((ok) => {
-		const s = createServer().listen(0, '127.0.0.1', () => {
-			const { port } = s.address() as { port: number };
-			s.close(() => ok(port));
-		});
-	});
-}
 async function startServer(cache: boolean): Promise<{ base: string; child: ChildProcess; cookie: string }> {
 	if (!existsSync('build/index.js')) throw new Error('build/index.js is missing: npm run build first');
 	const port = await freePort();
