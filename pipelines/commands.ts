@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import type { Database } from '../src/lib/server/db';
+import { WriteAborted, type Database } from '../src/lib/server/db';
 import { BackupError, backupDatabase } from '../src/lib/server/backup';
 import { listBatches, rollbackBatch } from './batches';
 import { ingest, type IngestSummary } from './engine';
@@ -15,7 +15,8 @@ export type Command =
 	| { command: 'backup'; dir: string; as: string; locale: Locale };
 
 export interface CommandResult {
-	exitCode: 0 | 1 | 2;
+	/** 0 done, 1 rejected or refused, 2 usage or unreadable input, 3 the load was stopped and rolled back */
+	exitCode: 0 | 1 | 2 | 3;
 	json: unknown;
 	text: string;
 }
@@ -39,6 +40,7 @@ export async function runCommand(db: Database, cmd: Command): Promise<CommandRes
 				return { exitCode: summary.status === 'rejected' ? 1 : 0, json: summary, text: describeSummary(summary, cmd.locale) };
 			} catch (e) {
 				if (e instanceof IngestFailure) return usageError(e.code, e.params, cmd.locale);
+				if (e instanceof WriteAborted) return loadAborted(e, cmd.kind, cmd.locale);
 				throw e;
 			}
 		}
@@ -64,6 +66,13 @@ export async function runCommand(db: Database, cmd: Command): Promise<CommandRes
 			return { exitCode: 0, json: rows, text: lines.join('\n') };
 		}
 	}
+}
+
+/** A load stopped by a shutdown or Ctrl+C: rolled back, its batch recorded as 'aborted'. */
+function loadAborted(e: WriteAborted, kind: string, locale: Locale): CommandResult {
+	const code = `load_aborted_${e.reason}`;
+	const text = reason(code, { batch: e.batchId ?? '—' }, locale);
+	return { exitCode: 3, json: { batch_id: e.batchId, kind, status: 'aborted', abort_reason: e.reason, rows_loaded: 0, message: text, error: { code, message: text } }, text };
 }
 
 function describeSummary(s: IngestSummary, locale: Locale): string {

@@ -8,6 +8,7 @@ import { phoneHasher } from '$lib/server/db/phone-hash';
 import { closeDatabase, getDatabase } from '$lib/server/database';
 import { publishHandoff } from '$lib/server/handoff';
 import { applyRetentionAtStart } from '$lib/server/retention';
+import { installGracefulShutdown } from '$lib/server/shutdown';
 
 export const init: ServerInit = async () => {
 	if (building) return;
@@ -27,7 +28,8 @@ export const init: ServerInit = async () => {
 	}
 	if (!dev) {
 		publishHandoff(Number(process.env.PORT ?? 3000));
-		process.once('sveltekit:shutdown' as 'exit', () => void closeDatabase());
+		// SIGTERM/SIGINT: a running load gets a bounded time, then is rolled back; the file is checkpointed and closed
+		installGracefulShutdown(getDatabase(), closeDatabase);
 	}
 };
 

@@ -22,9 +22,10 @@ export function getDatabase(): Promise<Database> {
 	return opening;
 }
 
+/** Checkpoints and closes the database (at shutdown: the next start then has no WAL to replay). */
 export async function closeDatabase(): Promise<void> {
 	if (!opening) return;
 	const db = await opening.catch(() => null);
 	opening = null;
-	db?.close();
+	await db?.checkpointAndClose();
 }
