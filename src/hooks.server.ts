@@ -8,7 +8,7 @@ import { phoneHasher } from '$lib/server/db/phone-hash';
 import { closeDatabase, getDatabase } from '$lib/server/database';
 import { publishHandoff } from '$lib/server/handoff';
 import { applyRetentionAtStart } from '$lib/server/retention';
-import { installGracefulShutdown } from '$lib/server/shutdown';
+import { installGracefulShutdown, isStopping } from '$lib/server/shutdown';
 
 export const init: ServerInit = async () => {
 	if (building) return;
@@ -41,6 +41,20 @@ const i18n: Handle = ({ event, resolve }) =>
 		});
 	});
 
+// While the server stops, an answer (an upload's summary, typically) closes its connection: a kept-alive
+// connection would otherwise hold the shutdown until SHUTDOWN_TIMEOUT cuts it.
+const closeWhenStopping: Handle = async ({ event, resolve }) => {
+	const response = await resolve(event);
+	if (isStopping()) {
+		try {
+			response.headers.set('connection', 'close');
+		} catch {
+			/* immutable headers: the connection closes at SHUTDOWN_TIMEOUT instead */
+		}
+	}
+	return response;
+};
+
 // i18n first, so the auth step answers in the request's language; auth before any route code runs;
 // compression outermost, so it sees the final answer (security headers included).
-export const handle: Handle = sequence(compressHandle, i18n, authHandle);
+export const handle: Handle = sequence(closeWhenStopping, compressHandle, i18n, authHandle);

@@ -11,12 +11,18 @@ import type { Database } from './db';
  * 'sveltekit:shutdown' any write work still there is aborted the same way, the database is checkpointed
  * (the next start replays no WAL) and closed, and the process exits 0.
  */
+let stopping = false;
+
+/** Whether the server has been told to stop: answers then close their connection (see `handle`). */
+export const isStopping = () => stopping;
+
 export function installGracefulShutdown(db: Promise<Database>, close: () => Promise<void>, env: NodeJS.ProcessEnv = process.env): void {
 	const shutdownTimeout = seconds(env.SHUTDOWN_TIMEOUT, 30);
 	const grace = Math.min(seconds(env.SHUTDOWN_LOAD_GRACE, 20), Math.max(0, shutdownTimeout - 5));
 	let timer: NodeJS.Timeout | null = null;
 	const onSignal = (signal: NodeJS.Signals) => {
 		if (timer) return;
+		stopping = true;
 		console.log(`[shutdown] ${signal}: a running load has ${grace} s to finish`);
 		timer = setTimeout(() => void db.then((d) => d.abortWrites('shutdown')), grace * 1000);
 		timer.unref();
