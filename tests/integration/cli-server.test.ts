@@ -45,7 +45,8 @@ describe('CLI while the server runs', () => {
 		db = join(dir, 'q.duckdb');
 		port = await freePort();
 		server = spawn(process.execPath, [join(root, 'build/index.js')], {
-			env: { ...process.env, DATABASE_PATH: db, PORT: String(port), HOST: '127.0.0.1', ORIGIN: `http://127.0.0.1:${port}` },
+			// keep-alive longer than the blocking CLI runs (spawnSync): else the server closes the test's idle connection under its next fetch
+			env: { ...process.env, DATABASE_PATH: db, PORT: String(port), HOST: '127.0.0.1', ORIGIN: `http://127.0.0.1:${port}`, KEEP_ALIVE_TIMEOUT: '65' },
 			stdio: ['ignore', 'pipe', 'pipe']
 		});
 		let output = '';
