@@ -28,11 +28,14 @@ export async function withBatchRecord<T extends { batch_id: number | null }>(
 	work: (batchId: number | undefined) => Promise<T>
 ): Promise<T> {
 	if (start.dryRun) return work(undefined);
+	// The next number after the last batch (not the sequence, which never gives a number back): this runs
+	// under the write lock of the one process that can write the file, and a duplicate's record is removed
+	// again, so 导入记录 has no gap for it.
 	const [row] = (
 		await conn.runAndReadAll(
 			`INSERT INTO batches (batch_id, kind, file_name, source, created_by, started_at, status, accept_partial,
 			   rows_read, rows_loaded, rows_rejected, rows_collapsed, rows_replaced)
-			 VALUES (nextval('batch_id_seq'), $1, $2, $3, $4, $5::TIMESTAMPTZ::TIMESTAMP, 'running', $6, 0, 0, 0, 0, 0) RETURNING batch_id`,
+			 VALUES ((SELECT coalesce(max(batch_id), 0) + 1 FROM batches), $1, $2, $3, $4, $5::TIMESTAMPTZ::TIMESTAMP, 'running', $6, 0, 0, 0, 0, 0) RETURNING batch_id`,
 			[start.kind, start.fileName, start.source, start.createdBy, start.started.toISOString(), start.acceptPartial]
 		)
 	).getRowObjectsJS();
@@ -43,15 +46,20 @@ export async function withBatchRecord<T extends { batch_id: number | null }>(
 		if (result.batch_id !== batchId) await forget(conn, batchId);
 		return result;
 	} catch (e) {
+		// stopped, whatever the error the stop surfaced as (the engine may have turned it into its own)
+		const aborted = e instanceof WriteAborted ? e : db.writeAbort;
 		try {
-			if (e instanceof IngestFailure) await forget(conn, batchId);
-			// a fresh connection: the load's own refuses statements once it is aborted
-			else await db.withConnection((c) => markAborted(c, batchId, e instanceof WriteAborted ? e.reason : 'failed'));
+			if (aborted) await db.withConnection((c) => markAborted(c, batchId, aborted.reason)); // a fresh connection: the load's own refuses statements now
+			else if (e instanceof IngestFailure) await forget(conn, batchId);
+			else await db.withConnection((c) => markAborted(c, batchId, 'failed'));
 		} catch (recordFailure) {
 			// still 'running': the next open marks it aborted
 			console.error(`[ingest] could not record how batch ${batchId} ended:`, recordFailure);
 		}
-		if (e instanceof WriteAborted) e.batchId = batchId;
+		if (aborted) {
+			aborted.batchId = batchId;
+			throw aborted;
+		}
 		throw e;
 	}
 }

@@ -34,7 +34,7 @@ const keyMatch = (schema: KindSchema, a: string, b: string, prefixB = '') =>
 export async function writeBatch(conn: DuckDBConnection, b: BatchRecord): Promise<number> {
 	await conn.run('BEGIN TRANSACTION');
 	try {
-		const id = b.batchId ?? (await queryRows<{ id: number }>(conn, "SELECT nextval('batch_id_seq')::INTEGER AS id"))[0]!.id;
+		const id = b.batchId ?? (await queryRows<{ id: number }>(conn, 'SELECT coalesce(max(batch_id), 0)::INTEGER + 1 AS id FROM batches'))[0]!.id;
 		if (b.schema) {
 			const { schema, outputs } = b.schema;
 			const t = schema.table;

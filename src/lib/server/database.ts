@@ -1,5 +1,5 @@
 import { Database, databasePath } from './db';
-import { scheduleEvaluation } from './quality/alerts';
+import { evaluationSettled, scheduleEvaluation } from './quality/alerts';
 
 let opening: Promise<Database> | null = null;
 
@@ -27,5 +27,8 @@ export async function closeDatabase(): Promise<void> {
 	if (!opening) return;
 	const db = await opening.catch(() => null);
 	opening = null;
-	await db?.checkpointAndClose();
+	if (!db) return;
+	// the alert evaluation that every finished write schedules must not be running when the instance closes (it crashes the process)
+	await evaluationSettled(db);
+	await db.checkpointAndClose();
 }

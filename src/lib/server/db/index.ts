@@ -114,6 +114,11 @@ export class Database {
 		return this.idle();
 	}
 
+	/** The stop the running write work was told, if it was: an error it catches may be the interrupted statement's. */
+	get writeAbort(): WriteAborted | null {
+		return this.running?.aborted ?? null;
+	}
+
 	/** Resolves once no write work is running or queued. */
 	async idle(): Promise<void> {
 		let seen: Promise<unknown>;
@@ -149,7 +154,9 @@ function abortable(conn: DuckDBConnection, slot: RunningWrite): DuckDBConnection
 			return (...args: unknown[]) => {
 				const undo = prop === 'run' && args[0] === 'ROLLBACK';
 				if (slot.aborted && !undo && prop !== 'interrupt' && prop !== 'closeSync') throw slot.aborted;
-				return (value as (...a: unknown[]) => unknown).apply(target, args);
+				const result = (value as (...a: unknown[]) => unknown).apply(target, args);
+				// the statement the interrupt hit fails with DuckDB's own error: report it as the stop it was
+				return result instanceof Promise && !undo ? result.catch((e: unknown) => Promise.reject(slot.aborted ?? e)) : result;
 			};
 		}
 	});
