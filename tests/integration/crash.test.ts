@@ -135,7 +135,12 @@ describe('a load killed with SIGKILL leaves no partial batch', () => {
 
 			const db = await openAfterCrash(dbPath);
 			try {
-				const batches = await checkIntegrity(db);
+				const batches = await checkIntegrity(db).catch(async (e: unknown) => {
+					// what the file holds, to tell what went wrong
+					const facts = await db.withConnection((c) => queryRows(c, 'SELECT b.batch_id, b.file_name, b.status, b.abort_reason, b.rows_loaded, (SELECT count(*) FROM complaints x WHERE x.batch_id = b.batch_id) AS live FROM batches b ORDER BY 1'));
+					console.error(`trial ${trial} (${name}, kill@${delay}ms, ${run.phase}, lines ${run.lines.join('|')}):`, facts);
+					throw e;
+				});
 				const mine = batches.filter((b) => b.file_name === name);
 				const didCommit = mine.some((b) => b.status === 'committed');
 				outcomes.push(`#${trial} ${replacing ? 'replace' : 'fresh'} kill@${delay}ms ${run.phase} → ${mine.map((b) => b.status + (b.abort_reason ? `(${b.abort_reason})` : '')).join(',') || 'no batch'}`);
