@@ -1,4 +1,4 @@
-import { queryRows, type Database } from '../src/lib/server/db';
+import { queryRows, type AbortReason, type Database } from '../src/lib/server/db';
 import { message, type Locale } from './messages';
 import { schemas, type KindId } from './schema';
 import { tableColumns } from './store';
@@ -11,7 +11,7 @@ export interface BatchRow {
 	created_by: string;
 	started_at: string;
 	finished_at: string;
-	status: 'committed' | 'rejected' | 'rolled_back';
+	status: 'running' | 'committed' | 'rejected' | 'rolled_back' | 'aborted';
 	rows_read: number;
 	rows_loaded: number;
 	rows_rejected: number;
@@ -19,15 +19,17 @@ export interface BatchRow {
 	encoding: string | null;
 	rolled_back_at: string | null;
 	rolled_back_by: string | null;
+	/** why an 'aborted' batch stopped (db/interrupted.ts) */
+	abort_reason: AbortReason | null;
 }
 
 export async function listBatches(db: Database, limit = 100): Promise<BatchRow[]> {
 	return db.withConnection((conn) =>
 		queryRows<BatchRow>(conn,
 			`SELECT batch_id, kind, file_name, source, created_by,
-			        strftime(started_at, '%Y-%m-%d %H:%M:%S') AS started_at, strftime(finished_at, '%Y-%m-%d %H:%M:%S') AS finished_at,
+			        strftime(started_at, '%Y-%m-%d %H:%M:%S') AS started_at, strftime(coalesce(finished_at, started_at), '%Y-%m-%d %H:%M:%S') AS finished_at,
 			        status, rows_read, rows_loaded, rows_rejected, rows_replaced, encoding,
-			        strftime(rolled_back_at, '%Y-%m-%d %H:%M:%S') AS rolled_back_at, rolled_back_by
+			        strftime(rolled_back_at, '%Y-%m-%d %H:%M:%S') AS rolled_back_at, rolled_back_by, abort_reason
 			 FROM batches ORDER BY batch_id DESC LIMIT $1`, [limit])
 	);
 }

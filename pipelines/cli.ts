@@ -6,7 +6,8 @@
  * npm run restore -- <dir> [--db PATH]     (into a new database file; the server must be stopped)
  * npm run export-parquet -- <dir> [--db PATH]  (partitioned Parquet, customer data masked; while the server runs, it writes it)
  *
- * Exit codes: 0 committed / duplicate / dry-run, 1 rejected, 2 usage or unreadable input.
+ * Exit codes: 0 committed / duplicate / dry-run, 1 rejected, 2 usage or unreadable input, 3 stopped by Ctrl+C or
+ * SIGTERM during the load (rolled back, recorded as an aborted batch; a second Ctrl+C exits at once, 130).
  */
 import { readFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
@@ -98,12 +99,24 @@ async function direct(path: string, cmd: Command): Promise<CommandResult> {
 		if (/lock/i.test(msg)) return usageError('database_locked', { path }, cmd.locale);
 		throw e;
 	}
+	// Ctrl+C or SIGTERM: the load is rolled back and recorded as aborted, then the usual summary and exit.
+	// A second signal exits at once; the file is safe either way (an open transaction never reaches it).
+	let stopping = false;
+	const onSignal = () => {
+		if (stopping) process.exit(130);
+		stopping = true;
+		void db.abortWrites('interrupted');
+	};
+	process.on('SIGINT', onSignal);
+	process.on('SIGTERM', onSignal);
 	try {
 		const result = await runCommand(db, cmd);
 		await auditCliCommand(db, cmd, result);
 		return result;
 	} finally {
-		db.close();
+		process.off('SIGINT', onSignal);
+		process.off('SIGTERM', onSignal);
+		await db.checkpointAndClose();
 	}
 }
 
@@ -164,7 +177,7 @@ async function restore(dir: string, db: string, locale: Locale): Promise<Command
 
 function print(r: CommandResult, json: boolean): void {
 	if (json) console.log(JSON.stringify(r.json, null, 2));
-	else if (r.exitCode === 2) console.error(r.text);
+	else if (r.exitCode >= 2) console.error(r.text);
 	else console.log(r.text);
 }
 

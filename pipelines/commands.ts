@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import type { Database } from '../src/lib/server/db';
+import { WriteAborted, type Database } from '../src/lib/server/db';
 import { BackupError, backupDatabase } from '../src/lib/server/backup';
 import { ExportError, exportParquet } from '../src/lib/server/export-parquet';
 import { ParquetLayoutError } from '../src/lib/server/db/parquet';
@@ -19,7 +19,8 @@ export type Command =
 	| { command: 'export_parquet'; dir: string; as: string; locale: Locale };
 
 export interface CommandResult {
-	exitCode: 0 | 1 | 2;
+	/** 0 done, 1 rejected or refused, 2 usage or unreadable input, 3 the load was stopped and rolled back */
+	exitCode: 0 | 1 | 2 | 3;
 	json: unknown;
 	text: string;
 }
@@ -50,6 +51,10 @@ export async function runCommand(db: Database, cmd: Command): Promise<CommandRes
 				if (e instanceof IngestFailure) {
 					log('ingest').warn(loadLog({ status: 'unreadable', code: e.code }), 'load');
 					return usageError(e.code, e.params, cmd.locale);
+				}
+				if (e instanceof WriteAborted) {
+					log('ingest').warn(loadLog({ status: 'aborted', reason: e.reason }), 'load');
+					return loadAborted(e, cmd.kind, cmd.locale);
 				}
 				log('ingest').error(loadLog({ status: 'failed', err: e }), 'load failed');
 				throw e;
@@ -89,6 +94,13 @@ export async function runCommand(db: Database, cmd: Command): Promise<CommandRes
 			return { exitCode: 0, json: rows, text: lines.join('\n') };
 		}
 	}
+}
+
+/** A load stopped by a shutdown or Ctrl+C: rolled back, its batch recorded as 'aborted'. */
+function loadAborted(e: WriteAborted, kind: string, locale: Locale): CommandResult {
+	const code = `load_aborted_${e.reason}`;
+	const text = reason(code, { batch: e.batchId ?? '—' }, locale);
+	return { exitCode: 3, json: { batch_id: e.batchId, kind, status: 'aborted', abort_reason: e.reason, rows_loaded: 0, message: text, error: { code, message: text } }, text };
 }
 
 function describeSummary(s: IngestSummary, locale: Locale): string {

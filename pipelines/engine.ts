@@ -11,6 +11,7 @@ import { schemas, type KindId, type KindSchema } from './schema';
 import { MACROS, DIRTY_PATTERN, TEXT_DIRTY_PATTERN, settingsMacros } from './sql/macros';
 import { compileErrors, compileFailing, compileTyped, outputColumns, readCsvSql, stageCol, TYPED_FROM_FILE, TYPED_FROM_FILE_VIEW, type ColumnSource, type CompileInput } from './sql/compile';
 import { writeBatch } from './store';
+import { withBatchRecord } from './batch-record';
 import { surveyQualityWarnings } from './survey-quality';
 import { phoneHasher, type PhoneHasher } from '../src/lib/server/db/phone-hash';
 import { log } from '../src/lib/server/log';
@@ -62,7 +63,9 @@ export async function ingest(db: Database, opts: IngestOptions): Promise<IngestS
 	try {
 		const hasher = schema.derived?.some((x) => 'hashOf' in x) ? await phoneHasher(db) : null;
 		// One load at a time; the duplicate check inside the lock, so two uploads of one file cannot both load it.
-		return await db.withWriteLock(async (conn) => {
+		// The batch is on record as 'running' from here on (see batch-record.ts).
+		const start = { kind: opts.kind, fileName, source: opts.source, createdBy: opts.createdBy, started, acceptPartial: !!opts.acceptPartial, dryRun: opts.dryRun };
+		return await db.withWriteLock((conn) => withBatchRecord(db, conn, start, async (batchId) => {
 			let decoded: DecodedInput | null = null;
 			try {
 				const prof = profiler(opts.kind);
@@ -115,12 +118,12 @@ export async function ingest(db: Database, opts: IngestOptions): Promise<IngestS
 				const dup = await findDuplicate(conn, opts.kind, d.sha256);
 				if (dup) return duplicateSummary(opts, fileName, d, dup, locale);
 				const match = matchHeaders(schema, d.header, mapping);
-				return await load(conn, { opts, schema, decoded: d, mapping, match, fileName, started, locale, hasher, staged, fromFile, prof });
+				return await load(conn, { opts, schema, decoded: d, mapping, match, fileName, started, locale, hasher, staged, fromFile, prof, batchId });
 			} catch (e) {
 				if (!(e instanceof IngestFailure) || e.unreadable) throw e;
-				return await fileRejected(conn, opts, fileName, decoded, e, started, locale);
+				return await fileRejected(conn, opts, fileName, decoded, e, started, locale, batchId);
 			}
-		});
+		}));
 	} finally {
 		rmSync(work, { recursive: true, force: true });
 	}
@@ -141,6 +144,8 @@ interface LoadContext {
 	/** the rows were already typed straight from the file (the view `typed`), with this plan */
 	fromFile: Plan | null;
 	prof: (step: string) => void;
+	/** the batch already on record as 'running' */
+	batchId: number | undefined;
 }
 
 /** The header match, or null when it fails (it is made again, and fails in earnest, once the file is read). */
@@ -245,12 +250,12 @@ function emptySummary(opts: IngestOptions, fileName: string, d: DecodedInput | n
 }
 
 /** The whole file is refused (missing columns, empty, malformed): recorded as a rejected batch. */
-async function fileRejected(conn: DuckDBConnection, opts: IngestOptions, fileName: string, d: DecodedInput | null, failure: IngestFailure, started: Date, locale: Locale): Promise<IngestSummary> {
+async function fileRejected(conn: DuckDBConnection, opts: IngestOptions, fileName: string, d: DecodedInput | null, failure: IngestFailure, started: Date, locale: Locale, batchId: number | undefined): Promise<IngestSummary> {
 	const error: RowError = { row: null, column: null, value: null, code: failure.code, params: failure.params, reason: reason(failure.code, failure.params, locale) };
 	const summary: IngestSummary = { ...emptySummary(opts, fileName, d), errors: [error], message: error.reason };
 	if (opts.dryRun || !d) return { ...summary, status: opts.dryRun ? 'rejected' : 'rejected' };
 	summary.batch_id = await writeBatch(conn, {
-		kind: opts.kind, fileName, decoded: d, source: opts.source, createdBy: opts.createdBy, started,
+		batchId, kind: opts.kind, fileName, decoded: d, source: opts.source, createdBy: opts.createdBy, started,
 		status: 'rejected', acceptPartial: !!opts.acceptPartial, counts: { read: 0, loaded: 0, rejected: 0, collapsed: 0, replaced: 0 },
 		mapping: opts.mapping ?? null, warnings: [], errors: [{ ...error, cells: null }], schema: null
 	});
@@ -568,7 +573,7 @@ async function load(conn: DuckDBConnection, ctx: LoadContext): Promise<IngestSum
 	const status = rejectAll ? 'rejected' : 'committed';
 	const batchCounts = { read: rowsRead, loaded: rejectAll ? 0 : loadable, rejected: rowsRejected, collapsed, replaced: 0 };
 	const batchId = await writeBatch(conn, {
-		kind: opts.kind, fileName: ctx.fileName, decoded, source: opts.source, createdBy: opts.createdBy, started: ctx.started,
+		batchId: ctx.batchId, kind: opts.kind, fileName: ctx.fileName, decoded, source: opts.source, createdBy: opts.createdBy, started: ctx.started,
 		status, acceptPartial: !!opts.acceptPartial, counts: batchCounts, mapping: opts.mapping ?? null, warnings, errors,
 		schema: rejectAll ? null : { schema, outputs: outs.map((o) => o.name) }
 	});

@@ -5,6 +5,8 @@ import type { StoredError } from './engine';
 import type { KindId, KindSchema } from './schema';
 
 export interface BatchRecord {
+	/** the batch already on record as 'running' (batch-record.ts), completed here; else a new one */
+	batchId?: number;
 	kind: KindId;
 	fileName: string;
 	decoded: DecodedInput;
@@ -32,7 +34,7 @@ const keyMatch = (schema: KindSchema, a: string, b: string, prefixB = '') =>
 export async function writeBatch(conn: DuckDBConnection, b: BatchRecord): Promise<number> {
 	await conn.run('BEGIN TRANSACTION');
 	try {
-		const [{ id }] = (await queryRows<{ id: number }>(conn, "SELECT nextval('batch_id_seq')::INTEGER AS id")) as [{ id: number }];
+		const id = b.batchId ?? (await queryRows<{ id: number }>(conn, 'SELECT coalesce(max(batch_id), 0)::INTEGER + 1 AS id FROM batches'))[0]!.id;
 		if (b.schema) {
 			const { schema, outputs } = b.schema;
 			const t = schema.table;
@@ -55,14 +57,20 @@ export async function writeBatch(conn: DuckDBConnection, b: BatchRecord): Promis
 		}
 		const d = b.decoded;
 		// started_at and finished_at both in the database's local time, as now() gives it (not UTC vs local).
-		await conn.run(
-			`INSERT INTO batches (batch_id, kind, file_name, sha256, size_bytes, encoding, delimiter, source, created_by, started_at, finished_at,
+		const recorded = await conn.runAndReadAll(b.batchId === undefined
+			? `INSERT INTO batches (batch_id, kind, file_name, sha256, size_bytes, encoding, delimiter, source, created_by, started_at, finished_at,
 			   status, accept_partial, rows_read, rows_loaded, rows_rejected, rows_collapsed, rows_replaced, mapping, warnings)
-			 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::TIMESTAMPTZ::TIMESTAMP, now()::TIMESTAMP, $11, $12, $13, $14, $15, $16, $17, $18::JSON, $19::JSON)`,
+			 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::TIMESTAMPTZ::TIMESTAMP, now()::TIMESTAMP, $11, $12, $13, $14, $15, $16, $17, $18::JSON, $19::JSON)`
+			: `UPDATE batches SET kind = $2, file_name = $3, sha256 = $4, size_bytes = $5, encoding = $6, delimiter = $7, source = $8, created_by = $9,
+			   started_at = $10::TIMESTAMPTZ::TIMESTAMP, finished_at = now()::TIMESTAMP, status = $11, accept_partial = $12, rows_read = $13,
+			   rows_loaded = $14, rows_rejected = $15, rows_collapsed = $16, rows_replaced = $17, mapping = $18::JSON, warnings = $19::JSON
+			 WHERE batch_id = $1 AND status = 'running' RETURNING batch_id`,
 			[id, b.kind, b.fileName, d.sha256, d.sizeBytes, d.encoding, d.delimiter, b.source, b.createdBy, b.started.toISOString(),
 			 b.status, b.acceptPartial, b.counts.read, b.counts.loaded, b.counts.rejected, b.counts.collapsed, b.counts.replaced,
 			 JSON.stringify({ header: d.header, mapping: b.mapping }), JSON.stringify(b.warnings)] as never
 		);
+		// rows never commit without their batch saying so: a 'running' record gone missing fails the load instead
+		if (b.batchId !== undefined && recorded.currentRowCount !== 1) throw new Error(`batch ${b.batchId} is no longer on record as running`);
 		if (b.errors.length > 0) {
 			const appender = await conn.createAppender('rejected_rows');
 			for (const e of b.errors) {

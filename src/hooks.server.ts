@@ -10,6 +10,7 @@ import { publishHandoff } from '$lib/server/handoff';
 import { log } from '$lib/server/log';
 import { logServerError, requestLogHandle } from '$lib/server/request-log';
 import { applyRetentionAtStart } from '$lib/server/retention';
+import { installGracefulShutdown, isStopping } from '$lib/server/shutdown';
 
 export const init: ServerInit = async () => {
 	if (building) return;
@@ -28,7 +29,8 @@ export const init: ServerInit = async () => {
 		publishHandoff(Number(process.env.PORT ?? 3000));
 		log('server').info({ port: Number(process.env.PORT ?? 3000), database: db.path, node: process.version, threadpool: Number(process.env.UV_THREADPOOL_SIZE ?? 4) }, 'server started');
 		process.once('sveltekit:shutdown' as 'exit', () => log('server').info('server stopping'));
-		process.once('sveltekit:shutdown' as 'exit', () => void closeDatabase());
+		// SIGTERM/SIGINT: a running load gets a bounded time, then is rolled back; the file is checkpointed and closed
+		installGracefulShutdown(getDatabase(), closeDatabase);
 	}
 };
 
@@ -40,8 +42,23 @@ const i18n: Handle = ({ event, resolve }) =>
 		});
 	});
 
+// While the server stops, an answer (an upload's summary, typically) closes its connection: a kept-alive
+// connection would otherwise hold the shutdown until SHUTDOWN_TIMEOUT cuts it.
+const closeWhenStopping: Handle = async ({ event, resolve }) => {
+	const response = await resolve(event);
+	if (isStopping()) {
+		try {
+			response.headers.set('connection', 'close');
+		} catch {
+			/* immutable headers: the connection closes at SHUTDOWN_TIMEOUT instead */
+		}
+	}
+	return response;
+};
+
 // i18n first, so the auth step answers in the request's language; auth before any route code runs;
 // compression outermost, so it sees the final answer (security headers included).
-// request logging outermost of all, so it records the status and time of what is finally sent.
-export const handle: Handle = sequence(requestLogHandle, compressHandle, i18n, authHandle);
+// request logging outermost of all, so it records the status and time of what is finally sent; while
+// stopping, answers close their connection.
+export const handle: Handle = sequence(requestLogHandle, closeWhenStopping, compressHandle, i18n, authHandle);
 export const handleError = logServerError;

@@ -24,7 +24,8 @@ export const load: PageServerLoad = async ({ locals }) => {
 				rows_rejected: b.rows_rejected,
 				encoding: b.encoding,
 				rolled_back_at: b.rolled_back_at,
-				rolled_back_by: b.rolled_back_by
+				rolled_back_by: b.rolled_back_by,
+				abort_reason: b.abort_reason
 			})
 		)
 	};

@@ -1,7 +1,8 @@
 /**
  * Child process for the crash test: loads one file into one database and reports its progress on
- * stdout ("loading" before the load starts, "transaction" when the batch transaction begins,
- * "done <status>" at the end) so the test can SIGKILL it at chosen moments.
+ * stdout so the test can SIGKILL it at chosen moments and say where the kill landed: "loading" before the
+ * load starts, "typed" when the rows have been typed (the counting pass begins), "transaction" when the
+ * batch transaction begins, "committed" once it committed, "done <status> <rows>" at the end.
  * Usage: npx tsx tests/helpers/load-worker.ts <db path> <kind> <file>
  */
 import { DuckDBConnection } from '@duckdb/node-api';
@@ -12,12 +13,20 @@ import type { KindId } from '../../pipelines/schema';
 const [dbPath, kind, filePath] = process.argv.slice(2);
 if (!dbPath || !kind || !filePath) throw new Error('usage: load-worker <db> <kind> <file>');
 
-// Observe (not change) the engine: announce the start of the batch transaction.
-const run = DuckDBConnection.prototype.run;
-DuckDBConnection.prototype.run = function (this: DuckDBConnection, sql: string, ...rest: unknown[]) {
-	if (sql === 'BEGIN TRANSACTION') process.stdout.write('transaction\n');
-	return (run as (...a: unknown[]) => ReturnType<typeof run>).call(this, sql, ...rest);
-} as typeof run;
+// Observe (not change) the engine: announce its steps.
+type Run = (this: DuckDBConnection, sql: string, ...rest: unknown[]) => Promise<unknown>;
+const observe = (name: 'run' | 'runAndReadAll') => {
+	const original = DuckDBConnection.prototype[name] as unknown as Run;
+	(DuckDBConnection.prototype as unknown as Record<string, Run>)[name] = async function (this: DuckDBConnection, sql: string, ...rest: unknown[]) {
+		if (sql === 'BEGIN TRANSACTION') process.stdout.write('transaction\n');
+		if (/FILTER \(WHERE NOT ok\)/.test(sql)) process.stdout.write('typed\n');
+		const result = await original.call(this, sql, ...rest);
+		if (sql === 'COMMIT') process.stdout.write('committed\n');
+		return result;
+	};
+};
+observe('run');
+observe('runAndReadAll');
 
 const db = await Database.open(dbPath);
 process.stdout.write('loading\n');

@@ -1,15 +1,25 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
-import { Database, queryRows } from '../../src/lib/server/db';
-import { schemas } from '../../pipelines/schema';
+import { queryRows } from '../../src/lib/server/db';
 import { load, tempDir } from '../helpers/db';
 import { writeComplaints } from '../helpers/generate';
+import { checkIntegrity, openAfterCrash, prng, seedFromEnv, type BatchFact } from '../helpers/integrity';
 
-const ROWS = 300_000;
+/**
+ * SIGKILL at random moments of a load, 20 trials on one database file: after each, the file opens, the
+ * integrity check holds, the killed load's batch (if it had got as far as recording one) is 'aborted'
+ * (process_ended), and the committed batches are exactly those that committed — all of a file or none.
+ * Every third trial replaces the rows of an earlier file (an upsert of 150k existing keys).
+ * The kill moment is drawn uniformly over the duration of an uncut load, measured first, so kills land
+ * while reading, typing, inside the batch transaction and after the commit. CRASH_SEED=<n> repeats a run.
+ */
+
+const ROWS = 150_000;
+const TRIALS = 20;
 const WORKER = resolve('tests/helpers/load-worker.ts');
+const SEED = seedFromEnv('CRASH_SEED');
 
 let dir: string;
 let cleanup: () => void;
@@ -23,24 +33,32 @@ beforeAll(() => {
 });
 afterAll(() => cleanup());
 
-interface Run {
-	/** the stdout line after which to wait, then kill; null = let it finish */
-	killAfter: 'loading' | 'transaction' | null;
-	delayMs: number;
+/** Where the worker was when it died: the last step it announced after "loading". */
+type Phase = 'before loading' | 'reading and typing' | 'checking rows' | 'in transaction' | 'after commit';
+// decoding (JS) and typing (DuckDB) overlap by design: one phase
+const PHASE_OF: Record<string, Phase> = { loading: 'reading and typing', typed: 'checking rows', transaction: 'in transaction', committed: 'after commit' };
+
+interface WorkerRun {
+	lines: string[];
+	/** ms from "loading" to "done" (uncut runs) */
+	durationMs: number;
+	phase: Phase;
 }
 
 /**
- * Runs the worker in its own process group (npx → tsx → node) and SIGKILLs the whole group
- * `delayMs` after it printed `killAfter`. Resolves with what the worker printed.
+ * Runs the worker in its own process group (npx → tsx → node) and SIGKILLs the whole group `killAfterMs`
+ * after it printed "loading" (null: let it finish).
  */
-function runWorker(file: string, r: Run): Promise<string[]> {
+function runWorker(file: string, killAfterMs: number | null): Promise<WorkerRun> {
 	return new Promise((resolvePromise, reject) => {
 		// TMPDIR inside the test directory: a killed load cannot remove its work files, the test does.
 		const env = { ...process.env, TMPDIR: workTmp };
 		const child = spawn('npx', ['tsx', WORKER, dbPath, 'complaints', file], { detached: true, stdio: ['ignore', 'pipe', 'pipe'], env });
 		const lines: string[] = [];
 		let stderr = '';
-		let loading = false;
+		let loadingAt = 0;
+		let doneAt = 0;
+		let phase: Phase = 'before loading';
 		let killTimer: NodeJS.Timeout | null = null;
 		const kill = () => {
 			try {
@@ -52,10 +70,17 @@ function runWorker(file: string, r: Run): Promise<string[]> {
 		const guard = setTimeout(kill, 120_000);
 		child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
 			for (const line of chunk.split('\n').filter(Boolean)) {
+				if (loadingAt === 0 && line !== 'loading') continue; // the migrations' own statements at open
 				lines.push(line);
-				if (line === 'loading') loading = true;
-				const trigger = r.killAfter === 'loading' ? line === 'loading' : r.killAfter === 'transaction' && loading && line === 'transaction';
-				if (trigger && !killTimer) killTimer = setTimeout(kill, r.delayMs);
+				if (line === 'loading') {
+					loadingAt = Date.now();
+					if (killAfterMs !== null) killTimer = setTimeout(kill, killAfterMs);
+				}
+				if (PHASE_OF[line]) phase = PHASE_OF[line]!;
+				if (line.startsWith('done')) {
+					doneAt = Date.now();
+					phase = 'after commit';
+				}
 			}
 		});
 		child.stderr.setEncoding('utf8').on('data', (c: string) => (stderr += c));
@@ -63,102 +88,99 @@ function runWorker(file: string, r: Run): Promise<string[]> {
 		child.on('close', (code, signal) => {
 			clearTimeout(guard);
 			if (killTimer) clearTimeout(killTimer);
-			if (r.killAfter === null && code !== 0) reject(new Error(`worker failed (${code} ${signal}): ${stderr}`));
-			else resolvePromise(lines);
+			if (killAfterMs === null && code !== 0) reject(new Error(`worker failed (${code} ${signal}): ${stderr}`));
+			else resolvePromise({ lines, durationMs: doneAt - loadingAt, phase });
 		});
 	});
 }
 
-/** Opens the database once the killed processes have released it. */
-async function openAfterCrash(): Promise<Database> {
-	for (let attempt = 0; ; attempt++) {
-		try {
-			return await Database.open(dbPath);
-		} catch (e) {
-			if (attempt > 50) throw e;
-			await sleep(200);
-		}
-	}
-}
-
-/** No batch is ever half-loaded: what the batches table says is exactly what the tables hold. */
-async function checkInvariants(db: Database): Promise<{ committed: number; rows: number }> {
-	return db.withConnection(async (conn) => {
-		const q = <T>(sql: string) => queryRows<T>(conn, sql);
-		for (const s of Object.values(schemas)) {
-			const t = s.table;
-			// every committed batch: rows_loaded = its rows still in the table + its rows a later batch replaced
-			const mismatched = await q(`
-				SELECT b.batch_id, b.rows_loaded,
-				       (SELECT count(*) FROM ${t} x WHERE x.batch_id = b.batch_id) AS live,
-				       (SELECT count(*) FROM ${t}_replaced r WHERE r.batch_id = b.batch_id) AS replaced
-				FROM batches b WHERE b.kind = '${s.kind}' AND b.status = 'committed'
-				  AND b.rows_loaded <> (SELECT count(*) FROM ${t} x WHERE x.batch_id = b.batch_id)
-				                     + (SELECT count(*) FROM ${t}_replaced r WHERE r.batch_id = b.batch_id)`);
-			expect(mismatched, `${t}: committed batches whose rows are not all there`).toEqual([]);
-			const orphans = await q(`SELECT DISTINCT batch_id FROM ${t} WHERE batch_id NOT IN (SELECT batch_id FROM batches WHERE status = 'committed')`);
-			expect(orphans, `${t}: rows of no committed batch`).toEqual([]);
-			const orphanHistory = await q(`SELECT DISTINCT replaced_by FROM ${t}_replaced WHERE replaced_by NOT IN (SELECT batch_id FROM batches WHERE status = 'committed')`);
-			expect(orphanHistory, `${t}_replaced: history of no committed batch`).toEqual([]);
-			const keys = s.key.join(', ');
-			expect(await q(`SELECT ${keys} FROM ${t} GROUP BY ALL HAVING count(*) > 1 LIMIT 5`), `${t}: duplicate keys`).toEqual([]);
-		}
-		const [c] = await q<{ committed: number; rows: number }>(
-			"SELECT count(*) AS committed, coalesce(sum(rows_loaded), 0)::BIGINT AS rows FROM batches WHERE status = 'committed'"
-		);
-		return { committed: Number(c!.committed), rows: Number(c!.rows) };
-	});
+async function countWhere(db: Awaited<ReturnType<typeof openAfterCrash>>, sql: string, params: unknown[]): Promise<number> {
+	const [r] = await db.withConnection((c) => queryRows<{ n: number }>(c, sql, params));
+	return r!.n;
 }
 
 describe('a load killed with SIGKILL leaves no partial batch', () => {
-	it('holds at several moments of the load, including inside the batch transaction', { timeout: 600_000 }, async () => {
-		const runs: (Run & { prefix: string })[] = [
-			{ prefix: 'KA', killAfter: 'loading', delayMs: 300 },
-			{ prefix: 'KB', killAfter: 'transaction', delayMs: 0 },
-			{ prefix: 'KC', killAfter: 'transaction', delayMs: 150 },
-			{ prefix: 'KD', killAfter: 'transaction', delayMs: 400 },
-			{ prefix: 'KE', killAfter: null, delayMs: 0 },
-			{ prefix: 'KF', killAfter: 'loading', delayMs: 2500 }
-		];
+	it(`holds over ${TRIALS} kills at random moments, fresh files and replacing ones`, { timeout: 900_000 }, async () => {
+		console.info(`crash test seed: ${SEED} (CRASH_SEED=${SEED} repeats it)`);
+		const random = prng(SEED);
+
+		// The uncut load: its duration spreads the kill moments; its rows are what replacing trials replace.
+		const baseFile = join(dir, 'BASE.csv');
+		await writeComplaints(baseFile, ROWS, 'BASE');
+		const uncut = await runWorker(baseFile, null);
+		expect(uncut.lines.at(-1)).toBe(`done committed ${ROWS}`);
+		// a little past its end, so some kills come after the commit
+		const spanMs = Math.max(uncut.durationMs, 500) * 1.3;
+		console.info(`uncut load of ${ROWS} rows: ${uncut.durationMs} ms; kills drawn over 0–${Math.round(spanMs)} ms after "loading"`);
+
+		let committed: string[] = ['BASE.csv'];
+		let baseVersion = 'BASE';
+		const tally = new Map<Phase, number>();
 		const outcomes: string[] = [];
-		for (const r of runs) {
-			const file = join(dir, `${r.prefix}.csv`);
-			await writeComplaints(file, ROWS, r.prefix);
-			const lines = await runWorker(file, r);
-			expect(lines, 'the worker started the load').toContain('loading');
-			outcomes.push(`${r.prefix}: ${lines.at(-1)}`);
-			const db = await openAfterCrash();
+		for (let trial = 1; trial <= TRIALS; trial++) {
+			const replacing = trial % 3 === 0;
+			const name = replacing ? `BASE-v${trial}.csv` : `T${trial}.csv`;
+			const file = join(dir, name);
+			if (replacing) {
+				// the same keys with a new summary: an upsert of every row of BASE.csv
+				writeFileSync(file, readFileSync(baseFile, 'utf8').replaceAll('生成的投诉 ', `第${trial}版投诉 `));
+			} else {
+				await writeComplaints(file, ROWS, `T${trial}-`);
+			}
+			const delay = Math.round(random() * spanMs);
+			const run = await runWorker(file, delay);
+			rmSync(workTmp, { recursive: true, force: true });
+			mkdirSync(workTmp);
+			tally.set(run.phase, (tally.get(run.phase) ?? 0) + 1);
+
+			const db = await openAfterCrash(dbPath);
 			try {
-				await checkInvariants(db);
-				const [live] = await db.withConnection((c) => queryRows<{ n: number }>(c, 'SELECT count(*) AS n FROM complaints WHERE starts_with(complaint_id, $1)', [r.prefix]));
-				// all or nothing for this file
-				expect([0, ROWS], `${r.prefix} left ${live!.n} rows`).toContain(live!.n);
-				if (r.killAfter === null) expect(live!.n).toBe(ROWS);
+				const batches = await checkIntegrity(db).catch(async (e: unknown) => {
+					// what the file holds, to tell what went wrong
+					const facts = await db.withConnection((c) => queryRows(c, 'SELECT b.batch_id, b.file_name, b.status, b.abort_reason, b.rows_loaded, (SELECT count(*) FROM complaints x WHERE x.batch_id = b.batch_id) AS live FROM batches b ORDER BY 1'));
+					console.error(`trial ${trial} (${name}, kill@${delay}ms, ${run.phase}, lines ${run.lines.join('|')}):`, facts);
+					throw e;
+				});
+				const mine = batches.filter((b) => b.file_name === name);
+				const didCommit = mine.some((b) => b.status === 'committed');
+				outcomes.push(`#${trial} ${replacing ? 'replace' : 'fresh'} kill@${delay}ms ${run.phase} → ${mine.map((b) => b.status + (b.abort_reason ? `(${b.abort_reason})` : '')).join(',') || 'no batch'}`);
+				// the killed load: committed whole, or aborted (if it had recorded its batch), never anything else
+				expect(mine.length, `${name}: at most one batch`).toBeLessThanOrEqual(1);
+				if (mine[0] && !didCommit) expect(mine[0]).toMatchObject({ status: 'aborted', abort_reason: 'process_ended', rows_loaded: 0 });
+				if (run.phase === 'after commit') expect(didCommit, `${name}: committed before the kill`).toBe(true);
+				if (run.phase === 'before loading' || run.phase === 'reading and typing' || run.phase === 'checking rows') expect(didCommit).toBe(false);
+				if (didCommit) committed = [...committed, name];
+				// exactly the committed batches, in order
+				expect(batches.filter((b: BatchFact) => b.status === 'committed').map((b) => b.file_name)).toEqual(committed);
+				// all or nothing per file
+				if (replacing) {
+					if (didCommit) baseVersion = `第${trial}版投诉`;
+					expect(await countWhere(db, "SELECT count(*) AS n FROM complaints WHERE starts_with(complaint_id, 'BASE')", [])).toBe(ROWS);
+					const current = baseVersion === 'BASE' ? '生成的投诉 ' : `${baseVersion} `;
+					expect(await countWhere(db, "SELECT count(*) AS n FROM complaints WHERE starts_with(complaint_id, 'BASE') AND starts_with(summary, $1)", [current]), `BASE rows are all ${current}`).toBe(ROWS);
+				} else {
+					expect(await countWhere(db, 'SELECT count(*) AS n FROM complaints WHERE starts_with(complaint_id, $1)', [`T${trial}-`])).toBe(didCommit ? ROWS : 0);
+				}
 			} finally {
 				db.close();
 			}
 		}
-		console.info(`crash test outcomes: ${outcomes.join('; ')}`);
+		console.info(`crash trials (seed ${SEED}):\n  ${outcomes.join('\n  ')}`);
+		console.info(`kills by phase: ${[...tally].map(([p, n]) => `${p} ${n}`).join(', ')}`);
 
-		// replacing rows: a kill inside the transaction leaves the previous versions, whole
-		const update = join(dir, 'KE-update.csv');
-		await writeComplaints(update, ROWS, 'KE');
-		writeFileSync(update, readFileSync(update, 'utf8').replaceAll(',待处理', ',处理中'));
-		await runWorker(update, { killAfter: 'transaction', delayMs: 100 });
-		const db = await openAfterCrash();
+		// and the database still takes loads, a killed file included
+		const db = await openAfterCrash(dbPath);
 		try {
-			const totals = await checkInvariants(db);
-			const [st] = await db.withConnection((c) =>
-				queryRows<{ s: string[] }>(c, "SELECT list(DISTINCT status::VARCHAR) AS s FROM complaints WHERE starts_with(complaint_id, 'KE')")
-			);
-			expect(st!.s).toHaveLength(1);
-			const [n] = await db.withConnection((c) => queryRows<{ n: number }>(c, 'SELECT count(*) AS n FROM complaints'));
-			expect(n!.n).toBe(totals.rows - (await db.withConnection((c) => queryRows<{ n: number }>(c, 'SELECT count(*) AS n FROM complaints_replaced')))[0]!.n);
-			// and the database still takes loads
 			const small = join(dir, 'after.csv');
 			await writeComplaints(small, 10, 'AFTER');
 			expect((await load(db, 'complaints', small)).status).toBe('committed');
-			await checkInvariants(db);
+			const notCommitted = (await checkIntegrity(db)).find((b) => b.status === 'aborted' && b.file_name.startsWith('T'));
+			if (notCommitted) {
+				const again = await load(db, 'complaints', join(dir, notCommitted.file_name));
+				expect(again.status).toBe('committed');
+				expect(again.rows_loaded).toBe(ROWS);
+			}
+			await checkIntegrity(db);
 		} finally {
 			db.close();
 		}

@@ -1,9 +1,9 @@
 import { Database, databasePath } from './db';
 import { log } from './log';
+import { evaluationSettled, scheduleEvaluation } from './quality/alerts';
 
 /** Exit status after DuckDB invalidated the database (EX_SOFTWARE): non-zero, so a supervisor restarts the server. */
 export const FATAL_EXIT_CODE = 70;
-import { scheduleEvaluation } from './quality/alerts';
 
 let opening: Promise<Database> | null = null;
 
@@ -32,9 +32,13 @@ export function getDatabase(): Promise<Database> {
 	return opening;
 }
 
+/** Checkpoints and closes the database (at shutdown: the next start then has no WAL to replay). */
 export async function closeDatabase(): Promise<void> {
 	if (!opening) return;
 	const db = await opening.catch(() => null);
 	opening = null;
-	db?.close();
+	if (!db) return;
+	// the alert evaluation that every finished write schedules must not be running when the instance closes (it crashes the process)
+	await evaluationSettled(db);
+	await db.checkpointAndClose();
 }

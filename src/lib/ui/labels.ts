@@ -23,8 +23,20 @@ const kindBases: Record<SourceKind, Label> = {
 const statusLabels: Record<BatchStatus, Label> = {
 	committed: m.status_committed,
 	rejected: m.status_rejected,
-	rolled_back: m.status_rolled_back
+	rolled_back: m.status_rolled_back,
+	running: m.status_running,
+	aborted: m.status_aborted
 };
+
+const abortReasons: Record<string, Label> = {
+	shutdown: m.batch_abort_shutdown,
+	interrupted: m.batch_abort_interrupted,
+	process_ended: m.batch_abort_process_ended,
+	failed: m.batch_abort_failed
+};
+
+/** Why an aborted load stopped, in words. */
+export const abortReasonLabel = (reason: string | null, locale: UiLocale): string | undefined => (reason ? abortReasons[reason]?.({}, { locale }) ?? reason : undefined);
 
 const sourceLabels: Record<string, Label> = {
 	cli: m.ui_source_cli,

@@ -16,7 +16,7 @@ export interface CoverageView {
 	last_loaded_at: string | null;
 }
 
-export type BatchStatus = 'committed' | 'rejected' | 'rolled_back';
+export type BatchStatus = 'running' | 'committed' | 'rejected' | 'rolled_back' | 'aborted';
 
 export interface BatchView {
 	batch_id: number;
@@ -32,4 +32,6 @@ export interface BatchView {
 	encoding: string | null;
 	rolled_back_at: string | null;
 	rolled_back_by: string | null;
+	/** why an 'aborted' load stopped: shutdown, interrupted, process_ended, failed */
+	abort_reason: string | null;
 }

@@ -1,10 +1,19 @@
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
+import { closeInterruptedBatches, WriteAborted } from './interrupted';
 import { migrations } from './migrations';
+import { log } from '../log';
 import { createParquetViews } from './parquet';
 
 export type { DuckDBConnection };
+export { WriteAborted, type AbortReason } from './interrupted';
+
+/** The write work running under the lock, and whether it has been told to stop. */
+interface RunningWrite {
+	conn: DuckDBConnection;
+	aborted: WriteAborted | null;
+}
 
 export const DEFAULT_DATABASE_PATH = 'data/quality.duckdb';
 
@@ -27,6 +36,8 @@ export class Database {
 	private readonly writeListeners = new Set<() => void>();
 	private readonly fatalListeners = new Set<(e: unknown) => void>();
 	private fatal = false;
+	private running: RunningWrite | null = null;
+	private abortReason: WriteAborted['reason'] | null = null;
 
 	private constructor(
 		readonly path: string,
@@ -37,7 +48,11 @@ export class Database {
 		if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
 		const instance = await DuckDBInstance.create(path);
 		const db = new Database(path, instance);
-		await db.withConnection((conn) => applyMigrations(conn));
+		await db.withConnection(async (conn) => {
+			await applyMigrations(conn);
+			const interrupted = await closeInterruptedBatches(conn);
+			if (interrupted.length) log('db').warn({ batches: interrupted }, 'batches left running by a process that ended mid-load: marked aborted (nothing of them was kept)');
+		});
 		return db;
 	}
 
@@ -86,7 +101,21 @@ export class Database {
 	 * transactions conflict on the same rows; queuing them keeps every batch whole.
 	 */
 	withWriteLock<T>(work: (conn: DuckDBConnection) => Promise<T>): Promise<T> {
-		const run = this.writeQueue.then(() => this.withConnection(work)).finally(() => {
+		const run = this.writeQueue.then(() => {
+			if (this.abortReason) throw new WriteAborted(this.abortReason);
+			return this.withConnection(async (conn) => {
+				const slot: RunningWrite = { conn, aborted: null };
+				this.running = slot;
+				try {
+					return await work(abortable(conn, slot));
+				} catch (e) {
+					// an interrupted statement surfaces as whatever the work made of it; say what it was
+					throw slot.aborted ?? e;
+				} finally {
+					this.running = null;
+				}
+			});
+		}).finally(() => {
 			this.writes++;
 			for (const listener of this.writeListeners) listener();
 		});
@@ -111,9 +140,68 @@ export class Database {
 		return this.writes;
 	}
 
+	/**
+	 * Stops write work: the running work's statement is interrupted and every later statement of it
+	 * fails with `WriteAborted` (its ROLLBACK still runs, so its transaction is undone); work still
+	 * queued, or queued from now on, fails with `WriteAborted` without starting. Resolves when the
+	 * queue is empty.
+	 */
+	abortWrites(reason: WriteAborted['reason']): Promise<void> {
+		this.abortReason ??= reason;
+		const running = this.running;
+		if (running && !running.aborted) {
+			running.aborted = new WriteAborted(this.abortReason);
+			running.conn.interrupt();
+		}
+		return this.idle();
+	}
+
+	/** The stop the running write work was told, if it was: an error it catches may be the interrupted statement's. */
+	get writeAbort(): WriteAborted | null {
+		return this.running?.aborted ?? null;
+	}
+
+	/** Resolves once no write work is running or queued. */
+	async idle(): Promise<void> {
+		let seen: Promise<unknown>;
+		do {
+			seen = this.writeQueue;
+			await seen;
+		} while (seen !== this.writeQueue);
+	}
+
+	/** Writes everything to the database file (so the next open replays no WAL) and closes it. */
+	async checkpointAndClose(): Promise<void> {
+		try {
+			await this.withConnection((conn) => conn.run('CHECKPOINT'));
+		} finally {
+			this.close();
+		}
+	}
+
 	close(): void {
 		this.instance.closeSync();
 	}
+}
+
+/**
+ * The connection as write work sees it: once the work is aborted, every statement but ROLLBACK fails
+ * with `WriteAborted` — the work may be between statements (or in JS) when the interrupt comes.
+ */
+function abortable(conn: DuckDBConnection, slot: RunningWrite): DuckDBConnection {
+	return new Proxy(conn, {
+		get(target, prop) {
+			const value: unknown = Reflect.get(target, prop, target);
+			if (typeof value !== 'function') return value;
+			return (...args: unknown[]) => {
+				const undo = prop === 'run' && args[0] === 'ROLLBACK';
+				if (slot.aborted && !undo && prop !== 'interrupt' && prop !== 'closeSync') throw slot.aborted;
+				const result = (value as (...a: unknown[]) => unknown).apply(target, args);
+				// the statement the interrupt hit fails with DuckDB's own error: report it as the stop it was
+				return result instanceof Promise && !undo ? result.catch((e: unknown) => Promise.reject(slot.aborted ?? e)) : result;
+			};
+		}
+	});
 }
 
 export async function applyMigrations(conn: DuckDBConnection): Promise<number[]> {

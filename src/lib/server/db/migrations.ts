@@ -295,5 +295,43 @@ CREATE TABLE qc_alerts (
   closed_at TIMESTAMP
 );
 `
+	},
+	{
+		version: 6,
+		name: 'batches record loads in progress and interrupted loads',
+		// A load writes its batch as 'running' before it starts, committed on its own, and the batch
+		// transaction turns it into 'committed' or 'rejected'. A load stopped by a shutdown or Ctrl+C is
+		// rolled back and its batch set 'aborted'; one whose process died ('running' at the next open)
+		// is set 'aborted' then (see db/interrupted.ts). Until the file is read its hash and size are unknown.
+		sql: `
+CREATE TABLE batches_v6 (
+  batch_id INTEGER PRIMARY KEY,
+  kind VARCHAR NOT NULL CHECK (kind IN ('complaints', 'surveys', 'appraisals', 'traffic', 'staff')),
+  file_name VARCHAR NOT NULL,
+  sha256 VARCHAR,
+  size_bytes BIGINT,
+  encoding VARCHAR,
+  delimiter VARCHAR,
+  source VARCHAR NOT NULL CHECK (source IN ('cli', 'web')),
+  created_by VARCHAR NOT NULL,
+  started_at TIMESTAMP NOT NULL,
+  finished_at TIMESTAMP,
+  status VARCHAR NOT NULL CHECK (status IN ('running', 'committed', 'rejected', 'rolled_back', 'aborted')),
+  accept_partial BOOLEAN NOT NULL,
+  rows_read INTEGER NOT NULL,
+  rows_loaded INTEGER NOT NULL,
+  rows_rejected INTEGER NOT NULL,
+  rows_collapsed INTEGER NOT NULL,
+  rows_replaced INTEGER NOT NULL,
+  mapping JSON,
+  warnings JSON,
+  rolled_back_at TIMESTAMP,
+  rolled_back_by VARCHAR,
+  abort_reason VARCHAR CHECK (abort_reason IN ('shutdown', 'interrupted', 'process_ended', 'failed'))
+);
+INSERT INTO batches_v6 SELECT *, NULL FROM batches;
+DROP TABLE batches;
+ALTER TABLE batches_v6 RENAME TO batches;
+`
 	}
 ];

@@ -15,9 +15,9 @@ import { recordPiiAccess } from '../auth/pii';
 export interface BatchDetail extends BatchRow {
 	accept_partial: boolean;
 	rows_collapsed: number;
-	size_bytes: number;
+	size_bytes: number | null;
 	delimiter: string | null;
-	sha256: string;
+	sha256: string | null;
 	warnings: string[];
 	/** the mapping the load used (the engine's --map format), or null */
 	mapping: unknown;
@@ -41,9 +41,9 @@ export const REJECTED_ROWS_SHOWN = 2000;
 export async function batchDetail(conn: DuckDBConnection, batchId: number): Promise<BatchDetail | null> {
 	const [b] = await queryRows<Omit<BatchDetail, 'warnings' | 'mapping' | 'covers' | 'extraQuestions' | 'blockedBy'> & { warnings: string | null; mapping: string | null }>(conn,
 		`SELECT batch_id, kind, file_name, source, created_by,
-		        strftime(started_at, '%Y-%m-%d %H:%M:%S') AS started_at, strftime(finished_at, '%Y-%m-%d %H:%M:%S') AS finished_at,
+		        strftime(started_at, '%Y-%m-%d %H:%M:%S') AS started_at, strftime(coalesce(finished_at, started_at), '%Y-%m-%d %H:%M:%S') AS finished_at,
 		        status, accept_partial, rows_read, rows_loaded, rows_rejected, rows_collapsed, rows_replaced, size_bytes, encoding, delimiter, sha256,
-		        strftime(rolled_back_at, '%Y-%m-%d %H:%M:%S') AS rolled_back_at, rolled_back_by, warnings::VARCHAR AS warnings, mapping::VARCHAR AS mapping
+		        strftime(rolled_back_at, '%Y-%m-%d %H:%M:%S') AS rolled_back_at, rolled_back_by, abort_reason, warnings::VARCHAR AS warnings, mapping::VARCHAR AS mapping
 		 FROM batches WHERE batch_id = $1`, [batchId]);
 	if (!b) return null;
 	const schema = schemas[b.kind];

@@ -104,6 +104,8 @@ export async function handleUpload(request: Request, kind: string, user: AuthUse
 			const code = (result.json as { error?: { code?: string } }).error?.code ?? '';
 			return json(result.json, { status: code === 'file_binary' || code === 'file_xlsx' ? 415 : 400 });
 		}
+		// 3: the server is shutting down and stopped this load (rolled back, recorded as aborted): try again later
+		if (result.exitCode === 3) return json(result.json, { status: 503, headers: { 'retry-after': '30' } });
 		return json(result.json, { status: result.exitCode === 1 ? 422 : 200 });
 	} finally {
 		const i = jobs.findIndex((j) => j.id === jobId);
