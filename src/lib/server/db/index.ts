@@ -51,7 +51,9 @@ export class Database {
 		await db.withConnection(async (conn) => {
 			await applyMigrations(conn);
 			const interrupted = await closeInterruptedBatches(conn);
-			if (interrupted.length) log('db').warn({ batches: interrupted }, 'batches left running by a process that ended mid-load: marked aborted (nothing of them was kept)');
+			if (interrupted.batches.length) {
+				log('db').warn({ batches: interrupted.batches, stray_rows: interrupted.strayRows }, 'batches left running by a process that ended mid-load: marked aborted, nothing of them kept');
+			}
 		});
 		return db;
 	}
