@@ -1,8 +1,9 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Database } from '../../src/lib/server/db';
 
 /**
@@ -40,7 +41,6 @@ export function ensureBuilt(): void {
 
 /** `port`: a fixed port (browser tests keep to their own range); a free one otherwise. */
 export async function startServer(opts: { env?: Record<string, string>; prepare?: (db: Database) => Promise<void>; port?: number } = {}): Promise<RunningServer> {
-	ensureBuilt();
 	const dir = mkdtempSync(join(tmpdir(), 'sqa-auth-'));
 	const dbPath = join(dir, 'q.duckdb');
 	const db = await Database.open(dbPath);
@@ -49,47 +49,77 @@ export async function startServer(opts: { env?: Record<string, string>; prepare?
 	} finally {
 		db.close();
 	}
-	const port = opts.port ?? (await freePort());
+	const app = await spawnApp(dbPath, opts.port ?? (await freePort()), opts.env);
+	return {
+		...app.asServer,
+		dir,
+		stop: async () => {
+			if (app.child.exitCode === null && app.child.signalCode === null) {
+				app.child.kill('SIGTERM');
+				await app.exited;
+			}
+			rmSync(dir, { recursive: true, force: true });
+		}
+	};
+}
+
+/**
+ * The built server (`build/index.js`) as a process of its own on a database file the test keeps, so it
+ * can be killed, stopped with a signal and started again on the same file.
+ */
+export interface AppProcess {
+	base: string;
+	port: number;
+	child: ChildProcess;
+	output: () => string;
+	/** resolves with how the process ended */
+	exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+	/** the shape the login helpers take */
+	asServer: RunningServer;
+}
+
+export async function spawnApp(dbPath: string, port: number, env: Record<string, string> = {}): Promise<AppProcess> {
+	ensureBuilt();
 	const base = `http://127.0.0.1:${port}`;
-	const child: ChildProcess = spawn(process.execPath, [join(root, 'build/index.js')], {
+	const child = spawn(process.execPath, [join(process.cwd(), 'build/index.js')], {
 		env: { ...process.env, DATABASE_PATH: dbPath, PORT: String(port), HOST: '127.0.0.1', ORIGIN: base, BODY_SIZE_LIMIT: '50M',
 			// longer than the client's own idle limit (4 s): on a busy machine a test blocked on a CLI run must not find its kept-alive connection closed under it
 			KEEP_ALIVE_TIMEOUT: '65',
-			...opts.env
+			...env
 		},
 		stdio: ['ignore', 'pipe', 'pipe']
 	});
-	// A test run that ends without afterAll (an interrupted vitest) must not leave the server behind.
 	const orphanGuard = () => child.kill('SIGKILL');
 	process.once('exit', orphanGuard);
 	let output = '';
 	child.stdout!.on('data', (d) => (output += d));
 	child.stderr!.on('data', (d) => (output += d));
-	const until = Date.now() + 30_000;
-	for (;;) {
-		if (child.exitCode !== null) throw new Error(`server exited: ${output}`);
-		const up = await fetch(`${base}/login`).then((r) => r.ok, () => false);
-		if (up && existsSync(`${dbPath}.server.json`)) break;
-		if (Date.now() > until) throw new Error(`server did not start: ${output}`);
-		await new Promise((r) => setTimeout(r, 100));
-	}
-	return {
-		base,
-		port,
-		pid: child.pid!,
-		dbPath,
-		dir,
-		output: () => output,
-		stop: async () => {
+	const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+		child.once('exit', (code, signal) => {
 			process.off('exit', orphanGuard);
-			if (child.exitCode === null) {
-				const exited = new Promise((r) => child.once('exit', r));
-				child.kill('SIGTERM');
-				await exited;
-			}
-			rmSync(dir, { recursive: true, force: true });
-		}
-	};
+			resolve({ code, signal });
+		})
+	);
+	const until = Date.now() + 60_000;
+	for (;;) {
+		if (child.exitCode !== null || child.signalCode !== null) throw new Error(`server exited: ${output}`);
+		const up = await fetch(`${base}/healthz`).then((r) => r.status === 200, () => false);
+		if (up && ownsHandoff(dbPath, child.pid!)) break;
+		if (Date.now() > until) throw new Error(`server did not start: ${output}`);
+		await sleep(100);
+	}
+	const asServer = { base, port, pid: child.pid!, dbPath, dir: '', output: () => output, stop: async () => undefined } satisfies RunningServer;
+	return { base, port, child, output: () => output, exited, asServer };
+}
+
+function ownsHandoff(dbPath: string, pid: number): boolean {
+	const path = `${dbPath}.server.json`;
+	if (!existsSync(path)) return false;
+	try {
+		return (JSON.parse(readFileSync(path, 'utf8')) as { pid: number }).pid === pid;
+	} catch {
+		return false;
+	}
 }
 
 /** A form POST as a browser on this site sends it (with the site's Origin). */
