@@ -164,6 +164,22 @@ test('the page follows the English switch', async ({ page }) => {
 	await expect(page.getByRole('heading', { level: 1 })).toHaveText('数据上传');
 });
 
+test('text typed into the mapping JSON is kept until applied: opening the panel or changing a column does not overwrite it', async ({ page }) => {
+	await signIn(page, undefined, '/upload', BASE);
+	await chooseFile(page, resolve('data/samples/surveys_with_errors.csv'));
+	await page.getByText('高级：日期顺序、取值转换（JSON）').click();
+	const typed = JSON.stringify({ columns: { 意见建议: 'comment' } });
+	await page.locator('[data-field=mapping-json]').fill(typed);
+	// a change of the mapping above while the text holds an edit not yet applied
+	const first = page.locator('select[data-source]').first();
+	await first.selectOption('');
+	await expect(page.locator('[data-field=mapping-json]')).toHaveValue(typed);
+	// once applied, the text follows the mapping again
+	await page.locator('[data-action=apply-json]').click();
+	await expect(page.locator('[data-field=mapping-json]')).not.toHaveValue(typed);
+	await expect(page.locator('[data-field=mapping-json]')).toHaveValue(/"columns"/u);
+});
+
 test('a viewer cannot open the page nor use the API', async ({ page }) => {
 	await signIn(page, demoAccount('viewer'), '/', BASE);
 	await expect(page.locator('nav a[href="/upload"]')).toHaveCount(0);
