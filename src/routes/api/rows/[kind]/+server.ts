@@ -27,7 +27,7 @@ export const GET: RequestHandler = async ({ params, url, request, locals, getCli
 	const user = locals.user;
 	if (!user) error(401, 'sign in');
 	const zh = isZh(request);
-	const kind = KINDS[params.kind];
+	const kind = Object.hasOwn(KINDS, params.kind) ? KINDS[params.kind] : undefined;
 	if (!kind) return problem(404, 'unknown_kind', zh, `没有“${params.kind}”明细`, `No row drill-down for "${params.kind}"`);
 	const format = formatOf(url, request.headers.get('accept'), 'json');
 	if (!format) return problem(400, 'invalid_request', zh, 'format 只能是 arrow、json 或 csv', 'format must be arrow, json or csv');
