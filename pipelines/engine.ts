@@ -6,6 +6,7 @@ import { queryRows, type Database } from '../src/lib/server/db';
 import { decodeInput, peekUtf8Head, rowNumber, transcodeGbkFirst, type DecodedInput } from './decode';
 import { IngestFailure, type RowError } from './errors';
 import { matchHeaders, normalizeHeader, parseMapping, type HeaderMatch, type Mapping } from './mapping';
+import { MAX_COLUMNS } from './headers';
 import { message, reason, type Locale } from './messages';
 import { schemas, type KindId, type KindSchema } from './schema';
 import { MACROS, DIRTY_PATTERN, TEXT_DIRTY_PATTERN, settingsMacros } from './sql/macros';
@@ -77,7 +78,9 @@ export async function ingest(db: Database, opts: IngestOptions): Promise<IngestS
 				const utf8Head = peekUtf8Head(opts.filePath);
 				const gbkFirst = utf8Head ? null : await transcodeGbkFirst(opts.filePath, join(work, 'gbk-utf8.csv'));
 				if (gbkFirst) prof('transcoded first');
-				const early = utf8Head ? { ...utf8Head, path: opts.filePath } : gbkFirst && { delimiter: gbkFirst.delimiter, header: gbkFirst.header, path: gbkFirst.utf8Path };
+				const sniffed = utf8Head ? { ...utf8Head, path: opts.filePath } : gbkFirst && { delimiter: gbkFirst.delimiter, header: gbkFirst.header, path: gbkFirst.utf8Path };
+				// a file too wide to load is not staged or planned early: it is refused once decoded (matchHeaders)
+				const early = sniffed && sniffed.header.length <= MAX_COLUMNS ? sniffed : null;
 				const earlyMatch = early ? tryMatch(schema, early.header, mapping) : null;
 				let cancelled = false;
 				// planned before decoding starts: its few small queries would otherwise wait on the busy JS thread
@@ -172,9 +175,17 @@ function readsFromFile(schema: KindSchema, match: HeaderMatch, mapping: Mapping,
 /** The mapping's value maps by source column index; headers match as in the column mapping, values match the trimmed cell. */
 function valueMaps(header: readonly string[], mapping: Mapping): Map<number, [string, string][]> {
 	const out = new Map<number, [string, string][]>();
-	for (const [srcHeader, pairs] of Object.entries(mapping.values)) {
-		const index = header.findIndex((h) => normalizeHeader(h) === normalizeHeader(srcHeader));
-		if (index < 0 || out.has(index)) continue;
+	const entries = Object.entries(mapping.values);
+	if (entries.length === 0) return out;
+	// the first column of each normalised header, found once rather than per value map
+	const indexOf = new Map<string, number>();
+	header.forEach((h, i) => {
+		const n = normalizeHeader(h);
+		if (!indexOf.has(n)) indexOf.set(n, i);
+	});
+	for (const [srcHeader, pairs] of entries) {
+		const index = indexOf.get(normalizeHeader(srcHeader));
+		if (index === undefined || out.has(index)) continue;
 		out.set(index, Object.entries(pairs).map(([from, to]) => [from.trim(), to]));
 	}
 	return out;
@@ -434,7 +445,8 @@ async function plan(conn: DuckDBConnection, p: PlanInput): Promise<Plan | null> 
 			extraQuestions.push({ index: u.index, param: params.length });
 		}
 		if (numeric.length) warnings.push(message('warning_extra_questions', { columns: numeric.map((u) => u.header).join('、') }, locale));
-		unknown = unknown.filter((u) => !numeric.includes(u));
+		const questions = new Set(numeric);
+		unknown = unknown.filter((u) => !questions.has(u));
 	}
 	if (unknown.length) warnings.push(message('warning_unknown_columns', { columns: unknown.map((u) => u.header || `#${u.index + 1}`).join('、') }, locale));
 
