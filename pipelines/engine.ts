@@ -12,6 +12,7 @@ import { schemas, type KindId, type KindSchema } from './schema';
 import { MACROS, DIRTY_PATTERN, TEXT_DIRTY_PATTERN, settingsMacros } from './sql/macros';
 import { compileErrors, compileFailing, compileTyped, outputColumns, readCsvSql, stageCol, TYPED_FROM_FILE, TYPED_FROM_FILE_VIEW, type ColumnSource, type CompileInput } from './sql/compile';
 import { writeBatch } from './store';
+import { batchStores, checkStoreScope } from './store-scope';
 import { withBatchRecord } from './batch-record';
 import { surveyQualityWarnings } from './survey-quality';
 import { phoneHasher, type PhoneHasher } from '../src/lib/server/db/phone-hash';
@@ -30,6 +31,11 @@ export interface IngestOptions {
 	source: 'cli' | 'web';
 	createdBy: string;
 	locale?: Locale;
+	/**
+	 * The loader's store scope: null or absent = every store (the CLI, the machine operator). Otherwise
+	 * every row must name one of these stores, and no row may replace a row of another store.
+	 */
+	stores?: readonly string[] | null;
 }
 
 export interface IngestSummary {
@@ -268,7 +274,9 @@ async function fileRejected(conn: DuckDBConnection, opts: IngestOptions, fileNam
 	summary.batch_id = await writeBatch(conn, {
 		batchId, kind: opts.kind, fileName, decoded: d, source: opts.source, createdBy: opts.createdBy, started,
 		status: 'rejected', acceptPartial: !!opts.acceptPartial, counts: { read: 0, loaded: 0, rejected: 0, collapsed: 0, replaced: 0 },
-		mapping: opts.mapping ?? null, warnings: [], errors: [{ ...error, cells: null }], schema: null
+		mapping: opts.mapping ?? null, warnings: [], errors: [{ ...error, cells: null }], schema: null,
+		// nothing of the file is kept but the error: the batch belongs to the loader's stores (unknown for the operator's)
+		stores: opts.stores ? [...opts.stores] : null
 	});
 	return summary;
 }
@@ -505,6 +513,7 @@ async function typeFromStage(conn: DuckDBConnection, ctx: LoadContext): Promise<
 async function load(conn: DuckDBConnection, ctx: LoadContext): Promise<IngestSummary> {
 	const { opts, schema, decoded, mapping, match, locale } = ctx;
 	const prof = ctx.prof;
+	if (opts.stores != null && !schema.storeColumn) throw new IngestFailure('store_scope_kind', { kind: opts.kind });
 	let p = ctx.fromFile;
 	// A file DuckDB could not read in place (transcoded, or not sniffed early) is typed from its UTF-8 copy.
 	if (!p && !ctx.staged && !needsCleaning(decoded) && readsFromFile(schema, match, mapping, decoded.header)) {
@@ -571,6 +580,11 @@ async function load(conn: DuckDBConnection, ctx: LoadContext): Promise<IngestSum
 	await conn.run(repeated > 0
 		? `CREATE OR REPLACE TEMP VIEW final AS SELECT t.* FROM typed t JOIN keyed k USING (_i) WHERE k.variants = 1 AND k.nth = 1`
 		: `CREATE OR REPLACE TEMP VIEW final AS SELECT * FROM typed WHERE ok`);
+	// Store scope: every row of a limited loader's file names one of their stores, and no key of the file
+	// belongs to a row of another store in the database; the stores the file touches are recorded.
+	const stores = await batchStores(conn, schema, notOk > 0);
+	if (opts.stores != null) await checkStoreScope(conn, schema, opts.stores, stores, locale);
+	prof('store scope');
 	const loadable = rowsRead - rowsRejected - collapsed;
 	warnings.push(...(await surveyQualityWarnings(conn, schema, locale, (i) => rowNumber(decoded, i))));
 
@@ -586,7 +600,7 @@ async function load(conn: DuckDBConnection, ctx: LoadContext): Promise<IngestSum
 	const batchCounts = { read: rowsRead, loaded: rejectAll ? 0 : loadable, rejected: rowsRejected, collapsed, replaced: 0 };
 	const batchId = await writeBatch(conn, {
 		batchId: ctx.batchId, kind: opts.kind, fileName: ctx.fileName, decoded, source: opts.source, createdBy: opts.createdBy, started: ctx.started,
-		status, acceptPartial: !!opts.acceptPartial, counts: batchCounts, mapping: opts.mapping ?? null, warnings, errors,
+		status, acceptPartial: !!opts.acceptPartial, counts: batchCounts, mapping: opts.mapping ?? null, warnings, errors, stores: stores.known,
 		schema: rejectAll ? null : { schema, outputs: outs.map((o) => o.name) }
 	});
 	prof('write');

@@ -13,6 +13,9 @@ const KINDS: Record<string, { sources: readonly string[]; metric: string }> = {
 	surveys: { sources: ['surveys'], metric: 'low_score_count' }
 };
 
+/** The largest page of rows a role without the export capability gets (docs/decisions.md, "Who sees rows"). */
+const ROWS_PAGE_MAX = 500;
+
 const int = (v: string | null, fallback: number) => (v === null || v === '' ? fallback : /^\d+$/u.test(v) ? Number(v) : Number.NaN);
 
 /**
@@ -39,7 +42,10 @@ export const GET: RequestHandler = async ({ params, url, request, locals, getCli
 	if (bounds) return bounds;
 
 	const offset = int(url.searchParams.get('offset'), 0);
-	const limit = format === 'csv' ? 100_000 : int(url.searchParams.get('limit'), 50);
+	// without `export`, JSON and Arrow come a page at a time (at most ROWS_PAGE_MAX rows): a whole-table
+	// page would be the export that CSV refuses
+	const asked = int(url.searchParams.get('limit'), 50);
+	const limit = format === 'csv' ? 100_000 : roleCan(user.role, 'export') ? asked : Math.min(asked, ROWS_PAGE_MAX);
 	const input = {
 		...metricInput(metric.id, url, user),
 		period: url.searchParams.get('period') || undefined,
