@@ -204,6 +204,8 @@ test.describe('real survey files through the page with a mapping', () => {
 	/** Pastes a mapping into the advanced JSON editor and applies it. */
 	async function pasteMapping(page: Page, mapping: unknown) {
 		await page.getByText('高级：日期顺序、取值转换（JSON）').click();
+		// as a person would: the panel is open and shows the current mapping before the paste
+		await expect(page.locator('[data-field=mapping-json]')).toHaveValue(/"columns"/u);
 		await page.locator('[data-field=mapping-json]').fill(JSON.stringify(mapping));
 		await page.locator('[data-action=apply-json]').click();
 	}
