@@ -237,3 +237,16 @@ describe('a masked text never shows 7 consecutive digits of the phone written in
 		);
 	});
 });
+
+describe('a search without mask characters that matches a masked text matches the stored text too (the SQL search relies on it)', () => {
+	it('holds for random texts with phones and names', () => {
+		fc.assert(
+			fc.property(words, writtenMobile, words, fc.stringMatching(/^[客户投诉称电话联系请回我的是，。：:（）() a-zA-Z王小明]{1,4}$/u), (before, phone, after, q) => {
+				const raw = `${before}王小明${phone.written}${after}`;
+				const masked = maskFreeText(raw, '王小明')!;
+				if (masked.toLowerCase().includes(q.toLowerCase())) expect(raw.toLowerCase().includes(q.toLowerCase()), `${raw} / ${masked} / ${q}`).toBe(true);
+			}),
+			{ numRuns: 3000 }
+		);
+	});
+});

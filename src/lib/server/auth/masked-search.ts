@@ -11,9 +11,12 @@ import { maskFreeText } from './masking';
  */
 export const MASKED_TEXT_FN = 'sqa_masked_text';
 
+/** Seven digits with at most three separators between each two: what a phone in any written form has. */
+const SEVEN_DIGITS = '[0-9０-９](?:[^0-9０-９]{0,3}[0-9０-９]){6}';
+
 /** SQL: the masked form of `text` (a non-null VARCHAR expression) for a row whose customer name is `name` (may be NULL). */
 export function maskedTextSql(text: string, name: string | null): string {
-	const mayChange = [`regexp_matches(${text}, '[0-9０-９]')`];
+	const mayChange = [`regexp_matches(${text}, '${SEVEN_DIGITS}')`];
 	if (name) mayChange.push(`(${name} IS NOT NULL AND contains(lower(${text}), lower(right(trim(${name}), 1))))`);
 	return `(CASE WHEN ${mayChange.join(' OR ')} THEN ${MASKED_TEXT_FN}(${text}, ${name ?? 'NULL::VARCHAR'}) ELSE ${text} END)`;
 }
@@ -37,4 +40,20 @@ export function registerMaskedText(conn: DuckDBConnection): void {
 			}
 		})
 	);
+}
+
+/** Characters only a mask writes (stars, the dash of 010-****, the digits it keeps or folds from full width, the / between numbers). */
+const MASK_OUTPUT = /[*0-9０-９\-/]/u;
+
+/**
+ * SQL: `text` contains the search `param` (case-insensitive), as the user sees the text. With `masked`
+ * the masked text is searched; when the search has none of the characters a mask writes, a match in
+ * the masked text is also a match in the stored one (masks only replace, keeping at most a surname), so
+ * the stored text is tested first and only its matches are masked and tested again.
+ */
+export function searchSql(text: string, name: string | null, param: string, search: string, masked: boolean): string {
+	const plain = `contains(lower(${text}), lower(${param}))`;
+	if (!masked) return plain;
+	const inMasked = `contains(lower(${maskedTextSql(text, name)}), lower(${param}))`;
+	return MASK_OUTPUT.test(search) ? inMasked : `(${plain} AND ${inMasked})`;
 }

@@ -126,14 +126,24 @@ export function maskNameInText(text: string | null | undefined, name: string | n
 	const full = name?.trim() ?? '';
 	const masked = maskName(full) ?? '';
 	if ([...full].length < 2 || masked === full) return text;
+	const { fullName, givenName, givenLength } = namePatterns(full);
+	let out = text.replace(fullName, masked);
+	if (givenName) out = out.replace(givenName, stars(givenLength));
+	return out;
+}
+
+/** The patterns of a name (cached: a drill-down or a search masks many rows of the same few customers). */
+const patternCache = new Map<string, { fullName: RegExp; givenName: RegExp | null; givenLength: number }>();
+function namePatterns(full: string) {
+	const hit = patternCache.get(full);
+	if (hit) return hit;
 	const chars = [...full].filter((c) => !/[\s·•・.]/u.test(c));
-	const spaced = chars.map(escapeRegExp).join('[\\s·•・.]*');
-	let out = text.replace(new RegExp(spaced, 'giu'), masked);
-	if (HAN.test(chars[0]!)) {
-		const surname = chars.length >= 3 && COMPOUND_SURNAMES.has(chars[0]! + chars[1]!) ? 2 : 1;
-		const given = chars.slice(surname);
-		if (given.length >= 2) out = out.replace(new RegExp(given.map(escapeRegExp).join('[\\s·•・.]*'), 'gu'), stars(given.length));
-	}
+	const spaced = (cs: string[]) => cs.map(escapeRegExp).join('[\\s·•・.]*');
+	const surname = HAN.test(chars[0] ?? '') ? (chars.length >= 3 && COMPOUND_SURNAMES.has(chars[0]! + chars[1]!) ? 2 : 1) : chars.length;
+	const given = chars.slice(surname);
+	const out = { fullName: new RegExp(spaced(chars), 'giu'), givenName: given.length >= 2 ? new RegExp(spaced(given), 'gu') : null, givenLength: given.length };
+	if (patternCache.size >= 1_000) patternCache.delete(patternCache.keys().next().value!);
+	patternCache.set(full, out);
 	return out;
 }
 

@@ -1,6 +1,6 @@
 import { listValue, type DuckDBValue } from '@duckdb/node-api';
 import { z } from 'zod';
-import { maskedTextSql } from '../auth/masked-search';
+import { searchSql } from '../auth/masked-search';
 import { DEFAULT_SLA, DIMENSIONS, DRILLS, FILTERS, SLA_TOKENS, type SlaLimit, type SlaLimits, LOW_SAMPLE_N, REPEAT_WINDOW_DAYS, SOURCES, metricById, type FilterName, type MetricDef } from './catalog';
 
 /**
@@ -351,9 +351,8 @@ export function compileRows(input: unknown, options: CompileOptions = {}): Compi
 	if (groupCol && d.group !== undefined) where.push(d.group === null ? `(${groupCol}) IS NULL` : `(${groupCol})::VARCHAR = ${p.add(d.group)}`);
 	if (d.withText && def.search) where.push(`trim(coalesce(${def.search}, '')) <> ''`);
 	if (d.search?.trim() && def.search) {
-		const text = `coalesce(${def.search}, '')`;
-		const searched = options.maskedSearch ? maskedTextSql(text, def.customerName ?? null) : text;
-		where.push(`contains(lower(${searched}), lower(${p.add(d.search.trim())}))`);
+		const q = d.search.trim();
+		where.push(searchSql(`coalesce(${def.search}, '')`, def.customerName ?? null, p.add(q), q, !!options.maskedSearch));
 	}
 	const body = `FROM ${relation} WHERE ${where.join(' AND ')}`;
 	const countParams = [...p.values];
