@@ -2,6 +2,7 @@ import { queryRows, type AbortReason, type Database } from '../src/lib/server/db
 import { message, type Locale } from './messages';
 import { schemas, type KindId } from './schema';
 import { tableColumns } from './store';
+import { storeListInScopeSql, storeScopeSql } from '../src/lib/server/db/store-scope';
 
 export interface BatchRow {
 	batch_id: number;
@@ -23,14 +24,16 @@ export interface BatchRow {
 	abort_reason: AbortReason | null;
 }
 
-export async function listBatches(db: Database, limit = 100): Promise<BatchRow[]> {
+/** The newest batches; with a store scope (null = every store) only those whose stores all lie in it. */
+export async function listBatches(db: Database, limit = 100, scope: readonly string[] | null = null): Promise<BatchRow[]> {
+	const visible = storeListInScopeSql(scope, 'stores', 2);
 	return db.withConnection((conn) =>
 		queryRows<BatchRow>(conn,
 			`SELECT batch_id, kind, file_name, source, created_by,
 			        strftime(started_at, '%Y-%m-%d %H:%M:%S') AS started_at, strftime(coalesce(finished_at, started_at), '%Y-%m-%d %H:%M:%S') AS finished_at,
 			        status, rows_read, rows_loaded, rows_rejected, rows_replaced, encoding,
 			        strftime(rolled_back_at, '%Y-%m-%d %H:%M:%S') AS rolled_back_at, rolled_back_by, abort_reason
-			 FROM batches ORDER BY batch_id DESC LIMIT $1`, [limit])
+			 FROM batches WHERE ${visible.sql} ORDER BY batch_id DESC LIMIT $1`, [limit, ...visible.params])
 	);
 }
 
@@ -40,16 +43,21 @@ export interface RollbackResult {
 	removed: number;
 	restored: number;
 	message: string;
-	code?: 'not_found' | 'not_committed' | 'blocked';
+	code?: 'not_found' | 'not_committed' | 'blocked' | 'store';
 }
 
-/** Restores exactly the state before a batch: its rows removed, the rows it replaced put back. */
-export async function rollbackBatch(db: Database, batchId: number, by: string, locale: Locale = 'zh-CN'): Promise<RollbackResult> {
+/**
+ * Restores exactly the state before a batch: its rows removed, the rows it replaced put back. With a
+ * store scope (null = every store) only a batch whose recorded stores, rows and replaced rows all lie in it.
+ */
+export async function rollbackBatch(db: Database, batchId: number, by: string, locale: Locale = 'zh-CN', scope: readonly string[] | null = null): Promise<RollbackResult> {
 	return db.withWriteLock(async (conn) => {
-		const [batch] = await queryRows<{ kind: KindId; status: string }>(conn, 'SELECT kind, status FROM batches WHERE batch_id = $1', [batchId]);
+		const visible = storeListInScopeSql(scope, 'stores', 2);
+		const [batch] = await queryRows<{ kind: KindId; status: string; visible: boolean }>(conn, `SELECT kind, status, ${visible.sql} AS visible FROM batches WHERE batch_id = $1`, [batchId, ...visible.params]);
 		const fail = (code: RollbackResult['code'], key: string, params: Record<string, unknown>): RollbackResult =>
 			({ ok: false, batch_id: batchId, removed: 0, restored: 0, code, message: message(key, { batch: batchId, ...params }, locale) });
 		if (!batch) return fail('not_found', 'rollback_not_found', {});
+		if (!batch.visible || !(await rowsInScope(conn, batch.kind, batchId, scope))) return fail('store', 'batches_rollback_forbidden_store', {});
 		if (batch.status !== 'committed') return fail('not_committed', 'rollback_not_committed', { status: message(`status_${batch.status}`, {}, locale) });
 		const t = schemas[batch.kind].table;
 		const later = await queryRows<{ replaced_by: number }>(conn,
@@ -72,4 +80,16 @@ export async function rollbackBatch(db: Database, batchId: number, by: string, l
 			throw e;
 		}
 	});
+}
+
+/** Whether every row a rollback would remove or put back belongs to a store in the scope (null = every store). */
+async function rowsInScope(conn: Parameters<typeof tableColumns>[0], kind: KindId, batchId: number, scope: readonly string[] | null): Promise<boolean> {
+	if (scope === null) return true;
+	const { table: t, storeColumn } = schemas[kind];
+	if (!storeColumn) return false;
+	const inScope = storeScopeSql(scope, storeColumn, 2);
+	const [{ n = 0 } = {}] = await queryRows<{ n: number }>(conn,
+		`SELECT count(*) AS n FROM (SELECT ${storeColumn} FROM ${t} WHERE batch_id = $1 UNION ALL SELECT ${storeColumn} FROM ${t}_replaced WHERE replaced_by = $1)
+		 WHERE NOT ${inScope.sql}`, [batchId, ...inScope.params]);
+	return Number(n) === 0;
 }

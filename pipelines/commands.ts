@@ -12,8 +12,8 @@ import { log } from '../src/lib/server/log';
 
 /** One CLI command, runnable in this process or handed to the running server. */
 export type Command =
-	| { command: 'ingest'; kind: string; file: string; fileName?: string; mapping?: unknown; acceptPartial: boolean; dryRun: boolean; as: string; locale: Locale; source?: 'cli' | 'web' }
-	| { command: 'rollback'; batchId: number; as: string; locale: Locale }
+	| { command: 'ingest'; kind: string; file: string; fileName?: string; mapping?: unknown; acceptPartial: boolean; dryRun: boolean; as: string; locale: Locale; source?: 'cli' | 'web'; stores?: readonly string[] | null }
+	| { command: 'rollback'; batchId: number; as: string; locale: Locale; stores?: readonly string[] | null }
 	| { command: 'batches'; limit: number; locale: Locale }
 	| { command: 'backup'; dir: string; as: string; locale: Locale }
 	| { command: 'export_parquet'; dir: string; as: string; locale: Locale };
@@ -43,7 +43,7 @@ export async function runCommand(db: Database, cmd: Command): Promise<CommandRes
 			try {
 				const summary = await ingest(db, {
 					kind: cmd.kind, filePath: cmd.file, fileName: cmd.fileName, mapping: cmd.mapping, acceptPartial: cmd.acceptPartial,
-					dryRun: cmd.dryRun, source, createdBy: cmd.as, locale: cmd.locale
+					dryRun: cmd.dryRun, source, createdBy: cmd.as, locale: cmd.locale, stores: cmd.stores ?? null
 				});
 				log('ingest').info(loadLog({ batch_id: summary.batch_id, status: summary.status, rows_read: summary.rows_read, rows_loaded: summary.rows_loaded, rows_rejected: summary.rows_rejected, rows_replaced: summary.rows_replaced, encoding: summary.encoding }), 'load');
 				return { exitCode: summary.status === 'rejected' ? 1 : 0, json: summary, text: describeSummary(summary, cmd.locale) };
@@ -62,7 +62,7 @@ export async function runCommand(db: Database, cmd: Command): Promise<CommandRes
 		}
 		case 'rollback': {
 			const started = performance.now();
-			const r = await rollbackBatch(db, cmd.batchId, cmd.as, cmd.locale);
+			const r = await rollbackBatch(db, cmd.batchId, cmd.as, cmd.locale, cmd.stores ?? null);
 			log('ingest').info({ batch_id: cmd.batchId, ok: r.ok, code: r.code, removed: r.removed, restored: r.restored, ms: Math.round(performance.now() - started) }, 'rollback');
 			return { exitCode: r.ok ? 0 : 1, json: r, text: r.message };
 		}

@@ -4,6 +4,7 @@ import { once } from 'node:events';
 import { isUtf8 } from 'node:buffer';
 import Papa from 'papaparse';
 import { IngestFailure } from './errors';
+import { MAX_COLUMNS } from './headers';
 import { GbkToUtf8 } from './gbk-utf8';
 
 export type Encoding = 'utf-8' | 'utf-8-bom' | 'gbk' | 'utf-16le' | 'utf-16be';
@@ -524,6 +525,9 @@ export async function decodeInput(path: string, tempUtf8Path: string, early: Ear
 	const head = readHead(path, SNIFF_BYTES);
 	const bom = declaredEncoding(head);
 	assertText(head, bom);
+	// The header is read from the head: a first line longer than it cannot be split into columns (and
+	// has far more than MAX_COLUMNS of them).
+	if (head.length === SNIFF_BYTES && head.indexOf(0x0a) < 0) throw new IngestFailure('header_too_long', { kb: SNIFF_BYTES >> 10, max: MAX_COLUMNS });
 	// The delimiter is read from the head first (as UTF-8 unless a BOM says otherwise; delimiters are ASCII).
 	const guess = sniff(headText(head, bom ?? 'utf-8'));
 	const utf16 = bom === 'utf-16le' || bom === 'utf-16be';

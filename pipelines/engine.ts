@@ -6,11 +6,13 @@ import { queryRows, type Database } from '../src/lib/server/db';
 import { decodeInput, peekUtf8Head, rowNumber, transcodeGbkFirst, type DecodedInput } from './decode';
 import { IngestFailure, type RowError } from './errors';
 import { matchHeaders, normalizeHeader, parseMapping, type HeaderMatch, type Mapping } from './mapping';
+import { MAX_COLUMNS } from './headers';
 import { message, reason, type Locale } from './messages';
 import { schemas, type KindId, type KindSchema } from './schema';
 import { MACROS, DIRTY_PATTERN, TEXT_DIRTY_PATTERN, settingsMacros } from './sql/macros';
 import { compileErrors, compileFailing, compileTyped, outputColumns, readCsvSql, stageCol, TYPED_FROM_FILE, TYPED_FROM_FILE_VIEW, type ColumnSource, type CompileInput } from './sql/compile';
 import { writeBatch } from './store';
+import { batchStores, checkStoreScope } from './store-scope';
 import { withBatchRecord } from './batch-record';
 import { surveyQualityWarnings } from './survey-quality';
 import { phoneHasher, type PhoneHasher } from '../src/lib/server/db/phone-hash';
@@ -29,6 +31,11 @@ export interface IngestOptions {
 	source: 'cli' | 'web';
 	createdBy: string;
 	locale?: Locale;
+	/**
+	 * The loader's store scope: null or absent = every store (the CLI, the machine operator). Otherwise
+	 * every row must name one of these stores, and no row may replace a row of another store.
+	 */
+	stores?: readonly string[] | null;
 }
 
 export interface IngestSummary {
@@ -77,7 +84,9 @@ export async function ingest(db: Database, opts: IngestOptions): Promise<IngestS
 				const utf8Head = peekUtf8Head(opts.filePath);
 				const gbkFirst = utf8Head ? null : await transcodeGbkFirst(opts.filePath, join(work, 'gbk-utf8.csv'));
 				if (gbkFirst) prof('transcoded first');
-				const early = utf8Head ? { ...utf8Head, path: opts.filePath } : gbkFirst && { delimiter: gbkFirst.delimiter, header: gbkFirst.header, path: gbkFirst.utf8Path };
+				const sniffed = utf8Head ? { ...utf8Head, path: opts.filePath } : gbkFirst && { delimiter: gbkFirst.delimiter, header: gbkFirst.header, path: gbkFirst.utf8Path };
+				// a file too wide to load is not staged or planned early: it is refused once decoded (matchHeaders)
+				const early = sniffed && sniffed.header.length <= MAX_COLUMNS ? sniffed : null;
 				const earlyMatch = early ? tryMatch(schema, early.header, mapping) : null;
 				let cancelled = false;
 				// planned before decoding starts: its few small queries would otherwise wait on the busy JS thread
@@ -172,9 +181,17 @@ function readsFromFile(schema: KindSchema, match: HeaderMatch, mapping: Mapping,
 /** The mapping's value maps by source column index; headers match as in the column mapping, values match the trimmed cell. */
 function valueMaps(header: readonly string[], mapping: Mapping): Map<number, [string, string][]> {
 	const out = new Map<number, [string, string][]>();
-	for (const [srcHeader, pairs] of Object.entries(mapping.values)) {
-		const index = header.findIndex((h) => normalizeHeader(h) === normalizeHeader(srcHeader));
-		if (index < 0 || out.has(index)) continue;
+	const entries = Object.entries(mapping.values);
+	if (entries.length === 0) return out;
+	// the first column of each normalised header, found once rather than per value map
+	const indexOf = new Map<string, number>();
+	header.forEach((h, i) => {
+		const n = normalizeHeader(h);
+		if (!indexOf.has(n)) indexOf.set(n, i);
+	});
+	for (const [srcHeader, pairs] of entries) {
+		const index = indexOf.get(normalizeHeader(srcHeader));
+		if (index === undefined || out.has(index)) continue;
 		out.set(index, Object.entries(pairs).map(([from, to]) => [from.trim(), to]));
 	}
 	return out;
@@ -257,7 +274,9 @@ async function fileRejected(conn: DuckDBConnection, opts: IngestOptions, fileNam
 	summary.batch_id = await writeBatch(conn, {
 		batchId, kind: opts.kind, fileName, decoded: d, source: opts.source, createdBy: opts.createdBy, started,
 		status: 'rejected', acceptPartial: !!opts.acceptPartial, counts: { read: 0, loaded: 0, rejected: 0, collapsed: 0, replaced: 0 },
-		mapping: opts.mapping ?? null, warnings: [], errors: [{ ...error, cells: null }], schema: null
+		mapping: opts.mapping ?? null, warnings: [], errors: [{ ...error, cells: null }], schema: null,
+		// nothing of the file is kept but the error: the batch belongs to the loader's stores (unknown for the operator's)
+		stores: opts.stores ? [...opts.stores] : null
 	});
 	return summary;
 }
@@ -434,7 +453,8 @@ async function plan(conn: DuckDBConnection, p: PlanInput): Promise<Plan | null> 
 			extraQuestions.push({ index: u.index, param: params.length });
 		}
 		if (numeric.length) warnings.push(message('warning_extra_questions', { columns: numeric.map((u) => u.header).join('、') }, locale));
-		unknown = unknown.filter((u) => !numeric.includes(u));
+		const questions = new Set(numeric);
+		unknown = unknown.filter((u) => !questions.has(u));
 	}
 	if (unknown.length) warnings.push(message('warning_unknown_columns', { columns: unknown.map((u) => u.header || `#${u.index + 1}`).join('、') }, locale));
 
@@ -493,6 +513,7 @@ async function typeFromStage(conn: DuckDBConnection, ctx: LoadContext): Promise<
 async function load(conn: DuckDBConnection, ctx: LoadContext): Promise<IngestSummary> {
 	const { opts, schema, decoded, mapping, match, locale } = ctx;
 	const prof = ctx.prof;
+	if (opts.stores != null && !schema.storeColumn) throw new IngestFailure('store_scope_kind', { kind: opts.kind });
 	let p = ctx.fromFile;
 	// A file DuckDB could not read in place (transcoded, or not sniffed early) is typed from its UTF-8 copy.
 	if (!p && !ctx.staged && !needsCleaning(decoded) && readsFromFile(schema, match, mapping, decoded.header)) {
@@ -559,6 +580,11 @@ async function load(conn: DuckDBConnection, ctx: LoadContext): Promise<IngestSum
 	await conn.run(repeated > 0
 		? `CREATE OR REPLACE TEMP VIEW final AS SELECT t.* FROM typed t JOIN keyed k USING (_i) WHERE k.variants = 1 AND k.nth = 1`
 		: `CREATE OR REPLACE TEMP VIEW final AS SELECT * FROM typed WHERE ok`);
+	// Store scope: every row of a limited loader's file names one of their stores, and no key of the file
+	// belongs to a row of another store in the database; the stores the file touches are recorded.
+	const stores = await batchStores(conn, schema, notOk > 0);
+	if (opts.stores != null) await checkStoreScope(conn, schema, opts.stores, stores, locale);
+	prof('store scope');
 	const loadable = rowsRead - rowsRejected - collapsed;
 	warnings.push(...(await surveyQualityWarnings(conn, schema, locale, (i) => rowNumber(decoded, i))));
 
@@ -574,7 +600,7 @@ async function load(conn: DuckDBConnection, ctx: LoadContext): Promise<IngestSum
 	const batchCounts = { read: rowsRead, loaded: rejectAll ? 0 : loadable, rejected: rowsRejected, collapsed, replaced: 0 };
 	const batchId = await writeBatch(conn, {
 		batchId: ctx.batchId, kind: opts.kind, fileName: ctx.fileName, decoded, source: opts.source, createdBy: opts.createdBy, started: ctx.started,
-		status, acceptPartial: !!opts.acceptPartial, counts: batchCounts, mapping: opts.mapping ?? null, warnings, errors,
+		status, acceptPartial: !!opts.acceptPartial, counts: batchCounts, mapping: opts.mapping ?? null, warnings, errors, stores: stores.known,
 		schema: rejectAll ? null : { schema, outputs: outs.map((o) => o.name) }
 	});
 	prof('write');

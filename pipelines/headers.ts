@@ -6,6 +6,14 @@ import type { KindSchema } from './schema/types';
  * browser bundle does not carry the engine's validation library.
  */
 
+/**
+ * Most columns a file may have. A kind has at most ~25 canonical columns; a survey adds its extra
+ * questions. DuckDB's planning of the typing query grows with the square of the column count (200
+ * columns ≈ 1 s, 800 ≈ 10 s, 5,000 ≈ 270 s and 930 MB, holding the write lock all along), so a wider
+ * file is refused before anything is staged.
+ */
+export const MAX_COLUMNS = 200;
+
 /** Case-, width- and space-insensitive form of a header. */
 export function normalizeHeader(h: string): string {
 	return h

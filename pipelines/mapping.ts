@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { ColumnSpec, KindSchema } from './schema';
 import { IngestFailure } from './errors';
-import { headerLookup, normalizeHeader } from './headers';
+import { headerLookup, MAX_COLUMNS, normalizeHeader } from './headers';
 
 export { normalizeHeader };
 
@@ -44,7 +44,14 @@ export interface HeaderMatch {
 	ignored: { index: number; header: string }[];
 }
 
+/** Refuses a file with more columns than MAX_COLUMNS (see headers.ts), naming both numbers. */
+export function checkColumnCount(header: readonly string[]): void {
+	if (header.length > MAX_COLUMNS) throw new IngestFailure('columns_too_many', { columns: header.length, max: MAX_COLUMNS });
+}
+
+/** Source columns to canonical ones, in one pass over the header (every lookup is a Map's). */
 export function matchHeaders(schema: KindSchema, header: readonly string[], mapping: Mapping): HeaderMatch {
+	checkColumnCount(header);
 	const byName = new Map<string, ColumnSpec>(schema.columns.map((c) => [c.name, c]));
 	const lookup = headerLookup(schema);
 	const explicit = new Map<string, string>();

@@ -20,6 +20,7 @@ export const appraisals: KindSchema = {
 	kind: 'appraisals',
 	table: 'appraisals',
 	key: ['staff_id', 'period'],
+	storeColumn: 'store',
 	dateColumn: 'period_start',
 	columns: [
 		{ name: 'staff_id', aliases: ['工号', '员工工号', '员工编号', 'employee id', 'staff id'], type: 'id', required: true },

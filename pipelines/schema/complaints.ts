@@ -5,6 +5,7 @@ export const complaints: KindSchema = {
 	kind: 'complaints',
 	table: 'complaints',
 	key: ['complaint_id'],
+	storeColumn: 'store',
 	dateColumn: 'received_at',
 	columns: [
 		{ name: 'complaint_id', aliases: ['投诉编号', '投诉单号', '编号', '工单号', 'id', 'complaint id', 'ticket id'], type: 'id', required: true },

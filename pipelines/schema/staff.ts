@@ -5,6 +5,7 @@ export const staff: KindSchema = {
 	kind: 'staff',
 	table: 'staff',
 	key: ['staff_id'],
+	storeColumn: 'store',
 	dateColumn: 'hire_date',
 	columns: [
 		{ name: 'staff_id', aliases: ['工号', '员工工号', '员工编号', 'employee id', 'staff id'], type: 'id', required: true },

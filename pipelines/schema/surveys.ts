@@ -7,6 +7,7 @@ export const surveys: KindSchema = {
 	kind: 'surveys',
 	table: 'surveys',
 	key: ['response_id'],
+	storeColumn: 'store',
 	dateColumn: 'submitted_at',
 	extraAnswersColumn: 'extra_answers',
 	columns: [

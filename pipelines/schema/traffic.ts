@@ -4,6 +4,7 @@ export const traffic: KindSchema = {
 	kind: 'traffic',
 	table: 'traffic',
 	key: ['store', 'date'],
+	storeColumn: 'store',
 	dateColumn: 'date',
 	columns: [
 		{ name: 'date', aliases: ['日期', '营业日期', '统计日期', 'day'], type: 'date', required: true },

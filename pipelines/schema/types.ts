@@ -66,6 +66,11 @@ export interface KindSchema {
 	 * the keyed hash of one (`hashOf`: the customer phone), whose key the engine binds as parameters.
 	 */
 	derived?: readonly ({ name: string; sql: string } | { name: string; hashOf: string })[];
+	/**
+	 * The column naming the store a row belongs to. Users limited to some stores may load only rows of
+	 * their stores; a kind without one can be loaded only by users of every store.
+	 */
+	storeColumn?: string;
 	/** surveys: unknown numeric columns are kept as extra questions in this MAP column */
 	extraAnswersColumn?: string;
 }

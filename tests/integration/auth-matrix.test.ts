@@ -229,3 +229,179 @@ describe('role × route matrix', () => {
 		expect(await nav('admin')).toEqual([...dashboards, '/upload', '/batches', '/admin/users', '/admin/audit', '/admin/retention']);
 	});
 });
+
+/**
+ * Route × role × store scope for writes: a quality officer limited to 深圳福田店 tries every write that
+ * could reach another store (or the whole chain) and is refused with a message, the database unchanged;
+ * the same actions inside the scope go through. The database is read through a backup taken by the
+ * machine operator's handoff (the server holds the file).
+ */
+describe('store scope × writes', () => {
+	let server: RunningServer;
+	const SZ = '深圳福田店';
+	const NJ = '南京新街口店';
+	const H = '投诉编号,投诉时间,门店,投诉渠道,投诉人,联系电话,内容摘要';
+	const csv = (...rows: string[]) => `${[H, ...rows].join('\n')}\n`;
+	const cookie = {} as Record<'scoped' | 'leader' | 'manager' | 'viewer', string>;
+	const ids = {} as Record<'nj' | 'mixed' | 'sz', number>;
+	let snap = 0;
+
+	const upload = async (who: string, body: string, name: string, fields: Record<string, string> = {}) => {
+		const form = new FormData();
+		form.append('file', new Blob([body]), name);
+		for (const [k, v] of Object.entries(fields)) form.append(k, v);
+		const res = await fetch(`${server.base}/api/ingest/complaints`, { method: 'POST', body: form, headers: { origin: server.base, cookie: who } });
+		return { status: res.status, body: (await res.json()) as { batch_id: number | null; status: string; message?: string; errors?: { reason: string }[] } };
+	};
+
+	/** Complaints, batches and settings as the database holds them now (via a backup, as the operator). */
+	const state = async (): Promise<string> => {
+		const { token } = JSON.parse(readFileSync(`${server.dbPath}.server.json`, 'utf8')) as { token: string };
+		const dir = join(server.dir, `snap-${++snap}`);
+		const res = await fetch(`${server.base}/api/internal/cli`, {
+			method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+			body: JSON.stringify({ command: 'backup', dir, as: 'test', locale: 'en' })
+		});
+		expect(res.status).toBe(200);
+		const { DuckDBInstance } = await import('@duckdb/node-api');
+		const conn = await (await DuckDBInstance.create(':memory:')).connect();
+		const read = async (sql: string) => JSON.stringify((await conn.runAndReadAll(sql)).getRowObjectsJson());
+		const p = (t: string) => `'${join(dir, `${t}.parquet`)}'`;
+		const out = [
+			await read(`SELECT complaint_id, store, summary, batch_id FROM read_parquet(${p('complaints')}) ORDER BY ALL`),
+			await read(`SELECT batch_id, status FROM read_parquet(${p('batches')}) WHERE status <> 'rejected' ORDER BY ALL`),
+			await read(`SELECT name, value FROM read_parquet(${p('app_settings')}) ORDER BY ALL`)
+		].join('\n');
+		conn.closeSync();
+		return out;
+	};
+
+	beforeAll(async () => {
+		const { createUser } = await import('../../src/lib/server/auth/users');
+		const { hashPassword } = await import('../../src/lib/server/auth/password');
+		server = await startServer({
+			prepare: async (db) => {
+				await ensureDemoUsers(db);
+				const hash = await hashPassword('scoped-officer-2025');
+				await db.withConnection((c) => createUser(c, { username: 'qc_sz', displayName: '深圳质检', role: 'quality_officer', stores: [SZ], pii: false, passwordHash: hash }, { name: 'test' }));
+			}
+		});
+		cookie.scoped = await login(server, 'qc_sz', 'scoped-officer-2025');
+		for (const role of ['leadership', 'manager', 'viewer'] as const) cookie[role === 'leadership' ? 'leader' : role] = await login(server, demoAccount(role).username, demoAccount(role).password);
+		const nj = await upload(cookie.leader, csv(`NJ-1,2025/3/1 9:00,${NJ},电话,张三,13812345678,南京原件`), 'nanjing.csv');
+		const mixed = await upload(cookie.leader, csv(`MX-1,2025/3/2 9:00,${NJ},电话,,,南京`, `MX-2,2025/3/2 9:00,${SZ},电话,,,深圳`), 'mixed.csv');
+		const sz = await upload(cookie.leader, csv(`SZ-1,2025/3/3 9:00,${SZ},电话,,,深圳原件`), 'shenzhen.csv');
+		expect([nj.body.status, mixed.body.status, sz.body.status]).toEqual(['committed', 'committed', 'committed']);
+		ids.nj = nj.body.batch_id!;
+		ids.mixed = mixed.body.batch_id!;
+		ids.sz = sz.body.batch_id!;
+		// enough of the manager's store's rows for a page cap to show
+		const many = Array.from({ length: 620 }, (_, i) => `BULK-${i},2025/3/${1 + (i % 28)} 10:00,${NJ},电话,,,批量`);
+		expect((await upload(cookie.leader, csv(...many), 'bulk.csv')).body.status).toBe('committed');
+	}, 240_000);
+
+	afterAll(async () => {
+		await server?.stop();
+	});
+
+	it('refuses an upload with rows of another store, naming it, in the dry run and the load alike', async () => {
+		const before = await state();
+		for (const fields of [{ dry_run: 'true' }, {}, { accept_partial: 'true' }] as Record<string, string>[]) {
+			const r = await upload(cookie.scoped, csv(`NEW-1,2025/3/4 9:00,${SZ},电话,,,深圳`, `NEW-2,2025/3/4 9:00,${NJ},电话,,,南京`), 'foreign.csv', fields);
+			expect(r.status, JSON.stringify(fields)).toBe(422);
+			expect(r.body.status).toBe('rejected');
+			expect(r.body.message).toContain(NJ);
+			expect(r.body.message).toContain('无权');
+		}
+		expect(await state()).toBe(before);
+	});
+
+	it('refuses to replace a row of another store through its key, even when the new row names the own store', async () => {
+		const before = await state();
+		const r = await upload(cookie.scoped, csv(`NJ-1,2025/3/1 9:00,${SZ},电话,,,改成深圳`), 'takeover.csv');
+		expect(r.status).toBe(422);
+		expect(r.body.message).toContain('NJ-1');
+		expect(r.body.message).toContain('不能替换');
+		expect(await state()).toBe(before);
+	});
+
+	it('neither shows nor rolls back a batch holding rows of another store', async () => {
+		const before = await state();
+		for (const id of [ids.nj, ids.mixed]) {
+			const page = await get(server, `/batches/${id}`, cookie.scoped);
+			expect(page.status, `GET /batches/${id}`).toBe(403);
+			expect(await page.text()).toContain('无权查看');
+			// client-side navigation: the data request carries the page's 403 and nothing of the batch
+			const data = await (await get(server, `/batches/${id}/__data.json`, cookie.scoped, '*/*')).text();
+			expect(data).toContain('"status":403');
+			expect(data).not.toMatch(/nanjing|mixed|南京原件/u);
+			const rollback = await postForm(server, `/batches/${id}?/rollback`, { confirm: 'on' }, { cookie: cookie.scoped, accept: 'application/json' });
+			expect(JSON.stringify(await rollback.json())).toContain('403');
+		}
+		const list = await (await get(server, '/batches', cookie.scoped)).text();
+		const home = await (await get(server, '/', cookie.scoped)).text();
+		for (const name of ['nanjing.csv', 'mixed.csv', 'bulk.csv']) {
+			expect(list).not.toContain(name);
+			expect(home).not.toContain(name);
+		}
+		expect(list).toContain('shenzhen.csv');
+		expect(await state()).toBe(before);
+		// all stores: shown
+		expect((await get(server, `/batches/${ids.nj}`, cookie.leader)).status).toBe(200);
+	});
+
+	it('refuses targets of another store and every chain-wide setting, the settings unchanged', async () => {
+		const before = await state();
+		const tries: [string, Record<string, string>][] = [
+			['/targets?/scoped', { metric: 'csat', scope_kind: 'store', store: NJ, target: '90' }],
+			['/targets?/scoped', { metric: 'csat', scope_kind: 'all', target: '90' }],
+			['/targets?/scoped', { metric: 'complaint_count', scope_kind: 'department', department: '客服部', target: '5' }],
+			['/targets?/target', { metric: 'csat', target: '90' }],
+			['/targets?/sla', { 'response.default': '12', 'resolution.default': '48' }],
+			['/upload?/saveMapping', { kind: 'complaints', name: '共用', header: JSON.stringify(['投诉编号']), mapping: JSON.stringify({ columns: {} }) }]
+		];
+		for (const [path, fields] of tries) {
+			const res = await postForm(server, path, fields, { cookie: cookie.scoped, accept: 'application/json' });
+			const body = JSON.stringify(await res.json());
+			expect(body, path).toContain('"status":403');
+			expect(body, path).toMatch(fields.scope_kind === 'store' ? new RegExp(`无权修改门店“${NJ}”`, 'u') : /全部门店/u);
+		}
+		expect(await state()).toBe(before);
+	});
+
+	it('lets the scoped officer do the same within the own store', async () => {
+		const replaced = await upload(cookie.scoped, csv(`SZ-1,2025/3/3 9:00,${SZ},电话,,,深圳新版`), 'shenzhen-v2.csv');
+		expect(replaced.status).toBe(200);
+		expect(replaced.body.status).toBe('committed');
+		const id = replaced.body.batch_id!;
+		expect((await get(server, `/batches/${id}`, cookie.scoped)).status).toBe(200);
+		expect((await get(server, `/batches/${ids.sz}`, cookie.scoped)).status).toBe(200);
+		const rollback = await postForm(server, `/batches/${id}?/rollback`, { confirm: 'on' }, { cookie: cookie.scoped, accept: 'application/json' });
+		expect(JSON.stringify(await rollback.json())).toContain(`批次 ${id} 已回滚`);
+		expect(await state()).toContain('深圳原件');
+		const target = await postForm(server, '/targets?/scoped', { metric: 'csat', scope_kind: 'store', store: SZ, target: '90' }, { cookie: cookie.scoped, accept: 'application/json' });
+		expect(JSON.stringify(await target.json())).toContain('"type":"success"');
+		expect(await state()).toContain(`target:csat@store:${SZ}`);
+	});
+
+	it('lists only the own stores on the targets page', async () => {
+		// viewer: 杭州湖滨店; manager: 南京新街口店; the scoped officer: 深圳福田店
+		const seen = async (who: string) => (await get(server, '/targets/__data.json', who, '*/*')).text();
+		expect(await seen(cookie.viewer)).not.toMatch(new RegExp(`${NJ}|${SZ}`, 'u'));
+		const manager = await seen(cookie.manager);
+		expect(manager).toContain(NJ);
+		expect(manager).not.toContain(SZ);
+		expect(await seen(cookie.scoped)).not.toContain(NJ);
+		expect(await seen(cookie.leader)).toContain(NJ);
+	});
+
+	it('caps row pages at 500 for roles without the export capability', async () => {
+		const q = '/api/rows/complaints?from=2025-03-01&to=2025-03-31&format=json&limit=100000';
+		const manager = (await (await get(server, q, cookie.manager, 'application/json')).json()) as { rows: unknown[]; total: number; limit: number };
+		expect(manager.total).toBeGreaterThan(500);
+		expect(manager.rows.length).toBe(500);
+		expect(manager.limit).toBe(500);
+		const leader = (await (await get(server, q, cookie.leader, 'application/json')).json()) as { rows: unknown[]; total: number };
+		expect(leader.rows.length).toBe(leader.total);
+	});
+});

@@ -75,6 +75,20 @@ describe('sign-in limits', () => {
 		// one for the manager's account, one for the address
 		expect(page).toContain('共 2 条');
 	}, 60_000);
+
+	it('counts simultaneous attempts before checking any: a burst of 25 wrong passwords, then a burst ending with the right one', async () => {
+		await sleepUntil(Date.now() + WINDOW_MS + 100);
+		const burst = await Promise.all(Array.from({ length: 25 }, (_, i) => attempt('qc', `wrong-${i}`)));
+		const statuses = burst.map((r) => r.status);
+		expect(statuses.filter((s) => s === 401)).toHaveLength(5);
+		expect(statuses.filter((s) => s === 429)).toHaveLength(20);
+		await sleepUntil(Date.now() + WINDOW_MS + 100);
+		const guesses = Array.from({ length: 29 }, (_, i) => `guess-${i}`).concat('qc-demo-2025');
+		const second = await Promise.all(guesses.map((p) => attempt('qc', p)));
+		expect(second.filter((r) => r.cookie !== null)).toHaveLength(0);
+		expect(second.at(-1)!.status).toBe(429);
+		await sleepUntil(Date.now() + WINDOW_MS + 100); // the account is free again for the next tests
+	}, 60_000);
 });
 
 describe('sessions', () => {
@@ -114,6 +128,9 @@ describe('sessions', () => {
 		expect(await to('/?store=杭州湖滨店')).toBe('/?store=%E6%9D%AD%E5%B7%9E%E6%B9%96%E6%BB%A8%E5%BA%97');
 		expect(await to('//evil.example/')).toBe('/');
 		expect(await to('https://evil.example/')).toBe('/');
+		// dot segments the parser folds into a protocol-relative address
+		expect(await to('/.//evil.example/login')).toBe('/');
+		expect(await to('/%2e%2e//evil.example/login')).toBe('/');
 	});
 });
 

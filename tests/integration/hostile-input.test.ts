@@ -43,6 +43,8 @@ interface Case {
 }
 
 const lines = (...rows: string[]) => rows.join('\n') + '\n';
+/** A CSV line widened to `n` fields with `extra(i)` for each added one. */
+const wide = (line: string, n: number, extra: (i: number) => string) => [line, ...Array.from({ length: n - line.split(',').length }, (_, i) => extra(i))].join(',');
 const ids = (kind: KindId) => ({ complaints: 'complaint_id', surveys: 'response_id', appraisals: 'staff_id', traffic: 'store', staff: 'staff_id' })[kind];
 const keysOf = (kind: KindId, keys: string[]): Check => ({
 	sql: `SELECT ${ids(kind)} AS id FROM ${kind} WHERE batch_id = $1 ORDER BY 1`,
@@ -114,6 +116,16 @@ const CASES: Case[] = [
 	{
 		name: 'duplicate header names', kind: 'complaints', bytes: utf8(lines(`${CH},门店`, `${complaint('DH-1')},上海店`)),
 		expect: { status: 'rejected', errors: [[null, null, 'header_duplicate']], zh: /表头「门店」出现了两次（第 3 列和第 8 列）/u, en: /appears twice \(columns 3 and 8\)/u }
+	},
+	{
+		// 5,000 columns took 273 s and 930 MB, holding the write lock: refused before anything is staged
+		name: '5,000 columns', kind: 'surveys', bytes: utf8(lines(wide(SH, 5000, (i) => `q${i}`), wide(survey('WIDE-1'), 5000, () => '3'))),
+		expect: { status: 'rejected', errors: [[null, null, 'columns_too_many']], zh: /^文件有 5000 列，超过了每个文件最多 200 列的上限/u, en: /^The file has 5000 columns, more than the limit of 200 columns/u }
+	},
+	{
+		// the header is read from the first 64 KB: a longer first line cannot be split into columns
+		name: 'header line over 64 KB', kind: 'surveys', bytes: utf8(lines(wide(SH, 5000, (i) => `附加问题${i}`), wide(survey('WIDE-2'), 5000, () => '3'))),
+		expect: { status: 'rejected', errors: [[null, null, 'header_too_long']], zh: /^表头一行超过 64 KB，无法分出各列（每个文件最多 200 列）/u, en: /^The header line is longer than 64 KB/u, batches: 0 }
 	},
 	{ name: 'empty file', kind: 'complaints', bytes: Buffer.alloc(0), expect: { status: 'rejected', errors: [[null, null, 'file_empty']], zh: /^文件是空的$/u, en: /^The file is empty$/u, batches: 0 } },
 	{ name: 'header only', kind: 'complaints', bytes: utf8(CH + '\r\n'), expect: { status: 'rejected', errors: [[null, null, 'file_header_only']], zh: /只有表头，没有数据行/u } },

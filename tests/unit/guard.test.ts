@@ -68,7 +68,14 @@ describe('safeNext', () => {
 		['/login?next=/x', '/'],
 		['/logout', '/'],
 		[null, '/'],
-		['/a\nb', '/']
+		['/a\nb', '/'],
+		// the URL parser folds dot segments: '/.//evil' becomes the protocol-relative '//evil'
+		['/.//evil.example/login', '/'],
+		['/%2e%2e//evil.example/login', '/'],
+		['/%2E//evil.example', '/'],
+		['/./\\evil.example', '/'],
+		['/a/..//evil.example', '/'],
+		['/complaints/../dashboard?x=1', '/dashboard?x=1']
 	])('%s → %s', (next, expected) => {
 		expect(safeNext(next, origin)).toBe(expected);
 	});
@@ -84,6 +91,16 @@ describe('the sign-in limiter', () => {
 		expect(l.check('k', 5, 2000)).toEqual({ blocked: true, retryAtMs: 61_000 });
 		expect(l.check('k', 5, 61_000).blocked).toBe(false);
 		expect(l.check('other', 5, 2000).blocked).toBe(false);
+	});
+
+	it('takes back exactly one counted attempt', () => {
+		const l = new FailureLimiter(60_000);
+		for (let i = 0; i < 5; i++) l.fail('k', 1000);
+		expect(l.check('k', 5, 1001).blocked).toBe(true);
+		l.forgive('k', 1000);
+		expect(l.check('k', 5, 1001).blocked).toBe(false);
+		l.forgive('k', 999); // nothing counted then: no change
+		expect(l.check('k', 4, 1001).blocked).toBe(true);
 	});
 
 	it('stays bounded however many keys it is fed', () => {

@@ -1,4 +1,4 @@
-import { isIsoDay, lengthInDays, PERIOD_GRAINS, type DateRange, type PeriodGrain } from './range';
+import { countPeriods, isIsoDay, lengthInDays, MAX_PERIODS, PERIOD_GRAINS, type DateRange, type PeriodGrain } from './range';
 
 /**
  * The filters of the dashboard pages, read from the URL (shared by server loads and the filter bar).
@@ -33,14 +33,12 @@ export function defaultGrain(range: DateRange): PeriodGrain {
 	return days <= 31 ? 'day' : days <= 92 ? 'week' : 'month';
 }
 
-/** `grain` from the URL when valid and not absurd for the range (at most ~400 periods), else the default. */
+/** `grain` from the URL when valid and not absurd for the range (at most MAX_PERIODS periods), else the default. */
 export function grainFromParams(params: URLSearchParams, range: DateRange): PeriodGrain {
 	const g = params.get('grain');
 	if (!g || !(PERIOD_GRAINS as readonly string[]).includes(g)) return defaultGrain(range);
 	const grain = g as PeriodGrain;
-	const days = lengthInDays(range);
-	if ((grain === 'day' && days > 400) || (grain === 'week' && days > 400 * 7)) return defaultGrain(range);
-	return grain;
+	return countPeriods(range, grain) > MAX_PERIODS ? defaultGrain(range) : grain;
 }
 
 /** A URL's query with some parameters replaced (a list replaces all values of that name; null removes). */

@@ -1,7 +1,33 @@
+import {
+	addDays as addDaysTo,
+	addMonths,
+	addQuarters,
+	addWeeks,
+	addYears,
+	differenceInCalendarDays,
+	differenceInCalendarISOWeeks,
+	differenceInCalendarMonths,
+	differenceInCalendarQuarters,
+	differenceInCalendarYears,
+	endOfMonth,
+	endOfQuarter,
+	format,
+	isValid,
+	parseISO,
+	startOfISOWeek,
+	startOfMonth,
+	startOfQuarter,
+	startOfYear,
+	subMonths,
+	subYears
+} from 'date-fns';
+
 /**
  * Date ranges of the dashboard filter bar, pure and shared by server and browser. Presets are anchored
  * on the last day that has data (not on today): data arrives in batches, and a "this month" of an
- * empty calendar month would show nothing.
+ * empty calendar month would show nothing. Calendar arithmetic goes through date-fns on local-time
+ * dates and compares Date values, never strings: a hand-rolled step wrote the day after 9999-12-31 as
+ * "+010000-01", which still sorted before "9999-12-31", and the loop never ended.
  */
 
 export const PRESETS = ['this_month', 'last_month', 'this_quarter', 'last_12_months'] as const;
@@ -21,36 +47,30 @@ export function isIsoDay(s: string | null | undefined): s is string {
 	return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s;
 }
 
-const day = (d: Date) => d.toISOString().slice(0, 10);
-const utc = (y: number, m: number, d: number) => new Date(Date.UTC(y, m, d));
-const parts = (s: string) => {
-	const d = new Date(`${s}T00:00:00Z`);
-	return { y: d.getUTCFullYear(), m: d.getUTCMonth(), d: d.getUTCDate() };
-};
+const toDate = (s: string) => parseISO(s);
+const day = (d: Date) => format(d, 'yyyy-MM-dd');
 
 export function addDays(s: string, n: number): string {
-	const { y, m, d } = parts(s);
-	return day(utc(y, m, d + n));
+	return day(addDaysTo(toDate(s), n));
 }
 
 /** Days from `from` to `to`, both included. */
 export function lengthInDays(r: DateRange): number {
-	return Math.round((Date.parse(`${r.to}T00:00:00Z`) - Date.parse(`${r.from}T00:00:00Z`)) / 86_400_000) + 1;
+	return differenceInCalendarDays(toDate(r.to), toDate(r.from)) + 1;
 }
 
 /** The range of a preset, anchored on `anchor` (the last day with data). */
 export function presetRange(preset: Preset, anchor: string): DateRange {
-	const { y, m } = parts(anchor);
-	const q = m - (m % 3);
+	const a = toDate(anchor);
 	switch (preset) {
 		case 'this_month':
-			return { from: day(utc(y, m, 1)), to: day(utc(y, m + 1, 0)) };
+			return { from: day(startOfMonth(a)), to: day(endOfMonth(a)) };
 		case 'last_month':
-			return { from: day(utc(y, m - 1, 1)), to: day(utc(y, m, 0)) };
+			return { from: day(startOfMonth(subMonths(a, 1))), to: day(endOfMonth(subMonths(a, 1))) };
 		case 'this_quarter':
-			return { from: day(utc(y, q, 1)), to: day(utc(y, q + 3, 0)) };
+			return { from: day(startOfQuarter(a)), to: day(endOfQuarter(a)) };
 		case 'last_12_months':
-			return { from: day(utc(y, m - 11, 1)), to: day(utc(y, m + 1, 0)) };
+			return { from: day(startOfMonth(subMonths(a, 11))), to: day(endOfMonth(a)) };
 	}
 }
 
@@ -62,8 +82,8 @@ export function presetRange(preset: Preset, anchor: string): DateRange {
 export function defaultRange(anchor: string): DateRange {
 	const quarter = presetRange('this_quarter', anchor);
 	if (quarter.to.slice(0, 7) === anchor.slice(0, 7)) return quarter;
-	const { y, m } = parts(quarter.from);
-	return { from: day(utc(y, m - 3, 1)), to: day(utc(y, m, 0)) };
+	const before = subMonths(toDate(quarter.from), 3);
+	return { from: day(before), to: day(endOfQuarter(before)) };
 }
 
 /** The preset a range equals, or 'custom'. */
@@ -80,22 +100,87 @@ export function previousRange(r: DateRange): DateRange {
 	return { from: addDays(to, -(lengthInDays(r) - 1)), to };
 }
 
-/** The range asked for in the URL, or the default when from/to are missing, invalid or reversed. */
-export function rangeFromParams(params: URLSearchParams, anchor: string): DateRange {
+/**
+ * What any request may ask for: days from DATE_MIN to a year after today, and at most MAX_PERIODS
+ * periods of its grain (400 days ≈ 13 months of days, 400 weeks ≈ 7.7 years; months, quarters and
+ * years stay under it within the day bounds). Nothing the product serves needs more, and every
+ * period costs a point in a chart and a row in an answer.
+ */
+export const DATE_MIN = '2000-01-01';
+export const MAX_PERIODS = 400;
+
+/** The last day a request may reach: one year after `today` (plans and targets look ahead, not further). */
+export const latestDay = (today: string): string => day(addYears(toDate(today), 1));
+
+/** A day moved into the bounds (an anchor taken from data with a mistyped year must not carry a page to year 9999). */
+export const clampDay = (s: string, today: string): string => (s < DATE_MIN ? DATE_MIN : s > latestDay(today) ? latestDay(today) : s);
+
+/** Today as YYYY-MM-DD in the clock's time zone (the browser's, or the server's). */
+export const currentDay = (): string => day(new Date());
+
+export type RangeIssue = 'out_of_bounds' | 'too_many_periods';
+
+/** The bounds a page names when it had to cut the range asked for (null when it did not). */
+export interface RangeBounds {
+	min: string;
+	max: string;
+}
+export const boundsNotice = (adjusted: boolean, today = currentDay()): RangeBounds | null => (adjusted ? { min: DATE_MIN, max: latestDay(today) } : null);
+
+/** How many periods of a grain a range touches, counted without listing them. */
+export function countPeriods(r: DateRange, grain: PeriodGrain): number {
+	const [from, to] = [toDate(r.from), toDate(r.to)];
+	const diff = { day: differenceInCalendarDays, week: differenceInCalendarISOWeeks, month: differenceInCalendarMonths, quarter: differenceInCalendarQuarters, year: differenceInCalendarYears }[grain];
+	return diff(to, from) + 1;
+}
+
+/** Why a range (valid days, from ≤ to) cannot be served at a grain (null: any grain, e.g. 'all'), or null when it can. */
+export function rangeIssue(r: DateRange, grain: PeriodGrain | null, today: string): RangeIssue | null {
+	if (r.from < DATE_MIN || r.to > latestDay(today)) return 'out_of_bounds';
+	if (grain && countPeriods(r, grain) > MAX_PERIODS) return 'too_many_periods';
+	return null;
+}
+
+/**
+ * A range cut to the bounds: null when it lies wholly outside them. With a grain, `from` moves
+ * forward until the range touches at most MAX_PERIODS periods (the latest ones are kept).
+ */
+export function clampRange(r: DateRange, today: string, grain?: PeriodGrain): DateRange | null {
+	const max = latestDay(today);
+	if (r.to < DATE_MIN || r.from > max) return null;
+	const to = r.to > max ? max : r.to;
+	let from = r.from < DATE_MIN ? DATE_MIN : r.from;
+	if (grain && countPeriods({ from, to }, grain) > MAX_PERIODS) from = day(STEP[grain](toDate(periodStart(to, grain)), -(MAX_PERIODS - 1)));
+	return { from, to };
+}
+
+/** A range that can be served: `asked` cut to the bounds, else `fallback` cut to them, else the latest quarter allowed. */
+export function boundedRange(asked: DateRange | null, fallback: DateRange, today: string, grain?: PeriodGrain): { range: DateRange; adjusted: boolean } {
+	const cut = asked ? clampRange(asked, today, grain) : null;
+	if (asked && cut) return { range: cut, adjusted: cut.from !== asked.from || cut.to !== asked.to };
+	const range = clampRange(fallback, today, grain) ?? clampRange(defaultRange(latestDay(today)), today, grain)!;
+	return { range, adjusted: asked !== null };
+}
+
+/**
+ * The range asked for in the URL and whether it had to be adjusted: the default when from/to are
+ * missing, invalid or reversed; cut to the bounds (or the default, when wholly outside) otherwise.
+ */
+export function rangeRequest(params: URLSearchParams, anchor: string, today = currentDay()): { range: DateRange; adjusted: boolean } {
 	const from = params.get('from');
 	const to = params.get('to');
-	if (isIsoDay(from) && isIsoDay(to) && from <= to) return { from, to };
-	return defaultRange(anchor);
+	const asked = isIsoDay(from) && isIsoDay(to) && from <= to ? { from, to } : null;
+	return boundedRange(asked, defaultRange(anchor), today);
+}
+
+/** The range asked for in the URL, or the default when from/to are missing, invalid or reversed. */
+export function rangeFromParams(params: URLSearchParams, anchor: string, today = currentDay()): DateRange {
+	return rangeRequest(params, anchor, today).range;
 }
 
 /** The same days one year earlier (29 February becomes 28 February). */
 export function lastYearRange(r: DateRange): DateRange {
-	const back = (s: string) => {
-		const { y, m, d } = parts(s);
-		// Date.UTC would roll 2023-02-29 over to 1 March: clamp to the month's last day instead.
-		return day(utc(y - 1, m, Math.min(d, utc(y - 1, m + 1, 0).getUTCDate())));
-	};
-	return { from: back(r.from), to: back(r.to) };
+	return { from: day(subYears(toDate(r.from), 1)), to: day(subYears(toDate(r.to), 1)) };
 }
 
 export const PERIOD_GRAINS = ['day', 'week', 'month', 'quarter', 'year'] as const;
@@ -103,34 +188,43 @@ export type PeriodGrain = (typeof PERIOD_GRAINS)[number];
 
 /** The first day of the period (ISO week from Monday, month, quarter, year) that contains a day. */
 export function periodStart(s: string, grain: PeriodGrain): string {
-	const { y, m, d } = parts(s);
+	const d = toDate(s);
 	switch (grain) {
 		case 'day':
 			return s;
-		case 'week': {
-			const dow = (utc(y, m, d).getUTCDay() + 6) % 7; // Monday = 0
-			return day(utc(y, m, d - dow));
-		}
+		case 'week':
+			return day(startOfISOWeek(d));
 		case 'month':
-			return day(utc(y, m, 1));
+			return day(startOfMonth(d));
 		case 'quarter':
-			return day(utc(y, m - (m % 3), 1));
+			return day(startOfQuarter(d));
 		case 'year':
-			return day(utc(y, 0, 1));
+			return day(startOfYear(d));
 	}
 }
 
+const STEP: Record<PeriodGrain, (d: Date, n: number) => Date> = { day: addDaysTo, week: addWeeks, month: addMonths, quarter: addQuarters, year: addYears };
+
+/** More periods than any caller can mean (requests are held to MAX_PERIODS): listing stops here with an error. */
+export const PERIOD_CAP = 1000;
+
 /**
  * Every period a range touches, as the periods' first days (the `period` column of the metric API),
- * so a period without data is a gap in a chart rather than a missing point.
+ * so a period without data is a gap in a chart rather than a missing point. Whatever it is given, it
+ * ends: Date values are compared (not strings), each step must move forward, and past PERIOD_CAP
+ * periods it throws rather than run on.
  */
 export function periodsOf(r: DateRange, grain: PeriodGrain): string[] {
+	const end = toDate(r.to);
+	let p = toDate(periodStart(r.from, grain));
+	if (!isValid(end) || !isValid(p)) throw new RangeError(`not a date range: ${r.from} – ${r.to}`);
 	const out: string[] = [];
-	let p = periodStart(r.from, grain);
-	while (p <= r.to) {
-		out.push(p);
-		const { y, m, d } = parts(p);
-		p = grain === 'day' ? addDays(p, 1) : grain === 'week' ? addDays(p, 7) : grain === 'month' ? day(utc(y, m + 1, 1)) : grain === 'quarter' ? day(utc(y, m + 3, 1)) : day(utc(y + 1, 0, d));
+	while (p <= end) {
+		if (out.length === PERIOD_CAP) throw new RangeError(`more than ${PERIOD_CAP} ${grain} periods from ${r.from} to ${r.to}`);
+		out.push(day(p));
+		const next = STEP[grain](p, 1);
+		if (!(next > p)) throw new RangeError(`${grain} periods stopped advancing at ${day(p)}`);
+		p = next;
 	}
 	return out;
 }

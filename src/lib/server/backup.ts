@@ -3,6 +3,7 @@ import { chmodSync, copyFileSync, existsSync, mkdirSync, readdirSync, readFileSy
 import { join, resolve } from 'node:path';
 import { queryRows, type Database, type DuckDBConnection } from './db';
 import { keyFilePath } from './db/phone-hash';
+import { createPrivateFiles, makePrivate } from './db/file-modes';
 
 /**
  * Backups: a consistent snapshot of the whole database as Parquet files (DuckDB's EXPORT DATABASE),
@@ -72,6 +73,7 @@ export async function restoreDatabase(dir: string, targetPath: string): Promise<
 	if (!existsSync(manifestPath) || !existsSync(join(source, 'schema.sql'))) throw new BackupError('restore_not_a_backup', { dir: source });
 	if (existsSync(target) || existsSync(keyFilePath(target))) throw new BackupError('restore_target_exists', { path: target });
 	const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as BackupManifest;
+	createPrivateFiles();
 	mkdirSync(resolve(target, '..'), { recursive: true });
 	const instance = await DuckDBInstance.create(target);
 	let ok = false;
@@ -95,9 +97,10 @@ export async function restoreDatabase(dir: string, targetPath: string): Promise<
 			rmSync(`${target}.wal`, { force: true });
 		}
 	}
+	makePrivate(target);
 	if (existsSync(join(source, 'keys.json'))) {
 		copyFileSync(join(source, 'keys.json'), keyFilePath(target));
-		chmodSync(keyFilePath(target), 0o600);
+		makePrivate(keyFilePath(target));
 	}
 	return manifest;
 }

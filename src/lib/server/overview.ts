@@ -36,6 +36,6 @@ export async function kindCoverage(db: Database, stores: string[] | null): Promi
 
 /** The home page: coverage for everyone, the load history only for those who may load (it names people and files). */
 export async function overview(db: Database, stores: string[] | null, withBatches: boolean): Promise<{ coverage: KindCoverage[]; batches: BatchRow[] | null }> {
-	const [coverage, batches] = await Promise.all([kindCoverage(db, stores), withBatches ? listBatches(db, 20) : null]);
+	const [coverage, batches] = await Promise.all([kindCoverage(db, stores), withBatches ? listBatches(db, 20, stores) : null]);
 	return { coverage, batches };
 }

@@ -1,4 +1,6 @@
-import { autoMatch, normalizeHeader } from '../../../pipelines/headers';
+import { autoMatch, MAX_COLUMNS, normalizeHeader } from '../../../pipelines/headers';
+
+export { MAX_COLUMNS };
 import type { Mapping } from '../../../pipelines/mapping';
 import type { ColumnSpec, KindSchema } from '../../../pipelines/schema/types';
 import type { CheckSpec } from './checks';
@@ -56,7 +58,8 @@ export function toMapping(header: readonly string[], d: Draft): Mapping {
 		if (t !== '' && t !== EXTRA && header[i]!.trim() !== '') columns[header[i]!] = t;
 	});
 	const constants = Object.fromEntries(Object.entries(d.constants).filter(([, v]) => v.trim() !== '').map(([k, v]) => [k, v.trim()]));
-	const values = Object.fromEntries(Object.entries(d.values).filter(([h]) => header.some((x) => normalizeHeader(x) === normalizeHeader(h))));
+	const present = new Set(header.map(normalizeHeader));
+	const values = Object.fromEntries(Object.entries(d.values).filter(([h]) => present.has(normalizeHeader(h))));
 	const out: Mapping = { columns, constants, generate_key: d.generateKey, values };
 	if (d.dateOrder) out.date_order = d.dateOrder;
 	return out;

@@ -1,6 +1,6 @@
 import { roleCan } from '$lib/auth/roles';
 import { filtersFromParams, grainFromParams } from '$lib/dashboard/filters';
-import { rangeFromParams } from '$lib/dashboard/range';
+import { boundsNotice, rangeRequest } from '$lib/dashboard/range';
 import { BREAKDOWNS, complaintsData, type Breakdown } from '$lib/server/complaints-page';
 import { departmentChoices, lastComplaintDay, storeChoices } from '$lib/server/dashboard';
 import { getDatabase } from '$lib/server/database';
@@ -16,7 +16,7 @@ export const load: PageServerLoad = async ({ locals, url }) => {
 	const db = await getDatabase();
 	const [lastDay, storeOptions, departmentOptions] = await Promise.all([lastComplaintDay(db, user.stores), storeChoices(db, user.stores), departmentChoices(db, user.stores)]);
 	const anchor = lastDay ?? registerNow().slice(0, 10);
-	const range = rangeFromParams(url.searchParams, anchor);
+	const { range, adjusted } = rangeRequest(url.searchParams, anchor);
 	const grain = grainFromParams(url.searchParams, range);
 	const askedBy = url.searchParams.get('by');
 	const by: Breakdown = (BREAKDOWNS as readonly string[]).includes(askedBy ?? '') ? (askedBy as Breakdown) : 'category';
@@ -27,6 +27,7 @@ export const load: PageServerLoad = async ({ locals, url }) => {
 		lastDay,
 		anchor,
 		range,
+		rangeBounds: boundsNotice(adjusted),
 		grain,
 		by,
 		filters,

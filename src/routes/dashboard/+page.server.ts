@@ -1,7 +1,7 @@
 import { getDatabase } from '$lib/server/database';
 import { dashboardData, lastComplaintDay, storeChoices } from '$lib/server/dashboard';
 import { registerNow } from '$lib/server/metrics/compile';
-import { previousRange, rangeFromParams } from '$lib/dashboard/range';
+import { boundsNotice, previousRange, rangeRequest } from '$lib/dashboard/range';
 import type { PageServerLoad } from './$types';
 
 /** 总览: filters from the URL (from, to, store…), numbers from the metric catalog within the user's stores. */
@@ -11,9 +11,9 @@ export const load: PageServerLoad = async ({ locals, url }) => {
 	const [lastDay, storeOptions] = await Promise.all([lastComplaintDay(db, user.stores), storeChoices(db, user.stores)]);
 	// Presets are anchored on the last day with data; with no data at all, on today (China time).
 	const anchor = lastDay ?? registerNow().slice(0, 10);
-	const range = rangeFromParams(url.searchParams, anchor);
+	const { range, adjusted } = rangeRequest(url.searchParams, anchor);
 	// The guard has already refused stores outside the user's scope; unknown names are dropped.
 	const stores = [...new Set(url.searchParams.getAll('store'))].filter((s) => storeOptions.includes(s));
 	const data = await dashboardData(db, { range, stores, scope: user.stores });
-	return { lastDay, anchor, range, previous: previousRange(range), stores, storeOptions, ...data };
+	return { lastDay, anchor, range, rangeBounds: boundsNotice(adjusted), previous: previousRange(range), stores, storeOptions, ...data };
 };

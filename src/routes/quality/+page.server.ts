@@ -1,6 +1,6 @@
 import { fail } from '@sveltejs/kit';
 import { roleCan } from '$lib/auth/roles';
-import { isIsoDay, periodStart } from '$lib/dashboard/range';
+import { boundsNotice, isIsoDay, periodStart } from '$lib/dashboard/range';
 import { registerNow } from '$lib/server/metrics/compile';
 import { getDatabase } from '$lib/server/database';
 import { storeChoices } from '$lib/server/dashboard';
@@ -29,6 +29,7 @@ export const load: PageServerLoad = async ({ locals, url }) => {
 	return {
 		lastDay,
 		params,
+		rangeBounds: boundsNotice(params.rangeAdjusted),
 		storeOptions,
 		kind: def.kind,
 		unit: def.unit,

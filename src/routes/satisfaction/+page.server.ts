@@ -1,6 +1,6 @@
 import { roleCan } from '$lib/auth/roles';
 import { filtersFromParams, grainFromParams } from '$lib/dashboard/filters';
-import { rangeFromParams } from '$lib/dashboard/range';
+import { boundsNotice, rangeRequest } from '$lib/dashboard/range';
 import { lastSurveyDay, storeChoices } from '$lib/server/dashboard';
 import { getDatabase } from '$lib/server/database';
 import { registerNow } from '$lib/server/metrics/compile';
@@ -15,7 +15,7 @@ export const load: PageServerLoad = async ({ locals, url }) => {
 	const db = await getDatabase();
 	const [lastDay, storeOptions] = await Promise.all([lastSurveyDay(db, user.stores), storeChoices(db, user.stores)]);
 	const anchor = lastDay ?? registerNow().slice(0, 10);
-	const range = rangeFromParams(url.searchParams, anchor);
+	const { range, adjusted } = rangeRequest(url.searchParams, anchor);
 	const grain = grainFromParams(url.searchParams, range);
 	// surveys have no category or department: only stores and channels filter them
 	const filterOptions = { channel: channel.values };
@@ -25,5 +25,5 @@ export const load: PageServerLoad = async ({ locals, url }) => {
 	const canRows = roleCan(user.role, 'rows');
 	const data = await satisfactionData(db, { range, grain, filters, scope: user.stores, user, search, offset, withComments: canRows });
 	const targets = await viewTargets(db, ['csat', 'nps'], { stores: filters.store ?? (user.stores?.length === 1 ? user.stores : []) });
-	return { targets, lastDay, anchor, range, grain, filters, stores: filters.store ?? [], storeOptions, filterOptions, search, offset, canRows, masked: !user.pii, ...data };
+	return { targets, lastDay, anchor, range, rangeBounds: boundsNotice(adjusted), grain, filters, stores: filters.store ?? [], storeOptions, filterOptions, search, offset, canRows, masked: !user.pii, ...data };
 };

@@ -1,7 +1,7 @@
 import { fail } from '@sveltejs/kit';
 import { m } from '$lib/paraglide/messages.js';
 import { getLocale } from '$lib/paraglide/runtime.js';
-import { roleCan } from '$lib/auth/roles';
+import { roleCan, type AuthUser } from '$lib/auth/roles';
 import { formatTime } from '$lib/server/auth/commands';
 import { getDatabase } from '$lib/server/database';
 import { METRICS, metricById } from '$lib/server/metrics/catalog';
@@ -14,7 +14,7 @@ import type { Actions, PageServerLoad } from './$types';
 /** Every metric with its target; everyone who sees metrics may read them, the guard lets only `targets` users post. */
 export const load: PageServerLoad = async ({ locals }) => {
 	const db = await getDatabase();
-	const [targets, all, stores, departments] = await Promise.all([db.withConnection((c) => readTargets(c)), db.withConnection((c) => readAllTargets(c)), storeChoices(db, null), departmentChoices(db, null)]);
+	const [targets, all, stores, departments] = await Promise.all([db.withConnection((c) => readTargets(c)), db.withConnection((c) => readAllTargets(c)), storeChoices(db, locals.user!.stores), departmentChoices(db, locals.user!.stores)]);
 	const user = locals.user!;
 	// a scoped user sees the targets of their stores (and the chain-wide and department ones)
 	const scoped = all.filter((t) => !(t.scope.kind === 'all' && t.warn === undefined) && (t.scope.kind !== 'store' || user.stores === null || user.stores.includes(t.scope.name)));
@@ -23,6 +23,8 @@ export const load: PageServerLoad = async ({ locals }) => {
 		stores,
 		departments,
 		canEdit: roleCan(locals.user!.role, 'targets'),
+		// chain-wide and department targets and the SLA limits apply to every store: only users of every store change them
+		canEditChain: roleCan(locals.user!.role, 'targets') && locals.user!.stores === null,
 		sla: await slaLimits(db),
 		categories: category.values,
 		severities: severity.values,
@@ -37,6 +39,18 @@ export const load: PageServerLoad = async ({ locals }) => {
 		}))
 	};
 };
+
+/**
+ * Why a user may not set a target of this scope (null: allowed). A store's target
+ * needs the store in the user's scope; chain-wide and department targets and the SLA limits apply to every
+ * store and need a user of every store.
+ */
+function scopeRefusal(user: AuthUser, kind: ScopeKind | 'chain', name: string): string | null {
+	if (user.stores === null) return null;
+	const locale = getLocale();
+	if (kind === 'store') return user.stores.includes(name) ? null : m.scope_store_forbidden({ store: name }, { locale });
+	return m.scope_all_stores_needed({}, { locale });
+}
 
 /** A number of hours from a form field (full-width digits accepted); '' → undefined; anything else → NaN. */
 function hoursOf(raw: FormDataEntryValue | null): number | undefined {
@@ -56,6 +70,8 @@ export const actions: Actions = {
 		const kind = String(form.get('scope_kind') ?? 'all') as ScopeKind;
 		const name = kind === 'all' ? '' : String(form.get(kind === 'store' ? 'store' : 'department') ?? '').trim();
 		if (!SCOPE_KINDS.includes(kind)) return fail(400, { scoped: true, ok: false as const, message: m.qc_scope_invalid({}, { locale }) });
+		const refused = scopeRefusal(locals.user!, kind, name);
+		if (refused) return fail(403, { scoped: true, ok: false as const, message: refused });
 		const read = (field: string) => {
 			const raw = String(form.get(field) ?? '').normalize('NFKC').trim();
 			return raw === '' ? null : /^[-+]?\d+(\.\d+)?$/u.test(raw) ? Number(raw) : Number.NaN;
@@ -76,6 +92,8 @@ export const actions: Actions = {
 	/** SLA limits: a default per kind, optional per severity and per category (empty = no override). */
 	sla: async ({ request, locals, getClientAddress }) => {
 		const locale = getLocale();
+		const refused = scopeRefusal(locals.user!, 'chain', '');
+		if (refused) return fail(403, { form: 'sla' as const, ok: false as const, message: refused });
 		const form = await request.formData();
 		const limits: Record<string, { default: number | undefined; bySeverity: Record<string, number>; byCategory: Record<string, number> }> = {};
 		for (const kind of ['response', 'resolution'] as const) {
@@ -105,6 +123,8 @@ export const actions: Actions = {
 		const id = String(form.get('metric') ?? '');
 		const metric = metricById(id);
 		if (!metric) return fail(400, { form: 'target' as const, metric: id, ok: false as const, message: m.tgt_error_metric({}, { locale }) });
+		const refused = scopeRefusal(locals.user!, 'chain', '');
+		if (refused) return fail(403, { form: 'target' as const, metric: id, ok: false as const, message: refused });
 		const name = locale === 'zh-CN' ? metric.label.zh : metric.label.en;
 		// full-width digits and signs (from a Chinese input method) are read as ASCII
 		const raw = String(form.get('target') ?? '').normalize('NFKC').trim();

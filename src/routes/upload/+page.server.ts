@@ -7,11 +7,13 @@ import { listMappings, saveMapping, saveMappingFields } from '$lib/server/upload
 import type { Actions, PageServerLoad } from './$types';
 
 /** 数据上传: the upload limit and the saved mappings; the file itself goes to POST /api/ingest/<kind>. */
-export const load: PageServerLoad = async () => {
+export const load: PageServerLoad = async ({ locals }) => {
 	const db = await getDatabase();
 	const mappings = await db.withConnection((c) => listMappings(c));
 	return {
 		limitBytes: authConfig.bodyLimitBytes,
+		// saved mappings are shared by every loader of every store: saving one is a chain-wide write
+		canSaveMapping: locals.user!.stores === null,
 		mappings: mappings.map(({ kind, name, header_key, mapping, created_by, updated_at }) => ({ kind, name, header_key, mapping, created_by, updated_at }))
 	};
 };
@@ -20,6 +22,7 @@ export const actions: Actions = {
 	/** Saves the current mapping under a name (same name and kind: replaced), to be offered for the same header again. */
 	saveMapping: async ({ request, locals }) => {
 		const locale = getLocale() === 'en' ? 'en' : 'zh-CN';
+		if (locals.user!.stores !== null) return fail(403, { saved: false as const, message: m.scope_all_stores_needed({}, { locale }) });
 		const form = await request.formData();
 		const f = saveMappingFields.safeParse({ kind: form.get('kind'), name: form.get('name') ?? '', header: form.get('header') ?? '', mapping: form.get('mapping') ?? '' });
 		if (!f.success) return fail(400, { saved: false as const, message: m.upload_mapping_save_invalid({}, { locale }) });

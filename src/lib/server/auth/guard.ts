@@ -142,5 +142,8 @@ export function safeNext(next: string | null | undefined, origin: string): strin
 		return '/';
 	}
 	if (url.origin !== origin || url.pathname === '/login' || url.pathname === '/logout') return '/';
+	// The parser folds dot segments ('/.//x', '/%2e%2e//x' become '//x'): a path that then starts with two
+	// slashes (or a backslash) would leave the site as a protocol-relative address in the Location header.
+	if (/^\/[/\\]/u.test(url.pathname)) return '/';
 	return `${url.pathname}${url.search}${url.hash}`;
 }

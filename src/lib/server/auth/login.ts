@@ -29,9 +29,14 @@ export class LoginService {
 		const username = normalizeUsername(input.username);
 		const accountKey = `account:${username}`;
 		const ipKey = `ip:${input.ip ?? 'unknown'}`;
+		// Both limits are checked, then the attempt is counted on both, in one synchronous step before the
+		// password is verified: simultaneous guesses are counted as they arrive, not after their checks.
 		const byAccount = this.limiter.check(accountKey, this.config.maxFailuresPerAccount, now);
 		const byIp = this.limiter.check(ipKey, this.config.maxFailuresPerIp, now);
-		if (byAccount.blocked || byIp.blocked) {
+		if (!byAccount.blocked && !byIp.blocked) {
+			this.limiter.fail(accountKey, now);
+			this.limiter.fail(ipKey, now);
+		} else {
 			const retryAtMs = Math.max(byAccount.retryAtMs ?? 0, byIp.retryAtMs ?? 0);
 			const key = byAccount.blocked ? accountKey : ipKey;
 			if (this.limiter.firstNotice(key, retryAtMs)) {
@@ -49,8 +54,6 @@ export class LoginService {
 		const credentials = await db.withConnection((c) => findCredentials(c, username));
 		const passwordOk = await verifyPassword(credentials?.passwordHash ?? null, input.password);
 		if (!credentials || !passwordOk) {
-			this.limiter.fail(accountKey, now);
-			this.limiter.fail(ipKey, now);
 			await db.withConnection((c) =>
 				audit(c, { actor: credentials?.username ?? '(unknown)', action: 'login_failed', ip: input.ip, detail: { reason: credentials ? 'password' : 'unknown_user' } }, now)
 			);
@@ -62,6 +65,8 @@ export class LoginService {
 			return { ok: false, reason: 'disabled' };
 		}
 
+		// A success is not a failure: the address gets its counted attempt back, the account starts afresh.
+		this.limiter.forgive(ipKey, now);
 		this.limiter.clear(accountKey);
 		return db.withConnection(async (c) => {
 			const { token } = await createSession(c, credentials.id, input.ip, this.config, now);

@@ -38,6 +38,15 @@ export class FailureLimiter {
 		return { blocked: true, retryAtMs: times[times.length - max]! + this.windowMs };
 	}
 
+	/** Takes back one failure counted at `at` (an attempt counted before its check, that succeeded). */
+	forgive(key: string, at: number): void {
+		const times = this.failures.get(key);
+		if (!times) return;
+		const i = times.lastIndexOf(at);
+		if (i >= 0) times.splice(i, 1);
+		if (times.length === 0) this.failures.delete(key);
+	}
+
 	fail(key: string, now: number = Date.now()): void {
 		const times = this.recent(key, now);
 		times.push(now);

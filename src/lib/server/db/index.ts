@@ -5,6 +5,7 @@ import { closeInterruptedBatches, WriteAborted } from './interrupted';
 import { migrations } from './migrations';
 import { log } from '../log';
 import { createParquetViews } from './parquet';
+import { assertPrivate, createPrivateFiles } from './file-modes';
 
 export type { DuckDBConnection };
 export { WriteAborted, type AbortReason } from './interrupted';
@@ -45,7 +46,12 @@ export class Database {
 	) {}
 
 	static async open(path: string): Promise<Database> {
-		if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+		if (path !== ':memory:') {
+			createPrivateFiles();
+			assertPrivate(path);
+			assertPrivate(`${path}.wal`);
+			mkdirSync(dirname(path), { recursive: true });
+		}
 		const instance = await DuckDBInstance.create(path);
 		const db = new Database(path, instance);
 		await db.withConnection(async (conn) => {

@@ -333,5 +333,27 @@ INSERT INTO batches_v6 SELECT *, NULL FROM batches;
 DROP TABLE batches;
 ALTER TABLE batches_v6 RENAME TO batches;
 `
+	},
+	{
+		version: 7,
+		name: 'batches record the stores they touch',
+		// A user limited to some stores sees and rolls back only batches whose stores all lie in that scope
+		// (docs/decisions.md, "Store scope of writes"). NULL = not known: shown to users of every store only.
+		// Earlier batches get the stores of the rows they hold, held or replaced when every such row has a
+		// store and the batch rejected no row (rejected rows keep raw cells of unknown stores); else NULL.
+		sql: `
+ALTER TABLE batches ADD COLUMN stores VARCHAR[];
+UPDATE batches SET stores = t.stores
+FROM (
+  SELECT batch_id, list(DISTINCT store ORDER BY store) AS stores FROM (
+    SELECT batch_id, store FROM complaints UNION ALL SELECT batch_id, store FROM complaints_replaced UNION ALL SELECT replaced_by, store FROM complaints_replaced UNION ALL
+    SELECT batch_id, store FROM surveys UNION ALL SELECT batch_id, store FROM surveys_replaced UNION ALL SELECT replaced_by, store FROM surveys_replaced UNION ALL
+    SELECT batch_id, store FROM appraisals UNION ALL SELECT batch_id, store FROM appraisals_replaced UNION ALL SELECT replaced_by, store FROM appraisals_replaced UNION ALL
+    SELECT batch_id, store FROM traffic UNION ALL SELECT batch_id, store FROM traffic_replaced UNION ALL SELECT replaced_by, store FROM traffic_replaced UNION ALL
+    SELECT batch_id, store FROM staff UNION ALL SELECT batch_id, store FROM staff_replaced UNION ALL SELECT replaced_by, store FROM staff_replaced
+  ) WHERE batch_id IS NOT NULL AND batch_id <> 0 GROUP BY batch_id HAVING count(*) = count(store)
+) t
+WHERE batches.batch_id = t.batch_id AND batches.status = 'committed' AND batches.rows_rejected = 0;
+`
 	}
 ];

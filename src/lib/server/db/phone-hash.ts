@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { assertPrivate } from './file-modes';
 import { blobValue, type DuckDBValue } from '@duckdb/node-api';
 import { queryRows, type Database } from './index';
 
@@ -64,6 +65,7 @@ function readOrCreateKeyFile(path: string): { key: Buffer; created: boolean } {
 			if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
 		}
 	}
+	assertPrivate(path);
 	const parsed = JSON.parse(readFileSync(path, 'utf8')) as Partial<KeyFile>;
 	if (typeof parsed.phone_hmac_key !== 'string' || !/^[0-9a-f]{64}$/u.test(parsed.phone_hmac_key)) {
 		throw new PhoneKeyError(`${path} does not hold a phone_hmac_key`);

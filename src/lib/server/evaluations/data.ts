@@ -1,5 +1,5 @@
-import { listValue } from '@duckdb/node-api';
 import { queryRows } from '../db';
+import { storeScopeSql } from '../db/store-scope';
 import type { Database } from '../db';
 import { queryMetric } from '../metrics/query';
 import { EVAL_DIMENSIONS, monthsOf, type AppraisalRow, type Evidence } from '$lib/evaluations/model';
@@ -10,12 +10,8 @@ import { EVAL_DIMENSIONS, monthsOf, type AppraisalRow, type Evidence } from '$li
  * through the metric catalog, so complaint counts and CSAT mean what they mean everywhere else.
  */
 
-/** `store IN scope` as SQL with its parameter; an empty scope sees nothing. */
-export function scopeSql(scope: string[] | null, column: string, paramIndex: number): { sql: string; params: unknown[] } {
-	if (scope === null) return { sql: 'true', params: [] };
-	if (scope.length === 0) return { sql: 'false', params: [] };
-	return { sql: `list_contains($${paramIndex}::VARCHAR[], ${column})`, params: [listValue(scope)] };
-}
+/** `store IN scope` as SQL with its parameter (the one scope helper); an empty scope sees nothing. */
+export const scopeSql = storeScopeSql;
 
 /** Every appraisal row of the stores in scope (monthly, quarterly and yearly), oldest first. */
 export async function appraisalRows(db: Database, scope: string[] | null): Promise<AppraisalRow[]> {

@@ -1,6 +1,7 @@
 import { json } from '@sveltejs/kit';
 import type { AuthUser } from '../../auth/roles';
 import { MIN_GROUP_SIZE, seesIndividuals } from '../../auth/privacy';
+import { currentDay, DATE_MIN, isIsoDay, latestDay, MAX_PERIODS, PERIOD_GRAINS, rangeIssue, type PeriodGrain } from '../../dashboard/range';
 import { MetricRequestError } from './compile';
 import { toArrow, toCsv, withTextTimes, type MetricResult } from './query';
 
@@ -30,6 +31,31 @@ export const problem = (status: number, code: string, zh: boolean, messageZh: st
 export function requestProblem(e: unknown, zh: boolean): Response {
 	if (e instanceof MetricRequestError) return problem(e.code === 'individual_not_allowed' ? 403 : 400, e.code, zh, e.messageZh, e.message);
 	throw e;
+}
+
+const GRAIN_ZH: Record<PeriodGrain, string> = { day: '日', week: '周', month: '月', quarter: '季度', year: '年' };
+
+/**
+ * A 400 when the query string's from/to lie outside the request bounds (DATE_MIN to a year after
+ * today) or touch more than MAX_PERIODS periods of its grain (default month, as the compiler's);
+ * null otherwise, also for a malformed range, which the compiler reports in its own words. `periods:
+ * false` checks the days only (the drill-down lists rows, not periods).
+ */
+export function rangeProblem(url: URL, zh: boolean, options: { periods?: boolean; today?: string } = {}): Response | null {
+	const today = options.today ?? currentDay();
+	const q = url.searchParams;
+	const [from, to, g] = [q.get('from'), q.get('to'), q.get('grain') ?? 'month'];
+	if (!isIsoDay(from) || !isIsoDay(to) || from > to) return null;
+	const grain = options.periods !== false && (PERIOD_GRAINS as readonly string[]).includes(g) ? (g as PeriodGrain) : null;
+	const issue = rangeIssue({ from, to }, grain, today);
+	if (issue === 'out_of_bounds') {
+		const max = latestDay(today);
+		return problem(400, 'range_out_of_bounds', zh, `日期超出可查询范围：只能查询 ${DATE_MIN} 至 ${max} 之间的日期`, `Dates out of bounds: only days from ${DATE_MIN} to ${max} can be asked for`);
+	}
+	if (issue === 'too_many_periods') {
+		return problem(400, 'too_many_periods', zh, `一次最多查询 ${MAX_PERIODS} 个${GRAIN_ZH[grain!]}，请缩短日期范围或改用更粗的粒度`, `At most ${MAX_PERIODS} periods (${grain}) per request: shorten the range or choose a coarser grain`);
+	}
+	return null;
 }
 
 /**

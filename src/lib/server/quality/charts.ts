@@ -27,7 +27,8 @@ export const QC_CHARTS = {
 } as const satisfies Record<string, { metric: string; kind: ChartKind; scale: number; unit: MetricUnit }>;
 export type QcChartId = keyof typeof QC_CHARTS;
 export const QC_CHART_IDS = Object.keys(QC_CHARTS) as QcChartId[];
-export const isChartId = (s: string | null | undefined): s is QcChartId => !!s && s in QC_CHARTS;
+/** Own keys only: `in` would take `constructor` or `__proto__` from a URL for a chart. */
+export const isChartId = (s: string | null | undefined): s is QcChartId => !!s && Object.hasOwn(QC_CHARTS, s);
 
 /** 'auto': Laney limits when over-dispersion is detected (the default, said on the chart); 'on' / 'off' force it. */
 export type LaneyMode = 'auto' | 'on' | 'off';

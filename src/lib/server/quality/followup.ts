@@ -4,7 +4,7 @@ import { metricById } from '../metrics/catalog';
 import { num } from '../dashboard';
 import { twoProportionZ, welchT } from '$lib/quality/stats';
 import { monthAfter, type AlertRow } from './alerts';
-import { QC_CHARTS, type QcChartId } from './charts';
+import { isChartId, QC_CHARTS } from './charts';
 
 /**
  * Did the action work? For an alert whose status moved on (in progress or closed), the months after the
@@ -31,8 +31,8 @@ const monthsBack = (first: string, n: number) => {
 };
 
 export async function followUp(db: Database, alert: AlertRow, lastDay: string): Promise<FollowUp | null> {
-	if (alert.status === 'new' || !alert.chart || !(alert.chart in QC_CHARTS)) return null;
-	const def = QC_CHARTS[alert.chart as QcChartId];
+	if (alert.status === 'new' || !alert.chart || !isChartId(alert.chart)) return null;
+	const def = QC_CHARTS[alert.chart];
 	const actionPeriod = monthAfter(alert.closed_ms ?? alert.updated_ms);
 	const before = { from: monthsBack(alert.period, BEFORE_MONTHS - 1), to: monthEnd(alert.period) };
 	const filters = alert.scope_kind === 'store' ? { store: [alert.scope] } : {};

@@ -1,5 +1,5 @@
 import type { AuthUser } from '$lib/auth/roles';
-import { isIsoDay, periodStart, type DateRange } from '$lib/dashboard/range';
+import { addDays, boundedRange, clampDay, currentDay, isIsoDay, periodStart, type DateRange } from '$lib/dashboard/range';
 import type { QcGrain } from '$lib/quality/explain';
 import { parseRules } from '$lib/quality/spc';
 import { queryRows, type Database } from '../db';
@@ -16,6 +16,8 @@ export interface QcParams {
 	rules: number[];
 	laney: LaneyMode;
 	baseline: { start: string; end: string } | null;
+	/** the range asked for lay partly or wholly outside the bounds (or had too many weeks) and was cut */
+	rangeAdjusted: boolean;
 }
 
 export async function lastDataDay(db: Database, stores: string[] | null): Promise<string | null> {
@@ -30,14 +32,16 @@ export async function lastDataDay(db: Database, stores: string[] | null): Promis
 	});
 }
 
-export function qcParams(url: URL, anchor: string, storeOptions: readonly string[]): QcParams {
+/** The chart settings of a URL; the range cut to the request bounds and at most MAX_PERIODS periods of the grain. */
+export function qcParams(url: URL, anchor: string, storeOptions: readonly string[], today = currentDay()): QcParams {
 	const q = url.searchParams;
 	const chart = isChartId(q.get('chart')) ? (q.get('chart') as QcChartId) : 'complaint_p';
 	const grain: QcGrain = q.get('grain') === 'week' ? 'week' : 'month';
+	anchor = clampDay(anchor, today);
 	const def = grain === 'month' ? evaluationRange(anchor) : { from: periodStart(addWeeks(anchor, -51), 'week'), to: anchor };
 	const from = q.get('from');
 	const to = q.get('to');
-	const range = isIsoDay(from) && isIsoDay(to) && from <= to ? { from, to } : def;
+	const { range, adjusted } = boundedRange(isIsoDay(from) && isIsoDay(to) && from <= to ? { from, to } : null, def, today, grain);
 	const store = q.get('store');
 	const laney = q.get('laney');
 	const bs = q.get('bstart');
@@ -49,15 +53,12 @@ export function qcParams(url: URL, anchor: string, storeOptions: readonly string
 		store: store && storeOptions.includes(store) ? store : null,
 		rules: parseRules(q.get('rules')),
 		laney: laney === 'on' || laney === 'off' ? laney : 'auto',
-		baseline: isIsoDay(bs) && isIsoDay(be) && bs <= be ? { start: periodStart(bs, grain), end: periodStart(be, grain) } : null
+		baseline: isIsoDay(bs) && isIsoDay(be) && bs <= be ? { start: periodStart(bs, grain), end: periodStart(be, grain) } : null,
+		rangeAdjusted: adjusted
 	};
 }
 
-function addWeeks(day: string, n: number): string {
-	const d = new Date(`${day}T00:00:00Z`);
-	d.setUTCDate(d.getUTCDate() + n * 7);
-	return d.toISOString().slice(0, 10);
-}
+const addWeeks = (day: string, n: number): string => addDays(day, n * 7);
 
 /** The stores a user may see the charts of, for the guard's sake re-checked here. */
 export function canSeeStore(user: AuthUser, store: string): boolean {

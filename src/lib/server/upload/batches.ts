@@ -6,6 +6,7 @@ import type { BatchRow } from '../../../../pipelines/batches';
 import { schemas, type KindId } from '../../../../pipelines/schema';
 import { maskName, maskPhone } from '../auth/masking';
 import { recordPiiAccess } from '../auth/pii';
+import { storeListInScopeSql } from '../db/store-scope';
 
 /**
  * One batch as the history page shows it: its record, the rows it rejected (customer names and phones
@@ -27,6 +28,17 @@ export interface BatchDetail extends BatchRow {
 	extraQuestions: { question: string; answers: number; mean: number }[];
 	/** committed batches that replaced rows of this one since (a rollback must undo them first) */
 	blockedBy: number[];
+}
+
+/**
+ * Whether a batch exists and may be seen by a user of these stores (null = every store): only when the
+ * stores it touches are known and all in the scope. Batches holding other stores' rows are not shown,
+ * nor their rejected rows, nor can they be rolled back (docs/decisions.md, "Store scope of writes").
+ */
+export async function batchAccess(conn: DuckDBConnection, batchId: number, scope: readonly string[] | null): Promise<'missing' | 'forbidden' | 'visible'> {
+	const visible = storeListInScopeSql(scope, 'stores', 2);
+	const [b] = await queryRows<{ visible: boolean }>(conn, `SELECT ${visible.sql} AS visible FROM batches WHERE batch_id = $1`, [batchId, ...visible.params]);
+	return !b ? 'missing' : b.visible ? 'visible' : 'forbidden';
 }
 
 export interface RejectedRowView {

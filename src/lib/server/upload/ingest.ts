@@ -95,7 +95,7 @@ export async function handleUpload(request: Request, kind: string, user: AuthUse
 		writeFileSync(path, Buffer.from(await file.arrayBuffer()));
 		const cmd: Command = {
 			command: 'ingest', kind, file: path, fileName: safeFileName(file.name), mapping, acceptPartial: flags.accept_partial,
-			dryRun: flags.dry_run, as: user.username, locale, source: 'web'
+			dryRun: flags.dry_run, as: user.username, locale, source: 'web', stores: user.stores
 		};
 		const db = await getDatabase();
 		const result = await runCommand(db, cmd);

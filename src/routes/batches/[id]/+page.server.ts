@@ -5,7 +5,7 @@ import type { RollbackResult } from '../../../../pipelines/batches';
 import { m } from '$lib/paraglide/messages.js';
 import { getLocale } from '$lib/paraglide/runtime.js';
 import { getDatabase } from '$lib/server/database';
-import { batchDetail, rejectedRows } from '$lib/server/upload/batches';
+import { batchAccess, batchDetail, rejectedRows } from '$lib/server/upload/batches';
 import type { Actions, PageServerLoad } from './$types';
 
 const locale = () => (getLocale() === 'en' ? 'en' : 'zh-CN');
@@ -21,7 +21,9 @@ export const load: PageServerLoad = async ({ params, locals, getClientAddress })
 	const id = batchId(params.id);
 	const db = await getDatabase();
 	return db.withConnection(async (conn) => {
-		const batch = await batchDetail(conn, id);
+		const access = await batchAccess(conn, id, locals.user!.stores);
+		if (access === 'forbidden') error(403, m.batches_forbidden_store({ batch: id }, { locale: locale() }));
+		const batch = access === 'visible' ? await batchDetail(conn, id) : null;
 		if (!batch) error(404, m.batches_not_found({ batch: id }, { locale: locale() }));
 		const rejected = await rejectedRows(conn, id, batch.kind, locals.user!, locale(), getClientAddress());
 		return { batch, rejected };
@@ -35,10 +37,10 @@ export const actions: Actions = {
 		const form = await request.formData();
 		if (form.get('confirm') !== 'on') return fail(400, { ok: false as const, message: m.batches_rollback_confirm_needed({}, { locale: locale() }) });
 		const db = await getDatabase();
-		const cmd: Command = { command: 'rollback', batchId: id, as: locals.user!.username, locale: locale() };
+		const cmd: Command = { command: 'rollback', batchId: id, as: locals.user!.username, locale: locale(), stores: locals.user!.stores };
 		const result = await runCommand(db, cmd);
 		await auditCliCommand(db, cmd, result, getClientAddress(), locals.user!.username);
 		const r = result.json as RollbackResult;
-		return r.ok ? { ok: true as const, message: r.message } : fail(409, { ok: false as const, message: r.message });
+		return r.ok ? { ok: true as const, message: r.message } : fail(r.code === 'store' ? 403 : 409, { ok: false as const, message: r.message });
 	}
 };

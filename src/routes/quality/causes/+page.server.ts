@@ -5,6 +5,7 @@ import { CHANGE_DIMS, CHANGE_METRICS, comparePareto, recurringProblems, whatChan
 import { lastDataDay } from '$lib/server/quality/page';
 import { comparisonFromParams } from '$lib/server/quality/periods';
 import { metricById } from '$lib/server/metrics/catalog';
+import { boundsNotice } from '$lib/dashboard/range';
 import type { PageServerLoad } from './$types';
 
 /** 原因分析: comparison Pareto, what changed between two periods, recurring problems; within the user's stores. */
@@ -13,7 +14,7 @@ export const load: PageServerLoad = async ({ locals, url }) => {
 	const db = await getDatabase();
 	const [lastDay, storeOptions] = await Promise.all([lastDataDay(db, user.stores), storeChoices(db, user.stores)]);
 	const anchor = lastDay ?? registerNow().slice(0, 10);
-	const { current, previous } = comparisonFromParams(url.searchParams, anchor);
+	const { current, previous, adjusted } = comparisonFromParams(url.searchParams, anchor);
 	const askedMetric = url.searchParams.get('metric');
 	const metric: ChangeMetric = (CHANGE_METRICS as readonly string[]).includes(askedMetric ?? '') ? (askedMetric as ChangeMetric) : 'complaint_rate';
 	const dims = CHANGE_DIMS[metric] as readonly ChangeDim[];
@@ -29,6 +30,7 @@ export const load: PageServerLoad = async ({ locals, url }) => {
 	const def = metricById(metric)!;
 	return {
 		current,
+		rangeBounds: boundsNotice(adjusted),
 		previous,
 		metric,
 		metricInfo: { id: def.id, label: def.label, unit: def.unit, direction: def.direction },

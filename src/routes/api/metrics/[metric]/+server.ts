@@ -1,7 +1,7 @@
 import { error } from '@sveltejs/kit';
 import { getDatabase } from '$lib/server/database';
 import { metricById } from '$lib/server/metrics/catalog';
-import { encodeResult, formatOf, isZh, metricInput, problem, requestProblem, storesOutside } from '$lib/server/metrics/http';
+import { encodeResult, formatOf, isZh, metricInput, problem, rangeProblem, requestProblem, storesOutside } from '$lib/server/metrics/http';
 import { COMPARES, queryMetric, type Compare } from '$lib/server/metrics/query';
 import type { RequestHandler } from './$types';
 
@@ -23,6 +23,8 @@ export const GET: RequestHandler = async ({ params, url, request, locals }) => {
 	if (compare !== undefined && !COMPARES.includes(compare as Compare)) {
 		return problem(400, 'invalid_request', zh, 'compare 只能是 previous（上期）或 last_year（去年同期）', 'compare must be previous or last_year');
 	}
+	const bounds = rangeProblem(url, zh);
+	if (bounds) return bounds;
 	let result;
 	try {
 		result = await queryMetric(await getDatabase(), metricInput(metric.id, url, user), { compare: compare as Compare | undefined });

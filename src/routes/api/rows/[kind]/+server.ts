@@ -3,7 +3,7 @@ import { roleCan } from '$lib/auth/roles';
 import { recordPiiAccess } from '$lib/server/auth/pii';
 import { getDatabase } from '$lib/server/database';
 import { metricById } from '$lib/server/metrics/catalog';
-import { encodeResult, formatOf, isZh, metricInput, problem, requestProblem, storesOutside } from '$lib/server/metrics/http';
+import { encodeResult, formatOf, isZh, metricInput, problem, rangeProblem, requestProblem, storesOutside } from '$lib/server/metrics/http';
 import { drillRows } from '$lib/server/metrics/query';
 import type { RequestHandler } from './$types';
 
@@ -12,6 +12,9 @@ const KINDS: Record<string, { sources: readonly string[]; metric: string }> = {
 	complaints: { sources: ['complaints', 'complaint_repeats'], metric: 'complaint_count' },
 	surveys: { sources: ['surveys'], metric: 'low_score_count' }
 };
+
+/** The largest page of rows a role without the export capability gets (docs/decisions.md, "Who sees rows"). */
+const ROWS_PAGE_MAX = 500;
 
 const int = (v: string | null, fallback: number) => (v === null || v === '' ? fallback : /^\d+$/u.test(v) ? Number(v) : Number.NaN);
 
@@ -27,7 +30,7 @@ export const GET: RequestHandler = async ({ params, url, request, locals, getCli
 	const user = locals.user;
 	if (!user) error(401, 'sign in');
 	const zh = isZh(request);
-	const kind = KINDS[params.kind];
+	const kind = Object.hasOwn(KINDS, params.kind) ? KINDS[params.kind] : undefined;
 	if (!kind) return problem(404, 'unknown_kind', zh, `没有“${params.kind}”明细`, `No row drill-down for "${params.kind}"`);
 	const format = formatOf(url, request.headers.get('accept'), 'json');
 	if (!format) return problem(400, 'invalid_request', zh, 'format 只能是 arrow、json 或 csv', 'format must be arrow, json or csv');
@@ -35,9 +38,14 @@ export const GET: RequestHandler = async ({ params, url, request, locals, getCli
 	const metric = metricById(url.searchParams.get('metric') ?? kind.metric);
 	if (!metric || !kind.sources.includes(metric.source)) return problem(400, 'not_drillable', zh, '该指标不提供此类明细', 'this metric has no rows of this kind');
 	if (storesOutside(url, user).length) return problem(403, 'store', zh, '无权查看该门店', 'not allowed for that store');
+	const bounds = rangeProblem(url, zh, { periods: false });
+	if (bounds) return bounds;
 
 	const offset = int(url.searchParams.get('offset'), 0);
-	const limit = format === 'csv' ? 100_000 : int(url.searchParams.get('limit'), 50);
+	// without `export`, JSON and Arrow come a page at a time (at most ROWS_PAGE_MAX rows): a whole-table
+	// page would be the export that CSV refuses
+	const asked = int(url.searchParams.get('limit'), 50);
+	const limit = format === 'csv' ? 100_000 : roleCan(user.role, 'export') ? asked : Math.min(asked, ROWS_PAGE_MAX);
 	const input = {
 		...metricInput(metric.id, url, user),
 		period: url.searchParams.get('period') || undefined,

@@ -2,7 +2,7 @@ import { error, fail } from '@sveltejs/kit';
 import { roleCan } from '$lib/auth/roles';
 import { getDatabase } from '$lib/server/database';
 import { ALERT_STATUSES, getAlert, updateAlert } from '$lib/server/quality/alerts';
-import { controlCharts, QC_CHARTS, type QcChartId } from '$lib/server/quality/charts';
+import { controlCharts, isChartId, QC_CHARTS } from '$lib/server/quality/charts';
 import { followUp } from '$lib/server/quality/followup';
 import { lastDataDay } from '$lib/server/quality/page';
 import { evaluationRange } from '$lib/server/quality/alerts';
@@ -17,7 +17,7 @@ export const load: PageServerLoad = async ({ locals, params }) => {
 	const alert = Number.isSafeInteger(id) ? await db.withConnection((c) => getAlert(c, id, user.stores)) : null;
 	if (!alert) error(404, 'alert not found');
 	const lastDay = (await lastDataDay(db, user.stores)) ?? alert.period;
-	const chartId = alert.chart && alert.chart in QC_CHARTS ? (alert.chart as QcChartId) : null;
+	const chartId = isChartId(alert.chart) ? alert.chart : null;
 	const follow = await followUp(db, alert, lastDay);
 	let chart = null;
 	if (chartId) {
