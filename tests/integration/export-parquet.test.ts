@@ -42,12 +42,14 @@ beforeAll(async () => {
 	const complaints = readFileSync(join(data, FILES.complaints), 'utf8').split('\n');
 	const header = complaints[0]!.split(',');
 	const summaryAt = header.indexOf('内容摘要');
+	const nameAt = header.indexOf('投诉人');
 	writeFileSync(
 		join(data, 'texts.csv'),
 		[complaints[0]!, ...complaints.slice(1, 4).map((l, i) => {
 			const cells = l.split(',');
 			cells[0] = `TX${i}`;
-			cells[summaryAt] = `客户要求回电 139 1234 567${i}，或座机 021-6543210${i}`;
+			cells[summaryAt] = `客户王小明要求回电 139 1234 567${i}，或座机 021-6543210${i}，或 138.8888.000${i}`;
+			cells[nameAt] = '王小明';
 			return cells.join(',');
 		})].join('\n')
 	);
@@ -179,7 +181,7 @@ describe('Parquet export', () => {
 				for (const r of rows) runs.add(r.d);
 			}
 		});
-		const textPhones = ['13912345670', '13912345671', '0216543210'];
+		const textPhones = ['13912345670', '13912345671', '0216543210', '13888880000', '13888880001'];
 		for (const p of [...phones, ...textPhones]) {
 			for (const run of runs) if (run.includes(p)) throw new Error(`phone ${p} found in the export (${run})`);
 		}
@@ -203,7 +205,7 @@ describe('Parquet export', () => {
 		}
 		expect(masked).toBeGreaterThan(pairs.length * 0.3);
 		const texts = await pq.withConnection((c) => queryRows<{ s: string }>(c, `SELECT summary AS s FROM complaints WHERE starts_with(complaint_id, 'TX') ORDER BY complaint_id`));
-		expect(texts.map((t) => t.s)).toEqual([0, 1, 2].map((i) => `客户要求回电 139****567${i}，或座机 021-****210${i}`));
+		expect(texts.map((t) => t.s)).toEqual([0, 1, 2].map((i) => `客户王**要求回电 139****567${i}，或座机 021-****210${i}，或 138****000${i}`));
 	});
 
 	it('refuses a second export into a folder that is not empty', async () => {

@@ -11,6 +11,8 @@ export interface Comparison {
 	diff: number | null;
 	p: number | null;
 	verdict: Verdict;
+	/** hidden under the minimum group size (roles without individual scores): numbers are null */
+	suppressed: boolean;
 }
 
 export interface StoreDistribution {
@@ -28,17 +30,25 @@ export interface EvaluationView {
 	group: RankGroup;
 	settings: EvalSettings;
 	rules: WeightRule[];
-	/** counts every role may see */
-	summary: { staff: number; mean: number | null; warnings: number; repeatedWarnings: number; stars: number; fewData: number; mismatches: number };
+	/**
+	 * counts every role may see; for a role without individual scores and fewer staff than the minimum
+	 * group size, everything but the head count is null (suppressed)
+	 */
+	summary: { staff: number; mean: number | null; warnings: number | null; repeatedWarnings: number | null; stars: number | null; fewData: number | null; mismatches: number | null };
 	distribution: GradeShare[];
 	guidelineBreaches: ('max_a' | 'min_cd')[];
 	/** dimension means of each group (store or department) and of everyone */
-	radar: { group: string; n: number; means: Record<EvalDimension, number | null> }[];
+	radar: { group: string; n: number; means: Record<EvalDimension, number | null>; suppressed: boolean }[];
 	/** this period vs the previous one, and each store vs the others */
 	vsPrevious: Comparison | null;
 	stores: Comparison[];
 	/** individual rows: empty for roles that may not see individual scores */
 	individual: boolean;
+	/**
+	 * For roles without individual scores: the minimum group size, and whether the whole view is under
+	 * it (then the distribution is empty and the means null). Null for roles that see individuals.
+	 */
+	privacy: { minGroupSize: number; all: boolean; any: boolean } | null;
 	ranking: RankedRow[];
 	warnings: RankedRow[];
 	stars: StarCandidate[];

@@ -2,7 +2,8 @@ import { chmodSync, existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } 
 import { join, resolve } from 'node:path';
 import { queryRows, type Database, type DuckDBConnection } from './db';
 import { checkPath, literalPath, MANIFEST_FILE, PARQUET_LAYOUT_FORMAT, quoteIdent, type ParquetManifest, type ParquetTable } from './db/parquet';
-import { maskName, maskPhonesInText } from './auth/masking';
+import { maskName } from './auth/masking';
+import { maskedTextSql, registerMaskedText } from './auth/masked-search';
 
 /**
  * `npm run export-parquet -- <dir>`: the analytic tables as Hive-partitioned Parquet, the layout that
@@ -30,7 +31,8 @@ interface TableExport {
 const month = (col: string) => ({ column: 'month', sql: `strftime(t.${col}, '%Y-%m')` });
 // a value without an entry in its mask table is one masking leaves as it is (王先生, a text without a phone)
 const maskedVia = (masks: string, col: string) => `coalesce((SELECT m.masked FROM ${masks} m WHERE m.raw = t.${col}), t.${col})`;
-const maskedText = (col: string) => maskedVia('export_text_masks', col);
+// free text: phones in every written form and the row's own customer name, by the dashboards' masker (auth/masked-search.ts)
+const maskedText = (col: string, name: string | null = null) => maskedTextSql(`t.${col}`, name);
 
 export const EXPORTED_TABLES: readonly TableExport[] = [
 	{
@@ -39,8 +41,8 @@ export const EXPORTED_TABLES: readonly TableExport[] = [
 		masked: {
 			customer_name: maskedVia('export_name_masks', 'customer_name'),
 			customer_phone: 'NULL::VARCHAR',
-			summary: maskedText('summary'),
-			resolution: maskedText('resolution')
+			summary: maskedText('summary', 't.customer_name'),
+			resolution: maskedText('resolution', 't.customer_name')
 		}
 	},
 	{ table: 'surveys', partition: month('submitted_at'), masked: { comment: maskedText('comment') } },
@@ -54,16 +56,6 @@ export const EXPORTED_TABLES: readonly TableExport[] = [
 	{ table: 'eval_settings' },
 	{ table: 'qc_baselines' }
 ];
-
-/** Free-text columns that may hold phone numbers, masked through export_text_masks. */
-const TEXT_COLUMNS: readonly [string, string][] = [
-	['complaints', 'summary'],
-	['complaints', 'resolution'],
-	['surveys', 'comment'],
-	['appraisals', 'comment']
-];
-// a prefilter for texts that may hold a phone number (7 digits, maybe with spaces or dashes); maskPhonesInText decides
-const MAYBE_PHONE = '[0-9][0-9 -]{5,}[0-9]';
 
 export class ExportError extends Error {
 	constructor(
@@ -93,12 +85,7 @@ async function fillMasks(conn: DuckDBConnection, table: string, raws: string[], 
 async function buildMasks(conn: DuckDBConnection): Promise<void> {
 	const names = await queryRows<{ v: string }>(conn, 'SELECT DISTINCT customer_name AS v FROM complaints WHERE customer_name IS NOT NULL');
 	await fillMasks(conn, 'export_name_masks', names.map((r) => r.v), maskName);
-	const texts = new Set<string>();
-	for (const [table, col] of TEXT_COLUMNS) {
-		const rows = await queryRows<{ v: string }>(conn, `SELECT DISTINCT ${quoteIdent(col)} AS v FROM ${quoteIdent(table)} WHERE regexp_matches(${quoteIdent(col)}, $1)`, [MAYBE_PHONE]);
-		for (const r of rows) texts.add(r.v);
-	}
-	await fillMasks(conn, 'export_text_masks', [...texts], maskPhonesInText);
+	registerMaskedText(conn);
 }
 
 async function columnsOf(conn: DuckDBConnection, table: string) {

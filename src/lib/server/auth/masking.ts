@@ -87,11 +87,67 @@ export function maskPhone(phone: string | null | undefined): string | null {
 		.join(' / ');
 }
 
-/** Mobile and landline numbers as people write them inside free text (+86 138 1234 5678, 010-12345678). */
-const PHONE_IN_TEXT = /(?:(?:\+\s*86|0086)[\s-]?)?(?:1[3-9]\d[\s-]?\d{4}[\s-]?\d{4}|0\d{2,3}[\s-]?\d{7,8})(?!\d)/gu;
+/*
+ * Phone numbers as people write them inside free text. Digits may be ASCII or full-width (１３８…), a
+ * mobile may have any single space, dot or dash (or a short run of them) between any two digits
+ * (138 1234 5678, 138.1234.5678, 1381 234 5678) and a +86 / 0086 prefix; a landline has its area code
+ * with a dash or space, in parentheses ((010)87654321, （0571）87654321) or written straight on, then 7-8
+ * digits that may again be grouped (021-6123 4567); +86 before a landline drops the trunk 0
+ * (+86 10 12345678). A match must not be followed by another digit, and a landline not preceded by one
+ * (0 is common inside order numbers and dates; a mobile is masked even glued to other digits). Each match is masked by `maskPhone`.
+ */
+const D = String.raw`[0-9\uFF10-\uFF19]`;
+const SEP = String.raw`[\s.\-\u00B7\u2010-\u2015\u2212\uFF0D\uFF0E]`;
+const PREFIX = String.raw`(?:(?:[+\uFF0B]\s*(?:86|\uFF18\uFF16)|0086|\uFF10\uFF10\uFF18\uFF16)${SEP}{0,3})`;
+const MOBILE = String.raw`[1\uFF11]${SEP}{0,3}[3-9\uFF13-\uFF19](?:${SEP}{0,3}${D}){9}`;
+const LOCAL = String.raw`${D}(?:${SEP}?${D}){6,7}`;
+const AREA = String.raw`(?:[(\uFF08]\s*[0\uFF10]${D}{2,3}\s*[)\uFF09]\s*|[0\uFF10]${D}{2,3}${SEP}{0,3})`;
+const INTL_AREA = String.raw`(?:[(\uFF08]\s*[1-9\uFF11-\uFF19]${D}{1,2}\s*[)\uFF09]\s*|[1-9\uFF11-\uFF19]${D}{1,2}${SEP}{1,3})`;
+/** The one pattern of a phone number in text (see above). */
+export const PHONE_IN_TEXT_SOURCE = String.raw`(?:${PREFIX}?${MOBILE}|(?<!${D})${AREA}${LOCAL}|${PREFIX}${INTL_AREA}${LOCAL})(?!${D})`;
+const PHONE_IN_TEXT = new RegExp(PHONE_IN_TEXT_SOURCE, 'gu');
 
 /** Free text (a complaint summary, a survey comment) with every phone number in it masked. */
 export function maskPhonesInText(text: string | null | undefined): string | null {
 	if (text === null || text === undefined) return null;
 	return text.replace(PHONE_IN_TEXT, (match) => maskPhone(match) ?? match);
+}
+
+const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/gu, '\\$&');
+
+/**
+ * Free text with the row's own customer name masked wherever it appears: the full name (also written
+ * with spaces or a middle dot between its characters, any letter case), and a given name of two or more
+ * characters on its own (客户小明说…). Replaced by `maskName` of the name, or stars for the given name.
+ * A name of one character, or a surname with a form of address (王先生), hides nothing and is left.
+ */
+export function maskNameInText(text: string | null | undefined, name: string | null | undefined): string | null {
+	if (text === null || text === undefined) return null;
+	const full = name?.trim() ?? '';
+	const masked = maskName(full) ?? '';
+	if ([...full].length < 2 || masked === full) return text;
+	const { fullName, givenName, givenLength } = namePatterns(full);
+	let out = text.replace(fullName, masked);
+	if (givenName) out = out.replace(givenName, stars(givenLength));
+	return out;
+}
+
+/** The patterns of a name (cached: a drill-down or a search masks many rows of the same few customers). */
+const patternCache = new Map<string, { fullName: RegExp; givenName: RegExp | null; givenLength: number }>();
+function namePatterns(full: string) {
+	const hit = patternCache.get(full);
+	if (hit) return hit;
+	const chars = [...full].filter((c) => !/[\s·•・.]/u.test(c));
+	const spaced = (cs: string[]) => cs.map(escapeRegExp).join('[\\s·•・.]*');
+	const surname = HAN.test(chars[0] ?? '') ? (chars.length >= 3 && COMPOUND_SURNAMES.has(chars[0]! + chars[1]!) ? 2 : 1) : chars.length;
+	const given = chars.slice(surname);
+	const out = { fullName: new RegExp(spaced(chars), 'giu'), givenName: given.length >= 2 ? new RegExp(spaced(given), 'gu') : null, givenLength: given.length };
+	if (patternCache.size >= 1_000) patternCache.delete(patternCache.keys().next().value!);
+	patternCache.set(full, out);
+	return out;
+}
+
+/** Free text as a user without pii sees it: phone numbers in every written form and the row's customer name masked. */
+export function maskFreeText(text: string | null | undefined, customerName?: string | null): string | null {
+	return maskNameInText(maskPhonesInText(text), customerName);
 }

@@ -46,6 +46,14 @@ export interface SourceDef {
 	dimensions: Partial<Record<Dimension, string>>;
 	/** filters this source understands (a filter on another column is refused, not ignored) */
 	filters: readonly FilterName[];
+	/**
+	 * Sources whose rows are staff members' own scores: the column naming the person. For roles without
+	 * individual scores, each group's distinct staff are counted and groups under the minimum group
+	 * size suppressed (see `suppressSmallGroups` in query.ts).
+	 */
+	staffColumn?: string;
+	/** dimensions that are an attribute of the person (grade), not a group: their rows are one distribution */
+	attributeDimensions?: readonly Dimension[];
 }
 
 /**
@@ -132,7 +140,9 @@ export const SOURCES: Readonly<Record<SourceId, SourceDef>> = {
 		id: 'appraisals',
 		tables: 'appraisals',
 		dimensions: { store: 'store', department: 'department', grade: 'grade' },
-		filters: ['store', 'department']
+		filters: ['store', 'department'],
+		staffColumn: 'staff_id',
+		attributeDimensions: ['grade']
 	}
 };
 
@@ -170,6 +180,10 @@ export interface DrillDef {
 	order: string;
 	/** the free-text column a drill-down may search (case-insensitive substring) */
 	search?: string;
+	/** the row's customer name, masked inside its own text for users without pii */
+	customerName?: string;
+	/** the free-text output columns (masked for users without pii: phones in any form, the row's customer name) */
+	texts: readonly string[];
 }
 
 /**
@@ -198,7 +212,9 @@ export const DRILLS: Partial<Record<SourceId, DrillDef>> = (() => {
 			{ name: 'follow_up_satisfaction', sql: 'follow_up_satisfaction::INTEGER', type: 'int' }
 		],
 		order: 'received_at, complaint_id', // epoch ms: time order
-		search: 'summary'
+		search: 'summary',
+		customerName: 'customer_name',
+		texts: ['summary']
 	};
 	const surveys: DrillDef = {
 		columns: [
@@ -218,7 +234,8 @@ export const DRILLS: Partial<Record<SourceId, DrillDef>> = (() => {
 			{ name: 'comment', sql: 'comment', type: 'string' }
 		],
 		order: 'submitted_at DESC, response_id',
-		search: 'comment'
+		search: 'comment',
+		texts: ['comment']
 	};
 	return { complaints, complaint_repeats: complaints, surveys };
 })();

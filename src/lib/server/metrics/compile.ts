@@ -1,5 +1,6 @@
 import { listValue, type DuckDBValue } from '@duckdb/node-api';
 import { z } from 'zod';
+import { searchSql } from '../auth/masked-search';
 import { DEFAULT_SLA, DIMENSIONS, DRILLS, FILTERS, SLA_TOKENS, type SlaLimit, type SlaLimits, LOW_SAMPLE_N, REPEAT_WINDOW_DAYS, SOURCES, metricById, type FilterName, type MetricDef } from './catalog';
 
 /**
@@ -29,14 +30,19 @@ export const metricRequestSchema = z
 		by: z.enum(DIMENSIONS).optional(),
 		filters: z.object({ store: values.optional(), department: values.optional(), channel: values.optional(), category: values.optional() }).strict().default({}),
 		/** the user's stores; null = every store */
-		scope: z.array(z.string()).nullable()
+		scope: z.array(z.string()).nullable(),
+		/**
+		 * Set for users who may not see individual staff scores: the minimum group size. `by=staff` is
+		 * refused, and results of staff-score sources carry each group's distinct staff (`staff_n`).
+		 */
+		minGroupStaff: z.number().int().min(2).max(1000).optional()
 	})
 	.strict();
 
 export type MetricRequestInput = z.input<typeof metricRequestSchema>;
 export type MetricRequest = z.output<typeof metricRequestSchema>;
 
-export type MetricErrorCode = 'invalid_request' | 'unknown_metric' | 'dimension_not_allowed' | 'filter_not_allowed' | 'range_reversed' | 'not_drillable';
+export type MetricErrorCode = 'invalid_request' | 'unknown_metric' | 'dimension_not_allowed' | 'filter_not_allowed' | 'range_reversed' | 'not_drillable' | 'individual_not_allowed';
 
 export class MetricRequestError extends Error {
 	constructor(
@@ -62,6 +68,8 @@ export interface CompiledQuery {
 	metric: MetricDef;
 	/** the output columns, in order (also for an empty result) */
 	columns: Column[];
+	/** groups under `min` distinct staff are to be suppressed (`attribute`: the rows are one distribution, e.g. by grade) */
+	suppression?: { min: number; attribute: boolean };
 }
 
 /** Validates a request: shape (zod), then against the catalog. Throws MetricRequestError. */
@@ -80,6 +88,13 @@ export function validateRequest(input: unknown): { request: MetricRequest; metri
 			'dimension_not_allowed',
 			`Metric ${metric.id} cannot be cut by ${request.by} (allowed: ${metric.dimensions.join(', ')})`,
 			`指标“${metric.label.zh}”不能按 ${request.by} 拆分（可用：${metric.dimensions.join('、')}）`
+		);
+	}
+	if (request.by === 'staff' && request.minGroupStaff !== undefined) {
+		throw new MetricRequestError(
+			'individual_not_allowed',
+			'Cutting a metric by staff member shows individual results, which needs the scorecards permission (managers and above)',
+			'按员工拆分会显示个人结果，需要查看员工成绩的权限（经理及以上）'
 		);
 	}
 	const allowed = SOURCES[metric.source].filters;
@@ -145,6 +160,11 @@ function limitSql(limit: SlaLimit, p: Params): string {
 export interface CompileOptions {
 	asOf?: string;
 	sla?: SlaLimits;
+	/**
+	 * Drill-downs for a user without pii: the search matches the text as that user sees it (masked by
+	 * `sqa_masked_text`, which the caller registers on the connection), never the stored text.
+	 */
+	maskedSearch?: boolean;
 }
 
 /** The relation of a request (dates, filters, store scope bound as parameters), shared by numbers and drill-downs. */
@@ -261,10 +281,18 @@ export function compileMetric(input: unknown, options: CompileOptions = {}): Com
 		}
 	}
 
+	const staffColumn = request.minGroupStaff !== undefined ? SOURCES[metric.source].staffColumn : undefined;
+	if (staffColumn) {
+		inner += `, count(DISTINCT ${staffColumn}) AS staff_n`;
+		outer += ', staff_n::DOUBLE AS staff_n';
+		columns.push({ name: 'staff_n', type: 'number' });
+	}
+
 	const sql = `SELECT ${keyNames.join(', ')}, ${outer}
 FROM (SELECT ${keys.join(', ')}, ${inner} FROM ${relation} GROUP BY ${keyNames.map((_, i) => i + 1).join(', ')})
 ORDER BY period NULLS FIRST${groupCol ? ', "group" NULLS LAST' : ''}`;
-	return { sql, params: p.values, metric, columns };
+	const suppression = staffColumn ? { min: request.minGroupStaff!, attribute: !!request.by && !!SOURCES[metric.source].attributeDimensions?.includes(request.by) } : undefined;
+	return { sql, params: p.values, metric, columns, ...(suppression ? { suppression } : {}) };
 }
 
 export const DRILL_PAGE_MAX = 100_000;
@@ -295,6 +323,8 @@ export interface CompiledRows {
 	countParams: DuckDBValue[];
 	metric: MetricDef;
 	columns: Column[];
+	/** the free-text columns (masked with the row's customer name for users without pii) */
+	texts: readonly string[];
 }
 
 /**
@@ -320,7 +350,10 @@ export function compileRows(input: unknown, options: CompileOptions = {}): Compi
 	if (request.grain !== 'all' && d.period != null) where.push(`${periodSql(request.grain, 'd')} = ${p.add(d.period)}`);
 	if (groupCol && d.group !== undefined) where.push(d.group === null ? `(${groupCol}) IS NULL` : `(${groupCol})::VARCHAR = ${p.add(d.group)}`);
 	if (d.withText && def.search) where.push(`trim(coalesce(${def.search}, '')) <> ''`);
-	if (d.search?.trim() && def.search) where.push(`contains(lower(coalesce(${def.search}, '')), lower(${p.add(d.search.trim())}))`);
+	if (d.search?.trim() && def.search) {
+		const q = d.search.trim();
+		where.push(searchSql(`coalesce(${def.search}, '')`, def.customerName ?? null, p.add(q), q, !!options.maskedSearch));
+	}
 	const body = `FROM ${relation} WHERE ${where.join(' AND ')}`;
 	const countParams = [...p.values];
 	const lim = p.add(d.limit);
@@ -331,6 +364,7 @@ export function compileRows(input: unknown, options: CompileOptions = {}): Compi
 		countSql: `SELECT count(*)::BIGINT AS n ${body}`,
 		countParams,
 		metric,
-		columns: def.columns.map((c) => ({ name: c.name, type: c.type }))
+		columns: def.columns.map((c) => ({ name: c.name, type: c.type })),
+		texts: def.texts
 	};
 }

@@ -1,5 +1,6 @@
 import { json } from '@sveltejs/kit';
 import type { AuthUser } from '../../auth/roles';
+import { MIN_GROUP_SIZE, seesIndividuals } from '../../auth/privacy';
 import { currentDay, DATE_MIN, isIsoDay, latestDay, MAX_PERIODS, PERIOD_GRAINS, rangeIssue, type PeriodGrain } from '../../dashboard/range';
 import { MetricRequestError } from './compile';
 import { toArrow, toCsv, withTextTimes, type MetricResult } from './query';
@@ -26,9 +27,9 @@ export const isZh = (request: Request) => !/^\s*en\b/iu.test(request.headers.get
 export const problem = (status: number, code: string, zh: boolean, messageZh: string, messageEn: string) =>
 	json({ code, message: zh ? messageZh : messageEn }, { status });
 
-/** A MetricRequestError as a 400 in the request's language; anything else is rethrown. */
+/** A MetricRequestError as a 400 (403 for individual results the role may not see) in the request's language; anything else is rethrown. */
 export function requestProblem(e: unknown, zh: boolean): Response {
-	if (e instanceof MetricRequestError) return problem(400, e.code, zh, e.messageZh, e.message);
+	if (e instanceof MetricRequestError) return problem(e.code === 'individual_not_allowed' ? 403 : 400, e.code, zh, e.messageZh, e.message);
 	throw e;
 }
 
@@ -74,7 +75,9 @@ export function metricInput(metric: string, url: URL, user: AuthUser) {
 		grain: url.searchParams.get('grain') ?? undefined,
 		by: url.searchParams.get('by') || undefined,
 		filters: { store: list('store'), department: list('department'), channel: list('channel'), category: list('category') },
-		scope: user.stores
+		scope: user.stores,
+		// roles without individual scores: no by=staff, staff-score groups under the minimum suppressed
+		...(seesIndividuals(user.role) ? {} : { minGroupStaff: MIN_GROUP_SIZE })
 	};
 }
 

@@ -5,8 +5,10 @@ import { csvCell, csvText } from '../../csv';
 import { wallClock } from '../../ui/format';
 import { lastYearRange, periodsOf, previousRange } from '../../dashboard/range';
 import type { AuthUser } from '../../auth/roles';
+import { suppressedGroups } from '../../auth/privacy';
 import { customerView, type CustomerContact } from '../auth/pii';
-import { maskPhonesInText } from '../auth/masking';
+import { maskFreeText } from '../auth/masking';
+import { registerMaskedText } from '../auth/masked-search';
 import { slaLimits } from '../sla';
 import { compileMetric, compileRows, registerNow, type Column, type CompiledQuery, type Grain } from './compile';
 
@@ -152,6 +154,39 @@ export function cachedRun(db: Database, compiled: CompiledQuery): Promise<Metric
 	return run;
 }
 
+const SUPPRESSED_VALUES = ['value', 'numerator', 'denominator', 'n', 'moe', 'low_sample'];
+
+/**
+ * The minimum group size on a result of staff scores (compiled with `minGroupStaff`, i.e. for a user
+ * without individual scores): within each period, groups with fewer distinct staff than the minimum are
+ * suppressed, and then the smallest shown groups until what is hidden holds none or at least the
+ * minimum (`suppressedGroups`); a distribution (by grade) is suppressed whole when the period has fewer
+ * staff. A suppressed row keeps its period and group, its numbers are null and `suppressed` is true —
+ * so it reads as suppressed, never as zero. The staff counts themselves are not returned.
+ */
+export function suppressSmallGroups(result: MetricResult, suppression: CompiledQuery['suppression']): MetricResult {
+	if (!suppression || !result.columns.some((c) => c.name === 'staff_n')) return result;
+	const periods = new Map<string, number[]>();
+	result.rows.forEach((r, i) => {
+		const key = String(r.period);
+		periods.set(key, [...(periods.get(key) ?? []), i]);
+	});
+	const hidden: boolean[] = result.rows.map(() => false);
+	for (const idx of periods.values()) {
+		const sizes = idx.map((i) => Number(result.rows[i]!.staff_n ?? 0));
+		const total = sizes.reduce((a, b) => a + b, 0);
+		const out = suppression.attribute ? sizes.map(() => total < suppression.min) : suppressedGroups(sizes, suppression.min);
+		idx.forEach((i, j) => (hidden[i] = out[j]!));
+	}
+	const columns: Column[] = [...result.columns.filter((c) => c.name !== 'staff_n'), { name: 'suppressed', type: 'boolean' }];
+	const rows = result.rows.map((r, i) => {
+		const out: MetricRow = {};
+		for (const c of columns) out[c.name] = c.name === 'suppressed' ? hidden[i]! : hidden[i] && SUPPRESSED_VALUES.includes(c.name) ? null : (r[c.name] ?? null);
+		return out;
+	});
+	return { columns, rows };
+}
+
 /** The minute "now" falls in, so results that depend on it can be cached for that minute. */
 const thisMinute = () => `${registerNow().slice(0, 16)}:00`;
 
@@ -164,14 +199,15 @@ export async function queryMetric(db: Database, input: unknown, options: MetricO
 	const asOf = options.asOf ?? thisMinute();
 	const sla = await slaLimits(db);
 	const compiled = compileMetric(input, { asOf, sla });
-	const result = await cachedRun(db, compiled);
+	const result = suppressSmallGroups(await cachedRun(db, compiled), compiled.suppression);
 	if (!options.compare) return result;
 
 	const request = input as { from: string; to: string; grain?: Grain };
 	const grain: Grain = request.grain ?? 'month';
 	const range = { from: request.from, to: request.to };
 	const other = options.compare === 'previous' ? previousRange(range) : lastYearRange(range);
-	const before = await cachedRun(db, compileMetric({ ...(input as object), ...other }, { asOf, sla }));
+	const beforeCompiled = compileMetric({ ...(input as object), ...other }, { asOf, sla });
+	const before = suppressSmallGroups(await cachedRun(db, beforeCompiled), beforeCompiled.suppression);
 	const periods = grain === 'all' ? [null] : periodsOf(range, grain);
 	const otherPeriods = grain === 'all' ? [null] : periodsOf(other, grain);
 	const key = (period: unknown, group: unknown) => `${String(period)}\u0000${String(group ?? '')}`;
@@ -187,10 +223,15 @@ export async function queryMetric(db: Database, input: unknown, options: MetricO
 	return { columns, rows };
 }
 
-/** Customer name and phone, and phone numbers written into free text, masked for a user without pii. */
-function maskRow(user: AuthUser, row: MetricRow): MetricRow {
+/**
+ * Customer name and phone masked for a user without pii, and in the free-text columns every phone
+ * number (in any written form) and the row's own customer name — the same `maskFreeText` the search
+ * of such a user reads (see auth/masked-search.ts).
+ */
+function maskRow(user: AuthUser, row: MetricRow, texts: readonly string[]): MetricRow {
+	const name = typeof row.customer_name === 'string' ? row.customer_name : null;
 	const out: MetricRow = 'customer_name' in row || 'customer_phone' in row ? customerView(user, row as MetricRow & CustomerContact) : { ...row };
-	for (const col of ['summary', 'comment']) if (typeof out[col] === 'string') out[col] = maskPhonesInText(out[col] as string);
+	for (const col of texts) if (typeof out[col] === 'string') out[col] = maskFreeText(out[col] as string, name);
 	return out;
 }
 
@@ -205,12 +246,13 @@ export interface DrillResult extends MetricResult {
  * drill-down is one click, not a dashboard's dozens of tiles.
  */
 export async function drillRows(db: Database, user: AuthUser, input: unknown, options: { asOf?: string } = {}): Promise<DrillResult> {
-	const compiled = compileRows(input, { asOf: options.asOf ?? thisMinute(), sla: await slaLimits(db) });
+	const compiled = compileRows(input, { asOf: options.asOf ?? thisMinute(), sla: await slaLimits(db), maskedSearch: !user.pii });
 	return db.withConnection(async (conn) => {
+		if (!user.pii) registerMaskedText(conn);
 		const page = await runMetric(conn, { sql: compiled.sql, params: compiled.params, metric: compiled.metric, columns: compiled.columns });
 		const count = await conn.runAndReadAll(compiled.countSql, compiled.countParams);
 		const total = Number(count.getRowObjectsJS()[0]?.n ?? 0);
-		const rows = user.pii ? page.rows : page.rows.map((r) => maskRow(user, r));
+		const rows = user.pii ? page.rows : page.rows.map((r) => maskRow(user, r, compiled.texts));
 		return { columns: page.columns, rows, total };
 	});
 }
