@@ -11,11 +11,11 @@ WORKDIR /app
 COPY package.json package-lock.json ./
 COPY project.inlang ./project.inlang
 COPY messages ./messages
-# `prepare` compiles the message catalogs; the command-line tools (ingest, user, backup, …) run from
-# source through tsx, so the whole tree stays in the image.
-RUN npm ci --no-audit --no-fund
+# `prepare` compiles the message catalogs and writes SvelteKit's tsconfig (its $lib/$pipelines paths let
+# the command-line tools run from source through tsx), so it runs once the whole tree is there.
+RUN npm ci --no-audit --no-fund --ignore-scripts
 COPY . .
-RUN npm run build && chown -R node:node /app
+RUN npm run prepare && npm run build && chown -R node:node /app
 
 ENV NODE_ENV=production \
     HOST=0.0.0.0 \

@@ -25,15 +25,15 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { FILES, generate } from '../pipelines/generate';
 import { ingest } from '../pipelines/engine';
-import type { KindId } from '../pipelines/schema';
-import { category, channel } from '../pipelines/schema/vocabularies';
-import { Database, queryRows } from '../src/lib/server/db';
-import { ensureDemoUsers } from '../src/lib/server/auth/demo';
-import { DEMO_ACCOUNTS } from '../src/lib/server/auth/demo-accounts';
-import { hashPassword } from '../src/lib/server/auth/password';
-import { createUser } from '../src/lib/server/auth/users';
+import type { KindId } from '../src/lib/shared/schema';
+import { category, channel } from '../src/lib/shared/schema/vocabularies';
+import { Database, queryRows } from '../src/lib/server/core/db';
+import { ensureDemoUsers } from '../src/lib/server/core/auth/demo';
+import { DEMO_ACCOUNTS } from '../src/lib/server/core/auth/demo-accounts';
+import { hashPassword } from '../src/lib/server/core/auth/password';
+import { createUser } from '../src/lib/server/core/auth/users';
 import { metricById } from '../src/lib/server/metrics/catalog';
-import type { Role } from '../src/lib/auth/roles';
+import type { Role } from '../src/lib/shared/auth/roles';
 
 const { values } = parseArgs({
 	args: process.argv.slice(2).filter((a) => a !== 'load'),
@@ -376,7 +376,7 @@ phaseTimes.idle.end = phaseTimes.ingest.start = performance.now();
 phase = 'ingest';
 log('ingest: npm run ingest -- complaints … (handed to the server)');
 const ingestRun = await new Promise<{ code: number | null; out: string }>((ok) => {
-	const cli = spawn(process.execPath, ['--import', 'tsx', 'pipelines/cli.ts', 'complaints', join(ingestDir, FILES.complaints), '--db', dbPath, '--json', '--as', 'load-bench'], { stdio: ['ignore', 'pipe', 'inherit'] });
+	const cli = spawn(process.execPath, ['--import', 'tsx', 'cli/ingest.ts', 'complaints', join(ingestDir, FILES.complaints), '--db', dbPath, '--json', '--as', 'load-bench'], { stdio: ['ignore', 'pipe', 'inherit'] });
 	let out = '';
 	cli.stdout!.on('data', (d) => (out += d));
 	cli.once('exit', (code) => ok({ code, out }));

@@ -20,10 +20,10 @@ import { tableFromIPC } from 'apache-arrow';
 import { chromium } from '@playwright/test';
 import { FILES, generate } from '../pipelines/generate';
 import { ingest } from '../pipelines/engine';
-import type { KindId } from '../pipelines/schema';
-import { Database, queryRows } from '../src/lib/server/db';
-import { ensureDemoUsers } from '../src/lib/server/auth/demo';
-import { demoAccount } from '../src/lib/server/auth/demo-accounts';
+import type { KindId } from '../src/lib/shared/schema';
+import { Database, queryRows } from '../src/lib/server/core/db';
+import { ensureDemoUsers } from '../src/lib/server/core/auth/demo';
+import { demoAccount } from '../src/lib/server/core/auth/demo-accounts';
 import { compileMetric } from '../src/lib/server/metrics/compile';
 import { REQUESTS, requestInput, type Req } from './requests';
 
@@ -59,7 +59,8 @@ if (!existsSync(join(tmp, 'loaded'))) {
 
 // ---------- the requests the pages make ----------
 const db0 = await Database.open(dbPath);
-const [{ last }] = await db0.withConnection((c) => queryRows<{ last: string }>(c, `SELECT strftime(max(received_at)::DATE, '%Y-%m-%d') AS last FROM complaints`));
+const [row] = await db0.withConnection((c) => queryRows<{ last: string }>(c, `SELECT strftime(max(received_at)::DATE, '%Y-%m-%d') AS last FROM complaints`));
+const last = row?.last;
 const to = last!;
 const from = `${Number(to.slice(0, 4)) - 1}-${to.slice(5, 7)}-01`; // about twelve months
 const AS_OF = `${to} 23:59:00`;

@@ -6,7 +6,7 @@
 import { createReadStream, rmSync } from 'node:fs';
 import { DuckDBInstance } from '@duckdb/node-api';
 import Papa from 'papaparse';
-import { Database } from '../src/lib/server/db';
+import { Database } from '../src/lib/server/core/db';
 import { ingest } from '../pipelines/engine';
 
 const [mode, csv, dbPath] = process.argv.slice(2) as [string, string, string];

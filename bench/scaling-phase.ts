@@ -9,9 +9,9 @@ import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { FILES } from '../pipelines/generate';
 import { ingest } from '../pipelines/engine';
-import type { KindId } from '../pipelines/schema';
-import { Database, queryRows } from '../src/lib/server/db';
-import { exportParquet } from '../src/lib/server/export-parquet';
+import type { KindId } from '../src/lib/shared/schema';
+import { Database, queryRows } from '../src/lib/server/core/db';
+import { exportParquet } from '../src/lib/server/core/db/export-parquet';
 import { compileMetric } from '../src/lib/server/metrics/compile';
 import { REQUESTS, requestInput } from './requests';
 
@@ -49,7 +49,8 @@ if (phase === 'load') {
 	const repeat = Number(b);
 	const db = c === 'parquet' ? await Database.openParquet(a) : await Database.open(a);
 	const out = await db.withConnection(async (conn) => {
-		const [{ last }] = await queryRows<{ last: string }>(conn, `SELECT strftime(max(received_at)::DATE, '%Y-%m-%d') AS last FROM complaints`);
+		const [row] = await queryRows<{ last: string }>(conn, `SELECT strftime(max(received_at)::DATE, '%Y-%m-%d') AS last FROM complaints`);
+		const last = row?.last;
 		const to = last!;
 		const from = `${Number(to.slice(0, 4)) - 1}-${to.slice(5, 7)}-01`; // about twelve months, as bench/queries.ts
 		const asOf = `${to} 23:59:00`;

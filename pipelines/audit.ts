@@ -1,9 +1,9 @@
-import type { Database } from '../src/lib/server/db';
-import { audit } from '../src/lib/server/db/audit';
+import type { Database } from '$lib/server/core/db';
+import { audit } from '$lib/server/core/db/audit';
 
 /**
  * The audit entry of an ingest-CLI command, for the two places that run one: the server's
- * /api/internal/cli endpoint and pipelines/cli.ts when it opens the file itself. Call it after
+ * /api/internal/cli endpoint and cli/ingest.ts when it opens the file itself. Call it after
  * `runCommand` returns (the batch has committed). Loads that changed something (committed or
  * rejected batches) and successful rollbacks are recorded; dry runs, duplicates and the batch list
  * are not. The shapes are declared here structurally so auth does not depend on pipelines.
@@ -57,7 +57,7 @@ export async function auditCliCommand(db: Database, cmd: CliCommand, result: { j
 			audit(conn, { actor: actor ?? `cli:${(cmd as { as?: string }).as ?? 'cli'}`, action: 'export', target: 'backup', ip, detail: { dir: b.dir, tables: Object.keys(tables).length } })
 		);
 	} else if (cmd.command === 'export_parquet') {
-		// the Parquet export carries masked customer data only (see src/lib/server/export-parquet.ts)
+		// the Parquet export carries masked customer data only (see src/lib/server/core/db/export-parquet.ts)
 		const b = result.json as { dir?: string; tables?: Record<string, { rows: number }>; customer_data?: string };
 		const tables = b.tables;
 		if (!tables) return;

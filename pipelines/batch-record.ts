@@ -1,8 +1,8 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { WriteAborted, type Database } from '../src/lib/server/db';
-import { IngestFailure } from './errors';
-import { log } from '../src/lib/server/log';
-import type { KindId } from './schema';
+import { WriteAborted, type Database } from '$lib/server/core/db';
+import { IngestFailure } from '$lib/shared/schema/errors';
+import { log } from '$lib/server/core/log';
+import type { KindId } from '$lib/shared/schema';
 
 export interface BatchStart {
 	kind: KindId;

@@ -1,8 +1,8 @@
-import { queryRows, type AbortReason, type Database } from '../src/lib/server/db';
+import { queryRows, type AbortReason, type Database } from '$lib/server/core/db';
 import { message, type Locale } from './messages';
-import { schemas, type KindId } from './schema';
+import { schemas, type KindId } from '$lib/shared/schema';
 import { tableColumns } from './store';
-import { storeListInScopeSql, storeScopeSql } from '../src/lib/server/db/store-scope';
+import { storeListInScopeSql, storeScopeSql } from '$lib/server/core/db/store-scope';
 
 export interface BatchRow {
 	batch_id: number;

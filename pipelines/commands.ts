@@ -1,14 +1,14 @@
 import { resolve } from 'node:path';
-import { WriteAborted, type Database } from '../src/lib/server/db';
-import { BackupError, backupDatabase } from '../src/lib/server/backup';
-import { ExportError, exportParquet } from '../src/lib/server/export-parquet';
-import { ParquetLayoutError } from '../src/lib/server/db/parquet';
+import { WriteAborted, type Database } from '$lib/server/core/db';
+import { BackupError, backupDatabase } from '$lib/server/core/db/backup';
+import { ExportError, exportParquet } from '$lib/server/core/db/export-parquet';
+import { ParquetLayoutError } from '$lib/server/core/db/parquet';
 import { listBatches, rollbackBatch } from './batches';
 import { ingest, type IngestSummary } from './engine';
-import { IngestFailure } from './errors';
+import { IngestFailure } from '$lib/shared/schema/errors';
 import { message, reason, type Locale } from './messages';
-import { isKind, KINDS } from './schema';
-import { log } from '../src/lib/server/log';
+import { isKind, KINDS } from '$lib/shared/schema';
+import { log } from '$lib/server/core/log';
 
 /** One CLI command, runnable in this process or handed to the running server. */
 export type Command =

@@ -3,8 +3,8 @@ import { createReadStream, createWriteStream, openSync, readSync, closeSync, sta
 import { once } from 'node:events';
 import { isUtf8 } from 'node:buffer';
 import Papa from 'papaparse';
-import { IngestFailure } from './errors';
-import { MAX_COLUMNS } from './headers';
+import { IngestFailure } from '$lib/shared/schema/errors';
+import { MAX_COLUMNS } from '$lib/shared/schema/headers';
 import { GbkToUtf8 } from './gbk-utf8';
 
 export type Encoding = 'utf-8' | 'utf-8-bom' | 'gbk' | 'utf-16le' | 'utf-16be';

@@ -2,21 +2,21 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { queryRows, type Database } from '../src/lib/server/db';
+import { queryRows, type Database } from '$lib/server/core/db';
 import { decodeInput, peekUtf8Head, rowNumber, transcodeGbkFirst, type DecodedInput } from './decode';
-import { IngestFailure, type RowError } from './errors';
-import { matchHeaders, normalizeHeader, parseMapping, type HeaderMatch, type Mapping } from './mapping';
-import { MAX_COLUMNS } from './headers';
+import { IngestFailure, type RowError } from '$lib/shared/schema/errors';
+import { matchHeaders, normalizeHeader, parseMapping, type HeaderMatch, type Mapping } from '$lib/shared/schema/mapping';
+import { MAX_COLUMNS } from '$lib/shared/schema/headers';
 import { message, reason, type Locale } from './messages';
-import { schemas, type KindId, type KindSchema } from './schema';
+import { schemas, type KindId, type KindSchema } from '$lib/shared/schema';
 import { MACROS, DIRTY_PATTERN, TEXT_DIRTY_PATTERN, settingsMacros } from './sql/macros';
 import { compileErrors, compileFailing, compileTyped, outputColumns, readCsvSql, stageCol, TYPED_FROM_FILE, TYPED_FROM_FILE_VIEW, type ColumnSource, type CompileInput } from './sql/compile';
-import { writeBatch } from './store';
+import { writeBatch, type StoredError } from './store';
 import { batchStores, checkStoreScope } from './store-scope';
 import { withBatchRecord } from './batch-record';
 import { surveyQualityWarnings } from './survey-quality';
-import { phoneHasher, type PhoneHasher } from '../src/lib/server/db/phone-hash';
-import { log } from '../src/lib/server/log';
+import { phoneHasher, type PhoneHasher } from '$lib/server/core/db/phone-hash';
+import { log } from '$lib/server/core/log';
 
 export type IngestStatus = 'committed' | 'rejected' | 'duplicate' | 'dry-run';
 
@@ -612,7 +612,6 @@ async function load(conn: DuckDBConnection, ctx: LoadContext): Promise<IngestSum
 	};
 }
 
-export type StoredError = RowError & { cells: (string | null)[] | null };
 
 /** Reasons for each failing row, in the user's language, with the row's raw cells kept. */
 async function collectErrors(conn: DuckDBConnection, input: CompileInput, decoded: DecodedInput, constants: ReadonlyMap<string, string>, locale: Locale): Promise<StoredError[]> {

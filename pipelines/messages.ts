@@ -1,4 +1,4 @@
-import * as m from '../src/lib/paraglide/messages.js';
+import * as m from '$lib/paraglide/messages.js';
 
 export type Locale = 'zh-CN' | 'en';
 

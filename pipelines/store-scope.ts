@@ -1,9 +1,9 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { queryRows } from '../src/lib/server/db';
-import { storeScopeSql } from '../src/lib/server/db/store-scope';
-import { IngestFailure } from './errors';
+import { queryRows } from '$lib/server/core/db';
+import { storeScopeSql } from '$lib/server/core/db/store-scope';
+import { IngestFailure } from '$lib/shared/schema/errors';
 import type { Locale } from './messages';
-import type { KindSchema } from './schema';
+import type { KindSchema } from '$lib/shared/schema';
 
 /**
  * Store scope of a load (docs/decisions.md, "Store scope of writes"). A user limited to some stores may

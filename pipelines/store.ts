@@ -1,8 +1,11 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { queryRows } from '../src/lib/server/db';
+import { queryRows } from '$lib/server/core/db';
 import type { DecodedInput } from './decode';
-import type { StoredError } from './engine';
-import type { KindId, KindSchema } from './schema';
+import type { RowError } from '$lib/shared/schema/errors';
+import type { KindId, KindSchema } from '$lib/shared/schema';
+
+/** A rejected row as it is kept: the error and the row's raw cells. */
+export type StoredError = RowError & { cells: (string | null)[] | null };
 
 export interface BatchRecord {
 	/** the batch already on record as 'running' (batch-record.ts), completed here; else a new one */

@@ -1,7 +1,7 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { queryRows } from '../src/lib/server/db';
+import { queryRows } from '$lib/server/core/db';
 import { message, type Locale } from './messages';
-import type { KindSchema } from './schema';
+import type { KindSchema } from '$lib/shared/schema';
 
 /**
  * Quality checks of survey responses, reported as warnings (the rows still load): answers the engine

@@ -1,5 +1,5 @@
 // See https://svelte.dev/docs/kit/types#app.d.ts
-import type { AuthUser } from '$lib/auth/roles';
+import type { AuthUser } from '$lib/shared/auth/roles';
 
 declare global {
 	namespace App {

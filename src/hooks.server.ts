@@ -2,15 +2,26 @@ import type { Handle, ServerInit } from '@sveltejs/kit';
 import { sequence } from '@sveltejs/kit/hooks';
 import { building, dev } from '$app/environment';
 import { paraglideMiddleware } from '$lib/paraglide/server';
-import { authHandle } from '$lib/server/auth/handle';
-import { compressHandle } from '$lib/server/compress';
-import { phoneHasher } from '$lib/server/db/phone-hash';
-import { closeDatabase, getDatabase } from '$lib/server/database';
-import { publishHandoff } from '$lib/server/handoff';
-import { log } from '$lib/server/log';
-import { logServerError, requestLogHandle } from '$lib/server/request-log';
-import { applyRetentionAtStart } from '$lib/server/retention';
-import { installGracefulShutdown, isStopping } from '$lib/server/shutdown';
+import { authHandle } from '$lib/server/core/auth/handle';
+import { compressHandle } from '$lib/server/core/http/compress';
+import { phoneHasher } from '$lib/server/core/db/phone-hash';
+import { closeDatabase, getDatabase, onDatabase } from '$lib/server/core/db/process';
+import { evaluationSettled, scheduleEvaluation } from '$lib/server/features/quality/alerts';
+import { publishHandoff } from '$lib/server/core/db/handoff-server';
+import { log } from '$lib/server/core/log';
+import { logServerError, requestLogHandle } from '$lib/server/core/http/request-log';
+import { applyRetentionAtStart } from '$lib/server/features/admin/retention';
+import { installGracefulShutdown, isStopping } from '$lib/server/core/http/shutdown';
+
+// Quality alerts are evaluated once at opening (loads made by the CLI while no server ran) and again whenever
+// write work under the lock ends — a committed batch, a rollback.
+onDatabase({
+	opened: (db) => {
+		db.onWritesDone(() => scheduleEvaluation(db));
+		scheduleEvaluation(db);
+	},
+	beforeClose: evaluationSettled
+});
 
 export const init: ServerInit = async () => {
 	if (building) return;

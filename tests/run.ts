@@ -1,5 +1,5 @@
 /**
- * `npm test`: the production build, unit and integration tests (vitest, real DuckDB files), then
+ * `npm test`: the production build, the type check, unit and integration tests (the layer check among them) (vitest, real DuckDB files), then
  * the browser tests (Playwright driving Debian's chromium against the real server).
  * Ends with one line "N passed, N failed" counting both.
  */
@@ -20,6 +20,11 @@ if (build !== 0) {
 	console.log('\n0 passed, 1 failed');
 	process.exit(1);
 }
+
+// Types everywhere (svelte-check over src, pipelines, cli, tests and bench): one check, counted as one test.
+const check = run('npx', ['svelte-check', '--tsconfig', './tsconfig.json', '--fail-on-warnings', '--output', 'human']);
+if (check === 0) passed += 1;
+else failed += 1;
 
 const vitestJson = 'test-results/vitest.json';
 const unit = run('npx', ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${vitestJson}`]);
@@ -46,4 +51,4 @@ if (process.env.SKIP_E2E !== '1') {
 }
 
 console.log(`\n${passed} passed, ${failed} failed`);
-process.exit(unit !== 0 || e2e !== 0 || failed > 0 ? 1 : 0);
+process.exit(check !== 0 || unit !== 0 || e2e !== 0 || failed > 0 ? 1 : 0);

@@ -1,4 +1,4 @@
-import { category as categoryVocabulary, channel as channelVocabulary } from '../schema/vocabularies';
+import { category as categoryVocabulary, channel as channelVocabulary } from '$lib/shared/schema/vocabularies';
 import { civil, epochDay, parseIsoDate } from './calendar';
 
 /**

@@ -5,7 +5,7 @@ import { REFERENCE_SCALE, REVIEWERS, SLA_HOURS, STORES, type Period, type Plan }
 import type { StaffMember } from './roster';
 import type { SurveyStats } from './surveys';
 import type { Traffic } from './traffic';
-import type { KindId } from '../schema';
+import type { KindId } from '$lib/shared/schema';
 
 /** truth.json: what the generator planted, with the values realised in the files written. */
 

@@ -1,4 +1,4 @@
-import type { ColumnSpec, KindSchema } from '../schema';
+import type { ColumnSpec, KindSchema } from '$lib/shared/schema';
 
 /** Where a canonical column's text comes from in the staged file. */
 export type ColumnSource =

@@ -1,4 +1,4 @@
-import { queryRows, type DuckDBConnection } from '../../src/lib/server/db';
+import { queryRows, type DuckDBConnection } from '$lib/server/core/db';
 /**
  * SQL macros that turn the cleaned text of a cell into a typed value (NULL when it cannot),
  * as Chinese spreadsheets write them. Created as TEMP macros on the connection that runs a load.

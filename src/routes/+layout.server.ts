@@ -1,6 +1,6 @@
 import { extractLocaleFromRequest } from '$lib/paraglide/runtime.js';
-import { mayOpen } from '$lib/server/auth/guard';
-import type { PublicUser } from '$lib/auth/roles';
+import { mayOpen } from '$lib/server/core/auth/guard';
+import type { PublicUser } from '$lib/shared/auth/roles';
 import type { LayoutServerLoad } from './$types';
 
 /** The pages of the top bar, by route id; a link shows only when the guard would let the user in. */

@@ -1,7 +1,7 @@
-import { roleCan } from '$lib/auth/roles';
-import { getDatabase } from '$lib/server/database';
-import { overview } from '$lib/server/overview';
-import type { BatchView, CoverageView } from '$lib/ui/types';
+import { roleCan } from '$lib/shared/auth/roles';
+import { getDatabase } from '$lib/server/core/db/process';
+import { overview } from '$lib/server/features/overview/overview';
+import type { BatchView, CoverageView } from '$lib/shared/views';
 import type { PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async ({ locals }) => {

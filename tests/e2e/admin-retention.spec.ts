@@ -1,6 +1,6 @@
 import { failOnPageProblems } from './problems';
 import { expect, test } from '@playwright/test';
-import { demoAccount } from '../../src/lib/server/auth/demo-accounts';
+import { demoAccount } from '../../src/lib/server/core/auth/demo-accounts';
 import { expectedCustomerDataBefore } from './expected';
 import { QC, signIn, openAdminMenu } from './login';
 import { E2E_PORT } from './port';

@@ -1,6 +1,6 @@
 import { failOnPageProblems } from './problems';
 import { expect, test } from '@playwright/test';
-import { demoAccount } from '../../src/lib/server/auth/demo-accounts';
+import { demoAccount } from '../../src/lib/server/core/auth/demo-accounts';
 import { signIn, openAdminMenu } from './login';
 
 failOnPageProblems(test, (msg) => /status of 403/u.test(msg.text()) && msg.location().url.endsWith('/admin/users'));

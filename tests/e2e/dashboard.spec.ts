@@ -1,6 +1,6 @@
 import { failOnPageProblems } from './problems';
 import { expect, test, type Page } from '@playwright/test';
-import { demoAccount } from '../../src/lib/server/auth/demo-accounts';
+import { demoAccount } from '../../src/lib/server/core/auth/demo-accounts';
 import { dayOf, readSample } from './expected';
 import { signIn } from './login';
 

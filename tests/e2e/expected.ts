@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import Papa from 'papaparse';
-import type { KindId } from '../../pipelines/schema';
+import type { KindId } from '../../src/lib/shared/schema';
 import { SAMPLE_LOADS } from './samples';
 
 /** The column (as the samples head it) that each kind's coverage is counted by. */

@@ -1,8 +1,8 @@
 import { failOnPageProblems } from './problems';
 import { expect, test, type Locator, type Page } from '@playwright/test';
-import type { KindId } from '../../pipelines/schema';
+import type { KindId } from '../../src/lib/shared/schema';
 import { expectedCoverage } from './expected';
-import { demoAccount } from '../../src/lib/server/auth/demo-accounts';
+import { demoAccount } from '../../src/lib/server/core/auth/demo-accounts';
 import { signIn } from './login';
 import { E2E_EMPTY_PORT } from './port';
 import { SAMPLE_LOADS } from './samples';

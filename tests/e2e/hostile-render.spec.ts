@@ -2,7 +2,7 @@ import { expect, test, type Page } from '@playwright/test';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ingest } from '../../pipelines/engine';
-import { ensureDemoUsers } from '../../src/lib/server/auth/demo';
+import { ensureDemoUsers } from '../../src/lib/server/core/auth/demo';
 import { tempDir } from '../helpers/db';
 import { COMPLAINTS_HEADER, complaint } from '../helpers/hostile-bytes';
 import { startServer, type RunningServer } from '../helpers/server';

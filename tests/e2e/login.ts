@@ -1,5 +1,5 @@
 import { expect, type Page } from '@playwright/test';
-import { demoAccount, type DemoAccount } from '../../src/lib/server/auth/demo-accounts';
+import { demoAccount, type DemoAccount } from '../../src/lib/server/core/auth/demo-accounts';
 
 /** The quality officer sees everything the overview shows (batches included) for every store. */
 export const QC = demoAccount('quality_officer');

@@ -1,4 +1,4 @@
-import type { KindId } from '../../pipelines/schema';
+import type { KindId } from '../../src/lib/shared/schema';
 
 export interface SampleLoad {
 	kind: KindId;

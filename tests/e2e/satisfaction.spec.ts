@@ -1,5 +1,5 @@
 import { expect, test, type Page } from '@playwright/test';
-import { demoAccount } from '../../src/lib/server/auth/demo-accounts';
+import { demoAccount } from '../../src/lib/server/core/auth/demo-accounts';
 import { dayOf, readSample } from './expected';
 import { signIn } from './login';
 import { failOnPageProblems } from './problems';

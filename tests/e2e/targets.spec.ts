@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { demoAccount } from '../../src/lib/server/auth/demo-accounts';
+import { demoAccount } from '../../src/lib/server/core/auth/demo-accounts';
 import { signIn } from './login';
 import { failOnPageProblems } from './problems';
 

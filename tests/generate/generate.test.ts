@@ -3,10 +3,10 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Database, queryRows } from '../../src/lib/server/db';
+import { Database, queryRows } from '../../src/lib/server/core/db';
 import { ingest, type IngestSummary } from '../../pipelines/engine';
 import { FILES, generate, type Truth } from '../../pipelines/generate';
-import { KINDS, type KindId } from '../../pipelines/schema';
+import { KINDS, type KindId } from '../../src/lib/shared/schema';
 
 /**
  * The generator writes the same bytes for the same seed, files the engine loads without a single
@@ -42,7 +42,7 @@ afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 describe('determinism', () => {
 	it('writes byte-identical files for the same seed, from the CLI in another process too', () => {
-		const r = spawnSync(process.execPath, ['--import', 'tsx', join(root, 'pipelines/generate/cli.ts'), '--scale', String(SCALE), '--seed', '11', '--out', dirs.cli, '--quiet'], {
+		const r = spawnSync(process.execPath, ['--import', 'tsx', join(root, 'cli/generate.ts'), '--scale', String(SCALE), '--seed', '11', '--out', dirs.cli, '--quiet'], {
 			encoding: 'utf8', cwd: root
 		});
 		expect(r.status, r.stderr).toBe(0);
@@ -69,7 +69,7 @@ describe('determinism', () => {
 	});
 
 	it('rejects a usage error with exit code 2', () => {
-		const r = spawnSync(process.execPath, ['--import', 'tsx', join(root, 'pipelines/generate/cli.ts'), '--scale', 'many', '--out', join(work, 'x')], { encoding: 'utf8', cwd: root });
+		const r = spawnSync(process.execPath, ['--import', 'tsx', join(root, 'cli/generate.ts'), '--scale', 'many', '--out', join(work, 'x')], { encoding: 'utf8', cwd: root });
 		expect(r.status).toBe(2);
 		expect(r.stderr).toContain('--scale');
 	}, 30_000);

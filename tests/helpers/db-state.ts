@@ -1,7 +1,7 @@
 import { DuckDBInstance } from '@duckdb/node-api';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { queryRows, type Database, type DuckDBConnection } from '../../src/lib/server/db';
+import { queryRows, type Database, type DuckDBConnection } from '../../src/lib/server/core/db';
 import { tempDir } from './db';
 import type { RunningServer } from './server';
 

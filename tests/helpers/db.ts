@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { Database, queryRows } from '../../src/lib/server/db';
+import { Database, queryRows } from '../../src/lib/server/core/db';
 import { ingest, type IngestOptions, type IngestSummary } from '../../pipelines/engine';
 
 export const SAMPLES = resolve('data/samples');

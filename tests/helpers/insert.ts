@@ -1,4 +1,4 @@
-import type { Database } from '../../src/lib/server/db';
+import type { Database } from '../../src/lib/server/core/db';
 
 /**
  * Inserts fixture rows into a table with one prepared statement per row (bound values): tests write

@@ -1,7 +1,7 @@
 import { expect } from 'vitest';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Database, queryRows } from '../../src/lib/server/db';
-import { schemas } from '../../pipelines/schema';
+import { Database, queryRows } from '../../src/lib/server/core/db';
+import { schemas } from '../../src/lib/shared/schema';
 
 export interface BatchFact {
 	batch_id: number;

@@ -6,9 +6,9 @@
  * Usage: npx tsx tests/helpers/load-worker.ts <db path> <kind> <file>
  */
 import { DuckDBConnection } from '@duckdb/node-api';
-import { Database } from '../../src/lib/server/db';
+import { Database } from '../../src/lib/server/core/db';
 import { ingest } from '../../pipelines/engine';
-import type { KindId } from '../../pipelines/schema';
+import type { KindId } from '../../src/lib/shared/schema';
 
 const [dbPath, kind, filePath] = process.argv.slice(2);
 if (!dbPath || !kind || !filePath) throw new Error('usage: load-worker <db> <kind> <file>');

@@ -4,7 +4,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Database } from '../../src/lib/server/db';
+import { Database } from '../../src/lib/server/core/db';
 
 /**
  * The built app (`build/index.js`, built here when missing) serving a fresh DuckDB file in a temp

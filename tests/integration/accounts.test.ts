@@ -2,17 +2,17 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Database, queryRows } from '../../src/lib/server/db';
+import { Database, queryRows } from '../../src/lib/server/core/db';
 import { runCommand } from '../../pipelines/commands';
-import { audit, entryHash, verifyAuditChain, type AuditRow } from '../../src/lib/server/db/audit';
+import { audit, entryHash, verifyAuditChain, type AuditRow } from '../../src/lib/server/core/db/audit';
 import { auditCliCommand } from '../../pipelines/audit';
-import { readAuthConfig } from '../../src/lib/server/auth/config';
-import { ensureDemoUsers } from '../../src/lib/server/auth/demo';
-import { LoginService } from '../../src/lib/server/auth/login';
-import { hashPassword } from '../../src/lib/server/auth/password';
-import { keyFilePath, phoneHasher, PhoneKeyError } from '../../src/lib/server/db/phone-hash';
-import { createSession, resolveSession } from '../../src/lib/server/auth/sessions';
-import { createUser, findUser, setDisabled, setPassword, updateUser } from '../../src/lib/server/auth/users';
+import { readAuthConfig } from '../../src/lib/server/core/auth/config';
+import { ensureDemoUsers } from '../../src/lib/server/core/auth/demo';
+import { LoginService } from '../../src/lib/server/core/auth/login';
+import { hashPassword } from '../../src/lib/server/core/auth/password';
+import { keyFilePath, phoneHasher, PhoneKeyError } from '../../src/lib/server/core/db/phone-hash';
+import { createSession, resolveSession } from '../../src/lib/server/core/auth/sessions';
+import { createUser, findUser, setDisabled, setPassword, updateUser } from '../../src/lib/server/core/auth/users';
 import { rows, sample, tempDatabase } from '../helpers/db';
 
 /** Accounts, sessions, the phone key and the audit chain on real DuckDB files. */
@@ -178,7 +178,7 @@ describe('the phone hash key', () => {
 
 describe('the audit chain', () => {
 	const verifyCli = (dbPath: string) => {
-		const r = spawnSync(process.execPath, ['--import', 'tsx', join(process.cwd(), 'src/lib/server/auth/audit-cli.ts'), 'verify', '--db', dbPath], { encoding: 'utf8' });
+		const r = spawnSync(process.execPath, ['--import', 'tsx', join(process.cwd(), 'cli/audit.ts'), 'verify', '--db', dbPath], { encoding: 'utf8' });
 		return { code: r.status, out: r.stdout + r.stderr };
 	};
 

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
-import { ROLES, type Role } from '../../src/lib/auth/roles';
-import { ensureDemoUsers } from '../../src/lib/server/auth/demo';
-import { demoAccount } from '../../src/lib/server/auth/demo-accounts';
+import { ROLES, type Role } from '../../src/lib/shared/auth/roles';
+import { ensureDemoUsers } from '../../src/lib/server/core/auth/demo';
+import { demoAccount } from '../../src/lib/server/core/auth/demo-accounts';
 import { get, login, postForm, startServer, type RunningServer } from '../helpers/server';
 
 /**
@@ -134,7 +134,7 @@ describe('role × route matrix', () => {
 	it('finds the routes and has an expectation for every one of them (a new route must be added here)', () => {
 		expect(routes.length).toBeGreaterThanOrEqual(8);
 		const missing = routes.flatMap((r) => r.methods.filter((m) => !EXPECTED[r.id]?.[m]).map((m) => `${m} ${r.id}`));
-		expect(missing, 'routes without an expected access (add them to EXPECTED, and a rule to src/lib/server/auth/guard.ts)').toEqual([]);
+		expect(missing, 'routes without an expected access (add them to EXPECTED, and a rule to src/lib/server/core/auth/guard.ts)').toEqual([]);
 		// and no endpoint lives outside /api/, where failures answer JSON rather than pages (but the health check, where monitors look)
 		expect(routes.filter((r) => r.kind === 'endpoint' && !r.id.startsWith('/api/') && r.id !== '/healthz').map((r) => r.id)).toEqual([]);
 	});
@@ -277,8 +277,8 @@ describe('store scope × writes', () => {
 	};
 
 	beforeAll(async () => {
-		const { createUser } = await import('../../src/lib/server/auth/users');
-		const { hashPassword } = await import('../../src/lib/server/auth/password');
+		const { createUser } = await import('../../src/lib/server/core/auth/users');
+		const { hashPassword } = await import('../../src/lib/server/core/auth/password');
 		server = await startServer({
 			prepare: async (db) => {
 				await ensureDemoUsers(db);

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import { ensureDemoUsers } from '../../src/lib/server/auth/demo';
+import { ensureDemoUsers } from '../../src/lib/server/core/auth/demo';
 import { get, login, postForm, sessionCookie, startServer, type RunningServer } from '../helpers/server';
 
 /**
@@ -196,27 +196,27 @@ describe('request limits and headers', () => {
 
 describe('the account CLI while the server holds the database', () => {
 	it('adds, disables and lists users through the server, and verifies the audit chain', async () => {
-		const add = cli('src/lib/server/auth/cli.ts', ['add', 'zhou', '--role', 'manager', '--name', '周经理', '--stores', '上海徐家汇店', '--password-stdin'], 'zhou-password-1\n');
+		const add = cli('cli/user.ts', ['add', 'zhou', '--role', 'manager', '--name', '周经理', '--stores', '上海徐家汇店', '--password-stdin'], 'zhou-password-1\n');
 		expect(add.out).toContain('已创建用户 zhou（周经理，门店/客服经理）');
 		expect(add.code).toBe(0);
 		const cookie = await login(server, 'zhou', 'zhou-password-1');
 		expect((await get(server, '/?store=上海徐家汇店', cookie)).status).toBe(200);
 		expect((await get(server, '/?store=杭州湖滨店', cookie)).status).toBe(403);
 
-		expect(cli('src/lib/server/auth/cli.ts', ['add', 'zhou', '--role', 'viewer', '--password-stdin'], 'another-pass\n')).toMatchObject({ code: 1 });
-		expect(cli('src/lib/server/auth/cli.ts', ['add', 'short', '--role', 'viewer', '--password-stdin'], 'short\n')).toMatchObject({ code: 2 });
+		expect(cli('cli/user.ts', ['add', 'zhou', '--role', 'viewer', '--password-stdin'], 'another-pass\n')).toMatchObject({ code: 1 });
+		expect(cli('cli/user.ts', ['add', 'short', '--role', 'viewer', '--password-stdin'], 'short\n')).toMatchObject({ code: 2 });
 
-		const disable = cli('src/lib/server/auth/cli.ts', ['disable', 'zhou']);
+		const disable = cli('cli/user.ts', ['disable', 'zhou']);
 		expect(disable.code).toBe(0);
 		// the open session ends at once
 		expect((await get(server, '/', cookie)).status).toBe(303);
 
-		const list = cli('src/lib/server/auth/cli.ts', ['list', '--json']);
+		const list = cli('cli/user.ts', ['list', '--json']);
 		const users = JSON.parse(list.out) as { username: string; disabled: boolean; role: string }[];
 		expect(users.find((u) => u.username === 'zhou')).toMatchObject({ disabled: true, role: 'manager' });
 		expect(JSON.stringify(users)).not.toContain('argon2');
 
-		const verify = cli('src/lib/server/auth/audit-cli.ts', ['verify']);
+		const verify = cli('cli/audit.ts', ['verify']);
 		expect(verify.out).toMatch(/审计日志完整：共 \d+ 条/u);
 		expect(verify.code).toBe(0);
 		const admin = await login(server, 'admin', 'admin-demo-2025');

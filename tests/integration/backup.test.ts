@@ -2,9 +2,9 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Database, queryRows } from '../../src/lib/server/db';
-import { verifyAuditChain } from '../../src/lib/server/db/audit';
-import { ensureDemoUsers } from '../../src/lib/server/auth/demo';
+import { Database, queryRows } from '../../src/lib/server/core/db';
+import { verifyAuditChain } from '../../src/lib/server/core/db/audit';
+import { ensureDemoUsers } from '../../src/lib/server/core/auth/demo';
 import { ingest } from '../../pipelines/engine';
 import { sample, tempDir } from '../helpers/db';
 import { login, startServer, type RunningServer } from '../helpers/server';
@@ -41,7 +41,7 @@ afterAll(async () => {
 	cleanup?.();
 });
 
-const cli = (args: string[]) => spawnSync('npx', ['tsx', 'pipelines/cli.ts', ...args], { encoding: 'utf8', env: { ...process.env, QUALITY_LANG: 'zh-CN' } });
+const cli = (args: string[]) => spawnSync('npx', ['tsx', 'cli/ingest.ts', ...args], { encoding: 'utf8', env: { ...process.env, QUALITY_LANG: 'zh-CN' } });
 
 describe('backup and restore', () => {
 	it('backs up through the running server, restores into a new file with the same rows, key and working audit chain', async () => {

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 
 const root = process.cwd();
 const cli = (args: string[]) => {
-	const r = spawnSync(process.execPath, ['--import', 'tsx', join(root, 'pipelines/cli.ts'), ...args], { encoding: 'utf8', cwd: root });
+	const r = spawnSync(process.execPath, ['--import', 'tsx', join(root, 'cli/ingest.ts'), ...args], { encoding: 'utf8', cwd: root });
 	return { code: r.status, stdout: r.stdout, stderr: r.stderr, json: r.stdout.trim().startsWith('{') || r.stdout.trim().startsWith('[') ? JSON.parse(r.stdout) : null };
 };
 

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Database, queryRows } from '../../src/lib/server/db';
+import { Database, queryRows } from '../../src/lib/server/core/db';
 import { load, tempDir } from '../helpers/db';
 
 /**

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { queryRows } from '../../src/lib/server/db';
+import { queryRows } from '../../src/lib/server/core/db';
 import { load, tempDir } from '../helpers/db';
 import { writeComplaints } from '../helpers/generate';
 import { checkIntegrity, openAfterCrash, prng, seedFromEnv, type BatchFact } from '../helpers/integrity';

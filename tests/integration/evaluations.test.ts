@@ -2,12 +2,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { FILES, generate, type Truth } from '../../pipelines/generate';
-import { demoAccount } from '../../src/lib/server/auth/demo-accounts';
-import type { AuthUser } from '../../src/lib/auth/roles';
-import { readEvalConfig, saveEvalSettings, saveWeightRule } from '../../src/lib/server/evaluations/config';
-import { staffScorecard } from '../../src/lib/server/evaluations/scorecard';
-import { evaluationView } from '../../src/lib/server/evaluations/view';
-import { DEFAULT_SETTINGS } from '../../src/lib/evaluations/model';
+import { demoAccount } from '../../src/lib/server/core/auth/demo-accounts';
+import type { AuthUser } from '../../src/lib/shared/auth/roles';
+import { readEvalConfig, saveEvalSettings, saveWeightRule } from '../../src/lib/server/features/evaluations/config';
+import { staffScorecard } from '../../src/lib/server/features/evaluations/scorecard';
+import { evaluationView } from '../../src/lib/server/features/evaluations/view';
+import { DEFAULT_SETTINGS } from '../../src/lib/features/evaluations/model';
 import { load, rows, sample, tempDatabase, tempDir } from '../helpers/db';
 
 /**

@@ -2,17 +2,17 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Database, queryRows } from '../../src/lib/server/db';
-import { exportParquet, ExportError } from '../../src/lib/server/export-parquet';
-import { MANIFEST_FILE, type ParquetManifest } from '../../src/lib/server/db/parquet';
-import { ensureDemoUsers } from '../../src/lib/server/auth/demo';
-import { canonicalPhone, maskName } from '../../src/lib/server/auth/masking';
+import { Database, queryRows } from '../../src/lib/server/core/db';
+import { exportParquet, ExportError } from '../../src/lib/server/core/db/export-parquet';
+import { MANIFEST_FILE, type ParquetManifest } from '../../src/lib/server/core/db/parquet';
+import { ensureDemoUsers } from '../../src/lib/server/core/auth/demo';
+import { canonicalPhone, maskName } from '../../src/lib/server/core/auth/masking';
 import { METRICS, SOURCES, type MetricDef } from '../../src/lib/server/metrics/catalog';
 import { queryMetric, type MetricResult, type MetricRow } from '../../src/lib/server/metrics/query';
-import { saveSla } from '../../src/lib/server/sla';
+import { saveSla } from '../../src/lib/server/metrics/sla';
 import { FILES, generate } from '../../pipelines/generate';
 import { ingest } from '../../pipelines/engine';
-import type { KindId } from '../../pipelines/schema';
+import type { KindId } from '../../src/lib/shared/schema';
 import { sample, tempDir } from '../helpers/db';
 import { get, login, startServer, type RunningServer } from '../helpers/server';
 
@@ -236,7 +236,7 @@ describe('Parquet export while the server runs', () => {
 	afterAll(async () => {
 		await server?.stop();
 	});
-	const cli = (args: string[], lang = 'zh-CN') => spawnSync('npx', ['tsx', 'pipelines/cli.ts', ...args], { encoding: 'utf8', env: { ...process.env, QUALITY_LANG: lang } });
+	const cli = (args: string[], lang = 'zh-CN') => spawnSync('npx', ['tsx', 'cli/ingest.ts', ...args], { encoding: 'utf8', env: { ...process.env, QUALITY_LANG: lang } });
 
 	it('is handed to the server, reports in Chinese or English, refuses a non-empty folder, and is audited', async () => {
 		const out = join(dir, 'live');

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Database, isFatal, queryRows } from '../../src/lib/server/db';
+import { Database, isFatal, queryRows } from '../../src/lib/server/core/db';
 import { tempDir } from '../helpers/db';
 
 /**

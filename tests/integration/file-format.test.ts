@@ -1,8 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Database } from '../../src/lib/server/db';
-import { IngestFailure } from '../../pipelines/errors';
+import type { Database } from '../../src/lib/server/core/db';
+import { IngestFailure } from '../../src/lib/shared/schema/errors';
 import { reason } from '../../pipelines/messages';
 import { count, load, rows, tableCounts, tempDatabase } from '../helpers/db';
 

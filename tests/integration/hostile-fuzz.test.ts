@@ -2,9 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { IngestFailure } from '../../pipelines/errors';
-import type { KindId } from '../../pipelines/schema';
-import type { Database } from '../../src/lib/server/db';
+import { IngestFailure } from '../../src/lib/shared/schema/errors';
+import type { KindId } from '../../src/lib/shared/schema';
+import type { Database } from '../../src/lib/server/core/db';
 import { load, rows, tempDatabase } from '../helpers/db';
 import { COMPLAINTS_HEADER, SURVEYS_HEADER, complaint, gbk, survey, utf16le, utf8Bom } from '../helpers/hostile-bytes';
 

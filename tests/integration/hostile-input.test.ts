@@ -4,10 +4,10 @@ import { join } from 'node:path';
 import { auditCliCommand } from '../../pipelines/audit';
 import { runCommand, type Command, type CommandResult } from '../../pipelines/commands';
 import type { IngestSummary } from '../../pipelines/engine';
-import type { KindId } from '../../pipelines/schema';
-import { ensureDemoUsers } from '../../src/lib/server/auth/demo';
-import { demoAccount } from '../../src/lib/server/auth/demo-accounts';
-import { queryRows, type Database } from '../../src/lib/server/db';
+import type { KindId } from '../../src/lib/shared/schema';
+import { ensureDemoUsers } from '../../src/lib/server/core/auth/demo';
+import { demoAccount } from '../../src/lib/server/core/auth/demo-accounts';
+import { queryRows, type Database } from '../../src/lib/server/core/db';
 import { localLog, localSums, serverState, type ServerState, type TableSums } from '../helpers/db-state';
 import { tempDatabase } from '../helpers/db';
 import {
@@ -250,7 +250,7 @@ afterAll(async () => {
 });
 
 let fileNo = 0;
-/** The CLI's command run in this process, as pipelines/cli.ts runs it on a database it opens itself. */
+/** The CLI's command run in this process, as cli/ingest.ts runs it on a database it opens itself. */
 async function viaCli(kind: KindId, bytes: Buffer, name: string, opts: { acceptPartial?: boolean; locale?: 'zh-CN' | 'en'; dryRun?: boolean } = {}): Promise<CommandResult> {
 	const file = join(local.dir, `in-${fileNo++}.csv`);
 	writeFileSync(file, bytes);

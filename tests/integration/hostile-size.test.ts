@@ -3,8 +3,8 @@ import { spawnSync } from 'node:child_process';
 import { openSync, closeSync, writeSync, ftruncateSync, readFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { join } from 'node:path';
-import { ensureDemoUsers } from '../../src/lib/server/auth/demo';
-import { demoAccount } from '../../src/lib/server/auth/demo-accounts';
+import { ensureDemoUsers } from '../../src/lib/server/core/auth/demo';
+import { demoAccount } from '../../src/lib/server/core/auth/demo-accounts';
 import { tempDir } from '../helpers/db';
 import { COMPLAINTS_HEADER, complaint } from '../helpers/hostile-bytes';
 import { login, startServer, type RunningServer } from '../helpers/server';
@@ -105,7 +105,7 @@ describe('a 2 GB file', () => {
 			closeSync(fd);
 			const started = Date.now();
 			// /usr/bin/time -f %M: the peak resident memory (KB) of the CLI as `npm run ingest` runs it
-			const r = spawnSync('/usr/bin/time', ['-f', 'maxrss_kb=%M', process.execPath, '--import', 'tsx', 'pipelines/cli.ts', 'complaints', file, '--db', join(dir, 'q.duckdb'), '--json'], { encoding: 'utf8', timeout: 60_000 });
+			const r = spawnSync('/usr/bin/time', ['-f', 'maxrss_kb=%M', process.execPath, '--import', 'tsx', 'cli/ingest.ts', 'complaints', file, '--db', join(dir, 'q.duckdb'), '--json'], { encoding: 'utf8', timeout: 60_000 });
 			const seconds = (Date.now() - started) / 1000;
 			expect(r.status).toBe(2);
 			expect(JSON.parse(r.stdout).error).toEqual({ code: 'file_binary', message: '这不是文本格式的 CSV 文件（可能是图片、压缩包或其他二进制文件）' });

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ensureDemoUsers } from '../../src/lib/server/auth/demo';
-import { demoAccount } from '../../src/lib/server/auth/demo-accounts';
+import { ensureDemoUsers } from '../../src/lib/server/core/auth/demo';
+import { demoAccount } from '../../src/lib/server/core/auth/demo-accounts';
 import { readCsv, writeCsv } from '../helpers/csv';
 import { sample } from '../helpers/db';
 import { get, login, postForm, startServer, type RunningServer } from '../helpers/server';

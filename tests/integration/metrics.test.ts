@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Database } from '../../src/lib/server/db';
+import type { Database } from '../../src/lib/server/core/db';
 import { cachedRun, queryMetric, type MetricRow } from '../../src/lib/server/metrics/query';
 import { compileMetric } from '../../src/lib/server/metrics/compile';
 import { insertRows } from '../helpers/insert';

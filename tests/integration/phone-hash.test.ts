@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { queryRows } from '../../src/lib/server/db';
-import { phoneHasher } from '../../src/lib/server/db/phone-hash';
+import { queryRows } from '../../src/lib/server/core/db';
+import { phoneHasher } from '../../src/lib/server/core/db/phone-hash';
 import { ingest } from '../../pipelines/engine';
 import { rollbackBatch } from '../../pipelines/batches';
 import { sample, tempDatabase } from '../helpers/db';

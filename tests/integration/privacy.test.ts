@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tableFromIPC } from 'apache-arrow';
-import { ensureDemoUsers } from '../../src/lib/server/auth/demo';
-import { demoAccount } from '../../src/lib/server/auth/demo-accounts';
+import { ensureDemoUsers } from '../../src/lib/server/core/auth/demo';
+import { demoAccount } from '../../src/lib/server/core/auth/demo-accounts';
 import { insertRows } from '../helpers/insert';
 import { login, startServer, type RunningServer } from '../helpers/server';
 

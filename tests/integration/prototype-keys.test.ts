@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureDemoUsers } from '../../src/lib/server/auth/demo';
-import { demoAccount } from '../../src/lib/server/auth/demo-accounts';
+import { ensureDemoUsers } from '../../src/lib/server/core/auth/demo';
+import { demoAccount } from '../../src/lib/server/core/auth/demo-accounts';
 import { login, startServer, type RunningServer } from '../helpers/server';
 
 /**

@@ -3,15 +3,15 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { generate } from '../../pipelines/generate/index';
 import { ingest } from '../../pipelines/engine';
-import { Database } from '../../src/lib/server/db';
-import { listAudit } from '../../src/lib/server/db/audit';
-import { controlCharts } from '../../src/lib/server/quality/charts';
-import { whatChanged } from '../../src/lib/server/quality/causes';
-import { evaluateAlerts, evaluationSettled, listAlerts, scheduleEvaluation, updateAlert } from '../../src/lib/server/quality/alerts';
-import { saveBaseline } from '../../src/lib/server/quality/baselines';
-import { followUp } from '../../src/lib/server/quality/followup';
-import type { AlertRow } from '../../src/lib/server/quality/alerts';
-import { saveScopedTarget } from '../../src/lib/server/targets';
+import { Database } from '../../src/lib/server/core/db';
+import { listAudit } from '../../src/lib/server/core/db/audit';
+import { controlCharts } from '../../src/lib/server/features/quality/charts';
+import { whatChanged } from '../../src/lib/server/features/quality/causes';
+import { evaluateAlerts, evaluationSettled, listAlerts, scheduleEvaluation, updateAlert } from '../../src/lib/server/features/quality/alerts';
+import { saveBaseline } from '../../src/lib/server/features/quality/baselines';
+import { followUp } from '../../src/lib/server/features/quality/followup';
+import type { AlertRow } from '../../src/lib/server/features/quality/alerts';
+import { saveScopedTarget } from '../../src/lib/server/metrics/targets';
 import { tempDir } from '../helpers/db';
 
 /**

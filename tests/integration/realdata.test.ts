@@ -7,7 +7,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import type { Database } from '../../src/lib/server/db';
+import type { Database } from '../../src/lib/server/core/db';
 import { count, load, rows, tempDatabase } from '../helpers/db';
 
 const REALDATA = resolve('..', 'shared', 'realdata');

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { rollbackBatch } from '../../pipelines/batches';
-import { verifyAuditChain } from '../../src/lib/server/db/audit';
+import { verifyAuditChain } from '../../src/lib/server/core/db/audit';
 import {
 	applyRetention,
 	applyRetentionAtStart,
@@ -10,7 +10,7 @@ import {
 	previewRetention,
 	readRetentionSetting,
 	saveRetentionSetting
-} from '../../src/lib/server/retention';
+} from '../../src/lib/server/features/admin/retention';
 import { load, rows, snapshot, tempDatabase } from '../helpers/db';
 
 /**

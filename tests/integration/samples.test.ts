@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Database } from '../../src/lib/server/db';
+import type { Database } from '../../src/lib/server/core/db';
 import { count, load, rows, sample, tableCounts, tempDatabase } from '../helpers/db';
 
 let db: Database;

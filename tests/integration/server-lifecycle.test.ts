@@ -3,9 +3,9 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Database, queryRows } from '../../src/lib/server/db';
-import { ensureDemoUsers } from '../../src/lib/server/auth/demo';
-import { demoAccount } from '../../src/lib/server/auth/demo-accounts';
+import { Database, queryRows } from '../../src/lib/server/core/db';
+import { ensureDemoUsers } from '../../src/lib/server/core/auth/demo';
+import { demoAccount } from '../../src/lib/server/core/auth/demo-accounts';
 import { tempDir } from '../helpers/db';
 import { writeComplaints } from '../helpers/generate';
 import { checkIntegrity, openAfterCrash, prng, seedFromEnv } from '../helpers/integrity';
@@ -130,7 +130,7 @@ describe('a server killed during an upload', () => {
 
 /** `npm run ingest` as a process: node with tsx, so a signal reaches the CLI itself. */
 function cliLoad(dbPath: string, file: string, env: Record<string, string> = {}) {
-	const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'pipelines/cli.ts'), 'complaints', file, '--db', dbPath], {
+	const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'cli/ingest.ts'), 'complaints', file, '--db', dbPath], {
 		cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe']
 	});
 	let stdout = '';

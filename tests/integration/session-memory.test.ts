@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Database } from '../../src/lib/server/db';
-import { readAuthConfig } from '../../src/lib/server/auth/config';
-import { hashPassword } from '../../src/lib/server/auth/password';
-import { createSession, deleteSession, resolveSession } from '../../src/lib/server/auth/sessions';
-import { createUser, setDisabled, updateUser } from '../../src/lib/server/auth/users';
+import type { Database } from '../../src/lib/server/core/db';
+import { readAuthConfig } from '../../src/lib/server/core/auth/config';
+import { hashPassword } from '../../src/lib/server/core/auth/password';
+import { createSession, deleteSession, resolveSession } from '../../src/lib/server/core/auth/sessions';
+import { createUser, setDisabled, updateUser } from '../../src/lib/server/core/auth/users';
 import { tempDatabase } from '../helpers/db';
 
 /** Sessions are remembered for a few seconds; every change to a user must still apply to the next request. */

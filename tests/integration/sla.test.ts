@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Database } from '../../src/lib/server/db';
+import type { Database } from '../../src/lib/server/core/db';
 import { compileMetric } from '../../src/lib/server/metrics/compile';
 import { queryMetric } from '../../src/lib/server/metrics/query';
-import { saveSla, slaLimits } from '../../src/lib/server/sla';
+import { saveSla, slaLimits } from '../../src/lib/server/metrics/sla';
 import { DEFAULT_SLA } from '../../src/lib/server/metrics/catalog';
 import { insertRows } from '../helpers/insert';
 import { tempDatabase } from '../helpers/db';

@@ -1,8 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Database } from '../../src/lib/server/db';
-import { migrations } from '../../src/lib/server/db/migrations';
+import type { Database } from '../../src/lib/server/core/db';
+import { migrations } from '../../src/lib/server/core/db/migrations';
 import { listBatches, rollbackBatch } from '../../pipelines/batches';
 import { load, rows, snapshot, tempDatabase } from '../helpers/db';
 

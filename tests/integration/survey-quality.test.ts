@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Database } from '../../src/lib/server/db';
+import type { Database } from '../../src/lib/server/core/db';
 import { count, load, tempDatabase } from '../helpers/db';
 
 /** Survey quality checks are warnings in the summary (rows still load); out-of-scale answers stay errors. */

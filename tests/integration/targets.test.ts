@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Database } from '../../src/lib/server/db';
-import { listAudit } from '../../src/lib/server/db/audit';
-import { readTargets, saveTarget } from '../../src/lib/server/targets';
-import { meetsTarget } from '../../src/lib/dashboard/targets';
+import type { Database } from '../../src/lib/server/core/db';
+import { listAudit } from '../../src/lib/server/core/db/audit';
+import { readTargets, saveTarget } from '../../src/lib/server/metrics/targets';
+import { meetsTarget } from '../../src/lib/shared/dashboard/targets';
 import { tempDatabase } from '../helpers/db';
 
 let db: Database;
@@ -49,8 +49,8 @@ describe('metric targets', () => {
 
 describe('targets per scope with a warning band', () => {
 	it('keeps chain-wide targets where they were; adds store and department targets with a band, audited', async () => {
-		const { readAllTargets, saveScopedTarget } = await import('../../src/lib/server/targets');
-		const { targetState } = await import('../../src/lib/dashboard/targets');
+		const { readAllTargets, saveScopedTarget } = await import('../../src/lib/server/metrics/targets');
+		const { targetState } = await import('../../src/lib/shared/dashboard/targets');
 		await db.withConnection(async (c) => {
 			expect(await saveScopedTarget(c, { metric: 'complaint_rate', scope: { kind: 'store', name: '武汉光谷店' }, value: 1, warn: 0.8 }, QC, 5_000)).toEqual({ ok: true, changed: true });
 			expect(await saveScopedTarget(c, { metric: 'csat', scope: { kind: 'department', name: '客服中心' }, value: 85, warn: 88 }, QC, 6_000)).toEqual({ ok: true, changed: true });
@@ -75,7 +75,7 @@ describe('targets per scope with a warning band', () => {
 
 describe('the target that applies to a view', () => {
 	it('prefers the one store in view, then the one department, then the chain-wide target', async () => {
-		const { readAllTargets, saveScopedTarget, targetFor } = await import('../../src/lib/server/targets');
+		const { readAllTargets, saveScopedTarget, targetFor } = await import('../../src/lib/server/metrics/targets');
 		await db.withConnection(async (c) => {
 			await saveTarget(c, 'complaint_rate', 1.0, QC);
 			expect((await saveScopedTarget(c, { metric: 'complaint_rate', scope: { kind: 'store', name: '杭州湖滨店' }, value: 0.8, warn: 0.7 }, QC)).ok).toBe(true);

@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DuckDBConnection } from '@duckdb/node-api';
-import type { Database } from '../../src/lib/server/db';
+import type { Database } from '../../src/lib/server/core/db';
 import type { IngestSummary } from '../../pipelines/engine';
 import { encodeGbk } from '../../pipelines/generate/gbk';
 import { load, rows, tempDatabase } from '../helpers/db';

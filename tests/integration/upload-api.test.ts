@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
-import { ensureDemoUsers } from '../../src/lib/server/auth/demo';
-import { demoAccount } from '../../src/lib/server/auth/demo-accounts';
+import { ensureDemoUsers } from '../../src/lib/server/core/auth/demo';
+import { demoAccount } from '../../src/lib/server/core/auth/demo-accounts';
 import { sample } from '../helpers/db';
 import { get, login, startServer, type RunningServer } from '../helpers/server';
 

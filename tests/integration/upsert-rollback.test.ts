@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
-import type { Database } from '../../src/lib/server/db';
+import type { Database } from '../../src/lib/server/core/db';
 import { listBatches, rollbackBatch } from '../../pipelines/batches';
 import { count, load, rows, sample, snapshot, tableCounts, tempDatabase } from '../helpers/db';
 import { readCsv, writeCsv } from '../helpers/csv';

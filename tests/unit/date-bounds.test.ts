@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { grainFromParams } from '../../src/lib/dashboard/filters';
+import { grainFromParams } from '../../src/lib/shared/dashboard/filters';
 import {
 	countPeriods,
 	DATE_MIN,
@@ -14,11 +14,11 @@ import {
 	rangeRequest,
 	type DateRange,
 	type PeriodGrain
-} from '../../src/lib/dashboard/range';
+} from '../../src/lib/shared/dashboard/range';
 import { rangeProblem } from '../../src/lib/server/metrics/http';
-import { qcParams } from '../../src/lib/server/quality/page';
-import { comparisonFromParams, reportPeriods } from '../../src/lib/server/quality/periods';
-import { reportParams } from '../../src/lib/server/quality/report-params';
+import { qcParams } from '../../src/lib/server/features/quality/page';
+import { comparisonFromParams, reportPeriods } from '../../src/lib/server/features/quality/periods';
+import { reportParams } from '../../src/lib/server/features/quality/report-params';
 
 /**
  * Date input can never make period generation run away: a range to 9999-12-31 once looped for ever

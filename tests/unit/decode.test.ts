@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { decodeInput } from '../../pipelines/decode';
-import { IngestFailure } from '../../pipelines/errors';
+import { IngestFailure } from '../../src/lib/shared/schema/errors';
 import { tempDir } from '../helpers/db';
 
 let dir: string;

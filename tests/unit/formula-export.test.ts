@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import ExcelJS from 'exceljs';
-import { csvCell, csvText, formulaSafe } from '../../src/lib/csv';
-import { workbook } from '../../src/lib/server/evaluations/excel';
-import { reportWorkbook } from '../../src/lib/server/quality/export';
-import type { QualityReport } from '../../src/lib/server/quality/report';
+import { csvCell, csvText, formulaSafe } from '../../src/lib/shared/csv';
+import { workbook } from '../../src/lib/server/features/evaluations/excel';
+import { reportWorkbook } from '../../src/lib/server/features/quality/export';
+import type { QualityReport } from '../../src/lib/server/features/quality/report';
 
 /**
  * Cells a user typed that start with = + - @ (or a tab or CR) are stored as written and leave every

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { ROLE_CAPABILITIES, ROLES, type AuthUser, type Role } from '../../src/lib/auth/roles';
-import { parseByteSize, readAuthConfig } from '../../src/lib/server/auth/config';
-import { authorize, safeNext, type GuardRequest } from '../../src/lib/server/auth/guard';
-import { FailureLimiter } from '../../src/lib/server/auth/ratelimit';
-import { sessionCookieOptions } from '../../src/lib/server/auth/sessions';
+import { ROLE_CAPABILITIES, ROLES, type AuthUser, type Role } from '../../src/lib/shared/auth/roles';
+import { parseByteSize, readAuthConfig } from '../../src/lib/server/core/auth/config';
+import { authorize, safeNext, type GuardRequest } from '../../src/lib/server/core/auth/guard';
+import { FailureLimiter } from '../../src/lib/server/core/auth/ratelimit';
+import { sessionCookieOptions } from '../../src/lib/server/core/auth/sessions';
 
 const user = (role: Role, stores: string[] | null = null, pii = false): AuthUser => ({ id: 1, username: role, displayName: role, role, stores, pii });
 const req = (routeId: string | null, url = 'http://localhost/', method = 'GET', params: Record<string, string> = {}): GuardRequest =>

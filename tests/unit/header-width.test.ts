@@ -2,12 +2,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ingest } from '../../pipelines/engine';
-import { IngestFailure } from '../../pipelines/errors';
-import { autoMatch, MAX_COLUMNS } from '../../pipelines/headers';
-import { matchHeaders, parseMapping } from '../../pipelines/mapping';
-import { schemas } from '../../pipelines/schema';
-import { queryRows } from '../../src/lib/server/db';
-import { draftFromMapping, toMapping } from '../../src/lib/upload/mapping-draft';
+import { IngestFailure } from '../../src/lib/shared/schema/errors';
+import { autoMatch, MAX_COLUMNS } from '../../src/lib/shared/schema/headers';
+import { matchHeaders, parseMapping } from '../../src/lib/shared/schema/mapping';
+import { schemas } from '../../src/lib/shared/schema';
+import { queryRows } from '../../src/lib/server/core/db';
+import { draftFromMapping, toMapping } from '../../src/lib/features/upload/mapping-draft';
 import { tempDatabase } from '../helpers/db';
 
 /**

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { IngestFailure } from '../../pipelines/errors';
-import { matchHeaders, normalizeHeader, parseMapping } from '../../pipelines/mapping';
-import { schemas } from '../../pipelines/schema';
+import { IngestFailure } from '../../src/lib/shared/schema/errors';
+import { matchHeaders, normalizeHeader, parseMapping } from '../../src/lib/shared/schema/mapping';
+import { schemas } from '../../src/lib/shared/schema';
 
 const none = parseMapping(undefined);
 

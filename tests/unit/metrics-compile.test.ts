@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Database } from '../../src/lib/server/db';
+import type { Database } from '../../src/lib/server/core/db';
 import { METRICS, catalogProblems, publicCatalog } from '../../src/lib/server/metrics/catalog';
 import { compileMetric, MetricRequestError } from '../../src/lib/server/metrics/compile';
 import { csvCell, runMetric, toCsv } from '../../src/lib/server/metrics/query';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { MIN_GROUP_SIZE, suppressedGroups } from '../../src/lib/auth/privacy';
+import { MIN_GROUP_SIZE, suppressedGroups } from '../../src/lib/shared/auth/privacy';
 import { compileMetric, MetricRequestError } from '../../src/lib/server/metrics/compile';
 
 describe('suppressedGroups: the minimum group size with secondary suppression', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { radar } from '../../src/lib/charts/radar';
-import { chartSvg } from '../../src/lib/server/evaluations/svg';
+import { chartSvg } from '../../src/lib/server/features/evaluations/svg';
 import { printTheme } from '../../src/lib/charts/theme';
 
 /**

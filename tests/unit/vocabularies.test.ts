@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Database, queryRows } from '../../src/lib/server/db';
-import { schemas } from '../../pipelines/schema';
-import { allVocabularies } from '../../pipelines/schema/vocabularies';
+import { Database, queryRows } from '../../src/lib/server/core/db';
+import { schemas } from '../../src/lib/shared/schema';
+import { allVocabularies } from '../../src/lib/shared/schema/vocabularies';
 
 let db: Database;
 beforeAll(async () => {

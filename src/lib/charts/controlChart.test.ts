@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { computeChart } from '$lib/quality/spc';
+import { computeChart } from '$lib/shared/quality/spc';
 import { controlChart } from './controlChart';
 import { lightTheme, printTheme } from './theme';
 

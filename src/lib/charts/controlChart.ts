@@ -1,8 +1,8 @@
-import type { MetricUnit } from '$lib/dashboard/types';
-import type { UiLocale } from '$lib/ui/types';
-import type { SpcResult } from '$lib/quality/spc';
+import type { MetricUnit } from '$lib/shared/dashboard/types';
+import type { UiLocale } from '$lib/shared/views';
+import type { SpcResult } from '$lib/shared/quality/spc';
 import { emptyOption } from './empty';
-import { formatValue, periodLabel } from './format';
+import { formatValue, periodLabel } from '$lib/shared/metric-format';
 import type { ChartTheme } from './theme';
 import type { ChartOption } from './types';
 

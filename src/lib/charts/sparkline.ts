@@ -1,6 +1,6 @@
-import type { MetricUnit, MonthPoint } from '$lib/dashboard/types';
-import type { UiLocale } from '$lib/ui/types';
-import { formatValue, monthLabel } from './format';
+import type { MetricUnit, MonthPoint } from '$lib/shared/dashboard/types';
+import type { UiLocale } from '$lib/shared/views';
+import { formatValue, monthLabel } from '$lib/shared/metric-format';
 import type { ChartTheme } from './theme';
 import type { ChartOption } from './types';
 

@@ -1,8 +1,8 @@
-import type { MetricUnit } from '$lib/dashboard/types';
-import type { UiLocale } from '$lib/ui/types';
+import type { MetricUnit } from '$lib/shared/dashboard/types';
+import type { UiLocale } from '$lib/shared/views';
 import { emptyOption } from './empty';
-import type { PeriodGrain } from '$lib/dashboard/range';
-import { formatValue, periodLabel } from './format';
+import type { PeriodGrain } from '$lib/shared/dashboard/range';
+import { formatValue, periodLabel } from '$lib/shared/metric-format';
 import type { ChartTheme } from './theme';
 import type { ChartOption } from './types';
 

@@ -1,5 +1,5 @@
 import { m } from '$lib/paraglide/messages.js';
-import type { BatchStatus, SourceKind, UiLocale } from './types';
+import type { BatchStatus, SourceKind, UiLocale } from '$lib/shared/views';
 
 type Label = (inputs?: Record<string, never>, options?: { locale?: UiLocale }) => string;
 

@@ -1,6 +1,6 @@
-import { listBatches } from '../../../pipelines/batches';
-import { getDatabase } from '$lib/server/database';
-import type { BatchView } from '$lib/ui/types';
+import { listBatches } from '$pipelines/batches';
+import { getDatabase } from '$lib/server/core/db/process';
+import type { BatchView } from '$lib/shared/views';
 import type { PageServerLoad } from './$types';
 
 /** How many batches the history shows, newest first (the CLI's `batches` lists more). */

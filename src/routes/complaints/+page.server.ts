@@ -1,13 +1,13 @@
-import { roleCan } from '$lib/auth/roles';
-import { filtersFromParams, grainFromParams } from '$lib/dashboard/filters';
-import { boundsNotice, rangeRequest } from '$lib/dashboard/range';
-import { BREAKDOWNS, complaintsData, type Breakdown } from '$lib/server/complaints-page';
-import { departmentChoices, lastComplaintDay, storeChoices } from '$lib/server/dashboard';
-import { getDatabase } from '$lib/server/database';
-import { slaLimits } from '$lib/server/sla';
-import { viewTargets } from '$lib/server/targets';
+import { roleCan } from '$lib/shared/auth/roles';
+import { filtersFromParams, grainFromParams } from '$lib/shared/dashboard/filters';
+import { boundsNotice, rangeRequest } from '$lib/shared/dashboard/range';
+import { BREAKDOWNS, complaintsData, type Breakdown } from '$lib/server/features/complaints/page';
+import { departmentChoices, lastComplaintDay, storeChoices } from '$lib/server/features/overview/dashboard';
+import { getDatabase } from '$lib/server/core/db/process';
+import { slaLimits } from '$lib/server/metrics/sla';
+import { viewTargets } from '$lib/server/metrics/targets';
 import { registerNow } from '$lib/server/metrics/compile';
-import { category, channel } from '../../../pipelines/schema/vocabularies';
+import { category, channel } from '$lib/shared/schema/vocabularies';
 import type { PageServerLoad } from './$types';
 
 /** 投诉: filters, grain and breakdown from the URL; numbers from the metric catalog within the user's stores. */

@@ -1,7 +1,7 @@
-import { getDatabase } from '$lib/server/database';
-import { dashboardData, lastComplaintDay, storeChoices } from '$lib/server/dashboard';
+import { getDatabase } from '$lib/server/core/db/process';
+import { dashboardData, lastComplaintDay, storeChoices } from '$lib/server/features/overview/dashboard';
 import { registerNow } from '$lib/server/metrics/compile';
-import { boundsNotice, previousRange, rangeRequest } from '$lib/dashboard/range';
+import { boundsNotice, previousRange, rangeRequest } from '$lib/shared/dashboard/range';
 import type { PageServerLoad } from './$types';
 
 /** 总览: filters from the URL (from, to, store…), numbers from the metric catalog within the user's stores. */

@@ -1,7 +1,7 @@
-import { roleCan } from '$lib/auth/roles';
-import { getDatabase } from '$lib/server/database';
-import { appraisalStores, viewRequest } from '$lib/server/evaluations/request';
-import { evaluationView } from '$lib/server/evaluations/view';
+import { roleCan } from '$lib/shared/auth/roles';
+import { getDatabase } from '$lib/server/core/db/process';
+import { appraisalStores, viewRequest } from '$lib/server/features/evaluations/request';
+import { evaluationView } from '$lib/server/features/evaluations/view';
 import type { PageServerLoad } from './$types';
 
 /** 绩效考核: cycle, period, ranking group and stores from the URL; individual rows only for scorecard roles. */

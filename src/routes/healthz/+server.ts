@@ -1,7 +1,7 @@
 import { json } from '@sveltejs/kit';
-import { getDatabase } from '$lib/server/database';
-import { queryRows } from '$lib/server/db';
-import { migrations } from '$lib/server/db/migrations';
+import { getDatabase } from '$lib/server/core/db/process';
+import { queryRows } from '$lib/server/core/db';
+import { migrations } from '$lib/server/core/db/migrations';
 import type { RequestHandler } from './$types';
 
 /**

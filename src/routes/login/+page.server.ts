@@ -2,11 +2,11 @@ import { fail, redirect } from '@sveltejs/kit';
 import { z } from 'zod';
 import { m } from '$lib/paraglide/messages.js';
 import { getLocale } from '$lib/paraglide/runtime.js';
-import { getDatabase } from '$lib/server/database';
-import { authConfig } from '$lib/server/auth/config';
-import { safeNext } from '$lib/server/auth/guard';
-import { logins } from '$lib/server/auth/service';
-import { deleteSession, SESSION_COOKIE, sessionCookieOptions } from '$lib/server/auth/sessions';
+import { getDatabase } from '$lib/server/core/db/process';
+import { authConfig } from '$lib/server/core/auth/config';
+import { safeNext } from '$lib/server/core/auth/guard';
+import { logins } from '$lib/server/core/auth/service';
+import { deleteSession, SESSION_COOKIE, sessionCookieOptions } from '$lib/server/core/auth/sessions';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = ({ locals, url }) => {

@@ -1,7 +1,7 @@
 import { redirect } from '@sveltejs/kit';
-import { getDatabase } from '$lib/server/database';
-import { audit } from '$lib/server/db/audit';
-import { deleteSession, SESSION_COOKIE } from '$lib/server/auth/sessions';
+import { getDatabase } from '$lib/server/core/db/process';
+import { audit } from '$lib/server/core/db/audit';
+import { deleteSession, SESSION_COOKIE } from '$lib/server/core/auth/sessions';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = ({ locals }) => {

@@ -1,16 +1,16 @@
 import { fail } from '@sveltejs/kit';
-import { roleCan } from '$lib/auth/roles';
-import { boundsNotice, isIsoDay, periodStart } from '$lib/dashboard/range';
+import { roleCan } from '$lib/shared/auth/roles';
+import { boundsNotice, isIsoDay, periodStart } from '$lib/shared/dashboard/range';
 import { registerNow } from '$lib/server/metrics/compile';
-import { getDatabase } from '$lib/server/database';
-import { storeChoices } from '$lib/server/dashboard';
-import { evaluateAlerts, evaluationSettled } from '$lib/server/quality/alerts';
-import { saveBaseline } from '$lib/server/quality/baselines';
-import { controlCharts, isChartId, QC_CHARTS } from '$lib/server/quality/charts';
-import { canSeeStore, lastDataDay, qcParams } from '$lib/server/quality/page';
-import { readAllTargets, targetFor } from '$lib/server/targets';
-import { audit } from '$lib/server/db/audit';
-import type { NelsonRule } from '$lib/quality/spc';
+import { getDatabase } from '$lib/server/core/db/process';
+import { storeChoices } from '$lib/server/features/overview/dashboard';
+import { evaluateAlerts, evaluationSettled } from '$lib/server/features/quality/alerts';
+import { saveBaseline } from '$lib/server/features/quality/baselines';
+import { controlCharts, isChartId, QC_CHARTS } from '$lib/server/features/quality/charts';
+import { canSeeStore, lastDataDay, qcParams } from '$lib/server/features/quality/page';
+import { readAllTargets, targetFor } from '$lib/server/metrics/targets';
+import { audit } from '$lib/server/core/db/audit';
+import type { NelsonRule } from '$lib/shared/quality/spc';
 import type { Actions, PageServerLoad } from './$types';
 
 /** 质量监控: control charts of every store in the user's scope; settings in the URL. */

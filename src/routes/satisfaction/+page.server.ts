@@ -1,12 +1,12 @@
-import { roleCan } from '$lib/auth/roles';
-import { filtersFromParams, grainFromParams } from '$lib/dashboard/filters';
-import { boundsNotice, rangeRequest } from '$lib/dashboard/range';
-import { lastSurveyDay, storeChoices } from '$lib/server/dashboard';
-import { getDatabase } from '$lib/server/database';
+import { roleCan } from '$lib/shared/auth/roles';
+import { filtersFromParams, grainFromParams } from '$lib/shared/dashboard/filters';
+import { boundsNotice, rangeRequest } from '$lib/shared/dashboard/range';
+import { lastSurveyDay, storeChoices } from '$lib/server/features/overview/dashboard';
+import { getDatabase } from '$lib/server/core/db/process';
 import { registerNow } from '$lib/server/metrics/compile';
-import { satisfactionData } from '$lib/server/satisfaction-page';
-import { viewTargets } from '$lib/server/targets';
-import { channel } from '../../../pipelines/schema/vocabularies';
+import { satisfactionData } from '$lib/server/features/satisfaction/page';
+import { viewTargets } from '$lib/server/metrics/targets';
+import { channel } from '$lib/shared/schema/vocabularies';
 import type { PageServerLoad } from './$types';
 
 /** 满意度: filters and grain from the URL, the comments' search (`q`) and page (`offset`) too. */

@@ -1,14 +1,14 @@
 import { fail } from '@sveltejs/kit';
 import { m } from '$lib/paraglide/messages.js';
 import { getLocale } from '$lib/paraglide/runtime.js';
-import { roleCan, type AuthUser } from '$lib/auth/roles';
-import { formatTime } from '$lib/server/auth/commands';
-import { getDatabase } from '$lib/server/database';
+import { roleCan, type AuthUser } from '$lib/shared/auth/roles';
+import { formatTime } from '$lib/server/core/auth/commands';
+import { getDatabase } from '$lib/server/core/db/process';
 import { METRICS, metricById } from '$lib/server/metrics/catalog';
-import { readAllTargets, readTargets, saveScopedTarget, saveTarget, SCOPE_KINDS, targetBounds, type ScopeKind } from '$lib/server/targets';
-import { departmentChoices, storeChoices } from '$lib/server/dashboard';
-import { saveSla, slaLimits } from '$lib/server/sla';
-import { category, severity } from '../../../pipelines/schema/vocabularies';
+import { readAllTargets, readTargets, saveScopedTarget, saveTarget, SCOPE_KINDS, targetBounds, type ScopeKind } from '$lib/server/metrics/targets';
+import { departmentChoices, storeChoices } from '$lib/server/features/overview/dashboard';
+import { saveSla, slaLimits } from '$lib/server/metrics/sla';
+import { category, severity } from '$lib/shared/schema/vocabularies';
 import type { Actions, PageServerLoad } from './$types';
 
 /** Every metric with its target; everyone who sees metrics may read them, the guard lets only `targets` users post. */

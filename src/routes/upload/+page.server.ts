@@ -1,9 +1,9 @@
 import { fail } from '@sveltejs/kit';
 import { m } from '$lib/paraglide/messages.js';
 import { getLocale } from '$lib/paraglide/runtime.js';
-import { authConfig } from '$lib/server/auth/config';
-import { getDatabase } from '$lib/server/database';
-import { listMappings, saveMapping, saveMappingFields } from '$lib/server/upload/mappings';
+import { authConfig } from '$lib/server/core/auth/config';
+import { getDatabase } from '$lib/server/core/db/process';
+import { listMappings, saveMapping, saveMappingFields } from '$lib/server/features/upload/mappings';
 import type { Actions, PageServerLoad } from './$types';
 
 /** 数据上传: the upload limit and the saved mappings; the file itself goes to POST /api/ingest/<kind>. */

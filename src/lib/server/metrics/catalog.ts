@@ -149,7 +149,7 @@ export const SOURCES: Readonly<Record<SourceId, SourceDef>> = {
 /**
  * SLA limits in hours: a default per kind, overridden per category, and per severity over that (a 重大
  * complaint's limit wins over its category's). These are the defaults (DESIGN.md); quality officers set
- * their own on the targets page (`src/lib/server/sla.ts`), and every query binds the limits in force.
+ * their own on the targets page (`src/lib/server/metrics/sla.ts`), and every query binds the limits in force.
  */
 export interface SlaLimit {
 	default: number;

@@ -1,6 +1,6 @@
 import { listValue, type DuckDBValue } from '@duckdb/node-api';
 import { z } from 'zod';
-import { searchSql } from '../auth/masked-search';
+import { searchSql } from '$lib/server/core/auth/masked-search';
 import { DEFAULT_SLA, DIMENSIONS, DRILLS, FILTERS, SLA_TOKENS, type SlaLimit, type SlaLimits, LOW_SAMPLE_N, REPEAT_WINDOW_DAYS, SOURCES, metricById, type FilterName, type MetricDef } from './catalog';
 
 /**

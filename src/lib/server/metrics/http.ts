@@ -1,7 +1,7 @@
 import { json } from '@sveltejs/kit';
-import type { AuthUser } from '../../auth/roles';
-import { MIN_GROUP_SIZE, seesIndividuals } from '../../auth/privacy';
-import { currentDay, DATE_MIN, isIsoDay, latestDay, MAX_PERIODS, PERIOD_GRAINS, rangeIssue, type PeriodGrain } from '../../dashboard/range';
+import type { AuthUser } from '$lib/shared/auth/roles';
+import { MIN_GROUP_SIZE, seesIndividuals } from '$lib/shared/auth/privacy';
+import { currentDay, DATE_MIN, isIsoDay, latestDay, MAX_PERIODS, PERIOD_GRAINS, rangeIssue, type PeriodGrain } from '$lib/shared/dashboard/range';
 import { MetricRequestError } from './compile';
 import { toArrow, toCsv, withTextTimes, type MetricResult } from './query';
 

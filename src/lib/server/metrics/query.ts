@@ -1,15 +1,15 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { Bool, Dictionary, Float64, Int8, Int16, Int32, Table, TimestampSecond, Utf8, tableToIPC, vectorFromArray, type Vector } from 'apache-arrow';
-import type { Database } from '../db';
-import { csvCell, csvText } from '../../csv';
-import { wallClock } from '../../ui/format';
-import { lastYearRange, periodsOf, previousRange } from '../../dashboard/range';
-import type { AuthUser } from '../../auth/roles';
-import { suppressedGroups } from '../../auth/privacy';
-import { customerView, type CustomerContact } from '../auth/pii';
-import { maskFreeText } from '../auth/masking';
-import { registerMaskedText } from '../auth/masked-search';
-import { slaLimits } from '../sla';
+import type { Database } from '$lib/server/core/db';
+import { csvCell, csvText } from '$lib/shared/csv';
+import { wallClock } from '$lib/shared/format';
+import { lastYearRange, periodsOf, previousRange } from '$lib/shared/dashboard/range';
+import type { AuthUser } from '$lib/shared/auth/roles';
+import { suppressedGroups } from '$lib/shared/auth/privacy';
+import { customerView, type CustomerContact } from '$lib/server/core/auth/pii';
+import { maskFreeText } from '$lib/server/core/auth/masking';
+import { registerMaskedText } from '$lib/server/core/auth/masked-search';
+import { slaLimits } from '$lib/server/metrics/sla';
 import { compileMetric, compileRows, registerNow, type Column, type CompiledQuery, type Grain } from './compile';
 
 /** One result row: period, group (with `by`), value, and for ratios numerator/denominator (+ n, moe, low_sample). */

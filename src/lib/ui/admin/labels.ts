@@ -1,6 +1,6 @@
 import { m } from '$lib/paraglide/messages.js';
-import type { Role } from '$lib/auth/roles';
-import type { UiLocale } from '../types';
+import type { Role } from '$lib/shared/auth/roles';
+import type { UiLocale } from '$lib/shared/views';
 
 type Label = (inputs?: Record<string, never>, options?: { locale?: UiLocale }) => string;
 

@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import { m } from '$lib/paraglide/messages.js';
 import { getLocale } from '$lib/paraglide/runtime.js';
-import { getDatabase } from '$lib/server/database';
-import { auditFacets, listAudit, verifyAuditChain } from '$lib/server/db/audit';
-import { describeChain, formatTime } from '$lib/server/auth/commands';
+import { getDatabase } from '$lib/server/core/db/process';
+import { auditFacets, listAudit, verifyAuditChain } from '$lib/server/core/db/audit';
+import { describeChain, formatTime } from '$lib/server/core/auth/commands';
 import type { Actions, PageServerLoad } from './$types';
 
 const PAGE_SIZE = 50;

@@ -2,11 +2,11 @@ import { fail } from '@sveltejs/kit';
 import { z } from 'zod';
 import { m } from '$lib/paraglide/messages.js';
 import { getLocale } from '$lib/paraglide/runtime.js';
-import { getDatabase } from '$lib/server/database';
-import { formatTime } from '$lib/server/auth/commands';
-import type { Actor } from '$lib/server/auth/users';
-import { applyRetention, MAX_CUSTOMER_MONTHS, previewRetention, readRetentionSetting, saveRetentionSetting } from '$lib/server/retention';
-import { formatCount } from '$lib/ui/format';
+import { getDatabase } from '$lib/server/core/db/process';
+import { formatTime } from '$lib/server/core/auth/commands';
+import type { Actor } from '$lib/server/core/auth/users';
+import { applyRetention, MAX_CUSTOMER_MONTHS, previewRetention, readRetentionSetting, saveRetentionSetting } from '$lib/server/features/admin/retention';
+import { formatCount } from '$lib/shared/format';
 import type { Actions, PageServerLoad } from './$types';
 
 /** The retention setting and what applying it now would erase, for admins (the guard lets no one else in). */

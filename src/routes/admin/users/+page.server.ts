@@ -2,12 +2,12 @@ import { fail } from '@sveltejs/kit';
 import { z } from 'zod';
 import { m } from '$lib/paraglide/messages.js';
 import { getLocale } from '$lib/paraglide/runtime.js';
-import { ROLES } from '$lib/auth/roles';
-import { getDatabase } from '$lib/server/database';
-import type { DuckDBConnection } from '$lib/server/db';
-import { formatTime, userErrorText } from '$lib/server/auth/commands';
-import { hashPassword, passwordProblem } from '$lib/server/auth/password';
-import { createUser, knownStores, listUsers, setDisabled, setPassword, updateUser, type Actor, type UserResult } from '$lib/server/auth/users';
+import { ROLES } from '$lib/shared/auth/roles';
+import { getDatabase } from '$lib/server/core/db/process';
+import type { DuckDBConnection } from '$lib/server/core/db';
+import { formatTime, userErrorText } from '$lib/server/core/auth/commands';
+import { hashPassword, passwordProblem } from '$lib/server/core/auth/password';
+import { createUser, knownStores, listUsers, setDisabled, setPassword, updateUser, type Actor, type UserResult } from '$lib/server/core/auth/users';
 import type { Actions, PageServerLoad } from './$types';
 
 /** Users and their roles, store scopes and pii, for admins (the guard lets no one else in). */

@@ -1,7 +1,7 @@
 import { json } from '@sveltejs/kit';
 import { publicCatalog, LOW_SAMPLE_N, REPEAT_WINDOW_DAYS } from '$lib/server/metrics/catalog';
-import { getDatabase } from '$lib/server/database';
-import { slaLimits } from '$lib/server/sla';
+import { getDatabase } from '$lib/server/core/db/process';
+import { slaLimits } from '$lib/server/metrics/sla';
 import type { RequestHandler } from './$types';
 
 /** The metric catalog with labels and passports (口径说明); no SQL. */

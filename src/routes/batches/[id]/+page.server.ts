@@ -1,11 +1,11 @@
 import { error, fail } from '@sveltejs/kit';
-import { auditCliCommand } from '../../../../pipelines/audit';
-import { runCommand, type Command } from '../../../../pipelines/commands';
-import type { RollbackResult } from '../../../../pipelines/batches';
+import { auditCliCommand } from '$pipelines/audit';
+import { runCommand, type Command } from '$pipelines/commands';
+import type { RollbackResult } from '$pipelines/batches';
 import { m } from '$lib/paraglide/messages.js';
 import { getLocale } from '$lib/paraglide/runtime.js';
-import { getDatabase } from '$lib/server/database';
-import { batchAccess, batchDetail, rejectedRows } from '$lib/server/upload/batches';
+import { getDatabase } from '$lib/server/core/db/process';
+import { batchAccess, batchDetail, rejectedRows } from '$lib/server/features/upload/batches';
 import type { Actions, PageServerLoad } from './$types';
 
 const locale = () => (getLocale() === 'en' ? 'en' : 'zh-CN');

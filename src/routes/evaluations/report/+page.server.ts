@@ -3,12 +3,12 @@ import { getLocale } from '$lib/paraglide/runtime.js';
 import { gradeBars } from '$lib/charts/gradeBars';
 import { radar } from '$lib/charts/radar';
 import { printTheme } from '$lib/charts/theme';
-import { EVAL_DIMENSIONS } from '$lib/evaluations/model';
-import { dimensionLabel } from '$lib/evaluations/labels';
-import { getDatabase } from '$lib/server/database';
-import { appraisalStores, viewRequest } from '$lib/server/evaluations/request';
-import { chartSvg } from '$lib/server/evaluations/svg';
-import { evaluationView } from '$lib/server/evaluations/view';
+import { EVAL_DIMENSIONS } from '$lib/features/evaluations/model';
+import { dimensionLabel } from '$lib/features/evaluations/labels';
+import { getDatabase } from '$lib/server/core/db/process';
+import { appraisalStores, viewRequest } from '$lib/server/features/evaluations/request';
+import { chartSvg } from '$lib/server/features/evaluations/svg';
+import { evaluationView } from '$lib/server/features/evaluations/view';
 import type { PageServerLoad } from './$types';
 
 /** 月度/季度/年度绩效报告: the period's view with its charts drawn on the server, for print and PDF. */

@@ -1,11 +1,11 @@
 import { fail } from '@sveltejs/kit';
 import { m } from '$lib/paraglide/messages.js';
 import { getLocale } from '$lib/paraglide/runtime.js';
-import { EVAL_DIMENSIONS, type Weights } from '$lib/evaluations/model';
-import { formatTime } from '$lib/server/auth/commands';
-import { queryRows } from '$lib/server/db';
-import { getDatabase } from '$lib/server/database';
-import { readEvalConfig, saveEvalSettings, saveWeightRule } from '$lib/server/evaluations/config';
+import { EVAL_DIMENSIONS, type Weights } from '$lib/features/evaluations/model';
+import { formatTime } from '$lib/server/core/auth/commands';
+import { queryRows } from '$lib/server/core/db';
+import { getDatabase } from '$lib/server/core/db/process';
+import { readEvalConfig, saveEvalSettings, saveWeightRule } from '$lib/server/features/evaluations/config';
 import type { Actions, PageServerLoad } from './$types';
 
 /** Evaluation settings: leadership and admins read and change them (the guard lets no one else in). */

@@ -1,7 +1,7 @@
-import { getDatabase } from '$lib/server/database';
-import { audit } from '$lib/server/db/audit';
-import { ALERT_STATUSES, evaluateAlerts, evaluationSettled, listAlerts, type AlertStatus } from '$lib/server/quality/alerts';
-import { roleCan } from '$lib/auth/roles';
+import { getDatabase } from '$lib/server/core/db/process';
+import { audit } from '$lib/server/core/db/audit';
+import { ALERT_STATUSES, evaluateAlerts, evaluationSettled, listAlerts, type AlertStatus } from '$lib/server/features/quality/alerts';
+import { roleCan } from '$lib/shared/auth/roles';
 import type { Actions, PageServerLoad } from './$types';
 
 /** The alert list: newest first, open before closed, filtered by status; users see their stores' alerts. */

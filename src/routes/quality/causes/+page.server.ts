@@ -1,11 +1,11 @@
 import { registerNow } from '$lib/server/metrics/compile';
-import { getDatabase } from '$lib/server/database';
-import { storeChoices } from '$lib/server/dashboard';
-import { CHANGE_DIMS, CHANGE_METRICS, comparePareto, recurringProblems, whatChanged, REPEAT_MIN, REPEAT_MONTHS, type ChangeDim, type ChangeMetric } from '$lib/server/quality/causes';
-import { lastDataDay } from '$lib/server/quality/page';
-import { comparisonFromParams } from '$lib/server/quality/periods';
+import { getDatabase } from '$lib/server/core/db/process';
+import { storeChoices } from '$lib/server/features/overview/dashboard';
+import { CHANGE_DIMS, CHANGE_METRICS, comparePareto, recurringProblems, whatChanged, REPEAT_MIN, REPEAT_MONTHS, type ChangeDim, type ChangeMetric } from '$lib/server/features/quality/causes';
+import { lastDataDay } from '$lib/server/features/quality/page';
+import { comparisonFromParams } from '$lib/server/features/quality/periods';
 import { metricById } from '$lib/server/metrics/catalog';
-import { boundsNotice } from '$lib/dashboard/range';
+import { boundsNotice } from '$lib/shared/dashboard/range';
 import type { PageServerLoad } from './$types';
 
 /** 原因分析: comparison Pareto, what changed between two periods, recurring problems; within the user's stores. */

@@ -1,8 +1,8 @@
 import { registerNow } from '$lib/server/metrics/compile';
-import { getDatabase } from '$lib/server/database';
-import { lastDataDay } from '$lib/server/quality/page';
-import { qualityReport } from '$lib/server/quality/report';
-import { reportParams } from '$lib/server/quality/report-params';
+import { getDatabase } from '$lib/server/core/db/process';
+import { lastDataDay } from '$lib/server/features/quality/page';
+import { qualityReport } from '$lib/server/features/quality/report';
+import { reportParams } from '$lib/server/features/quality/report-params';
 import type { PageServerLoad } from './$types';
 
 /** 周报/月报: one report within the user's stores; `?kind=week|month&at=YYYY-MM-DD`. */

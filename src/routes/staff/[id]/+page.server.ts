@@ -1,8 +1,8 @@
 import { error } from '@sveltejs/kit';
-import { CYCLES, type Cycle } from '$lib/evaluations/model';
-import { getDatabase } from '$lib/server/database';
-import { readEvalConfig } from '$lib/server/evaluations/config';
-import { staffScorecard } from '$lib/server/evaluations/scorecard';
+import { CYCLES, type Cycle } from '$lib/features/evaluations/model';
+import { getDatabase } from '$lib/server/core/db/process';
+import { readEvalConfig } from '$lib/server/features/evaluations/config';
+import { staffScorecard } from '$lib/server/features/evaluations/scorecard';
 import type { PageServerLoad } from './$types';
 
 /** 员工档案: one staff member of the user's stores; another store's staff is "not found". */

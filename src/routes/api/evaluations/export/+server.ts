@@ -1,14 +1,14 @@
 import { error } from '@sveltejs/kit';
-import { csvText } from '$lib/csv';
-import { evalPeriodLabel, cycleLabel } from '$lib/evaluations/labels';
+import { csvText } from '$lib/shared/csv';
+import { evalPeriodLabel, cycleLabel } from '$lib/features/evaluations/labels';
 import { m } from '$lib/paraglide/messages.js';
-import { audit } from '$lib/server/db/audit';
-import { getDatabase } from '$lib/server/database';
-import { workbook } from '$lib/server/evaluations/excel';
-import { PdfUnavailable, renderPdf, reportUrl } from '$lib/server/pdf';
-import { appraisalStores, viewRequest } from '$lib/server/evaluations/request';
-import { exportTables } from '$lib/server/evaluations/tables';
-import { evaluationView } from '$lib/server/evaluations/view';
+import { audit } from '$lib/server/core/db/audit';
+import { getDatabase } from '$lib/server/core/db/process';
+import { workbook } from '$lib/server/features/evaluations/excel';
+import { PdfUnavailable, renderPdf, reportUrl } from '$lib/server/core/pdf';
+import { appraisalStores, viewRequest } from '$lib/server/features/evaluations/request';
+import { exportTables } from '$lib/server/features/evaluations/tables';
+import { evaluationView } from '$lib/server/features/evaluations/view';
 import { isZh, problem } from '$lib/server/metrics/http';
 import type { RequestHandler } from './$types';
 

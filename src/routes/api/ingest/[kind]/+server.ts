@@ -1,6 +1,6 @@
 import { json } from '@sveltejs/kit';
 import { getLocale } from '$lib/paraglide/runtime.js';
-import { handleUpload, progress } from '$lib/server/upload/ingest';
+import { handleUpload, progress } from '$lib/server/features/upload/ingest';
 import type { RequestHandler } from './$types';
 
 const locale = () => (getLocale() === 'en' ? 'en' : 'zh-CN');

@@ -1,9 +1,9 @@
 import { error, json } from '@sveltejs/kit';
 import { z } from 'zod';
-import { ROLES } from '$lib/auth/roles';
-import { getDatabase } from '$lib/server/database';
-import { isHandoffToken } from '$lib/server/handoff';
-import { runAccountCommand, type AccountCommand } from '$lib/server/auth/commands';
+import { ROLES } from '$lib/shared/auth/roles';
+import { getDatabase } from '$lib/server/core/db/process';
+import { isHandoffToken } from '$lib/server/core/db/handoff-server';
+import { runAccountCommand, type AccountCommand } from '$lib/server/core/auth/commands';
 import type { RequestHandler } from './$types';
 
 const locale = z.enum(['zh-CN', 'en']);

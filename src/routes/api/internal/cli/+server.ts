@@ -1,9 +1,9 @@
 import { error, json } from '@sveltejs/kit';
 import { z } from 'zod';
-import { auditCliCommand } from '../../../../../pipelines/audit';
-import { runCommand, type Command } from '../../../../../pipelines/commands';
-import { getDatabase } from '$lib/server/database';
-import { isHandoffToken } from '$lib/server/handoff';
+import { auditCliCommand } from '$pipelines/audit';
+import { runCommand, type Command } from '$pipelines/commands';
+import { getDatabase } from '$lib/server/core/db/process';
+import { isHandoffToken } from '$lib/server/core/db/handoff-server';
 import type { RequestHandler } from './$types';
 
 const locale = z.enum(['zh-CN', 'en']);

@@ -1,5 +1,5 @@
 import { error } from '@sveltejs/kit';
-import { getDatabase } from '$lib/server/database';
+import { getDatabase } from '$lib/server/core/db/process';
 import { metricById } from '$lib/server/metrics/catalog';
 import { encodeResult, formatOf, isZh, metricInput, problem, rangeProblem, requestProblem, storesOutside } from '$lib/server/metrics/http';
 import { COMPARES, queryMetric, type Compare } from '$lib/server/metrics/query';

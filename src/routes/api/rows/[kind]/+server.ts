@@ -1,7 +1,7 @@
 import { error } from '@sveltejs/kit';
-import { roleCan } from '$lib/auth/roles';
-import { recordPiiAccess } from '$lib/server/auth/pii';
-import { getDatabase } from '$lib/server/database';
+import { roleCan } from '$lib/shared/auth/roles';
+import { recordPiiAccess } from '$lib/server/core/auth/pii';
+import { getDatabase } from '$lib/server/core/db/process';
 import { metricById } from '$lib/server/metrics/catalog';
 import { encodeResult, formatOf, isZh, metricInput, problem, rangeProblem, requestProblem, storesOutside } from '$lib/server/metrics/http';
 import { drillRows } from '$lib/server/metrics/query';

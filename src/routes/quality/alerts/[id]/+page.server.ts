@@ -1,12 +1,12 @@
 import { error, fail } from '@sveltejs/kit';
-import { roleCan } from '$lib/auth/roles';
-import { getDatabase } from '$lib/server/database';
-import { ALERT_STATUSES, getAlert, updateAlert } from '$lib/server/quality/alerts';
-import { controlCharts, isChartId, QC_CHARTS } from '$lib/server/quality/charts';
-import { followUp } from '$lib/server/quality/followup';
-import { lastDataDay } from '$lib/server/quality/page';
-import { evaluationRange } from '$lib/server/quality/alerts';
-import { DEFAULT_RULES } from '$lib/quality/spc';
+import { roleCan } from '$lib/shared/auth/roles';
+import { getDatabase } from '$lib/server/core/db/process';
+import { ALERT_STATUSES, getAlert, updateAlert } from '$lib/server/features/quality/alerts';
+import { controlCharts, isChartId, QC_CHARTS } from '$lib/server/features/quality/charts';
+import { followUp } from '$lib/server/features/quality/followup';
+import { lastDataDay } from '$lib/server/features/quality/page';
+import { evaluationRange } from '$lib/server/features/quality/alerts';
+import { DEFAULT_RULES } from '$lib/shared/quality/spc';
 import type { Actions, PageServerLoad } from './$types';
 
 /** One alert: what, where, the chart around it, the owner/status/note form and the before/after comparison. */

@@ -1,7 +1,7 @@
 import { json } from '@sveltejs/kit';
 import { m } from '$lib/paraglide/messages.js';
 import { getLocale } from '$lib/paraglide/runtime.js';
-import { PdfUnavailable, renderPdf, reportUrl } from '$lib/server/pdf';
+import { PdfUnavailable, renderPdf, reportUrl } from '$lib/server/core/pdf';
 import type { RequestHandler } from './$types';
 
 /**

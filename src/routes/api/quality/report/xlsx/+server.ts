@@ -1,10 +1,10 @@
 import { getLocale } from '$lib/paraglide/runtime.js';
 import { registerNow } from '$lib/server/metrics/compile';
-import { getDatabase } from '$lib/server/database';
-import { reportWorkbook } from '$lib/server/quality/export';
-import { lastDataDay } from '$lib/server/quality/page';
-import { qualityReport } from '$lib/server/quality/report';
-import { reportParams } from '$lib/server/quality/report-params';
+import { getDatabase } from '$lib/server/core/db/process';
+import { reportWorkbook } from '$lib/server/features/quality/export';
+import { lastDataDay } from '$lib/server/features/quality/page';
+import { qualityReport } from '$lib/server/features/quality/report';
+import { reportParams } from '$lib/server/features/quality/report-params';
 import type { RequestHandler } from './$types';
 
 /** The report as an Excel workbook (aggregates only, within the user's stores). */

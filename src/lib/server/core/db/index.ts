@@ -1,0 +1,251 @@
+import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import { mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { closeInterruptedBatches, WriteAborted } from './interrupted';
+import { migrations } from './migrations';
+import { log } from '$lib/server/core/log';
+import { createParquetViews } from './parquet';
+import { assertPrivate, createPrivateFiles } from './file-modes';
+
+export type { DuckDBConnection };
+export { WriteAborted, type AbortReason } from './interrupted';
+
+/** The write work running under the lock, and whether it has been told to stop. */
+interface RunningWrite {
+	conn: DuckDBConnection;
+	aborted: WriteAborted | null;
+}
+
+export const DEFAULT_DATABASE_PATH = 'data/quality.duckdb';
+
+export function databasePath(explicit?: string): string {
+	return resolve(explicit ?? process.env.DATABASE_PATH ?? DEFAULT_DATABASE_PATH);
+}
+
+/**
+ * DuckDB invalidates a database after an internal error: every later statement on it fails until the
+ * process opens the file again (committed data is safe in the file and its WAL).
+ */
+export function isFatal(e: unknown): boolean {
+	return /database has been invalidated|^(FATAL|INTERNAL) Error/u.test(e instanceof Error ? e.message : String(e));
+}
+
+/** One opened database file: the single DuckDB instance of this process for that file. */
+export class Database {
+	private writeQueue: Promise<unknown> = Promise.resolve();
+	private writes = 0;
+	private readonly writeListeners = new Set<() => void>();
+	private readonly fatalListeners = new Set<(e: unknown) => void>();
+	private fatal = false;
+	private running: RunningWrite | null = null;
+	private abortReason: WriteAborted['reason'] | null = null;
+
+	private constructor(
+		readonly path: string,
+		readonly instance: DuckDBInstance
+	) {}
+
+	static async open(path: string): Promise<Database> {
+		if (path !== ':memory:') {
+			createPrivateFiles();
+			assertPrivate(path);
+			assertPrivate(`${path}.wal`);
+			mkdirSync(dirname(path), { recursive: true });
+		}
+		const instance = await DuckDBInstance.create(path);
+		const db = new Database(path, instance);
+		await db.withConnection(async (conn) => {
+			await applyMigrations(conn);
+			const interrupted = await closeInterruptedBatches(conn);
+			if (interrupted.batches.length) {
+				log('db').warn({ batches: interrupted.batches, stray_rows: interrupted.strayRows }, 'batches left running by a process that ended mid-load: marked aborted, nothing of them kept');
+			}
+		});
+		return db;
+	}
+
+	/**
+	 * An in-memory database whose tables are views over a Parquet export (`npm run export-parquet`):
+	 * the same metric SQL runs over it unchanged, read-only (see db/parquet.ts). `path` is the folder.
+	 */
+	static async openParquet(dir: string): Promise<Database> {
+		const instance = await DuckDBInstance.create(':memory:');
+		const db = new Database(resolve(dir), instance);
+		try {
+			await db.withConnection((conn) => createParquetViews(conn, dir));
+		} catch (e) {
+			instance.closeSync();
+			throw e;
+		}
+		return db;
+	}
+
+	/** A connection for one unit of work, closed afterwards. */
+	async withConnection<T>(work: (conn: DuckDBConnection) => Promise<T>): Promise<T> {
+		const conn = await this.instance.connect();
+		try {
+			return await work(conn);
+		} catch (e) {
+			if (isFatal(e) && !this.fatal) {
+				this.fatal = true;
+				for (const listener of this.fatalListeners) listener(e);
+			}
+			throw e;
+		} finally {
+			conn.closeSync();
+		}
+	}
+
+	/**
+	 * Calls `listener` once, the first time work on this database fails with an error after which DuckDB
+	 * refuses every statement (see isFatal). The server exits then, so its supervisor starts it afresh.
+	 */
+	onFatal(listener: (e: unknown) => void): void {
+		this.fatalListeners.add(listener);
+	}
+
+	/**
+	 * Runs write work one at a time in this process (loads, rollbacks): DuckDB would let two
+	 * transactions conflict on the same rows; queuing them keeps every batch whole.
+	 */
+	withWriteLock<T>(work: (conn: DuckDBConnection) => Promise<T>): Promise<T> {
+		const run = this.writeQueue.then(() => {
+			if (this.abortReason) throw new WriteAborted(this.abortReason);
+			return this.withConnection(async (conn) => {
+				const slot: RunningWrite = { conn, aborted: null };
+				this.running = slot;
+				try {
+					return await work(abortable(conn, slot));
+				} catch (e) {
+					// an interrupted statement surfaces as whatever the work made of it; say what it was
+					throw slot.aborted ?? e;
+				} finally {
+					this.running = null;
+				}
+			});
+		}).finally(() => {
+			this.writes++;
+			for (const listener of this.writeListeners) listener();
+		});
+		this.writeQueue = run.catch(() => undefined);
+		return run;
+	}
+
+	/**
+	 * Calls `listener` each time write work under the lock has finished (after the data version changed);
+	 * the quality alerts are evaluated this way when a batch commits. Returns the unsubscribe function.
+	 */
+	onWritesDone(listener: () => void): () => void {
+		this.writeListeners.add(listener);
+		return () => this.writeListeners.delete(listener);
+	}
+
+	/**
+	 * Changes whenever write work under the lock has finished (a load committed or failed, a rollback,
+	 * a retention purge): cached query results are keyed by it, so a new batch is never hidden.
+	 */
+	get dataVersion(): number {
+		return this.writes;
+	}
+
+	/**
+	 * Stops write work: the running work's statement is interrupted and every later statement of it
+	 * fails with `WriteAborted` (its ROLLBACK still runs, so its transaction is undone); work still
+	 * queued, or queued from now on, fails with `WriteAborted` without starting. Resolves when the
+	 * queue is empty.
+	 */
+	abortWrites(reason: WriteAborted['reason']): Promise<void> {
+		this.abortReason ??= reason;
+		const running = this.running;
+		if (running && !running.aborted) {
+			running.aborted = new WriteAborted(this.abortReason);
+			running.conn.interrupt();
+		}
+		return this.idle();
+	}
+
+	/** The stop the running write work was told, if it was: an error it catches may be the interrupted statement's. */
+	get writeAbort(): WriteAborted | null {
+		return this.running?.aborted ?? null;
+	}
+
+	/** Resolves once no write work is running or queued. */
+	async idle(): Promise<void> {
+		let seen: Promise<unknown>;
+		do {
+			seen = this.writeQueue;
+			await seen;
+		} while (seen !== this.writeQueue);
+	}
+
+	/** Writes everything to the database file (so the next open replays no WAL) and closes it. */
+	async checkpointAndClose(): Promise<void> {
+		try {
+			await this.withConnection((conn) => conn.run('CHECKPOINT'));
+		} finally {
+			this.close();
+		}
+	}
+
+	close(): void {
+		this.instance.closeSync();
+	}
+}
+
+/**
+ * The connection as write work sees it: once the work is aborted, every statement but ROLLBACK fails
+ * with `WriteAborted` — the work may be between statements (or in JS) when the interrupt comes.
+ */
+function abortable(conn: DuckDBConnection, slot: RunningWrite): DuckDBConnection {
+	return new Proxy(conn, {
+		get(target, prop) {
+			const value: unknown = Reflect.get(target, prop, target);
+			if (typeof value !== 'function') return value;
+			return (...args: unknown[]) => {
+				const undo = prop === 'run' && args[0] === 'ROLLBACK';
+				if (slot.aborted && !undo && prop !== 'interrupt' && prop !== 'closeSync') throw slot.aborted;
+				const result = (value as (...a: unknown[]) => unknown).apply(target, args);
+				// the statement the interrupt hit fails with DuckDB's own error: report it as the stop it was
+				return result instanceof Promise && !undo ? result.catch((e: unknown) => Promise.reject(slot.aborted ?? e)) : result;
+			};
+		}
+	});
+}
+
+export async function applyMigrations(conn: DuckDBConnection): Promise<number[]> {
+	await conn.run(`CREATE TABLE IF NOT EXISTS schema_migrations (
+		version INTEGER PRIMARY KEY, name VARCHAR NOT NULL, applied_at TIMESTAMP NOT NULL DEFAULT current_timestamp)`);
+	const reader = await conn.runAndReadAll('SELECT version FROM schema_migrations');
+	const applied = new Set(reader.getRowObjectsJS().map((r) => Number(r.version)));
+	const done: number[] = [];
+	for (const m of [...migrations].sort((a, b) => a.version - b.version)) {
+		if (applied.has(m.version)) continue;
+		await conn.run('BEGIN TRANSACTION');
+		try {
+			await conn.run(m.sql);
+			await conn.run('INSERT INTO schema_migrations (version, name) VALUES ($1, $2)', [m.version, m.name]);
+			await conn.run('COMMIT');
+		} catch (e) {
+			await conn.run('ROLLBACK');
+			throw e;
+		}
+		done.push(m.version);
+	}
+	return done;
+}
+
+/** Rows of a query as plain objects (BigInt counts turned into numbers where safe). */
+export async function queryRows<T = Record<string, unknown>>(
+	conn: DuckDBConnection,
+	sql: string,
+	params: unknown[] = []
+): Promise<T[]> {
+	const reader = await conn.runAndReadAll(sql, params as never);
+	return reader.getRowObjectsJS().map((row) => {
+		const out: Record<string, unknown> = {};
+		for (const [k, v] of Object.entries(row)) {
+			out[k] = typeof v === 'bigint' && v <= BigInt(Number.MAX_SAFE_INTEGER) && v >= -BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : v;
+		}
+		return out as T;
+	});
+}

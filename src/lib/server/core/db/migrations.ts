@@ -1,0 +1,359 @@
+/**
+ * Versioned schema migrations. Each entry is applied once, in order, inside its own transaction,
+ * and recorded in `schema_migrations`; never edit an applied entry, add a new one.
+ *
+ * Vocabularies (ENUM types) mirror the ingestion schemas in `src/lib/shared/schema/`; a test checks they agree.
+ * Natural keys are enforced by the ingestion engine (delete-then-insert by key inside one transaction)
+ * rather than by PRIMARY KEY indexes: ART indexes cost memory and insert time at millions of rows and
+ * do not help the aggregate queries the dashboards run. `npm test` checks key uniqueness after loads.
+ */
+export interface Migration {
+	version: number;
+	name: string;
+	sql: string;
+}
+
+const historyOf = (table: string) =>
+	`CREATE TABLE ${table}_replaced AS SELECT *, 0::INTEGER AS replaced_by FROM ${table} LIMIT 0;`;
+
+export const migrations: Migration[] = [
+	{
+		version: 1,
+		name: 'source tables, batches and rejected rows',
+		sql: `
+CREATE TYPE channel_t AS ENUM ('电话', '现场', '在线', '邮件', '信函', '传真', '社交媒体');
+CREATE TYPE category_t AS ENUM ('商品质量', '服务态度', '价格', '环境设施', '售后服务', '物流配送', '会员积分', '其他');
+CREATE TYPE severity_t AS ENUM ('一般', '重大');
+CREATE TYPE complaint_status_t AS ENUM ('待处理', '处理中', '已办结');
+CREATE TYPE survey_method_t AS ENUM ('问卷', '访谈', '神秘顾客');
+CREATE TYPE period_type_t AS ENUM ('month', 'quarter', 'year');
+CREATE TYPE grade_t AS ENUM ('A', 'B', 'C', 'D');
+CREATE TYPE staff_status_t AS ENUM ('在职', '离职');
+
+CREATE SEQUENCE batch_id_seq START 1;
+CREATE TABLE batches (
+  batch_id INTEGER PRIMARY KEY,
+  kind VARCHAR NOT NULL CHECK (kind IN ('complaints', 'surveys', 'appraisals', 'traffic', 'staff')),
+  file_name VARCHAR NOT NULL,
+  sha256 VARCHAR NOT NULL,
+  size_bytes BIGINT NOT NULL,
+  encoding VARCHAR,
+  delimiter VARCHAR,
+  source VARCHAR NOT NULL CHECK (source IN ('cli', 'web')),
+  created_by VARCHAR NOT NULL,
+  started_at TIMESTAMP NOT NULL,
+  finished_at TIMESTAMP NOT NULL,
+  status VARCHAR NOT NULL CHECK (status IN ('committed', 'rejected', 'rolled_back')),
+  accept_partial BOOLEAN NOT NULL,
+  rows_read INTEGER NOT NULL,
+  rows_loaded INTEGER NOT NULL,
+  rows_rejected INTEGER NOT NULL,
+  rows_collapsed INTEGER NOT NULL,
+  rows_replaced INTEGER NOT NULL,
+  mapping JSON,
+  warnings JSON,
+  rolled_back_at TIMESTAMP,
+  rolled_back_by VARCHAR
+);
+
+CREATE TABLE rejected_rows (
+  batch_id INTEGER NOT NULL,
+  row_number INTEGER,
+  column_name VARCHAR,
+  raw_value VARCHAR,
+  reason_code VARCHAR NOT NULL,
+  reason_params JSON,
+  reason VARCHAR NOT NULL,
+  raw_row JSON
+);
+
+CREATE TABLE complaints (
+  complaint_id VARCHAR NOT NULL,
+  received_at TIMESTAMP NOT NULL,
+  channel channel_t,
+  store VARCHAR NOT NULL,
+  department VARCHAR,
+  category category_t,
+  severity severity_t NOT NULL,
+  summary VARCHAR,
+  customer_name VARCHAR,
+  customer_phone VARCHAR,
+  -- keyed hash (HMAC-SHA256, key beside the database) of the phone digits: repeat complaints without reading phones
+  customer_phone_hash UBIGINT,
+  handler_id VARCHAR,
+  subject_staff_id VARCHAR,
+  in_scope BOOLEAN,
+  escalated BOOLEAN,
+  first_response_at TIMESTAMP,
+  resolved_at TIMESTAMP,
+  status complaint_status_t NOT NULL,
+  resolution VARCHAR,
+  follow_up_at TIMESTAMP,
+  follow_up_satisfaction TINYINT CHECK (follow_up_satisfaction BETWEEN 1 AND 5),
+  compensation DECIMAL(12, 2),
+  batch_id INTEGER NOT NULL
+);
+
+CREATE TABLE surveys (
+  response_id VARCHAR NOT NULL,
+  submitted_at DATE NOT NULL,
+  wave VARCHAR,
+  method survey_method_t,
+  store VARCHAR NOT NULL,
+  channel channel_t,
+  staff_id VARCHAR,
+  overall TINYINT CHECK (overall BETWEEN 1 AND 5),
+  nps TINYINT CHECK (nps BETWEEN 0 AND 10),
+  environment TINYINT CHECK (environment BETWEEN 1 AND 5),
+  product_quality TINYINT CHECK (product_quality BETWEEN 1 AND 5),
+  service_quality TINYINT CHECK (service_quality BETWEEN 1 AND 5),
+  price TINYINT CHECK (price BETWEEN 1 AND 5),
+  comment VARCHAR,
+  extra_answers MAP(VARCHAR, DOUBLE),
+  batch_id INTEGER NOT NULL
+);
+
+CREATE TABLE appraisals (
+  staff_id VARCHAR NOT NULL,
+  period VARCHAR NOT NULL,
+  period_type period_type_t NOT NULL,
+  period_start DATE NOT NULL,
+  staff_name VARCHAR,
+  store VARCHAR,
+  department VARCHAR,
+  position VARCHAR,
+  business_ability DECIMAL(5, 2) CHECK (business_ability BETWEEN 0 AND 100),
+  communication DECIMAL(5, 2) CHECK (communication BETWEEN 0 AND 100),
+  teamwork DECIMAL(5, 2) CHECK (teamwork BETWEEN 0 AND 100),
+  service_attitude DECIMAL(5, 2) CHECK (service_attitude BETWEEN 0 AND 100),
+  discipline DECIMAL(5, 2) CHECK (discipline BETWEEN 0 AND 100),
+  total_score DECIMAL(5, 2) NOT NULL CHECK (total_score BETWEEN 0 AND 100),
+  grade grade_t NOT NULL,
+  reviewer VARCHAR,
+  comment VARCHAR,
+  batch_id INTEGER NOT NULL
+);
+
+CREATE TABLE traffic (
+  date DATE NOT NULL,
+  store VARCHAR NOT NULL,
+  visitors INTEGER CHECK (visitors >= 0),
+  transactions INTEGER NOT NULL CHECK (transactions >= 0),
+  batch_id INTEGER NOT NULL
+);
+
+CREATE TABLE staff (
+  staff_id VARCHAR NOT NULL,
+  name VARCHAR NOT NULL,
+  store VARCHAR,
+  department VARCHAR,
+  position VARCHAR,
+  hire_date DATE,
+  status staff_status_t NOT NULL,
+  batch_id INTEGER NOT NULL
+);
+
+${['complaints', 'surveys', 'appraisals', 'traffic', 'staff'].map(historyOf).join('\n')}
+`
+	},
+	{
+		version: 2,
+		name: 'accounts, sessions and the audit log',
+		// Times in these tables are UTC instants written by the app (epoch_ms), never DuckDB's local clock.
+		// stores NULL = every store. sessions hold only sha256 of the cookie token. audit_log is append-only:
+		// each entry carries the hash of the one before (see src/lib/server/core/db/audit.ts).
+		sql: `
+CREATE SEQUENCE user_id_seq START 1;
+CREATE TABLE users (
+  user_id INTEGER PRIMARY KEY,
+  username VARCHAR NOT NULL UNIQUE,
+  display_name VARCHAR NOT NULL,
+  password_hash VARCHAR NOT NULL,
+  role VARCHAR NOT NULL CHECK (role IN ('viewer', 'manager', 'quality_officer', 'leadership', 'admin')),
+  stores VARCHAR[],
+  pii BOOLEAN NOT NULL,
+  disabled BOOLEAN NOT NULL,
+  created_at TIMESTAMP NOT NULL,
+  updated_at TIMESTAMP NOT NULL,
+  password_changed_at TIMESTAMP NOT NULL,
+  last_login_at TIMESTAMP
+);
+
+CREATE TABLE sessions (
+  token_hash VARCHAR PRIMARY KEY,
+  user_id INTEGER NOT NULL,
+  created_at TIMESTAMP NOT NULL,
+  last_seen_at TIMESTAMP NOT NULL,
+  expires_at TIMESTAMP NOT NULL,
+  ip VARCHAR
+);
+
+CREATE TABLE audit_log (
+  seq BIGINT PRIMARY KEY,
+  logged_at TIMESTAMP NOT NULL,
+  actor VARCHAR NOT NULL,
+  action VARCHAR NOT NULL,
+  target VARCHAR,
+  ip VARCHAR,
+  detail VARCHAR NOT NULL,
+  prev_hash VARCHAR NOT NULL,
+  hash VARCHAR NOT NULL
+);
+
+CREATE TABLE app_settings (
+  name VARCHAR PRIMARY KEY,
+  value VARCHAR NOT NULL,
+  updated_at TIMESTAMP NOT NULL
+);
+`
+	},
+	{
+		version: 3,
+		name: 'saved column mappings of the upload page',
+		// header_key: the file's headers normalised as the engine matches them (src/lib/shared/schema/headers.ts),
+		// joined by U+001F, so a file with the same header finds its mapping again. mapping is the
+		// engine's --map format (src/lib/shared/schema/mapping.ts). Times are UTC instants written by the app.
+		sql: `
+CREATE TABLE upload_mappings (
+  kind VARCHAR NOT NULL CHECK (kind IN ('complaints', 'surveys', 'appraisals', 'traffic', 'staff')),
+  name VARCHAR NOT NULL,
+  header_key VARCHAR NOT NULL,
+  header JSON NOT NULL,
+  mapping JSON NOT NULL,
+  created_by VARCHAR NOT NULL,
+  updated_at TIMESTAMP NOT NULL,
+  PRIMARY KEY (kind, name)
+);
+`
+	},
+	{
+		version: 4,
+		name: 'evaluation settings: weights per position with history, bands, thresholds',
+		// eval_weights keeps every rule ever set (position '*' = every position without its own rule); an
+		// appraisal is scored with the newest rule effective at its period's first month, so old periods keep
+		// their weights. eval_settings holds the rest as one JSON document per name. Times are UTC instants.
+		sql: `
+CREATE TABLE eval_weights (
+  position VARCHAR NOT NULL,
+  effective_from VARCHAR NOT NULL CHECK (regexp_full_match(effective_from, '\\d{4}-(0[1-9]|1[0-2])')),
+  business_ability DOUBLE NOT NULL CHECK (business_ability BETWEEN 0 AND 100),
+  communication DOUBLE NOT NULL CHECK (communication BETWEEN 0 AND 100),
+  teamwork DOUBLE NOT NULL CHECK (teamwork BETWEEN 0 AND 100),
+  service_attitude DOUBLE NOT NULL CHECK (service_attitude BETWEEN 0 AND 100),
+  discipline DOUBLE NOT NULL CHECK (discipline BETWEEN 0 AND 100),
+  updated_by VARCHAR NOT NULL,
+  updated_at TIMESTAMP NOT NULL,
+  PRIMARY KEY (position, effective_from)
+);
+
+CREATE TABLE eval_settings (
+  name VARCHAR PRIMARY KEY,
+  value JSON NOT NULL,
+  updated_by VARCHAR NOT NULL,
+  updated_at TIMESTAMP NOT NULL
+);
+`
+	},
+	{
+		version: 5,
+		name: 'quality control: baselines and alerts',
+		// qc_baselines keeps every baseline ever set (the latest per chart, scope and grain applies), so a
+		// recomputation after a process change stays on record. qc_alerts: one row per alert_key (chart or
+		// target, scope, period, rule), so evaluating again never duplicates an alert. Times are UTC instants.
+		sql: `
+CREATE TABLE qc_baselines (
+  chart VARCHAR NOT NULL,
+  scope VARCHAR NOT NULL,
+  grain VARCHAR NOT NULL,
+  start_period VARCHAR NOT NULL,
+  end_period VARCHAR NOT NULL,
+  reason VARCHAR NOT NULL,
+  created_by VARCHAR NOT NULL,
+  created_at TIMESTAMP NOT NULL
+);
+CREATE SEQUENCE qc_alert_id_seq START 1;
+CREATE TABLE qc_alerts (
+  alert_id INTEGER PRIMARY KEY,
+  alert_key VARCHAR NOT NULL UNIQUE,
+  kind VARCHAR NOT NULL CHECK (kind IN ('signal', 'target')),
+  chart VARCHAR,
+  metric VARCHAR NOT NULL,
+  scope_kind VARCHAR NOT NULL CHECK (scope_kind IN ('all', 'store', 'department')),
+  scope VARCHAR NOT NULL,
+  grain VARCHAR NOT NULL,
+  period VARCHAR NOT NULL,
+  rule INTEGER,
+  value DOUBLE,
+  limit_value DOUBLE,
+  message_zh VARCHAR NOT NULL,
+  message_en VARCHAR NOT NULL,
+  status VARCHAR NOT NULL CHECK (status IN ('new', 'in_progress', 'closed')),
+  owner VARCHAR,
+  note VARCHAR,
+  created_at TIMESTAMP NOT NULL,
+  updated_at TIMESTAMP NOT NULL,
+  closed_at TIMESTAMP
+);
+`
+	},
+	{
+		version: 6,
+		name: 'batches record loads in progress and interrupted loads',
+		// A load writes its batch as 'running' before it starts, committed on its own, and the batch
+		// transaction turns it into 'committed' or 'rejected'. A load stopped by a shutdown or Ctrl+C is
+		// rolled back and its batch set 'aborted'; one whose process died ('running' at the next open)
+		// is set 'aborted' then (see db/interrupted.ts). Until the file is read its hash and size are unknown.
+		sql: `
+CREATE TABLE batches_v6 (
+  batch_id INTEGER PRIMARY KEY,
+  kind VARCHAR NOT NULL CHECK (kind IN ('complaints', 'surveys', 'appraisals', 'traffic', 'staff')),
+  file_name VARCHAR NOT NULL,
+  sha256 VARCHAR,
+  size_bytes BIGINT,
+  encoding VARCHAR,
+  delimiter VARCHAR,
+  source VARCHAR NOT NULL CHECK (source IN ('cli', 'web')),
+  created_by VARCHAR NOT NULL,
+  started_at TIMESTAMP NOT NULL,
+  finished_at TIMESTAMP,
+  status VARCHAR NOT NULL CHECK (status IN ('running', 'committed', 'rejected', 'rolled_back', 'aborted')),
+  accept_partial BOOLEAN NOT NULL,
+  rows_read INTEGER NOT NULL,
+  rows_loaded INTEGER NOT NULL,
+  rows_rejected INTEGER NOT NULL,
+  rows_collapsed INTEGER NOT NULL,
+  rows_replaced INTEGER NOT NULL,
+  mapping JSON,
+  warnings JSON,
+  rolled_back_at TIMESTAMP,
+  rolled_back_by VARCHAR,
+  abort_reason VARCHAR CHECK (abort_reason IN ('shutdown', 'interrupted', 'process_ended', 'failed'))
+);
+INSERT INTO batches_v6 SELECT *, NULL FROM batches;
+DROP TABLE batches;
+ALTER TABLE batches_v6 RENAME TO batches;
+`
+	},
+	{
+		version: 7,
+		name: 'batches record the stores they touch',
+		// A user limited to some stores sees and rolls back only batches whose stores all lie in that scope
+		// (docs/decisions.md, "Store scope of writes"). NULL = not known: shown to users of every store only.
+		// Earlier batches get the stores of the rows they hold, held or replaced when every such row has a
+		// store and the batch rejected no row (rejected rows keep raw cells of unknown stores); else NULL.
+		sql: `
+ALTER TABLE batches ADD COLUMN stores VARCHAR[];
+UPDATE batches SET stores = t.stores
+FROM (
+  SELECT batch_id, list(DISTINCT store ORDER BY store) AS stores FROM (
+    SELECT batch_id, store FROM complaints UNION ALL SELECT batch_id, store FROM complaints_replaced UNION ALL SELECT replaced_by, store FROM complaints_replaced UNION ALL
+    SELECT batch_id, store FROM surveys UNION ALL SELECT batch_id, store FROM surveys_replaced UNION ALL SELECT replaced_by, store FROM surveys_replaced UNION ALL
+    SELECT batch_id, store FROM appraisals UNION ALL SELECT batch_id, store FROM appraisals_replaced UNION ALL SELECT replaced_by, store FROM appraisals_replaced UNION ALL
+    SELECT batch_id, store FROM traffic UNION ALL SELECT batch_id, store FROM traffic_replaced UNION ALL SELECT replaced_by, store FROM traffic_replaced UNION ALL
+    SELECT batch_id, store FROM staff UNION ALL SELECT batch_id, store FROM staff_replaced UNION ALL SELECT replaced_by, store FROM staff_replaced
+  ) WHERE batch_id IS NOT NULL AND batch_id <> 0 GROUP BY batch_id HAVING count(*) = count(store)
+) t
+WHERE batches.batch_id = t.batch_id AND batches.status = 'committed' AND batches.rows_rejected = 0;
+`
+	}
+];

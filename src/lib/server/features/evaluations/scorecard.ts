@@ -1,0 +1,69 @@
+import { queryRows } from '$lib/server/core/db';
+import type { Database } from '$lib/server/core/db';
+import { queryMetric } from '$lib/server/metrics/query';
+import { cycleOf, evaluatePeriod, periodOfMonth, type Cycle } from '$lib/features/evaluations/model';
+import type { Scorecard, ScorecardPeriod } from '$lib/features/evaluations/scorecard-types';
+import { readEvalConfig } from './config';
+import { appraisalRows, periodRange, scopeSql } from './data';
+import { periodsWithData } from './view';
+
+/** The period id of a metric row's period start ('YYYY-MM-DD') in a cycle. */
+const periodOfDay = (cycle: Cycle, day: string) => periodOfMonth(cycle, day.slice(0, 7));
+
+/**
+ * 员工档案 of one staff member, or null when they have no appraisal in the user's stores (a manager
+ * cannot open a scorecard of another store's staff, not even to learn that it exists).
+ */
+export async function staffScorecard(db: Database, scope: string[] | null, staffId: string, cycle: Cycle): Promise<Scorecard | null> {
+	const [config, rows] = await Promise.all([db.withConnection(readEvalConfig), appraisalRows(db, scope)]);
+	const own = rows.filter((r) => r.staffId === staffId);
+	if (own.length === 0) return null;
+	const periods = periodsWithData(own, cycle).reverse();
+	const last = own[own.length - 1]!;
+	const byPeriod = new Map<string, ScorecardPeriod>();
+	for (const p of periods) {
+		const [evaluation] = evaluatePeriod(own, p, config.rules, config.settings);
+		byPeriod.set(p, { period: p, evaluation: evaluation ?? null, complaints: 0, categories: {}, outcomes: {}, surveys: { n: 0, csat: null, csatMoe: null, nps: null, npsMoe: null, lowSample: true } });
+	}
+	if (periods.length) {
+		const from = periodRange(periods[0]!).from;
+		const to = periodRange(periods[periods.length - 1]!).to;
+		const s = scopeSql(scope, 'store', 4);
+		const complaints = await db.withConnection((conn) =>
+			queryRows<{ month: string; category: string | null; status: string; n: number }>(
+				conn,
+				`SELECT strftime(received_at, '%Y-%m') AS month, category::VARCHAR AS category, status::VARCHAR AS status, count(*) AS n
+				 FROM complaints WHERE subject_staff_id = $1 AND received_at >= $2::DATE AND received_at < $3::DATE + INTERVAL 1 DAY AND ${s.sql}
+				 GROUP BY ALL`,
+				[staffId, from, to, ...s.params]
+			)
+		);
+		for (const c of complaints) {
+			const sp = byPeriod.get(periodOfMonth(cycle, c.month));
+			if (!sp) continue;
+			const n = Number(c.n);
+			sp.complaints += n;
+			const cat = c.category ?? '—';
+			sp.categories[cat] = (sp.categories[cat] ?? 0) + n;
+			sp.outcomes[c.status] = (sp.outcomes[c.status] ?? 0) + n;
+		}
+		const base = { from, to, grain: cycle, by: 'staff', scope };
+		const [csat, nps] = await Promise.all([queryMetric(db, { ...base, metric: 'csat' }), queryMetric(db, { ...base, metric: 'nps' })]);
+		const num = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : null);
+		for (const r of csat.rows) {
+			if (r.group !== staffId || typeof r.period !== 'string') continue;
+			const sp = byPeriod.get(periodOfDay(cycle, r.period));
+			if (sp) Object.assign(sp.surveys, { n: Number(r.n ?? 0), csat: num(r.value), csatMoe: num(r.moe), lowSample: r.low_sample === true });
+		}
+		for (const r of nps.rows) {
+			if (r.group !== staffId || typeof r.period !== 'string') continue;
+			const sp = byPeriod.get(periodOfDay(cycle, r.period));
+			if (sp) Object.assign(sp.surveys, { nps: num(r.value), npsMoe: num(r.moe) });
+		}
+	}
+	return {
+		staffId, name: last.staffName, store: last.store, department: last.department, position: last.position, cycle,
+		periods: [...byPeriod.values()],
+		reviewers: [...new Set(own.filter((r) => cycleOf(r.period) !== null).map((r) => r.reviewer).filter((x): x is string => !!x))]
+	};
+}

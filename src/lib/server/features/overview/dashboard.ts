@@ -1,0 +1,126 @@
+import { listValue } from '@duckdb/node-api';
+import { queryRows, type Database } from '$lib/server/core/db';
+import { metricById } from '$lib/server/metrics/catalog';
+import { queryMetric, type MetricResult } from '$lib/server/metrics/query';
+import { readAllTargets, targetFor } from '$lib/server/metrics/targets';
+import { periodsOf, previousRange, type DateRange } from '$lib/shared/dashboard/range';
+import type { KpiView, MetricInfo, MonthPoint, RankItem } from '$lib/shared/dashboard/types';
+
+/**
+ * The 总览 dashboard's data: every number comes from the metric catalog through `queryMetric`, with the
+ * user's store scope. Only the last day with data and the list of stores are asked directly.
+ */
+
+export const KPI_METRICS = ['complaint_count', 'complaint_rate', 'first_response_median_h', 'sla_resolution_compliance', 'csat', 'nps'] as const;
+const TOP_STORES = 5;
+const TOP_CATEGORIES = 8;
+
+const scopeSql = '($1::VARCHAR[] IS NULL OR list_contains($1::VARCHAR[], store))';
+const scopeParam = (scope: string[] | null) => (scope === null ? null : listValue(scope));
+
+/** The last day with a complaint in the user's stores (the presets' anchor), or null when there is none. */
+export async function lastComplaintDay(db: Database, scope: string[] | null): Promise<string | null> {
+	return db.withConnection(async (conn) => {
+		const [row] = await queryRows<{ d: string | null }>(conn, `SELECT strftime(max(received_at)::DATE, '%Y-%m-%d') AS d FROM complaints WHERE ${scopeSql}`, [scopeParam(scope)]);
+		return row?.d ?? null;
+	});
+}
+
+/** The stores the user may filter on: their scope, or every store with complaints or traffic. */
+export async function storeChoices(db: Database, scope: string[] | null): Promise<string[]> {
+	if (scope !== null) return [...scope].sort((a, b) => a.localeCompare(b, 'zh-CN'));
+	return db.withConnection(async (conn) => {
+		const rows = await queryRows<{ store: string }>(conn, `SELECT DISTINCT store FROM (SELECT store FROM complaints UNION SELECT store FROM traffic) ORDER BY store`);
+		return rows.map((r) => r.store).sort((a, b) => a.localeCompare(b, 'zh-CN'));
+	});
+}
+
+export function metricInfo(id: string): MetricInfo {
+	const m = metricById(id);
+	if (!m) throw new Error(`metric ${id} is not in the catalog`);
+	return { id: m.id, label: m.label, unit: m.unit, direction: m.direction };
+}
+
+export const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
+
+export interface DashboardRequest {
+	range: DateRange;
+	/** selected stores; empty = all of the scope */
+	stores: string[];
+	scope: string[] | null;
+}
+
+export interface DashboardData {
+	kpis: KpiView[];
+	months: string[];
+	topStores: RankItem[];
+	topCategories: RankItem[];
+}
+
+export async function dashboardData(db: Database, req: DashboardRequest): Promise<DashboardData> {
+	const prev = previousRange(req.range);
+	const filters = req.stores.length ? { store: req.stores } : {};
+	const ask = (metric: string, range: DateRange, grain: 'all' | 'month', by?: 'store' | 'category'): Promise<MetricResult> =>
+		queryMetric(db, { metric, from: range.from, to: range.to, grain, ...(by ? { by } : {}), filters, scope: req.scope });
+	const months = periodsOf(req.range, 'month');
+
+	const targets = await db.withConnection((conn) => readAllTargets(conn));
+	// one store in view (chosen, or the only one a user may see): that store's target when it has one
+	const inView = req.stores.length ? req.stores : req.scope?.length === 1 ? req.scope : [];
+	const kpis = Promise.all(
+		KPI_METRICS.map(async (id): Promise<KpiView> => {
+			const [now, before, monthly] = await Promise.all([ask(id, req.range, 'all'), ask(id, prev, 'all'), ask(id, req.range, 'month')]);
+			const row = now.rows[0];
+			const byMonth = new Map(monthly.rows.map((r) => [String(r.period), num(r.value)]));
+			return {
+				metric: metricInfo(id),
+				value: num(row?.value),
+				previous: num(before.rows[0]?.value),
+				numerator: num(row?.numerator),
+				denominator: num(row?.denominator),
+				n: num(row?.n),
+				lowSample: row?.low_sample === true,
+				months: months.map((period): MonthPoint => ({ period, value: byMonth.get(period) ?? null })),
+				...(() => {
+					const t = targetFor(targets, id, { stores: inView });
+					return { target: t?.value ?? null, targetWarn: t?.warn ?? null, targetScope: t && t.scope.kind !== 'all' ? t.scope.name : null };
+				})()
+			};
+		})
+	);
+
+	const topStores = ask('complaint_rate', req.range, 'all', 'store').then((r) =>
+		r.rows
+			.flatMap((row) => (num(row.value) === null ? [] : [{ label: String(row.group), value: num(row.value)! }]))
+			.sort((a, b) => b.value - a.value || a.label.localeCompare(b.label, 'zh-CN'))
+			.slice(0, TOP_STORES)
+	);
+
+	const topCategories = ask('complaint_count', req.range, 'all', 'category').then((r) => {
+		const all = r.rows
+			.map((row) => ({ label: row.group === null ? '—' : String(row.group), value: num(row.value) ?? 0 }))
+			.sort((a, b) => b.value - a.value || a.label.localeCompare(b.label, 'zh-CN'));
+		// Top-N and the rest summed, so a long tail does not crowd the chart; the label of the rest is the page's.
+		if (all.length <= TOP_CATEGORIES) return all;
+		const rest = all.slice(TOP_CATEGORIES - 1).reduce((s, i) => s + i.value, 0);
+		return [...all.slice(0, TOP_CATEGORIES - 1), { label: '', value: rest, other: true }];
+	});
+
+	return { kpis: await kpis, months, topStores: await topStores, topCategories: await topCategories };
+}
+
+/** The departments the user's complaints name, for the department filter. */
+export async function departmentChoices(db: Database, scope: string[] | null): Promise<string[]> {
+	return db.withConnection(async (conn) => {
+		const rows = await queryRows<{ department: string }>(conn, `SELECT DISTINCT department FROM complaints WHERE department IS NOT NULL AND ${scopeSql}`, [scopeParam(scope)]);
+		return rows.map((r) => r.department).sort((a, b) => a.localeCompare(b, 'zh-CN'));
+	});
+}
+
+/** The last survey day in the user's stores (the satisfaction page's presets' anchor), or null. */
+export async function lastSurveyDay(db: Database, scope: string[] | null): Promise<string | null> {
+	return db.withConnection(async (conn) => {
+		const [row] = await queryRows<{ d: string | null }>(conn, `SELECT strftime(max(submitted_at), '%Y-%m-%d') AS d FROM surveys WHERE ${scopeSql}`, [scopeParam(scope)]);
+		return row?.d ?? null;
+	});
+}

@@ -1,0 +1,9 @@
+import { clampDay, currentDay } from '$lib/shared/dashboard/range';
+import { isDayInBounds, type ReportGrain } from './periods';
+
+/** The report's kind (week / month) and a day inside its period, from the URL; default the latest month (also for a day outside the request bounds). */
+export function reportParams(q: URLSearchParams, anchor: string, today?: string): { grain: ReportGrain; at: string } {
+	const grain: ReportGrain = q.get('kind') === 'week' ? 'week' : 'month';
+	const at = q.get('at');
+	return { grain, at: isDayInBounds(at, today) ? at : clampDay(anchor, today ?? currentDay()) };
+}
