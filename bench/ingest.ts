@@ -16,7 +16,12 @@ import { generate } from '../pipelines/generate';
 
 const { values } = parseArgs({
 	args: process.argv.slice(2).filter((a) => a !== 'ingest'),
-	options: { rows: { type: 'string', default: '1000000' }, repeat: { type: 'string', default: '3' }, scaling: { type: 'string' }, 'skip-naive': { type: 'boolean', default: false } }
+	options: {
+		rows: { type: 'string', default: '1000000' },
+		repeat: { type: 'string', default: '3' },
+		scaling: { type: 'string' },
+		'skip-naive': { type: 'boolean', default: false }
+	}
 });
 const rows = Number(values.rows);
 const repeat = Number(values.repeat);
@@ -34,9 +39,17 @@ async function dataset(n: number, encoding: 'utf8' | 'gbk'): Promise<string> {
 	return file;
 }
 
-interface Run { ms: number; cpuMs: number; maxRssMb: number; rows: number }
+interface Run {
+	ms: number;
+	cpuMs: number;
+	maxRssMb: number;
+	rows: number;
+}
 function once(mode: string, csv: string): Run {
-	const out = execFileSync(process.execPath, ['--import', 'tsx', 'bench/run-one.ts', mode, csv, join(tmp, `${mode}.duckdb`)], { encoding: 'utf8', maxBuffer: 1 << 24 });
+	const out = execFileSync(process.execPath, ['--import', 'tsx', 'bench/run-one.ts', mode, csv, join(tmp, `${mode}.duckdb`)], {
+		encoding: 'utf8',
+		maxBuffer: 1 << 24
+	});
 	return JSON.parse(out.trim().split('\n').at(-1)!) as Run;
 }
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
@@ -68,8 +81,14 @@ const table = Object.entries(results).map(([label, e]) => {
 	e.medianMs = median(e.runsMs);
 	const cpuMs = median(e.runsCpuMs);
 	return {
-		variant: label, rows: e.rows, median_ms: e.medianMs, ratio_vs_bare: Number((e.medianMs / bareMs).toFixed(2)), peak_rss_mb: e.maxRssMb,
-		runs_ms: e.runsMs, median_cpu_ms: cpuMs, cpu_ratio_vs_bare: Number((cpuMs / bareCpuMs).toFixed(2))
+		variant: label,
+		rows: e.rows,
+		median_ms: e.medianMs,
+		ratio_vs_bare: Number((e.medianMs / bareMs).toFixed(2)),
+		peak_rss_mb: e.maxRssMb,
+		runs_ms: e.runsMs,
+		median_cpu_ms: cpuMs,
+		cpu_ratio_vs_bare: Number((cpuMs / bareCpuMs).toFixed(2))
 	};
 });
 
@@ -87,11 +106,29 @@ if (values.scaling) {
 
 console.log(`\ningest benchmark: ${rows.toLocaleString()} complaints, median of ${repeat}, ${cpus().length} cores`);
 console.log('| variant | median ms | × bare | CPU ms | CPU × bare | peak RSS MB |\n|---|---:|---:|---:|---:|---:|');
-for (const t of table) console.log(`| ${t.variant} | ${t.median_ms} | ${t.ratio_vs_bare} | ${t.median_cpu_ms} | ${t.cpu_ratio_vs_bare} | ${t.peak_rss_mb} |`);
+for (const t of table)
+	console.log(`| ${t.variant} | ${t.median_ms} | ${t.ratio_vs_bare} | ${t.median_cpu_ms} | ${t.cpu_ratio_vs_bare} | ${t.peak_rss_mb} |`);
 if (scaling) {
 	console.log('\n| rows | engine ms | × bare | peak RSS MB |\n|---:|---:|---:|---:|');
 	for (const s of scaling) console.log(`| ${s.rows.toLocaleString()} | ${s.ms} | ${s.ratio_vs_bare} | ${s.peak_rss_mb} |`);
 }
 const out = `bench/results/ingest-${rows}.json`;
-writeFileSync(out, JSON.stringify({ benchmark: 'ingest', rows, repeat, cores: cpus().length, memory_gb: Math.round(totalmem() / 2 ** 30), measured_at: new Date().toISOString(), targets: { utf8: 1.5, gbk: 2 }, results: table, scaling }, null, 2) + '\n');
+writeFileSync(
+	out,
+	JSON.stringify(
+		{
+			benchmark: 'ingest',
+			rows,
+			repeat,
+			cores: cpus().length,
+			memory_gb: Math.round(totalmem() / 2 ** 30),
+			measured_at: new Date().toISOString(),
+			targets: { utf8: 1.5, gbk: 2 },
+			results: table,
+			scaling
+		},
+		null,
+		2
+	) + '\n'
+);
 console.log(`\nwritten: ${out}`);

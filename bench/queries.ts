@@ -29,7 +29,11 @@ import { REQUESTS, requestInput, type Req } from './requests';
 
 const { values } = parseArgs({
 	args: process.argv.slice(2).filter((a) => a !== 'queries'),
-	options: { complaints: { type: 'string', default: '5000000' }, responses: { type: 'string', default: '10000000' }, repeat: { type: 'string', default: '30' } }
+	options: {
+		complaints: { type: 'string', default: '5000000' },
+		responses: { type: 'string', default: '10000000' },
+		repeat: { type: 'string', default: '30' }
+	}
 });
 const complaints = Number(values.complaints);
 const responses = Number(values.responses);
@@ -59,7 +63,9 @@ if (!existsSync(join(tmp, 'loaded'))) {
 
 // ---------- the requests the pages make ----------
 const db0 = await Database.open(dbPath);
-const [row] = await db0.withConnection((c) => queryRows<{ last: string }>(c, `SELECT strftime(max(received_at)::DATE, '%Y-%m-%d') AS last FROM complaints`));
+const [row] = await db0.withConnection((c) =>
+	queryRows<{ last: string }>(c, `SELECT strftime(max(received_at)::DATE, '%Y-%m-%d') AS last FROM complaints`)
+);
 const last = row?.last;
 const to = last!;
 const from = `${Number(to.slice(0, 4)) - 1}-${to.slice(5, 7)}-01`; // about twelve months
@@ -112,13 +118,27 @@ async function startServer(cache: boolean): Promise<{ base: string; child: Child
 		stdio: 'ignore'
 	});
 	for (let i = 0; ; i++) {
-		if (await fetch(`${base}/login`).then((r) => r.ok, () => false)) break;
+		if (
+			await fetch(`${base}/login`).then(
+				(r) => r.ok,
+				() => false
+			)
+		)
+			break;
 		if (i > 600) throw new Error('server did not start');
 		await new Promise((r) => setTimeout(r, 100));
 	}
 	const a = demoAccount('leadership');
-	const res = await fetch(`${base}/login`, { method: 'POST', redirect: 'manual', headers: { 'content-type': 'application/x-www-form-urlencoded', origin: base }, body: new URLSearchParams({ username: a.username, password: a.password }) });
-	const cookie = res.headers.getSetCookie().map((c) => c.split(';')[0]!).find((c) => c.startsWith('sqa_session='));
+	const res = await fetch(`${base}/login`, {
+		method: 'POST',
+		redirect: 'manual',
+		headers: { 'content-type': 'application/x-www-form-urlencoded', origin: base },
+		body: new URLSearchParams({ username: a.username, password: a.password })
+	});
+	const cookie = res.headers
+		.getSetCookie()
+		.map((c) => c.split(';')[0]!)
+		.find((c) => c.startsWith('sqa_session='));
 	if (!cookie) throw new Error(`login failed: ${res.status}`);
 	return { base, child, cookie };
 }
@@ -143,20 +163,22 @@ const perRound = Math.ceil(repeat / ROUNDS);
 for (let round = 0; round < ROUNDS; round++) {
 	await bareRound(perRound);
 	const s = await startServer(false);
-	const get = (r: Req) => fetch(`${s.base}/api/metrics/${r.metric}?${query(r)}`, { headers: { cookie: s.cookie } }).then(async (res) => {
-		if (!res.ok) throw new Error(`${r.name}: HTTP ${res.status} ${await res.text()}`);
-		return res.arrayBuffer();
-	});
+	const get = (r: Req) =>
+		fetch(`${s.base}/api/metrics/${r.metric}?${query(r)}`, { headers: { cookie: s.cookie } }).then(async (res) => {
+			if (!res.ok) throw new Error(`${r.name}: HTTP ${res.status} ${await res.text()}`);
+			return res.arrayBuffer();
+		});
 	for (const r of REQUESTS) (http[r.name] ??= []).push(...(await timed(() => get(r), 2, perRound)));
 	rssMb = Math.max(rssMb ?? 0, peakRssMb(s.child.pid!) ?? 0);
 	await stop(s.child);
 }
-let drill: Record<string, number> = {};
-let firstPage: { page: string; files: number; bytes: number; gzipBytes: number }[] = [];
+let drill: Record<string, number>;
+const firstPage: { page: string; files: number; bytes: number; gzipBytes: number }[] = [];
 {
 	const s = await startServer(true);
 	const get = (path: string, accept = '*/*') => fetch(`${s.base}${path}`, { headers: { cookie: s.cookie, accept } });
-	for (const r of REQUESTS) cached[r.name] = await timed(() => get(`/api/metrics/${r.metric}?${query(r)}`).then((res) => res.arrayBuffer()), 1);
+	for (const r of REQUESTS)
+		cached[r.name] = await timed(() => get(`/api/metrics/${r.metric}?${query(r)}`).then((res) => res.arrayBuffer()), 1);
 
 	// a 100k-row drill-down, both encodings
 	const rows = `/api/rows/complaints?from=${from}&to=${to}&grain=all&limit=100000`;
@@ -187,7 +209,12 @@ let firstPage: { page: string; files: number; bytes: number; gzipBytes: number }
 				if (res.request().resourceType() === 'script') scripts.push(await res.body().catch(() => Buffer.alloc(0)));
 			});
 			await page.goto(`${s.base}${path}`, { waitUntil: 'networkidle' });
-			firstPage.push({ page: path, files: scripts.length, bytes: scripts.reduce((n, b) => n + b.byteLength, 0), gzipBytes: scripts.reduce((n, b) => n + gzipSync(b).byteLength, 0) });
+			firstPage.push({
+				page: path,
+				files: scripts.length,
+				bytes: scripts.reduce((n, b) => n + b.byteLength, 0),
+				gzipBytes: scripts.reduce((n, b) => n + gzipSync(b).byteLength, 0)
+			});
 			await page.close();
 		}
 	} finally {
@@ -202,16 +229,32 @@ let firstPage: { page: string; files: number; bytes: number; gzipBytes: number }
 const table = REQUESTS.map((r) => {
 	const b50 = pct(bare[r.name]!, 50);
 	const h50 = pct(http[r.name]!, 50);
-	return { query: r.name, bareP50: b50, httpP50: h50, httpP95: pct(http[r.name]!, 95), ratioP50: h50 / b50, cachedP50: pct(cached[r.name]!, 50) };
+	return {
+		query: r.name,
+		bareP50: b50,
+		httpP50: h50,
+		httpP95: pct(http[r.name]!, 95),
+		ratioP50: h50 / b50,
+		cachedP50: pct(cached[r.name]!, 50)
+	};
 });
 const f = (n: number) => n.toFixed(1);
-console.log(`\nqueries over ${from} … ${to}: ${complaints.toLocaleString()} complaints, ${responses.toLocaleString()} responses, ${repeat} runs, ms`);
+console.log(
+	`\nqueries over ${from} … ${to}: ${complaints.toLocaleString()} complaints, ${responses.toLocaleString()} responses, ${repeat} runs, ms`
+);
 console.log('| query | bare p50 | HTTP p50 | HTTP p95 | HTTP/bare | cached p50 |');
 console.log('|---|---:|---:|---:|---:|---:|');
-for (const t of table) console.log(`| ${t.query} | ${f(t.bareP50)} | ${f(t.httpP50)} | ${f(t.httpP95)} | ${t.ratioP50.toFixed(2)}× | ${f(t.cachedP50)} |`);
-console.log(`\n100k-row drill-down (${drill.rows} rows): Arrow ${(drill.arrowGzipBytes! / 1024).toFixed(0)} KB gzipped vs JSON ${(drill.jsonGzipBytes! / 1024).toFixed(0)} KB (${((drill.arrowGzipBytes! / drill.jsonGzipBytes!) * 100).toFixed(0)}%); decode ${f(drill.arrowDecodeMsP50!)} ms vs ${f(drill.jsonDecodeMsP50!)} ms (${(drill.jsonDecodeMsP50! / drill.arrowDecodeMsP50!).toFixed(1)}× faster)`);
-for (const p of firstPage) console.log(`JS for ${p.page}: ${p.files} files, ${(p.gzipBytes / 1024).toFixed(0)} KB gzip (${(p.bytes / 1024).toFixed(0)} KB raw)`);
+for (const t of table)
+	console.log(`| ${t.query} | ${f(t.bareP50)} | ${f(t.httpP50)} | ${f(t.httpP95)} | ${t.ratioP50.toFixed(2)}× | ${f(t.cachedP50)} |`);
+console.log(
+	`\n100k-row drill-down (${drill.rows} rows): Arrow ${(drill.arrowGzipBytes! / 1024).toFixed(0)} KB gzipped vs JSON ${(drill.jsonGzipBytes! / 1024).toFixed(0)} KB (${((drill.arrowGzipBytes! / drill.jsonGzipBytes!) * 100).toFixed(0)}%); decode ${f(drill.arrowDecodeMsP50!)} ms vs ${f(drill.jsonDecodeMsP50!)} ms (${(drill.jsonDecodeMsP50! / drill.arrowDecodeMsP50!).toFixed(1)}× faster)`
+);
+for (const p of firstPage)
+	console.log(`JS for ${p.page}: ${p.files} files, ${(p.gzipBytes / 1024).toFixed(0)} KB gzip (${(p.bytes / 1024).toFixed(0)} KB raw)`);
 console.log(`server peak RSS: ${rssMb === null ? 'n/a' : `${rssMb.toFixed(0)} MB`}`);
 const out = `bench/results/queries-${complaints}-${responses}.json`;
-writeFileSync(out, `${JSON.stringify({ date: new Date().toISOString(), machine: { cpus: cpus().length, memGb: Math.round(totalmem() / 2 ** 30) }, complaints, responses, range: { from, to }, repeat, queries: table, drill, firstPage, serverPeakRssMb: rssMb }, null, 2)}\n`);
+writeFileSync(
+	out,
+	`${JSON.stringify({ date: new Date().toISOString(), machine: { cpus: cpus().length, memGb: Math.round(totalmem() / 2 ** 30) }, complaints, responses, range: { from, to }, repeat, queries: table, drill, firstPage, serverPeakRssMb: rssMb }, null, 2)}\n`
+);
 console.log(`written ${out}`);

@@ -1,5 +1,10 @@
 /** The metric requests the dashboard pages make, as the query benchmarks time them (bench/queries.ts, bench/scaling.ts). */
-export interface Req { name: string; metric: string; grain: string; by?: string }
+export interface Req {
+	name: string;
+	metric: string;
+	grain: string;
+	by?: string;
+}
 export const REQUESTS: Req[] = [
 	{ name: '总览 complaint count by month', metric: 'complaint_count', grain: 'month' },
 	{ name: '总览 complaint rate by month', metric: 'complaint_rate', grain: 'month' },
@@ -17,4 +22,12 @@ export const REQUESTS: Req[] = [
 ];
 
 /** A request over [from, to], all stores, no filters. */
-export const requestInput = (r: Req, from: string, to: string) => ({ metric: r.metric, from, to, grain: r.grain, ...(r.by ? { by: r.by } : {}), filters: {}, scope: null });
+export const requestInput = (r: Req, from: string, to: string) => ({
+	metric: r.metric,
+	from,
+	to,
+	grain: r.grain,
+	...(r.by ? { by: r.by } : {}),
+	filters: {},
+	scope: null
+});

@@ -40,9 +40,13 @@ async function naive(): Promise<number> {
 				if (!header) {
 					header = row;
 					parser.pause();
-					conn.run(`CREATE TABLE complaints (${row.map((_, i) => `c${i} VARCHAR`).join(', ')})`)
+					conn
+						.run(`CREATE TABLE complaints (${row.map((_, i) => `c${i} VARCHAR`).join(', ')})`)
 						.then(() => conn.createAppender('complaints'))
-						.then((a) => { appender = a; parser.resume(); }, reject);
+						.then((a) => {
+							appender = a;
+							parser.resume();
+						}, reject);
 					return;
 				}
 				if (row.length !== header.length) return;

@@ -44,7 +44,9 @@ if (phase === 'load') {
 	const manifest = await exportParquet(db, b);
 	const ms = Math.round(performance.now() - t);
 	db.close();
-	console.log(JSON.stringify({ ms, rows: Object.values(manifest.tables).reduce((n, t) => n + t.rows, 0), peakRssMb: Math.round(peakRssMb()) }));
+	console.log(
+		JSON.stringify({ ms, rows: Object.values(manifest.tables).reduce((n, t) => n + t.rows, 0), peakRssMb: Math.round(peakRssMb()) })
+	);
 } else if (phase === 'query') {
 	const repeat = Number(b);
 	const db = c === 'parquet' ? await Database.openParquet(a) : await Database.open(a);

@@ -20,7 +20,10 @@ const { values } = parseArgs({
 	args: process.argv.slice(2).filter((a) => a !== 'scaling'),
 	options: { complaints: { type: 'string', default: '100000,1000000,5000000' }, repeat: { type: 'string', default: '10' } }
 });
-const sizes = values.complaints.split(',').map(Number).filter((n) => n > 0);
+const sizes = values.complaints
+	.split(',')
+	.map(Number)
+	.filter((n) => n > 0);
 const repeat = Math.max(3, Number(values.repeat));
 const log = (s: string) => process.stderr.write(`${s}\n`);
 const load = () => loadavg().map((x) => Math.round(x * 100) / 100);
@@ -34,7 +37,11 @@ function bytesUnder(path: string): number {
 
 function phase(args: string[]): Record<string, unknown> {
 	const loadBefore = load();
-	const r = spawnSync(process.execPath, ['--import', 'tsx', 'bench/scaling-phase.ts', ...args], { encoding: 'utf8', timeout: LIMIT_MS, maxBuffer: 1 << 24 });
+	const r = spawnSync(process.execPath, ['--import', 'tsx', 'bench/scaling-phase.ts', ...args], {
+		encoding: 'utf8',
+		timeout: LIMIT_MS,
+		maxBuffer: 1 << 24
+	});
 	if (r.status !== 0) throw new Error(`${args[0]} failed (${r.signal ?? r.status}): ${r.stderr.slice(-2000)}`);
 	const out = JSON.parse(r.stdout.trim().split('\n').at(-1)!) as Record<string, unknown>;
 	return { ...out, loadavg: { before: loadBefore, after: load() } };
@@ -62,9 +69,25 @@ for (const complaints of sizes) {
 	log('  queries over Parquet …');
 	const overParquet = phase(['query', pqDir, String(repeat), 'parquet']);
 	const out = `bench/results/scaling-${complaints}.json`;
-	writeFileSync(out, `${JSON.stringify({
-		benchmark: 'scaling', measured_at: new Date().toISOString(), machine: { cpus: cpus().length, memGb: Math.round(totalmem() / 2 ** 30) },
-		complaints, responses, repeat, dbBytes, parquetBytes, load: loaded, export: exported, queries: { database: overDb, parquet: overParquet }
-	}, null, 2)}\n`);
+	writeFileSync(
+		out,
+		`${JSON.stringify(
+			{
+				benchmark: 'scaling',
+				measured_at: new Date().toISOString(),
+				machine: { cpus: cpus().length, memGb: Math.round(totalmem() / 2 ** 30) },
+				complaints,
+				responses,
+				repeat,
+				dbBytes,
+				parquetBytes,
+				load: loaded,
+				export: exported,
+				queries: { database: overDb, parquet: overParquet }
+			},
+			null,
+			2
+		)}\n`
+	);
 	log(`written ${out}`);
 }

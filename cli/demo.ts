@@ -67,7 +67,17 @@ for (const [kind, path] of FILES) {
 const accounts = await ensureDemoUsers(db);
 db.close();
 console.log('   演示账号 / demo accounts:');
-console.table(accounts.map((a) => ({ 用户名: a.username, 姓名: a.displayName, 角色: a.role, 门店: a.stores?.join('、') ?? '全部', 个人信息: a.pii ? '可查看' : '打码', 密码: a.password, 状态: a.created ? '新建' : '已存在（密码若改过以改后的为准）' })));
+console.table(
+	accounts.map((a) => ({
+		用户名: a.username,
+		姓名: a.displayName,
+		角色: a.role,
+		门店: a.stores?.join('、') ?? '全部',
+		个人信息: a.pii ? '可查看' : '打码',
+		密码: a.password,
+		状态: a.created ? '新建' : '已存在（密码若改过以改后的为准）'
+	}))
+);
 
 const planted = truth.planted;
 console.log('   数据里埋下的事实（看看仪表盘能否发现）/ planted in the data:');
@@ -81,9 +91,14 @@ console.log('4/4 启动服务器 …');
 const server = spawn(process.execPath, ['build/index.js'], {
 	stdio: ['ignore', 'pipe', 'inherit'],
 	env: {
-		...process.env, DATABASE_PATH: dbPath, PORT: String(port), ORIGIN: process.env.ORIGIN ?? `http://localhost:${port}`, BODY_SIZE_LIMIT: process.env.BODY_SIZE_LIMIT ?? DEFAULT_BODY_SIZE_LIMIT,
+		...process.env,
+		DATABASE_PATH: dbPath,
+		PORT: String(port),
+		ORIGIN: process.env.ORIGIN ?? `http://localhost:${port}`,
+		BODY_SIZE_LIMIT: process.env.BODY_SIZE_LIMIT ?? DEFAULT_BODY_SIZE_LIMIT,
 		// as `npm start`: DuckDB's queries wait in libuv's pool (see README, "Under load"); this terminal shows warnings only
-		UV_THREADPOOL_SIZE: process.env.UV_THREADPOOL_SIZE ?? '24', LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn'
+		UV_THREADPOOL_SIZE: process.env.UV_THREADPOOL_SIZE ?? '24',
+		LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn'
 	}
 });
 server.stdout.on('data', (chunk: Buffer) => {

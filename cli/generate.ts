@@ -9,7 +9,8 @@ import { resolve } from 'node:path';
 import { DEFAULTS, generate, type OutputEncoding } from '../pipelines/generate/index';
 import { parseIsoDate } from '../pipelines/generate/calendar';
 
-const USAGE = 'usage: tsx cli/generate.ts --scale <complaints> --seed <n> --out <dir> [--encoding utf8|utf8-bom|gbk] [--from YYYY-MM-DD] [--days N] [--surveys N] [--quiet]';
+const USAGE =
+	'usage: tsx cli/generate.ts --scale <complaints> --seed <n> --out <dir> [--encoding utf8|utf8-bom|gbk] [--from YYYY-MM-DD] [--days N] [--surveys N] [--quiet]';
 
 function fail(message: string): never {
 	process.stderr.write(`${message}\n${USAGE}\n`);
@@ -29,8 +30,15 @@ async function main(): Promise<void> {
 	try {
 		({ values } = parseArgs({
 			options: {
-				scale: { type: 'string' }, seed: { type: 'string' }, out: { type: 'string' }, encoding: { type: 'string' },
-				from: { type: 'string' }, days: { type: 'string' }, surveys: { type: 'string' }, quiet: { type: 'boolean' }, help: { type: 'boolean' }
+				scale: { type: 'string' },
+				seed: { type: 'string' },
+				out: { type: 'string' },
+				encoding: { type: 'string' },
+				from: { type: 'string' },
+				days: { type: 'string' },
+				surveys: { type: 'string' },
+				quiet: { type: 'boolean' },
+				help: { type: 'boolean' }
 			},
 			strict: true,
 			allowPositionals: false
@@ -57,9 +65,13 @@ async function main(): Promise<void> {
 	const surveys = values.surveys === undefined ? undefined : integer('surveys', values.surveys as string, 0, 0);
 	const outDir = resolve(values.out);
 	const started = performance.now();
-	const log = values.quiet ? undefined : (line: string) => process.stderr.write(`${line} (${((performance.now() - started) / 1000).toFixed(1)} s)\n`);
+	const log = values.quiet
+		? undefined
+		: (line: string) => process.stderr.write(`${line} (${((performance.now() - started) / 1000).toFixed(1)} s)\n`);
 	const truth = await generate({ outDir, scale, seed, encoding: encoding as OutputEncoding, from, days, surveys, log });
-	process.stdout.write(`${JSON.stringify({ out: outDir, files: truth.files, seconds: Math.round((performance.now() - started) / 100) / 10 })}\n`);
+	process.stdout.write(
+		`${JSON.stringify({ out: outDir, files: truth.files, seconds: Math.round((performance.now() - started) / 100) / 10 })}\n`
+	);
 }
 
 main().catch((e: unknown) => {

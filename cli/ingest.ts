@@ -29,16 +29,25 @@ const USAGE = `用法 / usage:
   npm run restore -- <目录> [--db PATH]
   npm run export-parquet -- <目录> [--db PATH]`;
 
-type Parsed = { cmd: Command; db: string; json: boolean } | { restore: string; db: string; json: boolean; locale: Locale } | { usage: string; json: boolean; locale: Locale };
+type Parsed =
+	| { cmd: Command; db: string; json: boolean }
+	| { restore: string; db: string; json: boolean; locale: Locale }
+	| { usage: string; json: boolean; locale: Locale };
 
 function parse(argv: string[]): Parsed {
 	const { values, positionals } = parseArgs({
 		args: argv,
 		allowPositionals: true,
 		options: {
-			db: { type: 'string' }, map: { type: 'string' }, 'accept-partial': { type: 'boolean', default: false },
-			'dry-run': { type: 'boolean', default: false }, json: { type: 'boolean', default: false }, as: { type: 'string' },
-			lang: { type: 'string' }, limit: { type: 'string' }, help: { type: 'boolean', default: false }
+			db: { type: 'string' },
+			map: { type: 'string' },
+			'accept-partial': { type: 'boolean', default: false },
+			'dry-run': { type: 'boolean', default: false },
+			json: { type: 'boolean', default: false },
+			as: { type: 'string' },
+			lang: { type: 'string' },
+			limit: { type: 'string' },
+			help: { type: 'boolean', default: false }
 		}
 	});
 	const locale: Locale = values.lang === 'en' ? 'en' : values.lang ? 'zh-CN' : localeFromEnv();
@@ -47,8 +56,10 @@ function parse(argv: string[]): Parsed {
 	const as = values.as ?? safeUser();
 	const [first, second] = positionals;
 	if (values.help || !first) return { usage: USAGE, json, locale };
-	if (first === 'backup') return second ? { cmd: { command: 'backup', dir: resolve(second), as, locale }, db, json } : { usage: USAGE, json, locale };
-	if (first === 'export-parquet') return second ? { cmd: { command: 'export_parquet', dir: resolve(second), as, locale }, db, json } : { usage: USAGE, json, locale };
+	if (first === 'backup')
+		return second ? { cmd: { command: 'backup', dir: resolve(second), as, locale }, db, json } : { usage: USAGE, json, locale };
+	if (first === 'export-parquet')
+		return second ? { cmd: { command: 'export_parquet', dir: resolve(second), as, locale }, db, json } : { usage: USAGE, json, locale };
 	if (first === 'restore') return second ? { restore: resolve(second), db, json, locale } : { usage: USAGE, json, locale };
 	if (first === 'batches') return { cmd: { command: 'batches', limit: Number(values.limit ?? 50) || 50, locale }, db, json };
 	if (first === 'rollback') {
@@ -66,8 +77,19 @@ function parse(argv: string[]): Parsed {
 		}
 	}
 	return {
-		cmd: { command: 'ingest', kind: first, file: resolve(second), fileName: basename(second), mapping, acceptPartial: values['accept-partial'] ?? false, dryRun: values['dry-run'] ?? false, as, locale },
-		db, json
+		cmd: {
+			command: 'ingest',
+			kind: first,
+			file: resolve(second),
+			fileName: basename(second),
+			mapping,
+			acceptPartial: values['accept-partial'] ?? false,
+			dryRun: values['dry-run'] ?? false,
+			as,
+			locale
+		},
+		db,
+		json
 	};
 }
 
@@ -168,7 +190,11 @@ async function restore(dir: string, db: string, locale: Locale): Promise<Command
 	try {
 		const manifest = await restoreDatabase(dir, db);
 		const rows = Object.values(manifest.tables).reduce((a, b) => a + b, 0);
-		return { exitCode: 0, json: { ...manifest }, text: reason('restore_done', { path: db, tables: Object.keys(manifest.tables).length, rows, created: manifest.created_at }, locale) };
+		return {
+			exitCode: 0,
+			json: { ...manifest },
+			text: reason('restore_done', { path: db, tables: Object.keys(manifest.tables).length, rows, created: manifest.created_at }, locale)
+		};
 	} catch (e) {
 		if (e instanceof BackupError) return usageError(e.code, e.params, locale);
 		throw e;
@@ -184,7 +210,7 @@ function print(r: CommandResult, json: boolean): void {
 main().then(
 	(code) => process.exit(code),
 	(e) => {
-		console.error(e instanceof Error ? e.stack ?? e.message : String(e));
+		console.error(e instanceof Error ? (e.stack ?? e.message) : String(e));
 		process.exit(2);
 	}
 );

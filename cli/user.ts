@@ -94,16 +94,27 @@ async function newPasswordHash(fromStdin: boolean, locale: Locale): Promise<stri
 	return hashPassword(password);
 }
 
-const splitStores = (raw: string) => raw.split(/[,，、]/u).map((s) => s.trim()).filter((s) => s !== '');
+const splitStores = (raw: string) =>
+	raw
+		.split(/[,，、]/u)
+		.map((s) => s.trim())
+		.filter((s) => s !== '');
 
 async function parse(argv: string[]): Promise<{ cmd: AccountCommand; db: string; json: boolean }> {
 	const { values, positionals } = parseArgs({
 		args: argv,
 		allowPositionals: true,
 		options: {
-			role: { type: 'string' }, name: { type: 'string' }, stores: { type: 'string' }, pii: { type: 'boolean', default: false },
-			'password-stdin': { type: 'boolean', default: false }, db: { type: 'string' }, as: { type: 'string' },
-			json: { type: 'boolean', default: false }, lang: { type: 'string' }, help: { type: 'boolean', default: false }
+			role: { type: 'string' },
+			name: { type: 'string' },
+			stores: { type: 'string' },
+			pii: { type: 'boolean', default: false },
+			'password-stdin': { type: 'boolean', default: false },
+			db: { type: 'string' },
+			as: { type: 'string' },
+			json: { type: 'boolean', default: false },
+			lang: { type: 'string' },
+			help: { type: 'boolean', default: false }
 		}
 	});
 	const locale = cliLocale(values.lang);
@@ -119,10 +130,34 @@ async function parse(argv: string[]): Promise<{ cmd: AccountCommand; db: string;
 			if (!isRole(values.role)) throw new UsageError(USAGE);
 			const stores = values.stores === undefined ? null : splitStores(values.stores);
 			const passwordHash = await newPasswordHash(values['password-stdin'] ?? false, locale);
-			return { cmd: { command: 'user-add', username, displayName: values.name ?? username, role: values.role, stores, pii: values.pii ?? false, passwordHash, as, locale }, db, json };
+			return {
+				cmd: {
+					command: 'user-add',
+					username,
+					displayName: values.name ?? username,
+					role: values.role,
+					stores,
+					pii: values.pii ?? false,
+					passwordHash,
+					as,
+					locale
+				},
+				db,
+				json
+			};
 		}
 		case 'passwd':
-			return { cmd: { command: 'user-passwd', username, passwordHash: await newPasswordHash(values['password-stdin'] ?? false, locale), as, locale }, db, json };
+			return {
+				cmd: {
+					command: 'user-passwd',
+					username,
+					passwordHash: await newPasswordHash(values['password-stdin'] ?? false, locale),
+					as,
+					locale
+				},
+				db,
+				json
+			};
 		case 'disable':
 		case 'enable':
 			return { cmd: { command: command === 'disable' ? 'user-disable' : 'user-enable', username, as, locale }, db, json };

@@ -38,15 +38,32 @@ interface RollbackLike {
 	restored: number;
 }
 
-export async function auditCliCommand(db: Database, cmd: CliCommand, result: { json: unknown }, ip: string | null = null, actor?: string): Promise<void> {
+export async function auditCliCommand(
+	db: Database,
+	cmd: CliCommand,
+	result: { json: unknown },
+	ip: string | null = null,
+	actor?: string
+): Promise<void> {
 	if (cmd.command === 'ingest') {
 		const c = cmd as IngestCommand;
 		const s = result.json as IngestSummaryLike;
 		if (c.dryRun || s.batch_id === null || (s.status !== 'committed' && s.status !== 'rejected')) return;
 		await db.withConnection((conn) =>
 			audit(conn, {
-				actor: actor ?? `cli:${c.as}`, action: 'ingest', target: `batch:${s.batch_id}`, ip,
-				detail: { kind: s.kind, file_name: s.file_name, sha256: s.sha256, status: s.status, rows_read: s.rows_read, rows_loaded: s.rows_loaded, rows_rejected: s.rows_rejected }
+				actor: actor ?? `cli:${c.as}`,
+				action: 'ingest',
+				target: `batch:${s.batch_id}`,
+				ip,
+				detail: {
+					kind: s.kind,
+					file_name: s.file_name,
+					sha256: s.sha256,
+					status: s.status,
+					rows_read: s.rows_read,
+					rows_loaded: s.rows_loaded,
+					rows_rejected: s.rows_rejected
+				}
 			})
 		);
 	} else if (cmd.command === 'backup') {
@@ -54,7 +71,13 @@ export async function auditCliCommand(db: Database, cmd: CliCommand, result: { j
 		const tables = b.tables;
 		if (!tables) return;
 		await db.withConnection((conn) =>
-			audit(conn, { actor: actor ?? `cli:${(cmd as { as?: string }).as ?? 'cli'}`, action: 'export', target: 'backup', ip, detail: { dir: b.dir, tables: Object.keys(tables).length } })
+			audit(conn, {
+				actor: actor ?? `cli:${(cmd as { as?: string }).as ?? 'cli'}`,
+				action: 'export',
+				target: 'backup',
+				ip,
+				detail: { dir: b.dir, tables: Object.keys(tables).length }
+			})
 		);
 	} else if (cmd.command === 'export_parquet') {
 		// the Parquet export carries masked customer data only (see src/lib/server/core/db/export-parquet.ts)
@@ -63,8 +86,16 @@ export async function auditCliCommand(db: Database, cmd: CliCommand, result: { j
 		if (!tables) return;
 		await db.withConnection((conn) =>
 			audit(conn, {
-				actor: actor ?? `cli:${(cmd as { as?: string }).as ?? 'cli'}`, action: 'export', target: 'parquet', ip,
-				detail: { dir: b.dir, tables: Object.keys(tables).length, rows: Object.values(tables).reduce((a, t) => a + t.rows, 0), customer_data: b.customer_data }
+				actor: actor ?? `cli:${(cmd as { as?: string }).as ?? 'cli'}`,
+				action: 'export',
+				target: 'parquet',
+				ip,
+				detail: {
+					dir: b.dir,
+					tables: Object.keys(tables).length,
+					rows: Object.values(tables).reduce((a, t) => a + t.rows, 0),
+					customer_data: b.customer_data
+				}
 			})
 		);
 	} else if (cmd.command === 'rollback') {
@@ -72,7 +103,13 @@ export async function auditCliCommand(db: Database, cmd: CliCommand, result: { j
 		const r = result.json as RollbackLike;
 		if (!r.ok) return;
 		await db.withConnection((conn) =>
-			audit(conn, { actor: actor ?? `cli:${c.as}`, action: 'rollback', target: `batch:${c.batchId}`, ip, detail: { removed: r.removed, restored: r.restored } })
+			audit(conn, {
+				actor: actor ?? `cli:${c.as}`,
+				action: 'rollback',
+				target: `batch:${c.batchId}`,
+				ip,
+				detail: { removed: r.removed, restored: r.restored }
+			})
 		);
 	}
 }

@@ -50,7 +50,8 @@ export async function withBatchRecord<T extends { batch_id: number | null }>(
 		// stopped, whatever the error the stop surfaced as (the engine may have turned it into its own)
 		const aborted = e instanceof WriteAborted ? e : db.writeAbort;
 		try {
-			if (aborted) await db.withConnection((c) => markAborted(c, batchId, aborted.reason)); // a fresh connection: the load's own refuses statements now
+			if (aborted)
+				await db.withConnection((c) => markAborted(c, batchId, aborted.reason)); // a fresh connection: the load's own refuses statements now
 			else if (e instanceof IngestFailure) await forget(conn, batchId);
 			else await db.withConnection((c) => markAborted(c, batchId, 'failed'));
 		} catch (recordFailure) {
@@ -65,7 +66,11 @@ export async function withBatchRecord<T extends { batch_id: number | null }>(
 	}
 }
 
-const forget = (conn: DuckDBConnection, batchId: number) => conn.run(`DELETE FROM batches WHERE batch_id = $1 AND status = 'running'`, [batchId]);
+const forget = (conn: DuckDBConnection, batchId: number) =>
+	conn.run(`DELETE FROM batches WHERE batch_id = $1 AND status = 'running'`, [batchId]);
 
 const markAborted = (conn: DuckDBConnection, batchId: number, reason: string) =>
-	conn.run(`UPDATE batches SET status = 'aborted', abort_reason = $2, finished_at = now()::TIMESTAMP WHERE batch_id = $1 AND status = 'running'`, [batchId, reason]);
+	conn.run(
+		`UPDATE batches SET status = 'aborted', abort_reason = $2, finished_at = now()::TIMESTAMP WHERE batch_id = $1 AND status = 'running'`,
+		[batchId, reason]
+	);

@@ -28,12 +28,15 @@ export interface BatchRow {
 export async function listBatches(db: Database, limit = 100, scope: readonly string[] | null = null): Promise<BatchRow[]> {
 	const visible = storeListInScopeSql(scope, 'stores', 2);
 	return db.withConnection((conn) =>
-		queryRows<BatchRow>(conn,
+		queryRows<BatchRow>(
+			conn,
 			`SELECT batch_id, kind, file_name, source, created_by,
 			        strftime(started_at, '%Y-%m-%d %H:%M:%S') AS started_at, strftime(coalesce(finished_at, started_at), '%Y-%m-%d %H:%M:%S') AS finished_at,
 			        status, rows_read, rows_loaded, rows_rejected, rows_replaced, encoding,
 			        strftime(rolled_back_at, '%Y-%m-%d %H:%M:%S') AS rolled_back_at, rolled_back_by, abort_reason
-			 FROM batches WHERE ${visible.sql} ORDER BY batch_id DESC LIMIT $1`, [limit, ...visible.params])
+			 FROM batches WHERE ${visible.sql} ORDER BY batch_id DESC LIMIT $1`,
+			[limit, ...visible.params]
+		)
 	);
 }
 
@@ -50,31 +53,67 @@ export interface RollbackResult {
  * Restores exactly the state before a batch: its rows removed, the rows it replaced put back. With a
  * store scope (null = every store) only a batch whose recorded stores, rows and replaced rows all lie in it.
  */
-export async function rollbackBatch(db: Database, batchId: number, by: string, locale: Locale = 'zh-CN', scope: readonly string[] | null = null): Promise<RollbackResult> {
+export async function rollbackBatch(
+	db: Database,
+	batchId: number,
+	by: string,
+	locale: Locale = 'zh-CN',
+	scope: readonly string[] | null = null
+): Promise<RollbackResult> {
 	return db.withWriteLock(async (conn) => {
 		const visible = storeListInScopeSql(scope, 'stores', 2);
-		const [batch] = await queryRows<{ kind: KindId; status: string; visible: boolean }>(conn, `SELECT kind, status, ${visible.sql} AS visible FROM batches WHERE batch_id = $1`, [batchId, ...visible.params]);
-		const fail = (code: RollbackResult['code'], key: string, params: Record<string, unknown>): RollbackResult =>
-			({ ok: false, batch_id: batchId, removed: 0, restored: 0, code, message: message(key, { batch: batchId, ...params }, locale) });
+		const [batch] = await queryRows<{ kind: KindId; status: string; visible: boolean }>(
+			conn,
+			`SELECT kind, status, ${visible.sql} AS visible FROM batches WHERE batch_id = $1`,
+			[batchId, ...visible.params]
+		);
+		const fail = (code: RollbackResult['code'], key: string, params: Record<string, unknown>): RollbackResult => ({
+			ok: false,
+			batch_id: batchId,
+			removed: 0,
+			restored: 0,
+			code,
+			message: message(key, { batch: batchId, ...params }, locale)
+		});
 		if (!batch) return fail('not_found', 'rollback_not_found', {});
-		if (!batch.visible || !(await rowsInScope(conn, batch.kind, batchId, scope))) return fail('store', 'batches_rollback_forbidden_store', {});
-		if (batch.status !== 'committed') return fail('not_committed', 'rollback_not_committed', { status: message(`status_${batch.status}`, {}, locale) });
+		if (!batch.visible || !(await rowsInScope(conn, batch.kind, batchId, scope)))
+			return fail('store', 'batches_rollback_forbidden_store', {});
+		if (batch.status !== 'committed')
+			return fail('not_committed', 'rollback_not_committed', { status: message(`status_${batch.status}`, {}, locale) });
 		const t = schemas[batch.kind].table;
-		const later = await queryRows<{ replaced_by: number }>(conn,
+		const later = await queryRows<{ replaced_by: number }>(
+			conn,
 			`SELECT DISTINCT r.replaced_by FROM ${t}_replaced r JOIN batches b ON b.batch_id = r.replaced_by
-			 WHERE r.batch_id = $1 AND b.status = 'committed' ORDER BY 1`, [batchId]);
+			 WHERE r.batch_id = $1 AND b.status = 'committed' ORDER BY 1`,
+			[batchId]
+		);
 		if (later.length > 0) return fail('blocked', 'rollback_blocked', { later: later.map((l) => l.replaced_by).join(', ') });
 		await conn.run('BEGIN TRANSACTION');
 		try {
-			const [{ n: removed = 0 } = {}] = await queryRows<{ n: number }>(conn, `SELECT count(*) AS n FROM ${t} WHERE batch_id = $1`, [batchId]);
+			const [{ n: removed = 0 } = {}] = await queryRows<{ n: number }>(conn, `SELECT count(*) AS n FROM ${t} WHERE batch_id = $1`, [
+				batchId
+			]);
 			await conn.run(`DELETE FROM ${t} WHERE batch_id = $1`, [batchId]);
-			const [{ n: restored = 0 } = {}] = await queryRows<{ n: number }>(conn, `SELECT count(*) AS n FROM ${t}_replaced WHERE replaced_by = $1`, [batchId]);
+			const [{ n: restored = 0 } = {}] = await queryRows<{ n: number }>(
+				conn,
+				`SELECT count(*) AS n FROM ${t}_replaced WHERE replaced_by = $1`,
+				[batchId]
+			);
 			const cols = (await tableColumns(conn, t)).join(', ');
 			await conn.run(`INSERT INTO ${t} (${cols}) SELECT ${cols} FROM ${t}_replaced WHERE replaced_by = $1`, [batchId]);
 			await conn.run(`DELETE FROM ${t}_replaced WHERE replaced_by = $1`, [batchId]);
-			await conn.run(`UPDATE batches SET status = 'rolled_back', rolled_back_at = now()::TIMESTAMP, rolled_back_by = $2 WHERE batch_id = $1`, [batchId, by]);
+			await conn.run(
+				`UPDATE batches SET status = 'rolled_back', rolled_back_at = now()::TIMESTAMP, rolled_back_by = $2 WHERE batch_id = $1`,
+				[batchId, by]
+			);
 			await conn.run('COMMIT');
-			return { ok: true, batch_id: batchId, removed, restored, message: message('rollback_done', { batch: batchId, removed, restored }, locale) };
+			return {
+				ok: true,
+				batch_id: batchId,
+				removed,
+				restored,
+				message: message('rollback_done', { batch: batchId, removed, restored }, locale)
+			};
 		} catch (e) {
 			await conn.run('ROLLBACK');
 			throw e;
@@ -83,13 +122,21 @@ export async function rollbackBatch(db: Database, batchId: number, by: string, l
 }
 
 /** Whether every row a rollback would remove or put back belongs to a store in the scope (null = every store). */
-async function rowsInScope(conn: Parameters<typeof tableColumns>[0], kind: KindId, batchId: number, scope: readonly string[] | null): Promise<boolean> {
+async function rowsInScope(
+	conn: Parameters<typeof tableColumns>[0],
+	kind: KindId,
+	batchId: number,
+	scope: readonly string[] | null
+): Promise<boolean> {
 	if (scope === null) return true;
 	const { table: t, storeColumn } = schemas[kind];
 	if (!storeColumn) return false;
 	const inScope = storeScopeSql(scope, storeColumn, 2);
-	const [{ n = 0 } = {}] = await queryRows<{ n: number }>(conn,
+	const [{ n = 0 } = {}] = await queryRows<{ n: number }>(
+		conn,
 		`SELECT count(*) AS n FROM (SELECT ${storeColumn} FROM ${t} WHERE batch_id = $1 UNION ALL SELECT ${storeColumn} FROM ${t}_replaced WHERE replaced_by = $1)
-		 WHERE NOT ${inScope.sql}`, [batchId, ...inScope.params]);
+		 WHERE NOT ${inScope.sql}`,
+		[batchId, ...inScope.params]
+	);
 	return Number(n) === 0;
 }

@@ -12,7 +12,19 @@ import { log } from '$lib/server/core/log';
 
 /** One CLI command, runnable in this process or handed to the running server. */
 export type Command =
-	| { command: 'ingest'; kind: string; file: string; fileName?: string; mapping?: unknown; acceptPartial: boolean; dryRun: boolean; as: string; locale: Locale; source?: 'cli' | 'web'; stores?: readonly string[] | null }
+	| {
+			command: 'ingest';
+			kind: string;
+			file: string;
+			fileName?: string;
+			mapping?: unknown;
+			acceptPartial: boolean;
+			dryRun: boolean;
+			as: string;
+			locale: Locale;
+			source?: 'cli' | 'web';
+			stores?: readonly string[] | null;
+	  }
 	| { command: 'rollback'; batchId: number; as: string; locale: Locale; stores?: readonly string[] | null }
 	| { command: 'batches'; limit: number; locale: Locale }
 	| { command: 'backup'; dir: string; as: string; locale: Locale }
@@ -25,7 +37,13 @@ export interface CommandResult {
 	text: string;
 }
 
-const ENCODING_LABEL: Record<string, string> = { 'utf-8': 'UTF-8', 'utf-8-bom': 'UTF-8 (BOM)', gbk: 'GBK/GB18030', 'utf-16le': 'UTF-16LE', 'utf-16be': 'UTF-16BE' };
+const ENCODING_LABEL: Record<string, string> = {
+	'utf-8': 'UTF-8',
+	'utf-8-bom': 'UTF-8 (BOM)',
+	gbk: 'GBK/GB18030',
+	'utf-16le': 'UTF-16LE',
+	'utf-16be': 'UTF-16BE'
+};
 
 export function usageError(code: string, params: Record<string, string | number>, locale: Locale): CommandResult {
 	const text = reason(code, params, locale);
@@ -39,13 +57,39 @@ export async function runCommand(db: Database, cmd: Command): Promise<CommandRes
 			const source = cmd.source ?? 'cli';
 			const started = performance.now();
 			// ids, counts and statuses only: the file name and the rows may name customers
-			const loadLog = (fields: Record<string, unknown>) => ({ kind: cmd.kind, source, dry_run: cmd.dryRun, accept_partial: cmd.acceptPartial, ...fields, ms: Math.round(performance.now() - started) });
+			const loadLog = (fields: Record<string, unknown>) => ({
+				kind: cmd.kind,
+				source,
+				dry_run: cmd.dryRun,
+				accept_partial: cmd.acceptPartial,
+				...fields,
+				ms: Math.round(performance.now() - started)
+			});
 			try {
 				const summary = await ingest(db, {
-					kind: cmd.kind, filePath: cmd.file, fileName: cmd.fileName, mapping: cmd.mapping, acceptPartial: cmd.acceptPartial,
-					dryRun: cmd.dryRun, source, createdBy: cmd.as, locale: cmd.locale, stores: cmd.stores ?? null
+					kind: cmd.kind,
+					filePath: cmd.file,
+					fileName: cmd.fileName,
+					mapping: cmd.mapping,
+					acceptPartial: cmd.acceptPartial,
+					dryRun: cmd.dryRun,
+					source,
+					createdBy: cmd.as,
+					locale: cmd.locale,
+					stores: cmd.stores ?? null
 				});
-				log('ingest').info(loadLog({ batch_id: summary.batch_id, status: summary.status, rows_read: summary.rows_read, rows_loaded: summary.rows_loaded, rows_rejected: summary.rows_rejected, rows_replaced: summary.rows_replaced, encoding: summary.encoding }), 'load');
+				log('ingest').info(
+					loadLog({
+						batch_id: summary.batch_id,
+						status: summary.status,
+						rows_read: summary.rows_read,
+						rows_loaded: summary.rows_loaded,
+						rows_rejected: summary.rows_rejected,
+						rows_replaced: summary.rows_replaced,
+						encoding: summary.encoding
+					}),
+					'load'
+				);
 				return { exitCode: summary.status === 'rejected' ? 1 : 0, json: summary, text: describeSummary(summary, cmd.locale) };
 			} catch (e) {
 				if (e instanceof IngestFailure) {
@@ -63,14 +107,28 @@ export async function runCommand(db: Database, cmd: Command): Promise<CommandRes
 		case 'rollback': {
 			const started = performance.now();
 			const r = await rollbackBatch(db, cmd.batchId, cmd.as, cmd.locale, cmd.stores ?? null);
-			log('ingest').info({ batch_id: cmd.batchId, ok: r.ok, code: r.code, removed: r.removed, restored: r.restored, ms: Math.round(performance.now() - started) }, 'rollback');
+			log('ingest').info(
+				{
+					batch_id: cmd.batchId,
+					ok: r.ok,
+					code: r.code,
+					removed: r.removed,
+					restored: r.restored,
+					ms: Math.round(performance.now() - started)
+				},
+				'rollback'
+			);
 			return { exitCode: r.ok ? 0 : 1, json: r, text: r.message };
 		}
 		case 'backup': {
 			try {
 				const manifest = await backupDatabase(db, cmd.dir);
 				const rows = Object.values(manifest.tables).reduce((a, b) => a + b, 0);
-				return { exitCode: 0, json: { dir: resolve(cmd.dir), ...manifest }, text: reason('backup_done', { dir: resolve(cmd.dir), tables: Object.keys(manifest.tables).length, rows }, cmd.locale) };
+				return {
+					exitCode: 0,
+					json: { dir: resolve(cmd.dir), ...manifest },
+					text: reason('backup_done', { dir: resolve(cmd.dir), tables: Object.keys(manifest.tables).length, rows }, cmd.locale)
+				};
 			} catch (e) {
 				if (e instanceof BackupError) return usageError(e.code, e.params, cmd.locale);
 				throw e;
@@ -80,7 +138,11 @@ export async function runCommand(db: Database, cmd: Command): Promise<CommandRes
 			try {
 				const manifest = await exportParquet(db, cmd.dir);
 				const rows = Object.values(manifest.tables).reduce((a, t) => a + t.rows, 0);
-				return { exitCode: 0, json: { dir: resolve(cmd.dir), ...manifest }, text: reason('export_parquet_done', { dir: resolve(cmd.dir), tables: Object.keys(manifest.tables).length, rows }, cmd.locale) };
+				return {
+					exitCode: 0,
+					json: { dir: resolve(cmd.dir), ...manifest },
+					text: reason('export_parquet_done', { dir: resolve(cmd.dir), tables: Object.keys(manifest.tables).length, rows }, cmd.locale)
+				};
 			} catch (e) {
 				if (e instanceof ExportError || e instanceof ParquetLayoutError) return usageError(e.code, e.params, cmd.locale);
 				throw e;
@@ -89,8 +151,16 @@ export async function runCommand(db: Database, cmd: Command): Promise<CommandRes
 		case 'batches': {
 			const rows = await listBatches(db, cmd.limit);
 			const lines = rows.map((b) =>
-				[String(b.batch_id).padStart(5), b.finished_at, b.kind.padEnd(10), message(`status_${b.status}`, {}, cmd.locale).padEnd(6),
-				 `${b.rows_read}/${b.rows_loaded}/${b.rows_rejected}`.padEnd(16), b.created_by, b.file_name].join('  '));
+				[
+					String(b.batch_id).padStart(5),
+					b.finished_at,
+					b.kind.padEnd(10),
+					message(`status_${b.status}`, {}, cmd.locale).padEnd(6),
+					`${b.rows_read}/${b.rows_loaded}/${b.rows_rejected}`.padEnd(16),
+					b.created_by,
+					b.file_name
+				].join('  ')
+			);
 			return { exitCode: 0, json: rows, text: lines.join('\n') };
 		}
 	}
@@ -100,14 +170,28 @@ export async function runCommand(db: Database, cmd: Command): Promise<CommandRes
 function loadAborted(e: WriteAborted, kind: string, locale: Locale): CommandResult {
 	const code = `load_aborted_${e.reason}`;
 	const text = reason(code, { batch: e.batchId ?? '—' }, locale);
-	return { exitCode: 3, json: { batch_id: e.batchId, kind, status: 'aborted', abort_reason: e.reason, rows_loaded: 0, message: text, error: { code, message: text } }, text };
+	return {
+		exitCode: 3,
+		json: {
+			batch_id: e.batchId,
+			kind,
+			status: 'aborted',
+			abort_reason: e.reason,
+			rows_loaded: 0,
+			message: text,
+			error: { code, message: text }
+		},
+		text
+	};
 }
 
 function describeSummary(s: IngestSummary, locale: Locale): string {
 	const out = [s.message];
-	if (s.encoding) out.push(`  ${s.file_name} · ${ENCODING_LABEL[s.encoding] ?? s.encoding} · "${s.delimiter === '\t' ? '\\t' : s.delimiter}"`);
+	if (s.encoding)
+		out.push(`  ${s.file_name} · ${ENCODING_LABEL[s.encoding] ?? s.encoding} · "${s.delimiter === '\t' ? '\\t' : s.delimiter}"`);
 	for (const w of s.warnings) out.push(`  ! ${w}`);
-	for (const e of s.errors) out.push(`  ${e.row === null ? '' : (locale === 'en' ? `row ${e.row}: ` : `第 ${e.row} 行：`)}${e.reason}`);
-	if (s.rows_rejected > s.errors.length && s.errors.length > 0) out.push(locale === 'en' ? `  … ${s.rows_rejected} rows with problems in all` : `  …… 共 ${s.rows_rejected} 行有问题`);
+	for (const e of s.errors) out.push(`  ${e.row === null ? '' : locale === 'en' ? `row ${e.row}: ` : `第 ${e.row} 行：`}${e.reason}`);
+	if (s.rows_rejected > s.errors.length && s.errors.length > 0)
+		out.push(locale === 'en' ? `  … ${s.rows_rejected} rows with problems in all` : `  …… 共 ${s.rows_rejected} 行有问题`);
 	return out.join('\n');
 }

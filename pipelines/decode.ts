@@ -72,7 +72,11 @@ function utf16WithoutBom(head: Buffer): Encoding | null {
 	if (n < 4) return null;
 	let even = 0;
 	let odd = 0;
-	for (let i = 0; i < n; i++) if (head[i] === 0) i % 2 === 0 ? even++ : odd++;
+	for (let i = 0; i < n; i++) {
+		if (head[i] !== 0) continue;
+		if (i % 2 === 0) even++;
+		else odd++;
+	}
 	const pairs = n / 2;
 	const encoding: Encoding | null = odd >= pairs / 5 && even === 0 ? 'utf-16le' : even >= pairs / 5 && odd === 0 ? 'utf-16be' : null;
 	if (!encoding) return null;
@@ -132,7 +136,15 @@ function hasBareLf(chunk: Buffer): boolean {
  * costs far less than checking every cell in SQL. Chinese text is full of full-width punctuation
  * (，：（）), which free text keeps, so only full-width digits, letters, － ． ／ count here.
  */
-const UNICODE_NEEDLES = [[0xe3, 0x80, 0x80], [0xc2, 0xa0], [0xe2, 0x80, 0x8b], [0xe2, 0x80, 0x8c], [0xe2, 0x80, 0x8d], [0xe2, 0x81, 0xa0], [0xef, 0xbb, 0xbf]].map((b) => Buffer.from(b));
+const UNICODE_NEEDLES = [
+	[0xe3, 0x80, 0x80],
+	[0xc2, 0xa0],
+	[0xe2, 0x80, 0x8b],
+	[0xe2, 0x80, 0x8c],
+	[0xe2, 0x80, 0x8d],
+	[0xe2, 0x81, 0xa0],
+	[0xef, 0xbb, 0xbf]
+].map((b) => Buffer.from(b));
 
 function hasFullwidthCodeChar(buf: Buffer): boolean {
 	// U+FF0D–FF0F, FF10–FF19, FF21–FF3A are EF BC 8D–8F, 90–99, A1–BA; U+FF41–FF5A are EF BD 81–9A.
@@ -282,7 +294,10 @@ class StructureHints {
 		for (let q = c.indexOf(0x22); q >= 0; q = c.indexOf(0x22, q + 1)) this.oddQuotes = !this.oddQuotes;
 		if (!this.emptyLine) {
 			const seam = Buffer.from([this.prev2 & 0xff, this.prev & 0xff, ...c.subarray(0, 2)]);
-			this.emptyLine = c.indexOf('\n\n') >= 0 || c.indexOf('\n\r\n') >= 0 || (this.prev2 >= 0 && (seam.indexOf('\n\n') >= 0 || seam.indexOf('\n\r\n') >= 0));
+			this.emptyLine =
+				c.indexOf('\n\n') >= 0 ||
+				c.indexOf('\n\r\n') >= 0 ||
+				(this.prev2 >= 0 && (seam.indexOf('\n\n') >= 0 || seam.indexOf('\n\r\n') >= 0));
 		}
 		if (c.length >= 2) [this.prev2, this.prev] = [c[c.length - 2]!, c[c.length - 1]!];
 		else if (c.length === 1) [this.prev2, this.prev] = [this.prev, c[0]!];
@@ -347,7 +362,12 @@ export async function structure(path: string, delimiter: string): Promise<{ uncl
 }
 
 /** One pass: sha256, whether the bytes are valid UTF-8, whether line endings are mixed, whether cells need cleaning. */
-async function scanFile(path: string, delimiter: string, skipBom: boolean, utf16: boolean): Promise<{ sha256: string; utf8: boolean; mixedEol: boolean; cleaning: DecodedInput['cleaning']; hints: StructureHints }> {
+async function scanFile(
+	path: string,
+	delimiter: string,
+	skipBom: boolean,
+	utf16: boolean
+): Promise<{ sha256: string; utf8: boolean; mixedEol: boolean; cleaning: DecodedInput['cleaning']; hints: StructureHints }> {
 	const hash = createHash('sha256');
 	const eol = new LineEndings();
 	const edges = new EdgeScan(delimiter.charCodeAt(0));
@@ -403,7 +423,13 @@ const DECODER_LABEL: Record<Encoding, string> = {
  * Streams a file into a UTF-8 temp file (GBK is decoded as GB18030, its superset); with `lfOnly`,
  * CRLF becomes LF (a CR at the end of a chunk waits for the next one).
  */
-async function transcode(path: string, encoding: Encoding, outPath: string, lfOnly: boolean, delimiter: string): Promise<DecodedInput['cleaning']> {
+async function transcode(
+	path: string,
+	encoding: Encoding,
+	outPath: string,
+	lfOnly: boolean,
+	delimiter: string
+): Promise<DecodedInput['cleaning']> {
 	const decoder = new TextDecoder(DECODER_LABEL[encoding], { fatal: false });
 	const out = createWriteStream(outPath);
 	const edges = edgePattern(delimiter);
@@ -527,7 +553,8 @@ export async function decodeInput(path: string, tempUtf8Path: string, early: Ear
 	assertText(head, bom);
 	// The header is read from the head: a first line longer than it cannot be split into columns (and
 	// has far more than MAX_COLUMNS of them).
-	if (head.length === SNIFF_BYTES && head.indexOf(0x0a) < 0) throw new IngestFailure('header_too_long', { kb: SNIFF_BYTES >> 10, max: MAX_COLUMNS });
+	if (head.length === SNIFF_BYTES && head.indexOf(0x0a) < 0)
+		throw new IngestFailure('header_too_long', { kb: SNIFF_BYTES >> 10, max: MAX_COLUMNS });
 	// The delimiter is read from the head first (as UTF-8 unless a BOM says otherwise; delimiters are ASCII).
 	const guess = sniff(headText(head, bom ?? 'utf-8'));
 	const utf16 = bom === 'utf-16le' || bom === 'utf-16be';
@@ -544,13 +571,18 @@ export async function decodeInput(path: string, tempUtf8Path: string, early: Ear
 	// The copy made first holds if the file is GBK throughout, read with the same delimiter, with one kind of line ending.
 	const kept = early && encoding === 'gbk' && !lfOnly && !early.mixedEol && early.delimiter === delimiter ? early : null;
 	const byTable = kept ?? (encoding === 'gbk' && !lfOnly ? await transcodeGbk(path, tempUtf8Path) : null);
-	const transcoded = byTable ? { unicode: byTable.unicode, edges: false } : needsTranscode ? await transcode(path, encoding, tempUtf8Path, lfOnly, delimiter) : null;
+	const transcoded = byTable
+		? { unicode: byTable.unicode, edges: false }
+		: needsTranscode
+			? await transcode(path, encoding, tempUtf8Path, lfOnly, delimiter)
+			: null;
 	// The byte scan's edge test holds for GBK too (ASCII-compatible: quotes, delimiters and line breaks are
 	// never GBK trail bytes); UTF-16 is tested on the decoded text instead.
 	const cleaning = transcoded ? { unicode: transcoded.unicode, edges: utf16 ? transcoded.edges : scanned.edges } : scanned;
 	const utf8Path = kept ? kept.utf8Path : needsTranscode ? tempUtf8Path : path;
 	// UTF-16 text is looked at whole (its rare files are small); others only when the byte scan hints at it.
-	const { blankLines, unclosedQuoteLine } = utf16 || hints.oddQuotes || hints.emptyLine ? await structure(utf8Path, delimiter) : { blankLines: [], unclosedQuoteLine: null };
+	const { blankLines, unclosedQuoteLine } =
+		utf16 || hints.oddQuotes || hints.emptyLine ? await structure(utf8Path, delimiter) : { blankLines: [], unclosedQuoteLine: null };
 	return {
 		sha256,
 		sizeBytes: size,

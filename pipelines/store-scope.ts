@@ -28,8 +28,10 @@ export async function batchStores(conn: DuckDBConnection, schema: KindSchema, ha
 	if (!schema.storeColumn) return { named: [], storeless: 0, known: null };
 	const col = `t_${schema.storeColumn}`;
 	const rows = hasFailing ? 'ok OR _i IN (SELECT _i FROM failing WHERE NOT blank)' : 'ok';
-	const [r] = await queryRows<{ named: string[] | null; storeless: number }>(conn,
-		`SELECT list_sort(list(DISTINCT ${col}) FILTER (WHERE ${col} IS NOT NULL)) AS named, count(*) FILTER (WHERE ${col} IS NULL) AS storeless FROM typed WHERE ${rows}`);
+	const [r] = await queryRows<{ named: string[] | null; storeless: number }>(
+		conn,
+		`SELECT list_sort(list(DISTINCT ${col}) FILTER (WHERE ${col} IS NOT NULL)) AS named, count(*) FILTER (WHERE ${col} IS NULL) AS storeless FROM typed WHERE ${rows}`
+	);
 	const named = r?.named ? [...r.named] : [];
 	const storeless = Number(r?.storeless ?? 0);
 	return { named, storeless, known: storeless > 0 ? null : named };
@@ -38,15 +40,25 @@ export async function batchStores(conn: DuckDBConnection, schema: KindSchema, ha
 const listed = (items: readonly string[]) => items.slice(0, SHOWN).join('、') + (items.length > SHOWN ? ` …（${items.length}）` : '');
 
 /** Refuses the file (IngestFailure) when it reaches outside the loader's stores; the rows to load are `final`. */
-export async function checkStoreScope(conn: DuckDBConnection, schema: KindSchema, scope: readonly string[], file: FileStores, locale: Locale): Promise<void> {
+export async function checkStoreScope(
+	conn: DuckDBConnection,
+	schema: KindSchema,
+	scope: readonly string[],
+	file: FileStores,
+	locale: Locale
+): Promise<void> {
 	const outside = file.named.filter((s) => !scope.includes(s));
 	if (file.storeless > 0) outside.push(locale === 'en' ? '(no store)' : '（未填门店）');
 	if (outside.length > 0) throw new IngestFailure('store_out_of_scope', { stores: listed(outside), allowed: scope.join('、') });
 	const x = schema.storeColumn!;
 	const inScope = storeScopeSql(scope, `x.${x}`, 1);
 	const keyMatch = schema.key.map((k) => `x.${k} = f.t_${k}`).join(' AND ');
-	const taken = await queryRows<{ key: string; n: number }>(conn,
+	const taken = await queryRows<{ key: string; n: number }>(
+		conn,
 		`SELECT concat_ws(' / ', ${schema.key.map((k) => `CAST(x.${k} AS VARCHAR)`).join(', ')}) AS key, count(*) OVER () AS n
-		 FROM ${schema.table} x WHERE NOT ${inScope.sql} AND EXISTS (SELECT 1 FROM final f WHERE ${keyMatch}) ORDER BY 1 LIMIT ${SHOWN}`, inScope.params);
-	if (taken.length > 0) throw new IngestFailure('store_key_out_of_scope', { count: Number(taken[0]!.n), keys: taken.map((t) => t.key).join('、') });
+		 FROM ${schema.table} x WHERE NOT ${inScope.sql} AND EXISTS (SELECT 1 FROM final f WHERE ${keyMatch}) ORDER BY 1 LIMIT ${SHOWN}`,
+		inScope.params
+	);
+	if (taken.length > 0)
+		throw new IngestFailure('store_key_out_of_scope', { count: Number(taken[0]!.n), keys: taken.map((t) => t.key).join('、') });
 }

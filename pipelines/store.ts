@@ -40,12 +40,16 @@ export async function writeBatch(conn: DuckDBConnection, b: BatchRecord): Promis
 	await conn.run('BEGIN TRANSACTION');
 	try {
 		let stores = b.stores;
-		const id = b.batchId ?? (await queryRows<{ id: number }>(conn, 'SELECT coalesce(max(batch_id), 0)::INTEGER + 1 AS id FROM batches'))[0]!.id;
+		const id =
+			b.batchId ?? (await queryRows<{ id: number }>(conn, 'SELECT coalesce(max(batch_id), 0)::INTEGER + 1 AS id FROM batches'))[0]!.id;
 		if (b.schema) {
 			const { schema, outputs } = b.schema;
 			const t = schema.table;
 			// A first load into an empty table has nothing to replace: skip the key join.
-			const [{ present = 0 } = {}] = await queryRows<{ present: number }>(conn, `SELECT count(*) AS present FROM (SELECT 1 FROM ${t} LIMIT 1)`);
+			const [{ present = 0 } = {}] = await queryRows<{ present: number }>(
+				conn,
+				`SELECT count(*) AS present FROM (SELECT 1 FROM ${t} LIMIT 1)`
+			);
 			let replaced = 0;
 			if (present > 0) {
 				const matches = `EXISTS (SELECT 1 FROM final f WHERE ${keyMatch(schema, 'x', 'f', 't_')})`;
@@ -58,29 +62,55 @@ export async function writeBatch(conn: DuckDBConnection, b: BatchRecord): Promis
 			}
 			// Rows go in in file order: registers are exported in time order, which lets DuckDB's per-block
 			// min/max skip blocks for date filters; sorting here would cost more than the load's reading.
-			await conn.run(`INSERT INTO ${t} (${outputs.join(', ')}, batch_id) SELECT ${outputs.map((o) => `t_${o}`).join(', ')}, $1 FROM final`, [id]);
+			await conn.run(
+				`INSERT INTO ${t} (${outputs.join(', ')}, batch_id) SELECT ${outputs.map((o) => `t_${o}`).join(', ')}, $1 FROM final`,
+				[id]
+			);
 			b.counts.replaced = replaced;
 			if (replaced > 0 && stores !== null && schema.storeColumn) {
-				const [r] = await queryRows<{ named: string[] | null; storeless: number }>(conn,
+				const [r] = await queryRows<{ named: string[] | null; storeless: number }>(
+					conn,
 					`SELECT list(DISTINCT ${schema.storeColumn}) FILTER (WHERE ${schema.storeColumn} IS NOT NULL) AS named, count(*) FILTER (WHERE ${schema.storeColumn} IS NULL) AS storeless
-					 FROM ${t}_replaced WHERE replaced_by = $1`, [id]);
+					 FROM ${t}_replaced WHERE replaced_by = $1`,
+					[id]
+				);
 				stores = Number(r?.storeless ?? 0) > 0 ? null : [...new Set([...stores, ...(r?.named ?? [])])].sort();
 			}
 		}
 		const d = b.decoded;
 		// started_at and finished_at both in the database's local time, as now() gives it (not UTC vs local).
-		const recorded = await conn.runAndReadAll(b.batchId === undefined
-			? `INSERT INTO batches (batch_id, kind, file_name, sha256, size_bytes, encoding, delimiter, source, created_by, started_at, finished_at,
+		const recorded = await conn.runAndReadAll(
+			b.batchId === undefined
+				? `INSERT INTO batches (batch_id, kind, file_name, sha256, size_bytes, encoding, delimiter, source, created_by, started_at, finished_at,
 			   status, accept_partial, rows_read, rows_loaded, rows_rejected, rows_collapsed, rows_replaced, mapping, warnings, stores)
 			 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::TIMESTAMPTZ::TIMESTAMP, now()::TIMESTAMP, $11, $12, $13, $14, $15, $16, $17, $18::JSON, $19::JSON, CAST($20::JSON AS VARCHAR[]))`
-			: `UPDATE batches SET kind = $2, file_name = $3, sha256 = $4, size_bytes = $5, encoding = $6, delimiter = $7, source = $8, created_by = $9,
+				: `UPDATE batches SET kind = $2, file_name = $3, sha256 = $4, size_bytes = $5, encoding = $6, delimiter = $7, source = $8, created_by = $9,
 			   started_at = $10::TIMESTAMPTZ::TIMESTAMP, finished_at = now()::TIMESTAMP, status = $11, accept_partial = $12, rows_read = $13,
 			   rows_loaded = $14, rows_rejected = $15, rows_collapsed = $16, rows_replaced = $17, mapping = $18::JSON, warnings = $19::JSON,
 			   stores = CAST($20::JSON AS VARCHAR[])
 			 WHERE batch_id = $1 AND status = 'running' RETURNING batch_id`,
-			[id, b.kind, b.fileName, d.sha256, d.sizeBytes, d.encoding, d.delimiter, b.source, b.createdBy, b.started.toISOString(),
-			 b.status, b.acceptPartial, b.counts.read, b.counts.loaded, b.counts.rejected, b.counts.collapsed, b.counts.replaced,
-			 JSON.stringify({ header: d.header, mapping: b.mapping }), JSON.stringify(b.warnings), stores === null ? null : JSON.stringify(stores)] as never
+			[
+				id,
+				b.kind,
+				b.fileName,
+				d.sha256,
+				d.sizeBytes,
+				d.encoding,
+				d.delimiter,
+				b.source,
+				b.createdBy,
+				b.started.toISOString(),
+				b.status,
+				b.acceptPartial,
+				b.counts.read,
+				b.counts.loaded,
+				b.counts.rejected,
+				b.counts.collapsed,
+				b.counts.replaced,
+				JSON.stringify({ header: d.header, mapping: b.mapping }),
+				JSON.stringify(b.warnings),
+				stores === null ? null : JSON.stringify(stores)
+			] as never
 		);
 		// rows never commit without their batch saying so: a 'running' record gone missing fails the load instead
 		if (b.batchId !== undefined && recorded.currentRowCount !== 1) throw new Error(`batch ${b.batchId} is no longer on record as running`);
@@ -88,13 +118,17 @@ export async function writeBatch(conn: DuckDBConnection, b: BatchRecord): Promis
 			const appender = await conn.createAppender('rejected_rows');
 			for (const e of b.errors) {
 				appender.appendInteger(id);
-				if (e.row === null) appender.appendNull(); else appender.appendInteger(e.row);
-				if (e.column === null) appender.appendNull(); else appender.appendVarchar(e.column);
-				if (e.value === null) appender.appendNull(); else appender.appendVarchar(e.value);
+				if (e.row === null) appender.appendNull();
+				else appender.appendInteger(e.row);
+				if (e.column === null) appender.appendNull();
+				else appender.appendVarchar(e.column);
+				if (e.value === null) appender.appendNull();
+				else appender.appendVarchar(e.value);
 				appender.appendVarchar(e.code);
 				appender.appendVarchar(JSON.stringify(e.params));
 				appender.appendVarchar(e.reason);
-				if (e.cells === null) appender.appendNull(); else appender.appendVarchar(JSON.stringify(e.cells));
+				if (e.cells === null) appender.appendNull();
+				else appender.appendVarchar(JSON.stringify(e.cells));
 				appender.endRow();
 			}
 			appender.flushSync();
@@ -110,7 +144,10 @@ export async function writeBatch(conn: DuckDBConnection, b: BatchRecord): Promis
 
 /** A table's columns in order, so history copies name them instead of relying on positions. */
 export async function tableColumns(conn: DuckDBConnection, table: string): Promise<string[]> {
-	const rows = await queryRows<{ column_name: string }>(conn,
-		`SELECT column_name FROM information_schema.columns WHERE table_name = $1 AND table_schema = 'main' ORDER BY ordinal_position`, [table]);
+	const rows = await queryRows<{ column_name: string }>(
+		conn,
+		`SELECT column_name FROM information_schema.columns WHERE table_name = $1 AND table_schema = 'main' ORDER BY ordinal_position`,
+		[table]
+	);
 	return rows.map((r) => `"${r.column_name}"`);
 }

@@ -23,22 +23,31 @@ const SCORED = ['overall', 'environment', 'product_quality', 'service_quality', 
 const DESCRIBING = ['wave', 'submitted_at', 'method', 'store', 'channel', 'staff_id', 'nps', 'comment'];
 
 /** `rowNo` turns a data row index into the spreadsheet row number (see rowNumber in decode.ts). */
-export async function surveyQualityWarnings(conn: DuckDBConnection, schema: KindSchema, locale: Locale, rowNo: (index: number) => number = (i) => i + 2): Promise<string[]> {
+export async function surveyQualityWarnings(
+	conn: DuckDBConnection,
+	schema: KindSchema,
+	locale: Locale,
+	rowNo: (index: number) => number = (i) => i + 2
+): Promise<string[]> {
 	if (schema.kind !== 'surveys') return [];
 	const extra = schema.extraAnswersColumn ? `t_${schema.extraAnswersColumn}` : null;
 	const items = `list_filter([${SCORED.map((c) => `CAST(t_${c} AS DOUBLE)`).join(', ')}]${extra ? ` || coalesce(map_values(${extra}), [])` : ''}, x -> x IS NOT NULL)`;
-	const [r] = await queryRows<{ n: number; straight: number[] | null; blank: number[] | null }>(conn,
+	const [r] = await queryRows<{ n: number; straight: number[] | null; blank: number[] | null }>(
+		conn,
 		`WITH r AS (SELECT _i, ${items} AS items, t_nps FROM final)
 		 SELECT count(*) AS n,
 		        list(_i ORDER BY _i) FILTER (WHERE len(items) >= ${MIN_ITEMS} AND len(list_distinct(items)) = 1) AS straight,
 		        list(_i ORDER BY _i) FILTER (WHERE len(items) = 0 AND t_nps IS NULL) AS blank
-		 FROM r`);
+		 FROM r`
+	);
 	const groupCols = [...SCORED, ...DESCRIBING].map((c) => `t_${c}`);
 	if (extra) groupCols.push(`CAST(${extra} AS VARCHAR)`);
 	const answered = [...SCORED, 'nps'].map((c) => `t_${c} IS NOT NULL`).join(' OR ') + (extra ? ` OR cardinality(${extra}) > 0` : '');
-	const dups = await queryRows<{ rows: number[] }>(conn,
+	const dups = await queryRows<{ rows: number[] }>(
+		conn,
 		`SELECT list(_i ORDER BY _i) AS rows FROM final WHERE ${answered}
-		 GROUP BY ${groupCols.join(', ')} HAVING count(*) > 1 ORDER BY min(_i)`);
+		 GROUP BY ${groupCols.join(', ')} HAVING count(*) > 1 ORDER BY min(_i)`
+	);
 
 	const out: string[] = [];
 	const toRows = (indexes: number[] | null | undefined) => (indexes ?? []).map((i) => rowNo(Number(i)));
@@ -56,8 +65,17 @@ export async function surveyQualityWarnings(conn: DuckDBConnection, schema: Kind
 	if (blank.length > 0) out.push(message('warning_all_blank', { count: blank.length, rows: named(blank) }, locale));
 	if (dups.length > 0) {
 		const rows = dups.flatMap((d) => toRows(d.rows));
-		const groups = dups.slice(0, ROWS_NAMED).map((d) => toRows(d.rows).join('/')).join('、');
-		out.push(message('warning_duplicate_respondents', { count: rows.length, groups: dups.length > ROWS_NAMED ? message('warning_rows_more', { rows: groups }, locale) : groups }, locale));
+		const groups = dups
+			.slice(0, ROWS_NAMED)
+			.map((d) => toRows(d.rows).join('/'))
+			.join('、');
+		out.push(
+			message(
+				'warning_duplicate_respondents',
+				{ count: rows.length, groups: dups.length > ROWS_NAMED ? message('warning_rows_more', { rows: groups }, locale) : groups },
+				locale
+			)
+		);
 	}
 	return out;
 }

@@ -38,7 +38,15 @@ export const init: ServerInit = async () => {
 	}
 	if (!dev) {
 		publishHandoff(Number(process.env.PORT ?? 3000));
-		log('server').info({ port: Number(process.env.PORT ?? 3000), database: db.path, node: process.version, threadpool: Number(process.env.UV_THREADPOOL_SIZE ?? 4) }, 'server started');
+		log('server').info(
+			{
+				port: Number(process.env.PORT ?? 3000),
+				database: db.path,
+				node: process.version,
+				threadpool: Number(process.env.UV_THREADPOOL_SIZE ?? 4)
+			},
+			'server started'
+		);
 		process.once('sveltekit:shutdown' as 'exit', () => log('server').info('server stopping'));
 		// SIGTERM/SIGINT: a running load gets a bounded time, then is rolled back; the file is checkpointed and closed
 		installGracefulShutdown(getDatabase(), closeDatabase);

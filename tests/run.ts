@@ -26,6 +26,11 @@ const check = run('npx', ['svelte-check', '--tsconfig', './tsconfig.json', '--fa
 if (check === 0) passed += 1;
 else failed += 1;
 
+// Lint and format (eslint with typescript-eslint and eslint-plugin-svelte; prettier): one check, counted as one test.
+const lint = run('npm', ['run', '--silent', 'lint']);
+if (lint === 0) passed += 1;
+else failed += 1;
+
 const vitestJson = 'test-results/vitest.json';
 const unit = run('npx', ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${vitestJson}`]);
 if (existsSync(vitestJson)) {
@@ -51,4 +56,4 @@ if (process.env.SKIP_E2E !== '1') {
 }
 
 console.log(`\n${passed} passed, ${failed} failed`);
-process.exit(check !== 0 || unit !== 0 || e2e !== 0 || failed > 0 ? 1 : 0);
+process.exit(check !== 0 || lint !== 0 || unit !== 0 || e2e !== 0 || failed > 0 ? 1 : 0);

@@ -6,12 +6,30 @@ import type { StaffMember } from './roster';
 import { appraisalRemark } from './texts';
 
 export const STAFF_HEADER = ['工号', '姓名', '门店', '部门', '岗位', '入职日期', '在职状态'];
-export const APPRAISAL_HEADER = ['工号', '姓名', '门店', '部门', '岗位', '考核周期', '业务能力', '沟通能力', '团队协作', '服务态度', '工作纪律', '总分', '等级', '考核人', '评语'];
+export const APPRAISAL_HEADER = [
+	'工号',
+	'姓名',
+	'门店',
+	'部门',
+	'岗位',
+	'考核周期',
+	'业务能力',
+	'沟通能力',
+	'团队协作',
+	'服务态度',
+	'工作纪律',
+	'总分',
+	'等级',
+	'考核人',
+	'评语'
+];
 
 export async function writeStaff(path: string, encoding: OutputEncoding, roster: readonly StaffMember[]): Promise<number> {
 	const out = new CsvWriter(path, encoding, STAFF_HEADER);
 	for (const p of roster) {
-		out.push([p.id, p.name, STORES[p.store]!.name, p.department, p.position, slashDate(p.hireDay), p.leaveDay === null ? '在职' : '离职'].join(','));
+		out.push(
+			[p.id, p.name, STORES[p.store]!.name, p.department, p.position, slashDate(p.hireDay), p.leaveDay === null ? '在职' : '离职'].join(',')
+		);
 	}
 	await out.close();
 	return out.rows;
@@ -50,10 +68,23 @@ export function appraisalMonths(period: Period): { period: string; start: number
  * One row per staff member in post during a month: five dimension scores around the person's level,
  * lower in the first months after hiring, shifted by the reviewer's leniency; the total is their mean.
  */
-export async function writeAppraisals(path: string, encoding: OutputEncoding, seed: number, period: Period, roster: readonly StaffMember[]): Promise<AppraisalStats> {
+export async function writeAppraisals(
+	path: string,
+	encoding: OutputEncoding,
+	seed: number,
+	period: Period,
+	roster: readonly StaffMember[]
+): Promise<AppraisalStats> {
 	const rng = new Rng(seed, 'appraisals');
 	const months = appraisalMonths(period);
-	const stats: AppraisalStats = { rows: 0, months: months.map((m) => m.period), byReviewer: {}, under80Rows: 0, under80Staff: [], byGrade: {} };
+	const stats: AppraisalStats = {
+		rows: 0,
+		months: months.map((m) => m.period),
+		byReviewer: {},
+		under80Rows: 0,
+		under80Staff: [],
+		byGrade: {}
+	};
 	const under80 = new Set<string>();
 	const out = new CsvWriter(path, encoding, APPRAISAL_HEADER);
 	for (const month of months) {
@@ -69,7 +100,21 @@ export async function writeAppraisals(path: string, encoding: OutputEncoding, se
 			// integer scores: the mean is an exact one-decimal number; grade bands compare the sum exactly
 			const total = (sum / 5).toFixed(1);
 			const grade = sum >= 450 ? 'A' : sum >= 400 ? 'B' : sum >= 300 ? 'C' : 'D';
-			out.push([p.id, p.name, store.name, p.department, p.position, month.period, ...scores, total, grade, reviewer, csvField(appraisalRemark(rng, grade))].join(','));
+			out.push(
+				[
+					p.id,
+					p.name,
+					store.name,
+					p.department,
+					p.position,
+					month.period,
+					...scores,
+					total,
+					grade,
+					reviewer,
+					csvField(appraisalRemark(rng, grade))
+				].join(',')
+			);
 
 			stats.rows++;
 			const r = (stats.byReviewer[reviewer] ??= { rows: 0, totalSum: 0 });

@@ -7,8 +7,17 @@ const MS_PER_DAY = 86_400_000;
 
 /** 春节 (正月初一) by year: lunar dates, hard-coded. */
 export const SPRING_FESTIVAL: Readonly<Record<number, string>> = {
-	2020: '2020-01-25', 2021: '2021-02-12', 2022: '2022-02-01', 2023: '2023-01-22', 2024: '2024-02-10',
-	2025: '2025-01-29', 2026: '2026-02-17', 2027: '2027-02-06', 2028: '2028-01-26', 2029: '2029-02-13', 2030: '2030-02-03'
+	2020: '2020-01-25',
+	2021: '2021-02-12',
+	2022: '2022-02-01',
+	2023: '2023-01-22',
+	2024: '2024-02-10',
+	2025: '2025-01-29',
+	2026: '2026-02-17',
+	2027: '2027-02-06',
+	2028: '2028-01-26',
+	2029: '2029-02-13',
+	2030: '2030-02-03'
 };
 
 export interface Civil {
@@ -141,7 +150,13 @@ export function holidayRuns(from: number, to: number): { name: string; from: str
 	const runs: { name: string; from: string; to: string; peak_traffic_factor: number }[] = [];
 	let current: { name: string; start: number; end: number; max: number } | null = null;
 	const close = () => {
-		if (current) runs.push({ name: current.name, from: isoDate(current.start), to: isoDate(current.end), peak_traffic_factor: Math.round(current.max * 100) / 100 });
+		if (current)
+			runs.push({
+				name: current.name,
+				from: isoDate(current.start),
+				to: isoDate(current.end),
+				peak_traffic_factor: Math.round(current.max * 100) / 100
+			});
 		current = null;
 	};
 	for (let day = from; day <= to; day++) {

@@ -1,8 +1,23 @@
 import { CLOCK, civil, compactDate, slashDate } from './calendar';
 import { CsvWriter, csvField, type OutputEncoding } from './csv';
 import {
-	CATEGORIES, CATEGORY_DEPARTMENTS, CHANNELS, CHANNEL_WEIGHT, DEPARTMENTS, MAJOR_SHARE, OUT_OF_SCOPE_SHARE, RESOLVE_HOURS, RESPONSE_MINUTES,
-	SLA_HOURS, STORES, categoryWeights, type Category, type Channel, type Department, type Period, type Plan
+	CATEGORIES,
+	CATEGORY_DEPARTMENTS,
+	CHANNELS,
+	CHANNEL_WEIGHT,
+	DEPARTMENTS,
+	MAJOR_SHARE,
+	OUT_OF_SCOPE_SHARE,
+	RESOLVE_HOURS,
+	RESPONSE_MINUTES,
+	SLA_HOURS,
+	STORES,
+	categoryWeights,
+	type Category,
+	type Channel,
+	type Department,
+	type Period,
+	type Plan
 } from './model';
 import { complainantName } from './names';
 import { Rng, Weighted, allocate } from './random';
@@ -11,8 +26,27 @@ import { resolution, summary } from './texts';
 import type { Traffic } from './traffic';
 
 export const COMPLAINT_HEADER = [
-	'投诉编号', '投诉时间', '投诉渠道', '门店', '涉及部门', '投诉类别', '投诉等级', '内容摘要', '投诉人', '联系电话', '处理人工号',
-	'被投诉员工工号', '是否职责范围内', '是否上报', '首次响应时间', '办结时间', '处理状态', '处理结果', '回访时间', '回访满意度', '赔偿金额'
+	'投诉编号',
+	'投诉时间',
+	'投诉渠道',
+	'门店',
+	'涉及部门',
+	'投诉类别',
+	'投诉等级',
+	'内容摘要',
+	'投诉人',
+	'联系电话',
+	'处理人工号',
+	'被投诉员工工号',
+	'是否职责范围内',
+	'是否上报',
+	'首次响应时间',
+	'办结时间',
+	'处理状态',
+	'处理结果',
+	'回访时间',
+	'回访满意度',
+	'赔偿金额'
 ];
 
 /** What was generated, counted while writing (the planted truths are reported from these). */
@@ -40,17 +74,71 @@ export interface ComplaintStats {
 
 // Hours at which complaints arrive, by channel: the counter follows opening hours, the hotline
 // 8:00-22:00, online around the clock, mail in office hours.
-const h = (weights: number[]) => new Weighted(weights.map((_, i) => i), weights);
+const h = (weights: number[]) =>
+	new Weighted(
+		weights.map((_, i) => i),
+		weights
+	);
 const STORE_HOURS = h([0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 6, 8, 9, 8, 8, 9, 10, 10, 9, 9, 8, 5, 0, 0]);
 const HOTLINE_HOURS = h([0, 0, 0, 0, 0, 0, 0, 0, 4, 7, 9, 9, 8, 8, 8, 8, 8, 8, 7, 6, 5, 3, 0, 0]);
 const ONLINE_HOURS = h([1, 0.5, 0.3, 0.2, 0.2, 0.3, 0.8, 2, 4, 6, 7, 7, 7, 6, 6, 6, 6, 7, 8, 9, 9, 8, 6, 3]);
 const OFFICE_HOURS = h([0, 0, 0, 0, 0, 0, 0, 0, 3, 8, 9, 9, 5, 7, 9, 9, 8, 6, 0, 0, 0, 0, 0, 0]);
 const HOURS: Readonly<Record<Channel, Weighted<number>>> = {
-	电话: HOTLINE_HOURS, 现场: STORE_HOURS, 在线: ONLINE_HOURS, 社交媒体: ONLINE_HOURS, 邮件: OFFICE_HOURS, 信函: OFFICE_HOURS, 传真: OFFICE_HOURS
+	电话: HOTLINE_HOURS,
+	现场: STORE_HOURS,
+	在线: ONLINE_HOURS,
+	社交媒体: ONLINE_HOURS,
+	邮件: OFFICE_HOURS,
+	信函: OFFICE_HOURS,
+	传真: OFFICE_HOURS
 };
-const SUBJECT_SHARE: Readonly<Record<Category, number>> = { 商品质量: 0.1, 服务态度: 0.75, 售后服务: 0.3, 价格: 0.3, 环境设施: 0.05, 物流配送: 0.35, 会员积分: 0.25, 其他: 0.1 };
-const REPEAT_LAG = new Weighted(Array.from({ length: 29 }, (_, i) => i + 1), Array.from({ length: 29 }, (_, i) => 1 / Math.pow(i + 1, 0.7)));
-const PHONE_PREFIXES = ['130', '131', '132', '133', '135', '136', '137', '138', '139', '150', '151', '152', '155', '156', '157', '158', '159', '166', '176', '177', '180', '181', '182', '183', '185', '186', '187', '188', '189', '198', '199'];
+const SUBJECT_SHARE: Readonly<Record<Category, number>> = {
+	商品质量: 0.1,
+	服务态度: 0.75,
+	售后服务: 0.3,
+	价格: 0.3,
+	环境设施: 0.05,
+	物流配送: 0.35,
+	会员积分: 0.25,
+	其他: 0.1
+};
+const REPEAT_LAG = new Weighted(
+	Array.from({ length: 29 }, (_, i) => i + 1),
+	Array.from({ length: 29 }, (_, i) => 1 / Math.pow(i + 1, 0.7))
+);
+const PHONE_PREFIXES = [
+	'130',
+	'131',
+	'132',
+	'133',
+	'135',
+	'136',
+	'137',
+	'138',
+	'139',
+	'150',
+	'151',
+	'152',
+	'155',
+	'156',
+	'157',
+	'158',
+	'159',
+	'166',
+	'176',
+	'177',
+	'180',
+	'181',
+	'182',
+	'183',
+	'185',
+	'186',
+	'187',
+	'188',
+	'189',
+	'198',
+	'199'
+];
 const COMPENSATION = [20, 30, 50, 80, 100, 150, 200, 300, 500, 800, 1000, 2000];
 /** complainants remembered per store and day, for repeat complaints within 30 days */
 const RESERVOIR = 8;
@@ -92,14 +180,22 @@ function cellWeights(period: Period, plan: Plan, traffic: Traffic): Float64Array
 		const catTotal = categoryWeights(plan, day, civil(day).m, p.holiday).reduce((a, b) => a + b, 0);
 		for (let k = 0; k < traffic.stores; k++) {
 			const det = k === plan.deterioration.store && day >= plan.deterioration.day ? plan.deterioration.rateMultiplier : 1;
-			w[i * traffic.stores + k] = traffic.transactions[i * traffic.stores + k]! * STORES[k]!.complaintLevel * det * catTotal * (p.peak ? 1.12 : 1);
+			w[i * traffic.stores + k] =
+				traffic.transactions[i * traffic.stores + k]! * STORES[k]!.complaintLevel * det * catTotal * (p.peak ? 1.12 : 1);
 		}
 	}
 	return w;
 }
 
 export async function writeComplaints(
-	path: string, encoding: OutputEncoding, seed: number, period: Period, plan: Plan, traffic: Traffic, roster: readonly StaffMember[], total: number
+	path: string,
+	encoding: OutputEncoding,
+	seed: number,
+	period: Period,
+	plan: Plan,
+	traffic: Traffic,
+	roster: readonly StaffMember[],
+	total: number
 ): Promise<ComplaintStats> {
 	const counts = allocate(new Rng(seed, 'complaints/allocate'), total, cellWeights(period, plan, traffic));
 	const rng = new Rng(seed, 'complaints');
@@ -118,16 +214,38 @@ export async function writeComplaints(
 	const departmentOf = STORES.map((s) =>
 		CATEGORIES.map((c) => {
 			const entries = Object.entries(CATEGORY_DEPARTMENTS[c]).filter(([d]) => (s.headcount[DEPARTMENTS.indexOf(d as Department)] ?? 0) > 0);
-			return entries.length ? new Weighted(entries.map(([d]) => d as Department), entries.map(([, w]) => w as number)) : new Weighted<Department>(['客服中心'], [1]);
+			return entries.length
+				? new Weighted(
+						entries.map(([d]) => d as Department),
+						entries.map(([, w]) => w as number)
+					)
+				: new Weighted<Department>(['客服中心'], [1]);
 		})
 	);
-	const memory: { day: number; seen: number; people: Complainant[] }[][] = STORES.map(() => Array.from({ length: MEMORY_DAYS }, () => ({ day: -1, seen: 0, people: [] })));
+	const memory: { day: number; seen: number; people: Complainant[] }[][] = STORES.map(() =>
+		Array.from({ length: MEMORY_DAYS }, () => ({ day: -1, seen: 0, people: [] }))
+	);
 	const staff = new ActiveStaff(roster);
 	const stats: ComplaintStats = {
-		rows: 0, byStatus: { 待处理: 0, 处理中: 0, 已办结: 0 }, major: 0, majorEscalated: 0, escalated: 0, outOfScope: 0, repeats: 0,
-		respondedLate: 0, responded: 0, resolved: 0, resolvedLate: 0, followUps: 0, followUpResults: { 满意: 0, 基本满意: 0, 不满意: 0 }, compensated: 0,
-		deterioration: { before: 0, after: 0 }, fix: { before: 0, after: 0, categoryBefore: 0, categoryAfter: 0 },
-		byStore: STORES.map(() => 0), byCategory: {}, byChannel: {}
+		rows: 0,
+		byStatus: { 待处理: 0, 处理中: 0, 已办结: 0 },
+		major: 0,
+		majorEscalated: 0,
+		escalated: 0,
+		outOfScope: 0,
+		repeats: 0,
+		respondedLate: 0,
+		responded: 0,
+		resolved: 0,
+		resolvedLate: 0,
+		followUps: 0,
+		followUpResults: { 满意: 0, 基本满意: 0, 不满意: 0 },
+		compensated: 0,
+		deterioration: { before: 0, after: 0 },
+		fix: { before: 0, after: 0, categoryBefore: 0, categoryAfter: 0 },
+		byStore: STORES.map(() => 0),
+		byCategory: {},
+		byChannel: {}
 	};
 	const out = new CsvWriter(path, encoding, COMPLAINT_HEADER);
 
@@ -139,16 +257,23 @@ export async function writeComplaints(
 		const baseCategories = categoryWeights(plan, day, month, traffic.profiles[i]!.holiday);
 		const categoryDraw = STORES.map((_, k) => {
 			const w = [...baseCategories];
-			if (k === plan.deterioration.store && day >= plan.deterioration.day) w[CATEGORIES.indexOf('服务态度')]! *= plan.deterioration.attitudeMultiplier;
+			if (k === plan.deterioration.store && day >= plan.deterioration.day)
+				w[CATEGORIES.indexOf('服务态度')]! *= plan.deterioration.attitudeMultiplier;
 			return new Weighted(CATEGORIES, w);
 		});
 		// Online channels grow and paper ones fade over the years.
-		const channelDraw = STORES.map((s) => new Weighted(CHANNELS, CHANNELS.map((c) => {
-			const w = CHANNEL_WEIGHT[c];
-			if (c === '在线' || c === '社交媒体') return w * s.online * (1 + 0.25 * years);
-			if (c === '信函' || c === '传真') return w * Math.max(0.3, 1 - 0.3 * years);
-			return w;
-		})));
+		const channelDraw = STORES.map(
+			(s) =>
+				new Weighted(
+					CHANNELS,
+					CHANNELS.map((c) => {
+						const w = CHANNEL_WEIGHT[c];
+						if (c === '在线' || c === '社交媒体') return w * s.online * (1 + 0.25 * years);
+						if (c === '信函' || c === '传真') return w * Math.max(0.3, 1 - 0.3 * years);
+						return w;
+					})
+				)
+		);
 
 		// Draw store, channel and minute of each complaint of the day, then emit them in time order.
 		let n = 0;
@@ -227,19 +352,27 @@ export async function writeComplaints(
 			}
 
 			// Long-tailed handling times; some disputes stay open, recent ones more often.
-			const responseMedian = RESPONSE_MINUTES[channel] * store.responseSpeed * (worse ? plan.deterioration.responseSlowdown : 1) * (major ? 0.5 : 1);
+			const responseMedian =
+				RESPONSE_MINUTES[channel] * store.responseSpeed * (worse ? plan.deterioration.responseSlowdown : 1) * (major ? 0.5 : 1);
 			// online channels are answered around the clock, the others when the centre is staffed (8:00-22:00)
 			let t1 = t0 + Math.max(1, Math.round(rng.logNormal(responseMedian, 1.25)));
 			if (channel !== '在线' && channel !== '社交媒体') t1 = withinHours(rng, t1, 8 * 60, 22 * 60);
 			const resolveMedian = RESOLVE_HOURS[category] * 60 * (major ? 2.5 : 1) * (inScope ? 1 : 1.4) * (worse ? 1.4 : 1);
 			const age = period.days - 1 - i;
 			const stuck = rng.chance(0.1 * Math.exp(-age / 40) + 0.0015);
-			const t2 = stuck ? Infinity : withinHours(rng, t1 + Math.max(5, Math.round(rng.logNormal(resolveMedian, 1.05))), 8 * 60 + 30, 21 * 60 + 30);
+			const t2 = stuck
+				? Infinity
+				: withinHours(rng, t1 + Math.max(5, Math.round(rng.logNormal(resolveMedian, 1.05))), 8 * 60 + 30, 21 * 60 + 30);
 
 			let status: '待处理' | '处理中' | '已办结' = '已办结';
 			if (t1 > snapshot) status = '待处理';
 			else if (t2 > snapshot) status = '处理中';
-			let firstResponse = '', resolvedAt = '', result = '', followUpAt = '', followUp = '', compensation = '';
+			let firstResponse = '',
+				resolvedAt = '',
+				result = '',
+				followUpAt = '',
+				followUp = '',
+				compensation = '';
 			if (status !== '待处理') {
 				firstResponse = at(t1);
 				stats.responded++;
@@ -268,11 +401,31 @@ export async function writeComplaints(
 				}
 			}
 
-			out.push([
-				`TS${stamp}${String(s + 1).padStart(serialWidth, '0')}`, at(t0), channel, store.name, department, category, major ? '重大' : '一般',
-				csvField(summary(rng, category, department, repeat)), who.name, who.phone ? formatPhone(rng, who.phone) : '', handler?.id ?? '', subject,
-				inScope ? '是' : '否', escalated ? '是' : '否', firstResponse, resolvedAt, status, result, followUpAt, followUp, compensation
-			].join(','));
+			out.push(
+				[
+					`TS${stamp}${String(s + 1).padStart(serialWidth, '0')}`,
+					at(t0),
+					channel,
+					store.name,
+					department,
+					category,
+					major ? '重大' : '一般',
+					csvField(summary(rng, category, department, repeat)),
+					who.name,
+					who.phone ? formatPhone(rng, who.phone) : '',
+					handler?.id ?? '',
+					subject,
+					inScope ? '是' : '否',
+					escalated ? '是' : '否',
+					firstResponse,
+					resolvedAt,
+					status,
+					result,
+					followUpAt,
+					followUp,
+					compensation
+				].join(',')
+			);
 
 			stats.rows++;
 			stats.byStatus[status]++;

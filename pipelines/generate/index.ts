@@ -28,7 +28,13 @@ export interface GenerateOptions {
 }
 
 export const DEFAULTS = { scale: 30_000, seed: 1, encoding: 'utf8' as OutputEncoding, from: '2024-01-01', days: 730 };
-export const FILES = { staff: 'staff.csv', traffic: 'traffic.csv', complaints: 'complaints.csv', surveys: 'surveys.csv', appraisals: 'appraisals.csv' } as const;
+export const FILES = {
+	staff: 'staff.csv',
+	traffic: 'traffic.csv',
+	complaints: 'complaints.csv',
+	surveys: 'surveys.csv',
+	appraisals: 'appraisals.csv'
+} as const;
 
 /**
  * Writes the five CSV files and truth.json into `outDir`. Same options → byte-identical files:
@@ -57,7 +63,16 @@ export async function generate(opts: GenerateOptions): Promise<Truth> {
 	log(`appraisals: ${appraisals.rows}`);
 
 	const truth = buildTruth({
-		seed: opts.seed, scale: opts.scale, encoding, period, plan, traffic, roster, complaints, surveys, appraisals,
+		seed: opts.seed,
+		scale: opts.scale,
+		encoding,
+		period,
+		plan,
+		traffic,
+		roster,
+		complaints,
+		surveys,
+		appraisals,
 		files: {
 			staff: { file: FILES.staff, rows: staffRows },
 			traffic: { file: FILES.traffic, rows: trafficRows },

@@ -30,8 +30,17 @@ export interface Store {
 	headcount: readonly number[];
 }
 
-const store = (name: string, city: string, size: Store['size'], visitors: number, conversion: number, complaintLevel: number, online: number, responseSpeed: number, reviewer: string): Store =>
-	({ name, city, size, visitors, conversion, complaintLevel, online, responseSpeed, reviewer, headcount: HEADCOUNT[size] });
+const store = (
+	name: string,
+	city: string,
+	size: Store['size'],
+	visitors: number,
+	conversion: number,
+	complaintLevel: number,
+	online: number,
+	responseSpeed: number,
+	reviewer: string
+): Store => ({ name, city, size, visitors, conversion, complaintLevel, online, responseSpeed, reviewer, headcount: HEADCOUNT[size] });
 
 export const STORES: readonly Store[] = [
 	store('北京西单店', '北京', 'L', 15500, 0.29, 0.9, 1.2, 0.9, '周建国'),
@@ -54,19 +63,71 @@ export const LENIENT_REVIEWER = '钱文静';
 
 export const CHANNELS = ['电话', '现场', '在线', '社交媒体', '邮件', '信函', '传真'] as const;
 export type Channel = (typeof CHANNELS)[number];
-export const CHANNEL_WEIGHT: Readonly<Record<Channel, number>> = { 电话: 0.33, 现场: 0.3, 在线: 0.2, 社交媒体: 0.07, 邮件: 0.05, 信函: 0.03, 传真: 0.02 };
+export const CHANNEL_WEIGHT: Readonly<Record<Channel, number>> = {
+	电话: 0.33,
+	现场: 0.3,
+	在线: 0.2,
+	社交媒体: 0.07,
+	邮件: 0.05,
+	信函: 0.03,
+	传真: 0.02
+};
 
 export const CATEGORIES = ['商品质量', '服务态度', '售后服务', '价格', '环境设施', '物流配送', '会员积分', '其他'] as const;
 export type Category = (typeof CATEGORIES)[number];
-export const CATEGORY_WEIGHT: Readonly<Record<Category, number>> = { 商品质量: 0.3, 服务态度: 0.24, 售后服务: 0.12, 价格: 0.08, 环境设施: 0.07, 物流配送: 0.11, 会员积分: 0.05, 其他: 0.03 };
+export const CATEGORY_WEIGHT: Readonly<Record<Category, number>> = {
+	商品质量: 0.3,
+	服务态度: 0.24,
+	售后服务: 0.12,
+	价格: 0.08,
+	环境设施: 0.07,
+	物流配送: 0.11,
+	会员积分: 0.05,
+	其他: 0.03
+};
 /** probability that a complaint of the category is 重大 */
-export const MAJOR_SHARE: Readonly<Record<Category, number>> = { 商品质量: 0.08, 服务态度: 0.05, 售后服务: 0.08, 价格: 0.04, 环境设施: 0.07, 物流配送: 0.05, 会员积分: 0.02, 其他: 0.03 };
+export const MAJOR_SHARE: Readonly<Record<Category, number>> = {
+	商品质量: 0.08,
+	服务态度: 0.05,
+	售后服务: 0.08,
+	价格: 0.04,
+	环境设施: 0.07,
+	物流配送: 0.05,
+	会员积分: 0.02,
+	其他: 0.03
+};
 /** probability that a complaint of the category is outside the centre's responsibility (routed) */
-export const OUT_OF_SCOPE_SHARE: Readonly<Record<Category, number>> = { 商品质量: 0.05, 服务态度: 0.02, 售后服务: 0.08, 价格: 0.06, 环境设施: 0.05, 物流配送: 0.35, 会员积分: 0.04, 其他: 0.25 };
+export const OUT_OF_SCOPE_SHARE: Readonly<Record<Category, number>> = {
+	商品质量: 0.05,
+	服务态度: 0.02,
+	售后服务: 0.08,
+	价格: 0.06,
+	环境设施: 0.05,
+	物流配送: 0.35,
+	会员积分: 0.04,
+	其他: 0.25
+};
 /** median hours from first response to resolution */
-export const RESOLVE_HOURS: Readonly<Record<Category, number>> = { 商品质量: 22, 服务态度: 8, 售后服务: 34, 价格: 10, 环境设施: 18, 物流配送: 28, 会员积分: 14, 其他: 14 };
+export const RESOLVE_HOURS: Readonly<Record<Category, number>> = {
+	商品质量: 22,
+	服务态度: 8,
+	售后服务: 34,
+	价格: 10,
+	环境设施: 18,
+	物流配送: 28,
+	会员积分: 14,
+	其他: 14
+};
 /** median minutes to the first response */
-export const RESPONSE_MINUTES: Readonly<Record<Channel, number>> = { 电话: 40, 现场: 20, 在线: 90, 社交媒体: 150, 邮件: 480, 信函: 1500, 传真: 600 };
+export const RESPONSE_MINUTES: Readonly<Record<Channel, number>> = {
+	电话: 40,
+	现场: 20,
+	在线: 90,
+	社交媒体: 150,
+	邮件: 480,
+	信函: 1500,
+	传真: 600
+};
 
 /** Which departments a complaint of each category concerns (weights), filtered by what the store has. */
 export const CATEGORY_DEPARTMENTS: Readonly<Record<Category, Partial<Record<Department, number>>>> = {
@@ -131,7 +192,14 @@ export function makePlan(period: Period, scale: number): Plan {
 	const f = civil(period.from + Math.round(period.days * 0.4));
 	const fix = f.m === 12 ? epochDay(f.y + 1, 1, 1) : epochDay(f.y, f.m + 1, 1);
 	return {
-		deterioration: { store: STORES.findIndex((s) => s.name === '武汉光谷店'), day: det, rateMultiplier: 2.3, attitudeMultiplier: 2.5, responseSlowdown: 1.8, satisfactionDrop: 0.45 },
+		deterioration: {
+			store: STORES.findIndex((s) => s.name === '武汉光谷店'),
+			day: det,
+			rateMultiplier: 2.3,
+			attitudeMultiplier: 2.5,
+			responseSlowdown: 1.8,
+			satisfactionDrop: 0.45
+		},
 		fix: { category: '物流配送', day: fix, multiplier: 0.3 },
 		lenientReviewer: LENIENT_REVIEWER,
 		repeatShare: 0.07,

@@ -48,14 +48,30 @@ type Draft = Omit<StaffMember, 'id'> & { initial: boolean; order: number };
 export function buildRoster(seed: number, period: Period, plan: Plan): StaffMember[] {
 	const rng = new Rng(seed, 'staff');
 	const drafts: Draft[] = [];
-	const person = (storeIndex: number, department: Department, slot: number, headcount: number, hireDay: number, initial: boolean): Draft => {
+	const person = (
+		storeIndex: number,
+		department: Department,
+		slot: number,
+		headcount: number,
+		hireDay: number,
+		initial: boolean
+	): Draft => {
 		const gender: Gender = rng.chance(department === '家电部' || department === '物流部' ? 0.3 : 0.62) ? 'F' : 'M';
 		const { position, supervisor } = positionOf(department, slot, headcount);
 		return {
-			name: personName(rng, gender), gender, store: storeIndex, department, position, hireDay, leaveDay: null,
+			name: personName(rng, gender),
+			gender,
+			store: storeIndex,
+			department,
+			position,
+			hireDay,
+			leaveDay: null,
 			ability: 86 + 2.6 * rng.normal() + (supervisor ? 1.5 : 0),
 			traits: Array.from({ length: 5 }, () => 2.5 * rng.normal()),
-			lowPerformer: false, supervisor, initial, order: drafts.length
+			lowPerformer: false,
+			supervisor,
+			initial,
+			order: drafts.length
 		};
 	};
 	STORES.forEach((s, storeIndex) => {
@@ -82,7 +98,8 @@ export function buildRoster(seed: number, period: Period, plan: Plan): StaffMemb
 
 	// A few weak performers: not under the lenient reviewer, in post for at least half a year.
 	const candidates = drafts.filter(
-		(p) => !p.supervisor && STORES[p.store]!.reviewer !== LENIENT_REVIEWER && (p.leaveDay ?? period.to) - Math.max(p.hireDay, period.from) >= 180
+		(p) =>
+			!p.supervisor && STORES[p.store]!.reviewer !== LENIENT_REVIEWER && (p.leaveDay ?? period.to) - Math.max(p.hireDay, period.from) >= 180
 	);
 	for (let i = 0; i < plan.lowPerformers && candidates.length > 0; i++) {
 		const [p] = candidates.splice(rng.int(candidates.length), 1);
@@ -91,7 +108,10 @@ export function buildRoster(seed: number, period: Period, plan: Plan): StaffMemb
 	}
 
 	// Ids follow the hiring order: those in post first (by store and department), then new hires by date.
-	const sorted = [...drafts.filter((p) => p.initial), ...drafts.filter((p) => !p.initial).sort((a, b) => a.hireDay - b.hireDay || a.order - b.order)];
+	const sorted = [
+		...drafts.filter((p) => p.initial),
+		...drafts.filter((p) => !p.initial).sort((a, b) => a.hireDay - b.hireDay || a.order - b.order)
+	];
 	const width = Math.max(4, String(sorted.length).length);
 	return sorted.map(({ initial: _initial, order: _order, ...p }, i) => ({ ...p, id: `S${String(i + 1).padStart(width, '0')}` }));
 }

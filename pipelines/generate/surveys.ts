@@ -6,7 +6,22 @@ import { ActiveStaff, type StaffMember } from './roster';
 import { surveyComment } from './texts';
 import type { Traffic } from './traffic';
 
-export const SURVEY_HEADER = ['问卷编号', '调查日期', '调查批次', '调查方式', '门店', '服务渠道', '服务员工工号', '总体满意度', '推荐意愿', '商场环境', '商品质量', '服务质量', '价格', '意见建议'];
+export const SURVEY_HEADER = [
+	'问卷编号',
+	'调查日期',
+	'调查批次',
+	'调查方式',
+	'门店',
+	'服务渠道',
+	'服务员工工号',
+	'总体满意度',
+	'推荐意愿',
+	'商场环境',
+	'商品质量',
+	'服务质量',
+	'价格',
+	'意见建议'
+];
 
 export interface SurveyStats {
 	rows: number;
@@ -39,7 +54,14 @@ function storeMean(plan: Plan, k: number, day: number): number {
 }
 
 export async function writeSurveys(
-	path: string, encoding: OutputEncoding, seed: number, period: Period, plan: Plan, traffic: Traffic, roster: readonly StaffMember[], total: number
+	path: string,
+	encoding: OutputEncoding,
+	seed: number,
+	period: Period,
+	plan: Plan,
+	traffic: Traffic,
+	roster: readonly StaffMember[],
+	total: number
 ): Promise<SurveyStats> {
 	const cells = traffic.days * traffic.stores;
 	const waveWeights = new Float64Array(cells);
@@ -65,8 +87,15 @@ export async function writeSurveys(
 	const rng = new Rng(seed, 'surveys');
 	const staff = new ActiveStaff(roster);
 	const stats: SurveyStats = {
-		rows: 0, waveRows: 0, continuousRows: 0, straightLiners: 0, byMethod: {}, overallSum: STORES.map(() => 0), overallCount: STORES.map(() => 0),
-		deterioration: { beforeSum: 0, beforeCount: 0, afterSum: 0, afterCount: 0 }, waves: [...waves]
+		rows: 0,
+		waveRows: 0,
+		continuousRows: 0,
+		straightLiners: 0,
+		byMethod: {},
+		overallSum: STORES.map(() => 0),
+		overallCount: STORES.map(() => 0),
+		deterioration: { beforeSum: 0, beforeCount: 0, afterSum: 0, afterCount: 0 },
+		waves: [...waves]
 	};
 	const out = new CsvWriter(path, encoding, SURVEY_HEADER);
 
@@ -120,10 +149,24 @@ export async function writeSurveys(
 				}
 				serial++;
 				const [overall, environment, product, service, price] = scores as [number, number, number, number, number];
-				out.push([
-					`WJ${stamp}${String(serial).padStart(serialWidth, '0')}`, date, isWave ? wave : '', method, STORES[k]!.name, channel, member?.id ?? '',
-					overall, nps, environment, product, service, price, csvField(comment)
-				].join(','));
+				out.push(
+					[
+						`WJ${stamp}${String(serial).padStart(serialWidth, '0')}`,
+						date,
+						isWave ? wave : '',
+						method,
+						STORES[k]!.name,
+						channel,
+						member?.id ?? '',
+						overall,
+						nps,
+						environment,
+						product,
+						service,
+						price,
+						csvField(comment)
+					].join(',')
+				);
 
 				stats.rows++;
 				if (isWave) stats.waveRows++;

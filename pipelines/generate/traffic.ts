@@ -14,7 +14,6 @@ export interface Traffic {
 	profiles: DayProfile[];
 }
 
-
 export function buildTraffic(seed: number, period: Period, plan: Plan): Traffic {
 	const rng = new Rng(seed, 'traffic');
 	const n = period.days * STORES.length;

@@ -72,8 +72,13 @@ export function buildTruth(x: TruthInput) {
 			note: `Visitors and transactions are multiplied by transaction_scale = max(1, scale / ${REFERENCE_SCALE}) so that the chain-wide complaint rate stays near 1‰ from that scale up; smaller scales keep the base traffic and have proportionally lower rates (0.1‰ at 3000).`
 		},
 		stores: STORES.map((st, k) => ({
-			store: st.name, city: st.city, size: st.size, reviewer: st.reviewer, complaint_level: st.complaintLevel,
-			complaints: c.byStore[k], mean_overall_satisfaction: r4(s.overallSum[k]! / s.overallCount[k]!)
+			store: st.name,
+			city: st.city,
+			size: st.size,
+			reviewer: st.reviewer,
+			complaint_level: st.complaintLevel,
+			complaints: c.byStore[k],
+			mean_overall_satisfaction: r4(s.overallSum[k]! / s.overallCount[k]!)
 		})),
 		planted: {
 			deteriorating_store: {
@@ -108,8 +113,11 @@ export function buildTruth(x: TruthInput) {
 				others_mean_total: r4(othersMean),
 				margin: lenient ? r4(lenient.mean - othersMean) : null,
 				reviewers: reviewerMeans.map((r) => ({
-					reviewer: r.name, leniency_points: REVIEWERS[r.name], stores: STORES.filter((st) => st.reviewer === r.name).map((st) => st.name),
-					appraisals: r.rows, mean_total: r4(r.mean)
+					reviewer: r.name,
+					leniency_points: REVIEWERS[r.name],
+					stores: STORES.filter((st) => st.reviewer === r.name).map((st) => st.name),
+					appraisals: r.rows,
+					mean_total: r4(r.mean)
 				}))
 			},
 			repeat_complainants: {
@@ -120,12 +128,15 @@ export function buildTruth(x: TruthInput) {
 				summary_prefix: '再次投诉：'
 			},
 			straight_liners: {
-				definition: '问卷 responses with the same value in 总体满意度, 商场环境, 商品质量, 服务质量 and 价格, and that same number as 推荐意愿',
+				definition:
+					'问卷 responses with the same value in 总体满意度, 商场环境, 商品质量, 服务质量 and 价格, and that same number as 推荐意愿',
 				planted_probability: plan.straightLinerShare,
 				count: s.straightLiners,
 				share_of_questionnaires: r4(s.straightLiners / questionnaires)
 			},
-			low_performers: x.roster.filter((p) => p.lowPerformer).map((p) => ({ staff_id: p.id, name: p.name, store: STORES[p.store]!.name, department: p.department })),
+			low_performers: x.roster
+				.filter((p) => p.lowPerformer)
+				.map((p) => ({ staff_id: p.id, name: p.name, store: STORES[p.store]!.name, department: p.department })),
 			appraisals_under_80: { rows: a.under80Rows, staff: a.under80Staff }
 		},
 		complaints: {

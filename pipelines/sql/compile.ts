@@ -2,10 +2,7 @@ import type { ColumnSpec, KindSchema } from '$lib/shared/schema';
 
 /** Where a canonical column's text comes from in the staged file. */
 export type ColumnSource =
-	| { from: 'column'; index: number; dirty: boolean; valueMap: boolean }
-	| { from: 'constant' }
-	| { from: 'generated' }
-	| { from: 'absent' };
+	{ from: 'column'; index: number; dirty: boolean; valueMap: boolean } | { from: 'constant' } | { from: 'generated' } | { from: 'absent' };
 
 /**
  * Where the rows are read from: the staging table (row number = its rowid), or the CSV file itself
@@ -184,7 +181,8 @@ function columnSql(input: CompileInput): ColumnSql[] {
 		const range: string[] = [];
 		if (col.min !== undefined) range.push(`${v} < ${col.min}`);
 		if (col.max !== undefined) range.push(`${v} > ${col.max}`);
-		const required = col.required && src.from !== 'generated' ? `WHEN ${r} IS NULL AND ${col.defaultSql ? `${t} IS NULL` : 'true'} THEN 'required' ` : '';
+		const required =
+			col.required && src.from !== 'generated' ? `WHEN ${r} IS NULL AND ${col.defaultSql ? `${t} IS NULL` : 'true'} THEN 'required' ` : '';
 		const code = `CASE ${required}WHEN ${r} IS NOT NULL AND ${v} IS NULL THEN ${parseErrorCode(col, r)}${range.length ? ` WHEN ${range.join(' OR ')} THEN 'out_of_range'` : ''} END`;
 		return { col, r: rawExpr(col, src), v: valueExpr(col, r, input), t, code };
 	});
@@ -224,8 +222,7 @@ function blankExpr(input: CompileInput): string {
 	return `(${all.join(' AND ')})`;
 }
 
-const allStage = (input: CompileInput) =>
-	[...Array.from({ length: input.stageColumns }, (_, i) => stageCol(i)), SPARE].join(', ');
+const allStage = (input: CompileInput) => [...Array.from({ length: input.stageColumns }, (_, i) => stageCol(i)), SPARE].join(', ');
 
 function extraAnswersExpr(input: CompileInput): string | null {
 	if (!input.schema.extraAnswersColumn) return null;
@@ -281,9 +278,12 @@ export function compileErrors(fromAny: CompileInput): string {
 	const items = [
 		`CASE WHEN ${s.short} THEN {'column': NULL, 'code': 'row_short', 'param': NULL} END`,
 		`CASE WHEN ${s.long} THEN {'column': NULL, 'code': 'row_long', 'param': ${SPARE}} END`,
-		...cols.map((c) => `CASE WHEN (${c.code}) IS NOT NULL THEN {'column': ${sqlLiteral(c.col.name)}, 'code': ${c.code}, 'param': NULL} END`),
+		...cols.map(
+			(c) => `CASE WHEN (${c.code}) IS NOT NULL THEN {'column': ${sqlLiteral(c.col.name)}, 'code': ${c.code}, 'param': NULL} END`
+		),
 		...(input.schema.checks ?? []).map(
-			(c) => `CASE WHEN coalesce(${c.failWhen}, false) THEN {'column': ${sqlLiteral(c.column)}, 'code': ${sqlLiteral(c.code)}, 'param': ${c.detailSql ?? sqlLiteral(c.id)}} END`
+			(c) =>
+				`CASE WHEN coalesce(${c.failWhen}, false) THEN {'column': ${sqlLiteral(c.column)}, 'code': ${sqlLiteral(c.code)}, 'param': ${c.detailSql ?? sqlLiteral(c.id)}} END`
 		)
 	];
 	return `SELECT _i, list_filter([${items.join(',\n  ')}], e -> e IS NOT NULL) AS errs,

@@ -16,7 +16,8 @@ const sqlString = (s: string) => `'${s.replaceAll("'", "''")}'`;
  * and － ． ／, the ideographic space, NBSP, zero-width characters. Free text needs it only for the last
  * three kinds: it keeps full-width punctuation as written.
  */
-export const DIRTY_PATTERN = '[\\x{FF0D}-\\x{FF19}\\x{FF21}-\\x{FF3A}\\x{FF41}-\\x{FF5A}\\x{3000}\\x{00A0}\\x{200B}-\\x{200D}\\x{2060}\\x{FEFF}]';
+export const DIRTY_PATTERN =
+	'[\\x{FF0D}-\\x{FF19}\\x{FF21}-\\x{FF3A}\\x{FF41}-\\x{FF5A}\\x{3000}\\x{00A0}\\x{200B}-\\x{200D}\\x{2060}\\x{FEFF}]';
 export const TEXT_DIRTY_PATTERN = '[\\x{3000}\\x{00A0}\\x{200B}-\\x{200D}\\x{2060}\\x{FEFF}]';
 
 export const MACROS = [
@@ -111,9 +112,14 @@ export async function settingsMacros(conn: DuckDBConnection): Promise<string[]> 
 		`SELECT position, effective_from, [business_ability, communication, teamwork, service_attitude, discipline]::DOUBLE[] AS w FROM eval_weights ORDER BY effective_from`
 	).catch(() => [] as Record<string, unknown>[]);
 	const lit = (s: unknown) => `'${String(s).replaceAll("'", "''")}'`;
-	const items = rules.map((r) => `{'p': ${lit(r.position)}, 'f': ${lit(r.effective_from)}, 'w': [${(r.w as number[]).map((x) => Number(x)).join(', ')}]::DOUBLE[]}`);
+	const items = rules.map(
+		(r) =>
+			`{'p': ${lit(r.position)}, 'f': ${lit(r.effective_from)}, 'w': [${(r.w as number[]).map((x) => Number(x)).join(', ')}]::DOUBLE[]}`
+	);
 	// a placeholder that matches nothing keeps the list typed when there are no rules
 	const list = `[{'p': NULL::VARCHAR, 'f': NULL::VARCHAR, 'w': NULL::DOUBLE[]}${items.map((i) => `, ${i}`).join('')}]`;
 	const newest = (pos: string) => `struct_extract(list_filter(${list}, r -> r.p = ${pos} AND r.f <= month)[-1], 'w')`;
-	return [`CREATE OR REPLACE TEMP MACRO sq_appraisal_weights(pos, month) AS coalesce(${newest('pos')}, ${newest("'*'")}, [20, 20, 20, 20, 20]::DOUBLE[])`];
+	return [
+		`CREATE OR REPLACE TEMP MACRO sq_appraisal_weights(pos, month) AS coalesce(${newest('pos')}, ${newest("'*'")}, [20, 20, 20, 20, 20]::DOUBLE[])`
+	];
 }

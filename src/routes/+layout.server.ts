@@ -4,7 +4,20 @@ import type { PublicUser } from '$lib/shared/auth/roles';
 import type { LayoutServerLoad } from './$types';
 
 /** The pages of the top bar, by route id; a link shows only when the guard would let the user in. */
-const NAV_ROUTES = ['/', '/dashboard', '/complaints', '/satisfaction', '/quality', '/evaluations', '/targets', '/upload', '/batches', '/admin/users', '/admin/audit', '/admin/retention'] as const;
+const NAV_ROUTES = [
+	'/',
+	'/dashboard',
+	'/complaints',
+	'/satisfaction',
+	'/quality',
+	'/evaluations',
+	'/targets',
+	'/upload',
+	'/batches',
+	'/admin/users',
+	'/admin/audit',
+	'/admin/retention'
+] as const;
 
 /**
  * Only the UI locale and a whitelist of the user's fields go to the browser. The locale is decided
@@ -13,7 +26,9 @@ const NAV_ROUTES = ['/', '/dashboard', '/complaints', '/satisfaction', '/quality
  */
 export const load: LayoutServerLoad = ({ request, locals }) => {
 	const u = locals.user;
-	const user: PublicUser | null = u ? { username: u.username, displayName: u.displayName, role: u.role, stores: u.stores, pii: u.pii } : null;
+	const user: PublicUser | null = u
+		? { username: u.username, displayName: u.displayName, role: u.role, stores: u.stores, pii: u.pii }
+		: null;
 	return {
 		locale: extractLocaleFromRequest(request),
 		user,

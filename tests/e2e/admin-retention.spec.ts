@@ -31,7 +31,9 @@ test('an admin sees what the limit would erase, saves a limit, and applies it wi
 	await expect(page.locator('[data-field=retention-current]')).toHaveText('36 个月');
 	await expect(page.getByText('默认值，尚未保存')).toBeVisible();
 	const byDefault = expectedCustomerDataBefore(keptFrom(36));
-	await expect(page.locator('[data-field=retention-preview]')).toHaveText(`受理时间早于 ${keptFrom(36)} 的投诉中，有 ${byDefault} 条仍保存客户姓名或电话。`);
+	await expect(page.locator('[data-field=retention-preview]')).toHaveText(
+		`受理时间早于 ${keptFrom(36)} 的投诉中，有 ${byDefault} 条仍保存客户姓名或电话。`
+	);
 	await expect(page.getByRole('region', { name: '审计日志' })).toContainText('审计日志永不删除');
 	await expect(page.getByRole('region', { name: '会话' })).toContainText('已过期的登录会话');
 
@@ -43,7 +45,9 @@ test('an admin sees what the limit would erase, saves a limit, and applies it wi
 	await expect(page.getByText(/^更新于 \d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/u)).toBeVisible();
 	const count = expectedCustomerDataBefore(keptFrom(12));
 	expect(count).toBeGreaterThan(100);
-	await expect(page.locator('[data-field=retention-preview]')).toHaveText(`受理时间早于 ${keptFrom(12)} 的投诉中，有 ${count} 条仍保存客户姓名或电话。`);
+	await expect(page.locator('[data-field=retention-preview]')).toHaveText(
+		`受理时间早于 ${keptFrom(12)} 的投诉中，有 ${count} 条仍保存客户姓名或电话。`
+	);
 
 	// the server refuses to apply without the confirmation, even when the browser's check is bypassed
 	const unconfirmed = await page.request.post('/admin/retention?/apply', {
@@ -57,8 +61,12 @@ test('an admin sees what the limit would erase, saves a limit, and applies it wi
 	await confirm.check();
 	await page.screenshot({ path: 'test-results/admin-retention.png', fullPage: true });
 	await page.getByRole('button', { name: '立即执行' }).click();
-	await expect(page.getByRole('status')).toHaveText(`已清除 ${count} 条投诉、0 条历史版本和 0 条被拒绝行中的客户姓名和电话，删除过期会话 0 个。`);
-	await expect(page.locator('[data-field=retention-preview]')).toHaveText(`受理时间早于 ${keptFrom(12)} 的投诉中，有 0 条仍保存客户姓名或电话。`);
+	await expect(page.getByRole('status')).toHaveText(
+		`已清除 ${count} 条投诉、0 条历史版本和 0 条被拒绝行中的客户姓名和电话，删除过期会话 0 个。`
+	);
+	await expect(page.locator('[data-field=retention-preview]')).toHaveText(
+		`受理时间早于 ${keptFrom(12)} 的投诉中，有 0 条仍保存客户姓名或电话。`
+	);
 	await expect(page.getByRole('button', { name: '立即执行' })).toHaveCount(0);
 	await page.screenshot({ path: 'test-results/admin-retention-applied.png', fullPage: true });
 

@@ -46,7 +46,15 @@ test('signing in shows the user’s name and role, and returns to the page asked
 	await expect(account.locator('[data-field=user-name]')).toHaveText('张经理');
 	await expect(account.locator('[data-field=user-role]')).toHaveText('门店/客服经理');
 	// a manager has no admin links
-	await expect(page.getByRole('navigation', { name: '主导航' }).getByRole('link')).toHaveText(['数据概览', '总览', '投诉', '满意度', '质量监控', '绩效考核', '目标']);
+	await expect(page.getByRole('navigation', { name: '主导航' }).getByRole('link')).toHaveText([
+		'数据概览',
+		'总览',
+		'投诉',
+		'满意度',
+		'质量监控',
+		'绩效考核',
+		'目标'
+	]);
 });
 
 test('signing out ends the session', async ({ page }) => {
@@ -102,7 +110,8 @@ test('an admin lists users, adds one who can then sign in, and sees it in the au
 	await page.getByRole('link', { name: '用户管理' }).click();
 	await expect(page.getByRole('heading', { level: 1 })).toHaveText('用户管理');
 	const table = page.getByRole('table', { name: '用户列表' });
-	for (const u of ['admin', 'leader', 'manager', 'qc', 'viewer']) await expect(table.getByRole('cell', { name: u, exact: true })).toBeVisible();
+	for (const u of ['admin', 'leader', 'manager', 'qc', 'viewer'])
+		await expect(table.getByRole('cell', { name: u, exact: true })).toBeVisible();
 	await expect(table.getByRole('row').filter({ hasText: '张经理' })).toContainText('南京新街口店');
 	await expect(table.getByRole('row').filter({ hasText: '王总' })).toContainText('全部门店');
 	await page.screenshot({ path: 'test-results/admin-users.png', fullPage: true });
@@ -127,7 +136,14 @@ test('an admin lists users, adds one who can then sign in, and sees it in the au
 
 	const other = await browser.newContext();
 	const sun = await other.newPage();
-	await signIn(sun, { username, password: 'sun-password-1', displayName: '孙质检', role: 'quality_officer', stores: ['上海徐家汇店'], pii: false });
+	await signIn(sun, {
+		username,
+		password: 'sun-password-1',
+		displayName: '孙质检',
+		role: 'quality_officer',
+		stores: ['上海徐家汇店'],
+		pii: false
+	});
 	await other.close();
 
 	await openAdminMenu(page);

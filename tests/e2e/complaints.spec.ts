@@ -12,7 +12,8 @@ import { failOnPageProblems } from './problems';
 failOnPageProblems(test);
 
 const inQ1 = (day: string) => day >= '2025-01-01' && day <= '2025-03-31';
-const q1Complaints = (stores?: string[]) => readSample('complaints_gbk.csv').filter((r) => inQ1(dayOf(r['受理时间']!)) && (!stores || stores.includes(r['门店']!)));
+const q1Complaints = (stores?: string[]) =>
+	readSample('complaints_gbk.csv').filter((r) => inQ1(dayOf(r['受理时间']!)) && (!stores || stores.includes(r['门店']!)));
 
 /** Categories by count, largest first (ties by name, as the page orders them). */
 function categoryCounts(rows: Record<string, string>[]): [string, number][] {
@@ -51,7 +52,16 @@ test('the complaints page draws every chart; a Pareto bar drills down to exactly
 	await expect(page.getByRole('navigation').getByRole('link', { name: '投诉' })).toHaveAttribute('aria-current', 'page');
 	await expect(page.locator('[data-field=summary]')).toContainText('共 300 件投诉');
 	await chartsReady(page);
-	for (const name of ['投诉量与投诉率', '按类别的投诉量', '投诉类别帕累托图', '首次响应时长分布', '办结时长分布', '未办结投诉账龄', '重复投诉率', '回访率与回访满意率']) {
+	for (const name of [
+		'投诉量与投诉率',
+		'按类别的投诉量',
+		'投诉类别帕累托图',
+		'首次响应时长分布',
+		'办结时长分布',
+		'未办结投诉账龄',
+		'重复投诉率',
+		'回访率与回访满意率'
+	]) {
 		await expect(page.getByRole('img', { name, exact: true })).toHaveAttribute('data-ready', 'true');
 	}
 	await page.screenshot({ path: 'test-results/complaints-zh.png', fullPage: true });
@@ -65,7 +75,8 @@ test('the complaints page draws every chart; a Pareto bar drills down to exactly
 	await expect(drill(page).locator('tbody tr')).toHaveCount(shown);
 	expect(new Set(await drill(page).locator('td[data-col=category]').allTextContents())).toEqual(new Set([top]));
 	// the quality officer has no pii permission: phones arrive masked from the server
-	for (const phone of await drill(page).locator('td[data-col=customer_phone]').allTextContents()) expect(phone).toMatch(/^(\d{3}\*{4}\d{4}|\d{3,4}-\*+\d{4}|)$/u);
+	for (const phone of await drill(page).locator('td[data-col=customer_phone]').allTextContents())
+		expect(phone).toMatch(/^(\d{3}\*{4}\d{4}|\d{3,4}-\*+\d{4}|)$/u);
 	await expect(drill(page)).toContainText('客户姓名与电话已按权限脱敏');
 	// the ids shown are the first of that category by time received
 	const expectedIds = rows.filter((r) => r['投诉类别'] === top).sort((a, b) => dayOf(a['受理时间']!).localeCompare(dayOf(b['受理时间']!)));
@@ -126,7 +137,7 @@ test.describe('customer data', () => {
 		const plain = new Set(own.filter((r) => r['投诉类别'] === top).map((r) => r['投诉人']));
 		for (const n of names) if (n.includes('*')) expect(plain.has(n)).toBe(false);
 		await page.screenshot({ path: 'test-results/complaints-drill-masked.png', fullPage: true });
-	
+
 		await page.getByRole('button', { name: '退出登录' }).click();
 		await signIn(page, demoAccount('leadership'), '/complaints?store=南京新街口店');
 		await clickTallestBar(page, 'cmp-pareto');

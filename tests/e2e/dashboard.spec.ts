@@ -20,8 +20,14 @@ function expectedQ1(stores?: string[]) {
 	const rateNumerator = complaints.filter((r) => trafficDays.has(`${r['门店']}|${dayOf(r['受理时间']!)}`)).length;
 	const transactions = traffic.reduce((s, r) => s + Number(r['交易笔数']), 0);
 	const surveys = readSample('surveys.csv').filter((r) => keep(r['门店']!) && inQ1(dayOf(r['调查日期']!)));
-	const overall = surveys.map((r) => r['总体满意度']!.trim()).filter((v) => v !== '').map(Number);
-	const nps = surveys.map((r) => r['推荐意愿']!.trim()).filter((v) => v !== '').map(Number);
+	const overall = surveys
+		.map((r) => r['总体满意度']!.trim())
+		.filter((v) => v !== '')
+		.map(Number);
+	const nps = surveys
+		.map((r) => r['推荐意愿']!.trim())
+		.filter((v) => v !== '')
+		.map(Number);
 	return {
 		count: complaints.length,
 		rate: (rateNumerator / transactions) * 1000,
@@ -32,10 +38,14 @@ function expectedQ1(stores?: string[]) {
 	};
 }
 
-const fixed = (v: number, digits: number) => new Intl.NumberFormat('zh-CN', { minimumFractionDigits: digits, maximumFractionDigits: digits }).format(v);
+const fixed = (v: number, digits: number) =>
+	new Intl.NumberFormat('zh-CN', { minimumFractionDigits: digits, maximumFractionDigits: digits }).format(v);
 
 // the browser logs the document a refused store filter gets; that one is expected
-failOnPageProblems(test, (msg) => /status of 403/u.test(msg.text()) && decodeURIComponent(msg.location().url).includes('/dashboard?store='));
+failOnPageProblems(
+	test,
+	(msg) => /status of 403/u.test(msg.text()) && decodeURIComponent(msg.location().url).includes('/dashboard?store=')
+);
 
 const tile = (page: Page, label: string) => page.getByRole('article', { name: label, exact: true });
 const value = (page: Page, label: string) => tile(page, label).locator('[data-field=value]');
@@ -65,7 +75,9 @@ test('the overview shows six tiles computed from the samples and four drawn char
 	const rate = tile(page, '投诉率（每千笔交易）');
 	await expect(rate.locator('[data-field=value]')).toHaveText(`${fixed(e.rate, 2)}‰`);
 	await expect(rate.locator('[data-field=note]')).toContainText('分子与分母取相同的门店和日期');
-	await expect(rate.locator('[data-field=note]')).toContainText(`${e.rateNumerator.toLocaleString('zh-CN')} 件投诉 ÷ ${e.transactions.toLocaleString('zh-CN')} 笔交易`);
+	await expect(rate.locator('[data-field=note]')).toContainText(
+		`${e.rateNumerator.toLocaleString('zh-CN')} 件投诉 ÷ ${e.transactions.toLocaleString('zh-CN')} 笔交易`
+	);
 	await expect(value(page, '满意度（CSAT）')).toHaveText(`${fixed(e.csat, 1)}%`);
 	await expect(value(page, '净推荐值（NPS）')).toHaveText(fixed(e.nps, 1));
 	// medians and SLA depend on interpolation and "now": format only
@@ -98,7 +110,9 @@ test('a store filter goes into the URL, updates the tiles and the back button un
 	await expect(page).toHaveURL(/from=2025-02-01&to=2025-02-28/u);
 	await expect(page.locator('[data-field=range]')).toHaveText('2025-02-01 至 2025-02-28');
 	await expect(page.getByRole('checkbox', { name: '南京新街口店' })).toBeChecked();
-	const feb = readSample('complaints_gbk.csv').filter((r) => r['门店'] === '南京新街口店' && dayOf(r['受理时间']!).startsWith('2025-02')).length;
+	const feb = readSample('complaints_gbk.csv').filter(
+		(r) => r['门店'] === '南京新街口店' && dayOf(r['受理时间']!).startsWith('2025-02')
+	).length;
 	await expect(value(page, '投诉量')).toHaveText(String(feb));
 	await chartsReady(page, 10);
 
@@ -119,7 +133,9 @@ test('the language switch shows the overview in English', async ({ page }) => {
 	await expect(page.getByRole('heading', { level: 1 })).toHaveText('Dashboard');
 	await expect(page).toHaveTitle('Dashboard · Service quality analytics');
 	await expect(value(page, 'Complaints')).toHaveText('300');
-	await expect(tile(page, 'Complaint rate (per 1,000 transactions)').locator('[data-field=note]')).toContainText('Numerator and denominator cover the same stores and days');
+	await expect(tile(page, 'Complaint rate (per 1,000 transactions)').locator('[data-field=note]')).toContainText(
+		'Numerator and denominator cover the same stores and days'
+	);
 	await expect(page.getByRole('button', { name: 'This quarter' })).toHaveAttribute('aria-pressed', 'true');
 	await expect(page.locator('[data-field=range]')).toHaveText('2025-01-01 – 2025-03-31');
 	await chartsReady(page, 10);

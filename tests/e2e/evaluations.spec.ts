@@ -32,7 +32,12 @@ function q1Expected(): Expected[] {
 	}
 	return [...by]
 		.filter(([, e]) => e.totals.length >= 2)
-		.map(([id, e]) => ({ id, name: e.name, store: e.store, total: Math.round((e.totals.reduce((a, b) => a + b, 0) / e.totals.length) * 100) / 100 }));
+		.map(([id, e]) => ({
+			id,
+			name: e.name,
+			store: e.store,
+			total: Math.round((e.totals.reduce((a, b) => a + b, 0) / e.totals.length) * 100) / 100
+		}));
 }
 
 async function download(page: Page, action: string): Promise<Buffer> {
@@ -111,7 +116,8 @@ test('a manager sees only their store', async ({ page }) => {
 	const mine = q1Expected().filter((e) => manager.stores!.includes(e.store));
 	await signIn(page, manager, '/evaluations');
 	await expect(page.locator('[data-table=ranking] tbody tr')).toHaveCount(mine.length);
-	for (const store of await page.locator('[data-table=ranking] tbody tr td:first-child').allTextContents()) expect(manager.stores).toContain(store);
+	for (const store of await page.locator('[data-table=ranking] tbody tr td:first-child').allTextContents())
+		expect(manager.stores).toContain(store);
 	await expect(page.locator('[data-table=reviewers]')).toHaveCount(0);
 	await expect(page.locator('[data-action=excel]')).toHaveCount(0);
 	// another store's staff member is not found, and asking for another store is refused

@@ -56,7 +56,11 @@ test('the overview shows every kind with its rows, dates covered and last load',
 	}
 	// The numbers the sample README promises, so a wrong expectation cannot hide a wrong page.
 	expect(Object.fromEntries(KINDS.map((k) => [k, expected[k].rows]))).toEqual({
-		complaints: 300, surveys: 300, appraisals: 104, traffic: 270, staff: 36
+		complaints: 300,
+		surveys: 300,
+		appraisals: 104,
+		traffic: 270,
+		staff: 36
 	});
 	expect(expected.complaints).toMatchObject({ from: '2025-01-01', to: '2025-03-31' });
 
@@ -132,11 +136,20 @@ test('the language switch shows the page in English and back in Chinese', async 
 test('every page link is in view on a 1280 px laptop screen and a wide one, in Chinese and in English', async ({ page }) => {
 	await signIn(page, demoAccount('admin'));
 	const links = page.getByRole('navigation', { name: /^(主导航|Main navigation)$/u });
-	for (const [width, lang] of [[1280, '中文'], [1280, 'English'], [1600, 'English'], [1600, '中文']] as const) {
+	for (const [width, lang] of [
+		[1280, '中文'],
+		[1280, 'English'],
+		[1600, 'English'],
+		[1600, '中文']
+	] as const) {
 		await page.setViewportSize({ width, height: 800 });
 		await page.getByRole('button', { name: lang }).click();
 		await expect(page.locator('html')).toHaveAttribute('lang', lang === 'English' ? 'en' : 'zh-CN');
-		const fit = await links.evaluate((nav) => ({ scroll: nav.scrollWidth, client: nav.clientWidth, count: nav.querySelectorAll('a').length }));
+		const fit = await links.evaluate((nav) => ({
+			scroll: nav.scrollWidth,
+			client: nav.clientWidth,
+			count: nav.querySelectorAll('a').length
+		}));
 		expect(fit.count, `${lang} at ${width}`).toBe(9);
 		expect(fit.scroll, `${lang} at ${width}: the links need ${fit.scroll} px, the bar shows ${fit.client}`).toBeLessThanOrEqual(fit.client);
 	}

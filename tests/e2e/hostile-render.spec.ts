@@ -27,8 +27,23 @@ test.beforeAll(async () => {
 			await ensureDemoUsers(db);
 			const { dir, cleanup } = tempDir('sqa-xss-');
 			const file = join(dir, 'xss.csv');
-			writeFileSync(file, [COMPLAINTS_HEADER, complaint('XSS-1', '2025-03-03 09:00', IMG, '13812345678', SCRIPT), complaint('XSS-2', '2025-03-04 09:00', SVG, '13812345679', SCRIPT), `XSS-3,not a date,南京新街口店,服务态度,${IMG},${SCRIPT},1`].join('\n') + '\n');
-			const s = await ingest(db, { kind: 'complaints', filePath: file, fileName: `${SCRIPT}.csv`, acceptPartial: true, source: 'cli', createdBy: 'e2e' });
+			writeFileSync(
+				file,
+				[
+					COMPLAINTS_HEADER,
+					complaint('XSS-1', '2025-03-03 09:00', IMG, '13812345678', SCRIPT),
+					complaint('XSS-2', '2025-03-04 09:00', SVG, '13812345679', SCRIPT),
+					`XSS-3,not a date,南京新街口店,服务态度,${IMG},${SCRIPT},1`
+				].join('\n') + '\n'
+			);
+			const s = await ingest(db, {
+				kind: 'complaints',
+				filePath: file,
+				fileName: `${SCRIPT}.csv`,
+				acceptPartial: true,
+				source: 'cli',
+				createdBy: 'e2e'
+			});
 			cleanup();
 			if (s.rows_loaded !== 2 || s.rows_rejected !== 1) throw new Error(`unexpected load: ${JSON.stringify(s)}`);
 		}
@@ -50,7 +65,10 @@ test('the complaints drill-down shows HTML from a register as text and runs none
 	await expect(chart).toHaveAttribute('data-ready', 'true');
 	await chart.scrollIntoViewIfNeeded();
 	const box = await chart.evaluate((el) => {
-		const bar = [...el.querySelectorAll('path[fill="#2563c9"]')].map((p) => p.getBoundingClientRect()).filter((r) => r.height > 0).sort((a, b) => b.height - a.height)[0]!;
+		const bar = [...el.querySelectorAll('path[fill="#2563c9"]')]
+			.map((p) => p.getBoundingClientRect())
+			.filter((r) => r.height > 0)
+			.sort((a, b) => b.height - a.height)[0]!;
 		return { x: bar.x + bar.width / 2, y: bar.y + bar.height / 2 };
 	});
 	await page.mouse.click(box.x, box.y);

@@ -31,7 +31,11 @@ test('质量监控 marks and explains the planted deterioration of 武汉光谷�
 	await page.screenshot({ path: 'test-results/quality-planted.png', fullPage: true });
 
 	// switching a rule off is a link: only rule 1 left
-	for (const [r, left] of [[2, '1%2C3%2C4'], [3, '1%2C4'], [4, '1']] as const) {
+	for (const [r, left] of [
+		[2, '1%2C3%2C4'],
+		[3, '1%2C4'],
+		[4, '1']
+	] as const) {
 		await page.locator(`.rule[data-rule="${r}"]`).click();
 		await expect(page).toHaveURL(new RegExp(`rules=${left}(&|$)`, 'u'));
 		await expect(page.locator(`.rule[data-rule="${r}"]`)).toHaveAttribute('aria-pressed', 'false');
@@ -67,7 +71,9 @@ test('cause analysis names 武汉光谷店 first when March is compared with the
 	await expect(page.locator('section[data-panel=qc-pareto] .chart[data-ready=true]')).toBeVisible();
 });
 
-test('the monthly report prints to an A4 PDF and downloads as Excel; on three months of samples the charts say 数据不足', async ({ page }) => {
+test('the monthly report prints to an A4 PDF and downloads as Excel; on three months of samples the charts say 数据不足', async ({
+	page
+}) => {
 	await signIn(page, undefined, '/quality/report');
 	await expect(page.locator('[data-field=report-title]')).toHaveText('质量月报');
 	await expect(page.locator('[data-table=headline] tr[data-metric=complaint_count]')).toBeVisible();

@@ -7,8 +7,12 @@ import { failOnPageProblems } from './problems';
 /** 满意度 on the sample surveys (2025Q1). Expected numbers come from the file, not from the SQL under test. */
 failOnPageProblems(test);
 
-const q1 = (stores?: string[]) => readSample('surveys.csv').filter((r) => dayOf(r['调查日期']!) >= '2025-01-01' && dayOf(r['调查日期']!) <= '2025-03-31' && (!stores || stores.includes(r['门店']!)));
-const fixed = (v: number, digits: number) => new Intl.NumberFormat('zh-CN', { minimumFractionDigits: digits, maximumFractionDigits: digits }).format(v);
+const q1 = (stores?: string[]) =>
+	readSample('surveys.csv').filter(
+		(r) => dayOf(r['调查日期']!) >= '2025-01-01' && dayOf(r['调查日期']!) <= '2025-03-31' && (!stores || stores.includes(r['门店']!))
+	);
+const fixed = (v: number, digits: number) =>
+	new Intl.NumberFormat('zh-CN', { minimumFractionDigits: digits, maximumFractionDigits: digits }).format(v);
 
 async function chartsReady(page: Page) {
 	const charts = page.locator('[role=img][data-ready]');
@@ -16,9 +20,14 @@ async function chartsReady(page: Page) {
 	await expect(page.locator('[role=img][data-ready=false]')).toHaveCount(0);
 }
 
-test('the satisfaction page: CSAT and NPS with n, the dimensions by store, methods, and searchable low-score comments', async ({ page }) => {
+test('the satisfaction page: CSAT and NPS with n, the dimensions by store, methods, and searchable low-score comments', async ({
+	page
+}) => {
 	const rows = q1();
-	const overall = rows.map((r) => r['总体满意度']!.trim()).filter((v) => v !== '').map(Number);
+	const overall = rows
+		.map((r) => r['总体满意度']!.trim())
+		.filter((v) => v !== '')
+		.map(Number);
 	const csat = (overall.filter((v) => v >= 4).length / overall.length) * 100;
 	const low = rows.filter((r) => r['总体满意度']!.trim() !== '' && Number(r['总体满意度']) <= 2);
 	const withComment = low.filter((r) => r['意见建议']!.trim() !== '');
@@ -31,7 +40,8 @@ test('the satisfaction page: CSAT and NPS with n, the dimensions by store, metho
 	await expect(summary).toContainText(`满意度 ${fixed(csat, 1)}%`);
 	await expect(summary).toContainText(`低分问卷 ${low.length} 份`);
 	await chartsReady(page);
-	for (const name of ['满意度（CSAT）趋势', 'NPS 趋势', '四个维度的 4-5 分占比']) await expect(page.getByRole('img', { name, exact: true })).toHaveAttribute('data-ready', 'true');
+	for (const name of ['满意度（CSAT）趋势', 'NPS 趋势', '四个维度的 4-5 分占比'])
+		await expect(page.getByRole('img', { name, exact: true })).toHaveAttribute('data-ready', 'true');
 
 	const stores = new Set(rows.map((r) => r['门店']));
 	await expect(page.locator('table.heatmap tbody tr')).toHaveCount(stores.size);

@@ -46,7 +46,9 @@ async function createDatabase(dbPath: string, withSamples: boolean, generated: s
 }
 
 async function main(): Promise<void> {
-	const { values } = parseArgs({ options: { port: { type: 'string' }, empty: { type: 'boolean', default: false }, generated: { type: 'boolean', default: false } } });
+	const { values } = parseArgs({
+		options: { port: { type: 'string' }, empty: { type: 'boolean', default: false }, generated: { type: 'boolean', default: false } }
+	});
 	const port = Number(values.port ?? E2E_PORT);
 	if (!existsSync(SERVER_ENTRY)) {
 		throw new Error(`${SERVER_ENTRY} is missing: build the app first (npm run build)`);
@@ -65,7 +67,15 @@ async function main(): Promise<void> {
 	const origin = `http://127.0.0.1:${port}`;
 	const server = spawn(process.execPath, [SERVER_ENTRY], {
 		stdio: 'inherit',
-		env: { ...process.env, DATABASE_PATH: dbPath, PORT: String(port), HOST: '127.0.0.1', ORIGIN: origin, BODY_SIZE_LIMIT: '50M', LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn' }
+		env: {
+			...process.env,
+			DATABASE_PATH: dbPath,
+			PORT: String(port),
+			HOST: '127.0.0.1',
+			ORIGIN: origin,
+			BODY_SIZE_LIMIT: '50M',
+			LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn'
+		}
 	});
 	for (const signal of ['SIGINT', 'SIGTERM'] as const) {
 		process.on(signal, () => server.kill(signal));

@@ -23,7 +23,8 @@ test.describe.configure({ mode: 'serial' });
 /** 40 responses in April 2025, GBK with CRLF; 门店名称 is no alias of 门店, so it needs one choice by hand. */
 function gbkSurvey(): string {
 	const lines = ['问卷编号,调查日期,门店名称,总体满意度,推荐意愿,服务质量,停车便利'];
-	for (let i = 1; i <= 40; i++) lines.push(`GB-${i},2025/4/${1 + (i % 28)},杭州湖滨店,${1 + (i % 5)},${i % 11},${1 + ((i + 2) % 5)},${1 + (i % 4)}`);
+	for (let i = 1; i <= 40; i++)
+		lines.push(`GB-${i},2025/4/${1 + (i % 28)},杭州湖滨店,${1 + (i % 5)},${i % 11},${1 + ((i + 2) % 5)},${1 + (i % 4)}`);
 	const path = join(tmpdir(), `e2e-gbk-survey-${process.pid}.csv`);
 	writeFileSync(path, encodeGbk(lines.join('\r\n') + '\r\n'));
 	return path;
@@ -34,7 +35,11 @@ async function aprilCsat(page: Page): Promise<string> {
 	await page.goto(`${BASE}/dashboard?from=2025-04-01&to=2025-04-30`);
 	const tile = page.locator('article[data-metric=csat]');
 	await expect(tile).toBeVisible();
-	return (await tile.locator('[data-field=value]').textContent())! + ' ' + ((await tile.locator('[data-field=note]').count()) ? await tile.locator('[data-field=note]').textContent() : '');
+	return (
+		(await tile.locator('[data-field=value]').textContent())! +
+		' ' +
+		((await tile.locator('[data-field=note]').count()) ? await tile.locator('[data-field=note]').textContent() : '')
+	);
 }
 
 async function chooseFile(page: Page, path: string, kind = '满意度调查') {
@@ -93,7 +98,9 @@ test('the same file again: the saved mapping is applied by itself and the file i
 	await expect(page.locator('[data-field=mapping-applied]')).toContainText('四月门店问卷');
 	await expect(page.locator('select[data-source=门店名称]')).toHaveValue('store');
 	await page.locator('[data-action=validate]').click();
-	await expect(page.locator('[data-field=dry-run-message]')).toHaveText(new RegExp(`^此文件已于 \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d 导入（批次 ${gbkBatch}），本次未做任何更改$`, 'u'));
+	await expect(page.locator('[data-field=dry-run-message]')).toHaveText(
+		new RegExp(`^此文件已于 \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d 导入（批次 ${gbkBatch}），本次未做任何更改$`, 'u')
+	);
 	await expect(page.locator('[data-action=load]')).toHaveCount(0);
 });
 
@@ -142,7 +149,9 @@ test('accept partial: the confirmation names the rows skipped, and only the vali
 	await page.locator('[data-action=validate]').click();
 	await expect(page.locator('[data-field=dry-run-message]')).toContainText('有问题 7 行');
 	const confirm = page.locator('[data-field=confirm-partial]');
-	await expect(page.locator('label', { has: confirm })).toHaveText('我确认只导入有效行：跳过 7 行有问题的数据，导入其余 23 行（被跳过的行记录在批次中）');
+	await expect(page.locator('label', { has: confirm })).toHaveText(
+		'我确认只导入有效行：跳过 7 行有问题的数据，导入其余 23 行（被跳过的行记录在批次中）'
+	);
 	await confirm.check();
 	await page.locator('[data-action=load-partial]').click();
 	await expect(page.locator('[data-field=result-message]')).toContainText('导入成功：读取 30 行，导入 23 行，拒绝 7 行');
@@ -164,7 +173,9 @@ test('the page follows the English switch', async ({ page }) => {
 	await expect(page.getByRole('heading', { level: 1 })).toHaveText('数据上传');
 });
 
-test('text typed into the mapping JSON is kept until applied: opening the panel or changing a column does not overwrite it', async ({ page }) => {
+test('text typed into the mapping JSON is kept until applied: opening the panel or changing a column does not overwrite it', async ({
+	page
+}) => {
 	await signIn(page, undefined, '/upload', BASE);
 	await chooseFile(page, resolve('data/samples/surveys_with_errors.csv'));
 	await page.getByText('高级：日期顺序、取值转换（JSON）').click();
@@ -216,8 +227,10 @@ test.describe('real survey files through the page with a mapping', () => {
 		await expect(page.locator('[data-field=encoding]')).toHaveValue('utf-8-bom');
 		await expect(page.locator('[data-field=missing-required]')).toBeVisible();
 		await pasteMapping(page, {
-			columns: { Y: 'overall' }, values: { Y: { '1': '5', '0': '2' } },
-			constants: { store: 'Somerville', submitted_at: '2015-06-01', method: '问卷' }, generate_key: true
+			columns: { Y: 'overall' },
+			values: { Y: { '1': '5', '0': '2' } },
+			constants: { store: 'Somerville', submitted_at: '2015-06-01', method: '问卷' },
+			generate_key: true
 		});
 		await expect(page.locator('[data-field=missing-required]')).toHaveCount(0);
 		await expect(page.locator('[data-field=generate-key]')).toBeChecked();
@@ -249,7 +262,9 @@ test.describe('real survey files through the page with a mapping', () => {
 		await page.locator('[data-field=mapping-json]').fill(JSON.stringify({ ...json, values: { label: { '1': '5', '0': '2' } } }));
 		await page.locator('[data-action=apply-json]').click();
 		await page.locator('[data-action=validate]').click();
-		await expect(page.locator('[data-field=dry-run-message]')).toHaveText('试运行：读取 11987 行，可导入 11987 行，有问题 0 行；未写入数据库');
+		await expect(page.locator('[data-field=dry-run-message]')).toHaveText(
+			'试运行：读取 11987 行，可导入 11987 行，有问题 0 行；未写入数据库'
+		);
 		await page.locator('[data-action=load]').click();
 		await expect(page.locator('[data-field=result-message]')).toContainText('导入 11987 行');
 	});

@@ -16,12 +16,20 @@ import { KINDS, type KindId } from '../../src/lib/shared/schema';
 const SCALE = 10_000;
 const root = process.cwd();
 const work = mkdtempSync(join(tmpdir(), 'sqa-generate-'));
-const dirs = { a: join(work, 'a'), cli: join(work, 'cli'), other: join(work, 'other'), gbk: join(work, 'gbk'), small: join(work, 'small'), bom: join(work, 'bom') };
+const dirs = {
+	a: join(work, 'a'),
+	cli: join(work, 'cli'),
+	other: join(work, 'other'),
+	gbk: join(work, 'gbk'),
+	small: join(work, 'small'),
+	bom: join(work, 'bom')
+};
 const OUTPUTS = [...Object.values(FILES), 'truth.json'];
 let truth: Truth;
 
 const read = (dir: string, file: string) => readFileSync(join(dir, file));
-const rows = <T = Record<string, unknown>>(db: Database, sql: string, params: unknown[] = []) => db.withConnection((conn) => queryRows<T>(conn, sql, params));
+const rows = <T = Record<string, unknown>>(db: Database, sql: string, params: unknown[] = []) =>
+	db.withConnection((conn) => queryRows<T>(conn, sql, params));
 
 async function loadAll(dir: string): Promise<{ db: Database; summaries: Record<string, IngestSummary> }> {
 	const db = await Database.open(join(dir, 'quality.duckdb'));
@@ -42,9 +50,14 @@ afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 describe('determinism', () => {
 	it('writes byte-identical files for the same seed, from the CLI in another process too', () => {
-		const r = spawnSync(process.execPath, ['--import', 'tsx', join(root, 'cli/generate.ts'), '--scale', String(SCALE), '--seed', '11', '--out', dirs.cli, '--quiet'], {
-			encoding: 'utf8', cwd: root
-		});
+		const r = spawnSync(
+			process.execPath,
+			['--import', 'tsx', join(root, 'cli/generate.ts'), '--scale', String(SCALE), '--seed', '11', '--out', dirs.cli, '--quiet'],
+			{
+				encoding: 'utf8',
+				cwd: root
+			}
+		);
 		expect(r.status, r.stderr).toBe(0);
 		expect(JSON.parse(r.stdout).files.complaints.rows).toBe(SCALE);
 		for (const f of OUTPUTS) expect(read(dirs.cli, f).equals(read(dirs.a, f)), f).toBe(true);
@@ -65,11 +78,15 @@ describe('determinism', () => {
 	it('writes UTF-8 with a BOM as the same bytes behind the BOM', async () => {
 		await generate({ outDir: dirs.small, scale: 500, seed: 3 });
 		await generate({ outDir: dirs.bom, scale: 500, seed: 3, encoding: 'utf8-bom' });
-		for (const f of Object.values(FILES)) expect(read(dirs.bom, f).equals(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), read(dirs.small, f)])), f).toBe(true);
+		for (const f of Object.values(FILES))
+			expect(read(dirs.bom, f).equals(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), read(dirs.small, f)])), f).toBe(true);
 	});
 
 	it('rejects a usage error with exit code 2', () => {
-		const r = spawnSync(process.execPath, ['--import', 'tsx', join(root, 'cli/generate.ts'), '--scale', 'many', '--out', join(work, 'x')], { encoding: 'utf8', cwd: root });
+		const r = spawnSync(process.execPath, ['--import', 'tsx', join(root, 'cli/generate.ts'), '--scale', 'many', '--out', join(work, 'x')], {
+			encoding: 'utf8',
+			cwd: root
+		});
 		expect(r.status).toBe(2);
 		expect(r.stderr).toContain('--scale');
 	}, 30_000);
@@ -87,12 +104,17 @@ describe('volumes', () => {
 	});
 
 	it('writes complaints in time order', () => {
-		const times = read(dirs.a, FILES.complaints).toString('utf8').trimEnd().split('\n').slice(1).map((l) => {
-			const [d, t] = l.split(',')[1]!.split(' ');
-			const [y, m, day] = d!.split('/').map(Number);
-			const [h, min] = t!.split(':').map(Number);
-			return Date.UTC(y!, m! - 1, day!, h!, min!);
-		});
+		const times = read(dirs.a, FILES.complaints)
+			.toString('utf8')
+			.trimEnd()
+			.split('\n')
+			.slice(1)
+			.map((l) => {
+				const [d, t] = l.split(',')[1]!.split(' ');
+				const [y, m, day] = d!.split('/').map(Number);
+				const [h, min] = t!.split(':').map(Number);
+				return Date.UTC(y!, m! - 1, day!, h!, min!);
+			});
 		for (let i = 1; i < times.length; i++) expect(times[i]! >= times[i - 1]!, `row ${i + 1}`).toBe(true);
 	});
 });
@@ -112,25 +134,38 @@ describe.each([
 	it('loads every file with zero rejected rows', () => {
 		for (const kind of KINDS) {
 			const s = summaries[kind]!;
-			expect({ kind, status: s.status, rejected: s.rows_rejected, errors: s.errors.slice(0, 3) }).toEqual({ kind, status: 'committed', rejected: 0, errors: [] });
+			expect({ kind, status: s.status, rejected: s.rows_rejected, errors: s.errors.slice(0, 3) }).toEqual({
+				kind,
+				status: 'committed',
+				rejected: 0,
+				errors: []
+			});
 			expect(s.rows_loaded, kind).toBe(truth.files[kind as KindId].rows);
 		}
 	});
 
 	it('shows the deteriorating store: complaints per transaction after the planted date ≥ 1.5× before', async () => {
 		const { store, from_date } = truth.planted.deteriorating_store;
-		const [r] = await rows<{ before: number; after: number }>(db, `
+		const [r] = await rows<{ before: number; after: number }>(
+			db,
+			`
 			WITH c AS (SELECT received_at::DATE AS d, count(*) AS n FROM complaints WHERE store = $1 GROUP BY 1)
 			SELECT sum(coalesce(c.n, 0)) FILTER (WHERE t.date < $2::DATE) / sum(t.transactions) FILTER (WHERE t.date < $2::DATE) AS before,
 			       sum(coalesce(c.n, 0)) FILTER (WHERE t.date >= $2::DATE) / sum(t.transactions) FILTER (WHERE t.date >= $2::DATE) AS after
-			FROM traffic t LEFT JOIN c ON c.d = t.date WHERE t.store = $1`, [store, from_date]);
+			FROM traffic t LEFT JOIN c ON c.d = t.date WHERE t.store = $1`,
+			[store, from_date]
+		);
 		expect(r!.after).toBeGreaterThanOrEqual(1.5 * r!.before);
 		// and no other store moves like that on that date
-		const others = await rows<{ store: string; ratio: number }>(db, `
+		const others = await rows<{ store: string; ratio: number }>(
+			db,
+			`
 			WITH c AS (SELECT store, received_at::DATE AS d, count(*) AS n FROM complaints GROUP BY ALL)
 			SELECT t.store, (sum(coalesce(c.n, 0)) FILTER (WHERE t.date >= $1::DATE) / sum(t.transactions) FILTER (WHERE t.date >= $1::DATE))
 			             / (sum(coalesce(c.n, 0)) FILTER (WHERE t.date < $1::DATE) / sum(t.transactions) FILTER (WHERE t.date < $1::DATE)) AS ratio
-			FROM traffic t LEFT JOIN c ON c.store = t.store AND c.d = t.date GROUP BY t.store`, [from_date]);
+			FROM traffic t LEFT JOIN c ON c.store = t.store AND c.d = t.date GROUP BY t.store`,
+			[from_date]
+		);
 		const ratios = Object.fromEntries(others.map((o) => [o.store, o.ratio]));
 		const max = Math.max(...others.filter((o) => o.store !== store).map((o) => o.ratio));
 		expect(ratios[store]).toBeGreaterThan(max);
@@ -138,31 +173,46 @@ describe.each([
 
 	it('shows the fixed category: its share and rate after the fix date are well below before', async () => {
 		const { category, fix_date } = truth.planted.improved_category;
-		const [share] = await rows<{ before: number; after: number }>(db, `
+		const [share] = await rows<{ before: number; after: number }>(
+			db,
+			`
 			SELECT avg(CASE WHEN category::VARCHAR = $1 THEN 1.0 ELSE 0 END) FILTER (WHERE received_at < $2::TIMESTAMP) AS before,
 			       avg(CASE WHEN category::VARCHAR = $1 THEN 1.0 ELSE 0 END) FILTER (WHERE received_at >= $2::TIMESTAMP) AS after
-			FROM complaints`, [category, fix_date]);
+			FROM complaints`,
+			[category, fix_date]
+		);
 		expect(share!.after).toBeLessThanOrEqual(0.6 * share!.before);
-		const [rate] = await rows<{ before: number; after: number }>(db, `
+		const [rate] = await rows<{ before: number; after: number }>(
+			db,
+			`
 			SELECT (SELECT count(*) FROM complaints WHERE category::VARCHAR = $1 AND received_at < $2::TIMESTAMP) / (SELECT sum(transactions) FROM traffic WHERE date < $2::DATE) AS before,
 			       (SELECT count(*) FROM complaints WHERE category::VARCHAR = $1 AND received_at >= $2::TIMESTAMP) / (SELECT sum(transactions) FROM traffic WHERE date >= $2::DATE) AS after`,
-		[category, fix_date]);
+			[category, fix_date]
+		);
 		expect(rate!.after).toBeLessThanOrEqual(0.6 * rate!.before);
 	});
 
 	it('shows the lenient reviewer: mean total at least 3 points above the other reviewers', async () => {
-		const byReviewer = await rows<{ reviewer: string; mean: number }>(db, 'SELECT reviewer, avg(total_score)::DOUBLE AS mean FROM appraisals GROUP BY reviewer');
+		const byReviewer = await rows<{ reviewer: string; mean: number }>(
+			db,
+			'SELECT reviewer, avg(total_score)::DOUBLE AS mean FROM appraisals GROUP BY reviewer'
+		);
 		expect(byReviewer.length).toBeGreaterThanOrEqual(4);
 		const lenient = byReviewer.find((r) => r.reviewer === truth.planted.lenient_reviewer.reviewer)!;
-		const [others] = await rows<{ mean: number }>(db, 'SELECT avg(total_score)::DOUBLE AS mean FROM appraisals WHERE reviewer <> $1', [lenient.reviewer]);
+		const [others] = await rows<{ mean: number }>(db, 'SELECT avg(total_score)::DOUBLE AS mean FROM appraisals WHERE reviewer <> $1', [
+			lenient.reviewer
+		]);
 		expect(lenient.mean).toBeGreaterThanOrEqual(others!.mean + 3);
 		for (const r of byReviewer) if (r !== lenient) expect(lenient.mean, r.reviewer).toBeGreaterThan(r.mean + 2);
 	});
 
 	it('has repeat complainants: the same phone again within 30 days, at about the planted share', async () => {
-		const [r] = await rows<{ repeats: number; total: number }>(db, `
+		const [r] = await rows<{ repeats: number; total: number }>(
+			db,
+			`
 			SELECT count(*) FILTER (WHERE prev >= received_at - INTERVAL 30 DAY) AS repeats, count(*) AS total
-			FROM (SELECT received_at, lag(received_at) OVER (PARTITION BY customer_phone ORDER BY received_at) AS prev FROM complaints WHERE customer_phone IS NOT NULL)`);
+			FROM (SELECT received_at, lag(received_at) OVER (PARTITION BY customer_phone ORDER BY received_at) AS prev FROM complaints WHERE customer_phone IS NOT NULL)`
+		);
 		expect(r!.repeats).toBeGreaterThan(0);
 		const share = r!.repeats / SCALE;
 		expect(share).toBeGreaterThan(0.5 * truth.planted.repeat_complainants.planted_probability);
@@ -170,16 +220,32 @@ describe.each([
 	});
 
 	it('has straight-liners: the same box ticked for every item, recommendation included', async () => {
-		const [r] = await rows<{ n: number }>(db, `
+		const [r] = await rows<{ n: number }>(
+			db,
+			`
 			SELECT count(*) AS n FROM surveys
-			WHERE overall = environment AND overall = product_quality AND overall = service_quality AND overall = price AND nps = overall`);
+			WHERE overall = environment AND overall = product_quality AND overall = service_quality AND overall = price AND nps = overall`
+		);
 		expect(r!.n).toBeGreaterThanOrEqual(20);
 		expect(r!.n).toBeGreaterThanOrEqual(truth.planted.straight_liners.count);
 	});
 
 	it('keeps the registers realistic: severity, escalation, routing, SLA tails, follow-ups, open backlog', async () => {
-		type Shares = Record<'major' | 'major_escalated' | 'routed' | 'respond_late' | 'resolve_late' | 'followed_up' | 'open_recent' | 'open_old' | 'follow_up_levels', number>;
-		const [c] = await rows<Shares>(db, `
+		type Shares = Record<
+			| 'major'
+			| 'major_escalated'
+			| 'routed'
+			| 'respond_late'
+			| 'resolve_late'
+			| 'followed_up'
+			| 'open_recent'
+			| 'open_old'
+			| 'follow_up_levels',
+			number
+		>;
+		const [c] = await rows<Shares>(
+			db,
+			`
 			SELECT avg((severity = '重大')::INT) AS major,
 			       avg(escalated::INT) FILTER (WHERE severity = '重大') AS major_escalated,
 			       avg((NOT in_scope)::INT) AS routed,
@@ -189,7 +255,8 @@ describe.each([
 			       avg((status <> '已办结')::INT) FILTER (WHERE received_at >= TIMESTAMP '2025-12-01') AS open_recent,
 			       avg((status <> '已办结')::INT) FILTER (WHERE received_at < TIMESTAMP '2025-06-01') AS open_old,
 			       count(DISTINCT follow_up_satisfaction) AS follow_up_levels
-			FROM complaints`);
+			FROM complaints`
+		);
 		expect(c!.major).toBeGreaterThan(0.04);
 		expect(c!.major).toBeLessThan(0.09);
 		expect(c!.major_escalated).toBeGreaterThan(0.8);
@@ -203,26 +270,35 @@ describe.each([
 	});
 
 	it('keeps the files consistent: handlers are 客服中心 staff of the store, in post on the day', async () => {
-		const [r] = await rows<{ bad: number; total: number }>(db, `
+		const [r] = await rows<{ bad: number; total: number }>(
+			db,
+			`
 			SELECT count(*) FILTER (WHERE s.staff_id IS NULL OR s.store <> c.store OR s.department <> '客服中心' OR s.hire_date > c.received_at::DATE) AS bad, count(*) AS total
-			FROM complaints c LEFT JOIN staff s ON s.staff_id = c.handler_id`);
+			FROM complaints c LEFT JOIN staff s ON s.staff_id = c.handler_id`
+		);
 		expect(r!.total).toBe(SCALE);
 		expect(r!.bad).toBe(0);
-		const [a] = await rows<{ bad: number }>(db, `
+		const [a] = await rows<{ bad: number }>(
+			db,
+			`
 			SELECT count(*) AS bad FROM appraisals a JOIN staff s USING (staff_id)
 			WHERE s.store <> a.store OR s.hire_date > last_day(a.period_start)
-			   OR a.grade::VARCHAR <> CASE WHEN a.total_score >= 90 THEN 'A' WHEN a.total_score >= 80 THEN 'B' WHEN a.total_score >= 60 THEN 'C' ELSE 'D' END`);
+			   OR a.grade::VARCHAR <> CASE WHEN a.total_score >= 90 THEN 'A' WHEN a.total_score >= 80 THEN 'B' WHEN a.total_score >= 60 THEN 'C' ELSE 'D' END`
+		);
 		expect(a!.bad).toBe(0);
 	});
 
 	it('has a few staff under 80 and survey satisfaction that falls as a store complains more', async () => {
 		const [u] = await rows<{ staff: number }>(db, 'SELECT count(DISTINCT staff_id) AS staff FROM appraisals WHERE total_score < 80');
 		expect(u!.staff).toBeGreaterThanOrEqual(3);
-		const [r] = await rows<{ r: number }>(db, `
+		const [r] = await rows<{ r: number }>(
+			db,
+			`
 			WITH c AS (SELECT store, count(*) AS n FROM complaints GROUP BY store),
 			     t AS (SELECT store, sum(transactions) AS tx FROM traffic GROUP BY store),
 			     s AS (SELECT store, avg(overall) AS m FROM surveys GROUP BY store)
-			SELECT corr(c.n / t.tx, s.m) AS r FROM c JOIN t USING (store) JOIN s USING (store)`);
+			SELECT corr(c.n / t.tx, s.m) AS r FROM c JOIN t USING (store) JOIN s USING (store)`
+		);
 		expect(r!.r).toBeLessThan(-0.5);
 	});
 });

@@ -19,8 +19,10 @@ async function sumsOn(conn: DuckDBConnection): Promise<TableSums> {
 	const out: TableSums = {};
 	for (const t of DATA_TABLES) {
 		// identifiers from the fixed list above; the row struct's hash covers every column
-		const [r] = await queryRows<{ n: number; sum: unknown }>(conn,
-			`SELECT count(*) AS n, coalesce(sum(hash(s))::VARCHAR, '0') AS sum FROM (SELECT COLUMNS(c -> c <> 'customer_phone_hash') FROM ${t}) s`);
+		const [r] = await queryRows<{ n: number; sum: unknown }>(
+			conn,
+			`SELECT count(*) AS n, coalesce(sum(hash(s))::VARCHAR, '0') AS sum FROM (SELECT COLUMNS(c -> c <> 'customer_phone_hash') FROM ${t}) s`
+		);
 		out[t] = { n: Number(r?.n ?? 0), sum: String(r?.sum ?? '0') };
 	}
 	return out;
@@ -34,7 +36,10 @@ export function localSums(db: Database): Promise<TableSums> {
 /** Batches and rejected rows of a database this process has open. */
 export async function localLog(db: Database): Promise<{ batches: number; rejected_rows: number }> {
 	return db.withConnection(async (conn) => {
-		const [r] = await queryRows<{ b: number; r: number }>(conn, 'SELECT (SELECT count(*) FROM batches) AS b, (SELECT count(*) FROM rejected_rows) AS r');
+		const [r] = await queryRows<{ b: number; r: number }>(
+			conn,
+			'SELECT (SELECT count(*) FROM batches) AS b, (SELECT count(*) FROM rejected_rows) AS r'
+		);
 		return { batches: Number(r?.b ?? 0), rejected_rows: Number(r?.r ?? 0) };
 	});
 }
@@ -52,7 +57,9 @@ export interface ServerState {
 export async function serverCommand<T>(server: RunningServer, cmd: Record<string, unknown>): Promise<T> {
 	const { token } = JSON.parse(readFileSync(`${server.dbPath}.server.json`, 'utf8')) as { token: string };
 	const res = await fetch(`${server.base}/api/internal/cli`, {
-		method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify(cmd)
+		method: 'POST',
+		headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+		body: JSON.stringify(cmd)
 	});
 	if (!res.ok) throw new Error(`internal cli ${res.status}: ${await res.text()}`);
 	return ((await res.json()) as { json: T }).json;
@@ -75,7 +82,10 @@ export async function serverState(server: RunningServer): Promise<ServerState> {
 		else throw new Error(`backup lacks ${t}`);
 	}
 	const sums = await sumsOn(conn);
-	const [log] = await queryRows<{ b: number; r: number }>(conn, 'SELECT (SELECT count(*) FROM batches) AS b, (SELECT count(*) FROM rejected_rows) AS r');
+	const [log] = await queryRows<{ b: number; r: number }>(
+		conn,
+		'SELECT (SELECT count(*) FROM batches) AS b, (SELECT count(*) FROM rejected_rows) AS r'
+	);
 	return {
 		sums,
 		batches: Number(log?.b ?? 0),

@@ -58,6 +58,11 @@ export async function snapshot(db: Database, table: string): Promise<string[]> {
 	return r.map((x) => JSON.stringify(x, (_k, v) => (typeof v === 'bigint' ? v.toString() : v))).sort();
 }
 
-export function load(db: Database, kind: IngestOptions['kind'], filePath: string, extra: Partial<IngestOptions> = {}): Promise<IngestSummary> {
+export function load(
+	db: Database,
+	kind: IngestOptions['kind'],
+	filePath: string,
+	extra: Partial<IngestOptions> = {}
+): Promise<IngestSummary> {
 	return ingest(db, { kind, filePath, source: 'cli', createdBy: 'vitest', ...extra });
 }

@@ -43,5 +43,7 @@ export const APPRAISALS_HEADER = '工号,姓名,考核周期,业务能力,沟通
 /** One complaint row in the order of COMPLAINTS_HEADER. */
 export const complaint = (id: string, at = '2025-03-01 09:00', summary = '店员态度差', phone = '13812345678', name = '张三') =>
 	[id, at, '南京新街口店', '服务态度', summary, name, phone].join(',');
-export const survey = (id: string, date = '2025-03-01', overall = '4', nps = '9', comment = '') => [id, date, '南京新街口店', overall, nps, comment].join(',');
-export const appraisal = (id: string, period = '2025-03', scores = ['80', '90', '70', '60', '100'], total = '80') => [id, '王静', period, ...scores, total].join(',');
+export const survey = (id: string, date = '2025-03-01', overall = '4', nps = '9', comment = '') =>
+	[id, date, '南京新街口店', overall, nps, comment].join(',');
+export const appraisal = (id: string, period = '2025-03', scores = ['80', '90', '70', '60', '100'], total = '80') =>
+	[id, '王静', period, ...scores, total].join(',');

@@ -11,7 +11,10 @@ export async function insertRows(db: Database, table: string, rows: Record<strin
 		for (const row of rows) {
 			const r = { batch_id: 0, ...row };
 			const cols = Object.keys(r);
-			await conn.run(`INSERT INTO ${table} (${cols.join(', ')}) VALUES (${cols.map((_, i) => `$${i + 1}`).join(', ')})`, Object.values(r) as never);
+			await conn.run(
+				`INSERT INTO ${table} (${cols.join(', ')}) VALUES (${cols.map((_, i) => `$${i + 1}`).join(', ')})`,
+				Object.values(r) as never
+			);
 		}
 	});
 }

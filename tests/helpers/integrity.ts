@@ -34,24 +34,42 @@ export async function checkIntegrity(db: Database): Promise<BatchFact[]> {
 		const q = <T>(sql: string, params: unknown[] = []) => queryRows<T>(conn, sql, params);
 		for (const s of Object.values(schemas)) {
 			const t = s.table;
-			const mismatched = await q(`
+			const mismatched = await q(
+				`
 				SELECT b.batch_id, b.rows_loaded,
 				       (SELECT count(*) FROM ${t} x WHERE x.batch_id = b.batch_id) AS live,
 				       (SELECT count(*) FROM ${t}_replaced r WHERE r.batch_id = b.batch_id) AS replaced
 				FROM batches b WHERE b.kind = $1 AND b.status = 'committed'
 				  AND b.rows_loaded <> (SELECT count(*) FROM ${t} x WHERE x.batch_id = b.batch_id)
-				                     + (SELECT count(*) FROM ${t}_replaced r WHERE r.batch_id = b.batch_id)`, [s.kind]);
+				                     + (SELECT count(*) FROM ${t}_replaced r WHERE r.batch_id = b.batch_id)`,
+				[s.kind]
+			);
 			expect(mismatched, `${t}: committed batches whose rows are not all there`).toEqual([]);
-			const orphans = await q(`SELECT DISTINCT batch_id FROM ${t} WHERE batch_id NOT IN (SELECT batch_id FROM batches WHERE status = 'committed')`);
+			const orphans = await q(
+				`SELECT DISTINCT batch_id FROM ${t} WHERE batch_id NOT IN (SELECT batch_id FROM batches WHERE status = 'committed')`
+			);
 			expect(orphans, `${t}: rows of no committed batch`).toEqual([]);
-			const orphanHistory = await q(`SELECT DISTINCT replaced_by FROM ${t}_replaced WHERE replaced_by NOT IN (SELECT batch_id FROM batches WHERE status = 'committed')`);
+			const orphanHistory = await q(
+				`SELECT DISTINCT replaced_by FROM ${t}_replaced WHERE replaced_by NOT IN (SELECT batch_id FROM batches WHERE status = 'committed')`
+			);
 			expect(orphanHistory, `${t}_replaced: history of no committed batch`).toEqual([]);
 			const keys = s.key.join(', ');
 			expect(await q(`SELECT ${keys} FROM ${t} GROUP BY ALL HAVING count(*) > 1 LIMIT 5`), `${t}: duplicate keys`).toEqual([]);
 		}
-		expect(await q(`SELECT batch_id, status FROM batches WHERE status NOT IN ('committed', 'rejected', 'rolled_back', 'aborted')`), 'batches in no final state').toEqual([]);
-		expect(await q(`SELECT batch_id FROM batches WHERE status = 'aborted' AND (rows_loaded <> 0 OR abort_reason IS NULL)`), 'aborted batches with rows or no reason').toEqual([]);
-		expect(await q(`SELECT DISTINCT batch_id FROM rejected_rows WHERE batch_id NOT IN (SELECT batch_id FROM batches WHERE status IN ('committed', 'rejected', 'rolled_back'))`), 'rejected rows of no finished batch').toEqual([]);
+		expect(
+			await q(`SELECT batch_id, status FROM batches WHERE status NOT IN ('committed', 'rejected', 'rolled_back', 'aborted')`),
+			'batches in no final state'
+		).toEqual([]);
+		expect(
+			await q(`SELECT batch_id FROM batches WHERE status = 'aborted' AND (rows_loaded <> 0 OR abort_reason IS NULL)`),
+			'aborted batches with rows or no reason'
+		).toEqual([]);
+		expect(
+			await q(
+				`SELECT DISTINCT batch_id FROM rejected_rows WHERE batch_id NOT IN (SELECT batch_id FROM batches WHERE status IN ('committed', 'rejected', 'rolled_back'))`
+			),
+			'rejected rows of no finished batch'
+		).toEqual([]);
 		return q<BatchFact>('SELECT batch_id, file_name, status, abort_reason, rows_loaded FROM batches ORDER BY batch_id');
 	});
 }

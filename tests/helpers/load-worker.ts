@@ -17,7 +17,11 @@ if (!dbPath || !kind || !filePath) throw new Error('usage: load-worker <db> <kin
 type Run = (this: DuckDBConnection, sql: string, ...rest: unknown[]) => Promise<unknown>;
 const observe = (name: 'run' | 'runAndReadAll') => {
 	const original = DuckDBConnection.prototype[name] as unknown as Run;
-	(DuckDBConnection.prototype as unknown as Record<string, Run>)[name] = async function (this: DuckDBConnection, sql: string, ...rest: unknown[]) {
+	(DuckDBConnection.prototype as unknown as Record<string, Run>)[name] = async function (
+		this: DuckDBConnection,
+		sql: string,
+		...rest: unknown[]
+	) {
 		if (sql === 'BEGIN TRANSACTION') process.stdout.write('transaction\n');
 		if (/FILTER \(WHERE NOT ok\)/.test(sql)) process.stdout.write('typed\n');
 		const result = await original.call(this, sql, ...rest);

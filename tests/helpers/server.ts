@@ -35,12 +35,18 @@ export async function freePort(): Promise<number> {
 export function ensureBuilt(): void {
 	if (existsSync(join(root, 'build/index.js'))) return;
 	// vitest sets NODE_ENV=test, which would make vite build a development bundle: ask for production.
-	const r = spawnSync('npx', ['vite', 'build', '--logLevel', 'error'], { cwd: root, stdio: 'inherit', env: { ...process.env, NODE_ENV: 'production' } });
+	const r = spawnSync('npx', ['vite', 'build', '--logLevel', 'error'], {
+		cwd: root,
+		stdio: 'inherit',
+		env: { ...process.env, NODE_ENV: 'production' }
+	});
 	if (r.status !== 0) throw new Error('vite build failed');
 }
 
 /** `port`: a fixed port (browser tests keep to their own range); a free one otherwise. */
-export async function startServer(opts: { env?: Record<string, string>; prepare?: (db: Database) => Promise<void>; port?: number } = {}): Promise<RunningServer> {
+export async function startServer(
+	opts: { env?: Record<string, string>; prepare?: (db: Database) => Promise<void>; port?: number } = {}
+): Promise<RunningServer> {
 	const dir = mkdtempSync(join(tmpdir(), 'sqa-auth-'));
 	const dbPath = join(dir, 'q.duckdb');
 	const db = await Database.open(dbPath);
@@ -82,7 +88,13 @@ export async function spawnApp(dbPath: string, port: number, env: Record<string,
 	ensureBuilt();
 	const base = `http://127.0.0.1:${port}`;
 	const child = spawn(process.execPath, [join(process.cwd(), 'build/index.js')], {
-		env: { ...process.env, DATABASE_PATH: dbPath, PORT: String(port), HOST: '127.0.0.1', ORIGIN: base, BODY_SIZE_LIMIT: '50M',
+		env: {
+			...process.env,
+			DATABASE_PATH: dbPath,
+			PORT: String(port),
+			HOST: '127.0.0.1',
+			ORIGIN: base,
+			BODY_SIZE_LIMIT: '50M',
 			// longer than the client's own idle limit (4 s): on a busy machine a test blocked on a CLI run must not find its kept-alive connection closed under it
 			KEEP_ALIVE_TIMEOUT: '65',
 			...env
@@ -103,12 +115,23 @@ export async function spawnApp(dbPath: string, port: number, env: Record<string,
 	const until = Date.now() + 60_000;
 	for (;;) {
 		if (child.exitCode !== null || child.signalCode !== null) throw new Error(`server exited: ${output}`);
-		const up = await fetch(`${base}/healthz`).then((r) => r.status === 200, () => false);
+		const up = await fetch(`${base}/healthz`).then(
+			(r) => r.status === 200,
+			() => false
+		);
 		if (up && ownsHandoff(dbPath, child.pid!)) break;
 		if (Date.now() > until) throw new Error(`server did not start: ${output}`);
 		await sleep(100);
 	}
-	const asServer = { base, port, pid: child.pid!, dbPath, dir: '', output: () => output, stop: async () => undefined } satisfies RunningServer;
+	const asServer = {
+		base,
+		port,
+		pid: child.pid!,
+		dbPath,
+		dir: '',
+		output: () => output,
+		stop: async () => undefined
+	} satisfies RunningServer;
 	return { base, port, child, output: () => output, exited, asServer };
 }
 
@@ -123,7 +146,12 @@ function ownsHandoff(dbPath: string, pid: number): boolean {
 }
 
 /** A form POST as a browser on this site sends it (with the site's Origin). */
-export function postForm(server: RunningServer, path: string, fields: Record<string, string>, init: { cookie?: string; accept?: string; origin?: string | null } = {}) {
+export function postForm(
+	server: RunningServer,
+	path: string,
+	fields: Record<string, string>,
+	init: { cookie?: string; accept?: string; origin?: string | null } = {}
+) {
 	const headers: Record<string, string> = { 'content-type': 'application/x-www-form-urlencoded', accept: init.accept ?? 'text/html' };
 	if (init.origin !== null) headers.origin = init.origin ?? server.base;
 	if (init.cookie) headers.cookie = init.cookie;

@@ -17,7 +17,7 @@ import { rows, sample, tempDatabase } from '../helpers/db';
 
 /** Accounts, sessions, the phone key and the audit chain on real DuckDB files. */
 
-let cleanups: (() => void)[] = [];
+const cleanups: (() => void)[] = [];
 afterEach(() => {
 	for (const c of cleanups.splice(0)) c();
 });
@@ -43,14 +43,37 @@ describe('users', () => {
 		const hash = await hashPassword('s3cret-pass');
 		expect(hash).toMatch(/^\$argon2id\$v=19\$m=19456,t=2,p=1\$/u);
 		await db.withConnection(async (c) => {
-			const made = await createUser(c, { username: ' Zhang.JL ', displayName: '张经理', role: 'manager', stores: ['南京新街口店', ' 南京新街口店'], pii: false, passwordHash: hash }, ADMIN);
+			const made = await createUser(
+				c,
+				{
+					username: ' Zhang.JL ',
+					displayName: '张经理',
+					role: 'manager',
+					stores: ['南京新街口店', ' 南京新街口店'],
+					pii: false,
+					passwordHash: hash
+				},
+				ADMIN
+			);
 			expect(made).toMatchObject({ ok: true, user: { username: 'zhang.jl', stores: ['南京新街口店'] } });
-			expect(await createUser(c, { username: 'zhang.jl', displayName: 'x', role: 'viewer', stores: null, pii: false, passwordHash: hash }, ADMIN)).toEqual({ ok: false, error: 'username_taken' });
-			expect(await createUser(c, { username: '张', displayName: 'x', role: 'viewer', stores: null, pii: false, passwordHash: hash }, ADMIN)).toEqual({ ok: false, error: 'username_invalid' });
-			expect(await createUser(c, { username: 'v2', displayName: 'x', role: 'viewer', stores: [' '], pii: false, passwordHash: hash }, ADMIN)).toEqual({ ok: false, error: 'stores_empty' });
-			expect(await createUser(c, { username: 'v3', displayName: 'x', role: 'viewer', stores: null, pii: false, passwordHash: 'plain' }, ADMIN)).toEqual({ ok: false, error: 'password_hash_invalid' });
+			expect(
+				await createUser(c, { username: 'zhang.jl', displayName: 'x', role: 'viewer', stores: null, pii: false, passwordHash: hash }, ADMIN)
+			).toEqual({ ok: false, error: 'username_taken' });
+			expect(
+				await createUser(c, { username: '张', displayName: 'x', role: 'viewer', stores: null, pii: false, passwordHash: hash }, ADMIN)
+			).toEqual({ ok: false, error: 'username_invalid' });
+			expect(
+				await createUser(c, { username: 'v2', displayName: 'x', role: 'viewer', stores: [' '], pii: false, passwordHash: hash }, ADMIN)
+			).toEqual({ ok: false, error: 'stores_empty' });
+			expect(
+				await createUser(c, { username: 'v3', displayName: 'x', role: 'viewer', stores: null, pii: false, passwordHash: 'plain' }, ADMIN)
+			).toEqual({ ok: false, error: 'password_hash_invalid' });
 			// leadership always sees every store, whatever is asked
-			const boss = await createUser(c, { username: 'boss', displayName: '王总', role: 'leadership', stores: ['杭州湖滨店'], pii: true, passwordHash: hash }, ADMIN);
+			const boss = await createUser(
+				c,
+				{ username: 'boss', displayName: '王总', role: 'leadership', stores: ['杭州湖滨店'], pii: true, passwordHash: hash },
+				ADMIN
+			);
 			expect(boss).toMatchObject({ ok: true, user: { stores: null, pii: true } });
 		});
 		const stored = await rows<{ password_hash: string }>(db, 'SELECT password_hash FROM users');
@@ -75,13 +98,24 @@ describe('users', () => {
 		const hash = await hashPassword('first-password');
 		const second = await hashPassword('second-password');
 		await db.withConnection(async (c) => {
-			await createUser(c, { username: 'm1', displayName: '经理', role: 'manager', stores: ['上海徐家汇店'], pii: false, passwordHash: hash }, ADMIN);
+			await createUser(
+				c,
+				{ username: 'm1', displayName: '经理', role: 'manager', stores: ['上海徐家汇店'], pii: false, passwordHash: hash },
+				ADMIN
+			);
 			await updateUser(c, 'm1', { role: 'quality_officer', stores: null, pii: true }, ADMIN);
 			await setPassword(c, 'm1', second, ADMIN);
 		});
-		const log = await rows<{ action: string; actor: string; target: string; detail: string }>(db, 'SELECT action, actor, target, detail FROM audit_log ORDER BY seq');
+		const log = await rows<{ action: string; actor: string; target: string; detail: string }>(
+			db,
+			'SELECT action, actor, target, detail FROM audit_log ORDER BY seq'
+		);
 		expect(log.map((e) => e.action)).toEqual(['user_created', 'user_updated', 'password_reset']);
-		expect(JSON.parse(log[1]!.detail)).toEqual({ pii: { from: false, to: true }, role: { from: 'manager', to: 'quality_officer' }, stores: { from: ['上海徐家汇店'], to: null } });
+		expect(JSON.parse(log[1]!.detail)).toEqual({
+			pii: { from: false, to: true },
+			role: { from: 'manager', to: 'quality_officer' },
+			stores: { from: ['上海徐家汇店'], to: null }
+		});
 		const all = JSON.stringify(log);
 		for (const secret of ['first-password', 'second-password', hash, second, '$argon2id$']) expect(all).not.toContain(secret);
 	});
@@ -109,7 +143,8 @@ describe('sessions', () => {
 
 		// the hard limit (7 days) ends even a session used every hour
 		const { token: busy } = await db.withConnection((c) => createSession(c, user.id, null, config, t0));
-		for (let h = 1; h < 7 * 24; h += 6) expect(await db.withConnection((c) => resolveSession(c, busy, config, t0 + h * hour))).not.toBeNull();
+		for (let h = 1; h < 7 * 24; h += 6)
+			expect(await db.withConnection((c) => resolveSession(c, busy, config, t0 + h * hour))).not.toBeNull();
 		expect(await db.withConnection((c) => resolveSession(c, busy, config, t0 + 7 * 24 * hour))).toBeNull();
 
 		const { token: third } = await db.withConnection((c) => createSession(c, user.id, null, config, t0));
@@ -122,10 +157,22 @@ describe('sessions', () => {
 		await ensureDemoUsers(db);
 		await db.withConnection((c) => setDisabled(c, 'viewer', true, ADMIN));
 		const logins = new LoginService(config);
-		expect(await logins.login(db, { username: 'viewer', password: 'wrong-password', ip: '10.0.0.9' })).toEqual({ ok: false, reason: 'invalid' });
-		expect(await logins.login(db, { username: 'viewer', password: 'viewer-demo-2025', ip: '10.0.0.9' })).toEqual({ ok: false, reason: 'disabled' });
-		expect(await logins.login(db, { username: 'my-password-by-mistake', password: 'x', ip: '10.0.0.9' })).toEqual({ ok: false, reason: 'invalid' });
-		const log = await rows<{ actor: string; action: string; ip: string; detail: string }>(db, "SELECT actor, action, ip, detail FROM audit_log WHERE action LIKE 'login%' ORDER BY seq");
+		expect(await logins.login(db, { username: 'viewer', password: 'wrong-password', ip: '10.0.0.9' })).toEqual({
+			ok: false,
+			reason: 'invalid'
+		});
+		expect(await logins.login(db, { username: 'viewer', password: 'viewer-demo-2025', ip: '10.0.0.9' })).toEqual({
+			ok: false,
+			reason: 'disabled'
+		});
+		expect(await logins.login(db, { username: 'my-password-by-mistake', password: 'x', ip: '10.0.0.9' })).toEqual({
+			ok: false,
+			reason: 'invalid'
+		});
+		const log = await rows<{ actor: string; action: string; ip: string; detail: string }>(
+			db,
+			"SELECT actor, action, ip, detail FROM audit_log WHERE action LIKE 'login%' ORDER BY seq"
+		);
 		expect(log).toEqual([
 			{ actor: 'viewer', action: 'login_failed', ip: '10.0.0.9', detail: '{"reason":"password"}' },
 			{ actor: 'viewer', action: 'login_failed', ip: '10.0.0.9', detail: '{"reason":"disabled"}' },
@@ -169,7 +216,9 @@ describe('the phone hash key', () => {
 		const original = readFileSync(file, 'utf8');
 		rmSync(file);
 		await expect(phoneHasher(db)).rejects.toBeInstanceOf(PhoneKeyError);
-		writeFileSync(file, JSON.stringify({ version: 1, phone_hmac_key: 'ab'.repeat(32), created_at: '2025-01-01T00:00:00Z' }), { mode: 0o600 });
+		writeFileSync(file, JSON.stringify({ version: 1, phone_hmac_key: 'ab'.repeat(32), created_at: '2025-01-01T00:00:00Z' }), {
+			mode: 0o600
+		});
 		await expect(phoneHasher(db)).rejects.toThrow(/not the one this database was hashed with/u);
 		writeFileSync(file, original, { mode: 0o600 });
 		await expect(phoneHasher(db)).resolves.toBeTruthy();
@@ -178,26 +227,36 @@ describe('the phone hash key', () => {
 
 describe('the audit chain', () => {
 	const verifyCli = (dbPath: string) => {
-		const r = spawnSync(process.execPath, ['--import', 'tsx', join(process.cwd(), 'cli/audit.ts'), 'verify', '--db', dbPath], { encoding: 'utf8' });
+		const r = spawnSync(process.execPath, ['--import', 'tsx', join(process.cwd(), 'cli/audit.ts'), 'verify', '--db', dbPath], {
+			encoding: 'utf8'
+		});
 		return { code: r.status, out: r.stdout + r.stderr };
 	};
 
 	async function chainOf(n: number) {
 		const t = await fresh();
 		await t.db.withConnection(async (c) => {
-			for (let i = 1; i <= n; i++) await audit(c, { actor: `user${i}`, action: 'login', ip: '10.0.0.1', detail: { n: i } }, Date.UTC(2025, 0, 1) + i * 1000);
+			for (let i = 1; i <= n; i++)
+				await audit(c, { actor: `user${i}`, action: 'login', ip: '10.0.0.1', detail: { n: i } }, Date.UTC(2025, 0, 1) + i * 1000);
 		});
 		return t;
 	}
 
 	it('links every entry to the one before with sha256 over a canonical form', async () => {
 		const { db } = await chainOf(3);
-		const log = await rows<AuditRow>(db, 'SELECT seq, epoch_ms(logged_at) AS at_ms, actor, action, target, ip, detail, prev_hash, hash FROM audit_log ORDER BY seq');
+		const log = await rows<AuditRow>(
+			db,
+			'SELECT seq, epoch_ms(logged_at) AS at_ms, actor, action, target, ip, detail, prev_hash, hash FROM audit_log ORDER BY seq'
+		);
 		expect(log[0]!.prev_hash).toBe('0'.repeat(64));
 		expect(log[1]!.prev_hash).toBe(log[0]!.hash);
 		expect(log[2]!.prev_hash).toBe(log[1]!.hash);
 		for (const r of log) expect(entryHash({ ...r, at_ms: Number(r.at_ms) })).toBe(r.hash);
-		expect(await db.withConnection((c) => verifyAuditChain(c))).toMatchObject({ ok: true, entries: 3, head: { seq: 3, hash: log[2]!.hash } });
+		expect(await db.withConnection((c) => verifyAuditChain(c))).toMatchObject({
+			ok: true,
+			entries: 3,
+			head: { seq: 3, hash: log[2]!.hash }
+		});
 	});
 
 	it('serialises concurrent appends into one chain', async () => {
@@ -226,8 +285,15 @@ describe('the audit chain', () => {
 
 		// Re-hashing the changed row only moves the break to the next one.
 		const d = await Database.open(path);
-		const [row] = await d.withConnection((c) => queryRows<AuditRow>(c, 'SELECT seq, epoch_ms(logged_at) AS at_ms, actor, action, target, ip, detail, prev_hash, hash FROM audit_log WHERE seq = 3'));
-		await d.withConnection((c) => c.run('UPDATE audit_log SET hash = $1 WHERE seq = 3', [entryHash({ ...row!, at_ms: Number(row!.at_ms) })]));
+		const [row] = await d.withConnection((c) =>
+			queryRows<AuditRow>(
+				c,
+				'SELECT seq, epoch_ms(logged_at) AS at_ms, actor, action, target, ip, detail, prev_hash, hash FROM audit_log WHERE seq = 3'
+			)
+		);
+		await d.withConnection((c) =>
+			c.run('UPDATE audit_log SET hash = $1 WHERE seq = 3', [entryHash({ ...row!, at_ms: Number(row!.at_ms) })])
+		);
 		d.close();
 		const rehashed = verifyCli(path);
 		expect(rehashed.code).toBe(1);
@@ -245,14 +311,25 @@ describe('audit entries of the ingest CLI', () => {
 		const { db } = await fresh();
 		const run = async (cmd: Parameters<typeof runCommand>[1]) => auditCliCommand(db, cmd, await runCommand(db, cmd));
 		const load = (file: string, dryRun = false) =>
-			({ command: 'ingest', kind: file.startsWith('surveys') ? 'surveys' : 'staff', file: sample(file), acceptPartial: false, dryRun, as: 'wang', locale: 'zh-CN' }) as const;
+			({
+				command: 'ingest',
+				kind: file.startsWith('surveys') ? 'surveys' : 'staff',
+				file: sample(file),
+				acceptPartial: false,
+				dryRun,
+				as: 'wang',
+				locale: 'zh-CN'
+			}) as const;
 		await run(load('staff.csv', true));
 		await run(load('staff.csv'));
 		await run(load('staff.csv'));
 		await run(load('surveys_with_errors.csv'));
 		await run({ command: 'rollback', batchId: 1, as: 'li', locale: 'zh-CN' });
 		await run({ command: 'rollback', batchId: 99, as: 'li', locale: 'zh-CN' });
-		const log = await rows<{ actor: string; action: string; target: string; detail: string }>(db, 'SELECT actor, action, target, detail FROM audit_log ORDER BY seq');
+		const log = await rows<{ actor: string; action: string; target: string; detail: string }>(
+			db,
+			'SELECT actor, action, target, detail FROM audit_log ORDER BY seq'
+		);
 		expect(log.map((e) => [e.actor, e.action, e.target])).toEqual([
 			['cli:wang', 'ingest', 'batch:1'],
 			['cli:wang', 'ingest', 'batch:2'],

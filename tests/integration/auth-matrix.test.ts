@@ -74,7 +74,9 @@ function discoverRoutes(): Route[] {
 		}
 		if (files.some((f) => f.name === '+server.ts')) {
 			const src = readFileSync(join(dir, '+server.ts'), 'utf8');
-			const methods = [...src.matchAll(/export (?:const|async function|function) (GET|POST|PUT|PATCH|DELETE)\b/gu)].map((m) => m[1] as Method);
+			const methods = [...src.matchAll(/export (?:const|async function|function) (GET|POST|PUT|PATCH|DELETE)\b/gu)].map(
+				(m) => m[1] as Method
+			);
 			out.push({ id, kind: 'endpoint', methods });
 		}
 		for (const f of files) if (f.isDirectory()) walk(join(dir, f.name));
@@ -89,7 +91,11 @@ function urlOf(id: string): string {
 	const path = id
 		.split('/')
 		.filter((s) => s !== '' && !/^\(.+\)$/u.test(s))
-		.map((s) => s.replace(/^\[\[?(?:\.\.\.)?([^\]]+)\]\]?$/u, (_, name: string) => (name === 'store' ? STORE.inScope : name === 'kind' ? 'complaints' : '1')))
+		.map((s) =>
+			s.replace(/^\[\[?(?:\.\.\.)?([^\]]+)\]\]?$/u, (_, name: string) =>
+				name === 'store' ? STORE.inScope : name === 'kind' ? 'complaints' : '1'
+			)
+		)
 		.join('/');
 	return `/${path}`;
 }
@@ -102,7 +108,10 @@ async function outcomeOf(res: Response): Promise<Outcome> {
 	const location = res.headers.get('location') ?? '';
 	if (res.status >= 300 && res.status < 400 && location.startsWith('/login?next=')) return 'signin';
 	if ((res.headers.get('content-type') ?? '').includes('application/json')) {
-		const body = (await res.clone().json().catch(() => null)) as { type?: string; location?: string } | null;
+		const body = (await res
+			.clone()
+			.json()
+			.catch(() => null)) as { type?: string; location?: string } | null;
 		if (body?.type === 'redirect' && body.location?.startsWith('/login?next=')) return 'signin';
 	}
 	return 'allowed';
@@ -134,7 +143,9 @@ describe('role × route matrix', () => {
 	it('finds the routes and has an expectation for every one of them (a new route must be added here)', () => {
 		expect(routes.length).toBeGreaterThanOrEqual(8);
 		const missing = routes.flatMap((r) => r.methods.filter((m) => !EXPECTED[r.id]?.[m]).map((m) => `${m} ${r.id}`));
-		expect(missing, 'routes without an expected access (add them to EXPECTED, and a rule to src/lib/server/core/auth/guard.ts)').toEqual([]);
+		expect(missing, 'routes without an expected access (add them to EXPECTED, and a rule to src/lib/server/core/auth/guard.ts)').toEqual(
+			[]
+		);
 		// and no endpoint lives outside /api/, where failures answer JSON rather than pages (but the health check, where monitors look)
 		expect(routes.filter((r) => r.kind === 'endpoint' && !r.id.startsWith('/api/') && r.id !== '/healthz').map((r) => r.id)).toEqual([]);
 	});
@@ -144,7 +155,8 @@ describe('role × route matrix', () => {
 		if (method === 'GET') return get(server, url, cookie);
 		if (route.kind === 'page') return postForm(server, url, { probe: '1' }, { cookie });
 		return fetch(`${server.base}${url}`, {
-			method, redirect: 'manual',
+			method,
+			redirect: 'manual',
 			headers: { 'content-type': 'application/json', origin: server.base, ...(cookie ? { cookie } : {}), ...extra },
 			body: '{}'
 		});
@@ -161,7 +173,10 @@ describe('role × route matrix', () => {
 				want.stranger = expected(allowed!, null);
 				for (const role of ROLES) {
 					// Signing out ends the session: use a throwaway one.
-					const cookie = route.id === '/logout' && method === 'POST' ? await login(server, demoAccount(role).username, demoAccount(role).password) : cookies[role];
+					const cookie =
+						route.id === '/logout' && method === 'POST'
+							? await login(server, demoAccount(role).username, demoAccount(role).password)
+							: cookies[role];
 					got[role] = await outcomeOf(await send(route, method, cookie));
 					want[role] = expected(allowed!, role);
 				}
@@ -198,14 +213,19 @@ describe('role × route matrix', () => {
 			// viewer: 杭州湖滨店 only; manager: 南京新街口店 only; leadership: every store
 			if (allowed.includes('viewer')) {
 				expect(await outcomeOf(await get(server, url(STORE.inScope), cookies.viewer)), `viewer ${route.id} own store`).toBe('allowed');
-				expect(await outcomeOf(await get(server, url(STORE.outOfScope), cookies.viewer)), `viewer ${route.id} other store`).toBe('forbidden');
+				expect(await outcomeOf(await get(server, url(STORE.outOfScope), cookies.viewer)), `viewer ${route.id} other store`).toBe(
+					'forbidden'
+				);
 			}
 			if (allowed.includes('manager')) {
 				expect(await outcomeOf(await get(server, url(STORE.outOfScope), cookies.manager)), `manager ${route.id} own store`).toBe('allowed');
-				expect(await outcomeOf(await get(server, url(STORE.inScope), cookies.manager)), `manager ${route.id} other store`).toBe('forbidden');
+				expect(await outcomeOf(await get(server, url(STORE.inScope), cookies.manager)), `manager ${route.id} other store`).toBe(
+					'forbidden'
+				);
 			}
 			if (allowed.includes('leadership')) {
-				for (const store of [STORE.inScope, STORE.outOfScope]) expect(await outcomeOf(await get(server, url(store), cookies.leadership)), `leadership ${route.id}`).toBe('allowed');
+				for (const store of [STORE.inScope, STORE.outOfScope])
+					expect(await outcomeOf(await get(server, url(store), cookies.leadership)), `leadership ${route.id}`).toBe('allowed');
 			}
 		}
 	});
@@ -250,8 +270,15 @@ describe('store scope × writes', () => {
 		const form = new FormData();
 		form.append('file', new Blob([body]), name);
 		for (const [k, v] of Object.entries(fields)) form.append(k, v);
-		const res = await fetch(`${server.base}/api/ingest/complaints`, { method: 'POST', body: form, headers: { origin: server.base, cookie: who } });
-		return { status: res.status, body: (await res.json()) as { batch_id: number | null; status: string; message?: string; errors?: { reason: string }[] } };
+		const res = await fetch(`${server.base}/api/ingest/complaints`, {
+			method: 'POST',
+			body: form,
+			headers: { origin: server.base, cookie: who }
+		});
+		return {
+			status: res.status,
+			body: (await res.json()) as { batch_id: number | null; status: string; message?: string; errors?: { reason: string }[] }
+		};
 	};
 
 	/** Complaints, batches and settings as the database holds them now (via a backup, as the operator). */
@@ -259,7 +286,8 @@ describe('store scope × writes', () => {
 		const { token } = JSON.parse(readFileSync(`${server.dbPath}.server.json`, 'utf8')) as { token: string };
 		const dir = join(server.dir, `snap-${++snap}`);
 		const res = await fetch(`${server.base}/api/internal/cli`, {
-			method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+			method: 'POST',
+			headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
 			body: JSON.stringify({ command: 'backup', dir, as: 'test', locale: 'en' })
 		});
 		expect(res.status).toBe(200);
@@ -283,13 +311,24 @@ describe('store scope × writes', () => {
 			prepare: async (db) => {
 				await ensureDemoUsers(db);
 				const hash = await hashPassword('scoped-officer-2025');
-				await db.withConnection((c) => createUser(c, { username: 'qc_sz', displayName: '深圳质检', role: 'quality_officer', stores: [SZ], pii: false, passwordHash: hash }, { name: 'test' }));
+				await db.withConnection((c) =>
+					createUser(
+						c,
+						{ username: 'qc_sz', displayName: '深圳质检', role: 'quality_officer', stores: [SZ], pii: false, passwordHash: hash },
+						{ name: 'test' }
+					)
+				);
 			}
 		});
 		cookie.scoped = await login(server, 'qc_sz', 'scoped-officer-2025');
-		for (const role of ['leadership', 'manager', 'viewer'] as const) cookie[role === 'leadership' ? 'leader' : role] = await login(server, demoAccount(role).username, demoAccount(role).password);
+		for (const role of ['leadership', 'manager', 'viewer'] as const)
+			cookie[role === 'leadership' ? 'leader' : role] = await login(server, demoAccount(role).username, demoAccount(role).password);
 		const nj = await upload(cookie.leader, csv(`NJ-1,2025/3/1 9:00,${NJ},电话,张三,13812345678,南京原件`), 'nanjing.csv');
-		const mixed = await upload(cookie.leader, csv(`MX-1,2025/3/2 9:00,${NJ},电话,,,南京`, `MX-2,2025/3/2 9:00,${SZ},电话,,,深圳`), 'mixed.csv');
+		const mixed = await upload(
+			cookie.leader,
+			csv(`MX-1,2025/3/2 9:00,${NJ},电话,,,南京`, `MX-2,2025/3/2 9:00,${SZ},电话,,,深圳`),
+			'mixed.csv'
+		);
 		const sz = await upload(cookie.leader, csv(`SZ-1,2025/3/3 9:00,${SZ},电话,,,深圳原件`), 'shenzhen.csv');
 		expect([nj.body.status, mixed.body.status, sz.body.status]).toEqual(['committed', 'committed', 'committed']);
 		ids.nj = nj.body.batch_id!;
@@ -307,7 +346,12 @@ describe('store scope × writes', () => {
 	it('refuses an upload with rows of another store, naming it, in the dry run and the load alike', async () => {
 		const before = await state();
 		for (const fields of [{ dry_run: 'true' }, {}, { accept_partial: 'true' }] as Record<string, string>[]) {
-			const r = await upload(cookie.scoped, csv(`NEW-1,2025/3/4 9:00,${SZ},电话,,,深圳`, `NEW-2,2025/3/4 9:00,${NJ},电话,,,南京`), 'foreign.csv', fields);
+			const r = await upload(
+				cookie.scoped,
+				csv(`NEW-1,2025/3/4 9:00,${SZ},电话,,,深圳`, `NEW-2,2025/3/4 9:00,${NJ},电话,,,南京`),
+				'foreign.csv',
+				fields
+			);
 			expect(r.status, JSON.stringify(fields)).toBe(422);
 			expect(r.body.status).toBe('rejected');
 			expect(r.body.message).toContain(NJ);
@@ -335,7 +379,12 @@ describe('store scope × writes', () => {
 			const data = await (await get(server, `/batches/${id}/__data.json`, cookie.scoped, '*/*')).text();
 			expect(data).toContain('"status":403');
 			expect(data).not.toMatch(/nanjing|mixed|南京原件/u);
-			const rollback = await postForm(server, `/batches/${id}?/rollback`, { confirm: 'on' }, { cookie: cookie.scoped, accept: 'application/json' });
+			const rollback = await postForm(
+				server,
+				`/batches/${id}?/rollback`,
+				{ confirm: 'on' },
+				{ cookie: cookie.scoped, accept: 'application/json' }
+			);
 			expect(JSON.stringify(await rollback.json())).toContain('403');
 		}
 		const list = await (await get(server, '/batches', cookie.scoped)).text();
@@ -358,7 +407,10 @@ describe('store scope × writes', () => {
 			['/targets?/scoped', { metric: 'complaint_count', scope_kind: 'department', department: '客服部', target: '5' }],
 			['/targets?/target', { metric: 'csat', target: '90' }],
 			['/targets?/sla', { 'response.default': '12', 'resolution.default': '48' }],
-			['/upload?/saveMapping', { kind: 'complaints', name: '共用', header: JSON.stringify(['投诉编号']), mapping: JSON.stringify({ columns: {} }) }]
+			[
+				'/upload?/saveMapping',
+				{ kind: 'complaints', name: '共用', header: JSON.stringify(['投诉编号']), mapping: JSON.stringify({ columns: {} }) }
+			]
 		];
 		for (const [path, fields] of tries) {
 			const res = await postForm(server, path, fields, { cookie: cookie.scoped, accept: 'application/json' });
@@ -376,10 +428,20 @@ describe('store scope × writes', () => {
 		const id = replaced.body.batch_id!;
 		expect((await get(server, `/batches/${id}`, cookie.scoped)).status).toBe(200);
 		expect((await get(server, `/batches/${ids.sz}`, cookie.scoped)).status).toBe(200);
-		const rollback = await postForm(server, `/batches/${id}?/rollback`, { confirm: 'on' }, { cookie: cookie.scoped, accept: 'application/json' });
+		const rollback = await postForm(
+			server,
+			`/batches/${id}?/rollback`,
+			{ confirm: 'on' },
+			{ cookie: cookie.scoped, accept: 'application/json' }
+		);
 		expect(JSON.stringify(await rollback.json())).toContain(`批次 ${id} 已回滚`);
 		expect(await state()).toContain('深圳原件');
-		const target = await postForm(server, '/targets?/scoped', { metric: 'csat', scope_kind: 'store', store: SZ, target: '90' }, { cookie: cookie.scoped, accept: 'application/json' });
+		const target = await postForm(
+			server,
+			'/targets?/scoped',
+			{ metric: 'csat', scope_kind: 'store', store: SZ, target: '90' },
+			{ cookie: cookie.scoped, accept: 'application/json' }
+		);
 		expect(JSON.stringify(await target.json())).toContain('"type":"success"');
 		expect(await state()).toContain(`target:csat@store:${SZ}`);
 	});
@@ -397,7 +459,11 @@ describe('store scope × writes', () => {
 
 	it('caps row pages at 500 for roles without the export capability', async () => {
 		const q = '/api/rows/complaints?from=2025-03-01&to=2025-03-31&format=json&limit=100000';
-		const manager = (await (await get(server, q, cookie.manager, 'application/json')).json()) as { rows: unknown[]; total: number; limit: number };
+		const manager = (await (await get(server, q, cookie.manager, 'application/json')).json()) as {
+			rows: unknown[];
+			total: number;
+			limit: number;
+		};
 		expect(manager.total).toBeGreaterThan(500);
 		expect(manager.rows.length).toBe(500);
 		expect(manager.limit).toBe(500);

@@ -37,7 +37,10 @@ async function attempt(username: string, password: string): Promise<{ status: nu
 const sleepUntil = (ms: number) => new Promise((r) => setTimeout(r, Math.max(0, ms - Date.now())));
 
 const cli = (script: string, args: string[], input?: string) => {
-	const r = spawnSync(process.execPath, ['--import', 'tsx', join(process.cwd(), script), ...args, '--db', server.dbPath], { encoding: 'utf8', input });
+	const r = spawnSync(process.execPath, ['--import', 'tsx', join(process.cwd(), script), ...args, '--db', server.dbPath], {
+		encoding: 'utf8',
+		input
+	});
 	return { code: r.status, out: r.stdout + r.stderr };
 };
 
@@ -124,7 +127,10 @@ describe('sessions', () => {
 	});
 
 	it('sends the user back where they were going, but only within the site', async () => {
-		const to = async (next: string) => (await postForm(server, `/login?next=${encodeURIComponent(next)}`, { username: 'viewer', password: 'viewer-demo-2025' })).headers.get('location');
+		const to = async (next: string) =>
+			(await postForm(server, `/login?next=${encodeURIComponent(next)}`, { username: 'viewer', password: 'viewer-demo-2025' })).headers.get(
+				'location'
+			);
 		expect(await to('/?store=杭州湖滨店')).toBe('/?store=%E6%9D%AD%E5%B7%9E%E6%B9%96%E6%BB%A8%E5%BA%97');
 		expect(await to('//evil.example/')).toBe('/');
 		expect(await to('https://evil.example/')).toBe('/');
@@ -143,13 +149,19 @@ describe('cross-site requests', () => {
 		const none = await postForm(server, '/admin/users?/create', fields, { cookie: admin, origin: null });
 		expect(none.status).toBe(403);
 		const json = await fetch(`${server.base}/admin/users?/create`, {
-			method: 'POST', redirect: 'manual',
+			method: 'POST',
+			redirect: 'manual',
 			headers: { cookie: admin, origin: 'http://evil.example', 'content-type': 'application/json', accept: 'application/json' },
 			body: JSON.stringify(fields)
 		});
 		expect(json.status).toBe(403);
 		expect(await json.json()).toMatchObject({ type: 'error', error: { message: expect.stringContaining('跨站请求已被拒绝') } });
-		const login403 = await postForm(server, '/login', { username: 'admin', password: 'admin-demo-2025' }, { origin: 'http://evil.example' });
+		const login403 = await postForm(
+			server,
+			'/login',
+			{ username: 'admin', password: 'admin-demo-2025' },
+			{ origin: 'http://evil.example' }
+		);
 		expect(login403.status).toBe(403);
 		expect(sessionCookie(login403)).toBeNull();
 
@@ -166,13 +178,21 @@ describe('request limits and headers', () => {
 		const admin = await login(server, 'admin', 'admin-demo-2025');
 		const big = new Uint8Array(1024 * 1024 + 10);
 		const res = await fetch(`${server.base}/admin/users?/create`, {
-			method: 'POST', redirect: 'manual',
+			method: 'POST',
+			redirect: 'manual',
 			headers: { cookie: admin, origin: server.base, 'content-type': 'application/octet-stream', accept: 'application/json' },
 			body: big
 		});
 		expect(res.status).toBe(413);
-		expect(await res.json()).toMatchObject({ type: 'error', error: { message: '上传内容过大（1 MB），上限为 1 MB。请把文件拆分后分批导入' } });
-		const api = await fetch(`${server.base}/api/internal/cli`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: big });
+		expect(await res.json()).toMatchObject({
+			type: 'error',
+			error: { message: '上传内容过大（1 MB），上限为 1 MB。请把文件拆分后分批导入' }
+		});
+		const api = await fetch(`${server.base}/api/internal/cli`, {
+			method: 'POST',
+			headers: { 'content-type': 'application/json' },
+			body: big
+		});
 		expect(api.status).toBe(413);
 		expect(((await api.json()) as { message: string }).message).toContain('上限为 1 MB');
 	});
@@ -187,7 +207,11 @@ describe('request limits and headers', () => {
 		expect(csp).not.toMatch(/script-src[^;]*unsafe-inline/u);
 		expect(page.headers.get('x-content-type-options')).toBe('nosniff');
 		expect(page.headers.get('referrer-policy')).toBe('same-origin');
-		const api = await fetch(`${server.base}/api/internal/cli`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+		const api = await fetch(`${server.base}/api/internal/cli`, {
+			method: 'POST',
+			headers: { 'content-type': 'application/json' },
+			body: '{}'
+		});
 		expect(api.status).toBe(401);
 		expect(api.headers.get('x-content-type-options')).toBe('nosniff');
 		expect(api.headers.get('content-security-policy')).toBe("default-src 'none'; frame-ancestors 'none'");
@@ -196,7 +220,11 @@ describe('request limits and headers', () => {
 
 describe('the account CLI while the server holds the database', () => {
 	it('adds, disables and lists users through the server, and verifies the audit chain', async () => {
-		const add = cli('cli/user.ts', ['add', 'zhou', '--role', 'manager', '--name', '周经理', '--stores', '上海徐家汇店', '--password-stdin'], 'zhou-password-1\n');
+		const add = cli(
+			'cli/user.ts',
+			['add', 'zhou', '--role', 'manager', '--name', '周经理', '--stores', '上海徐家汇店', '--password-stdin'],
+			'zhou-password-1\n'
+		);
 		expect(add.out).toContain('已创建用户 zhou（周经理，门店/客服经理）');
 		expect(add.code).toBe(0);
 		const cookie = await login(server, 'zhou', 'zhou-password-1');
@@ -220,7 +248,9 @@ describe('the account CLI while the server holds the database', () => {
 		expect(verify.out).toMatch(/审计日志完整：共 \d+ 条/u);
 		expect(verify.code).toBe(0);
 		const admin = await login(server, 'admin', 'admin-demo-2025');
-		const audit = await (await get(server, '/admin/audit?actor=' + encodeURIComponent(`cli:${(await import('node:os')).userInfo().username}`), admin)).text();
+		const audit = await (
+			await get(server, '/admin/audit?actor=' + encodeURIComponent(`cli:${(await import('node:os')).userInfo().username}`), admin)
+		).text();
 		expect(audit).toContain('共 2 条'); // user_created + user_disabled
 	}, 60_000);
 });

@@ -18,7 +18,9 @@ const counts = async (db: Database) =>
 	db.withConnection(async (c) =>
 		Object.fromEntries(
 			await Promise.all(
-				['complaints', 'surveys', 'batches', 'users', 'audit_log', 'rejected_rows'].map(async (t) => [t, Number((await queryRows<{ n: bigint }>(c, `SELECT count(*) AS n FROM ${t}`))[0]!.n)] as const)
+				['complaints', 'surveys', 'batches', 'users', 'audit_log', 'rejected_rows'].map(
+					async (t) => [t, Number((await queryRows<{ n: bigint }>(c, `SELECT count(*) AS n FROM ${t}`))[0]!.n)] as const
+				)
 			)
 		)
 	);
@@ -28,7 +30,11 @@ beforeAll(async () => {
 	server = await startServer({
 		prepare: async (db) => {
 			await ensureDemoUsers(db);
-			for (const [kind, file] of [['complaints', 'complaints_gbk.csv'], ['surveys', 'surveys.csv'], ['surveys', 'surveys_with_errors.csv']] as const) {
+			for (const [kind, file] of [
+				['complaints', 'complaints_gbk.csv'],
+				['surveys', 'surveys.csv'],
+				['surveys', 'surveys_with_errors.csv']
+			] as const) {
 				await ingest(db, { kind, filePath: sample(file), source: 'cli', createdBy: 'test' });
 			}
 		}
@@ -41,7 +47,8 @@ afterAll(async () => {
 	cleanup?.();
 });
 
-const cli = (args: string[]) => spawnSync('npx', ['tsx', 'cli/ingest.ts', ...args], { encoding: 'utf8', env: { ...process.env, QUALITY_LANG: 'zh-CN' } });
+const cli = (args: string[]) =>
+	spawnSync('npx', ['tsx', 'cli/ingest.ts', ...args], { encoding: 'utf8', env: { ...process.env, QUALITY_LANG: 'zh-CN' } });
 
 describe('backup and restore', () => {
 	it('backs up through the running server, restores into a new file with the same rows, key and working audit chain', async () => {

@@ -12,7 +12,8 @@ const cookies: Record<string, string> = {};
 
 beforeAll(async () => {
 	server = await startServer({ prepare: async (db) => void (await ensureDemoUsers(db)) });
-	for (const role of ['quality_officer', 'leadership'] as const) cookies[role] = await login(server, demoAccount(role).username, demoAccount(role).password);
+	for (const role of ['quality_officer', 'leadership'] as const)
+		cookies[role] = await login(server, demoAccount(role).username, demoAccount(role).password);
 }, 180_000);
 
 afterAll(async () => {
@@ -25,13 +26,22 @@ async function upload(csv: string, name: string, acceptPartial = false): Promise
 	const form = new FormData();
 	form.append('file', new Blob([csv]), name);
 	form.append('accept_partial', String(acceptPartial));
-	const res = await fetch(`${server.base}/api/ingest/complaints`, { method: 'POST', body: form, headers: { origin: server.base, cookie: cookies.quality_officer! } });
+	const res = await fetch(`${server.base}/api/ingest/complaints`, {
+		method: 'POST',
+		body: form,
+		headers: { origin: server.base, cookie: cookies.quality_officer! }
+	});
 	return (await res.json()) as { batch_id: number; status: string };
 }
 
 describe('the batch page', () => {
 	it('masks customer names and phones in rejected rows for users without pii, shows them to pii users', async () => {
-		const csv = [H, 'P-1,2025/3/1 9:00,杭州湖滨店,电话,张三丰,13812345678,好', 'P-2,2025/3/1 9:00,杭州湖滨店,电话,欧阳娜娜,1381234567890123,坏号码'].join('\n') + '\n';
+		const csv =
+			[
+				H,
+				'P-1,2025/3/1 9:00,杭州湖滨店,电话,张三丰,13812345678,好',
+				'P-2,2025/3/1 9:00,杭州湖滨店,电话,欧阳娜娜,1381234567890123,坏号码'
+			].join('\n') + '\n';
 		const s = await upload(csv, 'pii.csv', true);
 		expect(s.status).toBe('committed');
 		const qc = await (await get(server, `/batches/${s.batch_id}`, cookies.quality_officer)).text();
@@ -48,14 +58,29 @@ describe('the batch page', () => {
 		const page = await (await get(server, `/batches/${a.batch_id}`, cookies.quality_officer)).text();
 		expect(page).toContain(`不能回滚：本批次的部分记录已被之后的批次 #${b.batch_id} 更新`);
 
-		const refused = await postForm(server, `/batches/${a.batch_id}?/rollback`, { confirm: 'on' }, { cookie: cookies.quality_officer, accept: 'application/json' });
+		const refused = await postForm(
+			server,
+			`/batches/${a.batch_id}?/rollback`,
+			{ confirm: 'on' },
+			{ cookie: cookies.quality_officer, accept: 'application/json' }
+		);
 		expect(JSON.stringify(await refused.json())).toContain(`批次 ${a.batch_id} 的部分数据已被之后的批次 ${b.batch_id} 更新`);
 
-		const unconfirmed = await postForm(server, `/batches/${b.batch_id}?/rollback`, {}, { cookie: cookies.quality_officer, accept: 'application/json' });
+		const unconfirmed = await postForm(
+			server,
+			`/batches/${b.batch_id}?/rollback`,
+			{},
+			{ cookie: cookies.quality_officer, accept: 'application/json' }
+		);
 		expect(JSON.stringify(await unconfirmed.json())).toContain('请先勾选确认框');
 
 		for (const id of [b.batch_id, a.batch_id]) {
-			const done = await postForm(server, `/batches/${id}?/rollback`, { confirm: 'on' }, { cookie: cookies.quality_officer, accept: 'application/json' });
+			const done = await postForm(
+				server,
+				`/batches/${id}?/rollback`,
+				{ confirm: 'on' },
+				{ cookie: cookies.quality_officer, accept: 'application/json' }
+			);
 			expect(JSON.stringify(await done.json())).toContain(`批次 ${id} 已回滚`);
 		}
 		const history = await (await get(server, '/batches', cookies.quality_officer)).text();

@@ -10,9 +10,13 @@ import { join } from 'node:path';
 const root = process.cwd();
 const cli = (args: string[]) => {
 	const r = spawnSync(process.execPath, ['--import', 'tsx', join(root, 'cli/ingest.ts'), ...args], { encoding: 'utf8', cwd: root });
-	return { code: r.status, stdout: r.stdout, stderr: r.stderr, json: r.stdout.trim().startsWith('{') || r.stdout.trim().startsWith('[') ? JSON.parse(r.stdout) : null };
+	return {
+		code: r.status,
+		stdout: r.stdout,
+		stderr: r.stderr,
+		json: r.stdout.trim().startsWith('{') || r.stdout.trim().startsWith('[') ? JSON.parse(r.stdout) : null
+	};
 };
-
 
 async function waitFor(check: () => boolean, ms = 30_000): Promise<void> {
 	const until = Date.now() + ms;
@@ -31,7 +35,13 @@ describe('CLI while the server runs', () => {
 	beforeAll(async () => {
 		if (!existsSync(join(root, 'build/index.js'))) {
 			// vitest sets NODE_ENV=test, which would give a development build
-			expect(spawnSync('npx', ['vite', 'build', '--logLevel', 'error'], { cwd: root, stdio: 'inherit', env: { ...process.env, NODE_ENV: 'production' } }).status).toBe(0);
+			expect(
+				spawnSync('npx', ['vite', 'build', '--logLevel', 'error'], {
+					cwd: root,
+					stdio: 'inherit',
+					env: { ...process.env, NODE_ENV: 'production' }
+				}).status
+			).toBe(0);
 		}
 		dir = mkdtempSync(join(tmpdir(), 'sqa-cli-server-'));
 		db = join(dir, 'q.duckdb');
@@ -39,7 +49,14 @@ describe('CLI while the server runs', () => {
 		server = spawn(process.execPath, [join(root, 'build/index.js')], {
 			// KEEP_ALIVE_TIMEOUT as in helpers/server.ts: the CLI runs with spawnSync, which freezes this process for
 			// seconds on a busy machine, so the client cannot drop its kept-alive socket before the server's 5 s close it
-			env: { ...process.env, DATABASE_PATH: db, PORT: String(port), HOST: '127.0.0.1', ORIGIN: `http://127.0.0.1:${port}`, KEEP_ALIVE_TIMEOUT: '65' },
+			env: {
+				...process.env,
+				DATABASE_PATH: db,
+				PORT: String(port),
+				HOST: '127.0.0.1',
+				ORIGIN: `http://127.0.0.1:${port}`,
+				KEEP_ALIVE_TIMEOUT: '65'
+			},
 			stdio: ['ignore', 'pipe', 'pipe']
 		});
 		let output = '';

@@ -10,7 +10,7 @@ import { load, tempDir } from '../helpers/db';
  * can, for large inserts written to the file before commit; seen once in ~160 SIGKILL trials). The state a
  * kill can leave is built here directly, so every case runs every time.
  */
-let cleanups: (() => void)[] = [];
+const cleanups: (() => void)[] = [];
 afterEach(() => {
 	for (const c of cleanups.splice(0)) c();
 });
@@ -18,9 +18,18 @@ afterEach(() => {
 const HEADER = '投诉编号,受理时间,门店,内容摘要';
 const rows = <T>(db: Database, sql: string, params: unknown[] = []) => db.withConnection((c) => queryRows<T>(c, sql, params));
 const state = async (db: Database) => ({
-	complaints: await rows<{ id: string; summary: string; batch: number }>(db, 'SELECT complaint_id AS id, summary, batch_id AS batch FROM complaints ORDER BY 1, 3'),
-	replaced: await rows<{ id: string; by: number }>(db, 'SELECT complaint_id AS id, replaced_by AS by FROM complaints_replaced ORDER BY 1, 2'),
-	batches: await rows<{ id: number; status: string; reason: string | null }>(db, 'SELECT batch_id AS id, status, abort_reason AS reason FROM batches ORDER BY 1')
+	complaints: await rows<{ id: string; summary: string; batch: number }>(
+		db,
+		'SELECT complaint_id AS id, summary, batch_id AS batch FROM complaints ORDER BY 1, 3'
+	),
+	replaced: await rows<{ id: string; by: number }>(
+		db,
+		'SELECT complaint_id AS id, replaced_by AS by FROM complaints_replaced ORDER BY 1, 2'
+	),
+	batches: await rows<{ id: number; status: string; reason: string | null }>(
+		db,
+		'SELECT batch_id AS id, status, abort_reason AS reason FROM batches ORDER BY 1'
+	)
 });
 
 /** A database with one committed batch (C1–C3), then the traces of a replacing load (batch 2) whose process died. */
@@ -29,7 +38,10 @@ async function killedReplacingLoad(deletesApplied: boolean) {
 	cleanups.push(cleanup);
 	const path = join(dir, 'q.duckdb');
 	const file = join(dir, 'a.csv');
-	writeFileSync(file, `${HEADER}\nC1,2025-03-01 09:00,杭州湖滨店,一\nC2,2025-03-02 09:00,杭州湖滨店,二\nC3,2025-03-03 09:00,杭州湖滨店,三\n`);
+	writeFileSync(
+		file,
+		`${HEADER}\nC1,2025-03-01 09:00,杭州湖滨店,一\nC2,2025-03-02 09:00,杭州湖滨店,二\nC3,2025-03-03 09:00,杭州湖滨店,三\n`
+	);
 	let db = await Database.open(path);
 	expect(await load(db, 'complaints', file)).toMatchObject({ status: 'committed', batch_id: 1, rows_loaded: 3 });
 	const before = await state(db);
@@ -39,7 +51,9 @@ async function killedReplacingLoad(deletesApplied: boolean) {
 		// what came back after the kill: the new version of C2, a new C4, the old C2 moved aside
 		await c.run(`INSERT INTO complaints_replaced SELECT *, 2 FROM complaints WHERE complaint_id = 'C2'`);
 		if (deletesApplied) await c.run(`DELETE FROM complaints WHERE complaint_id = 'C2'`);
-		await c.run(`INSERT INTO complaints SELECT * EXCLUDE (replaced_by) REPLACE ('新版' AS summary, 2 AS batch_id) FROM complaints_replaced WHERE complaint_id = 'C2'`);
+		await c.run(
+			`INSERT INTO complaints SELECT * EXCLUDE (replaced_by) REPLACE ('新版' AS summary, 2 AS batch_id) FROM complaints_replaced WHERE complaint_id = 'C2'`
+		);
 		await c.run(`INSERT INTO complaints SELECT * REPLACE ('C4' AS complaint_id, 2 AS batch_id) FROM complaints WHERE complaint_id = 'C1'`);
 		await c.run(`INSERT INTO rejected_rows (batch_id, row_number, reason_code, reason) VALUES (2, 5, 'date_invalid', 'x')`);
 	});

@@ -36,7 +36,12 @@ afterAll(() => cleanup());
 /** Where the worker was when it died: the last step it announced after "loading". */
 type Phase = 'before loading' | 'reading and typing' | 'checking rows' | 'in transaction' | 'after commit';
 // decoding (JS) and typing (DuckDB) overlap by design: one phase
-const PHASE_OF: Record<string, Phase> = { loading: 'reading and typing', typed: 'checking rows', transaction: 'in transaction', committed: 'after commit' };
+const PHASE_OF: Record<string, Phase> = {
+	loading: 'reading and typing',
+	typed: 'checking rows',
+	transaction: 'in transaction',
+	committed: 'after commit'
+};
 
 interface WorkerRun {
 	lines: string[];
@@ -137,18 +142,26 @@ describe('a load killed with SIGKILL leaves no partial batch', () => {
 			try {
 				const batches = await checkIntegrity(db).catch(async (e: unknown) => {
 					// what the file holds, to tell what went wrong
-					const facts = await db.withConnection((c) => queryRows(c, 'SELECT b.batch_id, b.file_name, b.status, b.abort_reason, b.rows_loaded, (SELECT count(*) FROM complaints x WHERE x.batch_id = b.batch_id) AS live FROM batches b ORDER BY 1'));
+					const facts = await db.withConnection((c) =>
+						queryRows(
+							c,
+							'SELECT b.batch_id, b.file_name, b.status, b.abort_reason, b.rows_loaded, (SELECT count(*) FROM complaints x WHERE x.batch_id = b.batch_id) AS live FROM batches b ORDER BY 1'
+						)
+					);
 					console.error(`trial ${trial} (${name}, kill@${delay}ms, ${run.phase}, lines ${run.lines.join('|')}):`, facts);
 					throw e;
 				});
 				const mine = batches.filter((b) => b.file_name === name);
 				const didCommit = mine.some((b) => b.status === 'committed');
-				outcomes.push(`#${trial} ${replacing ? 'replace' : 'fresh'} kill@${delay}ms ${run.phase} → ${mine.map((b) => b.status + (b.abort_reason ? `(${b.abort_reason})` : '')).join(',') || 'no batch'}`);
+				outcomes.push(
+					`#${trial} ${replacing ? 'replace' : 'fresh'} kill@${delay}ms ${run.phase} → ${mine.map((b) => b.status + (b.abort_reason ? `(${b.abort_reason})` : '')).join(',') || 'no batch'}`
+				);
 				// the killed load: committed whole, or aborted (if it had recorded its batch), never anything else
 				expect(mine.length, `${name}: at most one batch`).toBeLessThanOrEqual(1);
 				if (mine[0] && !didCommit) expect(mine[0]).toMatchObject({ status: 'aborted', abort_reason: 'process_ended', rows_loaded: 0 });
 				if (run.phase === 'after commit') expect(didCommit, `${name}: committed before the kill`).toBe(true);
-				if (run.phase === 'before loading' || run.phase === 'reading and typing' || run.phase === 'checking rows') expect(didCommit).toBe(false);
+				if (run.phase === 'before loading' || run.phase === 'reading and typing' || run.phase === 'checking rows')
+					expect(didCommit).toBe(false);
 				if (didCommit) committed = [...committed, name];
 				// exactly the committed batches, in order
 				expect(batches.filter((b: BatchFact) => b.status === 'committed').map((b) => b.file_name)).toEqual(committed);
@@ -157,9 +170,18 @@ describe('a load killed with SIGKILL leaves no partial batch', () => {
 					if (didCommit) baseVersion = `第${trial}版投诉`;
 					expect(await countWhere(db, "SELECT count(*) AS n FROM complaints WHERE starts_with(complaint_id, 'BASE')", [])).toBe(ROWS);
 					const current = baseVersion === 'BASE' ? '生成的投诉 ' : `${baseVersion} `;
-					expect(await countWhere(db, "SELECT count(*) AS n FROM complaints WHERE starts_with(complaint_id, 'BASE') AND starts_with(summary, $1)", [current]), `BASE rows are all ${current}`).toBe(ROWS);
+					expect(
+						await countWhere(
+							db,
+							"SELECT count(*) AS n FROM complaints WHERE starts_with(complaint_id, 'BASE') AND starts_with(summary, $1)",
+							[current]
+						),
+						`BASE rows are all ${current}`
+					).toBe(ROWS);
 				} else {
-					expect(await countWhere(db, 'SELECT count(*) AS n FROM complaints WHERE starts_with(complaint_id, $1)', [`T${trial}-`])).toBe(didCommit ? ROWS : 0);
+					expect(await countWhere(db, 'SELECT count(*) AS n FROM complaints WHERE starts_with(complaint_id, $1)', [`T${trial}-`])).toBe(
+						didCommit ? ROWS : 0
+					);
 				}
 			} finally {
 				db.close();

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureDemoUsers } from '../../src/lib/server/core/auth/demo';
 import { demoAccount } from '../../src/lib/server/core/auth/demo-accounts';
 import { insertRows } from '../helpers/insert';
-import { get, login, startServer, type RunningServer } from '../helpers/server';
+import { login, startServer, type RunningServer } from '../helpers/server';
 
 /**
  * Date ranges reaching year 9999 once never ended (the API ran out of heap after minutes; the
@@ -19,7 +19,17 @@ beforeAll(async () => {
 	server = await startServer({
 		prepare: async (db) => {
 			await ensureDemoUsers(db);
-			await insertRows(db, 'complaints', [{ complaint_id: 'c1', received_at: '2025-03-03 10:00:00', store: A, severity: '一般', status: '已办结', channel: '电话', category: '价格' }]);
+			await insertRows(db, 'complaints', [
+				{
+					complaint_id: 'c1',
+					received_at: '2025-03-03 10:00:00',
+					store: A,
+					severity: '一般',
+					status: '已办结',
+					channel: '电话',
+					category: '价格'
+				}
+			]);
 		}
 	});
 	viewer = await login(server, demoAccount('viewer').username, demoAccount('viewer').password);
@@ -39,7 +49,9 @@ const timed = async (path: string, accept = 'application/json', lang = 'zh-CN', 
 
 describe('date bounds on the built server', () => {
 	it('answers 400 at once for a metric range to 9999 with a day grain and last year’s comparison', async () => {
-		const { res, body, ms } = await timed('/api/metrics/complaint_rate?from=0001-01-01&to=9999-12-31&grain=day&format=json&compare=last_year');
+		const { res, body, ms } = await timed(
+			'/api/metrics/complaint_rate?from=0001-01-01&to=9999-12-31&grain=day&format=json&compare=last_year'
+		);
 		expect(res.status).toBe(400);
 		expect(JSON.parse(body)).toMatchObject({ code: 'range_out_of_bounds' });
 		expect(JSON.parse(body).message).toContain('2000-01-01');
@@ -68,7 +80,12 @@ describe('date bounds on the built server', () => {
 		expect(body).toContain('data-field="range-adjusted"');
 		expect(body).toContain('2025-01-01');
 		expect(ms).toBeLessThan(10_000);
-		for (const path of ['/dashboard?from=0001-01-01&to=9999-12-31', '/quality?grain=week&from=0001-01-01&to=9999-12-31', '/quality/causes?from=0001-01-01&to=9999-12-31&pfrom=9999-01-01&pto=9999-12-31', '/quality/report?kind=week&at=9999-12-31']) {
+		for (const path of [
+			'/dashboard?from=0001-01-01&to=9999-12-31',
+			'/quality?grain=week&from=0001-01-01&to=9999-12-31',
+			'/quality/causes?from=0001-01-01&to=9999-12-31&pfrom=9999-01-01&pto=9999-12-31',
+			'/quality/report?kind=week&at=9999-12-31'
+		]) {
 			const page = await timed(path, 'text/html');
 			expect(page.res.status, path).toBe(200);
 		}

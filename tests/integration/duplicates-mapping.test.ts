@@ -46,7 +46,10 @@ describe('duplicate keys inside one file', () => {
 	it('with acceptPartial: one row per key, the conflicting key left out', async () => {
 		const s = await load(db, 'complaints', file(content), { acceptPartial: true });
 		expect(s).toMatchObject({ status: 'committed', rows_loaded: 3, rows_rejected: 2, rows_collapsed: 3 });
-		const ids = await rows<{ complaint_id: string; customer_phone: string | null }>(db, 'SELECT complaint_id, customer_phone FROM complaints ORDER BY 1');
+		const ids = await rows<{ complaint_id: string; customer_phone: string | null }>(
+			db,
+			'SELECT complaint_id, customer_phone FROM complaints ORDER BY 1'
+		);
 		expect(ids).toEqual([
 			{ complaint_id: 'A1', customer_phone: '13812345678' },
 			{ complaint_id: 'A2', customer_phone: '13812345679' },
@@ -74,11 +77,38 @@ describe('explicit mapping (--map)', () => {
 		const s = await load(db, 'complaints', file(mapped), { mapping });
 		expect(s).toMatchObject({ status: 'committed', rows_loaded: 3, rows_rejected: 0 });
 		expect(s.warnings).toEqual([]);
-		const r = await rows(db, "SELECT complaint_id, strftime(received_at, '%Y-%m-%d %H:%M') AS t, store, department, channel::VARCHAR AS ch, summary, status::VARCHAR AS st FROM complaints ORDER BY 1");
+		const r = await rows(
+			db,
+			"SELECT complaint_id, strftime(received_at, '%Y-%m-%d %H:%M') AS t, store, department, channel::VARCHAR AS ch, summary, status::VARCHAR AS st FROM complaints ORDER BY 1"
+		);
 		expect(r).toEqual([
-			{ complaint_id: 'W-1', t: '2025-03-05 10:30', store: '杭州湖滨店', department: '客服中心', ch: '在线', summary: '空调不制冷', st: '处理中' },
-			{ complaint_id: 'W-2', t: '2025-03-06 09:05', store: '杭州湖滨店', department: '客服中心', ch: '电话', summary: '服务态度差', st: '已办结' },
-			{ complaint_id: 'W-3', t: '2025-03-07 00:00', store: '杭州湖滨店', department: '客服中心', ch: '现场', summary: '价格不符', st: '待处理' }
+			{
+				complaint_id: 'W-1',
+				t: '2025-03-05 10:30',
+				store: '杭州湖滨店',
+				department: '客服中心',
+				ch: '在线',
+				summary: '空调不制冷',
+				st: '处理中'
+			},
+			{
+				complaint_id: 'W-2',
+				t: '2025-03-06 09:05',
+				store: '杭州湖滨店',
+				department: '客服中心',
+				ch: '电话',
+				summary: '服务态度差',
+				st: '已办结'
+			},
+			{
+				complaint_id: 'W-3',
+				t: '2025-03-07 00:00',
+				store: '杭州湖滨店',
+				department: '客服中心',
+				ch: '现场',
+				summary: '价格不符',
+				st: '待处理'
+			}
 		]);
 		const [b] = await rows<{ mapping: string }>(db, 'SELECT mapping::VARCHAR AS mapping FROM batches WHERE batch_id = $1', [s.batch_id]);
 		expect(JSON.parse(b!.mapping).mapping).toEqual(mapping);
@@ -92,7 +122,9 @@ describe('explicit mapping (--map)', () => {
 	});
 
 	it('a bad constant rejects every row and shows the constant as the value', async () => {
-		const s = await load(db, 'complaints', file(mapped), { mapping: { ...mapping, constants: { store: '杭州湖滨店', channel: '飞鸽传书' } } });
+		const s = await load(db, 'complaints', file(mapped), {
+			mapping: { ...mapping, constants: { store: '杭州湖滨店', channel: '飞鸽传书' } }
+		});
 		expect(s).toMatchObject({ status: 'rejected', rows_rejected: 3 });
 		expect(s.errors.every((e) => e.code === 'enum_invalid' && e.column === 'channel' && e.value === '飞鸽传书')).toBe(true);
 		expect(s.errors[0]!.reason).toContain('飞鸽传书');
@@ -103,7 +135,9 @@ describe('explicit mapping (--map)', () => {
 			mapping: { 营业日: 'date', 分店: 'store', 人数: 'visitors', 单数: 'transactions' }
 		});
 		expect(s).toMatchObject({ status: 'committed', rows_loaded: 1 });
-		expect(await rows(db, 'SELECT store, visitors, transactions FROM traffic')).toEqual([{ store: 'A店', visitors: 100, transactions: 30 }]);
+		expect(await rows(db, 'SELECT store, visitors, transactions FROM traffic')).toEqual([
+			{ store: 'A店', visitors: 100, transactions: 30 }
+		]);
 	});
 
 	it('date_order in the mapping settles D/M/Y files; without it they are rejected as ambiguous', async () => {
@@ -112,7 +146,10 @@ describe('explicit mapping (--map)', () => {
 		expect(ambiguous.errors.map((e) => e.code)).toEqual(['date_ambiguous', 'date_ambiguous']);
 		const s = await load(db, 'traffic', file(content), { mapping: { date_order: 'dmy' } });
 		expect(s.status).toBe('committed');
-		expect(await rows(db, "SELECT strftime(date, '%Y-%m-%d') AS d FROM traffic ORDER BY 1")).toEqual([{ d: '2025-02-01' }, { d: '2025-02-03' }]);
+		expect(await rows(db, "SELECT strftime(date, '%Y-%m-%d') AS d FROM traffic ORDER BY 1")).toEqual([
+			{ d: '2025-02-01' },
+			{ d: '2025-02-03' }
+		]);
 	});
 
 	it('the day/month order is read from the file when one value settles it', async () => {
@@ -128,7 +165,11 @@ describe('explicit mapping (--map)', () => {
 
 	it('generate_key: surveys without ids get stable keys from the file hash and row number', async () => {
 		const content = '评分,推荐,留言,Q7\n5,9,很好,3\n2,3,太慢,\n4,8,,5\n';
-		const m = { columns: { 评分: 'overall', 推荐: 'nps', 留言: 'comment' }, constants: { store: '南京新街口店', submitted_at: '2025年3月5日', method: '问卷' }, generate_key: true };
+		const m = {
+			columns: { 评分: 'overall', 推荐: 'nps', 留言: 'comment' },
+			constants: { store: '南京新街口店', submitted_at: '2025年3月5日', method: '问卷' },
+			generate_key: true
+		};
 		const p = file(content);
 		const s = await load(db, 'surveys', p, { mapping: m });
 		expect(s).toMatchObject({ status: 'committed', rows_loaded: 3 });
@@ -151,7 +192,10 @@ describe('explicit mapping (--map)', () => {
 	it('value maps match the source header like column mappings do (case, spaces) and trimmed cells', async () => {
 		const content = 'Date,Store,Sales,Flag\n2025-03-01,  north ,12,x\n2025-03-02,north,13,x\n';
 		const s = await load(db, 'traffic', file(content), {
-			mapping: { columns: { date: 'date', store: 'store', sales: 'transactions', flag: 'ignore' }, values: { STORE: { north: '南京新街口店' } } }
+			mapping: {
+				columns: { date: 'date', store: 'store', sales: 'transactions', flag: 'ignore' },
+				values: { STORE: { north: '南京新街口店' } }
+			}
 		});
 		expect(s.status).toBe('committed');
 		expect(await rows(db, 'SELECT DISTINCT store FROM traffic')).toEqual([{ store: '南京新街口店' }]);

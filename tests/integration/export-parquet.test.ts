@@ -30,38 +30,54 @@ let manifest: ParquetManifest;
 const AS_OF = '2025-12-31 18:00:00';
 
 /** Every file under a folder, recursively. */
-const filesUnder = (d: string): string[] => readdirSync(d).flatMap((f) => (statSync(join(d, f)).isDirectory() ? filesUnder(join(d, f)) : [join(d, f)]));
+const filesUnder = (d: string): string[] =>
+	readdirSync(d).flatMap((f) => (statSync(join(d, f)).isDirectory() ? filesUnder(join(d, f)) : [join(d, f)]));
 
 beforeAll(async () => {
 	({ dir, cleanup } = tempDir('sqa-parquet-'));
 	const data = join(dir, 'data');
 	await generate({ outDir: data, scale: 2500, seed: 11, log: () => undefined });
 	// a survey file with an extra question (survey_answers) and complaints with phones in the free text
-	const surveys = readFileSync(join(data, FILES.surveys), 'utf8').split('\n').filter((l) => l !== '');
-	writeFileSync(join(data, 'extra.csv'), [`${surveys[0]},停车便利`, ...surveys.slice(1, 400).map((l, i) => `${l.replace(/^WJ/u, 'WX')},${1 + (i % 5)}`)].join('\n'));
+	const surveys = readFileSync(join(data, FILES.surveys), 'utf8')
+		.split('\n')
+		.filter((l) => l !== '');
+	writeFileSync(
+		join(data, 'extra.csv'),
+		[`${surveys[0]},停车便利`, ...surveys.slice(1, 400).map((l, i) => `${l.replace(/^WJ/u, 'WX')},${1 + (i % 5)}`)].join('\n')
+	);
 	const complaints = readFileSync(join(data, FILES.complaints), 'utf8').split('\n');
 	const header = complaints[0]!.split(',');
 	const summaryAt = header.indexOf('内容摘要');
 	const nameAt = header.indexOf('投诉人');
 	writeFileSync(
 		join(data, 'texts.csv'),
-		[complaints[0]!, ...complaints.slice(1, 4).map((l, i) => {
-			const cells = l.split(',');
-			cells[0] = `TX${i}`;
-			cells[summaryAt] = `客户王小明要求回电 139 1234 567${i}，或座机 021-6543210${i}，或 138.8888.000${i}`;
-			cells[nameAt] = '王小明';
-			return cells.join(',');
-		})].join('\n')
+		[
+			complaints[0]!,
+			...complaints.slice(1, 4).map((l, i) => {
+				const cells = l.split(',');
+				cells[0] = `TX${i}`;
+				cells[summaryAt] = `客户王小明要求回电 139 1234 567${i}，或座机 021-6543210${i}，或 138.8888.000${i}`;
+				cells[nameAt] = '王小明';
+				return cells.join(',');
+			})
+		].join('\n')
 	);
 	db = await Database.open(join(dir, 'q.duckdb'));
 	for (const kind of ['staff', 'traffic', 'complaints', 'surveys', 'appraisals'] as KindId[]) {
 		const s = await ingest(db, { kind, filePath: join(data, FILES[kind]), source: 'cli', createdBy: 'test' });
 		expect(s.status, kind).toBe('committed');
 	}
-	expect((await ingest(db, { kind: 'surveys', filePath: join(data, 'extra.csv'), source: 'cli', createdBy: 'test' })).status).toBe('committed');
-	expect((await ingest(db, { kind: 'complaints', filePath: join(data, 'texts.csv'), source: 'cli', createdBy: 'test' })).status).toBe('committed');
+	expect((await ingest(db, { kind: 'surveys', filePath: join(data, 'extra.csv'), source: 'cli', createdBy: 'test' })).status).toBe(
+		'committed'
+	);
+	expect((await ingest(db, { kind: 'complaints', filePath: join(data, 'texts.csv'), source: 'cli', createdBy: 'test' })).status).toBe(
+		'committed'
+	);
 	// limits other than the defaults: the settings travel with the export and the numbers follow them
-	const sla = { response: { default: 12, bySeverity: {}, byCategory: { 价格: 6 } }, resolution: { default: 48, bySeverity: { 重大: 96 }, byCategory: {} } };
+	const sla = {
+		response: { default: 12, bySeverity: {}, byCategory: { 价格: 6 } },
+		resolution: { default: 48, bySeverity: { 重大: 96 }, byCategory: {} }
+	};
 	expect((await saveSla(db, sla, { name: 'test' })).ok).toBe(true);
 	manifest = await exportParquet(db, join(dir, 'pq'));
 	pq = await Database.openParquet(join(dir, 'pq'));
@@ -84,7 +100,13 @@ function variants(metric: MetricDef, stores: string[], channels: string[]): Reco
 	];
 	for (const by of metric.dimensions) out.push({ ...base, grain: 'quarter', by });
 	if (allowed.includes('store')) out.push({ ...base, grain: 'month', filters: { store: [stores[0]!] } });
-	if (allowed.includes('channel')) out.push({ ...base, grain: 'year', filters: { channel: channels.slice(0, 2) }, ...(metric.dimensions[0] ? { by: metric.dimensions[0] } : {}) });
+	if (allowed.includes('channel'))
+		out.push({
+			...base,
+			grain: 'year',
+			filters: { channel: channels.slice(0, 2) },
+			...(metric.dimensions[0] ? { by: metric.dimensions[0] } : {})
+		});
 	out.push({ ...base, grain: 'quarter', scope: stores.slice(1, 3) });
 	return out;
 }
@@ -101,7 +123,8 @@ function expectSameRows(a: MetricResult, b: MetricResult, label: string): void {
 	ra.forEach((row, i) => {
 		for (const [col, v] of Object.entries(row)) {
 			const w = rb[i]![col];
-			if (typeof v === 'number' && typeof w === 'number') expect(Math.abs(v - w), `${label} ${key(row)} ${col}: ${v} vs ${w}`).toBeLessThanOrEqual(1e-9 * Math.max(1, Math.abs(v)));
+			if (typeof v === 'number' && typeof w === 'number')
+				expect(Math.abs(v - w), `${label} ${key(row)} ${col}: ${v} vs ${w}`).toBeLessThanOrEqual(1e-9 * Math.max(1, Math.abs(v)));
 			else expect(w, `${label} ${key(row)} ${col}`).toEqual(v);
 		}
 	});
@@ -111,7 +134,9 @@ describe('Parquet export', () => {
 	it('gives the same numbers as the database for every metric of the catalog', async () => {
 		const [stores, channels] = await db.withConnection(async (c) => [
 			(await queryRows<{ s: string }>(c, 'SELECT DISTINCT store AS s FROM complaints ORDER BY 1')).map((r) => r.s),
-			(await queryRows<{ s: string }>(c, 'SELECT DISTINCT channel::VARCHAR AS s FROM complaints WHERE channel IS NOT NULL ORDER BY 1')).map((r) => r.s)
+			(await queryRows<{ s: string }>(c, 'SELECT DISTINCT channel::VARCHAR AS s FROM complaints WHERE channel IS NOT NULL ORDER BY 1')).map(
+				(r) => r.s
+			)
 		]);
 		let comparisons = 0;
 		let nonEmpty = 0;
@@ -139,20 +164,40 @@ describe('Parquet export', () => {
 		expect(written.customer_data).toBe('masked');
 		expect(statSync(pqDir).mode & 0o777).toBe(0o700);
 		const counts = await db.withConnection(async (c) =>
-			Object.fromEntries(await Promise.all(Object.keys(manifest.tables).map(async (t) => [t, Number((await queryRows<{ n: number }>(c, `SELECT count(*) AS n FROM ${t}`))[0]!.n)] as const)))
+			Object.fromEntries(
+				await Promise.all(
+					Object.keys(manifest.tables).map(
+						async (t) => [t, Number((await queryRows<{ n: number }>(c, `SELECT count(*) AS n FROM ${t}`))[0]!.n)] as const
+					)
+				)
+			)
 		);
 		for (const [table, spec] of Object.entries(manifest.tables)) expect(spec.rows, table).toBe(counts[table]);
 		// not exported: accounts, sessions, the audit log, raw rejected lines, replaced rows
-		for (const t of ['users', 'sessions', 'audit_log', 'rejected_rows', 'complaints_replaced']) expect(manifest.tables[t], t).toBeUndefined();
+		for (const t of ['users', 'sessions', 'audit_log', 'rejected_rows', 'complaints_replaced'])
+			expect(manifest.tables[t], t).toBeUndefined();
 
-		const months = await db.withConnection((c) => queryRows<{ m: string; n: number }>(c, `SELECT strftime(received_at, '%Y-%m') AS m, count(*) AS n FROM complaints GROUP BY 1 ORDER BY 1`));
+		const months = await db.withConnection((c) =>
+			queryRows<{ m: string; n: number }>(
+				c,
+				`SELECT strftime(received_at, '%Y-%m') AS m, count(*) AS n FROM complaints GROUP BY 1 ORDER BY 1`
+			)
+		);
 		expect(readdirSync(join(pqDir, 'complaints')).sort()).toEqual(months.map((r) => `month=${r.m}`));
 		// each month's folder holds exactly that month's rows
 		const perFolder = await pq.withConnection((c) =>
-			queryRows<{ m: string; n: number }>(c, `SELECT regexp_extract(filename, 'month=([0-9-]+)', 1) AS m, count(*) AS n FROM read_parquet($1, filename = true) GROUP BY 1 ORDER BY 1`, [join(pqDir, 'complaints', '*', '*.parquet')])
+			queryRows<{ m: string; n: number }>(
+				c,
+				`SELECT regexp_extract(filename, 'month=([0-9-]+)', 1) AS m, count(*) AS n FROM read_parquet($1, filename = true) GROUP BY 1 ORDER BY 1`,
+				[join(pqDir, 'complaints', '*', '*.parquet')]
+			)
 		);
 		expect(perFolder).toEqual(months);
-		for (const [table, partition] of [['surveys', 'month'], ['traffic', 'month'], ['appraisals', 'period']] as const) {
+		for (const [table, partition] of [
+			['surveys', 'month'],
+			['traffic', 'month'],
+			['appraisals', 'period']
+		] as const) {
 			expect(manifest.tables[table]!.partition).toBe(partition);
 			const folders = readdirSync(join(pqDir, table));
 			expect(folders.length, table).toBeGreaterThan(1);
@@ -170,14 +215,19 @@ describe('Parquet export', () => {
 
 	it('carries no customer phone and only masked names', async () => {
 		const pqDir = join(dir, 'pq');
-		const raw = await db.withConnection((c) => queryRows<{ phone: string }>(c, 'SELECT DISTINCT customer_phone AS phone FROM complaints WHERE customer_phone IS NOT NULL'));
+		const raw = await db.withConnection((c) =>
+			queryRows<{ phone: string }>(c, 'SELECT DISTINCT customer_phone AS phone FROM complaints WHERE customer_phone IS NOT NULL')
+		);
 		const phones = [...new Set(raw.map((r) => canonicalPhone(r.phone)).filter((p): p is string => !!p && p.length >= 7))];
 		expect(phones.length).toBeGreaterThan(500);
 		// every run of digits in every exported value (separators removed), against every phone of the register and the texts
 		const runs = new Set<string>();
 		await pq.withConnection(async (c) => {
 			for (const table of Object.keys(manifest.tables)) {
-				const rows = await queryRows<{ d: string }>(c, `SELECT DISTINCT unnest(regexp_extract_all(regexp_replace(t::VARCHAR, '[ -]', '', 'g'), '[0-9]{7,}')) AS d FROM ${table} t`);
+				const rows = await queryRows<{ d: string }>(
+					c,
+					`SELECT DISTINCT unnest(regexp_extract_all(regexp_replace(t::VARCHAR, '[ -]', '', 'g'), '[0-9]{7,}')) AS d FROM ${table} t`
+				);
 				for (const r of rows) runs.add(r.d);
 			}
 		});
@@ -185,7 +235,9 @@ describe('Parquet export', () => {
 		for (const p of [...phones, ...textPhones]) {
 			for (const run of runs) if (run.includes(p)) throw new Error(`phone ${p} found in the export (${run})`);
 		}
-		expect(await pq.withConnection((c) => queryRows<{ n: number }>(c, 'SELECT count(*) AS n FROM complaints WHERE customer_phone IS NOT NULL'))).toEqual([{ n: 0 }]);
+		expect(
+			await pq.withConnection((c) => queryRows<{ n: number }>(c, 'SELECT count(*) AS n FROM complaints WHERE customer_phone IS NOT NULL'))
+		).toEqual([{ n: 0 }]);
 		// the keyed hash is kept: repeat complaints stay countable
 		const hashes = await pq.withConnection((c) => queryRows<{ n: number }>(c, 'SELECT count(customer_phone_hash) AS n FROM complaints'));
 		expect(hashes[0]!.n).toBeGreaterThan(phones.length * 0.9);
@@ -196,16 +248,28 @@ describe('Parquet export', () => {
 			for (const p of phones.slice(0, 300)) if (bytes.includes(p)) throw new Error(`phone ${p} in ${relative(pqDir, f)}`);
 		}
 		// names: each exported name is the masked form of a name in the register, and the texts' phones are masked
-		const pairs = await db.withConnection((c) => queryRows<{ id: string; name: string | null }>(c, 'SELECT complaint_id AS id, customer_name AS name FROM complaints'));
-		const exported = new Map((await pq.withConnection((c) => queryRows<{ id: string; name: string | null }>(c, 'SELECT complaint_id AS id, customer_name AS name FROM complaints'))).map((r) => [r.id, r.name]));
+		const pairs = await db.withConnection((c) =>
+			queryRows<{ id: string; name: string | null }>(c, 'SELECT complaint_id AS id, customer_name AS name FROM complaints')
+		);
+		const exported = new Map(
+			(
+				await pq.withConnection((c) =>
+					queryRows<{ id: string; name: string | null }>(c, 'SELECT complaint_id AS id, customer_name AS name FROM complaints')
+				)
+			).map((r) => [r.id, r.name])
+		);
 		let masked = 0;
 		for (const { id, name } of pairs) {
 			expect(exported.get(id), id).toBe(maskName(name));
 			if (name !== null && exported.get(id) !== name) masked++;
 		}
 		expect(masked).toBeGreaterThan(pairs.length * 0.3);
-		const texts = await pq.withConnection((c) => queryRows<{ s: string }>(c, `SELECT summary AS s FROM complaints WHERE starts_with(complaint_id, 'TX') ORDER BY complaint_id`));
-		expect(texts.map((t) => t.s)).toEqual([0, 1, 2].map((i) => `客户王**要求回电 139****567${i}，或座机 021-****210${i}，或 138****000${i}`));
+		const texts = await pq.withConnection((c) =>
+			queryRows<{ s: string }>(c, `SELECT summary AS s FROM complaints WHERE starts_with(complaint_id, 'TX') ORDER BY complaint_id`)
+		);
+		expect(texts.map((t) => t.s)).toEqual(
+			[0, 1, 2].map((i) => `客户王**要求回电 139****567${i}，或座机 021-****210${i}，或 138****000${i}`)
+		);
 	});
 
 	it('refuses a second export into a folder that is not empty', async () => {
@@ -216,7 +280,10 @@ describe('Parquet export', () => {
 	it('refuses a manifest whose names or types would be SQL', async () => {
 		const bad = join(dir, 'tampered');
 		mkdirSync(bad);
-		const tables = { ...manifest.tables, complaints: { ...manifest.tables.complaints!, columns: [{ name: 'store', type: "VARCHAR); DROP TABLE x; --" }] } };
+		const tables = {
+			...manifest.tables,
+			complaints: { ...manifest.tables.complaints!, columns: [{ name: 'store', type: 'VARCHAR); DROP TABLE x; --' }] }
+		};
 		writeFileSync(join(bad, MANIFEST_FILE), JSON.stringify({ ...manifest, tables }));
 		await expect(Database.openParquet(bad)).rejects.toThrow(/parquet_not_an_export/u);
 		await expect(Database.openParquet(join(dir, 'data'))).rejects.toThrow(/parquet_not_an_export/u);
@@ -229,14 +296,19 @@ describe('Parquet export while the server runs', () => {
 		server = await startServer({
 			prepare: async (d) => {
 				await ensureDemoUsers(d);
-				for (const [kind, file] of [['complaints', 'complaints_gbk.csv'], ['surveys', 'surveys.csv']] as const) await ingest(d, { kind, filePath: sample(file), source: 'cli', createdBy: 'test' });
+				for (const [kind, file] of [
+					['complaints', 'complaints_gbk.csv'],
+					['surveys', 'surveys.csv']
+				] as const)
+					await ingest(d, { kind, filePath: sample(file), source: 'cli', createdBy: 'test' });
 			}
 		});
 	}, 180_000);
 	afterAll(async () => {
 		await server?.stop();
 	});
-	const cli = (args: string[], lang = 'zh-CN') => spawnSync('npx', ['tsx', 'cli/ingest.ts', ...args], { encoding: 'utf8', env: { ...process.env, QUALITY_LANG: lang } });
+	const cli = (args: string[], lang = 'zh-CN') =>
+		spawnSync('npx', ['tsx', 'cli/ingest.ts', ...args], { encoding: 'utf8', env: { ...process.env, QUALITY_LANG: lang } });
 
 	it('is handed to the server, reports in Chinese or English, refuses a non-empty folder, and is audited', async () => {
 		const out = join(dir, 'live');
@@ -259,7 +331,14 @@ describe('Parquet export while the server runs', () => {
 		// the files read back with the numbers of the live database
 		const over = await Database.openParquet(out);
 		try {
-			const res = await queryMetric(over, { metric: 'complaint_count', from: '2024-01-01', to: '2026-12-31', grain: 'all', filters: {}, scope: null });
+			const res = await queryMetric(over, {
+				metric: 'complaint_count',
+				from: '2024-01-01',
+				to: '2026-12-31',
+				grain: 'all',
+				filters: {},
+				scope: null
+			});
 			expect(res.rows[0]!.value).toBe(300);
 		} finally {
 			over.close();

@@ -23,11 +23,21 @@ describe('a database DuckDB has invalidated', () => {
 			await db.withConnection((c) => c.run('CREATE TABLE kept AS SELECT 42 AS n'));
 			const read = `SELECT c1 FROM read_csv($1, delim=',', columns={'c0': 'VARCHAR', 'c1': 'VARCHAR'}, header=false, skip=1,
 				all_varchar=true, quote='"', escape='"', null_padding=true, strict_mode=true, auto_detect=false, parallel=false) WHERE c1 <> '' LIMIT 10`;
-			const first = await db.withConnection((c) => queryRows(c, read, [file])).then(() => null, (e: unknown) => e);
+			const first = await db
+				.withConnection((c) => queryRows(c, read, [file]))
+				.then(
+					() => null,
+					(e: unknown) => e
+				);
 			// if a DuckDB upgrade fixed the defect, this fails: find another trigger (and drop the engine's guard's comment)
 			expect(isFatal(first), `the known trigger did not invalidate the database: ${String(first)}`).toBe(true);
 			expect(seen).toHaveLength(1);
-			const later = await db.withConnection((c) => queryRows(c, 'SELECT n FROM kept')).then(() => null, (e: unknown) => e);
+			const later = await db
+				.withConnection((c) => queryRows(c, 'SELECT n FROM kept'))
+				.then(
+					() => null,
+					(e: unknown) => e
+				);
 			expect(isFatal(later)).toBe(true);
 			expect(seen, 'told once').toHaveLength(1);
 			db.close();

@@ -24,14 +24,38 @@ const H = '日期,门店,客流量,交易笔数';
 
 describe('file-level rejections: a clear reason in the user language, nothing loaded', () => {
 	const cases: [string, string | Buffer, string, RegExp, RegExp][] = [
-		['missing required column', '日期,门店,客流量\n2025-01-01,A店,100\n', 'columns_missing', /缺少必填列：交易笔数 \(transactions\)/, /Required columns are missing: 交易笔数/],
+		[
+			'missing required column',
+			'日期,门店,客流量\n2025-01-01,A店,100\n',
+			'columns_missing',
+			/缺少必填列：交易笔数 \(transactions\)/,
+			/Required columns are missing: 交易笔数/
+		],
 		['header only', `${H}\n`, 'file_header_only', /只有表头/, /header but no data rows/],
 		['header only, no line break, blank lines after', `${H}\n,,,\n\n`, 'file_header_only', /只有表头/, /no data rows/],
 		['empty file', '', 'file_empty', /文件是空的/, /empty/],
 		['whitespace only', ' \r\n \n', 'file_empty', /文件是空的/, /empty/],
-		['duplicate header', '日期,门店,客流量,交易笔数,门店\n2025-01-01,A店,1,1,B\n', 'header_duplicate', /表头「门店」出现了两次（第 2 列和第 5 列）/, /twice|two|duplicate/i],
-		['row with two fields more than the header', `${H}\n2025-01-01,A店,1,1\n2025-01-02,A店,1,1,x,y\n`, 'file_malformed_columns', /文件格式有误：第 3 行有 6 列，而表头只有 4 列/, /not well-formed CSV: line 3 has 6 fields but the header has 4/],
-		['unterminated quote', `${H}\n2025-01-01,"A店,1,1\n2025-01-02,A店,1,1\n`, 'file_malformed_line', /文件格式有误：第 2 行无法按 CSV 解析/, /not well-formed CSV: line 2 cannot be read/]
+		[
+			'duplicate header',
+			'日期,门店,客流量,交易笔数,门店\n2025-01-01,A店,1,1,B\n',
+			'header_duplicate',
+			/表头「门店」出现了两次（第 2 列和第 5 列）/,
+			/twice|two|duplicate/i
+		],
+		[
+			'row with two fields more than the header',
+			`${H}\n2025-01-01,A店,1,1\n2025-01-02,A店,1,1,x,y\n`,
+			'file_malformed_columns',
+			/文件格式有误：第 3 行有 6 列，而表头只有 4 列/,
+			/not well-formed CSV: line 3 has 6 fields but the header has 4/
+		],
+		[
+			'unterminated quote',
+			`${H}\n2025-01-01,"A店,1,1\n2025-01-02,A店,1,1\n`,
+			'file_malformed_line',
+			/文件格式有误：第 2 行无法按 CSV 解析/,
+			/not well-formed CSV: line 2 cannot be read/
+		]
 	];
 
 	it.each(cases)('%s', async (_name, content, code, zh, en) => {
@@ -61,9 +85,27 @@ describe('file-level rejections: a clear reason in the user language, nothing lo
 	});
 
 	it.each([
-		['a binary file', Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52]), 'file_binary', /不是文本格式的 CSV/, /not a text CSV/],
-		['an .xlsx renamed .csv', Buffer.concat([Buffer.from([0x50, 0x4b, 0x03, 0x04, 0x14, 0, 6, 0, 8, 0]), Buffer.from('[Content_Types].xml'), Buffer.alloc(64)]), 'file_xlsx', /Excel 工作簿.*另存为/, /Excel workbook.*Save As/],
-		['an old .xls renamed .csv', Buffer.concat([Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]), Buffer.alloc(64)]), 'file_xlsx', /Excel/, /Excel/]
+		[
+			'a binary file',
+			Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52]),
+			'file_binary',
+			/不是文本格式的 CSV/,
+			/not a text CSV/
+		],
+		[
+			'an .xlsx renamed .csv',
+			Buffer.concat([Buffer.from([0x50, 0x4b, 0x03, 0x04, 0x14, 0, 6, 0, 8, 0]), Buffer.from('[Content_Types].xml'), Buffer.alloc(64)]),
+			'file_xlsx',
+			/Excel 工作簿.*另存为/,
+			/Excel workbook.*Save As/
+		],
+		[
+			'an old .xls renamed .csv',
+			Buffer.concat([Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]), Buffer.alloc(64)]),
+			'file_xlsx',
+			/Excel/,
+			/Excel/
+		]
 	])('%s cannot be read: an IngestFailure (exit 2) with a reason in both languages', async (_name, content, code, zh, en) => {
 		const before = await tableCounts(db);
 		const err = await load(db, 'traffic', file(content)).catch((e: unknown) => e);
@@ -175,7 +217,12 @@ describe('encodings, delimiters, line endings and quoting', () => {
 		const s = await load(db, 'appraisals', file(content), { acceptPartial: true });
 		expect(s.errors.map((e) => [e.row, e.code])).toEqual([[3, 'total_mismatch']]);
 		expect(s.errors[0]!.reason).toContain('80.00');
-		expect(await rows(db, 'SELECT staff_id, period, period_type::VARCHAR AS t, total_score::DOUBLE AS total, grade::VARCHAR AS g FROM appraisals ORDER BY 1')).toEqual([
+		expect(
+			await rows(
+				db,
+				'SELECT staff_id, period, period_type::VARCHAR AS t, total_score::DOUBLE AS total, grade::VARCHAR AS g FROM appraisals ORDER BY 1'
+			)
+		).toEqual([
 			{ staff_id: 'S001', period: '2025-03', t: 'month', total: 80, g: 'B' },
 			{ staff_id: 'S003', period: '2025-Q1', t: 'quarter', total: 90, g: 'A' }
 		]);

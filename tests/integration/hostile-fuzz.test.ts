@@ -24,8 +24,20 @@ afterAll(() => close());
 const RUNS = { numRuns: 120, seed: Number(process.env.FUZZ_SEED ?? 4417) };
 
 const VALID: Record<'complaints' | 'surveys', string> = {
-	complaints: [COMPLAINTS_HEADER, complaint('F-1'), complaint('F-2', '2025/3/2 10:00', '"引号,逗号\n换行"', '+86 139 0000 1111'), complaint('F-3', '45717', '普通', '')].join('\n') + '\n',
-	surveys: [SURVEYS_HEADER, survey('S-1'), survey('S-2', '2025年3月2日', '5', '10', '很好'), survey('S-3', '2025-03-03', '1', '0', '"差,很差"')].join('\n') + '\n'
+	complaints:
+		[
+			COMPLAINTS_HEADER,
+			complaint('F-1'),
+			complaint('F-2', '2025/3/2 10:00', '"引号,逗号\n换行"', '+86 139 0000 1111'),
+			complaint('F-3', '45717', '普通', '')
+		].join('\n') + '\n',
+	surveys:
+		[
+			SURVEYS_HEADER,
+			survey('S-1'),
+			survey('S-2', '2025年3月2日', '5', '10', '很好'),
+			survey('S-3', '2025-03-03', '1', '0', '"差,很差"')
+		].join('\n') + '\n'
 };
 
 /** Rows that break a rule: must always be zero. */
@@ -48,7 +60,11 @@ type Mutation =
 
 const mutation: fc.Arbitrary<Mutation> = fc.oneof(
 	fc.record({ op: fc.constant('flip' as const), at: fc.nat(), byte: fc.integer({ min: 0, max: 255 }) }),
-	fc.record({ op: fc.constant('insert' as const), at: fc.nat(), text: fc.constantFrom('"', ',', '\n', '\r\n', '""', ',,', '\t', ';', '\u3000', '\u200b', '=1+1', '６', '\n\n', '"\n') }),
+	fc.record({
+		op: fc.constant('insert' as const),
+		at: fc.nat(),
+		text: fc.constantFrom('"', ',', '\n', '\r\n', '""', ',,', '\t', ';', '\u3000', '\u200b', '=1+1', '６', '\n\n', '"\n')
+	}),
 	fc.record({ op: fc.constant('truncate' as const), at: fc.nat() }),
 	fc.record({ op: fc.constant('duplicate' as const), line: fc.nat() }),
 	fc.record({ op: fc.constant('delete' as const), at: fc.nat(), length: fc.integer({ min: 1, max: 8 }) })
@@ -57,7 +73,7 @@ const mutation: fc.Arbitrary<Mutation> = fc.oneof(
 function mutate(bytes: Buffer, ms: Mutation[]): Buffer {
 	let b = Buffer.from(bytes);
 	for (const m of ms) {
-		const at = b.length ? m.op === 'duplicate' ? 0 : ('at' in m ? m.at % (b.length + 1) : 0) : 0;
+		const at = b.length ? (m.op === 'duplicate' ? 0 : 'at' in m ? m.at % (b.length + 1) : 0) : 0;
 		if (m.op === 'flip' && b.length) b[at % b.length] = m.byte;
 		else if (m.op === 'insert') b = Buffer.concat([b.subarray(0, at), Buffer.from(m.text), b.subarray(at)]);
 		else if (m.op === 'truncate') b = b.subarray(0, at);
@@ -87,7 +103,8 @@ async function loadChecked(kind: 'complaints' | 'surveys', bytes: Buffer): Promi
 		if (s.status === 'committed') [loaded, batch] = [s.rows_loaded, s.batch_id];
 		if (s.status === 'rejected') expect(s.rows_loaded).toBe(0);
 	} catch (e) {
-		if (process.env.FUZZ_LOG && !(e instanceof IngestFailure)) console.log('FUZZ', n - 1, JSON.stringify(bytes.toString('latin1')), String(e).slice(0, 300));
+		if (process.env.FUZZ_LOG && !(e instanceof IngestFailure))
+			console.log('FUZZ', n - 1, JSON.stringify(bytes.toString('latin1')), String(e).slice(0, 300));
 		// the only thing that may leave the engine: a file it cannot read at all, with its reason
 		expect(e).toBeInstanceOf(IngestFailure);
 		expect((e as IngestFailure).unreadable).toBe(true);
@@ -101,20 +118,27 @@ async function loadChecked(kind: 'complaints' | 'surveys', bytes: Buffer): Promi
 }
 
 const encodings = fc.constantFrom('utf-8', 'utf-8-bom', 'gbk', 'utf-16le');
-const encode = (text: string, enc: string) => (enc === 'gbk' ? gbk(text) : enc === 'utf-8-bom' ? utf8Bom(text) : enc === 'utf-16le' ? utf16le(text) : Buffer.from(text));
+const encode = (text: string, enc: string) =>
+	enc === 'gbk' ? gbk(text) : enc === 'utf-8-bom' ? utf8Bom(text) : enc === 'utf-16le' ? utf16le(text) : Buffer.from(text);
 
 describe('the engine under random input', () => {
 	it('random bytes: a structured outcome, never an invalid row', async () => {
-		await fc.assert(fc.asyncProperty(fc.uint8Array({ maxLength: 400 }), fc.constantFrom('complaints', 'surveys' as const), async (bytes, kind) => {
-			await loadChecked(kind as 'complaints' | 'surveys', Buffer.from(bytes));
-		}), { ...RUNS, numRuns: 60 });
+		await fc.assert(
+			fc.asyncProperty(fc.uint8Array({ maxLength: 400 }), fc.constantFrom('complaints', 'surveys' as const), async (bytes, kind) => {
+				await loadChecked(kind as 'complaints' | 'surveys', Buffer.from(bytes));
+			}),
+			{ ...RUNS, numRuns: 60 }
+		);
 	});
 
 	// Found here: a file with a UTF-8 BOM and a stray invalid byte made DuckDB's reader fail internally,
 	// invalidating the database; such files are now refused before DuckDB reads them (file_bad_utf8).
 	it.each(['complaints', 'surveys'] as const)('mutations of a valid %s file: a structured outcome, never an invalid row', async (kind) => {
-		await fc.assert(fc.asyncProperty(encodings, fc.array(mutation, { minLength: 1, maxLength: 4 }), async (enc, ms) => {
-			await loadChecked(kind, mutate(encode(VALID[kind], enc), ms));
-		}), RUNS);
+		await fc.assert(
+			fc.asyncProperty(encodings, fc.array(mutation, { minLength: 1, maxLength: 4 }), async (enc, ms) => {
+				await loadChecked(kind, mutate(encode(VALID[kind], enc), ms));
+			}),
+			RUNS
+		);
 	});
 });

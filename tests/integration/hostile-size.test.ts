@@ -38,14 +38,20 @@ function rssMb(pid: number): number {
 /** Sends a multipart upload of `total` bytes as fast as the server takes it; stops writing at the answer. */
 function hugeUpload(total: number, declareLength: boolean): Promise<{ status: number; body: string; sent: number; peakRss: number }> {
 	const boundary = 'sqa-huge';
-	const head = Buffer.from(`--${boundary}\r\ncontent-disposition: form-data; name="file"; filename="huge.csv"\r\ncontent-type: text/csv\r\n\r\n${COMPLAINTS_HEADER}\n`);
+	const head = Buffer.from(
+		`--${boundary}\r\ncontent-disposition: form-data; name="file"; filename="huge.csv"\r\ncontent-type: text/csv\r\n\r\n${COMPLAINTS_HEADER}\n`
+	);
 	const chunk = Buffer.alloc(1 << 20, 'a');
 	return new Promise((resolve, reject) => {
 		let sent = 0;
 		let peakRss = rssMb(server.pid);
 		const sampler = setInterval(() => (peakRss = Math.max(peakRss, rssMb(server.pid))), 25);
 		let answered = false;
-		const headers: Record<string, string | number> = { origin: server.base, cookie, 'content-type': `multipart/form-data; boundary=${boundary}` };
+		const headers: Record<string, string | number> = {
+			origin: server.base,
+			cookie,
+			'content-type': `multipart/form-data; boundary=${boundary}`
+		};
 		if (declareLength) headers['content-length'] = total;
 		const req = request(`${server.base}/api/ingest/complaints`, { method: 'POST', headers }, (res) => {
 			answered = true;
@@ -105,10 +111,29 @@ describe('a 2 GB file', () => {
 			closeSync(fd);
 			const started = Date.now();
 			// /usr/bin/time -f %M: the peak resident memory (KB) of the CLI as `npm run ingest` runs it
-			const r = spawnSync('/usr/bin/time', ['-f', 'maxrss_kb=%M', process.execPath, '--import', 'tsx', 'cli/ingest.ts', 'complaints', file, '--db', join(dir, 'q.duckdb'), '--json'], { encoding: 'utf8', timeout: 60_000 });
+			const r = spawnSync(
+				'/usr/bin/time',
+				[
+					'-f',
+					'maxrss_kb=%M',
+					process.execPath,
+					'--import',
+					'tsx',
+					'cli/ingest.ts',
+					'complaints',
+					file,
+					'--db',
+					join(dir, 'q.duckdb'),
+					'--json'
+				],
+				{ encoding: 'utf8', timeout: 60_000 }
+			);
 			const seconds = (Date.now() - started) / 1000;
 			expect(r.status).toBe(2);
-			expect(JSON.parse(r.stdout).error).toEqual({ code: 'file_binary', message: '这不是文本格式的 CSV 文件（可能是图片、压缩包或其他二进制文件）' });
+			expect(JSON.parse(r.stdout).error).toEqual({
+				code: 'file_binary',
+				message: '这不是文本格式的 CSV 文件（可能是图片、压缩包或其他二进制文件）'
+			});
 			const maxRss = Number(/maxrss_kb=(\d+)/u.exec(r.stderr)?.[1]) / 1024;
 			expect(maxRss).toBeGreaterThan(0);
 			expect(maxRss).toBeLessThan(400);

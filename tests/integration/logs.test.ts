@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ensureDemoUsers } from '../../src/lib/server/core/auth/demo';
 import { demoAccount } from '../../src/lib/server/core/auth/demo-accounts';
@@ -46,39 +46,71 @@ afterAll(async () => {
 function handoff(command: Record<string, unknown>) {
 	const { token } = JSON.parse(readFileSync(`${server.dbPath}.server.json`, 'utf8')) as { token: string };
 	return fetch(`${server.base}/api/internal/cli`, {
-		method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+		method: 'POST',
+		headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
 		body: JSON.stringify({ locale: 'zh-CN', as: 'ops', ...command })
 	});
 }
 
 /** Every log line as an object; adapter-node's own plain "Listening on …" banner is the one exception. */
 function logLines(): Record<string, unknown>[] {
-	return server.output().split('\n').filter((l) => l.trim() !== '' && !l.startsWith('Listening on ')).map((l) => {
-		try {
-			return JSON.parse(l) as Record<string, unknown>;
-		} catch {
-			throw new Error(`not a JSON log line: ${l}`);
-		}
-	});
+	return server
+		.output()
+		.split('\n')
+		.filter((l) => l.trim() !== '' && !l.startsWith('Listening on '))
+		.map((l) => {
+			try {
+				return JSON.parse(l) as Record<string, unknown>;
+			} catch {
+				throw new Error(`not a JSON log line: ${l}`);
+			}
+		});
 }
 
 describe('structured logs', () => {
 	it('carry no customer name or phone, in any form, whatever the requests held', async () => {
 		const form = new FormData();
 		form.append('file', new Blob([readFileSync(join(server.dir, 'first.csv'))]), `${PLANTED_NAME}${PLANTED_PHONE}.csv`);
-		const up = await fetch(`${server.base}/api/ingest/complaints`, { method: 'POST', body: form, headers: { origin: server.base, cookie: qc } });
+		const up = await fetch(`${server.base}/api/ingest/complaints`, {
+			method: 'POST',
+			body: form,
+			headers: { origin: server.base, cookie: qc }
+		});
 		expect(up.status).toBe(200);
-		const cli = await handoff({ command: 'ingest', kind: 'complaints', file: join(server.dir, PLANTED_NAME, `${PLANTED_PHONE}.csv`), acceptPartial: false, dryRun: false });
+		const cli = await handoff({
+			command: 'ingest',
+			kind: 'complaints',
+			file: join(server.dir, PLANTED_NAME, `${PLANTED_PHONE}.csv`),
+			acceptPartial: false,
+			dryRun: false
+		});
 		expect(((await cli.json()) as { json: { status: string } }).json.status).toBe('committed');
 
-		const q = new URLSearchParams({ from: '2025-01-01', to: '2025-12-31', grain: 'all', format: 'json', name: PLANTED_NAME, phone: PLANTED_PHONE });
+		const q = new URLSearchParams({
+			from: '2025-01-01',
+			to: '2025-12-31',
+			grain: 'all',
+			format: 'json',
+			name: PLANTED_NAME,
+			phone: PLANTED_PHONE
+		});
 		const rows = await get(server, `/api/rows/complaints?${q}`, leader, 'application/json');
 		expect(rows.status).toBe(200);
 		expect(await rows.text()).toContain(PLANTED_NAME); // leadership has pii: the rows do hold the name
-		const csv = await get(server, `/api/rows/complaints?${new URLSearchParams({ from: '2025-01-01', to: '2025-12-31', grain: 'all', format: 'csv' })}`, leader, 'text/csv');
+		const csv = await get(
+			server,
+			`/api/rows/complaints?${new URLSearchParams({ from: '2025-01-01', to: '2025-12-31', grain: 'all', format: 'csv' })}`,
+			leader,
+			'text/csv'
+		);
 		expect(csv.status).toBe(200);
 		await csv.text();
-		const search = await get(server, `/api/rows/surveys?${new URLSearchParams({ from: '2025-01-01', to: '2025-12-31', q: `${PLANTED_NAME} 13812345678` })}`, qc, 'application/json');
+		const search = await get(
+			server,
+			`/api/rows/surveys?${new URLSearchParams({ from: '2025-01-01', to: '2025-12-31', q: `${PLANTED_NAME} 13812345678` })}`,
+			qc,
+			'application/json'
+		);
 		expect(search.status).toBe(200);
 		await search.text();
 		await (await get(server, `/complaints?${new URLSearchParams({ from: '2025-01-01', to: '2025-12-31', q: PLANTED_NAME })}`, qc)).text();
@@ -103,18 +135,36 @@ describe('structured logs', () => {
 		const requests = lines.filter((l) => l.msg === 'request');
 		expect(requests.length).toBeGreaterThanOrEqual(8);
 		for (const r of requests) {
-			expect(r).toMatchObject({ level: 'info', component: 'http', method: expect.any(String), status: expect.any(Number), ms: expect.any(Number) });
+			expect(r).toMatchObject({
+				level: 'info',
+				component: 'http',
+				method: expect.any(String),
+				status: expect.any(Number),
+				ms: expect.any(Number)
+			});
 			expect(typeof r.time).toBe('string');
 			expect(r).toHaveProperty('route');
 			expect(r).toHaveProperty('user_id');
 			expect(r).toHaveProperty('role');
 			expect(JSON.stringify(r)).not.toMatch(/[?&]from=/u);
 		}
-		expect(requests).toContainEqual(expect.objectContaining({ method: 'GET', route: '/api/rows/[kind]', status: 200, role: 'leadership', user_id: expect.any(Number) }));
+		expect(requests).toContainEqual(
+			expect.objectContaining({ method: 'GET', route: '/api/rows/[kind]', status: 200, role: 'leadership', user_id: expect.any(Number) })
+		);
 		expect(requests).toContainEqual(expect.objectContaining({ route: null, status: 404 }));
 		// loads and the rollback: batch, kind, source, rows, status, duration
 		const loadLines = lines.filter((l) => l.msg === 'load');
-		expect(loadLines).toContainEqual(expect.objectContaining({ component: 'ingest', kind: 'complaints', source: 'web', status: 'committed', rows_loaded: 150, batch_id: expect.any(Number), ms: expect.any(Number) }));
+		expect(loadLines).toContainEqual(
+			expect.objectContaining({
+				component: 'ingest',
+				kind: 'complaints',
+				source: 'web',
+				status: 'committed',
+				rows_loaded: 150,
+				batch_id: expect.any(Number),
+				ms: expect.any(Number)
+			})
+		);
 		expect(loadLines).toContainEqual(expect.objectContaining({ kind: 'complaints', source: 'cli', status: 'committed', rows_loaded: 150 }));
 		expect(lines).toContainEqual(expect.objectContaining({ msg: 'rollback', ok: true, removed: 150 }));
 		expect(lines).toContainEqual(expect.objectContaining({ msg: 'server started', component: 'server' }));

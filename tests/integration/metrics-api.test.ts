@@ -10,7 +10,15 @@ const A = '杭州湖滨店'; // the demo viewer's only store
 const B = '南京新街口店';
 const EVIL = '=HYPERLINK("http://x")'; // a store name that would be a formula in a spreadsheet
 
-const complaint = (id: string, at: string, store: string, status = '已办结') => ({ complaint_id: id, received_at: at, store, severity: '一般', status, channel: '电话', category: '价格' });
+const complaint = (id: string, at: string, store: string, status = '已办结') => ({
+	complaint_id: id,
+	received_at: at,
+	store,
+	severity: '一般',
+	status,
+	channel: '电话',
+	category: '价格'
+});
 
 let server: RunningServer;
 let leader: string;
@@ -33,7 +41,12 @@ beforeAll(async () => {
 			// March: complaints with customers, for the drill-down
 			await insertRows(db, 'complaints', [
 				{ ...complaint('m1', '2025-03-02 09:00:00', B), category: '商品质量', customer_name: '欧阳娜娜', customer_phone: '13812345678' },
-				{ ...complaint('m2', '2025-03-03 09:00:00', B, '处理中'), category: '商品质量', customer_name: '张三', customer_phone: '010-12345678' },
+				{
+					...complaint('m2', '2025-03-03 09:00:00', B, '处理中'),
+					category: '商品质量',
+					customer_name: '张三',
+					customer_phone: '010-12345678'
+				},
 				{ ...complaint('m3', '2025-03-04 09:00:00', B), category: null, customer_name: '李四', customer_phone: '13900001111' },
 				{ ...complaint('m4', '2025-03-05 09:00:00', A), category: '商品质量', customer_name: '王五', customer_phone: '13700002222' }
 			]);
@@ -123,13 +136,21 @@ describe('GET /api/metrics/[metric]', () => {
 		const own = await get(server, `/api/metrics/complaint_count?${Q}&grain=all&format=json&store=${encodeURIComponent(A)}`, viewer);
 		expect(((await own.json()) as { rows: unknown[] }).rows).toEqual([{ period: null, value: 3 }]);
 		for (const store of [B, EVIL, "x' OR '1'='1"]) {
-			const other = await get(server, `/api/metrics/complaint_count?${Q}&format=json&store=${encodeURIComponent(A)}&store=${encodeURIComponent(store)}`, viewer);
+			const other = await get(
+				server,
+				`/api/metrics/complaint_count?${Q}&format=json&store=${encodeURIComponent(A)}&store=${encodeURIComponent(store)}`,
+				viewer
+			);
 			expect(other.status, store).toBe(403);
 		}
 	});
 
 	it('binds filter values: quotes and SQL fragments are just values', async () => {
-		const res = await get(server, `/api/metrics/complaint_count?${Q}&format=json&store=${encodeURIComponent("x' OR '1'='1")}&category=${encodeURIComponent("'); DROP TABLE complaints; --")}`, leader);
+		const res = await get(
+			server,
+			`/api/metrics/complaint_count?${Q}&format=json&store=${encodeURIComponent("x' OR '1'='1")}&category=${encodeURIComponent("'); DROP TABLE complaints; --")}`,
+			leader
+		);
 		expect(res.status).toBe(200);
 		expect(((await res.json()) as { rows: unknown[] }).rows).toEqual([]);
 		const all = await get(server, `/api/metrics/complaint_count?${Q}&grain=all&format=json`, leader);
@@ -144,7 +165,9 @@ describe('GET /api/metrics/[metric]', () => {
 		const badDim = await get(server, `/api/metrics/complaint_rate?${Q}&by=category`, leader, 'application/json');
 		expect(badDim.status).toBe(400);
 		expect(await badDim.json()).toMatchObject({ code: 'dimension_not_allowed' });
-		const badDate = await fetch(`${server.base}/api/metrics/complaint_count?from=2025-13-01&to=2025-12-31`, { headers: { cookie: leader, accept: 'application/json', 'accept-language': 'en' } });
+		const badDate = await fetch(`${server.base}/api/metrics/complaint_count?from=2025-13-01&to=2025-12-31`, {
+			headers: { cookie: leader, accept: 'application/json', 'accept-language': 'en' }
+		});
 		expect(badDate.status).toBe(400);
 		expect(((await badDate.json()) as { message: string }).message).toMatch(/from/u);
 		expect((await get(server, `/api/metrics/complaint_count?${Q}&format=xml`, leader)).status).toBe(400);
@@ -166,7 +189,11 @@ describe('GET /api/metrics', () => {
 describe('comparison periods', () => {
 	it('adds compare_period and compare_value; an unknown compare is a 400', async () => {
 		// February vs the 28 days before (01-04 … 01-31): A a2 | B b1 | EVIL e1
-		const res = await get(server, `/api/metrics/complaint_count?from=2025-02-01&to=2025-02-28&grain=all&by=store&compare=previous&format=json`, leader);
+		const res = await get(
+			server,
+			`/api/metrics/complaint_count?from=2025-02-01&to=2025-02-28&grain=all&by=store&compare=previous&format=json`,
+			leader
+		);
 		expect(((await res.json()) as { rows: unknown[] }).rows).toEqual([
 			{ period: null, group: B, value: 2, compare_period: null, compare_value: 1 },
 			{ period: null, group: A, value: 1, compare_period: null, compare_value: 1 }
@@ -220,7 +247,9 @@ describe('GET /api/rows/complaints (drill-down)', () => {
 		// times travel as Arrow timestamps (read back in milliseconds), as text in JSON
 		expect(String(table.schema.fields.find((f) => f.name === 'received_at')!.type)).toMatch(/^Timestamp/u);
 		expect(new Date(Number(table.get(0)!.received_at)).toISOString()).toBe('2025-03-02T09:00:00.000Z');
-		const json = (await (await get(server, `/api/rows/complaints?${M}&grain=all`, leader, 'application/json')).json()) as { rows: { received_at: string }[] };
+		const json = (await (await get(server, `/api/rows/complaints?${M}&grain=all`, leader, 'application/json')).json()) as {
+			rows: { received_at: string }[];
+		};
 		expect(json.rows[0]!.received_at).toBe('2025-03-02 09:00');
 		expect((await get(server, `/api/rows/complaints?${M}&grain=all&format=csv`, manager, '*/*')).status).toBe(403);
 		const csv = await (await get(server, `/api/rows/complaints?${M}&grain=all&format=csv`, leader, '*/*')).text();

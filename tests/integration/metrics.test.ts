@@ -14,7 +14,23 @@ const A = '杭州湖滨店';
 const B = '南京新街口店';
 
 // id, received, store, severity, channel, category, department, response h, resolution h, status, escalated, in_scope, follow-up day, follow-up satisfaction, phone hash
-type C = [string, string, string, '一般' | '重大', string, string, string, number | null, number | null, string, boolean | null, boolean | null, string | null, number | null, bigint | null];
+type C = [
+	string,
+	string,
+	string,
+	'一般' | '重大',
+	string,
+	string,
+	string,
+	number | null,
+	number | null,
+	string,
+	boolean | null,
+	boolean | null,
+	string | null,
+	number | null,
+	bigint | null
+];
 const COMPLAINTS: C[] = [
 	['c1', '2025-01-02 10:00:00', A, '一般', '电话', '商品质量', '客服部', 2, 80, '已办结', false, true, '2025-01-07 10:00:00', 5, 111n],
 	['c2', '2025-01-02 14:00:00', A, '重大', '现场', '服务态度', '营运部', 30, 100, '已办结', true, false, null, null, 222n],
@@ -52,7 +68,8 @@ let db: Database;
 let close: () => void;
 const AS_OF = { asOf: '2025-03-01 00:00:00' };
 
-const q = (req: Record<string, unknown>, opts = AS_OF) => queryMetric(db, { filters: {}, scope: null, grain: 'month', from: '2025-01-01', to: '2025-01-31', ...req }, opts).then((r) => r.rows);
+const q = (req: Record<string, unknown>, opts = AS_OF) =>
+	queryMetric(db, { filters: {}, scope: null, grain: 'month', from: '2025-01-01', to: '2025-01-31', ...req }, opts).then((r) => r.rows);
 const only = async (req: Record<string, unknown>, opts = AS_OF): Promise<MetricRow> => {
 	const rows = await q(req, opts);
 	expect(rows).toHaveLength(1);
@@ -82,10 +99,29 @@ beforeAll(async () => {
 			customer_phone_hash: hash
 		}))
 	);
-	await insertRows(db, 'traffic', TRAFFIC.map(([store, date, transactions]) => ({ store, date, transactions, visitors: transactions * 10 })));
+	await insertRows(
+		db,
+		'traffic',
+		TRAFFIC.map(([store, date, transactions]) => ({ store, date, transactions, visitors: transactions * 10 }))
+	);
 	await insertRows(db, 'surveys', [
-		...A_OVERALL.map((overall, i) => ({ response_id: `a${i}`, submitted_at: `2025-01-${String(i + 1).padStart(2, '0')}`, store: A, method: '问卷', overall, nps: A_NPS[i], environment: A_ENV[i] })),
-		...Array.from({ length: 40 }, (_, i) => ({ response_id: `b${i}`, submitted_at: '2025-01-15', store: B, method: '访谈', overall: i < 30 ? 5 : 2, nps: null }))
+		...A_OVERALL.map((overall, i) => ({
+			response_id: `a${i}`,
+			submitted_at: `2025-01-${String(i + 1).padStart(2, '0')}`,
+			store: A,
+			method: '问卷',
+			overall,
+			nps: A_NPS[i],
+			environment: A_ENV[i]
+		})),
+		...Array.from({ length: 40 }, (_, i) => ({
+			response_id: `b${i}`,
+			submitted_at: '2025-01-15',
+			store: B,
+			method: '访谈',
+			overall: i < 30 ? 5 : 2,
+			nps: null
+		}))
 	]);
 	await insertRows(db, 'appraisals', [
 		{ staff_id: 's1', period: '2025-01', period_type: 'month', period_start: '2025-01-01', store: A, total_score: 90, grade: 'A' },
@@ -138,10 +174,22 @@ describe('complaint metrics on a hand-computed fixture', () => {
 
 	it('SLA compliance: 重大 at 100 h is within 168 h, 一般 at 80 h misses 72 h, overdue open complaints are breaches', async () => {
 		// A January resolution: c1 一般 80 h ✗, c2 重大 100 h ✓, c3 open since 01-03 ✗ (overdue), c4 20 h ✓, c5 48 h ✓ → 3 / 5
-		expect(await only({ metric: 'sla_resolution_compliance', filters: { store: [A] } })).toMatchObject({ numerator: 3, denominator: 5, value: 60 });
+		expect(await only({ metric: 'sla_resolution_compliance', filters: { store: [A] } })).toMatchObject({
+			numerator: 3,
+			denominator: 5,
+			value: 60
+		});
 		// B: c6 30 h ✓; c8 重大 open since 01-20 09:00 — overdue by 03-01 (✗), not yet due on 01-25 (age 111 h < 168 h: not counted)
-		expect(await only({ metric: 'sla_resolution_compliance', filters: { store: [B] } })).toMatchObject({ numerator: 1, denominator: 2, value: 50 });
-		expect(await only({ metric: 'sla_resolution_compliance', filters: { store: [B] } }, { asOf: '2025-01-25 00:00:00' })).toMatchObject({ numerator: 1, denominator: 1, value: 100 });
+		expect(await only({ metric: 'sla_resolution_compliance', filters: { store: [B] } })).toMatchObject({
+			numerator: 1,
+			denominator: 2,
+			value: 50
+		});
+		expect(await only({ metric: 'sla_resolution_compliance', filters: { store: [B] } }, { asOf: '2025-01-25 00:00:00' })).toMatchObject({
+			numerator: 1,
+			denominator: 1,
+			value: 100
+		});
 		// response within 24 h, January: c2 (30 h) late, c8 never answered (overdue); the other five on time → 5 / 7
 		const resp = await only({ metric: 'sla_response_compliance' });
 		expect(resp).toMatchObject({ numerator: 5, denominator: 7 });
@@ -175,13 +223,19 @@ describe('complaint metrics on a hand-computed fixture', () => {
 		expect(all).toMatchObject({ period: null, numerator: 1, denominator: 6 });
 		expect(all.value).toBeCloseTo(100 / 6, 9);
 		// only 01-12 … 01-31: c5 alone has a phone, and its earlier complaint (c1, 01-02) lies before the range
-		expect(await only({ metric: 'repeat_complaint_rate', from: '2025-01-12', grain: 'all' })).toMatchObject({ numerator: 1, denominator: 1, value: 100 });
+		expect(await only({ metric: 'repeat_complaint_rate', from: '2025-01-12', grain: 'all' })).toMatchObject({
+			numerator: 1,
+			denominator: 1,
+			value: 100
+		});
 	});
 
 	it('honours the store scope: nothing outside it is counted, even when filtered for', async () => {
 		expect(await q({ metric: 'complaint_count', by: 'store', scope: [A] })).toEqual([{ period: '2025-01-01', group: A, value: 5 }]);
 		expect(await q({ metric: 'complaint_count', scope: [A], filters: { store: [B] } })).toEqual([]);
-		expect(await q({ metric: 'complaint_rate', scope: [B] })).toEqual([{ period: '2025-01-01', numerator: 2, denominator: 2000, value: 1 }]);
+		expect(await q({ metric: 'complaint_rate', scope: [B] })).toEqual([
+			{ period: '2025-01-01', numerator: 2, denominator: 2000, value: 1 }
+		]);
 		expect(await q({ metric: 'complaint_count', scope: [] })).toEqual([]);
 	});
 
@@ -204,10 +258,10 @@ describe('survey and appraisal metrics', () => {
 		const rows = await q({ metric: 'csat', by: 'store' });
 		// B: 30 of 40 gave 5 → 75%, moe = 1.96·√(0.75·0.25/40) = 13.4192…%, n ≥ 30
 		expect(rows[0]).toMatchObject({ group: B, numerator: 30, denominator: 40, n: 40, value: 75, low_sample: false });
-		expect(rows[0]!.moe).toBeCloseTo(13.41920, 4);
+		expect(rows[0]!.moe).toBeCloseTo(13.4192, 4);
 		// A: 7 of 10 at ≥ 4 → 70%, moe = 1.96·√(0.7·0.3/10) = 28.4031…%, n < 30
 		expect(rows[1]).toMatchObject({ group: A, numerator: 7, denominator: 10, n: 10, value: 70, low_sample: true });
-		expect(rows[1]!.moe).toBeCloseTo(28.40310, 4);
+		expect(rows[1]!.moe).toBeCloseTo(28.4031, 4);
 	});
 
 	it('NPS: % 9-10 − % 0-6 among responses with an answer; none answered → null value, n 0, low sample', async () => {
@@ -240,15 +294,30 @@ describe('time buckets, top-2-box, grade distribution', () => {
 	it('complaint_count by response and resolution bucket (hours, upper bound excluded; no time → no bucket)', async () => {
 		// January response hours: c5 1, c1 2, c3 4, c6 5, c4 10, c2 30, c8 none
 		const resp = await q({ metric: 'complaint_count', by: 'response_bucket', grain: 'all' });
-		expect(Object.fromEntries(resp.map((r) => [String(r.group), r.value]))).toEqual({ '0-2': 1, '2-4': 1, '4-8': 2, '8-12': 1, '24-48': 1, null: 1 });
+		expect(Object.fromEntries(resp.map((r) => [String(r.group), r.value]))).toEqual({
+			'0-2': 1,
+			'2-4': 1,
+			'4-8': 2,
+			'8-12': 1,
+			'24-48': 1,
+			null: 1
+		});
 		// resolution hours: c4 20, c6 30, c5 48, c1 80, c2 100; c3 and c8 unresolved
 		const resol = await q({ metric: 'complaint_count', by: 'resolution_bucket', grain: 'all' });
-		expect(Object.fromEntries(resol.map((r) => [String(r.group), r.value]))).toEqual({ '12-24': 1, '24-48': 1, '48-72': 1, '72-120': 2, null: 2 });
+		expect(Object.fromEntries(resol.map((r) => [String(r.group), r.value]))).toEqual({
+			'12-24': 1,
+			'24-48': 1,
+			'48-72': 1,
+			'72-120': 2,
+			null: 2
+		});
 	});
 
 	it('open backlog by age at "now": closed complaints have no age bucket', async () => {
 		const ages = (asOf: string) =>
-			q({ metric: 'open_backlog', by: 'age_bucket', grain: 'all', to: '2025-02-28' }, { asOf }).then((rows) => Object.fromEntries(rows.map((r) => [String(r.group), r.value])));
+			q({ metric: 'open_backlog', by: 'age_bucket', grain: 'all', to: '2025-02-28' }, { asOf }).then((rows) =>
+				Object.fromEntries(rows.map((r) => [String(r.group), r.value]))
+			);
 		// as of 03-01 00:00: c3 (01-03 09:00) 56 d 15 h, c8 (01-20 09:00) 39 d 15 h → 720+; c9 (02-03 10:00) 614 h, c7 (02-20 08:00) 208 h → 168-720
 		expect(await ages('2025-03-01 00:00:00')).toEqual({ '168-720': 2, '720+': 2, null: 0 });
 		// as of 02-21 08:00: c7 exactly 24 h old → 24-72; c9 430 h → 168-720; c3 1175 h, c8 767 h → 720+
@@ -257,7 +326,14 @@ describe('time buckets, top-2-box, grade distribution', () => {
 
 	it('per-item top-2-box with n and margin of error; an unanswered item is null over 0', async () => {
 		// A's environment: five 4s and five 5s → 10 / 10; moe 0; n 10 < 30
-		expect(await only({ metric: 'environment_t2b' })).toMatchObject({ numerator: 10, denominator: 10, value: 100, n: 10, moe: 0, low_sample: true });
+		expect(await only({ metric: 'environment_t2b' })).toMatchObject({
+			numerator: 10,
+			denominator: 10,
+			value: 100,
+			n: 10,
+			moe: 0,
+			low_sample: true
+		});
 		expect(await only({ metric: 'price_t2b' })).toMatchObject({ numerator: 0, denominator: 0, value: null, n: 0, low_sample: true });
 	});
 
@@ -272,11 +348,19 @@ describe('time buckets, top-2-box, grade distribution', () => {
 describe('comparison with the previous period and last year', () => {
 	it('previous period: the same number of days just before, periods matched by position', async () => {
 		// February (28 days) against 01-04 … 01-31: c4 01-05, c6 01-11, c5 01-12, c8 01-20 = 4; February: c7, c9 = 2
-		const rows = await queryMetric(db, { metric: 'complaint_count', from: '2025-02-01', to: '2025-02-28', grain: 'month', filters: {}, scope: null }, { ...AS_OF, compare: 'previous' });
+		const rows = await queryMetric(
+			db,
+			{ metric: 'complaint_count', from: '2025-02-01', to: '2025-02-28', grain: 'month', filters: {}, scope: null },
+			{ ...AS_OF, compare: 'previous' }
+		);
 		expect(rows.rows).toEqual([{ period: '2025-02-01', value: 2, compare_period: '2025-01-01', compare_value: 4 }]);
 		expect(rows.columns.map((c) => c.name)).toEqual(['period', 'value', 'compare_period', 'compare_value']);
 		// by store, whole range: A c9 vs c4 c5; B c7 vs c6 c8
-		const byStore = await queryMetric(db, { metric: 'complaint_count', from: '2025-02-01', to: '2025-02-28', grain: 'all', by: 'store', filters: {}, scope: null }, { ...AS_OF, compare: 'previous' });
+		const byStore = await queryMetric(
+			db,
+			{ metric: 'complaint_count', from: '2025-02-01', to: '2025-02-28', grain: 'all', by: 'store', filters: {}, scope: null },
+			{ ...AS_OF, compare: 'previous' }
+		);
 		expect(byStore.rows).toEqual([
 			{ period: null, group: B, value: 1, compare_period: null, compare_value: 2 },
 			{ period: null, group: A, value: 1, compare_period: null, compare_value: 2 }
@@ -284,20 +368,36 @@ describe('comparison with the previous period and last year', () => {
 	});
 
 	it('last year: the same days a year earlier; no data then → null', async () => {
-		const rows = await queryMetric(db, { metric: 'complaint_count', from: '2025-01-01', to: '2025-01-31', grain: 'month', filters: {}, scope: null }, { ...AS_OF, compare: 'last_year' });
+		const rows = await queryMetric(
+			db,
+			{ metric: 'complaint_count', from: '2025-01-01', to: '2025-01-31', grain: 'month', filters: {}, scope: null },
+			{ ...AS_OF, compare: 'last_year' }
+		);
 		expect(rows.rows).toEqual([{ period: '2025-01-01', value: 7, compare_period: '2024-01-01', compare_value: null }]);
 	});
 });
 
 describe('result cache', () => {
 	it('serves a repeat from the cache, shares concurrent identical queries, and never outlives a write', async () => {
-		const compiled = compileMetric({ metric: 'complaint_count', from: '2025-03-01', to: '2025-03-31', grain: 'all', filters: {}, scope: null });
+		const compiled = compileMetric({
+			metric: 'complaint_count',
+			from: '2025-03-01',
+			to: '2025-03-31',
+			grain: 'all',
+			filters: {},
+			scope: null
+		});
 		const [a, b] = await Promise.all([cachedRun(db, compiled), cachedRun(db, compiled)]);
 		expect(a).toBe(b); // one query, one result object
 		expect(a.rows).toEqual([]); // no complaint in March yet
 		expect(await cachedRun(db, compiled)).toBe(a);
 		// a write under the write lock (as loads and rollbacks are) changes the data version
-		await db.withWriteLock((conn) => conn.run(`INSERT INTO complaints (complaint_id, received_at, store, severity, status, batch_id) VALUES ('c10', '2025-03-02 10:00:00', $1, '一般', '待处理', 0)`, [A]));
+		await db.withWriteLock((conn) =>
+			conn.run(
+				`INSERT INTO complaints (complaint_id, received_at, store, severity, status, batch_id) VALUES ('c10', '2025-03-02 10:00:00', $1, '一般', '待处理', 0)`,
+				[A]
+			)
+		);
 		const after = await cachedRun(db, compiled);
 		expect(after.rows).toEqual([{ period: null, value: 1 }]);
 		await db.withWriteLock((conn) => conn.run(`DELETE FROM complaints WHERE complaint_id = 'c10'`));

@@ -26,10 +26,32 @@ const FORMS: [string, string][] = [
 	['0086 136 2222 3333', '13622223333']
 ];
 
-const complaint = (id: string, at: string, extra: Record<string, unknown>) => ({ complaint_id: id, received_at: at, store: B, severity: '一般', status: '已办结', channel: '电话', category: '价格', ...extra });
+const complaint = (id: string, at: string, extra: Record<string, unknown>) => ({
+	complaint_id: id,
+	received_at: at,
+	store: B,
+	severity: '一般',
+	status: '已办结',
+	channel: '电话',
+	category: '价格',
+	...extra
+});
 const appraisal = (id: string, department: string, score: number) => ({
-	staff_id: id, period: '2025-01', period_type: 'month', period_start: '2025-01-01', staff_name: `员工${id}`, store: A, department, position: '客服专员',
-	business_ability: score, communication: score, teamwork: score, service_attitude: score, discipline: score, total_score: score, grade: score >= 90 ? 'A' : score >= 80 ? 'B' : 'C'
+	staff_id: id,
+	period: '2025-01',
+	period_type: 'month',
+	period_start: '2025-01-01',
+	staff_name: `员工${id}`,
+	store: A,
+	department,
+	position: '客服专员',
+	business_ability: score,
+	communication: score,
+	teamwork: score,
+	service_attitude: score,
+	discipline: score,
+	total_score: score,
+	grade: score >= 90 ? 'A' : score >= 80 ? 'B' : 'C'
 });
 
 /** The lone member of 财务部 scores 61.37 on everything: a viewer must never see that number. */
@@ -46,8 +68,18 @@ beforeAll(async () => {
 		prepare: async (db) => {
 			await ensureDemoUsers(db);
 			await insertRows(db, 'complaints', [
-				complaint('p0', '2025-03-01 09:00:00', { summary: '客户王小明投诉营业员态度差，请回电 13812345678', customer_name: '王小明', customer_phone: '13812345678' }),
-				...FORMS.map(([written], i) => complaint(`p${i + 1}`, `2025-03-0${(i % 8) + 2} 10:00:00`, { summary: `顾客留电话${written}，要求退款`, customer_name: '李四', customer_phone: '13900001111' }))
+				complaint('p0', '2025-03-01 09:00:00', {
+					summary: '客户王小明投诉营业员态度差，请回电 13812345678',
+					customer_name: '王小明',
+					customer_phone: '13812345678'
+				}),
+				...FORMS.map(([written], i) =>
+					complaint(`p${i + 1}`, `2025-03-0${(i % 8) + 2} 10:00:00`, {
+						summary: `顾客留电话${written}，要求退款`,
+						customer_name: '李四',
+						customer_phone: '13900001111'
+					})
+				)
 			]);
 			await insertRows(db, 'surveys', [
 				{ response_id: 'r1', submitted_at: '2025-03-10', store: B, overall: 1, nps: 0, comment: '服务太差，回电138.1234.5678' },
@@ -71,11 +103,18 @@ afterAll(async () => {
 });
 
 const fetchAs = (cookie: string, path: string, init: { accept?: string; lang?: string } = {}) =>
-	fetch(`${server.base}${path}`, { headers: { cookie, accept: init.accept ?? 'application/json', 'accept-language': init.lang ?? 'zh-CN' }, redirect: 'manual' });
+	fetch(`${server.base}${path}`, {
+		headers: { cookie, accept: init.accept ?? 'application/json', 'accept-language': init.lang ?? 'zh-CN' },
+		redirect: 'manual'
+	});
 
 /** Runs of 7 or more digits of `digits` in `text` (full-width folded; spaces, dots, dashes and brackets between digits ignored). */
 function leaked(text: string, digits: string): string | null {
-	const runs = text.normalize('NFKC').replace(/(?<=\d)[\s.\-()+]+(?=\d)/gu, '').match(/\d{7,}/gu) ?? [];
+	const runs =
+		text
+			.normalize('NFKC')
+			.replace(/(?<=\d)[\s.\-()+]+(?=\d)/gu, '')
+			.match(/\d{7,}/gu) ?? [];
 	for (const run of runs) for (let i = 0; i + 7 <= run.length; i++) if (digits.includes(run.slice(i, i + 7))) return run;
 	return null;
 }
@@ -120,11 +159,15 @@ describe('phones in free text, in every written form, are masked for users witho
 	});
 
 	it("masks the row's customer name inside its summary, as in the name column", async () => {
-		const body = (await (await fetchAs(manager, `/api/rows/complaints?${MARCH}&limit=100`)).json()) as { rows: { complaint_id: string; summary: string; customer_name: string }[] };
+		const body = (await (await fetchAs(manager, `/api/rows/complaints?${MARCH}&limit=100`)).json()) as {
+			rows: { complaint_id: string; summary: string; customer_name: string }[];
+		};
 		const p0 = body.rows.find((r) => r.complaint_id === 'p0')!;
 		expect(p0.customer_name).toBe('王**');
 		expect(p0.summary).toBe('客户王**投诉营业员态度差，请回电 138****5678');
-		const pii = (await (await fetchAs(leader, `/api/rows/complaints?${MARCH}&limit=100`)).json()) as { rows: { complaint_id: string; summary: string }[] };
+		const pii = (await (await fetchAs(leader, `/api/rows/complaints?${MARCH}&limit=100`)).json()) as {
+			rows: { complaint_id: string; summary: string }[];
+		};
 		expect(pii.rows.find((r) => r.complaint_id === 'p0')!.summary).toBe('客户王小明投诉营业员态度差，请回电 13812345678');
 	});
 });
@@ -167,7 +210,9 @@ describe('search cannot reveal what masking hides', () => {
 		expect(await total(manager, 'surveys', '1381234')).toBe(0);
 		expect(await total(manager, 'surveys', '138****5678')).toBe(1);
 		const page = async (q: string) => {
-			const html = await (await fetchAs(manager, `/satisfaction?from=2025-03-01&to=2025-03-31&q=${encodeURIComponent(q)}`, { accept: 'text/html' })).text();
+			const html = await (
+				await fetchAs(manager, `/satisfaction?from=2025-03-01&to=2025-03-31&q=${encodeURIComponent(q)}`, { accept: 'text/html' })
+			).text();
 			return Number(/data-total="(\d+)"/u.exec(html)?.[1]);
 		};
 		expect(await page('1381')).toBe(0);
@@ -193,7 +238,9 @@ describe('the minimum group size (5 staff) for roles without individual scores',
 		expect(by['客服部']!.suppressed).toBe(false);
 		expect(by['客服部']!.value).toBeCloseTo((91 + 88 + 85 + 82 + 79 + 76) / 6, 6);
 		// filtering to the one department is a group of one as well
-		expect(await metric(viewer, `/api/metrics/appraisal_mean?${JAN}&department=${encodeURIComponent('财务部')}&format=json`)).toEqual([{ period: null, value: null, suppressed: true }]);
+		expect(await metric(viewer, `/api/metrics/appraisal_mean?${JAN}&department=${encodeURIComponent('财务部')}&format=json`)).toEqual([
+			{ period: null, value: null, suppressed: true }
+		]);
 		// a manager sees individual scores anyway
 		const m = await metric(leader, `/api/metrics/appraisal_mean?${JAN}&by=department&format=json`);
 		expect(m.find((r) => r.group === '财务部')!.value).toBeCloseTo(LONE_SCORE, 6);

@@ -21,7 +21,8 @@ afterAll(async () => {
 	await server?.stop();
 });
 
-const get = (path: string) => fetch(`${server.base}${path}`, { headers: { cookie: admin, accept: 'application/json' }, redirect: 'manual' });
+const get = (path: string) =>
+	fetch(`${server.base}${path}`, { headers: { cookie: admin, accept: 'application/json' }, redirect: 'manual' });
 
 describe('prototype keys in paths and parameters', () => {
 	it('are unknown kinds and metrics in the APIs: 404 or 400, not 500', async () => {
@@ -36,7 +37,11 @@ describe('prototype keys in paths and parameters', () => {
 			expect([(await get(`/api/metrics/complaint_count?from=2025-01-01&to=2025-01-31&grain=${e}`)).status, k]).toEqual([400, k]);
 			const form = new FormData();
 			form.append('file', new Blob(['a,b\n1,2\n']), 'x.csv');
-			const ingest = await fetch(`${server.base}/api/ingest/${e}`, { method: 'POST', body: form, headers: { origin: server.base, cookie: admin } });
+			const ingest = await fetch(`${server.base}/api/ingest/${e}`, {
+				method: 'POST',
+				body: form,
+				headers: { origin: server.base, cookie: admin }
+			});
 			expect([ingest.status < 500 && ingest.status >= 400, ingest.status, k]).toEqual([true, ingest.status, k]);
 		}
 	});
@@ -46,10 +51,18 @@ describe('prototype keys in paths and parameters', () => {
 		for (const k of KEYS) {
 			const e = encodeURIComponent(k);
 			for (const path of [
-				`/batches/${e}`, `/staff/${e}`, `/quality/alerts/${e}`,
-				`/quality?chart=${e}&grain=${e}&laney=${e}`, `/quality/causes?metric=${e}&by=${e}`, `/quality/report?kind=${e}`,
-				`/complaints?by=${e}&grain=${e}&${e}=x`, `/satisfaction?grain=${e}`, `/evaluations?cycle=${e}&group=${e}&period=${e}`,
-				`/upload?kind=${e}`, `/batches?kind=${e}`, `/targets?metric=${e}`
+				`/batches/${e}`,
+				`/staff/${e}`,
+				`/quality/alerts/${e}`,
+				`/quality?chart=${e}&grain=${e}&laney=${e}`,
+				`/quality/causes?metric=${e}&by=${e}`,
+				`/quality/report?kind=${e}`,
+				`/complaints?by=${e}&grain=${e}&${e}=x`,
+				`/satisfaction?grain=${e}`,
+				`/evaluations?cycle=${e}&group=${e}&period=${e}`,
+				`/upload?kind=${e}`,
+				`/batches?kind=${e}`,
+				`/targets?metric=${e}`
 			]) {
 				const res = await get(path);
 				if (res.status >= 500) failed.push(`${path} ${res.status}`);

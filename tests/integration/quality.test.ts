@@ -7,7 +7,13 @@ import { Database } from '../../src/lib/server/core/db';
 import { listAudit } from '../../src/lib/server/core/db/audit';
 import { controlCharts } from '../../src/lib/server/features/quality/charts';
 import { whatChanged } from '../../src/lib/server/features/quality/causes';
-import { evaluateAlerts, evaluationSettled, listAlerts, scheduleEvaluation, updateAlert } from '../../src/lib/server/features/quality/alerts';
+import {
+	evaluateAlerts,
+	evaluationSettled,
+	listAlerts,
+	scheduleEvaluation,
+	updateAlert
+} from '../../src/lib/server/features/quality/alerts';
 import { saveBaseline } from '../../src/lib/server/features/quality/baselines';
 import { followUp } from '../../src/lib/server/features/quality/followup';
 import type { AlertRow } from '../../src/lib/server/features/quality/alerts';
@@ -51,7 +57,14 @@ describe('p-chart of the complaint proportion on generated data', () => {
 	});
 
 	it('flags the planted store in the first month after the planted date (rule 1, above the limit)', async () => {
-		const set = await controlCharts(db, { chart: 'complaint_p', grain: 'month', range: RANGE, scope: null, rules: [1, 2, 3, 4], laney: 'auto' });
+		const set = await controlCharts(db, {
+			chart: 'complaint_p',
+			grain: 'month',
+			range: RANGE,
+			scope: null,
+			rules: [1, 2, 3, 4],
+			laney: 'auto'
+		});
 		const store = set.charts.find((c) => c.store === PLANTED)!;
 		expect(store.chart.verdict).toBe('signal');
 		const first = store.chart.signals.map((s) => set.periods[s.index]!).sort()[0];
@@ -62,9 +75,19 @@ describe('p-chart of the complaint proportion on generated data', () => {
 	});
 
 	it('weekly: flags it within three weeks of 2025-03-03', async () => {
-		const set = await controlCharts(db, { chart: 'complaint_p', grain: 'week', range: { from: '2024-09-02', to: '2025-06-29' }, scope: null, rules: [1], laney: 'auto' });
+		const set = await controlCharts(db, {
+			chart: 'complaint_p',
+			grain: 'week',
+			range: { from: '2024-09-02', to: '2025-06-29' },
+			scope: null,
+			rules: [1],
+			laney: 'auto'
+		});
 		const store = set.charts.find((c) => c.store === PLANTED)!;
-		const first = store.chart.signals.map((s) => set.periods[s.index]!).filter((p) => p >= '2025-03-03').sort()[0];
+		const first = store.chart.signals
+			.map((s) => set.periods[s.index]!)
+			.filter((p) => p >= '2025-03-03')
+			.sort()[0];
 		expect(first! <= '2025-03-17').toBe(true);
 	});
 
@@ -90,12 +113,25 @@ describe('p-chart of the complaint proportion on generated data', () => {
 	});
 
 	it('store scope is bound: a user of two stores gets those two (and their total) only', async () => {
-		const set = await controlCharts(db, { chart: 'complaint_p', grain: 'month', range: RANGE, scope: [PLANTED, '杭州湖滨店'], rules: [1], laney: 'auto' });
+		const set = await controlCharts(db, {
+			chart: 'complaint_p',
+			grain: 'month',
+			range: RANGE,
+			scope: [PLANTED, '杭州湖滨店'],
+			rules: [1],
+			laney: 'auto'
+		});
 		expect(set.charts.map((c) => c.store)).toEqual([null, '杭州湖滨店', PLANTED]);
 	});
 
 	it('a saved baseline moves the limits (after a confirmed change, the new level is the norm)', async () => {
-		await db.withConnection((c) => saveBaseline(c, { chart: 'complaint_p', scope: PLANTED, grain: 'month', start: '2025-03-01', end: '2025-12-01', reason: '测试：确认门店流程变化' }, { name: 'qc' }));
+		await db.withConnection((c) =>
+			saveBaseline(
+				c,
+				{ chart: 'complaint_p', scope: PLANTED, grain: 'month', start: '2025-03-01', end: '2025-12-01', reason: '测试：确认门店流程变化' },
+				{ name: 'qc' }
+			)
+		);
 		const set = await controlCharts(db, { chart: 'complaint_p', grain: 'month', range: RANGE, scope: null, rules: [1], laney: 'auto' });
 		const store = set.charts.find((c) => c.store === PLANTED)!;
 		expect(store.saved?.reason).toBe('测试：确认门店流程变化');
@@ -110,17 +146,30 @@ describe('p-chart of the complaint proportion on generated data', () => {
 
 describe('what changed', () => {
 	it('names the planted store first, significant after Benjamini-Hochberg', async () => {
-		const r = await whatChanged(db, { metric: 'complaint_rate', by: 'store', current: { from: '2025-03-03', to: '2025-04-27' }, previous: { from: '2025-01-06', to: '2025-03-02' }, scope: null });
+		const r = await whatChanged(db, {
+			metric: 'complaint_rate',
+			by: 'store',
+			current: { from: '2025-03-03', to: '2025-04-27' },
+			previous: { from: '2025-01-06', to: '2025-03-02' },
+			scope: null
+		});
 		expect(r.rows[0]!.group).toBe(PLANTED);
 		expect(r.rows[0]!.significant).toBe(true);
 		expect(r.rows[0]!.contribution).toBeGreaterThan(0);
 		// contributions add up to the overall change
 		const sum = r.rows.reduce((s, x) => s + x.contribution, 0);
 		expect(sum).toBeCloseTo(r.after! - r.before!, 9);
-		for (const x of r.rows) if (x.rateEffect !== null && x.mixEffect !== null) expect(x.rateEffect + x.mixEffect).toBeCloseTo(x.contribution, 9);
+		for (const x of r.rows)
+			if (x.rateEffect !== null && x.mixEffect !== null) expect(x.rateEffect + x.mixEffect).toBeCloseTo(x.contribution, 9);
 	});
 	it('by category: the improving 物流配送 falls after 2024-11-01', async () => {
-		const r = await whatChanged(db, { metric: 'complaint_rate', by: 'category', current: { from: '2024-11-01', to: '2024-12-31' }, previous: { from: '2024-09-01', to: '2024-10-31' }, scope: null });
+		const r = await whatChanged(db, {
+			metric: 'complaint_rate',
+			by: 'category',
+			current: { from: '2024-11-01', to: '2024-12-31' },
+			previous: { from: '2024-09-01', to: '2024-10-31' },
+			scope: null
+		});
 		const logistics = r.rows.find((x) => x.group === '物流配送')!;
 		expect(logistics.contribution).toBeLessThan(0);
 		expect(logistics.significant).toBe(true);
@@ -153,21 +202,35 @@ describe('alerts', () => {
 
 		const actor = { name: 'qc', ip: '127.0.0.1', stores: null };
 		await db.withConnection(async (c) => {
-			expect(await updateAlert(c, planted.alert_id, { status: 'closed', owner: '林晓燕', note: '' }, actor)).toEqual({ ok: false, error: 'note_required' });
+			expect(await updateAlert(c, planted.alert_id, { status: 'closed', owner: '林晓燕', note: '' }, actor)).toEqual({
+				ok: false,
+				error: 'note_required'
+			});
 			expect(await updateAlert(c, planted.alert_id, { status: 'in_progress', owner: '林晓燕', note: '' }, actor)).toEqual({ ok: true });
-			expect(await updateAlert(c, planted.alert_id, { status: 'closed', owner: '林晓燕', note: '门店服务流程培训，增加高峰期人手' }, actor)).toEqual({ ok: true });
+			expect(
+				await updateAlert(c, planted.alert_id, { status: 'closed', owner: '林晓燕', note: '门店服务流程培训，增加高峰期人手' }, actor)
+			).toEqual({ ok: true });
 			expect(await updateAlert(c, 999_999, { status: 'closed', owner: '', note: 'x' }, actor)).toEqual({ ok: false, error: 'not_found' });
-			expect(await updateAlert(c, planted.alert_id, { status: 'new', owner: '', note: 'x' }, { ...actor, stores: ['杭州湖滨店'] })).toEqual({ ok: false, error: 'not_found' });
+			expect(await updateAlert(c, planted.alert_id, { status: 'new', owner: '', note: 'x' }, { ...actor, stores: ['杭州湖滨店'] })).toEqual(
+				{ ok: false, error: 'not_found' }
+			);
 		});
 		const closed = (await db.withConnection((c) => listAlerts(c, { stores: null, status: 'closed' })))[0]!;
-		expect(closed).toMatchObject({ alert_id: planted.alert_id, status: 'closed', owner: '林晓燕', note: '门店服务流程培训，增加高峰期人手' });
+		expect(closed).toMatchObject({
+			alert_id: planted.alert_id,
+			status: 'closed',
+			owner: '林晓燕',
+			note: '门店服务流程培训，增加高峰期人手'
+		});
 		expect(closed.closed_ms).not.toBeNull();
 		const audited = await db.withConnection((c) => listAudit(c, { action: 'qc_alert_updated', page: 1, pageSize: 10 }));
 		expect(audited.rows.length).toBe(2);
 	});
 
 	it('a missed target raises one alert for its scope; a committed batch triggers the evaluation', async () => {
-		await db.withConnection((c) => saveScopedTarget(c, { metric: 'complaint_rate', scope: { kind: 'store', name: PLANTED }, value: 1, warn: 0.8 }, { name: 'qc' }));
+		await db.withConnection((c) =>
+			saveScopedTarget(c, { metric: 'complaint_rate', scope: { kind: 'store', name: PLANTED }, value: 1, warn: 0.8 }, { name: 'qc' })
+		);
 		const unsubscribe = db.onWritesDone(() => scheduleEvaluation(db));
 		// any write under the lock (here an empty one) stands for a committed batch
 		await db.withWriteLock(async () => undefined);
@@ -181,9 +244,25 @@ describe('alerts', () => {
 
 	it('before/after: an action in March 2025 on 武汉光谷店 is followed by a significantly worse rate (the planted change)', async () => {
 		const alert = {
-			alert_id: 0, kind: 'signal', chart: 'complaint_p', metric: 'complaint_rate', scope_kind: 'store', scope: PLANTED, grain: 'month', period: '2025-02-01', rule: 1,
-			value: null, limit_value: null, message_zh: '', message_en: '', status: 'closed', owner: null, note: 'x',
-			created_ms: Date.UTC(2025, 2, 1), updated_ms: Date.UTC(2025, 2, 5), closed_ms: Date.UTC(2025, 2, 5)
+			alert_id: 0,
+			kind: 'signal',
+			chart: 'complaint_p',
+			metric: 'complaint_rate',
+			scope_kind: 'store',
+			scope: PLANTED,
+			grain: 'month',
+			period: '2025-02-01',
+			rule: 1,
+			value: null,
+			limit_value: null,
+			message_zh: '',
+			message_en: '',
+			status: 'closed',
+			owner: null,
+			note: 'x',
+			created_ms: Date.UTC(2025, 2, 1),
+			updated_ms: Date.UTC(2025, 2, 5),
+			closed_ms: Date.UTC(2025, 2, 5)
 		} satisfies AlertRow;
 		const f = (await followUp(db, alert, '2025-12-30'))!;
 		expect(f.actionPeriod).toBe('2025-04-01');

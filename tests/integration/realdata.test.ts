@@ -24,19 +24,38 @@ describe.skipIf(!existsSync(real('complaints_cn_12365auto_car_gbk.csv')))('12365
 	 * 处理反馈 (manufacturer handling / replied) → 处理中, 用户评分 (the user rated the outcome) → 已办结.
 	 */
 	const mapping = {
-		columns: { id: 'complaint_id', 投诉时间: 'received_at', 问题简述: 'summary', 投诉状态: 'status', 投诉品牌: 'ignore', 投诉车系: 'ignore', 投诉车型: 'ignore', 典型问题: 'ignore' },
+		columns: {
+			id: 'complaint_id',
+			投诉时间: 'received_at',
+			问题简述: 'summary',
+			投诉状态: 'status',
+			投诉品牌: 'ignore',
+			投诉车系: 'ignore',
+			投诉车型: 'ignore',
+			典型问题: 'ignore'
+		},
 		constants: { store: '车质网', channel: '在线' },
 		values: { 投诉状态: { 信息审核: '待处理', 厂家受理: '处理中', 处理反馈: '处理中', 用户评分: '已办结' } }
 	};
 
 	it('loads through a mapping; the 630 rows collapse to exactly 300 complaints', async () => {
 		const s = await load(db, 'complaints', real('complaints_cn_12365auto_car_gbk.csv'), { mapping });
-		expect(s).toMatchObject({ status: 'committed', encoding: 'gbk', rows_read: 630, rows_loaded: 300, rows_rejected: 0, rows_collapsed: 330 });
+		expect(s).toMatchObject({
+			status: 'committed',
+			encoding: 'gbk',
+			rows_read: 630,
+			rows_loaded: 300,
+			rows_rejected: 0,
+			rows_collapsed: 330
+		});
 		expect(await count(db, 'complaints')).toBe(300);
 		expect(await rows(db, 'SELECT complaint_id FROM complaints GROUP BY 1 HAVING count(*) > 1')).toEqual([]);
-		expect(await rows(db, "SELECT DISTINCT store, channel::VARCHAR AS channel, strftime(min(received_at) OVER (), '%Y-%m-%d') AS first, strftime(max(received_at) OVER (), '%Y-%m-%d') AS last FROM complaints")).toEqual([
-			{ store: '车质网', channel: '在线', first: '2020-06-18', last: '2020-06-20' }
-		]);
+		expect(
+			await rows(
+				db,
+				"SELECT DISTINCT store, channel::VARCHAR AS channel, strftime(min(received_at) OVER (), '%Y-%m-%d') AS first, strftime(max(received_at) OVER (), '%Y-%m-%d') AS last FROM complaints"
+			)
+		).toEqual([{ store: '车质网', channel: '在线', first: '2020-06-18', last: '2020-06-20' }]);
 		// the tab some summaries end with (inside quotes) is trimmed; full-width text is kept as written
 		expect(await count(db, 'complaints', "summary LIKE '%\t'")).toBe(0);
 		expect(await count(db, 'complaints', 'summary IS NULL')).toBe(0);
@@ -54,55 +73,61 @@ describe.skipIf(!existsSync(real('complaints_cn_12365auto_car_gbk.csv')))('12365
 	});
 });
 
-describe.skipIf(!existsSync(real('satisfaction_us_somerville_happiness_2015.csv')))('Somerville happiness survey (UTF-8 BOM, cryptic headers)', () => {
-	/**
-	 * Y (1 = happy, 0 = unhappy) becomes the overall score through a value map: 1 → 5, 0 → 2 (our choice:
-	 * "happy" is top-box, "unhappy" is below neutral). X1..X6 (Likert 1-5 on city services) have no
-	 * canonical column and are kept as extra questions. The file has no ids, dates or stores: keys are
-	 * generated and the store and date are constants.
-	 */
-	const mapping = {
-		columns: { Y: 'overall' },
-		values: { Y: { '1': '5', '0': '2' } },
-		constants: { store: 'Somerville', submitted_at: '2015-06-01', method: '问卷' },
-		generate_key: true
-	};
+describe.skipIf(!existsSync(real('satisfaction_us_somerville_happiness_2015.csv')))(
+	'Somerville happiness survey (UTF-8 BOM, cryptic headers)',
+	() => {
+		/**
+		 * Y (1 = happy, 0 = unhappy) becomes the overall score through a value map: 1 → 5, 0 → 2 (our choice:
+		 * "happy" is top-box, "unhappy" is below neutral). X1..X6 (Likert 1-5 on city services) have no
+		 * canonical column and are kept as extra questions. The file has no ids, dates or stores: keys are
+		 * generated and the store and date are constants.
+		 */
+		const mapping = {
+			columns: { Y: 'overall' },
+			values: { Y: { '1': '5', '0': '2' } },
+			constants: { store: 'Somerville', submitted_at: '2015-06-01', method: '问卷' },
+			generate_key: true
+		};
 
-	it('loads 143 responses with Y as overall and X1..X6 as extra questions', async () => {
-		const s = await load(db, 'surveys', real('satisfaction_us_somerville_happiness_2015.csv'), { mapping });
-		expect(s).toMatchObject({ status: 'committed', encoding: 'utf-8-bom', rows_read: 143, rows_loaded: 143, rows_rejected: 0 });
-		expect(s.warnings.join(' ')).toContain('X1、X2、X3、X4、X5、X6');
-		const byOverall = await rows<{ overall: number; n: number }>(db, 'SELECT overall, count(*) AS n FROM surveys GROUP BY 1 ORDER BY 1');
-		expect(byOverall.map((r) => r.overall)).toEqual([2, 5]);
-		expect(byOverall.reduce((a, r) => a + r.n, 0)).toBe(143);
-		// every response has all six answers, each 1..5
-		expect(await count(db, 'surveys', 'cardinality(extra_answers) <> 6')).toBe(0);
-		expect(await count(db, 'surveys', 'list_min(map_values(extra_answers)) < 1 OR list_max(map_values(extra_answers)) > 5')).toBe(0);
-		expect(await rows(db, "SELECT DISTINCT map_keys(extra_answers) AS k, store, strftime(submitted_at, '%Y-%m-%d') AS d FROM surveys")).toEqual([
-			{ k: ['X1', 'X2', 'X3', 'X4', 'X5', 'X6'], store: 'Somerville', d: '2015-06-01' }
-		]);
-		expect(await count(db, 'surveys', 'response_id LIKE $1', [`${s.sha256!.slice(0, 12)}-%`])).toBe(143);
-	});
-});
+		it('loads 143 responses with Y as overall and X1..X6 as extra questions', async () => {
+			const s = await load(db, 'surveys', real('satisfaction_us_somerville_happiness_2015.csv'), { mapping });
+			expect(s).toMatchObject({ status: 'committed', encoding: 'utf-8-bom', rows_read: 143, rows_loaded: 143, rows_rejected: 0 });
+			expect(s.warnings.join(' ')).toContain('X1、X2、X3、X4、X5、X6');
+			const byOverall = await rows<{ overall: number; n: number }>(db, 'SELECT overall, count(*) AS n FROM surveys GROUP BY 1 ORDER BY 1');
+			expect(byOverall.map((r) => r.overall)).toEqual([2, 5]);
+			expect(byOverall.reduce((a, r) => a + r.n, 0)).toBe(143);
+			// every response has all six answers, each 1..5
+			expect(await count(db, 'surveys', 'cardinality(extra_answers) <> 6')).toBe(0);
+			expect(await count(db, 'surveys', 'list_min(map_values(extra_answers)) < 1 OR list_max(map_values(extra_answers)) > 5')).toBe(0);
+			expect(
+				await rows(db, "SELECT DISTINCT map_keys(extra_answers) AS k, store, strftime(submitted_at, '%Y-%m-%d') AS d FROM surveys")
+			).toEqual([{ k: ['X1', 'X2', 'X3', 'X4', 'X5', 'X6'], store: 'Somerville', d: '2015-06-01' }]);
+			expect(await count(db, 'surveys', 'response_id LIKE $1', [`${s.sha256!.slice(0, 12)}-%`])).toBe(143);
+		});
+	}
+);
 
-describe.skipIf(!existsSync(real('satisfaction_cn_waimai_10k.csv')))('waimai 10k food-delivery reviews (UTF-8, quoted commas, a control character)', () => {
-	/** label 1 (positive) → overall 5, label 0 (negative) → overall 2; the review text is the comment. */
-	const mapping = {
-		columns: { label: 'overall', review: 'comment' },
-		values: { label: { '1': '5', '0': '2' } },
-		constants: { store: '某外卖平台', submitted_at: '2019-01-17' },
-		generate_key: true
-	};
+describe.skipIf(!existsSync(real('satisfaction_cn_waimai_10k.csv')))(
+	'waimai 10k food-delivery reviews (UTF-8, quoted commas, a control character)',
+	() => {
+		/** label 1 (positive) → overall 5, label 0 (negative) → overall 2; the review text is the comment. */
+		const mapping = {
+			columns: { label: 'overall', review: 'comment' },
+			values: { label: { '1': '5', '0': '2' } },
+			constants: { store: '某外卖平台', submitted_at: '2019-01-17' },
+			generate_key: true
+		};
 
-	it('loads all 11,987 reviews with generated keys and label → overall', async () => {
-		const s = await load(db, 'surveys', real('satisfaction_cn_waimai_10k.csv'), { mapping });
-		expect(s).toMatchObject({ status: 'committed', rows_read: 11987, rows_loaded: 11987, rows_rejected: 0 });
-		const byOverall = await rows<{ overall: number; n: number }>(db, 'SELECT overall, count(*) AS n FROM surveys GROUP BY 1 ORDER BY 1');
-		expect(byOverall).toEqual([
-			{ overall: 2, n: 7987 },
-			{ overall: 5, n: 4000 }
-		]);
-		expect(await count(db, 'surveys', "comment LIKE '%,%'")).toBeGreaterThanOrEqual(1965);
-		expect(await rows(db, 'SELECT response_id FROM surveys GROUP BY 1 HAVING count(*) > 1')).toEqual([]);
-	});
-});
+		it('loads all 11,987 reviews with generated keys and label → overall', async () => {
+			const s = await load(db, 'surveys', real('satisfaction_cn_waimai_10k.csv'), { mapping });
+			expect(s).toMatchObject({ status: 'committed', rows_read: 11987, rows_loaded: 11987, rows_rejected: 0 });
+			const byOverall = await rows<{ overall: number; n: number }>(db, 'SELECT overall, count(*) AS n FROM surveys GROUP BY 1 ORDER BY 1');
+			expect(byOverall).toEqual([
+				{ overall: 2, n: 7987 },
+				{ overall: 5, n: 4000 }
+			]);
+			expect(await count(db, 'surveys', "comment LIKE '%,%'")).toBeGreaterThanOrEqual(1965);
+			expect(await rows(db, 'SELECT response_id FROM surveys GROUP BY 1 HAVING count(*) > 1')).toEqual([]);
+		});
+	}
+);

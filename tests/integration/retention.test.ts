@@ -19,7 +19,7 @@ import { load, rows, snapshot, tempDatabase } from '../helpers/db';
  * applied as of a fixed "now".
  */
 
-let cleanups: (() => void)[] = [];
+const cleanups: (() => void)[] = [];
 afterEach(() => {
 	for (const c of cleanups.splice(0)) c();
 });
@@ -41,7 +41,9 @@ const FIRST: [string, string, string, string, string][] = [
 	['C6', '2023-01-05 08:00', '旧版', '', ''] // old, nothing to erase
 ];
 // a later export of the register: C1 and C4 updated, their first versions go to complaints_replaced
-const SECOND = FIRST.filter(([id]) => id === 'C1' || id === 'C4').map(([id, at, , name, phone]) => [id, at, '更新版', name, phone] as const);
+const SECOND = FIRST.filter(([id]) => id === 'C1' || id === 'C4').map(
+	([id, at, , name, phone]) => [id, at, '更新版', name, phone] as const
+);
 const NAMES_AND_PHONES = FIRST.flatMap(([, , , name, phone]) => [name, phone]).filter((v) => v !== '');
 
 async function fixture() {
@@ -58,7 +60,11 @@ async function fixture() {
 	// sessions: one idle-expired, one past the 7-day maximum though its idle expiry is ahead, one alive
 	await t.db.withConnection(async (c) => {
 		const session = (hash: string, created: number, expires: number) =>
-			c.run('INSERT INTO sessions VALUES ($1, 1, epoch_ms($2::BIGINT), epoch_ms($2::BIGINT), epoch_ms($3::BIGINT), NULL)', [hash, created, expires] as never);
+			c.run('INSERT INTO sessions VALUES ($1, 1, epoch_ms($2::BIGINT), epoch_ms($2::BIGINT), epoch_ms($3::BIGINT), NULL)', [
+				hash,
+				created,
+				expires
+			] as never);
 		await session('idle-expired', NOW - 20 * HOUR, NOW - 8 * HOUR);
 		await session('too-old', NOW - 8 * 24 * HOUR, NOW + HOUR);
 		await session('alive', NOW - HOUR, NOW + 11 * HOUR);
@@ -75,7 +81,10 @@ interface Customer {
 }
 
 const customers = (db: Awaited<ReturnType<typeof fixture>>['db'], table: 'complaints' | 'complaints_replaced') =>
-	rows<Customer>(db, `SELECT complaint_id, summary, customer_name, customer_phone, customer_phone_hash::VARCHAR AS hash FROM ${table} ORDER BY complaint_id`);
+	rows<Customer>(
+		db,
+		`SELECT complaint_id, summary, customer_name, customer_phone, customer_phone_hash::VARCHAR AS hash FROM ${table} ORDER BY complaint_id`
+	);
 
 const byId = (list: Customer[]) => Object.fromEntries(list.map((r) => [r.complaint_id, r]));
 
@@ -99,8 +108,18 @@ describe('applying retention', () => {
 		const preview = await db.withConnection((c) => previewRetention(c, 12, NOW, SESSION_MAX));
 		expect(preview).toEqual({ months: 12, cutoff: '2024-06-15', complaints: 3, history: 1, rejected: 0, expiredSessions: 2 });
 
-		const result = await applyRetention(db, { months: 12, actor: ADMIN, trigger: 'manual', now: NOW, sessionMaxMs: SESSION_MAX, expected: { complaints: 3, history: 1, rejected: 0 } });
-		expect(result).toEqual({ ok: true, applied: { months: 12, cutoff: '2024-06-15', complaints: 3, history: 1, rejected: 0, sessions: 2 } });
+		const result = await applyRetention(db, {
+			months: 12,
+			actor: ADMIN,
+			trigger: 'manual',
+			now: NOW,
+			sessionMaxMs: SESSION_MAX,
+			expected: { complaints: 3, history: 1, rejected: 0 }
+		});
+		expect(result).toEqual({
+			ok: true,
+			applied: { months: 12, cutoff: '2024-06-15', complaints: 3, history: 1, rejected: 0, sessions: 2 }
+		});
 
 		const current = byId(await customers(db, 'complaints'));
 		for (const id of ['C1', 'C2', 'C5']) {
@@ -118,16 +137,31 @@ describe('applying retention', () => {
 		expect((await rows<{ token_hash: string }>(db, 'SELECT token_hash FROM sessions')).map((s) => s.token_hash)).toEqual(['alive']);
 
 		// applying again finds nothing more
-		expect(await db.withConnection((c) => previewRetention(c, 12, NOW, SESSION_MAX))).toMatchObject({ complaints: 0, history: 0, expiredSessions: 0 });
+		expect(await db.withConnection((c) => previewRetention(c, 12, NOW, SESSION_MAX))).toMatchObject({
+			complaints: 0,
+			history: 0,
+			expiredSessions: 0
+		});
 	});
 
 	it('records counts in the audit log, never a name or a phone, and keeps the chain whole', async () => {
 		const { db } = await fixture();
 		await applyRetention(db, { months: 12, actor: ADMIN, trigger: 'manual', now: NOW, sessionMaxMs: SESSION_MAX });
-		const log = await rows<{ actor: string; action: string; target: string; ip: string; detail: string }>(db, 'SELECT actor, action, target, ip, detail FROM audit_log ORDER BY seq');
+		const log = await rows<{ actor: string; action: string; target: string; ip: string; detail: string }>(
+			db,
+			'SELECT actor, action, target, ip, detail FROM audit_log ORDER BY seq'
+		);
 		const entry = log.find((e) => e.action === 'retention_applied');
 		expect(entry).toMatchObject({ actor: 'admin', target: 'complaints', ip: '10.0.0.5' });
-		expect(JSON.parse(entry!.detail)).toEqual({ trigger: 'manual', months: 12, cutoff: '2024-06-15', complaints: 3, history: 1, rejected: 0, sessions: 2 });
+		expect(JSON.parse(entry!.detail)).toEqual({
+			trigger: 'manual',
+			months: 12,
+			cutoff: '2024-06-15',
+			complaints: 3,
+			history: 1,
+			rejected: 0,
+			sessions: 2
+		});
 		const everything = JSON.stringify(await rows(db, 'SELECT * FROM audit_log'));
 		for (const value of NAMES_AND_PHONES) expect(everything).not.toContain(value);
 		expect(await db.withConnection((c) => verifyAuditChain(c))).toMatchObject({ ok: true });
@@ -140,7 +174,10 @@ describe('applying retention', () => {
 		const current = byId(await customers(db, 'complaints'));
 		expect(current.C1).toMatchObject({ summary: '旧版', customer_name: null, customer_phone: null });
 		expect(current.C4).toMatchObject({ summary: '旧版', customer_name: '赵六', customer_phone: '13800000004' });
-		const everywhere = JSON.stringify([await rows(db, 'SELECT * FROM complaints'), await rows(db, 'SELECT * FROM complaints_replaced')], (_k, v) => (typeof v === 'bigint' ? String(v) : v));
+		const everywhere = JSON.stringify(
+			[await rows(db, 'SELECT * FROM complaints'), await rows(db, 'SELECT * FROM complaints_replaced')],
+			(_k, v) => (typeof v === 'bigint' ? String(v) : v)
+		);
 		for (const value of ['张三', '13800000001', '李四', '13800000002', '钱七']) expect(everywhere).not.toContain(value);
 	});
 
@@ -149,16 +186,24 @@ describe('applying retention', () => {
 		// two partial loads whose failing rows carry names and phones: one "loaded" before the cutoff, one after
 		const bad = (name: string, id: string, phone: string, person: string) => {
 			const file = join(dir, name);
-			writeFileSync(file, `${HEADER}\n${id}-ok,2025-01-02 10:00,上海徐家汇店,好,${person},13900000000\n${id}-bad,2025-02-30 10:00,上海徐家汇店,坏,${person},${phone}\n${id}-tel,2025-01-03 10:00,上海徐家汇店,坏,${person},12345\n`);
+			writeFileSync(
+				file,
+				`${HEADER}\n${id}-ok,2025-01-02 10:00,上海徐家汇店,好,${person},13900000000\n${id}-bad,2025-02-30 10:00,上海徐家汇店,坏,${person},${phone}\n${id}-tel,2025-01-03 10:00,上海徐家汇店,坏,${person},12345\n`
+			);
 			return file;
 		};
 		const old = await load(db, 'complaints', bad('old.csv', 'R1', '13811112222', '孙悟空'), { acceptPartial: true });
 		const recent = await load(db, 'complaints', bad('recent.csv', 'R2', '13833334444', '猪八戒'), { acceptPartial: true });
 		expect([old.status, old.rows_loaded, old.rows_rejected, recent.rows_rejected]).toEqual(['committed', 1, 2, 2]);
-		await db.withConnection((c) => c.run("UPDATE batches SET started_at = TIMESTAMP '2024-01-01 09:00' WHERE batch_id = $1", [old.batch_id!]));
+		await db.withConnection((c) =>
+			c.run("UPDATE batches SET started_at = TIMESTAMP '2024-01-01 09:00' WHERE batch_id = $1", [old.batch_id!])
+		);
 		const rejected = (batch: number) =>
-			rows<{ row_number: number; column_name: string; raw_value: string | null; reason: string; params: string; raw_row: string | null }>(db,
-				'SELECT row_number, column_name, raw_value, reason, reason_params::VARCHAR AS params, raw_row::VARCHAR AS raw_row FROM rejected_rows WHERE batch_id = $1 ORDER BY row_number', [batch]);
+			rows<{ row_number: number; column_name: string; raw_value: string | null; reason: string; params: string; raw_row: string | null }>(
+				db,
+				'SELECT row_number, column_name, raw_value, reason, reason_params::VARCHAR AS params, raw_row::VARCHAR AS raw_row FROM rejected_rows WHERE batch_id = $1 ORDER BY row_number',
+				[batch]
+			);
 		const before = { old: await rejected(old.batch_id!), recent: await rejected(recent.batch_id!) };
 		expect(before.old.map((r) => r.column_name)).toEqual(['受理时间', '联系电话']);
 		expect(before.old[1]!.reason).toContain('12345');
@@ -167,7 +212,14 @@ describe('applying retention', () => {
 		const preview = await db.withConnection((c) => previewRetention(c, 12, NOW, SESSION_MAX));
 		// both rejected rows of the old file hold a raw row (with the name); the recent file's are kept
 		expect(preview).toMatchObject({ complaints: 3, history: 1, rejected: 2 });
-		const result = await applyRetention(db, { months: 12, actor: ADMIN, trigger: 'manual', now: NOW, sessionMaxMs: SESSION_MAX, expected: { complaints: 3, history: 1, rejected: 2 } });
+		const result = await applyRetention(db, {
+			months: 12,
+			actor: ADMIN,
+			trigger: 'manual',
+			now: NOW,
+			sessionMaxMs: SESSION_MAX,
+			expected: { complaints: 3, history: 1, rejected: 2 }
+		});
 		expect(result).toMatchObject({ ok: true, applied: { rejected: 2 } });
 
 		const after = await rejected(old.batch_id!);
@@ -188,7 +240,11 @@ describe('applying retention', () => {
 		const { db } = await fixture();
 		await db.withConnection((c) => saveRetentionSetting(c, 0, ADMIN, NOW));
 		const before = [await snapshot(db, 'complaints'), await snapshot(db, 'complaints_replaced')];
-		expect(await db.withConnection((c) => previewRetention(c, 0, NOW, SESSION_MAX))).toMatchObject({ cutoff: null, complaints: 0, history: 0 });
+		expect(await db.withConnection((c) => previewRetention(c, 0, NOW, SESSION_MAX))).toMatchObject({
+			cutoff: null,
+			complaints: 0,
+			history: 0
+		});
 		const result = await applyRetention(db, { months: 0, actor: ADMIN, trigger: 'manual', now: NOW, sessionMaxMs: SESSION_MAX });
 		expect(result).toEqual({ ok: true, applied: { months: 0, cutoff: null, complaints: 0, history: 0, rejected: 0, sessions: 2 } });
 		expect(await applyRetentionAtStart(db, NOW)).toMatchObject({ complaints: 0, history: 0 });
@@ -198,7 +254,14 @@ describe('applying retention', () => {
 	it('refuses when the counts differ from the ones confirmed, and changes nothing', async () => {
 		const { db } = await fixture();
 		const before = await snapshot(db, 'complaints');
-		const result = await applyRetention(db, { months: 12, actor: ADMIN, trigger: 'manual', now: NOW, sessionMaxMs: SESSION_MAX, expected: { complaints: 2, history: 1, rejected: 0 } });
+		const result = await applyRetention(db, {
+			months: 12,
+			actor: ADMIN,
+			trigger: 'manual',
+			now: NOW,
+			sessionMaxMs: SESSION_MAX,
+			expected: { complaints: 2, history: 1, rejected: 0 }
+		});
 		expect(result).toEqual({ ok: false, error: 'count_changed', counts: { complaints: 3, history: 1, rejected: 0 } });
 		expect(await snapshot(db, 'complaints')).toEqual(before);
 		expect(await rows(db, "SELECT * FROM audit_log WHERE action = 'retention_applied'")).toEqual([]);
@@ -212,11 +275,18 @@ describe('the retention setting', () => {
 			expect(await readRetentionSetting(c)).toEqual({ customerMonths: 36, saved: false, updatedAtMs: null });
 			expect(await saveRetentionSetting(c, 601, ADMIN, NOW)).toEqual({ ok: false, error: 'months_invalid' });
 			expect(await saveRetentionSetting(c, 1.5, ADMIN, NOW)).toEqual({ ok: false, error: 'months_invalid' });
-			expect(await saveRetentionSetting(c, 12, ADMIN, NOW)).toMatchObject({ ok: true, changed: true, setting: { customerMonths: 12, saved: true, updatedAtMs: NOW } });
+			expect(await saveRetentionSetting(c, 12, ADMIN, NOW)).toMatchObject({
+				ok: true,
+				changed: true,
+				setting: { customerMonths: 12, saved: true, updatedAtMs: NOW }
+			});
 			expect(await saveRetentionSetting(c, 12, ADMIN, NOW + 1)).toMatchObject({ ok: true, changed: false });
 			expect(await saveRetentionSetting(c, 0, ADMIN, NOW + 2)).toMatchObject({ ok: true, changed: true, setting: { customerMonths: 0 } });
 		});
-		const log = await rows<{ action: string; target: string; detail: string }>(db, "SELECT action, target, detail FROM audit_log WHERE action = 'settings_changed' ORDER BY seq");
+		const log = await rows<{ action: string; target: string; detail: string }>(
+			db,
+			"SELECT action, target, detail FROM audit_log WHERE action = 'settings_changed' ORDER BY seq"
+		);
 		expect(log.map((e) => [e.target, JSON.parse(e.detail)])).toEqual([
 			['retention_customer_months', { retention_customer_months: { from: null, to: 12 } }],
 			['retention_customer_months', { retention_customer_months: { from: 12, to: 0 } }]
@@ -232,7 +302,10 @@ describe('the retention setting', () => {
 		await db.withConnection((c) => saveRetentionSetting(c, 12, ADMIN, NOW));
 		expect(await applyRetentionAtStart(db, NOW)).toMatchObject({ months: 12, complaints: 3, history: 1 });
 		expect(await applyRetentionAtStart(db, NOW)).toMatchObject({ complaints: 0, history: 0 });
-		const log = await rows<{ actor: string; detail: string }>(db, "SELECT actor, detail FROM audit_log WHERE action = 'retention_applied' ORDER BY seq");
+		const log = await rows<{ actor: string; detail: string }>(
+			db,
+			"SELECT actor, detail FROM audit_log WHERE action = 'retention_applied' ORDER BY seq"
+		);
 		expect(log).toHaveLength(1);
 		expect(log[0]!.actor).toBe('(server)');
 		expect(JSON.parse(log[0]!.detail)).toMatchObject({ trigger: 'start', complaints: 3, history: 1 });

@@ -27,22 +27,51 @@ describe('each kind loads from data/samples', () => {
 		['appraisals', 'appraisals.csv', 104, 'utf-8']
 	] as const)('%s from %s: %i rows (%s)', async (kind, file, n, encoding) => {
 		const s = await load(db, kind, sample(file));
-		expect(s).toMatchObject({ status: 'committed', kind, rows_read: n, rows_loaded: n, rows_rejected: 0, rows_replaced: 0, encoding, errors: [] });
+		expect(s).toMatchObject({
+			status: 'committed',
+			kind,
+			rows_read: n,
+			rows_loaded: n,
+			rows_rejected: 0,
+			rows_replaced: 0,
+			encoding,
+			errors: []
+		});
 		// surveys.csv has flat responses (all items alike), reported as a quality warning only
 		expect(s.warnings.filter((w) => !(kind === 'surveys' && w.includes('答案都相同')))).toEqual([]);
 		expect(await count(db, kind)).toBe(n);
 		expect(await count(db, kind, 'batch_id = $1', [s.batch_id])).toBe(n);
-		const [b] = await rows(db, 'SELECT status, rows_read, rows_loaded, rows_rejected, encoding, sha256 FROM batches WHERE batch_id = $1', [s.batch_id]);
+		const [b] = await rows(db, 'SELECT status, rows_read, rows_loaded, rows_rejected, encoding, sha256 FROM batches WHERE batch_id = $1', [
+			s.batch_id
+		]);
 		expect(b).toMatchObject({ status: 'committed', rows_read: n, rows_loaded: n, rows_rejected: 0, encoding, sha256: s.sha256 });
 	});
 
 	it('complaints_gbk.csv: values decoded and normalised as the sample README describes', async () => {
 		await load(db, 'complaints', sample('complaints_gbk.csv'));
-		const cats = await rows<{ category: string; n: number }>(db, 'SELECT category::VARCHAR AS category, count(*) AS n FROM complaints GROUP BY 1 ORDER BY 2 DESC, 1');
-		expect(Object.fromEntries(cats.map((c) => [c.category, c.n]))).toEqual({ 商品质量: 100, 服务态度: 85, 售后服务: 37, 价格: 22, 环境设施: 18, 物流配送: 17, 会员积分: 14, 其他: 7 });
-		const status = await rows<{ status: string; n: number }>(db, 'SELECT status::VARCHAR AS status, count(*) AS n FROM complaints GROUP BY 1');
+		const cats = await rows<{ category: string; n: number }>(
+			db,
+			'SELECT category::VARCHAR AS category, count(*) AS n FROM complaints GROUP BY 1 ORDER BY 2 DESC, 1'
+		);
+		expect(Object.fromEntries(cats.map((c) => [c.category, c.n]))).toEqual({
+			商品质量: 100,
+			服务态度: 85,
+			售后服务: 37,
+			价格: 22,
+			环境设施: 18,
+			物流配送: 17,
+			会员积分: 14,
+			其他: 7
+		});
+		const status = await rows<{ status: string; n: number }>(
+			db,
+			'SELECT status::VARCHAR AS status, count(*) AS n FROM complaints GROUP BY 1'
+		);
 		expect(Object.fromEntries(status.map((c) => [c.status, c.n]))).toEqual({ 已办结: 270, 处理中: 21, 待处理: 9 });
-		const [first] = await rows(db, "SELECT strftime(received_at, '%Y-%m-%d %H:%M') AS t, customer_phone, follow_up_satisfaction AS f FROM complaints WHERE complaint_id = 'TS202501010001'");
+		const [first] = await rows(
+			db,
+			"SELECT strftime(received_at, '%Y-%m-%d %H:%M') AS t, customer_phone, follow_up_satisfaction AS f FROM complaints WHERE complaint_id = 'TS202501010001'"
+		);
 		expect(first).toEqual({ t: '2025-01-01 12:27', customer_phone: '13247281910', f: 4 });
 		// phones are stored as digits only: no separators or +86 survive
 		expect(await count(db, 'complaints', "customer_phone IS NOT NULL AND NOT regexp_full_match(customer_phone, '[0-9]{7,12}')")).toBe(0);
@@ -57,7 +86,10 @@ describe('each kind loads from data/samples', () => {
 		const periods = await rows<{ period: string; n: number }>(db, 'SELECT period, count(*) AS n FROM appraisals GROUP BY 1 ORDER BY 1');
 		expect(periods.map((p) => p.period)).toEqual(['2025-01', '2025-02', '2025-03']);
 		expect(await count(db, 'appraisals', "period_type = 'month' AND period_start = DATE '2025-02-01'")).toBe(periods[1]!.n);
-		const [s007] = await rows(db, "SELECT total_score::DOUBLE AS t, grade::VARCHAR AS g FROM appraisals WHERE staff_id = 'S007' AND period = '2025-01'");
+		const [s007] = await rows(
+			db,
+			"SELECT total_score::DOUBLE AS t, grade::VARCHAR AS g FROM appraisals WHERE staff_id = 'S007' AND period = '2025-01'"
+		);
 		expect(s007).toEqual({ t: 71.6, g: 'C' });
 	});
 
@@ -100,12 +132,21 @@ describe('surveys_with_errors.csv', () => {
 			expect(await count(db, 'surveys', 'response_id = $1', [id])).toBe(0);
 		}
 		expect(await count(db, 'surveys', "response_id = 'WJ2025Q1-E001'")).toBe(1);
-		const rejected = await rows<{ row_number: number; column_name: string; raw_value: string | null; reason_code: string; reason: string; raw_row: string }>(
+		const rejected = await rows<{
+			row_number: number;
+			column_name: string;
+			raw_value: string | null;
+			reason_code: string;
+			reason: string;
+			raw_row: string;
+		}>(
 			db,
 			'SELECT row_number, column_name, raw_value, reason_code, reason, raw_row FROM rejected_rows WHERE batch_id = $1 ORDER BY row_number',
 			[s.batch_id]
 		);
-		expect(rejected.map((r) => [r.row_number, r.column_name, r.raw_value ?? '', r.reason_code])).toEqual(DOCUMENTED_ERRORS.map((e) => [...e]));
+		expect(rejected.map((r) => [r.row_number, r.column_name, r.raw_value ?? '', r.reason_code])).toEqual(
+			DOCUMENTED_ERRORS.map((e) => [...e])
+		);
 		// the whole raw row is kept, so nothing the user gave is lost
 		const r13 = JSON.parse(rejected[2]!.raw_row) as string[];
 		expect(r13).toHaveLength(14);
@@ -159,7 +200,11 @@ describe('batch times', () => {
 	it('started_at and finished_at are in the same time zone (not UTC vs local)', async () => {
 		await db.withConnection((conn) => conn.run("SET GLOBAL TimeZone = 'Asia/Shanghai'"));
 		const s = await load(db, 'staff', sample('staff.csv'));
-		const [b] = await rows<{ secs: number }>(db, 'SELECT date_diff(\'second\', started_at, finished_at) AS secs FROM batches WHERE batch_id = $1', [s.batch_id]);
+		const [b] = await rows<{ secs: number }>(
+			db,
+			"SELECT date_diff('second', started_at, finished_at) AS secs FROM batches WHERE batch_id = $1",
+			[s.batch_id]
+		);
 		expect(b!.secs).toBeGreaterThanOrEqual(0);
 		expect(b!.secs).toBeLessThan(120);
 	});

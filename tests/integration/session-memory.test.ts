@@ -20,9 +20,24 @@ afterAll(() => close?.());
 describe('remembered sessions', () => {
 	it('apply a role or store change, a disable and a logout to the very next request', async () => {
 		await db.withConnection(async (c) => {
-			const made = await createUser(c, { username: 'wang', displayName: '王', role: 'viewer', stores: ['A店'], pii: false, passwordHash: await hashPassword('s3cret-pass') }, ADMIN);
+			const made = await createUser(
+				c,
+				{
+					username: 'wang',
+					displayName: '王',
+					role: 'viewer',
+					stores: ['A店'],
+					pii: false,
+					passwordHash: await hashPassword('s3cret-pass')
+				},
+				ADMIN
+			);
 			if (!made.ok) throw new Error(made.error);
-			await createUser(c, { username: 'root2', displayName: 'R', role: 'admin', stores: null, pii: false, passwordHash: await hashPassword('s3cret-pass') }, ADMIN);
+			await createUser(
+				c,
+				{ username: 'root2', displayName: 'R', role: 'admin', stores: null, pii: false, passwordHash: await hashPassword('s3cret-pass') },
+				ADMIN
+			);
 			const { token } = await createSession(c, made.user.id, null, config);
 			const now = Date.now();
 			expect((await resolveSession(c, token, config, now))?.user).toMatchObject({ role: 'viewer', stores: ['A店'] });

@@ -24,7 +24,8 @@ const file = (...lines: string[]) => {
 	writeFileSync(path, `投诉编号,投诉时间,门店,投诉渠道,内容摘要\n${lines.join('\n')}\n`);
 	return path;
 };
-const storesOf = async (id: number | null) => (await rows<{ stores: string[] | null }>(db, 'SELECT stores FROM batches WHERE batch_id = $1', [id]))[0]?.stores ?? null;
+const storesOf = async (id: number | null) =>
+	(await rows<{ stores: string[] | null }>(db, 'SELECT stores FROM batches WHERE batch_id = $1', [id]))[0]?.stores ?? null;
 
 describe('store scope of loads', () => {
 	it('records the stores a batch names and replaces, and refuses a limited loader other stores’ rows and keys', async () => {
@@ -32,7 +33,10 @@ describe('store scope of loads', () => {
 		expect(await storesOf(nj.batch_id)).toEqual([NJ]);
 		const before = await snapshot(db, 'complaints');
 
-		const foreign = await load(db, 'complaints', file(`K-2,2025/3/1 9:00,${SZ},电话,a`, `K-3,2025/3/1 9:00,${NJ},电话,b`), { stores: [SZ], acceptPartial: true });
+		const foreign = await load(db, 'complaints', file(`K-2,2025/3/1 9:00,${SZ},电话,a`, `K-3,2025/3/1 9:00,${NJ},电话,b`), {
+			stores: [SZ],
+			acceptPartial: true
+		});
 		expect(foreign.status).toBe('rejected');
 		expect(foreign.errors[0]!.code).toBe('store_out_of_scope');
 		expect(foreign.message).toContain(NJ);
@@ -68,9 +72,15 @@ describe('store scope of loads', () => {
 	it('migration 7 gives earlier batches the stores of their rows, or none when it cannot tell', async () => {
 		const a = await load(db, 'complaints', file(`M-1,2025/3/1 9:00,${NJ},电话,x`, `M-2,2025/3/1 9:00,${SZ},电话,y`));
 		const b = await load(db, 'complaints', file(`M-1,2025/3/1 9:00,${NJ},电话,z`));
-		const bad = await load(db, 'complaints', file(`M-3,2025/3/1 9:00,${NJ},电话,x`, `M-4,not a date,${NJ},电话,y`), { acceptPartial: true });
+		const bad = await load(db, 'complaints', file(`M-3,2025/3/1 9:00,${NJ},电话,x`, `M-4,not a date,${NJ},电话,y`), {
+			acceptPartial: true
+		});
 		await db.withConnection((c) => c.run('UPDATE batches SET stores = NULL'));
-		const backfill = migrations.find((m) => m.version === 7)!.sql.split(';').filter((s) => s.includes('UPDATE')).join(';');
+		const backfill = migrations
+			.find((m) => m.version === 7)!
+			.sql.split(';')
+			.filter((s) => s.includes('UPDATE'))
+			.join(';');
 		await db.withConnection((c) => c.run(backfill));
 		expect(await storesOf(a.batch_id)).toEqual([NJ, SZ].sort());
 		expect(await storesOf(b.batch_id)).toEqual([NJ]);

@@ -25,7 +25,11 @@ describe('metric targets', () => {
 			expect(await saveTarget(c, 'complaint_rate', null, QC, 4_000)).toEqual({ ok: true, changed: true });
 			expect(Object.keys(await readTargets(c))).toEqual(['csat']);
 			const entries = (await listAudit(c, { action: 'settings_changed', page: 1, pageSize: 10 })).rows;
-			expect(entries.map((e) => JSON.parse(e.detail) as unknown)).toEqual([{ 'target:complaint_rate': { from: 1.2, to: null } }, { 'target:csat': { from: null, to: 85 } }, { 'target:complaint_rate': { from: null, to: 1.2 } }]);
+			expect(entries.map((e) => JSON.parse(e.detail) as unknown)).toEqual([
+				{ 'target:complaint_rate': { from: 1.2, to: null } },
+				{ 'target:csat': { from: null, to: 85 } },
+				{ 'target:complaint_rate': { from: null, to: 1.2 } }
+			]);
 		});
 	});
 
@@ -52,13 +56,33 @@ describe('targets per scope with a warning band', () => {
 		const { readAllTargets, saveScopedTarget } = await import('../../src/lib/server/metrics/targets');
 		const { targetState } = await import('../../src/lib/shared/dashboard/targets');
 		await db.withConnection(async (c) => {
-			expect(await saveScopedTarget(c, { metric: 'complaint_rate', scope: { kind: 'store', name: '武汉光谷店' }, value: 1, warn: 0.8 }, QC, 5_000)).toEqual({ ok: true, changed: true });
-			expect(await saveScopedTarget(c, { metric: 'csat', scope: { kind: 'department', name: '客服中心' }, value: 85, warn: 88 }, QC, 6_000)).toEqual({ ok: true, changed: true });
+			expect(
+				await saveScopedTarget(
+					c,
+					{ metric: 'complaint_rate', scope: { kind: 'store', name: '武汉光谷店' }, value: 1, warn: 0.8 },
+					QC,
+					5_000
+				)
+			).toEqual({ ok: true, changed: true });
+			expect(
+				await saveScopedTarget(c, { metric: 'csat', scope: { kind: 'department', name: '客服中心' }, value: 85, warn: 88 }, QC, 6_000)
+			).toEqual({ ok: true, changed: true });
 			// the band must lie on the safe side of the target
-			expect(await saveScopedTarget(c, { metric: 'complaint_rate', scope: { kind: 'all', name: '' }, value: 1, warn: 1.2 }, QC)).toEqual({ ok: false, error: 'warn_side' });
-			expect(await saveScopedTarget(c, { metric: 'csat', scope: { kind: 'store', name: ' ' }, value: 80 }, QC)).toEqual({ ok: false, error: 'scope' });
+			expect(await saveScopedTarget(c, { metric: 'complaint_rate', scope: { kind: 'all', name: '' }, value: 1, warn: 1.2 }, QC)).toEqual({
+				ok: false,
+				error: 'warn_side'
+			});
+			expect(await saveScopedTarget(c, { metric: 'csat', scope: { kind: 'store', name: ' ' }, value: 80 }, QC)).toEqual({
+				ok: false,
+				error: 'scope'
+			});
 			const all = await readAllTargets(c);
-			expect(all.find((t) => t.scope.kind === 'store')).toMatchObject({ metric: 'complaint_rate', scope: { kind: 'store', name: '武汉光谷店' }, value: 1, warn: 0.8 });
+			expect(all.find((t) => t.scope.kind === 'store')).toMatchObject({
+				metric: 'complaint_rate',
+				scope: { kind: 'store', name: '武汉光谷店' },
+				value: 1,
+				warn: 0.8
+			});
 			expect(all.find((t) => t.scope.kind === 'department')).toMatchObject({ metric: 'csat', value: 85, warn: 88 });
 			// the tiles' chain-wide view is unchanged by scoped targets
 			expect(Object.keys(await readTargets(c))).toEqual(['csat', 'nps']);
@@ -78,12 +102,25 @@ describe('the target that applies to a view', () => {
 		const { readAllTargets, saveScopedTarget, targetFor } = await import('../../src/lib/server/metrics/targets');
 		await db.withConnection(async (c) => {
 			await saveTarget(c, 'complaint_rate', 1.0, QC);
-			expect((await saveScopedTarget(c, { metric: 'complaint_rate', scope: { kind: 'store', name: '杭州湖滨店' }, value: 0.8, warn: 0.7 }, QC)).ok).toBe(true);
-			expect((await saveScopedTarget(c, { metric: 'complaint_rate', scope: { kind: 'department', name: '客服部' }, value: 0.9, warn: null }, QC)).ok).toBe(true);
+			expect(
+				(await saveScopedTarget(c, { metric: 'complaint_rate', scope: { kind: 'store', name: '杭州湖滨店' }, value: 0.8, warn: 0.7 }, QC))
+					.ok
+			).toBe(true);
+			expect(
+				(await saveScopedTarget(c, { metric: 'complaint_rate', scope: { kind: 'department', name: '客服部' }, value: 0.9, warn: null }, QC))
+					.ok
+			).toBe(true);
 			const all = await readAllTargets(c);
-			expect(targetFor(all, 'complaint_rate', { stores: ['杭州湖滨店'] })).toMatchObject({ value: 0.8, warn: 0.7, scope: { kind: 'store' } });
+			expect(targetFor(all, 'complaint_rate', { stores: ['杭州湖滨店'] })).toMatchObject({
+				value: 0.8,
+				warn: 0.7,
+				scope: { kind: 'store' }
+			});
 			expect(targetFor(all, 'complaint_rate', { stores: ['南京新街口店'], departments: ['客服部'] })).toMatchObject({ value: 0.9 });
-			expect(targetFor(all, 'complaint_rate', { stores: ['杭州湖滨店', '南京新街口店'] })).toMatchObject({ value: 1.0, scope: { kind: 'all' } });
+			expect(targetFor(all, 'complaint_rate', { stores: ['杭州湖滨店', '南京新街口店'] })).toMatchObject({
+				value: 1.0,
+				scope: { kind: 'all' }
+			});
 			expect(targetFor(all, 'csat_mean')).toBeNull();
 		});
 	});

@@ -12,7 +12,8 @@ import { load, rows, tempDatabase } from '../helpers/db';
  * staging table. Both must load exactly the same rows and reject the same rows with the same row
  * numbers and reasons. The SQL run on the connection shows which way a file went.
  */
-const HEADER = '投诉编号,投诉时间,投诉渠道,门店,涉及部门,投诉类别,投诉等级,内容摘要,投诉人,联系电话,处理人工号,被投诉员工工号,是否职责范围内,是否上报,首次响应时间,办结时间,处理状态,处理结果,回访时间,回访满意度,赔偿金额,备注';
+const HEADER =
+	'投诉编号,投诉时间,投诉渠道,门店,涉及部门,投诉类别,投诉等级,内容摘要,投诉人,联系电话,处理人工号,被投诉员工工号,是否职责范围内,是否上报,首次响应时间,办结时间,处理状态,处理结果,回访时间,回访满意度,赔偿金额,备注';
 const ROWS = [
 	'TS1,2025/1/1 12:27,电话,上海店,家电部,商品质量,一般,"冰箱异响, 要求换货",王女士,+86 13247281910,S014,S024,是,否,2025/1/1 20:36,2025/1/5 9:22,已办结,换货,2025/1/7 17:08,满意,,甲',
 	'TS2,2025/2/30 10:00,电话,上海店,家电部,商品质量,一般,日期不存在,李先生,13851242268,S014,,是,否,,,,,,,,乙',
@@ -56,7 +57,10 @@ async function loadFresh(content: string | Buffer, acceptPartial: boolean) {
 		const sql = spy.mock.calls.map(([s]) => String(s));
 		spy.mockRestore();
 		// each database has its own phone hash key: whether a row has a hash is what can be compared
-		const loaded = await rows(fresh.db, 'SELECT * EXCLUDE (customer_phone_hash), customer_phone_hash IS NOT NULL AS hashed FROM complaints ORDER BY complaint_id');
+		const loaded = await rows(
+			fresh.db,
+			'SELECT * EXCLUDE (customer_phone_hash), customer_phone_hash IS NOT NULL AS hashed FROM complaints ORDER BY complaint_id'
+		);
 		const rejected = await rows(fresh.db, 'SELECT * FROM rejected_rows ORDER BY row_number, column_name');
 		return { summary: comparable(summary), loaded: json(loaded), rejected: json(rejected), sql };
 	} finally {
@@ -70,7 +74,8 @@ const comparable = (s: IngestSummary) => {
 	return rest;
 };
 const json = (x: unknown) => JSON.parse(JSON.stringify(x, (_k, v) => (typeof v === 'bigint' ? v.toString() : v)));
-const typedFromFile = (sql: string[]) => sql.some((s) => s.includes('TEMP TABLE typed_file AS')) && !sql.some((s) => s.includes('TEMP TABLE typed AS'));
+const typedFromFile = (sql: string[]) =>
+	sql.some((s) => s.includes('TEMP TABLE typed_file AS')) && !sql.some((s) => s.includes('TEMP TABLE typed AS'));
 const typedFromStage = (sql: string[]) => sql.some((s) => s.includes('TEMP TABLE typed AS'));
 
 describe('typing straight from the file and through the staging table', () => {
@@ -84,7 +89,8 @@ describe('typing straight from the file and through the staging table', () => {
 		expect(typedFromFile(direct.sql)).toBe(true);
 		expect(typedFromStage(staged.sql)).toBe(true);
 		// rows typed from the file before the byte scan said "clean first" are dropped, not kept beside the stage's
-		if (staged.sql.some((s) => s.includes('TEMP TABLE typed_file AS'))) expect(staged.sql.some((s) => s.includes('DROP TABLE IF EXISTS typed_file'))).toBe(true);
+		if (staged.sql.some((s) => s.includes('TEMP TABLE typed_file AS')))
+			expect(staged.sql.some((s) => s.includes('DROP TABLE IF EXISTS typed_file'))).toBe(true);
 		// the rejected rows' raw text comes from a staging table made only because some rows failed
 		expect(direct.sql.some((s) => s.includes('TEMP TABLE stage AS'))).toBe(true);
 
@@ -93,7 +99,13 @@ describe('typing straight from the file and through the staging table', () => {
 		expect(direct.rejected).toEqual(staged.rejected);
 		expect(direct.summary).toMatchObject({ rows_read: 11, rows_rejected: 6, rows_collapsed: 1, rows_blank: 1 });
 		expect(direct.summary.errors.map((e) => [e.row, e.code])).toEqual([
-			[3, 'date_impossible'], [4, 'phone_invalid'], [8, 'duplicate_key_conflict'], [9, 'duplicate_key_conflict'], [11, 'row_short'], [11, 'required'], [12, 'out_of_range']
+			[3, 'date_impossible'],
+			[4, 'phone_invalid'],
+			[8, 'duplicate_key_conflict'],
+			[9, 'duplicate_key_conflict'],
+			[11, 'row_short'],
+			[11, 'required'],
+			[12, 'out_of_range']
 		]);
 		expect(direct.loaded).toHaveLength(acceptPartial ? 4 : 0);
 	});

@@ -36,10 +36,13 @@ function upload(kind: string, bytes: Uint8Array | string, name: string, fields: 
 }
 
 /** The batch list, asked of the server the way the CLI asks it (the server owns the file). */
-async function batches(): Promise<{ batch_id: number; kind: string; status: string; source: string; created_by: string; rows_loaded: number; file_name: string }[]> {
+async function batches(): Promise<
+	{ batch_id: number; kind: string; status: string; source: string; created_by: string; rows_loaded: number; file_name: string }[]
+> {
 	const { token } = JSON.parse(readFileSync(`${server.dbPath}.server.json`, 'utf8')) as { token: string };
 	const res = await fetch(`${server.base}/api/internal/cli`, {
-		method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+		method: 'POST',
+		headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
 		body: JSON.stringify({ command: 'batches', limit: 1000, locale: 'zh-CN' })
 	});
 	return ((await res.json()) as { json: never }).json;
@@ -53,7 +56,17 @@ describe('POST /api/ingest/<kind>', () => {
 		const res = await upload('surveys', surveys(), 'surveys.csv', { dry_run: 'true' });
 		expect(res.status).toBe(200);
 		const s = await res.json();
-		expect(s).toMatchObject({ status: 'dry-run', kind: 'surveys', batch_id: null, rows_read: 300, rows_loaded: 300, rows_rejected: 0, encoding: 'utf-8-bom', delimiter: ',', file_name: 'surveys.csv' });
+		expect(s).toMatchObject({
+			status: 'dry-run',
+			kind: 'surveys',
+			batch_id: null,
+			rows_read: 300,
+			rows_loaded: 300,
+			rows_rejected: 0,
+			encoding: 'utf-8-bom',
+			delimiter: ',',
+			file_name: 'surveys.csv'
+		});
 		expect(await batches()).toEqual([]);
 	});
 
@@ -64,7 +77,14 @@ describe('POST /api/ingest/<kind>', () => {
 		expect(s).toMatchObject({ status: 'committed', rows_read: 300, rows_loaded: 300, file_name: 'surveys.csv' });
 		expect(s.message).toContain('导入成功');
 		const [b] = await batches();
-		expect(b).toMatchObject({ batch_id: s.batch_id, kind: 'surveys', status: 'committed', source: 'web', created_by: QC.username, rows_loaded: 300 });
+		expect(b).toMatchObject({
+			batch_id: s.batch_id,
+			kind: 'surveys',
+			status: 'committed',
+			source: 'web',
+			created_by: QC.username,
+			rows_loaded: 300
+		});
 	});
 
 	it('the same file again is a duplicate that changes nothing', async () => {
@@ -122,7 +142,11 @@ describe('POST /api/ingest/<kind>', () => {
 
 		const form = new FormData();
 		form.append('dry_run', 'true');
-		const noFile = await fetch(`${server.base}/api/ingest/surveys`, { method: 'POST', body: form, headers: { origin: server.base, cookie: qc } });
+		const noFile = await fetch(`${server.base}/api/ingest/surveys`, {
+			method: 'POST',
+			body: form,
+			headers: { origin: server.base, cookie: qc }
+		});
 		expect(noFile.status).toBe(400);
 		expect((await noFile.json()).error.code).toBe('no_file');
 
@@ -130,7 +154,11 @@ describe('POST /api/ingest/<kind>', () => {
 		expect(flag.status).toBe(400);
 		expect((await flag.json()).error.code).toBe('bad_flag');
 
-		const asJson = await fetch(`${server.base}/api/ingest/surveys`, { method: 'POST', body: '{}', headers: { origin: server.base, cookie: qc, 'content-type': 'application/json' } });
+		const asJson = await fetch(`${server.base}/api/ingest/surveys`, {
+			method: 'POST',
+			body: '{}',
+			headers: { origin: server.base, cookie: qc, 'content-type': 'application/json' }
+		});
 		expect(asJson.status).toBe(400);
 		expect((await asJson.json()).error.code).toBe('not_multipart');
 	});
@@ -181,7 +209,9 @@ describe('POST /api/ingest/<kind>', () => {
 			}
 		});
 		const res = await fetch(`${server.base}/api/ingest/surveys`, {
-			method: 'POST', body, duplex: 'half',
+			method: 'POST',
+			body,
+			duplex: 'half',
 			headers: { origin: server.base, cookie: qc, 'content-type': `multipart/form-data; boundary=${boundary}` }
 		} as RequestInit);
 		expect(res.status).toBe(413);
@@ -201,11 +231,24 @@ describe('POST /api/ingest/<kind>', () => {
 		]);
 		const bodies = await Promise.all(results.map((r) => r.json()));
 		expect(results.map((r) => r.status)).toEqual([200, 200, 200, 200]);
-		expect(bodies.slice(0, 2).map((b) => b.status).sort()).toEqual(['committed', 'duplicate']);
-		expect(bodies.slice(2).map((b) => [b.status, b.rows_loaded])).toEqual([['committed', 270], ['committed', 36]]);
+		expect(
+			bodies
+				.slice(0, 2)
+				.map((b) => b.status)
+				.sort()
+		).toEqual(['committed', 'duplicate']);
+		expect(bodies.slice(2).map((b) => [b.status, b.rows_loaded])).toEqual([
+			['committed', 270],
+			['committed', 36]
+		]);
 		const after = await batches();
 		expect(after.length).toBe(before + 3);
-		expect(after.slice(0, 3).map((b) => b.kind).sort()).toEqual(['complaints', 'staff', 'traffic']);
+		expect(
+			after
+				.slice(0, 3)
+				.map((b) => b.kind)
+				.sort()
+		).toEqual(['complaints', 'staff', 'traffic']);
 	});
 
 	it('the progress of an unknown job is "unknown"', async () => {

@@ -17,7 +17,12 @@ const register = () => readCsv(sample('complaints_gbk.csv'), 'gbk');
  * An updated export of the register: `n` of the complaints still 处理中 are now 已办结 (with a
  * resolution time and result), plus `added` new complaints.
  */
-function updatedRegister(name: string, n: number, added: number, result = '已退款'): { path: string; updatedIds: string[]; newIds: string[] } {
+function updatedRegister(
+	name: string,
+	n: number,
+	added: number,
+	result = '已退款'
+): { path: string; updatedIds: string[]; newIds: string[] } {
 	const { header, rows: all } = register();
 	const col = (h: string) => header.indexOf(h);
 	const open = all.filter((r) => r[col('处理状态')] === '处理中').slice(0, n);
@@ -59,7 +64,11 @@ describe('upsert by natural key', () => {
 		expect(await count(db, 'complaints')).toBe(302);
 		expect(await duplicateKeys()).toEqual([]);
 		for (const id of updatedIds) {
-			const [r] = await rows(db, "SELECT status::VARCHAR AS s, resolution, strftime(resolved_at, '%Y-%m-%d %H:%M') AS t, batch_id FROM complaints WHERE complaint_id = $1", [id]);
+			const [r] = await rows(
+				db,
+				"SELECT status::VARCHAR AS s, resolution, strftime(resolved_at, '%Y-%m-%d %H:%M') AS t, batch_id FROM complaints WHERE complaint_id = $1",
+				[id]
+			);
 			expect(r).toEqual({ s: '已办结', resolution: '已退款', t: '2025-04-01 10:00', batch_id: b2.batch_id });
 		}
 		expect(await count(db, 'complaints', 'complaint_id IN ($1, $2) AND batch_id = $3', [...newIds, b2.batch_id])).toBe(2);
@@ -92,7 +101,9 @@ describe('rollback', () => {
 		expect(r).toMatchObject({ ok: true, removed: 7, restored: 5 });
 		expect(r.message).toContain(String(b2.batch_id));
 		expect(await state()).toEqual(before);
-		const [b] = await rows(db, 'SELECT status, rolled_back_by, rolled_back_at IS NOT NULL AS at FROM batches WHERE batch_id = $1', [b2.batch_id]);
+		const [b] = await rows(db, 'SELECT status, rolled_back_by, rolled_back_at IS NOT NULL AS at FROM batches WHERE batch_id = $1', [
+			b2.batch_id
+		]);
 		expect(b).toEqual({ status: 'rolled_back', rolled_back_by: 'quality-officer', at: true });
 
 		// the first batch can now be rolled back too: back to an empty table
@@ -154,11 +165,15 @@ describe('rollback', () => {
 		await load(db, 'traffic', sample('traffic.csv'));
 		const before = await snapshot(db, 'traffic');
 		const path = join(dir, 't.csv');
-		writeCsv(path, ['日期', '门店', '客流量', '交易笔数'], [
-			['2025-01-01', '南京新街口店', '1', '1'],
-			['2025/1/1', '上海徐家汇店', '2', '2'],
-			['2025-04-01', '南京新街口店', '3', '3']
-		]);
+		writeCsv(
+			path,
+			['日期', '门店', '客流量', '交易笔数'],
+			[
+				['2025-01-01', '南京新街口店', '1', '1'],
+				['2025/1/1', '上海徐家汇店', '2', '2'],
+				['2025-04-01', '南京新街口店', '3', '3']
+			]
+		);
 		const b = await load(db, 'traffic', path);
 		expect(b).toMatchObject({ rows_loaded: 3, rows_replaced: 2 });
 		expect(await count(db, 'traffic')).toBe(271);

@@ -41,7 +41,8 @@ describe('periodsOf ends whatever it is given', () => {
 
 	it('throws past its cap instead of running on', () => {
 		const t = Date.now();
-		for (const grain of ['day', 'week'] as const) expect(() => periodsOf({ from: '0001-01-01', to: '9999-12-31' }, grain)).toThrow(RangeError);
+		for (const grain of ['day', 'week'] as const)
+			expect(() => periodsOf({ from: '0001-01-01', to: '9999-12-31' }, grain)).toThrow(RangeError);
 		expect(() => periodsOf({ from: '0001-01-01', to: '9999-12-31' }, 'month')).toThrow(/more than 1000/u);
 		expect(Date.now() - t).toBeLessThan(2000);
 		expect(periodsOf({ from: '2000-01-01', to: '2000-01-01' }, 'day')).toEqual(['2000-01-01']);
@@ -55,20 +56,45 @@ describe('periodsOf ends whatever it is given', () => {
 			{ from: '2025-01-01', to: '2025-01-01' },
 			{ from: '2000-01-01', to: '2027-12-02' }
 		];
-		for (const r of ranges) for (const g of PERIOD_GRAINS) if (countPeriods(r, g) <= PERIOD_CAP) expect(countPeriods(r, g)).toBe(periodsOf(r, g).length);
+		for (const r of ranges)
+			for (const g of PERIOD_GRAINS) if (countPeriods(r, g) <= PERIOD_CAP) expect(countPeriods(r, g)).toBe(periodsOf(r, g).length);
 	});
 });
 
 /** Deterministic pseudo-random days of every year 0001–9999 and the edges that matter. */
 function* hostileQueries(n: number): Generator<string> {
 	let s = 20261202;
-	const rnd = () => ((s = (s * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+	const rnd = () => (s = (s * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
 	const pad = (v: number, w: number) => String(v).padStart(w, '0');
-	const edges = ['0001-01-01', '1999-12-31', DATE_MIN, '2025-02-28', '2024-02-29', TODAY, MAX, '2027-12-03', '9999-12-01', '9999-12-31', '2025-02-30', '+010000-01-01', ''];
-	const randomDay = () => (rnd() < 0.4 ? edges[Math.floor(rnd() * edges.length)]! : `${pad(1 + Math.floor(rnd() * 9999), 4)}-${pad(1 + Math.floor(rnd() * 12), 2)}-${pad(1 + Math.floor(rnd() * 28), 2)}`);
+	const edges = [
+		'0001-01-01',
+		'1999-12-31',
+		DATE_MIN,
+		'2025-02-28',
+		'2024-02-29',
+		TODAY,
+		MAX,
+		'2027-12-03',
+		'9999-12-01',
+		'9999-12-31',
+		'2025-02-30',
+		'+010000-01-01',
+		''
+	];
+	const randomDay = () =>
+		rnd() < 0.4
+			? edges[Math.floor(rnd() * edges.length)]!
+			: `${pad(1 + Math.floor(rnd() * 9999), 4)}-${pad(1 + Math.floor(rnd() * 12), 2)}-${pad(1 + Math.floor(rnd() * 28), 2)}`;
 	const grains = [...PERIOD_GRAINS, 'all', 'decade', ''];
 	for (let i = 0; i < n; i++) {
-		const q = new URLSearchParams({ from: randomDay(), to: randomDay(), pfrom: randomDay(), pto: randomDay(), at: randomDay(), grain: grains[Math.floor(rnd() * grains.length)]! });
+		const q = new URLSearchParams({
+			from: randomDay(),
+			to: randomDay(),
+			pfrom: randomDay(),
+			pto: randomDay(),
+			at: randomDay(),
+			grain: grains[Math.floor(rnd() * grains.length)]!
+		});
 		if (rnd() < 0.5) q.set('kind', 'week');
 		yield q.toString();
 	}
@@ -128,7 +154,13 @@ describe('no route’s date parameters get past the bounds', () => {
 				continue;
 			}
 			// what passes is either malformed (the compiler refuses it) or within the bounds and the cap
-			const valid = /^\d{4}-\d{2}-\d{2}$/u.test(from) && /^\d{4}-\d{2}-\d{2}$/u.test(to) && !Number.isNaN(Date.parse(from)) && new Date(`${from}T00:00:00Z`).toISOString().startsWith(from) && new Date(`${to}T00:00:00Z`).toISOString().startsWith(to) && from <= to;
+			const valid =
+				/^\d{4}-\d{2}-\d{2}$/u.test(from) &&
+				/^\d{4}-\d{2}-\d{2}$/u.test(to) &&
+				!Number.isNaN(Date.parse(from)) &&
+				new Date(`${from}T00:00:00Z`).toISOString().startsWith(from) &&
+				new Date(`${to}T00:00:00Z`).toISOString().startsWith(to) &&
+				from <= to;
 			if (!valid) continue;
 			const range = { from, to };
 			expect(inBounds(range), query).toBe(true);
@@ -144,9 +176,15 @@ describe('no route’s date parameters get past the bounds', () => {
 	it('names the bounds and the cap in the user’s language', async () => {
 		const zh = rangeProblem(new URL('http://x/?from=0001-01-01&to=9999-12-31&grain=day'), true, { today: TODAY })!;
 		expect(zh.status).toBe(400);
-		expect(await zh.json()).toEqual({ code: 'range_out_of_bounds', message: `日期超出可查询范围：只能查询 2000-01-01 至 ${MAX} 之间的日期` });
+		expect(await zh.json()).toEqual({
+			code: 'range_out_of_bounds',
+			message: `日期超出可查询范围：只能查询 2000-01-01 至 ${MAX} 之间的日期`
+		});
 		const en = rangeProblem(new URL('http://x/?from=2020-01-01&to=2025-12-31&grain=day'), false, { today: TODAY })!;
-		expect(await en.json()).toEqual({ code: 'too_many_periods', message: 'At most 400 periods (day) per request: shorten the range or choose a coarser grain' });
+		expect(await en.json()).toEqual({
+			code: 'too_many_periods',
+			message: 'At most 400 periods (day) per request: shorten the range or choose a coarser grain'
+		});
 		expect(rangeProblem(new URL('http://x/?from=2020-01-01&to=2025-12-31&grain=day'), true, { today: TODAY, periods: false })).toBeNull();
 		expect(rangeIssue({ from: '2025-01-01', to: '2025-12-31' }, 'day', TODAY)).toBeNull();
 	});
@@ -154,9 +192,18 @@ describe('no route’s date parameters get past the bounds', () => {
 
 describe('pages cut an out-of-bounds range and say so', () => {
 	it('keeps the part within the bounds, or falls back to the default when none is', () => {
-		expect(rangeRequest(new URLSearchParams('from=1990-01-01&to=2025-03-31'), '2025-03-31', TODAY)).toEqual({ range: { from: DATE_MIN, to: '2025-03-31' }, adjusted: true });
-		expect(rangeRequest(new URLSearchParams('from=9999-12-01&to=9999-12-31'), '2025-03-31', TODAY)).toEqual({ range: { from: '2025-01-01', to: '2025-03-31' }, adjusted: true });
-		expect(rangeRequest(new URLSearchParams('from=2025-01-01&to=2025-03-31'), '2025-03-31', TODAY)).toEqual({ range: { from: '2025-01-01', to: '2025-03-31' }, adjusted: false });
+		expect(rangeRequest(new URLSearchParams('from=1990-01-01&to=2025-03-31'), '2025-03-31', TODAY)).toEqual({
+			range: { from: DATE_MIN, to: '2025-03-31' },
+			adjusted: true
+		});
+		expect(rangeRequest(new URLSearchParams('from=9999-12-01&to=9999-12-31'), '2025-03-31', TODAY)).toEqual({
+			range: { from: '2025-01-01', to: '2025-03-31' },
+			adjusted: true
+		});
+		expect(rangeRequest(new URLSearchParams('from=2025-01-01&to=2025-03-31'), '2025-03-31', TODAY)).toEqual({
+			range: { from: '2025-01-01', to: '2025-03-31' },
+			adjusted: false
+		});
 		// data typed with a far-future year: the default is the latest quarter allowed, not year 9999
 		expect(rangeRequest(new URLSearchParams(''), '9999-12-31', TODAY).range.to <= MAX).toBe(true);
 	});

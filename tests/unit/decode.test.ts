@@ -53,7 +53,9 @@ describe('decodeInput', () => {
 	});
 
 	it('UTF-16LE with BOM is transcoded, line endings to LF', async () => {
-		const d = await decode(write('u16.csv', Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(`${HEADER}\r\n2025-01-01,A店,1,1\r\n`, 'utf16le')])));
+		const d = await decode(
+			write('u16.csv', Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(`${HEADER}\r\n2025-01-01,A店,1,1\r\n`, 'utf16le')]))
+		);
 		expect(d.encoding).toBe('utf-16le');
 		expect(d.header).toEqual(HEADER.split(','));
 		expect(readFileSync(d.utf8Path, 'utf8')).toBe(`${HEADER}\n2025-01-01,A店,1,1\n`);
@@ -131,7 +133,9 @@ describe('decodeInput', () => {
 		const bin = await failure(write('b.csv', Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13])));
 		expect(bin.code).toBe('file_binary');
 		expect(bin.unreadable).toBe(true);
-		const xlsx = await failure(write('x.csv', Buffer.concat([Buffer.from([0x50, 0x4b, 0x03, 0x04, 0x14, 0, 6, 0]), Buffer.from('[Content_Types].xml')])));
+		const xlsx = await failure(
+			write('x.csv', Buffer.concat([Buffer.from([0x50, 0x4b, 0x03, 0x04, 0x14, 0, 6, 0]), Buffer.from('[Content_Types].xml')]))
+		);
 		expect(xlsx.code).toBe('file_xlsx');
 		const xls = await failure(write('x.xls.csv', Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1])));
 		expect(xls.code).toBe('file_xlsx');

@@ -28,12 +28,24 @@ describe('formula-looking text in exports', () => {
 	});
 
 	it('CSV: ordinary text, numbers and negative numbers as numbers are left alone', () => {
-		expect(csvText(['a', 'b', 'c'], [['投诉', -5, '=x']])).toBe('\uFEFFa,b,c\r\n投诉,-5,\'=x\r\n');
+		expect(csvText(['a', 'b', 'c'], [['投诉', -5, '=x']])).toBe("\uFEFFa,b,c\r\n投诉,-5,'=x\r\n");
 		expect(csvCell('a=b')).toBe('a=b');
 	});
 
 	it('evaluation workbook: formula-looking names are apostrophed text, never formulas', async () => {
-		const buf = await workbook([{ id: 'ranking', title: '排名', header: ['姓名', '总分'], types: ['text', 'number'], rows: HOSTILE.map((h, i) => [h, i]), widths: [10, 10] }], { title: 't', creator: 'c' });
+		const buf = await workbook(
+			[
+				{
+					id: 'ranking',
+					title: '排名',
+					header: ['姓名', '总分'],
+					types: ['text', 'number'],
+					rows: HOSTILE.map((h, i) => [h, i]),
+					widths: [10, 10]
+				}
+			],
+			{ title: 't', creator: 'c' }
+		);
 		const values = await cellsOf(buf);
 		// (XML turns a CR into a line feed on reading; the apostrophe is what matters)
 		for (const h of HOSTILE) expect(values).toContain(`'${h.replace('\r', '\n')}`);
@@ -41,12 +53,25 @@ describe('formula-looking text in exports', () => {
 	});
 
 	it('quality report workbook: store names, owners and notes from users are apostrophed', async () => {
-		const alert = { alert_id: 1, period: '2025-03', kind: 'target', scope: '=店', message_zh: '@提醒', message_en: '@alert', status: 'open', owner: '+张三', note: '-处理' };
+		const alert = {
+			alert_id: 1,
+			period: '2025-03',
+			kind: 'target',
+			scope: '=店',
+			message_zh: '@提醒',
+			message_en: '@alert',
+			status: 'open',
+			owner: '+张三',
+			note: '-处理'
+		};
 		const report = {
 			headline: [{ label: { zh: '投诉量', en: 'Complaints' }, value: 3, previous: 2, target: null, warn: null, state: 'ok' }],
-			alerts: [alert], open: [alert],
+			alerts: [alert],
+			open: [alert],
 			causes: [{ category: '=类别', current: 1, previous: 0, share: 100 }],
-			changed: { rows: [{ group: '=HYPERLINK("x")', before: 1, after: 2, contribution: 1, rateEffect: 1, mixEffect: 0, q: 0.5, significant: false }] }
+			changed: {
+				rows: [{ group: '=HYPERLINK("x")', before: 1, after: 2, contribution: 1, rateEffect: 1, mixEffect: 0, q: 0.5, significant: false }]
+			}
 		} as unknown as QualityReport;
 		const values = await cellsOf(await reportWorkbook(report, 'zh-CN'));
 		for (const v of ["'=店", "'@提醒", "'+张三", "'-处理", "'=类别", `'=HYPERLINK("x")`]) expect(values).toContain(v);

@@ -6,7 +6,8 @@ import { decodeInput, transcodeGbkFirst } from '../../pipelines/decode';
 import { encodeGbk } from '../../pipelines/generate/gbk';
 import { tempDir } from '../helpers/db';
 
-const TEXT = '投诉编号,门店,内容摘要\r\nTS1,上海徐家汇店,"冰箱异响，要求换货（已联系）"\r\nTS2,南京新街口店,价格￥1,200 — 满意度：基本满意\r\n';
+const TEXT =
+	'投诉编号,门店,内容摘要\r\nTS1,上海徐家汇店,"冰箱异响，要求换货（已联系）"\r\nTS2,南京新街口店,价格￥1,200 — 满意度：基本满意\r\n';
 const viaTextDecoder = (b: Buffer) => Buffer.from(new TextDecoder('gb18030').decode(b), 'utf8');
 
 function byTable(b: Buffer, cut: number): Buffer | null {
@@ -95,7 +96,11 @@ describe('decodeInput with a GBK file the table declines', () => {
 
 	it('transcodes it with TextDecoder, as before', async () => {
 		// a four-byte GB18030 character (U+0080) in the middle of an otherwise ordinary GBK file
-		const file = Buffer.concat([encodeGbk('编号,门店\r\nA1,上海店'), Buffer.from([0x81, 0x30, 0x81, 0x30]), encodeGbk('\r\nA2,南京店\r\n')]);
+		const file = Buffer.concat([
+			encodeGbk('编号,门店\r\nA1,上海店'),
+			Buffer.from([0x81, 0x30, 0x81, 0x30]),
+			encodeGbk('\r\nA2,南京店\r\n')
+		]);
 		const p = join(dir, 'g.csv');
 		writeFileSync(p, file);
 		const d = await decodeInput(p, join(dir, 'out.csv'));

@@ -5,9 +5,21 @@ import { authorize, safeNext, type GuardRequest } from '../../src/lib/server/cor
 import { FailureLimiter } from '../../src/lib/server/core/auth/ratelimit';
 import { sessionCookieOptions } from '../../src/lib/server/core/auth/sessions';
 
-const user = (role: Role, stores: string[] | null = null, pii = false): AuthUser => ({ id: 1, username: role, displayName: role, role, stores, pii });
-const req = (routeId: string | null, url = 'http://localhost/', method = 'GET', params: Record<string, string> = {}): GuardRequest =>
-	({ routeId, method, params, url: new URL(url), handoff: false });
+const user = (role: Role, stores: string[] | null = null, pii = false): AuthUser => ({
+	id: 1,
+	username: role,
+	displayName: role,
+	role,
+	stores,
+	pii
+});
+const req = (routeId: string | null, url = 'http://localhost/', method = 'GET', params: Record<string, string> = {}): GuardRequest => ({
+	routeId,
+	method,
+	params,
+	url: new URL(url),
+	handoff: false
+});
 
 describe('the guard', () => {
 	it('refuses a route that has no rule, to everyone, admin included', () => {
@@ -25,8 +37,15 @@ describe('the guard', () => {
 	it('refuses a store outside the user’s scope, in the query or a [store] parameter', () => {
 		const viewer = user('viewer', ['杭州湖滨店']);
 		expect(authorize(req('/', 'http://localhost/?store=杭州湖滨店'), viewer).allow).toBe(true);
-		expect(authorize(req('/', 'http://localhost/?store=杭州湖滨店&store=南京新街口店'), viewer)).toMatchObject({ allow: false, status: 403, reason: 'store', store: '南京新街口店' });
-		expect(authorize(req('/api/metrics/[metric]', 'http://localhost/api/metrics/x', 'GET', { store: '上海徐家汇店' }), viewer)).toMatchObject({ reason: 'store' });
+		expect(authorize(req('/', 'http://localhost/?store=杭州湖滨店&store=南京新街口店'), viewer)).toMatchObject({
+			allow: false,
+			status: 403,
+			reason: 'store',
+			store: '南京新街口店'
+		});
+		expect(
+			authorize(req('/api/metrics/[metric]', 'http://localhost/api/metrics/x', 'GET', { store: '上海徐家汇店' }), viewer)
+		).toMatchObject({ reason: 'store' });
 		// null scope = every store
 		expect(authorize(req('/', 'http://localhost/?store=南京新街口店'), user('leadership')).allow).toBe(true);
 	});
@@ -114,13 +133,21 @@ describe('settings', () => {
 	it('reads the window and the body limit from the environment', () => {
 		expect(readAuthConfig({}).rateWindowMs).toBe(60_000);
 		expect(readAuthConfig({}).bodyLimitBytes).toBe(50 * 1024 ** 2);
-		expect(readAuthConfig({ AUTH_RATE_WINDOW_MS: '1500', BODY_SIZE_LIMIT: '1M' })).toMatchObject({ rateWindowMs: 1500, bodyLimitBytes: 1024 ** 2 });
+		expect(readAuthConfig({ AUTH_RATE_WINDOW_MS: '1500', BODY_SIZE_LIMIT: '1M' })).toMatchObject({
+			rateWindowMs: 1500,
+			bodyLimitBytes: 1024 ** 2
+		});
 		expect(parseByteSize('512K')).toBe(512 * 1024);
 		expect(() => readAuthConfig({ AUTH_RATE_WINDOW_MS: '-1' })).toThrow();
 	});
 
 	it('marks the session cookie Secure exactly over https', () => {
-		expect(sessionCookieOptions(new URL('https://q.example/'), 0)).toMatchObject({ secure: true, httpOnly: true, sameSite: 'lax', path: '/' });
+		expect(sessionCookieOptions(new URL('https://q.example/'), 0)).toMatchObject({
+			secure: true,
+			httpOnly: true,
+			sameSite: 'lax',
+			path: '/'
+		});
 		expect(sessionCookieOptions(new URL('http://127.0.0.1/'), 0).secure).toBe(false);
 	});
 });

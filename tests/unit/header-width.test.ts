@@ -31,7 +31,12 @@ describe('header handling', () => {
 		const h = header(MAX_COLUMNS);
 		const mapping = parseMapping({ columns: { 附加问题7: 'staff_id' }, values: { 附加问题7: { 甲: 'S001' } } });
 		expect(matchHeaders(schemas.surveys, h, mapping).columns.get('staff_id')).toBe(11);
-		const draft = draftFromMapping(schemas.surveys, h, h.map(() => true), mapping);
+		const draft = draftFromMapping(
+			schemas.surveys,
+			h,
+			h.map(() => true),
+			mapping
+		);
 		expect(toMapping(h, draft).values).toEqual({ 附加问题7: { 甲: 'S001' } });
 	});
 
@@ -65,7 +70,9 @@ describe('a 5,000-column file through the engine', () => {
 		const s = await ingest(ctx.db, { kind: 'surveys', filePath: file, source: 'cli', createdBy: 'vitest', locale: 'en' });
 		expect(Date.now() - t).toBeLessThan(15_000); // was 273 s
 		expect(s.status).toBe('rejected');
-		expect(s.errors.map((e) => e.reason)).toEqual(['The file has 5000 columns, more than the limit of 200 columns per file: remove the columns you do not need and import it again']);
+		expect(s.errors.map((e) => e.reason)).toEqual([
+			'The file has 5000 columns, more than the limit of 200 columns per file: remove the columns you do not need and import it again'
+		]);
 		const [n] = await ctx.db.withConnection((c) => queryRows<{ n: number }>(c, 'SELECT count(*)::INTEGER AS n FROM surveys'));
 		expect(n?.n).toBe(0);
 	});

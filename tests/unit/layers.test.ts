@@ -16,7 +16,10 @@ interface Violation {
 }
 
 function cruise(paths: string[]): Violation[] {
-	const r = spawnSync('npx', ['depcruise', '--config', '.dependency-cruiser.cjs', '--output-type', 'json', ...paths], { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
+	const r = spawnSync('npx', ['depcruise', '--config', '.dependency-cruiser.cjs', '--output-type', 'json', ...paths], {
+		encoding: 'utf8',
+		maxBuffer: 256 * 1024 * 1024
+	});
 	if (!r.stdout.trim().startsWith('{')) throw new Error(`depcruise failed: ${r.stderr}`);
 	return (JSON.parse(r.stdout) as { summary: { violations: Violation[] } }).summary.violations;
 }
@@ -33,7 +36,8 @@ describe('layers', () => {
 			'src/lib/shared': "import { log } from '$lib/server/core/log';\nexport const x = log;\n",
 			'src/lib/server/core': "import { ingest } from '$pipelines/engine';\nexport const x = ingest;\n",
 			pipelines: "import { METRICS } from '$lib/server/metrics/catalog';\nexport const x = METRICS;\n",
-			'src/lib/server/metrics': "import { complaintsPage } from '$lib/server/features/complaints/page';\nexport const x = complaintsPage;\n",
+			'src/lib/server/metrics':
+				"import { complaintsPage } from '$lib/server/features/complaints/page';\nexport const x = complaintsPage;\n",
 			'src/lib/features/upload': "import { schemas } from '$pipelines/engine';\nexport const x = schemas;\n",
 			'src/lib/charts': "import { scheduleEvaluation } from '$lib/server/features/quality/alerts';\nexport const x = scheduleEvaluation;\n"
 		};

@@ -11,7 +11,8 @@ beforeAll(async () => {
 afterAll(() => close());
 
 const ts = (x: string | null, dmy: 'NULL' | 'true' | 'false' = 'NULL') => evalSql(conn, `CAST(sq_ts(sq_trim($1), ${dmy}) AS VARCHAR)`, x);
-const date = (x: string | null, dmy: 'NULL' | 'true' | 'false' = 'NULL') => evalSql(conn, `CAST(sq_date(sq_trim($1), ${dmy}) AS VARCHAR)`, x);
+const date = (x: string | null, dmy: 'NULL' | 'true' | 'false' = 'NULL') =>
+	evalSql(conn, `CAST(sq_date(sq_trim($1), ${dmy}) AS VARCHAR)`, x);
 
 describe('sq_ts / sq_date: dates as Chinese spreadsheets write them', () => {
 	it.each([
@@ -37,10 +38,13 @@ describe('sq_ts / sq_date: dates as Chinese spreadsheets write them', () => {
 		expect(await date('45717.5')).toBe('2025-03-01');
 	});
 
-	it.each(['2025-02-30', '2025/13/1', '2025-04-31', '2025年2月29日', '2025-03-05 25:00'])('impossible date %s → NULL, recognised as date-shaped', async (x) => {
-		expect(await ts(x)).toBeNull();
-		expect(await evalSql(conn, 'sq_date_shaped(sq_trim($1))', x)).toBe(true);
-	});
+	it.each(['2025-02-30', '2025/13/1', '2025-04-31', '2025年2月29日', '2025-03-05 25:00'])(
+		'impossible date %s → NULL, recognised as date-shaped',
+		async (x) => {
+			expect(await ts(x)).toBeNull();
+			expect(await evalSql(conn, 'sq_date_shaped(sq_trim($1))', x)).toBe(true);
+		}
+	);
 
 	it.each(['abc', '五月三日', '2025', '20250305', 'N/A', '1'])('unreadable %s → NULL', async (x) => {
 		expect(await ts(x)).toBeNull();
@@ -106,16 +110,39 @@ describe('sq_period: appraisal periods and survey waves', () => {
 		expect(await evalSql(conn, 'CAST(sq_period_start(sq_period(sq_trim($1))) AS VARCHAR)', input)).toBe(start);
 	});
 
-	it.each(['2025-13', '2025-00', '2025Q5', '2025Q0', '2025年第五季度', '25-03', 'abc', '2025-3-5', 'Q1', '20251'])('bad period %s → NULL', async (x) => {
-		expect(await evalSql(conn, 'sq_period(sq_trim($1))', x)).toBeNull();
-	});
+	it.each(['2025-13', '2025-00', '2025Q5', '2025Q0', '2025年第五季度', '25-03', 'abc', '2025-3-5', 'Q1', '20251'])(
+		'bad period %s → NULL',
+		async (x) => {
+			expect(await evalSql(conn, 'sq_period(sq_trim($1))', x)).toBeNull();
+		}
+	);
 });
 
 describe('sq_bool', () => {
 	it.each([
-		['是', true], ['否', false], ['Y', true], ['N', false], ['y', true], ['n', false],
-		['true', true], ['false', false], ['TRUE', true], ['Yes', true], ['no', false], ['1', true], ['0', false],
-		['T', true], ['f', false], ['对', true], ['错', false], ['√', true], ['×', false], ['有', true], ['无', false], ['YES', true], ['No', false]
+		['是', true],
+		['否', false],
+		['Y', true],
+		['N', false],
+		['y', true],
+		['n', false],
+		['true', true],
+		['false', false],
+		['TRUE', true],
+		['Yes', true],
+		['no', false],
+		['1', true],
+		['0', false],
+		['T', true],
+		['f', false],
+		['对', true],
+		['错', false],
+		['√', true],
+		['×', false],
+		['有', true],
+		['无', false],
+		['YES', true],
+		['No', false]
 	])('%s → %s', async (x, expected) => {
 		expect(await evalSql(conn, 'sq_bool(sq_trim($1))', x)).toBe(expected);
 	});
@@ -126,8 +153,17 @@ describe('sq_bool', () => {
 
 describe('sq_satisfaction: words on the five-point scale, or digits', () => {
 	it.each([
-		['非常满意', 5], ['满意', 4], ['基本满意', 3], ['一般', 3], ['不满意', 2], ['非常不满意', 1],
-		['5', 5], ['1', 1], ['4.0', 4], ['0', 0], ['6', 6]
+		['非常满意', 5],
+		['满意', 4],
+		['基本满意', 3],
+		['一般', 3],
+		['不满意', 2],
+		['非常不满意', 1],
+		['5', 5],
+		['1', 1],
+		['4.0', 4],
+		['0', 0],
+		['6', 6]
 	])('%s → %s', async (x, expected) => {
 		expect(await evalSql(conn, 'sq_satisfaction(sq_trim($1))', x)).toBe(expected);
 	});
@@ -138,21 +174,40 @@ describe('sq_satisfaction: words on the five-point scale, or digits', () => {
 
 describe('sq_int / sq_dec / sq_money', () => {
 	it.each([
-		['12', 12], ['-3', -3], ['+4', 4], ['1,234', 1234], ['1,234,567', 1234567], ['12.0', 12], ['12.00', 12], ['0012', 12]
+		['12', 12],
+		['-3', -3],
+		['+4', 4],
+		['1,234', 1234],
+		['1,234,567', 1234567],
+		['12.0', 12],
+		['12.00', 12],
+		['0012', 12]
 	])('integer %s → %s', async (x, expected) => {
 		expect(await evalSql(conn, 'sq_int(sq_trim($1))', x)).toBe(expected);
 	});
 	it.each(['NaN', 'nan', 'inf', '-inf', 'Infinity', '五', 'abc', '12.5', '1,23', '1e3', '12 3'])('integer %s → NULL', async (x) => {
 		expect(await evalSql(conn, 'sq_int(sq_trim($1))', x)).toBeNull();
 	});
-	it.each([['88.5', 88.5], ['90', 90], ['.5', 0.5], ['-1.25', -1.25], ['71.6', 71.6]])('decimal %s → %s', async (x, expected) => {
+	it.each([
+		['88.5', 88.5],
+		['90', 90],
+		['.5', 0.5],
+		['-1.25', -1.25],
+		['71.6', 71.6]
+	])('decimal %s → %s', async (x, expected) => {
 		expect(await evalSql(conn, 'sq_dec(sq_trim($1))', x)).toBe(expected);
 	});
 	it.each(['NaN', 'inf', 'abc', '五', '1e3'])('decimal %s → NULL', async (x) => {
 		expect(await evalSql(conn, 'sq_dec(sq_trim($1))', x)).toBeNull();
 	});
 	it.each([
-		['¥1,200.50', 1200.5], ['￥88.5', 88.5], ['200元', 200], ['50', 50], ['200.00', 200], ['RMB 50', 50], ['¥ 1,200', 1200]
+		['¥1,200.50', 1200.5],
+		['￥88.5', 88.5],
+		['200元', 200],
+		['50', 50],
+		['200.00', 200],
+		['RMB 50', 50],
+		['¥ 1,200', 1200]
 	])('money %s → %s', async (x, expected) => {
 		expect(await evalSql(conn, 'sq_money(sq_trim($1))', x)).toBe(expected);
 	});
@@ -181,9 +236,12 @@ describe('sq_phone: digits only, country code dropped, Excel scientific notation
 	])('%s → %s', async (x, expected) => {
 		expect(await evalSql(conn, 'sq_phone(sq_trim($1))', x)).toBe(expected);
 	});
-	it.each(['1.38E+10', '1.381234567E+10', 'abc', '123', '138 1234 5678 转 123', '1381234567890123', '1381234567８', '13812345678x'])('%s → NULL', async (x) => {
-		expect(await evalSql(conn, 'sq_phone(sq_trim($1))', x)).toBeNull();
-	});
+	it.each(['1.38E+10', '1.381234567E+10', 'abc', '123', '138 1234 5678 转 123', '1381234567890123', '1381234567８', '13812345678x'])(
+		'%s → NULL',
+		async (x) => {
+			expect(await evalSql(conn, 'sq_phone(sq_trim($1))', x)).toBeNull();
+		}
+	);
 });
 
 describe('cleaning', () => {

@@ -58,7 +58,7 @@ describe('matchHeaders', () => {
 	});
 
 	it('the explicit mapping matches source headers like the aliases do (case, width, space)', () => {
-		const mapping = parseMapping({ columns: { 'ticket no': 'complaint_id', 'WHEN': 'received_at', shop: 'store' } });
+		const mapping = parseMapping({ columns: { 'ticket no': 'complaint_id', WHEN: 'received_at', shop: 'store' } });
 		const m = matchHeaders(schemas.complaints, ['Ticket_No', 'when', 'ＳＨＯＰ'], mapping);
 		expect(Object.fromEntries(m.columns)).toEqual({ complaint_id: 0, received_at: 1, store: 2 });
 	});
@@ -120,7 +120,11 @@ describe('matchHeaders', () => {
 		const a = matchHeaders(schemas.complaints, ['投诉编号', '投诉时间', '受理时间', '门店'], none);
 		expect(a.columns.get('received_at')).toBe(1);
 		expect(a.unknown).toEqual([{ index: 2, header: '受理时间' }]);
-		const b = matchHeaders(schemas.complaints, ['投诉编号', '投诉时间', '受理时间', '门店'], parseMapping({ columns: { 受理时间: 'received_at' } }));
+		const b = matchHeaders(
+			schemas.complaints,
+			['投诉编号', '投诉时间', '受理时间', '门店'],
+			parseMapping({ columns: { 受理时间: 'received_at' } })
+		);
 		expect(b.columns.get('received_at')).toBe(2);
 	});
 

@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { canonicalPhone, maskFreeText, maskName, maskNameInText, maskPhone, maskPhonesInText } from '../../src/lib/server/core/auth/masking';
+import {
+	canonicalPhone,
+	maskFreeText,
+	maskName,
+	maskNameInText,
+	maskPhone,
+	maskPhonesInText
+} from '../../src/lib/server/core/auth/masking';
 
 describe('maskName keeps the surname and hides the given name', () => {
 	it.each([
@@ -93,7 +100,16 @@ describe('maskPhone keeps only the prefix or area code and the last 4 digits', (
 	});
 
 	it('never shows more than a prefix or area code and the last 4 digits, whatever the input', () => {
-		const inputs = ['13812345678', '010-12345678', '057187654321', '+86 10 12345678', '4008208820', '123456789012345', '1381234567813987654321', '0571-87654321-1234'];
+		const inputs = [
+			'13812345678',
+			'010-12345678',
+			'057187654321',
+			'+86 10 12345678',
+			'4008208820',
+			'123456789012345',
+			'1381234567813987654321',
+			'0571-87654321-1234'
+		];
 		for (const raw of inputs) {
 			const masked = maskPhone(raw)!;
 			for (const part of masked.split(' / ')) {
@@ -151,13 +167,18 @@ describe('maskPhonesInText masks every common written form of a phone number', (
 	});
 
 	it('leaves order numbers, dates, amounts and counts alone', () => {
-		for (const text of ['订单号 20250101，金额 199 元，3 件', '2025-03-05 14:30 到店', '2025.03.05 退款 1,350.00 元', '会员号 0025 积分 300']) {
+		for (const text of [
+			'订单号 20250101，金额 199 元，3 件',
+			'2025-03-05 14:30 到店',
+			'2025.03.05 退款 1,350.00 元',
+			'会员号 0025 积分 300'
+		]) {
 			expect(maskPhonesInText(text)).toBe(text);
 		}
 	});
 });
 
-describe('maskNameInText masks the row\'s own customer name inside its text', () => {
+describe("maskNameInText masks the row's own customer name inside its text", () => {
 	it.each([
 		['客户王小明投诉营业员', '王小明', '客户王**投诉营业员'],
 		['王 小 明来电，小明说…', '王小明', '王**来电，**说…'],
@@ -179,27 +200,60 @@ describe('maskNameInText masks the row\'s own customer name inside its text', ()
 
 /** Random phones written in the forms people use, inside random text without digits. */
 const digit = fc.integer({ min: 0, max: 9 }).map(String);
-const mobile = fc.tuple(fc.constantFrom('3', '4', '5', '6', '7', '8', '9'), fc.array(digit, { minLength: 9, maxLength: 9 })).map(([b, rest]) => `1${b}${rest.join('')}`);
+const mobile = fc
+	.tuple(fc.constantFrom('3', '4', '5', '6', '7', '8', '9'), fc.array(digit, { minLength: 9, maxLength: 9 }))
+	.map(([b, rest]) => `1${b}${rest.join('')}`);
 const landline = fc
-	.tuple(fc.constantFrom('010', '020', '021', '025', '0571', '0755', '0898'), fc.integer({ min: 2, max: 9 }).map(String), fc.array(digit, { minLength: 6, maxLength: 7 }))
+	.tuple(
+		fc.constantFrom('010', '020', '021', '025', '0571', '0755', '0898'),
+		fc.integer({ min: 2, max: 9 }).map(String),
+		fc.array(digit, { minLength: 6, maxLength: 7 })
+	)
 	.map(([area, first, rest]) => ({ area, local: first + rest.join('') }));
 const sep = fc.constantFrom('', ' ', '-', '.', ' - ', '－');
 const fullWidth = (s: string) => s.replace(/[0-9]/gu, (d) => String.fromCharCode(0xff10 + Number(d)));
-const writtenMobile = fc.tuple(mobile, sep, fc.constantFrom('', '+86 ', '+86', '0086 ', '0086-', '＋86 '), fc.constantFrom('3-4-4', '4-3-4', '3-8', 'none'), fc.boolean()).map(([m, s, prefix, groups, wide]) => {
-	const split = groups === '3-4-4' ? [m.slice(0, 3), m.slice(3, 7), m.slice(7)] : groups === '4-3-4' ? [m.slice(0, 4), m.slice(4, 7), m.slice(7)] : groups === '3-8' ? [m.slice(0, 3), m.slice(3)] : [m];
-	const written = prefix + split.join(s);
-	return { digits: m, written: wide ? fullWidth(written) : written };
-});
-const writtenLandline = fc.tuple(landline, fc.constantFrom('-', ' ', '', '(', '（', '+86 '), fc.boolean()).map(([{ area, local }, style, wide]) => {
-	const written =
-		style === '(' ? `(${area})${local}` : style === '（' ? `（${area}）${local}` : style === '+86 ' ? `+86 ${area.slice(1)} ${local}` : `${area}${style}${local}`;
-	return { digits: area + local, written: wide ? fullWidth(written) : written };
-});
+const writtenMobile = fc
+	.tuple(
+		mobile,
+		sep,
+		fc.constantFrom('', '+86 ', '+86', '0086 ', '0086-', '＋86 '),
+		fc.constantFrom('3-4-4', '4-3-4', '3-8', 'none'),
+		fc.boolean()
+	)
+	.map(([m, s, prefix, groups, wide]) => {
+		const split =
+			groups === '3-4-4'
+				? [m.slice(0, 3), m.slice(3, 7), m.slice(7)]
+				: groups === '4-3-4'
+					? [m.slice(0, 4), m.slice(4, 7), m.slice(7)]
+					: groups === '3-8'
+						? [m.slice(0, 3), m.slice(3)]
+						: [m];
+		const written = prefix + split.join(s);
+		return { digits: m, written: wide ? fullWidth(written) : written };
+	});
+const writtenLandline = fc
+	.tuple(landline, fc.constantFrom('-', ' ', '', '(', '（', '+86 '), fc.boolean())
+	.map(([{ area, local }, style, wide]) => {
+		const written =
+			style === '('
+				? `(${area})${local}`
+				: style === '（'
+					? `（${area}）${local}`
+					: style === '+86 '
+						? `+86 ${area.slice(1)} ${local}`
+						: `${area}${style}${local}`;
+		return { digits: area + local, written: wide ? fullWidth(written) : written };
+	});
 const words = fc.stringMatching(/^[客户投诉称电话联系请回我的是，。：:（）() a-zA-Z王小明]{0,12}$/u);
 
 /** Runs of 7 or more digits of `digits` anywhere in `text` (full-width folded, separators between digits ignored, * breaks a run). */
 function leakedRun(text: string, digits: string): string | null {
-	const runs = text.normalize('NFKC').replace(/(?<=\d)[\s.\-－()（）+]+(?=\d)/gu, '').match(/\d{7,}/gu) ?? [];
+	const runs =
+		text
+			.normalize('NFKC')
+			.replace(/(?<=\d)[\s.\-－()（）+]+(?=\d)/gu, '')
+			.match(/\d{7,}/gu) ?? [];
 	for (const run of runs) for (let i = 0; i + 7 <= run.length; i++) if (digits.includes(run.slice(i, i + 7))) return run;
 	return null;
 }
@@ -225,8 +279,12 @@ describe('a masked text never shows 7 consecutive digits of the phone written in
 		);
 	});
 	it('the customer name never survives in the text', () => {
-		const han = fc.constantFrom(...'王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾萧田董潘袁蔡蒋余于杜叶程魏苏吕丁任沈'.split(''));
-		const given = fc.array(fc.constantFrom(...'小明华丽娜伟芳敏静强磊军洋勇艳杰娟涛超秀霞平刚桂英'.split('')), { minLength: 1, maxLength: 2 }).map((a) => a.join(''));
+		const han = fc.constantFrom(
+			...'王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾萧田董潘袁蔡蒋余于杜叶程魏苏吕丁任沈'.split('')
+		);
+		const given = fc
+			.array(fc.constantFrom(...'小明华丽娜伟芳敏静强磊军洋勇艳杰娟涛超秀霞平刚桂英'.split('')), { minLength: 1, maxLength: 2 })
+			.map((a) => a.join(''));
 		fc.assert(
 			fc.property(words, han, given, words, (before, surname, rest, after) => {
 				const name = surname + rest;
@@ -241,11 +299,18 @@ describe('a masked text never shows 7 consecutive digits of the phone written in
 describe('a search without mask characters that matches a masked text matches the stored text too (the SQL search relies on it)', () => {
 	it('holds for random texts with phones and names', () => {
 		fc.assert(
-			fc.property(words, writtenMobile, words, fc.stringMatching(/^[客户投诉称电话联系请回我的是，。：:（）() a-zA-Z王小明]{1,4}$/u), (before, phone, after, q) => {
-				const raw = `${before}王小明${phone.written}${after}`;
-				const masked = maskFreeText(raw, '王小明')!;
-				if (masked.toLowerCase().includes(q.toLowerCase())) expect(raw.toLowerCase().includes(q.toLowerCase()), `${raw} / ${masked} / ${q}`).toBe(true);
-			}),
+			fc.property(
+				words,
+				writtenMobile,
+				words,
+				fc.stringMatching(/^[客户投诉称电话联系请回我的是，。：:（）() a-zA-Z王小明]{1,4}$/u),
+				(before, phone, after, q) => {
+					const raw = `${before}王小明${phone.written}${after}`;
+					const masked = maskFreeText(raw, '王小明')!;
+					if (masked.toLowerCase().includes(q.toLowerCase()))
+						expect(raw.toLowerCase().includes(q.toLowerCase()), `${raw} / ${masked} / ${q}`).toBe(true);
+				}
+			),
 			{ numRuns: 3000 }
 		);
 	});

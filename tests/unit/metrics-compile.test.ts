@@ -7,7 +7,7 @@ import { insertRows } from '../helpers/insert';
 import { tempDatabase } from '../helpers/db';
 
 const base = { from: '2025-01-01', to: '2025-01-31', grain: 'month', filters: {}, scope: null };
-const HOSTILE = ["x' OR '1'='1", "'); DROP TABLE complaints; --", '"; SELECT 1; --', '$1', '杭州湖滨店\' --'];
+const HOSTILE = ["x' OR '1'='1", "'); DROP TABLE complaints; --", '"; SELECT 1; --', '$1', "杭州湖滨店' --"];
 
 const codeOf = (f: () => unknown): string | null => {
 	try {
@@ -41,7 +41,8 @@ describe('compileMetric', () => {
 				expect((e as MetricRequestError).code).toBe('filter_not_allowed');
 				compiled = compileMetric({ ...base, metric: m.id, filters: { store: HOSTILE }, scope: ['南京新街口店', "y' OR 1=1 --"] });
 			}
-			for (const v of [...HOSTILE.filter((h) => h !== '$1'), "y' OR 1=1 --", '2025-01-01', '2025-01-31']) expect(compiled.sql, `${m.id}: ${v}`).not.toContain(v);
+			for (const v of [...HOSTILE.filter((h) => h !== '$1'), "y' OR 1=1 --", '2025-01-01', '2025-01-31'])
+				expect(compiled.sql, `${m.id}: ${v}`).not.toContain(v);
 			expect(compiled.sql).not.toContain('南京新街口店');
 			expect(compiled.params.length).toBeGreaterThanOrEqual(4);
 		}
@@ -56,7 +57,9 @@ describe('compileMetric', () => {
 		expect(codeOf(() => compileMetric({ ...base, metric: 'csat', filters: { category: ['价格'] } }))).toBe('filter_not_allowed');
 		expect(codeOf(() => compileMetric({ ...base, metric: 'complaint_count', from: '2025-02-30' }))).toBe('invalid_request');
 		expect(codeOf(() => compileMetric({ ...base, metric: 'complaint_count', from: '2025/01/01' }))).toBe('invalid_request');
-		expect(codeOf(() => compileMetric({ ...base, metric: 'complaint_count', from: '2025-02-01', to: '2025-01-01' }))).toBe('range_reversed');
+		expect(codeOf(() => compileMetric({ ...base, metric: 'complaint_count', from: '2025-02-01', to: '2025-01-01' }))).toBe(
+			'range_reversed'
+		);
 		expect(codeOf(() => compileMetric({ ...base, metric: 'complaint_count', grain: 'hour' }))).toBe('invalid_request');
 		expect(codeOf(() => compileMetric({ ...base, metric: 'complaint_count', filters: { severity: ['重大'] } }))).toBe('invalid_request');
 		expect(codeOf(() => compileMetric({ ...base, metric: 'complaint_count', sql: 'SELECT 1' }))).toBe('invalid_request');
@@ -78,13 +81,30 @@ describe('compiled queries on a real database', () => {
 	beforeAll(async () => {
 		({ db, close } = await tempDatabase());
 		await insertRows(db, 'complaints', [
-			{ complaint_id: 'k1', received_at: '2025-01-05 10:00:00', store: '杭州湖滨店', severity: '一般', status: '已办结', channel: '电话', category: '价格' },
-			{ complaint_id: 'k2', received_at: '2025-01-06 10:00:00', store: "x' OR '1'='1", severity: '一般', status: '已办结', channel: '电话', category: '价格' }
+			{
+				complaint_id: 'k1',
+				received_at: '2025-01-05 10:00:00',
+				store: '杭州湖滨店',
+				severity: '一般',
+				status: '已办结',
+				channel: '电话',
+				category: '价格'
+			},
+			{
+				complaint_id: 'k2',
+				received_at: '2025-01-06 10:00:00',
+				store: "x' OR '1'='1",
+				severity: '一般',
+				status: '已办结',
+				channel: '电话',
+				category: '价格'
+			}
 		]);
 	});
 	afterAll(() => close?.());
 
-	const run = (req: Record<string, unknown>) => db.withConnection((conn) => runMetric(conn, compileMetric({ ...base, ...req }))).then((r) => r.rows);
+	const run = (req: Record<string, unknown>) =>
+		db.withConnection((conn) => runMetric(conn, compileMetric({ ...base, ...req }))).then((r) => r.rows);
 
 	it('a filter value with quotes and SQL fragments is just a value: no error, no rows beyond exact matches', async () => {
 		expect(await run({ metric: 'complaint_count' })).toEqual([{ period: '2025-01-01', value: 2 }]);
@@ -97,7 +117,9 @@ describe('compiled queries on a real database', () => {
 		expect(await run({ metric: 'complaint_count', filters: { store: ["x' OR '1'='1"] } })).toEqual([{ period: '2025-01-01', value: 1 }]);
 		// an unknown value of an ENUM column (channel) matches nothing rather than failing a cast
 		expect(await run({ metric: 'complaint_count', filters: { channel: ['飞鸽'] } })).toEqual([]);
-		expect(await db.withConnection((c) => c.runAndReadAll('SELECT count(*) AS n FROM complaints')).then((r) => Number(r.getRowObjectsJS()[0]!.n))).toBe(2);
+		expect(
+			await db.withConnection((c) => c.runAndReadAll('SELECT count(*) AS n FROM complaints')).then((r) => Number(r.getRowObjectsJS()[0]!.n))
+		).toBe(2);
 	});
 
 	it('every metric runs on every grain and allowed dimension', async () => {
@@ -116,6 +138,14 @@ describe('CSV', () => {
 		expect(csvCell(0.5)).toBe('0.5');
 		expect(csvCell(null)).toBe('');
 		expect(csvCell('a,"b"')).toBe('"a,""b"""');
-		expect(toCsv({ columns: [{ name: 'group', type: 'string' }, { name: 'value', type: 'number' }], rows: [{ group: '=1+1', value: -2 }] })).toBe("\uFEFFgroup,value\r\n'=1+1,-2\r\n");
+		expect(
+			toCsv({
+				columns: [
+					{ name: 'group', type: 'string' },
+					{ name: 'value', type: 'number' }
+				],
+				rows: [{ group: '=1+1', value: -2 }]
+			})
+		).toBe("\uFEFFgroup,value\r\n'=1+1,-2\r\n");
 	});
 });

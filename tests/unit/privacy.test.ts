@@ -5,12 +5,27 @@ import { compileMetric, MetricRequestError } from '../../src/lib/server/metrics/
 
 describe('suppressedGroups: the minimum group size with secondary suppression', () => {
 	it.each([
-		[[6, 5, 1], [false, true, true]], // 1 hidden: the smallest shown (5) goes too
-		[[6, 6], [false, false]],
+		[
+			[6, 5, 1],
+			[false, true, true]
+		], // 1 hidden: the smallest shown (5) goes too
+		[
+			[6, 6],
+			[false, false]
+		],
 		[[4], [true]],
-		[[2, 2], [true, true]], // total under 5: everything
-		[[5, 5, 5, 4], [true, false, false, true]], // of equal groups, the first
-		[[9, 3, 3], [false, true, true]], // 3 + 3 hidden is enough
+		[
+			[2, 2],
+			[true, true]
+		], // total under 5: everything
+		[
+			[5, 5, 5, 4],
+			[true, false, false, true]
+		], // of equal groups, the first
+		[
+			[9, 3, 3],
+			[false, true, true]
+		], // 3 + 3 hidden is enough
 		[[], []]
 	])('%j → %j', (sizes, hidden) => {
 		expect(suppressedGroups(sizes)).toEqual(hidden);

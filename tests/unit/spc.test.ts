@@ -9,7 +9,14 @@ describe('p chart — Montgomery, Introduction to SQC (6th ed.), Example 7.1 (or
 	// Table 7.1: nonconforming cans per sample; Σ = 347, p̄ = 347/1500 = 0.2313,
 	// UCL = 0.2313 + 3·√(0.2313·0.7687/50) = 0.4102, LCL = 0.0524 (by hand, as in the book).
 	const d = [12, 15, 8, 10, 4, 7, 16, 9, 14, 10, 5, 6, 17, 12, 22, 8, 10, 5, 13, 11, 20, 18, 24, 15, 9, 12, 7, 13, 9, 6];
-	const chart = computeChart({ kind: 'p', periods: periods(30), values: d, n: d.map(() => 50), baseline: { start: 0, end: 29 }, rules: [1] });
+	const chart = computeChart({
+		kind: 'p',
+		periods: periods(30),
+		values: d,
+		n: d.map(() => 50),
+		baseline: { start: 0, end: 29 },
+		rules: [1]
+	});
 	it('centre line and limits', () => {
 		expect(chart.centre).toBeCloseTo(0.2313, 4);
 		expect(chart.points[0]!.ucl).toBeCloseTo(0.4102, 4);
@@ -140,7 +147,12 @@ describe('verdicts and baselines', () => {
 		expect(latestSignals(c).map((s) => s.rule)).toEqual([1]);
 	});
 	it('empty periods are skipped, not zero', () => {
-		const c = computeChart({ kind: 'p', periods: periods(10), values: [5, null, 5, 5, 5, 5, 5, 5, 5, 5], n: [100, null, 100, 100, 100, 100, 100, 100, 100, 100] });
+		const c = computeChart({
+			kind: 'p',
+			periods: periods(10),
+			values: [5, null, 5, 5, 5, 5, 5, 5, 5, 5],
+			n: [100, null, 100, 100, 100, 100, 100, 100, 100, 100]
+		});
 		expect(c.points[1]!.value).toBeNull();
 		expect(c.verdict).toBe('in_control');
 	});

@@ -11,7 +11,15 @@ import { printTheme } from '../../src/lib/charts/theme';
 describe('server-rendered chart SVG', () => {
 	it('escapes names from the data', () => {
 		const evil = '<img src=x onerror=alert(1)><script>alert(2)</script>';
-		const svg = chartSvg(radar({ indicators: ['业务能力', '沟通能力', '团队协作'], series: [{ name: evil, values: [80, 90, 70] }] }, { emptyText: '无数据', legend: 'plain' }, printTheme), 340, 280);
+		const svg = chartSvg(
+			radar(
+				{ indicators: ['业务能力', '沟通能力', '团队协作'], series: [{ name: evil, values: [80, 90, 70] }] },
+				{ emptyText: '无数据', legend: 'plain' },
+				printTheme
+			),
+			340,
+			280
+		);
 		expect(svg).toMatch(/^<svg[\s>]/u);
 		expect(svg).not.toContain('<img');
 		expect(svg).not.toContain('<script');

@@ -34,7 +34,8 @@ describe('database ENUM types match the ingestion vocabularies', () => {
 				queryRows<{ column_name: string }>(conn, 'SELECT column_name FROM information_schema.columns WHERE table_name = $1', [s.table])
 			);
 			const names = new Set(cols.map((c) => c.column_name));
-			for (const c of [...s.columns.map((c) => c.name), ...(s.derived ?? []).map((d) => d.name)]) expect(names.has(c), `${s.table}.${c}`).toBe(true);
+			for (const c of [...s.columns.map((c) => c.name), ...(s.derived ?? []).map((d) => d.name)])
+				expect(names.has(c), `${s.table}.${c}`).toBe(true);
 		}
 	});
 });

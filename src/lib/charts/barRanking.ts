@@ -23,7 +23,11 @@ export function barRanking(items: readonly RankItem[], options: RankingOptions, 
 		textStyle: { fontFamily: theme.fontFamily, color: theme.text },
 		grid: { left: 12, right: 72, top: 8, bottom: 8, containLabel: true },
 		tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' }, confine: true },
-		xAxis: { type: 'value', axisLabel: { ...axisText, formatter: (v: number) => fmt(v) }, splitLine: { lineStyle: { color: theme.splitLine } } },
+		xAxis: {
+			type: 'value',
+			axisLabel: { ...axisText, formatter: (v: number) => fmt(v) },
+			splitLine: { lineStyle: { color: theme.splitLine } }
+		},
 		yAxis: {
 			type: 'category',
 			inverse: true,

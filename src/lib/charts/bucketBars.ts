@@ -45,7 +45,11 @@ export function bucketBars(buckets: readonly Bucket[], options: BucketOptions, t
 			axisTick: { show: false },
 			axisLabel: { ...axisText, color: theme.text, interval: 0, hideOverlap: true }
 		},
-		yAxis: { type: 'value', axisLabel: { ...axisText, formatter: (v: number) => fmt(v) }, splitLine: { lineStyle: { color: theme.splitLine } } },
+		yAxis: {
+			type: 'value',
+			axisLabel: { ...axisText, formatter: (v: number) => fmt(v) },
+			splitLine: { lineStyle: { color: theme.splitLine } }
+		},
 		series: [
 			{
 				type: 'bar',

@@ -22,27 +22,59 @@ describe('evaluation charts', () => {
 		{ grade: 'D', share: 0, count: 0 }
 	];
 	it('draws the grade shares, the A bar over the guideline in the alert colour, and the guideline line', () => {
-		const o = gradeBars({ grades, maxA: 20 }, { name: '占比', guidelineLabel: '指导线', emptyText: '无' }, lightTheme) as { series: { data: { value: number; itemStyle: { color: string } }[]; markLine?: { data: { yAxis: number }[] } }[] };
+		const o = gradeBars({ grades, maxA: 20 }, { name: '占比', guidelineLabel: '指导线', emptyText: '无' }, lightTheme) as {
+			series: { data: { value: number; itemStyle: { color: string } }[]; markLine?: { data: { yAxis: number }[] } }[];
+		};
 		expect(o.series[0]!.data.map((d) => d.value)).toEqual([25, 50, 25, 0]);
 		expect(o.series[0]!.data[0]!.itemStyle.color).toBe(lightTheme.alert);
 		expect(o.series[0]!.data[1]!.itemStyle.color).toBe(lightTheme.palette[0]);
 		expect(o.series[0]!.markLine!.data).toEqual([{ yAxis: 20 }]);
 		expect(svgOf(o as ChartOption)).toContain('指导线 20%');
-		const none = gradeBars({ grades, maxA: null }, { name: '占比', guidelineLabel: '指导线', emptyText: '无' }, lightTheme) as { series: { markLine?: unknown }[] };
+		const none = gradeBars({ grades, maxA: null }, { name: '占比', guidelineLabel: '指导线', emptyText: '无' }, lightTheme) as {
+			series: { markLine?: unknown }[];
+		};
 		expect(none.series[0]!.markLine).toBeUndefined();
-		expect(gradeBars({ grades: grades.map((g) => ({ ...g, count: 0, share: 0 })), maxA: 20 }, { name: '', guidelineLabel: '', emptyText: '无数据' }, lightTheme).title).toMatchObject({ text: '无数据' });
+		expect(
+			gradeBars(
+				{ grades: grades.map((g) => ({ ...g, count: 0, share: 0 })), maxA: 20 },
+				{ name: '', guidelineLabel: '', emptyText: '无数据' },
+				lightTheme
+			).title
+		).toMatchObject({ text: '无数据' });
 	});
 	it('spans the radar from two points under the lowest mean to two over the highest, on even numbers', () => {
-		const o = radar({ indicators: ['业务能力', '沟通能力', '团队协作'], series: [{ name: '全部', values: [81.2, 77.5, 90] }] }, { emptyText: '' }, lightTheme) as { radar: { indicator: { min: number; max: number }[] } };
+		const o = radar(
+			{ indicators: ['业务能力', '沟通能力', '团队协作'], series: [{ name: '全部', values: [81.2, 77.5, 90] }] },
+			{ emptyText: '' },
+			lightTheme
+		) as { radar: { indicator: { min: number; max: number }[] } };
 		// lowest 77.5 − 2 = 75.5 → down to the even 74; highest 90 + 2 = 92
-		expect(o.radar.indicator.map((i) => [i.min, i.max])).toEqual([[74, 92], [74, 92], [74, 92]]);
+		expect(o.radar.indicator.map((i) => [i.min, i.max])).toEqual([
+			[74, 92],
+			[74, 92],
+			[74, 92]
+		]);
 		// never past 100
-		const top = radar({ indicators: ['a'], series: [{ name: 'x', values: [99.5] }] }, { emptyText: '' }, lightTheme) as { radar: { indicator: { max: number }[] } };
+		const top = radar({ indicators: ['a'], series: [{ name: 'x', values: [99.5] }] }, { emptyText: '' }, lightTheme) as {
+			radar: { indicator: { max: number }[] };
+		};
 		expect(top.radar.indicator[0]!.max).toBe(100);
 		expect(svgOf(o as ChartOption)).toContain('业务能力');
 	});
 	it('draws a line per series with the threshold on the first', () => {
-		const o = scoreTrend({ periods: ['2025-01', '2025-02'], series: [{ name: '总分', values: [82, 78], bold: true }, { name: '纪律', values: [80, null] }], threshold: 80, thresholdLabel: '警告线' }, { emptyText: '' }, lightTheme) as {
+		const o = scoreTrend(
+			{
+				periods: ['2025-01', '2025-02'],
+				series: [
+					{ name: '总分', values: [82, 78], bold: true },
+					{ name: '纪律', values: [80, null] }
+				],
+				threshold: 80,
+				thresholdLabel: '警告线'
+			},
+			{ emptyText: '' },
+			lightTheme
+		) as {
 			series: { data: unknown[]; markLine?: { data: { yAxis: number }[] } }[];
 			yAxis: { min: number };
 		};

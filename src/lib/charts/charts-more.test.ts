@@ -23,7 +23,9 @@ describe('pareto', () => {
 		expect(cumulativeShares([0, 0])).toEqual([0, 0]);
 	});
 	it('draws bars, a cumulative line on a 0-100% axis and an 80% line', () => {
-		const opt = o(pareto(items, { locale: 'zh-CN', name: '投诉量', cumulativeName: '累计占比', thresholdLabel: '80%', emptyText: '无' }, lightTheme));
+		const opt = o(
+			pareto(items, { locale: 'zh-CN', name: '投诉量', cumulativeName: '累计占比', thresholdLabel: '80%', emptyText: '无' }, lightTheme)
+		);
 		expect(opt.xAxis.data).toEqual(['商品质量', '服务态度', '价格', '其他']);
 		expect(opt.series[0].data).toEqual([60, 25, 10, 5]);
 		expect(opt.series[1].data).toEqual([60, 85, 95, 100]);
@@ -32,23 +34,52 @@ describe('pareto', () => {
 		expect(opt.series[1].markLine.data).toEqual([{ yAxis: 80 }]);
 	});
 	it('shows the empty text when there is nothing to count', () => {
-		expect(o(pareto([{ label: 'x', value: 0 }], { locale: 'en', name: 'n', cumulativeName: 'c', thresholdLabel: '80%', emptyText: 'No data' }, lightTheme)).title.text).toBe('No data');
+		expect(
+			o(
+				pareto(
+					[{ label: 'x', value: 0 }],
+					{ locale: 'en', name: 'n', cumulativeName: 'c', thresholdLabel: '80%', emptyText: 'No data' },
+					lightTheme
+				)
+			).title.text
+		).toBe('No data');
 	});
 });
 
 describe('bucketBars', () => {
 	const buckets = ['0-24', '24-72', '72-168', '168+'].map((key, i) => ({ key, label: key, value: [5, 3, 2, 1][i]! }));
 	it('keeps the bucket order, paints buckets past the limit and puts the line on their boundary', () => {
-		const opt = o(bucketBars(buckets, { locale: 'en', unit: 'count', name: 'Complaints', emptyText: '-', limitIndex: 2, limitLabel: 'Limit 72 h' }, lightTheme));
+		const opt = o(
+			bucketBars(
+				buckets,
+				{ locale: 'en', unit: 'count', name: 'Complaints', emptyText: '-', limitIndex: 2, limitLabel: 'Limit 72 h' },
+				lightTheme
+			)
+		);
 		expect(opt.xAxis.data).toEqual(['0-24', '24-72', '72-168', '168+']);
 		expect(opt.series[0].data.map((d: { value: number }) => d.value)).toEqual([5, 3, 2, 1]);
-		expect(opt.series[0].data.map((d: { itemStyle: { color: string } }) => d.itemStyle.color)).toEqual([lightTheme.palette[0], lightTheme.palette[0], lightTheme.alert, lightTheme.alert]);
+		expect(opt.series[0].data.map((d: { itemStyle: { color: string } }) => d.itemStyle.color)).toEqual([
+			lightTheme.palette[0],
+			lightTheme.palette[0],
+			lightTheme.alert,
+			lightTheme.alert
+		]);
 		expect(opt.series[0].markLine.data).toEqual([{ xAxis: 1.5 }]);
 		expect(opt.series[0].markLine.label.formatter).toBe('Limit 72 h');
 	});
 	it('has no limit line without a limit, and is empty when every bucket is 0', () => {
-		expect(o(bucketBars(buckets, { locale: 'en', unit: 'count', name: 'n', emptyText: '-' }, lightTheme)).series[0].markLine).toBeUndefined();
-		expect(o(bucketBars(buckets.map((b) => ({ ...b, value: 0 })), { locale: 'en', unit: 'count', name: 'n', emptyText: 'none' }, lightTheme)).title.text).toBe('none');
+		expect(
+			o(bucketBars(buckets, { locale: 'en', unit: 'count', name: 'n', emptyText: '-' }, lightTheme)).series[0].markLine
+		).toBeUndefined();
+		expect(
+			o(
+				bucketBars(
+					buckets.map((b) => ({ ...b, value: 0 })),
+					{ locale: 'en', unit: 'count', name: 'n', emptyText: 'none' },
+					lightTheme
+				)
+			).title.text
+		).toBe('none');
 	});
 	it('labels buckets in hours or days and finds where a limit falls', () => {
 		expect(bucketLabel('0-2', false, 'zh-CN')).toBe('2小时内');
@@ -102,7 +133,15 @@ describe('themes and CSV', () => {
 		expect(printTheme.text).toBe('#000000');
 	});
 	it('writes Excel-safe CSV: BOM, CRLF, numbers as numbers, formulas neutralised', () => {
-		expect(csvText(['门店', 'n'], [['=cmd', 3], ['a,"b"', null]])).toBe('\uFEFF门店,n\r\n\'=cmd,3\r\n"a,""b""",\r\n');
+		expect(
+			csvText(
+				['门店', 'n'],
+				[
+					['=cmd', 3],
+					['a,"b"', null]
+				]
+			)
+		).toBe('\uFEFF门店,n\r\n\'=cmd,3\r\n"a,""b""",\r\n');
 		expect(csvCell(-1.5)).toBe('-1.5');
 		expect(csvCell('-1.5')).toBe("'-1.5");
 	});
@@ -110,7 +149,16 @@ describe('themes and CSV', () => {
 
 describe('trendLine target line', () => {
 	it('draws the target as a dashed line and stretches the axis to it', () => {
-		const opt = o(trendLine({ periods: ['2025-01-01', '2025-02-01'], series: [{ name: 'rate', unit: 'permille', values: [1.2, 1.3], target: { value: 0.5, label: '目标 0.50‰' } }] }, { locale: 'zh-CN', emptyText: '-' }, lightTheme));
+		const opt = o(
+			trendLine(
+				{
+					periods: ['2025-01-01', '2025-02-01'],
+					series: [{ name: 'rate', unit: 'permille', values: [1.2, 1.3], target: { value: 0.5, label: '目标 0.50‰' } }]
+				},
+				{ locale: 'zh-CN', emptyText: '-' },
+				lightTheme
+			)
+		);
 		expect(opt.series[0].markLine.data).toEqual([{ yAxis: 0.5 }]);
 		expect(opt.series[0].markLine.label.formatter).toBe('目标 0.50‰');
 		expect(opt.yAxis[0].min({ min: 1.2 })).toBe(0.5);

@@ -61,7 +61,10 @@ describe('trendLine', () => {
 		expect(opt.tooltip.trigger).toBe('axis');
 	});
 	it('shows the empty text and no series when there is nothing to draw', () => {
-		for (const empty of [{ periods: [], series: [] }, { periods: ['2025-01-01'], series: [{ name: 'x', unit: 'count' as const, values: [null] }] }]) {
+		for (const empty of [
+			{ periods: [], series: [] },
+			{ periods: ['2025-01-01'], series: [{ name: 'x', unit: 'count' as const, values: [null] }] }
+		]) {
 			const opt = o(trendLine(empty, { locale: 'zh-CN', emptyText: '所选范围内暂无数据' }, lightTheme));
 			expect(opt.series).toEqual([]);
 			expect(opt.title.text).toBe('所选范围内暂无数据');
@@ -86,11 +89,15 @@ describe('barRanking', () => {
 		expect((opt.xAxis.axisLabel.formatter as Fn)(1)).toBe('1.00‰');
 	});
 	it('formats counts with thousands separators', () => {
-		const opt = o(barRanking([{ label: '商品质量', value: 12345 }], { locale: 'en', unit: 'count', name: 'Complaints', emptyText: '' }, lightTheme));
+		const opt = o(
+			barRanking([{ label: '商品质量', value: 12345 }], { locale: 'en', unit: 'count', name: 'Complaints', emptyText: '' }, lightTheme)
+		);
 		expect((opt.series[0].tooltip.valueFormatter as Fn)(12345)).toBe('12,345');
 	});
 	it('shows the empty text for no items', () => {
-		const opt = o(barRanking([], { locale: 'en', unit: 'count', name: 'Complaints', emptyText: 'No data in the selected range' }, lightTheme));
+		const opt = o(
+			barRanking([], { locale: 'en', unit: 'count', name: 'Complaints', emptyText: 'No data in the selected range' }, lightTheme)
+		);
 		expect(opt.series).toEqual([]);
 		expect(opt.title.text).toBe('No data in the selected range');
 	});
@@ -111,7 +118,9 @@ describe('sparkline', () => {
 		expect((opt.series[0].tooltip.valueFormatter as Fn)(100)).toBe('100.0 小时');
 	});
 	it('draws nothing without values', () => {
-		expect(o(sparkline([{ period: '2025-01-01', value: null }], { locale: 'en', unit: 'count', name: 'x' }, lightTheme)).series).toEqual([]);
+		expect(o(sparkline([{ period: '2025-01-01', value: null }], { locale: 'en', unit: 'count', name: 'x' }, lightTheme)).series).toEqual(
+			[]
+		);
 		expect(o(sparkline([], { locale: 'en', unit: 'count', name: 'x' }, lightTheme)).series).toEqual([]);
 	});
 });

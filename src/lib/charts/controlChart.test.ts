@@ -8,13 +8,22 @@ const names = { value: '投诉率', centre: '中心线', ucl: '上限', lcl: '�
 
 describe('controlChart', () => {
 	const periods = Array.from({ length: 13 }, (_, i) => `2025-${String((i % 12) + 1).padStart(2, '0')}-01`);
-	const chart = computeChart({ kind: 'p', periods, values: [...Array(12).fill(10), 30], n: Array(13).fill(10_000), scale: 1000, rules: [1] });
-	const opt = o(controlChart(chart, { locale: 'zh-CN', unit: 'permille', grain: 'month', emptyText: '无', names, target: 1.5 }, lightTheme));
+	const chart = computeChart({
+		kind: 'p',
+		periods,
+		values: [...Array(12).fill(10), 30],
+		n: Array(13).fill(10_000),
+		scale: 1000,
+		rules: [1]
+	});
+	const opt = o(
+		controlChart(chart, { locale: 'zh-CN', unit: 'permille', grain: 'month', emptyText: '无', names, target: 1.5 }, lightTheme)
+	);
 	it('draws points, centre, limits, signals and the target', () => {
 		expect(opt.series.map((s: any) => s.name)).toEqual(['投诉率', '中心线', '上限', '下限', '异常信号', '目标']);
 		expect(opt.series[0].data[12]).toBeCloseTo(3, 6);
 		expect(opt.series[1].data[0]).toBeCloseTo(1, 6);
-		expect(opt.series[2].data[0]).toBeCloseTo(1 + 3 * Math.sqrt(0.001 * 0.999 / 10_000) * 1000, 6);
+		expect(opt.series[2].data[0]).toBeCloseTo(1 + 3 * Math.sqrt((0.001 * 0.999) / 10_000) * 1000, 6);
 		expect(opt.series[4].data.filter((v: unknown) => v !== null)).toHaveLength(1);
 		expect(opt.series[4].label.formatter({ dataIndex: 12 })).toBe('1');
 		expect(opt.series[5].data[0]).toBe(1.5);
@@ -29,7 +38,9 @@ describe('controlChart', () => {
 	});
 	it('empty when there is nothing to draw', () => {
 		const empty = computeChart({ kind: 'p', periods: ['2025-01-01'], values: [null], n: [null] });
-		expect(o(controlChart(empty, { locale: 'en', unit: 'permille', grain: 'month', emptyText: 'No data', names }, lightTheme)).title.text).toBe('No data');
+		expect(
+			o(controlChart(empty, { locale: 'en', unit: 'permille', grain: 'month', emptyText: 'No data', names }, lightTheme)).title.text
+		).toBe('No data');
 	});
 });
 

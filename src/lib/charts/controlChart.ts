@@ -59,7 +59,10 @@ export function controlChart(chart: SpcResult, options: ControlChartOptions, the
 				? {
 						markArea: {
 							silent: true,
-							itemStyle: { color: theme.name === 'print' ? 'rgba(0,0,0,0.06)' : theme.name === 'dark' ? 'rgba(110,162,255,0.10)' : 'rgba(37,99,201,0.07)' },
+							itemStyle: {
+								color:
+									theme.name === 'print' ? 'rgba(0,0,0,0.06)' : theme.name === 'dark' ? 'rgba(110,162,255,0.10)' : 'rgba(37,99,201,0.07)'
+							},
 							label: { show: true, position: 'insideTop', color: theme.muted, formatter: options.names.baseline, fontSize: 11 },
 							data: [[{ xAxis: labels[b.start] }, { xAxis: labels[b.end] }]]
 						}
@@ -87,8 +90,14 @@ export function controlChart(chart: SpcResult, options: ControlChartOptions, the
 			tooltip: { valueFormatter: fmt },
 			z: 2
 		},
-		limitLine(options.names.ucl, pts.map((p) => p.ucl)),
-		limitLine(options.names.lcl, pts.map((p) => p.lcl)),
+		limitLine(
+			options.names.ucl,
+			pts.map((p) => p.ucl)
+		),
+		limitLine(
+			options.names.lcl,
+			pts.map((p) => p.lcl)
+		),
 		{
 			type: 'line',
 			name: options.names.signal,
@@ -97,21 +106,48 @@ export function controlChart(chart: SpcResult, options: ControlChartOptions, the
 			symbolSize: 13,
 			lineStyle: { opacity: 0 },
 			itemStyle: { color: theme.name === 'print' ? '#ffffff' : theme.alert, borderColor: theme.alert, borderWidth: 2 },
-			label: { show: true, position: 'top', color: theme.alert, fontWeight: 'bold', formatter: (p: { dataIndex: number }) => (rulesAt.get(p.dataIndex) ?? []).join(',') },
+			label: {
+				show: true,
+				position: 'top',
+				color: theme.alert,
+				fontWeight: 'bold',
+				formatter: (p: { dataIndex: number }) => (rulesAt.get(p.dataIndex) ?? []).join(',')
+			},
 			tooltip: { valueFormatter: fmt },
 			z: 4
 		}
 	];
 	if (options.target !== undefined && options.target !== null && options.names.target) {
-		series.push({ type: 'line', name: options.names.target, data: pts.map(() => options.target!), symbol: 'none', lineStyle: { width: 1.5, type: 'dotted', color: theme.palette[2] }, itemStyle: { color: theme.palette[2] }, tooltip: { valueFormatter: fmt }, z: 1 });
+		series.push({
+			type: 'line',
+			name: options.names.target,
+			data: pts.map(() => options.target!),
+			symbol: 'none',
+			lineStyle: { width: 1.5, type: 'dotted', color: theme.palette[2] },
+			itemStyle: { color: theme.palette[2] },
+			tooltip: { valueFormatter: fmt },
+			z: 1
+		});
 	}
 	return {
 		textStyle: { fontFamily: theme.fontFamily, color: theme.text },
 		grid: { left: 12, right: 20, top: 40, bottom: 8, containLabel: true },
 		legend: { top: 0, left: 'center', textStyle: axisText, data: series.map((s) => s.name as string) },
 		tooltip: { trigger: 'axis', confine: true },
-		xAxis: { type: 'category', data: labels, boundaryGap: false, axisLine: { lineStyle: { color: theme.axisLine } }, axisTick: { show: false }, axisLabel: axisText },
-		yAxis: { type: 'value', scale: true, axisLabel: { ...axisText, formatter: (v: number) => fmt(v) }, splitLine: { lineStyle: { color: theme.splitLine } } },
+		xAxis: {
+			type: 'category',
+			data: labels,
+			boundaryGap: false,
+			axisLine: { lineStyle: { color: theme.axisLine } },
+			axisTick: { show: false },
+			axisLabel: axisText
+		},
+		yAxis: {
+			type: 'value',
+			scale: true,
+			axisLabel: { ...axisText, formatter: (v: number) => fmt(v) },
+			splitLine: { lineStyle: { color: theme.splitLine } }
+		},
 		series
 	};
 }

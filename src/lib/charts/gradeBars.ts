@@ -24,15 +24,31 @@ export function gradeBars(input: GradeBarsInput, options: GradeBarsOptions, them
 		textStyle: { fontFamily: theme.fontFamily, color: theme.text },
 		grid: { left: 8, right: 16, top: 24, bottom: 8 },
 		tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' }, confine: true },
-		xAxis: { type: 'category', data: input.grades.map((g) => g.grade), axisLine: { lineStyle: { color: theme.axisLine } }, axisTick: { show: false }, axisLabel: { ...axisText, color: theme.text, fontWeight: 'bold' } },
-		yAxis: { type: 'value', max: 100, axisLabel: { ...axisText, formatter: '{value}%' }, splitLine: { lineStyle: { color: theme.splitLine } } },
+		xAxis: {
+			type: 'category',
+			data: input.grades.map((g) => g.grade),
+			axisLine: { lineStyle: { color: theme.axisLine } },
+			axisTick: { show: false },
+			axisLabel: { ...axisText, color: theme.text, fontWeight: 'bold' }
+		},
+		yAxis: {
+			type: 'value',
+			max: 100,
+			axisLabel: { ...axisText, formatter: '{value}%' },
+			splitLine: { lineStyle: { color: theme.splitLine } }
+		},
 		series: [
 			{
 				type: 'bar',
 				name: options.name,
 				barMaxWidth: 48,
 				data: input.grades.map((g) => ({ value: g.share, itemStyle: { color: over(g) ? theme.alert : theme.palette[0]! } })),
-				label: { show: true, position: 'top', color: theme.text, formatter: (p) => `${input.grades[p.dataIndex]!.count} · ${Number(p.value).toFixed(0)}%` },
+				label: {
+					show: true,
+					position: 'top',
+					color: theme.text,
+					formatter: (p) => `${input.grades[p.dataIndex]!.count} · ${Number(p.value).toFixed(0)}%`
+				},
 				tooltip: { valueFormatter: (v) => `${Number(v).toFixed(1)}%` },
 				...(input.maxA === null
 					? {}

@@ -56,8 +56,19 @@ export function pareto(items: readonly RankItem[], options: ParetoOptions, theme
 			axisLabel: { ...axisText, color: theme.text, interval: 0, hideOverlap: true }
 		},
 		yAxis: [
-			{ type: 'value', axisLabel: { ...axisText, formatter: (v: number) => formatValue(v, 'count', options.locale) }, splitLine: { lineStyle: { color: theme.splitLine } } },
-			{ type: 'value', min: 0, max: 100, interval: 20, axisLabel: { ...axisText, formatter: (v: number) => `${v}%` }, splitLine: { show: false } }
+			{
+				type: 'value',
+				axisLabel: { ...axisText, formatter: (v: number) => formatValue(v, 'count', options.locale) },
+				splitLine: { lineStyle: { color: theme.splitLine } }
+			},
+			{
+				type: 'value',
+				min: 0,
+				max: 100,
+				interval: 20,
+				axisLabel: { ...axisText, formatter: (v: number) => `${v}%` },
+				splitLine: { show: false }
+			}
 		],
 		series: [
 			{

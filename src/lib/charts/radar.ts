@@ -37,7 +37,11 @@ export function radar(input: RadarInput, options: { emptyText: string; legend?: 
 			{
 				type: 'radar',
 				symbolSize: 4,
-				data: input.series.map((s, i) => ({ name: s.name, value: s.values.map((v) => v ?? min), areaStyle: i === 0 ? { opacity: 0.12 } : undefined }))
+				data: input.series.map((s, i) => ({
+					name: s.name,
+					value: s.values.map((v) => v ?? min),
+					areaStyle: i === 0 ? { opacity: 0.12 } : undefined
+				}))
 			}
 		]
 	};

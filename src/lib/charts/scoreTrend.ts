@@ -24,7 +24,13 @@ export function scoreTrend(input: ScoreTrendInput, options: { emptyText: string 
 		tooltip: { trigger: 'axis', confine: true, valueFormatter: (v) => (typeof v === 'number' ? v.toFixed(1) : '–') },
 		legend: { bottom: 0, type: 'scroll', textStyle: { color: theme.text, fontFamily: theme.fontFamily } },
 		xAxis: { type: 'category', data: [...input.periods], axisLine: { lineStyle: { color: theme.axisLine } }, axisLabel: axisText },
-		yAxis: { type: 'value', min: Math.max(0, Math.floor((lo - 5) / 5) * 5), max: 100, axisLabel: axisText, splitLine: { lineStyle: { color: theme.splitLine } } },
+		yAxis: {
+			type: 'value',
+			min: Math.max(0, Math.floor((lo - 5) / 5) * 5),
+			max: 100,
+			axisLabel: axisText,
+			splitLine: { lineStyle: { color: theme.splitLine } }
+		},
 		series: input.series.map((s, i) => ({
 			type: 'line' as const,
 			name: s.name,

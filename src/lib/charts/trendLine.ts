@@ -63,11 +63,13 @@ export function trendLine(data: TrendData, options: TrendOptions, theme: ChartTh
 			// a target outside the data still shows: the axis stretches to it
 			const targets = data.series.filter((x) => x.unit === unit && x.target).map((x) => x.target!.value);
 			return {
-			type: 'value' as const,
-			scale: true,
-			...(targets.length ? { min: (v: { min: number }) => Math.min(v.min, ...targets), max: (v: { max: number }) => Math.max(v.max, ...targets) } : {}),
-			axisLabel: { ...axisText, formatter: (v: number) => formatValue(v, unit, options.locale) },
-			splitLine: { lineStyle: { color: theme.splitLine } }
+				type: 'value' as const,
+				scale: true,
+				...(targets.length
+					? { min: (v: { min: number }) => Math.min(v.min, ...targets), max: (v: { max: number }) => Math.max(v.max, ...targets) }
+					: {}),
+				axisLabel: { ...axisText, formatter: (v: number) => formatValue(v, unit, options.locale) },
+				splitLine: { lineStyle: { color: theme.splitLine } }
 			};
 		}),
 		series: data.series.flatMap((s, i) => {
@@ -81,7 +83,9 @@ export function trendLine(data: TrendData, options: TrendOptions, theme: ChartTh
 				data: [...s.values],
 				symbolSize: 6,
 				connectNulls: false,
-				...(s.kind === 'bar' ? { barMaxWidth: 28, itemStyle: { color, opacity: 0.85 } } : { lineStyle: { width: 2, type: s.dashed ? ('dashed' as const) : ('solid' as const) } }),
+				...(s.kind === 'bar'
+					? { barMaxWidth: 28, itemStyle: { color, opacity: 0.85 } }
+					: { lineStyle: { width: 2, type: s.dashed ? ('dashed' as const) : ('solid' as const) } }),
 				z: s.kind === 'bar' ? 1 : 3,
 				tooltip: { valueFormatter: fmt },
 				...(s.target
@@ -100,7 +104,15 @@ export function trendLine(data: TrendData, options: TrendOptions, theme: ChartTh
 			const stack = `band-${i}`;
 			const edge = { lineStyle: { opacity: 0 }, symbol: 'none', silent: true, tooltip: { show: false } };
 			return [
-				{ ...edge, type: 'line' as const, name: s.band.name, yAxisIndex: axisOf(s.unit), stack, data: [...s.band.lower], areaStyle: { opacity: 0 } },
+				{
+					...edge,
+					type: 'line' as const,
+					name: s.band.name,
+					yAxisIndex: axisOf(s.unit),
+					stack,
+					data: [...s.band.lower],
+					areaStyle: { opacity: 0 }
+				},
 				{
 					...edge,
 					type: 'line' as const,

@@ -1,6 +1,14 @@
 import type { ComposeOption } from 'echarts/core';
 import type { BarSeriesOption, LineSeriesOption, RadarSeriesOption } from 'echarts/charts';
-import type { GridComponentOption, LegendComponentOption, MarkAreaComponentOption, MarkLineComponentOption, RadarComponentOption, TitleComponentOption, TooltipComponentOption } from 'echarts/components';
+import type {
+	GridComponentOption,
+	LegendComponentOption,
+	MarkAreaComponentOption,
+	MarkLineComponentOption,
+	RadarComponentOption,
+	TitleComponentOption,
+	TooltipComponentOption
+} from 'echarts/components';
 
 /** The options our builders produce: only the series and components registered in `echarts.ts`. */
 export type ChartOption = ComposeOption<

@@ -17,9 +17,17 @@ describe('error report CSV', () => {
 	});
 
 	it('round-trips through a CSV reader with a BOM, quotes, commas and line breaks', () => {
-		const text = toCsv([['行', '值'], [5, '6'], [9, 'a,"b"\nc']]);
+		const text = toCsv([
+			['行', '值'],
+			[5, '6'],
+			[9, 'a,"b"\nc']
+		]);
 		expect(text.startsWith('\uFEFF')).toBe(true);
 		const parsed = Papa.parse<string[]>(text.slice(1).trim(), {});
-		expect(parsed.data).toEqual([['行', '值'], ['5', '6'], ['9', 'a,"b"\nc']]);
+		expect(parsed.data).toEqual([
+			['行', '值'],
+			['5', '6'],
+			['9', 'a,"b"\nc']
+		]);
 	});
 });

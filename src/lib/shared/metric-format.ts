@@ -7,7 +7,11 @@ import type { UiLocale } from '$lib/shared/views';
 const DECIMALS: Record<MetricUnit, number> = { count: 0, permille: 2, percent: 1, hours: 1, score: 2, nps: 1 };
 
 const number = (v: number, locale: UiLocale, digits: number, sign = false) =>
-	new Intl.NumberFormat(locale, { minimumFractionDigits: digits, maximumFractionDigits: digits, ...(sign ? { signDisplay: 'exceptZero' as const } : {}) }).format(v);
+	new Intl.NumberFormat(locale, {
+		minimumFractionDigits: digits,
+		maximumFractionDigits: digits,
+		...(sign ? { signDisplay: 'exceptZero' as const } : {})
+	}).format(v);
 
 /** A metric value with its unit: 1,234 · 2.41‰ · 86.7% · 5.3 小时 · 4.21 · 23.5; null → — */
 export function formatValue(v: number | null | undefined, unit: MetricUnit, locale: UiLocale): string {
@@ -65,7 +69,8 @@ export function monthLabel(period: string, locale: UiLocale): string {
 export function periodLabel(period: string, grain: 'day' | 'week' | 'month' | 'quarter' | 'year', locale: UiLocale): string {
 	const [y, mo, d] = period.split('-').map(Number) as [number, number, number];
 	const zh = locale === 'zh-CN';
-	const short = () => new Intl.DateTimeFormat('en', { month: 'short', day: 'numeric', timeZone: 'UTC' }).format(new Date(`${period}T00:00:00Z`));
+	const short = () =>
+		new Intl.DateTimeFormat('en', { month: 'short', day: 'numeric', timeZone: 'UTC' }).format(new Date(`${period}T00:00:00Z`));
 	switch (grain) {
 		case 'day':
 			return zh ? `${mo}月${d}日` : short();

@@ -5,7 +5,10 @@
  */
 export function canonicalPhone(raw: string | null | undefined): string | null {
 	if (raw === null || raw === undefined) return null;
-	let digits = raw.normalize('NFKC').replace(/^\s*(\+\s*86|0086)/u, '').replace(/\D/gu, '');
+	let digits = raw
+		.normalize('NFKC')
+		.replace(/^\s*(\+\s*86|0086)/u, '')
+		.replace(/\D/gu, '');
 	if (digits.length === 13 && digits.startsWith('86')) digits = digits.slice(2);
 	return digits.length >= 7 && digits.length <= 12 ? digits : null;
 }

@@ -36,7 +36,8 @@ const abortReasons: Record<string, Label> = {
 };
 
 /** Why an aborted load stopped, in words. */
-export const abortReasonLabel = (reason: string | null, locale: UiLocale): string | undefined => (reason ? abortReasons[reason]?.({}, { locale }) ?? reason : undefined);
+export const abortReasonLabel = (reason: string | null, locale: UiLocale): string | undefined =>
+	reason ? (abortReasons[reason]?.({}, { locale }) ?? reason) : undefined;
 
 const sourceLabels: Record<string, Label> = {
 	cli: m.ui_source_cli,

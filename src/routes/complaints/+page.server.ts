@@ -14,7 +14,11 @@ import type { PageServerLoad } from './$types';
 export const load: PageServerLoad = async ({ locals, url }) => {
 	const user = locals.user!;
 	const db = await getDatabase();
-	const [lastDay, storeOptions, departmentOptions] = await Promise.all([lastComplaintDay(db, user.stores), storeChoices(db, user.stores), departmentChoices(db, user.stores)]);
+	const [lastDay, storeOptions, departmentOptions] = await Promise.all([
+		lastComplaintDay(db, user.stores),
+		storeChoices(db, user.stores),
+		departmentChoices(db, user.stores)
+	]);
 	const anchor = lastDay ?? registerNow().slice(0, 10);
 	const { range, adjusted } = rangeRequest(url.searchParams, anchor);
 	const grain = grainFromParams(url.searchParams, range);
@@ -36,7 +40,10 @@ export const load: PageServerLoad = async ({ locals, url }) => {
 		filterOptions,
 		canDrill: roleCan(user.role, 'rows'),
 		sla: await slaLimits(db),
-		targets: await viewTargets(db, ['complaint_rate', 'repeat_complaint_rate', 'followup_rate', 'followup_satisfaction'], { stores: filters.store ?? (user.stores?.length === 1 ? user.stores : []), departments: filters.department }),
+		targets: await viewTargets(db, ['complaint_rate', 'repeat_complaint_rate', 'followup_rate', 'followup_satisfaction'], {
+			stores: filters.store ?? (user.stores?.length === 1 ? user.stores : []),
+			departments: filters.department
+		}),
 		masked: !user.pii,
 		...data
 	};

@@ -12,6 +12,10 @@ const query = z.object({
  * refused one and the status is 403); opened directly it simply explains.
  */
 export const load: PageServerLoad = ({ url }) => {
-	const q = query.parse({ reason: url.searchParams.get('reason'), path: url.searchParams.get('path'), store: url.searchParams.get('store') });
+	const q = query.parse({
+		reason: url.searchParams.get('reason'),
+		path: url.searchParams.get('path'),
+		store: url.searchParams.get('store')
+	});
 	return { reason: q.reason, path: q.path, store: q.store };
 };

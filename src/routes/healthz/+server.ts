@@ -15,7 +15,10 @@ export const GET: RequestHandler = async () => {
 		const [row] = await db.withConnection((c) => queryRows<{ v: number | null }>(c, 'SELECT max(version) AS v FROM schema_migrations'));
 		const applied = Number(row?.v ?? 0);
 		const ok = applied >= expected;
-		return json({ status: ok ? 'ok' : 'migrations_pending', database: 'ok', schema: { applied, expected } }, { status: ok ? 200 : 503, headers: { 'cache-control': 'no-store' } });
+		return json(
+			{ status: ok ? 'ok' : 'migrations_pending', database: 'ok', schema: { applied, expected } },
+			{ status: ok ? 200 : 503, headers: { 'cache-control': 'no-store' } }
+		);
 	} catch {
 		return json({ status: 'database_unavailable', database: 'error' }, { status: 503, headers: { 'cache-control': 'no-store' } });
 	}

@@ -21,7 +21,15 @@ export const load: PageServerLoad = async ({ locals, url }) => {
 	const anchor = lastDay ?? registerNow().slice(0, 10);
 	const params = qcParams(url, anchor, storeOptions);
 	const [set, targets] = await Promise.all([
-		controlCharts(db, { chart: params.chart, grain: params.grain, range: params.range, scope: user.stores, rules: params.rules as NelsonRule[], laney: params.laney, baseline: params.baseline }),
+		controlCharts(db, {
+			chart: params.chart,
+			grain: params.grain,
+			range: params.range,
+			scope: user.stores,
+			rules: params.rules as NelsonRule[],
+			laney: params.laney,
+			baseline: params.baseline
+		}),
 		db.withConnection((c) => readAllTargets(c))
 	]);
 	const def = QC_CHARTS[params.chart];
@@ -50,14 +58,21 @@ export const actions: Actions = {
 		const store = String(form.get('store') ?? '');
 		const start = String(form.get('bstart') ?? '');
 		const end = String(form.get('bend') ?? '');
-		const reason = String(form.get('reason') ?? '').trim().slice(0, 500);
-		if (!isChartId(chart) || !isIsoDay(start) || !isIsoDay(end) || start > end) return fail(400, { action: 'baseline', ok: false as const, code: 'baseline_invalid' });
+		const reason = String(form.get('reason') ?? '')
+			.trim()
+			.slice(0, 500);
+		if (!isChartId(chart) || !isIsoDay(start) || !isIsoDay(end) || start > end)
+			return fail(400, { action: 'baseline', ok: false as const, code: 'baseline_invalid' });
 		if (!reason) return fail(400, { action: 'baseline', ok: false as const, code: 'reason_required' });
 		if (store && !canSeeStore(user, store)) return fail(403, { action: 'baseline', ok: false as const, code: 'store' });
 		if (!store && user.stores !== null) return fail(403, { action: 'baseline', ok: false as const, code: 'store' });
 		const db = await getDatabase();
 		await db.withConnection((c) =>
-			saveBaseline(c, { chart, scope: store, grain, start: periodStart(start, grain), end: periodStart(end, grain), reason }, { name: user.username, ip: getClientAddress() })
+			saveBaseline(
+				c,
+				{ chart, scope: store, grain, start: periodStart(start, grain), end: periodStart(end, grain), reason },
+				{ name: user.username, ip: getClientAddress() }
+			)
 		);
 		return { action: 'baseline', ok: true as const, code: 'baseline_saved' };
 	},
@@ -66,7 +81,9 @@ export const actions: Actions = {
 		const db = await getDatabase();
 		await evaluationSettled(db);
 		const r = await evaluateAlerts(db);
-		await db.withConnection((c) => audit(c, { actor: locals.user!.username, action: 'qc_evaluated', target: 'alerts', ip: getClientAddress(), detail: r }));
+		await db.withConnection((c) =>
+			audit(c, { actor: locals.user!.username, action: 'qc_evaluated', target: 'alerts', ip: getClientAddress(), detail: r })
+		);
 		return { action: 'evaluate', ok: true as const, code: 'evaluated', created: r.created };
 	}
 };

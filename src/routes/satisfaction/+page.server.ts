@@ -25,5 +25,21 @@ export const load: PageServerLoad = async ({ locals, url }) => {
 	const canRows = roleCan(user.role, 'rows');
 	const data = await satisfactionData(db, { range, grain, filters, scope: user.stores, user, search, offset, withComments: canRows });
 	const targets = await viewTargets(db, ['csat', 'nps'], { stores: filters.store ?? (user.stores?.length === 1 ? user.stores : []) });
-	return { targets, lastDay, anchor, range, rangeBounds: boundsNotice(adjusted), grain, filters, stores: filters.store ?? [], storeOptions, filterOptions, search, offset, canRows, masked: !user.pii, ...data };
+	return {
+		targets,
+		lastDay,
+		anchor,
+		range,
+		rangeBounds: boundsNotice(adjusted),
+		grain,
+		filters,
+		stores: filters.store ?? [],
+		storeOptions,
+		filterOptions,
+		search,
+		offset,
+		canRows,
+		masked: !user.pii,
+		...data
+	};
 };

@@ -5,7 +5,15 @@ import { roleCan, type AuthUser } from '$lib/shared/auth/roles';
 import { formatTime } from '$lib/server/core/auth/commands';
 import { getDatabase } from '$lib/server/core/db/process';
 import { METRICS, metricById } from '$lib/server/metrics/catalog';
-import { readAllTargets, readTargets, saveScopedTarget, saveTarget, SCOPE_KINDS, targetBounds, type ScopeKind } from '$lib/server/metrics/targets';
+import {
+	readAllTargets,
+	readTargets,
+	saveScopedTarget,
+	saveTarget,
+	SCOPE_KINDS,
+	targetBounds,
+	type ScopeKind
+} from '$lib/server/metrics/targets';
 import { departmentChoices, storeChoices } from '$lib/server/features/overview/dashboard';
 import { saveSla, slaLimits } from '$lib/server/metrics/sla';
 import { category, severity } from '$lib/shared/schema/vocabularies';
@@ -14,12 +22,30 @@ import type { Actions, PageServerLoad } from './$types';
 /** Every metric with its target; everyone who sees metrics may read them, the guard lets only `targets` users post. */
 export const load: PageServerLoad = async ({ locals }) => {
 	const db = await getDatabase();
-	const [targets, all, stores, departments] = await Promise.all([db.withConnection((c) => readTargets(c)), db.withConnection((c) => readAllTargets(c)), storeChoices(db, locals.user!.stores), departmentChoices(db, locals.user!.stores)]);
+	const [targets, all, stores, departments] = await Promise.all([
+		db.withConnection((c) => readTargets(c)),
+		db.withConnection((c) => readAllTargets(c)),
+		storeChoices(db, locals.user!.stores),
+		departmentChoices(db, locals.user!.stores)
+	]);
 	const user = locals.user!;
 	// a scoped user sees the targets of their stores (and the chain-wide and department ones)
-	const scoped = all.filter((t) => !(t.scope.kind === 'all' && t.warn === undefined) && (t.scope.kind !== 'store' || user.stores === null || user.stores.includes(t.scope.name)));
+	const scoped = all.filter(
+		(t) =>
+			!(t.scope.kind === 'all' && t.warn === undefined) &&
+			(t.scope.kind !== 'store' || user.stores === null || user.stores.includes(t.scope.name))
+	);
 	return {
-		scoped: scoped.map((t) => ({ metric: t.metric, label: metricById(t.metric)!.label, unit: metricById(t.metric)!.unit, direction: metricById(t.metric)!.direction, scope: t.scope, value: t.value, warn: t.warn ?? null, updatedAt: formatTime(t.updatedAtMs) })),
+		scoped: scoped.map((t) => ({
+			metric: t.metric,
+			label: metricById(t.metric)!.label,
+			unit: metricById(t.metric)!.unit,
+			direction: metricById(t.metric)!.direction,
+			scope: t.scope,
+			value: t.value,
+			warn: t.warn ?? null,
+			updatedAt: formatTime(t.updatedAtMs)
+		})),
 		stores,
 		departments,
 		canEdit: roleCan(locals.user!.role, 'targets'),
@@ -54,7 +80,9 @@ function scopeRefusal(user: AuthUser, kind: ScopeKind | 'chain', name: string): 
 
 /** A number of hours from a form field (full-width digits accepted); '' → undefined; anything else → NaN. */
 function hoursOf(raw: FormDataEntryValue | null): number | undefined {
-	const text = String(raw ?? '').normalize('NFKC').trim();
+	const text = String(raw ?? '')
+		.normalize('NFKC')
+		.trim();
 	if (text === '') return undefined;
 	return /^\d+(\.\d+)?$/u.test(text) ? Number(text) : Number.NaN;
 }
@@ -73,20 +101,36 @@ export const actions: Actions = {
 		const refused = scopeRefusal(locals.user!, kind, name);
 		if (refused) return fail(403, { scoped: true, ok: false as const, message: refused });
 		const read = (field: string) => {
-			const raw = String(form.get(field) ?? '').normalize('NFKC').trim();
+			const raw = String(form.get(field) ?? '')
+				.normalize('NFKC')
+				.trim();
 			return raw === '' ? null : /^[-+]?\d+(\.\d+)?$/u.test(raw) ? Number(raw) : Number.NaN;
 		};
 		const value = read('target');
 		const warn = read('warn');
-		if (Number.isNaN(value) || Number.isNaN(warn)) return fail(400, { scoped: true, ok: false as const, message: m.tgt_error_number({}, { locale }) });
-		const result = await (await getDatabase()).withConnection((c) => saveScopedTarget(c, { metric: id, scope: { kind, name }, value, warn }, { name: locals.user!.username, ip: getClientAddress() }));
+		if (Number.isNaN(value) || Number.isNaN(warn))
+			return fail(400, { scoped: true, ok: false as const, message: m.tgt_error_number({}, { locale }) });
+		const result = await (
+			await getDatabase()
+		).withConnection((c) =>
+			saveScopedTarget(c, { metric: id, scope: { kind, name }, value, warn }, { name: locals.user!.username, ip: getClientAddress() })
+		);
 		const label = locale === 'zh-CN' ? metric.label.zh : metric.label.en;
 		if (!result.ok) {
 			const { min, max } = targetBounds(metric);
-			const message = result.error === 'warn_side' ? m.qc_warn_side({}, { locale }) : result.error === 'scope' ? m.qc_scope_invalid({}, { locale }) : m.tgt_error_range({ metric: label, min, max }, { locale });
+			const message =
+				result.error === 'warn_side'
+					? m.qc_warn_side({}, { locale })
+					: result.error === 'scope'
+						? m.qc_scope_invalid({}, { locale })
+						: m.tgt_error_range({ metric: label, min, max }, { locale });
 			return fail(400, { scoped: true, ok: false as const, message });
 		}
-		const message = !result.changed ? m.tgt_unchanged({ metric: label }, { locale }) : value === null ? m.tgt_cleared({ metric: label }, { locale }) : m.tgt_saved({ metric: label }, { locale });
+		const message = !result.changed
+			? m.tgt_unchanged({ metric: label }, { locale })
+			: value === null
+				? m.tgt_cleared({ metric: label }, { locale })
+				: m.tgt_saved({ metric: label }, { locale });
 		return { scoped: true, ok: true as const, message };
 	},
 	/** SLA limits: a default per kind, optional per severity and per category (empty = no override). */
@@ -95,9 +139,14 @@ export const actions: Actions = {
 		const refused = scopeRefusal(locals.user!, 'chain', '');
 		if (refused) return fail(403, { form: 'sla' as const, ok: false as const, message: refused });
 		const form = await request.formData();
-		const limits: Record<string, { default: number | undefined; bySeverity: Record<string, number>; byCategory: Record<string, number> }> = {};
+		const limits: Record<string, { default: number | undefined; bySeverity: Record<string, number>; byCategory: Record<string, number> }> =
+			{};
 		for (const kind of ['response', 'resolution'] as const) {
-			const entry = { default: hoursOf(form.get(`${kind}.default`)), bySeverity: {} as Record<string, number>, byCategory: {} as Record<string, number> };
+			const entry = {
+				default: hoursOf(form.get(`${kind}.default`)),
+				bySeverity: {} as Record<string, number>,
+				byCategory: {} as Record<string, number>
+			};
 			for (const s of severity.values) {
 				const h = hoursOf(form.get(`${kind}.severity.${s}`));
 				if (h !== undefined) entry.bySeverity[s] = h;
@@ -114,7 +163,11 @@ export const actions: Actions = {
 		}
 		const result = await saveSla(await getDatabase(), limits, { name: locals.user!.username, ip: getClientAddress() });
 		if (!result.ok) return fail(400, { form: 'sla' as const, ok: false as const, message: m.tgt_sla_error({}, { locale }) });
-		return { form: 'sla' as const, ok: true as const, message: result.changed ? m.tgt_sla_saved({}, { locale }) : m.tgt_sla_unchanged({}, { locale }) };
+		return {
+			form: 'sla' as const,
+			ok: true as const,
+			message: result.changed ? m.tgt_sla_saved({}, { locale }) : m.tgt_sla_unchanged({}, { locale })
+		};
 	},
 
 	target: async ({ request, locals, getClientAddress }) => {
@@ -127,15 +180,29 @@ export const actions: Actions = {
 		if (refused) return fail(403, { form: 'target' as const, metric: id, ok: false as const, message: refused });
 		const name = locale === 'zh-CN' ? metric.label.zh : metric.label.en;
 		// full-width digits and signs (from a Chinese input method) are read as ASCII
-		const raw = String(form.get('target') ?? '').normalize('NFKC').trim();
+		const raw = String(form.get('target') ?? '')
+			.normalize('NFKC')
+			.trim();
 		const value = raw === '' ? null : /^[-+]?\d+(\.\d+)?$/u.test(raw) ? Number(raw) : Number.NaN;
-		if (value !== null && Number.isNaN(value)) return fail(400, { form: 'target' as const, metric: id, ok: false as const, message: m.tgt_error_number({}, { locale }) });
-		const result = await (await getDatabase()).withConnection((c) => saveTarget(c, id, value, { name: locals.user!.username, ip: getClientAddress() }));
+		if (value !== null && Number.isNaN(value))
+			return fail(400, { form: 'target' as const, metric: id, ok: false as const, message: m.tgt_error_number({}, { locale }) });
+		const result = await (
+			await getDatabase()
+		).withConnection((c) => saveTarget(c, id, value, { name: locals.user!.username, ip: getClientAddress() }));
 		if (!result.ok) {
 			const { min, max } = targetBounds(metric);
-			return fail(400, { form: 'target' as const, metric: id, ok: false as const, message: m.tgt_error_range({ metric: name, min, max }, { locale }) });
+			return fail(400, {
+				form: 'target' as const,
+				metric: id,
+				ok: false as const,
+				message: m.tgt_error_range({ metric: name, min, max }, { locale })
+			});
 		}
-		const message = !result.changed ? m.tgt_unchanged({ metric: name }, { locale }) : value === null ? m.tgt_cleared({ metric: name }, { locale }) : m.tgt_saved({ metric: name }, { locale });
+		const message = !result.changed
+			? m.tgt_unchanged({ metric: name }, { locale })
+			: value === null
+				? m.tgt_cleared({ metric: name }, { locale })
+				: m.tgt_saved({ metric: name }, { locale });
 		return { form: 'target' as const, metric: id, ok: true as const, message };
 	}
 };

@@ -14,7 +14,14 @@ export const load: PageServerLoad = async ({ locals }) => {
 		limitBytes: authConfig.bodyLimitBytes,
 		// saved mappings are shared by every loader of every store: saving one is a chain-wide write
 		canSaveMapping: locals.user!.stores === null,
-		mappings: mappings.map(({ kind, name, header_key, mapping, created_by, updated_at }) => ({ kind, name, header_key, mapping, created_by, updated_at }))
+		mappings: mappings.map(({ kind, name, header_key, mapping, created_by, updated_at }) => ({
+			kind,
+			name,
+			header_key,
+			mapping,
+			created_by,
+			updated_at
+		}))
 	};
 };
 
@@ -24,7 +31,12 @@ export const actions: Actions = {
 		const locale = getLocale() === 'en' ? 'en' : 'zh-CN';
 		if (locals.user!.stores !== null) return fail(403, { saved: false as const, message: m.scope_all_stores_needed({}, { locale }) });
 		const form = await request.formData();
-		const f = saveMappingFields.safeParse({ kind: form.get('kind'), name: form.get('name') ?? '', header: form.get('header') ?? '', mapping: form.get('mapping') ?? '' });
+		const f = saveMappingFields.safeParse({
+			kind: form.get('kind'),
+			name: form.get('name') ?? '',
+			header: form.get('header') ?? '',
+			mapping: form.get('mapping') ?? ''
+		});
 		if (!f.success) return fail(400, { saved: false as const, message: m.upload_mapping_save_invalid({}, { locale }) });
 		const { kind, name, header, mapping } = f.data;
 		const db = await getDatabase();

@@ -18,7 +18,12 @@ export const dimensionLabel = (d: EvalDimension, locale: UiLocale) => DIMENSION[
 const CYCLE: Record<Cycle, Msg> = { month: m.eval_cycle_month, quarter: m.eval_cycle_quarter, year: m.eval_cycle_year };
 export const cycleLabel = (c: Cycle, locale: UiLocale) => CYCLE[c]({}, { locale });
 
-const VERDICT: Record<Verdict, Msg> = { higher: m.eval_verdict_higher, lower: m.eval_verdict_lower, noise: m.eval_verdict_noise, too_few: m.eval_verdict_too_few };
+const VERDICT: Record<Verdict, Msg> = {
+	higher: m.eval_verdict_higher,
+	lower: m.eval_verdict_lower,
+	noise: m.eval_verdict_noise,
+	too_few: m.eval_verdict_too_few
+};
 export const verdictLabel = (v: Verdict, locale: UiLocale) => VERDICT[v]({}, { locale });
 
 const MONTHS_EN = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
@@ -40,5 +45,8 @@ export function evalPeriodLabel(period: string, locale: UiLocale): string {
 	}
 }
 
-export const fmt1 = (v: number | null | undefined, locale: UiLocale) => (v === null || v === undefined || !Number.isFinite(v) ? '–' : v.toLocaleString(locale, { minimumFractionDigits: 1, maximumFractionDigits: 1 }));
+export const fmt1 = (v: number | null | undefined, locale: UiLocale) =>
+	v === null || v === undefined || !Number.isFinite(v)
+		? '–'
+		: v.toLocaleString(locale, { minimumFractionDigits: 1, maximumFractionDigits: 1 });
 export const fmtP = (p: number | null | undefined) => (p === null || p === undefined ? '–' : p < 0.001 ? '< 0.001' : p.toFixed(3));

@@ -1,14 +1,47 @@
 import { describe, expect, it } from 'vitest';
 import {
-	DEFAULT_SETTINGS, EQUAL_WEIGHTS, evaluatePeriod, gradeDistribution, gradeOf, guidelineBreaches, monthsOf, periodOfMonth, previousPeriod,
-	rankTable, ranks, starCandidates, weightedTotal, weightsFor, weightsValid, type AppraisalRow, type Evaluation, type WeightRule
+	DEFAULT_SETTINGS,
+	EQUAL_WEIGHTS,
+	evaluatePeriod,
+	gradeDistribution,
+	gradeOf,
+	guidelineBreaches,
+	monthsOf,
+	periodOfMonth,
+	previousPeriod,
+	rankTable,
+	ranks,
+	starCandidates,
+	weightedTotal,
+	weightsFor,
+	weightsValid,
+	type AppraisalRow,
+	type Evaluation,
+	type WeightRule
 } from './model';
 
 const S = DEFAULT_SETTINGS;
-const row = (staffId: string, period: string, scores: [number, number, number, number, number], extra: Partial<AppraisalRow> = {}): AppraisalRow => ({
-	staffId, staffName: `员工${staffId}`, period, store: '南京新街口店', department: '客服中心', position: '客服专员',
-	business_ability: scores[0], communication: scores[1], teamwork: scores[2], service_attitude: scores[3], discipline: scores[4],
-	fileTotal: scores.reduce((a, b) => a + b, 0) / 5, reviewer: '周建国', comment: null, ...extra
+const row = (
+	staffId: string,
+	period: string,
+	scores: [number, number, number, number, number],
+	extra: Partial<AppraisalRow> = {}
+): AppraisalRow => ({
+	staffId,
+	staffName: `员工${staffId}`,
+	period,
+	store: '南京新街口店',
+	department: '客服中心',
+	position: '客服专员',
+	business_ability: scores[0],
+	communication: scores[1],
+	teamwork: scores[2],
+	service_attitude: scores[3],
+	discipline: scores[4],
+	fileTotal: scores.reduce((a, b) => a + b, 0) / 5,
+	reviewer: '周建国',
+	comment: null,
+	...extra
 });
 
 describe('periods', () => {
@@ -27,8 +60,16 @@ describe('periods', () => {
 describe('weights and totals', () => {
 	const rules: WeightRule[] = [
 		{ position: '*', effectiveFrom: '2000-01', weights: EQUAL_WEIGHTS },
-		{ position: '客服专员', effectiveFrom: '2025-01', weights: { business_ability: 30, communication: 20, teamwork: 10, service_attitude: 30, discipline: 10 } },
-		{ position: '客服专员', effectiveFrom: '2025-04', weights: { business_ability: 40, communication: 20, teamwork: 10, service_attitude: 20, discipline: 10 } }
+		{
+			position: '客服专员',
+			effectiveFrom: '2025-01',
+			weights: { business_ability: 30, communication: 20, teamwork: 10, service_attitude: 30, discipline: 10 }
+		},
+		{
+			position: '客服专员',
+			effectiveFrom: '2025-04',
+			weights: { business_ability: 40, communication: 20, teamwork: 10, service_attitude: 20, discipline: 10 }
+		}
 	];
 	it('takes the newest rule of the position effective at the period start, else the * rule', () => {
 		expect(weightsFor(rules, '客服专员', '2024-12')).toBe(EQUAL_WEIGHTS); // before the position's first rule
@@ -46,10 +87,14 @@ describe('weights and totals', () => {
 		// equal weights: (80 + 90 + 70 + 100 + 60) / 5 = 80
 		expect(weightedTotal(s, EQUAL_WEIGHTS)).toBe(80);
 		// 85, 86, 87, 88, 89 with 40/20/10/20/10: (3400 + 1720 + 870 + 1760 + 890)/100 = 86.40
-		expect(weightedTotal({ business_ability: 85, communication: 86, teamwork: 87, service_attitude: 88, discipline: 89 }, rules[2]!.weights)).toBe(86.4);
+		expect(
+			weightedTotal({ business_ability: 85, communication: 86, teamwork: 87, service_attitude: 88, discipline: 89 }, rules[2]!.weights)
+		).toBe(86.4);
 		expect(weightedTotal({ ...s, teamwork: null }, EQUAL_WEIGHTS)).toBeNull();
 		// a dimension with weight 0 may be missing
-		expect(weightedTotal({ ...s, teamwork: null }, { ...EQUAL_WEIGHTS, teamwork: 0, discipline: 40 })).toBe((80 * 20 + 90 * 20 + 100 * 20 + 60 * 40) / 100);
+		expect(weightedTotal({ ...s, teamwork: null }, { ...EQUAL_WEIGHTS, teamwork: 0, discipline: 40 })).toBe(
+			(80 * 20 + 90 * 20 + 100 * 20 + 60 * 40) / 100
+		);
 	});
 	it('accepts weights summing to 100 only', () => {
 		expect(weightsValid(EQUAL_WEIGHTS)).toBe(true);
@@ -85,12 +130,23 @@ describe('period roll-up', () => {
 		expect(by.get('S3')).toMatchObject({ total: 65.5, grade: 'C', months: 2 });
 		expect(by.get('S4')).toMatchObject({ total: 95, grade: 'A', source: 'row', reviewers: ['沈丽华'] });
 		// minimum 1 month: S2 gets its one month
-		expect(evaluatePeriod(rows, '2025-Q1', [], { ...S, rollupMinMonths: { quarter: 1, year: 1 } }).find((e) => e.staffId === 'S2')?.total).toBe(70);
+		expect(
+			evaluatePeriod(rows, '2025-Q1', [], { ...S, rollupMinMonths: { quarter: 1, year: 1 } }).find((e) => e.staffId === 'S2')?.total
+		).toBe(70);
 	});
 	it('scores each month with the weights in force that month', () => {
 		// S9 scores 100,60,60,60,60 both months. Jan: equal → 68; Feb: business 60% → (6000 + 4·60·10)/100 = 84
-		const rules: WeightRule[] = [{ position: '客服专员', effectiveFrom: '2025-02', weights: { business_ability: 60, communication: 10, teamwork: 10, service_attitude: 10, discipline: 10 } }];
-		const list = [row('S9', '2025-01', [100, 60, 60, 60, 60], { fileTotal: 68 }), row('S9', '2025-02', [100, 60, 60, 60, 60], { fileTotal: 68 })];
+		const rules: WeightRule[] = [
+			{
+				position: '客服专员',
+				effectiveFrom: '2025-02',
+				weights: { business_ability: 60, communication: 10, teamwork: 10, service_attitude: 10, discipline: 10 }
+			}
+		];
+		const list = [
+			row('S9', '2025-01', [100, 60, 60, 60, 60], { fileTotal: 68 }),
+			row('S9', '2025-02', [100, 60, 60, 60, 60], { fileTotal: 68 })
+		];
 		const [jan] = evaluatePeriod(list, '2025-01', rules, S);
 		const [feb] = evaluatePeriod(list, '2025-02', rules, S);
 		expect(jan!.total).toBe(68);
@@ -103,9 +159,25 @@ describe('period roll-up', () => {
 });
 
 const ev = (staffId: string, total: number, extra: Partial<Evaluation> = {}): Evaluation => ({
-	staffId, staffName: staffId, period: '2025-03', store: '甲店', department: '客服中心', position: null,
-	business_ability: total, communication: total, teamwork: total, service_attitude: total, discipline: total,
-	total, grade: gradeOf(total, S.bands), source: 'row', months: 1, reviewers: [], comments: [], fileTotalMismatch: null, ...extra
+	staffId,
+	staffName: staffId,
+	period: '2025-03',
+	store: '甲店',
+	department: '客服中心',
+	position: null,
+	business_ability: total,
+	communication: total,
+	teamwork: total,
+	service_attitude: total,
+	discipline: total,
+	total,
+	grade: gradeOf(total, S.bands),
+	source: 'row',
+	months: 1,
+	reviewers: [],
+	comments: [],
+	fileTotalMismatch: null,
+	...extra
 });
 
 describe('ranks, warnings and swings', () => {
@@ -120,7 +192,15 @@ describe('ranks, warnings and swings', () => {
 		const older = [ev('b', 75, { period: '2025-01' })];
 		const t = new Map(rankTable(now, before, [before, older], 'all', settings).map((r) => [r.staffId, r]));
 		// before: c 1, a 2, b 3; now: a 1, c 2, b 3
-		expect(t.get('a')).toMatchObject({ rank: 1, rankChange: 1, previousTotal: 80, swing: 12, warning: false, warningStreak: 0, fewData: false });
+		expect(t.get('a')).toMatchObject({
+			rank: 1,
+			rankChange: 1,
+			previousTotal: 80,
+			swing: 12,
+			warning: false,
+			warningStreak: 0,
+			fewData: false
+		});
 		expect(t.get('c')).toMatchObject({ rank: 2, rankChange: -1, swing: null });
 		// b: under 80 now (78), in February (79) and January (75): three periods running
 		expect(t.get('b')).toMatchObject({ rank: 3, rankChange: 0, warning: true, warningStreak: 3, swing: null });
@@ -149,7 +229,12 @@ describe('服务之星 and the distribution guideline', () => {
 	it('compares the A share with the guideline', () => {
 		// 1 A of 4 = 25% > 20%
 		const dist = gradeDistribution([ev('a', 95), ev('b', 85), ev('c', 70), ev('d', 50)]);
-		expect(dist.map((d) => [d.grade, d.count, d.share])).toEqual([['A', 1, 25], ['B', 1, 25], ['C', 1, 25], ['D', 1, 25]]);
+		expect(dist.map((d) => [d.grade, d.count, d.share])).toEqual([
+			['A', 1, 25],
+			['B', 1, 25],
+			['C', 1, 25],
+			['D', 1, 25]
+		]);
 		expect(guidelineBreaches(dist, S)).toEqual(['max_a']);
 		expect(guidelineBreaches(dist, { ...S, guidelineMaxA: 25, guidelineMinCD: 60 })).toEqual(['min_cd']);
 	});

@@ -68,7 +68,8 @@ export const DEFAULT_WEIGHT_RULES: WeightRule[] = [{ position: '*', effectiveFro
 export const isPeriodOf = (cycle: Cycle, p: string): boolean =>
 	cycle === 'month' ? /^\d{4}-(0[1-9]|1[0-2])$/u.test(p) : cycle === 'quarter' ? /^\d{4}-Q[1-4]$/u.test(p) : /^\d{4}$/u.test(p);
 
-export const cycleOf = (p: string): Cycle | null => (isPeriodOf('month', p) ? 'month' : isPeriodOf('quarter', p) ? 'quarter' : isPeriodOf('year', p) ? 'year' : null);
+export const cycleOf = (p: string): Cycle | null =>
+	isPeriodOf('month', p) ? 'month' : isPeriodOf('quarter', p) ? 'quarter' : isPeriodOf('year', p) ? 'year' : null;
 
 /** The months ('YYYY-MM') a period covers. */
 export function monthsOf(period: string): string[] {
@@ -195,7 +196,12 @@ const uniq = (xs: (string | null)[]): string[] => [...new Set(xs.filter((x): x i
  * year) the mean of its monthly results — each month scored with its own weights — when at least the
  * configured number of months is present. Store, department and position are the latest month's.
  */
-export function evaluatePeriod(rows: readonly AppraisalRow[], period: string, rules: readonly WeightRule[], settings: EvalSettings): Evaluation[] {
+export function evaluatePeriod(
+	rows: readonly AppraisalRow[],
+	period: string,
+	rules: readonly WeightRule[],
+	settings: EvalSettings
+): Evaluation[] {
 	const cycle = cycleOf(period);
 	if (!cycle) return [];
 	const own = new Map<string, AppraisalRow>();
@@ -209,9 +215,20 @@ export function evaluatePeriod(rows: readonly AppraisalRow[], period: string, ru
 	for (const [staffId, r] of own) {
 		const { total, mismatch } = scoreRow(r, rules);
 		out.push({
-			staffId, staffName: r.staffName, period, store: r.store, department: r.department, position: r.position,
-			...pickScores(r), total, grade: gradeOf(total, settings.bands), source: 'row', months: cycle === 'month' ? 1 : monthsOf(period).length,
-			reviewers: uniq([r.reviewer]), comments: uniq([r.comment]), fileTotalMismatch: mismatch
+			staffId,
+			staffName: r.staffName,
+			period,
+			store: r.store,
+			department: r.department,
+			position: r.position,
+			...pickScores(r),
+			total,
+			grade: gradeOf(total, settings.bands),
+			source: 'row',
+			months: cycle === 'month' ? 1 : monthsOf(period).length,
+			reviewers: uniq([r.reviewer]),
+			comments: uniq([r.comment]),
+			fileTotalMismatch: mismatch
 		});
 	}
 	if (cycle !== 'month') {
@@ -228,9 +245,19 @@ export function evaluatePeriod(rows: readonly AppraisalRow[], period: string, ru
 				dims[d] = vals.length === list.length ? round2(mean(vals)) : null;
 			}
 			out.push({
-				staffId, staffName: last.staffName, period, store: last.store, department: last.department, position: last.position,
-				...dims, total, grade: gradeOf(total, settings.bands), source: 'months', months: list.length,
-				reviewers: uniq(list.map((r) => r.reviewer)), comments: uniq(list.map((r) => r.comment)),
+				staffId,
+				staffName: last.staffName,
+				period,
+				store: last.store,
+				department: last.department,
+				position: last.position,
+				...dims,
+				total,
+				grade: gradeOf(total, settings.bands),
+				source: 'months',
+				months: list.length,
+				reviewers: uniq(list.map((r) => r.reviewer)),
+				comments: uniq(list.map((r) => r.comment)),
 				fileTotalMismatch: scored.some((s) => s.mismatch !== null) ? round2(mean(list.map((r) => r.fileTotal))) : null
 			});
 		}
@@ -239,7 +266,13 @@ export function evaluatePeriod(rows: readonly AppraisalRow[], period: string, ru
 }
 
 function pickScores(r: Scores): Scores {
-	return { business_ability: r.business_ability, communication: r.communication, teamwork: r.teamwork, service_attitude: r.service_attitude, discipline: r.discipline };
+	return {
+		business_ability: r.business_ability,
+		communication: r.communication,
+		teamwork: r.teamwork,
+		service_attitude: r.service_attitude,
+		discipline: r.discipline
+	};
 }
 
 // ---------------------------------------------------------------- ranks, warnings, swings, stars
@@ -287,7 +320,13 @@ export interface RankedRow extends Evaluation {
  * The ranking table of a period: ranks in the group, the change vs the previous period (ranked the same
  * way), swings, warnings with their streak (`history`: earlier evaluations, newest first) and few-data flags.
  */
-export function rankTable(current: readonly Evaluation[], previous: readonly Evaluation[], history: readonly (readonly Evaluation[])[], group: RankGroup, settings: EvalSettings): RankedRow[] {
+export function rankTable(
+	current: readonly Evaluation[],
+	previous: readonly Evaluation[],
+	history: readonly (readonly Evaluation[])[],
+	group: RankGroup,
+	settings: EvalSettings
+): RankedRow[] {
 	const now = ranks(current, group);
 	const before = ranks(previous, group);
 	const prevTotal = new Map(previous.map((e) => [e.staffId, e.total]));
@@ -349,11 +388,22 @@ export interface StarCandidate {
  * starMinResponses attributed survey responses with CSAT ≥ starMinCsat. Best total first, then CSAT.
  * Staff without enough responses are not candidates: "good survey results" needs survey results.
  */
-export function starCandidates(evals: readonly Evaluation[], evidence: ReadonlyMap<string, Evidence>, settings: EvalSettings): StarCandidate[] {
+export function starCandidates(
+	evals: readonly Evaluation[],
+	evidence: ReadonlyMap<string, Evidence>,
+	settings: EvalSettings
+): StarCandidate[] {
 	const out: StarCandidate[] = [];
 	for (const e of evals) {
 		const ev = evidence.get(e.staffId) ?? { complaints: 0, responses: 0, csat: null };
-		if (e.total < settings.starMinTotal || ev.complaints > 0 || ev.responses < settings.starMinResponses || ev.csat === null || ev.csat < settings.starMinCsat) continue;
+		if (
+			e.total < settings.starMinTotal ||
+			ev.complaints > 0 ||
+			ev.responses < settings.starMinResponses ||
+			ev.csat === null ||
+			ev.csat < settings.starMinCsat
+		)
+			continue;
 		out.push({ staffId: e.staffId, staffName: e.staffName, store: e.store, total: e.total, csat: ev.csat, responses: ev.responses });
 	}
 	return out.sort((a, b) => b.total - a.total || b.csat - a.csat || a.staffId.localeCompare(b.staffId));

@@ -19,7 +19,10 @@ export function describe(xs: readonly number[]): Sample {
 
 /** ln Γ(x), Lanczos (g = 7, 9 terms), x > 0. */
 function lnGamma(x: number): number {
-	const c = [0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059, 12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7];
+	const c = [
+		0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059, 12.507343278686905,
+		-0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7
+	];
 	if (x < 0.5) return Math.log(Math.PI / Math.sin(Math.PI * x)) - lnGamma(1 - x);
 	x -= 1;
 	let a = c[0]!;
@@ -87,7 +90,8 @@ export function welch(a: Sample, b: Sample): WelchResult | null {
 	const vb = b.variance / b.n;
 	const se2 = va + vb;
 	const diff = a.mean - b.mean;
-	if (se2 === 0) return diff === 0 ? { diff, t: 0, df: a.n + b.n - 2, p: 1 } : { diff, t: Math.sign(diff) * Infinity, df: a.n + b.n - 2, p: 0 };
+	if (se2 === 0)
+		return diff === 0 ? { diff, t: 0, df: a.n + b.n - 2, p: 1 } : { diff, t: Math.sign(diff) * Infinity, df: a.n + b.n - 2, p: 0 };
 	const t = diff / Math.sqrt(se2);
 	const df = (se2 * se2) / ((va * va) / (a.n - 1) + (vb * vb) / (b.n - 1));
 	return { diff, t, df, p: tTwoSidedP(t, df) };
@@ -125,7 +129,10 @@ export interface ReviewerCheck {
  * Leniency: each reviewer's totals against every other reviewer's, by Welch's t-test. A reviewer with
  * fewer than minN appraisals gets no verdict ('too_few'), however large the difference looks.
  */
-export function reviewerLeniency(rows: readonly { reviewer: string | null; total: number; grade: string }[], minN: number): ReviewerCheck[] {
+export function reviewerLeniency(
+	rows: readonly { reviewer: string | null; total: number; grade: string }[],
+	minN: number
+): ReviewerCheck[] {
 	const by = new Map<string, { totals: number[]; grades: Record<string, number> }>();
 	for (const r of rows) {
 		if (!r.reviewer) continue;
@@ -140,8 +147,16 @@ export function reviewerLeniency(rows: readonly { reviewer: string | null; total
 		const b = describe(rest);
 		const v = verdict(a, b, minN);
 		out.push({
-			reviewer, n: a.n, mean: a.mean, sd: Math.sqrt(a.variance), restN: b.n, restMean: b.mean,
-			diff: v.test?.diff ?? (b.n ? a.mean - b.mean : null), p: v.test?.p ?? null, verdict: v.verdict, grades
+			reviewer,
+			n: a.n,
+			mean: a.mean,
+			sd: Math.sqrt(a.variance),
+			restN: b.n,
+			restMean: b.mean,
+			diff: v.test?.diff ?? (b.n ? a.mean - b.mean : null),
+			p: v.test?.p ?? null,
+			verdict: v.verdict,
+			grades
 		});
 	}
 	return out.sort((x, y) => y.mean - x.mean);

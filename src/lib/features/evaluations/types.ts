@@ -34,7 +34,15 @@ export interface EvaluationView {
 	 * counts every role may see; for a role without individual scores and fewer staff than the minimum
 	 * group size, everything but the head count is null (suppressed)
 	 */
-	summary: { staff: number; mean: number | null; warnings: number | null; repeatedWarnings: number | null; stars: number | null; fewData: number | null; mismatches: number | null };
+	summary: {
+		staff: number;
+		mean: number | null;
+		warnings: number | null;
+		repeatedWarnings: number | null;
+		stars: number | null;
+		fewData: number | null;
+		mismatches: number | null;
+	};
 	distribution: GradeShare[];
 	guidelineBreaches: ('max_a' | 'min_cd')[];
 	/** dimension means of each group (store or department) and of everyone */

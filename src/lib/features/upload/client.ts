@@ -5,8 +5,7 @@ import type { JobProgress, UploadKind, UploadRefusal, UploadSummary } from './ty
  * bytes' progress, then polling the server for where the load waits (its write queue) until it answers.
  */
 export type UploadStage =
-	| { stage: 'sending'; sent: number; total: number }
-	| { stage: 'server'; phase: JobProgress['phase']; ahead: number; elapsedMs: number };
+	{ stage: 'sending'; sent: number; total: number } | { stage: 'server'; phase: JobProgress['phase']; ahead: number; elapsedMs: number };
 
 export interface UploadAnswer {
 	status: number;
@@ -15,7 +14,12 @@ export interface UploadAnswer {
 
 const POLL_MS = 400;
 
-export function sendUpload(kind: UploadKind, file: File, fields: Record<string, string>, onStage: (s: UploadStage) => void): Promise<UploadAnswer> {
+export function sendUpload(
+	kind: UploadKind,
+	file: File,
+	fields: Record<string, string>,
+	onStage: (s: UploadStage) => void
+): Promise<UploadAnswer> {
 	const job = crypto.randomUUID();
 	const form = new FormData();
 	for (const [k, v] of Object.entries(fields)) form.append(k, v);
@@ -46,7 +50,7 @@ export function sendUpload(kind: UploadKind, file: File, fields: Record<string, 
 		const end = (status: number, text: string) => {
 			finished = true;
 			if (polling) clearTimeout(polling);
-			let body: UploadAnswer['body'] = null;
+			let body: UploadAnswer['body'];
 			try {
 				body = JSON.parse(text) as UploadAnswer['body'];
 			} catch {

@@ -29,7 +29,12 @@ describe('the upload page mapping draft', () => {
 
 	it('constants and a generated key stand in for missing columns; a saved mapping round-trips', () => {
 		const somerville = ['Y', 'X1', 'X2'];
-		const saved = { columns: { Y: 'overall' }, values: { Y: { '1': '5', '0': '2' } }, constants: { store: 'Somerville', submitted_at: '2015-06-01' }, generate_key: true };
+		const saved = {
+			columns: { Y: 'overall' },
+			values: { Y: { '1': '5', '0': '2' } },
+			constants: { store: 'Somerville', submitted_at: '2015-06-01' },
+			generate_key: true
+		};
 		const d = draftFromMapping(surveys, somerville, [true, true, true], saved);
 		expect(d.targets).toEqual(['overall', 'extra', 'extra']);
 		expect(missingRequired(surveys, d)).toEqual([]);

@@ -36,7 +36,12 @@ export function proposeDraft(schema: KindSchema, header: readonly string[], nume
 }
 
 /** A saved or pasted mapping applied to this file's header (headers compared as the engine compares them). */
-export function draftFromMapping(schema: KindSchema, header: readonly string[], numeric: readonly boolean[], mapping: Partial<Mapping>): Draft {
+export function draftFromMapping(
+	schema: KindSchema,
+	header: readonly string[],
+	numeric: readonly boolean[],
+	mapping: Partial<Mapping>
+): Draft {
 	const proposed = proposeDraft(schema, header, numeric);
 	const explicit = new Map(Object.entries(mapping.columns ?? {}).map(([src, target]) => [normalizeHeader(src), target]));
 	const known = new Set(schema.columns.map((c) => c.name));
@@ -48,7 +53,13 @@ export function draftFromMapping(schema: KindSchema, header: readonly string[], 
 	const claimedExplicitly = new Set(header.map((h, i) => (explicit.has(normalizeHeader(h)) ? targets[i] : null)).filter(Boolean));
 	const fixed = targets.map((t, i) => (!explicit.has(normalizeHeader(header[i]!)) && claimedExplicitly.has(t) && t !== IGNORE ? '' : t));
 	const constants = Object.fromEntries(Object.entries(mapping.constants ?? {}).filter(([k]) => known.has(k)));
-	return { targets: fixed, constants, generateKey: !!mapping.generate_key, dateOrder: mapping.date_order ?? '', values: mapping.values ?? {} };
+	return {
+		targets: fixed,
+		constants,
+		generateKey: !!mapping.generate_key,
+		dateOrder: mapping.date_order ?? '',
+		values: mapping.values ?? {}
+	};
 }
 
 /** The engine's mapping for a draft: every column the user matched or ignored, plus the rest of the draft. */
@@ -57,7 +68,11 @@ export function toMapping(header: readonly string[], d: Draft): Mapping {
 	d.targets.forEach((t, i) => {
 		if (t !== '' && t !== EXTRA && header[i]!.trim() !== '') columns[header[i]!] = t;
 	});
-	const constants = Object.fromEntries(Object.entries(d.constants).filter(([, v]) => v.trim() !== '').map(([k, v]) => [k, v.trim()]));
+	const constants = Object.fromEntries(
+		Object.entries(d.constants)
+			.filter(([, v]) => v.trim() !== '')
+			.map(([k, v]) => [k, v.trim()])
+	);
 	const present = new Set(header.map(normalizeHeader));
 	const values = Object.fromEntries(Object.entries(d.values).filter(([h]) => present.has(normalizeHeader(h))));
 	const out: Mapping = { columns, constants, generate_key: d.generateKey, values };

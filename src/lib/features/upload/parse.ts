@@ -1,7 +1,10 @@
 import type { ParseRequest, ParseResult, WorkerMessage } from './worker-protocol';
 
 /** Parses a file in a fresh worker; `onProgress` gets bytes read so far. The returned `cancel` ends the worker. */
-export function parseInWorker(req: ParseRequest, onProgress: (bytes: number, total: number, rows: number) => void): { result: Promise<ParseResult>; cancel: () => void } {
+export function parseInWorker(
+	req: ParseRequest,
+	onProgress: (bytes: number, total: number, rows: number) => void
+): { result: Promise<ParseResult>; cancel: () => void } {
 	const worker = new Worker(new URL('./preview.worker.ts', import.meta.url), { type: 'module' });
 	let settle: (r: ParseResult | Error) => void = () => {};
 	const result = new Promise<ParseResult>((resolve, reject) => {

@@ -15,8 +15,10 @@ import { maskPhonesInText } from '$lib/server/core/auth/masking';
  * the request lines sets LOG_LEVEL).
  */
 
-const REDACT = ['customer_name', 'customer_phone', 'password', 'username', 'cookie', 'authorization', 'token']
-	.flatMap((k) => [k, `*.${k}`]);
+const REDACT = ['customer_name', 'customer_phone', 'password', 'username', 'cookie', 'authorization', 'token'].flatMap((k) => [
+	k,
+	`*.${k}`
+]);
 
 let destination: 1 | 2 = 1;
 let fallbackLevel = 'info';

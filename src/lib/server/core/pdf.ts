@@ -4,7 +4,10 @@ import { existsSync } from 'node:fs';
 export const chromiumPath = () => process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 
 export class PdfUnavailable extends Error {
-	constructor(readonly reason: 'no_browser' | 'failed', message: string) {
+	constructor(
+		readonly reason: 'no_browser' | 'failed',
+		message: string
+	) {
 		super(message);
 	}
 }
@@ -31,7 +34,19 @@ export async function renderPdf(url: string, cookies: { name: string; value: str
 	if (!existsSync(executablePath)) throw new PdfUnavailable('no_browser', `no chromium at ${executablePath}`);
 	// imported here, so that pages never load the browser driver
 	const { chromium } = await import('playwright-core');
-	const browser = await chromium.launch({ executablePath, headless: true, timeout: TIMEOUT_MS, args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'] });
+	const browser = await chromium.launch({
+		executablePath,
+		headless: true,
+		timeout: TIMEOUT_MS,
+		args: [
+			'--no-sandbox',
+			'--disable-gpu',
+			'--no-first-run',
+			'--disable-background-networking',
+			'--disable-component-update',
+			'--disable-sync'
+		]
+	});
 	let timer: NodeJS.Timeout | undefined;
 	try {
 		const work = (async () => {
@@ -42,7 +57,15 @@ export async function renderPdf(url: string, cookies: { name: string; value: str
 			const res = await page.goto(url, { waitUntil: 'networkidle', timeout: TIMEOUT_MS });
 			if (!res || !res.ok()) throw new PdfUnavailable('failed', `report page answered ${res?.status() ?? 'nothing'}`);
 			await page.emulateMedia({ media: 'print' });
-			return page.pdf({ format: 'A4', printBackground: true, margin: { top: '12mm', bottom: '14mm', left: '12mm', right: '12mm' }, displayHeaderFooter: true, headerTemplate: '<span></span>', footerTemplate: '<div style="font-size:8px;width:100%;text-align:center;color:#666"><span class="pageNumber"></span> / <span class="totalPages"></span></div>' });
+			return page.pdf({
+				format: 'A4',
+				printBackground: true,
+				margin: { top: '12mm', bottom: '14mm', left: '12mm', right: '12mm' },
+				displayHeaderFooter: true,
+				headerTemplate: '<span></span>',
+				footerTemplate:
+					'<div style="font-size:8px;width:100%;text-align:center;color:#666"><span class="pageNumber"></span> / <span class="totalPages"></span></div>'
+			});
 		})();
 		const timeout = new Promise<never>((_, reject) => {
 			timer = setTimeout(() => reject(new PdfUnavailable('failed', 'timed out rendering the report')), TIMEOUT_MS);

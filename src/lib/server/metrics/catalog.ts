@@ -11,7 +11,20 @@ export type Unit = 'count' | 'permille' | 'percent' | 'hours' | 'score' | 'nps';
 export type Direction = 'higher' | 'lower';
 
 /** Dimensions a metric may be cut by (`by`). */
-export const DIMENSIONS = ['store', 'department', 'channel', 'category', 'severity', 'method', 'age_bucket', 'response_bucket', 'resolution_bucket', 'grade', 'question', 'staff'] as const;
+export const DIMENSIONS = [
+	'store',
+	'department',
+	'channel',
+	'category',
+	'severity',
+	'method',
+	'age_bucket',
+	'response_bucket',
+	'resolution_bucket',
+	'grade',
+	'question',
+	'staff'
+] as const;
 export type Dimension = (typeof DIMENSIONS)[number];
 
 /** Dimensions a request may filter on (repeatable query parameters). */
@@ -324,8 +337,12 @@ const slaMetric = (which: 'response' | 'resolution'): RatioMetric => {
 	const hours = which === 'response' ? responseHours : resolutionHours;
 	const limit = SLA_TOKENS[which];
 	const l = DEFAULT_SLA[which];
-	const limitsZh = `按“时效标准”设置，可按类别和级别分别规定；默认 ${l.default} 小时${Object.entries(l.bySeverity).map(([s, h]) => `，${s} ${h} 小时`).join('')}`;
-	const limitsEn = `as set under "SLA limits", per category and severity; by default ${l.default} h${Object.entries(l.bySeverity).map(([s, h]) => `, ${s} (${s === '重大' ? 'major' : s}) ${h} h`).join('')}`;
+	const limitsZh = `按“时效标准”设置，可按类别和级别分别规定；默认 ${l.default} 小时${Object.entries(l.bySeverity)
+		.map(([s, h]) => `，${s} ${h} 小时`)
+		.join('')}`;
+	const limitsEn = `as set under "SLA limits", per category and severity; by default ${l.default} h${Object.entries(l.bySeverity)
+		.map(([s, h]) => `, ${s} (${s === '重大' ? 'major' : s}) ${h} h`)
+		.join('')}`;
 	const done = which === 'response' ? bi('首次响应', 'first response') : bi('办结', 'resolution');
 	return {
 		id: `sla_${which}_compliance`,
@@ -339,11 +356,20 @@ const slaMetric = (which: 'response' | 'resolution'): RatioMetric => {
 		numerator: `count(*) FILTER (WHERE ${col} IS NOT NULL AND ${col} >= received_at AND ${hours} <= ${limit})`,
 		denominator: `count(*) FILTER (WHERE (${col} IS NOT NULL AND ${col} >= received_at) OR (${col} IS NULL AND ${ageHours('$now')} > ${limit}))`,
 		passport: {
-			formula: bi(`时限内${done.zh}的投诉数 ÷ 应考核投诉数 × 100%（时限：${limitsZh}）。`, `Complaints with ${done.en} within the limit ÷ complaints due × 100% (limits: ${limitsEn}).`),
+			formula: bi(
+				`时限内${done.zh}的投诉数 ÷ 应考核投诉数 × 100%（时限：${limitsZh}）。`,
+				`Complaints with ${done.en} within the limit ÷ complaints due × 100% (limits: ${limitsEn}).`
+			),
 			numerator: bi(`${done.zh}时间减投诉时间不超过时限的投诉`, `complaints whose ${done.en} came within the limit`),
-			denominator: bi(`已${done.zh}的投诉，加上尚未${done.zh}且已超时的投诉（超时未${done.zh}计为不达标）`, `complaints with a ${done.en}, plus those still without one whose limit has passed (counted as breaches)`),
+			denominator: bi(
+				`已${done.zh}的投诉，加上尚未${done.zh}且已超时的投诉（超时未${done.zh}计为不达标）`,
+				`complaints with a ${done.en}, plus those still without one whose limit has passed (counted as breaches)`
+			),
 			source: 'complaints',
-			exclusions: bi(`尚未${done.zh}且未到时限的投诉不计入；${done.zh}时间早于投诉时间的记录不计入。${NO_EXCLUSIONS_C.zh}`, `Complaints still within their limit without a ${done.en} are not counted yet; rows where ${col} precedes receipt are left out. ${NO_EXCLUSIONS_C.en}`)
+			exclusions: bi(
+				`尚未${done.zh}且未到时限的投诉不计入；${done.zh}时间早于投诉时间的记录不计入。${NO_EXCLUSIONS_C.zh}`,
+				`Complaints still within their limit without a ${done.en} are not counted yet; rows where ${col} precedes receipt are left out. ${NO_EXCLUSIONS_C.en}`
+			)
 		}
 	};
 };
@@ -366,7 +392,11 @@ const complaintRatio = (
 	scale: 100,
 	numerator,
 	denominator,
-	passport: { ...words, source: 'complaints', exclusions: bi(`${words.exclusions.zh}${NO_EXCLUSIONS_C.zh}`, `${words.exclusions.en} ${NO_EXCLUSIONS_C.en}`.trim()) }
+	passport: {
+		...words,
+		source: 'complaints',
+		exclusions: bi(`${words.exclusions.zh}${NO_EXCLUSIONS_C.zh}`, `${words.exclusions.en} ${NO_EXCLUSIONS_C.en}`.trim())
+	}
 });
 
 const surveyMean = (id: string, column: string, label: Bilingual): AggregateMetric => ({
@@ -407,7 +437,10 @@ const surveyTopBox = (column: string, label: Bilingual): RatioMetric => ({
 	numerator: `count(*) FILTER (WHERE ${column} >= 4)`,
 	denominator: `count(${column})`,
 	passport: {
-		formula: bi(`${label.zh}为 4-5 分的问卷 ÷ 作答${label.zh}的问卷 × 100%，含 n、95% 误差幅度与样本不足标记（n < 30）。`, `Responses rating ${label.en} 4-5 ÷ responses rating it × 100%, with n, the 95% margin of error and the low-sample flag (n < 30).`),
+		formula: bi(
+			`${label.zh}为 4-5 分的问卷 ÷ 作答${label.zh}的问卷 × 100%，含 n、95% 误差幅度与样本不足标记（n < 30）。`,
+			`Responses rating ${label.en} 4-5 ÷ responses rating it × 100%, with n, the 95% margin of error and the low-sample flag (n < 30).`
+		),
 		numerator: bi(`${label.zh} ≥ 4 的问卷`, `responses with ${label.en} ≥ 4`),
 		denominator: bi(`作答${label.zh}的问卷`, `responses rating ${label.en}`),
 		source: 'surveys',
@@ -426,7 +459,11 @@ export const METRICS: readonly MetricDef[] = [
 		dimensions: [...C_DIMS, 'age_bucket', 'response_bucket', 'resolution_bucket', 'staff'],
 		value: 'count(*)',
 		drill: 'true',
-		passport: { formula: bi('投诉登记表中的投诉条数。', 'Number of complaints in the register.'), source: 'complaints', exclusions: NO_EXCLUSIONS_C }
+		passport: {
+			formula: bi('投诉登记表中的投诉条数。', 'Number of complaints in the register.'),
+			source: 'complaints',
+			exclusions: NO_EXCLUSIONS_C
+		}
 	},
 	{
 		id: 'complaint_rate',
@@ -440,7 +477,10 @@ export const METRICS: readonly MetricDef[] = [
 		numerator: 'sum(complaints)',
 		denominator: 'sum(transactions)',
 		passport: {
-			formula: bi('投诉数 ÷ 交易笔数 × 1000（‰），分子分母取相同的门店和日期。', 'Complaints ÷ transactions × 1000 (‰), numerator and denominator over the same stores and days.'),
+			formula: bi(
+				'投诉数 ÷ 交易笔数 × 1000（‰），分子分母取相同的门店和日期。',
+				'Complaints ÷ transactions × 1000 (‰), numerator and denominator over the same stores and days.'
+			),
 			numerator: bi('有客流记录的门店-日的投诉数', 'complaints on store-days that have a traffic row'),
 			denominator: bi('同一批门店-日的交易笔数', 'transactions of the same store-days'),
 			source: 'complaints, traffic',
@@ -463,29 +503,59 @@ export const METRICS: readonly MetricDef[] = [
 		exclusions: bi('按当前状态统计。', 'By current status.')
 	}),
 	complaintRatio('escalation_rate', bi('上报率', 'Escalation rate'), 'lower', 'count(*) FILTER (WHERE escalated)', 'count(escalated)', {
-		formula: bi('已上报的投诉 ÷ 填写了是否上报的投诉 × 100%。', 'Escalated complaints ÷ complaints with the escalation field filled × 100%.'),
+		formula: bi(
+			'已上报的投诉 ÷ 填写了是否上报的投诉 × 100%。',
+			'Escalated complaints ÷ complaints with the escalation field filled × 100%.'
+		),
 		numerator: bi('是否上报为“是”的投诉', 'complaints marked escalated'),
 		denominator: bi('是否上报已填写的投诉', 'complaints with the escalation field filled'),
 		exclusions: bi('未填写是否上报的投诉不计入。', 'Complaints without the escalation field are left out.')
 	}),
-	complaintRatio('out_of_scope_rate', bi('非职责范围投诉占比', 'Out-of-scope rate'), 'lower', 'count(*) FILTER (WHERE NOT in_scope)', 'count(in_scope)', {
-		formula: bi('非职责范围（转办）的投诉 ÷ 填写了是否职责范围内的投诉 × 100%。', 'Out-of-scope (routed) complaints ÷ complaints with the in-scope field filled × 100%.'),
-		numerator: bi('是否职责范围内为“否”的投诉', 'complaints marked not in scope'),
-		denominator: bi('是否职责范围内已填写的投诉', 'complaints with the in-scope field filled'),
-		exclusions: bi('未填写是否职责范围内的投诉不计入。', 'Complaints without the in-scope field are left out.')
-	}),
-	complaintRatio('followup_rate', bi('回访率', 'Follow-up rate'), 'higher', `count(*) FILTER (WHERE status = '已办结' AND follow_up_at IS NOT NULL)`, `count(*) FILTER (WHERE status = '已办结')`, {
-		formula: bi('已回访的已办结投诉 ÷ 已办结投诉 × 100%。', 'Closed complaints with a follow-up ÷ closed complaints × 100%.'),
-		numerator: bi('有回访时间的已办结投诉', 'closed complaints with a follow-up time'),
-		denominator: bi('已办结的投诉', 'closed complaints'),
-		exclusions: bi('未办结的投诉不计入。', 'Complaints not closed are left out.')
-	}),
-	complaintRatio('followup_satisfaction', bi('回访满意率', 'Follow-up satisfaction'), 'higher', 'count(*) FILTER (WHERE follow_up_satisfaction >= 4)', 'count(follow_up_satisfaction)', {
-		formula: bi('回访满意度为 4-5（满意、非常满意；基本满意为 3）的投诉 ÷ 有回访满意度的投诉 × 100%。', 'Follow-ups rated 4-5 (满意 satisfied, 非常满意 very satisfied; 基本满意 is 3) ÷ follow-ups with a rating × 100%.'),
-		numerator: bi('回访满意度 ≥ 4 的投诉', 'complaints with follow-up satisfaction ≥ 4'),
-		denominator: bi('有回访满意度结果的投诉', 'complaints with a follow-up satisfaction result'),
-		exclusions: bi('没有回访结果的投诉不计入。', 'Complaints without a follow-up result are left out.')
-	}),
+	complaintRatio(
+		'out_of_scope_rate',
+		bi('非职责范围投诉占比', 'Out-of-scope rate'),
+		'lower',
+		'count(*) FILTER (WHERE NOT in_scope)',
+		'count(in_scope)',
+		{
+			formula: bi(
+				'非职责范围（转办）的投诉 ÷ 填写了是否职责范围内的投诉 × 100%。',
+				'Out-of-scope (routed) complaints ÷ complaints with the in-scope field filled × 100%.'
+			),
+			numerator: bi('是否职责范围内为“否”的投诉', 'complaints marked not in scope'),
+			denominator: bi('是否职责范围内已填写的投诉', 'complaints with the in-scope field filled'),
+			exclusions: bi('未填写是否职责范围内的投诉不计入。', 'Complaints without the in-scope field are left out.')
+		}
+	),
+	complaintRatio(
+		'followup_rate',
+		bi('回访率', 'Follow-up rate'),
+		'higher',
+		`count(*) FILTER (WHERE status = '已办结' AND follow_up_at IS NOT NULL)`,
+		`count(*) FILTER (WHERE status = '已办结')`,
+		{
+			formula: bi('已回访的已办结投诉 ÷ 已办结投诉 × 100%。', 'Closed complaints with a follow-up ÷ closed complaints × 100%.'),
+			numerator: bi('有回访时间的已办结投诉', 'closed complaints with a follow-up time'),
+			denominator: bi('已办结的投诉', 'closed complaints'),
+			exclusions: bi('未办结的投诉不计入。', 'Complaints not closed are left out.')
+		}
+	),
+	complaintRatio(
+		'followup_satisfaction',
+		bi('回访满意率', 'Follow-up satisfaction'),
+		'higher',
+		'count(*) FILTER (WHERE follow_up_satisfaction >= 4)',
+		'count(follow_up_satisfaction)',
+		{
+			formula: bi(
+				'回访满意度为 4-5（满意、非常满意；基本满意为 3）的投诉 ÷ 有回访满意度的投诉 × 100%。',
+				'Follow-ups rated 4-5 (满意 satisfied, 非常满意 very satisfied; 基本满意 is 3) ÷ follow-ups with a rating × 100%.'
+			),
+			numerator: bi('回访满意度 ≥ 4 的投诉', 'complaints with follow-up satisfaction ≥ 4'),
+			denominator: bi('有回访满意度结果的投诉', 'complaints with a follow-up satisfaction result'),
+			exclusions: bi('没有回访结果的投诉不计入。', 'Complaints without a follow-up result are left out.')
+		}
+	),
 	{
 		id: 'repeat_complaint_rate',
 		kind: 'ratio',
@@ -503,7 +573,10 @@ export const METRICS: readonly MetricDef[] = [
 				`同一客户电话在此前 ${REPEAT_WINDOW_DAYS} 天内已有投诉的投诉 ÷ 有客户电话的投诉 × 100%。`,
 				`Complaints whose customer phone had another complaint in the previous ${REPEAT_WINDOW_DAYS} days ÷ complaints with a customer phone × 100%.`
 			),
-			numerator: bi(`此前 ${REPEAT_WINDOW_DAYS} 天内（含所选范围之前）同一电话已有投诉的投诉`, `complaints with an earlier complaint from the same phone in the ${REPEAT_WINDOW_DAYS} days before (also before the selected range)`),
+			numerator: bi(
+				`此前 ${REPEAT_WINDOW_DAYS} 天内（含所选范围之前）同一电话已有投诉的投诉`,
+				`complaints with an earlier complaint from the same phone in the ${REPEAT_WINDOW_DAYS} days before (also before the selected range)`
+			),
 			denominator: bi('有客户电话（电话哈希）的投诉', 'complaints with a customer phone (phone hash)'),
 			source: 'complaints',
 			exclusions: bi(
@@ -523,9 +596,15 @@ export const METRICS: readonly MetricDef[] = [
 		value: `count(*) FILTER (WHERE status <> '已办结')`,
 		drill: `status <> '已办结'`,
 		passport: {
-			formula: bi('当前状态不是已办结（待处理、处理中）的投诉条数。', 'Complaints whose current status is not 已办结 (open or in progress).'),
+			formula: bi(
+				'当前状态不是已办结（待处理、处理中）的投诉条数。',
+				'Complaints whose current status is not 已办结 (open or in progress).'
+			),
 			source: 'complaints',
-			exclusions: bi('按投诉时间落入所选范围、且当前仍未办结统计（当前积压，而非历史某日的积压）。', 'Complaints received in the range that are open now (the current backlog, not the backlog as of a past day).')
+			exclusions: bi(
+				'按投诉时间落入所选范围、且当前仍未办结统计（当前积压，而非历史某日的积压）。',
+				'Complaints received in the range that are open now (the current backlog, not the backlog as of a past day).'
+			)
 		}
 	},
 	{
@@ -548,7 +627,10 @@ export const METRICS: readonly MetricDef[] = [
 			numerator: bi('总体满意度 ≥ 4 的问卷', 'responses with overall ≥ 4'),
 			denominator: bi('有总体满意度的问卷', 'responses with an overall score'),
 			source: 'surveys',
-			exclusions: bi('未作答总体满意度的问卷不计入。按调查日期统计。', 'Responses without an overall score are left out. Counted by survey date.')
+			exclusions: bi(
+				'未作答总体满意度的问卷不计入。按调查日期统计。',
+				'Responses without an overall score are left out. Counted by survey date.'
+			)
 		}
 	},
 	surveyMean('csat_mean', 'overall', bi('总体满意度均分', 'Overall satisfaction, mean')),
@@ -571,7 +653,10 @@ export const METRICS: readonly MetricDef[] = [
 			numerator: bi('推荐者数 − 贬损者数', 'promoters − detractors'),
 			denominator: bi('有推荐意愿得分（0-10）的问卷', 'responses with an NPS answer (0-10)'),
 			source: 'surveys',
-			exclusions: bi('未作答推荐意愿的问卷不计入。按调查日期统计。', 'Responses without an NPS answer are left out. Counted by survey date.')
+			exclusions: bi(
+				'未作答推荐意愿的问卷不计入。按调查日期统计。',
+				'Responses without an NPS answer are left out. Counted by survey date.'
+			)
 		}
 	},
 	{
@@ -583,7 +668,11 @@ export const METRICS: readonly MetricDef[] = [
 		direction: 'higher',
 		dimensions: S_DIMS,
 		value: 'count(*)',
-		passport: { formula: bi('调查问卷（含访谈、神秘顾客）条数。', 'Number of survey responses (questionnaires, interviews, mystery-shopper visits).'), source: 'surveys', exclusions: bi('按调查日期统计。', 'Counted by survey date.') }
+		passport: {
+			formula: bi('调查问卷（含访谈、神秘顾客）条数。', 'Number of survey responses (questionnaires, interviews, mystery-shopper visits).'),
+			source: 'surveys',
+			exclusions: bi('按调查日期统计。', 'Counted by survey date.')
+		}
 	},
 	{
 		id: 'low_score_count',
@@ -596,9 +685,15 @@ export const METRICS: readonly MetricDef[] = [
 		value: `count(*) FILTER (WHERE overall <= ${LOW_SCORE_MAX})`,
 		drill: `overall <= ${LOW_SCORE_MAX}`,
 		passport: {
-			formula: bi(`总体满意度为 1-${LOW_SCORE_MAX} 分（不满意、非常不满意）的问卷条数。`, `Responses with an overall score of 1-${LOW_SCORE_MAX} (dissatisfied, very dissatisfied).`),
+			formula: bi(
+				`总体满意度为 1-${LOW_SCORE_MAX} 分（不满意、非常不满意）的问卷条数。`,
+				`Responses with an overall score of 1-${LOW_SCORE_MAX} (dissatisfied, very dissatisfied).`
+			),
 			source: 'surveys',
-			exclusions: bi('未作答总体满意度的问卷不计入。按调查日期统计。', 'Responses without an overall score are left out. Counted by survey date.')
+			exclusions: bi(
+				'未作答总体满意度的问卷不计入。按调查日期统计。',
+				'Responses without an overall score are left out. Counted by survey date.'
+			)
 		}
 	},
 	...SURVEY_ITEMS.map(([column, label]) => surveyMean(`${column}_mean`, column, label)),
@@ -613,9 +708,15 @@ export const METRICS: readonly MetricDef[] = [
 		dimensions: ['store', 'channel', 'method', 'question'],
 		value: 'avg(answer)::DOUBLE',
 		passport: {
-			formula: bi('问卷文件中四个维度以外的数值题目（按列名区分）的平均分，按题目拆分。', 'Mean answer to the numeric questions a survey file carries beyond the four items (named by their column), cut by question.'),
+			formula: bi(
+				'问卷文件中四个维度以外的数值题目（按列名区分）的平均分，按题目拆分。',
+				'Mean answer to the numeric questions a survey file carries beyond the four items (named by their column), cut by question.'
+			),
 			source: 'surveys',
-			exclusions: bi('空白答案不计入；不同文件的同名列视为同一题目。按调查日期统计。', 'Blank answers are left out; columns of the same name in different files count as one question. Counted by survey date.')
+			exclusions: bi(
+				'空白答案不计入；不同文件的同名列视为同一题目。按调查日期统计。',
+				'Blank answers are left out; columns of the same name in different files count as one question. Counted by survey date.'
+			)
 		}
 	},
 	{
@@ -628,7 +729,10 @@ export const METRICS: readonly MetricDef[] = [
 		dimensions: ['store', 'channel', 'method', 'question'],
 		value: 'count(answer)',
 		passport: {
-			formula: bi('四个维度以外的数值题目的作答数，按题目拆分。', 'Answers to the numeric questions beyond the four items, cut by question.'),
+			formula: bi(
+				'四个维度以外的数值题目的作答数，按题目拆分。',
+				'Answers to the numeric questions beyond the four items, cut by question.'
+			),
 			source: 'surveys',
 			exclusions: bi('空白答案不计入。按调查日期统计。', 'Blank answers are left out. Counted by survey date.')
 		}
@@ -645,7 +749,10 @@ export const METRICS: readonly MetricDef[] = [
 		passport: {
 			formula: bi('员工考核总分（0-100）的平均值。', 'Mean of staff appraisal total scores (0-100).'),
 			source: 'appraisals',
-			exclusions: bi('按考核周期的起始日统计；月度、季度、年度考核一并平均。', 'Counted by the first day of the appraisal period; monthly, quarterly and yearly appraisals are averaged together.')
+			exclusions: bi(
+				'按考核周期的起始日统计；月度、季度、年度考核一并平均。',
+				'Counted by the first day of the appraisal period; monthly, quarterly and yearly appraisals are averaged together.'
+			)
 		}
 	},
 	{
@@ -658,9 +765,15 @@ export const METRICS: readonly MetricDef[] = [
 		dimensions: ['store', 'department', 'grade'],
 		value: 'count(*)',
 		passport: {
-			formula: bi('员工考核记录条数；按等级（A/B/C/D）拆分即为等级分布。', 'Number of staff appraisals; cut by grade (A/B/C/D) it is the grade distribution.'),
+			formula: bi(
+				'员工考核记录条数；按等级（A/B/C/D）拆分即为等级分布。',
+				'Number of staff appraisals; cut by grade (A/B/C/D) it is the grade distribution.'
+			),
 			source: 'appraisals',
-			exclusions: bi('按考核周期的起始日统计；月度、季度、年度考核一并计数。', 'Counted by the first day of the appraisal period; monthly, quarterly and yearly appraisals together.')
+			exclusions: bi(
+				'按考核周期的起始日统计；月度、季度、年度考核一并计数。',
+				'Counted by the first day of the appraisal period; monthly, quarterly and yearly appraisals together.'
+			)
 		}
 	}
 ];

@@ -1,7 +1,21 @@
 import { listValue, type DuckDBValue } from '@duckdb/node-api';
 import { z } from 'zod';
 import { searchSql } from '$lib/server/core/auth/masked-search';
-import { DEFAULT_SLA, DIMENSIONS, DRILLS, FILTERS, SLA_TOKENS, type SlaLimit, type SlaLimits, LOW_SAMPLE_N, REPEAT_WINDOW_DAYS, SOURCES, metricById, type FilterName, type MetricDef } from './catalog';
+import {
+	DEFAULT_SLA,
+	DIMENSIONS,
+	DRILLS,
+	FILTERS,
+	SLA_TOKENS,
+	type SlaLimit,
+	type SlaLimits,
+	LOW_SAMPLE_N,
+	REPEAT_WINDOW_DAYS,
+	SOURCES,
+	metricById,
+	type FilterName,
+	type MetricDef
+} from './catalog';
 
 /**
  * One pure function from a metric request to SQL with bound parameters. Every value a user gives is a
@@ -28,7 +42,10 @@ export const metricRequestSchema = z
 		to: isoDate,
 		grain: z.enum(GRAINS).default('month'),
 		by: z.enum(DIMENSIONS).optional(),
-		filters: z.object({ store: values.optional(), department: values.optional(), channel: values.optional(), category: values.optional() }).strict().default({}),
+		filters: z
+			.object({ store: values.optional(), department: values.optional(), channel: values.optional(), category: values.optional() })
+			.strict()
+			.default({}),
 		/** the user's stores; null = every store */
 		scope: z.array(z.string()).nullable(),
 		/**
@@ -42,7 +59,14 @@ export const metricRequestSchema = z
 export type MetricRequestInput = z.input<typeof metricRequestSchema>;
 export type MetricRequest = z.output<typeof metricRequestSchema>;
 
-export type MetricErrorCode = 'invalid_request' | 'unknown_metric' | 'dimension_not_allowed' | 'filter_not_allowed' | 'range_reversed' | 'not_drillable' | 'individual_not_allowed';
+export type MetricErrorCode =
+	| 'invalid_request'
+	| 'unknown_metric'
+	| 'dimension_not_allowed'
+	| 'filter_not_allowed'
+	| 'range_reversed'
+	| 'not_drillable'
+	| 'individual_not_allowed';
 
 export class MetricRequestError extends Error {
 	constructor(
@@ -82,7 +106,12 @@ export function validateRequest(input: unknown): { request: MetricRequest; metri
 	const request = parsed.data;
 	const metric = metricById(request.metric);
 	if (!metric) throw new MetricRequestError('unknown_metric', `Unknown metric "${request.metric}"`, `没有名为“${request.metric}”的指标`);
-	if (request.from > request.to) throw new MetricRequestError('range_reversed', `from (${request.from}) is after to (${request.to})`, `开始日期（${request.from}）晚于结束日期（${request.to}）`);
+	if (request.from > request.to)
+		throw new MetricRequestError(
+			'range_reversed',
+			`from (${request.from}) is after to (${request.to})`,
+			`开始日期（${request.from}）晚于结束日期（${request.to}）`
+		);
 	if (request.by && !metric.dimensions.includes(request.by)) {
 		throw new MetricRequestError(
 			'dimension_not_allowed',
@@ -100,7 +129,11 @@ export function validateRequest(input: unknown): { request: MetricRequest; metri
 	const allowed = SOURCES[metric.source].filters;
 	for (const f of FILTERS) {
 		if (request.filters[f]?.length && !allowed.includes(f)) {
-			throw new MetricRequestError('filter_not_allowed', `Metric ${metric.id} cannot be filtered by ${f} (allowed: ${allowed.join(', ')})`, `指标“${metric.label.zh}”不能按 ${f} 筛选（可用：${allowed.join('、')}）`);
+			throw new MetricRequestError(
+				'filter_not_allowed',
+				`Metric ${metric.id} cannot be filtered by ${f} (allowed: ${allowed.join(', ')})`,
+				`指标“${metric.label.zh}”不能按 ${f} 筛选（可用：${allowed.join('、')}）`
+			);
 		}
 	}
 	return { request, metric };
@@ -125,7 +158,16 @@ function periodSql(grain: Grain, d: string): string {
 /** Wall-clock "now" of the registers (times in the tables are local, China time), 'YYYY-MM-DD HH:MM:SS'. */
 export function registerNow(date = new Date(), timeZone = 'Asia/Shanghai'): string {
 	const parts = Object.fromEntries(
-		new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' })
+		new Intl.DateTimeFormat('en-CA', {
+			timeZone,
+			year: 'numeric',
+			month: '2-digit',
+			day: '2-digit',
+			hour: '2-digit',
+			minute: '2-digit',
+			second: '2-digit',
+			hourCycle: 'h23'
+		})
 			.formatToParts(date)
 			.map((p) => [p.type, p.value])
 	);
@@ -184,7 +226,8 @@ function prepare(request: MetricRequest, metric: MetricDef, options: CompileOpti
 			out.push(`list_contains(${p.add(listValue(vals))}::VARCHAR[], ${alias}${f}::VARCHAR)`);
 		}
 		// an empty scope (a user with no stores) sees nothing; an empty list would not bind (no item type)
-		if (request.scope !== null) out.push(request.scope.length ? `list_contains(${p.add(listValue(request.scope))}::VARCHAR[], ${alias}store)` : 'false');
+		if (request.scope !== null)
+			out.push(request.scope.length ? `list_contains(${p.add(listValue(request.scope))}::VARCHAR[], ${alias}store)` : 'false');
 		return out;
 	};
 	const where = (conds: string[]) => (conds.length ? conds.join(' AND ') : 'true');
@@ -228,7 +271,8 @@ function prepare(request: MetricRequest, metric: MetricDef, options: CompileOpti
 	const withNow = (expr: string) => {
 		let out = expr.includes('$now') ? expr.replaceAll('$now', (nowParam ??= `${p.add(options.asOf ?? registerNow())}::TIMESTAMP`)) : expr;
 		for (const kind of ['response', 'resolution'] as const) {
-			if (out.includes(SLA_TOKENS[kind])) out = out.replaceAll(SLA_TOKENS[kind], (limits[kind] ??= limitSql((options.sla ?? DEFAULT_SLA)[kind], p)));
+			if (out.includes(SLA_TOKENS[kind]))
+				out = out.replaceAll(SLA_TOKENS[kind], (limits[kind] ??= limitSql((options.sla ?? DEFAULT_SLA)[kind], p)));
 		}
 		return out;
 	};
@@ -291,7 +335,9 @@ export function compileMetric(input: unknown, options: CompileOptions = {}): Com
 	const sql = `SELECT ${keyNames.join(', ')}, ${outer}
 FROM (SELECT ${keys.join(', ')}, ${inner} FROM ${relation} GROUP BY ${keyNames.map((_, i) => i + 1).join(', ')})
 ORDER BY period NULLS FIRST${groupCol ? ', "group" NULLS LAST' : ''}`;
-	const suppression = staffColumn ? { min: request.minGroupStaff!, attribute: !!request.by && !!SOURCES[metric.source].attributeDimensions?.includes(request.by) } : undefined;
+	const suppression = staffColumn
+		? { min: request.minGroupStaff!, attribute: !!request.by && !!SOURCES[metric.source].attributeDimensions?.includes(request.by) }
+		: undefined;
 	return { sql, params: p.values, metric, columns, ...(suppression ? { suppression } : {}) };
 }
 
@@ -348,7 +394,8 @@ export function compileRows(input: unknown, options: CompileOptions = {}): Compi
 	const { p, relation, withNow, groupCol } = prepare(request, metric, options);
 	const where = [`(${withNow(metric.drill)})`];
 	if (request.grain !== 'all' && d.period != null) where.push(`${periodSql(request.grain, 'd')} = ${p.add(d.period)}`);
-	if (groupCol && d.group !== undefined) where.push(d.group === null ? `(${groupCol}) IS NULL` : `(${groupCol})::VARCHAR = ${p.add(d.group)}`);
+	if (groupCol && d.group !== undefined)
+		where.push(d.group === null ? `(${groupCol}) IS NULL` : `(${groupCol})::VARCHAR = ${p.add(d.group)}`);
 	if (d.withText && def.search) where.push(`trim(coalesce(${def.search}, '')) <> ''`);
 	if (d.search?.trim() && def.search) {
 		const q = d.search.trim();

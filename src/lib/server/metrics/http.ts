@@ -1,7 +1,16 @@
 import { json } from '@sveltejs/kit';
 import type { AuthUser } from '$lib/shared/auth/roles';
 import { MIN_GROUP_SIZE, seesIndividuals } from '$lib/shared/auth/privacy';
-import { currentDay, DATE_MIN, isIsoDay, latestDay, MAX_PERIODS, PERIOD_GRAINS, rangeIssue, type PeriodGrain } from '$lib/shared/dashboard/range';
+import {
+	currentDay,
+	DATE_MIN,
+	isIsoDay,
+	latestDay,
+	MAX_PERIODS,
+	PERIOD_GRAINS,
+	rangeIssue,
+	type PeriodGrain
+} from '$lib/shared/dashboard/range';
 import { MetricRequestError } from './compile';
 import { toArrow, toCsv, withTextTimes, type MetricResult } from './query';
 
@@ -50,10 +59,22 @@ export function rangeProblem(url: URL, zh: boolean, options: { periods?: boolean
 	const issue = rangeIssue({ from, to }, grain, today);
 	if (issue === 'out_of_bounds') {
 		const max = latestDay(today);
-		return problem(400, 'range_out_of_bounds', zh, `日期超出可查询范围：只能查询 ${DATE_MIN} 至 ${max} 之间的日期`, `Dates out of bounds: only days from ${DATE_MIN} to ${max} can be asked for`);
+		return problem(
+			400,
+			'range_out_of_bounds',
+			zh,
+			`日期超出可查询范围：只能查询 ${DATE_MIN} 至 ${max} 之间的日期`,
+			`Dates out of bounds: only days from ${DATE_MIN} to ${max} can be asked for`
+		);
 	}
 	if (issue === 'too_many_periods') {
-		return problem(400, 'too_many_periods', zh, `一次最多查询 ${MAX_PERIODS} 个${GRAIN_ZH[grain!]}，请缩短日期范围或改用更粗的粒度`, `At most ${MAX_PERIODS} periods (${grain}) per request: shorten the range or choose a coarser grain`);
+		return problem(
+			400,
+			'too_many_periods',
+			zh,
+			`一次最多查询 ${MAX_PERIODS} 个${GRAIN_ZH[grain!]}，请缩短日期范围或改用更粗的粒度`,
+			`At most ${MAX_PERIODS} periods (${grain}) per request: shorten the range or choose a coarser grain`
+		);
 	}
 	return null;
 }
@@ -90,10 +111,13 @@ export function encodeResult(result: MetricResult, format: Format, name: string,
 	if (format !== 'arrow') result = withTextTimes(result);
 	if (format === 'json') return json({ ...extra, columns: result.columns, rows: result.rows });
 	if (format === 'csv') {
-		return new Response(toCsv(result), { headers: { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': `attachment; filename="${name}.csv"` } });
+		return new Response(toCsv(result), {
+			headers: { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': `attachment; filename="${name}.csv"` }
+		});
 	}
 	const headers: Record<string, string> = { 'content-type': 'application/vnd.apache.arrow.stream' };
 	// metadata that does not fit the table travels in headers (the Arrow body is the rows alone)
-	for (const [k, v] of Object.entries(extra)) if (typeof v === 'number' || typeof v === 'string') headers[`x-${k.replaceAll('_', '-')}`] = String(v);
+	for (const [k, v] of Object.entries(extra))
+		if (typeof v === 'number' || typeof v === 'string') headers[`x-${k.replaceAll('_', '-')}`] = String(v);
 	return new Response(toArrow(result) as Uint8Array<ArrayBuffer>, { headers });
 }

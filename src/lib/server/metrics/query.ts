@@ -1,5 +1,18 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { Bool, Dictionary, Float64, Int8, Int16, Int32, Table, TimestampSecond, Utf8, tableToIPC, vectorFromArray, type Vector } from 'apache-arrow';
+import {
+	Bool,
+	Dictionary,
+	Float64,
+	Int8,
+	Int16,
+	Int32,
+	Table,
+	TimestampSecond,
+	Utf8,
+	tableToIPC,
+	vectorFromArray,
+	type Vector
+} from 'apache-arrow';
 import type { Database } from '$lib/server/core/db';
 import { csvCell, csvText } from '$lib/shared/csv';
 import { wallClock } from '$lib/shared/format';
@@ -65,7 +78,10 @@ export function toArrow(result: MetricResult): Uint8Array {
 				break;
 			case 'int':
 				// scores and ratings (1-5, 0-10): one byte each when they fit
-				vectors[c.name] = vectorFromArray(vals as (number | null)[], vals.every((v) => v === null || (typeof v === 'number' && v >= -128 && v <= 127)) ? new Int8() : new Int32());
+				vectors[c.name] = vectorFromArray(
+					vals as (number | null)[],
+					vals.every((v) => v === null || (typeof v === 'number' && v >= -128 && v <= 127)) ? new Int8() : new Int32()
+				);
 				break;
 			case 'timestamp':
 				// whole seconds (the registers keep minutes): smaller than milliseconds once gzipped; readers get milliseconds back
@@ -181,7 +197,8 @@ export function suppressSmallGroups(result: MetricResult, suppression: CompiledQ
 	const columns: Column[] = [...result.columns.filter((c) => c.name !== 'staff_n'), { name: 'suppressed', type: 'boolean' }];
 	const rows = result.rows.map((r, i) => {
 		const out: MetricRow = {};
-		for (const c of columns) out[c.name] = c.name === 'suppressed' ? hidden[i]! : hidden[i] && SUPPRESSED_VALUES.includes(c.name) ? null : (r[c.name] ?? null);
+		for (const c of columns)
+			out[c.name] = c.name === 'suppressed' ? hidden[i]! : hidden[i] && SUPPRESSED_VALUES.includes(c.name) ? null : (r[c.name] ?? null);
 		return out;
 	});
 	return { columns, rows };
@@ -230,7 +247,8 @@ export async function queryMetric(db: Database, input: unknown, options: MetricO
  */
 function maskRow(user: AuthUser, row: MetricRow, texts: readonly string[]): MetricRow {
 	const name = typeof row.customer_name === 'string' ? row.customer_name : null;
-	const out: MetricRow = 'customer_name' in row || 'customer_phone' in row ? customerView(user, row as MetricRow & CustomerContact) : { ...row };
+	const out: MetricRow =
+		'customer_name' in row || 'customer_phone' in row ? customerView(user, row as MetricRow & CustomerContact) : { ...row };
 	for (const col of texts) if (typeof out[col] === 'string') out[col] = maskFreeText(out[col] as string, name);
 	return out;
 }

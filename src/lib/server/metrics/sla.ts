@@ -57,7 +57,17 @@ export async function saveSla(db: Database, limits: unknown, actor: Actor, now: 
 			 ON CONFLICT (name) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`,
 			[SETTING, JSON.stringify(next), now] as never
 		);
-		await audit(conn, { actor: actor.name, action: 'settings_changed', target: SETTING, ip: actor.ip ?? null, detail: { [SETTING]: { from: before, to: next } } }, now);
+		await audit(
+			conn,
+			{
+				actor: actor.name,
+				action: 'settings_changed',
+				target: SETTING,
+				ip: actor.ip ?? null,
+				detail: { [SETTING]: { from: before, to: next } }
+			},
+			now
+		);
 		current.set(db, next);
 		return { ok: true, changed: true };
 	});

@@ -59,7 +59,11 @@ function parseValue(text: string): { value: number; warn?: number } | null {
 
 /** Every target, chain-wide and scoped, ordered by metric then scope. */
 export async function readAllTargets(conn: DuckDBConnection): Promise<ScopedTarget[]> {
-	const rows = await queryRows<{ name: string; value: string; at: number }>(conn, `SELECT name, value, epoch_ms(updated_at) AS at FROM app_settings WHERE starts_with(name, $1) ORDER BY name`, [PREFIX]);
+	const rows = await queryRows<{ name: string; value: string; at: number }>(
+		conn,
+		`SELECT name, value, epoch_ms(updated_at) AS at FROM app_settings WHERE starts_with(name, $1) ORDER BY name`,
+		[PREFIX]
+	);
 	const out: ScopedTarget[] = [];
 	for (const r of rows) {
 		const key = parseName(r.name);
@@ -73,8 +77,13 @@ export async function readAllTargets(conn: DuckDBConnection): Promise<ScopedTarg
  * The target that applies to a view: the store's when the view is one store, else the department's
  * when it is one department, else the chain-wide one; null when none is set.
  */
-export function targetFor(targets: readonly ScopedTarget[], metric: string, view: { stores?: readonly string[]; departments?: readonly string[] } = {}): ScopedTarget | null {
-	const of = (kind: ScopeKind, name: string) => targets.find((t) => t.metric === metric && t.scope.kind === kind && t.scope.name === name) ?? null;
+export function targetFor(
+	targets: readonly ScopedTarget[],
+	metric: string,
+	view: { stores?: readonly string[]; departments?: readonly string[] } = {}
+): ScopedTarget | null {
+	const of = (kind: ScopeKind, name: string) =>
+		targets.find((t) => t.metric === metric && t.scope.kind === kind && t.scope.name === name) ?? null;
 	if (view.stores?.length === 1) {
 		const t = of('store', view.stores[0]!);
 		if (t) return t;
@@ -87,7 +96,11 @@ export function targetFor(targets: readonly ScopedTarget[], metric: string, view
 }
 
 /** The targets that apply to a view for some metrics (value only; null where none is set). */
-export async function viewTargets(db: Database, metrics: readonly string[], view: { stores?: readonly string[]; departments?: readonly string[] }): Promise<Record<string, number | null>> {
+export async function viewTargets(
+	db: Database,
+	metrics: readonly string[],
+	view: { stores?: readonly string[]; departments?: readonly string[] }
+): Promise<Record<string, number | null>> {
 	const all = await db.withConnection((c) => readAllTargets(c));
 	return Object.fromEntries(metrics.map((id) => [id, targetFor(all, id, view)?.value ?? null]));
 }
@@ -112,15 +125,26 @@ export function targetBounds(metric: MetricDef): { min: number; max: number } {
 export async function readTargets(conn: DuckDBConnection): Promise<Record<string, Target>> {
 	const out: Record<string, Target> = {};
 	for (const t of await readAllTargets(conn)) {
-		if (t.scope.kind === 'all') out[t.metric] = t.warn === undefined ? { value: t.value, updatedAtMs: t.updatedAtMs } : { value: t.value, updatedAtMs: t.updatedAtMs, warn: t.warn };
+		if (t.scope.kind === 'all')
+			out[t.metric] =
+				t.warn === undefined
+					? { value: t.value, updatedAtMs: t.updatedAtMs }
+					: { value: t.value, updatedAtMs: t.updatedAtMs, warn: t.warn };
 	}
 	return out;
 }
 
-export type SaveTargetResult = { ok: true; changed: boolean } | { ok: false; error: 'unknown_metric' | 'out_of_range' | 'warn_side' | 'scope' };
+export type SaveTargetResult =
+	{ ok: true; changed: boolean } | { ok: false; error: 'unknown_metric' | 'out_of_range' | 'warn_side' | 'scope' };
 
 /** Sets (a number) or clears (null) a metric's chain-wide target; audited as 'settings_changed' with the old and new value. */
-export function saveTarget(conn: DuckDBConnection, metricId: string, value: number | null, actor: Actor, now: number = Date.now()): Promise<SaveTargetResult> {
+export function saveTarget(
+	conn: DuckDBConnection,
+	metricId: string,
+	value: number | null,
+	actor: Actor,
+	now: number = Date.now()
+): Promise<SaveTargetResult> {
 	return saveScopedTarget(conn, { metric: metricId, scope: { kind: 'all', name: '' }, value }, actor, now);
 }
 
@@ -138,7 +162,8 @@ export async function saveScopedTarget(
 	const warn = value === null ? null : (t.warn ?? null);
 	if (value !== null) {
 		const { min, max } = targetBounds(metric);
-		for (const v of warn === null ? [value] : [value, warn]) if (!Number.isFinite(v) || v < min || v > max) return { ok: false, error: 'out_of_range' };
+		for (const v of warn === null ? [value] : [value, warn])
+			if (!Number.isFinite(v) || v < min || v > max) return { ok: false, error: 'out_of_range' };
 		if (warn !== null && (metric.direction === 'lower' ? warn >= value : warn <= value)) return { ok: false, error: 'warn_side' };
 	}
 	const name = settingName(t.metric, t.scope);
@@ -155,7 +180,10 @@ export async function saveScopedTarget(
 			[name, text, now] as never
 		);
 	}
-	const detail = warn === null && beforeWarn === null ? { [name]: { from: before, to: value } } : { [name]: { from: before, to: value, warn_from: beforeWarn, warn_to: warn } };
+	const detail =
+		warn === null && beforeWarn === null
+			? { [name]: { from: before, to: value } }
+			: { [name]: { from: before, to: value, warn_from: beforeWarn, warn_to: warn } };
 	await audit(conn, { actor: actor.name, action: 'settings_changed', target: name, ip: actor.ip ?? null, detail }, now);
 	return { ok: true, changed: true };
 }

@@ -10,7 +10,9 @@ export function bucketLabel(key: string, inDays: boolean, locale: UiLocale): str
 	const n = (h: string) => String(inDays ? Number(h) / 24 : Number(h));
 	if (key.endsWith('+')) return m.cmp_bucket_over({ lo: n(key.slice(0, -1)), unit }, { locale });
 	const [lo = '0', hi = '0'] = key.split('-');
-	return lo === '0' ? m.cmp_bucket_under({ hi: n(hi), unit }, { locale }) : m.cmp_bucket_between({ lo: n(lo), hi: n(hi), unit }, { locale });
+	return lo === '0'
+		? m.cmp_bucket_under({ hi: n(hi), unit }, { locale })
+		: m.cmp_bucket_between({ lo: n(lo), hi: n(hi), unit }, { locale });
 }
 
 /** The index of the first bucket at or past a limit in hours (buckets start at their lower bound). */

@@ -88,10 +88,12 @@ export function defaultRange(anchor: string): DateRange {
 
 /** The preset a range equals, or 'custom'. */
 export function presetOf(range: DateRange, anchor: string): Preset | 'custom' {
-	return PRESETS.find((p) => {
-		const r = presetRange(p, anchor);
-		return r.from === range.from && r.to === range.to;
-	}) ?? 'custom';
+	return (
+		PRESETS.find((p) => {
+			const r = presetRange(p, anchor);
+			return r.from === range.from && r.to === range.to;
+		}) ?? 'custom'
+	);
 }
 
 /** The period of equal length just before a range. */
@@ -125,12 +127,19 @@ export interface RangeBounds {
 	min: string;
 	max: string;
 }
-export const boundsNotice = (adjusted: boolean, today = currentDay()): RangeBounds | null => (adjusted ? { min: DATE_MIN, max: latestDay(today) } : null);
+export const boundsNotice = (adjusted: boolean, today = currentDay()): RangeBounds | null =>
+	adjusted ? { min: DATE_MIN, max: latestDay(today) } : null;
 
 /** How many periods of a grain a range touches, counted without listing them. */
 export function countPeriods(r: DateRange, grain: PeriodGrain): number {
 	const [from, to] = [toDate(r.from), toDate(r.to)];
-	const diff = { day: differenceInCalendarDays, week: differenceInCalendarISOWeeks, month: differenceInCalendarMonths, quarter: differenceInCalendarQuarters, year: differenceInCalendarYears }[grain];
+	const diff = {
+		day: differenceInCalendarDays,
+		week: differenceInCalendarISOWeeks,
+		month: differenceInCalendarMonths,
+		quarter: differenceInCalendarQuarters,
+		year: differenceInCalendarYears
+	}[grain];
 	return diff(to, from) + 1;
 }
 
@@ -155,7 +164,12 @@ export function clampRange(r: DateRange, today: string, grain?: PeriodGrain): Da
 }
 
 /** A range that can be served: `asked` cut to the bounds, else `fallback` cut to them, else the latest quarter allowed. */
-export function boundedRange(asked: DateRange | null, fallback: DateRange, today: string, grain?: PeriodGrain): { range: DateRange; adjusted: boolean } {
+export function boundedRange(
+	asked: DateRange | null,
+	fallback: DateRange,
+	today: string,
+	grain?: PeriodGrain
+): { range: DateRange; adjusted: boolean } {
 	const cut = asked ? clampRange(asked, today, grain) : null;
 	if (asked && cut) return { range: cut, adjusted: cut.from !== asked.from || cut.to !== asked.to };
 	const range = clampRange(fallback, today, grain) ?? clampRange(defaultRange(latestDay(today)), today, grain)!;
@@ -203,7 +217,13 @@ export function periodStart(s: string, grain: PeriodGrain): string {
 	}
 }
 
-const STEP: Record<PeriodGrain, (d: Date, n: number) => Date> = { day: addDaysTo, week: addWeeks, month: addMonths, quarter: addQuarters, year: addYears };
+const STEP: Record<PeriodGrain, (d: Date, n: number) => Date> = {
+	day: addDaysTo,
+	week: addWeeks,
+	month: addMonths,
+	quarter: addQuarters,
+	year: addYears
+};
 
 /** More periods than any caller can mean (requests are held to MAX_PERIODS): listing stops here with an error. */
 export const PERIOD_CAP = 1000;

@@ -10,7 +10,12 @@ export type TargetState = 'met' | 'warning' | 'missed';
  * Met, within the warning band (met, but past the band's edge `warn`), or missed; null when the value
  * or the target is missing. Without a band a met target is simply 'met'.
  */
-export function targetState(value: number | null, target: number | null, direction: 'higher' | 'lower', warn?: number | null): TargetState | null {
+export function targetState(
+	value: number | null,
+	target: number | null,
+	direction: 'higher' | 'lower',
+	warn?: number | null
+): TargetState | null {
 	const met = meetsTarget(value, target, direction);
 	if (met === null) return null;
 	if (!met) return 'missed';

@@ -34,23 +34,45 @@ export function explainSignal(s: Signal, chart: SpcResult, ctx: ExplainContext):
 				? `${p}：连续 9 个点在中心线${above ? '上方' : '下方'}（中心线 ${cl}，本期 ${v}），过程水平可能已${above ? '升高' : '降低'}`
 				: `${p}: nine points in a row ${above ? 'above' : 'below'} the centre line (${cl}; this period ${v}): the process level has probably ${above ? 'risen' : 'fallen'}`;
 		case 3:
-			return zh ? `${p}：连续 6 个点持续${above ? '上升' : '下降'}（本期 ${v}），存在趋势` : `${p}: six points in a row steadily ${above ? 'rising' : 'falling'} (this period ${v}): a trend`;
+			return zh
+				? `${p}：连续 6 个点持续${above ? '上升' : '下降'}（本期 ${v}），存在趋势`
+				: `${p}: six points in a row steadily ${above ? 'rising' : 'falling'} (this period ${v}): a trend`;
 		case 4:
-			return zh ? `${p}：连续 14 个点交替升降，可能有两个交替出现的来源（如轮班、两组人员）` : `${p}: fourteen points in a row alternating up and down: two alternating sources (shifts, teams) are likely`;
+			return zh
+				? `${p}：连续 14 个点交替升降，可能有两个交替出现的来源（如轮班、两组人员）`
+				: `${p}: fourteen points in a row alternating up and down: two alternating sources (shifts, teams) are likely`;
 		case 5:
-			return zh ? `${p}：近 3 个点中有 2 个超出中心线${above ? '上方' : '下方'} 2σ（本期 ${v}），接近控制限` : `${p}: two of the last three points beyond 2σ ${above ? 'above' : 'below'} the centre line (this period ${v})`;
+			return zh
+				? `${p}：近 3 个点中有 2 个超出中心线${above ? '上方' : '下方'} 2σ（本期 ${v}），接近控制限`
+				: `${p}: two of the last three points beyond 2σ ${above ? 'above' : 'below'} the centre line (this period ${v})`;
 		case 6:
-			return zh ? `${p}：近 5 个点中有 4 个超出中心线${above ? '上方' : '下方'} 1σ（本期 ${v}），出现小幅偏移` : `${p}: four of the last five points beyond 1σ ${above ? 'above' : 'below'} the centre line (this period ${v}): a small shift`;
+			return zh
+				? `${p}：近 5 个点中有 4 个超出中心线${above ? '上方' : '下方'} 1σ（本期 ${v}），出现小幅偏移`
+				: `${p}: four of the last five points beyond 1σ ${above ? 'above' : 'below'} the centre line (this period ${v}): a small shift`;
 		case 7:
-			return zh ? `${p}：连续 15 个点都在 1σ 以内，波动异常小（控制限可能过宽或数据来自不同层）` : `${p}: fifteen points in a row within 1σ: unusually little variation (limits too wide, or stratified data)`;
+			return zh
+				? `${p}：连续 15 个点都在 1σ 以内，波动异常小（控制限可能过宽或数据来自不同层）`
+				: `${p}: fifteen points in a row within 1σ: unusually little variation (limits too wide, or stratified data)`;
 		case 8:
-			return zh ? `${p}：连续 8 个点都在 1σ 以外（两侧都有），可能混合了不同来源的数据` : `${p}: eight points in a row beyond 1σ on both sides: probably a mixture of sources`;
+			return zh
+				? `${p}：连续 8 个点都在 1σ 以外（两侧都有），可能混合了不同来源的数据`
+				: `${p}: eight points in a row beyond 1σ on both sides: probably a mixture of sources`;
 	}
 }
 
 export function verdictText(v: Verdict, locale: UiLocale): string {
 	const zh = locale === 'zh-CN';
-	return v === 'in_control' ? (zh ? '受控' : 'In control') : v === 'signal' ? (zh ? '出现异常信号' : 'Signal') : zh ? '数据不足' : 'Too few points';
+	return v === 'in_control'
+		? zh
+			? '受控'
+			: 'In control'
+		: v === 'signal'
+			? zh
+				? '出现异常信号'
+				: 'Signal'
+			: zh
+				? '数据不足'
+				: 'Too few points';
 }
 
 /** The sentence under a chart when the points vary more than the model allows. */

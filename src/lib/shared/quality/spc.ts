@@ -112,7 +112,16 @@ export function computeChart(input: SpcInput): SpcResult {
 	const empty = (): SpcResult => ({
 		kind: input.kind,
 		centre: null,
-		points: input.periods.map((period, i) => ({ period, value: statAt(i), n: input.kind === 'xmr' ? null : (input.n?.[i] ?? null), ucl: null, lcl: null, sigma: null, z: null, inBaseline: false })),
+		points: input.periods.map((period, i) => ({
+			period,
+			value: statAt(i),
+			n: input.kind === 'xmr' ? null : (input.n?.[i] ?? null),
+			ucl: null,
+			lcl: null,
+			sigma: null,
+			z: null,
+			inBaseline: false
+		})),
 		signals: [],
 		verdict: 'insufficient',
 		baseline,
@@ -161,7 +170,17 @@ export function computeChart(input: SpcInput): SpcResult {
 	const baseSet = new Set(base);
 	const points: SpcPoint[] = input.periods.map((period, i) => {
 		const value = statAt(i);
-		if (value === null) return { period, value: null, n: input.kind === 'xmr' ? null : (input.n?.[i] ?? null), ucl: null, lcl: null, sigma: null, z: null, inBaseline: false };
+		if (value === null)
+			return {
+				period,
+				value: null,
+				n: input.kind === 'xmr' ? null : (input.n?.[i] ?? null),
+				ucl: null,
+				lcl: null,
+				sigma: null,
+				z: null,
+				inBaseline: false
+			};
 		const sigma = sigmaOf(i) * widen;
 		const z = sigma > 0 ? (value - centre) / sigma : 0;
 		return {
@@ -176,7 +195,11 @@ export function computeChart(input: SpcInput): SpcResult {
 		};
 	});
 	const zSeries = usable.map((i) => points[i]!.z!);
-	const signals = nelsonSignals(zSeries, input.rules ?? DEFAULT_RULES).map((s) => ({ ...s, index: usable[s.index]!, from: usable[s.from]! }));
+	const signals = nelsonSignals(zSeries, input.rules ?? DEFAULT_RULES).map((s) => ({
+		...s,
+		index: usable[s.index]!,
+		from: usable[s.from]!
+	}));
 	// for p/u charts, a point below a zero LCL cannot be "beyond" it: rule 1 below only where LCL > 0
 	const kept = signals.filter((s) => !(s.rule === 1 && s.side === 'below' && points[s.index]!.lcl === 0 && input.kind !== 'xmr'));
 	const result: SpcResult = {
@@ -237,13 +260,15 @@ export function nelsonSignals(z: readonly number[], rules: readonly NelsonRule[]
 		if (on.has(5) && i >= 2) {
 			const run = z.slice(i - 2, i + 1);
 			for (const s of [1, -1]) {
-				if (zi * s > 2 && run.filter((v) => v * s > 2).length >= 2) out.push({ rule: 5, index: i, from: i - 2, side: s > 0 ? 'above' : 'below' });
+				if (zi * s > 2 && run.filter((v) => v * s > 2).length >= 2)
+					out.push({ rule: 5, index: i, from: i - 2, side: s > 0 ? 'above' : 'below' });
 			}
 		}
 		if (on.has(6) && i >= 4) {
 			const run = z.slice(i - 4, i + 1);
 			for (const s of [1, -1]) {
-				if (zi * s > 1 && run.filter((v) => v * s > 1).length >= 4) out.push({ rule: 6, index: i, from: i - 4, side: s > 0 ? 'above' : 'below' });
+				if (zi * s > 1 && run.filter((v) => v * s > 1).length >= 4)
+					out.push({ rule: 6, index: i, from: i - 4, side: s > 0 ? 'above' : 'below' });
 			}
 		}
 		if (on.has(7) && i >= 14) {
@@ -252,7 +277,8 @@ export function nelsonSignals(z: readonly number[], rules: readonly NelsonRule[]
 		}
 		if (on.has(8) && i >= 7) {
 			const run = z.slice(i - 7, i + 1);
-			if (run.every((v) => Math.abs(v) > 1) && run.some((v) => v > 0) && run.some((v) => v < 0)) out.push({ rule: 8, index: i, from: i - 7, side: null });
+			if (run.every((v) => Math.abs(v) > 1) && run.some((v) => v > 0) && run.some((v) => v < 0))
+				out.push({ rule: 8, index: i, from: i - 7, side: null });
 		}
 	}
 	return out;
@@ -267,7 +293,9 @@ export function latestSignals(result: SpcResult): Signal[] {
 /** Parses a rule list "1,2,5" (unknown entries dropped); the default rules when empty or absent. */
 export function parseRules(text: string | null | undefined): NelsonRule[] {
 	if (!text) return [...DEFAULT_RULES];
-	const out = [...new Set(text.split(',').map(Number))].filter((r): r is NelsonRule => (NELSON_RULES as readonly number[]).includes(r)).sort();
+	const out = [...new Set(text.split(',').map(Number))]
+		.filter((r): r is NelsonRule => (NELSON_RULES as readonly number[]).includes(r))
+		.sort();
 	return out.length ? out : [...DEFAULT_RULES];
 }
 
@@ -280,7 +308,16 @@ export function movingRangeChart(result: SpcResult): SpcResult | null {
 		centre: result.mrCentre,
 		points: result.points.map((p, i) => {
 			const v = result.movingRanges![i] ?? null;
-			return { period: p.period, value: v, n: null, ucl: v === null ? null : ucl, lcl: v === null ? null : 0, sigma: null, z: null, inBaseline: p.inBaseline };
+			return {
+				period: p.period,
+				value: v,
+				n: null,
+				ucl: v === null ? null : ucl,
+				lcl: v === null ? null : 0,
+				sigma: null,
+				z: null,
+				inBaseline: p.inBaseline
+			};
 		}),
 		signals: result.points.flatMap((_, i) => {
 			const v = result.movingRanges![i];

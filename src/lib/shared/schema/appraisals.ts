@@ -34,10 +34,21 @@ export const appraisals: KindSchema = {
 		dimension('teamwork', ['团队协作', '团队合作', '协作']),
 		dimension('service_attitude', ['服务态度', '态度']),
 		dimension('discipline', ['工作纪律', '纪律', '出勤纪律']),
-		{ name: 'total_score', aliases: ['总分', '综合得分', '考核得分', '得分', 'total'], type: 'decimal', min: 0, max: 100, defaultSql: `CASE WHEN ${allDimensions} THEN ${computedTotal} END` },
 		{
-			name: 'grade', aliases: ['等级', '考核等级', '评级', 'grade'], type: 'enum', enum: grade,
-			defaultSql: "CASE WHEN t_total_score >= 90 THEN 'A' WHEN t_total_score >= 80 THEN 'B' WHEN t_total_score >= 60 THEN 'C' WHEN t_total_score IS NOT NULL THEN 'D' END"
+			name: 'total_score',
+			aliases: ['总分', '综合得分', '考核得分', '得分', 'total'],
+			type: 'decimal',
+			min: 0,
+			max: 100,
+			defaultSql: `CASE WHEN ${allDimensions} THEN ${computedTotal} END`
+		},
+		{
+			name: 'grade',
+			aliases: ['等级', '考核等级', '评级', 'grade'],
+			type: 'enum',
+			enum: grade,
+			defaultSql:
+				"CASE WHEN t_total_score >= 90 THEN 'A' WHEN t_total_score >= 80 THEN 'B' WHEN t_total_score >= 60 THEN 'C' WHEN t_total_score IS NOT NULL THEN 'D' END"
 		},
 		{ name: 'reviewer', aliases: ['考核人', '评分人', '考评人', 'reviewer'], type: 'text' },
 		{ name: 'comment', aliases: ['评语', '备注', '考核评语', 'comment'], type: 'text' }
@@ -48,7 +59,8 @@ export const appraisals: KindSchema = {
 	],
 	checks: [
 		{
-			id: 'total_matches_weights', column: 'total_score',
+			id: 'total_matches_weights',
+			column: 'total_score',
 			failWhen: `v_total_score IS NOT NULL AND ${allDimensions} AND abs(v_total_score - ${computedTotal}) > ${TOTAL_TOLERANCE}`,
 			code: 'total_mismatch',
 			detailSql: `printf('%.2f', ${computedTotal})`

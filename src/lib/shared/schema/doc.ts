@@ -35,14 +35,22 @@ export function columnsMarkdown(): string {
 	];
 	for (const kind of KINDS) {
 		const s = schemas[kind];
-		out.push(`## ${KIND_TITLE[kind]}`, '', `Natural key: ${s.key.map((k) => `\`${k}\``).join(' + ')}. Command: \`npm run ingest -- ${kind} <file>\``, '');
+		out.push(
+			`## ${KIND_TITLE[kind]}`,
+			'',
+			`Natural key: ${s.key.map((k) => `\`${k}\``).join(' + ')}. Command: \`npm run ingest -- ${kind} <file>\``,
+			''
+		);
 		out.push('| column | 表头 / aliases | type | required | allowed |', '|---|---|---|---|---|');
 		for (const c of s.columns) {
 			const range = c.min !== undefined || c.max !== undefined ? `${c.min ?? ''}–${c.max ?? ''}` : '';
 			const allowed = c.enum ? c.enum.values.join('、') : range;
-			out.push(`| \`${c.name}\` | ${c.aliases.join('、')} | ${TYPE_LABEL[c.type]} | ${c.required ? '必填 yes' : c.defaultSql ? 'derived when empty' : ''} | ${allowed} |`);
+			out.push(
+				`| \`${c.name}\` | ${c.aliases.join('、')} | ${TYPE_LABEL[c.type]} | ${c.required ? '必填 yes' : c.defaultSql ? 'derived when empty' : ''} | ${allowed} |`
+			);
 		}
-		if (s.extraAnswersColumn) out.push('', 'Other columns whose values are all numbers are kept as extra survey questions (`extra_answers`).');
+		if (s.extraAnswersColumn)
+			out.push('', 'Other columns whose values are all numbers are kept as extra survey questions (`extra_answers`).');
 		out.push('');
 	}
 	return out.join('\n');

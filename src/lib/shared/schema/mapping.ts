@@ -30,7 +30,8 @@ export function parseMapping(raw: unknown): Mapping {
 	if (typeof raw !== 'object' || Array.isArray(raw)) throw new IngestFailure('mapping_invalid', { detail: 'not an object' });
 	const isFull = Object.keys(raw).some((k) => FULL_KEYS.includes(k));
 	const result = mappingSchema.safeParse(isFull ? raw : { columns: raw });
-	if (!result.success) throw new IngestFailure('mapping_invalid', { detail: result.error.issues.map((i) => i.path.join('.') + ': ' + i.message).join('; ') });
+	if (!result.success)
+		throw new IngestFailure('mapping_invalid', { detail: result.error.issues.map((i) => i.path.join('.') + ': ' + i.message).join('; ') });
 	return result.data;
 }
 
@@ -56,7 +57,8 @@ export function matchHeaders(schema: KindSchema, header: readonly string[], mapp
 	const lookup = headerLookup(schema);
 	const explicit = new Map<string, string>();
 	for (const [src, target] of Object.entries(mapping.columns)) {
-		if (target !== 'ignore' && !byName.has(target)) throw new IngestFailure('mapping_unknown_column', { column: target, allowed: [...byName.keys()].join(', ') });
+		if (target !== 'ignore' && !byName.has(target))
+			throw new IngestFailure('mapping_unknown_column', { column: target, allowed: [...byName.keys()].join(', ') });
 		explicit.set(normalizeHeader(src), target);
 	}
 	for (const name of Object.keys(mapping.constants)) {
@@ -95,9 +97,7 @@ export function matchHeaders(schema: KindSchema, header: readonly string[], mapp
 		generatedKey = schema.key[0]!;
 		columns.delete(generatedKey);
 	}
-	const missing = schema.columns.filter(
-		(c) => c.required && !columns.has(c.name) && !constants.has(c.name) && c.name !== generatedKey
-	);
+	const missing = schema.columns.filter((c) => c.required && !columns.has(c.name) && !constants.has(c.name) && c.name !== generatedKey);
 	if (missing.length > 0) {
 		throw new IngestFailure('columns_missing', {
 			columns: missing.map((c) => `${c.aliases[0] ?? c.name} (${c.name})`).join('、'),

@@ -42,7 +42,9 @@ function readableDetail(detail: string, allStores: string): string {
 		}
 		return String(v);
 	};
-	return Object.entries(value as Record<string, unknown>).map(([k, v]) => `${k}: ${show(k, v)}`).join(' · ');
+	return Object.entries(value as Record<string, unknown>)
+		.map(([k, v]) => `${k}: ${show(k, v)}`)
+		.join(' · ');
 }
 
 /** The audit log, newest first, filtered by actor, action and days; state in the URL. */
@@ -56,17 +58,20 @@ export const load: PageServerLoad = async ({ url }) => {
 	});
 	const allStores = m.admin_all_stores({}, { locale: getLocale() });
 	const db = await getDatabase();
-	const [{ rows, total }, facets] = await db.withConnection(async (c) => [
-		await listAudit(c, {
-			actor: f.actor || undefined,
-			action: f.action || undefined,
-			fromMs: f.from ? midnight(f.from) : undefined,
-			toMs: f.to ? midnight(f.to, 1) : undefined,
-			page: f.page,
-			pageSize: PAGE_SIZE
-		}),
-		await auditFacets(c)
-	] as const);
+	const [{ rows, total }, facets] = await db.withConnection(
+		async (c) =>
+			[
+				await listAudit(c, {
+					actor: f.actor || undefined,
+					action: f.action || undefined,
+					fromMs: f.from ? midnight(f.from) : undefined,
+					toMs: f.to ? midnight(f.to, 1) : undefined,
+					page: f.page,
+					pageSize: PAGE_SIZE
+				}),
+				await auditFacets(c)
+			] as const
+	);
 	return {
 		filters: f,
 		total,

@@ -5,7 +5,13 @@ import { getLocale } from '$lib/paraglide/runtime.js';
 import { getDatabase } from '$lib/server/core/db/process';
 import { formatTime } from '$lib/server/core/auth/commands';
 import type { Actor } from '$lib/server/core/auth/users';
-import { applyRetention, MAX_CUSTOMER_MONTHS, previewRetention, readRetentionSetting, saveRetentionSetting } from '$lib/server/features/admin/retention';
+import {
+	applyRetention,
+	MAX_CUSTOMER_MONTHS,
+	previewRetention,
+	readRetentionSetting,
+	saveRetentionSetting
+} from '$lib/server/features/admin/retention';
 import { formatCount } from '$lib/shared/format';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -16,8 +22,18 @@ export const load: PageServerLoad = async () => {
 		const setting = await readRetentionSetting(c);
 		const preview = await previewRetention(c, setting.customerMonths);
 		return {
-			setting: { months: setting.customerMonths, saved: setting.saved, updatedAt: setting.updatedAtMs === null ? null : formatTime(setting.updatedAtMs) },
-			preview: { cutoff: preview.cutoff, complaints: preview.complaints, history: preview.history, rejected: preview.rejected, expiredSessions: preview.expiredSessions }
+			setting: {
+				months: setting.customerMonths,
+				saved: setting.saved,
+				updatedAt: setting.updatedAtMs === null ? null : formatTime(setting.updatedAtMs)
+			},
+			preview: {
+				cutoff: preview.cutoff,
+				complaints: preview.complaints,
+				history: preview.history,
+				rejected: preview.rejected,
+				expiredSessions: preview.expiredSessions
+			}
 		};
 	});
 };
@@ -55,7 +71,13 @@ export const actions: Actions = {
 	apply: async ({ request, locals, getClientAddress }) => {
 		const locale = getLocale();
 		const data = await request.formData();
-		const raw = { months: data.get('months') ?? '', complaints: data.get('complaints') ?? '', history: data.get('history') ?? '', rejected: data.get('rejected') ?? '', confirm: data.get('confirm') ?? '' };
+		const raw = {
+			months: data.get('months') ?? '',
+			complaints: data.get('complaints') ?? '',
+			history: data.get('history') ?? '',
+			rejected: data.get('rejected') ?? '',
+			confirm: data.get('confirm') ?? ''
+		};
 		if (raw.confirm !== 'on') return failed('apply', m.retention_error_confirm({}, { locale }));
 		const f = applyFields.safeParse(raw);
 		if (!f.success) return failed('apply', m.retention_error_months({}, { locale }));
@@ -64,14 +86,28 @@ export const actions: Actions = {
 		if (setting.customerMonths !== f.data.months) return failed('apply', m.retention_error_setting_changed({}, { locale }));
 		if (setting.customerMonths === 0) return failed('apply', m.retention_error_keep({}, { locale }));
 		const result = await applyRetention(db, {
-			months: setting.customerMonths, actor: actor(locals, getClientAddress()), trigger: 'manual',
+			months: setting.customerMonths,
+			actor: actor(locals, getClientAddress()),
+			trigger: 'manual',
 			expected: { complaints: f.data.complaints, history: f.data.history, rejected: f.data.rejected }
 		});
 		if (!result.ok) {
-			if (result.error === 'count_changed') return failed('apply', m.retention_error_changed({ count: formatCount(result.counts.complaints, locale) }, { locale }));
+			if (result.error === 'count_changed')
+				return failed('apply', m.retention_error_changed({ count: formatCount(result.counts.complaints, locale) }, { locale }));
 			return failed('apply', m.retention_error_months({}, { locale }));
 		}
 		const a = result.applied;
-		return done('apply', m.retention_applied({ complaints: formatCount(a.complaints, locale), history: formatCount(a.history, locale), rejected: formatCount(a.rejected, locale), sessions: formatCount(a.sessions, locale) }, { locale }));
+		return done(
+			'apply',
+			m.retention_applied(
+				{
+					complaints: formatCount(a.complaints, locale),
+					history: formatCount(a.history, locale),
+					rejected: formatCount(a.rejected, locale),
+					sessions: formatCount(a.sessions, locale)
+				},
+				{ locale }
+			)
+		);
 	}
 };

@@ -7,7 +7,16 @@ import { getDatabase } from '$lib/server/core/db/process';
 import type { DuckDBConnection } from '$lib/server/core/db';
 import { formatTime, userErrorText } from '$lib/server/core/auth/commands';
 import { hashPassword, passwordProblem } from '$lib/server/core/auth/password';
-import { createUser, knownStores, listUsers, setDisabled, setPassword, updateUser, type Actor, type UserResult } from '$lib/server/core/auth/users';
+import {
+	createUser,
+	knownStores,
+	listUsers,
+	setDisabled,
+	setPassword,
+	updateUser,
+	type Actor,
+	type UserResult
+} from '$lib/server/core/auth/users';
 import type { Actions, PageServerLoad } from './$types';
 
 /** Users and their roles, store scopes and pii, for admins (the guard lets no one else in). */
@@ -88,8 +97,18 @@ export const actions: Actions = {
 		if (problem) return invalid('create', name, problem);
 		const passwordHash = await hashPassword(String(raw.password));
 		const result = await withDb((c) =>
-			createUser(c, { username: f.data.username, displayName: f.data.display_name || f.data.username, role: f.data.role, stores: scopeOf(f.data), pii: f.data.pii, passwordHash },
-				actor(locals, getClientAddress()))
+			createUser(
+				c,
+				{
+					username: f.data.username,
+					displayName: f.data.display_name || f.data.username,
+					role: f.data.role,
+					stores: scopeOf(f.data),
+					pii: f.data.pii,
+					passwordHash
+				},
+				actor(locals, getClientAddress())
+			)
 		);
 		return outcome('create', name, result, m.admin_created({ username: result.ok ? result.user.username : name }, { locale: getLocale() }));
 	},
@@ -100,7 +119,12 @@ export const actions: Actions = {
 		const name = String(raw.username);
 		if (!f.success) return invalid('update', name, m.admin_error_form({}, { locale: getLocale() }));
 		const result = await withDb((c) =>
-			updateUser(c, f.data.username, { displayName: f.data.display_name || undefined, role: f.data.role, stores: scopeOf(f.data), pii: f.data.pii }, actor(locals, getClientAddress()))
+			updateUser(
+				c,
+				f.data.username,
+				{ displayName: f.data.display_name || undefined, role: f.data.role, stores: scopeOf(f.data), pii: f.data.pii },
+				actor(locals, getClientAddress())
+			)
 		);
 		return outcome('update', name, result, m.admin_updated({ username: name }, { locale: getLocale() }));
 	},

@@ -6,4 +6,7 @@ import type { RequestHandler } from './$types';
 
 /** The metric catalog with labels and passports (口径说明); no SQL. */
 export const GET: RequestHandler = async () =>
-	json({ metrics: publicCatalog(), settings: { sla_limits_hours: await slaLimits(await getDatabase()), low_sample_n: LOW_SAMPLE_N, repeat_window_days: REPEAT_WINDOW_DAYS } });
+	json({
+		metrics: publicCatalog(),
+		settings: { sla_limits_hours: await slaLimits(await getDatabase()), low_sample_n: LOW_SAMPLE_N, repeat_window_days: REPEAT_WINDOW_DAYS }
+	});

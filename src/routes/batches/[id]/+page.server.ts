@@ -35,12 +35,15 @@ export const actions: Actions = {
 	rollback: async ({ params, request, locals, getClientAddress }) => {
 		const id = batchId(params.id);
 		const form = await request.formData();
-		if (form.get('confirm') !== 'on') return fail(400, { ok: false as const, message: m.batches_rollback_confirm_needed({}, { locale: locale() }) });
+		if (form.get('confirm') !== 'on')
+			return fail(400, { ok: false as const, message: m.batches_rollback_confirm_needed({}, { locale: locale() }) });
 		const db = await getDatabase();
 		const cmd: Command = { command: 'rollback', batchId: id, as: locals.user!.username, locale: locale(), stores: locals.user!.stores };
 		const result = await runCommand(db, cmd);
 		await auditCliCommand(db, cmd, result, getClientAddress(), locals.user!.username);
 		const r = result.json as RollbackResult;
-		return r.ok ? { ok: true as const, message: r.message } : fail(r.code === 'store' ? 403 : 409, { ok: false as const, message: r.message });
+		return r.ok
+			? { ok: true as const, message: r.message }
+			: fail(r.code === 'store' ? 403 : 409, { ok: false as const, message: r.message });
 	}
 };

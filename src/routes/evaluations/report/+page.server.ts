@@ -20,12 +20,23 @@ export const load: PageServerLoad = async ({ locals, url }) => {
 	const req = viewRequest(url.searchParams, storeOptions);
 	const view = await evaluationView(db, user, req);
 	const emptyText = m.dash_no_data({}, { locale });
-	const distSvg = chartSvg(gradeBars({ grades: view.distribution, maxA: view.settings.guidelineMaxA }, { name: m.eval_share({}, { locale }), guidelineLabel: m.eval_guideline({}, { locale }), emptyText }, printTheme), 340, 220);
+	const distSvg = chartSvg(
+		gradeBars(
+			{ grades: view.distribution, maxA: view.settings.guidelineMaxA },
+			{ name: m.eval_share({}, { locale }), guidelineLabel: m.eval_guideline({}, { locale }), emptyText },
+			printTheme
+		),
+		340,
+		220
+	);
 	const radarSvg = chartSvg(
 		radar(
 			{
 				indicators: EVAL_DIMENSIONS.map((d) => dimensionLabel(d, locale)),
-				series: view.radar.map((r) => ({ name: r.group || m.eval_everyone({}, { locale }), values: EVAL_DIMENSIONS.map((d) => r.means[d]) }))
+				series: view.radar.map((r) => ({
+					name: r.group || m.eval_everyone({}, { locale }),
+					values: EVAL_DIMENSIONS.map((d) => r.means[d])
+				}))
 			},
 			{ emptyText, legend: 'plain' },
 			printTheme

@@ -13,14 +13,25 @@ export const load: PageServerLoad = async () => {
 	const db = await getDatabase();
 	const [config, positions] = await Promise.all([
 		db.withConnection(readEvalConfig),
-		db.withConnection((c) => queryRows<{ position: string }>(c, 'SELECT DISTINCT position FROM appraisals WHERE position IS NOT NULL UNION SELECT DISTINCT position FROM staff WHERE position IS NOT NULL ORDER BY 1'))
+		db.withConnection((c) =>
+			queryRows<{ position: string }>(
+				c,
+				'SELECT DISTINCT position FROM appraisals WHERE position IS NOT NULL UNION SELECT DISTINCT position FROM staff WHERE position IS NOT NULL ORDER BY 1'
+			)
+		)
 	]);
-	return { config, positions: positions.map((p) => p.position), updatedAt: config.updatedAtMs === null ? null : formatTime(config.updatedAtMs) };
+	return {
+		config,
+		positions: positions.map((p) => p.position),
+		updatedAt: config.updatedAtMs === null ? null : formatTime(config.updatedAtMs)
+	};
 };
 
 /** Numbers as typed, full-width digits (a Chinese input method) read as ASCII; blank = null. */
 const numberOf = (v: FormDataEntryValue | null): number | null => {
-	const raw = String(v ?? '').normalize('NFKC').trim();
+	const raw = String(v ?? '')
+		.normalize('NFKC')
+		.trim();
 	if (raw === '') return null;
 	return /^[-+]?\d+(\.\d+)?$/u.test(raw) ? Number(raw) : Number.NaN;
 };
@@ -34,10 +45,28 @@ export const actions: Actions = {
 		const kind = form.get('kind');
 		if (kind === 'weights') {
 			const weights = Object.fromEntries(EVAL_DIMENSIONS.map((d) => [d, numberOf(form.get(d)) ?? Number.NaN])) as Weights;
-			const rule = { position: String(form.get('position') ?? '').trim() || '*', effectiveFrom: String(form.get('effective_from') ?? '').trim(), weights };
+			const rule = {
+				position: String(form.get('position') ?? '').trim() || '*',
+				effectiveFrom: String(form.get('effective_from') ?? '').trim(),
+				weights
+			};
 			const r = await db.withConnection((c) => saveWeightRule(c, rule, actor));
-			if (!r.ok) return fail(400, { ok: false as const, kind: 'weights', message: r.error === 'weights_sum' ? m.eval_set_error_weights({}, { locale }) : r.error === 'period' ? m.eval_set_error_month({}, { locale }) : m.eval_set_error_invalid({}, { locale }) });
-			return { ok: true as const, kind: 'weights', message: r.changed ? m.eval_set_saved({}, { locale }) : m.eval_set_unchanged({}, { locale }) };
+			if (!r.ok)
+				return fail(400, {
+					ok: false as const,
+					kind: 'weights',
+					message:
+						r.error === 'weights_sum'
+							? m.eval_set_error_weights({}, { locale })
+							: r.error === 'period'
+								? m.eval_set_error_month({}, { locale })
+								: m.eval_set_error_invalid({}, { locale })
+				});
+			return {
+				ok: true as const,
+				kind: 'weights',
+				message: r.changed ? m.eval_set_saved({}, { locale }) : m.eval_set_unchanged({}, { locale })
+			};
 		}
 		if (kind === 'settings') {
 			const n = (name: string) => numberOf(form.get(name));
@@ -56,7 +85,11 @@ export const actions: Actions = {
 			};
 			const r = await db.withConnection((c) => saveEvalSettings(c, input, actor));
 			if (!r.ok) return fail(400, { ok: false as const, kind: 'settings', message: m.eval_set_error_invalid({}, { locale }) });
-			return { ok: true as const, kind: 'settings', message: r.changed ? m.eval_set_saved({}, { locale }) : m.eval_set_unchanged({}, { locale }) };
+			return {
+				ok: true as const,
+				kind: 'settings',
+				message: r.changed ? m.eval_set_saved({}, { locale }) : m.eval_set_unchanged({}, { locale })
+			};
 		}
 		return fail(400, { ok: false as const, kind: 'unknown', message: m.eval_set_error_invalid({}, { locale }) });
 	}

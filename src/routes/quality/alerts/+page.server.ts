@@ -19,7 +19,9 @@ export const actions: Actions = {
 		const db = await getDatabase();
 		await evaluationSettled(db);
 		const r = await evaluateAlerts(db);
-		await db.withConnection((c) => audit(c, { actor: locals.user!.username, action: 'qc_evaluated', target: 'alerts', ip: getClientAddress(), detail: r }));
+		await db.withConnection((c) =>
+			audit(c, { actor: locals.user!.username, action: 'qc_evaluated', target: 'alerts', ip: getClientAddress(), detail: r })
+		);
 		return { ok: true as const, created: r.created };
 	}
 };

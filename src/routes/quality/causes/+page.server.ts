@@ -1,7 +1,17 @@
 import { registerNow } from '$lib/server/metrics/compile';
 import { getDatabase } from '$lib/server/core/db/process';
 import { storeChoices } from '$lib/server/features/overview/dashboard';
-import { CHANGE_DIMS, CHANGE_METRICS, comparePareto, recurringProblems, whatChanged, REPEAT_MIN, REPEAT_MONTHS, type ChangeDim, type ChangeMetric } from '$lib/server/features/quality/causes';
+import {
+	CHANGE_DIMS,
+	CHANGE_METRICS,
+	comparePareto,
+	recurringProblems,
+	whatChanged,
+	REPEAT_MIN,
+	REPEAT_MONTHS,
+	type ChangeDim,
+	type ChangeMetric
+} from '$lib/server/features/quality/causes';
 import { lastDataDay } from '$lib/server/features/quality/page';
 import { comparisonFromParams } from '$lib/server/features/quality/periods';
 import { metricById } from '$lib/server/metrics/catalog';
@@ -16,7 +26,9 @@ export const load: PageServerLoad = async ({ locals, url }) => {
 	const anchor = lastDay ?? registerNow().slice(0, 10);
 	const { current, previous, adjusted } = comparisonFromParams(url.searchParams, anchor);
 	const askedMetric = url.searchParams.get('metric');
-	const metric: ChangeMetric = (CHANGE_METRICS as readonly string[]).includes(askedMetric ?? '') ? (askedMetric as ChangeMetric) : 'complaint_rate';
+	const metric: ChangeMetric = (CHANGE_METRICS as readonly string[]).includes(askedMetric ?? '')
+		? (askedMetric as ChangeMetric)
+		: 'complaint_rate';
 	const dims = CHANGE_DIMS[metric] as readonly ChangeDim[];
 	const askedBy = url.searchParams.get('by');
 	const by: ChangeDim = dims.includes(askedBy as ChangeDim) ? (askedBy as ChangeDim) : 'store';

@@ -53,10 +53,16 @@ function denialMessage(decision: Extract<Decision, { allow: false }>, user: Auth
 	}
 }
 
-async function deny(event: RequestEvent, decision: Extract<Decision, { allow: false }>, locale: Locale, clearCookie: boolean): Promise<Response> {
+async function deny(
+	event: RequestEvent,
+	decision: Extract<Decision, { allow: false }>,
+	locale: Locale,
+	clearCookie: boolean
+): Promise<Response> {
 	const user = event.locals.user;
 	const message = denialMessage(decision, user, locale);
-	if (decision.reason === 'unknown_route') log('auth').error({ route: event.route.id }, 'route has no rule in src/lib/server/core/auth/guard.ts: refused');
+	if (decision.reason === 'unknown_route')
+		log('auth').error({ route: event.route.id }, 'route has no rule in src/lib/server/core/auth/guard.ts: refused');
 	if (decision.status === 401) {
 		if (isApi(event)) return json({ message }, { status: 401 });
 		const location = `/login?next=${encodeURIComponent(event.url.pathname + event.url.search)}`;
@@ -88,7 +94,10 @@ function secure(response: Response, signedIn: boolean): Response {
 	h.set('x-frame-options', 'DENY');
 	if (!h.has('content-security-policy')) {
 		// Pages get kit.csp (svelte.config.js); JSON, text and SvelteKit's bare error pages get this.
-		h.set('content-security-policy', (h.get('content-type') ?? '').startsWith('text/html') ? "frame-ancestors 'none'" : "default-src 'none'; frame-ancestors 'none'");
+		h.set(
+			'content-security-policy',
+			(h.get('content-type') ?? '').startsWith('text/html') ? "frame-ancestors 'none'" : "default-src 'none'; frame-ancestors 'none'"
+		);
 	}
 	if (signedIn && !h.has('cache-control')) h.set('cache-control', 'private, no-store');
 	return out;
@@ -104,7 +113,11 @@ export const authHandle: Handle = async ({ event, resolve }) => {
 	if (length > authConfig.bodyLimitBytes) {
 		const message = m.auth_too_large({ size: megabytes(length), limit: megabytes(authConfig.bodyLimitBytes) }, { locale });
 		// APIs answer a JSON error with the limit, so the upload page can say it
-		if (isApi(event)) return secure(json({ message, error: { code: 'too_large', message, limit_bytes: authConfig.bodyLimitBytes } }, { status: 413 }), false);
+		if (isApi(event))
+			return secure(
+				json({ message, error: { code: 'too_large', message, limit_bytes: authConfig.bodyLimitBytes } }, { status: 413 }),
+				false
+			);
 		return secure(plain(413, message, event), false);
 	}
 

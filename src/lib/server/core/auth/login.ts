@@ -25,7 +25,11 @@ export class LoginService {
 		this.limiter = new FailureLimiter(config.rateWindowMs);
 	}
 
-	async login(db: Database, input: { username: string; password: string; ip: string | null }, now: number = Date.now()): Promise<LoginOutcome> {
+	async login(
+		db: Database,
+		input: { username: string; password: string; ip: string | null },
+		now: number = Date.now()
+	): Promise<LoginOutcome> {
 		const username = normalizeUsername(input.username);
 		const accountKey = `account:${username}`;
 		const ipKey = `ip:${input.ip ?? 'unknown'}`;
@@ -42,10 +46,16 @@ export class LoginService {
 			if (this.limiter.firstNotice(key, retryAtMs)) {
 				const known = await db.withConnection((c) => findUser(c, username));
 				await db.withConnection((c) =>
-					audit(c, {
-						actor: known?.username ?? '(unknown)', action: 'login_throttled', ip: input.ip,
-						detail: { by: byAccount.blocked ? 'account' : 'ip', until_ms: retryAtMs }
-					}, now)
+					audit(
+						c,
+						{
+							actor: known?.username ?? '(unknown)',
+							action: 'login_throttled',
+							ip: input.ip,
+							detail: { by: byAccount.blocked ? 'account' : 'ip', until_ms: retryAtMs }
+						},
+						now
+					)
 				);
 			}
 			return { ok: false, reason: 'throttled', retryAtMs };
@@ -55,13 +65,24 @@ export class LoginService {
 		const passwordOk = await verifyPassword(credentials?.passwordHash ?? null, input.password);
 		if (!credentials || !passwordOk) {
 			await db.withConnection((c) =>
-				audit(c, { actor: credentials?.username ?? '(unknown)', action: 'login_failed', ip: input.ip, detail: { reason: credentials ? 'password' : 'unknown_user' } }, now)
+				audit(
+					c,
+					{
+						actor: credentials?.username ?? '(unknown)',
+						action: 'login_failed',
+						ip: input.ip,
+						detail: { reason: credentials ? 'password' : 'unknown_user' }
+					},
+					now
+				)
 			);
 			return { ok: false, reason: 'invalid' };
 		}
 		// Told only to someone who knows the password.
 		if (credentials.disabled) {
-			await db.withConnection((c) => audit(c, { actor: credentials.username, action: 'login_failed', ip: input.ip, detail: { reason: 'disabled' } }, now));
+			await db.withConnection((c) =>
+				audit(c, { actor: credentials.username, action: 'login_failed', ip: input.ip, detail: { reason: 'disabled' } }, now)
+			);
 			return { ok: false, reason: 'disabled' };
 		}
 

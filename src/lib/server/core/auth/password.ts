@@ -23,7 +23,8 @@ export function passwordProblem(password: string): PasswordProblem | null {
 
 export const hashPassword = (password: string): Promise<string> => hash(password, PARAMS);
 
-export const isPasswordHash = (value: string): boolean => /^\$argon2id\$v=19\$m=\d+,t=\d+,p=\d+\$[A-Za-z0-9+/]+\$[A-Za-z0-9+/]+$/.test(value);
+export const isPasswordHash = (value: string): boolean =>
+	/^\$argon2id\$v=19\$m=\d+,t=\d+,p=\d+\$[A-Za-z0-9+/]+\$[A-Za-z0-9+/]+$/.test(value);
 
 // Verified against when the username is unknown, so a wrong name takes as long as a wrong password.
 let dummy: Promise<string> | null = null;

@@ -30,7 +30,10 @@ export async function recordPiiAccess(
 ): Promise<void> {
 	if (!user.pii || served.rows === 0) return;
 	await audit(conn, {
-		actor: user.username, action: 'pii_viewed', target: served.resource, ip: served.ip ?? null,
+		actor: user.username,
+		action: 'pii_viewed',
+		target: served.resource,
+		ip: served.ip ?? null,
 		detail: { rows: served.rows, filter: served.filter ?? {} }
 	});
 }

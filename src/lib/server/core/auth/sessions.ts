@@ -17,7 +17,13 @@ const TOUCH_EVERY_MS = 60_000;
 
 export const hashToken = (token: string) => createHash('sha256').update(token, 'utf8').digest('hex');
 
-export async function createSession(conn: DuckDBConnection, userId: number, ip: string | null, config: AuthConfig, now: number = Date.now()): Promise<{ token: string; expiresMs: number }> {
+export async function createSession(
+	conn: DuckDBConnection,
+	userId: number,
+	ip: string | null,
+	config: AuthConfig,
+	now: number = Date.now()
+): Promise<{ token: string; expiresMs: number }> {
 	const token = randomBytes(32).toString('base64url');
 	const expiresMs = now + config.sessionIdleMs;
 	// Expired sessions of everyone are swept here: sign-ins are rare enough and it keeps the table small.
@@ -59,7 +65,12 @@ export function forgetSessions(userId?: number): void {
 }
 
 /** The user behind a cookie token, or null (unknown, expired, or the user disabled). Slides the expiry. */
-export async function resolveSession(conn: DuckDBConnection, token: string | undefined, config: AuthConfig, now: number = Date.now()): Promise<{ user: AuthUser; expiresMs: number } | null> {
+export async function resolveSession(
+	conn: DuckDBConnection,
+	token: string | undefined,
+	config: AuthConfig,
+	now: number = Date.now()
+): Promise<{ user: AuthUser; expiresMs: number } | null> {
 	if (!token || !TOKEN_PATTERN.test(token)) return null;
 	const tokenHash = hashToken(token);
 	const known = remembered.get(tokenHash);
@@ -72,11 +83,19 @@ export async function resolveSession(conn: DuckDBConnection, token: string | und
 	return resolved;
 }
 
-async function lookupSession(conn: DuckDBConnection, tokenHash: string, config: AuthConfig, now: number): Promise<{ user: AuthUser; expiresMs: number } | null> {
-	const [row] = await queryRows<SessionRow>(conn,
+async function lookupSession(
+	conn: DuckDBConnection,
+	tokenHash: string,
+	config: AuthConfig,
+	now: number
+): Promise<{ user: AuthUser; expiresMs: number } | null> {
+	const [row] = await queryRows<SessionRow>(
+		conn,
 		`SELECT s.user_id, epoch_ms(s.created_at) AS created_ms, epoch_ms(s.last_seen_at) AS last_seen_ms, epoch_ms(s.expires_at) AS expires_ms,
 		        u.username, u.display_name, u.role, u.stores, u.pii, u.disabled
-		 FROM sessions s JOIN users u ON u.user_id = s.user_id WHERE s.token_hash = $1`, [tokenHash]);
+		 FROM sessions s JOIN users u ON u.user_id = s.user_id WHERE s.token_hash = $1`,
+		[tokenHash]
+	);
 	if (!row) return null;
 	const expired = Number(row.expires_ms) <= now || Number(row.created_ms) + config.sessionMaxMs <= now;
 	if (expired || row.disabled || !isRole(row.role)) {
@@ -87,14 +106,24 @@ async function lookupSession(conn: DuckDBConnection, tokenHash: string, config: 
 	if (now - Number(row.last_seen_ms) >= TOUCH_EVERY_MS) {
 		expiresMs = Math.min(now + config.sessionIdleMs, Number(row.created_ms) + config.sessionMaxMs);
 		try {
-			await conn.run('UPDATE sessions SET last_seen_at = epoch_ms($2::BIGINT), expires_at = epoch_ms($3::BIGINT) WHERE token_hash = $1',
-				[tokenHash, now, expiresMs] as never);
+			await conn.run('UPDATE sessions SET last_seen_at = epoch_ms($2::BIGINT), expires_at = epoch_ms($3::BIGINT) WHERE token_hash = $1', [
+				tokenHash,
+				now,
+				expiresMs
+			] as never);
 		} catch {
 			// Two requests of one session touching it at once: one wins, which is all we need.
 		}
 	}
 	return {
-		user: { id: row.user_id, username: row.username, displayName: row.display_name, role: row.role, stores: row.stores ? [...row.stores] : null, pii: row.pii },
+		user: {
+			id: row.user_id,
+			username: row.username,
+			displayName: row.display_name,
+			role: row.role,
+			stores: row.stores ? [...row.stores] : null,
+			pii: row.pii
+		},
 		expiresMs
 	};
 }

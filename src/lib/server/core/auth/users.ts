@@ -51,7 +51,10 @@ const displayNameOk = (name: string) => name.length >= 1 && [...name].length <= 
  * non-empty list of store names. An empty list is an error, never "all": unticking every store must
  * not widen a scope.
  */
-export function normalizeStores(role: Role, stores: readonly string[] | null): { ok: true; stores: string[] | null } | { ok: false; error: UserError } {
+export function normalizeStores(
+	role: Role,
+	stores: readonly string[] | null
+): { ok: true; stores: string[] | null } | { ok: false; error: UserError } {
 	if (roleSeesAllStores(role) || stores === null) return { ok: true, stores: null };
 	const cleaned = [...new Set(stores.map((s) => s.normalize('NFKC').trim()).filter((s) => s !== ''))];
 	if (cleaned.some((s) => [...s].length > 100 || /[\p{Cc}\p{Cf}]/u.test(s))) return { ok: false, error: 'stores_invalid' };
@@ -81,9 +84,15 @@ export async function findUser(conn: DuckDBConnection, username: string): Promis
 }
 
 /** What sign-in needs: the hash and whether the account may be used. */
-export async function findCredentials(conn: DuckDBConnection, username: string): Promise<{ id: number; username: string; passwordHash: string; disabled: boolean } | null> {
-	const [row] = await queryRows<{ id: number; username: string; passwordHash: string; disabled: boolean }>(conn,
-		'SELECT user_id AS id, username, password_hash AS "passwordHash", disabled FROM users WHERE username = $1', [normalizeUsername(username)]);
+export async function findCredentials(
+	conn: DuckDBConnection,
+	username: string
+): Promise<{ id: number; username: string; passwordHash: string; disabled: boolean } | null> {
+	const [row] = await queryRows<{ id: number; username: string; passwordHash: string; disabled: boolean }>(
+		conn,
+		'SELECT user_id AS id, username, password_hash AS "passwordHash", disabled FROM users WHERE username = $1',
+		[normalizeUsername(username)]
+	);
 	return row ?? null;
 }
 
@@ -119,10 +128,17 @@ export async function createUser(conn: DuckDBConnection, input: NewUser, actor: 
 		if (/unique|primary key|duplicate/iu.test(String(e))) return { ok: false, error: 'username_taken' };
 		throw e;
 	}
-	await audit(conn, {
-		actor: actor.name, action: 'user_created', target: username, ip: actor.ip,
-		detail: { display_name: displayName, role: input.role, stores: scope.stores, pii: input.pii }
-	}, now);
+	await audit(
+		conn,
+		{
+			actor: actor.name,
+			action: 'user_created',
+			target: username,
+			ip: actor.ip,
+			detail: { display_name: displayName, role: input.role, stores: scope.stores, pii: input.pii }
+		},
+		now
+	);
 	return { ok: true, user: (await findUser(conn, username))! };
 }
 
@@ -134,11 +150,19 @@ export interface UserChanges {
 }
 
 async function enabledAdmins(conn: DuckDBConnection): Promise<string[]> {
-	return (await queryRows<{ username: string }>(conn, "SELECT username FROM users WHERE role = 'admin' AND NOT disabled")).map((r) => r.username);
+	return (await queryRows<{ username: string }>(conn, "SELECT username FROM users WHERE role = 'admin' AND NOT disabled")).map(
+		(r) => r.username
+	);
 }
 
 /** Changes role, store scope, pii or display name; refuses to leave no enabled admin. Takes effect on the next request. */
-export async function updateUser(conn: DuckDBConnection, username: string, changes: UserChanges, actor: Actor, now: number = Date.now()): Promise<UserResult> {
+export async function updateUser(
+	conn: DuckDBConnection,
+	username: string,
+	changes: UserChanges,
+	actor: Actor,
+	now: number = Date.now()
+): Promise<UserResult> {
 	const current = await findUser(conn, username);
 	if (!current) return { ok: false, error: 'not_found' };
 	const role = changes.role ?? current.role;
@@ -169,25 +193,47 @@ export async function updateUser(conn: DuckDBConnection, username: string, chang
 }
 
 /** Disabling ends the user's sessions at once; nobody may disable themselves or the last admin. */
-export async function setDisabled(conn: DuckDBConnection, username: string, disabled: boolean, actor: Actor, now: number = Date.now()): Promise<UserResult> {
+export async function setDisabled(
+	conn: DuckDBConnection,
+	username: string,
+	disabled: boolean,
+	actor: Actor,
+	now: number = Date.now()
+): Promise<UserResult> {
 	const current = await findUser(conn, username);
 	if (!current) return { ok: false, error: 'not_found' };
 	if (current.disabled === disabled) return { ok: true, user: current };
 	if (disabled && current.username === actor.name) return { ok: false, error: 'self' };
 	if (disabled && current.role === 'admin' && (await enabledAdmins(conn)).length <= 1) return { ok: false, error: 'last_admin' };
-	await conn.run('UPDATE users SET disabled = $2, updated_at = epoch_ms($3::BIGINT) WHERE user_id = $1', [current.id, disabled, now] as never);
+	await conn.run('UPDATE users SET disabled = $2, updated_at = epoch_ms($3::BIGINT) WHERE user_id = $1', [
+		current.id,
+		disabled,
+		now
+	] as never);
 	if (disabled) await deleteUserSessions(conn, current.id);
-	await audit(conn, { actor: actor.name, action: disabled ? 'user_disabled' : 'user_enabled', target: current.username, ip: actor.ip }, now);
+	await audit(
+		conn,
+		{ actor: actor.name, action: disabled ? 'user_disabled' : 'user_enabled', target: current.username, ip: actor.ip },
+		now
+	);
 	return { ok: true, user: { ...current, disabled } };
 }
 
 /** A new password (hash); every session of the user ends, so a leaked one stops working too. */
-export async function setPassword(conn: DuckDBConnection, username: string, passwordHash: string, actor: Actor, now: number = Date.now()): Promise<UserResult> {
+export async function setPassword(
+	conn: DuckDBConnection,
+	username: string,
+	passwordHash: string,
+	actor: Actor,
+	now: number = Date.now()
+): Promise<UserResult> {
 	if (!isPasswordHash(passwordHash)) return { ok: false, error: 'password_hash_invalid' };
 	const current = await findUser(conn, username);
 	if (!current) return { ok: false, error: 'not_found' };
-	await conn.run('UPDATE users SET password_hash = $2, password_changed_at = epoch_ms($3::BIGINT), updated_at = epoch_ms($3::BIGINT) WHERE user_id = $1',
-		[current.id, passwordHash, now] as never);
+	await conn.run(
+		'UPDATE users SET password_hash = $2, password_changed_at = epoch_ms($3::BIGINT), updated_at = epoch_ms($3::BIGINT) WHERE user_id = $1',
+		[current.id, passwordHash, now] as never
+	);
 	await deleteUserSessions(conn, current.id);
 	await audit(conn, { actor: actor.name, action: 'password_reset', target: current.username, ip: actor.ip }, now);
 	return { ok: true, user: current };
@@ -199,16 +245,24 @@ export async function recordLogin(conn: DuckDBConnection, userId: number, now: n
 
 /** The user as a session carries it. */
 export const toAuthUser = (u: Pick<UserRecord, 'id' | 'username' | 'displayName' | 'role' | 'stores' | 'pii'>): AuthUser => ({
-	id: u.id, username: u.username, displayName: u.displayName, role: u.role, stores: u.stores, pii: u.pii
+	id: u.id,
+	username: u.username,
+	displayName: u.displayName,
+	role: u.role,
+	stores: u.stores,
+	pii: u.pii
 });
 
 /** Store names that occur in the data or in any user's scope, for the admin form. */
 export async function knownStores(conn: DuckDBConnection): Promise<string[]> {
-	const rows = await queryRows<{ store: string }>(conn, `
+	const rows = await queryRows<{ store: string }>(
+		conn,
+		`
 		SELECT store FROM (
 			SELECT DISTINCT store FROM traffic UNION SELECT DISTINCT store FROM complaints
 			UNION SELECT DISTINCT store FROM staff WHERE store IS NOT NULL
 			UNION SELECT DISTINCT unnest(stores) FROM users WHERE stores IS NOT NULL
-		) WHERE store IS NOT NULL ORDER BY store LIMIT 500`);
+		) WHERE store IS NOT NULL ORDER BY store LIMIT 500`
+	);
 	return rows.map((r) => r.store);
 }

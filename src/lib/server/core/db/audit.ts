@@ -143,8 +143,10 @@ export async function verifyAuditChain(conn: DuckDBConnection): Promise<ChainRep
 			const expectedSeq: number = (prev?.seq ?? 0) + 1;
 			const where = { seq: r.seq, at_ms: Number(r.at_ms), action: r.action };
 			if (r.seq !== expectedSeq) return { ok: false, entries, head: prev, broken: { ...where, problem: 'seq_gap' } };
-			if (r.prev_hash !== (prev?.hash ?? GENESIS_HASH)) return { ok: false, entries, head: prev, broken: { ...where, problem: 'prev_mismatch' } };
-			if (entryHash({ ...r, at_ms: Number(r.at_ms) }) !== r.hash) return { ok: false, entries, head: prev, broken: { ...where, problem: 'hash_mismatch' } };
+			if (r.prev_hash !== (prev?.hash ?? GENESIS_HASH))
+				return { ok: false, entries, head: prev, broken: { ...where, problem: 'prev_mismatch' } };
+			if (entryHash({ ...r, at_ms: Number(r.at_ms) }) !== r.hash)
+				return { ok: false, entries, head: prev, broken: { ...where, problem: 'hash_mismatch' } };
 			prev = { seq: r.seq, hash: r.hash };
 			entries++;
 		}
@@ -179,8 +181,11 @@ export async function listAudit(conn: DuckDBConnection, q: AuditQuery): Promise<
 	const filter = where.length > 0 ? `WHERE ${where.join(' AND ')}` : '';
 	const [{ n = 0 } = {}] = await queryRows<{ n: number }>(conn, `SELECT count(*) AS n FROM audit_log ${filter}`, params);
 	const page = [...params, q.pageSize, (q.page - 1) * q.pageSize];
-	const rows = await queryRows<AuditRow>(conn,
-		`${SELECT_ROWS} ${filter} ORDER BY seq DESC LIMIT $${page.length - 1} OFFSET $${page.length}`, page);
+	const rows = await queryRows<AuditRow>(
+		conn,
+		`${SELECT_ROWS} ${filter} ORDER BY seq DESC LIMIT $${page.length - 1} OFFSET $${page.length}`,
+		page
+	);
 	return { rows: rows.map((r) => ({ ...r, at_ms: Number(r.at_ms) })), total: n };
 }
 

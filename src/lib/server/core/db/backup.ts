@@ -25,7 +25,8 @@ export interface BackupManifest {
 
 export class BackupError extends Error {
 	constructor(
-		readonly code: 'backup_dir_not_empty' | 'backup_path_invalid' | 'restore_target_exists' | 'restore_not_a_backup' | 'restore_count_mismatch',
+		readonly code:
+			'backup_dir_not_empty' | 'backup_path_invalid' | 'restore_target_exists' | 'restore_not_a_backup' | 'restore_count_mismatch',
 		readonly params: Record<string, string | number>
 	) {
 		super(`${code} ${JSON.stringify(params)}`);
@@ -38,10 +39,14 @@ function literalPath(path: string): string {
 }
 
 async function tableCounts(conn: DuckDBConnection): Promise<Record<string, number>> {
-	const tables = await queryRows<{ name: string }>(conn, `SELECT table_name AS name FROM information_schema.tables WHERE table_schema = 'main' AND table_type = 'BASE TABLE' ORDER BY 1`);
+	const tables = await queryRows<{ name: string }>(
+		conn,
+		`SELECT table_name AS name FROM information_schema.tables WHERE table_schema = 'main' AND table_type = 'BASE TABLE' ORDER BY 1`
+	);
 	const out: Record<string, number> = {};
 	// identifiers from the catalog itself, quoted
-	for (const { name } of tables) out[name] = Number((await queryRows<{ n: bigint }>(conn, `SELECT count(*) AS n FROM "${name.replaceAll('"', '""')}"`))[0]!.n);
+	for (const { name } of tables)
+		out[name] = Number((await queryRows<{ n: bigint }>(conn, `SELECT count(*) AS n FROM "${name.replaceAll('"', '""')}"`))[0]!.n);
 	return out;
 }
 
@@ -53,7 +58,9 @@ export async function backupDatabase(db: Database, dir: string): Promise<BackupM
 	chmodSync(target, 0o700);
 	const manifest = await db.withWriteLock(async (conn) => {
 		const tables = await tableCounts(conn);
-		const migrations = (await queryRows<{ version: number }>(conn, 'SELECT version FROM schema_migrations ORDER BY 1')).map((r) => Number(r.version));
+		const migrations = (await queryRows<{ version: number }>(conn, 'SELECT version FROM schema_migrations ORDER BY 1')).map((r) =>
+			Number(r.version)
+		);
 		await conn.run(`EXPORT DATABASE ${literalPath(target)} (FORMAT parquet)`);
 		return { format: 1 as const, created_at: new Date().toISOString(), database: db.path, migrations, tables };
 	});

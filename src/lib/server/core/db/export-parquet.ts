@@ -1,7 +1,15 @@
 import { chmodSync, existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { queryRows, type Database, type DuckDBConnection } from '$lib/server/core/db';
-import { checkPath, literalPath, MANIFEST_FILE, PARQUET_LAYOUT_FORMAT, quoteIdent, type ParquetManifest, type ParquetTable } from './parquet';
+import {
+	checkPath,
+	literalPath,
+	MANIFEST_FILE,
+	PARQUET_LAYOUT_FORMAT,
+	quoteIdent,
+	type ParquetManifest,
+	type ParquetTable
+} from './parquet';
 import { maskName } from '$lib/server/core/auth/masking';
 import { maskedTextSql, registerMaskedText } from '$lib/server/core/auth/masked-search';
 
@@ -84,7 +92,12 @@ async function fillMasks(conn: DuckDBConnection, table: string, raws: string[], 
 
 async function buildMasks(conn: DuckDBConnection): Promise<void> {
 	const names = await queryRows<{ v: string }>(conn, 'SELECT DISTINCT customer_name AS v FROM complaints WHERE customer_name IS NOT NULL');
-	await fillMasks(conn, 'export_name_masks', names.map((r) => r.v), maskName);
+	await fillMasks(
+		conn,
+		'export_name_masks',
+		names.map((r) => r.v),
+		maskName
+	);
 	registerMaskedText(conn);
 }
 
@@ -101,7 +114,9 @@ function snapshot(db: Database, target: string): Promise<ParquetManifest> {
 	return db.withWriteLock(async (conn) => {
 		await conn.run('BEGIN TRANSACTION');
 		try {
-			const migrations = (await queryRows<{ version: number }>(conn, 'SELECT version FROM schema_migrations ORDER BY 1')).map((r) => Number(r.version));
+			const migrations = (await queryRows<{ version: number }>(conn, 'SELECT version FROM schema_migrations ORDER BY 1')).map((r) =>
+				Number(r.version)
+			);
 			await buildMasks(conn);
 			const tables: Record<string, ParquetTable> = {};
 			for (const spec of EXPORTED_TABLES) {
@@ -112,10 +127,14 @@ function snapshot(db: Database, target: string): Promise<ParquetManifest> {
 				if (spec.partition) {
 					// the partition column is written as the folder name only (not into the files)
 					if (spec.partition.sql) select.push(`${spec.partition.sql} AS ${quoteIdent(spec.partition.column)}`);
-					await conn.run(`COPY (SELECT ${select.join(', ')} FROM ${quoteIdent(spec.table)} t) TO ${literalPath(out)} (FORMAT parquet, PARTITION_BY (${quoteIdent(spec.partition.column)}))`);
+					await conn.run(
+						`COPY (SELECT ${select.join(', ')} FROM ${quoteIdent(spec.table)} t) TO ${literalPath(out)} (FORMAT parquet, PARTITION_BY (${quoteIdent(spec.partition.column)}))`
+					);
 				} else {
 					mkdirSync(out, { mode: 0o700 });
-					await conn.run(`COPY (SELECT ${select.join(', ')} FROM ${quoteIdent(spec.table)} t) TO ${literalPath(join(out, 'data_0.parquet'))} (FORMAT parquet)`);
+					await conn.run(
+						`COPY (SELECT ${select.join(', ')} FROM ${quoteIdent(spec.table)} t) TO ${literalPath(join(out, 'data_0.parquet'))} (FORMAT parquet)`
+					);
 				}
 				tables[spec.table] = { rows, partition: spec.partition?.column ?? null, columns };
 			}

@@ -45,7 +45,13 @@ export function untrustedNote(path: string, note: Handoff): string | null {
 	if (!st.isFile()) return 'not a regular file';
 	if (typeof process.getuid === 'function' && st.uid !== process.getuid()) return `owned by uid ${st.uid}, not ${process.getuid()}`;
 	if ((st.mode & 0o077) !== 0) return `mode ${(st.mode & 0o777).toString(8)}, not 600`;
-	if (!Number.isInteger(note.pid) || !Number.isInteger(note.port) || note.port < 1 || note.port > 65_535 || !/^[0-9a-f]{64}$/u.test(note.token)) {
+	if (
+		!Number.isInteger(note.pid) ||
+		!Number.isInteger(note.port) ||
+		note.port < 1 ||
+		note.port > 65_535 ||
+		!/^[0-9a-f]{64}$/u.test(note.token)
+	) {
 		return 'malformed';
 	}
 	const listening = pidListensOn(note.pid, note.port);

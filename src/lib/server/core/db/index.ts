@@ -58,7 +58,10 @@ export class Database {
 			await applyMigrations(conn);
 			const interrupted = await closeInterruptedBatches(conn);
 			if (interrupted.batches.length) {
-				log('db').warn({ batches: interrupted.batches, stray_rows: interrupted.strayRows }, 'batches left running by a process that ended mid-load: marked aborted, nothing of them kept');
+				log('db').warn(
+					{ batches: interrupted.batches, stray_rows: interrupted.strayRows },
+					'batches left running by a process that ended mid-load: marked aborted, nothing of them kept'
+				);
 			}
 		});
 		return db;
@@ -109,24 +112,26 @@ export class Database {
 	 * transactions conflict on the same rows; queuing them keeps every batch whole.
 	 */
 	withWriteLock<T>(work: (conn: DuckDBConnection) => Promise<T>): Promise<T> {
-		const run = this.writeQueue.then(() => {
-			if (this.abortReason) throw new WriteAborted(this.abortReason);
-			return this.withConnection(async (conn) => {
-				const slot: RunningWrite = { conn, aborted: null };
-				this.running = slot;
-				try {
-					return await work(abortable(conn, slot));
-				} catch (e) {
-					// an interrupted statement surfaces as whatever the work made of it; say what it was
-					throw slot.aborted ?? e;
-				} finally {
-					this.running = null;
-				}
+		const run = this.writeQueue
+			.then(() => {
+				if (this.abortReason) throw new WriteAborted(this.abortReason);
+				return this.withConnection(async (conn) => {
+					const slot: RunningWrite = { conn, aborted: null };
+					this.running = slot;
+					try {
+						return await work(abortable(conn, slot));
+					} catch (e) {
+						// an interrupted statement surfaces as whatever the work made of it; say what it was
+						throw slot.aborted ?? e;
+					} finally {
+						this.running = null;
+					}
+				});
+			})
+			.finally(() => {
+				this.writes++;
+				for (const listener of this.writeListeners) listener();
 			});
-		}).finally(() => {
-			this.writes++;
-			for (const listener of this.writeListeners) listener();
-		});
 		this.writeQueue = run.catch(() => undefined);
 		return run;
 	}
@@ -235,11 +240,7 @@ export async function applyMigrations(conn: DuckDBConnection): Promise<number[]>
 }
 
 /** Rows of a query as plain objects (BigInt counts turned into numbers where safe). */
-export async function queryRows<T = Record<string, unknown>>(
-	conn: DuckDBConnection,
-	sql: string,
-	params: unknown[] = []
-): Promise<T[]> {
+export async function queryRows<T = Record<string, unknown>>(conn: DuckDBConnection, sql: string, params: unknown[] = []): Promise<T[]> {
 	const reader = await conn.runAndReadAll(sql, params as never);
 	return reader.getRowObjectsJS().map((row) => {
 		const out: Record<string, unknown> = {};

@@ -31,7 +31,9 @@ export class WriteAborted extends Error {
  * no row left. All in one transaction; returns the batches and the rows removed.
  */
 export async function closeInterruptedBatches(conn: DuckDBConnection): Promise<{ batches: number[]; strayRows: number }> {
-	const running = (await conn.runAndReadAll(`SELECT batch_id FROM batches WHERE status = 'running' ORDER BY 1`)).getRowObjectsJS().map((r) => Number(r.batch_id));
+	const running = (await conn.runAndReadAll(`SELECT batch_id FROM batches WHERE status = 'running' ORDER BY 1`))
+		.getRowObjectsJS()
+		.map((r) => Number(r.batch_id));
 	if (running.length === 0) return { batches: [], strayRows: 0 };
 	let strayRows = 0;
 	await conn.run('BEGIN TRANSACTION');
@@ -39,12 +41,21 @@ export async function closeInterruptedBatches(conn: DuckDBConnection): Promise<{
 		for (const id of running) {
 			for (const { table: t, key } of Object.values(schemas)) {
 				strayRows += Number((await conn.run(`DELETE FROM ${t} WHERE batch_id = $1`, [id])).rowsChanged);
-				const cols = (await conn.runAndReadAll(
-					`SELECT column_name FROM information_schema.columns WHERE table_schema = 'main' AND table_name = $1 ORDER BY ordinal_position`, [t]
-				)).getRowObjectsJS().map((r) => `"${String(r.column_name)}"`).join(', ');
+				const cols = (
+					await conn.runAndReadAll(
+						`SELECT column_name FROM information_schema.columns WHERE table_schema = 'main' AND table_name = $1 ORDER BY ordinal_position`,
+						[t]
+					)
+				)
+					.getRowObjectsJS()
+					.map((r) => `"${String(r.column_name)}"`)
+					.join(', ');
 				const sameKey = key.map((k) => `x."${k}" = r."${k}"`).join(' AND ');
-				await conn.run(`INSERT INTO ${t} (${cols}) SELECT ${cols} FROM ${t}_replaced r
-					WHERE r.replaced_by = $1 AND NOT EXISTS (SELECT 1 FROM ${t} x WHERE ${sameKey})`, [id]);
+				await conn.run(
+					`INSERT INTO ${t} (${cols}) SELECT ${cols} FROM ${t}_replaced r
+					WHERE r.replaced_by = $1 AND NOT EXISTS (SELECT 1 FROM ${t} x WHERE ${sameKey})`,
+					[id]
+				);
 				await conn.run(`DELETE FROM ${t}_replaced WHERE replaced_by = $1`, [id]);
 			}
 			await conn.run('DELETE FROM rejected_rows WHERE batch_id = $1', [id]);

@@ -13,8 +13,7 @@ export interface Migration {
 	sql: string;
 }
 
-const historyOf = (table: string) =>
-	`CREATE TABLE ${table}_replaced AS SELECT *, 0::INTEGER AS replaced_by FROM ${table} LIMIT 0;`;
+const historyOf = (table: string) => `CREATE TABLE ${table}_replaced AS SELECT *, 0::INTEGER AS replaced_by FROM ${table} LIMIT 0;`;
 
 export const migrations: Migration[] = [
 	{

@@ -51,7 +51,7 @@ export class ParquetLayoutError extends Error {
 
 const IDENTIFIER = /^[a-z_][a-z0-9_]*$/u;
 // A column type as DuckDB spells it: names, sizes, nesting, and ENUM labels as quoted strings.
-const TYPE = /^(?:[A-Z][A-Z0-9_]*|[(), \[\]0-9]|'(?:[^'\u0000-\u001f]|'')*')+$/u;
+const TYPE = /^(?:[A-Z][A-Z0-9_]*|[(), [\]0-9]|'(?:[^'\u0000-\u001f]|'')*')+$/u;
 
 export const quoteIdent = (name: string): string => `"${name.replaceAll('"', '""')}"`;
 
@@ -75,7 +75,8 @@ export function readParquetManifest(dir: string): ParquetManifest {
 	const path = join(resolve(dir), MANIFEST_FILE);
 	if (!existsSync(path)) throw new ParquetLayoutError('parquet_not_an_export', { dir: resolve(dir) });
 	const manifest = JSON.parse(readFileSync(path, 'utf8')) as ParquetManifest;
-	if (manifest.format !== PARQUET_LAYOUT_FORMAT || typeof manifest.tables !== 'object') throw new ParquetLayoutError('parquet_not_an_export', { dir: resolve(dir) });
+	if (manifest.format !== PARQUET_LAYOUT_FORMAT || typeof manifest.tables !== 'object')
+		throw new ParquetLayoutError('parquet_not_an_export', { dir: resolve(dir) });
 	return manifest;
 }
 
@@ -83,7 +84,8 @@ export function readParquetManifest(dir: string): ParquetManifest {
 export function parquetViewSql(dir: string, table: string, spec: ParquetTable): string {
 	if (!IDENTIFIER.test(table)) throw new ParquetLayoutError('parquet_not_an_export', { dir, table });
 	for (const c of spec.columns) {
-		if (!IDENTIFIER.test(c.name) || !TYPE.test(c.type)) throw new ParquetLayoutError('parquet_not_an_export', { dir, table, column: c.name });
+		if (!IDENTIFIER.test(c.name) || !TYPE.test(c.type))
+			throw new ParquetLayoutError('parquet_not_an_export', { dir, table, column: c.name });
 	}
 	if (spec.partition !== null && !IDENTIFIER.test(spec.partition)) throw new ParquetLayoutError('parquet_not_an_export', { dir, table });
 	const cols = spec.columns.map((c) => `${quoteIdent(c.name)}::${c.type} AS ${quoteIdent(c.name)}`).join(', ');

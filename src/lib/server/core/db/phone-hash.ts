@@ -70,9 +70,13 @@ export async function phoneHasher(db: Database, now: number = Date.now()): Promi
 		memoryKeys.set(db, key);
 	} else {
 		const path = keyFilePath(db.path);
-		const known = await db.withConnection((c) => queryRows<{ value: string }>(c, 'SELECT value FROM app_settings WHERE name = $1', [SETTING]));
+		const known = await db.withConnection((c) =>
+			queryRows<{ value: string }>(c, 'SELECT value FROM app_settings WHERE name = $1', [SETTING])
+		);
 		if (known.length > 0 && !existsSync(path)) {
-			throw new PhoneKeyError(`the phone hash key file ${path} is missing, but this database was hashed with key ${known[0]!.value}: restore the file from the backup`);
+			throw new PhoneKeyError(
+				`the phone hash key file ${path} is missing, but this database was hashed with key ${known[0]!.value}: restore the file from the backup`
+			);
 		}
 		key = readOrCreateKeyFile(path).key;
 		const id = keyIdOf(key);
@@ -81,7 +85,11 @@ export async function phoneHasher(db: Database, now: number = Date.now()): Promi
 		}
 		if (known.length === 0) {
 			await db.withConnection((c) =>
-				c.run('INSERT INTO app_settings (name, value, updated_at) VALUES ($1, $2, epoch_ms($3::BIGINT)) ON CONFLICT DO NOTHING', [SETTING, id, now])
+				c.run('INSERT INTO app_settings (name, value, updated_at) VALUES ($1, $2, epoch_ms($3::BIGINT)) ON CONFLICT DO NOTHING', [
+					SETTING,
+					id,
+					now
+				])
 			);
 		}
 	}

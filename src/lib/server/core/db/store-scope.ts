@@ -15,8 +15,15 @@ export function storeScopeSql(scope: readonly string[] | null, column: string, p
  * Whether a recorded list of stores (a batch's `stores`) lies wholly inside the scope; an unknown list
  * (NULL) only for users of every store.
  */
-export function storeListInScopeSql(scope: readonly string[] | null, column: string, paramIndex: number): { sql: string; params: unknown[] } {
+export function storeListInScopeSql(
+	scope: readonly string[] | null,
+	column: string,
+	paramIndex: number
+): { sql: string; params: unknown[] } {
 	if (scope === null) return { sql: 'true', params: [] };
 	if (scope.length === 0) return { sql: 'false', params: [] };
-	return { sql: `coalesce(${column} IS NOT NULL AND list_has_all($${paramIndex}::VARCHAR[], ${column}), false)`, params: [listValue([...scope])] };
+	return {
+		sql: `coalesce(${column} IS NOT NULL AND list_has_all($${paramIndex}::VARCHAR[], ${column}), false)`,
+		params: [listValue([...scope])]
+	};
 }

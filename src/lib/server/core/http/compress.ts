@@ -19,5 +19,9 @@ export const compressHandle: Handle = async ({ event, resolve }) => {
 	headers.set('content-encoding', 'gzip');
 	headers.delete('content-length');
 	headers.append('vary', 'accept-encoding');
-	return new Response(response.body.pipeThrough(new CompressionStream('gzip')), { status: response.status, statusText: response.statusText, headers });
+	return new Response(response.body.pipeThrough(new CompressionStream('gzip')), {
+		status: response.status,
+		statusText: response.statusText,
+		headers
+	});
 };

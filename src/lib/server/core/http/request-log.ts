@@ -15,15 +15,18 @@ export const requestLogHandle: Handle = async ({ event, resolve }) => {
 		return response;
 	} finally {
 		const user = event.locals.user;
-		log('http').info({
-			method: event.request.method,
-			route: event.route.id,
-			data: event.isDataRequest || undefined,
-			status,
-			ms: Math.round((performance.now() - started) * 10) / 10,
-			user_id: user?.id ?? null,
-			role: user?.role ?? null
-		}, 'request');
+		log('http').info(
+			{
+				method: event.request.method,
+				route: event.route.id,
+				data: event.isDataRequest || undefined,
+				status,
+				ms: Math.round((performance.now() - started) * 10) / 10,
+				user_id: user?.id ?? null,
+				role: user?.role ?? null
+			},
+			'request'
+		);
 	}
 };
 
@@ -33,5 +36,8 @@ export const requestLogHandle: Handle = async ({ event, resolve }) => {
  */
 export const logServerError: HandleServerError = ({ error, event, status }) => {
 	if (status < 500) return;
-	log('http').error({ err: error, method: event.request.method, route: event.route.id, status, user_id: event.locals.user?.id ?? null }, 'unhandled error');
+	log('http').error(
+		{ err: error, method: event.request.method, route: event.route.id, status, user_id: event.locals.user?.id ?? null },
+		'unhandled error'
+	);
 };

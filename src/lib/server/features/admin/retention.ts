@@ -39,8 +39,11 @@ export interface RetentionSetting {
 }
 
 export async function readRetentionSetting(conn: DuckDBConnection): Promise<RetentionSetting> {
-	const [row] = await queryRows<{ value: string; at: number }>(conn,
-		'SELECT value, epoch_ms(updated_at) AS at FROM app_settings WHERE name = $1', [CUSTOMER_MONTHS_SETTING]);
+	const [row] = await queryRows<{ value: string; at: number }>(
+		conn,
+		'SELECT value, epoch_ms(updated_at) AS at FROM app_settings WHERE name = $1',
+		[CUSTOMER_MONTHS_SETTING]
+	);
 	const months = row ? Number(row.value) : NaN;
 	if (!row || !isMonths(months)) return { customerMonths: DEFAULT_CUSTOMER_MONTHS, saved: false, updatedAtMs: null };
 	return { customerMonths: months, saved: true, updatedAtMs: Number(row.at) };
@@ -51,7 +54,12 @@ export const isMonths = (n: number) => Number.isInteger(n) && n >= 0 && n <= MAX
 export type SaveResult = { ok: true; setting: RetentionSetting; changed: boolean } | { ok: false; error: 'months_invalid' };
 
 /** Saves the limit (audited as 'settings_changed' with the old and new values); saving the same value changes nothing. */
-export async function saveRetentionSetting(conn: DuckDBConnection, months: number, actor: Actor, now: number = Date.now()): Promise<SaveResult> {
+export async function saveRetentionSetting(
+	conn: DuckDBConnection,
+	months: number,
+	actor: Actor,
+	now: number = Date.now()
+): Promise<SaveResult> {
 	if (!isMonths(months)) return { ok: false, error: 'months_invalid' };
 	const current = await readRetentionSetting(conn);
 	if (current.saved && current.customerMonths === months) return { ok: true, setting: current, changed: false };
@@ -60,10 +68,17 @@ export async function saveRetentionSetting(conn: DuckDBConnection, months: numbe
 		 ON CONFLICT (name) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`,
 		[CUSTOMER_MONTHS_SETTING, String(months), now] as never
 	);
-	await audit(conn, {
-		actor: actor.name, action: 'settings_changed', target: CUSTOMER_MONTHS_SETTING, ip: actor.ip,
-		detail: { [CUSTOMER_MONTHS_SETTING]: { from: current.saved ? current.customerMonths : null, to: months } }
-	}, now);
+	await audit(
+		conn,
+		{
+			actor: actor.name,
+			action: 'settings_changed',
+			target: CUSTOMER_MONTHS_SETTING,
+			ip: actor.ip,
+			detail: { [CUSTOMER_MONTHS_SETTING]: { from: current.saved ? current.customerMonths : null, to: months } }
+		},
+		now
+	);
 	return { ok: true, setting: await readRetentionSetting(conn), changed: true };
 }
 
@@ -121,17 +136,23 @@ interface RejectedBatch {
 
 /** Complaint batches loaded before the cutoff whose rejected rows still hold personal data. */
 async function rejectedHolding(conn: DuckDBConnection, cutoff: string): Promise<RejectedBatch[]> {
-	const batches = await queryRows<{ batch_id: number; mapping: string | null }>(conn,
+	const batches = await queryRows<{ batch_id: number; mapping: string | null }>(
+		conn,
 		`SELECT b.batch_id, b.mapping::VARCHAR AS mapping FROM batches b
 		 WHERE b.kind = 'complaints' AND b.started_at < $1::DATE::TIMESTAMP
 		   AND EXISTS (SELECT 1 FROM rejected_rows r WHERE r.batch_id = b.batch_id AND (r.raw_row IS NOT NULL OR r.raw_value IS NOT NULL))
-		 ORDER BY b.batch_id`, [cutoff]);
+		 ORDER BY b.batch_id`,
+		[cutoff]
+	);
 	const out: RejectedBatch[] = [];
 	for (const b of batches) {
 		const headers = customerHeaders('complaints', b.mapping);
 		const personal = headers === null ? null : [...headers.keys()];
-		const [{ n = 0 } = {}] = await queryRows<{ n: number }>(conn, `SELECT count(*) AS n FROM rejected_rows WHERE ${REJECTED_HOLDING}`,
-			[b.batch_id, JSON.stringify(personal ?? []), personal === null]);
+		const [{ n = 0 } = {}] = await queryRows<{ n: number }>(conn, `SELECT count(*) AS n FROM rejected_rows WHERE ${REJECTED_HOLDING}`, [
+			b.batch_id,
+			JSON.stringify(personal ?? []),
+			personal === null
+		]);
 		if (Number(n) > 0) out.push({ batchId: Number(b.batch_id), personal, rows: Number(n) });
 	}
 	return out;
@@ -162,15 +183,25 @@ async function eraseRejected(conn: DuckDBConnection, b: RejectedBatch): Promise<
 		   reason = CASE WHEN coalesce(raw_value, '') = '' THEN reason ELSE replace(reason, raw_value, '${ERASED}') END,
 		   reason_params = CASE WHEN json_exists(reason_params, '$.value') THEN json_merge_patch(reason_params, '{"value":"${ERASED}"}') ELSE reason_params END,
 		   raw_value = NULL
-		 WHERE batch_id = $1 AND raw_value IS NOT NULL AND ${PERSONAL_COLUMN}`, params as never);
+		 WHERE batch_id = $1 AND raw_value IS NOT NULL AND ${PERSONAL_COLUMN}`,
+		params as never
+	);
 	await conn.run('UPDATE rejected_rows SET raw_row = NULL WHERE batch_id = $1 AND raw_row IS NOT NULL', [b.batchId]);
 }
 
 /** What applying `months` now would erase and purge, without changing anything. */
-export async function previewRetention(conn: DuckDBConnection, months: number, now: number = Date.now(), sessionMaxMs = authConfig.sessionMaxMs): Promise<RetentionPreview> {
+export async function previewRetention(
+	conn: DuckDBConnection,
+	months: number,
+	now: number = Date.now(),
+	sessionMaxMs = authConfig.sessionMaxMs
+): Promise<RetentionPreview> {
 	const cutoff = customerCutoff(months, now);
 	const counts = await countHolding(conn, cutoff);
-	const [{ n = 0 } = {}] = await queryRows<{ n: number }>(conn, `SELECT count(*) AS n FROM sessions WHERE ${EXPIRED_SESSION}`, [now, now - sessionMaxMs]);
+	const [{ n = 0 } = {}] = await queryRows<{ n: number }>(conn, `SELECT count(*) AS n FROM sessions WHERE ${EXPIRED_SESSION}`, [
+		now,
+		now - sessionMaxMs
+	]);
 	return { months, cutoff, ...counts, expiredSessions: Number(n) };
 }
 
@@ -192,7 +223,10 @@ export interface RetentionApplied extends RetentionCounts {
 	sessions: number;
 }
 
-export type RetentionResult = { ok: true; applied: RetentionApplied } | { ok: false; error: 'months_invalid' } | { ok: false; error: 'count_changed'; counts: RetentionCounts };
+export type RetentionResult =
+	| { ok: true; applied: RetentionApplied }
+	| { ok: false; error: 'months_invalid' }
+	| { ok: false; error: 'count_changed'; counts: RetentionCounts };
 
 /**
  * Erases the customer names and phones older than the limit, in complaints and their replaced
@@ -229,10 +263,25 @@ export async function applyRetention(db: Database, run: RetentionRun): Promise<R
 		const applied: RetentionApplied = { months: run.months, cutoff, ...counts, sessions };
 		log('retention').info({ trigger: run.trigger, ...applied }, 'retention applied');
 		if (run.trigger === 'manual' || counts.complaints + counts.history + counts.rejected > 0) {
-			await audit(conn, {
-				actor: run.actor.name, action: 'retention_applied', target: 'complaints', ip: run.actor.ip,
-				detail: { trigger: run.trigger, months: run.months, cutoff, complaints: counts.complaints, history: counts.history, rejected: counts.rejected, sessions }
-			}, now);
+			await audit(
+				conn,
+				{
+					actor: run.actor.name,
+					action: 'retention_applied',
+					target: 'complaints',
+					ip: run.actor.ip,
+					detail: {
+						trigger: run.trigger,
+						months: run.months,
+						cutoff,
+						complaints: counts.complaints,
+						history: counts.history,
+						rejected: counts.rejected,
+						sessions
+					}
+				},
+				now
+			);
 		}
 		return { ok: true, applied };
 	});

@@ -50,7 +50,11 @@ const byPeriod = (result: MetricResult, periods: string[]) => {
 /** Rows of a `by` result as ranking items (the group value kept as the drill-down key; null = not filled in). */
 const items = (rows: MetricRow[]): RankItem[] =>
 	rows
-		.map((r) => ({ label: r.group === null ? '' : String(r.group), key: r.group === null ? null : String(r.group), value: num(r.value) ?? 0 }))
+		.map((r) => ({
+			label: r.group === null ? '' : String(r.group),
+			key: r.group === null ? null : String(r.group),
+			value: num(r.value) ?? 0
+		}))
 		.filter((i) => i.value > 0)
 		.sort((a, b) => b.value - a.value || a.label.localeCompare(b.label, 'zh-CN'));
 
@@ -62,10 +66,28 @@ const buckets = (dim: BucketDimension, result: MetricResult): BucketPoint[] => {
 export async function complaintsData(db: Database, req: ComplaintsRequest): Promise<ComplaintsData> {
 	const { range, grain } = req;
 	const ask = (metric: string, g: PeriodGrain | 'all', by?: string, compare?: 'last_year') =>
-		queryMetric(db, { metric, from: range.from, to: range.to, grain: g, ...(by ? { by } : {}), filters: req.filters, scope: req.scope }, compare ? { compare } : {});
+		queryMetric(
+			db,
+			{ metric, from: range.from, to: range.to, grain: g, ...(by ? { by } : {}), filters: req.filters, scope: req.scope },
+			compare ? { compare } : {}
+		);
 	const periods = periodsOf(range, grain);
 	// complaint rate has only the store dimension; its filters narrow the numerator (see its passport)
-	const [count, rate, breakdown, pareto, response, resolution, backlog, repeat, followupRate, followupSatisfaction, totals, backlogTotal, followups] = await Promise.all([
+	const [
+		count,
+		rate,
+		breakdown,
+		pareto,
+		response,
+		resolution,
+		backlog,
+		repeat,
+		followupRate,
+		followupSatisfaction,
+		totals,
+		backlogTotal,
+		followups
+	] = await Promise.all([
 		ask('complaint_count', grain, undefined, 'last_year'),
 		ask('complaint_rate', grain),
 		ask('complaint_count', 'all', req.by),
@@ -86,12 +108,24 @@ export async function complaintsData(db: Database, req: ComplaintsRequest): Prom
 	const top =
 		ranked.length <= TOP_GROUPS
 			? ranked
-			: [...ranked.slice(0, TOP_GROUPS - 1), { label: '', key: null, value: ranked.slice(TOP_GROUPS - 1).reduce((s, i) => s + i.value, 0), other: true }];
+			: [
+					...ranked.slice(0, TOP_GROUPS - 1),
+					{ label: '', key: null, value: ranked.slice(TOP_GROUPS - 1).reduce((s, i) => s + i.value, 0), other: true }
+				];
 
 	return {
 		periods,
 		metrics: Object.fromEntries(
-			['complaint_count', 'complaint_rate', 'open_backlog', 'repeat_complaint_rate', 'followup_rate', 'followup_satisfaction', 'sla_response_compliance', 'sla_resolution_compliance'].map((id) => [id, metricInfo(id)])
+			[
+				'complaint_count',
+				'complaint_rate',
+				'open_backlog',
+				'repeat_complaint_rate',
+				'followup_rate',
+				'followup_satisfaction',
+				'sla_response_compliance',
+				'sla_resolution_compliance'
+			].map((id) => [id, metricInfo(id)])
 		),
 		trend: { count: byPeriod(count, periods), lastYear: periods.map((p) => lastYear.get(p) ?? null), rate: byPeriod(rate, periods) },
 		breakdown: top,

@@ -2,7 +2,15 @@ import { z } from 'zod';
 import { queryRows, type DuckDBConnection } from '$lib/server/core/db';
 import { audit } from '$lib/server/core/db/audit';
 import type { Actor } from '$lib/server/core/auth/users';
-import { DEFAULT_SETTINGS, DEFAULT_WEIGHT_RULES, EVAL_DIMENSIONS, weightsValid, type EvalSettings, type WeightRule, type Weights } from '$lib/features/evaluations/model';
+import {
+	DEFAULT_SETTINGS,
+	DEFAULT_WEIGHT_RULES,
+	EVAL_DIMENSIONS,
+	weightsValid,
+	type EvalSettings,
+	type WeightRule,
+	type Weights
+} from '$lib/features/evaluations/model';
 
 /**
  * Evaluation settings in DuckDB (migration 4): weight rules per position with their history, and the
@@ -36,9 +44,16 @@ export interface EvalConfig {
 }
 
 export async function readEvalConfig(conn: DuckDBConnection): Promise<EvalConfig> {
-	const [s] = await queryRows<{ value: string; at: number }>(conn, 'SELECT value::VARCHAR AS value, epoch_ms(updated_at) AS at FROM eval_settings WHERE name = $1', [SETTINGS_NAME]);
+	const [s] = await queryRows<{ value: string; at: number }>(
+		conn,
+		'SELECT value::VARCHAR AS value, epoch_ms(updated_at) AS at FROM eval_settings WHERE name = $1',
+		[SETTINGS_NAME]
+	);
 	const parsed = s ? settingsSchema.safeParse({ ...DEFAULT_SETTINGS, ...(JSON.parse(s.value) as object) }) : null;
-	const w = await queryRows<Record<string, unknown>>(conn, `SELECT position, effective_from, ${EVAL_DIMENSIONS.join(', ')}, epoch_ms(updated_at) AS at FROM eval_weights ORDER BY effective_from, position`);
+	const w = await queryRows<Record<string, unknown>>(
+		conn,
+		`SELECT position, effective_from, ${EVAL_DIMENSIONS.join(', ')}, epoch_ms(updated_at) AS at FROM eval_weights ORDER BY effective_from, position`
+	);
 	const rules: WeightRule[] = w.map((r) => ({
 		position: String(r.position),
 		effectiveFrom: String(r.effective_from),
@@ -69,7 +84,11 @@ export async function saveEvalSettings(conn: DuckDBConnection, input: unknown, a
 			.filter((k) => JSON.stringify(before[k as keyof EvalSettings]) !== JSON.stringify(parsed.data[k as keyof EvalSettings]))
 			.map((k) => [k, { from: before[k as keyof EvalSettings], to: parsed.data[k as keyof EvalSettings] }])
 	);
-	await audit(conn, { actor: actor.name, action: 'settings_changed', target: 'evaluation:settings', ip: actor.ip ?? null, detail: changed }, now);
+	await audit(
+		conn,
+		{ actor: actor.name, action: 'settings_changed', target: 'evaluation:settings', ip: actor.ip ?? null, detail: changed },
+		now
+	);
 	return { ok: true, changed: true };
 }
 
@@ -79,7 +98,11 @@ export async function saveWeightRule(conn: DuckDBConnection, rule: WeightRule, a
 	const position = rule.position.trim();
 	if (!position || position.length > 50) return { ok: false, error: 'position' };
 	if (!weightsValid(rule.weights)) return { ok: false, error: 'weights_sum' };
-	const [old] = await queryRows<Record<string, unknown>>(conn, `SELECT ${EVAL_DIMENSIONS.join(', ')} FROM eval_weights WHERE position = $1 AND effective_from = $2`, [position, rule.effectiveFrom]);
+	const [old] = await queryRows<Record<string, unknown>>(
+		conn,
+		`SELECT ${EVAL_DIMENSIONS.join(', ')} FROM eval_weights WHERE position = $1 AND effective_from = $2`,
+		[position, rule.effectiveFrom]
+	);
 	const from = old ? Object.fromEntries(EVAL_DIMENSIONS.map((d) => [d, Number(old[d])])) : null;
 	if (from && EVAL_DIMENSIONS.every((d) => from[d] === rule.weights[d])) return { ok: true, changed: false };
 	await conn.run(
@@ -88,9 +111,16 @@ export async function saveWeightRule(conn: DuckDBConnection, rule: WeightRule, a
 		 ON CONFLICT (position, effective_from) DO UPDATE SET ${EVAL_DIMENSIONS.map((d) => `${d} = excluded.${d}`).join(', ')}, updated_by = excluded.updated_by, updated_at = excluded.updated_at`,
 		[position, rule.effectiveFrom, ...EVAL_DIMENSIONS.map((d) => rule.weights[d]), actor.name, now] as never
 	);
-	await audit(conn, {
-		actor: actor.name, action: 'settings_changed', target: `evaluation:weights:${position}:${rule.effectiveFrom}`, ip: actor.ip ?? null,
-		detail: { position, effective_from: rule.effectiveFrom, from, to: rule.weights }
-	}, now);
+	await audit(
+		conn,
+		{
+			actor: actor.name,
+			action: 'settings_changed',
+			target: `evaluation:weights:${position}:${rule.effectiveFrom}`,
+			ip: actor.ip ?? null,
+			detail: { position, effective_from: rule.effectiveFrom, from, to: rule.weights }
+		},
+		now
+	);
 	return { ok: true, changed: true };
 }

@@ -28,9 +28,20 @@ export async function appraisalRows(db: Database, scope: string[] | null): Promi
 	const num = (v: unknown) => (v === null || v === undefined ? null : Number(v));
 	const str = (v: unknown) => (v === null || v === undefined ? null : String(v));
 	return rows.map((r) => ({
-		staffId: String(r.staff_id), staffName: str(r.staff_name), period: String(r.period), store: str(r.store), department: str(r.department), position: str(r.position),
-		business_ability: num(r.business_ability), communication: num(r.communication), teamwork: num(r.teamwork), service_attitude: num(r.service_attitude), discipline: num(r.discipline),
-		fileTotal: Number(r.total), reviewer: str(r.reviewer), comment: str(r.comment)
+		staffId: String(r.staff_id),
+		staffName: str(r.staff_name),
+		period: String(r.period),
+		store: str(r.store),
+		department: str(r.department),
+		position: str(r.position),
+		business_ability: num(r.business_ability),
+		communication: num(r.communication),
+		teamwork: num(r.teamwork),
+		service_attitude: num(r.service_attitude),
+		discipline: num(r.discipline),
+		fileTotal: Number(r.total),
+		reviewer: str(r.reviewer),
+		comment: str(r.comment)
 	}));
 }
 
@@ -48,7 +59,10 @@ export function periodRange(period: string): { from: string; to: string } {
 export async function periodEvidence(db: Database, scope: string[] | null, period: string): Promise<Map<string, Evidence>> {
 	const { from, to } = periodRange(period);
 	const base = { from, to, grain: 'all', by: 'staff', scope };
-	const [complaints, csat] = await Promise.all([queryMetric(db, { ...base, metric: 'complaint_count' }), queryMetric(db, { ...base, metric: 'csat' })]);
+	const [complaints, csat] = await Promise.all([
+		queryMetric(db, { ...base, metric: 'complaint_count' }),
+		queryMetric(db, { ...base, metric: 'csat' })
+	]);
 	const out = new Map<string, Evidence>();
 	const get = (id: string) => out.get(id) ?? out.set(id, { complaints: 0, responses: 0, csat: null }).get(id)!;
 	for (const r of complaints.rows) if (typeof r.group === 'string') get(r.group).complaints = Number(r.value ?? 0);

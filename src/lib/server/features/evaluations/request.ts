@@ -8,7 +8,9 @@ const GROUPS: readonly RankGroup[] = ['store', 'department', 'all'];
 /** The stores with appraisals that a user may pick: their scope, or every store appraised. */
 export async function appraisalStores(db: Database, scope: string[] | null): Promise<string[]> {
 	const s = scopeSql(scope, 'store', 1);
-	const rows = await db.withConnection((c) => queryRows<{ store: string }>(c, `SELECT DISTINCT store FROM appraisals WHERE store IS NOT NULL AND ${s.sql}`, s.params));
+	const rows = await db.withConnection((c) =>
+		queryRows<{ store: string }>(c, `SELECT DISTINCT store FROM appraisals WHERE store IS NOT NULL AND ${s.sql}`, s.params)
+	);
 	return rows.map((r) => r.store).sort((a, b) => a.localeCompare(b, 'zh-CN'));
 }
 

@@ -23,7 +23,14 @@ export async function staffScorecard(db: Database, scope: string[] | null, staff
 	const byPeriod = new Map<string, ScorecardPeriod>();
 	for (const p of periods) {
 		const [evaluation] = evaluatePeriod(own, p, config.rules, config.settings);
-		byPeriod.set(p, { period: p, evaluation: evaluation ?? null, complaints: 0, categories: {}, outcomes: {}, surveys: { n: 0, csat: null, csatMoe: null, nps: null, npsMoe: null, lowSample: true } });
+		byPeriod.set(p, {
+			period: p,
+			evaluation: evaluation ?? null,
+			complaints: 0,
+			categories: {},
+			outcomes: {},
+			surveys: { n: 0, csat: null, csatMoe: null, nps: null, npsMoe: null, lowSample: true }
+		});
 	}
 	if (periods.length) {
 		const from = periodRange(periods[0]!).from;
@@ -62,8 +69,20 @@ export async function staffScorecard(db: Database, scope: string[] | null, staff
 		}
 	}
 	return {
-		staffId, name: last.staffName, store: last.store, department: last.department, position: last.position, cycle,
+		staffId,
+		name: last.staffName,
+		store: last.store,
+		department: last.department,
+		position: last.position,
+		cycle,
 		periods: [...byPeriod.values()],
-		reviewers: [...new Set(own.filter((r) => cycleOf(r.period) !== null).map((r) => r.reviewer).filter((x): x is string => !!x))]
+		reviewers: [
+			...new Set(
+				own
+					.filter((r) => cycleOf(r.period) !== null)
+					.map((r) => r.reviewer)
+					.filter((x): x is string => !!x)
+			)
+		]
 	};
 }

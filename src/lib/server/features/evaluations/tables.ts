@@ -27,11 +27,53 @@ export function exportTables(v: EvaluationView, locale: UiLocale): ExportTable[]
 		out.push({
 			id: 'ranking',
 			title: m.eval_ranking({}, L),
-			header: [m.eval_col_group({}, L), m.eval_col_rank({}, L), m.eval_col_rank_change({}, L), m.eval_col_staff_id({}, L), m.eval_col_name({}, L), m.eval_store({}, L), m.eval_col_department({}, L), m.eval_col_position({}, L), ...dims, m.eval_col_total({}, L), m.eval_col_grade({}, L), m.eval_col_previous({}, L), m.eval_col_months({}, L), m.eval_col_reviewer({}, L)],
-			types: ['text', 'number', 'number', 'text', 'text', 'text', 'text', 'text', ...dims.map(() => 'number' as const), 'number', 'text', 'number', 'number', 'text'],
+			header: [
+				m.eval_col_group({}, L),
+				m.eval_col_rank({}, L),
+				m.eval_col_rank_change({}, L),
+				m.eval_col_staff_id({}, L),
+				m.eval_col_name({}, L),
+				m.eval_store({}, L),
+				m.eval_col_department({}, L),
+				m.eval_col_position({}, L),
+				...dims,
+				m.eval_col_total({}, L),
+				m.eval_col_grade({}, L),
+				m.eval_col_previous({}, L),
+				m.eval_col_months({}, L),
+				m.eval_col_reviewer({}, L)
+			],
+			types: [
+				'text',
+				'number',
+				'number',
+				'text',
+				'text',
+				'text',
+				'text',
+				'text',
+				...dims.map(() => 'number' as const),
+				'number',
+				'text',
+				'number',
+				'number',
+				'text'
+			],
 			rows: v.ranking.map((r) => [
-				(v.group === 'store' ? r.store : v.group === 'department' ? r.department : '') ?? '', r.rank, r.rankChange, r.staffId, r.staffName, r.store, r.department, r.position,
-				...EVAL_DIMENSIONS.map((d) => r[d]), r.total, r.grade, r.previousTotal, r.months, r.reviewers.join('、')
+				(v.group === 'store' ? r.store : v.group === 'department' ? r.department : '') ?? '',
+				r.rank,
+				r.rankChange,
+				r.staffId,
+				r.staffName,
+				r.store,
+				r.department,
+				r.position,
+				...EVAL_DIMENSIONS.map((d) => r[d]),
+				r.total,
+				r.grade,
+				r.previousTotal,
+				r.months,
+				r.reviewers.join('、')
 			]),
 			widths: [16, 8, 10, 10, 10, 16, 12, 12, ...dims.map(() => 10), 9, 7, 10, 8, 14]
 		});
@@ -63,7 +105,15 @@ export function exportTables(v: EvaluationView, locale: UiLocale): ExportTable[]
 	out.push({
 		id: 'stores',
 		title: m.eval_store_compare({}, L),
-		header: [m.eval_store({}, L), 'n', m.eval_tile_mean({}, L), m.eval_col_rest({}, L), m.eval_col_diff({}, L), 'p', m.eval_col_verdict({}, L)],
+		header: [
+			m.eval_store({}, L),
+			'n',
+			m.eval_tile_mean({}, L),
+			m.eval_col_rest({}, L),
+			m.eval_col_diff({}, L),
+			'p',
+			m.eval_col_verdict({}, L)
+		],
 		types: ['text', 'number', 'number', 'number', 'number', 'number', 'text'],
 		rows: v.stores.map((s) => [s.label, s.n, s.mean, s.otherMean, s.diff, s.p, verdictLabel(s.verdict, locale)]),
 		widths: [16, 6, 9, 10, 9, 9, 14]
@@ -72,9 +122,27 @@ export function exportTables(v: EvaluationView, locale: UiLocale): ExportTable[]
 		out.push({
 			id: 'reviewers',
 			title: m.eval_leniency({}, L),
-			header: [m.eval_col_reviewer({}, L), 'n', m.eval_tile_mean({}, L), 'SD', m.eval_col_rest({}, L), m.eval_col_diff({}, L), 'p', m.eval_col_verdict({}, L)],
+			header: [
+				m.eval_col_reviewer({}, L),
+				'n',
+				m.eval_tile_mean({}, L),
+				'SD',
+				m.eval_col_rest({}, L),
+				m.eval_col_diff({}, L),
+				'p',
+				m.eval_col_verdict({}, L)
+			],
 			types: ['text', 'number', 'number', 'number', 'number', 'number', 'number', 'text'],
-			rows: v.fairness.reviewers.map((r) => [r.reviewer, r.n, r.mean, r.sd, r.restMean, r.diff, r.p, r.verdict === 'higher' ? m.eval_lenient({}, L) : r.verdict === 'lower' ? m.eval_strict({}, L) : verdictLabel(r.verdict, locale)]),
+			rows: v.fairness.reviewers.map((r) => [
+				r.reviewer,
+				r.n,
+				r.mean,
+				r.sd,
+				r.restMean,
+				r.diff,
+				r.p,
+				r.verdict === 'higher' ? m.eval_lenient({}, L) : r.verdict === 'lower' ? m.eval_strict({}, L) : verdictLabel(r.verdict, locale)
+			]),
 			widths: [12, 6, 9, 8, 10, 9, 9, 14]
 		});
 	}

@@ -2,8 +2,25 @@ import type { AuthUser } from '$lib/shared/auth/roles';
 import { roleCan } from '$lib/shared/auth/roles';
 import { MIN_GROUP_SIZE, suppressedGroups } from '$lib/shared/auth/privacy';
 import {
-	EVAL_DIMENSIONS, cycleOf, evaluatePeriod, gradeDistribution, gradeOf, guidelineBreaches, monthsOf, periodOfMonth, previousPeriod, rankTable, round2, starCandidates,
-	weightedTotal, weightsFor, type AppraisalRow, type Cycle, type EvalDimension, type Evaluation, type RankGroup
+	EVAL_DIMENSIONS,
+	cycleOf,
+	evaluatePeriod,
+	gradeDistribution,
+	gradeOf,
+	guidelineBreaches,
+	monthsOf,
+	periodOfMonth,
+	previousPeriod,
+	rankTable,
+	round2,
+	starCandidates,
+	weightedTotal,
+	weightsFor,
+	type AppraisalRow,
+	type Cycle,
+	type EvalDimension,
+	type Evaluation,
+	type RankGroup
 } from '$lib/features/evaluations/model';
 import { describe, reviewerLeniency, verdict } from '$lib/features/evaluations/stats';
 import type { Comparison, EvaluationView, StoreDistribution } from '$lib/features/evaluations/types';
@@ -30,13 +47,28 @@ function compare(label: string, a: number[], b: number[], minN: number): Compari
 	const dbs = describe(b);
 	const v = verdict(da, dbs, minN);
 	return {
-		label, n: da.n, mean: da.n ? round2(da.mean) : null, otherN: dbs.n, otherMean: dbs.n ? round2(dbs.mean) : null,
-		diff: da.n && dbs.n ? round2(da.mean - dbs.mean) : null, p: v.test ? v.test.p : null, verdict: v.verdict, suppressed: false
+		label,
+		n: da.n,
+		mean: da.n ? round2(da.mean) : null,
+		otherN: dbs.n,
+		otherMean: dbs.n ? round2(dbs.mean) : null,
+		diff: da.n && dbs.n ? round2(da.mean - dbs.mean) : null,
+		p: v.test ? v.test.p : null,
+		verdict: v.verdict,
+		suppressed: false
 	};
 }
 
 /** A comparison with its numbers hidden (the counts stay: how many people, not what they scored). */
-const suppressComparison = (c: Comparison): Comparison => ({ ...c, mean: null, otherMean: null, diff: null, p: null, verdict: 'too_few', suppressed: true });
+const suppressComparison = (c: Comparison): Comparison => ({
+	...c,
+	mean: null,
+	otherMean: null,
+	diff: null,
+	p: null,
+	verdict: 'too_few',
+	suppressed: true
+});
 
 const noMeans = () => Object.fromEntries(EVAL_DIMENSIONS.map((d) => [d, null])) as Record<EvalDimension, number | null>;
 
@@ -69,9 +101,24 @@ export async function evaluationView(db: Database, user: AuthUser, req: ViewRequ
 	const individual = roleCan(user.role, 'scorecards');
 	const leadership = roleCan(user.role, 'evaluations');
 	const empty: EvaluationView = {
-		cycle: req.cycle, period, previous: null, periods, group: req.group, settings, rules,
+		cycle: req.cycle,
+		period,
+		previous: null,
+		periods,
+		group: req.group,
+		settings,
+		rules,
 		summary: { staff: 0, mean: null, warnings: 0, repeatedWarnings: 0, stars: 0, fewData: 0, mismatches: 0 },
-		distribution: gradeDistribution([]), guidelineBreaches: [], radar: [], vsPrevious: null, stores: [], individual, ranking: [], warnings: [], stars: [], fairness: null,
+		distribution: gradeDistribution([]),
+		guidelineBreaches: [],
+		radar: [],
+		vsPrevious: null,
+		stores: [],
+		individual,
+		ranking: [],
+		warnings: [],
+		stars: [],
+		fairness: null,
 		privacy: individual ? null : { minGroupSize: MIN_GROUP_SIZE, all: false, any: false }
 	};
 	if (!period) return empty;
@@ -100,15 +147,37 @@ export async function evaluationView(db: Database, user: AuthUser, req: ViewRequ
 	const storeNames = [...new Set(current.map((e) => e.store ?? '—'))].sort((a, b) => a.localeCompare(b, 'zh-CN'));
 	// between stores and periods, "larger than noise" needs only a handful on each side; reviewers need more
 	const minCompare = Math.min(settings.minGroupSize, 30);
-	let stores = storeNames.map((s) => compare(s, current.filter((e) => (e.store ?? '—') === s).map((e) => e.total), current.filter((e) => (e.store ?? '—') !== s).map((e) => e.total), minCompare));
-	let vsPrevious = history[0]!.length ? compare(period, totals, history[0]!.map((e) => e.total), minCompare) : null;
+	let stores = storeNames.map((s) =>
+		compare(
+			s,
+			current.filter((e) => (e.store ?? '—') === s).map((e) => e.total),
+			current.filter((e) => (e.store ?? '—') !== s).map((e) => e.total),
+			minCompare
+		)
+	);
+	let vsPrevious = history[0]!.length
+		? compare(
+				period,
+				totals,
+				history[0]!.map((e) => e.total),
+				minCompare
+			)
+		: null;
 
 	// Roles without individual scores: the minimum group size on every aggregate (see $lib/auth/privacy).
 	const all = !individual && current.length < MIN_GROUP_SIZE;
 	if (!individual) {
-		const hideGroup = suppressedGroups(radar.slice(1).map((r) => r.n), MIN_GROUP_SIZE, current.length);
+		const hideGroup = suppressedGroups(
+			radar.slice(1).map((r) => r.n),
+			MIN_GROUP_SIZE,
+			current.length
+		);
 		radar = radar.map((r, i) => ((i === 0 ? all : hideGroup[i - 1]) ? { ...r, means: noMeans(), suppressed: true } : r));
-		const hideStore = suppressedGroups(stores.map((c) => c.n), MIN_GROUP_SIZE, current.length);
+		const hideStore = suppressedGroups(
+			stores.map((c) => c.n),
+			MIN_GROUP_SIZE,
+			current.length
+		);
 		// a store against "the others": the others are a group too
 		stores = stores.map((c, i) => (hideStore[i] || (c.otherN > 0 && c.otherN < MIN_GROUP_SIZE) ? suppressComparison(c) : c));
 		if (vsPrevious && (vsPrevious.n < MIN_GROUP_SIZE || vsPrevious.otherN < MIN_GROUP_SIZE)) vsPrevious = suppressComparison(vsPrevious);
@@ -159,7 +228,13 @@ export async function evaluationView(db: Database, user: AuthUser, req: ViewRequ
 		summary,
 		distribution: all ? [] : distribution,
 		guidelineBreaches: all ? [] : guidelineBreaches(distribution, settings),
-		privacy: individual ? null : { minGroupSize: MIN_GROUP_SIZE, all, any: all || radar.some((r) => r.suppressed) || stores.some((c) => c.suppressed) || !!vsPrevious?.suppressed },
+		privacy: individual
+			? null
+			: {
+					minGroupSize: MIN_GROUP_SIZE,
+					all,
+					any: all || radar.some((r) => r.suppressed) || stores.some((c) => c.suppressed) || !!vsPrevious?.suppressed
+				},
 		radar,
 		vsPrevious,
 		stores,

@@ -11,7 +11,14 @@ import type { KpiView, MetricInfo, MonthPoint, RankItem } from '$lib/shared/dash
  * user's store scope. Only the last day with data and the list of stores are asked directly.
  */
 
-export const KPI_METRICS = ['complaint_count', 'complaint_rate', 'first_response_median_h', 'sla_resolution_compliance', 'csat', 'nps'] as const;
+export const KPI_METRICS = [
+	'complaint_count',
+	'complaint_rate',
+	'first_response_median_h',
+	'sla_resolution_compliance',
+	'csat',
+	'nps'
+] as const;
 const TOP_STORES = 5;
 const TOP_CATEGORIES = 8;
 
@@ -21,7 +28,11 @@ const scopeParam = (scope: string[] | null) => (scope === null ? null : listValu
 /** The last day with a complaint in the user's stores (the presets' anchor), or null when there is none. */
 export async function lastComplaintDay(db: Database, scope: string[] | null): Promise<string | null> {
 	return db.withConnection(async (conn) => {
-		const [row] = await queryRows<{ d: string | null }>(conn, `SELECT strftime(max(received_at)::DATE, '%Y-%m-%d') AS d FROM complaints WHERE ${scopeSql}`, [scopeParam(scope)]);
+		const [row] = await queryRows<{ d: string | null }>(
+			conn,
+			`SELECT strftime(max(received_at)::DATE, '%Y-%m-%d') AS d FROM complaints WHERE ${scopeSql}`,
+			[scopeParam(scope)]
+		);
 		return row?.d ?? null;
 	});
 }
@@ -30,7 +41,10 @@ export async function lastComplaintDay(db: Database, scope: string[] | null): Pr
 export async function storeChoices(db: Database, scope: string[] | null): Promise<string[]> {
 	if (scope !== null) return [...scope].sort((a, b) => a.localeCompare(b, 'zh-CN'));
 	return db.withConnection(async (conn) => {
-		const rows = await queryRows<{ store: string }>(conn, `SELECT DISTINCT store FROM (SELECT store FROM complaints UNION SELECT store FROM traffic) ORDER BY store`);
+		const rows = await queryRows<{ store: string }>(
+			conn,
+			`SELECT DISTINCT store FROM (SELECT store FROM complaints UNION SELECT store FROM traffic) ORDER BY store`
+		);
 		return rows.map((r) => r.store).sort((a, b) => a.localeCompare(b, 'zh-CN'));
 	});
 }
@@ -112,7 +126,11 @@ export async function dashboardData(db: Database, req: DashboardRequest): Promis
 /** The departments the user's complaints name, for the department filter. */
 export async function departmentChoices(db: Database, scope: string[] | null): Promise<string[]> {
 	return db.withConnection(async (conn) => {
-		const rows = await queryRows<{ department: string }>(conn, `SELECT DISTINCT department FROM complaints WHERE department IS NOT NULL AND ${scopeSql}`, [scopeParam(scope)]);
+		const rows = await queryRows<{ department: string }>(
+			conn,
+			`SELECT DISTINCT department FROM complaints WHERE department IS NOT NULL AND ${scopeSql}`,
+			[scopeParam(scope)]
+		);
 		return rows.map((r) => r.department).sort((a, b) => a.localeCompare(b, 'zh-CN'));
 	});
 }
@@ -120,7 +138,11 @@ export async function departmentChoices(db: Database, scope: string[] | null): P
 /** The last survey day in the user's stores (the satisfaction page's presets' anchor), or null. */
 export async function lastSurveyDay(db: Database, scope: string[] | null): Promise<string | null> {
 	return db.withConnection(async (conn) => {
-		const [row] = await queryRows<{ d: string | null }>(conn, `SELECT strftime(max(submitted_at), '%Y-%m-%d') AS d FROM surveys WHERE ${scopeSql}`, [scopeParam(scope)]);
+		const [row] = await queryRows<{ d: string | null }>(
+			conn,
+			`SELECT strftime(max(submitted_at), '%Y-%m-%d') AS d FROM surveys WHERE ${scopeSql}`,
+			[scopeParam(scope)]
+		);
 		return row?.d ?? null;
 	});
 }

@@ -14,7 +14,8 @@ export interface KindCoverage {
 
 /** Where a row stands for a span (an appraisal covers its whole month, quarter or year), coverage ends at the span's last day. */
 const COVERAGE_END: Partial<Record<KindId, string>> = {
-	appraisals: "max(period_start + CASE period_type WHEN 'month' THEN INTERVAL 1 MONTH WHEN 'quarter' THEN INTERVAL 3 MONTH ELSE INTERVAL 1 YEAR END - INTERVAL 1 DAY)"
+	appraisals:
+		"max(period_start + CASE period_type WHEN 'month' THEN INTERVAL 1 MONTH WHEN 'quarter' THEN INTERVAL 3 MONTH ELSE INTERVAL 1 YEAR END - INTERVAL 1 DAY)"
 };
 
 /** Per source kind: how many rows, which days they cover, when the last load was — within the user's stores (null = all). */
@@ -23,11 +24,17 @@ export async function kindCoverage(db: Database, stores: string[] | null): Promi
 		const out: KindCoverage[] = [];
 		for (const kind of KINDS) {
 			const s = schemas[kind];
-			const [row] = await queryRows<{ rows: number; from: string | null; to: string | null }>(conn,
+			const [row] = await queryRows<{ rows: number; from: string | null; to: string | null }>(
+				conn,
 				`SELECT count(*) AS rows, strftime(min(${s.dateColumn})::DATE, '%Y-%m-%d') AS "from", strftime((${COVERAGE_END[kind] ?? `max(${s.dateColumn})`})::DATE, '%Y-%m-%d') AS "to" FROM ${s.table}
-				 WHERE $1::VARCHAR[] IS NULL OR list_contains($1::VARCHAR[], store)`, [stores === null ? null : listValue(stores)]);
-			const [last] = await queryRows<{ at: string | null }>(conn,
-				`SELECT strftime(max(finished_at), '%Y-%m-%d %H:%M') AS at FROM batches WHERE kind = $1 AND status = 'committed'`, [kind]);
+				 WHERE $1::VARCHAR[] IS NULL OR list_contains($1::VARCHAR[], store)`,
+				[stores === null ? null : listValue(stores)]
+			);
+			const [last] = await queryRows<{ at: string | null }>(
+				conn,
+				`SELECT strftime(max(finished_at), '%Y-%m-%d %H:%M') AS at FROM batches WHERE kind = $1 AND status = 'committed'`,
+				[kind]
+			);
 			out.push({ kind, rows: row?.rows ?? 0, from: row?.from ?? null, to: row?.to ?? null, last_loaded_at: last?.at ?? null });
 		}
 		return out;
@@ -35,7 +42,11 @@ export async function kindCoverage(db: Database, stores: string[] | null): Promi
 }
 
 /** The home page: coverage for everyone, the load history only for those who may load (it names people and files). */
-export async function overview(db: Database, stores: string[] | null, withBatches: boolean): Promise<{ coverage: KindCoverage[]; batches: BatchRow[] | null }> {
+export async function overview(
+	db: Database,
+	stores: string[] | null,
+	withBatches: boolean
+): Promise<{ coverage: KindCoverage[]; batches: BatchRow[] | null }> {
 	const [coverage, batches] = await Promise.all([kindCoverage(db, stores), withBatches ? listBatches(db, 20, stores) : null]);
 	return { coverage, batches };
 }

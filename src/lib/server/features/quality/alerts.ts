@@ -225,7 +225,10 @@ const ALERT_COLUMNS = `alert_id, kind, chart, metric, scope_kind, scope, grain, 
  * Alerts a user may see: all of them for users of every store; for users limited to some stores, only
  * the alerts of those stores (chain-wide and department alerts are computed over every store).
  */
-export async function listAlerts(conn: DuckDBConnection, opts: { stores: string[] | null; status?: AlertStatus | null; limit?: number }): Promise<AlertRow[]> {
+export async function listAlerts(
+	conn: DuckDBConnection,
+	opts: { stores: string[] | null; status?: AlertStatus | null; limit?: number }
+): Promise<AlertRow[]> {
 	return queryRows<AlertRow>(
 		conn,
 		`SELECT ${ALERT_COLUMNS} FROM qc_alerts
@@ -268,7 +271,17 @@ export async function updateAlert(
 	);
 	await audit(
 		conn,
-		{ actor: actor.name, action: 'qc_alert_updated', target: String(id), ip: actor.ip ?? null, detail: { status: { from: before.status, to: change.status }, owner: { from: before.owner, to: owner }, note_changed: before.note !== note } },
+		{
+			actor: actor.name,
+			action: 'qc_alert_updated',
+			target: String(id),
+			ip: actor.ip ?? null,
+			detail: {
+				status: { from: before.status, to: change.status },
+				owner: { from: before.owner, to: owner },
+				note_changed: before.note !== note
+			}
+		},
 		now
 	);
 	return { ok: true };
@@ -279,4 +292,3 @@ export function monthAfter(ms: number): string {
 	const d = new Date(ms + 8 * 3_600_000); // China time
 	return new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1)).toISOString().slice(0, 10);
 }
-

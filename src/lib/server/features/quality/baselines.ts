@@ -23,7 +23,12 @@ export async function readBaselines(conn: DuckDBConnection, chart: string, grain
 		 WHERE chart = $1 AND grain = $2 QUALIFY row_number() OVER (PARTITION BY scope ORDER BY created_at DESC) = 1`,
 		[chart, grain]
 	);
-	return new Map(rows.map((r) => [r.scope, { start: r.start_period, end: r.end_period, reason: r.reason, createdBy: r.created_by, createdAtMs: Number(r.at) }]));
+	return new Map(
+		rows.map((r) => [
+			r.scope,
+			{ start: r.start_period, end: r.end_period, reason: r.reason, createdBy: r.created_by, createdAtMs: Number(r.at) }
+		])
+	);
 }
 
 export async function saveBaseline(
@@ -36,5 +41,15 @@ export async function saveBaseline(
 		`INSERT INTO qc_baselines (chart, scope, grain, start_period, end_period, reason, created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, epoch_ms($8::BIGINT))`,
 		[b.chart, b.scope, b.grain, b.start, b.end, b.reason, actor.name, now] as never
 	);
-	await audit(conn, { actor: actor.name, action: 'qc_baseline_set', target: `${b.chart}/${b.grain}/${b.scope || '*'}`, ip: actor.ip ?? null, detail: { start: b.start, end: b.end, reason: b.reason } }, now);
+	await audit(
+		conn,
+		{
+			actor: actor.name,
+			action: 'qc_baseline_set',
+			target: `${b.chart}/${b.grain}/${b.scope || '*'}`,
+			ip: actor.ip ?? null,
+			detail: { start: b.start, end: b.end, reason: b.reason }
+		},
+		now
+	);
 }

@@ -15,15 +15,26 @@ export interface ParetoCompare {
 	items: { category: string; current: number; previous: number }[];
 }
 
-export async function comparePareto(db: Database, current: DateRange, previous: DateRange, scope: string[] | null, store: string | null): Promise<ParetoCompare> {
+export async function comparePareto(
+	db: Database,
+	current: DateRange,
+	previous: DateRange,
+	scope: string[] | null,
+	store: string | null
+): Promise<ParetoCompare> {
 	const filters = store ? { store: [store] } : {};
-	const ask = (r: DateRange) => queryMetric(db, { metric: 'complaint_count', from: r.from, to: r.to, grain: 'all', by: 'category', filters, scope });
+	const ask = (r: DateRange) =>
+		queryMetric(db, { metric: 'complaint_count', from: r.from, to: r.to, grain: 'all', by: 'category', filters, scope });
 	const [a, b] = await Promise.all([ask(current), ask(previous)]);
 	const map = (res: MetricResult) => new Map(res.rows.map((r) => [String(r.group ?? ''), num(r.value) ?? 0]));
 	const ca = map(a);
 	const cb = map(b);
 	const cats = [...new Set([...ca.keys(), ...cb.keys()])].filter((c) => c !== '');
-	return { items: cats.map((c) => ({ category: c, current: ca.get(c) ?? 0, previous: cb.get(c) ?? 0 })).sort((x, y) => y.current - x.current || y.previous - x.previous) };
+	return {
+		items: cats
+			.map((c) => ({ category: c, current: ca.get(c) ?? 0, previous: cb.get(c) ?? 0 }))
+			.sort((x, y) => y.current - x.current || y.previous - x.previous)
+	};
 }
 
 export const CHANGE_METRICS = ['complaint_rate', 'csat'] as const;
@@ -61,10 +72,14 @@ type Cell = { x: number; n: number };
  * metric's passport): each part is Xₖ/N and contributes Xₖ₁/N₁ − Xₖ₀/N₀. Each part's change is tested
  * with a two-proportion z-test; p-values are adjusted by Benjamini-Hochberg across the parts.
  */
-export async function whatChanged(db: Database, req: { metric: ChangeMetric; by: ChangeDim; current: DateRange; previous: DateRange; scope: string[] | null }): Promise<WhatChanged> {
+export async function whatChanged(
+	db: Database,
+	req: { metric: ChangeMetric; by: ChangeDim; current: DateRange; previous: DateRange; scope: string[] | null }
+): Promise<WhatChanged> {
 	const def = metricById(req.metric)!;
 	const scale = def.kind === 'ratio' ? def.scale : 1;
-	const ask = (r: DateRange, extra: object) => queryMetric(db, { metric: req.metric, from: r.from, to: r.to, grain: 'all', filters: {}, scope: req.scope, ...extra });
+	const ask = (r: DateRange, extra: object) =>
+		queryMetric(db, { metric: req.metric, from: r.from, to: r.to, grain: 'all', filters: {}, scope: req.scope, ...extra });
 	const [t1, t0] = await Promise.all([ask(req.current, {}), ask(req.previous, {})]);
 	const total = (res: MetricResult): Cell => ({ x: num(res.rows[0]?.numerator) ?? 0, n: num(res.rows[0]?.denominator) ?? 0 });
 	const T1 = total(t1);
@@ -73,14 +88,36 @@ export async function whatChanged(db: Database, req: { metric: ChangeMetric; by:
 	const cells0 = new Map<string, Cell>();
 	if (req.by === 'store') {
 		const [a, b] = await Promise.all([ask(req.current, { by: 'store' }), ask(req.previous, { by: 'store' })]);
-		for (const [res, m] of [[a, cells1], [b, cells0]] as const) for (const r of res.rows) if (typeof r.group === 'string') m.set(r.group, { x: num(r.numerator) ?? 0, n: num(r.denominator) ?? 0 });
+		for (const [res, m] of [
+			[a, cells1],
+			[b, cells0]
+		] as const)
+			for (const r of res.rows) if (typeof r.group === 'string') m.set(r.group, { x: num(r.numerator) ?? 0, n: num(r.denominator) ?? 0 });
 	} else {
 		// the parts are found by counting complaints per value, then each part's rate comes from the catalog
-		const groupsOf = async (r: DateRange) => (await queryMetric(db, { metric: 'complaint_count', from: r.from, to: r.to, grain: 'all', by: req.by, filters: {}, scope: req.scope })).rows.map((x) => x.group).filter((g): g is string => typeof g === 'string');
+		const groupsOf = async (r: DateRange) =>
+			(
+				await queryMetric(db, {
+					metric: 'complaint_count',
+					from: r.from,
+					to: r.to,
+					grain: 'all',
+					by: req.by,
+					filters: {},
+					scope: req.scope
+				})
+			).rows
+				.map((x) => x.group)
+				.filter((g): g is string => typeof g === 'string');
 		const groups = [...new Set([...(await groupsOf(req.current)), ...(await groupsOf(req.previous))])];
 		await Promise.all(
 			groups.flatMap((g) =>
-				([[req.current, cells1], [req.previous, cells0]] as const).map(async ([r, m]) => {
+				(
+					[
+						[req.current, cells1],
+						[req.previous, cells0]
+					] as const
+				).map(async ([r, m]) => {
 					const res = await ask(r, { filters: { [req.by]: [g] } });
 					m.set(g, { x: num(res.rows[0]?.numerator) ?? 0, n: num(res.rows[0]?.denominator) ?? 0 });
 				})
@@ -106,7 +143,17 @@ export async function whatChanged(db: Database, req: { metric: ChangeMetric; by:
 			contribution = ((T1.n > 0 ? c1.x / T1.n : 0) - (T0.n > 0 ? c0.x / T0.n : 0)) * scale;
 		}
 		const test = twoProportionZ(c1.x, c1.n, c0.x, c0.n);
-		return { group: g, before: r0 === null ? null : r0 * scale, after: r1 === null ? null : r1 * scale, contribution, rateEffect, mixEffect, p: test?.p ?? null, q: null, significant: false };
+		return {
+			group: g,
+			before: r0 === null ? null : r0 * scale,
+			after: r1 === null ? null : r1 * scale,
+			contribution,
+			rateEffect,
+			mixEffect,
+			p: test?.p ?? null,
+			q: null,
+			significant: false
+		};
 	});
 	const q = benjaminiHochberg(rows.map((r) => r.p));
 	rows.forEach((r, i) => {
@@ -114,7 +161,13 @@ export async function whatChanged(db: Database, req: { metric: ChangeMetric; by:
 		r.significant = r.q !== null && r.q < FDR;
 	});
 	rows.sort((a, b) => Math.abs(b.contribution) - Math.abs(a.contribution) || a.group.localeCompare(b.group, 'zh-CN'));
-	return { metric: req.metric, by: req.by, before: T0.n > 0 ? (T0.x / T0.n) * scale : null, after: T1.n > 0 ? (T1.x / T1.n) * scale : null, rows };
+	return {
+		metric: req.metric,
+		by: req.by,
+		before: T0.n > 0 ? (T0.x / T0.n) * scale : null,
+		after: T1.n > 0 ? (T1.x / T1.n) * scale : null,
+		rows
+	};
 }
 
 export const REPEAT_MONTHS = 6;
@@ -141,12 +194,27 @@ export interface RepeatRow {
  * times its share in the whole chain (scope) that month, with at least 3 complaints. Comparing shares,
  * not rates, keeps stores with many complaints overall from showing every category. Strongest first.
  */
-export async function recurringProblems(db: Database, lastDay: string, scope: string[] | null): Promise<{ periods: string[]; rows: RepeatRow[] }> {
+export async function recurringProblems(
+	db: Database,
+	lastDay: string,
+	scope: string[] | null
+): Promise<{ periods: string[]; rows: RepeatRow[] }> {
 	const [y, mo] = lastDay.split('-').map(Number) as [number, number];
 	const from = new Date(Date.UTC(y, mo - REPEAT_MONTHS, 1)).toISOString().slice(0, 10);
 	const periods = periodsOf({ from, to: lastDay }, 'month');
 	const results = await Promise.all(
-		category.values.map(async (c) => ({ c, res: await queryMetric(db, { metric: 'complaint_count', from, to: lastDay, grain: 'month', by: 'store', filters: { category: [c] }, scope }) }))
+		category.values.map(async (c) => ({
+			c,
+			res: await queryMetric(db, {
+				metric: 'complaint_count',
+				from,
+				to: lastDay,
+				grain: 'month',
+				by: 'store',
+				filters: { category: [c] },
+				scope
+			})
+		}))
 	);
 	const key = (store: string, period: string) => `${store}\u0000${period}`;
 	const cell = new Map<string, number>(); // category|store|period → count
@@ -181,7 +249,8 @@ export async function recurringProblems(db: Database, lastDay: string, scope: st
 				if (x >= 3 && x >= REPEAT_FACTOR * exp) months++;
 				return x;
 			});
-			if (months >= REPEAT_MIN) out.push({ store, category: c, months, total: observed, ratio: expected > 0 ? observed / expected : null, counts });
+			if (months >= REPEAT_MIN)
+				out.push({ store, category: c, months, total: observed, ratio: expected > 0 ? observed / expected : null, counts });
 		}
 	}
 	out.sort((a, b) => (b.ratio ?? 0) - (a.ratio ?? 0) || b.months - a.months);

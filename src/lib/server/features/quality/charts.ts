@@ -89,7 +89,12 @@ function baselineIndexes(periods: string[], b: { start: string; end: string } | 
 }
 
 /** Builds one chart from a series, Laney decided by the mode. */
-export function chartFor(series: Series, periods: string[], req: Pick<ChartRequest, 'chart' | 'rules' | 'laney'>, baseline: { start: number; end: number } | null): SpcResult {
+export function chartFor(
+	series: Series,
+	periods: string[],
+	req: Pick<ChartRequest, 'chart' | 'rules' | 'laney'>,
+	baseline: { start: number; end: number } | null
+): SpcResult {
 	const def = QC_CHARTS[req.chart];
 	const input = { kind: def.kind, periods, values: series.values, n: series.n, scale: def.scale, rules: req.rules, baseline };
 	if (req.laney === 'on') return computeChart({ ...input, laney: true });
@@ -109,7 +114,9 @@ export async function controlCharts(db: Database, req: ChartRequest): Promise<Ch
 		queryMetric(db, { ...base, by: 'store' }),
 		db.withConnection((c) => readBaselines(c, req.chart, req.grain))
 	]);
-	const stores = [...new Set(byStore.rows.map((r) => r.group).filter((g): g is string => typeof g === 'string'))].sort((a, b) => a.localeCompare(b, 'zh-CN'));
+	const stores = [...new Set(byStore.rows.map((r) => r.group).filter((g): g is string => typeof g === 'string'))].sort((a, b) =>
+		a.localeCompare(b, 'zh-CN')
+	);
 	const one = (store: string | null, result: MetricResult): StoreChart => {
 		const savedBaseline = saved.get(store ?? '') ?? null;
 		const asked = req.baseline ?? savedBaseline;

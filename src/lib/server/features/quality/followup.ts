@@ -36,7 +36,8 @@ export async function followUp(db: Database, alert: AlertRow, lastDay: string): 
 	const actionPeriod = monthAfter(alert.closed_ms ?? alert.updated_ms);
 	const before = { from: monthsBack(alert.period, BEFORE_MONTHS - 1), to: monthEnd(alert.period) };
 	const filters = alert.scope_kind === 'store' ? { store: [alert.scope] } : {};
-	const ask = (r: { from: string; to: string }, grain: 'all' | 'month') => queryMetric(db, { metric: def.metric, from: r.from, to: r.to, grain, filters, scope: null });
+	const ask = (r: { from: string; to: string }, grain: 'all' | 'month') =>
+		queryMetric(db, { metric: def.metric, from: r.from, to: r.to, grain, filters, scope: null });
 	const direction = metricById(def.metric)!.direction;
 	if (actionPeriod > lastDay) {
 		const b = await ask(before, 'all');
@@ -44,7 +45,7 @@ export async function followUp(db: Database, alert: AlertRow, lastDay: string): 
 	}
 	const after = { from: actionPeriod, to: lastDay };
 	const [b, a] = await Promise.all([ask(before, def.kind === 'xmr' ? 'month' : 'all'), ask(after, def.kind === 'xmr' ? 'month' : 'all')]);
-	let p: number | null = null;
+	let p: number | null;
 	let vb: number | null;
 	let va: number | null;
 	if (def.kind === 'xmr') {

@@ -64,4 +64,3 @@ const addWeeks = (day: string, n: number): string => addDays(day, n * 7);
 export function canSeeStore(user: AuthUser, store: string): boolean {
 	return user.stores === null || user.stores.includes(store);
 }
-

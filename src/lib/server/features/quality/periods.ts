@@ -1,5 +1,16 @@
 import { addMonths, endOfMonth, format, parseISO } from 'date-fns';
-import { addDays, boundedRange, clampDay, clampRange, currentDay, DATE_MIN, isIsoDay, latestDay, periodStart, type DateRange } from '$lib/shared/dashboard/range';
+import {
+	addDays,
+	boundedRange,
+	clampDay,
+	clampRange,
+	currentDay,
+	DATE_MIN,
+	isIsoDay,
+	latestDay,
+	periodStart,
+	type DateRange
+} from '$lib/shared/dashboard/range';
 
 /** Month and week arithmetic of the quality pages (report periods, comparison periods), through date-fns. */
 const ymd = (d: Date) => format(d, 'yyyy-MM-dd');
@@ -27,14 +38,20 @@ export function reportPeriods(grain: ReportGrain, at: string): { current: DateRa
  * is cut to the request bounds (a range wholly outside them falls back to its default); `adjusted`
  * says that happened, so the page can say so.
  */
-export function comparisonFromParams(q: URLSearchParams, anchor: string, today = currentDay()): { current: DateRange; previous: DateRange; adjusted: boolean } {
+export function comparisonFromParams(
+	q: URLSearchParams,
+	anchor: string,
+	today = currentDay()
+): { current: DateRange; previous: DateRange; adjusted: boolean } {
 	const def = reportPeriods('month', clampDay(anchor, today));
 	const [f, t, pf, pt] = ['from', 'to', 'pfrom', 'pto'].map((k) => q.get(k));
 	const asked = isIsoDay(f) && isIsoDay(t) && f <= t ? { from: f, to: t } : null;
 	const cur = boundedRange(asked, def.current, today);
 	const current = cur.range;
 	const onDefault = !asked || clampRange(asked, today) === null;
-	const fallback = onDefault ? def.previous : { from: shiftDays(current.from, -(daysBetween(current) + 1)), to: shiftDays(current.from, -1) };
+	const fallback = onDefault
+		? def.previous
+		: { from: shiftDays(current.from, -(daysBetween(current) + 1)), to: shiftDays(current.from, -1) };
 	const prev = boundedRange(isIsoDay(pf) && isIsoDay(pt) && pf <= pt ? { from: pf, to: pt } : null, fallback, today);
 	return { current, previous: prev.range, adjusted: cur.adjusted || prev.adjusted };
 }

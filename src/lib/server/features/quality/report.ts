@@ -15,7 +15,14 @@ import { periodStart, type DateRange } from '$lib/shared/dashboard/range';
  * period, the signals and alerts of the period, top complaint causes, what changed, open actions. One
  * data object that the page, the PDF (the page printed) and the Excel workbook all show.
  */
-export const REPORT_METRICS = ['complaint_count', 'complaint_rate', 'first_response_median_h', 'sla_resolution_compliance', 'csat', 'nps'] as const;
+export const REPORT_METRICS = [
+	'complaint_count',
+	'complaint_rate',
+	'first_response_median_h',
+	'sla_resolution_compliance',
+	'csat',
+	'nps'
+] as const;
 
 export interface HeadlineRow {
 	id: string;
@@ -41,11 +48,15 @@ export interface QualityReport {
 	open: AlertRow[];
 }
 
-export async function qualityReport(db: Database, req: { grain: ReportGrain; at: string; lastDay: string; scope: string[] | null }): Promise<QualityReport> {
+export async function qualityReport(
+	db: Database,
+	req: { grain: ReportGrain; at: string; lastDay: string; scope: string[] | null }
+): Promise<QualityReport> {
 	const { current, previous } = reportPeriods(req.grain, req.at);
 	const to = current.to > req.lastDay && current.from <= req.lastDay ? req.lastDay : current.to;
 	const cur = { from: current.from, to };
-	const ask = (metric: string, r: DateRange) => queryMetric(db, { metric, from: r.from, to: r.to, grain: 'all', filters: {}, scope: req.scope });
+	const ask = (metric: string, r: DateRange) =>
+		queryMetric(db, { metric, from: r.from, to: r.to, grain: 'all', filters: {}, scope: req.scope });
 	const targets = await db.withConnection((c) => readAllTargets(c));
 	const headline = await Promise.all(
 		REPORT_METRICS.map(async (id) => {

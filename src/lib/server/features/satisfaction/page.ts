@@ -73,7 +73,21 @@ export async function satisfactionData(db: Database, req: SatisfactionRequest): 
 	const periods = periodsOf(range, grain);
 	const itemIds = SURVEY_ITEMS.map(([id]) => id);
 
-	const [csatTrend, npsTrend, csatAll, npsAll, responses, lowScores, csatStore, countStore, csatMethod, npsMethod, countMethod, extraMean, extraCount] = await Promise.all([
+	const [
+		csatTrend,
+		npsTrend,
+		csatAll,
+		npsAll,
+		responses,
+		lowScores,
+		csatStore,
+		countStore,
+		csatMethod,
+		npsMethod,
+		countMethod,
+		extraMean,
+		extraCount
+	] = await Promise.all([
 		ask('csat', grain),
 		ask('nps', grain),
 		ask('csat', 'all'),
@@ -90,8 +104,18 @@ export async function satisfactionData(db: Database, req: SatisfactionRequest): 
 	]);
 	const itemResults = await Promise.all(
 		itemIds.map(async (id) => {
-			const [meanStore, t2bStore, meanAll, t2bAll] = await Promise.all([ask(`${id}_mean`, 'all', 'store'), ask(`${id}_t2b`, 'all', 'store'), ask(`${id}_mean`, 'all'), ask(`${id}_t2b`, 'all')]);
-			return { id, meanStore: byGroup(meanStore), t2bStore: byGroup(t2bStore), all: { mean: num(meanAll.rows[0]?.value), t2b: num(t2bAll.rows[0]?.value), n: num(t2bAll.rows[0]?.n) ?? 0 } };
+			const [meanStore, t2bStore, meanAll, t2bAll] = await Promise.all([
+				ask(`${id}_mean`, 'all', 'store'),
+				ask(`${id}_t2b`, 'all', 'store'),
+				ask(`${id}_mean`, 'all'),
+				ask(`${id}_t2b`, 'all')
+			]);
+			return {
+				id,
+				meanStore: byGroup(meanStore),
+				t2bStore: byGroup(t2bStore),
+				all: { mean: num(meanAll.rows[0]?.value), t2b: num(t2bAll.rows[0]?.value), n: num(t2bAll.rows[0]?.n) ?? 0 }
+			};
 		})
 	);
 
@@ -109,7 +133,10 @@ export async function satisfactionData(db: Database, req: SatisfactionRequest): 
 				responses: num(r.value) ?? 0,
 				csat: point(csatByStore.get(store)),
 				items: Object.fromEntries(
-					itemResults.map((it) => [it.id, { mean: num(it.meanStore.get(store)?.value), t2b: num(it.t2bStore.get(store)?.value), n: num(it.t2bStore.get(store)?.n) ?? 0 }])
+					itemResults.map((it) => [
+						it.id,
+						{ mean: num(it.meanStore.get(store)?.value), t2b: num(it.t2bStore.get(store)?.value), n: num(it.t2bStore.get(store)?.n) ?? 0 }
+					])
 				)
 			};
 		})
@@ -119,7 +146,12 @@ export async function satisfactionData(db: Database, req: SatisfactionRequest): 
 	const npsM = byGroup(npsMethod);
 	const methods = countMethod.rows
 		.filter((r) => r.group !== null)
-		.map((r) => ({ method: String(r.group), responses: num(r.value) ?? 0, csat: point(csatM.get(String(r.group))), nps: point(npsM.get(String(r.group))) }));
+		.map((r) => ({
+			method: String(r.group),
+			responses: num(r.value) ?? 0,
+			csat: point(csatM.get(String(r.group))),
+			nps: point(npsM.get(String(r.group)))
+		}));
 
 	const extraMeans = byGroup(extraMean);
 	const extras = extraCount.rows
@@ -144,11 +176,26 @@ export async function satisfactionData(db: Database, req: SatisfactionRequest): 
 
 	return {
 		periods,
-		metrics: Object.fromEntries(['csat', 'nps', 'response_count', 'low_score_count', 'extra_answer_mean', 'extra_answer_count', ...itemIds.flatMap((id) => [`${id}_mean`, `${id}_t2b`])].map((id) => [id, metricInfo(id)])),
+		metrics: Object.fromEntries(
+			[
+				'csat',
+				'nps',
+				'response_count',
+				'low_score_count',
+				'extra_answer_mean',
+				'extra_answer_count',
+				...itemIds.flatMap((id) => [`${id}_mean`, `${id}_t2b`])
+			].map((id) => [id, metricInfo(id)])
+		),
 		items: SURVEY_ITEMS.map(([id, label]) => ({ id, label })),
 		csat: trend(csatTrend),
 		nps: trend(npsTrend),
-		totals: { csat: point(csatAll.rows[0]), nps: point(npsAll.rows[0]), responses: num(responses.rows[0]?.value) ?? 0, lowScores: num(lowScores.rows[0]?.value) ?? 0 },
+		totals: {
+			csat: point(csatAll.rows[0]),
+			nps: point(npsAll.rows[0]),
+			responses: num(responses.rows[0]?.value) ?? 0,
+			lowScores: num(lowScores.rows[0]?.value) ?? 0
+		},
 		heatmap,
 		overallItems: Object.fromEntries(itemResults.map((it) => [it.id, it.all])),
 		methods,

@@ -35,9 +35,16 @@ export interface BatchDetail extends BatchRow {
  * stores it touches are known and all in the scope. Batches holding other stores' rows are not shown,
  * nor their rejected rows, nor can they be rolled back (docs/decisions.md, "Store scope of writes").
  */
-export async function batchAccess(conn: DuckDBConnection, batchId: number, scope: readonly string[] | null): Promise<'missing' | 'forbidden' | 'visible'> {
+export async function batchAccess(
+	conn: DuckDBConnection,
+	batchId: number,
+	scope: readonly string[] | null
+): Promise<'missing' | 'forbidden' | 'visible'> {
 	const visible = storeListInScopeSql(scope, 'stores', 2);
-	const [b] = await queryRows<{ visible: boolean }>(conn, `SELECT ${visible.sql} AS visible FROM batches WHERE batch_id = $1`, [batchId, ...visible.params]);
+	const [b] = await queryRows<{ visible: boolean }>(conn, `SELECT ${visible.sql} AS visible FROM batches WHERE batch_id = $1`, [
+		batchId,
+		...visible.params
+	]);
 	return !b ? 'missing' : b.visible ? 'visible' : 'forbidden';
 }
 
@@ -51,26 +58,42 @@ export interface RejectedRowView {
 export const REJECTED_ROWS_SHOWN = 2000;
 
 export async function batchDetail(conn: DuckDBConnection, batchId: number): Promise<BatchDetail | null> {
-	const [b] = await queryRows<Omit<BatchDetail, 'warnings' | 'mapping' | 'covers' | 'extraQuestions' | 'blockedBy'> & { warnings: string | null; mapping: string | null }>(conn,
+	const [b] = await queryRows<
+		Omit<BatchDetail, 'warnings' | 'mapping' | 'covers' | 'extraQuestions' | 'blockedBy'> & {
+			warnings: string | null;
+			mapping: string | null;
+		}
+	>(
+		conn,
 		`SELECT batch_id, kind, file_name, source, created_by,
 		        strftime(started_at, '%Y-%m-%d %H:%M:%S') AS started_at, strftime(coalesce(finished_at, started_at), '%Y-%m-%d %H:%M:%S') AS finished_at,
 		        status, accept_partial, rows_read, rows_loaded, rows_rejected, rows_collapsed, rows_replaced, size_bytes, encoding, delimiter, sha256,
 		        strftime(rolled_back_at, '%Y-%m-%d %H:%M:%S') AS rolled_back_at, rolled_back_by, abort_reason, warnings::VARCHAR AS warnings, mapping::VARCHAR AS mapping
-		 FROM batches WHERE batch_id = $1`, [batchId]);
+		 FROM batches WHERE batch_id = $1`,
+		[batchId]
+	);
 	if (!b) return null;
 	const schema = schemas[b.kind];
 	const t = schema.table;
-	const [range] = await queryRows<{ from: string | null; to: string | null }>(conn,
-		`SELECT strftime(min(${schema.dateColumn})::DATE, '%Y-%m-%d') AS "from", strftime(max(${schema.dateColumn})::DATE, '%Y-%m-%d') AS "to" FROM ${t} WHERE batch_id = $1`, [batchId])
-		.catch(() => [{ from: null, to: null }]);
+	const [range] = await queryRows<{ from: string | null; to: string | null }>(
+		conn,
+		`SELECT strftime(min(${schema.dateColumn})::DATE, '%Y-%m-%d') AS "from", strftime(max(${schema.dateColumn})::DATE, '%Y-%m-%d') AS "to" FROM ${t} WHERE batch_id = $1`,
+		[batchId]
+	).catch(() => [{ from: null, to: null }]);
 	const extraQuestions = schema.extraAnswersColumn
-		? await queryRows<{ question: string; answers: number; mean: number }>(conn,
-			`SELECT e.key AS question, count(*) AS answers, round(avg(e.value), 2) AS mean
-			 FROM (SELECT unnest(map_entries(${schema.extraAnswersColumn})) AS e FROM ${t} WHERE batch_id = $1) GROUP BY 1 ORDER BY 1`, [batchId])
+		? await queryRows<{ question: string; answers: number; mean: number }>(
+				conn,
+				`SELECT e.key AS question, count(*) AS answers, round(avg(e.value), 2) AS mean
+			 FROM (SELECT unnest(map_entries(${schema.extraAnswersColumn})) AS e FROM ${t} WHERE batch_id = $1) GROUP BY 1 ORDER BY 1`,
+				[batchId]
+			)
 		: [];
-	const blockedBy = await queryRows<{ replaced_by: number }>(conn,
+	const blockedBy = await queryRows<{ replaced_by: number }>(
+		conn,
 		`SELECT DISTINCT r.replaced_by FROM ${t}_replaced r JOIN batches x ON x.batch_id = r.replaced_by
-		 WHERE r.batch_id = $1 AND x.status = 'committed' ORDER BY 1`, [batchId]);
+		 WHERE r.batch_id = $1 AND x.status = 'committed' ORDER BY 1`,
+		[batchId]
+	);
 	const stored = b.mapping ? (JSON.parse(b.mapping) as { mapping?: unknown }) : null;
 	return {
 		...b,
@@ -108,17 +131,40 @@ export function customerHeaders(kind: KindId, storedMapping: string | null): Map
  * and phones masked — in the value and in the reason, which is rebuilt from its code with the masked
  * value; users with `pii` see them as given, and that view is audited.
  */
-export async function rejectedRows(conn: DuckDBConnection, batchId: number, kind: KindId, user: AuthUser, locale: Locale, ip: string | null): Promise<{ rows: RejectedRowView[]; total: number }> {
-	const [{ total = 0 } = {}] = await queryRows<{ total: number }>(conn, 'SELECT count(*) AS total FROM rejected_rows WHERE batch_id = $1', [batchId]);
-	const raw = await queryRows<{ row_number: number | null; column_name: string | null; raw_value: string | null; reason_code: string; reason_params: string | null }>(conn,
+export async function rejectedRows(
+	conn: DuckDBConnection,
+	batchId: number,
+	kind: KindId,
+	user: AuthUser,
+	locale: Locale,
+	ip: string | null
+): Promise<{ rows: RejectedRowView[]; total: number }> {
+	const [{ total = 0 } = {}] = await queryRows<{ total: number }>(conn, 'SELECT count(*) AS total FROM rejected_rows WHERE batch_id = $1', [
+		batchId
+	]);
+	const raw = await queryRows<{
+		row_number: number | null;
+		column_name: string | null;
+		raw_value: string | null;
+		reason_code: string;
+		reason_params: string | null;
+	}>(
+		conn,
 		`SELECT row_number, column_name, raw_value, reason_code, reason_params::VARCHAR AS reason_params FROM rejected_rows
-		 WHERE batch_id = $1 ORDER BY row_number NULLS FIRST, column_name LIMIT $2`, [batchId, REJECTED_ROWS_SHOWN]);
-	const [{ mapping = null } = {}] = await queryRows<{ mapping: string | null }>(conn, 'SELECT mapping::VARCHAR AS mapping FROM batches WHERE batch_id = $1', [batchId]);
+		 WHERE batch_id = $1 ORDER BY row_number NULLS FIRST, column_name LIMIT $2`,
+		[batchId, REJECTED_ROWS_SHOWN]
+	);
+	const [{ mapping = null } = {}] = await queryRows<{ mapping: string | null }>(
+		conn,
+		'SELECT mapping::VARCHAR AS mapping FROM batches WHERE batch_id = $1',
+		[batchId]
+	);
 	const personal = customerHeaders(kind, mapping);
 	let shownPersonal = 0;
 	const rows = raw.map((r): RejectedRowView => {
 		const params = r.reason_params ? (JSON.parse(r.reason_params) as Record<string, string | number>) : {};
-		const which = personal === null ? (kind === 'complaints' ? 'unknown' : null) : r.column_name ? personal.get(r.column_name) ?? null : null;
+		const which =
+			personal === null ? (kind === 'complaints' ? 'unknown' : null) : r.column_name ? (personal.get(r.column_name) ?? null) : null;
 		let value = r.raw_value;
 		if (which && value !== null) {
 			if (user.pii) shownPersonal++;
@@ -127,6 +173,7 @@ export async function rejectedRows(conn: DuckDBConnection, batchId: number, kind
 		const shown = which && !user.pii ? { ...params, value: value ?? '' } : params;
 		return { row: r.row_number, column: r.column_name, value, reason: reason(r.reason_code, shown, locale) };
 	});
-	if (shownPersonal > 0) await recordPiiAccess(conn, user, { resource: 'rejected_rows', rows: shownPersonal, filter: { batch: batchId }, ip });
+	if (shownPersonal > 0)
+		await recordPiiAccess(conn, user, { resource: 'rejected_rows', rows: shownPersonal, filter: { batch: batchId }, ip });
 	return { rows, total: Number(total) };
 }

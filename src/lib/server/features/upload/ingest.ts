@@ -21,7 +21,11 @@ import { getDatabase } from '$lib/server/core/db/process';
  * `progress` to show where its upload waits.
  */
 
-const BOOL = new Map([['true', true], ['false', false], ['', false]]);
+const BOOL = new Map([
+	['true', true],
+	['false', false],
+	['', false]
+]);
 const JOB_ID = /^[A-Za-z0-9-]{8,64}$/u;
 
 /** Uploads this server is handling, oldest first: the order of the write queue they wait in. */
@@ -94,8 +98,17 @@ export async function handleUpload(request: Request, kind: string, user: AuthUse
 		const path = join(dir, 'upload.csv');
 		writeFileSync(path, Buffer.from(await file.arrayBuffer()));
 		const cmd: Command = {
-			command: 'ingest', kind, file: path, fileName: safeFileName(file.name), mapping, acceptPartial: flags.accept_partial,
-			dryRun: flags.dry_run, as: user.username, locale, source: 'web', stores: user.stores
+			command: 'ingest',
+			kind,
+			file: path,
+			fileName: safeFileName(file.name),
+			mapping,
+			acceptPartial: flags.accept_partial,
+			dryRun: flags.dry_run,
+			as: user.username,
+			locale,
+			source: 'web',
+			stores: user.stores
 		};
 		const db = await getDatabase();
 		const result = await runCommand(db, cmd);

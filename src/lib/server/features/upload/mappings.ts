@@ -45,16 +45,32 @@ export const saveMappingFields = z.object({
 });
 
 export async function listMappings(conn: DuckDBConnection): Promise<SavedMapping[]> {
-	const rows = await queryRows<{ kind: KindId; name: string; header_key: string; header: string; mapping: string; created_by: string; updated_ms: number }>(conn,
+	const rows = await queryRows<{
+		kind: KindId;
+		name: string;
+		header_key: string;
+		header: string;
+		mapping: string;
+		created_by: string;
+		updated_ms: number;
+	}>(
+		conn,
 		`SELECT kind, name, header_key, header::VARCHAR AS header, mapping::VARCHAR AS mapping, created_by, epoch_ms(updated_at) AS updated_ms
-		 FROM upload_mappings ORDER BY updated_at DESC, name`);
+		 FROM upload_mappings ORDER BY updated_at DESC, name`
+	);
 	return rows.map(({ updated_ms, ...r }) => ({
-		...r, header: JSON.parse(r.header) as string[], mapping: parseMapping(JSON.parse(r.mapping)), updated_at: formatTime(Number(updated_ms)).slice(0, 16)
+		...r,
+		header: JSON.parse(r.header) as string[],
+		mapping: parseMapping(JSON.parse(r.mapping)),
+		updated_at: formatTime(Number(updated_ms)).slice(0, 16)
 	}));
 }
 
 /** Saves (or replaces) the mapping of that name for that kind. */
-export async function saveMapping(conn: DuckDBConnection, m: { kind: KindId; name: string; header: string[]; mapping: Mapping; by: string }): Promise<void> {
+export async function saveMapping(
+	conn: DuckDBConnection,
+	m: { kind: KindId; name: string; header: string[]; mapping: Mapping; by: string }
+): Promise<void> {
 	await conn.run(
 		`INSERT OR REPLACE INTO upload_mappings (kind, name, header_key, header, mapping, created_by, updated_at)
 		 VALUES ($1, $2, $3, $4::JSON, $5::JSON, $6, epoch_ms($7::BIGINT))`,

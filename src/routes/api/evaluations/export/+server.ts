@@ -26,16 +26,26 @@ export const GET: RequestHandler = async ({ url, request, locals, cookies, getCl
 	const zh = isZh(request);
 	const locale = zh ? 'zh-CN' : 'en';
 	const format = url.searchParams.get('format') ?? 'xlsx';
-	if (format !== 'xlsx' && format !== 'csv' && format !== 'pdf') return problem(400, 'invalid_request', zh, 'format 只能是 xlsx、csv 或 pdf', 'format must be xlsx, csv or pdf');
+	if (format !== 'xlsx' && format !== 'csv' && format !== 'pdf')
+		return problem(400, 'invalid_request', zh, 'format 只能是 xlsx、csv 或 pdf', 'format must be xlsx, csv or pdf');
 	const db = await getDatabase();
 	const storeOptions = await appraisalStores(db, user.stores);
 	const req = viewRequest(url.searchParams, storeOptions);
 	const view = await evaluationView(db, user, req);
 	if (!view.period) return problem(404, 'no_data', zh, '没有可导出的考核数据', 'no appraisals to export');
 	const name = `${zh ? '绩效考核' : 'evaluations'}-${view.period}`;
-	const disposition = (ext: string) => `attachment; filename="evaluations-${view.period}.${ext}"; filename*=UTF-8''${encodeURIComponent(`${name}.${ext}`)}`;
+	const disposition = (ext: string) =>
+		`attachment; filename="evaluations-${view.period}.${ext}"; filename*=UTF-8''${encodeURIComponent(`${name}.${ext}`)}`;
 	const record = (detail: Record<string, unknown>) =>
-		db.withConnection((c) => audit(c, { actor: user.username, action: 'export', target: '/api/evaluations/export', ip: getClientAddress(), detail: { format, period: view.period, cycle: view.cycle, stores: req.stores, ...detail } }));
+		db.withConnection((c) =>
+			audit(c, {
+				actor: user.username,
+				action: 'export',
+				target: '/api/evaluations/export',
+				ip: getClientAddress(),
+				detail: { format, period: view.period, cycle: view.cycle, stores: req.stores, ...detail }
+			})
+		);
 
 	if (format === 'pdf') {
 		const report = reportUrl('/evaluations/report', url);
@@ -47,13 +57,21 @@ export const GET: RequestHandler = async ({ url, request, locals, cookies, getCl
 		} catch (e) {
 			if (e instanceof PdfUnavailable) {
 				return e.reason === 'no_browser'
-					? problem(503, 'pdf_unavailable', zh, '服务器上没有 chromium，无法生成 PDF；请在报告页用浏览器“打印 → 另存为 PDF”。', 'No chromium on the server, so no PDF; use the report page and your browser’s Print → Save as PDF.')
+					? problem(
+							503,
+							'pdf_unavailable',
+							zh,
+							'服务器上没有 chromium，无法生成 PDF；请在报告页用浏览器“打印 → 另存为 PDF”。',
+							'No chromium on the server, so no PDF; use the report page and your browser’s Print → Save as PDF.'
+						)
 					: problem(502, 'pdf_failed', zh, `生成 PDF 失败：${e.message}`, `Could not render the PDF: ${e.message}`);
 			}
 			throw e;
 		}
 		await record({});
-		return new Response(new Uint8Array(pdf), { headers: { 'content-type': 'application/pdf', 'content-disposition': disposition('pdf'), 'cache-control': 'no-store' } });
+		return new Response(new Uint8Array(pdf), {
+			headers: { 'content-type': 'application/pdf', 'content-disposition': disposition('pdf'), 'cache-control': 'no-store' }
+		});
 	}
 
 	const tables = exportTables(view, locale);
@@ -62,12 +80,18 @@ export const GET: RequestHandler = async ({ url, request, locals, cookies, getCl
 		const table = (TABLES as readonly string[]).includes(id) ? tables.find((t) => t.id === id) : undefined;
 		if (!table) return problem(404, 'no_table', zh, '没有这个表', 'no such table');
 		await record({ table: id });
-		return new Response(csvText(table.header, table.rows), { headers: { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': disposition('csv'), 'cache-control': 'no-store' } });
+		return new Response(csvText(table.header, table.rows), {
+			headers: { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': disposition('csv'), 'cache-control': 'no-store' }
+		});
 	}
 	const title = m.eval_report_title({ period: evalPeriodLabel(view.period, locale), cycle: cycleLabel(view.cycle, locale) }, { locale });
 	const xlsx = await workbook(tables, { title, creator: user.displayName });
 	await record({ tables: tables.map((t) => t.id) });
 	return new Response(new Uint8Array(xlsx), {
-		headers: { 'content-type': 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', 'content-disposition': disposition('xlsx'), 'cache-control': 'no-store' }
+		headers: {
+			'content-type': 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+			'content-disposition': disposition('xlsx'),
+			'cache-control': 'no-store'
+		}
 	});
 };

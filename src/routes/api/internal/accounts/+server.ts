@@ -12,8 +12,15 @@ const as = z.string().min(1).max(100);
 const passwordHash = z.string().startsWith('$argon2id$').max(512);
 const command = z.discriminatedUnion('command', [
 	z.object({
-		command: z.literal('user-add'), username, displayName: z.string().max(40), role: z.enum(ROLES),
-		stores: z.array(z.string().max(100)).max(500).nullable(), pii: z.boolean(), passwordHash, as, locale
+		command: z.literal('user-add'),
+		username,
+		displayName: z.string().max(40),
+		role: z.enum(ROLES),
+		stores: z.array(z.string().max(100)).max(500).nullable(),
+		pii: z.boolean(),
+		passwordHash,
+		as,
+		locale
 	}),
 	z.object({ command: z.literal('user-passwd'), username, passwordHash, as, locale }),
 	z.object({ command: z.enum(['user-disable', 'user-enable']), username, as, locale }),

@@ -9,8 +9,15 @@ import type { RequestHandler } from './$types';
 const locale = z.enum(['zh-CN', 'en']);
 const command = z.discriminatedUnion('command', [
 	z.object({
-		command: z.literal('ingest'), kind: z.string(), file: z.string(), fileName: z.string().optional(), mapping: z.unknown().optional(),
-		acceptPartial: z.boolean(), dryRun: z.boolean(), as: z.string(), locale
+		command: z.literal('ingest'),
+		kind: z.string(),
+		file: z.string(),
+		fileName: z.string().optional(),
+		mapping: z.unknown().optional(),
+		acceptPartial: z.boolean(),
+		dryRun: z.boolean(),
+		as: z.string(),
+		locale
 	}),
 	z.object({ command: z.literal('rollback'), batchId: z.number().int().positive(), as: z.string(), locale }),
 	z.object({ command: z.literal('batches'), limit: z.number().int().positive().max(10_000), locale }),

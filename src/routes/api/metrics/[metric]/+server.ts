@@ -21,7 +21,13 @@ export const GET: RequestHandler = async ({ params, url, request, locals }) => {
 	if (storesOutside(url, user).length) return problem(403, 'store', zh, '无权查看该门店', 'not allowed for that store');
 	const compare = url.searchParams.get('compare') || undefined;
 	if (compare !== undefined && !COMPARES.includes(compare as Compare)) {
-		return problem(400, 'invalid_request', zh, 'compare 只能是 previous（上期）或 last_year（去年同期）', 'compare must be previous or last_year');
+		return problem(
+			400,
+			'invalid_request',
+			zh,
+			'compare 只能是 previous（上期）或 last_year（去年同期）',
+			'compare must be previous or last_year'
+		);
 	}
 	const bounds = rangeProblem(url, zh);
 	if (bounds) return bounds;

@@ -34,9 +34,11 @@ export const GET: RequestHandler = async ({ params, url, request, locals, getCli
 	if (!kind) return problem(404, 'unknown_kind', zh, `没有“${params.kind}”明细`, `No row drill-down for "${params.kind}"`);
 	const format = formatOf(url, request.headers.get('accept'), 'json');
 	if (!format) return problem(400, 'invalid_request', zh, 'format 只能是 arrow、json 或 csv', 'format must be arrow, json or csv');
-	if (format === 'csv' && !roleCan(user.role, 'export')) return problem(403, 'role', zh, '导出全部明细需要导出权限', 'exporting rows needs the export permission');
+	if (format === 'csv' && !roleCan(user.role, 'export'))
+		return problem(403, 'role', zh, '导出全部明细需要导出权限', 'exporting rows needs the export permission');
 	const metric = metricById(url.searchParams.get('metric') ?? kind.metric);
-	if (!metric || !kind.sources.includes(metric.source)) return problem(400, 'not_drillable', zh, '该指标不提供此类明细', 'this metric has no rows of this kind');
+	if (!metric || !kind.sources.includes(metric.source))
+		return problem(400, 'not_drillable', zh, '该指标不提供此类明细', 'this metric has no rows of this kind');
 	if (storesOutside(url, user).length) return problem(403, 'store', zh, '无权查看该门店', 'not allowed for that store');
 	const bounds = rangeProblem(url, zh, { periods: false });
 	if (bounds) return bounds;
@@ -63,7 +65,9 @@ export const GET: RequestHandler = async ({ params, url, request, locals, getCli
 	}
 	if (user.pii && result.rows.length) {
 		const filter = { metric: metric.id, from: input.from, to: input.to, period: input.period, group: input.group, ...input.filters };
-		await db.withConnection((conn) => recordPiiAccess(conn, user, { resource: params.kind, rows: result.rows.length, filter, ip: getClientAddress() }));
+		await db.withConnection((conn) =>
+			recordPiiAccess(conn, user, { resource: params.kind, rows: result.rows.length, filter, ip: getClientAddress() })
+		);
 	}
 	return encodeResult(result, format, `${params.kind}-${metric.id}`, { metric: metric.id, total: result.total, offset, limit });
 };

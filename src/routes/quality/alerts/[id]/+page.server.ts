@@ -21,7 +21,14 @@ export const load: PageServerLoad = async ({ locals, params }) => {
 	const follow = await followUp(db, alert, lastDay);
 	let chart = null;
 	if (chartId) {
-		const set = await controlCharts(db, { chart: chartId, grain: 'month', range: evaluationRange(lastDay), scope: user.stores, rules: DEFAULT_RULES, laney: 'auto' });
+		const set = await controlCharts(db, {
+			chart: chartId,
+			grain: 'month',
+			range: evaluationRange(lastDay),
+			scope: user.stores,
+			rules: DEFAULT_RULES,
+			laney: 'auto'
+		});
 		const one = set.charts.find((c) => (c.store ?? '') === alert.scope) ?? null;
 		if (one) chart = { result: one.chart, unit: QC_CHARTS[chartId].unit, metric: set.metric };
 	}
@@ -35,7 +42,12 @@ export const actions: Actions = {
 		const form = await request.formData();
 		const db = await getDatabase();
 		const r = await db.withConnection((c) =>
-			updateAlert(c, id, { status: String(form.get('status') ?? ''), owner: String(form.get('owner') ?? ''), note: String(form.get('note') ?? '') }, { name: user.username, ip: getClientAddress(), stores: user.stores })
+			updateAlert(
+				c,
+				id,
+				{ status: String(form.get('status') ?? ''), owner: String(form.get('owner') ?? ''), note: String(form.get('note') ?? '') },
+				{ name: user.username, ip: getClientAddress(), stores: user.stores }
+			)
 		);
 		if (!r.ok) return fail(r.error === 'not_found' ? 404 : 400, { ok: false as const, code: r.error });
 		return { ok: true as const, code: 'saved' };

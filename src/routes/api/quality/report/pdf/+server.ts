@@ -19,7 +19,11 @@ export const GET: RequestHandler = async ({ url, cookies }) => {
 		const pdf = await renderPdf(page.href, cookies.getAll());
 		const kind = url.searchParams.get('kind') === 'week' ? 'week' : 'month';
 		return new Response(new Uint8Array(pdf), {
-			headers: { 'content-type': 'application/pdf', 'content-disposition': `attachment; filename="quality-report-${kind}.pdf"`, 'cache-control': 'private, no-store' }
+			headers: {
+				'content-type': 'application/pdf',
+				'content-disposition': `attachment; filename="quality-report-${kind}.pdf"`,
+				'cache-control': 'private, no-store'
+			}
 		});
 	} catch (e) {
 		const reason = e instanceof PdfUnavailable ? e.message : e instanceof Error ? e.message.split('\n')[0]! : String(e);

@@ -17,6 +17,10 @@ export const GET: RequestHandler = async ({ locals, url }) => {
 	const body = await reportWorkbook(report, getLocale() === 'en' ? 'en' : 'zh-CN');
 	const name = `quality-report-${grain}-${report.current.from}.xlsx`;
 	return new Response(new Uint8Array(body), {
-		headers: { 'content-type': 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', 'content-disposition': `attachment; filename="${name}"`, 'cache-control': 'private, no-store' }
+		headers: {
+			'content-type': 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+			'content-disposition': `attachment; filename="${name}"`,
+			'cache-control': 'private, no-store'
+		}
 	});
 };
