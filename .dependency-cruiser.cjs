@@ -14,9 +14,27 @@
 const SERVER = '^(src/lib/server/|pipelines/|cli/)';
 const BROWSER = '^(src/lib/(shared|features|ui|charts)/|src/routes/.*\\.svelte$|src/routes/.*\\+page\\.ts$|src/routes/.*\\+layout\\.ts$)';
 
+/** The lower layers, lowest first: [name, folder, the folders it may import] (each may import those before it). */
+const LAYERS = [
+	['shared', 'src/lib/shared/', ['src/lib/shared/', 'src/lib/paraglide/']],
+	['core', 'src/lib/server/core/', ['src/lib/shared/', 'src/lib/paraglide/', 'src/lib/server/core/']],
+	['ingestion', 'pipelines/', ['src/lib/shared/', 'src/lib/paraglide/', 'src/lib/server/core/', 'pipelines/']],
+	[
+		'metrics',
+		'src/lib/server/metrics/',
+		['src/lib/shared/', 'src/lib/paraglide/', 'src/lib/server/core/', 'pipelines/', 'src/lib/server/metrics/']
+	]
+];
+
 module.exports = {
 	forbidden: [
-		{ name: 'no-cycles', severity: 'error', comment: 'an import cycle: split the shared part into a lower module', from: {}, to: { circular: true } },
+		{
+			name: 'no-cycles',
+			severity: 'error',
+			comment: 'an import cycle: split the shared part into a lower module',
+			from: {},
+			to: { circular: true }
+		},
 		{
 			name: 'browser-imports-server',
 			severity: 'error',
@@ -24,34 +42,15 @@ module.exports = {
 			from: { path: BROWSER, pathNot: '\\.test\\.ts$' },
 			to: { path: SERVER }
 		},
-		{
-			name: 'shared-imports-above',
+		...LAYERS.map(([name, folder, mayImport], i) => ({
+			name: `${name}-imports-above`,
 			severity: 'error',
-			comment: 'shared code is the lowest layer: it imports only shared code and generated messages',
-			from: { path: '^src/lib/shared/' },
-			to: { path: '^(src|pipelines|cli)/', pathNot: '^src/lib/(shared|paraglide)/' }
-		},
-		{
-			name: 'core-imports-above',
-			severity: 'error',
-			comment: 'core may import only shared code and itself',
-			from: { path: '^src/lib/server/core/' },
-			to: { path: '^(src|pipelines|cli)/', pathNot: '^src/lib/(shared|paraglide|server/core)/' }
-		},
-		{
-			name: 'ingestion-imports-above',
-			severity: 'error',
-			comment: 'ingestion may import only shared, core and itself',
-			from: { path: '^pipelines/' },
-			to: { path: '^(src|pipelines|cli)/', pathNot: '^(src/lib/(shared|paraglide|server/core)/|pipelines/)' }
-		},
-		{
-			name: 'metrics-imports-above',
-			severity: 'error',
-			comment: 'metrics may import shared, core, ingestion and itself',
-			from: { path: '^src/lib/server/metrics/' },
-			to: { path: '^(src|pipelines|cli)/', pathNot: '^(src/lib/(shared|paraglide|server/core|server/metrics)/|pipelines/)' }
-		},
+			comment: `${name} may import only ${LAYERS.slice(0, i + 1)
+				.map((l) => l[0])
+				.join(', ')}`,
+			from: { path: `^${folder}` },
+			to: { path: '^(src|pipelines|cli)/', pathNot: `^(${mayImport.join('|')})` }
+		})),
 		{
 			name: 'features-import-routes',
 			severity: 'error',
@@ -75,7 +74,10 @@ module.exports = {
 		webpackConfig: { fileName: 'tests/deps/aliases.cjs' },
 		tsPreCompilationDeps: true,
 		enhancedResolveOptions: {
-			extensions: ['.ts', '.js', '.svelte'], exportsFields: ['exports'], conditionNames: ['import', 'require', 'node', 'default', 'types'] },
+			extensions: ['.ts', '.js', '.svelte'],
+			exportsFields: ['exports'],
+			conditionNames: ['import', 'require', 'node', 'default', 'types']
+		},
 		reporterOptions: { text: { highlightFocused: true } }
 	}
 };

@@ -3,6 +3,7 @@ import { message, type Locale } from './messages';
 import { schemas, type KindId } from '$lib/shared/schema';
 import { tableColumns } from './store';
 import { storeListInScopeSql, storeScopeSql } from '$lib/server/core/db/store-scope';
+import type { BatchView } from '$lib/shared/views';
 
 export interface BatchRow {
 	batch_id: number;
@@ -23,6 +24,24 @@ export interface BatchRow {
 	/** why an 'aborted' batch stopped (db/interrupted.ts) */
 	abort_reason: AbortReason | null;
 }
+
+/** Only the columns a batch table shows, for the browser (the home page's history and 导入记录). */
+export const toBatchView = (b: BatchRow): BatchView => ({
+	batch_id: b.batch_id,
+	kind: b.kind,
+	file_name: b.file_name,
+	source: b.source,
+	created_by: b.created_by,
+	finished_at: b.finished_at,
+	status: b.status,
+	rows_read: b.rows_read,
+	rows_loaded: b.rows_loaded,
+	rows_rejected: b.rows_rejected,
+	encoding: b.encoding,
+	rolled_back_at: b.rolled_back_at,
+	rolled_back_by: b.rolled_back_by,
+	abort_reason: b.abort_reason
+});
 
 /** The newest batches; with a store scope (null = every store) only those whose stores all lie in it. */
 export async function listBatches(db: Database, limit = 100, scope: readonly string[] | null = null): Promise<BatchRow[]> {
