@@ -1,6 +1,7 @@
 import { userInfo } from 'node:os';
 import { readHandoff } from '../src/lib/server/core/db/handoff';
 import { Database } from '../src/lib/server/core/db';
+import { config } from '../src/lib/server/core/config';
 import { runAccountCommand, type AccountCommand, type AccountCommandResult, type Locale } from '../src/lib/server/core/auth/commands';
 
 /**
@@ -16,9 +17,9 @@ export function osUser(): string {
 	}
 }
 
-export function cliLocale(lang: string | undefined, env: NodeJS.ProcessEnv = process.env): Locale {
+export function cliLocale(lang: string | undefined): Locale {
 	if (lang) return /^en/iu.test(lang) ? 'en' : 'zh-CN';
-	return /^en/iu.test(env.QUALITY_LANG ?? '') ? 'en' : 'zh-CN';
+	return config().lang;
 }
 
 async function viaServer(port: number, token: string, cmd: AccountCommand): Promise<AccountCommandResult> {

@@ -12,7 +12,7 @@ import { generate, type Truth } from '../pipelines/generate';
 import { Database, databasePath, queryRows } from '../src/lib/server/core/db';
 import { ingest } from '../pipelines/engine';
 import { ensureDemoUsers } from '../src/lib/server/core/auth/demo';
-import { DEFAULT_BODY_SIZE_LIMIT } from '../src/lib/server/core/auth/config';
+import { config, DEFAULT_BODY_SIZE_LIMIT } from '../src/lib/server/core/config';
 import { readHandoff } from '../src/lib/server/core/db/handoff';
 import type { KindId } from '../src/lib/shared/schema';
 import { logToStderr } from '../src/lib/server/core/log';
@@ -34,7 +34,7 @@ const FILES: [KindId, string][] = [
 ];
 
 const dbPath = databasePath();
-const port = Number(process.env.PORT ?? 3000);
+const port = config().port;
 
 if (readHandoff(dbPath)) {
 	console.error(`服务器已在运行并占用 ${dbPath}；请先停止它（Ctrl+C）再运行 npm run demo。`);

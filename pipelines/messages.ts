@@ -1,4 +1,5 @@
 import * as m from '$lib/paraglide/messages.js';
+import { config } from '$lib/server/core/config';
 
 export type Locale = 'zh-CN' | 'en';
 
@@ -13,7 +14,5 @@ export function message(key: string, params: Record<string, unknown>, locale: Lo
 
 export const reason = (code: string, params: Record<string, unknown>, locale: Locale) => message(`reason_${code}`, params, locale);
 
-export function localeFromEnv(env: NodeJS.ProcessEnv = process.env): Locale {
-	const lang = env.QUALITY_LANG ?? '';
-	return /^en/i.test(lang) ? 'en' : 'zh-CN';
-}
+/** The command-line tools' language when none is asked for: QUALITY_LANG (see core/config.ts). */
+export const localeFromEnv = (): Locale => config().lang;

@@ -12,6 +12,7 @@ import { log } from '$lib/server/core/log';
 import { logServerError, requestLogHandle } from '$lib/server/core/http/request-log';
 import { applyRetentionAtStart } from '$lib/server/features/admin/retention';
 import { installGracefulShutdown, isStopping } from '$lib/server/core/http/shutdown';
+import { config } from '$lib/server/core/config';
 
 // Quality alerts are evaluated once at opening (loads made by the CLI while no server ran) and again whenever
 // write work under the lock ends — a committed batch, a rollback.
@@ -25,6 +26,8 @@ onDatabase({
 
 export const init: ServerInit = async () => {
 	if (building) return;
+	// every setting checked before anything starts: a bad value stops the server with what is wrong
+	config();
 	// Open (and migrate) the database at start, so a bad file fails loudly before the first request.
 	const db = await getDatabase();
 	// Create the phone-hash key beside the database on first start, or refuse to run with the wrong one.
@@ -37,13 +40,13 @@ export const init: ServerInit = async () => {
 		log('retention').error({ err: e }, 'could not apply the retention limit at start');
 	}
 	if (!dev) {
-		publishHandoff(Number(process.env.PORT ?? 3000));
+		publishHandoff(config().port);
 		log('server').info(
 			{
-				port: Number(process.env.PORT ?? 3000),
+				port: config().port,
 				database: db.path,
 				node: process.version,
-				threadpool: Number(process.env.UV_THREADPOOL_SIZE ?? 4)
+				threadpool: config().threadpool
 			},
 			'server started'
 		);

@@ -6,7 +6,7 @@ import { Database, queryRows } from '../../src/lib/server/core/db';
 import { runCommand } from '../../pipelines/commands';
 import { audit, entryHash, verifyAuditChain, type AuditRow } from '../../src/lib/server/core/db/audit';
 import { auditCliCommand } from '../../pipelines/audit';
-import { readAuthConfig } from '../../src/lib/server/core/auth/config';
+import { readAuthConfig } from '../../src/lib/server/core/config';
 import { ensureDemoUsers } from '../../src/lib/server/core/auth/demo';
 import { LoginService } from '../../src/lib/server/core/auth/login';
 import { hashPassword } from '../../src/lib/server/core/auth/password';

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../src/lib/server/core/db';
-import { readAuthConfig } from '../../src/lib/server/core/auth/config';
+import { readAuthConfig } from '../../src/lib/server/core/config';
 import { hashPassword } from '../../src/lib/server/core/auth/password';
 import { createSession, deleteSession, resolveSession } from '../../src/lib/server/core/auth/sessions';
 import { createUser, setDisabled, updateUser } from '../../src/lib/server/core/auth/users';

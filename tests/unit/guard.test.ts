@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ROLE_CAPABILITIES, ROLES, type AuthUser, type Role } from '../../src/lib/shared/auth/roles';
-import { parseByteSize, readAuthConfig } from '../../src/lib/server/core/auth/config';
+import { parseByteSize, readAuthConfig } from '../../src/lib/server/core/config';
 import { authorize, safeNext, type GuardRequest } from '../../src/lib/server/core/auth/guard';
 import { FailureLimiter } from '../../src/lib/server/core/auth/ratelimit';
 import { sessionCookieOptions } from '../../src/lib/server/core/auth/sessions';

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { m } from '$lib/paraglide/messages.js';
 import { getLocale } from '$lib/paraglide/runtime.js';
 import { getDatabase } from '$lib/server/core/db/process';
-import { authConfig } from '$lib/server/core/auth/config';
+import { config } from '$lib/server/core/config';
 import { safeNext } from '$lib/server/core/auth/guard';
 import { logins } from '$lib/server/core/auth/service';
 import { deleteSession, SESSION_COOKIE, sessionCookieOptions } from '$lib/server/core/auth/sessions';
@@ -51,7 +51,7 @@ export const actions: Actions = {
 		const previous = cookies.get(SESSION_COOKIE);
 		if (previous) await (await getDatabase()).withConnection((c) => deleteSession(c, previous));
 		// The cookie lives as long as a session can; the server ends it earlier when idle (sliding expiry).
-		cookies.set(SESSION_COOKIE, outcome.token, sessionCookieOptions(url, now + authConfig.sessionMaxMs));
+		cookies.set(SESSION_COOKIE, outcome.token, sessionCookieOptions(url, now + config().auth.sessionMaxMs));
 		redirect(303, safeNext(url.searchParams.get('next'), url.origin));
 	}
 };

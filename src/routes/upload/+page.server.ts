@@ -1,7 +1,7 @@
 import { fail } from '@sveltejs/kit';
 import { m } from '$lib/paraglide/messages.js';
 import { getLocale } from '$lib/paraglide/runtime.js';
-import { authConfig } from '$lib/server/core/auth/config';
+import { config } from '$lib/server/core/config';
 import { getDatabase } from '$lib/server/core/db/process';
 import { listMappings, saveMapping, saveMappingFields } from '$lib/server/features/upload/mappings';
 import type { Actions, PageServerLoad } from './$types';
@@ -11,7 +11,7 @@ export const load: PageServerLoad = async ({ locals }) => {
 	const db = await getDatabase();
 	const mappings = await db.withConnection((c) => listMappings(c));
 	return {
-		limitBytes: authConfig.bodyLimitBytes,
+		limitBytes: config().auth.bodyLimitBytes,
 		// saved mappings are shared by every loader of every store: saving one is a chain-wide write
 		canSaveMapping: locals.user!.stores === null,
 		mappings: mappings.map(({ kind, name, header_key, mapping, created_by, updated_at }) => ({

@@ -1,5 +1,6 @@
 import { pino, type Logger } from 'pino';
 import { maskPhonesInText } from '$lib/server/core/auth/masking';
+import { config } from '$lib/server/core/config';
 
 /**
  * The one logger of the server, the ingestion engine and the CLIs: JSON lines (pino), one event each.
@@ -28,7 +29,7 @@ const children = new Map<string, Logger>();
 const maskString = (s: string) => maskPhonesInText(s) ?? s;
 
 function create(): Logger {
-	const level = process.env.LOG_LEVEL ?? (process.env.VITEST ? 'warn' : fallbackLevel);
+	const level = config().logLevel ?? (config().underTest ? 'warn' : fallbackLevel);
 	return pino(
 		{
 			level,
@@ -64,7 +65,7 @@ export function logger(): Logger {
 export function logToStderr(): void {
 	destination = 2;
 	// SQA_PROFILE=1 asks for the load's step times, which are info lines
-	fallbackLevel = process.env.SQA_PROFILE === '1' ? 'info' : 'warn';
+	fallbackLevel = config().profile ? 'info' : 'warn';
 	instance = null;
 	children.clear();
 }

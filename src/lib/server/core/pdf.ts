@@ -1,7 +1,8 @@
 import { existsSync } from 'node:fs';
+import { config } from '$lib/server/core/config';
 
 /** Where Debian puts chromium; `CHROMIUM_PATH` overrides it. */
-export const chromiumPath = () => process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+export const chromiumPath = () => config().chromiumPath;
 
 export class PdfUnavailable extends Error {
 	constructor(
@@ -20,7 +21,7 @@ const TIMEOUT_MS = 45_000;
  * not go out and back through the public address — else the request's own origin.
  */
 export function reportUrl(path: string, request: URL): URL {
-	return new URL(path, process.env.REPORT_ORIGIN || process.env.EVAL_REPORT_ORIGIN || request.origin);
+	return new URL(path, config().reportOrigin ?? request.origin);
 }
 
 /**

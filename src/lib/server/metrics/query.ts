@@ -24,6 +24,7 @@ import { maskFreeText } from '$lib/server/core/auth/masking';
 import { registerMaskedText } from '$lib/server/core/auth/masked-search';
 import { slaLimits } from '$lib/server/metrics/sla';
 import { compileMetric, compileRows, registerNow, type Column, type CompiledQuery, type Grain } from './compile';
+import { config } from '$lib/server/core/config';
 
 /** One result row: period, group (with `by`), value, and for ratios numerator/denominator (+ n, moe, low_sample). */
 export type MetricRow = Record<string, string | number | boolean | null>;
@@ -138,7 +139,7 @@ const CACHE_ENTRIES = 2_000;
 const caches = new WeakMap<Database, { version: number; done: Map<string, MetricResult>; running: Map<string, Promise<MetricResult>> }>();
 
 /** `METRIC_CACHE=off` turns the cache off (the query benchmark measures uncached requests that way). */
-const CACHE_ON = process.env.METRIC_CACHE !== 'off';
+const CACHE_ON = config().metricCache;
 
 export function cachedRun(db: Database, compiled: CompiledQuery): Promise<MetricResult> {
 	if (!CACHE_ON) return db.withConnection((conn) => runMetric(conn, compiled));

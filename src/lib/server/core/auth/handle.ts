@@ -5,7 +5,7 @@ import { getDatabase } from '$lib/server/core/db/process';
 import { isHandoffToken } from '$lib/server/core/db/handoff-server';
 import type { AuthUser } from '$lib/shared/auth/roles';
 import { log } from '$lib/server/core/log';
-import { authConfig } from './config';
+import { config } from '$lib/server/core/config';
 import { accessFor, authorize, type Decision } from './guard';
 import { resolveSession, SESSION_COOKIE } from './sessions';
 
@@ -110,12 +110,12 @@ export const authHandle: Handle = async ({ event, resolve }) => {
 	event.locals.user = null;
 
 	const length = Number(event.request.headers.get('content-length') ?? '0');
-	if (length > authConfig.bodyLimitBytes) {
-		const message = m.auth_too_large({ size: megabytes(length), limit: megabytes(authConfig.bodyLimitBytes) }, { locale });
+	if (length > config().auth.bodyLimitBytes) {
+		const message = m.auth_too_large({ size: megabytes(length), limit: megabytes(config().auth.bodyLimitBytes) }, { locale });
 		// APIs answer a JSON error with the limit, so the upload page can say it
 		if (isApi(event))
 			return secure(
-				json({ message, error: { code: 'too_large', message, limit_bytes: authConfig.bodyLimitBytes } }, { status: 413 }),
+				json({ message, error: { code: 'too_large', message, limit_bytes: config().auth.bodyLimitBytes } }, { status: 413 }),
 				false
 			);
 		return secure(plain(413, message, event), false);
@@ -129,7 +129,7 @@ export const authHandle: Handle = async ({ event, resolve }) => {
 	const token = event.cookies.get(SESSION_COOKIE);
 	if (token) {
 		const db = await getDatabase();
-		const session = await db.withConnection((c) => resolveSession(c, token, authConfig));
+		const session = await db.withConnection((c) => resolveSession(c, token, config().auth));
 		event.locals.user = session?.user ?? null;
 	}
 	const stale = token !== undefined && event.locals.user === null;

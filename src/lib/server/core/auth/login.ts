@@ -1,7 +1,7 @@
 import type { Database } from '$lib/server/core/db';
 import type { AuthUser } from '$lib/shared/auth/roles';
 import { audit } from '$lib/server/core/db/audit';
-import type { AuthConfig } from './config';
+import type { AuthConfig } from '$lib/server/core/config';
 import { verifyPassword } from './password';
 import { FailureLimiter } from './ratelimit';
 import { createSession } from './sessions';

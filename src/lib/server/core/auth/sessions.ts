@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { queryRows, type DuckDBConnection } from '$lib/server/core/db';
 import { isRole, type AuthUser } from '$lib/shared/auth/roles';
-import type { AuthConfig } from './config';
+import type { AuthConfig } from '$lib/server/core/config';
 
 /**
  * Sessions: a random 32-byte token in an httpOnly, SameSite=Lax cookie (Secure over https); the

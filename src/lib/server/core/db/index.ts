@@ -6,6 +6,7 @@ import { migrations } from './migrations';
 import { log } from '$lib/server/core/log';
 import { createParquetViews } from './parquet';
 import { assertPrivate, createPrivateFiles } from './file-modes';
+import { config, DEFAULT_DATABASE_PATH } from '$lib/server/core/config';
 
 export type { DuckDBConnection };
 export { WriteAborted, type AbortReason } from './interrupted';
@@ -16,10 +17,10 @@ interface RunningWrite {
 	aborted: WriteAborted | null;
 }
 
-export const DEFAULT_DATABASE_PATH = 'data/quality.duckdb';
+export { DEFAULT_DATABASE_PATH };
 
 export function databasePath(explicit?: string): string {
-	return resolve(explicit ?? process.env.DATABASE_PATH ?? DEFAULT_DATABASE_PATH);
+	return explicit === undefined ? config().databasePath : resolve(explicit);
 }
 
 /**

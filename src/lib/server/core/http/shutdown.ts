@@ -1,5 +1,6 @@
 import type { Database } from '$lib/server/core/db';
 import { log } from '$lib/server/core/log';
+import { config } from '$lib/server/core/config';
 
 /**
  * Stopping the server (SIGTERM or SIGINT) without losing or half-writing a load.
@@ -17,9 +18,8 @@ let stopping = false;
 /** Whether the server has been told to stop: answers then close their connection (see `handle`). */
 export const isStopping = () => stopping;
 
-export function installGracefulShutdown(db: Promise<Database>, close: () => Promise<void>, env: NodeJS.ProcessEnv = process.env): void {
-	const shutdownTimeout = seconds(env.SHUTDOWN_TIMEOUT, 30);
-	const grace = Math.min(seconds(env.SHUTDOWN_LOAD_GRACE, 20), Math.max(0, shutdownTimeout - 5));
+export function installGracefulShutdown(db: Promise<Database>, close: () => Promise<void>): void {
+	const grace = config().shutdownLoadGraceS;
 	let timer: NodeJS.Timeout | null = null;
 	const onSignal = (signal: NodeJS.Signals) => {
 		if (timer) return;
@@ -43,9 +43,4 @@ export function installGracefulShutdown(db: Promise<Database>, close: () => Prom
 				}
 			);
 	});
-}
-
-function seconds(raw: string | undefined, fallback: number): number {
-	const n = Number(raw);
-	return raw !== undefined && raw.trim() !== '' && Number.isFinite(n) && n >= 0 ? n : fallback;
 }

@@ -1,6 +1,6 @@
 import { queryRows, type Database, type DuckDBConnection } from '$lib/server/core/db';
 import { audit } from '$lib/server/core/db/audit';
-import { authConfig } from '$lib/server/core/auth/config';
+import { config } from '$lib/server/core/config';
 import type { Actor } from '$lib/server/core/auth/users';
 import { log } from '$lib/server/core/log';
 import { customerHeaders } from '$lib/server/features/upload/batches';
@@ -194,7 +194,7 @@ export async function previewRetention(
 	conn: DuckDBConnection,
 	months: number,
 	now: number = Date.now(),
-	sessionMaxMs = authConfig.sessionMaxMs
+	sessionMaxMs = config().auth.sessionMaxMs
 ): Promise<RetentionPreview> {
 	const cutoff = customerCutoff(months, now);
 	const counts = await countHolding(conn, cutoff);
@@ -259,7 +259,7 @@ export async function applyRetention(db: Database, run: RetentionRun): Promise<R
 				throw e;
 			}
 		}
-		const sessions = await purgeExpiredSessions(conn, now, run.sessionMaxMs ?? authConfig.sessionMaxMs);
+		const sessions = await purgeExpiredSessions(conn, now, run.sessionMaxMs ?? config().auth.sessionMaxMs);
 		const applied: RetentionApplied = { months: run.months, cutoff, ...counts, sessions };
 		log('retention').info({ trigger: run.trigger, ...applied }, 'retention applied');
 		if (run.trigger === 'manual' || counts.complaints + counts.history + counts.rejected > 0) {

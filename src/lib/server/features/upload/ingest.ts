@@ -11,7 +11,7 @@ import { isKind, KINDS } from '$lib/shared/schema';
 import { m } from '$lib/paraglide/messages.js';
 import type { AuthUser } from '$lib/shared/auth/roles';
 import type { JobProgress } from '$lib/features/upload/types';
-import { authConfig } from '$lib/server/core/auth/config';
+import { config } from '$lib/server/core/config';
 import { getDatabase } from '$lib/server/core/db/process';
 
 /**
@@ -68,7 +68,7 @@ export async function handleUpload(request: Request, kind: string, user: AuthUse
 	}
 	const file = form.get('file');
 	if (!(file instanceof File)) return refuse(400, 'no_file', m.upload_api_no_file({}, { locale }));
-	if (file.size > authConfig.bodyLimitBytes) return tooLarge(locale);
+	if (file.size > config().auth.bodyLimitBytes) return tooLarge(locale);
 
 	const flags: Record<'accept_partial' | 'dry_run', boolean> = { accept_partial: false, dry_run: false };
 	for (const name of ['accept_partial', 'dry_run'] as const) {
@@ -128,6 +128,6 @@ export async function handleUpload(request: Request, kind: string, user: AuthUse
 }
 
 function tooLarge(locale: Locale): Response {
-	const limit = authConfig.bodyLimitBytes;
+	const limit = config().auth.bodyLimitBytes;
 	return refuse(413, 'too_large', m.upload_api_too_large({ limit: megabytes(limit) }, { locale }), { limit_bytes: limit });
 }

@@ -1,0 +1,171 @@
+import { resolve } from 'node:path';
+
+/**
+ * The one module that reads the environment. Every setting is read and checked here, once, at start
+ * (the server's `init`, each command-line tool's first use): a bad value stops the process with a message
+ * naming the variable and what it accepts, instead of surfacing later as a strange behaviour.
+ * Defaults are the product's; the variables exist for operations and so tests need not wait a real minute.
+ */
+
+export class ConfigError extends Error {
+	constructor(name: string, value: string, [zh, en]: readonly [string, string]) {
+		super(`环境变量 ${name}="${value}" 无效：应为${zh} / ${name}="${value}" is not valid: expected ${en}`);
+		this.name = 'ConfigError';
+	}
+}
+
+type Env = NodeJS.ProcessEnv;
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+
+const given = (env: Env, name: string): string | undefined => {
+	const raw = env[name];
+	return raw === undefined || raw.trim() === '' ? undefined : raw;
+};
+
+function positive(env: Env, name: string, fallback: number): number {
+	const raw = given(env, name);
+	if (raw === undefined) return fallback;
+	const n = Number(raw);
+	if (!Number.isFinite(n) || n <= 0) throw new ConfigError(name, raw, ['正数', 'a positive number']);
+	return n;
+}
+
+function nonNegative(env: Env, name: string, fallback: number): number {
+	const raw = given(env, name);
+	if (raw === undefined) return fallback;
+	const n = Number(raw);
+	if (!Number.isFinite(n) || n < 0) throw new ConfigError(name, raw, ['不小于 0 的数', 'a number of at least 0']);
+	return n;
+}
+
+function portNumber(env: Env, name: string, fallback: number): number {
+	const raw = given(env, name);
+	if (raw === undefined) return fallback;
+	const n = Number(raw);
+	if (!Number.isInteger(n) || n < 0 || n > 65_535)
+		throw new ConfigError(name, raw, ['0 到 65535 的端口号', 'a port number from 0 to 65535']);
+	return n;
+}
+
+function oneOf<T extends string>(env: Env, name: string, options: readonly T[], fallback: T): T {
+	const raw = given(env, name);
+	if (raw === undefined) return fallback;
+	if (!(options as readonly string[]).includes(raw))
+		throw new ConfigError(name, raw, [`${options.join('、')} 之一`, `one of ${options.join(', ')}`]);
+	return raw as T;
+}
+
+function origin(env: Env, name: string): string | null {
+	const raw = given(env, name);
+	if (raw === undefined) return null;
+	try {
+		const u = new URL(raw);
+		if (u.protocol === 'http:' || u.protocol === 'https:') return u.origin;
+	} catch {
+		// falls through to the error
+	}
+	throw new ConfigError(name, raw, ['http(s):// 开头的地址', 'an http(s) address']);
+}
+
+/** BODY_SIZE_LIMIT as adapter-node reads it: bytes, or a number with K, M or G (binary multiples). */
+export function parseByteSize(value: string): number {
+	const match = /^\s*(\d+(?:\.\d+)?)\s*([KMG]?)B?\s*$/i.exec(value);
+	if (!match) return value.trim() === 'Infinity' ? Infinity : NaN;
+	const unit = { '': 1, K: 1024, M: 1024 ** 2, G: 1024 ** 3 }[match[2]!.toUpperCase() as '' | 'K' | 'M' | 'G'];
+	return Number(match[1]) * unit;
+}
+
+/** The upload limit we choose deliberately: 50 MB (a year of a large centre's complaint register as CSV is ~30 MB). */
+export const DEFAULT_BODY_SIZE_LIMIT = '50M';
+
+/** Account and request-limit settings. */
+export interface AuthConfig {
+	/** failed sign-ins are counted over this sliding window */
+	rateWindowMs: number;
+	/** wrong passwords per account within the window; the next attempt is refused until the window passes */
+	maxFailuresPerAccount: number;
+	/** per client address: higher, because a call centre's staff often share one NAT address */
+	maxFailuresPerIp: number;
+	/** a session ends after this long without a request (sliding) */
+	sessionIdleMs: number;
+	/** and after this long in any case */
+	sessionMaxMs: number;
+	/** request bodies above this are refused with 413 (uploads); adapter-node's BODY_SIZE_LIMIT must be at least this */
+	bodyLimitBytes: number;
+}
+
+export function readAuthConfig(env: Env = process.env): AuthConfig {
+	const body = parseByteSize(env.BODY_SIZE_LIMIT || DEFAULT_BODY_SIZE_LIMIT);
+	if (Number.isNaN(body))
+		throw new ConfigError('BODY_SIZE_LIMIT', env.BODY_SIZE_LIMIT ?? '', ['字节数或带 K/M/G 的数', 'bytes, or a number with K, M or G']);
+	return {
+		rateWindowMs: positive(env, 'AUTH_RATE_WINDOW_MS', MINUTE),
+		maxFailuresPerAccount: positive(env, 'AUTH_MAX_FAILURES_PER_ACCOUNT', 5),
+		maxFailuresPerIp: positive(env, 'AUTH_MAX_FAILURES_PER_IP', 20),
+		sessionIdleMs: positive(env, 'AUTH_SESSION_IDLE_HOURS', 12) * HOUR,
+		sessionMaxMs: positive(env, 'AUTH_SESSION_MAX_HOURS', 7 * 24) * HOUR,
+		bodyLimitBytes: body
+	};
+}
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+export type Locale = 'zh-CN' | 'en';
+
+export interface Config {
+	/** PORT, as adapter-node reads it */
+	port: number;
+	/** DATABASE_PATH, absolute (default data/quality.duckdb) */
+	databasePath: string;
+	/** UV_THREADPOOL_SIZE as Node read it at start (shown in the start line) */
+	threadpool: number;
+	/** METRIC_CACHE=off turns the metric result cache off (benchmarks of the bare queries) */
+	metricCache: boolean;
+	/** CHROMIUM_PATH: the browser that prints PDF reports */
+	chromiumPath: string;
+	/** REPORT_ORIGIN (or EVAL_REPORT_ORIGIN): the address the PDF printer opens pages at, when not the request's */
+	reportOrigin: string | null;
+	/** LOG_LEVEL; null = the default of the process (info for the server, warn for tools and tests) */
+	logLevel: LogLevel | null;
+	/** SQA_PROFILE=1: the load's step times are logged */
+	profile: boolean;
+	/** QUALITY_LANG: the command-line tools' language */
+	lang: Locale;
+	/** SHUTDOWN_TIMEOUT (s): adapter-node cuts connections still open after it */
+	shutdownTimeoutS: number;
+	/** SHUTDOWN_LOAD_GRACE (s): a running load's time to commit at SIGTERM, kept 5 s under SHUTDOWN_TIMEOUT */
+	shutdownLoadGraceS: number;
+	/** the tests' runner is this process (vitest): quieter logs */
+	underTest: boolean;
+	auth: AuthConfig;
+}
+
+export const DEFAULT_DATABASE_PATH = 'data/quality.duckdb';
+
+export function readConfig(env: Env = process.env): Config {
+	const shutdownTimeoutS = nonNegative(env, 'SHUTDOWN_TIMEOUT', 30);
+	return {
+		port: portNumber(env, 'PORT', 3000),
+		databasePath: resolve(given(env, 'DATABASE_PATH') ?? DEFAULT_DATABASE_PATH),
+		threadpool: positive(env, 'UV_THREADPOOL_SIZE', 4),
+		metricCache: oneOf(env, 'METRIC_CACHE', ['on', 'off'], 'on') === 'on',
+		chromiumPath: given(env, 'CHROMIUM_PATH') ?? '/usr/bin/chromium',
+		reportOrigin: origin(env, given(env, 'REPORT_ORIGIN') !== undefined ? 'REPORT_ORIGIN' : 'EVAL_REPORT_ORIGIN'),
+		logLevel: given(env, 'LOG_LEVEL') === undefined ? null : oneOf(env, 'LOG_LEVEL', LOG_LEVELS, 'info'),
+		profile: given(env, 'SQA_PROFILE') === '1',
+		lang: /^en/iu.test(env.QUALITY_LANG ?? '') ? 'en' : 'zh-CN',
+		shutdownTimeoutS,
+		shutdownLoadGraceS: Math.min(nonNegative(env, 'SHUTDOWN_LOAD_GRACE', 20), Math.max(0, shutdownTimeoutS - 5)),
+		underTest: Boolean(env.VITEST),
+		auth: readAuthConfig(env)
+	};
+}
+
+let current: Config | null = null;
+
+/** The process's settings, read and checked on first use. */
+export function config(): Config {
+	current ??= readConfig();
+	return current;
+}

@@ -1,0 +1,85 @@
+import { describe, expect, it } from 'vitest';
+import { spawnSync } from 'node:child_process';
+import { resolve } from 'node:path';
+import { ConfigError, readConfig } from '../../src/lib/server/core/config';
+import { ensureBuilt } from '../helpers/server';
+
+describe('the settings, read once from the environment', () => {
+	it('has the product defaults', () => {
+		expect(readConfig({})).toMatchObject({
+			port: 3000,
+			databasePath: resolve('data/quality.duckdb'),
+			metricCache: true,
+			chromiumPath: '/usr/bin/chromium',
+			reportOrigin: null,
+			logLevel: null,
+			profile: false,
+			lang: 'zh-CN',
+			shutdownTimeoutS: 30,
+			shutdownLoadGraceS: 20,
+			auth: { rateWindowMs: 60_000, maxFailuresPerAccount: 5, maxFailuresPerIp: 20, bodyLimitBytes: 50 * 1024 ** 2 }
+		});
+	});
+
+	it('reads each variable', () => {
+		const c = readConfig({
+			PORT: '4000',
+			DATABASE_PATH: '/srv/q.duckdb',
+			METRIC_CACHE: 'off',
+			REPORT_ORIGIN: 'http://127.0.0.1:4000/x',
+			LOG_LEVEL: 'debug',
+			SQA_PROFILE: '1',
+			QUALITY_LANG: 'en_US.UTF-8',
+			SHUTDOWN_TIMEOUT: '10',
+			SHUTDOWN_LOAD_GRACE: '20'
+		});
+		expect(c).toMatchObject({
+			port: 4000,
+			databasePath: '/srv/q.duckdb',
+			metricCache: false,
+			reportOrigin: 'http://127.0.0.1:4000',
+			logLevel: 'debug',
+			profile: true,
+			lang: 'en'
+		});
+		// the load's grace stays 5 s under the time adapter-node gives open connections
+		expect(c.shutdownLoadGraceS).toBe(5);
+	});
+
+	it.each([
+		['PORT', 'eighty'],
+		['METRIC_CACHE', 'maybe'],
+		['LOG_LEVEL', 'loud'],
+		['REPORT_ORIGIN', 'ftp://x'],
+		['SHUTDOWN_TIMEOUT', '-1'],
+		['AUTH_RATE_WINDOW_MS', '0'],
+		['BODY_SIZE_LIMIT', 'big']
+	])('refuses %s=%s naming the variable, in Chinese and English', (name, value) => {
+		let err: unknown;
+		try {
+			readConfig({ [name]: value });
+		} catch (e) {
+			err = e;
+		}
+		expect(err).toBeInstanceOf(ConfigError);
+		expect((err as Error).message).toContain(`环境变量 ${name}="${value}" 无效`);
+		expect((err as Error).message).toContain(`${name}="${value}" is not valid`);
+	});
+
+	it('a bad value stops the built server at start with the message', () => {
+		ensureBuilt();
+		const r = spawnSync(process.execPath, ['build/index.js'], {
+			env: {
+				...process.env,
+				METRIC_CACHE: 'maybe',
+				PORT: '0',
+				HOST: '127.0.0.1',
+				DATABASE_PATH: '/nonexistent-dir-for-config-test/q.duckdb'
+			},
+			encoding: 'utf8',
+			timeout: 60_000
+		});
+		expect(r.status).not.toBe(0);
+		expect(r.stderr).toContain('METRIC_CACHE="maybe" is not valid: expected one of on, off');
+	}, 90_000);
+});
