@@ -10,7 +10,6 @@ import {
 	type SlaLimit,
 	type SlaLimits,
 	LOW_SAMPLE_N,
-	REPEAT_WINDOW_DAYS,
 	SOURCES,
 	metricById,
 	type FilterName,
@@ -230,41 +229,7 @@ function prepare(request: MetricRequest, metric: MetricDef, options: CompileOpti
 			out.push(request.scope.length ? `list_contains(${p.add(listValue(request.scope))}::VARCHAR[], ${alias}store)` : 'false');
 		return out;
 	};
-	const where = (conds: string[]) => (conds.length ? conds.join(' AND ') : 'true');
-	const receivedIn = `received_at >= ${from} AND received_at < ${to} + INTERVAL 1 DAY`;
-
-	let relation: string;
-	switch (source.id) {
-		case 'complaints':
-			relation = `(SELECT *, received_at::DATE AS d FROM complaints WHERE ${where([receivedIn, ...conditions('')])})`;
-			break;
-		case 'complaint_repeats': {
-			// The previous complaint of the same phone may precede the range and be at any store: look back first, filter after.
-			const lookback = `received_at >= ${from} - INTERVAL ${REPEAT_WINDOW_DAYS} DAY AND received_at < ${to} + INTERVAL 1 DAY`;
-			relation = `(SELECT * FROM (SELECT *, received_at::DATE AS d,
-				epoch_us(received_at) - lag(epoch_us(received_at)) OVER (PARTITION BY customer_phone_hash ORDER BY received_at, complaint_id) AS since_prev_us
-				FROM complaints WHERE customer_phone_hash IS NOT NULL AND ${lookback})
-				WHERE ${where([receivedIn, ...conditions('')])})`;
-			break;
-		}
-		case 'complaint_days': {
-			const daily = `SELECT store, received_at::DATE AS d, count(*) AS n FROM complaints WHERE ${where([receivedIn, ...conditions('')])} GROUP BY ALL`;
-			relation = `(SELECT t.date AS d, t.store AS store, t.transactions AS transactions, coalesce(c.n, 0) AS complaints
-				FROM traffic t LEFT JOIN (${daily}) c ON c.store = t.store AND c.d = t.date
-				WHERE ${where([`t.date BETWEEN ${from} AND ${to}`, ...conditions('t.', ['store'])])})`;
-			break;
-		}
-		case 'surveys':
-			relation = `(SELECT *, submitted_at AS d FROM surveys WHERE ${where([`submitted_at BETWEEN ${from} AND ${to}`, ...conditions('')])})`;
-			break;
-		case 'survey_answers':
-			relation = `(SELECT store, channel, method, submitted_at AS d, unnest(map_keys(extra_answers)) AS question, unnest(map_values(extra_answers)) AS answer
-				FROM surveys WHERE extra_answers IS NOT NULL AND ${where([`submitted_at BETWEEN ${from} AND ${to}`, ...conditions('')])})`;
-			break;
-		case 'appraisals':
-			relation = `(SELECT *, period_start AS d FROM appraisals WHERE ${where([`period_start BETWEEN ${from} AND ${to}`, ...conditions('')])})`;
-			break;
-	}
+	const relation = source.relation({ from, to, conditions });
 
 	let nowParam: string | null = null;
 	const limits: Partial<Record<keyof SlaLimits, string>> = {};

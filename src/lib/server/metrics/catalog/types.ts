@@ -1,0 +1,141 @@
+/**
+ * The shapes of the metric catalog: units, dimensions and filters, sources, metric definitions and their
+ * passports. Values are returned in the metric's unit: 'percent' 0–100, 'permille' ‰, 'hours', 'score'
+ * (the source scale), 'nps' points −100…100, 'count'. Ratios also return numerator and denominator.
+ */
+
+export type Unit = 'count' | 'permille' | 'percent' | 'hours' | 'score' | 'nps';
+export type Direction = 'higher' | 'lower';
+
+/** Dimensions a metric may be cut by (`by`). */
+export const DIMENSIONS = [
+	'store',
+	'department',
+	'channel',
+	'category',
+	'severity',
+	'method',
+	'age_bucket',
+	'response_bucket',
+	'resolution_bucket',
+	'grade',
+	'question',
+	'staff'
+] as const;
+export type Dimension = (typeof DIMENSIONS)[number];
+
+/** Dimensions a request may filter on (repeatable query parameters). */
+export const FILTERS = ['store', 'department', 'channel', 'category'] as const;
+export type FilterName = (typeof FILTERS)[number];
+
+export interface Bilingual {
+	zh: string;
+	en: string;
+}
+
+export const bi = (zh: string, en: string): Bilingual => ({ zh, en });
+
+/** 口径说明: what a number means, in words a quality officer can check against the register. */
+export interface Passport {
+	formula: Bilingual;
+	numerator?: Bilingual;
+	denominator?: Bilingual;
+	source: string;
+	exclusions: Bilingual;
+}
+
+/**
+ * Where a metric's rows come from. Each source yields a relation with a DATE column `d` (the day a row
+ * counts on), the dimension columns and the columns the metric's expressions read.
+ */
+export type SourceId = 'complaints' | 'complaint_days' | 'complaint_repeats' | 'surveys' | 'survey_answers' | 'appraisals';
+
+/** What a source's relation is built from: the request's range and its filters and store scope, all bound. */
+export interface RelationRequest {
+	/** the range's first and last day, as bound DATE expressions */
+	from: string;
+	to: string;
+	/**
+	 * WHERE conditions of the request's filters and store scope on a relation's columns (`alias` qualifies
+	 * them, e.g. 't.'; `only` narrows to these filters). Each call binds its values as new parameters, so
+	 * the order of calls is the order of the parameters.
+	 */
+	conditions: (alias: string, only?: readonly FilterName[]) => string[];
+}
+
+export interface SourceDef {
+	id: SourceId;
+	/** the table(s) read, for passports */
+	tables: string;
+	/** dimension → column of the relation; a dimension not listed here cannot be used with this source */
+	dimensions: Partial<Record<Dimension, string>>;
+	/** filters this source understands (a filter on another column is refused, not ignored) */
+	filters: readonly FilterName[];
+	/** the source's rows for a request, as a parenthesised SELECT with `d`, the dimension columns and what metrics read */
+	relation: (request: RelationRequest) => string;
+	/**
+	 * Sources whose rows are staff members' own scores: the column naming the person. For roles without
+	 * individual scores, each group's distinct staff are counted and groups under the minimum group
+	 * size suppressed (see `suppressSmallGroups` in query.ts).
+	 */
+	staffColumn?: string;
+	/** dimensions that are an attribute of the person (grade), not a group: their rows are one distribution */
+	attributeDimensions?: readonly Dimension[];
+}
+
+export interface DrillDef {
+	columns: readonly { name: string; sql: string; type: 'string' | 'number' | 'int' | 'boolean' | 'timestamp' }[];
+	/** ORDER BY of the rows (output column names) */
+	order: string;
+	/** the free-text column a drill-down may search (case-insensitive substring) */
+	search?: string;
+	/** the row's customer name, masked inside its own text for users without pii */
+	customerName?: string;
+	/** the free-text output columns (masked for users without pii: phones in any form, the row's customer name) */
+	texts: readonly string[];
+}
+
+interface MetricBase {
+	id: string;
+	label: Bilingual;
+	source: SourceId;
+	unit: Unit;
+	direction: Direction;
+	/** dimensions allowed for `by`; a subset of the source's */
+	dimensions: readonly Dimension[];
+	passport: Passport;
+	/**
+	 * Drill-down: the condition that picks, from the metric's relation, exactly the rows its number
+	 * counts (for a ratio, the numerator's). Metrics without it cannot be drilled into.
+	 */
+	drill?: string;
+}
+
+/** A single aggregate: `value` = expression. */
+export interface AggregateMetric extends MetricBase {
+	kind: 'aggregate';
+	/** `$now` inside is replaced by the bound "as of" timestamp */
+	value: string;
+}
+
+/**
+ * A ratio: value = numerator / denominator × scale (null when the denominator is 0).
+ * `survey` ratios also return n (= denominator), the 95% margin of error and a low-sample flag.
+ */
+export interface RatioMetric extends MetricBase {
+	kind: 'ratio';
+	numerator: string;
+	denominator: string;
+	scale: 100 | 1000;
+	survey?: boolean;
+}
+
+/** NPS: % promoters − % detractors, with n and its margin of error (trinomial variance). */
+export interface NpsMetric extends MetricBase {
+	kind: 'nps';
+	promoters: string;
+	detractors: string;
+	n: string;
+}
+
+export type MetricDef = AggregateMetric | RatioMetric | NpsMetric;
