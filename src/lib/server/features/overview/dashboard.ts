@@ -1,10 +1,10 @@
-import { listValue } from '@duckdb/node-api';
 import { queryRows, type Database } from '$lib/server/core/db';
 import { metricById } from '$lib/server/metrics/catalog';
 import { queryMetric, type MetricResult } from '$lib/server/metrics/query';
 import { readAllTargets, targetFor } from '$lib/server/metrics/targets';
 import { periodsOf, previousRange, type DateRange } from '$lib/shared/dashboard/range';
 import type { KpiView, MetricInfo, MonthPoint, RankItem } from '$lib/shared/dashboard/types';
+import { storeScopeSql } from '$lib/server/core/db/store-scope';
 
 /**
  * The 总览 dashboard's data: every number comes from the metric catalog through `queryMetric`, with the
@@ -22,16 +22,16 @@ export const KPI_METRICS = [
 const TOP_STORES = 5;
 const TOP_CATEGORIES = 8;
 
-const scopeSql = '($1::VARCHAR[] IS NULL OR list_contains($1::VARCHAR[], store))';
-const scopeParam = (scope: string[] | null) => (scope === null ? null : listValue(scope));
+/** The user's stores as the condition of a query whose only parameter this is. */
+const inScope = (scope: string[] | null) => storeScopeSql(scope, 'store', 1);
 
 /** The last day with a complaint in the user's stores (the presets' anchor), or null when there is none. */
 export async function lastComplaintDay(db: Database, scope: string[] | null): Promise<string | null> {
 	return db.withConnection(async (conn) => {
 		const [row] = await queryRows<{ d: string | null }>(
 			conn,
-			`SELECT strftime(max(received_at)::DATE, '%Y-%m-%d') AS d FROM complaints WHERE ${scopeSql}`,
-			[scopeParam(scope)]
+			`SELECT strftime(max(received_at)::DATE, '%Y-%m-%d') AS d FROM complaints WHERE ${inScope(scope).sql}`,
+			inScope(scope).params
 		);
 		return row?.d ?? null;
 	});
@@ -128,8 +128,8 @@ export async function departmentChoices(db: Database, scope: string[] | null): P
 	return db.withConnection(async (conn) => {
 		const rows = await queryRows<{ department: string }>(
 			conn,
-			`SELECT DISTINCT department FROM complaints WHERE department IS NOT NULL AND ${scopeSql}`,
-			[scopeParam(scope)]
+			`SELECT DISTINCT department FROM complaints WHERE department IS NOT NULL AND ${inScope(scope).sql}`,
+			inScope(scope).params
 		);
 		return rows.map((r) => r.department).sort((a, b) => a.localeCompare(b, 'zh-CN'));
 	});
@@ -140,8 +140,8 @@ export async function lastSurveyDay(db: Database, scope: string[] | null): Promi
 	return db.withConnection(async (conn) => {
 		const [row] = await queryRows<{ d: string | null }>(
 			conn,
-			`SELECT strftime(max(submitted_at), '%Y-%m-%d') AS d FROM surveys WHERE ${scopeSql}`,
-			[scopeParam(scope)]
+			`SELECT strftime(max(submitted_at), '%Y-%m-%d') AS d FROM surveys WHERE ${inScope(scope).sql}`,
+			inScope(scope).params
 		);
 		return row?.d ?? null;
 	});

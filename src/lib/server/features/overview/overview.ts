@@ -1,7 +1,7 @@
-import { listValue } from '@duckdb/node-api';
 import { queryRows, type Database } from '$lib/server/core/db';
 import { listBatches, type BatchRow } from '$pipelines/batches';
 import { KINDS, schemas, type KindId } from '$lib/shared/schema';
+import { storeScopeSql } from '$lib/server/core/db/store-scope';
 
 export interface KindCoverage {
 	kind: KindId;
@@ -22,13 +22,14 @@ const COVERAGE_END: Partial<Record<KindId, string>> = {
 export async function kindCoverage(db: Database, stores: string[] | null): Promise<KindCoverage[]> {
 	return db.withConnection(async (conn) => {
 		const out: KindCoverage[] = [];
+		const inScope = storeScopeSql(stores, 'store', 1);
 		for (const kind of KINDS) {
 			const s = schemas[kind];
 			const [row] = await queryRows<{ rows: number; from: string | null; to: string | null }>(
 				conn,
 				`SELECT count(*) AS rows, strftime(min(${s.dateColumn})::DATE, '%Y-%m-%d') AS "from", strftime((${COVERAGE_END[kind] ?? `max(${s.dateColumn})`})::DATE, '%Y-%m-%d') AS "to" FROM ${s.table}
-				 WHERE $1::VARCHAR[] IS NULL OR list_contains($1::VARCHAR[], store)`,
-				[stores === null ? null : listValue(stores)]
+				 WHERE ${inScope.sql}`,
+				inScope.params
 			);
 			const [last] = await queryRows<{ at: string | null }>(
 				conn,

@@ -1,8 +1,6 @@
-import { listValue } from '@duckdb/node-api';
 import { queryRows, type Database, type DuckDBConnection } from '$lib/server/core/db';
 
 /** A store scope as a bound list (null = every store). */
-export const storesParam = (stores: string[] | null) => (stores === null ? null : listValue(stores));
 import { audit } from '$lib/server/core/db/audit';
 import type { Actor } from '$lib/server/core/auth/users';
 import { metricById, SOURCES } from '$lib/server/metrics/catalog';
@@ -16,6 +14,7 @@ import { DEFAULT_RULES, latestSignals } from '$lib/shared/quality/spc';
 import { explainSignal } from '$lib/shared/quality/explain';
 import { controlCharts, QC_CHARTS, type QcChartId } from './charts';
 import { log } from '$lib/server/core/log';
+import { storeScopeSql } from '$lib/server/core/db/store-scope';
 
 /**
  * Alerts: a control-chart signal on the latest period, or a target missed in the latest month, becomes
@@ -225,25 +224,33 @@ const ALERT_COLUMNS = `alert_id, kind, chart, metric, scope_kind, scope, grain, 
  * Alerts a user may see: all of them for users of every store; for users limited to some stores, only
  * the alerts of those stores (chain-wide and department alerts are computed over every store).
  */
+/** Alerts a user may see: all for a user of every store, else only those of their stores (not chain-wide ones). */
+function alertsInScope(stores: string[] | null, paramIndex: number): { sql: string; params: unknown[] } {
+	if (stores === null) return { sql: 'true', params: [] };
+	const s = storeScopeSql(stores, 'scope', paramIndex);
+	return { sql: `(scope_kind = 'store' AND ${s.sql})`, params: s.params };
+}
+
 export async function listAlerts(
 	conn: DuckDBConnection,
 	opts: { stores: string[] | null; status?: AlertStatus | null; limit?: number }
 ): Promise<AlertRow[]> {
+	const visible = alertsInScope(opts.stores, 3);
 	return queryRows<AlertRow>(
 		conn,
 		`SELECT ${ALERT_COLUMNS} FROM qc_alerts
-		 WHERE ($1::VARCHAR[] IS NULL OR (scope_kind = 'store' AND list_contains($1::VARCHAR[], scope)))
-		   AND ($2::VARCHAR IS NULL OR status = $2)
-		 ORDER BY (status = 'closed'), period DESC, alert_id DESC LIMIT $3`,
-		[storesParam(opts.stores), opts.status ?? null, opts.limit ?? 500]
+		 WHERE ${visible.sql}
+		   AND ($1::VARCHAR IS NULL OR status = $1)
+		 ORDER BY (status = 'closed'), period DESC, alert_id DESC LIMIT $2`,
+		[opts.status ?? null, opts.limit ?? 500, ...visible.params]
 	);
 }
 
 export async function getAlert(conn: DuckDBConnection, id: number, stores: string[] | null): Promise<AlertRow | null> {
 	const [row] = await queryRows<AlertRow>(
 		conn,
-		`SELECT ${ALERT_COLUMNS} FROM qc_alerts WHERE alert_id = $1 AND ($2::VARCHAR[] IS NULL OR (scope_kind = 'store' AND list_contains($2::VARCHAR[], scope)))`,
-		[id, storesParam(stores)]
+		`SELECT ${ALERT_COLUMNS} FROM qc_alerts WHERE alert_id = $1 AND ${alertsInScope(stores, 2).sql}`,
+		[id, ...alertsInScope(stores, 2).params]
 	);
 	return row ?? null;
 }

@@ -3,9 +3,9 @@ import { addDays, boundedRange, clampDay, currentDay, isIsoDay, periodStart, typ
 import type { QcGrain } from '$lib/shared/quality/explain';
 import { parseRules } from '$lib/shared/quality/spc';
 import { queryRows, type Database } from '$lib/server/core/db';
-import { storesParam } from './alerts';
 import { evaluationRange } from './alerts';
 import { isChartId, type LaneyMode, type QcChartId } from './charts';
+import { storeScopeSql } from '$lib/server/core/db/store-scope';
 
 /** The control-chart page's settings from the URL, each checked, with defaults. */
 export interface QcParams {
@@ -21,12 +21,13 @@ export interface QcParams {
 }
 
 export async function lastDataDay(db: Database, stores: string[] | null): Promise<string | null> {
+	const inScope = storeScopeSql(stores, 'store', 1);
 	return db.withConnection(async (c) => {
 		const [row] = await queryRows<{ d: string | null }>(
 			c,
-			`SELECT strftime(greatest((SELECT max(received_at)::DATE FROM complaints WHERE $1::VARCHAR[] IS NULL OR list_contains($1::VARCHAR[], store)),
-			                         (SELECT max(submitted_at)::DATE FROM surveys WHERE $1::VARCHAR[] IS NULL OR list_contains($1::VARCHAR[], store))), '%Y-%m-%d') AS d`,
-			[storesParam(stores)]
+			`SELECT strftime(greatest((SELECT max(received_at)::DATE FROM complaints WHERE ${inScope.sql}),
+			                         (SELECT max(submitted_at)::DATE FROM surveys WHERE ${inScope.sql})), '%Y-%m-%d') AS d`,
+			inScope.params
 		);
 		return row?.d ?? null;
 	});
