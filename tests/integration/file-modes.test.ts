@@ -60,6 +60,23 @@ describe('the database and its key', () => {
 		expect(existsSync(handoffPath(path))).toBe(false);
 	}, 90_000);
 
+	it('a bad setting stops the built server at start too, naming it', () => {
+		ensureBuilt();
+		const r = spawnSync(process.execPath, ['build/index.js'], {
+			env: {
+				...process.env,
+				METRIC_CACHE: 'maybe',
+				PORT: '0',
+				HOST: '127.0.0.1',
+				DATABASE_PATH: '/nonexistent-dir-for-config-test/q.duckdb'
+			},
+			encoding: 'utf8',
+			timeout: 60_000
+		});
+		expect(r.status).not.toBe(0);
+		expect(r.stderr).toContain('METRIC_CACHE="maybe" is not valid: expected one of on, off');
+	}, 90_000);
+
 	it('a phone-hash key other users can read is refused', async () => {
 		const path = join(dir, 'key.duckdb');
 		const db = await Database.open(path);

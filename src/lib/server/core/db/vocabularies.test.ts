@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Database, queryRows } from '../../src/lib/server/core/db';
-import { schemas } from '../../src/lib/shared/schema';
-import { allVocabularies } from '../../src/lib/shared/schema/vocabularies';
+import { Database, queryRows } from '$lib/server/core/db';
+import { schemas } from '$lib/shared/schema';
+import { allVocabularies } from '$lib/shared/schema/vocabularies';
 
 let db: Database;
 beforeAll(async () => {

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { ROLE_CAPABILITIES, ROLES, type AuthUser, type Role } from '../../src/lib/shared/auth/roles';
-import { parseByteSize, readAuthConfig } from '../../src/lib/server/core/config';
-import { authorize, safeNext, type GuardRequest } from '../../src/lib/server/core/auth/guard';
-import { FailureLimiter } from '../../src/lib/server/core/auth/ratelimit';
-import { sessionCookieOptions } from '../../src/lib/server/core/auth/sessions';
+import { ROLE_CAPABILITIES, ROLES, type AuthUser, type Role } from '$lib/shared/auth/roles';
+import { parseByteSize, readAuthConfig } from '$lib/server/core/config';
+import { authorize, safeNext, type GuardRequest } from '$lib/server/core/auth/guard';
+import { FailureLimiter } from '$lib/server/core/auth/ratelimit';
+import { sessionCookieOptions } from '$lib/server/core/auth/sessions';
 
 const user = (role: Role, stores: string[] | null = null, pii = false): AuthUser => ({
 	id: 1,

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { IngestFailure } from '../../src/lib/shared/schema/errors';
-import { matchHeaders, normalizeHeader, parseMapping } from '../../src/lib/shared/schema/mapping';
-import { schemas } from '../../src/lib/shared/schema';
+import { IngestFailure } from '$lib/shared/schema/errors';
+import { matchHeaders, normalizeHeader, parseMapping } from '$lib/shared/schema/mapping';
+import { schemas } from '$lib/shared/schema';
 
 const none = parseMapping(undefined);
 

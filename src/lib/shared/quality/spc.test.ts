@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { computeChart, latestSignals, nelsonSignals, parseRules, type NelsonRule } from '../../src/lib/shared/quality/spc';
-import { benjaminiHochberg, normalCdf, twoProportionZ } from '../../src/lib/shared/quality/stats';
+import { computeChart, latestSignals, nelsonSignals, parseRules, type NelsonRule } from '$lib/shared/quality/spc';
+import { benjaminiHochberg, normalCdf, twoProportionZ } from '$lib/shared/quality/stats';
 
 const periods = (k: number) => Array.from({ length: k }, (_, i) => `p${i + 1}`);
 const rulesAt = (z: number[], rule: NelsonRule) => nelsonSignals(z, [rule]).map((s) => s.index);
@@ -181,7 +181,7 @@ describe('statistics for what changed', () => {
 
 describe('Welch t (by hand)', () => {
 	it('a = 1..5, b = 3..7: t = 2/√(2.5/5 + 2.5/5) = 2, df = 8, two-sided p = 0.0805 (t table, df 8)', async () => {
-		const { welchT, studentTwoSidedP } = await import('../../src/lib/shared/quality/stats');
+		const { welchT, studentTwoSidedP } = await import('$lib/shared/quality/stats');
 		const r = welchT([1, 2, 3, 4, 5], [3, 4, 5, 6, 7])!;
 		expect(r.t).toBeCloseTo(2, 10);
 		expect(r.df).toBeCloseTo(8, 10);

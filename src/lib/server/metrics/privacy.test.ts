@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { MIN_GROUP_SIZE, suppressedGroups } from '../../src/lib/shared/auth/privacy';
-import { compileMetric, MetricRequestError } from '../../src/lib/server/metrics/compile';
+import { MIN_GROUP_SIZE, suppressedGroups } from '$lib/shared/auth/privacy';
+import { compileMetric, MetricRequestError } from '$lib/server/metrics/compile';
 
 describe('suppressedGroups: the minimum group size with secondary suppression', () => {
 	it.each([

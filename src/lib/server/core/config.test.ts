@@ -1,8 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { spawnSync } from 'node:child_process';
 import { resolve } from 'node:path';
-import { ConfigError, readConfig } from '../../src/lib/server/core/config';
-import { ensureBuilt } from '../helpers/server';
+import { ConfigError, readConfig } from '$lib/server/core/config';
 
 describe('the settings, read once from the environment', () => {
 	it('has the product defaults', () => {
@@ -65,21 +63,4 @@ describe('the settings, read once from the environment', () => {
 		expect((err as Error).message).toContain(`环境变量 ${name}="${value}" 无效`);
 		expect((err as Error).message).toContain(`${name}="${value}" is not valid`);
 	});
-
-	it('a bad value stops the built server at start with the message', () => {
-		ensureBuilt();
-		const r = spawnSync(process.execPath, ['build/index.js'], {
-			env: {
-				...process.env,
-				METRIC_CACHE: 'maybe',
-				PORT: '0',
-				HOST: '127.0.0.1',
-				DATABASE_PATH: '/nonexistent-dir-for-config-test/q.duckdb'
-			},
-			encoding: 'utf8',
-			timeout: 60_000
-		});
-		expect(r.status).not.toBe(0);
-		expect(r.stderr).toContain('METRIC_CACHE="maybe" is not valid: expected one of on, off');
-	}, 90_000);
 });

@@ -7,7 +7,7 @@ import {
 	maskNameInText,
 	maskPhone,
 	maskPhonesInText
-} from '../../src/lib/server/core/auth/masking';
+} from '$lib/server/core/auth/masking';
 
 describe('maskName keeps the surname and hides the given name', () => {
 	it.each([
