@@ -6,26 +6,13 @@ import type { AuthUser } from '$lib/shared/auth/roles';
 import { periodsOf, type DateRange, type PeriodGrain } from '$lib/shared/dashboard/range';
 import type { PageFilters } from '$lib/shared/dashboard/filters';
 import type { MetricInfo } from '$lib/shared/dashboard/types';
+import type { ExtraQuestion, ItemScore, MethodRow, StoreItemsRow, SurveyItem, SurveyPoint } from '$lib/features/satisfaction/types';
 
 /**
  * The 满意度 page's data: every number from the metric catalog (cached per data version) within the
  * user's stores and the page's filters; the low-score comments through the drill-down of
  * `low_score_count`, masked for users without pii.
  */
-
-export interface SurveyPoint {
-	value: number | null;
-	/** the 95% margin of error, in the value's unit */
-	moe: number | null;
-	n: number;
-	lowSample: boolean;
-}
-
-export interface ItemScore {
-	mean: number | null;
-	t2b: number | null;
-	n: number;
-}
 
 export interface SatisfactionRequest {
 	range: DateRange;
@@ -42,17 +29,17 @@ export interface SatisfactionRequest {
 export interface SatisfactionData {
 	periods: string[];
 	metrics: Record<string, MetricInfo>;
-	items: { id: string; label: { zh: string; en: string } }[];
+	items: SurveyItem[];
 	csat: SurveyPoint[];
 	nps: SurveyPoint[];
 	totals: { csat: SurveyPoint; nps: SurveyPoint; responses: number; lowScores: number };
 	/** stores (rows) × items (columns): mean score and top-2-box, plus the store's CSAT and responses */
-	heatmap: { store: string; responses: number; csat: SurveyPoint; items: Record<string, ItemScore> }[];
+	heatmap: StoreItemsRow[];
 	/** the items over all stores */
 	overallItems: Record<string, ItemScore>;
-	methods: { method: string; responses: number; csat: SurveyPoint; nps: SurveyPoint }[];
+	methods: MethodRow[];
 	/** the numeric questions survey files carried beyond the four items: mean and answers */
-	extras: { question: string; mean: number | null; n: number }[];
+	extras: ExtraQuestion[];
 	comments: DrillResult | null;
 }
 

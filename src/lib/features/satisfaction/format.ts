@@ -1,0 +1,9 @@
+import { formatValue } from '$lib/shared/metric-format';
+import type { UiLocale } from '$lib/shared/views';
+import type { SurveyItem, SurveyPoint } from './types';
+
+export const itemName = (item: SurveyItem, locale: UiLocale): string => (locale === 'zh-CN' ? item.label.zh : item.label.en);
+
+/** ' ±4.6%' after a value, or nothing when the value or its margin is missing */
+export const moeText = (p: SurveyPoint, unit: 'percent' | 'nps', locale: UiLocale): string =>
+	p.value === null || p.moe === null ? '' : ` ±${formatValue(p.moe, unit, locale)}`;
