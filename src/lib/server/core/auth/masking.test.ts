@@ -1,13 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import {
-	canonicalPhone,
-	maskFreeText,
-	maskName,
-	maskNameInText,
-	maskPhone,
-	maskPhonesInText
-} from '$lib/server/core/auth/masking';
+import { canonicalPhone, maskFreeText, maskName, maskNameInText, maskPhone, maskPhonesInText } from '$lib/server/core/auth/masking';
 
 describe('maskName keeps the surname and hides the given name', () => {
 	it.each([
