@@ -96,7 +96,7 @@ const server = spawn(process.execPath, ['build/index.js'], {
 		PORT: String(port),
 		ORIGIN: process.env.ORIGIN ?? `http://localhost:${port}`,
 		BODY_SIZE_LIMIT: process.env.BODY_SIZE_LIMIT ?? DEFAULT_BODY_SIZE_LIMIT,
-		// as `npm start`: DuckDB's queries wait in libuv's pool (see README, "Under load"); this terminal shows warnings only
+		// as `npm start`: DuckDB's queries wait in libuv's pool (see docs/benchmarks.md, "Under load"); this terminal shows warnings only
 		UV_THREADPOOL_SIZE: process.env.UV_THREADPOOL_SIZE ?? '24',
 		LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn'
 	}
