@@ -1,7 +1,7 @@
 import type { MetricUnit, RankItem } from '$lib/shared/dashboard/types';
 import type { UiLocale } from '$lib/shared/views';
 import { emptyOption } from './empty';
-import { formatValue } from '$lib/shared/metric-format';
+import { formatValue } from '$lib/shared/format';
 import type { ChartTheme } from './theme';
 import type { ChartOption } from './types';
 

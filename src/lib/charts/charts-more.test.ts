@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { bucketLabel, limitIndex } from '$lib/shared/dashboard/buckets';
 import { csvCell, csvText } from '$lib/shared/csv';
 import { bucketBars } from './bucketBars';
-import { periodLabel } from '$lib/shared/metric-format';
+import { periodLabel } from '$lib/shared/format';
 import { cumulativeShares, pareto, paretoOrder } from './pareto';
 import { darkTheme, lightTheme, printTheme } from './theme';
 import { trendLine } from './trendLine';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { barRanking } from './barRanking';
-import { changeOf, formatChange, formatValue, monthLabel } from '$lib/shared/metric-format';
+import { changeOf, formatChange, formatValue, monthLabel } from '$lib/shared/format';
 import { sparkline } from './sparkline';
 import { lightTheme } from './theme';
 import { trendLine } from './trendLine';

@@ -1,6 +1,6 @@
 import type { UiLocale } from '$lib/shared/views';
 import { emptyOption } from './empty';
-import { formatValue } from '$lib/shared/metric-format';
+import { formatValue } from '$lib/shared/format';
 import { cumulativeShares } from './pareto';
 import type { ChartTheme } from './theme';
 import type { ChartOption } from './types';

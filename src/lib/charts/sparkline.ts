@@ -1,6 +1,6 @@
 import type { MetricUnit, MonthPoint } from '$lib/shared/dashboard/types';
 import type { UiLocale } from '$lib/shared/views';
-import { formatValue, monthLabel } from '$lib/shared/metric-format';
+import { formatValue, monthLabel } from '$lib/shared/format';
 import type { ChartTheme } from './theme';
 import type { ChartOption } from './types';
 

@@ -2,7 +2,7 @@ import type { MetricUnit } from '$lib/shared/dashboard/types';
 import type { UiLocale } from '$lib/shared/views';
 import { emptyOption } from './empty';
 import type { PeriodGrain } from '$lib/shared/dashboard/range';
-import { formatValue, periodLabel } from '$lib/shared/metric-format';
+import { formatValue, periodLabel } from '$lib/shared/format';
 import type { ChartTheme } from './theme';
 import type { ChartOption } from './types';
 

@@ -1,4 +1,89 @@
-import type { UiLocale } from './views';
+import { m } from '$lib/paraglide/messages.js';
+import type { MetricUnit } from '$lib/shared/dashboard/types';
+import type { UiLocale } from '$lib/shared/views';
+
+/** Numbers and periods as pages, charts, tiles and exports write them. Pure: the same text on the server and in the browser. */
+
+const DECIMALS: Record<MetricUnit, number> = { count: 0, permille: 2, percent: 1, hours: 1, score: 2, nps: 1 };
+
+const number = (v: number, locale: UiLocale, digits: number, sign = false) =>
+	new Intl.NumberFormat(locale, {
+		minimumFractionDigits: digits,
+		maximumFractionDigits: digits,
+		...(sign ? { signDisplay: 'exceptZero' as const } : {})
+	}).format(v);
+
+/** A metric value with its unit: 1,234 · 2.41‰ · 86.7% · 5.3 小时 · 4.21 · 23.5; null → — */
+export function formatValue(v: number | null | undefined, unit: MetricUnit, locale: UiLocale): string {
+	if (v === null || v === undefined || !Number.isFinite(v)) return '—';
+	const n = number(v, locale, DECIMALS[unit]);
+	switch (unit) {
+		case 'permille':
+			return `${n}‰`;
+		case 'percent':
+			return `${n}%`;
+		case 'hours':
+			return `${n} ${m.dash_unit_hours({}, { locale })}`;
+		default:
+			return n;
+	}
+}
+
+/**
+ * Change against the previous period: counts as a relative change (+12.5%), everything else as a
+ * difference in the metric's own unit (+1.2 个百分点, +0.15‰, −2.0 小时). null when either side is missing.
+ */
+export function formatChange(value: number | null, previous: number | null, unit: MetricUnit, locale: UiLocale): string | null {
+	const d = changeOf(value, previous, unit);
+	if (d === null) return null;
+	if (unit === 'count') return `${number(d, locale, 1, true)}%`;
+	const n = number(d, locale, DECIMALS[unit], true);
+	switch (unit) {
+		case 'permille':
+			return `${n}‰`;
+		case 'percent':
+			return `${n} ${m.dash_unit_pp({}, { locale })}`;
+		case 'hours':
+			return `${n} ${m.dash_unit_hours({}, { locale })}`;
+		default:
+			return n;
+	}
+}
+
+/** The change shown: % for counts (null from 0), the difference otherwise; rounded as displayed. */
+export function changeOf(value: number | null, previous: number | null, unit: MetricUnit): number | null {
+	if (value === null || previous === null) return null;
+	if (unit === 'count') return previous === 0 ? null : Math.round(((value - previous) / previous) * 1000) / 10;
+	const f = 10 ** DECIMALS[unit];
+	return Math.round((value - previous) * f) / f;
+}
+
+/** A month's first day (YYYY-MM-DD) as an axis label: 2025年1月 · Jan 2025. */
+export function monthLabel(period: string, locale: UiLocale): string {
+	const [y, mo] = period.split('-');
+	if (locale === 'zh-CN') return `${y}年${Number(mo)}月`;
+	return new Intl.DateTimeFormat('en', { month: 'short', year: 'numeric', timeZone: 'UTC' }).format(new Date(`${y}-${mo}-01T00:00:00Z`));
+}
+
+/** A period's first day as an axis label for its grain: 1月5日 · 1月6日当周 · 2025年1月 · 2025年Q1 · 2025年 (Jan 5 · Wk of Jan 6 · Jan 2025 · Q1 2025 · 2025). */
+export function periodLabel(period: string, grain: 'day' | 'week' | 'month' | 'quarter' | 'year', locale: UiLocale): string {
+	const [y, mo, d] = period.split('-').map(Number) as [number, number, number];
+	const zh = locale === 'zh-CN';
+	const short = () =>
+		new Intl.DateTimeFormat('en', { month: 'short', day: 'numeric', timeZone: 'UTC' }).format(new Date(`${period}T00:00:00Z`));
+	switch (grain) {
+		case 'day':
+			return zh ? `${mo}月${d}日` : short();
+		case 'week':
+			return zh ? `${mo}月${d}日当周` : `Wk of ${short()}`;
+		case 'month':
+			return monthLabel(period, locale);
+		case 'quarter':
+			return zh ? `${y}年Q${Math.ceil(mo / 3)}` : `Q${Math.ceil(mo / 3)} ${y}`;
+		case 'year':
+			return zh ? `${y}年` : String(y);
+	}
+}
 
 const countFormats = new Map<UiLocale, Intl.NumberFormat>();
 

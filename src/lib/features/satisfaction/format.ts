@@ -1,4 +1,4 @@
-import { formatValue } from '$lib/shared/metric-format';
+import { formatValue } from '$lib/shared/format';
 import type { UiLocale } from '$lib/shared/views';
 import type { SurveyItem, SurveyPoint } from './types';
 

@@ -1,4 +1,4 @@
-import { formatValue, periodLabel } from '$lib/shared/metric-format';
+import { formatValue, periodLabel } from '$lib/shared/format';
 import type { MetricUnit } from '$lib/shared/dashboard/types';
 import type { UiLocale } from '$lib/shared/views';
 import type { Signal, SpcResult, Verdict } from './spc';

@@ -8,7 +8,7 @@ import { queryMetric } from '$lib/server/metrics/query';
 import { num } from '$lib/server/features/overview/dashboard';
 import { readAllTargets, type ScopedTarget } from '$lib/server/metrics/targets';
 import { periodStart, type DateRange } from '$lib/shared/dashboard/range';
-import { formatValue, periodLabel } from '$lib/shared/metric-format';
+import { formatValue, periodLabel } from '$lib/shared/format';
 import { meetsTarget } from '$lib/shared/dashboard/targets';
 import { DEFAULT_RULES, latestSignals } from '$lib/shared/quality/spc';
 import { explainSignal } from '$lib/shared/quality/explain';
