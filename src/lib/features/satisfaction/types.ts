@@ -41,3 +41,6 @@ export interface ExtraQuestion {
 	mean: number | null;
 	n: number;
 }
+
+/** Low-score comments shown per page (the server's query and the page's pager). */
+export const COMMENTS_PAGE = 20;

@@ -6,6 +6,7 @@ import type { Scorecard, ScorecardPeriod } from '$lib/features/evaluations/score
 import { readEvalConfig } from './config';
 import { appraisalRows, periodRange, scopeSql } from './data';
 import { periodsWithData } from './view';
+import { num } from '$lib/server/features/overview/dashboard';
 
 /** The period id of a metric row's period start ('YYYY-MM-DD') in a cycle. */
 const periodOfDay = (cycle: Cycle, day: string) => periodOfMonth(cycle, day.slice(0, 7));
@@ -56,7 +57,6 @@ export async function staffScorecard(db: Database, scope: string[] | null, staff
 		}
 		const base = { from, to, grain: cycle, by: 'staff', scope };
 		const [csat, nps] = await Promise.all([queryMetric(db, { ...base, metric: 'csat' }), queryMetric(db, { ...base, metric: 'nps' })]);
-		const num = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : null);
 		for (const r of csat.rows) {
 			if (r.group !== staffId || typeof r.period !== 'string') continue;
 			const sp = byPeriod.get(periodOfDay(cycle, r.period));

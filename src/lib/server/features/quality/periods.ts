@@ -16,7 +16,6 @@ import {
 const ymd = (d: Date) => format(d, 'yyyy-MM-dd');
 export const monthEnd = (first: string): string => ymd(endOfMonth(parseISO(first)));
 export const shiftMonths = (first: string, n: number): string => ymd(addMonths(parseISO(periodStart(first, 'month')), n));
-export const shiftDays = addDays;
 
 /** A day the quality pages may be asked about (the bounds of every request, see range.ts). */
 export const isDayInBounds = (s: string | null, today = currentDay()): s is string => isIsoDay(s) && s >= DATE_MIN && s <= latestDay(today);
@@ -30,7 +29,7 @@ export function reportPeriods(grain: ReportGrain, at: string): { current: DateRa
 		const prev = shiftMonths(start, -1);
 		return { current: { from: start, to: monthEnd(start) }, previous: { from: prev, to: monthEnd(prev) } };
 	}
-	return { current: { from: start, to: shiftDays(start, 6) }, previous: { from: shiftDays(start, -7), to: shiftDays(start, -1) } };
+	return { current: { from: start, to: addDays(start, 6) }, previous: { from: addDays(start, -7), to: addDays(start, -1) } };
 }
 
 /**
@@ -49,9 +48,7 @@ export function comparisonFromParams(
 	const cur = boundedRange(asked, def.current, today);
 	const current = cur.range;
 	const onDefault = !asked || clampRange(asked, today) === null;
-	const fallback = onDefault
-		? def.previous
-		: { from: shiftDays(current.from, -(daysBetween(current) + 1)), to: shiftDays(current.from, -1) };
+	const fallback = onDefault ? def.previous : { from: addDays(current.from, -(daysBetween(current) + 1)), to: addDays(current.from, -1) };
 	const prev = boundedRange(isIsoDay(pf) && isIsoDay(pt) && pf <= pt ? { from: pf, to: pt } : null, fallback, today);
 	return { current, previous: prev.range, adjusted: cur.adjusted || prev.adjusted };
 }

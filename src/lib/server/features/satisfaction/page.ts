@@ -6,7 +6,15 @@ import type { AuthUser } from '$lib/shared/auth/roles';
 import { periodsOf, type DateRange, type PeriodGrain } from '$lib/shared/dashboard/range';
 import type { PageFilters } from '$lib/shared/dashboard/filters';
 import type { MetricInfo } from '$lib/shared/dashboard/types';
-import type { ExtraQuestion, ItemScore, MethodRow, StoreItemsRow, SurveyItem, SurveyPoint } from '$lib/features/satisfaction/types';
+import {
+	COMMENTS_PAGE,
+	type ExtraQuestion,
+	type ItemScore,
+	type MethodRow,
+	type StoreItemsRow,
+	type SurveyItem,
+	type SurveyPoint
+} from '$lib/features/satisfaction/types';
 
 /**
  * The 满意度 page's data: every number from the metric catalog (cached per data version) within the
@@ -42,8 +50,6 @@ export interface SatisfactionData {
 	extras: ExtraQuestion[];
 	comments: DrillResult | null;
 }
-
-export const COMMENTS_PAGE = 20;
 
 const point = (r: MetricRow | undefined): SurveyPoint => ({
 	value: num(r?.value),
