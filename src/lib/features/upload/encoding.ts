@@ -1,6 +1,6 @@
 /**
  * The encoding of an uploaded file, guessed in the browser from its first bytes the way the engine
- * decides it (pipelines/decode.ts): a BOM says it outright; otherwise bytes that are valid UTF-8 are
+ * decides it (pipelines/decode/): a BOM says it outright; otherwise bytes that are valid UTF-8 are
  * UTF-8, and anything else is GBK/GB18030 (what Excel on Chinese Windows writes).
  */
 export type FileEncoding = 'utf-8' | 'utf-8-bom' | 'gbk' | 'utf-16le' | 'utf-16be';

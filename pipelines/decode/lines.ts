@@ -1,0 +1,87 @@
+import { createReadStream } from 'node:fs';
+import { isUtf8 } from 'node:buffer';
+import { CHUNK } from './detect';
+
+/** The spreadsheet row number (header = row 1) of the staged record `index` (0-based), counting skipped empty lines. */
+export function rowNumber(d: { blankLines: readonly number[] }, index: number): number {
+	let n = index + 2;
+	for (const before of d.blankLines) if (before <= index) n++;
+	return n;
+}
+
+/**
+ * The exact structure of a UTF-8 CSV file as DuckDB reads it (a quote opens a quoted cell only at a
+ * cell's start; "" inside one is a quote): the line where a quoted cell opens that never closes, and
+ * the empty lines the reader skips (for each, the data records before it). Run only when the byte scan
+ * hints at either.
+ */
+export async function structure(path: string, delimiter: string): Promise<{ unclosedQuoteLine: number | null; blankLines: number[] }> {
+	const d = delimiter.charCodeAt(0);
+	const blankLines: number[] = [];
+	let line = 1;
+	let records = 0;
+	let inQuotes = false;
+	let quoteLine = 0;
+	let cellStart = true;
+	let lineEmpty = true;
+	/** after a quote inside a quoted cell: a closing quote or the first of a doubled one */
+	let quoteSeen = false;
+	for await (const chunk of createReadStream(path, { highWaterMark: CHUNK })) {
+		const c = chunk as Buffer;
+		for (let i = 0; i < c.length; i++) {
+			const b = c[i]!;
+			if (inQuotes) {
+				if (quoteSeen) {
+					quoteSeen = false;
+					if (b === 0x22) continue;
+					inQuotes = false; // the quote closed the cell; b is read as outside it below
+				} else {
+					if (b === 0x22) quoteSeen = true;
+					else if (b === 0x0a) line++;
+					continue;
+				}
+			}
+			if (b === 0x0a) {
+				if (lineEmpty) {
+					if (line > 1) blankLines.push(records);
+				} else records++;
+				line++;
+				cellStart = true;
+				lineEmpty = true;
+				continue;
+			}
+			if (b === 0x0d) continue;
+			lineEmpty = false;
+			if (b === 0x22 && cellStart) {
+				inQuotes = true;
+				quoteLine = line;
+				cellStart = false;
+				continue;
+			}
+			cellStart = b === d;
+		}
+	}
+	if (inQuotes && !quoteSeen) return { unclosedQuoteLine: quoteLine, blankLines: [] };
+	// records counted the header too: the data records before an empty line are one fewer
+	return { unclosedQuoteLine: null, blankLines: blankLines.map((n) => n - 1).filter((n) => n >= 0) };
+}
+
+/**
+ * The first physical line (1-based, as a text editor counts) holding bytes that are not UTF-8. A line
+ * break byte never occurs inside a UTF-8 sequence, so lines are checked one by one. Only read for a file
+ * already known to be invalid.
+ */
+export async function firstInvalidUtf8Line(path: string): Promise<number> {
+	let line = 1;
+	let carry = Buffer.alloc(0);
+	for await (const chunk of createReadStream(path, { highWaterMark: CHUNK })) {
+		let bytes = Buffer.concat([carry, chunk as Buffer]);
+		for (let nl = bytes.indexOf(0x0a); nl >= 0; nl = bytes.indexOf(0x0a)) {
+			if (!isUtf8(bytes.subarray(0, nl))) return line;
+			line++;
+			bytes = bytes.subarray(nl + 1);
+		}
+		carry = Buffer.from(bytes);
+	}
+	return line;
+}

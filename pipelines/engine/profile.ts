@@ -1,0 +1,12 @@
+import { log } from '$lib/server/core/log';
+
+/** With SQA_PROFILE=1, how long each step of a load took, on stderr (for the benchmark). */
+export function profiler(label: string): (step: string) => void {
+	if (process.env.SQA_PROFILE !== '1') return () => {};
+	let last = performance.now();
+	return (step) => {
+		const now = performance.now();
+		log('ingest').info({ profile: label, step, ms: Math.round(now - last) }, 'profile');
+		last = now;
+	};
+}
