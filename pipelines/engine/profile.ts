@@ -1,8 +1,9 @@
+import { config } from '$lib/server/core/config';
 import { log } from '$lib/server/core/log';
 
 /** With SQA_PROFILE=1, how long each step of a load took, on stderr (for the benchmark). */
 export function profiler(label: string): (step: string) => void {
-	if (process.env.SQA_PROFILE !== '1') return () => {};
+	if (!config().profile) return () => {};
 	let last = performance.now();
 	return (step) => {
 		const now = performance.now();

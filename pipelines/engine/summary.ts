@@ -118,7 +118,7 @@ export async function fileRejected(
 		reason: reason(failure.code, failure.params, locale)
 	};
 	const summary: IngestSummary = { ...emptySummary(opts, fileName, d), errors: [error], message: error.reason };
-	if (opts.dryRun || !d) return { ...summary, status: opts.dryRun ? 'rejected' : 'rejected' };
+	if (opts.dryRun || !d) return { ...summary, status: 'rejected' };
 	summary.batch_id = await writeBatch(conn, {
 		batchId,
 		kind: opts.kind,
