@@ -1,7 +1,9 @@
 import * as m from '$lib/paraglide/messages.js';
+import type { UiLocale } from '$lib/shared/views';
 import { config } from '$lib/server/core/config';
 
-export type Locale = 'zh-CN' | 'en';
+/** The two languages, as everywhere (shared/views.ts). */
+export type Locale = UiLocale;
 
 type MessageFn = (inputs: Record<string, unknown>, options: { locale: Locale }) => string;
 const catalog = m as unknown as Record<string, MessageFn | undefined>;

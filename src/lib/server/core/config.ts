@@ -1,3 +1,4 @@
+import type { UiLocale } from '$lib/shared/views';
 import { resolve } from 'node:path';
 
 /**
@@ -111,7 +112,8 @@ export function readAuthConfig(env: Env = process.env): AuthConfig {
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
-export type Locale = 'zh-CN' | 'en';
+/** The two languages, as everywhere (shared/views.ts). */
+export type Locale = UiLocale;
 
 export interface Config {
 	/** PORT, as adapter-node reads it */

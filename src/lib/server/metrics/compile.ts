@@ -1,5 +1,7 @@
 import { listValue, type DuckDBValue } from '@duckdb/node-api';
 import { z } from 'zod';
+import { m } from '$lib/paraglide/messages.js';
+import type { UiLocale as Locale } from '$lib/shared/views';
 import { searchSql } from '$lib/server/core/auth/masked-search';
 import {
 	DEFAULT_SLA,
@@ -67,16 +69,20 @@ export type MetricErrorCode =
 	| 'not_drillable'
 	| 'individual_not_allowed';
 
+/** A refused request: its code, and its message in either language (the error's own message is English, for logs). */
 export class MetricRequestError extends Error {
 	constructor(
 		readonly code: MetricErrorCode,
-		message: string,
-		readonly messageZh: string
+		readonly text: (locale: Locale) => string
 	) {
-		super(message);
+		super(text('en'));
 		this.name = 'MetricRequestError';
 	}
 }
+
+const listIn = (items: readonly string[], locale: Locale) => items.join(locale === 'en' ? ', ' : '、');
+/** A metric as a message names it: its label in Chinese, its id in English (what API callers write). */
+const metricIn = (metric: MetricDef, locale: Locale) => (locale === 'en' ? metric.id : metric.label.zh);
 
 /** 'timestamp': epoch milliseconds of a register wall-clock time (Arrow Timestamp; text in JSON and CSV). */
 export type ColumnType = 'string' | 'number' | 'int' | 'boolean' | 'timestamp';
@@ -100,38 +106,30 @@ export function validateRequest(input: unknown): { request: MetricRequest; metri
 	const parsed = metricRequestSchema.safeParse(input);
 	if (!parsed.success) {
 		const msg = parsed.error.issues.map((i) => `${i.path.join('.') || 'request'}: ${i.message}`).join('; ');
-		throw new MetricRequestError('invalid_request', `Invalid metric request: ${msg}`, `指标请求无效：${msg}`);
+		throw new MetricRequestError('invalid_request', (locale) => m.metric_error_invalid_request({ detail: msg }, { locale }));
 	}
 	const request = parsed.data;
 	const metric = metricById(request.metric);
-	if (!metric) throw new MetricRequestError('unknown_metric', `Unknown metric "${request.metric}"`, `没有名为“${request.metric}”的指标`);
+	if (!metric)
+		throw new MetricRequestError('unknown_metric', (locale) => m.metric_error_unknown_metric({ metric: request.metric }, { locale }));
 	if (request.from > request.to)
-		throw new MetricRequestError(
-			'range_reversed',
-			`from (${request.from}) is after to (${request.to})`,
-			`开始日期（${request.from}）晚于结束日期（${request.to}）`
+		throw new MetricRequestError('range_reversed', (locale) =>
+			m.metric_error_range_reversed({ from: request.from, to: request.to }, { locale })
 		);
 	if (request.by && !metric.dimensions.includes(request.by)) {
-		throw new MetricRequestError(
-			'dimension_not_allowed',
-			`Metric ${metric.id} cannot be cut by ${request.by} (allowed: ${metric.dimensions.join(', ')})`,
-			`指标“${metric.label.zh}”不能按 ${request.by} 拆分（可用：${metric.dimensions.join('、')}）`
+		const by = request.by;
+		throw new MetricRequestError('dimension_not_allowed', (locale) =>
+			m.metric_error_dimension_not_allowed({ metric: metricIn(metric, locale), by, allowed: listIn(metric.dimensions, locale) }, { locale })
 		);
 	}
 	if (request.by === 'staff' && request.minGroupStaff !== undefined) {
-		throw new MetricRequestError(
-			'individual_not_allowed',
-			'Cutting a metric by staff member shows individual results, which needs the scorecards permission (managers and above)',
-			'按员工拆分会显示个人结果，需要查看员工成绩的权限（经理及以上）'
-		);
+		throw new MetricRequestError('individual_not_allowed', (locale) => m.metric_error_individual_not_allowed({}, { locale }));
 	}
 	const allowed = SOURCES[metric.source].filters;
 	for (const f of FILTERS) {
 		if (request.filters[f]?.length && !allowed.includes(f)) {
-			throw new MetricRequestError(
-				'filter_not_allowed',
-				`Metric ${metric.id} cannot be filtered by ${f} (allowed: ${allowed.join(', ')})`,
-				`指标“${metric.label.zh}”不能按 ${f} 筛选（可用：${allowed.join('、')}）`
+			throw new MetricRequestError('filter_not_allowed', (locale) =>
+				m.metric_error_filter_not_allowed({ metric: metricIn(metric, locale), filter: f, allowed: listIn(allowed, locale) }, { locale })
 			);
 		}
 	}
@@ -349,11 +347,13 @@ export function compileRows(input: unknown, options: CompileOptions = {}): Compi
 	const drill = drillSchema.safeParse({ period, group, search, withText, offset, limit });
 	if (!drill.success) {
 		const msg = drill.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
-		throw new MetricRequestError('invalid_request', `Invalid drill-down: ${msg}`, `明细请求无效：${msg}`);
+		throw new MetricRequestError('invalid_request', (locale) => m.metric_error_invalid_drill({ detail: msg }, { locale }));
 	}
 	const def = DRILLS[metric.source];
 	if (metric.drill === undefined || !def) {
-		throw new MetricRequestError('not_drillable', `Metric ${metric.id} has no row drill-down`, `指标“${metric.label.zh}”不提供明细`);
+		throw new MetricRequestError('not_drillable', (locale) =>
+			m.metric_error_not_drillable({ metric: metricIn(metric, locale) }, { locale })
+		);
 	}
 	const d = drill.data;
 	const { p, relation, withNow, groupCol } = prepare(request, metric, options);

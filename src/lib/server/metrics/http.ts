@@ -1,4 +1,7 @@
 import { json } from '@sveltejs/kit';
+import { m } from '$lib/paraglide/messages.js';
+import { getLocale } from '$lib/paraglide/runtime.js';
+import type { UiLocale } from '$lib/shared/views';
 import type { AuthUser } from '$lib/shared/auth/roles';
 import { MIN_GROUP_SIZE, seesIndividuals } from '$lib/shared/auth/privacy';
 import {
@@ -31,18 +34,25 @@ export function formatOf(url: URL, accept: string | null, fallback: Format = 'ar
 	return fallback;
 }
 
-export const isZh = (request: Request) => !/^\s*en\b/iu.test(request.headers.get('accept-language') ?? '');
+/** The request's language, as Paraglide's middleware resolved it once for this request (cookie, then Accept-Language). */
+export const requestLocale = (): UiLocale => (getLocale() === 'en' ? 'en' : 'zh-CN');
 
-export const problem = (status: number, code: string, zh: boolean, messageZh: string, messageEn: string) =>
-	json({ code, message: zh ? messageZh : messageEn }, { status });
+/** An API refusal: a code for programs, a message in the request's language for people. */
+export const problem = (status: number, code: string, message: string) => json({ code, message }, { status });
 
 /** A MetricRequestError as a 400 (403 for individual results the role may not see) in the request's language; anything else is rethrown. */
-export function requestProblem(e: unknown, zh: boolean): Response {
-	if (e instanceof MetricRequestError) return problem(e.code === 'individual_not_allowed' ? 403 : 400, e.code, zh, e.messageZh, e.message);
+export function requestProblem(e: unknown, locale: UiLocale): Response {
+	if (e instanceof MetricRequestError) return problem(e.code === 'individual_not_allowed' ? 403 : 400, e.code, e.text(locale));
 	throw e;
 }
 
-const GRAIN_ZH: Record<PeriodGrain, string> = { day: '日', week: '周', month: '月', quarter: '季度', year: '年' };
+const GRAIN_UNIT: Record<PeriodGrain, (inputs: Record<string, never>, options: { locale: UiLocale }) => string> = {
+	day: m.grain_unit_day,
+	week: m.grain_unit_week,
+	month: m.grain_unit_month,
+	quarter: m.grain_unit_quarter,
+	year: m.grain_unit_year
+};
 
 /**
  * A 400 when the query string's from/to lie outside the request bounds (DATE_MIN to a year after
@@ -50,7 +60,7 @@ const GRAIN_ZH: Record<PeriodGrain, string> = { day: '日', week: '周', month: 
  * null otherwise, also for a malformed range, which the compiler reports in its own words. `periods:
  * false` checks the days only (the drill-down lists rows, not periods).
  */
-export function rangeProblem(url: URL, zh: boolean, options: { periods?: boolean; today?: string } = {}): Response | null {
+export function rangeProblem(url: URL, locale: UiLocale, options: { periods?: boolean; today?: string } = {}): Response | null {
 	const today = options.today ?? currentDay();
 	const q = url.searchParams;
 	const [from, to, g] = [q.get('from'), q.get('to'), q.get('grain') ?? 'month'];
@@ -59,21 +69,13 @@ export function rangeProblem(url: URL, zh: boolean, options: { periods?: boolean
 	const issue = rangeIssue({ from, to }, grain, today);
 	if (issue === 'out_of_bounds') {
 		const max = latestDay(today);
-		return problem(
-			400,
-			'range_out_of_bounds',
-			zh,
-			`日期超出可查询范围：只能查询 ${DATE_MIN} 至 ${max} 之间的日期`,
-			`Dates out of bounds: only days from ${DATE_MIN} to ${max} can be asked for`
-		);
+		return problem(400, 'range_out_of_bounds', m.api_range_out_of_bounds({ min: DATE_MIN, max }, { locale }));
 	}
 	if (issue === 'too_many_periods') {
 		return problem(
 			400,
 			'too_many_periods',
-			zh,
-			`一次最多查询 ${MAX_PERIODS} 个${GRAIN_ZH[grain!]}，请缩短日期范围或改用更粗的粒度`,
-			`At most ${MAX_PERIODS} periods (${grain}) per request: shorten the range or choose a coarser grain`
+			m.api_too_many_periods({ max: MAX_PERIODS, grain: GRAIN_UNIT[grain!]({}, { locale }) }, { locale })
 		);
 	}
 	return null;

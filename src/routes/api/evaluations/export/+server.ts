@@ -9,7 +9,7 @@ import { PdfUnavailable, renderPdf, reportUrl } from '$lib/server/core/pdf';
 import { appraisalStores, viewRequest } from '$lib/server/features/evaluations/request';
 import { exportTables } from '$lib/server/features/evaluations/tables';
 import { evaluationView } from '$lib/server/features/evaluations/view';
-import { isZh, problem } from '$lib/server/metrics/http';
+import { problem, requestLocale } from '$lib/server/metrics/http';
 import type { RequestHandler } from './$types';
 
 const TABLES = ['ranking', 'warnings', 'stars', 'distribution', 'stores', 'reviewers'] as const;
@@ -23,17 +23,16 @@ const TABLES = ['ranking', 'warnings', 'stars', 'distribution', 'stores', 'revie
 export const GET: RequestHandler = async ({ url, request, locals, cookies, getClientAddress }) => {
 	const user = locals.user;
 	if (!user) error(401, 'sign in');
-	const zh = isZh(request);
-	const locale = zh ? 'zh-CN' : 'en';
+	const locale = requestLocale();
 	const format = url.searchParams.get('format') ?? 'xlsx';
 	if (format !== 'xlsx' && format !== 'csv' && format !== 'pdf')
-		return problem(400, 'invalid_request', zh, 'format 只能是 xlsx、csv 或 pdf', 'format must be xlsx, csv or pdf');
+		return problem(400, 'invalid_request', m.api_format_invalid_export({}, { locale }));
 	const db = await getDatabase();
 	const storeOptions = await appraisalStores(db, user.stores);
 	const req = viewRequest(url.searchParams, storeOptions);
 	const view = await evaluationView(db, user, req);
-	if (!view.period) return problem(404, 'no_data', zh, '没有可导出的考核数据', 'no appraisals to export');
-	const name = `${zh ? '绩效考核' : 'evaluations'}-${view.period}`;
+	if (!view.period) return problem(404, 'no_data', m.api_no_appraisals({}, { locale }));
+	const name = `${m.eval_export_file_name({}, { locale })}-${view.period}`;
 	const disposition = (ext: string) =>
 		`attachment; filename="evaluations-${view.period}.${ext}"; filename*=UTF-8''${encodeURIComponent(`${name}.${ext}`)}`;
 	const record = (detail: Record<string, unknown>) =>
@@ -57,14 +56,8 @@ export const GET: RequestHandler = async ({ url, request, locals, cookies, getCl
 		} catch (e) {
 			if (e instanceof PdfUnavailable) {
 				return e.reason === 'no_browser'
-					? problem(
-							503,
-							'pdf_unavailable',
-							zh,
-							'服务器上没有 chromium，无法生成 PDF；请在报告页用浏览器“打印 → 另存为 PDF”。',
-							'No chromium on the server, so no PDF; use the report page and your browser’s Print → Save as PDF.'
-						)
-					: problem(502, 'pdf_failed', zh, `生成 PDF 失败：${e.message}`, `Could not render the PDF: ${e.message}`);
+					? problem(503, 'pdf_unavailable', m.api_pdf_unavailable({}, { locale }))
+					: problem(502, 'pdf_failed', m.api_pdf_failed({ detail: e.message }, { locale }));
 			}
 			throw e;
 		}
@@ -78,7 +71,7 @@ export const GET: RequestHandler = async ({ url, request, locals, cookies, getCl
 	if (format === 'csv') {
 		const id = url.searchParams.get('table') ?? (view.individual ? 'ranking' : 'distribution');
 		const table = (TABLES as readonly string[]).includes(id) ? tables.find((t) => t.id === id) : undefined;
-		if (!table) return problem(404, 'no_table', zh, '没有这个表', 'no such table');
+		if (!table) return problem(404, 'no_table', m.api_no_table({}, { locale }));
 		await record({ table: id });
 		return new Response(csvText(table.header, table.rows), {
 			headers: { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': disposition('csv'), 'cache-control': 'no-store' }

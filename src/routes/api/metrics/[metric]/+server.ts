@@ -1,7 +1,17 @@
 import { error } from '@sveltejs/kit';
+import { m } from '$lib/paraglide/messages.js';
 import { getDatabase } from '$lib/server/core/db/process';
 import { metricById } from '$lib/server/metrics/catalog';
-import { encodeResult, formatOf, isZh, metricInput, problem, rangeProblem, requestProblem, storesOutside } from '$lib/server/metrics/http';
+import {
+	encodeResult,
+	formatOf,
+	metricInput,
+	problem,
+	rangeProblem,
+	requestLocale,
+	requestProblem,
+	storesOutside
+} from '$lib/server/metrics/http';
 import { COMPARES, queryMetric, type Compare } from '$lib/server/metrics/query';
 import type { RequestHandler } from './$types';
 
@@ -13,29 +23,23 @@ import type { RequestHandler } from './$types';
 export const GET: RequestHandler = async ({ params, url, request, locals }) => {
 	const user = locals.user;
 	if (!user) error(401, 'sign in');
-	const zh = isZh(request);
+	const locale = requestLocale();
 	const format = formatOf(url, request.headers.get('accept'));
-	if (!format) return problem(400, 'invalid_request', zh, 'format 只能是 arrow、json 或 csv', 'format must be arrow, json or csv');
+	if (!format) return problem(400, 'invalid_request', m.api_format_invalid_metric({}, { locale }));
 	const metric = metricById(params.metric);
-	if (!metric) return problem(404, 'unknown_metric', zh, `没有名为“${params.metric}”的指标`, `Unknown metric "${params.metric}"`);
-	if (storesOutside(url, user).length) return problem(403, 'store', zh, '无权查看该门店', 'not allowed for that store');
+	if (!metric) return problem(404, 'unknown_metric', m.api_unknown_metric({ metric: params.metric }, { locale }));
+	if (storesOutside(url, user).length) return problem(403, 'store', m.api_store_forbidden({}, { locale }));
 	const compare = url.searchParams.get('compare') || undefined;
 	if (compare !== undefined && !COMPARES.includes(compare as Compare)) {
-		return problem(
-			400,
-			'invalid_request',
-			zh,
-			'compare 只能是 previous（上期）或 last_year（去年同期）',
-			'compare must be previous or last_year'
-		);
+		return problem(400, 'invalid_request', m.api_compare_invalid({}, { locale }));
 	}
-	const bounds = rangeProblem(url, zh);
+	const bounds = rangeProblem(url, locale);
 	if (bounds) return bounds;
 	let result;
 	try {
 		result = await queryMetric(await getDatabase(), metricInput(metric.id, url, user), { compare: compare as Compare | undefined });
 	} catch (e) {
-		return requestProblem(e, zh);
+		return requestProblem(e, locale);
 	}
 	return encodeResult(result, format, metric.id, { metric: metric.id, unit: metric.unit });
 };

@@ -1,9 +1,19 @@
 import { error } from '@sveltejs/kit';
+import { m } from '$lib/paraglide/messages.js';
 import { roleCan } from '$lib/shared/auth/roles';
 import { recordPiiAccess } from '$lib/server/core/auth/pii';
 import { getDatabase } from '$lib/server/core/db/process';
 import { metricById } from '$lib/server/metrics/catalog';
-import { encodeResult, formatOf, isZh, metricInput, problem, rangeProblem, requestProblem, storesOutside } from '$lib/server/metrics/http';
+import {
+	encodeResult,
+	formatOf,
+	metricInput,
+	problem,
+	rangeProblem,
+	requestLocale,
+	requestProblem,
+	storesOutside
+} from '$lib/server/metrics/http';
 import { drillRows } from '$lib/server/metrics/query';
 import type { RequestHandler } from './$types';
 
@@ -29,18 +39,16 @@ const int = (v: string | null, fallback: number) => (v === null || v === '' ? fa
 export const GET: RequestHandler = async ({ params, url, request, locals, getClientAddress }) => {
 	const user = locals.user;
 	if (!user) error(401, 'sign in');
-	const zh = isZh(request);
+	const locale = requestLocale();
 	const kind = Object.hasOwn(KINDS, params.kind) ? KINDS[params.kind] : undefined;
-	if (!kind) return problem(404, 'unknown_kind', zh, `没有“${params.kind}”明细`, `No row drill-down for "${params.kind}"`);
+	if (!kind) return problem(404, 'unknown_kind', m.api_unknown_kind({ kind: params.kind }, { locale }));
 	const format = formatOf(url, request.headers.get('accept'), 'json');
-	if (!format) return problem(400, 'invalid_request', zh, 'format 只能是 arrow、json 或 csv', 'format must be arrow, json or csv');
-	if (format === 'csv' && !roleCan(user.role, 'export'))
-		return problem(403, 'role', zh, '导出全部明细需要导出权限', 'exporting rows needs the export permission');
+	if (!format) return problem(400, 'invalid_request', m.api_format_invalid_metric({}, { locale }));
+	if (format === 'csv' && !roleCan(user.role, 'export')) return problem(403, 'role', m.api_rows_export_needed({}, { locale }));
 	const metric = metricById(url.searchParams.get('metric') ?? kind.metric);
-	if (!metric || !kind.sources.includes(metric.source))
-		return problem(400, 'not_drillable', zh, '该指标不提供此类明细', 'this metric has no rows of this kind');
-	if (storesOutside(url, user).length) return problem(403, 'store', zh, '无权查看该门店', 'not allowed for that store');
-	const bounds = rangeProblem(url, zh, { periods: false });
+	if (!metric || !kind.sources.includes(metric.source)) return problem(400, 'not_drillable', m.api_not_drillable_kind({}, { locale }));
+	if (storesOutside(url, user).length) return problem(403, 'store', m.api_store_forbidden({}, { locale }));
+	const bounds = rangeProblem(url, locale, { periods: false });
 	if (bounds) return bounds;
 
 	const offset = int(url.searchParams.get('offset'), 0);
@@ -61,7 +69,7 @@ export const GET: RequestHandler = async ({ params, url, request, locals, getCli
 	try {
 		result = await drillRows(db, user, input);
 	} catch (e) {
-		return requestProblem(e, zh);
+		return requestProblem(e, locale);
 	}
 	if (user.pii && result.rows.length) {
 		const filter = { metric: metric.id, from: input.from, to: input.to, period: input.period, group: input.group, ...input.filters };
