@@ -20,7 +20,7 @@ const TABLES = ['ranking', 'warnings', 'stars', 'distribution', 'stores', 'revie
  * without scorecards). xlsx: every table, a sheet each; csv: one table (default the ranking); pdf: the
  * printable report. Every export is audited.
  */
-export const GET: RequestHandler = async ({ url, request, locals, cookies, getClientAddress }) => {
+export const GET: RequestHandler = async ({ url, locals, cookies, getClientAddress }) => {
 	const user = locals.user;
 	if (!user) error(401, 'sign in');
 	const locale = requestLocale();
