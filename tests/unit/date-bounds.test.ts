@@ -185,7 +185,9 @@ describe('no route’s date parameters get past the bounds', () => {
 			code: 'too_many_periods',
 			message: 'At most 400 periods (day) per request: shorten the range or choose a coarser grain'
 		});
-		expect(rangeProblem(new URL('http://x/?from=2020-01-01&to=2025-12-31&grain=day'), 'zh-CN', { today: TODAY, periods: false })).toBeNull();
+		expect(
+			rangeProblem(new URL('http://x/?from=2020-01-01&to=2025-12-31&grain=day'), 'zh-CN', { today: TODAY, periods: false })
+		).toBeNull();
 		expect(rangeIssue({ from: '2025-01-01', to: '2025-12-31' }, 'day', TODAY)).toBeNull();
 	});
 });
