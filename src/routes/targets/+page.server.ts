@@ -18,6 +18,7 @@ import { departmentChoices, storeChoices } from '$lib/server/features/overview/d
 import { saveSla, slaLimits } from '$lib/server/metrics/sla';
 import { category, severity } from '$lib/shared/schema/vocabularies';
 import type { Actions, PageServerLoad } from './$types';
+import { inLocale } from '$lib/shared/bilingual';
 
 /** Every metric with its target; everyone who sees metrics may read them, the guard lets only `targets` users post. */
 export const load: PageServerLoad = async ({ locals }) => {
@@ -115,7 +116,7 @@ export const actions: Actions = {
 		).withConnection((c) =>
 			saveScopedTarget(c, { metric: id, scope: { kind, name }, value, warn }, { name: locals.user!.username, ip: getClientAddress() })
 		);
-		const label = locale === 'zh-CN' ? metric.label.zh : metric.label.en;
+		const label = inLocale(metric.label, locale);
 		if (!result.ok) {
 			const { min, max } = targetBounds(metric);
 			const message =
@@ -178,7 +179,7 @@ export const actions: Actions = {
 		if (!metric) return fail(400, { form: 'target' as const, metric: id, ok: false as const, message: m.tgt_error_metric({}, { locale }) });
 		const refused = scopeRefusal(locals.user!, 'chain', '');
 		if (refused) return fail(403, { form: 'target' as const, metric: id, ok: false as const, message: refused });
-		const name = locale === 'zh-CN' ? metric.label.zh : metric.label.en;
+		const name = inLocale(metric.label, locale);
 		// full-width digits and signs (from a Chinese input method) are read as ASCII
 		const raw = String(form.get('target') ?? '')
 			.normalize('NFKC')

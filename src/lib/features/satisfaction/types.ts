@@ -1,3 +1,4 @@
+import type { Bilingual } from '$lib/shared/bilingual';
 /** The 满意度 page's numbers as the browser gets them (the server's satisfaction feature builds them). */
 
 export interface SurveyPoint {
@@ -17,7 +18,7 @@ export interface ItemScore {
 /** a survey item (商场环境, 商品质量, …) */
 export interface SurveyItem {
 	id: string;
-	label: { zh: string; en: string };
+	label: Bilingual;
 }
 
 /** one store's row of the items heatmap: mean score and top-2-box per item, plus its CSAT and responses */

@@ -1,10 +1,11 @@
+import type { Bilingual } from '$lib/shared/bilingual';
 /** What the dashboard page gets from its load: plain data, no SQL, labels from the metric catalog. */
 export type MetricUnit = 'count' | 'permille' | 'percent' | 'hours' | 'score' | 'nps';
 export type MetricDirection = 'higher' | 'lower';
 
 export interface MetricInfo {
 	id: string;
-	label: { zh: string; en: string };
+	label: Bilingual;
 	unit: MetricUnit;
 	direction: MetricDirection;
 }

@@ -1,3 +1,4 @@
+import { m } from '$lib/paraglide/messages.js';
 import { queryRows, type Database, type DuckDBConnection } from '$lib/server/core/db';
 
 /** A store scope as a bound list (null = every store). */
@@ -15,6 +16,7 @@ import { explainSignal } from '$lib/shared/quality/explain';
 import { controlCharts, QC_CHARTS, type QcChartId } from './charts';
 import { log } from '$lib/server/core/log';
 import { storeScopeSql } from '$lib/server/core/db/store-scope';
+import { inLocale } from '$lib/shared/bilingual';
 
 /**
  * Alerts: a control-chart signal on the latest period, or a target missed in the latest month, becomes
@@ -95,8 +97,8 @@ async function signalAlerts(db: Database, range: DateRange): Promise<NewAlert[]>
 				const where = c.store ?? '';
 				const limit = s.rule === 1 ? (s.side === 'above' ? pt.ucl : pt.lcl) : c.chart.centre;
 				const text = (locale: 'zh-CN' | 'en') => {
-					const name = locale === 'zh-CN' ? set.metric.label.zh : set.metric.label.en;
-					const scope = c.store ?? (locale === 'zh-CN' ? '全部门店' : 'all stores');
+					const name = inLocale(set.metric.label, locale);
+					const scope = c.store ?? m.qc_alert_scope_all({}, { locale });
 					return `${scope} · ${explainSignal(s, c.chart, { metricName: name, unit, grain: ALERT_GRAIN, locale })}`;
 				};
 				out.push({
@@ -139,16 +141,18 @@ async function targetAlerts(db: Database, conn: DuckDBConnection, lastDay: strin
 		const metric = metricById(t.metric)!;
 		const value = await targetValue(db, t, month);
 		if (meetsTarget(value, t.value, metric.direction) !== false) continue;
-		const text = (locale: 'zh-CN' | 'en') => {
-			const zh = locale === 'zh-CN';
-			const scope = t.scope.kind === 'all' ? (zh ? '全部门店' : 'all stores') : t.scope.name;
-			const sign = metric.direction === 'lower' ? '≤' : '≥';
-			const name = zh ? metric.label.zh : metric.label.en;
-			const p = periodLabel(month.from, 'month', locale);
-			return zh
-				? `${scope} · ${p}未达目标：${name} ${formatValue(value, metric.unit, locale)}，目标 ${sign} ${formatValue(t.value, metric.unit, locale)}`
-				: `${scope} · ${p} missed the target: ${name} ${formatValue(value, metric.unit, locale)}, target ${sign} ${formatValue(t.value, metric.unit, locale)}`;
-		};
+		const text = (locale: 'zh-CN' | 'en') =>
+			m.qc_alert_target_missed(
+				{
+					scope: t.scope.kind === 'all' ? m.qc_alert_scope_all({}, { locale }) : t.scope.name,
+					period: periodLabel(month.from, 'month', locale),
+					metric: inLocale(metric.label, locale),
+					value: formatValue(value, metric.unit, locale),
+					sign: metric.direction === 'lower' ? '≤' : '≥',
+					target: formatValue(t.value, metric.unit, locale)
+				},
+				{ locale }
+			);
 		out.push({
 			key: `target|${t.metric}|${t.scope.kind}:${t.scope.name}|month|${month.from}`,
 			kind: 'target',

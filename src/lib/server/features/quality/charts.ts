@@ -7,6 +7,7 @@ import type { MetricUnit } from '$lib/shared/dashboard/types';
 import { computeChart, type ChartKind, type NelsonRule, type SpcResult } from '$lib/shared/quality/spc';
 import type { QcGrain } from '$lib/shared/quality/explain';
 import { readBaselines, type Baseline } from './baselines';
+import type { Bilingual } from '$lib/shared/bilingual';
 
 /**
  * The control charts of 质量监控. Every point's numerator and denominator (or value) comes from the
@@ -55,7 +56,7 @@ export interface StoreChart {
 
 export interface ChartSet {
 	chart: QcChartId;
-	metric: { id: string; label: { zh: string; en: string }; unit: MetricUnit; direction: 'higher' | 'lower' };
+	metric: { id: string; label: Bilingual; unit: MetricUnit; direction: 'higher' | 'lower' };
 	periods: string[];
 	/** the chain (or the user's stores together) first, then each store */
 	charts: StoreChart[];

@@ -1,6 +1,7 @@
 import ExcelJS from 'exceljs';
 import { formulaSafe } from '$lib/shared/csv';
 import type { QualityReport } from './report';
+import { inLocale, type Bilingual } from '$lib/shared/bilingual';
 
 /**
  * The report's files, made on the server: an Excel workbook (exceljs), one sheet per table, numbers as
@@ -26,7 +27,7 @@ export async function reportWorkbook(r: QualityReport, lang: Lang): Promise<Buff
 		);
 		ws.views = [{ state: 'frozen', ySplit: 1 }];
 	};
-	const label = (l: { zh: string; en: string }) => (lang === 'zh-CN' ? l.zh : l.en);
+	const label = (l: Bilingual) => inLocale(l, lang);
 	sheet(
 		T(lang, '核心指标', 'Headline'),
 		[

@@ -9,6 +9,7 @@ import { listAlerts, type AlertRow } from './alerts';
 import { comparePareto, whatChanged, type ChangeRow } from './causes';
 import { reportPeriods, type ReportGrain } from './periods';
 import { periodStart, type DateRange } from '$lib/shared/dashboard/range';
+import type { Bilingual } from '$lib/shared/bilingual';
 
 /**
  * The weekly / monthly quality report (周报/月报): headline metrics against targets and the previous
@@ -26,7 +27,7 @@ export const REPORT_METRICS = [
 
 export interface HeadlineRow {
 	id: string;
-	label: { zh: string; en: string };
+	label: Bilingual;
 	unit: MetricUnit;
 	direction: 'higher' | 'lower';
 	value: number | null;

@@ -1,3 +1,4 @@
+import type { Bilingual } from '$lib/shared/bilingual';
 /**
  * The shapes of the metric catalog: units, dimensions and filters, sources, metric definitions and their
  * passports. Values are returned in the metric's unit: 'percent' 0–100, 'permille' ‰, 'hours', 'score'
@@ -28,12 +29,7 @@ export type Dimension = (typeof DIMENSIONS)[number];
 export const FILTERS = ['store', 'department', 'channel', 'category'] as const;
 export type FilterName = (typeof FILTERS)[number];
 
-export interface Bilingual {
-	zh: string;
-	en: string;
-}
-
-export const bi = (zh: string, en: string): Bilingual => ({ zh, en });
+export { bi, type Bilingual } from '$lib/shared/bilingual';
 
 /** 口径说明: what a number means, in words a quality officer can check against the register. */
 export interface Passport {
