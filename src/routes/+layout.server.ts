@@ -1,4 +1,3 @@
-import { extractLocaleFromRequest } from '$lib/paraglide/runtime.js';
 import { mayOpen } from '$lib/server/core/auth/guard';
 import type { PublicUser } from '$lib/shared/auth/roles';
 import type { LayoutServerLoad } from './$types';
@@ -20,17 +19,16 @@ const NAV_ROUTES = [
 ] as const;
 
 /**
- * Only the UI locale and a whitelist of the user's fields go to the browser. The locale is decided
- * from the request exactly as Paraglide's middleware decides it (cookie, then Accept-Language, then
- * zh-CN), so server and browser agree.
+ * Only a whitelist of the user's fields goes to the browser. The language needs no field: the page is
+ * rendered in the request's locale (Paraglide's middleware) and the browser reads it from <html lang>
+ * (hooks.client.ts).
  */
-export const load: LayoutServerLoad = ({ request, locals }) => {
+export const load: LayoutServerLoad = ({ locals }) => {
 	const u = locals.user;
 	const user: PublicUser | null = u
 		? { username: u.username, displayName: u.displayName, role: u.role, stores: u.stores, pii: u.pii }
 		: null;
 	return {
-		locale: extractLocaleFromRequest(request),
 		user,
 		nav: u ? NAV_ROUTES.filter((route) => mayOpen(route, u)) : []
 	};

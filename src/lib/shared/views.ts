@@ -3,6 +3,7 @@
  * the server's `KindCoverage` and `BatchRow` fit these shapes.
  */
 export type UiLocale = 'zh-CN' | 'en';
+export const isUiLocale = (v: unknown): v is UiLocale => v === 'zh-CN' || v === 'en';
 
 export type SourceKind = 'complaints' | 'surveys' | 'appraisals' | 'traffic' | 'staff';
 

@@ -36,25 +36,24 @@ const abortReasons: Record<string, Label> = {
 };
 
 /** Why an aborted load stopped, in words. */
-export const abortReasonLabel = (reason: string | null, locale: UiLocale): string | undefined =>
-	reason ? (abortReasons[reason]?.({}, { locale }) ?? reason) : undefined;
+export const abortReasonLabel = (reason: string | null): string | undefined => (reason ? (abortReasons[reason]?.() ?? reason) : undefined);
 
 const sourceLabels: Record<string, Label> = {
 	cli: m.ui_source_cli,
 	web: m.ui_source_web
 };
 
-export const kindLabel = (kind: SourceKind, locale: UiLocale): string => kindLabels[kind]?.({}, { locale }) ?? kind;
+export const kindLabel = (kind: SourceKind): string => kindLabels[kind]?.() ?? kind;
 
-export const kindBasis = (kind: SourceKind, locale: UiLocale): string => kindBases[kind]?.({}, { locale }) ?? '';
+export const kindBasis = (kind: SourceKind): string => kindBases[kind]?.() ?? '';
 
-export const statusLabel = (status: BatchStatus, locale: UiLocale): string => statusLabels[status]?.({}, { locale }) ?? status;
+export const statusLabel = (status: BatchStatus): string => statusLabels[status]?.() ?? status;
 
-export const sourceLabel = (source: string, locale: UiLocale): string => sourceLabels[source]?.({}, { locale }) ?? source;
+export const sourceLabel = (source: string): string => sourceLabels[source]?.() ?? source;
 
 /** Encodings as the engine names them (utf-8, utf-8-bom, gbk, gb18030…), written the usual way. */
-export function encodingLabel(encoding: string | null, locale: UiLocale): string {
+export function encodingLabel(encoding: string | null): string {
 	if (!encoding) return '—';
-	if (encoding === 'utf-8-bom') return m.ui_encoding_utf_8_bom({}, { locale });
+	if (encoding === 'utf-8-bom') return m.ui_encoding_utf_8_bom();
 	return encoding.toUpperCase();
 }

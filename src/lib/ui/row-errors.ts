@@ -1,6 +1,5 @@
 import { m } from '$lib/paraglide/messages.js';
 import { csvRows, downloadCsv } from '$lib/shared/csv';
-import type { UiLocale } from '$lib/shared/views';
 
 /** A rejected row as the engine reports it: spreadsheet row (header = 1), column, raw value, reason in words. */
 export interface RowError {
@@ -11,12 +10,7 @@ export interface RowError {
 }
 
 /** The rows as a CSV file with the table's own column headings, for fixing in a spreadsheet. */
-export function downloadRowErrors(fileName: string, rows: readonly RowError[], locale: UiLocale): void {
-	const head = [
-		m.upload_err_col_row({}, { locale }),
-		m.upload_err_col_column({}, { locale }),
-		m.upload_err_col_value({}, { locale }),
-		m.upload_err_col_reason({}, { locale })
-	];
+export function downloadRowErrors(fileName: string, rows: readonly RowError[]): void {
+	const head = [m.upload_err_col_row(), m.upload_err_col_column(), m.upload_err_col_value(), m.upload_err_col_reason()];
 	downloadCsv(fileName, csvRows([head, ...rows.map((r) => [r.row, r.column, r.value, r.reason])]));
 }

@@ -1,7 +1,6 @@
 import { fail, redirect } from '@sveltejs/kit';
 import { z } from 'zod';
 import { m } from '$lib/paraglide/messages.js';
-import { getLocale } from '$lib/paraglide/runtime.js';
 import { getDatabase } from '$lib/server/core/db/process';
 import { config } from '$lib/server/core/config';
 import { safeNext } from '$lib/server/core/auth/guard';
@@ -27,11 +26,10 @@ const clock = (ms: number) => {
 
 export const actions: Actions = {
 	default: async ({ request, url, cookies, getClientAddress }) => {
-		const locale = getLocale();
 		const data = await request.formData();
 		const username = String(data.get('username') ?? '');
 		const parsed = form.safeParse({ username, password: data.get('password') ?? '' });
-		if (!parsed.success) return fail(400, { username, message: m.auth_login_missing({}, { locale }) });
+		if (!parsed.success) return fail(400, { username, message: m.auth_login_missing() });
 
 		const now = Date.now();
 		const outcome = await logins.login(await getDatabase(), { ...parsed.data, ip: getClientAddress() }, now);
@@ -39,12 +37,12 @@ export const actions: Actions = {
 			switch (outcome.reason) {
 				case 'throttled': {
 					const seconds = Math.max(1, Math.ceil((outcome.retryAtMs - now) / 1000));
-					return fail(429, { username, message: m.auth_login_throttled({ seconds, time: clock(outcome.retryAtMs) }, { locale }) });
+					return fail(429, { username, message: m.auth_login_throttled({ seconds, time: clock(outcome.retryAtMs) }) });
 				}
 				case 'disabled':
-					return fail(403, { username, message: m.auth_login_disabled({}, { locale }) });
+					return fail(403, { username, message: m.auth_login_disabled() });
 				case 'invalid':
-					return fail(401, { username, message: m.auth_login_invalid({}, { locale }) });
+					return fail(401, { username, message: m.auth_login_invalid() });
 			}
 		}
 		// Signing in over an open session replaces it: the old one ends on the server too.

@@ -74,9 +74,8 @@ export const load: PageServerLoad = async ({ locals }) => {
  */
 function scopeRefusal(user: AuthUser, kind: ScopeKind | 'chain', name: string): string | null {
 	if (user.stores === null) return null;
-	const locale = getLocale();
-	if (kind === 'store') return user.stores.includes(name) ? null : m.scope_store_forbidden({ store: name }, { locale });
-	return m.scope_all_stores_needed({}, { locale });
+	if (kind === 'store') return user.stores.includes(name) ? null : m.scope_store_forbidden({ store: name });
+	return m.scope_all_stores_needed();
 }
 
 /** A number of hours from a form field (full-width digits accepted); '' → undefined; anything else → NaN. */
@@ -95,10 +94,10 @@ export const actions: Actions = {
 		const form = await request.formData();
 		const id = String(form.get('metric') ?? '');
 		const metric = metricById(id);
-		if (!metric) return fail(400, { scoped: true, ok: false as const, message: m.tgt_error_metric({}, { locale }) });
+		if (!metric) return fail(400, { scoped: true, ok: false as const, message: m.tgt_error_metric() });
 		const kind = String(form.get('scope_kind') ?? 'all') as ScopeKind;
 		const name = kind === 'all' ? '' : String(form.get(kind === 'store' ? 'store' : 'department') ?? '').trim();
-		if (!SCOPE_KINDS.includes(kind)) return fail(400, { scoped: true, ok: false as const, message: m.qc_scope_invalid({}, { locale }) });
+		if (!SCOPE_KINDS.includes(kind)) return fail(400, { scoped: true, ok: false as const, message: m.qc_scope_invalid() });
 		const refused = scopeRefusal(locals.user!, kind, name);
 		if (refused) return fail(403, { scoped: true, ok: false as const, message: refused });
 		const read = (field: string) => {
@@ -109,8 +108,7 @@ export const actions: Actions = {
 		};
 		const value = read('target');
 		const warn = read('warn');
-		if (Number.isNaN(value) || Number.isNaN(warn))
-			return fail(400, { scoped: true, ok: false as const, message: m.tgt_error_number({}, { locale }) });
+		if (Number.isNaN(value) || Number.isNaN(warn)) return fail(400, { scoped: true, ok: false as const, message: m.tgt_error_number() });
 		const result = await (
 			await getDatabase()
 		).withConnection((c) =>
@@ -121,22 +119,21 @@ export const actions: Actions = {
 			const { min, max } = targetBounds(metric);
 			const message =
 				result.error === 'warn_side'
-					? m.qc_warn_side({}, { locale })
+					? m.qc_warn_side()
 					: result.error === 'scope'
-						? m.qc_scope_invalid({}, { locale })
-						: m.tgt_error_range({ metric: label, min, max }, { locale });
+						? m.qc_scope_invalid()
+						: m.tgt_error_range({ metric: label, min, max });
 			return fail(400, { scoped: true, ok: false as const, message });
 		}
 		const message = !result.changed
-			? m.tgt_unchanged({ metric: label }, { locale })
+			? m.tgt_unchanged({ metric: label })
 			: value === null
-				? m.tgt_cleared({ metric: label }, { locale })
-				: m.tgt_saved({ metric: label }, { locale });
+				? m.tgt_cleared({ metric: label })
+				: m.tgt_saved({ metric: label });
 		return { scoped: true, ok: true as const, message };
 	},
 	/** SLA limits: a default per kind, optional per severity and per category (empty = no override). */
 	sla: async ({ request, locals, getClientAddress }) => {
-		const locale = getLocale();
 		const refused = scopeRefusal(locals.user!, 'chain', '');
 		if (refused) return fail(403, { form: 'sla' as const, ok: false as const, message: refused });
 		const form = await request.formData();
@@ -160,14 +157,14 @@ export const actions: Actions = {
 		}
 		const values = Object.values(limits).flatMap((l) => [l.default, ...Object.values(l.bySeverity), ...Object.values(l.byCategory)]);
 		if (values.some((v) => v === undefined || Number.isNaN(v) || v <= 0 || v > 24 * 365)) {
-			return fail(400, { form: 'sla' as const, ok: false as const, message: m.tgt_sla_error({}, { locale }) });
+			return fail(400, { form: 'sla' as const, ok: false as const, message: m.tgt_sla_error() });
 		}
 		const result = await saveSla(await getDatabase(), limits, { name: locals.user!.username, ip: getClientAddress() });
-		if (!result.ok) return fail(400, { form: 'sla' as const, ok: false as const, message: m.tgt_sla_error({}, { locale }) });
+		if (!result.ok) return fail(400, { form: 'sla' as const, ok: false as const, message: m.tgt_sla_error() });
 		return {
 			form: 'sla' as const,
 			ok: true as const,
-			message: result.changed ? m.tgt_sla_saved({}, { locale }) : m.tgt_sla_unchanged({}, { locale })
+			message: result.changed ? m.tgt_sla_saved() : m.tgt_sla_unchanged()
 		};
 	},
 
@@ -176,7 +173,7 @@ export const actions: Actions = {
 		const form = await request.formData();
 		const id = String(form.get('metric') ?? '');
 		const metric = metricById(id);
-		if (!metric) return fail(400, { form: 'target' as const, metric: id, ok: false as const, message: m.tgt_error_metric({}, { locale }) });
+		if (!metric) return fail(400, { form: 'target' as const, metric: id, ok: false as const, message: m.tgt_error_metric() });
 		const refused = scopeRefusal(locals.user!, 'chain', '');
 		if (refused) return fail(403, { form: 'target' as const, metric: id, ok: false as const, message: refused });
 		const name = inLocale(metric.label, locale);
@@ -186,7 +183,7 @@ export const actions: Actions = {
 			.trim();
 		const value = raw === '' ? null : /^[-+]?\d+(\.\d+)?$/u.test(raw) ? Number(raw) : Number.NaN;
 		if (value !== null && Number.isNaN(value))
-			return fail(400, { form: 'target' as const, metric: id, ok: false as const, message: m.tgt_error_number({}, { locale }) });
+			return fail(400, { form: 'target' as const, metric: id, ok: false as const, message: m.tgt_error_number() });
 		const result = await (
 			await getDatabase()
 		).withConnection((c) => saveTarget(c, id, value, { name: locals.user!.username, ip: getClientAddress() }));
@@ -196,14 +193,14 @@ export const actions: Actions = {
 				form: 'target' as const,
 				metric: id,
 				ok: false as const,
-				message: m.tgt_error_range({ metric: name, min, max }, { locale })
+				message: m.tgt_error_range({ metric: name, min, max })
 			});
 		}
 		const message = !result.changed
-			? m.tgt_unchanged({ metric: name }, { locale })
+			? m.tgt_unchanged({ metric: name })
 			: value === null
-				? m.tgt_cleared({ metric: name }, { locale })
-				: m.tgt_saved({ metric: name }, { locale });
+				? m.tgt_cleared({ metric: name })
+				: m.tgt_saved({ metric: name });
 		return { form: 'target' as const, metric: id, ok: true as const, message };
 	}
 };

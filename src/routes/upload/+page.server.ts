@@ -1,6 +1,5 @@
 import { fail } from '@sveltejs/kit';
 import { m } from '$lib/paraglide/messages.js';
-import { getLocale } from '$lib/paraglide/runtime.js';
 import { config } from '$lib/server/core/config';
 import { getDatabase } from '$lib/server/core/db/process';
 import { listMappings, saveMapping, saveMappingFields } from '$lib/server/features/upload/mappings';
@@ -28,8 +27,7 @@ export const load: PageServerLoad = async ({ locals }) => {
 export const actions: Actions = {
 	/** Saves the current mapping under a name (same name and kind: replaced), to be offered for the same header again. */
 	saveMapping: async ({ request, locals }) => {
-		const locale = getLocale() === 'en' ? 'en' : 'zh-CN';
-		if (locals.user!.stores !== null) return fail(403, { saved: false as const, message: m.scope_all_stores_needed({}, { locale }) });
+		if (locals.user!.stores !== null) return fail(403, { saved: false as const, message: m.scope_all_stores_needed() });
 		const form = await request.formData();
 		const f = saveMappingFields.safeParse({
 			kind: form.get('kind'),
@@ -37,10 +35,10 @@ export const actions: Actions = {
 			header: form.get('header') ?? '',
 			mapping: form.get('mapping') ?? ''
 		});
-		if (!f.success) return fail(400, { saved: false as const, message: m.upload_mapping_save_invalid({}, { locale }) });
+		if (!f.success) return fail(400, { saved: false as const, message: m.upload_mapping_save_invalid() });
 		const { kind, name, header, mapping } = f.data;
 		const db = await getDatabase();
 		await db.withConnection((c) => saveMapping(c, { kind: kind as never, name, header, mapping, by: locals.user!.username }));
-		return { saved: true as const, name, message: m.upload_mapping_saved({ name }, { locale }) };
+		return { saved: true as const, name, message: m.upload_mapping_saved({ name }) };
 	}
 };

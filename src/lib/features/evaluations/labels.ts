@@ -13,10 +13,10 @@ const DIMENSION: Record<EvalDimension, Msg> = {
 	service_attitude: m.eval_dim_service_attitude,
 	discipline: m.eval_dim_discipline
 };
-export const dimensionLabel = (d: EvalDimension, locale: UiLocale) => DIMENSION[d]({}, { locale });
+export const dimensionLabel = (d: EvalDimension) => DIMENSION[d]();
 
 const CYCLE: Record<Cycle, Msg> = { month: m.eval_cycle_month, quarter: m.eval_cycle_quarter, year: m.eval_cycle_year };
-export const cycleLabel = (c: Cycle, locale: UiLocale) => CYCLE[c]({}, { locale });
+export const cycleLabel = (c: Cycle) => CYCLE[c]();
 
 const VERDICT: Record<Verdict, Msg> = {
 	higher: m.eval_verdict_higher,
@@ -24,7 +24,7 @@ const VERDICT: Record<Verdict, Msg> = {
 	noise: m.eval_verdict_noise,
 	too_few: m.eval_verdict_too_few
 };
-export const verdictLabel = (v: Verdict, locale: UiLocale) => VERDICT[v]({}, { locale });
+export const verdictLabel = (v: Verdict) => VERDICT[v]();
 
 const MONTHS_EN = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 

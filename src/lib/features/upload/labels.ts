@@ -1,5 +1,4 @@
 import { m } from '$lib/paraglide/messages.js';
-import type { UiLocale } from '$lib/shared/views';
 import type { ClientProblem } from './checks';
 import type { UploadStage } from './client';
 import type { FileEncoding } from './encoding';
@@ -15,18 +14,18 @@ export const encodingName = (e: FileEncoding): string =>
 
 export const delimiterLabel = (d: string): string => (d === '\t' ? 'Tab' : d);
 
-const REASONS: Record<ClientProblem['code'], (p: Record<string, string | number>, locale: UiLocale) => string> = {
-	required: (p, locale) => m.reason_required(p as never, { locale }),
-	integer_invalid: (p, locale) => m.reason_integer_invalid(p as never, { locale }),
-	number_invalid: (p, locale) => m.reason_number_invalid(p as never, { locale }),
-	out_of_range: (p, locale) => m.reason_out_of_range(p as never, { locale }),
-	row_short: (p, locale) => m.reason_row_short(p as never, { locale }),
-	row_long: (p, locale) => m.reason_row_long(p as never, { locale }),
-	extra_not_number: (p, locale) => m.upload_check_extra_not_number(p as never, { locale })
+const REASONS: Record<ClientProblem['code'], (p: Record<string, string | number>) => string> = {
+	required: (p) => m.reason_required(p as never),
+	integer_invalid: (p) => m.reason_integer_invalid(p as never),
+	number_invalid: (p) => m.reason_number_invalid(p as never),
+	out_of_range: (p) => m.reason_out_of_range(p as never),
+	row_short: (p) => m.reason_row_short(p as never),
+	row_long: (p) => m.reason_row_long(p as never),
+	extra_not_number: (p) => m.upload_check_extra_not_number(p as never)
 };
 
 /** A browser check's problem in the words the engine would use for it. */
-export const clientReason = (p: ClientProblem, locale: UiLocale): string => REASONS[p.code](p.params, locale);
+export const clientReason = (p: ClientProblem): string => REASONS[p.code](p.params);
 
 export interface StageProgress {
 	label: string;
@@ -36,21 +35,21 @@ export interface StageProgress {
 }
 
 /** The progress bar for an upload stage: the bytes sent, then the server's queue and elapsed time. */
-export function stageProgress(s: UploadStage, purpose: 'validate' | 'load', locale: UiLocale): StageProgress {
+export function stageProgress(s: UploadStage, purpose: 'validate' | 'load'): StageProgress {
 	if (s.stage === 'sending')
 		return {
-			label: m.upload_progress_sending({}, { locale }),
+			label: m.upload_progress_sending(),
 			value: s.total > 0 ? s.sent / s.total : null,
 			detail: `${fileSize(s.sent)} / ${fileSize(s.total)}`
 		};
 	return {
 		label:
 			s.phase === 'queued'
-				? m.upload_progress_queued({ ahead: s.ahead }, { locale })
+				? m.upload_progress_queued({ ahead: s.ahead })
 				: purpose === 'validate'
-					? m.upload_progress_checking_server({}, { locale })
-					: m.upload_progress_loading({}, { locale }),
+					? m.upload_progress_checking_server()
+					: m.upload_progress_loading(),
 		value: null,
-		detail: m.upload_progress_elapsed({ seconds: Math.round(s.elapsedMs / 1000) }, { locale })
+		detail: m.upload_progress_elapsed({ seconds: Math.round(s.elapsedMs / 1000) })
 	};
 }

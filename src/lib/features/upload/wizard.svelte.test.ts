@@ -4,7 +4,7 @@ import { UploadWizard, type WizardContext } from './wizard.svelte';
 import type { ParseResult } from './worker-protocol';
 
 /** The wizard's transitions that need no worker and no server: refusing a file, which problems show, starting over. */
-const context: WizardContext = { locale: 'zh-CN', limitBytes: 2048, mappings: [] };
+const context: WizardContext = { limitBytes: 2048, mappings: [] };
 
 const parsed: ParseResult = {
 	header: ['门店', '总体满意度'],

@@ -1,7 +1,6 @@
 import { m } from '$lib/paraglide/messages.js';
 import { schemas } from '$lib/shared/schema';
 import type { Mapping } from '$lib/shared/schema/mapping';
-import type { UiLocale } from '$lib/shared/views';
 import type { RowError } from '$lib/ui/row-errors';
 import type { ClientProblem } from './checks';
 import { isSummary, refusalMessage, sendUpload, type UploadStage } from './client';
@@ -36,7 +35,6 @@ export interface SavedMappingView {
 
 /** What the page's load gives the wizard; read through a getter, so a reload (after saving a mapping) is seen. */
 export interface WizardContext {
-	locale: UiLocale;
 	limitBytes: number;
 	mappings: readonly SavedMappingView[];
 }
@@ -77,10 +75,6 @@ export class UploadWizard {
 		this.#context = context;
 	}
 
-	get #locale(): UiLocale {
-		return this.#context().locale;
-	}
-
 	readonly schema = $derived(schemas[this.kind]);
 	readonly blocked = $derived(!this.parsed || missingRequired(this.schema, this.draft).length > 0 || doubleTargets(this.draft).length > 0);
 	readonly mapping = $derived(this.parsed ? toMapping(this.parsed.header, this.draft) : null);
@@ -96,7 +90,7 @@ export class UploadWizard {
 				row: p.row,
 				column: p.column,
 				value: p.value,
-				reason: clientReason(p, this.#locale)
+				reason: clientReason(p)
 			}));
 		return [];
 	});
@@ -137,7 +131,7 @@ export class UploadWizard {
 		const { limitBytes } = this.#context();
 		if (f.size > limitBytes) {
 			this.file = null;
-			this.fileError = m.upload_too_large({ size: fileSize(f.size), limit: fileSize(limitBytes) }, { locale: this.#locale });
+			this.fileError = m.upload_too_large({ size: fileSize(f.size), limit: fileSize(limitBytes) });
 			return;
 		}
 		this.file = f;
@@ -150,7 +144,6 @@ export class UploadWizard {
 	async readFile() {
 		const file = this.file;
 		if (!file) return;
-		const locale = this.#locale;
 		this.#cancelParse?.();
 		this.parsed = null;
 		this.parseError = '';
@@ -162,17 +155,16 @@ export class UploadWizard {
 		this.#cancelParse = job.cancel;
 		try {
 			const r = await job.result;
-			if (r.header.length === 0) this.parseError = m.upload_file_empty({}, { locale });
+			if (r.header.length === 0) this.parseError = m.upload_file_empty();
 			// refused here as the engine refuses it, before a mapping row is drawn for each of thousands of columns
-			else if (r.header.length > MAX_COLUMNS)
-				this.parseError = m.reason_columns_too_many({ columns: r.header.length, max: MAX_COLUMNS }, { locale });
+			else if (r.header.length > MAX_COLUMNS) this.parseError = m.reason_columns_too_many({ columns: r.header.length, max: MAX_COLUMNS });
 			else {
 				this.parsed = r;
 				this.#setupDraft(r);
 			}
 		} catch (e) {
 			if (!(e instanceof Error && e.message === 'cancelled'))
-				this.parseError = m.upload_parse_failed({ detail: e instanceof Error ? e.message : String(e) }, { locale });
+				this.parseError = m.upload_parse_failed({ detail: e instanceof Error ? e.message : String(e) });
 		} finally {
 			this.parsing = null;
 		}
@@ -232,7 +224,7 @@ export class UploadWizard {
 		this.stage = null;
 		this.busy = null;
 		if (isSummary(answer.body)) this.dryRun = answer.body;
-		else this.requestError = refusalMessage(answer.body) ?? m.upload_request_failed({ status: answer.status }, { locale: this.#locale });
+		else this.requestError = refusalMessage(answer.body) ?? m.upload_request_failed({ status: answer.status });
 	}
 
 	/** Loads the validated file: all rows, or (`partial`, confirmed) only the valid ones. */
@@ -244,7 +236,7 @@ export class UploadWizard {
 		this.stage = null;
 		this.busy = null;
 		if (isSummary(answer.body)) this.result = answer.body;
-		else this.requestError = refusalMessage(answer.body) ?? m.upload_request_failed({ status: answer.status }, { locale: this.#locale });
+		else this.requestError = refusalMessage(answer.body) ?? m.upload_request_failed({ status: answer.status });
 	}
 
 	startOver() {

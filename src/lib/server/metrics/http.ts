@@ -46,7 +46,7 @@ export function requestProblem(e: unknown, locale: UiLocale): Response {
 	throw e;
 }
 
-const GRAIN_UNIT: Record<PeriodGrain, (inputs: Record<string, never>, options: { locale: UiLocale }) => string> = {
+const GRAIN_UNIT: Record<PeriodGrain, () => string> = {
 	day: m.grain_unit_day,
 	week: m.grain_unit_week,
 	month: m.grain_unit_month,
@@ -69,14 +69,10 @@ export function rangeProblem(url: URL, locale: UiLocale, options: { periods?: bo
 	const issue = rangeIssue({ from, to }, grain, today);
 	if (issue === 'out_of_bounds') {
 		const max = latestDay(today);
-		return problem(400, 'range_out_of_bounds', m.api_range_out_of_bounds({ min: DATE_MIN, max }, { locale }));
+		return problem(400, 'range_out_of_bounds', m.api_range_out_of_bounds({ min: DATE_MIN, max }));
 	}
 	if (issue === 'too_many_periods') {
-		return problem(
-			400,
-			'too_many_periods',
-			m.api_too_many_periods({ max: MAX_PERIODS, grain: GRAIN_UNIT[grain!]({}, { locale }) }, { locale })
-		);
+		return problem(400, 'too_many_periods', m.api_too_many_periods({ max: MAX_PERIODS, grain: GRAIN_UNIT[grain!]() }));
 	}
 	return null;
 }

@@ -20,10 +20,10 @@ const HINTS: Record<Role, Label> = {
 	admin: m.admin_role_hint_admin
 };
 
-export const roleLabel = (role: Role, locale: UiLocale) => LABELS[role]({}, { locale });
-export const roleHint = (role: Role, locale: UiLocale) => HINTS[role]({}, { locale });
+export const roleLabel = (role: Role) => LABELS[role]();
+export const roleHint = (role: Role) => HINTS[role]();
 
 const catalog = m as unknown as Record<string, Label | undefined>;
 
 /** An audit action in words (login, user_updated …); an action without a label shows as it is. */
-export const auditActionLabel = (action: string, locale: UiLocale) => catalog[`admin_action_${action}`]?.({}, { locale }) ?? action;
+export const auditActionLabel = (action: string) => catalog[`admin_action_${action}`]?.() ?? action;

@@ -58,13 +58,12 @@ const actor = (locals: App.Locals, ip: string): Actor => ({ name: locals.user!.u
 
 export const actions: Actions = {
 	save: async ({ request, locals, getClientAddress }) => {
-		const locale = getLocale();
 		const f = months.safeParse(String((await request.formData()).get('months') ?? ''));
-		if (!f.success) return failed('save', m.retention_error_months({}, { locale }));
+		if (!f.success) return failed('save', m.retention_error_months());
 		const result = await (await getDatabase()).withConnection((c) => saveRetentionSetting(c, f.data, actor(locals, getClientAddress())));
-		if (!result.ok) return failed('save', m.retention_error_months({}, { locale }));
+		if (!result.ok) return failed('save', m.retention_error_months());
 		const kept = result.setting.customerMonths;
-		return done('save', kept === 0 ? m.retention_saved_keep({}, { locale }) : m.retention_saved({ months: kept }, { locale }));
+		return done('save', kept === 0 ? m.retention_saved_keep() : m.retention_saved({ months: kept }));
 	},
 
 	/** Applies exactly what the admin saw and confirmed: refused if the setting or the counts changed since. */
@@ -78,13 +77,13 @@ export const actions: Actions = {
 			rejected: data.get('rejected') ?? '',
 			confirm: data.get('confirm') ?? ''
 		};
-		if (raw.confirm !== 'on') return failed('apply', m.retention_error_confirm({}, { locale }));
+		if (raw.confirm !== 'on') return failed('apply', m.retention_error_confirm());
 		const f = applyFields.safeParse(raw);
-		if (!f.success) return failed('apply', m.retention_error_months({}, { locale }));
+		if (!f.success) return failed('apply', m.retention_error_months());
 		const db = await getDatabase();
 		const setting = await db.withConnection((c) => readRetentionSetting(c));
-		if (setting.customerMonths !== f.data.months) return failed('apply', m.retention_error_setting_changed({}, { locale }));
-		if (setting.customerMonths === 0) return failed('apply', m.retention_error_keep({}, { locale }));
+		if (setting.customerMonths !== f.data.months) return failed('apply', m.retention_error_setting_changed());
+		if (setting.customerMonths === 0) return failed('apply', m.retention_error_keep());
 		const result = await applyRetention(db, {
 			months: setting.customerMonths,
 			actor: actor(locals, getClientAddress()),
@@ -93,21 +92,18 @@ export const actions: Actions = {
 		});
 		if (!result.ok) {
 			if (result.error === 'count_changed')
-				return failed('apply', m.retention_error_changed({ count: formatCount(result.counts.complaints, locale) }, { locale }));
-			return failed('apply', m.retention_error_months({}, { locale }));
+				return failed('apply', m.retention_error_changed({ count: formatCount(result.counts.complaints, locale) }));
+			return failed('apply', m.retention_error_months());
 		}
 		const a = result.applied;
 		return done(
 			'apply',
-			m.retention_applied(
-				{
-					complaints: formatCount(a.complaints, locale),
-					history: formatCount(a.history, locale),
-					rejected: formatCount(a.rejected, locale),
-					sessions: formatCount(a.sessions, locale)
-				},
-				{ locale }
-			)
+			m.retention_applied({
+				complaints: formatCount(a.complaints, locale),
+				history: formatCount(a.history, locale),
+				rejected: formatCount(a.rejected, locale),
+				sessions: formatCount(a.sessions, locale)
+			})
 		);
 	}
 };

@@ -1,5 +1,4 @@
 import { m } from '$lib/paraglide/messages.js';
-import { getLocale } from '$lib/paraglide/runtime.js';
 import { gradeBars } from '$lib/charts/gradeBars';
 import { radar } from '$lib/charts/radar';
 import { printTheme } from '$lib/charts/theme';
@@ -14,16 +13,15 @@ import type { PageServerLoad } from './$types';
 /** 月度/季度/年度绩效报告: the period's view with its charts drawn on the server, for print and PDF. */
 export const load: PageServerLoad = async ({ locals, url }) => {
 	const user = locals.user!;
-	const locale = getLocale();
 	const db = await getDatabase();
 	const storeOptions = await appraisalStores(db, user.stores);
 	const req = viewRequest(url.searchParams, storeOptions);
 	const view = await evaluationView(db, user, req);
-	const emptyText = m.dash_no_data({}, { locale });
+	const emptyText = m.dash_no_data();
 	const distSvg = chartSvg(
 		gradeBars(
 			{ grades: view.distribution, maxA: view.settings.guidelineMaxA },
-			{ name: m.eval_share({}, { locale }), guidelineLabel: m.eval_guideline({}, { locale }), emptyText },
+			{ name: m.eval_share(), guidelineLabel: m.eval_guideline(), emptyText },
 			printTheme
 		),
 		340,
@@ -32,9 +30,9 @@ export const load: PageServerLoad = async ({ locals, url }) => {
 	const radarSvg = chartSvg(
 		radar(
 			{
-				indicators: EVAL_DIMENSIONS.map((d) => dimensionLabel(d, locale)),
+				indicators: EVAL_DIMENSIONS.map((d) => dimensionLabel(d)),
 				series: view.radar.map((r) => ({
-					name: r.group || m.eval_everyone({}, { locale }),
+					name: r.group || m.eval_everyone(),
 					values: EVAL_DIMENSIONS.map((d) => r.means[d])
 				}))
 			},

@@ -1,6 +1,5 @@
 import { fail } from '@sveltejs/kit';
 import { m } from '$lib/paraglide/messages.js';
-import { getLocale } from '$lib/paraglide/runtime.js';
 import { EVAL_DIMENSIONS, type Weights } from '$lib/features/evaluations/model';
 import { formatTime } from '$lib/server/core/auth/commands';
 import { queryRows } from '$lib/server/core/db';
@@ -38,7 +37,6 @@ const numberOf = (v: FormDataEntryValue | null): number | null => {
 
 export const actions: Actions = {
 	default: async ({ request, locals, getClientAddress }) => {
-		const locale = getLocale();
 		const form = await request.formData();
 		const actor = { name: locals.user!.username, ip: getClientAddress() };
 		const db = await getDatabase();
@@ -57,15 +55,15 @@ export const actions: Actions = {
 					kind: 'weights',
 					message:
 						r.error === 'weights_sum'
-							? m.eval_set_error_weights({}, { locale })
+							? m.eval_set_error_weights()
 							: r.error === 'period'
-								? m.eval_set_error_month({}, { locale })
-								: m.eval_set_error_invalid({}, { locale })
+								? m.eval_set_error_month()
+								: m.eval_set_error_invalid()
 				});
 			return {
 				ok: true as const,
 				kind: 'weights',
-				message: r.changed ? m.eval_set_saved({}, { locale }) : m.eval_set_unchanged({}, { locale })
+				message: r.changed ? m.eval_set_saved() : m.eval_set_unchanged()
 			};
 		}
 		if (kind === 'settings') {
@@ -84,13 +82,13 @@ export const actions: Actions = {
 				leniencyMinN: n('leniency_min_n')
 			};
 			const r = await db.withConnection((c) => saveEvalSettings(c, input, actor));
-			if (!r.ok) return fail(400, { ok: false as const, kind: 'settings', message: m.eval_set_error_invalid({}, { locale }) });
+			if (!r.ok) return fail(400, { ok: false as const, kind: 'settings', message: m.eval_set_error_invalid() });
 			return {
 				ok: true as const,
 				kind: 'settings',
-				message: r.changed ? m.eval_set_saved({}, { locale }) : m.eval_set_unchanged({}, { locale })
+				message: r.changed ? m.eval_set_saved() : m.eval_set_unchanged()
 			};
 		}
-		return fail(400, { ok: false as const, kind: 'unknown', message: m.eval_set_error_invalid({}, { locale }) });
+		return fail(400, { ok: false as const, kind: 'unknown', message: m.eval_set_error_invalid() });
 	}
 };

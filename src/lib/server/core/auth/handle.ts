@@ -38,18 +38,18 @@ function plain(status: number, message: string, event: RequestEvent): Response {
 	return new Response(message, { status, headers: { 'content-type': 'text/plain; charset=utf-8' } });
 }
 
-function denialMessage(decision: Extract<Decision, { allow: false }>, user: AuthUser | null, locale: Locale): string {
+function denialMessage(decision: Extract<Decision, { allow: false }>, user: AuthUser | null): string {
 	switch (decision.reason) {
 		case 'signin':
-			return m.auth_signin_required({}, { locale });
+			return m.auth_signin_required();
 		case 'store':
-			return m.auth_denied_store({ store: decision.store }, { locale });
+			return m.auth_denied_store({ store: decision.store });
 		case 'pii':
-			return m.auth_denied_pii({}, { locale });
+			return m.auth_denied_pii();
 		case 'unknown_route':
-			return m.auth_denied_unknown_route({}, { locale });
+			return m.auth_denied_unknown_route();
 		case 'role':
-			return m.auth_denied_role({ role: user ? m[`auth_role_${user.role}`]({}, { locale }) : '' }, { locale });
+			return m.auth_denied_role({ role: user ? m[`auth_role_${user.role}`]() : '' });
 	}
 }
 
@@ -60,7 +60,7 @@ async function deny(
 	clearCookie: boolean
 ): Promise<Response> {
 	const user = event.locals.user;
-	const message = denialMessage(decision, user, locale);
+	const message = denialMessage(decision, user);
 	if (decision.reason === 'unknown_route')
 		log('auth').error({ route: event.route.id }, 'route has no rule in src/lib/server/core/auth/guard.ts: refused');
 	if (decision.status === 401) {
@@ -111,7 +111,7 @@ export const authHandle: Handle = async ({ event, resolve }) => {
 
 	const length = Number(event.request.headers.get('content-length') ?? '0');
 	if (length > config().auth.bodyLimitBytes) {
-		const message = m.auth_too_large({ size: megabytes(length), limit: megabytes(config().auth.bodyLimitBytes) }, { locale });
+		const message = m.auth_too_large({ size: megabytes(length), limit: megabytes(config().auth.bodyLimitBytes) });
 		// APIs answer a JSON error with the limit, so the upload page can say it
 		if (isApi(event))
 			return secure(
@@ -123,7 +123,7 @@ export const authHandle: Handle = async ({ event, resolve }) => {
 
 	// The CLI's machine requests carry their own secret and no Origin; everything else that writes must be same-site.
 	if (STATE_CHANGING.has(method) && access?.kind !== 'handoff' && event.request.headers.get('origin') !== event.url.origin) {
-		return secure(plain(403, m.auth_cross_site({}, { locale }), event), false);
+		return secure(plain(403, m.auth_cross_site(), event), false);
 	}
 
 	const token = event.cookies.get(SESSION_COOKIE);

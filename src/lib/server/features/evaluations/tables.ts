@@ -21,7 +21,7 @@ export interface ExportTable {
 
 export function exportTables(v: EvaluationView, locale: UiLocale): ExportTable[] {
 	const L = { locale };
-	const dims = EVAL_DIMENSIONS.map((d) => dimensionLabel(d, locale));
+	const dims = EVAL_DIMENSIONS.map((d) => dimensionLabel(d));
 	const out: ExportTable[] = [];
 	if (v.individual) {
 		out.push({
@@ -115,7 +115,7 @@ export function exportTables(v: EvaluationView, locale: UiLocale): ExportTable[]
 			m.eval_col_verdict({}, L)
 		],
 		types: ['text', 'number', 'number', 'number', 'number', 'number', 'text'],
-		rows: v.stores.map((s) => [s.label, s.n, s.mean, s.otherMean, s.diff, s.p, verdictLabel(s.verdict, locale)]),
+		rows: v.stores.map((s) => [s.label, s.n, s.mean, s.otherMean, s.diff, s.p, verdictLabel(s.verdict)]),
 		widths: [16, 6, 9, 10, 9, 9, 14]
 	});
 	if (v.fairness) {
@@ -141,7 +141,7 @@ export function exportTables(v: EvaluationView, locale: UiLocale): ExportTable[]
 				r.restMean,
 				r.diff,
 				r.p,
-				r.verdict === 'higher' ? m.eval_lenient({}, L) : r.verdict === 'lower' ? m.eval_strict({}, L) : verdictLabel(r.verdict, locale)
+				r.verdict === 'higher' ? m.eval_lenient({}, L) : r.verdict === 'lower' ? m.eval_strict({}, L) : verdictLabel(r.verdict)
 			]),
 			widths: [12, 6, 9, 8, 10, 9, 9, 14]
 		});

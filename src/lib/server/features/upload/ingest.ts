@@ -56,25 +56,25 @@ export async function handleUpload(request: Request, kind: string, user: AuthUse
 		return json(r.json, { status: 404 });
 	}
 	if (!(request.headers.get('content-type') ?? '').startsWith('multipart/form-data')) {
-		return refuse(400, 'not_multipart', m.upload_api_not_multipart({}, { locale }));
+		return refuse(400, 'not_multipart', m.upload_api_not_multipart());
 	}
 	let form: FormData;
 	try {
 		form = await request.formData();
 	} catch (e) {
 		// adapter-node refuses a body over BODY_SIZE_LIMIT that came without a content-length
-		if (e instanceof Error && /too large|limit/iu.test(e.message)) return tooLarge(locale);
-		return refuse(400, 'not_multipart', m.upload_api_not_multipart({}, { locale }));
+		if (e instanceof Error && /too large|limit/iu.test(e.message)) return tooLarge();
+		return refuse(400, 'not_multipart', m.upload_api_not_multipart());
 	}
 	const file = form.get('file');
-	if (!(file instanceof File)) return refuse(400, 'no_file', m.upload_api_no_file({}, { locale }));
-	if (file.size > config().auth.bodyLimitBytes) return tooLarge(locale);
+	if (!(file instanceof File)) return refuse(400, 'no_file', m.upload_api_no_file());
+	if (file.size > config().auth.bodyLimitBytes) return tooLarge();
 
 	const flags: Record<'accept_partial' | 'dry_run', boolean> = { accept_partial: false, dry_run: false };
 	for (const name of ['accept_partial', 'dry_run'] as const) {
 		const raw = form.get(name);
 		const value = raw === null ? false : BOOL.get(String(raw).trim().toLowerCase());
-		if (value === undefined) return refuse(400, 'bad_flag', m.upload_api_bad_flag({ field: name }, { locale }));
+		if (value === undefined) return refuse(400, 'bad_flag', m.upload_api_bad_flag({ field: name }));
 		flags[name] = value;
 	}
 	let mapping: unknown;
@@ -127,7 +127,7 @@ export async function handleUpload(request: Request, kind: string, user: AuthUse
 	}
 }
 
-function tooLarge(locale: Locale): Response {
+function tooLarge(): Response {
 	const limit = config().auth.bodyLimitBytes;
-	return refuse(413, 'too_large', m.upload_api_too_large({ limit: megabytes(limit) }, { locale }), { limit_bytes: limit });
+	return refuse(413, 'too_large', m.upload_api_too_large({ limit: megabytes(limit) }), { limit_bytes: limit });
 }

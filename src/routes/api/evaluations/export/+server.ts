@@ -25,14 +25,13 @@ export const GET: RequestHandler = async ({ url, locals, cookies, getClientAddre
 	if (!user) error(401, 'sign in');
 	const locale = requestLocale();
 	const format = url.searchParams.get('format') ?? 'xlsx';
-	if (format !== 'xlsx' && format !== 'csv' && format !== 'pdf')
-		return problem(400, 'invalid_request', m.api_format_invalid_export({}, { locale }));
+	if (format !== 'xlsx' && format !== 'csv' && format !== 'pdf') return problem(400, 'invalid_request', m.api_format_invalid_export());
 	const db = await getDatabase();
 	const storeOptions = await appraisalStores(db, user.stores);
 	const req = viewRequest(url.searchParams, storeOptions);
 	const view = await evaluationView(db, user, req);
-	if (!view.period) return problem(404, 'no_data', m.api_no_appraisals({}, { locale }));
-	const name = `${m.eval_export_file_name({}, { locale })}-${view.period}`;
+	if (!view.period) return problem(404, 'no_data', m.api_no_appraisals());
+	const name = `${m.eval_export_file_name()}-${view.period}`;
 	const disposition = (ext: string) =>
 		`attachment; filename="evaluations-${view.period}.${ext}"; filename*=UTF-8''${encodeURIComponent(`${name}.${ext}`)}`;
 	const record = (detail: Record<string, unknown>) =>
@@ -56,8 +55,8 @@ export const GET: RequestHandler = async ({ url, locals, cookies, getClientAddre
 		} catch (e) {
 			if (e instanceof PdfUnavailable) {
 				return e.reason === 'no_browser'
-					? problem(503, 'pdf_unavailable', m.api_pdf_unavailable({}, { locale }))
-					: problem(502, 'pdf_failed', m.api_pdf_failed({ detail: e.message }, { locale }));
+					? problem(503, 'pdf_unavailable', m.api_pdf_unavailable())
+					: problem(502, 'pdf_failed', m.api_pdf_failed({ detail: e.message }));
 			}
 			throw e;
 		}
@@ -71,13 +70,13 @@ export const GET: RequestHandler = async ({ url, locals, cookies, getClientAddre
 	if (format === 'csv') {
 		const id = url.searchParams.get('table') ?? (view.individual ? 'ranking' : 'distribution');
 		const table = (TABLES as readonly string[]).includes(id) ? tables.find((t) => t.id === id) : undefined;
-		if (!table) return problem(404, 'no_table', m.api_no_table({}, { locale }));
+		if (!table) return problem(404, 'no_table', m.api_no_table());
 		await record({ table: id });
 		return new Response(csvText(table.header, table.rows), {
 			headers: { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': disposition('csv'), 'cache-control': 'no-store' }
 		});
 	}
-	const title = m.eval_report_title({ period: evalPeriodLabel(view.period, locale), cycle: cycleLabel(view.cycle, locale) }, { locale });
+	const title = m.eval_report_title({ period: evalPeriodLabel(view.period, locale), cycle: cycleLabel(view.cycle) });
 	const xlsx = await workbook(tables, { title, creator: user.displayName });
 	await record({ tables: tables.map((t) => t.id) });
 	return new Response(new Uint8Array(xlsx), {

@@ -25,13 +25,13 @@ export const GET: RequestHandler = async ({ params, url, request, locals }) => {
 	if (!user) error(401, 'sign in');
 	const locale = requestLocale();
 	const format = formatOf(url, request.headers.get('accept'));
-	if (!format) return problem(400, 'invalid_request', m.api_format_invalid_metric({}, { locale }));
+	if (!format) return problem(400, 'invalid_request', m.api_format_invalid_metric());
 	const metric = metricById(params.metric);
-	if (!metric) return problem(404, 'unknown_metric', m.api_unknown_metric({ metric: params.metric }, { locale }));
-	if (storesOutside(url, user).length) return problem(403, 'store', m.api_store_forbidden({}, { locale }));
+	if (!metric) return problem(404, 'unknown_metric', m.api_unknown_metric({ metric: params.metric }));
+	if (storesOutside(url, user).length) return problem(403, 'store', m.api_store_forbidden());
 	const compare = url.searchParams.get('compare') || undefined;
 	if (compare !== undefined && !COMPARES.includes(compare as Compare)) {
-		return problem(400, 'invalid_request', m.api_compare_invalid({}, { locale }));
+		return problem(400, 'invalid_request', m.api_compare_invalid());
 	}
 	const bounds = rangeProblem(url, locale);
 	if (bounds) return bounds;

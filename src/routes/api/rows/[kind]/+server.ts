@@ -41,13 +41,13 @@ export const GET: RequestHandler = async ({ params, url, request, locals, getCli
 	if (!user) error(401, 'sign in');
 	const locale = requestLocale();
 	const kind = Object.hasOwn(KINDS, params.kind) ? KINDS[params.kind] : undefined;
-	if (!kind) return problem(404, 'unknown_kind', m.api_unknown_kind({ kind: params.kind }, { locale }));
+	if (!kind) return problem(404, 'unknown_kind', m.api_unknown_kind({ kind: params.kind }));
 	const format = formatOf(url, request.headers.get('accept'), 'json');
-	if (!format) return problem(400, 'invalid_request', m.api_format_invalid_metric({}, { locale }));
-	if (format === 'csv' && !roleCan(user.role, 'export')) return problem(403, 'role', m.api_rows_export_needed({}, { locale }));
+	if (!format) return problem(400, 'invalid_request', m.api_format_invalid_metric());
+	if (format === 'csv' && !roleCan(user.role, 'export')) return problem(403, 'role', m.api_rows_export_needed());
 	const metric = metricById(url.searchParams.get('metric') ?? kind.metric);
-	if (!metric || !kind.sources.includes(metric.source)) return problem(400, 'not_drillable', m.api_not_drillable_kind({}, { locale }));
-	if (storesOutside(url, user).length) return problem(403, 'store', m.api_store_forbidden({}, { locale }));
+	if (!metric || !kind.sources.includes(metric.source)) return problem(400, 'not_drillable', m.api_not_drillable_kind());
+	if (storesOutside(url, user).length) return problem(403, 'store', m.api_store_forbidden());
 	const bounds = rangeProblem(url, locale, { periods: false });
 	if (bounds) return bounds;
 

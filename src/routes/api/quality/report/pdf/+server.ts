@@ -1,6 +1,5 @@
 import { json } from '@sveltejs/kit';
 import { m } from '$lib/paraglide/messages.js';
-import { getLocale } from '$lib/paraglide/runtime.js';
 import { PdfUnavailable, renderPdf, reportUrl } from '$lib/server/core/pdf';
 import type { RequestHandler } from './$types';
 
@@ -9,7 +8,6 @@ import type { RequestHandler } from './$types';
  * shows exactly what the user may see. 503 with a message when chromium is missing or times out.
  */
 export const GET: RequestHandler = async ({ url, cookies }) => {
-	const locale = getLocale();
 	const page = reportUrl('/quality/report', url);
 	for (const k of ['kind', 'at']) {
 		const v = url.searchParams.get(k);
@@ -28,6 +26,6 @@ export const GET: RequestHandler = async ({ url, cookies }) => {
 	} catch (e) {
 		const reason = e instanceof PdfUnavailable ? e.message : e instanceof Error ? e.message.split('\n')[0]! : String(e);
 		console.error('[quality] PDF failed:', reason);
-		return json({ error: { code: 'pdf_unavailable', message: m.qc_pdf_error({ reason }, { locale }) } }, { status: 503 });
+		return json({ error: { code: 'pdf_unavailable', message: m.qc_pdf_error({ reason }) } }, { status: 503 });
 	}
 };
