@@ -16,6 +16,7 @@ import {
 	type PeriodGrain
 } from '../../src/lib/shared/dashboard/range';
 import { rangeProblem } from '../../src/lib/server/metrics/http';
+import { inRequestLocale } from '../helpers/locale';
 import { qcParams } from '../../src/lib/server/features/quality/page';
 import { comparisonFromParams, reportPeriods } from '../../src/lib/server/features/quality/periods';
 import { reportParams } from '../../src/lib/server/features/quality/report-params';
@@ -147,7 +148,7 @@ describe('no route’s date parameters get past the bounds', () => {
 	it('metric and drill-down API: a range passes only within the bounds and the period cap', () => {
 		for (const query of hostileQueries(400)) {
 			const url = new URL(`http://x/api/metrics/complaint_rate?${query}`);
-			const problem = rangeProblem(url, 'zh-CN', { today: TODAY });
+			const problem = rangeProblem(url, { today: TODAY });
 			const [from, to, g] = [url.searchParams.get('from')!, url.searchParams.get('to')!, url.searchParams.get('grain') || 'month'];
 			if (problem) {
 				expect(problem.status).toBe(400);
@@ -174,20 +175,22 @@ describe('no route’s date parameters get past the bounds', () => {
 	});
 
 	it('names the bounds and the cap in the user’s language', async () => {
-		const zh = rangeProblem(new URL('http://x/?from=0001-01-01&to=9999-12-31&grain=day'), 'zh-CN', { today: TODAY })!;
+		const zh = (await inRequestLocale('zh-CN', () =>
+			rangeProblem(new URL('http://x/?from=0001-01-01&to=9999-12-31&grain=day'), { today: TODAY })
+		))!;
 		expect(zh.status).toBe(400);
 		expect(await zh.json()).toEqual({
 			code: 'range_out_of_bounds',
 			message: `日期超出可查询范围：只能查询 2000-01-01 至 ${MAX} 之间的日期`
 		});
-		const en = rangeProblem(new URL('http://x/?from=2020-01-01&to=2025-12-31&grain=day'), 'en', { today: TODAY })!;
+		const en = (await inRequestLocale('en', () =>
+			rangeProblem(new URL('http://x/?from=2020-01-01&to=2025-12-31&grain=day'), { today: TODAY })
+		))!;
 		expect(await en.json()).toEqual({
 			code: 'too_many_periods',
 			message: 'At most 400 periods (day) per request: shorten the range or choose a coarser grain'
 		});
-		expect(
-			rangeProblem(new URL('http://x/?from=2020-01-01&to=2025-12-31&grain=day'), 'zh-CN', { today: TODAY, periods: false })
-		).toBeNull();
+		expect(rangeProblem(new URL('http://x/?from=2020-01-01&to=2025-12-31&grain=day'), { today: TODAY, periods: false })).toBeNull();
 		expect(rangeIssue({ from: '2025-01-01', to: '2025-12-31' }, 'day', TODAY)).toBeNull();
 	});
 });

@@ -60,7 +60,7 @@ const GRAIN_UNIT: Record<PeriodGrain, () => string> = {
  * null otherwise, also for a malformed range, which the compiler reports in its own words. `periods:
  * false` checks the days only (the drill-down lists rows, not periods).
  */
-export function rangeProblem(url: URL, locale: UiLocale, options: { periods?: boolean; today?: string } = {}): Response | null {
+export function rangeProblem(url: URL, options: { periods?: boolean; today?: string } = {}): Response | null {
 	const today = options.today ?? currentDay();
 	const q = url.searchParams;
 	const [from, to, g] = [q.get('from'), q.get('to'), q.get('grain') ?? 'month'];

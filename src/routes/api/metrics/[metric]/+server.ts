@@ -33,7 +33,7 @@ export const GET: RequestHandler = async ({ params, url, request, locals }) => {
 	if (compare !== undefined && !COMPARES.includes(compare as Compare)) {
 		return problem(400, 'invalid_request', m.api_compare_invalid());
 	}
-	const bounds = rangeProblem(url, locale);
+	const bounds = rangeProblem(url);
 	if (bounds) return bounds;
 	let result;
 	try {

@@ -48,7 +48,7 @@ export const GET: RequestHandler = async ({ params, url, request, locals, getCli
 	const metric = metricById(url.searchParams.get('metric') ?? kind.metric);
 	if (!metric || !kind.sources.includes(metric.source)) return problem(400, 'not_drillable', m.api_not_drillable_kind());
 	if (storesOutside(url, user).length) return problem(403, 'store', m.api_store_forbidden());
-	const bounds = rangeProblem(url, locale, { periods: false });
+	const bounds = rangeProblem(url, { periods: false });
 	if (bounds) return bounds;
 
 	const offset = int(url.searchParams.get('offset'), 0);
