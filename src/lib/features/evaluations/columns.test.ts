@@ -8,22 +8,24 @@ import { RANKING_CSV_IDS, RANKING_EXPORT_IDS, rankingColumns, rankingScreenIds, 
 import { DEFAULT_SETTINGS, evaluatePeriod, rankTable, type AppraisalRow, type RankGroup } from './model';
 import type { EvaluationView } from './types';
 
-const appraisal = (staffId: string, store: string, scores: [number, number, number, number, number], reviewer: string): AppraisalRow => ({
-	staffId,
-	staffName: `员工${staffId}`,
-	period: '2025-03',
-	store,
-	department: '客服中心',
-	position: staffId === 'S3' ? null : '客服专员',
-	business_ability: scores[0],
-	communication: scores[1],
-	teamwork: scores[2],
-	service_attitude: scores[3],
-	discipline: scores[4],
-	fileTotal: scores.reduce((a, b) => a + b, 0) / 5,
-	reviewer,
-	comment: null
-});
+const DIMENSIONS = ['business_ability', 'communication', 'teamwork', 'service_attitude', 'discipline'] as const;
+/** one appraisal of March, its file total the plain mean of its scores; S3 has no position */
+function appraisal(staffId: string, store: string, scores: [number, number, number, number, number], reviewer: string): AppraisalRow {
+	const dims = Object.fromEntries(DIMENSIONS.map((d, i) => [d, scores[i]])) as Record<(typeof DIMENSIONS)[number], number>;
+	const position = staffId === 'S3' ? null : '客服专员';
+	return {
+		staffId,
+		staffName: `员工${staffId}`,
+		period: '2025-03',
+		store,
+		department: '客服中心',
+		position,
+		...dims,
+		fileTotal: scores.reduce((a, b) => a + b) / 5,
+		reviewer,
+		comment: null
+	};
+}
 const rows = [
 	appraisal('S1', '南京新街口店', [90, 85, 88, 92, 80], '周建国'),
 	appraisal('S2', '南京新街口店', [60, 55, 58, 52, 61], '王芳'),

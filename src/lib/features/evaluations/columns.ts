@@ -42,7 +42,7 @@ export function rankingFlags(r: RankedRow): string[] {
 }
 
 /** A score: a number in exports, one decimal on screen. */
-const score = (id: RankingColumnId, label: () => string, value: (r: RankedRow) => number | null, width = 10): Column<RankedRow> => ({
+const score = <Row>(id: string, label: () => string, value: (r: Row) => number | null, width = 10): Column<Row> => ({
 	id,
 	label,
 	value,
@@ -56,7 +56,7 @@ export function rankingColumns(group: RankGroup): Record<RankingColumnId, Column
 	const dims = Object.fromEntries(
 		EVAL_DIMENSIONS.map((d) => [
 			d,
-			score(
+			score<RankedRow>(
 				d,
 				() => dimensionLabel(d),
 				(r) => r[d]
@@ -80,14 +80,14 @@ export function rankingColumns(group: RankGroup): Record<RankingColumnId, Column
 		department: { id: 'department', label: () => m.eval_col_department(), value: (r) => r.department, width: 12 },
 		position: { id: 'position', label: () => m.eval_col_position(), value: (r) => r.position, width: 12 },
 		...dims,
-		total: score(
+		total: score<RankedRow>(
 			'total',
 			() => m.eval_col_total(),
 			(r) => r.total,
 			9
 		),
 		grade: { id: 'grade', label: () => m.eval_col_grade(), value: (r) => r.grade, width: 7 },
-		previous: score(
+		previous: score<RankedRow>(
 			'previous',
 			() => m.eval_col_previous(),
 			(r) => r.previousTotal
@@ -135,15 +135,6 @@ export const RANKING_EXPORT_IDS: RankingColumnId[] = [...RANKING_FULL, 'months',
 export const reviewerVerdictText = (v: ReviewerCheck['verdict']) =>
 	v === 'higher' ? m.eval_lenient() : v === 'lower' ? m.eval_strict() : verdictLabel(v);
 
-const reviewerScore = (id: string, label: () => string, value: (r: ReviewerCheck) => number | null, width = 9): Column<ReviewerCheck> => ({
-	id,
-	label,
-	value,
-	type: 'number',
-	align: 'end',
-	format: (r) => fmt1(value(r), getLocale()),
-	width
-});
 const gradeCount = (g: 'A' | 'B' | 'C' | 'D'): Column<ReviewerCheck> => ({
 	id: g,
 	label: () => g,
@@ -155,27 +146,29 @@ const gradeCount = (g: 'A' | 'B' | 'C' | 'D'): Column<ReviewerCheck> => ({
 export const REVIEWER_COLUMNS: readonly Column<ReviewerCheck>[] = [
 	{ id: 'reviewer', label: () => m.eval_col_reviewer(), value: (r) => r.reviewer, width: 12 },
 	{ id: 'n', label: () => 'n', value: (r) => r.n, type: 'number', align: 'end', width: 6 },
-	reviewerScore(
+	score<ReviewerCheck>(
 		'mean',
 		() => m.eval_tile_mean(),
-		(r) => r.mean
+		(r) => r.mean,
+		9
 	),
-	reviewerScore(
+	score<ReviewerCheck>(
 		'sd',
 		() => 'SD',
 		(r) => r.sd,
 		8
 	),
-	reviewerScore(
+	score<ReviewerCheck>(
 		'rest',
 		() => m.eval_col_rest(),
 		(r) => r.restMean,
 		10
 	),
-	reviewerScore(
+	score<ReviewerCheck>(
 		'diff',
 		() => m.eval_col_diff(),
-		(r) => r.diff
+		(r) => r.diff,
+		9
 	),
 	{ id: 'p', label: () => 'p', value: (r) => r.p, type: 'number', align: 'end', format: (r) => fmtP(r.p), width: 9 },
 	{ id: 'verdict', label: () => m.eval_col_verdict(), value: (r) => reviewerVerdictText(r.verdict), width: 14 }
