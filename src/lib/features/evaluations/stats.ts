@@ -2,6 +2,7 @@
  * Small statistics for fairness checks and comparisons, pure: sample mean and variance, Welch's t-test
  * (two-sided p from Student's t via the regularised incomplete beta), and the leniency verdict.
  */
+import { studentTwoSidedP } from '$lib/shared/quality/stats';
 
 export interface Sample {
 	n: number;
@@ -17,63 +18,8 @@ export function describe(xs: readonly number[]): Sample {
 	return { n, mean, variance };
 }
 
-/** ln Γ(x), Lanczos (g = 7, 9 terms), x > 0. */
-function lnGamma(x: number): number {
-	const c = [
-		0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059, 12.507343278686905,
-		-0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7
-	];
-	if (x < 0.5) return Math.log(Math.PI / Math.sin(Math.PI * x)) - lnGamma(1 - x);
-	x -= 1;
-	let a = c[0]!;
-	const t = x + 7.5;
-	for (let i = 1; i < 9; i++) a += c[i]! / (x + i);
-	return 0.5 * Math.log(2 * Math.PI) + (x + 0.5) * Math.log(t) - t + Math.log(a);
-}
-
-/** Continued fraction of the incomplete beta (modified Lentz). */
-function betaCf(a: number, b: number, x: number): number {
-	const tiny = 1e-300;
-	let c = 1;
-	let d = 1 - ((a + b) * x) / (a + 1);
-	if (Math.abs(d) < tiny) d = tiny;
-	d = 1 / d;
-	let h = d;
-	for (let m = 1; m <= 300; m++) {
-		const m2 = 2 * m;
-		let aa = (m * (b - m) * x) / ((a - 1 + m2) * (a + m2));
-		d = 1 + aa * d;
-		if (Math.abs(d) < tiny) d = tiny;
-		c = 1 + aa / c;
-		if (Math.abs(c) < tiny) c = tiny;
-		d = 1 / d;
-		h *= d * c;
-		aa = (-(a + m) * (a + b + m) * x) / ((a + m2) * (a + 1 + m2));
-		d = 1 + aa * d;
-		if (Math.abs(d) < tiny) d = tiny;
-		c = 1 + aa / c;
-		if (Math.abs(c) < tiny) c = tiny;
-		d = 1 / d;
-		const del = d * c;
-		h *= del;
-		if (Math.abs(del - 1) < 1e-15) break;
-	}
-	return h;
-}
-
-/** Regularised incomplete beta I_x(a, b). */
-export function incompleteBeta(x: number, a: number, b: number): number {
-	if (x <= 0) return 0;
-	if (x >= 1) return 1;
-	const front = Math.exp(lnGamma(a + b) - lnGamma(a) - lnGamma(b) + a * Math.log(x) + b * Math.log(1 - x));
-	return x < (a + 1) / (a + b + 2) ? (front * betaCf(a, b, x)) / a : 1 - (front * betaCf(b, a, 1 - x)) / b;
-}
-
-/** Two-sided p-value of Student's t with df degrees of freedom: P(|T| ≥ |t|). */
-export function tTwoSidedP(t: number, df: number): number {
-	if (!Number.isFinite(t)) return 0;
-	return incompleteBeta(df / (df + t * t), df / 2, 0.5);
-}
+/** Two-sided p-value of Student's t (one implementation, in shared, for the quality checks too). */
+export const tTwoSidedP = studentTwoSidedP;
 
 export interface WelchResult {
 	/** mean of a − mean of b */
@@ -94,7 +40,7 @@ export function welch(a: Sample, b: Sample): WelchResult | null {
 		return diff === 0 ? { diff, t: 0, df: a.n + b.n - 2, p: 1 } : { diff, t: Math.sign(diff) * Infinity, df: a.n + b.n - 2, p: 0 };
 	const t = diff / Math.sqrt(se2);
 	const df = (se2 * se2) / ((va * va) / (a.n - 1) + (vb * vb) / (b.n - 1));
-	return { diff, t, df, p: tTwoSidedP(t, df) };
+	return { diff, t, df, p: studentTwoSidedP(t, df) };
 }
 
 export const ALPHA = 0.05;

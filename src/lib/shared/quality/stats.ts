@@ -45,13 +45,13 @@ export function benjaminiHochberg(ps: readonly (number | null)[]): (number | nul
 
 export const FDR = 0.05;
 
-/** ln Γ(x) (Lanczos, g = 7). */
-function logGamma(x: number): number {
+/** ln Γ(x), Lanczos (g = 7, 9 terms), x > 0. */
+function lnGamma(x: number): number {
 	const c = [
 		0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059, 12.507343278686905,
 		-0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7
 	];
-	if (x < 0.5) return Math.log(Math.PI / Math.sin(Math.PI * x)) - logGamma(1 - x);
+	if (x < 0.5) return Math.log(Math.PI / Math.sin(Math.PI * x)) - lnGamma(1 - x);
 	x -= 1;
 	let a = c[0]!;
 	const t = x + 7.5;
@@ -59,37 +59,47 @@ function logGamma(x: number): number {
 	return 0.5 * Math.log(2 * Math.PI) + (x + 0.5) * Math.log(t) - t + Math.log(a);
 }
 
-/** Regularised incomplete beta I_x(a, b) by its continued fraction (modified Lentz). */
-function incompleteBeta(x: number, a: number, b: number): number {
-	if (x <= 0) return 0;
-	if (x >= 1) return 1;
-	if (x > (a + 1) / (a + b + 2)) return 1 - incompleteBeta(1 - x, b, a);
-	const front = Math.exp(Math.log(x) * a + Math.log(1 - x) * b - (logGamma(a) + logGamma(b) - logGamma(a + b))) / a;
-	let f = 1;
+/** Continued fraction of the incomplete beta (modified Lentz). */
+function betaCf(a: number, b: number, x: number): number {
+	const tiny = 1e-300;
 	let c = 1;
-	let d = 0;
-	for (let i = 0; i <= 300; i++) {
-		const m = Math.floor(i / 2);
-		const num =
-			i === 0
-				? 1
-				: i % 2 === 0
-					? (m * (b - m) * x) / ((a + 2 * m - 1) * (a + 2 * m))
-					: -((a + m) * (a + b + m) * x) / ((a + 2 * m) * (a + 2 * m + 1));
-		d = 1 + num * d;
-		if (Math.abs(d) < 1e-30) d = 1e-30;
+	let d = 1 - ((a + b) * x) / (a + 1);
+	if (Math.abs(d) < tiny) d = tiny;
+	d = 1 / d;
+	let h = d;
+	for (let m = 1; m <= 300; m++) {
+		const m2 = 2 * m;
+		let aa = (m * (b - m) * x) / ((a - 1 + m2) * (a + m2));
+		d = 1 + aa * d;
+		if (Math.abs(d) < tiny) d = tiny;
+		c = 1 + aa / c;
+		if (Math.abs(c) < tiny) c = tiny;
 		d = 1 / d;
-		c = 1 + num / c;
-		if (Math.abs(c) < 1e-30) c = 1e-30;
-		const cd = c * d;
-		f *= cd;
-		if (Math.abs(1 - cd) < 1e-12) break;
+		h *= d * c;
+		aa = (-(a + m) * (a + b + m) * x) / ((a + m2) * (a + 1 + m2));
+		d = 1 + aa * d;
+		if (Math.abs(d) < tiny) d = tiny;
+		c = 1 + aa / c;
+		if (Math.abs(c) < tiny) c = tiny;
+		d = 1 / d;
+		const del = d * c;
+		h *= del;
+		if (Math.abs(del - 1) < 1e-15) break;
 	}
-	return front * (f - 1);
+	return h;
 }
 
-/** Two-sided p-value of Student's t with df degrees of freedom. */
+/** Regularised incomplete beta I_x(a, b). */
+export function incompleteBeta(x: number, a: number, b: number): number {
+	if (x <= 0) return 0;
+	if (x >= 1) return 1;
+	const front = Math.exp(lnGamma(a + b) - lnGamma(a) - lnGamma(b) + a * Math.log(x) + b * Math.log(1 - x));
+	return x < (a + 1) / (a + b + 2) ? (front * betaCf(a, b, x)) / a : 1 - (front * betaCf(b, a, 1 - x)) / b;
+}
+
+/** Two-sided p-value of Student's t with df degrees of freedom: P(|T| ≥ |t|). */
 export function studentTwoSidedP(t: number, df: number): number {
+	if (!Number.isFinite(t)) return 0;
 	return incompleteBeta(df / (df + t * t), df / 2, 0.5);
 }
 

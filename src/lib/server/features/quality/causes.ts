@@ -5,6 +5,7 @@ import { num } from '$lib/server/features/overview/dashboard';
 import { periodsOf, type DateRange } from '$lib/shared/dashboard/range';
 import { benjaminiHochberg, FDR, twoProportionZ } from '$lib/shared/quality/stats';
 import { category } from '$lib/shared/schema/vocabularies';
+import type { ChangeRow } from '$lib/shared/quality/change';
 
 /**
  * Cause analysis, every number from the metric catalog: the comparison Pareto of complaint categories,
@@ -41,19 +42,6 @@ export const CHANGE_METRICS = ['complaint_rate', 'csat'] as const;
 export type ChangeMetric = (typeof CHANGE_METRICS)[number];
 export const CHANGE_DIMS = { complaint_rate: ['store', 'category', 'channel', 'department'], csat: ['store', 'channel'] } as const;
 export type ChangeDim = 'store' | 'category' | 'channel' | 'department';
-
-export interface ChangeRow {
-	group: string;
-	before: number | null;
-	after: number | null;
-	/** share of the overall change, in the metric's unit (rate + mix for a store split) */
-	contribution: number;
-	rateEffect: number | null;
-	mixEffect: number | null;
-	p: number | null;
-	q: number | null;
-	significant: boolean;
-}
 
 export interface WhatChanged {
 	metric: ChangeMetric;

@@ -66,7 +66,7 @@ export const GET: RequestHandler = async ({ url, locals, cookies, getClientAddre
 		});
 	}
 
-	const tables = exportTables(view, locale);
+	const tables = exportTables(view);
 	if (format === 'csv') {
 		const id = url.searchParams.get('table') ?? (view.individual ? 'ranking' : 'distribution');
 		const table = (TABLES as readonly string[]).includes(id) ? tables.find((t) => t.id === id) : undefined;
