@@ -4,6 +4,7 @@ import { csvCell, csvText, formulaSafe } from '../../src/lib/shared/csv';
 import { workbook } from '../../src/lib/server/features/evaluations/excel';
 import { reportWorkbook } from '../../src/lib/server/features/quality/export';
 import type { QualityReport } from '../../src/lib/server/features/quality/report';
+import { inRequestLocale } from '../helpers/locale';
 
 /**
  * Cells a user typed that start with = + - @ (or a tab or CR) are stored as written and leave every
@@ -73,9 +74,23 @@ describe('formula-looking text in exports', () => {
 				rows: [{ group: '=HYPERLINK("x")', before: 1, after: 2, contribution: 1, rateEffect: 1, mixEffect: 0, q: 0.5, significant: false }]
 			}
 		} as unknown as QualityReport;
-		const values = await cellsOf(await reportWorkbook(report, 'zh-CN'));
+		const values = await cellsOf(await reportWorkbook(report));
 		for (const v of ["'=店", "'@提醒", "'+张三", "'-处理", "'=类别", `'=HYPERLINK("x")`]) expect(values).toContain(v);
 		expect(values).toContain(3);
 		expect(values.filter((v) => typeof v === 'string' && /^[=+\-@]/u.test(v))).toEqual([]);
+	});
+
+	it("names the quality report workbook's sheets and headers in the request's language", async () => {
+		const report = { headline: [], alerts: [], open: [], causes: [], changed: { rows: [] } } as unknown as QualityReport;
+		const sheets = async (locale: 'zh-CN' | 'en') => {
+			const wb = new ExcelJS.Workbook();
+			await wb.xlsx.load((await inRequestLocale(locale, () => reportWorkbook(report))) as never);
+			return wb.worksheets.map((ws) => [ws.name, ...(ws.getRow(1).values as unknown[]).filter((v) => v !== undefined)]);
+		};
+		const en = await sheets('en');
+		expect(en.map((s) => s[0])).toEqual(['Headline', 'Signals and alerts', 'Top causes', 'What changed', 'Open actions']);
+		expect(en[0]).toEqual(['Headline', 'Metric', 'This period', 'Previous', 'Target', 'Warning line', 'State']);
+		const zh = await sheets('zh-CN');
+		expect(zh[3]).toEqual(['变化分解', '门店', '上期‰', '本期‰', '贡献‰', '比率效应‰', '结构效应‰', 'q', '显著']);
 	});
 });

@@ -1,4 +1,3 @@
-import { getLocale } from '$lib/paraglide/runtime.js';
 import { registerNow } from '$lib/server/metrics/compile';
 import { getDatabase } from '$lib/server/core/db/process';
 import { reportWorkbook } from '$lib/server/features/quality/export';
@@ -14,7 +13,7 @@ export const GET: RequestHandler = async ({ locals, url }) => {
 	const lastDay = (await lastDataDay(db, user.stores)) ?? registerNow().slice(0, 10);
 	const { grain, at } = reportParams(url.searchParams, lastDay);
 	const report = await qualityReport(db, { grain, at, lastDay, scope: user.stores });
-	const body = await reportWorkbook(report, getLocale() === 'en' ? 'en' : 'zh-CN');
+	const body = await reportWorkbook(report);
 	const name = `quality-report-${grain}-${report.current.from}.xlsx`;
 	return new Response(new Uint8Array(body), {
 		headers: {
