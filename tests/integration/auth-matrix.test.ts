@@ -32,7 +32,10 @@ const EXPECTED: Record<string, Partial<Record<Method, Allowed>>> = {
 	'/admin/audit': { GET: ['admin'], POST: ['admin'] },
 	'/admin/retention': { GET: ['admin'], POST: ['admin'] },
 	'/admin/notifications': { GET: ['admin'], POST: ['admin'] },
-	'/notifications': { GET: ['manager', 'quality_officer', 'leadership', 'admin'], POST: ['manager', 'quality_officer', 'leadership', 'admin'] },
+	'/notifications': {
+		GET: ['manager', 'quality_officer', 'leadership', 'admin'],
+		POST: ['manager', 'quality_officer', 'leadership', 'admin']
+	},
 	'/api/internal/notify': { POST: 'handoff' },
 	'/api/internal/cli': { POST: 'handoff' },
 	'/api/internal/accounts': { POST: 'handoff' },

@@ -63,7 +63,10 @@ export function errorText(code: string, locale: UiLocale): string {
 /** The owner a subscription made without `--owner` gets: the first admin (every store). */
 async function defaultOwner(db: Database): Promise<string | null> {
 	const [row] = await db.withConnection((c) =>
-		queryRows<{ u: string }>(c, `SELECT username AS u FROM users WHERE role = 'admin' AND NOT disabled ORDER BY created_at, user_id LIMIT 1`)
+		queryRows<{ u: string }>(
+			c,
+			`SELECT username AS u FROM users WHERE role = 'admin' AND NOT disabled ORDER BY created_at, user_id LIMIT 1`
+		)
 	);
 	return row?.u ?? null;
 }
@@ -72,14 +75,26 @@ export async function runNotifyCommand(db: Database, cmd: NotifyCommand): Promis
 	const loc = cmd.locale;
 	switch (cmd.command) {
 		case 'channel_add': {
-			const r = await addChannel(db, { name: cmd.name, kind: cmd.kind, url: cmd.url, secret: cmd.secret, to: cmd.to, keyword: cmd.keyword }, cmd.as);
+			const r = await addChannel(
+				db,
+				{ name: cmd.name, kind: cmd.kind, url: cmd.url, secret: cmd.secret, to: cmd.to, keyword: cmd.keyword },
+				cmd.as
+			);
 			if (!r.ok) return fail(r.error, loc);
 			return { exitCode: 0, json: r.channel, text: `${r.channel.name}\t${r.channel.kind}\t${r.channel.target_hint}` };
 		}
 		case 'channel_list': {
 			const list = await listChannels(db);
 			const text = list
-				.map((c) => [c.name, c.kind, c.target_hint, c.recipients?.join(',') ?? '', c.has_secret ? m.notify_secret_saved({}, { locale: loc }) : ''].join('\t'))
+				.map((c) =>
+					[
+						c.name,
+						c.kind,
+						c.target_hint,
+						c.recipients?.join(',') ?? '',
+						c.has_secret ? m.notify_secret_saved({}, { locale: loc }) : ''
+					].join('\t')
+				)
 				.join('\n');
 			return { exitCode: 0, json: list, text: text || m.notify_no_channels({}, { locale: loc }) };
 		}
@@ -119,7 +134,9 @@ export async function runNotifyCommand(db: Database, cmd: NotifyCommand): Promis
 			const rows = await listDeliveries(db, { limit: cmd.limit });
 			const text = rows
 				.map((r) =>
-					[new Date(r.recorded_ms).toISOString(), r.what, r.period, r.channel_name, r.status, r.attempts, r.error ?? r.note ?? ''].join('\t')
+					[new Date(r.recorded_ms).toISOString(), r.what, r.period, r.channel_name, r.status, r.attempts, r.error ?? r.note ?? ''].join(
+						'\t'
+					)
 				)
 				.join('\n');
 			return { exitCode: 0, json: rows, text: text || m.notify_no_log({}, { locale: loc }) };

@@ -123,9 +123,21 @@ async function qualityDigest(db: Database, req: BuildRequest, scrub: Scrub): Pro
 			title: `${m.qc_report_title({ kind }, loc)} ${report.current.from} ~ ${report.current.to}${scopeSuffix(req.scope, req.locale)}`,
 			sections: [
 				{ heading: m.qc_headline({}, loc), lines: headline },
-				{ heading: m.qc_report_signals({}, loc), lines: orNone(report.alerts.slice(0, 10).map((a) => alertLine(a, req.locale)), req.locale) },
+				{
+					heading: m.qc_report_signals({}, loc),
+					lines: orNone(
+						report.alerts.slice(0, 10).map((a) => alertLine(a, req.locale)),
+						req.locale
+					)
+				},
 				{ heading: m.qc_report_causes({}, loc), lines: orNone(causes, req.locale) },
-				{ heading: m.qc_report_open({}, loc), lines: orNone(report.open.slice(0, 10).map((a) => alertLine(a, req.locale)), req.locale) }
+				{
+					heading: m.qc_report_open({}, loc),
+					lines: orNone(
+						report.open.slice(0, 10).map((a) => alertLine(a, req.locale)),
+						req.locale
+					)
+				}
 			],
 			link: link(`/quality/report?kind=${grain}&at=${report.current.from}`),
 			notes: [],

@@ -143,7 +143,9 @@ function build(db: Database, p: Prepared, period: string, window: { from: number
 /** Alerts and freshness cover the time since the last recorded delivery (the first: a week back). */
 async function alertWindow(db: Database, sub: SubscriptionRow, to: number): Promise<{ from: number; to: number }> {
 	const [row] = await db.withConnection((c) =>
-		queryRows<{ last: number | null }>(c, 'SELECT max(cursor_ms) AS last FROM notify_deliveries WHERE subscription_id = $1', [sub.subscription_id])
+		queryRows<{ last: number | null }>(c, 'SELECT max(cursor_ms) AS last FROM notify_deliveries WHERE subscription_id = $1', [
+			sub.subscription_id
+		])
 	);
 	return { from: row?.last ?? sub.created_ms - ALERT_LOOKBACK_MS, to };
 }
@@ -169,7 +171,18 @@ async function insert(
 			   attempts, next_attempt_ms, recorded_ms, note)
 			 VALUES (nextval('notify_delivery_seq'), $1, $2, $3, $4, $5, $6, $7, $8, 0, NULL, $9, $10)
 			 ON CONFLICT DO NOTHING RETURNING delivery_id AS id`,
-			[`${sub.subscription_id}|${period}`, sub.subscription_id, sub.channel_id, sub.channel_name, sub.what, period, cursor, status, now.getTime(), note]
+			[
+				`${sub.subscription_id}|${period}`,
+				sub.subscription_id,
+				sub.channel_id,
+				sub.channel_name,
+				sub.what,
+				period,
+				cursor,
+				status,
+				now.getTime(),
+				note
+			]
 		);
 		return row?.id ?? null;
 	});
@@ -256,7 +269,12 @@ async function rebuild(db: Database, row: DeliveryRow & { cursor_ms: number | nu
 }
 
 /** A test message to a channel, recorded in the log like any delivery. */
-export async function sendTest(db: Database, channelId: number, locale: UiLocale, now = new Date()): Promise<{ ok: true } | { ok: false; error: string }> {
+export async function sendTest(
+	db: Database,
+	channelId: number,
+	locale: UiLocale,
+	now = new Date()
+): Promise<{ ok: true } | { ok: false; error: string }> {
 	const channel = await openChannel(db, channelId);
 	if (!channel) return { ok: false, error: 'not_found' };
 	const digest: Digest = {
@@ -304,4 +322,3 @@ export async function listDeliveries(db: Database, opts: { owner?: string | null
 		)
 	);
 }
-

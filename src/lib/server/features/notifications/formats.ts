@@ -134,7 +134,9 @@ export function botMessages(ch: BotChannel, d: Digest, now: number): HttpMessage
 		}
 		case 'webhook': {
 			const body = JSON.stringify({ title: d.title, sections: d.sections, link: d.link, notes: d.notes });
-			return [{ url: ch.url, headers: ch.secret ? { ...JSON_HEADERS, 'x-signature': webhookSignature(ch.secret, body) } : JSON_HEADERS, body }];
+			return [
+				{ url: ch.url, headers: ch.secret ? { ...JSON_HEADERS, 'x-signature': webhookSignature(ch.secret, body) } : JSON_HEADERS, body }
+			];
 		}
 	}
 }

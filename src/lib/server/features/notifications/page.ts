@@ -161,7 +161,8 @@ export function notificationActions(all: boolean) {
 		},
 		unsubscribe: async ({ request, locals }: RequestEvent) => {
 			const id = Number((await request.formData()).get('id'));
-			const ok = Number.isInteger(id) && (await unsubscribe(await getDatabase(), id, all ? null : locals.user!.username, locals.user!.username));
+			const ok =
+				Number.isInteger(id) && (await unsubscribe(await getDatabase(), id, all ? null : locals.user!.username, locals.user!.username));
 			return ok ? done('unsubscribe', m.notify_saved()) : failed('unsubscribe', errorText('not_found', getLocale() as UiLocale));
 		}
 	};

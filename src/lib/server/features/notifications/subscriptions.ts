@@ -75,7 +75,11 @@ export async function subscribe(
 			 VALUES ($1, $2, $3, $4::VARCHAR[], $5, $6, $7, $8)`,
 			[row!.id, channel.id, what, stores ? listValue(stores) : null, formatSchedule(schedule), owner.username, input.locale, now] as never
 		);
-		await audit(c, { actor, action: 'settings_changed', target: `notify-subscription:${row!.id}`, detail: { what, channel: input.channel } }, now);
+		await audit(
+			c,
+			{ actor, action: 'settings_changed', target: `notify-subscription:${row!.id}`, detail: { what, channel: input.channel } },
+			now
+		);
 		const [sub] = await listSubscriptionsOn(c, { id: row!.id });
 		return { ok: true as const, subscription: sub! };
 	});
