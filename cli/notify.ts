@@ -8,11 +8,10 @@
  * While the server runs, the command is handed to it (it owns the database file), as `npm run ingest` does.
  * Exit codes: 0 done, 1 refused or a delivery failed, 2 usage.
  */
-import { userInfo } from 'node:os';
 import { parseArgs } from 'node:util';
-import { Database, databasePath } from '../src/lib/server/core/db';
-import { readHandoff } from '../src/lib/server/core/db/handoff';
-import { config } from '../src/lib/server/core/config';
+import { databasePath } from '../src/lib/server/core/db';
+import { cliLocale, osUser } from './accounts-client';
+import { runWhereTheDatabaseIs } from './handoff-client';
 import { logToStderr } from '../src/lib/server/core/log';
 import { runNotifyCommand, type NotifyCommand, type NotifyResult } from '../src/lib/server/features/notifications/commands';
 
@@ -29,14 +28,6 @@ const list = (v: string | undefined) =>
 		.split(/[,，]/u)
 		.map((s) => s.trim())
 		.filter(Boolean);
-
-function safeUser(): string {
-	try {
-		return `cli:${userInfo().username}`;
-	} catch {
-		return 'cli';
-	}
-}
 
 function parse(argv: string[]): { cmd: NotifyCommand; db: string; json: boolean } | null {
 	const { values, positionals } = parseArgs({
@@ -59,8 +50,8 @@ function parse(argv: string[]): { cmd: NotifyCommand; db: string; json: boolean 
 			json: { type: 'boolean', default: false }
 		}
 	});
-	const locale = values.lang === 'en' ? 'en' : values.lang ? 'zh-CN' : config().lang;
-	const as = safeUser();
+	const locale = cliLocale(values.lang);
+	const as = `cli:${osUser()}`;
 	const [first, second, third] = positionals;
 	const wrap = (cmd: NotifyCommand) => ({ cmd, db: databasePath(values.db), json: values.json ?? false });
 	if (first === 'channel') {
@@ -101,25 +92,6 @@ function parse(argv: string[]): { cmd: NotifyCommand; db: string; json: boolean 
 	return null;
 }
 
-async function viaServer(port: number, token: string, cmd: NotifyCommand): Promise<NotifyResult> {
-	const res = await fetch(`http://127.0.0.1:${port}/api/internal/notify`, {
-		method: 'POST',
-		headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-		body: JSON.stringify(cmd)
-	});
-	if (!res.ok) throw new Error(`server answered ${res.status}: ${await res.text()}`);
-	return (await res.json()) as NotifyResult;
-}
-
-async function direct(path: string, cmd: NotifyCommand): Promise<NotifyResult> {
-	const db = await Database.open(path);
-	try {
-		return await runNotifyCommand(db, cmd);
-	} finally {
-		await db.checkpointAndClose();
-	}
-}
-
 async function main(): Promise<number> {
 	logToStderr();
 	let parsed: ReturnType<typeof parse>;
@@ -134,18 +106,7 @@ async function main(): Promise<number> {
 		return 2;
 	}
 	const { cmd, db, json } = parsed;
-	const handoff = readHandoff(db);
-	let result: NotifyResult;
-	if (handoff) {
-		try {
-			result = await viaServer(handoff.port, handoff.token, cmd);
-		} catch (e) {
-			if (!(e instanceof TypeError)) throw e;
-			result = await direct(db, cmd);
-		}
-	} else {
-		result = await direct(db, cmd);
-	}
+	const result = await runWhereTheDatabaseIs<NotifyCommand, NotifyResult>(db, '/api/internal/notify', cmd, (d) => runNotifyCommand(d, cmd));
 	if (json) console.log(JSON.stringify(result.json, null, 2));
 	else if (result.exitCode !== 0) console.error(result.text);
 	else console.log(result.text);
