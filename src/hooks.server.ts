@@ -13,6 +13,10 @@ import { logServerError, requestLogHandle } from '$lib/server/core/http/request-
 import { applyRetentionAtStart } from '$lib/server/features/admin/retention';
 import { installGracefulShutdown, isStopping } from '$lib/server/core/http/shutdown';
 import { config } from '$lib/server/core/config';
+import { startScheduler } from '$lib/server/features/notifications/scheduler';
+import { deliveriesSettled } from '$lib/server/features/notifications/deliveries';
+
+let scheduler: { stop(): void } | null = null;
 
 // Quality alerts are evaluated once at opening (loads made by the CLI while no server ran) and again whenever
 // write work under the lock ends — a committed batch, a rollback.
@@ -22,6 +26,14 @@ onDatabase({
 		scheduleEvaluation(db);
 	},
 	beforeClose: evaluationSettled
+});
+// Deliveries: the scheduler stops and a run in progress ends before the database closes.
+onDatabase({
+	opened: () => undefined,
+	beforeClose: async (db) => {
+		scheduler?.stop();
+		await deliveriesSettled(db);
+	}
 });
 
 export const init: ServerInit = async () => {
@@ -39,6 +51,8 @@ export const init: ServerInit = async () => {
 	} catch (e) {
 		log('retention').error({ err: e }, 'could not apply the retention limit at start');
 	}
+	// Reports and alerts go out on their schedules (NOTIFY_SCHEDULER=off: only `npm run notify -- run-due`).
+	if (config().notify.scheduler) scheduler = startScheduler(db, config().notify.timeZone);
 	if (!dev) {
 		publishHandoff(config().port);
 		log('server').info(

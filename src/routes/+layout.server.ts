@@ -13,9 +13,11 @@ const NAV_ROUTES = [
 	'/targets',
 	'/upload',
 	'/batches',
+	'/notifications',
 	'/admin/users',
 	'/admin/audit',
-	'/admin/retention'
+	'/admin/retention',
+	'/admin/notifications'
 ] as const;
 
 /**

@@ -31,6 +31,12 @@ const EXPECTED: Record<string, Partial<Record<Method, Allowed>>> = {
 	'/admin/users': { GET: ['admin'], POST: ['admin'] },
 	'/admin/audit': { GET: ['admin'], POST: ['admin'] },
 	'/admin/retention': { GET: ['admin'], POST: ['admin'] },
+	'/admin/notifications': { GET: ['admin'], POST: ['admin'] },
+	'/notifications': {
+		GET: ['manager', 'quality_officer', 'leadership', 'admin'],
+		POST: ['manager', 'quality_officer', 'leadership', 'admin']
+	},
+	'/api/internal/notify': { POST: 'handoff' },
 	'/api/internal/cli': { POST: 'handoff' },
 	'/api/internal/accounts': { POST: 'handoff' },
 	'/api/metrics': { GET: ALL },
@@ -244,9 +250,19 @@ describe('role × route matrix', () => {
 		};
 		const dashboards = ['/', '/dashboard', '/complaints', '/satisfaction', '/quality', '/evaluations', '/targets'];
 		expect(await nav('viewer')).toEqual(dashboards);
-		expect(await nav('quality_officer')).toEqual([...dashboards, '/upload', '/batches']);
-		expect(await nav('leadership')).toEqual([...dashboards, '/upload', '/batches']);
-		expect(await nav('admin')).toEqual([...dashboards, '/upload', '/batches', '/admin/users', '/admin/audit', '/admin/retention']);
+		expect(await nav('manager')).toEqual([...dashboards, '/notifications']);
+		expect(await nav('quality_officer')).toEqual([...dashboards, '/upload', '/batches', '/notifications']);
+		expect(await nav('leadership')).toEqual([...dashboards, '/upload', '/batches', '/notifications']);
+		expect(await nav('admin')).toEqual([
+			...dashboards,
+			'/upload',
+			'/batches',
+			'/notifications',
+			'/admin/users',
+			'/admin/audit',
+			'/admin/retention',
+			'/admin/notifications'
+		]);
 	});
 });
 

@@ -141,26 +141,64 @@ export interface Config {
 	/** the tests' runner is this process (vitest): quieter logs */
 	underTest: boolean;
 	auth: AuthConfig;
+	notify: NotifyConfig;
+}
+
+/** Delivery of reports and alerts (features/notifications). */
+export interface NotifyConfig {
+	/** NOTIFY_SCHEDULER=on|off: the server's in-process scheduler (default on, off under tests) */
+	scheduler: boolean;
+	/** NOTIFY_TIMEZONE: the zone schedules are read in (default Asia/Shanghai) */
+	timeZone: string;
+	/** NOTIFY_CATCHUP_HOURS: a run missed while nothing ran is still sent this long after its time */
+	catchUpMs: number;
+	/** NOTIFY_MAIL_FROM: the sender of e-mails (a channel's URL may give its own with ?from=) */
+	mailFrom: string;
+	/** PUBLIC_ORIGIN: the address links in messages point at (default REPORT_ORIGIN, else http://localhost:PORT) */
+	publicOrigin: string;
+}
+
+function timeZone(env: Env, name: string, fallback: string): string {
+	const raw = given(env, name) ?? fallback;
+	try {
+		new Intl.DateTimeFormat('en', { timeZone: raw });
+		return raw;
+	} catch {
+		throw new ConfigError(name, raw, ['IANA 时区名，如 Asia/Shanghai', 'an IANA time zone such as Asia/Shanghai']);
+	}
+}
+
+export function readNotifyConfig(env: Env, port: number, reportOrigin: string | null): NotifyConfig {
+	return {
+		scheduler: oneOf(env, 'NOTIFY_SCHEDULER', ['on', 'off'], env.VITEST ? 'off' : 'on') === 'on',
+		timeZone: timeZone(env, 'NOTIFY_TIMEZONE', 'Asia/Shanghai'),
+		catchUpMs: positive(env, 'NOTIFY_CATCHUP_HOURS', 36) * HOUR,
+		mailFrom: given(env, 'NOTIFY_MAIL_FROM') ?? 'quality-reports@localhost',
+		publicOrigin: origin(env, 'PUBLIC_ORIGIN') ?? reportOrigin ?? `http://localhost:${port}`
+	};
 }
 
 export const DEFAULT_DATABASE_PATH = 'data/quality.duckdb';
 
 export function readConfig(env: Env = process.env): Config {
 	const shutdownTimeoutS = nonNegative(env, 'SHUTDOWN_TIMEOUT', 30);
+	const port = portNumber(env, 'PORT', 3000);
+	const reportOrigin = origin(env, given(env, 'REPORT_ORIGIN') !== undefined ? 'REPORT_ORIGIN' : 'EVAL_REPORT_ORIGIN');
 	return {
-		port: portNumber(env, 'PORT', 3000),
+		port,
 		databasePath: resolve(given(env, 'DATABASE_PATH') ?? DEFAULT_DATABASE_PATH),
 		threadpool: positive(env, 'UV_THREADPOOL_SIZE', 4),
 		metricCache: oneOf(env, 'METRIC_CACHE', ['on', 'off'], 'on') === 'on',
 		chromiumPath: given(env, 'CHROMIUM_PATH') ?? '/usr/bin/chromium',
-		reportOrigin: origin(env, given(env, 'REPORT_ORIGIN') !== undefined ? 'REPORT_ORIGIN' : 'EVAL_REPORT_ORIGIN'),
+		reportOrigin,
 		logLevel: given(env, 'LOG_LEVEL') === undefined ? null : oneOf(env, 'LOG_LEVEL', LOG_LEVELS, 'info'),
 		profile: given(env, 'SQA_PROFILE') === '1',
 		lang: /^en/iu.test(env.QUALITY_LANG ?? '') ? 'en' : 'zh-CN',
 		shutdownTimeoutS,
 		shutdownLoadGraceS: Math.min(nonNegative(env, 'SHUTDOWN_LOAD_GRACE', 20), Math.max(0, shutdownTimeoutS - 5)),
 		underTest: Boolean(env.VITEST),
-		auth: readAuthConfig(env)
+		auth: readAuthConfig(env),
+		notify: readNotifyConfig(env, port, reportOrigin)
 	};
 }
 

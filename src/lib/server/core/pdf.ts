@@ -30,7 +30,34 @@ export function reportUrl(path: string, request: URL): URL {
  * it with the page's print stylesheet. One browser per request, always closed; everything under one
  * timeout. Used by every PDF export (evaluations, quality report).
  */
-export async function renderPdf(url: string, cookies: { name: string; value: string }[]): Promise<Buffer> {
+export function renderPdf(url: string, cookies: { name: string; value: string }[]): Promise<Buffer> {
+	return printWith(async (context) => {
+		const origin = new URL(url).origin;
+		if (cookies.length) await context.addCookies(cookies.map((c) => ({ name: c.name, value: c.value, url: origin })));
+		const page = await context.newPage();
+		const res = await page.goto(url, { waitUntil: 'networkidle', timeout: TIMEOUT_MS });
+		if (!res || !res.ok()) throw new PdfUnavailable('failed', `report page answered ${res?.status() ?? 'nothing'}`);
+		return page;
+	});
+}
+
+/**
+ * A self-contained HTML document as an A4 PDF (a delivered report's digest, made without a session or a
+ * running server). The page may load nothing from the network.
+ */
+export function renderHtmlPdf(html: string): Promise<Buffer> {
+	return printWith(async (context) => {
+		await context.route('**/*', (route) => route.abort());
+		const page = await context.newPage();
+		await page.setContent(html, { waitUntil: 'load', timeout: TIMEOUT_MS });
+		return page;
+	});
+}
+
+type BrowserContext = import('playwright-core').BrowserContext;
+type Page = import('playwright-core').Page;
+
+async function printWith(open: (context: BrowserContext) => Promise<Page>): Promise<Buffer> {
 	const executablePath = chromiumPath();
 	if (!existsSync(executablePath)) throw new PdfUnavailable('no_browser', `no chromium at ${executablePath}`);
 	// imported here, so that pages never load the browser driver
@@ -51,12 +78,7 @@ export async function renderPdf(url: string, cookies: { name: string; value: str
 	let timer: NodeJS.Timeout | undefined;
 	try {
 		const work = (async () => {
-			const context = await browser.newContext({ locale: 'zh-CN' });
-			const origin = new URL(url).origin;
-			if (cookies.length) await context.addCookies(cookies.map((c) => ({ name: c.name, value: c.value, url: origin })));
-			const page = await context.newPage();
-			const res = await page.goto(url, { waitUntil: 'networkidle', timeout: TIMEOUT_MS });
-			if (!res || !res.ok()) throw new PdfUnavailable('failed', `report page answered ${res?.status() ?? 'nothing'}`);
+			const page = await open(await browser.newContext({ locale: 'zh-CN' }));
 			await page.emulateMedia({ media: 'print' });
 			return page.pdf({
 				format: 'A4',

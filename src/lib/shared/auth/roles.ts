@@ -22,6 +22,8 @@ export const CAPABILITIES = [
 	'targets',
 	/** periodic performance evaluations and rankings */
 	'evaluations',
+	/** reports and alerts delivered to one's own e-mail or group bot */
+	'subscribe',
 	/** exports (CSV / Excel) */
 	'export',
 	/** users, roles, store scopes, retention settings, audit log */
@@ -31,7 +33,7 @@ export type Capability = (typeof CAPABILITIES)[number];
 
 const ADDED_BY: Record<Role, readonly Capability[]> = {
 	viewer: ['metrics'],
-	manager: ['rows', 'scorecards'],
+	manager: ['rows', 'scorecards', 'subscribe'],
 	quality_officer: ['ingest', 'targets'],
 	leadership: ['evaluations', 'export'],
 	admin: ['admin']

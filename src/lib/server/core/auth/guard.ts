@@ -34,6 +34,10 @@ export const ROUTE_RULES: Readonly<Record<string, Rule>> = {
 	'/admin/users': can('admin'),
 	'/admin/audit': can('admin'),
 	'/admin/retention': can('admin'),
+	'/admin/notifications': can('admin'),
+	// managers and quality officers deliver reports to their own channels
+	'/notifications': { read: can('subscribe'), write: can('subscribe') },
+	'/api/internal/notify': HANDOFF,
 	'/api/internal/cli': HANDOFF,
 	'/api/internal/accounts': HANDOFF,
 	// Routes the next issues will add, ruled now so they are guarded the day they appear. Rename here

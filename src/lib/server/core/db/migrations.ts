@@ -354,5 +354,58 @@ FROM (
 ) t
 WHERE batches.batch_id = t.batch_id AND batches.status = 'committed' AND batches.rows_rejected = 0;
 `
+	},
+	{
+		version: 8,
+		name: 'notification channels, subscriptions and deliveries',
+		// Delivery of reports and alerts (features/notifications). A channel's address (a bot's URL carries
+		// its token) and secret are stored encrypted with the key file beside the database; only a masked
+		// hint is ever shown. A delivery is recorded (idempotency key: subscription + period) before it is
+		// sent, so a restart between the two sends it once. Times are epoch milliseconds.
+		sql: `
+CREATE SEQUENCE notify_channel_seq START 1;
+CREATE TABLE notify_channels (
+  channel_id INTEGER PRIMARY KEY,
+  name VARCHAR NOT NULL UNIQUE,
+  kind VARCHAR NOT NULL CHECK (kind IN ('email', 'wecom', 'dingtalk', 'feishu', 'webhook')),
+  target_enc VARCHAR NOT NULL,
+  target_hint VARCHAR NOT NULL,
+  secret_enc VARCHAR,
+  recipients VARCHAR[],
+  keyword VARCHAR,
+  owner VARCHAR NOT NULL,
+  created_ms BIGINT NOT NULL
+);
+CREATE SEQUENCE notify_subscription_seq START 1;
+CREATE TABLE notify_subscriptions (
+  subscription_id INTEGER PRIMARY KEY,
+  channel_id INTEGER NOT NULL,
+  what VARCHAR NOT NULL CHECK (what IN ('weekly-report', 'monthly-report', 'evaluation-report', 'alerts', 'freshness')),
+  stores VARCHAR[],
+  schedule VARCHAR NOT NULL,
+  owner VARCHAR NOT NULL,
+  locale VARCHAR NOT NULL CHECK (locale IN ('zh-CN', 'en')),
+  created_ms BIGINT NOT NULL
+);
+CREATE SEQUENCE notify_delivery_seq START 1;
+CREATE TABLE notify_deliveries (
+  delivery_id INTEGER PRIMARY KEY,
+  idem_key VARCHAR NOT NULL UNIQUE,
+  subscription_id INTEGER,
+  channel_id INTEGER NOT NULL,
+  channel_name VARCHAR NOT NULL,
+  what VARCHAR NOT NULL,
+  period VARCHAR NOT NULL,
+  cursor_ms BIGINT,
+  status VARCHAR NOT NULL CHECK (status IN ('pending', 'sent', 'skipped', 'failed')),
+  attempts INTEGER NOT NULL,
+  next_attempt_ms BIGINT,
+  recorded_ms BIGINT NOT NULL,
+  sent_ms BIGINT,
+  messages INTEGER,
+  error VARCHAR,
+  note VARCHAR
+);
+`
 	}
 ];
