@@ -1,3 +1,4 @@
+import { withLocale } from '$lib/server/core/locale';
 import { m } from '$lib/paraglide/messages.js';
 import { queryRows, type Database } from '$lib/server/core/db';
 import { config } from '$lib/server/core/config';
@@ -141,7 +142,11 @@ async function qualityDigest(db: Database, req: BuildRequest, scrub: Scrub): Pro
 			],
 			link: link(`/quality/report?kind=${grain}&at=${report.current.from}`),
 			notes: [],
-			workbook: async () => ({ filename: `${name}.xlsx`, contentType: XLSX, content: await reportWorkbook(report, req.locale) })
+			workbook: async () => ({
+				filename: `${name}.xlsx`,
+				contentType: XLSX,
+				content: await withLocale(req.locale, () => reportWorkbook(report))
+			})
 		}
 	};
 }
@@ -171,7 +176,13 @@ async function evaluationDigest(db: Database, req: BuildRequest, scrub: Scrub): 
 			workbook: async () => ({
 				filename: `evaluations-${view.period}.xlsx`,
 				contentType: XLSX,
-				content: await workbook(scrubDeep(exportTables(view, req.locale), scrub), { title, creator: 'service-quality-analytics' })
+				content: await workbook(
+					scrubDeep(
+						withLocale(req.locale, () => exportTables(view)),
+						scrub
+					),
+					{ title, creator: 'service-quality-analytics' }
+				)
 			})
 		}
 	};
