@@ -354,5 +354,12 @@ FROM (
 ) t
 WHERE batches.batch_id = t.batch_id AND batches.status = 'committed' AND batches.rows_rejected = 0;
 `
+	},
+	{
+		version: 8,
+		name: 'batches record the sheet of a workbook',
+		// An Excel workbook is loaded one sheet at a time: the batch names the sheet, and loading another sheet of
+		// the same file is not a duplicate. NULL for CSV files.
+		sql: `ALTER TABLE batches ADD COLUMN sheet VARCHAR;`
 	}
 ];
