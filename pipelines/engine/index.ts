@@ -8,7 +8,15 @@ import { matchHeaders, parseMapping } from '$lib/shared/schema/mapping';
 import { MAX_COLUMNS } from '$lib/shared/schema/headers';
 import { schemas } from '$lib/shared/schema';
 import { withBatchRecord } from '$pipelines/batch-record';
-import { decodeInput, decodeWorkbook, isWorkbook, peekUtf8Head, sheetReading, transcodeGbkFirst, type DecodedInput } from '$pipelines/decode';
+import {
+	decodeInput,
+	decodeWorkbook,
+	isWorkbook,
+	peekUtf8Head,
+	sheetReading,
+	transcodeGbkFirst,
+	type DecodedInput
+} from '$pipelines/decode';
 import type { Plan } from './plan';
 import { MACROS, settingsMacros } from '$pipelines/sql/macros';
 import { needsCleaning, planFromFile, readsFromFile, sameHeader, tryMatch, typeFromFile } from './fast-path';
@@ -51,7 +59,21 @@ export async function ingest(db: Database, opts: IngestOptions): Promise<IngestS
 						const dup = await findDuplicate(conn, opts.kind, d.sha256, d.workbook?.sheet ?? null);
 						if (dup) return duplicateSummary(opts, fileName, d, dup, locale);
 						const match = matchHeaders(schema, d.header, mapping);
-						return await load(conn, { opts, schema, decoded: d, mapping, match, fileName, started, locale, hasher, staged, fromFile, prof, batchId });
+						return await load(conn, {
+							opts,
+							schema,
+							decoded: d,
+							mapping,
+							match,
+							fileName,
+							started,
+							locale,
+							hasher,
+							staged,
+							fromFile,
+							prof,
+							batchId
+						});
 					};
 					// An Excel workbook: its sheet becomes the CSV the engine stages, read from there like any other.
 					if (isWorkbook(opts.filePath)) {

@@ -23,7 +23,10 @@ const crc32 = (b: Buffer) => {
  * A zip written byte by byte, so a test can make one lie: `declare` overrides the uncompressed size a
  * part declares (a zip bomb's trick), `encrypted` sets the parts' encryption flag.
  */
-export function zipBytes(parts: Record<string, string | Buffer>, opts: { declare?: Record<string, number>; encrypted?: boolean } = {}): Buffer {
+export function zipBytes(
+	parts: Record<string, string | Buffer>,
+	opts: { declare?: Record<string, number>; encrypted?: boolean } = {}
+): Buffer {
 	const locals: Buffer[] = [];
 	const central: Buffer[] = [];
 	let offset = 0;
@@ -72,7 +75,10 @@ const esc = (s: string) => s.replace(/&/gu, '&amp;').replace(/</gu, '&lt;');
 /** The parts of a one-sheet workbook with inline-string cells, to add to or change before zipBytes. */
 export function minimalWorkbookParts(rows: string[][], extraRels = ''): Record<string, string> {
 	const sheetRows = rows
-		.map((cells, r) => `<row r="${r + 1}">${cells.map((v, c) => `<c r="${String.fromCharCode(65 + c)}${r + 1}" t="inlineStr"><is><t>${esc(v)}</t></is></c>`).join('')}</row>`)
+		.map(
+			(cells, r) =>
+				`<row r="${r + 1}">${cells.map((v, c) => `<c r="${String.fromCharCode(65 + c)}${r + 1}" t="inlineStr"><is><t>${esc(v)}</t></is></c>`).join('')}</row>`
+		)
 		.join('');
 	return {
 		'[Content_Types].xml': '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"/>',

@@ -66,7 +66,11 @@ const keysOf = (kind: KindId, keys: string[]): Check => ({
 const complaintRows = (cols: string) => `SELECT ${cols} FROM complaints WHERE batch_id = $1 ORDER BY complaint_id`;
 
 /** A one-sheet workbook of complaints (the CSV cases' header and rows), its parts changed by `edit`. */
-const complaintBook = (ids: string[], edit: (parts: Record<string, string | Buffer>) => void = () => {}, opts: Parameters<typeof zipBytes>[1] = {}) => {
+const complaintBook = (
+	ids: string[],
+	edit: (parts: Record<string, string | Buffer>) => void = () => {},
+	opts: Parameters<typeof zipBytes>[1] = {}
+) => {
 	const parts: Record<string, string | Buffer> = minimalWorkbookParts([CH.split(','), ...ids.map((id) => complaint(id).split(','))]);
 	edit(parts);
 	return zipBytes(parts, opts);
@@ -553,13 +557,25 @@ const CASES: Case[] = [
 		name: 'an old .xls workbook (BIFF)',
 		kind: 'complaints',
 		bytes: compoundFile('Workbook'),
-		expect: { status: 'unreadable', code: 'workbook_xls', http: 415, zh: /旧版 Excel 工作簿（\.xls）.*另存为」\.xlsx 或 CSV/u, en: /Save As → \.xlsx or CSV/u }
+		expect: {
+			status: 'unreadable',
+			code: 'workbook_xls',
+			http: 415,
+			zh: /旧版 Excel 工作簿（\.xls）.*另存为」\.xlsx 或 CSV/u,
+			en: /Save As → \.xlsx or CSV/u
+		}
 	},
 	{
 		name: 'a password-protected (encrypted) workbook',
 		kind: 'complaints',
 		bytes: compoundFile('EncryptedPackage'),
-		expect: { status: 'unreadable', code: 'workbook_encrypted', http: 415, zh: /设置了打开密码.*另存为」\.xlsx 或 CSV/u, en: /password-protected/u }
+		expect: {
+			status: 'unreadable',
+			code: 'workbook_encrypted',
+			http: 415,
+			zh: /设置了打开密码.*另存为」\.xlsx 或 CSV/u,
+			en: /password-protected/u
+		}
 	},
 	{
 		name: 'a zip that is not a workbook',
@@ -595,7 +611,10 @@ const CASES: Case[] = [
 		name: 'a workbook linking to other files: cached values, said',
 		kind: 'complaints',
 		bytes: complaintBook(['XL-1'], (p) => {
-			p['xl/_rels/workbook.xml.rels'] = p['xl/_rels/workbook.xml.rels']!.toString().replace('</Relationships>', `${EXTERNAL_LINK}</Relationships>`);
+			p['xl/_rels/workbook.xml.rels'] = p['xl/_rels/workbook.xml.rels']!.toString().replace(
+				'</Relationships>',
+				`${EXTERNAL_LINK}</Relationships>`
+			);
 			p['xl/externalLinks/externalLink1.xml'] = '<externalLink/>';
 		}),
 		expect: { status: 'committed', loaded: 1, encoding: 'xlsx', warning: /链接了其他文件/u, check: keysOf('complaints', ['XL-1']) }
@@ -603,7 +622,15 @@ const CASES: Case[] = [
 	{
 		name: 'a workbook row with a bad date: the sheet row number in the reason',
 		kind: 'complaints',
-		bytes: zipBytes(minimalWorkbookParts([['2025年3月投诉登记表'], [], CH.split(','), complaint('XR-1').split(','), complaint('XR-2', '下周二').split(',')])),
+		bytes: zipBytes(
+			minimalWorkbookParts([
+				['2025年3月投诉登记表'],
+				[],
+				CH.split(','),
+				complaint('XR-1').split(','),
+				complaint('XR-2', '下周二').split(',')
+			])
+		),
 		expect: { status: 'rejected', errors: [[5, '投诉时间', 'date_invalid']], zh: /投诉时间/u }
 	},
 	{
@@ -790,7 +817,11 @@ describe('hostile and broken input: CLI command and upload API', () => {
 				errors: s.errors
 			}).toEqual({ exit: 0, http: 200, status: 'committed', loaded: e.loaded, rejected: 0, errors: [] });
 			if (e.encoding) expect([s.encoding, r.api.encoding]).toEqual([e.encoding, e.encoding]);
-			if (e.warning) expect([s.warnings.join('\n'), r.api.warnings.join('\n')]).toEqual([expect.stringMatching(e.warning), expect.stringMatching(e.warning)]);
+			if (e.warning)
+				expect([s.warnings.join('\n'), r.api.warnings.join('\n')]).toEqual([
+					expect.stringMatching(e.warning),
+					expect.stringMatching(e.warning)
+				]);
 			expect(r.cli.text).toMatch(new RegExp(`^导入成功：读取 ${e.loaded} 行，导入 ${e.loaded} 行，拒绝 0 行`, 'u'));
 			expect(r.api).toMatchObject({ status: 'committed', rows_loaded: e.loaded, rows_rejected: 0 });
 			expect(r.local.changed).toEqual([c.kind]);

@@ -59,9 +59,30 @@ describe('a register workbook', () => {
 		const s = await load(db, 'complaints', await file('3月.xlsx', register));
 		expect(s).toMatchObject({ status: 'committed', rows_read: 3, rows_loaded: 3, rows_rejected: 0, encoding: 'xlsx', sheet: '3月登记' });
 		expect(await loaded()).toEqual([
-			{ complaint_id: 'C-001', received_at: '2025-03-03 09:30', store: '杭州湖滨店', category: '服务态度', subject_staff_id: '1001', compensation: 20 },
-			{ complaint_id: 'C-002', received_at: '2025-03-05 00:00', store: '杭州湖滨店', category: '商品质量', subject_staff_id: '0042', compensation: 0 },
-			{ complaint_id: 'C-003', received_at: '2025-03-06 00:00', store: '杭州湖滨店', category: '环境设施', subject_staff_id: '00007', compensation: 40 }
+			{
+				complaint_id: 'C-001',
+				received_at: '2025-03-03 09:30',
+				store: '杭州湖滨店',
+				category: '服务态度',
+				subject_staff_id: '1001',
+				compensation: 20
+			},
+			{
+				complaint_id: 'C-002',
+				received_at: '2025-03-05 00:00',
+				store: '杭州湖滨店',
+				category: '商品质量',
+				subject_staff_id: '0042',
+				compensation: 0
+			},
+			{
+				complaint_id: 'C-003',
+				received_at: '2025-03-06 00:00',
+				store: '杭州湖滨店',
+				category: '环境设施',
+				subject_staff_id: '00007',
+				compensation: 40
+			}
 		]);
 		const said = s.warnings.join('\n');
 		expect(said).toMatch(/唯一的工作表/u);
@@ -103,7 +124,9 @@ describe('a register workbook', () => {
 		});
 		const first = await load(db, 'complaints', path, { dryRun: true });
 		expect(first).toMatchObject({ status: 'dry-run', sheet: '3月登记', rows_read: 3 });
-		expect(first.warnings[0]).toMatch(/读取了工作表「3月登记」：它的表头与本类数据的列最吻合（认出 7 列）；其他工作表：说明（0）、旧表（9）/u);
+		expect(first.warnings[0]).toMatch(
+			/读取了工作表「3月登记」：它的表头与本类数据的列最吻合（认出 7 列）；其他工作表：说明（0）、旧表（9）/u
+		);
 
 		const byNumber = await load(db, 'complaints', path, { sheet: '3' });
 		expect(byNumber).toMatchObject({ status: 'committed', sheet: '旧表', rows_loaded: 1 });
@@ -115,7 +138,9 @@ describe('a register workbook', () => {
 
 		const unknown = await load(db, 'complaints', path, { sheet: '4月' });
 		expect(unknown).toMatchObject({ status: 'rejected', batch_id: null, rows_loaded: 0 });
-		expect(unknown.errors).toMatchObject([{ row: null, code: 'workbook_sheet_unknown', params: { sheet: '4月', sheets: '说明、3月登记、旧表' } }]);
+		expect(unknown.errors).toMatchObject([
+			{ row: null, code: 'workbook_sheet_unknown', params: { sheet: '4月', sheets: '说明、3月登记、旧表' } }
+		]);
 
 		// rolled back like any batch
 		const r = await rollbackBatch(db, byName.batch_id!, 'vitest', 'zh-CN', null);
@@ -133,8 +158,22 @@ describe('a register workbook', () => {
 		const s = await load(db, 'complaints', path);
 		expect(s).toMatchObject({ status: 'committed', rows_loaded: 2 });
 		expect(await loaded()).toEqual([
-			{ complaint_id: '1', received_at: expect.any(String), store: '南京新街口店', category: '服务态度', subject_staff_id: '1001', compensation: 12.5 },
-			{ complaint_id: '2', received_at: '2025-03-06 12:00', store: '南京新街口店', category: '服务态度', subject_staff_id: '1002', compensation: 12.5 }
+			{
+				complaint_id: '1',
+				received_at: expect.any(String),
+				store: '南京新街口店',
+				category: '服务态度',
+				subject_staff_id: '1001',
+				compensation: 12.5
+			},
+			{
+				complaint_id: '2',
+				received_at: '2025-03-06 12:00',
+				store: '南京新街口店',
+				category: '服务态度',
+				subject_staff_id: '1002',
+				compensation: 12.5
+			}
 		]);
 	});
 });
@@ -149,7 +188,16 @@ const REAL: { file: string; kind: 'complaints' | 'surveys'; mapping: unknown; ta
 		table: 'complaints',
 		exclude: 'batch_id',
 		mapping: {
-			columns: { id: 'complaint_id', 投诉时间: 'received_at', 问题简述: 'summary', 投诉状态: 'status', 投诉品牌: 'ignore', 投诉车系: 'ignore', 投诉车型: 'ignore', 典型问题: 'ignore' },
+			columns: {
+				id: 'complaint_id',
+				投诉时间: 'received_at',
+				问题简述: 'summary',
+				投诉状态: 'status',
+				投诉品牌: 'ignore',
+				投诉车系: 'ignore',
+				投诉车型: 'ignore',
+				典型问题: 'ignore'
+			},
 			constants: { store: '车质网', channel: '在线' },
 			values: { 投诉状态: { 信息审核: '待处理', 厂家受理: '处理中', 处理反馈: '处理中', 用户评分: '已办结' } }
 		}

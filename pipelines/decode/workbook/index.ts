@@ -83,7 +83,8 @@ async function chooseSheet(
 		if (!entry) throw new IngestFailure('workbook_sheet_unknown', { sheet: asked, sheets: names });
 		return { entry, sheets, note: { key: 'workbook_sheet_asked', params: { sheet: entry.name } } };
 	}
-	if (readable.length === 1) return { entry: readable[0]!, sheets, note: { key: 'workbook_sheet_only', params: { sheet: readable[0]!.name } } };
+	if (readable.length === 1)
+		return { entry: readable[0]!, sheets, note: { key: 'workbook_sheet_only', params: { sheet: readable[0]!.name } } };
 	// the visible sheet that names most columns; the first visible one when none does
 	let best = -1;
 	sheets.forEach((s, i) => {
@@ -98,9 +99,10 @@ async function chooseSheet(
 	return {
 		entry: readable[best]!,
 		sheets,
-		note: chosen.score > 0
-			? { key: 'workbook_sheet_best', params: { sheet: chosen.name, score: chosen.score, others } }
-			: { key: 'workbook_sheet_first', params: { sheet: chosen.name, others } }
+		note:
+			chosen.score > 0
+				? { key: 'workbook_sheet_best', params: { sheet: chosen.name, score: chosen.score, others } }
+				: { key: 'workbook_sheet_first', params: { sheet: chosen.name, others } }
 	};
 }
 

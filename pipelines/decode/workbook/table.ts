@@ -57,7 +57,8 @@ const TOTALS = /^(合\s*计|总\s*计|小\s*计|共\s*计|总\s*数|grand\s*tota
 export function readTable(sheet: RawSheet, r: SheetReading): SheetTable {
 	const { index: h } = findHeader(sheet.rows, r);
 	const headerRaw = sheet.rows[h];
-	if (!headerRaw) return { header: [], rows: [], rowNumbers: [], headerRow: 0, titleRows: 0, hiddenRows: 0, hiddenColumns: 0, totalsRows: [] };
+	if (!headerRaw)
+		return { header: [], rows: [], rowNumbers: [], headerRow: 0, titleRows: 0, hiddenRows: 0, hiddenColumns: 0, totalsRows: [] };
 	const body = sheet.rows.slice(h + 1).map((row) => ({ ...row, cells: [...row.cells] }));
 	fillMerges(body, sheet, headerRaw.r);
 
@@ -74,9 +75,7 @@ export function readTable(sheet: RawSheet, r: SheetReading): SheetTable {
 		const t = types.get(lookup.get(normalizeHeader(x)) ?? '');
 		return t === 'date' || t === 'timestamp';
 	});
-	const keyAt = header
-		.map((x, i) => (r.schema.key.includes(lookup.get(normalizeHeader(x)) ?? '') ? i : -1))
-		.filter((i) => i >= 0);
+	const keyAt = header.map((x, i) => (r.schema.key.includes(lookup.get(normalizeHeader(x)) ?? '') ? i : -1)).filter((i) => i >= 0);
 
 	let rows = body.map((b) => used.map((c, i) => cellAsText(b.cells[c] ?? null, dateColumn[i]!, r.date1904)));
 	let numbers = body.map((b) => b.r);

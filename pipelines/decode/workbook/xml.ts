@@ -23,7 +23,9 @@ function parser(h: XmlHandlers): SaxesParser {
 }
 
 const damaged = (e: unknown) =>
-	e instanceof IngestFailure ? e : new IngestFailure('workbook_damaged', { detail: (e instanceof Error ? e.message : String(e)).split('\n')[0] ?? '' });
+	e instanceof IngestFailure
+		? e
+		: new IngestFailure('workbook_damaged', { detail: (e instanceof Error ? e.message : String(e)).split('\n')[0] ?? '' });
 
 /** Parses a whole XML text. */
 export function parseXml(text: string, h: XmlHandlers): void {

@@ -28,7 +28,14 @@ const BOOL = new Map([
 ]);
 const JOB_ID = /^[A-Za-z0-9-]{8,64}$/u;
 /** refusals of the file's format: 415 Unsupported Media Type */
-const UNSUPPORTED_FILE = new Set(['file_binary', 'file_xlsx', 'workbook_xls', 'workbook_encrypted', 'workbook_not_xlsx', 'workbook_damaged']);
+const UNSUPPORTED_FILE = new Set([
+	'file_binary',
+	'file_xlsx',
+	'workbook_xls',
+	'workbook_encrypted',
+	'workbook_not_xlsx',
+	'workbook_damaged'
+]);
 
 /** Uploads this server is handling, oldest first: the order of the write queue they wait in. */
 const jobs: { id: string; started: number }[] = [];
