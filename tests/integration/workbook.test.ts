@@ -5,12 +5,13 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { existsSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import type ExcelJS from 'exceljs';
 import { rollbackBatch } from '../../pipelines/batches';
 import { csvToXlsx } from '../../pipelines/generate/xlsx';
 import type { Database } from '../../src/lib/server/core/db';
 import { load, rows, tempDatabase } from '../helpers/db';
+import { CAR_COMPLAINTS_MAPPING, real, SOMERVILLE_MAPPING, WAIMAI_MAPPING } from '../helpers/realdata';
 import { workbookBytes } from '../helpers/xlsx';
 
 let db: Database;
@@ -178,8 +179,7 @@ describe('a register workbook', () => {
 	});
 });
 
-/** The public real-data CSVs (../shared/realdata; read, never copied) as workbooks load to the same rows as the CSVs. */
-const REALDATA = resolve('..', 'shared', 'realdata');
+/** The public real-data CSVs as workbooks load to the same rows as the CSVs. */
 /** `exclude`: columns that differ by design (keys generated from the file's hash) */
 const REAL: { file: string; kind: 'complaints' | 'surveys'; mapping: unknown; table: string; exclude: string }[] = [
 	{
@@ -187,32 +187,14 @@ const REAL: { file: string; kind: 'complaints' | 'surveys'; mapping: unknown; ta
 		kind: 'complaints',
 		table: 'complaints',
 		exclude: 'batch_id',
-		mapping: {
-			columns: {
-				id: 'complaint_id',
-				投诉时间: 'received_at',
-				问题简述: 'summary',
-				投诉状态: 'status',
-				投诉品牌: 'ignore',
-				投诉车系: 'ignore',
-				投诉车型: 'ignore',
-				典型问题: 'ignore'
-			},
-			constants: { store: '车质网', channel: '在线' },
-			values: { 投诉状态: { 信息审核: '待处理', 厂家受理: '处理中', 处理反馈: '处理中', 用户评分: '已办结' } }
-		}
+		mapping: CAR_COMPLAINTS_MAPPING
 	},
 	{
 		file: 'satisfaction_us_somerville_happiness_2015.csv',
 		kind: 'surveys',
 		table: 'surveys',
 		exclude: 'batch_id, response_id',
-		mapping: {
-			columns: { Y: 'overall' },
-			values: { Y: { '1': '5', '0': '2' } },
-			constants: { store: 'Somerville', submitted_at: '2015-06-01', method: '问卷' },
-			generate_key: true
-		}
+		mapping: SOMERVILLE_MAPPING
 	},
 	{
 		file: 'satisfaction_cn_waimai_10k.csv',
@@ -220,20 +202,15 @@ const REAL: { file: string; kind: 'complaints' | 'surveys'; mapping: unknown; ta
 		// one review holds a backspace (U+0008): XML cannot, and exceljs drops it when writing the workbook
 		table: "(SELECT * REPLACE (regexp_replace(comment, '[\\x00-\\x08]', '', 'g') AS comment) FROM surveys)",
 		exclude: 'batch_id, response_id',
-		mapping: {
-			columns: { label: 'overall', review: 'comment' },
-			values: { label: { '1': '5', '0': '2' } },
-			constants: { store: '某外卖平台', submitted_at: '2019-01-17' },
-			generate_key: true
-		}
+		mapping: WAIMAI_MAPPING
 	}
 ];
 
 describe('real-data CSVs converted to workbooks', () => {
-	it.each(REAL.filter((r) => existsSync(join(REALDATA, r.file))).map((r) => [r.file, r] as const))(
+	it.each(REAL.filter((r) => existsSync(real(r.file))).map((r) => [r.file, r] as const))(
 		'%s: the same rows as the CSV',
 		async (_name, r) => {
-			const csv = join(REALDATA, r.file);
+			const csv = real(r.file);
 			const xlsx = join(dir, 'real.xlsx');
 			await csvToXlsx(csv, xlsx);
 			const fromCsv = await load(db, r.kind, csv, { mapping: r.mapping });
