@@ -19,6 +19,15 @@ const crc32 = (b: Buffer) => {
 	return (c ^ 0xffffffff) >>> 0;
 };
 
+function record(length: number, fields: [offset: number, value: number, bytes: 2 | 4][]): Buffer {
+	const b = Buffer.alloc(length);
+	for (const [at, value, bytes] of fields) {
+		if (bytes === 2) b.writeUInt16LE(value, at);
+		else b.writeUInt32LE(value, at);
+	}
+	return b;
+}
+
 /**
  * A zip written byte by byte, so a test can make one lie: `declare` overrides the uncompressed size a
  * part declares (a zip bomb's trick), `encrypted` sets the parts' encryption flag.
@@ -36,26 +45,30 @@ export function zipBytes(
 		const nameBytes = Buffer.from(name);
 		const size = opts.declare?.[name] ?? raw.length;
 		const flags = opts.encrypted ? 1 : 0;
-		const local = Buffer.alloc(30);
-		local.writeUInt32LE(0x04034b50, 0);
-		local.writeUInt16LE(20, 4);
-		local.writeUInt16LE(flags, 6);
-		local.writeUInt16LE(8, 8);
-		local.writeUInt32LE(crc32(raw), 14);
-		local.writeUInt32LE(data.length, 18);
-		local.writeUInt32LE(size, 22);
-		local.writeUInt16LE(nameBytes.length, 26);
-		const dir = Buffer.alloc(46);
-		dir.writeUInt32LE(0x02014b50, 0);
-		dir.writeUInt16LE(20, 4);
-		dir.writeUInt16LE(20, 6);
-		dir.writeUInt16LE(flags, 8);
-		dir.writeUInt16LE(8, 10);
-		dir.writeUInt32LE(crc32(raw), 16);
-		dir.writeUInt32LE(data.length, 20);
-		dir.writeUInt32LE(size, 24);
-		dir.writeUInt16LE(nameBytes.length, 28);
-		dir.writeUInt32LE(offset, 42);
+		const crc = crc32(raw);
+		// little-endian fields at their offsets (APPNOTE.TXT 4.3.7 and 4.3.12)
+		const local = record(30, [
+			[0, 0x04034b50, 4],
+			[4, 20, 2],
+			[6, flags, 2],
+			[8, 8, 2],
+			[14, crc, 4],
+			[18, data.length, 4],
+			[22, size, 4],
+			[26, nameBytes.length, 2]
+		]);
+		const dir = record(46, [
+			[0, 0x02014b50, 4],
+			[4, 20, 2],
+			[6, 20, 2],
+			[8, flags, 2],
+			[10, 8, 2],
+			[16, crc, 4],
+			[20, data.length, 4],
+			[24, size, 4],
+			[28, nameBytes.length, 2],
+			[42, offset, 4]
+		]);
 		locals.push(local, nameBytes, data);
 		central.push(dir, nameBytes);
 		offset += local.length + nameBytes.length + data.length;

@@ -6,7 +6,6 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
 import type { Database } from '../../src/lib/server/core/db';
 import { count, load, rows, tempDatabase } from '../helpers/db';
 import { CAR_COMPLAINTS_MAPPING, real, SOMERVILLE_MAPPING, WAIMAI_MAPPING } from '../helpers/realdata';
