@@ -18,6 +18,8 @@ export type Command =
 			file: string;
 			fileName?: string;
 			mapping?: unknown;
+			/** a workbook's sheet: name or 1-based position */
+			sheet?: string;
 			acceptPartial: boolean;
 			dryRun: boolean;
 			as: string;
@@ -71,6 +73,7 @@ export async function runCommand(db: Database, cmd: Command): Promise<CommandRes
 					filePath: cmd.file,
 					fileName: cmd.fileName,
 					mapping: cmd.mapping,
+					sheet: cmd.sheet,
 					acceptPartial: cmd.acceptPartial,
 					dryRun: cmd.dryRun,
 					source,
@@ -187,7 +190,8 @@ function loadAborted(e: WriteAborted, kind: string, locale: Locale): CommandResu
 
 function describeSummary(s: IngestSummary, locale: Locale): string {
 	const out = [s.message];
-	if (s.encoding)
+	if (s.sheet !== undefined) out.push(`  ${message('cli_summary_sheet', { file: s.file_name, sheet: s.sheet }, locale)}`);
+	else if (s.encoding)
 		out.push(`  ${s.file_name} · ${ENCODING_LABEL[s.encoding] ?? s.encoding} · "${s.delimiter === '\t' ? '\\t' : s.delimiter}"`);
 	for (const w of s.warnings) out.push(`  ! ${w}`);
 	for (const e of s.errors) out.push(`  ${e.row === null ? '' : locale === 'en' ? `row ${e.row}: ` : `第 ${e.row} 行：`}${e.reason}`);

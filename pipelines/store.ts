@@ -82,12 +82,12 @@ export async function writeBatch(conn: DuckDBConnection, b: BatchRecord): Promis
 		const recorded = await conn.runAndReadAll(
 			b.batchId === undefined
 				? `INSERT INTO batches (batch_id, kind, file_name, sha256, size_bytes, encoding, delimiter, source, created_by, started_at, finished_at,
-			   status, accept_partial, rows_read, rows_loaded, rows_rejected, rows_collapsed, rows_replaced, mapping, warnings, stores)
-			 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::TIMESTAMPTZ::TIMESTAMP, now()::TIMESTAMP, $11, $12, $13, $14, $15, $16, $17, $18::JSON, $19::JSON, CAST($20::JSON AS VARCHAR[]))`
+			   status, accept_partial, rows_read, rows_loaded, rows_rejected, rows_collapsed, rows_replaced, mapping, warnings, stores, sheet)
+			 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::TIMESTAMPTZ::TIMESTAMP, now()::TIMESTAMP, $11, $12, $13, $14, $15, $16, $17, $18::JSON, $19::JSON, CAST($20::JSON AS VARCHAR[]), $21)`
 				: `UPDATE batches SET kind = $2, file_name = $3, sha256 = $4, size_bytes = $5, encoding = $6, delimiter = $7, source = $8, created_by = $9,
 			   started_at = $10::TIMESTAMPTZ::TIMESTAMP, finished_at = now()::TIMESTAMP, status = $11, accept_partial = $12, rows_read = $13,
 			   rows_loaded = $14, rows_rejected = $15, rows_collapsed = $16, rows_replaced = $17, mapping = $18::JSON, warnings = $19::JSON,
-			   stores = CAST($20::JSON AS VARCHAR[])
+			   stores = CAST($20::JSON AS VARCHAR[]), sheet = $21
 			 WHERE batch_id = $1 AND status = 'running' RETURNING batch_id`,
 			[
 				id,
@@ -95,8 +95,8 @@ export async function writeBatch(conn: DuckDBConnection, b: BatchRecord): Promis
 				b.fileName,
 				d.sha256,
 				d.sizeBytes,
-				d.encoding,
-				d.delimiter,
+				d.workbook ? 'xlsx' : d.encoding,
+				d.workbook ? null : d.delimiter,
 				b.source,
 				b.createdBy,
 				b.started.toISOString(),
@@ -109,7 +109,8 @@ export async function writeBatch(conn: DuckDBConnection, b: BatchRecord): Promis
 				b.counts.replaced,
 				JSON.stringify({ header: d.header, mapping: b.mapping }),
 				JSON.stringify(b.warnings),
-				stores === null ? null : JSON.stringify(stores)
+				stores === null ? null : JSON.stringify(stores),
+				d.workbook?.sheet ?? null
 			] as never
 		);
 		// rows never commit without their batch saying so: a 'running' record gone missing fails the load instead

@@ -1,15 +1,19 @@
 import { statSync } from 'node:fs';
 import { IngestFailure } from '$lib/shared/schema/errors';
 import { MAX_COLUMNS } from '$lib/shared/schema/headers';
+import { checkColumnCount } from '$lib/shared/schema/mapping';
 import { scanFile, type Cleaning } from './byte-scan';
 import { assertText, declaredEncoding, headText, readHead, sniff, SNIFF_BYTES, type Encoding } from './detect';
 import { firstInvalidUtf8Line, structure } from './lines';
 import { transcode, transcodeGbk, type EarlyTranscode } from './transcode';
+import { readWorkbook, sha256File, writeTableCsv, type WorkbookNote } from './workbook';
+import type { SheetReading } from './workbook/table';
 
 export type { Cleaning } from './byte-scan';
 export { peekUtf8Head, type Encoding } from './detect';
 export { rowNumber, structure } from './lines';
 export { transcodeGbkFirst, type EarlyTranscode } from './transcode';
+export { isWorkbook, sheetReading, type WorkbookNote } from './workbook';
 
 export interface DecodedInput {
 	sha256: string;
@@ -29,13 +33,44 @@ export interface DecodedInput {
 	blankLines: number[];
 	/** the line where a quoted cell opens that never closes (the reader would swallow the rest of the file), else null */
 	unclosedQuoteLine: number | null;
+	/** an Excel workbook: the sheet read, each staged record's row number in it, and what reading it did */
+	workbook?: { sheet: string; rowNumbers: number[]; notes: WorkbookNote[] };
+}
+
+/**
+ * Reads one sheet of a workbook into the UTF-8 CSV the engine stages (at `tempCsvPath`), then decodes
+ * that like any CSV; the hash and size are the workbook's, the row numbers the sheet's.
+ */
+export async function decodeWorkbook(
+	path: string,
+	tempCsvPath: string,
+	reading: Omit<SheetReading, 'date1904'>,
+	sheet: string | undefined
+): Promise<DecodedInput> {
+	const [read, sha256] = await Promise.all([readWorkbook(path, reading, sheet), sha256File(path)]);
+	if (read.table.header.length === 0) throw new IngestFailure('file_empty', {});
+	checkColumnCount(read.table.header);
+	await writeTableCsv(read.table, tempCsvPath);
+	const d = await decodeInput(tempCsvPath, `${tempCsvPath}.utf8`, null, { delimiter: ',', header: read.table.header });
+	return {
+		...d,
+		sha256,
+		sizeBytes: statSync(path).size,
+		workbook: { sheet: read.sheet, rowNumbers: read.table.rowNumbers, notes: read.notes }
+	};
 }
 
 /**
  * Reads the file through once (hash, encoding, line endings, what needs cleaning, its structure) and
  * gives a UTF-8 file DuckDB can read: the original, or a transcoded copy at `tempUtf8Path`.
  */
-export async function decodeInput(path: string, tempUtf8Path: string, early: EarlyTranscode | null = null): Promise<DecodedInput> {
+export async function decodeInput(
+	path: string,
+	tempUtf8Path: string,
+	early: EarlyTranscode | null = null,
+	/** the delimiter and header when known (a CSV written from a workbook), else sniffed */
+	known: { delimiter: string; header: string[] } | null = null
+): Promise<DecodedInput> {
 	let size: number;
 	try {
 		size = statSync(path).size;
@@ -51,7 +86,7 @@ export async function decodeInput(path: string, tempUtf8Path: string, early: Ear
 	if (head.length === SNIFF_BYTES && head.indexOf(0x0a) < 0)
 		throw new IngestFailure('header_too_long', { kb: SNIFF_BYTES >> 10, max: MAX_COLUMNS });
 	// The delimiter is read from the head first (as UTF-8 unless a BOM says otherwise; delimiters are ASCII).
-	const guess = sniff(headText(head, bom ?? 'utf-8'));
+	const guess = known ?? sniff(headText(head, bom ?? 'utf-8'));
 	const utf16 = bom === 'utf-16le' || bom === 'utf-16be';
 	const { sha256, utf8, mixedEol, cleaning: scanned, hints } = await scanFile(path, guess.delimiter, bom === 'utf-8-bom', utf16);
 	// A BOM that says UTF-8 over bytes that are not: a damaged file, or texts of two encodings pasted

@@ -2,8 +2,12 @@ import { createReadStream } from 'node:fs';
 import { isUtf8 } from 'node:buffer';
 import { CHUNK } from './detect';
 
-/** The spreadsheet row number (header = row 1) of the staged record `index` (0-based), counting skipped empty lines. */
-export function rowNumber(d: { blankLines: readonly number[] }, index: number): number {
+/**
+ * The spreadsheet row number (header = row 1) of the staged record `index` (0-based), counting skipped
+ * empty lines; a workbook's records have the sheet's own row numbers.
+ */
+export function rowNumber(d: { blankLines: readonly number[]; workbook?: { rowNumbers: readonly number[] } }, index: number): number {
+	if (d.workbook) return d.workbook.rowNumbers[index] ?? index + 2;
 	let n = index + 2;
 	for (const before of d.blankLines) if (before <= index) n++;
 	return n;

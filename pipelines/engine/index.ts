@@ -8,7 +8,16 @@ import { matchHeaders, parseMapping } from '$lib/shared/schema/mapping';
 import { MAX_COLUMNS } from '$lib/shared/schema/headers';
 import { schemas } from '$lib/shared/schema';
 import { withBatchRecord } from '$pipelines/batch-record';
-import { decodeInput, peekUtf8Head, transcodeGbkFirst, type DecodedInput } from '$pipelines/decode';
+import {
+	decodeInput,
+	decodeWorkbook,
+	isWorkbook,
+	peekUtf8Head,
+	sheetReading,
+	transcodeGbkFirst,
+	type DecodedInput
+} from '$pipelines/decode';
+import type { Plan } from './plan';
 import { MACROS, settingsMacros } from '$pipelines/sql/macros';
 import { needsCleaning, planFromFile, readsFromFile, sameHeader, tryMatch, typeFromFile } from './fast-path';
 import { load } from './load';
@@ -45,6 +54,33 @@ export async function ingest(db: Database, opts: IngestOptions): Promise<IngestS
 					const prof = profiler(opts.kind);
 					const mapping = parseMapping(opts.mapping);
 					for (const macro of [...MACROS, ...(await settingsMacros(conn))]) await conn.run(macro);
+					/** The decoded file, unless loaded before: its header matched, its rows typed, checked and written. */
+					const finish = async (d: DecodedInput, staged: boolean, fromFile: Plan | null) => {
+						const dup = await findDuplicate(conn, opts.kind, d.sha256, d.workbook?.sheet ?? null);
+						if (dup) return duplicateSummary(opts, fileName, d, dup, locale);
+						const match = matchHeaders(schema, d.header, mapping);
+						return await load(conn, {
+							opts,
+							schema,
+							decoded: d,
+							mapping,
+							match,
+							fileName,
+							started,
+							locale,
+							hasher,
+							staged,
+							fromFile,
+							prof,
+							batchId
+						});
+					};
+					// An Excel workbook: its sheet becomes the CSV the engine stages, read from there like any other.
+					if (isWorkbook(opts.filePath)) {
+						const d = (decoded = await decodeWorkbook(opts.filePath, join(work, 'sheet.csv'), sheetReading(schema, mapping), opts.sheet));
+						prof('workbook');
+						return await finish(d, false, null);
+					}
 					// A file that looks like UTF-8 is read by DuckDB's threads while JS hashes and checks it: typed
 					// straight from the file when nothing calls for the staging table, else staged. A GBK file is
 					// transcoded first and its UTF-8 copy read the same way.
@@ -109,24 +145,7 @@ export async function ingest(db: Database, opts: IngestOptions): Promise<IngestS
 					if (earlyFile) prof('typed from the file meanwhile');
 					const fromFile = fromFileValid ? typedEarly : null;
 					const staged = asSniffed && d.header.length === early!.header.length && earlyStage !== null && (await earlyStage) === null;
-					const dup = await findDuplicate(conn, opts.kind, d.sha256);
-					if (dup) return duplicateSummary(opts, fileName, d, dup, locale);
-					const match = matchHeaders(schema, d.header, mapping);
-					return await load(conn, {
-						opts,
-						schema,
-						decoded: d,
-						mapping,
-						match,
-						fileName,
-						started,
-						locale,
-						hasher,
-						staged,
-						fromFile,
-						prof,
-						batchId
-					});
+					return await finish(d, staged, fromFile);
 				} catch (e) {
 					if (!(e instanceof IngestFailure) || e.unreadable) throw e;
 					return await fileRejected(conn, opts, fileName, decoded, e, started, locale, batchId);

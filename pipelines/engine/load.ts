@@ -84,6 +84,8 @@ export async function load(conn: DuckDBConnection, ctx: LoadContext): Promise<In
 	const rowsRejected = (counts?.bad ?? 0) + conflicting.rows.size;
 	if (collapsed > 0) warnings.push(message('warning_collapsed', { count: collapsed }, locale));
 	if (rowsBlank > 0) warnings.push(message('warning_blank_rows', { count: rowsBlank }, locale));
+	// what reading a workbook did (the sheet taken and why, rows left out, macros ignored) comes first
+	if (decoded.workbook) warnings.unshift(...decoded.workbook.notes.map((n) => message(`warning_${n.key}`, n.params, locale)));
 
 	await selectFinalRows(conn, repeated > 0);
 	// Store scope: every row of a limited loader's file names one of their stores, and no key of the file

@@ -19,6 +19,8 @@ export interface IngestOptions {
 	source: 'cli' | 'web';
 	createdBy: string;
 	locale?: Locale;
+	/** a workbook's sheet: its name, or its 1-based position; else the one whose header fits the kind best */
+	sheet?: string;
 	/**
 	 * The loader's store scope: null or absent = every store (the CLI, the machine operator). Otherwise
 	 * every row must name one of these stores, and no row may replace a row of another store.
@@ -41,6 +43,8 @@ export interface IngestSummary {
 	rows_collapsed: number;
 	rows_replaced: number;
 	rows_blank: number;
+	/** the sheet read, for a workbook */
+	sheet?: string;
 	warnings: string[];
 	message: string;
 	duplicate_of?: { batch_id: number; loaded_at: string };
@@ -49,12 +53,13 @@ export interface IngestSummary {
 export const MAX_ERRORS_IN_SUMMARY = 50;
 
 /** The committed batch that loaded the same bytes as this kind before, if any. */
-export async function findDuplicate(conn: DuckDBConnection, kind: string, sha256: string) {
+export async function findDuplicate(conn: DuckDBConnection, kind: string, sha256: string, sheet: string | null) {
+	// another sheet of the same workbook is other data
 	const rows = await queryRows<{ batch_id: number; finished_at: unknown }>(
 		conn,
 		`SELECT batch_id, strftime(finished_at, '%Y-%m-%d %H:%M') AS finished_at FROM batches
-		 WHERE kind = $1 AND sha256 = $2 AND status = 'committed' ORDER BY batch_id DESC LIMIT 1`,
-		[kind, sha256]
+		 WHERE kind = $1 AND sha256 = $2 AND sheet IS NOT DISTINCT FROM $3 AND status = 'committed' ORDER BY batch_id DESC LIMIT 1`,
+		[kind, sha256, sheet]
 	);
 	return rows[0] ? { batch_id: rows[0].batch_id, loaded_at: String(rows[0].finished_at) } : null;
 }
@@ -88,8 +93,9 @@ export function emptySummary(opts: IngestOptions, fileName: string, d: DecodedIn
 		errors: [],
 		file_name: fileName,
 		sha256: d?.sha256 ?? null,
-		encoding: d?.encoding ?? null,
-		delimiter: d?.delimiter ?? null,
+		encoding: d?.workbook ? 'xlsx' : (d?.encoding ?? null),
+		delimiter: d?.workbook ? null : (d?.delimiter ?? null),
+		...(d?.workbook ? { sheet: d.workbook.sheet } : {}),
 		rows_collapsed: 0,
 		rows_replaced: 0,
 		rows_blank: 0,

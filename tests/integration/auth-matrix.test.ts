@@ -44,6 +44,7 @@ const EXPECTED: Record<string, Partial<Record<Method, Allowed>>> = {
 	'/batches': { GET: INGEST },
 	'/batches/[id]': { GET: INGEST, POST: INGEST },
 	'/api/ingest/[kind]': { GET: INGEST, POST: INGEST },
+	'/api/ingest/[kind]/workbook': { POST: INGEST },
 	'/api/metrics/[metric]': { GET: ALL },
 	'/api/rows/[kind]': { GET: ['manager', 'quality_officer', 'leadership', 'admin'] },
 	'/evaluations': { GET: ALL },

@@ -93,18 +93,19 @@ describe('file-level rejections: a clear reason in the user language, nothing lo
 			/not a text CSV/
 		],
 		[
-			'an .xlsx renamed .csv',
+			// read as the workbook it is (tests/integration/workbook.test.ts); this one is cut short
+			'a damaged .xlsx renamed .csv',
 			Buffer.concat([Buffer.from([0x50, 0x4b, 0x03, 0x04, 0x14, 0, 6, 0, 8, 0]), Buffer.from('[Content_Types].xml'), Buffer.alloc(64)]),
-			'file_xlsx',
-			/Excel 工作簿.*另存为/,
-			/Excel workbook.*Save As/
+			'workbook_damaged',
+			/Excel 工作簿已损坏.*另存为/,
+			/workbook is damaged.*Save As/
 		],
 		[
 			'an old .xls renamed .csv',
 			Buffer.concat([Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]), Buffer.alloc(64)]),
-			'file_xlsx',
-			/Excel/,
-			/Excel/
+			'workbook_xls',
+			/\.xls.*另存为」\.xlsx 或 CSV/,
+			/\.xls.*Save As → \.xlsx or CSV/
 		]
 	])('%s cannot be read: an IngestFailure (exit 2) with a reason in both languages', async (_name, content, code, zh, en) => {
 		const before = await tableCounts(db);

@@ -24,6 +24,7 @@ import {
 	utf8Bom
 } from '../helpers/hostile-bytes';
 import { login, startServer, type RunningServer } from '../helpers/server';
+import { compoundFile, minimalWorkbookParts, zipBytes } from '../helpers/xlsx';
 
 /**
  * Hostile and broken input, one row per case: every file goes through the CLI's command
@@ -63,6 +64,19 @@ const keysOf = (kind: KindId, keys: string[]): Check => ({
 	rows: keys.map((id) => ({ id }))
 });
 const complaintRows = (cols: string) => `SELECT ${cols} FROM complaints WHERE batch_id = $1 ORDER BY complaint_id`;
+
+/** A one-sheet workbook of complaints (the CSV cases' header and rows), its parts changed by `edit`. */
+const complaintBook = (
+	ids: string[],
+	edit: (parts: Record<string, string | Buffer>) => void = () => {},
+	opts: Parameters<typeof zipBytes>[1] = {}
+) => {
+	const parts: Record<string, string | Buffer> = minimalWorkbookParts([CH.split(','), ...ids.map((id) => complaint(id).split(','))]);
+	edit(parts);
+	return zipBytes(parts, opts);
+};
+const EXTERNAL_LINK =
+	'<Relationship Id="rId9" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/externalLink" Target="externalLinks/externalLink1.xml"/>';
 
 const CASES: Case[] = [
 	{
@@ -534,10 +548,90 @@ const CASES: Case[] = [
 		}
 	},
 	{
-		name: 'a renamed .xlsx',
+		name: 'a damaged .xlsx (a zip cut short)',
 		kind: 'complaints',
 		bytes: Buffer.concat([Buffer.from([0x50, 0x4b, 0x03, 0x04, 0x14, 0, 6, 0]), Buffer.from('[Content_Types].xml'), Buffer.alloc(200)]),
-		expect: { status: 'unreadable', code: 'file_xlsx', http: 415, zh: /这是 Excel 工作簿/u, en: /Excel workbook/u }
+		expect: { status: 'unreadable', code: 'workbook_damaged', http: 415, zh: /Excel 工作簿已损坏.*另存为/u, en: /workbook is damaged/u }
+	},
+	{
+		name: 'an old .xls workbook (BIFF)',
+		kind: 'complaints',
+		bytes: compoundFile('Workbook'),
+		expect: {
+			status: 'unreadable',
+			code: 'workbook_xls',
+			http: 415,
+			zh: /旧版 Excel 工作簿（\.xls）.*另存为」\.xlsx 或 CSV/u,
+			en: /Save As → \.xlsx or CSV/u
+		}
+	},
+	{
+		name: 'a password-protected (encrypted) workbook',
+		kind: 'complaints',
+		bytes: compoundFile('EncryptedPackage'),
+		expect: {
+			status: 'unreadable',
+			code: 'workbook_encrypted',
+			http: 415,
+			zh: /设置了打开密码.*另存为」\.xlsx 或 CSV/u,
+			en: /password-protected/u
+		}
+	},
+	{
+		name: 'a zip that is not a workbook',
+		kind: 'complaints',
+		bytes: zipBytes({ 'word/document.xml': '<document/>' }),
+		expect: { status: 'unreadable', code: 'workbook_not_xlsx', http: 415, zh: /不是 Excel 工作簿/u, en: /not an Excel workbook/u }
+	},
+	{
+		name: 'a zip bomb workbook (its sheet declares 2 GB inflated)',
+		kind: 'complaints',
+		bytes: complaintBook(['ZB-1'], () => {}, { declare: { 'xl/worksheets/sheet1.xml': 2 ** 31 } }),
+		expect: { status: 'rejected', errors: [[null, null, 'workbook_inflated_too_large']], zh: /压缩炸弹/u, en: /zip bomb/u, batches: 0 }
+	},
+	{
+		name: 'a workbook whose sheet inflates past the size it declares',
+		kind: 'complaints',
+		bytes: complaintBook(['ZL-1', 'ZL-2'], () => {}, { declare: { 'xl/worksheets/sheet1.xml': 100 } }),
+		expect: { status: 'unreadable', code: 'workbook_damaged', http: 415, zh: /Excel 工作簿已损坏/u }
+	},
+	{
+		name: 'a workbook with zip-level encryption',
+		kind: 'complaints',
+		bytes: complaintBook(['ZE-1'], () => {}, { encrypted: true }),
+		expect: { status: 'unreadable', code: 'workbook_encrypted', http: 415, zh: /设置了打开密码/u }
+	},
+	{
+		name: 'a macro workbook (.xlsm): macros ignored, said',
+		kind: 'complaints',
+		bytes: complaintBook(['XM-1', 'XM-2'], (p) => (p['xl/vbaProject.bin'] = Buffer.from('Attribute VB_Name = "Module1"'))),
+		expect: { status: 'committed', loaded: 2, encoding: 'xlsx', warning: /宏不会运行/u, check: keysOf('complaints', ['XM-1', 'XM-2']) }
+	},
+	{
+		name: 'a workbook linking to other files: cached values, said',
+		kind: 'complaints',
+		bytes: complaintBook(['XL-1'], (p) => {
+			p['xl/_rels/workbook.xml.rels'] = p['xl/_rels/workbook.xml.rels']!.toString().replace(
+				'</Relationships>',
+				`${EXTERNAL_LINK}</Relationships>`
+			);
+			p['xl/externalLinks/externalLink1.xml'] = '<externalLink/>';
+		}),
+		expect: { status: 'committed', loaded: 1, encoding: 'xlsx', warning: /链接了其他文件/u, check: keysOf('complaints', ['XL-1']) }
+	},
+	{
+		name: 'a workbook row with a bad date: the sheet row number in the reason',
+		kind: 'complaints',
+		bytes: zipBytes(
+			minimalWorkbookParts([
+				['2025年3月投诉登记表'],
+				[],
+				CH.split(','),
+				complaint('XR-1').split(','),
+				complaint('XR-2', '下周二').split(',')
+			])
+		),
+		expect: { status: 'rejected', errors: [[5, '投诉时间', 'date_invalid']], zh: /投诉时间/u }
 	},
 	{
 		name: 'a binary file given as CSV',
@@ -723,6 +817,11 @@ describe('hostile and broken input: CLI command and upload API', () => {
 				errors: s.errors
 			}).toEqual({ exit: 0, http: 200, status: 'committed', loaded: e.loaded, rejected: 0, errors: [] });
 			if (e.encoding) expect([s.encoding, r.api.encoding]).toEqual([e.encoding, e.encoding]);
+			if (e.warning)
+				expect([s.warnings.join('\n'), r.api.warnings.join('\n')]).toEqual([
+					expect.stringMatching(e.warning),
+					expect.stringMatching(e.warning)
+				]);
 			expect(r.cli.text).toMatch(new RegExp(`^导入成功：读取 ${e.loaded} 行，导入 ${e.loaded} 行，拒绝 0 行`, 'u'));
 			expect(r.api).toMatchObject({ status: 'committed', rows_loaded: e.loaded, rows_rejected: 0 });
 			expect(r.local.changed).toEqual([c.kind]);

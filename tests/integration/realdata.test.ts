@@ -6,12 +6,9 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { existsSync } from 'node:fs';
-import { join, resolve } from 'node:path';
 import type { Database } from '../../src/lib/server/core/db';
 import { count, load, rows, tempDatabase } from '../helpers/db';
-
-const REALDATA = resolve('..', 'shared', 'realdata');
-const real = (name: string) => join(REALDATA, name);
+import { CAR_COMPLAINTS_MAPPING, real, SOMERVILLE_MAPPING, WAIMAI_MAPPING } from '../helpers/realdata';
 
 let db: Database;
 let close: () => void;
@@ -19,24 +16,7 @@ beforeEach(async () => ({ db, close } = await tempDatabase()));
 afterEach(() => close());
 
 describe.skipIf(!existsSync(real('complaints_cn_12365auto_car_gbk.csv')))('12365auto car complaints (GBK, CRLF, duplicated pages)', () => {
-	/**
-	 * The site's statuses mapped onto the register's: 信息审核 (under review) → 待处理, 厂家受理 and
-	 * 处理反馈 (manufacturer handling / replied) → 处理中, 用户评分 (the user rated the outcome) → 已办结.
-	 */
-	const mapping = {
-		columns: {
-			id: 'complaint_id',
-			投诉时间: 'received_at',
-			问题简述: 'summary',
-			投诉状态: 'status',
-			投诉品牌: 'ignore',
-			投诉车系: 'ignore',
-			投诉车型: 'ignore',
-			典型问题: 'ignore'
-		},
-		constants: { store: '车质网', channel: '在线' },
-		values: { 投诉状态: { 信息审核: '待处理', 厂家受理: '处理中', 处理反馈: '处理中', 用户评分: '已办结' } }
-	};
+	const mapping = CAR_COMPLAINTS_MAPPING;
 
 	it('loads through a mapping; the 630 rows collapse to exactly 300 complaints', async () => {
 		const s = await load(db, 'complaints', real('complaints_cn_12365auto_car_gbk.csv'), { mapping });
@@ -76,18 +56,7 @@ describe.skipIf(!existsSync(real('complaints_cn_12365auto_car_gbk.csv')))('12365
 describe.skipIf(!existsSync(real('satisfaction_us_somerville_happiness_2015.csv')))(
 	'Somerville happiness survey (UTF-8 BOM, cryptic headers)',
 	() => {
-		/**
-		 * Y (1 = happy, 0 = unhappy) becomes the overall score through a value map: 1 → 5, 0 → 2 (our choice:
-		 * "happy" is top-box, "unhappy" is below neutral). X1..X6 (Likert 1-5 on city services) have no
-		 * canonical column and are kept as extra questions. The file has no ids, dates or stores: keys are
-		 * generated and the store and date are constants.
-		 */
-		const mapping = {
-			columns: { Y: 'overall' },
-			values: { Y: { '1': '5', '0': '2' } },
-			constants: { store: 'Somerville', submitted_at: '2015-06-01', method: '问卷' },
-			generate_key: true
-		};
+		const mapping = SOMERVILLE_MAPPING;
 
 		it('loads 143 responses with Y as overall and X1..X6 as extra questions', async () => {
 			const s = await load(db, 'surveys', real('satisfaction_us_somerville_happiness_2015.csv'), { mapping });
@@ -110,13 +79,7 @@ describe.skipIf(!existsSync(real('satisfaction_us_somerville_happiness_2015.csv'
 describe.skipIf(!existsSync(real('satisfaction_cn_waimai_10k.csv')))(
 	'waimai 10k food-delivery reviews (UTF-8, quoted commas, a control character)',
 	() => {
-		/** label 1 (positive) → overall 5, label 0 (negative) → overall 2; the review text is the comment. */
-		const mapping = {
-			columns: { label: 'overall', review: 'comment' },
-			values: { label: { '1': '5', '0': '2' } },
-			constants: { store: '某外卖平台', submitted_at: '2019-01-17' },
-			generate_key: true
-		};
+		const mapping = WAIMAI_MAPPING;
 
 		it('loads all 11,987 reviews with generated keys and label → overall', async () => {
 			const s = await load(db, 'surveys', real('satisfaction_cn_waimai_10k.csv'), { mapping });

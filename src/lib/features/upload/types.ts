@@ -43,3 +43,19 @@ export interface JobProgress {
 	ahead: number;
 	elapsed_ms: number;
 }
+
+/** An Excel workbook as the server reads it (POST /api/ingest/<kind>/workbook): its sheets and the chosen one's first rows. */
+export interface WorkbookPreview {
+	sheets: { name: string; hidden: boolean; score: number }[];
+	/** the sheet read: the one asked for, else the one whose header fits the kind best */
+	sheet: string;
+	header: string[];
+	rows: string[][];
+	/** each preview row's number in the sheet */
+	rowNumbers: number[];
+	rowCount: number;
+	samples: string[][];
+	numeric: boolean[];
+	/** what reading did: the sheet taken and why, title and totals rows left out, hidden rows read */
+	notes: string[];
+}

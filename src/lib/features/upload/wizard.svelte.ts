@@ -19,7 +19,8 @@ import {
 	type Draft
 } from './mapping-draft';
 import { parseInWorker } from './parse';
-import type { UploadKind, UploadSummary } from './types';
+import type { UploadKind, UploadSummary, WorkbookPreview } from './types';
+import { looksLikeWorkbook, readWorkbookOnServer } from './workbook';
 import type { ParseResult } from './worker-protocol';
 
 export const UPLOAD_KINDS: readonly UploadKind[] = ['surveys', 'complaints', 'appraisals', 'traffic', 'staff'];
@@ -52,6 +53,11 @@ export class UploadWizard {
 	detected = $state<FileEncoding>('utf-8');
 
 	parsing = $state<{ bytes: number; total: number; rows: number } | null>(null);
+	/** an Excel workbook, read on the server: its sheets and the chosen one's first rows */
+	workbook = $state<WorkbookPreview | null>(null);
+	readingWorkbook = $state(false);
+	/** the sheet the user picked (else the server chooses, by the kind's header) */
+	#sheetPicked: string | null = null;
 	parsed = $state<ParseResult | null>(null);
 	parseError = $state('');
 	#cancelParse: (() => void) | null = null;
@@ -120,7 +126,49 @@ export class UploadWizard {
 
 	chooseKind(k: UploadKind) {
 		this.kind = k;
-		if (this.parsed) this.#setupDraft(this.parsed);
+		// a workbook's header is found by the kind's columns: read again for the new kind
+		if (this.workbook) void this.readWorkbook(this.#sheetPicked);
+		else if (this.parsed) this.#setupDraft(this.parsed);
+	}
+
+	/** Reads the workbook on the server (the sheet asked for, else the one that fits the kind best). */
+	async readWorkbook(sheet: string | null) {
+		const file = this.file;
+		if (!file) return;
+		this.resetValidation();
+		this.parsed = null;
+		this.parseError = '';
+		this.readingWorkbook = true;
+		const r = await readWorkbookOnServer(this.kind, file, sheet);
+		this.readingWorkbook = false;
+		if (this.file !== file) return;
+		if ('error' in r) {
+			this.workbook = null;
+			this.parseError = r.error;
+			return;
+		}
+		this.workbook = r;
+		const parsed: ParseResult = {
+			header: r.header,
+			rows: r.rows,
+			rowNumbers: r.rowNumbers,
+			rowCount: r.rowCount,
+			delimiter: ',',
+			samples: r.samples,
+			numeric: r.numeric,
+			problems: [],
+			problemRows: 0
+		};
+		if (r.header.length > MAX_COLUMNS) this.parseError = m.reason_columns_too_many({ columns: r.header.length, max: MAX_COLUMNS });
+		else {
+			this.parsed = parsed;
+			this.#setupDraft(parsed);
+		}
+	}
+
+	chooseSheet(name: string) {
+		this.#sheetPicked = name;
+		void this.readWorkbook(name);
 	}
 
 	async choose(f: File | undefined | null) {
@@ -135,7 +183,11 @@ export class UploadWizard {
 			return;
 		}
 		this.file = f;
-		this.detected = detectEncoding(new Uint8Array(await f.slice(0, SNIFF_BYTES).arrayBuffer()));
+		this.workbook = null;
+		this.#sheetPicked = null;
+		const head = new Uint8Array(await f.slice(0, SNIFF_BYTES).arrayBuffer());
+		if (looksLikeWorkbook(f.name, head)) return this.readWorkbook(null);
+		this.detected = detectEncoding(head);
 		this.encoding = this.detected;
 		await this.readFile();
 	}
@@ -192,8 +244,9 @@ export class UploadWizard {
 		this.mappingName = saved.name;
 	}
 
-	#fields(dry: boolean, partial: boolean) {
-		return { map: JSON.stringify(this.mapping), dry_run: String(dry), accept_partial: String(partial) };
+	#fields(dry: boolean, partial: boolean): Record<string, string> {
+		const fields = { map: JSON.stringify(this.mapping), dry_run: String(dry), accept_partial: String(partial) };
+		return this.workbook ? { ...fields, sheet: this.workbook.sheet } : fields;
 	}
 
 	/** The browser's quick checks of every row in the worker, then the engine's full validation on the server, writing nothing. */
@@ -202,6 +255,18 @@ export class UploadWizard {
 		if (!file || !this.parsed || this.blocked) return;
 		this.resetValidation();
 		this.busy = 'validate';
+		// a workbook is checked by the server alone (the browser has no workbook parser)
+		if (!this.workbook) await this.#quickChecks(file);
+		const answer = await sendUpload(this.kind, file, this.#fields(true, false), (s) => (this.stage = s));
+		this.stage = null;
+		this.busy = null;
+		if (isSummary(answer.body)) this.dryRun = answer.body;
+		else this.requestError = refusalMessage(answer.body) ?? m.upload_request_failed({ status: answer.status });
+	}
+
+	/** The browser's quick checks of every row of a CSV, in the worker. */
+	async #quickChecks(file: File) {
+		if (!this.parsed) return;
 		this.checking = { bytes: 0, total: file.size };
 		const job = parseInWorker(
 			{
@@ -220,11 +285,6 @@ export class UploadWizard {
 		} finally {
 			this.checking = null;
 		}
-		const answer = await sendUpload(this.kind, file, this.#fields(true, false), (s) => (this.stage = s));
-		this.stage = null;
-		this.busy = null;
-		if (isSummary(answer.body)) this.dryRun = answer.body;
-		else this.requestError = refusalMessage(answer.body) ?? m.upload_request_failed({ status: answer.status });
 	}
 
 	/** Loads the validated file: all rows, or (`partial`, confirmed) only the valid ones. */
@@ -243,6 +303,7 @@ export class UploadWizard {
 		this.#cancelParse?.();
 		this.file = null;
 		this.parsed = null;
+		this.workbook = null;
 		this.draft = emptyDraft();
 		this.appliedMapping = null;
 		this.resetValidation();

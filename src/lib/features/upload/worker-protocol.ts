@@ -13,8 +13,10 @@ export interface ParseRequest {
 
 export interface ParseResult {
 	header: string[];
-	/** the first rows, as parsed (row i is spreadsheet row i + 2) */
+	/** the first rows, as parsed (row i is spreadsheet row i + 2, unless rowNumbers says otherwise) */
 	rows: string[][];
+	/** a workbook's preview rows: each one's number in its sheet */
+	rowNumbers?: number[];
 	rowCount: number;
 	delimiter: string;
 	/** per column: up to 5 distinct non-empty values from the start of the file */

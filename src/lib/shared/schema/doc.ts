@@ -31,6 +31,10 @@ export function columnsMarkdown(): string {
 		'',
 		'Generated from `src/lib/shared/schema/` by `npm run docs:columns`; do not edit by hand.',
 		'Headers match case-, width- and space-insensitively against the canonical name and every alias.',
+		'Files: CSV/TSV (UTF-8, GBK, UTF-16) or an Excel workbook (`.xlsx`, `.xlsm`; `--sheet NAME|N` or the',
+		"upload page's picker). In a workbook the header is the row among the first 30 that names most of these",
+		'columns (title rows above it are skipped); date cells are dates whatever their format, and plain numbers',
+		'in a date column are read as Excel serials.',
 		''
 	];
 	for (const kind of KINDS) {
@@ -38,7 +42,7 @@ export function columnsMarkdown(): string {
 		out.push(
 			`## ${KIND_TITLE[kind]}`,
 			'',
-			`Natural key: ${s.key.map((k) => `\`${k}\``).join(' + ')}. Command: \`npm run ingest -- ${kind} <file>\``,
+			`Natural key: ${s.key.map((k) => `\`${k}\``).join(' + ')}. Command: \`npm run ingest -- ${kind} <file.csv|file.xlsx> [--sheet NAME|N]\``,
 			''
 		);
 		out.push('| column | 表头 / aliases | type | required | allowed |', '|---|---|---|---|---|');

@@ -4,7 +4,16 @@ export class IngestFailure extends Error {
 		readonly code: string,
 		readonly params: Record<string, string | number>,
 		/** exit code 2: the file could not be read at all; 1: it was read and rejected */
-		readonly unreadable = ['file_unreadable', 'file_binary', 'file_xlsx', 'usage'].includes(code)
+		readonly unreadable = [
+			'file_unreadable',
+			'file_binary',
+			'file_xlsx',
+			'usage',
+			'workbook_xls',
+			'workbook_encrypted',
+			'workbook_not_xlsx',
+			'workbook_damaged'
+		].includes(code)
 	) {
 		super(code);
 	}

@@ -43,6 +43,7 @@ export const ROUTE_RULES: Readonly<Record<string, Rule>> = {
 	// Routes the next issues will add, ruled now so they are guarded the day they appear. Rename here
 	// if a route lands under another id (an unruled route is refused to everyone).
 	'/api/ingest/[kind]': can('ingest'),
+	'/api/ingest/[kind]/workbook': can('ingest'),
 	'/upload': can('ingest'),
 	'/batches': can('ingest'),
 	'/batches/[id]': { read: can('ingest'), write: can('ingest') },

@@ -407,5 +407,12 @@ CREATE TABLE notify_deliveries (
   note VARCHAR
 );
 `
+	},
+	{
+		version: 9,
+		name: 'batches record the sheet of a workbook',
+		// An Excel workbook is loaded one sheet at a time: the batch names the sheet, and loading another sheet of
+		// the same file is not a duplicate. NULL for CSV files.
+		sql: `ALTER TABLE batches ADD COLUMN sheet VARCHAR;`
 	}
 ];

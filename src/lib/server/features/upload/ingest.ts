@@ -27,6 +27,15 @@ const BOOL = new Map([
 	['', false]
 ]);
 const JOB_ID = /^[A-Za-z0-9-]{8,64}$/u;
+/** refusals of the file's format: 415 Unsupported Media Type */
+const UNSUPPORTED_FILE = new Set([
+	'file_binary',
+	'file_xlsx',
+	'workbook_xls',
+	'workbook_encrypted',
+	'workbook_not_xlsx',
+	'workbook_damaged'
+]);
 
 /** Uploads this server is handling, oldest first: the order of the write queue they wait in. */
 const jobs: { id: string; started: number }[] = [];
@@ -88,6 +97,9 @@ export async function handleUpload(request: Request, kind: string, user: AuthUse
 			return json(r.json, { status: 400 });
 		}
 	}
+	// a workbook's sheet, as the page's picker chose it (absent: the engine chooses and says why)
+	const sheetField = form.get('sheet');
+	const sheet = typeof sheetField === 'string' && sheetField.trim() !== '' ? [...sheetField].slice(0, 300).join('') : undefined;
 	const jobField = form.get('job');
 	const jobId = typeof jobField === 'string' && JOB_ID.test(jobField) ? jobField : crypto.randomUUID();
 
@@ -103,6 +115,7 @@ export async function handleUpload(request: Request, kind: string, user: AuthUse
 			file: path,
 			fileName: safeFileName(file.name),
 			mapping,
+			sheet,
 			acceptPartial: flags.accept_partial,
 			dryRun: flags.dry_run,
 			as: user.username,
@@ -115,7 +128,7 @@ export async function handleUpload(request: Request, kind: string, user: AuthUse
 		await auditCliCommand(db, cmd, result, ip, user.username);
 		if (result.exitCode === 2) {
 			const code = (result.json as { error?: { code?: string } }).error?.code ?? '';
-			return json(result.json, { status: code === 'file_binary' || code === 'file_xlsx' ? 415 : 400 });
+			return json(result.json, { status: UNSUPPORTED_FILE.has(code) ? 415 : 400 });
 		}
 		// 3: the server is shutting down and stopped this load (rolled back, recorded as aborted): try again later
 		if (result.exitCode === 3) return json(result.json, { status: 503, headers: { 'retry-after': '30' } });

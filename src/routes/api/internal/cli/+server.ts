@@ -14,6 +14,7 @@ const command = z.discriminatedUnion('command', [
 		file: z.string(),
 		fileName: z.string().optional(),
 		mapping: z.unknown().optional(),
+		sheet: z.string().max(300).optional(),
 		acceptPartial: z.boolean(),
 		dryRun: z.boolean(),
 		as: z.string(),
