@@ -45,7 +45,7 @@ test('质量监控 marks and explains the planted deterioration of 武汉光谷�
 
 test('alerts: the planted signal raised one alert; closing needs a note, then it is closed with it', async ({ page }) => {
 	await signIn(page, undefined, '/quality/alerts', GEN);
-	const row = page.locator('tr[data-scope="武汉光谷店"][data-kind=signal]', { hasText: '超出控制上限：投诉率' });
+	const row = page.locator('tr[data-scope="武汉光谷店"][data-kind=signal]', { hasText: '投诉率（每千笔交易）超出控制上限' });
 	await expect(row).toHaveCount(1);
 	await row.getByRole('link').first().click();
 	await expect(page.locator('[data-field=alert-message]')).toContainText('武汉光谷店');

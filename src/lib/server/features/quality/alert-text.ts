@@ -4,6 +4,7 @@ import type { MetricUnit } from '$lib/shared/dashboard/types';
 import { formatDistinct, periodLabel } from '$lib/shared/format';
 import type { UiLocale } from '$lib/shared/views';
 import { metricById } from '$lib/server/metrics/catalog';
+import type { Severity } from '$lib/features/quality/alertGroups';
 
 /**
  * What an alert says and how much it matters, from its stored numbers and the metric catalog alone: the
@@ -24,8 +25,7 @@ export type AlertFacts = {
 };
 
 /** 'improved': a signal on the favourable side (the metric's direction says which side that is). */
-export type AlertSeverity = 'high' | 'medium' | 'low' | 'improved';
-export const SEVERITY_ORDER: readonly AlertSeverity[] = ['high', 'medium', 'low', 'improved'];
+export type AlertSeverity = Severity;
 
 /**
  * Which side of its line the signal's point lies. Rules 1, 2, 5 and 6 store the limit their side refers to
