@@ -151,7 +151,12 @@ test('绩效考核 puts the news first: warnings, stars and fairness above a col
 	await signIn(page, demoAccount('leadership'), '/evaluations');
 	const top = async (selector: string) => (await page.locator(selector).first().boundingBox())!.y;
 	const ranking = await top('section[data-panel=eval-ranking]');
-	for (const news of ['section[data-panel=eval-warnings]', 'section[data-panel=eval-stars]', '#fairness', 'section[data-panel=eval-stores]'])
+	for (const news of [
+		'section[data-panel=eval-warnings]',
+		'section[data-panel=eval-stars]',
+		'#fairness',
+		'section[data-panel=eval-stores]'
+	])
 		expect(await top(news), news).toBeLessThan(ranking);
 	// nothing follows the ranking
 	const after = await page.locator('section[data-panel=eval-ranking] ~ *').count();

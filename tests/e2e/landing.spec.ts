@@ -18,7 +18,10 @@ for (const account of DEMO_ACCOUNTS) {
 		await page.locator('form button[type=submit]').click();
 		await expect(page).toHaveURL('/dashboard');
 		await expect(page.getByRole('heading', { level: 1 })).toHaveText('总览');
-		await expect(page.getByRole('navigation', { name: '主导航' }).getByRole('link', { name: '总览' })).toHaveAttribute('aria-current', 'page');
+		await expect(page.getByRole('navigation', { name: '主导航' }).getByRole('link', { name: '总览' })).toHaveAttribute(
+			'aria-current',
+			'page'
+		);
 	});
 }
 

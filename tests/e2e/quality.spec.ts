@@ -144,7 +144,9 @@ test('预警: every alert names its metric and unit, grouped by store with a cou
 		}
 		// open before closed, then by severity
 		const sev = (
-			await rows.evaluateAll((els) => els.map((e) => [e.querySelector('[data-status=closed]') ? 1 : 0, e.getAttribute('data-severity') ?? ''] as const))
+			await rows.evaluateAll((els) =>
+				els.map((e) => [e.querySelector('[data-status=closed]') ? 1 : 0, e.getAttribute('data-severity') ?? ''] as const)
+			)
 		).map(([closed, s]) => closed * 10 + RANK[s]!);
 		expect(sev).toEqual([...sev].sort((a, b) => a - b));
 		texts.push(...(await g.locator('td.text a').allTextContents()));

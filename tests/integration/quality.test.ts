@@ -244,7 +244,9 @@ describe('alerts', () => {
 		await evaluationSettled(db);
 		const targets = (await db.withConnection((c) => listAlerts(c, { stores: null }))).filter((a) => a.kind === 'target');
 		expect(targets).toHaveLength(1);
-		expect(targets[0]!.message_zh).toMatch(/^武汉光谷店 · 2025年12月 投诉率（每千笔交易）未达目标：目标 ≤ 1\.\d{2,6}‰，本期 \d\.\d{2,6}‰$/u);
+		expect(targets[0]!.message_zh).toMatch(
+			/^武汉光谷店 · 2025年12月 投诉率（每千笔交易）未达目标：目标 ≤ 1\.\d{2,6}‰，本期 \d\.\d{2,6}‰$/u
+		);
 		expect((await evaluateAlerts(db)).created).toBe(0);
 	});
 
@@ -282,7 +284,9 @@ describe('alerts', () => {
 			'杭州湖滨店 · Jun 2024 · Complaint rate (per 1,000 transactions): nine points in a row above the centre line (centre line 0.721‰, this period 0.724‰)'
 		);
 		expect(old!.severity).toBe('medium');
-		const [stored] = await db.withConnection((c) => queryRows<{ message_en: string }>(c, `SELECT message_en FROM qc_alerts WHERE alert_id = 90001`));
+		const [stored] = await db.withConnection((c) =>
+			queryRows<{ message_en: string }>(c, `SELECT message_en FROM qc_alerts WHERE alert_id = 90001`)
+		);
 		expect(stored!.message_en).toBe('old');
 		await db.withConnection((c) => c.run(`DELETE FROM qc_alerts WHERE alert_id = 90001`));
 	});

@@ -1,7 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { RANKING_EDGE, visibleRanking } from './ranking';
 
-const rows = Array.from({ length: 30 }, (_, i) => ({ staffId: `S${String(i).padStart(2, '0')}`, staffName: `员工${i}`, store: i % 2 ? '南京店' : '杭州店', total: 100 - i }));
+const rows = Array.from({ length: 30 }, (_, i) => ({
+	staffId: `S${String(i).padStart(2, '0')}`,
+	staffName: `员工${i}`,
+	store: i % 2 ? '南京店' : '杭州店',
+	total: 100 - i
+}));
 
 describe('the collapsed ranking', () => {
 	it('shows the best and the worst ten by total, and how many are between', () => {

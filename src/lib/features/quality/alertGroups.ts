@@ -33,7 +33,8 @@ export function groupAlerts<A extends GroupableAlert>(alerts: readonly A[]): Ale
 	const groups = new Map<string, AlertGroup<A>>();
 	for (const a of alerts) {
 		const key = `${a.scope_kind}:${a.scope}`;
-		const g = groups.get(key) ?? groups.set(key, { key, scopeKind: a.scope_kind, scope: a.scope, open: 0, closed: 0, alerts: [] }).get(key)!;
+		const g =
+			groups.get(key) ?? groups.set(key, { key, scopeKind: a.scope_kind, scope: a.scope, open: 0, closed: 0, alerts: [] }).get(key)!;
 		g.alerts.push(a);
 		if (isOpen(a)) g.open++;
 		else g.closed++;

@@ -5,7 +5,13 @@ import { byAttention, directedVerdict } from './direction';
 // 12 steady months, then a clear jump up or down (rule 1 fires on the last point)
 const steady = [10, 11, 9, 10, 12, 10, 9, 11, 10, 10, 11, 9];
 const chartOf = (last: number): SpcResult =>
-	computeChart({ kind: 'xmr', periods: steady.map((_, i) => `p${i}`).concat('p12'), values: [...steady, last], n: Array(13).fill(1), scale: 1 });
+	computeChart({
+		kind: 'xmr',
+		periods: steady.map((_, i) => `p${i}`).concat('p12'),
+		values: [...steady, last],
+		n: Array(13).fill(1),
+		scale: 1
+	});
 
 describe('verdicts read with the metric’s direction', () => {
 	it('calls a jump to the good side 改善 and a jump to the bad side a signal', () => {

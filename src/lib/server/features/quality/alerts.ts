@@ -10,7 +10,7 @@ import { readAllTargets, type ScopedTarget } from '$lib/server/metrics/targets';
 import { periodStart, type DateRange } from '$lib/shared/dashboard/range';
 import { meetsTarget } from '$lib/shared/dashboard/targets';
 import { DEFAULT_RULES, latestSignals } from '$lib/shared/quality/spc';
-import { controlCharts, QC_CHARTS, type QcChartId } from './charts';
+import { controlCharts, type QcChartId } from './charts';
 import { log } from '$lib/server/core/log';
 import { storeScopeSql } from '$lib/server/core/db/store-scope';
 import { alertSeverity, alertTexts, type AlertFacts, type AlertSeverity } from './alert-text';
@@ -135,7 +135,12 @@ async function targetAlerts(db: Database, conn: DuckDBConnection, lastDay: strin
 			value,
 			limit_value: t.value
 		} as const;
-		out.push({ key: `target|${t.metric}|${t.scope.kind}:${t.scope.name}|month|${month.from}`, chart: null, ...facts, ...alertTexts(facts) });
+		out.push({
+			key: `target|${t.metric}|${t.scope.kind}:${t.scope.name}|month|${month.from}`,
+			chart: null,
+			...facts,
+			...alertTexts(facts)
+		});
 	}
 	return out;
 }
