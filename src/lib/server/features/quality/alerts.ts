@@ -30,18 +30,10 @@ export const ALERT_GRAIN = 'month' as const;
 /** Months of history the evaluation's charts cover (the first 12 are the default baseline). */
 export const ALERT_MONTHS = 24;
 
-export interface AlertRow {
+/** A row of qc_alerts: what the alert is about (AlertFacts: kind, metric, scope, period, rule, numbers) and its handling. */
+export interface AlertRow extends AlertFacts {
 	alert_id: number;
-	kind: 'signal' | 'target';
 	chart: string | null;
-	metric: string;
-	scope_kind: 'all' | 'store' | 'department';
-	scope: string;
-	grain: string;
-	period: string;
-	rule: number | null;
-	value: number | null;
-	limit_value: number | null;
 	/** written afresh from the stored numbers when read (alert-text.ts), so old alerts read like new ones */
 	message_zh: string;
 	message_en: string;
