@@ -20,6 +20,7 @@ import { readHandoff } from '../src/lib/server/core/db/handoff';
 import { localeFromEnv, reason, type Locale } from '../pipelines/messages';
 import { BackupError, restoreDatabase } from '../src/lib/server/core/db/backup';
 import { logToStderr } from '../src/lib/server/core/log';
+import { runMain } from './run';
 
 const USAGE = `用法 / usage:
   npm run ingest -- <complaints|surveys|appraisals|traffic|staff> <文件.csv|文件.xlsx> [--sheet 工作表名|序号] [--db PATH] [--map mapping.json] [--accept-partial] [--dry-run] [--json] [--as 姓名]
@@ -209,10 +210,4 @@ function print(r: CommandResult, json: boolean): void {
 	else console.log(r.text);
 }
 
-main().then(
-	(code) => process.exit(code),
-	(e) => {
-		console.error(e instanceof Error ? (e.stack ?? e.message) : String(e));
-		process.exit(2);
-	}
-);
+runMain(main);

@@ -5,20 +5,14 @@ import { readAllTargets, targetFor } from '$lib/server/metrics/targets';
 import { periodsOf, previousRange, type DateRange } from '$lib/shared/dashboard/range';
 import type { KpiView, MetricInfo, MonthPoint, RankItem } from '$lib/shared/dashboard/types';
 import { storeScopeSql } from '$lib/server/core/db/store-scope';
+import { HEADLINE_METRICS } from '$lib/server/metrics/headline';
 
 /**
  * The 总览 dashboard's data: every number comes from the metric catalog through `queryMetric`, with the
  * user's store scope. Only the last day with data and the list of stores are asked directly.
  */
 
-export const KPI_METRICS = [
-	'complaint_count',
-	'complaint_rate',
-	'first_response_median_h',
-	'sla_resolution_compliance',
-	'csat',
-	'nps'
-] as const;
+export const KPI_METRICS = HEADLINE_METRICS;
 const TOP_STORES = 5;
 const TOP_CATEGORIES = 8;
 
