@@ -53,7 +53,8 @@ test('signing in shows the user’s name and role, and returns to the page asked
 		'满意度',
 		'质量监控',
 		'绩效考核',
-		'目标'
+		'目标',
+		'推送'
 	]);
 });
 
