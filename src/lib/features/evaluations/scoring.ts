@@ -101,14 +101,18 @@ export function weightsValid(w: Weights): boolean {
 
 // ---------------------------------------------------------------- evaluations of a period
 
-/** One appraisal row as stored. */
-export interface AppraisalRow extends Scores {
+/** Who was appraised, for which period, where: the fields an appraisal row and its evaluation share. */
+interface StaffPeriod {
 	staffId: string;
 	staffName: string | null;
 	period: string;
 	store: string | null;
 	department: string | null;
 	position: string | null;
+}
+
+/** One appraisal row as stored. */
+export interface AppraisalRow extends Scores, StaffPeriod {
 	/** the total the file gave (or the load computed) */
 	fileTotal: number;
 	reviewer: string | null;
@@ -116,13 +120,7 @@ export interface AppraisalRow extends Scores {
 }
 
 /** One staff member's result for a period. */
-export interface Evaluation extends Scores {
-	staffId: string;
-	staffName: string | null;
-	period: string;
-	store: string | null;
-	department: string | null;
-	position: string | null;
+export interface Evaluation extends Scores, StaffPeriod {
 	total: number;
 	grade: Grade;
 	/** 'row': an appraisal row of the period itself; 'months': the mean of its months */
