@@ -89,3 +89,74 @@ export async function firstInvalidUtf8Line(path: string): Promise<number> {
 	}
 	return line;
 }
+
+/** A record whose field count differs from the header's: its spreadsheet row number (header = row 1) and its fields. */
+export interface MisshapenRecord {
+	row: number;
+	fields: number;
+}
+
+/**
+ * Every record of a UTF-8 CSV file with another number of fields than `expected` (read as structure()
+ * reads it), the first `limit` of them listed and all counted: DuckDB's reader stops at the first one
+ * it cannot place, which would leave the others unnamed.
+ */
+export async function misshapenRecords(
+	path: string,
+	delimiter: string,
+	expected: number,
+	limit: number
+): Promise<{ listed: MisshapenRecord[]; total: number }> {
+	const d = delimiter.charCodeAt(0);
+	const listed: MisshapenRecord[] = [];
+	let total = 0;
+	/** the row number of the record being read: records and empty lines before it, plus one */
+	let row = 1;
+	let fields = 1;
+	let inQuotes = false;
+	let quoteSeen = false;
+	let cellStart = true;
+	let lineEmpty = true;
+	const endRecord = () => {
+		// the header (row 1) sets the width; empty lines are skipped by the reader but counted in row numbers
+		if (!lineEmpty && row > 1 && fields !== expected) {
+			total++;
+			if (listed.length < limit) listed.push({ row, fields });
+		}
+		row++;
+		fields = 1;
+		cellStart = true;
+		lineEmpty = true;
+	};
+	for await (const chunk of createReadStream(path, { highWaterMark: CHUNK })) {
+		const c = chunk as Buffer;
+		for (let i = 0; i < c.length; i++) {
+			const b = c[i]!;
+			if (inQuotes) {
+				if (quoteSeen) {
+					quoteSeen = false;
+					if (b === 0x22) continue;
+					inQuotes = false;
+				} else {
+					if (b === 0x22) quoteSeen = true;
+					continue;
+				}
+			}
+			if (b === 0x0a) {
+				endRecord();
+				continue;
+			}
+			if (b === 0x0d) continue;
+			lineEmpty = false;
+			if (b === 0x22 && cellStart) {
+				inQuotes = true;
+				cellStart = false;
+				continue;
+			}
+			cellStart = b === d;
+			if (cellStart) fields++;
+		}
+	}
+	if (!lineEmpty) endRecord();
+	return { listed, total };
+}

@@ -5,6 +5,7 @@ import type { IngestFailure, RowError } from '$lib/shared/schema/errors';
 import type { KindId } from '$lib/shared/schema';
 import { message, reason, type Locale } from '$pipelines/messages';
 import { writeBatch } from '$pipelines/store';
+import { MisshapenRows } from './misshapen';
 
 export type IngestStatus = 'committed' | 'rejected' | 'duplicate' | 'dry-run';
 
@@ -123,7 +124,9 @@ export async function fileRejected(
 		params: failure.params,
 		reason: reason(failure.code, failure.params, locale)
 	};
-	const summary: IngestSummary = { ...emptySummary(opts, fileName, d), errors: [error], message: error.reason };
+	// several misshapen rows: each is named after the file's own reason (bounded, the reason counts them all)
+	const rows = failure instanceof MisshapenRows ? failure.rowErrors(locale) : [];
+	const summary: IngestSummary = { ...emptySummary(opts, fileName, d), errors: [error, ...rows], message: error.reason };
 	if (opts.dryRun || !d) return { ...summary, status: 'rejected' };
 	summary.batch_id = await writeBatch(conn, {
 		batchId,
@@ -138,7 +141,7 @@ export async function fileRejected(
 		counts: { read: 0, loaded: 0, rejected: 0, collapsed: 0, replaced: 0 },
 		mapping: opts.mapping ?? null,
 		warnings: [],
-		errors: [{ ...error, cells: null }],
+		errors: [error, ...rows].map((e) => ({ ...e, cells: null })),
 		schema: null,
 		// nothing of the file is kept but the error: the batch belongs to the loader's stores (unknown for the operator's)
 		stores: opts.stores ? [...opts.stores] : null
