@@ -5,6 +5,7 @@ import type { IngestFailure, RowError } from '$lib/shared/schema/errors';
 import type { KindId } from '$lib/shared/schema';
 import { message, reason, type Locale } from '$pipelines/messages';
 import { writeBatch } from '$pipelines/store';
+import type { ErrorGroup } from './error-groups';
 import { MisshapenRows } from './misshapen';
 
 export type IngestStatus = 'committed' | 'rejected' | 'duplicate' | 'dry-run';
@@ -37,6 +38,10 @@ export interface IngestSummary {
 	rows_loaded: number;
 	rows_rejected: number;
 	errors: RowError[];
+	/** every row error grouped by column, reason and value, largest first (at most MAX_ERROR_GROUPS) */
+	error_groups: ErrorGroup[];
+	/** how many groups there are in all */
+	error_groups_total: number;
 	file_name: string;
 	sha256: string | null;
 	encoding: string | null;
@@ -49,6 +54,8 @@ export interface IngestSummary {
 	warnings: string[];
 	message: string;
 	duplicate_of?: { batch_id: number; loaded_at: string };
+	/** a committed load: the first and last day of its rows and the stores they name */
+	covers?: { from: string; to: string; stores: string[] };
 }
 
 export const MAX_ERRORS_IN_SUMMARY = 50;
@@ -92,6 +99,8 @@ export function emptySummary(opts: IngestOptions, fileName: string, d: DecodedIn
 		rows_loaded: 0,
 		rows_rejected: 0,
 		errors: [],
+		error_groups: [],
+		error_groups_total: 0,
 		file_name: fileName,
 		sha256: d?.sha256 ?? null,
 		encoding: d?.workbook ? 'xlsx' : (d?.encoding ?? null),

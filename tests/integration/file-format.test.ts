@@ -156,8 +156,7 @@ describe('a file with several misshapen rows names every one of them', () => {
 		const t = await load(db, 'traffic', file([H, '2025-01-01,A店,1,1,x,y', ...many, ''].join('\n')));
 		expect(t.errors[0]).toMatchObject({ params: { count: 251 } });
 		expect(t.errors).toHaveLength(101);
-		const [{ n }] = await rows<{ n: number }>(db, 'SELECT count(*)::INT AS n FROM rejected_rows WHERE batch_id = $1', [t.batch_id]);
-		expect(n).toBe(101);
+		expect(await count(db, 'rejected_rows', 'batch_id = $1', [t.batch_id])).toBe(101);
 	});
 });
 
