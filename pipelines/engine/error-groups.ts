@@ -28,7 +28,14 @@ export function groupErrors(
 			if (e.row !== null && g.rows.length < ROWS_PER_GROUP) g.rows.push(e.row);
 			continue;
 		}
-		const group: ErrorGroup = { column: e.column, code: e.code, value: e.value, reason: e.reason, count: 1, rows: e.row === null ? [] : [e.row] };
+		const group: ErrorGroup = {
+			column: e.column,
+			code: e.code,
+			value: e.value,
+			reason: e.reason,
+			count: 1,
+			rows: e.row === null ? [] : [e.row]
+		};
 		const spec = e.column !== null ? canonicalOf.get(e.column) : undefined;
 		// the engine maps a cell's trimmed text (see rawExpr in sql/compile.ts)
 		if (e.code === 'enum_invalid' && spec?.enum && e.column !== null && e.value !== null && e.value.trim() !== '')

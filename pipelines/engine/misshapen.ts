@@ -19,7 +19,14 @@ export class MisshapenRows extends IngestFailure {
 		const expected = Number(this.params.expected);
 		return this.rows.map((r) => {
 			const params = { found: r.fields, expected };
-			return { row: r.row, column: null, value: String(r.fields), code: 'row_fields', params, reason: reason('row_fields', params, locale) };
+			return {
+				row: r.row,
+				column: null,
+				value: String(r.fields),
+				code: 'row_fields',
+				params,
+				reason: reason('row_fields', params, locale)
+			};
 		});
 	}
 }

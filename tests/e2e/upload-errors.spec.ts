@@ -29,7 +29,7 @@ writeFileSync(
 
 async function chooseFile(page: import('@playwright/test').Page) {
 	await page.goto(`${BASE}/upload`);
-	await page.getByRole('radio', { name: '客户投诉' }).check();
+	await page.getByRole('radio', { name: '投诉', exact: true }).check();
 	await page.locator('[data-field=file-input]').setInputFiles(path);
 	await expect(page.locator('[data-field=preview]')).toBeVisible();
 }
@@ -70,7 +70,10 @@ test('grouped upload errors with an inline value mapping that makes the file pas
 	await page.locator('[data-action=load]').click();
 	await expect(page.locator('[data-field=result-message]')).toContainText('导入成功：读取 26 行，导入 26 行');
 	const link = page.locator('[data-field=result-dashboard]');
-	await expect(link).toHaveAttribute('href', `/dashboard?${new URLSearchParams({ from: '2025-08-05', to: '2025-08-30', store: '杭州湖滨店' })}`);
+	await expect(link).toHaveAttribute(
+		'href',
+		`/dashboard?${new URLSearchParams({ from: '2025-08-05', to: '2025-08-30', store: '杭州湖滨店' })}`
+	);
 	await link.click();
 	await expect(page).toHaveURL(/\/dashboard\?/u);
 	const url = new URL(page.url());

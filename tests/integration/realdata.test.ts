@@ -70,7 +70,9 @@ describe.skipIf(!existsSync(real('complaints_cn_12365auto_car_gbk.csv')))('12365
 		);
 		rmSync(tmp, { recursive: true });
 		expect(s.error_groups_total).toBe(byValue.length);
-		expect(s.error_groups.map((g) => [g.column, g.code, g.value, g.count])).toEqual(byValue.map((r) => ['投诉状态', 'enum_invalid', r.v, r.n]));
+		expect(s.error_groups.map((g) => [g.column, g.code, g.value, g.count])).toEqual(
+			byValue.map((r) => ['投诉状态', 'enum_invalid', r.v, r.n])
+		);
 		expect(s.error_groups.reduce((a, g) => a + g.count, 0)).toBe(s.rows_rejected);
 		for (const g of s.error_groups) {
 			expect(g.valueMap).toEqual({ source: '投诉状态', value: g.value, allowed: ['待处理', '处理中', '已办结'] });

@@ -147,7 +147,13 @@ describe('POST /api/ingest/<kind>', () => {
 		expect(s).toMatchObject({ status: 'dry-run', rows_read: 46, rows_rejected: 43, error_groups_total: 3 });
 		const rowsOf = (v: string) => statuses.flatMap((st, i) => (st === v ? [i + 2] : []));
 		expect(s.error_groups).toEqual([
-			expect.objectContaining({ column: '处理状态', code: 'enum_invalid', value: '信息审核', count: 30, rows: rowsOf('信息审核').slice(0, 5) }),
+			expect.objectContaining({
+				column: '处理状态',
+				code: 'enum_invalid',
+				value: '信息审核',
+				count: 30,
+				rows: rowsOf('信息审核').slice(0, 5)
+			}),
 			expect.objectContaining({ column: '处理状态', value: '用户评分', count: 12, rows: rowsOf('用户评分').slice(0, 5) }),
 			expect.objectContaining({ column: '处理状态', value: '厂家受理', count: 1, rows: [47] })
 		]);
@@ -166,7 +172,9 @@ describe('POST /api/ingest/<kind>', () => {
 		const res = await get(server, `/api/ingest/surveys/loaded?sha256=${sha}`, qc);
 		expect(res.status).toBe(200);
 		const { loaded } = await res.json();
-		expect(loaded).toEqual([{ batch_id: first!.batch_id, loaded_at: expect.stringMatching(/^\d{4}-\d\d-\d\d \d\d:\d\d$/u), sheet: null, visible: true }]);
+		expect(loaded).toEqual([
+			{ batch_id: first!.batch_id, loaded_at: expect.stringMatching(/^\d{4}-\d\d-\d\d \d\d:\d\d$/u), sheet: null, visible: true }
+		]);
 		// another kind, another file: nothing
 		expect((await (await get(server, `/api/ingest/complaints/loaded?sha256=${sha}`, qc)).json()).loaded).toEqual([]);
 		expect((await (await get(server, `/api/ingest/surveys/loaded?sha256=${'0'.repeat(64)}`, qc)).json()).loaded).toEqual([]);

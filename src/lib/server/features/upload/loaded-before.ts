@@ -14,7 +14,8 @@ const SHA256 = /^[0-9a-f]{64}$/u;
  * A batch of other stores is named but not linked, as the load's own duplicate answer names it.
  */
 export async function loadedBefore(kind: string, sha256: string | null, scope: readonly string[] | null): Promise<Response> {
-	if (!isKind(kind) || !sha256 || !SHA256.test(sha256)) return json({ error: { code: 'bad_request', message: 'kind, sha256' } }, { status: 400 });
+	if (!isKind(kind) || !sha256 || !SHA256.test(sha256))
+		return json({ error: { code: 'bad_request', message: 'kind, sha256' } }, { status: 400 });
 	const db = await getDatabase();
 	const visible = storeListInScopeSql(scope, 'stores', 3);
 	const rows = await db.withConnection((conn) =>
