@@ -5,6 +5,8 @@ import type { IngestFailure, RowError } from '$lib/shared/schema/errors';
 import type { KindId } from '$lib/shared/schema';
 import { message, reason, type Locale } from '$pipelines/messages';
 import { writeBatch } from '$pipelines/store';
+import type { ErrorGroup } from './error-groups';
+import { MisshapenRows } from './misshapen';
 
 export type IngestStatus = 'committed' | 'rejected' | 'duplicate' | 'dry-run';
 
@@ -36,6 +38,10 @@ export interface IngestSummary {
 	rows_loaded: number;
 	rows_rejected: number;
 	errors: RowError[];
+	/** every row error grouped by column, reason and value, largest first (at most MAX_ERROR_GROUPS) */
+	error_groups: ErrorGroup[];
+	/** how many groups there are in all */
+	error_groups_total: number;
 	file_name: string;
 	sha256: string | null;
 	encoding: string | null;
@@ -48,6 +54,8 @@ export interface IngestSummary {
 	warnings: string[];
 	message: string;
 	duplicate_of?: { batch_id: number; loaded_at: string };
+	/** a committed load: the first and last day of its rows and the stores they name */
+	covers?: { from: string; to: string; stores: string[] };
 }
 
 export const MAX_ERRORS_IN_SUMMARY = 50;
@@ -91,6 +99,8 @@ export function emptySummary(opts: IngestOptions, fileName: string, d: DecodedIn
 		rows_loaded: 0,
 		rows_rejected: 0,
 		errors: [],
+		error_groups: [],
+		error_groups_total: 0,
 		file_name: fileName,
 		sha256: d?.sha256 ?? null,
 		encoding: d?.workbook ? 'xlsx' : (d?.encoding ?? null),
@@ -123,7 +133,9 @@ export async function fileRejected(
 		params: failure.params,
 		reason: reason(failure.code, failure.params, locale)
 	};
-	const summary: IngestSummary = { ...emptySummary(opts, fileName, d), errors: [error], message: error.reason };
+	// several misshapen rows: each is named after the file's own reason (bounded, the reason counts them all)
+	const rows = failure instanceof MisshapenRows ? failure.rowErrors(locale) : [];
+	const summary: IngestSummary = { ...emptySummary(opts, fileName, d), errors: [error, ...rows], message: error.reason };
 	if (opts.dryRun || !d) return { ...summary, status: 'rejected' };
 	summary.batch_id = await writeBatch(conn, {
 		batchId,
@@ -138,7 +150,7 @@ export async function fileRejected(
 		counts: { read: 0, loaded: 0, rejected: 0, collapsed: 0, replaced: 0 },
 		mapping: opts.mapping ?? null,
 		warnings: [],
-		errors: [{ ...error, cells: null }],
+		errors: [error, ...rows].map((e) => ({ ...e, cells: null })),
 		schema: null,
 		// nothing of the file is kept but the error: the batch belongs to the loader's stores (unknown for the operator's)
 		stores: opts.stores ? [...opts.stores] : null
