@@ -16,7 +16,11 @@ import { formatValue } from '../src/lib/shared/format';
 import { CHROMIUM, INSTALL_COMMAND, installBrowser } from './browser';
 
 /** Columns as wide as their widest cell; a CJK character takes two columns of a terminal. */
-const width = (s: string) => [...s].reduce((n, ch) => n + (/[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]/u.test(ch) ? 2 : 1), 0);
+const width = (s: string) =>
+	[...s].reduce(
+		(n, ch) => n + (/[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]/u.test(ch) ? 2 : 1),
+		0
+	);
 const pad = (s: string, w: number) => s + ' '.repeat(Math.max(0, w - width(s)));
 
 export function textTable(header: string[], rows: string[][]): string {

@@ -36,7 +36,15 @@ let db: Database;
 let dir: string;
 let cleanup: () => void;
 
-const request = (metric: string, by?: string) => ({ metric, from: FROM, to: END, grain: 'all', filters: {}, scope: null, ...(by ? { by } : {}) });
+const request = (metric: string, by?: string) => ({
+	metric,
+	from: FROM,
+	to: END,
+	grain: 'all',
+	filters: {},
+	scope: null,
+	...(by ? { by } : {})
+});
 // closed complaints have no age bucket (a null group of 0)
 const backlog = async () =>
 	Object.fromEntries(
@@ -88,7 +96,10 @@ describe('as of the register, not the wall clock', () => {
 			locale: 'en'
 		});
 		expect(res.exitCode).toBe(0);
-		const [batch] = await rows<{ as_of: string }>(db, `SELECT strftime(as_of, '%Y-%m-%d') AS as_of FROM batches ORDER BY batch_id DESC LIMIT 1`);
+		const [batch] = await rows<{ as_of: string }>(
+			db,
+			`SELECT strftime(as_of, '%Y-%m-%d') AS as_of FROM batches ORDER BY batch_id DESC LIMIT 1`
+		);
 		expect(batch?.as_of).toBe(later);
 		expect((await dataAsOf(db)).asOf).toBe(later);
 		expect(await metricsAsOf(db)).toBe(`${later} 23:59:59`);
@@ -113,7 +124,18 @@ describe('as of the register, not the wall clock', () => {
 		db.close();
 		const cli = spawnSync(
 			process.execPath,
-			['--import', 'tsx', 'cli/ingest.ts', 'complaints', join(dir, 'later.csv'), '--db', join(dir, 'quality.duckdb'), '--as-of', 'yesterday', '--json'],
+			[
+				'--import',
+				'tsx',
+				'cli/ingest.ts',
+				'complaints',
+				join(dir, 'later.csv'),
+				'--db',
+				join(dir, 'quality.duckdb'),
+				'--as-of',
+				'yesterday',
+				'--json'
+			],
 			{ encoding: 'utf8' }
 		);
 		expect(cli.status).toBe(2);

@@ -217,7 +217,6 @@ async function alertsDigest(db: Database, req: BuildRequest, scrub: Scrub): Prom
 	};
 }
 
-
 async function freshnessDigest(db: Database, req: BuildRequest): Promise<Built> {
 	const rows = await db.withConnection((c) =>
 		queryRows<{ kind: KindId; last_ms: number }>(
@@ -235,12 +234,7 @@ async function freshnessDigest(db: Database, req: BuildRequest): Promise<Built> 
 			sections: [
 				{
 					heading: m.notify_fresh_heading({}, loc),
-					lines: stale.map((r) =>
-						m.notify_fresh_line(
-							{ kind: r.kind, last: displayTime(r.last_ms), days: CADENCE_DAYS[r.kind] },
-							loc
-						)
-					)
+					lines: stale.map((r) => m.notify_fresh_line({ kind: r.kind, last: displayTime(r.last_ms), days: CADENCE_DAYS[r.kind] }, loc))
 				}
 			],
 			link: link('/batches'),

@@ -38,7 +38,13 @@ export async function kindCoverage(db: Database, stores: string[] | null): Promi
 				[kind]
 			);
 			const at = last?.at ?? null;
-			out.push({ kind, rows: row?.rows ?? 0, from: row?.from ?? null, to: row?.to ?? null, last_loaded_at: at === null ? null : displayTime(at) });
+			out.push({
+				kind,
+				rows: row?.rows ?? 0,
+				from: row?.from ?? null,
+				to: row?.to ?? null,
+				last_loaded_at: at === null ? null : displayTime(at)
+			});
 		}
 		return out;
 	});

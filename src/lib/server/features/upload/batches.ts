@@ -59,7 +59,10 @@ export const REJECTED_ROWS_SHOWN = 2000;
 
 export async function batchDetail(conn: DuckDBConnection, batchId: number): Promise<BatchDetail | null> {
 	const [read] = await queryRows<
-		Omit<BatchDetail, 'warnings' | 'mapping' | 'covers' | 'extraQuestions' | 'blockedBy' | 'started_at' | 'finished_at' | 'rolled_back_at'> &
+		Omit<
+			BatchDetail,
+			'warnings' | 'mapping' | 'covers' | 'extraQuestions' | 'blockedBy' | 'started_at' | 'finished_at' | 'rolled_back_at'
+		> &
 			BatchTimes & {
 				warnings: string | null;
 				mapping: string | null;

@@ -27,7 +27,8 @@ export const GET: RequestHandler = async ({ url, cookies }) => {
 		const reason = e instanceof PdfUnavailable ? e.message : e instanceof Error ? e.message.split('\n')[0]! : String(e);
 		console.error('[quality] PDF failed:', reason);
 		// no browser: say plainly what to install (the set-up, npm run demo, installs it when it can)
-		const message = e instanceof PdfUnavailable && e.reason === 'no_browser' ? m.pdf_unavailable({ path: chromiumPath() }) : m.qc_pdf_error({ reason });
+		const message =
+			e instanceof PdfUnavailable && e.reason === 'no_browser' ? m.pdf_unavailable({ path: chromiumPath() }) : m.qc_pdf_error({ reason });
 		return json({ error: { code: 'pdf_unavailable', message } }, { status: 503 });
 	}
 };
