@@ -135,6 +135,7 @@ export async function load(conn: DuckDBConnection, ctx: LoadContext): Promise<In
 		acceptPartial: !!opts.acceptPartial,
 		counts: batchCounts,
 		mapping: opts.mapping ?? null,
+		asOf: opts.asOf ?? null,
 		warnings,
 		errors,
 		stores: stores.known,

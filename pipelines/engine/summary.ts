@@ -1,5 +1,6 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { queryRows } from '$lib/server/core/db';
+import { displayTime, instantMs } from '$lib/server/core/time';
 import type { DecodedInput } from '$pipelines/decode';
 import type { IngestFailure, RowError } from '$lib/shared/schema/errors';
 import type { KindId } from '$lib/shared/schema';
@@ -23,6 +24,8 @@ export interface IngestOptions {
 	locale?: Locale;
 	/** a workbook's sheet: its name, or its 1-based position; else the one whose header fits the kind best */
 	sheet?: string;
+	/** the day the data describes, YYYY-MM-DD (the register's export day); else the data's own last day */
+	asOf?: string;
 	/**
 	 * The loader's store scope: null or absent = every store (the CLI, the machine operator). Otherwise
 	 * every row must name one of these stores, and no row may replace a row of another store.
@@ -63,13 +66,13 @@ export const MAX_ERRORS_IN_SUMMARY = 50;
 /** The committed batch that loaded the same bytes as this kind before, if any. */
 export async function findDuplicate(conn: DuckDBConnection, kind: string, sha256: string, sheet: string | null) {
 	// another sheet of the same workbook is other data
-	const rows = await queryRows<{ batch_id: number; finished_at: unknown }>(
+	const rows = await queryRows<{ batch_id: number; finished_ms: number }>(
 		conn,
-		`SELECT batch_id, strftime(finished_at, '%Y-%m-%d %H:%M') AS finished_at FROM batches
+		`SELECT batch_id, ${instantMs('finished_at')} AS finished_ms FROM batches
 		 WHERE kind = $1 AND sha256 = $2 AND sheet IS NOT DISTINCT FROM $3 AND status = 'committed' ORDER BY batch_id DESC LIMIT 1`,
 		[kind, sha256, sheet]
 	);
-	return rows[0] ? { batch_id: rows[0].batch_id, loaded_at: String(rows[0].finished_at) } : null;
+	return rows[0] ? { batch_id: rows[0].batch_id, loaded_at: displayTime(rows[0].finished_ms) } : null;
 }
 
 /** The file was loaded before: nothing is read again. */
@@ -149,6 +152,7 @@ export async function fileRejected(
 		acceptPartial: !!opts.acceptPartial,
 		counts: { read: 0, loaded: 0, rejected: 0, collapsed: 0, replaced: 0 },
 		mapping: opts.mapping ?? null,
+		asOf: opts.asOf ?? null,
 		warnings: [],
 		errors: [error, ...rows].map((e) => ({ ...e, cells: null })),
 		schema: null,

@@ -1,4 +1,5 @@
 import { listValue, type DuckDBValue } from '@duckdb/node-api';
+import { formatTimestamp } from '$lib/shared/time';
 import { z } from 'zod';
 import { m } from '$lib/paraglide/messages.js';
 import type { UiLocale as Locale } from '$lib/shared/views';
@@ -153,23 +154,8 @@ function periodSql(grain: Grain, d: string): string {
 }
 
 /** Wall-clock "now" of the registers (times in the tables are local, China time), 'YYYY-MM-DD HH:MM:SS'. */
-export function registerNow(date = new Date(), timeZone = 'Asia/Shanghai'): string {
-	const parts = Object.fromEntries(
-		new Intl.DateTimeFormat('en-CA', {
-			timeZone,
-			year: 'numeric',
-			month: '2-digit',
-			day: '2-digit',
-			hour: '2-digit',
-			minute: '2-digit',
-			second: '2-digit',
-			hourCycle: 'h23'
-		})
-			.formatToParts(date)
-			.map((p) => [p.type, p.value])
-	);
-	return `${parts.year}-${parts.month}-${parts.day} ${parts.hour}:${parts.minute}:${parts.second}`;
-}
+export const registerNow = (date = new Date(), timeZone = 'Asia/Shanghai'): string =>
+	formatTimestamp(date, { tz: timeZone, seconds: true });
 
 /**
  * Compiles a request. `asOf` ('YYYY-MM-DD HH:MM:SS', register wall-clock) is the "now" for SLA

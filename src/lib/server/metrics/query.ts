@@ -23,8 +23,9 @@ import { customerView, type CustomerContact } from '$lib/server/core/auth/pii';
 import { maskFreeText } from '$lib/server/core/auth/masking';
 import { registerMaskedText } from '$lib/server/core/auth/masked-search';
 import { slaLimits } from '$lib/server/metrics/sla';
-import { compileMetric, compileRows, registerNow, type Column, type CompiledQuery, type Grain } from './compile';
+import { compileMetric, compileRows, type Column, type CompiledQuery, type Grain } from './compile';
 import { config } from '$lib/server/core/config';
+import { metricsAsOf } from './as-of';
 
 /** One result row: period, group (with `by`), value, and for ratios numerator/denominator (+ n, moe, low_sample). */
 export type MetricRow = Record<string, string | number | boolean | null>;
@@ -124,7 +125,7 @@ export type Compare = 'previous' | 'last_year';
 export const COMPARES: readonly Compare[] = ['previous', 'last_year'];
 
 export interface MetricOptions {
-	/** "now" for SLA breaches and backlog ages, 'YYYY-MM-DD HH:MM:SS' register wall-clock; default: this minute */
+	/** "now" for SLA breaches and backlog ages, 'YYYY-MM-DD HH:MM:SS' register wall-clock; default: the data's as-of (as-of.ts) */
 	asOf?: string;
 	/** also answer the same metric over the previous period or the same period last year (`compare_value`) */
 	compare?: Compare;
@@ -205,16 +206,13 @@ export function suppressSmallGroups(result: MetricResult, suppression: CompiledQ
 	return { columns, rows };
 }
 
-/** The minute "now" falls in, so results that depend on it can be cached for that minute. */
-const thisMinute = () => `${registerNow().slice(0, 16)}:00`;
-
 /**
  * Validates, compiles and runs one metric request (cached, see `cachedRun`). With `compare`, each row
  * also gets `compare_period` and `compare_value`: the same group in the comparison range, periods
  * matched by position (the first month of this range with the first month of that one).
  */
 export async function queryMetric(db: Database, input: unknown, options: MetricOptions = {}): Promise<MetricResult> {
-	const asOf = options.asOf ?? thisMinute();
+	const asOf = options.asOf ?? (await metricsAsOf(db));
 	const sla = await slaLimits(db);
 	const compiled = compileMetric(input, { asOf, sla });
 	const result = suppressSmallGroups(await cachedRun(db, compiled), compiled.suppression);
@@ -265,7 +263,7 @@ export interface DrillResult extends MetricResult {
  * drill-down is one click, not a dashboard's dozens of tiles.
  */
 export async function drillRows(db: Database, user: AuthUser, input: unknown, options: { asOf?: string } = {}): Promise<DrillResult> {
-	const compiled = compileRows(input, { asOf: options.asOf ?? thisMinute(), sla: await slaLimits(db), maskedSearch: !user.pii });
+	const compiled = compileRows(input, { asOf: options.asOf ?? (await metricsAsOf(db)), sla: await slaLimits(db), maskedSearch: !user.pii });
 	return db.withConnection(async (conn) => {
 		if (!user.pii) registerMaskedText(conn);
 		const page = await runMetric(conn, { sql: compiled.sql, params: compiled.params, metric: compiled.metric, columns: compiled.columns });

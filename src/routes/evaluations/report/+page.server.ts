@@ -1,3 +1,4 @@
+import { displayTime } from '$lib/server/core/time';
 import { m } from '$lib/paraglide/messages.js';
 import { gradeBars } from '$lib/charts/gradeBars';
 import { radar } from '$lib/charts/radar';
@@ -42,5 +43,5 @@ export const load: PageServerLoad = async ({ locals, url }) => {
 		340,
 		280
 	);
-	return { view, stores: req.stores, distSvg, radarSvg, generatedBy: user.displayName };
+	return { view, stores: req.stores, distSvg, radarSvg, generatedBy: user.displayName, generatedAt: displayTime(Date.now()) };
 };
