@@ -23,8 +23,9 @@ describe('narrowOption', () => {
 		const out = narrowOption({
 			xAxis: { type: 'value' },
 			yAxis: [{ type: 'category', data: months }, { type: 'value' }]
-		} as ChartOption) as { xAxis: { splitNumber: number }; yAxis: Array<{ splitNumber?: number; axisLabel?: unknown }> };
+		} as ChartOption) as { xAxis: { splitNumber: number; axisLabel: { hideOverlap: boolean } }; yAxis: Array<{ splitNumber?: number; axisLabel?: unknown }> };
 		expect(out.xAxis.splitNumber).toBe(3);
+		expect(out.xAxis.axisLabel.hideOverlap).toBe(true);
 		expect(out.yAxis[0]).toEqual({ type: 'category', data: months });
 		expect(out.yAxis[1]!.splitNumber).toBe(3);
 	});

@@ -11,21 +11,24 @@ type Axis = Record<string, unknown> & { type?: string; data?: unknown[]; axisLab
 
 const axesOf = (axis: unknown): Axis[] => (Array.isArray(axis) ? (axis as Axis[]) : axis ? [axis as Axis] : []);
 
+/** fewer grid lines, and labels that would overlap (a short value axis beside a ranking's names) dropped */
+const narrowValue = (axis: Axis): Axis => ({ ...axis, splitNumber: NARROW_SPLITS, axisLabel: { ...axis.axisLabel, hideOverlap: true } });
+
 function narrowX(axis: Axis): Axis {
-	if (axis.type === 'value') return { ...axis, splitNumber: NARROW_SPLITS };
+	if (axis.type === 'value') return narrowValue(axis);
 	const n = Array.isArray(axis.data) ? axis.data.length : 0;
 	// a builder that asks for every label (histogram buckets) keeps them
 	if (axis.axisLabel?.interval !== undefined || n <= MAX_X_LABELS) return axis;
 	return { ...axis, axisLabel: { ...axis.axisLabel, interval: Math.ceil(n / MAX_X_LABELS) - 1 } };
 }
 
-const narrowY = (axis: Axis): Axis => (axis.type === 'value' || axis.type === undefined ? { ...axis, splitNumber: NARROW_SPLITS } : axis);
+const narrowY = (axis: Axis): Axis => (axis.type === 'value' || axis.type === undefined ? narrowValue(axis) : axis);
 
 const same = (original: unknown, mapped: Axis[]) => (Array.isArray(original) ? mapped : mapped[0]);
 
 /**
  * The option a chart gets on a narrow screen: a category x axis labels at most MAX_X_LABELS periods
- * (evenly spaced), value axes get fewer grid lines. Everything else is the builder's.
+ * (evenly spaced), value axes get fewer grid lines and drop overlapping labels. Everything else is the builder's.
  */
 export function narrowOption(option: ChartOption): ChartOption {
 	const o = option as Record<string, unknown>;
