@@ -6,7 +6,9 @@ const months = Array.from({ length: 24 }, (_, i) => `2024-${String(i + 1).padSta
 
 describe('narrowOption', () => {
 	it('labels at most five periods of a long category axis', () => {
-		const out = narrowOption({ xAxis: { type: 'category', data: months }, yAxis: { type: 'value' } }) as { xAxis: { axisLabel: { interval: number } } };
+		const out = narrowOption({ xAxis: { type: 'category', data: months }, yAxis: { type: 'value' } }) as {
+			xAxis: { axisLabel: { interval: number } };
+		};
 		const shown = months.filter((_, i) => i % (out.xAxis.axisLabel.interval + 1) === 0);
 		expect(shown.length).toBeLessThanOrEqual(5);
 		expect(shown.length).toBeGreaterThanOrEqual(4);
@@ -23,7 +25,10 @@ describe('narrowOption', () => {
 		const out = narrowOption({
 			xAxis: { type: 'value' },
 			yAxis: [{ type: 'category', data: months }, { type: 'value' }]
-		} as ChartOption) as { xAxis: { splitNumber: number; axisLabel: { hideOverlap: boolean } }; yAxis: Array<{ splitNumber?: number; axisLabel?: unknown }> };
+		} as ChartOption) as {
+			xAxis: { splitNumber: number; axisLabel: { hideOverlap: boolean } };
+			yAxis: Array<{ splitNumber?: number; axisLabel?: unknown }>;
+		};
 		expect(out.xAxis.splitNumber).toBe(3);
 		expect(out.xAxis.axisLabel.hideOverlap).toBe(true);
 		expect(out.yAxis[0]).toEqual({ type: 'category', data: months });
