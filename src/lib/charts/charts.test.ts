@@ -55,9 +55,14 @@ describe('trendLine', () => {
 		expect(opt.yAxis).toHaveLength(2);
 		expect(opt.series.map((s: { yAxisIndex: number }) => s.yAxisIndex)).toEqual([0, 1]);
 		expect((opt.yAxis[0].axisLabel.formatter as Fn)(80)).toBe('80.0%');
-		expect((opt.series[0].tooltip.valueFormatter as Fn)(82.34)).toBe('82.3%');
-		expect((opt.series[1].tooltip.valueFormatter as Fn)(-5)).toBe('-5.0');
-		expect((opt.series[0].tooltip.valueFormatter as Fn)(null)).toBe('—');
+		const tip = opt.tooltip.formatter([
+			{ seriesName: '满意度（CSAT）', marker: '', value: 82.34, dataIndex: 1, axisValueLabel: 'Feb 2025' },
+			{ seriesName: '净推荐值（NPS）', marker: '', value: -5, dataIndex: 1, axisValueLabel: 'Feb 2025' }
+		]);
+		expect(tip).toBe('Feb 2025<br/>满意度（CSAT）：82.3%<br/>净推荐值（NPS）：-5.0');
+		expect(
+			opt.tooltip.formatter([{ seriesName: '满意度（CSAT）', marker: '', value: null, dataIndex: 2, axisValueLabel: 'Mar 2025' }])
+		).toBe('Mar 2025<br/>满意度（CSAT）：—');
 		expect(opt.tooltip.trigger).toBe('axis');
 	});
 	it('shows the empty text and no series when there is nothing to draw', () => {

@@ -1,6 +1,7 @@
 import { queryRows, type Database } from '$lib/server/core/db';
 import { metricById } from '$lib/server/metrics/catalog';
-import { queryMetric, type MetricResult } from '$lib/server/metrics/query';
+import { queryMetric, type MetricResult, type MetricRow } from '$lib/server/metrics/query';
+import type { Interval } from '$lib/shared/intervals';
 import { readAllTargets, targetFor } from '$lib/server/metrics/targets';
 import { periodsOf, previousRange, type DateRange } from '$lib/shared/dashboard/range';
 import type { KpiView, MetricInfo, MonthPoint, RankItem } from '$lib/shared/dashboard/types';
@@ -50,6 +51,13 @@ export function metricInfo(id: string): MetricInfo {
 }
 
 export const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
+
+/** A survey row's 95% interval (`ci_low`, `ci_high`), or null. */
+export const intervalOf = (r: MetricRow | undefined): Interval | null => {
+	const low = num(r?.ci_low);
+	const high = num(r?.ci_high);
+	return low === null || high === null ? null : { low, high };
+};
 
 export interface DashboardRequest {
 	range: DateRange;

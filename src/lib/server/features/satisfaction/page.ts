@@ -1,7 +1,7 @@
 import { SURVEY_ITEMS } from '$lib/server/metrics/catalog';
 import { drillRows, queryMetric, type DrillResult, type MetricResult, type MetricRow } from '$lib/server/metrics/query';
 import type { Database } from '$lib/server/core/db';
-import { metricInfo, num } from '$lib/server/features/overview/dashboard';
+import { intervalOf, metricInfo, num } from '$lib/server/features/overview/dashboard';
 import type { AuthUser } from '$lib/shared/auth/roles';
 import { periodsOf, type DateRange, type PeriodGrain } from '$lib/shared/dashboard/range';
 import type { PageFilters } from '$lib/shared/dashboard/filters';
@@ -53,7 +53,7 @@ export interface SatisfactionData {
 
 const point = (r: MetricRow | undefined): SurveyPoint => ({
 	value: num(r?.value),
-	moe: num(r?.moe),
+	ci: intervalOf(r),
 	n: num(r?.n) ?? 0,
 	lowSample: r ? r.low_sample === true : true
 });
