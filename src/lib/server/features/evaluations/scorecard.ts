@@ -60,7 +60,8 @@ export async function staffScorecard(db: Database, scope: string[] | null, staff
 		for (const r of csat.rows) {
 			if (r.group !== staffId || typeof r.period !== 'string') continue;
 			const sp = byPeriod.get(periodOfDay(cycle, r.period));
-			if (sp) Object.assign(sp.surveys, { n: Number(r.n ?? 0), csat: num(r.value), csatCi: intervalOf(r), lowSample: r.low_sample === true });
+			if (sp)
+				Object.assign(sp.surveys, { n: Number(r.n ?? 0), csat: num(r.value), csatCi: intervalOf(r), lowSample: r.low_sample === true });
 		}
 		for (const r of nps.rows) {
 			if (r.group !== staffId || typeof r.period !== 'string') continue;
