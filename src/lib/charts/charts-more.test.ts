@@ -56,7 +56,9 @@ describe('bucketBars', () => {
 				lightTheme
 			)
 		);
-		expect(opt.xAxis.data).toEqual(['0-24', '24-72', '72-168', '168+']);
+		expect(opt.xAxis[0].data).toEqual(['0-24', '24-72', '72-168', '168+']);
+		expect(opt.xAxis[0].axisLabel.interval).toBe(0); // every bucket labelled
+		expect(opt.xAxis[0].axisLabel.hideOverlap).toBeUndefined();
 		expect(opt.series[0].data.map((d: { value: number }) => d.value)).toEqual([5, 3, 2, 1]);
 		expect(opt.series[0].data.map((d: { itemStyle: { color: string } }) => d.itemStyle.color)).toEqual([
 			lightTheme.palette[0],
@@ -64,13 +66,14 @@ describe('bucketBars', () => {
 			lightTheme.alert,
 			lightTheme.alert
 		]);
-		expect(opt.series[0].markLine.data).toEqual([{ xAxis: 1.5 }]);
-		expect(opt.series[0].markLine.label.formatter).toBe('Limit 72 h');
+		// on a hidden value axis spanning −0.5 … 3.5 over the 4 buckets, 1.5 is the boundary between bucket 1 and 2 (a category axis would round it onto a bar)
+		expect(opt.xAxis[1]).toMatchObject({ type: 'value', show: false, min: -0.5, max: 3.5 });
+		expect(opt.series[1].xAxisIndex).toBe(1);
+		expect(opt.series[1].markLine.data).toEqual([{ xAxis: 1.5 }]);
+		expect(opt.series[1].markLine.label.formatter).toBe('Limit 72 h');
 	});
 	it('has no limit line without a limit, and is empty when every bucket is 0', () => {
-		expect(
-			o(bucketBars(buckets, { locale: 'en', unit: 'count', name: 'n', emptyText: '-' }, lightTheme)).series[0].markLine
-		).toBeUndefined();
+		expect(o(bucketBars(buckets, { locale: 'en', unit: 'count', name: 'n', emptyText: '-' }, lightTheme)).series).toHaveLength(1);
 		expect(
 			o(
 				bucketBars(
