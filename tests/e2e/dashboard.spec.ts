@@ -84,7 +84,9 @@ test('the overview shows six tiles computed from the samples and four drawn char
 	await expect(value(page, '首次响应时长中位数')).toHaveText(/^\d+\.\d 小时$/u);
 	await expect(value(page, '办结时效达标率')).toHaveText(/^\d{1,3}\.\d%$/u);
 	// no data before 2025: no change to show
-	await expect(tile(page, '投诉量').locator('[data-field=change]')).toHaveText('上期无数据');
+	await expect(tile(page, '投诉量').locator('[data-field=change]')).toContainText('上期无数据');
+	// the comparison window is the quarter before, and the tile says so
+	await expect(tile(page, '投诉量').locator('[data-field=versus]')).toHaveText('较上季度（2024-10-01 至 2024-12-31）');
 
 	await chartsReady(page, 10);
 	for (const name of ['投诉率趋势（按月）', '满意度与 NPS 趋势（按月）', '投诉率最高的门店（前 5）', '投诉类别排行']) {
