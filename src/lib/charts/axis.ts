@@ -45,7 +45,14 @@ const clean = (v: number) => Number(v.toPrecision(12));
  * targets), `line` the series' own values (their mean sets the minimum span). Null when there is
  * nothing to show.
  */
-export function axisBounds(values: readonly (number | null)[], unit: MetricUnit, kind: 'bar' | 'line', line = values): AxisBounds | null {
+export function axisBounds(
+	values: readonly (number | null)[],
+	unit: MetricUnit,
+	kind: 'bar' | 'line',
+	line = values,
+	/** about how many steps the axis has (fewer on a small chart) */
+	steps = 5
+): AxisBounds | null {
 	const shown = values.filter((v): v is number => v !== null && Number.isFinite(v));
 	if (!shown.length) return null;
 	const [floor, ceiling] = UNIT_RANGE[unit];
@@ -68,7 +75,7 @@ export function axisBounds(values: readonly (number | null)[], unit: MetricUnit,
 		if (hi > ceiling) [lo, hi] = [Math.max(floor, lo - (hi - ceiling)), ceiling];
 	}
 	if (hi === lo) hi = lo + 1;
-	const interval = niceStep((hi - lo) / 5);
+	const interval = niceStep((hi - lo) / steps);
 	const min = Math.max(floor, Math.floor(lo / interval) * interval);
 	const max = Math.min(ceiling, Math.ceil(hi / interval) * interval);
 	return { min: clean(min), max: clean(max), interval: clean(interval) };

@@ -54,6 +54,8 @@ export function bucketBars(buckets: readonly Bucket[], options: BucketOptions, t
 		],
 		yAxis: {
 			type: 'value',
+			// not on the hidden axis's zero (the first bucket's centre)
+			axisLine: { show: false, onZero: false },
 			axisLabel: { ...axisText, formatter: (v: number) => fmt(v) },
 			splitLine: { lineStyle: { color: theme.splitLine } }
 		},

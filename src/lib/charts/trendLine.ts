@@ -49,7 +49,7 @@ export interface TrendOptions {
 const unitsOf = (data: TrendData) => [...new Set(data.series.map((s) => s.unit))].slice(0, 2);
 
 /** Per axis: bounds from 0 when it has bars, with a minimum span for lines, within the unit's range (see axis.ts). */
-function axisOf(data: TrendData, unit: MetricUnit) {
+function axisOf(data: TrendData, unit: MetricUnit, steps: number) {
 	const on = data.series.filter((s) => s.unit === unit);
 	const shown = on.flatMap((s) => [
 		...s.values,
@@ -60,7 +60,8 @@ function axisOf(data: TrendData, unit: MetricUnit) {
 		shown,
 		unit,
 		on.some((s) => s.kind === 'bar') ? 'bar' : 'line',
-		on.flatMap((s) => s.values)
+		on.flatMap((s) => s.values),
+		steps
 	);
 }
 
@@ -135,7 +136,7 @@ export function trendLine(data: TrendData, options: TrendOptions, theme: ChartTh
 		},
 		xAxis: split ? [xAxis(0, false), xAxis(1, true)] : xAxis(0, true),
 		yAxis: units.map((unit, i) => {
-			const bounds = axisOf(data, unit);
+			const bounds = axisOf(data, unit, split ? 3 : 5);
 			return {
 				type: 'value' as const,
 				...(split ? { gridIndex: i } : {}),
