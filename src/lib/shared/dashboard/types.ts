@@ -33,7 +33,7 @@ export interface KpiView {
 	previous: number | null;
 	/** the tile's window is not fully covered by the data: how many of its days are (null: complete) */
 	incomplete: { days: number; of: number } | null;
-	/** the comparison window is not fully covered (the change is then not shown either) */
+	/** the comparison window holds some data but not all its days (the change is then not shown either; without any data it is "no previous data") */
 	previousIncomplete: boolean;
 	/** per month of `months`: the days covered when incomplete, null when complete */
 	monthsIncomplete: (number | null)[];

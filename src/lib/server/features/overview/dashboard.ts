@@ -6,7 +6,7 @@ import { readAllTargets, targetFor } from '$lib/server/metrics/targets';
 import { comparisonOf, countPeriods, periodsOf, periodStart, type DateRange } from '$lib/shared/dashboard/range';
 import { addMonths, addQuarters, format, parseISO } from 'date-fns';
 import { incompleteDays, isComplete, periodCoverage, rangeCoverage } from '$lib/shared/dashboard/coverage';
-import { metricDataEnd } from '$lib/server/metrics/coverage';
+import { metricDataSpan } from '$lib/server/metrics/coverage';
 import type { KpiSpark, KpiView, MetricInfo, MonthPoint, RankItem } from '$lib/shared/dashboard/types';
 import { storeScopeSql } from '$lib/server/core/db/store-scope';
 import { HEADLINE_METRICS } from '$lib/server/metrics/headline';
@@ -114,20 +114,22 @@ export async function dashboardData(db: Database, req: DashboardRequest): Promis
 	const inView = req.stores.length ? req.stores : req.scope?.length === 1 ? req.scope : [];
 	const kpis = Promise.all(
 		KPI_METRICS.map(async (id): Promise<KpiView> => {
-			const [now, before, monthly, trailing, dataEnd] = await Promise.all([
+			const [now, before, monthly, trailing, data] = await Promise.all([
 				ask(id, req.range, 'all'),
 				ask(id, prev, 'all'),
 				ask(id, req.range, 'month'),
 				ask(id, spark.range, spark.grain),
-				metricDataEnd(db, [id])
+				metricDataSpan(db, [id])
 			]);
 			const row = now.rows[0];
 			const byMonth = new Map(monthly.rows.map((r) => [String(r.period), num(r.value)]));
 			const byPeriod = new Map(trailing.rows.map((r) => [String(r.period), num(r.value)]));
 			// an incomplete window is never the basis of a change (shared/dashboard/coverage.ts)
-			const covered = rangeCoverage(req.range, dataEnd);
-			const previousCovered = isComplete(rangeCoverage(prev, dataEnd));
-			const sparkIncomplete = incompleteDays(periodCoverage(sparkPeriods, spark.grain, spark.range, dataEnd));
+			const covered = rangeCoverage(req.range, data);
+			// a comparison window without any data is "no previous data", one the data covers only in part is incomplete
+			const previousCoverage = rangeCoverage(prev, data);
+			const previousCovered = isComplete(previousCoverage) || previousCoverage.days === 0;
+			const sparkIncomplete = incompleteDays(periodCoverage(sparkPeriods, spark.grain, spark.range, data));
 			const trend: KpiSpark = {
 				grain: spark.grain,
 				points: sparkPeriods.map((period, i) => ({ period, value: byPeriod.get(period) ?? null, incomplete: sparkIncomplete[i] ?? null })),
@@ -140,7 +142,7 @@ export async function dashboardData(db: Database, req: DashboardRequest): Promis
 				previous: isComplete(covered) && previousCovered ? num(before.rows[0]?.value) : null,
 				incomplete: isComplete(covered) ? null : { days: covered.days, of: covered.of },
 				previousIncomplete: !previousCovered,
-				monthsIncomplete: incompleteDays(periodCoverage(months, 'month', req.range, dataEnd)),
+				monthsIncomplete: incompleteDays(periodCoverage(months, 'month', req.range, data)),
 				spark: trend,
 				numerator: num(row?.numerator),
 				denominator: num(row?.denominator),
