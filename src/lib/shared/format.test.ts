@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatCount } from './format';
+import { formatCount, formatValue } from './format';
 
 describe('formatCount', () => {
 	it('groups thousands in both locales', () => {
@@ -10,5 +10,13 @@ describe('formatCount', () => {
 	it('leaves small counts and zero alone', () => {
 		expect(formatCount(0, 'zh-CN')).toBe('0');
 		expect(formatCount(300, 'en')).toBe('300');
+	});
+});
+
+describe('values that round to zero', () => {
+	it('never write "-0.00‰"', () => {
+		expect(formatValue(-0.0001, 'permille', 'zh-CN')).toBe('0.00‰');
+		expect(formatValue(-0.04, 'percent', 'en')).toBe('0.0%');
+		expect(formatValue(-1.5, 'nps', 'en')).toBe('-1.5');
 	});
 });

@@ -16,6 +16,7 @@ import {
 import type { Database } from '$lib/server/core/db';
 import { csvCell, csvText } from '$lib/shared/csv';
 import { wallClock } from '$lib/shared/format';
+import { npsInterval, wilsonInterval } from '$lib/shared/intervals';
 import { lastYearRange, periodsOf, previousRange } from '$lib/shared/dashboard/range';
 import type { AuthUser } from '$lib/shared/auth/roles';
 import { suppressedGroups } from '$lib/shared/auth/privacy';
@@ -27,7 +28,7 @@ import { compileMetric, compileRows, type Column, type CompiledQuery, type Grain
 import { config } from '$lib/server/core/config';
 import { metricsAsOf } from './as-of';
 
-/** One result row: period, group (with `by`), value, and for ratios numerator/denominator (+ n, moe, low_sample). */
+/** One result row: period, group (with `by`), value, and for ratios numerator/denominator (+ n, ci_low, ci_high, low_sample). */
 export type MetricRow = Record<string, string | number | boolean | null>;
 
 export interface MetricResult {
@@ -50,9 +51,20 @@ export async function runMetric(conn: DuckDBConnection, compiled: CompiledQuery)
 	const rows = reader.getRowObjectsJS().map((r) => {
 		const out: MetricRow = {};
 		for (const n of names) out[n] = plain(r[n]);
-		return out;
+		return compiled.interval ? withInterval(out, compiled.interval, compiled.metric.kind === 'ratio' ? compiled.metric.scale : 100) : out;
 	});
 	return { columns: compiled.columns, rows };
+}
+
+/** A survey row's 95% interval in the value's unit (`ci_low`, `ci_high`), from the one definition in shared/intervals.ts. */
+function withInterval(row: MetricRow, kind: 'wilson' | 'nps', scale: number): MetricRow {
+	const n = typeof row.n === 'number' ? row.n : 0;
+	const ci =
+		kind === 'wilson'
+			? wilsonInterval(Number(row.numerator ?? 0), n)
+			: npsInterval(Number(row.promoters ?? 0), Number(row.detractors ?? 0), n);
+	const factor = kind === 'wilson' ? scale : 1;
+	return { ...row, ci_low: ci ? ci.low * factor : null, ci_high: ci ? ci.high * factor : null };
 }
 
 /**
@@ -172,7 +184,7 @@ export function cachedRun(db: Database, compiled: CompiledQuery): Promise<Metric
 	return run;
 }
 
-const SUPPRESSED_VALUES = ['value', 'numerator', 'denominator', 'n', 'moe', 'low_sample'];
+const SUPPRESSED_VALUES = ['value', 'numerator', 'denominator', 'n', 'promoters', 'detractors', 'ci_low', 'ci_high', 'low_sample'];
 
 /**
  * The minimum group size on a result of staff scores (compiled with `minGroupStaff`, i.e. for a user
