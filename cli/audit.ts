@@ -8,6 +8,7 @@ import { parseArgs } from 'node:util';
 import { databasePath } from '../src/lib/server/core/db';
 import { cliLocale, dispatch, print } from './accounts-client';
 import { logToStderr } from '../src/lib/server/core/log';
+import { runMain } from './run';
 
 const USAGE = `用法 / usage:
   npm run audit -- verify [--db PATH] [--json] [--lang en]`;
@@ -35,10 +36,4 @@ async function main(): Promise<number> {
 	return result.exitCode;
 }
 
-main().then(
-	(code) => process.exit(code),
-	(e) => {
-		console.error(e instanceof Error ? (e.stack ?? e.message) : String(e));
-		process.exit(2);
-	}
-);
+runMain(main);

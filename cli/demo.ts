@@ -1,7 +1,8 @@
 /**
  * `npm run demo`: build the dashboard, generate two years of a 12-store chain (deterministic, with
  * planted truths) into data/demo/, load it into data/quality.duckdb (or DATABASE_PATH) through the
- * ingestion engine, create one demo account per role, and start the server. Re-running loads nothing
+ * ingestion engine, create one demo account per role and a few targets, install the PDF printer's browser
+ * when it can (root), and start the server. Re-running loads nothing
  * twice: the same seed gives byte-identical files, and a file already tried (same sha256) is skipped.
  */
 import { spawn, spawnSync } from 'node:child_process';
@@ -16,6 +17,7 @@ import { config, DEFAULT_BODY_SIZE_LIMIT } from '../src/lib/server/core/config';
 import { readHandoff } from '../src/lib/server/core/db/handoff';
 import type { KindId } from '../src/lib/shared/schema';
 import { logToStderr } from '../src/lib/server/core/log';
+import { accountsTable, ensureDemoTargets, ensurePdfBrowser } from './demo-setup';
 
 // this terminal is for people: the loads' log lines only when something goes wrong
 logToStderr();
@@ -65,19 +67,13 @@ for (const [kind, path] of FILES) {
 }
 // One account per role, so every view can be tried; the passwords are for this demo only.
 const accounts = await ensureDemoUsers(db);
+const targets = await ensureDemoTargets(db, truth.period.to);
 db.close();
-console.log('   演示账号 / demo accounts:');
-console.table(
-	accounts.map((a) => ({
-		用户名: a.username,
-		姓名: a.displayName,
-		角色: a.role,
-		门店: a.stores?.join('、') ?? '全部',
-		个人信息: a.pii ? '可查看' : '打码',
-		密码: a.password,
-		状态: a.created ? '新建' : '已存在（密码若改过以改后的为准）'
-	}))
-);
+if (targets.length) console.log(`   设定演示目标：${targets.join('；')}（可在「目标」页修改）`);
+console.log('   演示账号：');
+console.log(accountsTable(accounts));
+console.log('   PDF 导出所需的浏览器 …');
+ensurePdfBrowser();
 
 const planted = truth.planted;
 console.log('   数据里埋下的事实（看看仪表盘能否发现）/ planted in the data:');

@@ -1,5 +1,5 @@
 /**
- * npm run ingest -- <kind> <file.csv|file.xlsx> [--sheet NAME|N] [--db PATH] [--map mapping.json] [--accept-partial] [--dry-run] [--json] [--as NAME] [--lang zh-CN|en]
+ * npm run ingest -- <kind> <file.csv|file.xlsx> [--sheet NAME|N] [--as-of YYYY-MM-DD] [--db PATH] [--map mapping.json] [--accept-partial] [--dry-run] [--json] [--as NAME] [--lang zh-CN|en]
  * npm run ingest -- rollback <batch_id> [--db PATH] [--json]
  * npm run ingest -- batches [--db PATH] [--json] [--limit N]
  * npm run backup -- <dir> [--db PATH]      (while the server runs, it takes the snapshot)
@@ -20,9 +20,10 @@ import { readHandoff } from '../src/lib/server/core/db/handoff';
 import { localeFromEnv, reason, type Locale } from '../pipelines/messages';
 import { BackupError, restoreDatabase } from '../src/lib/server/core/db/backup';
 import { logToStderr } from '../src/lib/server/core/log';
+import { runMain } from './run';
 
 const USAGE = `用法 / usage:
-  npm run ingest -- <complaints|surveys|appraisals|traffic|staff> <文件.csv|文件.xlsx> [--sheet 工作表名|序号] [--db PATH] [--map mapping.json] [--accept-partial] [--dry-run] [--json] [--as 姓名]
+  npm run ingest -- <complaints|surveys|appraisals|traffic|staff> <文件.csv|文件.xlsx> [--sheet 工作表名|序号] [--as-of 数据截至日 YYYY-MM-DD] [--db PATH] [--map mapping.json] [--accept-partial] [--dry-run] [--json] [--as 姓名]
   npm run ingest -- rollback <batch_id> [--db PATH] [--json]
   npm run ingest -- batches [--db PATH] [--json] [--limit N]
   npm run backup -- <目录> [--db PATH]
@@ -42,6 +43,7 @@ function parse(argv: string[]): Parsed {
 			db: { type: 'string' },
 			map: { type: 'string' },
 			sheet: { type: 'string' },
+			'as-of': { type: 'string' },
 			'accept-partial': { type: 'boolean', default: false },
 			'dry-run': { type: 'boolean', default: false },
 			json: { type: 'boolean', default: false },
@@ -85,6 +87,7 @@ function parse(argv: string[]): Parsed {
 			fileName: basename(second),
 			mapping,
 			sheet: values.sheet,
+			...(values['as-of'] !== undefined ? { asOf: values['as-of'] } : {}),
 			acceptPartial: values['accept-partial'] ?? false,
 			dryRun: values['dry-run'] ?? false,
 			as,
@@ -209,10 +212,4 @@ function print(r: CommandResult, json: boolean): void {
 	else console.log(r.text);
 }
 
-main().then(
-	(code) => process.exit(code),
-	(e) => {
-		console.error(e instanceof Error ? (e.stack ?? e.message) : String(e));
-		process.exit(2);
-	}
-);
+runMain(main);

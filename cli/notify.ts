@@ -14,6 +14,7 @@ import { cliLocale, osUser } from './accounts-client';
 import { runWhereTheDatabaseIs } from './handoff-client';
 import { logToStderr } from '../src/lib/server/core/log';
 import { runNotifyCommand, type NotifyCommand, type NotifyResult } from '../src/lib/server/features/notifications/commands';
+import { runMain } from './run';
 
 const USAGE = `用法 / usage:
   npm run notify -- channel add <名称> --kind email|wecom|dingtalk|feishu|webhook --url URL [--secret S] [--to a@b,c@d] [--keyword K] [--db PATH]
@@ -113,10 +114,4 @@ async function main(): Promise<number> {
 	return result.exitCode;
 }
 
-main().then(
-	(code) => process.exit(code),
-	(e) => {
-		console.error(e instanceof Error ? (e.stack ?? e.message) : String(e));
-		process.exit(2);
-	}
-);
+runMain(main);

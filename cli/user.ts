@@ -15,6 +15,7 @@ import { cliLocale, dispatch, osUser, print } from './accounts-client';
 import type { AccountCommand, Locale } from '../src/lib/server/core/auth/commands';
 import { hashPassword, passwordProblem, PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from '../src/lib/server/core/auth/password';
 import { logToStderr } from '../src/lib/server/core/log';
+import { runMain } from './run';
 
 const USAGE = `用法 / usage:
   npm run user -- add <用户名> --role <${ROLES.join('|')}> [--name 显示名] [--stores 店1,店2] [--pii] [--password-stdin]
@@ -180,10 +181,4 @@ async function main(): Promise<number> {
 	return result.exitCode;
 }
 
-main().then(
-	(code) => process.exit(code),
-	(e) => {
-		console.error(e instanceof Error ? (e.stack ?? e.message) : String(e));
-		process.exit(2);
-	}
-);
+runMain(main);

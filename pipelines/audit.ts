@@ -45,6 +45,11 @@ export async function auditCliCommand(
 	ip: string | null = null,
 	actor?: string
 ): Promise<void> {
+	// a backup or an export: who asked, and what left the database
+	const auditExport = (target: 'backup' | 'parquet', detail: Record<string, unknown>) =>
+		db.withConnection((conn) =>
+			audit(conn, { actor: actor ?? `cli:${(cmd as { as?: string }).as ?? 'cli'}`, action: 'export', target, ip, detail })
+		);
 	if (cmd.command === 'ingest') {
 		const c = cmd as IngestCommand;
 		const s = result.json as IngestSummaryLike;
@@ -68,36 +73,19 @@ export async function auditCliCommand(
 		);
 	} else if (cmd.command === 'backup') {
 		const b = result.json as { dir?: string; tables?: Record<string, number> };
-		const tables = b.tables;
-		if (!tables) return;
-		await db.withConnection((conn) =>
-			audit(conn, {
-				actor: actor ?? `cli:${(cmd as { as?: string }).as ?? 'cli'}`,
-				action: 'export',
-				target: 'backup',
-				ip,
-				detail: { dir: b.dir, tables: Object.keys(tables).length }
-			})
-		);
+		if (!b.tables) return;
+		await auditExport('backup', { dir: b.dir, tables: Object.keys(b.tables).length });
 	} else if (cmd.command === 'export_parquet') {
 		// the Parquet export carries masked customer data only (see src/lib/server/core/db/export-parquet.ts)
 		const b = result.json as { dir?: string; tables?: Record<string, { rows: number }>; customer_data?: string };
 		const tables = b.tables;
 		if (!tables) return;
-		await db.withConnection((conn) =>
-			audit(conn, {
-				actor: actor ?? `cli:${(cmd as { as?: string }).as ?? 'cli'}`,
-				action: 'export',
-				target: 'parquet',
-				ip,
-				detail: {
-					dir: b.dir,
-					tables: Object.keys(tables).length,
-					rows: Object.values(tables).reduce((a, t) => a + t.rows, 0),
-					customer_data: b.customer_data
-				}
-			})
-		);
+		await auditExport('parquet', {
+			dir: b.dir,
+			tables: Object.keys(tables).length,
+			rows: Object.values(tables).reduce((a, t) => a + t.rows, 0),
+			customer_data: b.customer_data
+		});
 	} else if (cmd.command === 'rollback') {
 		const c = cmd as RollbackCommand;
 		const r = result.json as RollbackLike;

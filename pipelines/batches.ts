@@ -3,6 +3,7 @@ import { message, type Locale } from './messages';
 import { schemas, type KindId } from '$lib/shared/schema';
 import { tableColumns } from './store';
 import { storeListInScopeSql, storeScopeSql } from '$lib/server/core/db/store-scope';
+import { displayTime, instantMs } from '$lib/server/core/time';
 import type { BatchView } from '$lib/shared/views';
 
 export interface BatchRow {
@@ -43,20 +44,38 @@ export const toBatchView = (b: BatchRow): BatchView => ({
 	abort_reason: b.abort_reason
 });
 
+/** A batch's times as instants (SQL, epoch ms), written by `withBatchTimes` in the display zone. */
+export const BATCH_TIMES_SQL = `${instantMs('started_at')} AS started_ms, ${instantMs('coalesce(finished_at, started_at)')} AS finished_ms,
+	${instantMs('rolled_back_at')} AS rolled_back_ms`;
+export interface BatchTimes {
+	started_ms: number;
+	finished_ms: number;
+	rolled_back_ms: number | null;
+}
+
+/** The times of a row read with `BATCH_TIMES_SQL`, as every page and the CLI write them (one formatter, TZ_DISPLAY). */
+export function withBatchTimes<T extends BatchTimes>({ started_ms, finished_ms, rolled_back_ms, ...rest }: T) {
+	return {
+		...rest,
+		started_at: displayTime(started_ms),
+		finished_at: displayTime(finished_ms),
+		rolled_back_at: rolled_back_ms === null ? null : displayTime(rolled_back_ms)
+	};
+}
+
 /** The newest batches; with a store scope (null = every store) only those whose stores all lie in it. */
 export async function listBatches(db: Database, limit = 100, scope: readonly string[] | null = null): Promise<BatchRow[]> {
 	const visible = storeListInScopeSql(scope, 'stores', 2);
-	return db.withConnection((conn) =>
-		queryRows<BatchRow>(
+	const rows = await db.withConnection((conn) =>
+		queryRows<BatchRow & BatchTimes>(
 			conn,
-			`SELECT batch_id, kind, file_name, source, created_by,
-			        strftime(started_at, '%Y-%m-%d %H:%M:%S') AS started_at, strftime(coalesce(finished_at, started_at), '%Y-%m-%d %H:%M:%S') AS finished_at,
-			        status, rows_read, rows_loaded, rows_rejected, rows_replaced, encoding,
-			        strftime(rolled_back_at, '%Y-%m-%d %H:%M:%S') AS rolled_back_at, rolled_back_by, abort_reason
+			`SELECT batch_id, kind, file_name, source, created_by, ${BATCH_TIMES_SQL},
+			        status, rows_read, rows_loaded, rows_rejected, rows_replaced, encoding, rolled_back_by, abort_reason
 			 FROM batches WHERE ${visible.sql} ORDER BY batch_id DESC LIMIT $1`,
 			[limit, ...visible.params]
 		)
 	);
+	return rows.map(withBatchTimes);
 }
 
 export interface RollbackResult {

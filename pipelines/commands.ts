@@ -8,6 +8,7 @@ import { ingest, type IngestSummary } from './engine';
 import { IngestFailure } from '$lib/shared/schema/errors';
 import { message, reason, type Locale } from './messages';
 import { isKind, KINDS } from '$lib/shared/schema';
+import { isIsoDay } from '$lib/shared/dashboard/range';
 import { log } from '$lib/server/core/log';
 
 /** One CLI command, runnable in this process or handed to the running server. */
@@ -20,6 +21,8 @@ export type Command =
 			mapping?: unknown;
 			/** a workbook's sheet: name or 1-based position */
 			sheet?: string;
+			/** the day the data describes (the register's export day), YYYY-MM-DD */
+			asOf?: string;
 			acceptPartial: boolean;
 			dryRun: boolean;
 			as: string;
@@ -56,6 +59,7 @@ export async function runCommand(db: Database, cmd: Command): Promise<CommandRes
 	switch (cmd.command) {
 		case 'ingest': {
 			if (!isKind(cmd.kind)) return usageError('kind_unknown', { kind: cmd.kind, allowed: KINDS.join(', ') }, cmd.locale);
+			if (cmd.asOf !== undefined && !isIsoDay(cmd.asOf)) return usageError('as_of_invalid', { value: cmd.asOf }, cmd.locale);
 			const source = cmd.source ?? 'cli';
 			const started = performance.now();
 			// ids, counts and statuses only: the file name and the rows may name customers
@@ -74,6 +78,7 @@ export async function runCommand(db: Database, cmd: Command): Promise<CommandRes
 					fileName: cmd.fileName,
 					mapping: cmd.mapping,
 					sheet: cmd.sheet,
+					...(cmd.asOf !== undefined ? { asOf: cmd.asOf } : {}),
 					acceptPartial: cmd.acceptPartial,
 					dryRun: cmd.dryRun,
 					source,

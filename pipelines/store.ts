@@ -24,6 +24,8 @@ export interface BatchRecord {
 	errors: StoredError[];
 	/** the stores the file's rows name (null: unknown, some row has none); the stores of replaced rows are added */
 	stores: string[] | null;
+	/** the day the data describes (`--as-of`), YYYY-MM-DD; null: the data's own last day */
+	asOf: string | null;
 	/** present when rows are to be loaded from the temp table `final` */
 	schema: { schema: KindSchema; outputs: string[] } | null;
 }
@@ -82,12 +84,12 @@ export async function writeBatch(conn: DuckDBConnection, b: BatchRecord): Promis
 		const recorded = await conn.runAndReadAll(
 			b.batchId === undefined
 				? `INSERT INTO batches (batch_id, kind, file_name, sha256, size_bytes, encoding, delimiter, source, created_by, started_at, finished_at,
-			   status, accept_partial, rows_read, rows_loaded, rows_rejected, rows_collapsed, rows_replaced, mapping, warnings, stores, sheet)
-			 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::TIMESTAMPTZ::TIMESTAMP, now()::TIMESTAMP, $11, $12, $13, $14, $15, $16, $17, $18::JSON, $19::JSON, CAST($20::JSON AS VARCHAR[]), $21)`
+			   status, accept_partial, rows_read, rows_loaded, rows_rejected, rows_collapsed, rows_replaced, mapping, warnings, stores, sheet, as_of)
+			 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::TIMESTAMPTZ::TIMESTAMP, now()::TIMESTAMP, $11, $12, $13, $14, $15, $16, $17, $18::JSON, $19::JSON, CAST($20::JSON AS VARCHAR[]), $21, $22::DATE)`
 				: `UPDATE batches SET kind = $2, file_name = $3, sha256 = $4, size_bytes = $5, encoding = $6, delimiter = $7, source = $8, created_by = $9,
 			   started_at = $10::TIMESTAMPTZ::TIMESTAMP, finished_at = now()::TIMESTAMP, status = $11, accept_partial = $12, rows_read = $13,
 			   rows_loaded = $14, rows_rejected = $15, rows_collapsed = $16, rows_replaced = $17, mapping = $18::JSON, warnings = $19::JSON,
-			   stores = CAST($20::JSON AS VARCHAR[]), sheet = $21
+			   stores = CAST($20::JSON AS VARCHAR[]), sheet = $21, as_of = $22::DATE
 			 WHERE batch_id = $1 AND status = 'running' RETURNING batch_id`,
 			[
 				id,
@@ -110,7 +112,8 @@ export async function writeBatch(conn: DuckDBConnection, b: BatchRecord): Promis
 				JSON.stringify({ header: d.header, mapping: b.mapping }),
 				JSON.stringify(b.warnings),
 				stores === null ? null : JSON.stringify(stores),
-				d.workbook?.sheet ?? null
+				d.workbook?.sheet ?? null,
+				b.asOf
 			] as never
 		);
 		// rows never commit without their batch saying so: a 'running' record gone missing fails the load instead

@@ -11,7 +11,7 @@ import type { SheetReading } from './workbook/table';
 
 export type { Cleaning } from './byte-scan';
 export { peekUtf8Head, type Encoding } from './detect';
-export { rowNumber, structure } from './lines';
+export { misshapenRecords, rowNumber, structure, type MisshapenRecord } from './lines';
 export { transcodeGbkFirst, type EarlyTranscode } from './transcode';
 export { isWorkbook, sheetReading, type WorkbookNote } from './workbook';
 

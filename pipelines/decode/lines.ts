@@ -14,18 +14,21 @@ export function rowNumber(d: { blankLines: readonly number[]; workbook?: { rowNu
 }
 
 /**
- * The exact structure of a UTF-8 CSV file as DuckDB reads it (a quote opens a quoted cell only at a
- * cell's start; "" inside one is a quote): the line where a quoted cell opens that never closes, and
- * the empty lines the reader skips (for each, the data records before it). Run only when the byte scan
- * hints at either.
+ * What a walk over a UTF-8 CSV file meets, read as DuckDB reads it (a quote opens a quoted cell only at a
+ * cell's start; "" inside one is a quote): a delimiter outside quotes, a quoted cell opening, a line break
+ * inside a quoted cell, and the end of each line outside quotes (empty or not).
  */
-export async function structure(path: string, delimiter: string): Promise<{ unclosedQuoteLine: number | null; blankLines: number[] }> {
+interface CsvWalk {
+	delimiter?: () => void;
+	quoteOpen?: () => void;
+	quotedLineBreak?: () => void;
+	lineEnd: (empty: boolean) => void;
+}
+
+/** Walks the file once; true when it ends inside a quoted cell that never closes. */
+async function walkCsv(path: string, delimiter: string, on: CsvWalk): Promise<boolean> {
 	const d = delimiter.charCodeAt(0);
-	const blankLines: number[] = [];
-	let line = 1;
-	let records = 0;
 	let inQuotes = false;
-	let quoteLine = 0;
 	let cellStart = true;
 	let lineEmpty = true;
 	/** after a quote inside a quoted cell: a closing quote or the first of a doubled one */
@@ -41,15 +44,12 @@ export async function structure(path: string, delimiter: string): Promise<{ uncl
 					inQuotes = false; // the quote closed the cell; b is read as outside it below
 				} else {
 					if (b === 0x22) quoteSeen = true;
-					else if (b === 0x0a) line++;
+					else if (b === 0x0a) on.quotedLineBreak?.();
 					continue;
 				}
 			}
 			if (b === 0x0a) {
-				if (lineEmpty) {
-					if (line > 1) blankLines.push(records);
-				} else records++;
-				line++;
+				on.lineEnd(lineEmpty);
 				cellStart = true;
 				lineEmpty = true;
 				continue;
@@ -58,14 +58,40 @@ export async function structure(path: string, delimiter: string): Promise<{ uncl
 			lineEmpty = false;
 			if (b === 0x22 && cellStart) {
 				inQuotes = true;
-				quoteLine = line;
+				on.quoteOpen?.();
 				cellStart = false;
 				continue;
 			}
 			cellStart = b === d;
+			if (cellStart) on.delimiter?.();
 		}
 	}
-	if (inQuotes && !quoteSeen) return { unclosedQuoteLine: quoteLine, blankLines: [] };
+	if (inQuotes && !quoteSeen) return true;
+	if (!lineEmpty) on.lineEnd(false);
+	return false;
+}
+
+/**
+ * The exact structure of a UTF-8 CSV file as DuckDB reads it: the line where a quoted cell opens that
+ * never closes, and the empty lines the reader skips (for each, the data records before it). Run only
+ * when the byte scan hints at either.
+ */
+export async function structure(path: string, delimiter: string): Promise<{ unclosedQuoteLine: number | null; blankLines: number[] }> {
+	const blankLines: number[] = [];
+	let line = 1;
+	let records = 0;
+	let quoteLine = 0;
+	const unclosed = await walkCsv(path, delimiter, {
+		quoteOpen: () => (quoteLine = line),
+		quotedLineBreak: () => line++,
+		lineEnd: (empty) => {
+			if (empty) {
+				if (line > 1) blankLines.push(records);
+			} else records++;
+			line++;
+		}
+	});
+	if (unclosed) return { unclosedQuoteLine: quoteLine, blankLines: [] };
 	// records counted the header too: the data records before an empty line are one fewer
 	return { unclosedQuoteLine: null, blankLines: blankLines.map((n) => n - 1).filter((n) => n >= 0) };
 }
@@ -88,4 +114,41 @@ export async function firstInvalidUtf8Line(path: string): Promise<number> {
 		carry = Buffer.from(bytes);
 	}
 	return line;
+}
+
+/** A record whose field count differs from the header's: its spreadsheet row number (header = row 1) and its fields. */
+export interface MisshapenRecord {
+	row: number;
+	fields: number;
+}
+
+/**
+ * Every record of a UTF-8 CSV file with another number of fields than `expected` (read as structure()
+ * reads it), the first `limit` of them listed and all counted: DuckDB's reader stops at the first one
+ * it cannot place, which would leave the others unnamed.
+ */
+export async function misshapenRecords(
+	path: string,
+	delimiter: string,
+	expected: number,
+	limit: number
+): Promise<{ listed: MisshapenRecord[]; total: number }> {
+	const listed: MisshapenRecord[] = [];
+	let total = 0;
+	/** the row number of the record being read: records and empty lines before it, plus one */
+	let row = 1;
+	let fields = 1;
+	await walkCsv(path, delimiter, {
+		delimiter: () => fields++,
+		lineEnd: (empty) => {
+			// the header (row 1) sets the width; empty lines are skipped by the reader but counted in row numbers
+			if (!empty && row > 1 && fields !== expected) {
+				total++;
+				if (listed.length < limit) listed.push({ row, fields });
+			}
+			row++;
+			fields = 1;
+		}
+	});
+	return { listed, total };
 }

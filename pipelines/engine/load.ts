@@ -1,4 +1,5 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
+import type { KindSchema } from '$lib/shared/schema';
 import { queryRows } from '$lib/server/core/db';
 import { IngestFailure } from '$lib/shared/schema/errors';
 import { rowNumber } from '$pipelines/decode';
@@ -10,6 +11,7 @@ import { surveyQualityWarnings } from '$pipelines/survey-quality';
 import { conflictErrors, repeatedKeys, selectFinalRows, typedKeyColumns } from './dedupe';
 import { needsCleaning, planFromFile, readsFromFile, typeFromFile } from './fast-path';
 import type { Plan } from './plan';
+import { groupErrors } from './error-groups';
 import { collectErrors } from './row-errors';
 import { stage, typeFromStage, type StagedTyping } from './stage';
 import { emptySummary, MAX_ERRORS_IN_SUMMARY, type IngestOptions, type IngestSummary } from './summary';
@@ -96,12 +98,15 @@ export async function load(conn: DuckDBConnection, ctx: LoadContext): Promise<In
 	const loadable = rowsRead - rowsRejected - collapsed;
 	warnings.push(...(await surveyQualityWarnings(conn, schema, locale, (i) => rowNumber(decoded, i))));
 
+	const grouped = groupErrors(errors, schema, decoded.header, match);
 	const base = {
 		...emptySummary(opts, ctx.fileName, decoded),
 		rows_read: rowsRead,
 		rows_rejected: rowsRejected,
 		rows_collapsed: collapsed,
 		rows_blank: rowsBlank,
+		error_groups: grouped.groups,
+		error_groups_total: grouped.total,
 		warnings
 	};
 	const publicErrors = errors.slice(0, MAX_ERRORS_IN_SUMMARY).map(({ cells: _cells, ...e }) => e);
@@ -130,14 +135,17 @@ export async function load(conn: DuckDBConnection, ctx: LoadContext): Promise<In
 		acceptPartial: !!opts.acceptPartial,
 		counts: batchCounts,
 		mapping: opts.mapping ?? null,
+		asOf: opts.asOf ?? null,
 		warnings,
 		errors,
 		stores: stores.known,
 		schema: rejectAll ? null : { schema, outputs: outs.map((o) => o.name) }
 	});
 	prof('write');
+	const covers = status === 'committed' && batchCounts.loaded > 0 ? await batchCovers(conn, schema, batchId, stores.named) : undefined;
 	return {
 		...base,
+		...(covers ? { covers } : {}),
 		batch_id: batchId,
 		status,
 		rows_loaded: batchCounts.loaded,
@@ -148,4 +156,15 @@ export async function load(conn: DuckDBConnection, ctx: LoadContext): Promise<In
 				? message('summary_committed', { read: rowsRead, loaded: batchCounts.loaded, rejected: rowsRejected, batch: batchId }, locale)
 				: message('summary_rejected', { rejected: rowsRejected }, locale)
 	};
+}
+
+/** The days and stores a committed batch's rows cover: where the dashboard opens on it. */
+async function batchCovers(conn: DuckDBConnection, schema: KindSchema, batchId: number, stores: string[]) {
+	const [r] = await queryRows<{ from: string | null; to: string | null }>(
+		conn,
+		`SELECT strftime(min(${schema.dateColumn})::DATE, '%Y-%m-%d') AS "from", strftime(max(${schema.dateColumn})::DATE, '%Y-%m-%d') AS "to"
+		 FROM ${schema.table} WHERE batch_id = $1`,
+		[batchId]
+	);
+	return r?.from && r.to ? { from: r.from, to: r.to, stores } : undefined;
 }

@@ -4,11 +4,12 @@ import type { PhoneHasher } from '$lib/server/core/db/phone-hash';
 import { IngestFailure } from '$lib/shared/schema/errors';
 import type { HeaderMatch, Mapping } from '$lib/shared/schema/mapping';
 import type { KindSchema } from '$lib/shared/schema';
-import type { DecodedInput } from '$pipelines/decode';
+import { misshapenRecords, type DecodedInput } from '$pipelines/decode';
 import type { Locale } from '$pipelines/messages';
 import { DIRTY_PATTERN, TEXT_DIRTY_PATTERN } from '$pipelines/sql/macros';
 import { compileTyped, readCsvSql, stageCol, TYPED_FROM_FILE } from '$pipelines/sql/compile';
 import { plan, type Plan } from './plan';
+import { MISSHAPEN_LISTED, MisshapenRows } from './misshapen';
 
 export async function stage(conn: DuckDBConnection, path: string, delimiter: string, columns: number): Promise<void> {
 	const sql = (parallel: boolean) => `CREATE OR REPLACE TEMP TABLE stage AS SELECT * FROM ${readCsvSql(columns, '$1', '$2', parallel)}`;
@@ -22,19 +23,24 @@ export async function stage(conn: DuckDBConnection, path: string, delimiter: str
 				await conn.run(sql(false), [path, delimiter]);
 				return;
 			} catch (e2) {
-				throw malformed(e2);
+				throw await malformed(e2, path, delimiter, columns);
 			}
 		}
-		throw malformed(e);
+		throw await malformed(e, path, delimiter, columns);
 	}
 }
 
-function malformed(e: unknown): IngestFailure {
+async function malformed(e: unknown, path: string, delimiter: string, columns: number): Promise<IngestFailure> {
 	const msg = e instanceof Error ? e.message : String(e);
 	const line = /CSV Error on Line: (\d+)/.exec(msg)?.[1];
 	const found = /Expected Number of Columns: (\d+) Found: (\d+)/.exec(msg);
-	// DuckDB counts the spare column it was given for one extra field; the user's header has one fewer.
-	if (line && found) return new IngestFailure('file_malformed_columns', { line, expected: Number(found[1]) - 1, found: Number(found[2]) });
+	if (line && found) {
+		// The reader stops at the first row it cannot place: the file is read again to name every misshapen one.
+		const rows = await misshapenRecords(path, delimiter, columns, MISSHAPEN_LISTED);
+		if (rows.total > 1) return new MisshapenRows({ count: rows.total, expected: columns }, rows.listed);
+		// DuckDB counts the spare column it was given for one extra field; the user's header has one fewer.
+		return new IngestFailure('file_malformed_columns', { line, expected: Number(found[1]) - 1, found: Number(found[2]) });
+	}
 	if (line) return new IngestFailure('file_malformed_line', { line });
 	return new IngestFailure('file_malformed', { detail: msg.split('\n')[0] ?? '' });
 }

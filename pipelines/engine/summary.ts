@@ -1,10 +1,13 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { queryRows } from '$lib/server/core/db';
+import { displayTime, instantMs } from '$lib/server/core/time';
 import type { DecodedInput } from '$pipelines/decode';
 import type { IngestFailure, RowError } from '$lib/shared/schema/errors';
 import type { KindId } from '$lib/shared/schema';
 import { message, reason, type Locale } from '$pipelines/messages';
 import { writeBatch } from '$pipelines/store';
+import type { ErrorGroup } from './error-groups';
+import { MisshapenRows } from './misshapen';
 
 export type IngestStatus = 'committed' | 'rejected' | 'duplicate' | 'dry-run';
 
@@ -21,6 +24,8 @@ export interface IngestOptions {
 	locale?: Locale;
 	/** a workbook's sheet: its name, or its 1-based position; else the one whose header fits the kind best */
 	sheet?: string;
+	/** the day the data describes, YYYY-MM-DD (the register's export day); else the data's own last day */
+	asOf?: string;
 	/**
 	 * The loader's store scope: null or absent = every store (the CLI, the machine operator). Otherwise
 	 * every row must name one of these stores, and no row may replace a row of another store.
@@ -36,6 +41,10 @@ export interface IngestSummary {
 	rows_loaded: number;
 	rows_rejected: number;
 	errors: RowError[];
+	/** every row error grouped by column, reason and value, largest first (at most MAX_ERROR_GROUPS) */
+	error_groups: ErrorGroup[];
+	/** how many groups there are in all */
+	error_groups_total: number;
 	file_name: string;
 	sha256: string | null;
 	encoding: string | null;
@@ -48,6 +57,8 @@ export interface IngestSummary {
 	warnings: string[];
 	message: string;
 	duplicate_of?: { batch_id: number; loaded_at: string };
+	/** a committed load: the first and last day of its rows and the stores they name */
+	covers?: { from: string; to: string; stores: string[] };
 }
 
 export const MAX_ERRORS_IN_SUMMARY = 50;
@@ -55,13 +66,13 @@ export const MAX_ERRORS_IN_SUMMARY = 50;
 /** The committed batch that loaded the same bytes as this kind before, if any. */
 export async function findDuplicate(conn: DuckDBConnection, kind: string, sha256: string, sheet: string | null) {
 	// another sheet of the same workbook is other data
-	const rows = await queryRows<{ batch_id: number; finished_at: unknown }>(
+	const rows = await queryRows<{ batch_id: number; finished_ms: number }>(
 		conn,
-		`SELECT batch_id, strftime(finished_at, '%Y-%m-%d %H:%M') AS finished_at FROM batches
+		`SELECT batch_id, ${instantMs('finished_at')} AS finished_ms FROM batches
 		 WHERE kind = $1 AND sha256 = $2 AND sheet IS NOT DISTINCT FROM $3 AND status = 'committed' ORDER BY batch_id DESC LIMIT 1`,
 		[kind, sha256, sheet]
 	);
-	return rows[0] ? { batch_id: rows[0].batch_id, loaded_at: String(rows[0].finished_at) } : null;
+	return rows[0] ? { batch_id: rows[0].batch_id, loaded_at: displayTime(rows[0].finished_ms) } : null;
 }
 
 /** The file was loaded before: nothing is read again. */
@@ -91,6 +102,8 @@ export function emptySummary(opts: IngestOptions, fileName: string, d: DecodedIn
 		rows_loaded: 0,
 		rows_rejected: 0,
 		errors: [],
+		error_groups: [],
+		error_groups_total: 0,
 		file_name: fileName,
 		sha256: d?.sha256 ?? null,
 		encoding: d?.workbook ? 'xlsx' : (d?.encoding ?? null),
@@ -123,7 +136,9 @@ export async function fileRejected(
 		params: failure.params,
 		reason: reason(failure.code, failure.params, locale)
 	};
-	const summary: IngestSummary = { ...emptySummary(opts, fileName, d), errors: [error], message: error.reason };
+	// several misshapen rows: each is named after the file's own reason (bounded, the reason counts them all)
+	const rows = failure instanceof MisshapenRows ? failure.rowErrors(locale) : [];
+	const summary: IngestSummary = { ...emptySummary(opts, fileName, d), errors: [error, ...rows], message: error.reason };
 	if (opts.dryRun || !d) return { ...summary, status: 'rejected' };
 	summary.batch_id = await writeBatch(conn, {
 		batchId,
@@ -137,8 +152,9 @@ export async function fileRejected(
 		acceptPartial: !!opts.acceptPartial,
 		counts: { read: 0, loaded: 0, rejected: 0, collapsed: 0, replaced: 0 },
 		mapping: opts.mapping ?? null,
+		asOf: opts.asOf ?? null,
 		warnings: [],
-		errors: [{ ...error, cells: null }],
+		errors: [error, ...rows].map((e) => ({ ...e, cells: null })),
 		schema: null,
 		// nothing of the file is kept but the error: the batch belongs to the loader's stores (unknown for the operator's)
 		stores: opts.stores ? [...opts.stores] : null

@@ -1,4 +1,9 @@
 import { mayOpen } from '$lib/server/core/auth/guard';
+import { config } from '$lib/server/core/config';
+import { getDatabase } from '$lib/server/core/db/process';
+import { displayTime } from '$lib/server/core/time';
+import { dataAsOf } from '$lib/server/metrics/as-of';
+import type { DataTime } from '$lib/shared/views';
 import type { PublicUser } from '$lib/shared/auth/roles';
 import type { LayoutServerLoad } from './$types';
 
@@ -24,15 +29,27 @@ const NAV_ROUTES = [
 /**
  * Only a whitelist of the user's fields goes to the browser. The language needs no field: the page is
  * rendered in the request's locale (Paraglide's middleware) and the browser reads it from <html lang>
- * (hooks.client.ts).
+ * (hooks.client.ts). The display zone does: the browser formats times in it (shared/time.ts), so the server
+ * render and the hydrated page agree.
  */
-export const load: LayoutServerLoad = ({ locals }) => {
+export const load: LayoutServerLoad = async ({ locals }) => {
 	const u = locals.user;
 	const user: PublicUser | null = u
 		? { username: u.username, displayName: u.displayName, role: u.role, stores: u.stores, pii: u.pii }
 		: null;
 	return {
 		user,
-		nav: u ? NAV_ROUTES.filter((route) => mayOpen(route, u)) : []
+		nav: u ? NAV_ROUTES.filter((route) => mayOpen(route, u)) : [],
+		timeZone: config().timeZone,
+		dataTime: u ? await dataTime() : null
 	};
 };
+
+/** 数据截至 … and the kinds whose loads are late, for every signed-in page. */
+async function dataTime(): Promise<DataTime> {
+	const { asOf, kinds } = await dataAsOf(await getDatabase());
+	return {
+		asOf,
+		stale: kinds.flatMap((k) => (k.staleDays === null ? [] : [{ kind: k.kind, days: k.staleDays, last: displayTime(k.lastLoadMs) }]))
+	};
+}

@@ -17,3 +17,6 @@ export const SAMPLE_LOADS: readonly SampleLoad[] = [
 	// 7 deliberate errors (README): the default all-or-nothing load rejects the whole file.
 	{ kind: 'surveys', file: 'surveys_with_errors.csv', outcome: 'rejected' }
 ];
+
+/** How long ago the e2e server's staff list was loaded (its batch is backdated): past the kind's 40-day cadence. */
+export const STALE_STAFF_DAYS = 60;

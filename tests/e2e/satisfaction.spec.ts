@@ -53,6 +53,10 @@ test('the satisfaction page: CSAT and NPS with n, the dimensions by store, metho
 
 	const comments = page.locator('section.comments');
 	await expect(comments).toHaveAttribute('data-total', String(withComment.length));
+	// the summary's count and the list's agree: the list says how many of the low-score responses it holds
+	await expect(comments.locator('[data-field=comments-total]')).toHaveText(
+		`低分问卷 ${low.length} 份，其中留有评价的 ${withComment.length} 条`
+	);
 	await page.screenshot({ path: 'test-results/satisfaction-zh.png', fullPage: true });
 	const word = withComment[0]!['意见建议']!.slice(0, 3);
 	const matching = withComment.filter((r) => r['意见建议']!.includes(word)).length;

@@ -1,5 +1,5 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -84,7 +84,17 @@ export interface AppProcess {
 	asServer: RunningServer;
 }
 
-export async function spawnApp(dbPath: string, port: number, env: Record<string, string> = {}): Promise<AppProcess> {
+/**
+ * `logFile`: the server's output goes to this file instead of being kept in memory (a long benchmark run
+ * would pile it up in the process that measures); `startTimeoutMs`: how long a start may take (a big
+ * database opens slowly).
+ */
+export async function spawnApp(
+	dbPath: string,
+	port: number,
+	env: Record<string, string> = {},
+	opts: { logFile?: string; startTimeoutMs?: number } = {}
+): Promise<AppProcess> {
 	ensureBuilt();
 	const base = `http://127.0.0.1:${port}`;
 	const child = spawn(process.execPath, [join(process.cwd(), 'build/index.js')], {
@@ -104,15 +114,22 @@ export async function spawnApp(dbPath: string, port: number, env: Record<string,
 	const orphanGuard = () => child.kill('SIGKILL');
 	process.once('exit', orphanGuard);
 	let output = '';
-	child.stdout!.on('data', (d) => (output += d));
-	child.stderr!.on('data', (d) => (output += d));
+	if (opts.logFile) {
+		const file = createWriteStream(opts.logFile);
+		child.stdout!.pipe(file);
+		child.stderr!.pipe(file);
+		output = `(see ${opts.logFile})`;
+	} else {
+		child.stdout!.on('data', (d) => (output += d));
+		child.stderr!.on('data', (d) => (output += d));
+	}
 	const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
 		child.once('exit', (code, signal) => {
 			process.off('exit', orphanGuard);
 			resolve({ code, signal });
 		})
 	);
-	const until = Date.now() + 60_000;
+	const until = Date.now() + (opts.startTimeoutMs ?? 60_000);
 	for (;;) {
 		if (child.exitCode !== null || child.signalCode !== null) throw new Error(`server exited: ${output}`);
 		const up = await fetch(`${base}/healthz`).then(

@@ -120,6 +120,46 @@ describe('file-level rejections: a clear reason in the user language, nothing lo
 	});
 });
 
+describe('a file with several misshapen rows names every one of them', () => {
+	it('a short row, a quoted line break, a blank line and two over-long rows: each listed with its row number', async () => {
+		const content = [
+			H,
+			'2025-01-01,A店,1,1',
+			'2025-01-02,A店,1', // row 3: one field short
+			'2025-01-03,"A\n店",1,1', // row 4, over two lines: well-formed
+			'',
+			'2025-01-04,A店,1,1,x,y', // row 6 (the blank line counts): two fields more
+			'2025-01-05,A店,1,1,x', // row 7: one more
+			''
+		].join('\n');
+		const s = await load(db, 'traffic', file(content), { dryRun: true });
+		expect(s.status).toBe('rejected');
+		expect(s.errors[0]).toMatchObject({ row: null, code: 'file_malformed_rows', params: { count: 3, expected: 4 } });
+		expect(s.errors[0]!.reason).toMatch(/3 行的列数与表头（4 列）不符/);
+		expect(s.errors.slice(1).map((e) => [e.row, e.code, e.value])).toEqual([
+			[3, 'row_fields', '3'],
+			[6, 'row_fields', '6'],
+			[7, 'row_fields', '5']
+		]);
+		expect(s.errors[2]!.reason).toBe('这一行有 6 列，而表头有 4 列');
+		const english = await load(db, 'traffic', file(content), { locale: 'en', dryRun: true });
+		expect(english.errors[0]!.reason).toMatch(/3 rows have another number of fields than the header \(4\)/);
+	});
+
+	it('lists the first 100 and counts them all; the rejected batch keeps the listed rows', async () => {
+		const body = Array.from({ length: 150 }, (_, i) => (i % 2 === 0 ? `2025-01-01,A店,1,1,x,y` : `2025-01-01,A店,${i},1`));
+		const s = await load(db, 'traffic', file([H, ...body, ''].join('\n')));
+		expect(s.errors[0]).toMatchObject({ code: 'file_malformed_rows', params: { count: 75 } });
+		expect(s.errors).toHaveLength(76);
+		expect(s.errors.slice(1).map((e) => e.row)).toEqual(Array.from({ length: 75 }, (_, i) => 2 + 2 * i));
+		const many = Array.from({ length: 250 }, () => '2025-01-01,A店');
+		const t = await load(db, 'traffic', file([H, '2025-01-01,A店,1,1,x,y', ...many, ''].join('\n')));
+		expect(t.errors[0]).toMatchObject({ params: { count: 251 } });
+		expect(t.errors).toHaveLength(101);
+		expect(await count(db, 'rejected_rows', 'batch_id = $1', [t.batch_id])).toBe(101);
+	});
+});
+
 describe('encodings, delimiters, line endings and quoting', () => {
 	it('UTF-16LE with BOM', async () => {
 		const body = `${H}\r\n2025-01-01,南京新街口店,100,30\r\n2025-01-02,南京新街口店,110,31\r\n`;

@@ -188,7 +188,7 @@ describe('GET /api/metrics', () => {
 
 describe('comparison periods', () => {
 	it('adds compare_period and compare_value; an unknown compare is a 400', async () => {
-		// February vs the 28 days before (01-04 … 01-31): A a2 | B b1 | EVIL e1
+		// February vs all of January (calendar-aligned): A a1 a2 | B b1 | EVIL e1
 		const res = await get(
 			server,
 			`/api/metrics/complaint_count?from=2025-02-01&to=2025-02-28&grain=all&by=store&compare=previous&format=json`,
@@ -196,7 +196,7 @@ describe('comparison periods', () => {
 		);
 		expect(((await res.json()) as { rows: unknown[] }).rows).toEqual([
 			{ period: null, group: B, value: 2, compare_period: null, compare_value: 1 },
-			{ period: null, group: A, value: 1, compare_period: null, compare_value: 1 }
+			{ period: null, group: A, value: 1, compare_period: null, compare_value: 2 }
 		]);
 		const bad = await get(server, `/api/metrics/complaint_count?${Q}&compare=yesterday`, leader, 'application/json');
 		expect(bad.status).toBe(400);

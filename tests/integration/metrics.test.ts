@@ -254,24 +254,28 @@ describe('complaint metrics on a hand-computed fixture', () => {
 });
 
 describe('survey and appraisal metrics', () => {
-	it('CSAT with n, 95% margin of error and the low-sample flag', async () => {
+	it('CSAT with n, its 95% Wilson interval and the low-sample flag', async () => {
 		const rows = await q({ metric: 'csat', by: 'store' });
-		// B: 30 of 40 gave 5 → 75%, moe = 1.96·√(0.75·0.25/40) = 13.4192…%, n ≥ 30
+		// Wilson, z = 1.959964: (p + z²/2n ± z·√(p(1−p)/n + z²/4n²)) / (1 + z²/n)
+		// B: 30 of 40 gave 5 → 75%, interval 59.8060–85.8129%, n ≥ 30
 		expect(rows[0]).toMatchObject({ group: B, numerator: 30, denominator: 40, n: 40, value: 75, low_sample: false });
-		expect(rows[0]!.moe).toBeCloseTo(13.4192, 4);
-		// A: 7 of 10 at ≥ 4 → 70%, moe = 1.96·√(0.7·0.3/10) = 28.4031…%, n < 30
+		expect(rows[0]!.ci_low).toBeCloseTo(59.806, 3);
+		expect(rows[0]!.ci_high).toBeCloseTo(85.8129, 3);
+		// A: 7 of 10 at ≥ 4 → 70%, interval 39.6778–89.2209%, n < 30
 		expect(rows[1]).toMatchObject({ group: A, numerator: 7, denominator: 10, n: 10, value: 70, low_sample: true });
-		expect(rows[1]!.moe).toBeCloseTo(28.4031, 4);
+		expect(rows[1]!.ci_low).toBeCloseTo(39.6778, 3);
+		expect(rows[1]!.ci_high).toBeCloseTo(89.2209, 3);
 	});
 
 	it('NPS: % 9-10 − % 0-6 among responses with an answer; none answered → null value, n 0, low sample', async () => {
 		const rows = await q({ metric: 'nps', by: 'store' });
 		// B: no NPS answers
-		expect(rows[0]).toMatchObject({ group: B, value: null, n: 0, numerator: 0, moe: null, low_sample: true });
-		// A: promoters 10,9,9,10,9 = 5; detractors 6,5,3 = 3 → (5−3)/10 = 20; moe = 1.96·√((0.5+0.3−0.2²)/10)·100 = 54.0335
-		expect(rows[1]).toMatchObject({ group: A, numerator: 2, denominator: 10, n: 10, low_sample: true });
+		expect(rows[0]).toMatchObject({ group: B, value: null, n: 0, numerator: 0, ci_low: null, ci_high: null, low_sample: true });
+		// A: promoters 10,9,9,10,9 = 5; detractors 6,5,3 = 3 → (5−3)/10 = 20; ± 1.959964·√((0.5+0.3−0.2²)/10)·100 = 54.0325
+		expect(rows[1]).toMatchObject({ group: A, numerator: 2, denominator: 10, n: 10, promoters: 5, detractors: 3, low_sample: true });
 		expect(rows[1]!.value).toBeCloseTo(20, 9);
-		expect(rows[1]!.moe).toBeCloseTo(54.03347, 4);
+		expect(rows[1]!.ci_low).toBeCloseTo(-34.0325, 3);
+		expect(rows[1]!.ci_high).toBeCloseTo(74.0325, 3);
 	});
 
 	it('means, response count and appraisal mean', async () => {
@@ -324,16 +328,11 @@ describe('time buckets, top-2-box, grade distribution', () => {
 		expect(await ages('2025-02-21 08:00:00')).toEqual({ '24-72': 1, '168-720': 1, '720+': 2, null: 0 });
 	});
 
-	it('per-item top-2-box with n and margin of error; an unanswered item is null over 0', async () => {
-		// A's environment: five 4s and five 5s → 10 / 10; moe 0; n 10 < 30
-		expect(await only({ metric: 'environment_t2b' })).toMatchObject({
-			numerator: 10,
-			denominator: 10,
-			value: 100,
-			n: 10,
-			moe: 0,
-			low_sample: true
-		});
+	it('per-item top-2-box with n and its Wilson interval; an unanswered item is null over 0', async () => {
+		// A's environment: five 4s and five 5s → 10 / 10; Wilson 72.2467–100% (not "100% ±0"); n 10 < 30
+		const env = await only({ metric: 'environment_t2b' });
+		expect(env).toMatchObject({ numerator: 10, denominator: 10, value: 100, n: 10, ci_high: 100, low_sample: true });
+		expect(env.ci_low).toBeCloseTo(72.2467, 3);
 		expect(await only({ metric: 'price_t2b' })).toMatchObject({ numerator: 0, denominator: 0, value: null, n: 0, low_sample: true });
 	});
 
@@ -346,16 +345,16 @@ describe('time buckets, top-2-box, grade distribution', () => {
 });
 
 describe('comparison with the previous period and last year', () => {
-	it('previous period: the same number of days just before, periods matched by position', async () => {
-		// February (28 days) against 01-04 … 01-31: c4 01-05, c6 01-11, c5 01-12, c8 01-20 = 4; February: c7, c9 = 2
+	it('previous period: calendar-aligned (February against all of January), periods matched by position', async () => {
+		// February against 01-01 … 01-31: c1 c2 c3 c4 c5 (A), c6 c8 (B) = 7; February: c7, c9 = 2
 		const rows = await queryMetric(
 			db,
 			{ metric: 'complaint_count', from: '2025-02-01', to: '2025-02-28', grain: 'month', filters: {}, scope: null },
 			{ ...AS_OF, compare: 'previous' }
 		);
-		expect(rows.rows).toEqual([{ period: '2025-02-01', value: 2, compare_period: '2025-01-01', compare_value: 4 }]);
+		expect(rows.rows).toEqual([{ period: '2025-02-01', value: 2, compare_period: '2025-01-01', compare_value: 7 }]);
 		expect(rows.columns.map((c) => c.name)).toEqual(['period', 'value', 'compare_period', 'compare_value']);
-		// by store, whole range: A c9 vs c4 c5; B c7 vs c6 c8
+		// by store, whole range: A c9 vs c1…c5; B c7 vs c6 c8
 		const byStore = await queryMetric(
 			db,
 			{ metric: 'complaint_count', from: '2025-02-01', to: '2025-02-28', grain: 'all', by: 'store', filters: {}, scope: null },
@@ -363,7 +362,7 @@ describe('comparison with the previous period and last year', () => {
 		);
 		expect(byStore.rows).toEqual([
 			{ period: null, group: B, value: 1, compare_period: null, compare_value: 2 },
-			{ period: null, group: A, value: 1, compare_period: null, compare_value: 2 }
+			{ period: null, group: A, value: 1, compare_period: null, compare_value: 5 }
 		]);
 	});
 

@@ -188,9 +188,9 @@ describe('alerts', () => {
 		expect(rows.length).toBe(first.created);
 		const planted = rows.find((a) => a.kind === 'signal' && a.chart === 'complaint_p' && a.scope === PLANTED && a.rule === 1)!;
 		expect(planted).toBeDefined();
-		expect(planted.message_zh).toMatch(/^武汉光谷店 · 2025年12月 投诉率（每千笔交易）超出控制上限：上限 \d\.\d{2,6}‰，本期 \d\.\d{2,6}‰$/u);
+		expect(planted.message_zh).toMatch(/^武汉光谷店 · 2025年11月 投诉率（每千笔交易）超出控制上限：上限 \d\.\d{2,6}‰，本期 \d\.\d{2,6}‰$/u);
 		expect(planted.message_en).toMatch(
-			/^武汉光谷店 · Dec 2025 · Complaint rate \(per 1,000 transactions\): above the upper control limit \(upper limit \d\.\d{2,6}‰, this period \d\.\d{2,6}‰\)$/u
+			/^武汉光谷店 · Nov 2025 · Complaint rate \(per 1,000 transactions\): above the upper control limit \(upper limit \d\.\d{2,6}‰, this period \d\.\d{2,6}‰\)$/u
 		);
 		expect(planted.severity).toBe('high');
 		expect(planted.status).toBe('new');
@@ -245,7 +245,7 @@ describe('alerts', () => {
 		const targets = (await db.withConnection((c) => listAlerts(c, { stores: null }))).filter((a) => a.kind === 'target');
 		expect(targets).toHaveLength(1);
 		expect(targets[0]!.message_zh).toMatch(
-			/^武汉光谷店 · 2025年12月 投诉率（每千笔交易）未达目标：目标 ≤ 1\.\d{2,6}‰，本期 \d\.\d{2,6}‰$/u
+			/^武汉光谷店 · 2025年11月 投诉率（每千笔交易）未达目标：目标 ≤ 1\.\d{2,6}‰，本期 \d\.\d{2,6}‰$/u
 		);
 		expect((await evaluateAlerts(db)).created).toBe(0);
 	});

@@ -5,7 +5,9 @@
  * The files are only read, never modified.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Database } from '../../src/lib/server/core/db';
 import { count, load, rows, tempDatabase } from '../helpers/db';
 import { CAR_COMPLAINTS_MAPPING, real, SOMERVILLE_MAPPING, WAIMAI_MAPPING } from '../helpers/realdata';
@@ -50,6 +52,32 @@ describe.skipIf(!existsSync(real('complaints_cn_12365auto_car_gbk.csv')))('12365
 		expect(s.errors.length).toBeGreaterThan(0);
 		expect(new Set(s.errors.map((e) => e.code))).toEqual(new Set(['enum_invalid']));
 		expect(s.errors[0]!.column).toBe('投诉状态');
+	});
+
+	it('its 630 rejected statuses come as one group per value, counted, each offering the statuses to map it onto', async () => {
+		const { values: _values, ...noValues } = mapping;
+		const s = await load(db, 'complaints', real('complaints_cn_12365auto_car_gbk.csv'), { mapping: noValues, dryRun: true });
+		// the row errors are cut at 50; the groups count every rejected row
+		expect(s.errors).toHaveLength(50);
+		// counted independently: the file decoded by the platform's GB18030 decoder, its statuses counted by DuckDB
+		const tmp = mkdtempSync(join(tmpdir(), 'realdata-'));
+		const utf8 = join(tmp, 'car.csv');
+		writeFileSync(utf8, new TextDecoder('gb18030').decode(readFileSync(real('complaints_cn_12365auto_car_gbk.csv'))));
+		const byValue = await rows<{ v: string; n: number }>(
+			db,
+			`SELECT "投诉状态" AS v, count(*)::INT AS n FROM read_csv($1, all_varchar=true) GROUP BY 1 ORDER BY n DESC, v`,
+			[utf8]
+		);
+		rmSync(tmp, { recursive: true });
+		expect(s.error_groups_total).toBe(byValue.length);
+		expect(s.error_groups.map((g) => [g.column, g.code, g.value, g.count])).toEqual(
+			byValue.map((r) => ['投诉状态', 'enum_invalid', r.v, r.n])
+		);
+		expect(s.error_groups.reduce((a, g) => a + g.count, 0)).toBe(s.rows_rejected);
+		for (const g of s.error_groups) {
+			expect(g.valueMap).toEqual({ source: '投诉状态', value: g.value, allowed: ['待处理', '处理中', '已办结'] });
+			expect(g.rows.length).toBe(Math.min(5, g.count));
+		}
 	});
 });
 

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { ensureDemoUsers } from '../../src/lib/server/core/auth/demo';
 import { demoAccount } from '../../src/lib/server/core/auth/demo-accounts';
@@ -133,6 +134,52 @@ describe('POST /api/ingest/<kind>', () => {
 		const bad = await upload('surveys', csv, 'mapped.csv', { map: '{"columns": ' });
 		expect(bad.status).toBe(400);
 		expect((await bad.json()).error.code).toBe('mapping_invalid');
+	});
+
+	it('grouped errors: every rejected row counted by column and value; mapping each value through the value map makes the file pass', async () => {
+		const statuses = [...Array(30).fill('信息审核'), ...Array(12).fill('用户评分'), ...Array(3).fill('已办结'), '厂家受理'];
+		const csv = [
+			'投诉编号,投诉时间,门店,投诉类别,内容摘要,处理状态',
+			...statuses.map((st, i) => `GR-${i},2025-03-${String(1 + (i % 28)).padStart(2, '0')} 09:00,杭州湖滨店,服务态度,态度差,${st}`)
+		].join('\n');
+		const res = await upload('complaints', csv, 'groups.csv', { dry_run: 'true' });
+		const s = await res.json();
+		expect(s).toMatchObject({ status: 'dry-run', rows_read: 46, rows_rejected: 43, error_groups_total: 3 });
+		const rowsOf = (v: string) => statuses.flatMap((st, i) => (st === v ? [i + 2] : []));
+		expect(s.error_groups).toEqual([
+			expect.objectContaining({
+				column: '处理状态',
+				code: 'enum_invalid',
+				value: '信息审核',
+				count: 30,
+				rows: rowsOf('信息审核').slice(0, 5)
+			}),
+			expect.objectContaining({ column: '处理状态', value: '用户评分', count: 12, rows: rowsOf('用户评分').slice(0, 5) }),
+			expect.objectContaining({ column: '处理状态', value: '厂家受理', count: 1, rows: [47] })
+		]);
+		for (const g of s.error_groups)
+			expect(g.valueMap).toEqual({ source: '处理状态', value: g.value, allowed: ['待处理', '处理中', '已办结'] });
+		expect(s.error_groups[0].reason).toContain('「处理状态」的值「信息审核」不在允许的取值中');
+
+		const values = { 处理状态: { 信息审核: '待处理', 用户评分: '已办结', 厂家受理: '处理中' } };
+		const mapped = await (await upload('complaints', csv, 'groups.csv', { dry_run: 'true', map: JSON.stringify({ values }) })).json();
+		expect(mapped).toMatchObject({ status: 'dry-run', rows_rejected: 0, rows_loaded: 46, error_groups: [], error_groups_total: 0 });
+	});
+
+	it('a file loaded before is recognised from its hash alone (GET …/loaded?sha256=), before any mapping', async () => {
+		const sha = createHash('sha256').update(surveys()).digest('hex');
+		const [first] = (await batches()).filter((b) => b.kind === 'surveys' && b.status === 'committed' && b.file_name === 'surveys.csv');
+		const res = await get(server, `/api/ingest/surveys/loaded?sha256=${sha}`, qc);
+		expect(res.status).toBe(200);
+		const { loaded } = await res.json();
+		expect(loaded).toEqual([
+			{ batch_id: first!.batch_id, loaded_at: expect.stringMatching(/^\d{4}-\d\d-\d\d \d\d:\d\d$/u), sheet: null, visible: true }
+		]);
+		// another kind, another file: nothing
+		expect((await (await get(server, `/api/ingest/complaints/loaded?sha256=${sha}`, qc)).json()).loaded).toEqual([]);
+		expect((await (await get(server, `/api/ingest/surveys/loaded?sha256=${'0'.repeat(64)}`, qc)).json()).loaded).toEqual([]);
+		expect((await get(server, `/api/ingest/surveys/loaded?sha256=abc`, qc)).status).toBe(400);
+		expect((await get(server, `/api/ingest/surveys/loaded?sha256=${sha}`, '', 'application/json')).status).toBe(401);
 	});
 
 	it('refuses what is not an upload: wrong kind, no file, bad flags, not multipart', async () => {

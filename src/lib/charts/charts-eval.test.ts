@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { init } from './echarts';
 import { gradeBars } from './gradeBars';
-import { radar } from './radar';
+import { dimensionDots } from './dimensionDots';
 import { scoreTrend } from './scoreTrend';
 import { lightTheme } from './theme';
 import type { ChartOption } from './types';
@@ -42,24 +42,31 @@ describe('evaluation charts', () => {
 			).title
 		).toMatchObject({ text: '无数据' });
 	});
-	it('spans the radar from two points under the lowest mean to two over the highest, on even numbers', () => {
-		const o = radar(
-			{ indicators: ['业务能力', '沟通能力', '团队协作'], series: [{ name: '全部', values: [81.2, 77.5, 90] }] },
+	it('draws dimension means as labelled dots on a numbered scale from two under the lowest to two over the highest, on even numbers', () => {
+		const o = dimensionDots(
+			{ dimensions: ['业务能力', '沟通能力', '团队协作'], series: [{ name: '全部', values: [81.2, 77.5, 90] }] },
 			{ emptyText: '' },
 			lightTheme
-		) as { radar: { indicator: { min: number; max: number }[] } };
-		// lowest 77.5 − 2 = 75.5 → down to the even 74; highest 90 + 2 = 92
-		expect(o.radar.indicator.map((i) => [i.min, i.max])).toEqual([
-			[74, 92],
-			[74, 92],
-			[74, 92]
-		]);
-		// never past 100
-		const top = radar({ indicators: ['a'], series: [{ name: 'x', values: [99.5] }] }, { emptyText: '' }, lightTheme) as {
-			radar: { indicator: { max: number }[] };
+		) as {
+			xAxis: { min: number; max: number; axisLabel: object };
+			yAxis: { data: string[] };
+			series: { data: unknown[]; label: { show: boolean } }[];
 		};
-		expect(top.radar.indicator[0]!.max).toBe(100);
-		expect(svgOf(o as ChartOption)).toContain('业务能力');
+		// lowest 77.5 − 2 = 75.5 → down to the even 74; highest 90 + 2 = 92
+		expect([o.xAxis.min, o.xAxis.max]).toEqual([74, 92]);
+		expect(o.yAxis.data).toEqual(['业务能力', '沟通能力', '团队协作']);
+		expect(o.series[0]!.data).toEqual([81.2, 77.5, 90]);
+		expect(o.series[0]!.label.show).toBe(true);
+		// never past 100
+		const top = dimensionDots({ dimensions: ['a'], series: [{ name: 'x', values: [99.5] }] }, { emptyText: '' }, lightTheme) as {
+			xAxis: { max: number };
+		};
+		expect(top.xAxis.max).toBe(100);
+		const svg = svgOf(o as ChartOption);
+		expect(svg).toContain('业务能力');
+		// the scale is numbered
+		expect(svg).toContain('>74<');
+		expect(svg).toContain('>92<');
 	});
 	it('draws a line per series with the threshold on the first', () => {
 		const o = scoreTrend(

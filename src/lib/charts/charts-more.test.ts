@@ -56,7 +56,9 @@ describe('bucketBars', () => {
 				lightTheme
 			)
 		);
-		expect(opt.xAxis.data).toEqual(['0-24', '24-72', '72-168', '168+']);
+		expect(opt.xAxis[0].data).toEqual(['0-24', '24-72', '72-168', '168+']);
+		expect(opt.xAxis[0].axisLabel.interval).toBe(0); // every bucket labelled
+		expect(opt.xAxis[0].axisLabel.hideOverlap).toBeUndefined();
 		expect(opt.series[0].data.map((d: { value: number }) => d.value)).toEqual([5, 3, 2, 1]);
 		expect(opt.series[0].data.map((d: { itemStyle: { color: string } }) => d.itemStyle.color)).toEqual([
 			lightTheme.palette[0],
@@ -64,13 +66,14 @@ describe('bucketBars', () => {
 			lightTheme.alert,
 			lightTheme.alert
 		]);
-		expect(opt.series[0].markLine.data).toEqual([{ xAxis: 1.5 }]);
-		expect(opt.series[0].markLine.label.formatter).toBe('Limit 72 h');
+		// on a hidden value axis spanning −0.5 … 3.5 over the 4 buckets, 1.5 is the boundary between bucket 1 and 2 (a category axis would round it onto a bar)
+		expect(opt.xAxis[1]).toMatchObject({ type: 'value', show: false, min: -0.5, max: 3.5 });
+		expect(opt.series[1].xAxisIndex).toBe(1);
+		expect(opt.series[1].markLine.data).toEqual([{ xAxis: 1.5 }]);
+		expect(opt.series[1].markLine.label.formatter).toBe('Limit 72 h');
 	});
 	it('has no limit line without a limit, and is empty when every bucket is 0', () => {
-		expect(
-			o(bucketBars(buckets, { locale: 'en', unit: 'count', name: 'n', emptyText: '-' }, lightTheme)).series[0].markLine
-		).toBeUndefined();
+		expect(o(bucketBars(buckets, { locale: 'en', unit: 'count', name: 'n', emptyText: '-' }, lightTheme)).series).toHaveLength(1);
 		expect(
 			o(
 				bucketBars(
@@ -161,7 +164,96 @@ describe('trendLine target line', () => {
 		);
 		expect(opt.series[0].markLine.data).toEqual([{ yAxis: 0.5 }]);
 		expect(opt.series[0].markLine.label.formatter).toBe('目标 0.50‰');
-		expect(opt.yAxis[0].min({ min: 1.2 })).toBe(0.5);
-		expect(opt.yAxis[0].max({ max: 1.3 })).toBe(1.3);
+		expect(opt.yAxis[0].min).toBeLessThanOrEqual(0.5);
+		expect(opt.yAxis[0].max).toBeGreaterThanOrEqual(1.3);
+	});
+});
+
+describe('trendLine: incomplete periods, honest axes, split units', () => {
+	const periods = ['2025-12-01', '2025-12-08', '2025-12-15', '2025-12-22', '2025-12-29'];
+	it('draws an incomplete period hollow and dashed, and names its days in the tooltip', () => {
+		const opt = o(
+			trendLine(
+				{
+					periods,
+					grain: 'week',
+					incomplete: [null, null, null, null, 3],
+					series: [{ name: 'rate', unit: 'permille', values: [1, 1.1, 1, 1.05, 0] }]
+				},
+				{ locale: 'zh-CN', emptyText: '-', incompleteText: (n) => `不完整：仅含 ${n} 天` },
+				lightTheme
+			)
+		);
+		expect(opt.series).toHaveLength(2);
+		expect(opt.series[0].data).toEqual([1, 1.1, 1, 1.05, null]); // the solid line stops before it
+		expect(opt.series[1].name).toBe('rate'); // the tail is the same series in the legend
+		expect(opt.series[1].lineStyle.type).toBe('dashed');
+		expect(opt.series[1].data).toEqual([
+			null,
+			null,
+			null,
+			{ value: 1.05, symbol: 'none' },
+			{ value: 0, symbol: 'emptyCircle', symbolSize: 7 }
+		]);
+		const tip = opt.tooltip.formatter([
+			{ seriesName: 'rate', marker: '', value: null, dataIndex: 4, axisValueLabel: '12月29日当周' },
+			{ seriesName: 'rate', marker: '', value: { value: 0 }, dataIndex: 4, axisValueLabel: '12月29日当周' }
+		]);
+		expect(tip).toBe('12月29日当周<br/>rate：0.00‰<br/><em>不完整：仅含 3 天</em>');
+	});
+	it('draws an incomplete bar light, and starts a bar axis at 0', () => {
+		const opt = o(
+			trendLine(
+				{
+					periods: periods.slice(0, 3),
+					grain: 'week',
+					incomplete: [null, null, 2],
+					series: [{ name: 'n', unit: 'count', kind: 'bar', values: [95, 102, 30] }]
+				},
+				{ locale: 'zh-CN', emptyText: '-' },
+				lightTheme
+			)
+		);
+		expect(opt.series[0].data[2].itemStyle.opacity).toBeLessThan(0.5);
+		expect(opt.series[0].data[0]).toBe(95);
+		expect(opt.yAxis[0].min).toBe(0);
+	});
+	it('splits a second unit into a chart of its own below, sharing the x axis', () => {
+		const opt = o(
+			trendLine(
+				{
+					periods: periods.slice(0, 2),
+					series: [
+						{ name: 'CSAT', unit: 'percent', values: [80, 82] },
+						{ name: 'NPS', unit: 'nps', values: [20, 25] }
+					]
+				},
+				{ locale: 'zh-CN', emptyText: '-', split: true },
+				lightTheme
+			)
+		);
+		expect(opt.grid).toHaveLength(2);
+		expect(opt.xAxis).toHaveLength(2);
+		expect(opt.xAxis[0].axisLabel.show).toBe(false);
+		expect(opt.yAxis.map((a: { gridIndex: number }) => a.gridIndex)).toEqual([0, 1]);
+		expect(opt.series.map((s: { xAxisIndex: number; yAxisIndex: number }) => [s.xAxisIndex, s.yAxisIndex])).toEqual([
+			[0, 0],
+			[1, 1]
+		]);
+		expect(opt.axisPointer.link).toEqual([{ xAxisIndex: 'all' }]);
+	});
+	it('keeps a band inside the unit: a share never above 100%, an NPS never below −100', () => {
+		const opt = o(
+			trendLine(
+				{
+					periods: periods.slice(0, 2),
+					series: [{ name: 'CSAT', unit: 'percent', values: [98, 100], band: { name: 'ci', lower: [90, 72], upper: [104, 100] } }]
+				},
+				{ locale: 'zh-CN', emptyText: '-' },
+				lightTheme
+			)
+		);
+		expect(opt.series[1].data).toEqual([10, 28]); // 90 → 100 (not 104), 72 → 100
+		expect(opt.yAxis[0].max).toBe(100);
 	});
 });

@@ -55,9 +55,14 @@ describe('trendLine', () => {
 		expect(opt.yAxis).toHaveLength(2);
 		expect(opt.series.map((s: { yAxisIndex: number }) => s.yAxisIndex)).toEqual([0, 1]);
 		expect((opt.yAxis[0].axisLabel.formatter as Fn)(80)).toBe('80.0%');
-		expect((opt.series[0].tooltip.valueFormatter as Fn)(82.34)).toBe('82.3%');
-		expect((opt.series[1].tooltip.valueFormatter as Fn)(-5)).toBe('-5.0');
-		expect((opt.series[0].tooltip.valueFormatter as Fn)(null)).toBe('—');
+		const tip = opt.tooltip.formatter([
+			{ seriesName: '满意度（CSAT）', marker: '', value: 82.34, dataIndex: 1, axisValueLabel: 'Feb 2025' },
+			{ seriesName: '净推荐值（NPS）', marker: '', value: -5, dataIndex: 1, axisValueLabel: 'Feb 2025' }
+		]);
+		expect(tip).toBe('Feb 2025<br/>满意度（CSAT）：82.3%<br/>净推荐值（NPS）：-5.0');
+		expect(
+			opt.tooltip.formatter([{ seriesName: '满意度（CSAT）', marker: '', value: null, dataIndex: 2, axisValueLabel: 'Mar 2025' }])
+		).toBe('Mar 2025<br/>满意度（CSAT）：—');
 		expect(opt.tooltip.trigger).toBe('axis');
 	});
 	it('shows the empty text and no series when there is nothing to draw', () => {
@@ -104,23 +109,39 @@ describe('barRanking', () => {
 });
 
 describe('sparkline', () => {
-	const points = [
-		{ period: '2025-01-01', value: 100 },
-		{ period: '2025-02-01', value: null },
-		{ period: '2025-03-01', value: 120 }
-	];
-	it('draws one line by month with hidden axes and a formatted tooltip', () => {
-		const opt = o(sparkline(points, { locale: 'zh-CN', unit: 'hours', name: '首次响应' }, lightTheme));
+	const spark = (values: (number | null)[], incomplete: (number | null)[] = values.map(() => null)) => ({
+		grain: 'month' as const,
+		points: values.map((value, i) => ({ period: `2025-${String(i + 1).padStart(2, '0')}-01`, value, incomplete: incomplete[i] ?? null })),
+		current: [values.length - 1, values.length - 1] as [number, number],
+		comparison: [values.length - 2, values.length - 2] as [number, number]
+	});
+	it('draws trailing periods with hidden axes, the current period filled and the comparison period hollow', () => {
+		const opt = o(sparkline(spark([100, null, 110, 120]), { locale: 'zh-CN', unit: 'hours', name: '首次响应' }, lightTheme));
 		expect(opt.xAxis.show).toBe(false);
 		expect(opt.yAxis.show).toBe(false);
-		expect(opt.xAxis.data).toEqual(['2025年1月', '2025年2月', '2025年3月']);
-		expect(opt.series[0].data).toEqual([100, null, 120]);
-		expect((opt.series[0].tooltip.valueFormatter as Fn)(100)).toBe('100.0 小时');
+		expect(opt.xAxis.data).toEqual(['2025年1月', '2025年2月', '2025年3月', '2025年4月']);
+		expect(opt.series[0].data).toEqual([
+			{ value: 100, symbol: 'none' },
+			null,
+			{ value: 110, symbol: 'emptyCircle', symbolSize: 5 },
+			{ value: 120, symbol: 'circle', symbolSize: 5 }
+		]);
+		expect(opt.tooltip.formatter([{ dataIndex: 3, axisValueLabel: '2025年4月' }])).toBe('2025年4月<br/>首次响应：120.0 小时');
 	});
-	it('draws nothing without values', () => {
-		expect(o(sparkline([{ period: '2025-01-01', value: null }], { locale: 'en', unit: 'count', name: 'x' }, lightTheme)).series).toEqual(
-			[]
+	it('keeps an incomplete period off the solid line and names its days', () => {
+		const opt = o(
+			sparkline(
+				spark([100, 110, 30], [null, null, 9]),
+				{ locale: 'zh-CN', unit: 'count', name: 'n', incompleteText: (d) => `仅含 ${d} 天` },
+				lightTheme
+			)
 		);
-		expect(o(sparkline([], { locale: 'en', unit: 'count', name: 'x' }, lightTheme)).series).toEqual([]);
+		expect(opt.series[0].data[2]).toBeNull();
+		expect(opt.series[1].data[2]).toEqual({ value: 30, symbol: 'emptyCircle', symbolSize: 5 });
+		expect(opt.tooltip.formatter([{ dataIndex: 2, axisValueLabel: '3月' }])).toBe('3月<br/>n：30<br/>仅含 9 天');
+	});
+	it('draws nothing with fewer than two values: never one dot', () => {
+		expect(o(sparkline(spark([null, 5]), { locale: 'en', unit: 'count', name: 'x' }, lightTheme)).series).toEqual([]);
+		expect(o(sparkline(spark([]), { locale: 'en', unit: 'count', name: 'x' }, lightTheme)).series).toEqual([]);
 	});
 });

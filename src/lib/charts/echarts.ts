@@ -1,22 +1,12 @@
 /** The one place ECharts is assembled: only the charts, components and renderer the product uses. */
 import { use } from 'echarts/core';
-import { BarChart, LineChart, RadarChart } from 'echarts/charts';
-import {
-	GridComponent,
-	LegendComponent,
-	MarkAreaComponent,
-	MarkLineComponent,
-	RadarComponent,
-	TitleComponent,
-	TooltipComponent
-} from 'echarts/components';
+import { BarChart, LineChart } from 'echarts/charts';
+import { GridComponent, LegendComponent, MarkAreaComponent, MarkLineComponent, TitleComponent, TooltipComponent } from 'echarts/components';
 import { SVGRenderer } from 'echarts/renderers';
 
 use([
 	LineChart,
 	BarChart,
-	RadarChart,
-	RadarComponent,
 	GridComponent,
 	LegendComponent,
 	MarkAreaComponent,

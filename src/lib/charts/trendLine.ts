@@ -5,6 +5,7 @@ import type { PeriodGrain } from '$lib/shared/dashboard/range';
 import { formatValue, periodLabel } from '$lib/shared/format';
 import type { ChartTheme } from './theme';
 import type { ChartOption } from './types';
+import { axisBounds, clampToUnit } from './axis';
 
 export interface TrendSeries {
 	name: string;
@@ -27,67 +28,146 @@ export interface TrendData {
 	/** the periods' length; month when not given */
 	grain?: PeriodGrain;
 	series: readonly TrendSeries[];
+	/**
+	 * per period: the days the data covers when the period is incomplete (the range cuts it, or the data
+	 * ends inside it), null when complete (see shared/dashboard/coverage.ts). Incomplete periods are drawn
+	 * hollow and dashed (lines) or light (bars), and the tooltip says how many days they hold.
+	 */
+	incomplete?: readonly (number | null)[];
 }
 
 export interface TrendOptions {
 	locale: UiLocale;
 	emptyText: string;
+	/** the tooltip's note on an incomplete period: "不完整：仅含 3 天" */
+	incompleteText?: (days: number) => string;
+	/** series of a second unit in a chart of their own under the first, sharing the x axis (no dual axis) */
+	split?: boolean;
+}
+
+/** Index of the axis (and, when split, the grid) of each unit. */
+const unitsOf = (data: TrendData) => [...new Set(data.series.map((s) => s.unit))].slice(0, 2);
+
+/** Per axis: bounds from 0 when it has bars, with a minimum span for lines, within the unit's range (see axis.ts). */
+function axisOf(data: TrendData, unit: MetricUnit, steps: number) {
+	const on = data.series.filter((s) => s.unit === unit);
+	const shown = on.flatMap((s) => [
+		...s.values,
+		...(s.band ? [...s.band.lower, ...s.band.upper] : []),
+		...(s.target ? [s.target.value] : [])
+	]);
+	return axisBounds(
+		shown,
+		unit,
+		on.some((s) => s.kind === 'bar') ? 'bar' : 'line',
+		on.flatMap((s) => s.values),
+		steps
+	);
 }
 
 /**
  * Lines (or bars) over periods. A series whose unit differs from the first one's gets a second y axis
- * on the right (CSAT % and NPS points on one chart). Tooltips show each value formatted in its unit.
+ * on the right (counts under a rate), or with `split` a chart of its own below sharing the x axis (CSAT
+ * and NPS, whose scales must not appear to cross). Tooltips show each value formatted in its unit.
  * A band is drawn as two stacked, invisible-edged areas (lower bound, then the width up to the upper).
  */
 export function trendLine(data: TrendData, options: TrendOptions, theme: ChartTheme): ChartOption {
 	const hasValue = data.series.some((s) => s.values.some((v) => v !== null));
 	if (data.periods.length === 0 || !hasValue) return emptyOption(options.emptyText, theme);
-	const units = [...new Set(data.series.map((s) => s.unit))].slice(0, 2);
-	const axisOf = (unit: MetricUnit) => Math.max(0, units.indexOf(unit));
+	const units = unitsOf(data);
+	const split = !!options.split && units.length > 1;
+	const indexOf = (unit: MetricUnit) => Math.max(0, units.indexOf(unit));
 	const axisText = { color: theme.muted, fontFamily: theme.fontFamily };
+	const incomplete = data.incomplete ?? [];
+	const isIncomplete = (i: number) => typeof incomplete[i] === 'number';
+	const labels = data.periods.map((p) => periodLabel(p, data.grain ?? 'month', options.locale));
+	const top = data.series.length > 1 ? 36 : 16;
+	const grid = split
+		? [
+				{ left: 12, right: 20, top, height: '32%', containLabel: true },
+				{ left: 12, right: 20, bottom: 8, height: '32%', containLabel: true }
+			]
+		: { left: 12, right: units.length > 1 ? 12 : 20, top, bottom: 8, containLabel: true };
+	const xAxis = (gridIndex: number, showLabels: boolean) => ({
+		type: 'category' as const,
+		gridIndex,
+		boundaryGap: data.series.some((s) => s.kind === 'bar'),
+		data: labels,
+		axisLine: { lineStyle: { color: theme.axisLine } },
+		axisTick: { show: false },
+		axisLabel: { ...axisText, show: showLabels }
+	});
+	const byName = new Map(data.series.map((s) => [s.name, s]));
 	return {
 		color: [...theme.palette],
 		textStyle: { fontFamily: theme.fontFamily, color: theme.text },
-		grid: { left: 12, right: units.length > 1 ? 12 : 20, top: data.series.length > 1 ? 36 : 16, bottom: 8, containLabel: true },
+		grid,
 		legend: data.series.length > 1 ? { top: 0, left: 'center', textStyle: axisText, data: data.series.map((s) => s.name) } : undefined,
-		tooltip: { trigger: 'axis', confine: true },
-		xAxis: {
-			type: 'category',
-			boundaryGap: data.series.some((s) => s.kind === 'bar'),
-			data: data.periods.map((p) => periodLabel(p, data.grain ?? 'month', options.locale)),
-			axisLine: { lineStyle: { color: theme.axisLine } },
-			axisTick: { show: false },
-			axisLabel: axisText
+		...(split ? { axisPointer: { link: [{ xAxisIndex: 'all' as const }] } } : {}),
+		tooltip: {
+			trigger: 'axis',
+			confine: true,
+			// one line per series (the dashed tail of an incomplete period is the same series), and the note on an incomplete period
+			formatter: (params: unknown) => {
+				const items = (Array.isArray(params) ? params : [params]) as {
+					seriesName: string;
+					marker: string;
+					value: unknown;
+					dataIndex: number;
+					axisValueLabel: string;
+				}[];
+				const seen = new Map<string, string>();
+				for (const p of items) {
+					const s = byName.get(p.seriesName);
+					const v =
+						typeof p.value === 'number'
+							? p.value
+							: typeof (p.value as { value?: unknown })?.value === 'number'
+								? (p.value as { value: number }).value
+								: null;
+					if (!s || (seen.has(s.name) && v === null)) continue;
+					seen.set(s.name, `${p.marker}${escapeHtml(s.name)}：${formatValue(v, s.unit, options.locale)}`);
+				}
+				const index = items[0]?.dataIndex ?? -1;
+				const note =
+					isIncomplete(index) && options.incompleteText ? [`<em>${escapeHtml(options.incompleteText(incomplete[index]!))}</em>`] : [];
+				return [escapeHtml(items[0]?.axisValueLabel ?? ''), ...seen.values(), ...note].join('<br/>');
+			}
 		},
-		yAxis: units.map((unit) => {
-			// a target outside the data still shows: the axis stretches to it
-			const targets = data.series.filter((x) => x.unit === unit && x.target).map((x) => x.target!.value);
+		xAxis: split ? [xAxis(0, false), xAxis(1, true)] : xAxis(0, true),
+		yAxis: units.map((unit, i) => {
+			const bounds = axisOf(data, unit, split ? 3 : 5);
 			return {
 				type: 'value' as const,
-				scale: true,
-				...(targets.length
-					? { min: (v: { min: number }) => Math.min(v.min, ...targets), max: (v: { max: number }) => Math.max(v.max, ...targets) }
-					: {}),
+				...(split ? { gridIndex: i } : {}),
+				...(bounds ?? {}),
 				axisLabel: { ...axisText, formatter: (v: number) => formatValue(v, unit, options.locale) },
 				splitLine: { lineStyle: { color: theme.splitLine } }
 			};
 		}),
 		series: data.series.flatMap((s, i) => {
-			const fmt = (v: unknown) => formatValue(typeof v === 'number' ? v : null, s.unit, options.locale);
 			const color = theme.palette[i % theme.palette.length]!;
+			const axis = { yAxisIndex: indexOf(s.unit), ...(split ? { xAxisIndex: indexOf(s.unit) } : {}) };
+			const bar = s.kind === 'bar';
 			const main = {
 				type: (s.kind ?? 'line') as 'line',
 				name: s.name,
 				color,
-				yAxisIndex: axisOf(s.unit),
-				data: [...s.values],
+				...axis,
+				// a line stops before an incomplete period; its dashed tail below reaches it
+				data: bar
+					? s.values.map((v, k) =>
+							isIncomplete(k)
+								? { value: v, itemStyle: { color, opacity: 0.35, borderType: 'dashed' as const, borderColor: color, borderWidth: 1 } }
+								: v
+						)
+					: s.values.map((v, k) => (isIncomplete(k) ? null : v)),
 				symbolSize: 6,
 				connectNulls: false,
-				...(s.kind === 'bar'
+				...(bar
 					? { barMaxWidth: 28, itemStyle: { color, opacity: 0.85 } }
 					: { lineStyle: { width: 2, type: s.dashed ? ('dashed' as const) : ('solid' as const) } }),
-				z: s.kind === 'bar' ? 1 : 3,
-				tooltip: { valueFormatter: fmt },
+				z: bar ? 1 : 3,
 				...(s.target
 					? {
 							markLine: {
@@ -100,30 +180,48 @@ export function trendLine(data: TrendData, options: TrendOptions, theme: ChartTh
 						}
 					: {})
 			};
-			if (!s.band) return [main];
+			// incomplete periods of a line: hollow points joined to their complete neighbours by a dashed segment
+			const tailData = s.values.map((v, k) => {
+				if (isIncomplete(k)) return { value: v, symbol: 'emptyCircle', symbolSize: 7 };
+				return isIncomplete(k - 1) || isIncomplete(k + 1) ? { value: v, symbol: 'none' } : null;
+			});
+			const tail =
+				!bar && s.values.some((v, k) => v !== null && isIncomplete(k))
+					? [
+							{
+								type: 'line' as const,
+								name: s.name,
+								color,
+								...axis,
+								data: tailData,
+								connectNulls: false,
+								itemStyle: { color, borderColor: color },
+								lineStyle: { width: 2, type: 'dashed' as const, opacity: 0.7 },
+								z: 3
+							}
+						]
+					: [];
+			if (!s.band) return [main, ...tail];
 			const stack = `band-${i}`;
 			const edge = { lineStyle: { opacity: 0 }, symbol: 'none', silent: true, tooltip: { show: false } };
+			const lower = s.band.lower.map((v) => clampToUnit(v, s.unit));
+			const upper = s.band.upper.map((v) => clampToUnit(v, s.unit));
 			return [
+				{ ...edge, type: 'line' as const, name: s.band.name, ...axis, stack, data: lower, areaStyle: { opacity: 0 } },
 				{
 					...edge,
 					type: 'line' as const,
 					name: s.band.name,
-					yAxisIndex: axisOf(s.unit),
+					...axis,
 					stack,
-					data: [...s.band.lower],
-					areaStyle: { opacity: 0 }
-				},
-				{
-					...edge,
-					type: 'line' as const,
-					name: s.band.name,
-					yAxisIndex: axisOf(s.unit),
-					stack,
-					data: s.band.upper.map((u, k) => (u === null || s.band!.lower[k] === null ? null : u - s.band!.lower[k]!)),
+					data: upper.map((u, k) => (u === null || lower[k] === null ? null : u - lower[k]!)),
 					areaStyle: { color, opacity: 0.15 }
 				},
-				main
+				main,
+				...tail
 			];
 		})
 	};
 }
+
+const escapeHtml = (t: string) => t.replace(/[&<>"']/gu, (c) => `&#${c.charCodeAt(0)};`);

@@ -1,11 +1,10 @@
 import type { ComposeOption } from 'echarts/core';
-import type { BarSeriesOption, LineSeriesOption, RadarSeriesOption } from 'echarts/charts';
+import type { BarSeriesOption, LineSeriesOption } from 'echarts/charts';
 import type {
 	GridComponentOption,
 	LegendComponentOption,
 	MarkAreaComponentOption,
 	MarkLineComponentOption,
-	RadarComponentOption,
 	TitleComponentOption,
 	TooltipComponentOption
 } from 'echarts/components';
@@ -14,8 +13,6 @@ import type {
 export type ChartOption = ComposeOption<
 	| BarSeriesOption
 	| LineSeriesOption
-	| RadarSeriesOption
-	| RadarComponentOption
 	| MarkAreaComponentOption
 	| MarkLineComponentOption
 	| GridComponentOption

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatCount, formatDistinct } from './format';
+import { formatCount, formatDistinct, formatValue } from './format';
 
 describe('formatCount', () => {
 	it('groups thousands in both locales', () => {
@@ -20,5 +20,13 @@ describe('formatDistinct', () => {
 		expect(formatDistinct(86.04, 86.041, 'percent', 'en')).toEqual(['86.040%', '86.041%']);
 		// equal values stay at the unit's usual decimals
 		expect(formatDistinct(1, 1, 'permille', 'en')).toEqual(['1.00‰', '1.00‰']);
+	});
+});
+
+describe('values that round to zero', () => {
+	it('never write "-0.00‰"', () => {
+		expect(formatValue(-0.0001, 'permille', 'zh-CN')).toBe('0.00‰');
+		expect(formatValue(-0.04, 'percent', 'en')).toBe('0.0%');
+		expect(formatValue(-1.5, 'nps', 'en')).toBe('-1.5');
 	});
 });

@@ -10,7 +10,8 @@ const number = (v: number, locale: UiLocale, digits: number, sign = false) =>
 	new Intl.NumberFormat(locale, {
 		minimumFractionDigits: digits,
 		maximumFractionDigits: digits,
-		...(sign ? { signDisplay: 'exceptZero' as const } : {})
+		// never "-0.00‰": a value that rounds to zero has no sign
+		signDisplay: sign ? ('exceptZero' as const) : ('negative' as const)
 	}).format(v);
 
 /** A metric value with its unit: 1,234 · 2.41‰ · 86.7% · 5.3 小时 · 4.21 · 23.5; null → — */
@@ -27,6 +28,11 @@ export function formatValue(v: number | null | undefined, unit: MetricUnit, loca
 		default:
 			return n;
 	}
+}
+
+/** An interval in a metric's unit: 72.2%–100.0% · −12.3 – 40.1 */
+export function formatInterval(ci: { low: number; high: number }, unit: MetricUnit, locale: UiLocale): string {
+	return `${formatValue(ci.low, unit, locale)} – ${formatValue(ci.high, unit, locale)}`;
 }
 
 /**

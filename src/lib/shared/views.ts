@@ -36,3 +36,11 @@ export interface BatchView {
 	/** why an 'aborted' load stopped: shutdown, interrupted, process_ended, failed */
 	abort_reason: string | null;
 }
+
+/** The time the data describes and how fresh it is, on every signed-in page (metrics/as-of.ts). */
+export interface DataTime {
+	/** 数据截至: the complaint register's snapshot day, YYYY-MM-DD; null when no complaints are on record */
+	asOf: string | null;
+	/** the kinds whose last load is older than their usual cadence */
+	stale: { kind: SourceKind; days: number; last: string }[];
+}

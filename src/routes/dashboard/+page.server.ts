@@ -1,7 +1,7 @@
 import { getDatabase } from '$lib/server/core/db/process';
 import { dashboardData, lastComplaintDay, storeChoices } from '$lib/server/features/overview/dashboard';
 import { registerNow } from '$lib/server/metrics/compile';
-import { boundsNotice, previousRange, rangeRequest } from '$lib/shared/dashboard/range';
+import { boundsNotice, comparisonOf, rangeRequest } from '$lib/shared/dashboard/range';
 import type { PageServerLoad } from './$types';
 
 /** 总览: filters from the URL (from, to, store…), numbers from the metric catalog within the user's stores. */
@@ -15,5 +15,5 @@ export const load: PageServerLoad = async ({ locals, url }) => {
 	// The guard has already refused stores outside the user's scope; unknown names are dropped.
 	const stores = [...new Set(url.searchParams.getAll('store'))].filter((s) => storeOptions.includes(s));
 	const data = await dashboardData(db, { range, stores, scope: user.stores });
-	return { lastDay, anchor, range, rangeBounds: boundsNotice(adjusted), previous: previousRange(range), stores, storeOptions, ...data };
+	return { lastDay, anchor, range, rangeBounds: boundsNotice(adjusted), comparison: comparisonOf(range), stores, storeOptions, ...data };
 };

@@ -50,3 +50,10 @@ export const fmt1 = (v: number | null | undefined, locale: UiLocale) =>
 		? '–'
 		: v.toLocaleString(locale, { minimumFractionDigits: 1, maximumFractionDigits: 1 });
 export const fmtP = (p: number | null | undefined) => (p === null || p === undefined ? '–' : p < 0.001 ? '< 0.001' : p.toFixed(3));
+
+/** Below this a p-value is beyond double precision (the t distribution's tail gives 0): written "< 1e-16", never 0. */
+export const P_FLOOR = 1e-16;
+
+/** A p-value for an export: the number, or "< 1e-16" where the computation reaches 0. */
+export const exportP = (p: number | null | undefined): number | string | null =>
+	p === null || p === undefined ? null : p < P_FLOOR ? '< 1e-16' : p;

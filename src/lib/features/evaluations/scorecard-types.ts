@@ -1,4 +1,5 @@
 import type { Cycle, Evaluation } from './model';
+import type { Interval } from '$lib/shared/intervals';
 
 /** One staff member's 员工档案: evaluations per period and the evidence of the same periods. */
 export interface ScorecardPeriod {
@@ -8,7 +9,8 @@ export interface ScorecardPeriod {
 	/** complaint counts by category and by status in the period */
 	categories: Record<string, number>;
 	outcomes: Record<string, number>;
-	surveys: { n: number; csat: number | null; csatMoe: number | null; nps: number | null; npsMoe: number | null; lowSample: boolean };
+	/** CSAT and NPS with their 95% intervals (Wilson, trinomial), in the value's unit */
+	surveys: { n: number; csat: number | null; csatCi: Interval | null; nps: number | null; npsCi: Interval | null; lowSample: boolean };
 }
 
 export interface Scorecard {

@@ -73,7 +73,17 @@ export function weightsFor(rules: readonly WeightRule[], position: string | null
 	return (position ? newest(position) : undefined)?.weights ?? newest('*')?.weights ?? EQUAL_WEIGHTS;
 }
 
-export const round2 = (x: number): number => Math.round(x * 100 + Number.EPSILON * 100) / 100;
+/**
+ * Two decimals, halves away from zero, on the number as written: the mean of 60 and 60.23 is 60.115,
+ * stored as 60.11499999999999…, which ×100 rounds down; shifting the decimal point in the number's
+ * text (6.0115e1 → 6.0115e3 = 6011.5 exactly) rounds it up, as a person would.
+ */
+export const round2 = (x: number): number => {
+	if (!Number.isFinite(x)) return x;
+	const [mantissa, exponent] = Math.abs(x).toExponential(14).split('e') as [string, string];
+	const shifted = Math.round(Number(`${mantissa}e${Number(exponent) + 2}`));
+	return (Math.sign(x) || 1) * Number(`${shifted}e-2`);
+};
 
 /** Σ weight·score / Σ weight, two decimals; null when a dimension with weight is missing. */
 export function weightedTotal(scores: Scores, weights: Weights): number | null {
@@ -101,14 +111,18 @@ export function weightsValid(w: Weights): boolean {
 
 // ---------------------------------------------------------------- evaluations of a period
 
-/** One appraisal row as stored. */
-export interface AppraisalRow extends Scores {
+/** Who was appraised, for which period, where: the fields an appraisal row and its evaluation share. */
+interface StaffPeriod {
 	staffId: string;
 	staffName: string | null;
 	period: string;
 	store: string | null;
 	department: string | null;
 	position: string | null;
+}
+
+/** One appraisal row as stored. */
+export interface AppraisalRow extends Scores, StaffPeriod {
 	/** the total the file gave (or the load computed) */
 	fileTotal: number;
 	reviewer: string | null;
@@ -116,13 +130,7 @@ export interface AppraisalRow extends Scores {
 }
 
 /** One staff member's result for a period. */
-export interface Evaluation extends Scores {
-	staffId: string;
-	staffName: string | null;
-	period: string;
-	store: string | null;
-	department: string | null;
-	position: string | null;
+export interface Evaluation extends Scores, StaffPeriod {
 	total: number;
 	grade: Grade;
 	/** 'row': an appraisal row of the period itself; 'months': the mean of its months */

@@ -1,10 +1,11 @@
 import type { Bilingual } from '$lib/shared/bilingual';
+import type { Interval } from '$lib/shared/intervals';
 /** The 满意度 page's numbers as the browser gets them (the server's satisfaction feature builds them). */
 
 export interface SurveyPoint {
 	value: number | null;
-	/** the 95% margin of error, in the value's unit */
-	moe: number | null;
+	/** the 95% interval (Wilson for CSAT, trinomial for NPS), in the value's unit */
+	ci: Interval | null;
 	n: number;
 	lowSample: boolean;
 }

@@ -1,4 +1,4 @@
-import type { JobProgress, UploadKind, UploadRefusal, UploadSummary } from './types';
+import type { JobProgress, LoadedBefore, UploadKind, UploadRefusal, UploadSummary } from './types';
 
 /**
  * Sends a file to POST /api/ingest/<kind> the way the page needs it: XMLHttpRequest for the upload
@@ -74,4 +74,30 @@ export function refusalMessage(b: UploadAnswer['body']): string | null {
 	if ('error' in b && b.error && typeof b.error === 'object') return b.error.message;
 	if ('message' in b && typeof b.message === 'string') return b.message;
 	return null;
+}
+
+/**
+ * The committed batches of this kind that loaded the same bytes: the file's SHA-256 (the hash the engine
+ * records) asked of the server. Empty when the browser cannot hash (Web Crypto needs a secure context:
+ * https or localhost) or the server does not answer; the load's own duplicate check still holds.
+ */
+export async function askLoadedBefore(kind: UploadKind, sha256: string | null): Promise<LoadedBefore[]> {
+	if (!sha256) return [];
+	try {
+		const r = await fetch(`/api/ingest/${kind}/loaded?sha256=${sha256}`, { headers: { accept: 'application/json' } });
+		return r.ok ? ((await r.json()) as { loaded: LoadedBefore[] }).loaded : [];
+	} catch {
+		return [];
+	}
+}
+
+/** The file's SHA-256 in hex, or null without Web Crypto. */
+export async function fileSha256(file: File): Promise<string | null> {
+	if (!globalThis.crypto?.subtle) return null;
+	try {
+		const digest = await crypto.subtle.digest('SHA-256', await file.arrayBuffer());
+		return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('');
+	} catch {
+		return null;
+	}
 }

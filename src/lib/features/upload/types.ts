@@ -2,6 +2,9 @@
  * What the upload API answers (the CLI's --json summary) and what the page polls, declared here so
  * browser code depends on nothing on the server side.
  */
+import type { ErrorGroup } from '$lib/shared/schema/errors';
+
+export type { ErrorGroup };
 export type UploadKind = 'complaints' | 'surveys' | 'appraisals' | 'traffic' | 'staff';
 
 export interface UploadError {
@@ -23,12 +26,26 @@ export interface UploadSummary {
 	rows_replaced: number;
 	rows_blank: number;
 	errors: UploadError[];
+	/** every row error grouped by column, reason and value, largest first (bounded; error_groups_total counts them all) */
+	error_groups: ErrorGroup[];
+	error_groups_total: number;
 	file_name: string;
 	encoding: string | null;
 	delimiter: string | null;
 	warnings: string[];
 	message: string;
 	duplicate_of?: { batch_id: number; loaded_at: string };
+	/** a committed load: the first and last day of its rows and the stores they name */
+	covers?: { from: string; to: string; stores: string[] };
+}
+
+/** A committed batch that loaded the same bytes (GET /api/ingest/<kind>/loaded?sha256=…). */
+export interface LoadedBefore {
+	batch_id: number;
+	loaded_at: string;
+	sheet: string | null;
+	/** whether this user may open the batch's page */
+	visible: boolean;
 }
 
 /** A refusal before the engine ran (bad request, too large, not allowed). */

@@ -28,6 +28,8 @@ const dryRun = (over: Partial<UploadSummary>): UploadSummary => ({
 	rows_replaced: 0,
 	rows_blank: 0,
 	errors: [],
+	error_groups: [],
+	error_groups_total: 0,
 	file_name: 'a.csv',
 	encoding: 'utf-8',
 	delimiter: ',',

@@ -1,9 +1,10 @@
+import { tick } from 'svelte';
 import { m } from '$lib/paraglide/messages.js';
 import { schemas } from '$lib/shared/schema';
 import type { Mapping } from '$lib/shared/schema/mapping';
 import type { RowError } from '$lib/ui/row-errors';
 import type { ClientProblem } from './checks';
-import { isSummary, refusalMessage, sendUpload, type UploadStage } from './client';
+import { askLoadedBefore, fileSha256, isSummary, refusalMessage, sendUpload, type UploadStage } from './client';
 import { detectEncoding, SNIFF_BYTES, type FileEncoding } from './encoding';
 import { headerKey } from './header-key';
 import { clientReason, fileSize } from './labels';
@@ -19,7 +20,7 @@ import {
 	type Draft
 } from './mapping-draft';
 import { parseInWorker } from './parse';
-import type { UploadKind, UploadSummary, WorkbookPreview } from './types';
+import type { LoadedBefore, UploadKind, UploadSummary, WorkbookPreview } from './types';
 import { looksLikeWorkbook, readWorkbookOnServer } from './workbook';
 import type { ParseResult } from './worker-protocol';
 
@@ -75,6 +76,10 @@ export class UploadWizard {
 	confirmPartial = $state(false);
 	result = $state<UploadSummary | null>(null);
 
+	/** the chosen file's SHA-256 (null: not known, the browser cannot hash) and the batches that loaded it before */
+	#sha256: Promise<string | null> | null = null;
+	loadedBefore = $state<LoadedBefore[]>([]);
+
 	readonly #context: () => WizardContext;
 
 	constructor(context: () => WizardContext) {
@@ -86,6 +91,8 @@ export class UploadWizard {
 	readonly mapping = $derived(this.parsed ? toMapping(this.parsed.header, this.draft) : null);
 	// a function, read when first needed: the context is set in the constructor, after the fields
 	readonly savedForKind = $derived.by(() => this.#context().mappings.filter((x) => x.kind === this.kind));
+	/** The batch that loaded this very file (this sheet of it, for a workbook) before, if any: known before the mapping. */
+	readonly alreadyLoaded = $derived(this.loadedBefore.find((b) => b.sheet === (this.workbook?.sheet ?? null)) ?? null);
 	readonly validRows = $derived(this.dryRun ? this.dryRun.rows_read - this.dryRun.rows_rejected - this.dryRun.rows_collapsed : 0);
 
 	/** Problems to show: the server's when it has answered, the browser's quick checks until then. */
@@ -126,6 +133,7 @@ export class UploadWizard {
 
 	chooseKind(k: UploadKind) {
 		this.kind = k;
+		void this.#askLoadedBefore();
 		// a workbook's header is found by the kind's columns: read again for the new kind
 		if (this.workbook) void this.readWorkbook(this.#sheetPicked);
 		else if (this.parsed) this.#setupDraft(this.parsed);
@@ -185,11 +193,36 @@ export class UploadWizard {
 		this.file = f;
 		this.workbook = null;
 		this.#sheetPicked = null;
+		this.loadedBefore = [];
+		this.#sha256 = fileSha256(f);
+		void this.#askLoadedBefore();
 		const head = new Uint8Array(await f.slice(0, SNIFF_BYTES).arrayBuffer());
 		if (looksLikeWorkbook(f.name, head)) return this.readWorkbook(null);
 		this.detected = detectEncoding(head);
 		this.encoding = this.detected;
 		await this.readFile();
+	}
+
+	/** Asks the server whether the chosen file was loaded before as the chosen kind (by its hash). */
+	async #askLoadedBefore() {
+		const file = this.file;
+		const kind = this.kind;
+		const sha = this.#sha256 ? await this.#sha256 : null;
+		const loaded = await askLoadedBefore(kind, sha);
+		if (this.file === file && this.kind === kind) this.loadedBefore = loaded;
+	}
+
+	/**
+	 * Writes "this source value means that allowed value" into the mapping's value map (as the JSON panel
+	 * would), for a value the dry run rejected; the validation is then run again.
+	 */
+	async mapValuesAndValidate(choices: readonly { source: string; value: string; target: string }[]) {
+		const values = { ...this.draft.values };
+		for (const c of choices) values[c.source] = { ...values[c.source], [c.value]: c.target };
+		this.draft.values = values;
+		// the page voids the validation when the mapping changes: that happens first, then the new one runs
+		await tick();
+		await this.validate();
 	}
 
 	/** Reads the chosen file (again, after the encoding changed) for the preview and the mapping. */
@@ -302,6 +335,8 @@ export class UploadWizard {
 	startOver() {
 		this.#cancelParse?.();
 		this.file = null;
+		this.loadedBefore = [];
+		this.#sha256 = null;
 		this.parsed = null;
 		this.workbook = null;
 		this.draft = emptyDraft();

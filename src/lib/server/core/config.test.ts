@@ -9,6 +9,7 @@ describe('the settings, read once from the environment', () => {
 			databasePath: resolve('data/quality.duckdb'),
 			metricCache: true,
 			chromiumPath: '/usr/bin/chromium',
+			timeZone: 'Asia/Shanghai',
 			reportOrigin: null,
 			logLevel: null,
 			profile: false,
@@ -51,7 +52,9 @@ describe('the settings, read once from the environment', () => {
 		['REPORT_ORIGIN', 'ftp://x'],
 		['SHUTDOWN_TIMEOUT', '-1'],
 		['AUTH_RATE_WINDOW_MS', '0'],
-		['BODY_SIZE_LIMIT', 'big']
+		['BODY_SIZE_LIMIT', 'big'],
+		['TZ_DISPLAY', 'Mars/Olympus'],
+		['TZ_DISPLAY', '+08:00x']
 	])('refuses %s=%s naming the variable, in Chinese and English', (name, value) => {
 		let err: unknown;
 		try {
@@ -62,5 +65,13 @@ describe('the settings, read once from the environment', () => {
 		expect(err).toBeInstanceOf(ConfigError);
 		expect((err as Error).message).toContain(`环境变量 ${name}="${value}" 无效`);
 		expect((err as Error).message).toContain(`${name}="${value}" is not valid`);
+	});
+
+	it('reads TZ_DISPLAY as a canonical IANA zone, which schedules follow unless NOTIFY_TIMEZONE says otherwise', () => {
+		const c = readConfig({ TZ_DISPLAY: 'europe/berlin' });
+		expect(c.timeZone).toBe('Europe/Berlin');
+		expect(c.notify.timeZone).toBe('Europe/Berlin');
+		expect(readConfig({ TZ_DISPLAY: 'UTC', NOTIFY_TIMEZONE: 'Asia/Tokyo' }).notify.timeZone).toBe('Asia/Tokyo');
+		expect(readConfig({ TZ_DISPLAY: ' ' }).timeZone).toBe('Asia/Shanghai');
 	});
 });

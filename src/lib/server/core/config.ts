@@ -124,6 +124,8 @@ export interface Config {
 	threadpool: number;
 	/** METRIC_CACHE=off turns the metric result cache off (benchmarks of the bare queries) */
 	metricCache: boolean;
+	/** TZ_DISPLAY: the one time zone every timestamp is shown in, on pages, exports and reports (default Asia/Shanghai) */
+	timeZone: string;
 	/** CHROMIUM_PATH: the browser that prints PDF reports */
 	chromiumPath: string;
 	/** REPORT_ORIGIN (or EVAL_REPORT_ORIGIN): the address the PDF printer opens pages at, when not the request's */
@@ -148,7 +150,7 @@ export interface Config {
 export interface NotifyConfig {
 	/** NOTIFY_SCHEDULER=on|off: the server's in-process scheduler (default on, off under tests) */
 	scheduler: boolean;
-	/** NOTIFY_TIMEZONE: the zone schedules are read in (default Asia/Shanghai) */
+	/** NOTIFY_TIMEZONE: the zone schedules are read in (default TZ_DISPLAY) */
 	timeZone: string;
 	/** NOTIFY_CATCHUP_HOURS: a run missed while nothing ran is still sent this long after its time */
 	catchUpMs: number;
@@ -161,17 +163,19 @@ export interface NotifyConfig {
 function timeZone(env: Env, name: string, fallback: string): string {
 	const raw = given(env, name) ?? fallback;
 	try {
-		new Intl.DateTimeFormat('en', { timeZone: raw });
-		return raw;
+		// the zone's canonical spelling (asia/shanghai → Asia/Shanghai), so the browser and the server name it alike
+		return new Intl.DateTimeFormat('en', { timeZone: raw }).resolvedOptions().timeZone;
 	} catch {
 		throw new ConfigError(name, raw, ['IANA 时区名，如 Asia/Shanghai', 'an IANA time zone such as Asia/Shanghai']);
 	}
 }
 
-export function readNotifyConfig(env: Env, port: number, reportOrigin: string | null): NotifyConfig {
+export const DEFAULT_TIME_ZONE = 'Asia/Shanghai';
+
+export function readNotifyConfig(env: Env, port: number, reportOrigin: string | null, displayZone = DEFAULT_TIME_ZONE): NotifyConfig {
 	return {
 		scheduler: oneOf(env, 'NOTIFY_SCHEDULER', ['on', 'off'], env.VITEST ? 'off' : 'on') === 'on',
-		timeZone: timeZone(env, 'NOTIFY_TIMEZONE', 'Asia/Shanghai'),
+		timeZone: timeZone(env, 'NOTIFY_TIMEZONE', displayZone),
 		catchUpMs: positive(env, 'NOTIFY_CATCHUP_HOURS', 36) * HOUR,
 		mailFrom: given(env, 'NOTIFY_MAIL_FROM') ?? 'quality-reports@localhost',
 		publicOrigin: origin(env, 'PUBLIC_ORIGIN') ?? reportOrigin ?? `http://localhost:${port}`
@@ -184,8 +188,10 @@ export function readConfig(env: Env = process.env): Config {
 	const shutdownTimeoutS = nonNegative(env, 'SHUTDOWN_TIMEOUT', 30);
 	const port = portNumber(env, 'PORT', 3000);
 	const reportOrigin = origin(env, given(env, 'REPORT_ORIGIN') !== undefined ? 'REPORT_ORIGIN' : 'EVAL_REPORT_ORIGIN');
+	const displayZone = timeZone(env, 'TZ_DISPLAY', DEFAULT_TIME_ZONE);
 	return {
 		port,
+		timeZone: displayZone,
 		databasePath: resolve(given(env, 'DATABASE_PATH') ?? DEFAULT_DATABASE_PATH),
 		threadpool: positive(env, 'UV_THREADPOOL_SIZE', 4),
 		metricCache: oneOf(env, 'METRIC_CACHE', ['on', 'off'], 'on') === 'on',
@@ -198,7 +204,7 @@ export function readConfig(env: Env = process.env): Config {
 		shutdownLoadGraceS: Math.min(nonNegative(env, 'SHUTDOWN_LOAD_GRACE', 20), Math.max(0, shutdownTimeoutS - 5)),
 		underTest: Boolean(env.VITEST),
 		auth: readAuthConfig(env),
-		notify: readNotifyConfig(env, port, reportOrigin)
+		notify: readNotifyConfig(env, port, reportOrigin, displayZone)
 	};
 }
 

@@ -1,4 +1,5 @@
 import { listValue, type DuckDBValue } from '@duckdb/node-api';
+import { formatTimestamp } from '$lib/shared/time';
 import { z } from 'zod';
 import { m } from '$lib/paraglide/messages.js';
 import type { UiLocale as Locale } from '$lib/shared/views';
@@ -99,6 +100,8 @@ export interface CompiledQuery {
 	columns: Column[];
 	/** groups under `min` distinct staff are to be suppressed (`attribute`: the rows are one distribution, e.g. by grade) */
 	suppression?: { min: number; attribute: boolean };
+	/** the 95% interval the query adds as `ci_low` / `ci_high` (see shared/intervals.ts) */
+	interval?: 'wilson' | 'nps';
 }
 
 /** Validates a request: shape (zod), then against the catalog. Throws MetricRequestError. */
@@ -153,23 +156,8 @@ function periodSql(grain: Grain, d: string): string {
 }
 
 /** Wall-clock "now" of the registers (times in the tables are local, China time), 'YYYY-MM-DD HH:MM:SS'. */
-export function registerNow(date = new Date(), timeZone = 'Asia/Shanghai'): string {
-	const parts = Object.fromEntries(
-		new Intl.DateTimeFormat('en-CA', {
-			timeZone,
-			year: 'numeric',
-			month: '2-digit',
-			day: '2-digit',
-			hour: '2-digit',
-			minute: '2-digit',
-			second: '2-digit',
-			hourCycle: 'h23'
-		})
-			.formatToParts(date)
-			.map((p) => [p.type, p.value])
-	);
-	return `${parts.year}-${parts.month}-${parts.day} ${parts.hour}:${parts.minute}:${parts.second}`;
-}
+export const registerNow = (date = new Date(), timeZone = 'Asia/Shanghai'): string =>
+	formatTimestamp(date, { tz: timeZone, seconds: true });
 
 /**
  * Compiles a request. `asOf` ('YYYY-MM-DD HH:MM:SS', register wall-clock) is the "now" for SLA
@@ -253,6 +241,7 @@ export function compileMetric(input: unknown, options: CompileOptions = {}): Com
 
 	let inner: string;
 	let outer: string;
+	let interval: CompiledQuery['interval'];
 	switch (metric.kind) {
 		case 'aggregate':
 			inner = `${withNow(metric.value)} AS value`;
@@ -265,8 +254,15 @@ export function compileMetric(input: unknown, options: CompileOptions = {}): Com
 			outer = `${share} * ${metric.scale} AS value, numerator::DOUBLE AS numerator, denominator::DOUBLE AS denominator`;
 			columns.push({ name: 'value', type: 'number' }, { name: 'numerator', type: 'number' }, { name: 'denominator', type: 'number' });
 			if (metric.survey) {
-				outer += `, denominator::DOUBLE AS n, 1.96 * sqrt((${share}) * (1 - ${share}) / nullif(denominator, 0)) * ${metric.scale} AS moe, denominator < ${LOW_SAMPLE_N} AS low_sample`;
-				columns.push({ name: 'n', type: 'number' }, { name: 'moe', type: 'number' }, { name: 'low_sample', type: 'boolean' });
+				outer += `, denominator::DOUBLE AS n, denominator < ${LOW_SAMPLE_N} AS low_sample`;
+				// ci_low / ci_high: the Wilson interval, filled in by the query from numerator and denominator
+				columns.push(
+					{ name: 'n', type: 'number' },
+					{ name: 'ci_low', type: 'number' },
+					{ name: 'ci_high', type: 'number' },
+					{ name: 'low_sample', type: 'boolean' }
+				);
+				interval = 'wilson';
 			}
 			break;
 		}
@@ -275,15 +271,20 @@ export function compileMetric(input: unknown, options: CompileOptions = {}): Com
 			const pp = 'promoters::DOUBLE / nullif(n, 0)';
 			const pd = 'detractors::DOUBLE / nullif(n, 0)';
 			outer = `(${pp} - ${pd}) * 100 AS value, (promoters - detractors)::DOUBLE AS numerator, n::DOUBLE AS denominator, n::DOUBLE AS n,
-				1.96 * sqrt(greatest((${pp}) + (${pd}) - pow((${pp}) - (${pd}), 2), 0) / nullif(n, 0)) * 100 AS moe, n < ${LOW_SAMPLE_N} AS low_sample`;
+				promoters::DOUBLE AS promoters, detractors::DOUBLE AS detractors, n < ${LOW_SAMPLE_N} AS low_sample`;
+			// ci_low / ci_high: the trinomial interval, filled in by the query from promoters, detractors and n
 			columns.push(
 				{ name: 'value', type: 'number' },
 				{ name: 'numerator', type: 'number' },
 				{ name: 'denominator', type: 'number' },
 				{ name: 'n', type: 'number' },
-				{ name: 'moe', type: 'number' },
+				{ name: 'promoters', type: 'number' },
+				{ name: 'detractors', type: 'number' },
+				{ name: 'ci_low', type: 'number' },
+				{ name: 'ci_high', type: 'number' },
 				{ name: 'low_sample', type: 'boolean' }
 			);
+			interval = 'nps';
 			break;
 		}
 	}
@@ -301,7 +302,7 @@ ORDER BY period NULLS FIRST${groupCol ? ', "group" NULLS LAST' : ''}`;
 	const suppression = staffColumn
 		? { min: request.minGroupStaff!, attribute: !!request.by && !!SOURCES[metric.source].attributeDimensions?.includes(request.by) }
 		: undefined;
-	return { sql, params: p.values, metric, columns, ...(suppression ? { suppression } : {}) };
+	return { sql, params: p.values, metric, columns, ...(suppression ? { suppression } : {}), ...(interval ? { interval } : {}) };
 }
 
 export const DRILL_PAGE_MAX = 100_000;

@@ -16,6 +16,7 @@ import {
 import type { Database } from '$lib/server/core/db';
 import { csvCell, csvText } from '$lib/shared/csv';
 import { wallClock } from '$lib/shared/format';
+import { npsInterval, wilsonInterval } from '$lib/shared/intervals';
 import { lastYearRange, periodsOf, previousRange } from '$lib/shared/dashboard/range';
 import type { AuthUser } from '$lib/shared/auth/roles';
 import { suppressedGroups } from '$lib/shared/auth/privacy';
@@ -23,10 +24,11 @@ import { customerView, type CustomerContact } from '$lib/server/core/auth/pii';
 import { maskFreeText } from '$lib/server/core/auth/masking';
 import { registerMaskedText } from '$lib/server/core/auth/masked-search';
 import { slaLimits } from '$lib/server/metrics/sla';
-import { compileMetric, compileRows, registerNow, type Column, type CompiledQuery, type Grain } from './compile';
+import { compileMetric, compileRows, type Column, type CompiledQuery, type Grain } from './compile';
 import { config } from '$lib/server/core/config';
+import { metricsAsOf } from './as-of';
 
-/** One result row: period, group (with `by`), value, and for ratios numerator/denominator (+ n, moe, low_sample). */
+/** One result row: period, group (with `by`), value, and for ratios numerator/denominator (+ n, ci_low, ci_high, low_sample). */
 export type MetricRow = Record<string, string | number | boolean | null>;
 
 export interface MetricResult {
@@ -49,9 +51,20 @@ export async function runMetric(conn: DuckDBConnection, compiled: CompiledQuery)
 	const rows = reader.getRowObjectsJS().map((r) => {
 		const out: MetricRow = {};
 		for (const n of names) out[n] = plain(r[n]);
-		return out;
+		return compiled.interval ? withInterval(out, compiled.interval, compiled.metric.kind === 'ratio' ? compiled.metric.scale : 100) : out;
 	});
 	return { columns: compiled.columns, rows };
+}
+
+/** A survey row's 95% interval in the value's unit (`ci_low`, `ci_high`), from the one definition in shared/intervals.ts. */
+function withInterval(row: MetricRow, kind: 'wilson' | 'nps', scale: number): MetricRow {
+	const n = typeof row.n === 'number' ? row.n : 0;
+	const ci =
+		kind === 'wilson'
+			? wilsonInterval(Number(row.numerator ?? 0), n)
+			: npsInterval(Number(row.promoters ?? 0), Number(row.detractors ?? 0), n);
+	const factor = kind === 'wilson' ? scale : 1;
+	return { ...row, ci_low: ci ? ci.low * factor : null, ci_high: ci ? ci.high * factor : null };
 }
 
 /**
@@ -124,7 +137,7 @@ export type Compare = 'previous' | 'last_year';
 export const COMPARES: readonly Compare[] = ['previous', 'last_year'];
 
 export interface MetricOptions {
-	/** "now" for SLA breaches and backlog ages, 'YYYY-MM-DD HH:MM:SS' register wall-clock; default: this minute */
+	/** "now" for SLA breaches and backlog ages, 'YYYY-MM-DD HH:MM:SS' register wall-clock; default: the data's as-of (as-of.ts) */
 	asOf?: string;
 	/** also answer the same metric over the previous period or the same period last year (`compare_value`) */
 	compare?: Compare;
@@ -171,7 +184,7 @@ export function cachedRun(db: Database, compiled: CompiledQuery): Promise<Metric
 	return run;
 }
 
-const SUPPRESSED_VALUES = ['value', 'numerator', 'denominator', 'n', 'moe', 'low_sample'];
+const SUPPRESSED_VALUES = ['value', 'numerator', 'denominator', 'n', 'promoters', 'detractors', 'ci_low', 'ci_high', 'low_sample'];
 
 /**
  * The minimum group size on a result of staff scores (compiled with `minGroupStaff`, i.e. for a user
@@ -205,16 +218,13 @@ export function suppressSmallGroups(result: MetricResult, suppression: CompiledQ
 	return { columns, rows };
 }
 
-/** The minute "now" falls in, so results that depend on it can be cached for that minute. */
-const thisMinute = () => `${registerNow().slice(0, 16)}:00`;
-
 /**
  * Validates, compiles and runs one metric request (cached, see `cachedRun`). With `compare`, each row
  * also gets `compare_period` and `compare_value`: the same group in the comparison range, periods
  * matched by position (the first month of this range with the first month of that one).
  */
 export async function queryMetric(db: Database, input: unknown, options: MetricOptions = {}): Promise<MetricResult> {
-	const asOf = options.asOf ?? thisMinute();
+	const asOf = options.asOf ?? (await metricsAsOf(db));
 	const sla = await slaLimits(db);
 	const compiled = compileMetric(input, { asOf, sla });
 	const result = suppressSmallGroups(await cachedRun(db, compiled), compiled.suppression);
@@ -265,7 +275,7 @@ export interface DrillResult extends MetricResult {
  * drill-down is one click, not a dashboard's dozens of tiles.
  */
 export async function drillRows(db: Database, user: AuthUser, input: unknown, options: { asOf?: string } = {}): Promise<DrillResult> {
-	const compiled = compileRows(input, { asOf: options.asOf ?? thisMinute(), sla: await slaLimits(db), maskedSearch: !user.pii });
+	const compiled = compileRows(input, { asOf: options.asOf ?? (await metricsAsOf(db)), sla: await slaLimits(db), maskedSearch: !user.pii });
 	return db.withConnection(async (conn) => {
 		if (!user.pii) registerMaskedText(conn);
 		const page = await runMetric(conn, { sql: compiled.sql, params: compiled.params, metric: compiled.metric, columns: compiled.columns });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { defaultRange, lastYearRange, periodsOf, presetOf, presetRange, previousRange, rangeFromParams } from './range';
+import { comparisonOf, defaultRange, lastYearRange, periodsOf, presetOf, presetRange, previousRange, rangeFromParams } from './range';
 
 describe('dashboard date ranges', () => {
 	it('anchors presets on the last day with data', () => {
@@ -22,9 +22,34 @@ describe('dashboard date ranges', () => {
 		expect(presetOf({ from: '2025-01-02', to: '2025-03-31' }, '2025-03-31')).toBe('custom');
 	});
 
-	it('compares with the period of equal length just before', () => {
-		expect(previousRange({ from: '2025-01-01', to: '2025-03-31' })).toEqual({ from: '2024-10-03', to: '2024-12-31' });
-		expect(previousRange({ from: '2025-03-01', to: '2025-03-31' })).toEqual({ from: '2025-01-29', to: '2025-02-28' });
+	it('compares calendar-aligned windows: whole months with whole months, other ranges with the same days before', () => {
+		// 本季度 vs 上季度 (not the 90 days 2024-10-03 … 12-31)
+		expect(comparisonOf({ from: '2025-01-01', to: '2025-03-31' })).toEqual({
+			kind: 'quarter',
+			length: 3,
+			range: { from: '2024-10-01', to: '2024-12-31' }
+		});
+		// 本月 vs 上月: March against all of February, February against all of January (not 01-04 … 01-31)
+		expect(previousRange({ from: '2025-03-01', to: '2025-03-31' })).toEqual({ from: '2025-02-01', to: '2025-02-28' });
+		expect(comparisonOf({ from: '2025-02-01', to: '2025-02-28' })).toEqual({
+			kind: 'month',
+			length: 1,
+			range: { from: '2025-01-01', to: '2025-01-31' }
+		});
+		// 近12个月 vs the 12 months before
+		expect(comparisonOf({ from: '2024-04-01', to: '2025-03-31' })).toEqual({
+			kind: 'months',
+			length: 12,
+			range: { from: '2023-04-01', to: '2024-03-31' }
+		});
+		// three whole months that are not a calendar quarter
+		expect(comparisonOf({ from: '2025-02-01', to: '2025-04-30' }).kind).toBe('months');
+		// a custom range: the same number of days just before
+		expect(comparisonOf({ from: '2025-03-10', to: '2025-03-16' })).toEqual({
+			kind: 'days',
+			length: 7,
+			range: { from: '2025-03-03', to: '2025-03-09' }
+		});
 	});
 
 	it('reads from/to from the URL and ignores invalid or reversed ones', () => {

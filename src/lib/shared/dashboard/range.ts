@@ -96,10 +96,38 @@ export function presetOf(range: DateRange, anchor: string): Preset | 'custom' {
 	);
 }
 
-/** The period of equal length just before a range. */
+/** How a range is compared with the one before it: calendar months (one, a quarter, or several) or days. */
+export type ComparisonKind = 'month' | 'quarter' | 'months' | 'days';
+
+export interface Comparison {
+	kind: ComparisonKind;
+	/** months (month, quarter, months) or days (days) in the range, and so in the one before */
+	length: number;
+	range: DateRange;
+}
+
+/**
+ * The window a range is compared with, calendar-aligned: a range of whole months against the same
+ * number of whole months just before (本月 vs 上月 — February against all of January, not its last 28
+ * days; 本季度 vs 上季度; 近12个月 vs the 12 months before), any other range against the same number of
+ * days just before it.
+ */
+export function comparisonOf(r: DateRange): Comparison {
+	const from = toDate(r.from);
+	const to = toDate(r.to);
+	if (r.from === day(startOfMonth(from)) && r.to === day(endOfMonth(to))) {
+		const months = differenceInCalendarMonths(to, from) + 1;
+		const range = { from: day(subMonths(from, months)), to: addDays(r.from, -1) };
+		const quarter = months === 3 && r.from === day(startOfQuarter(from));
+		return { kind: months === 1 ? 'month' : quarter ? 'quarter' : 'months', length: months, range };
+	}
+	const before = addDays(r.from, -1);
+	return { kind: 'days', length: lengthInDays(r), range: { from: addDays(before, -(lengthInDays(r) - 1)), to: before } };
+}
+
+/** The window just before a range that it is compared with (see `comparisonOf`). */
 export function previousRange(r: DateRange): DateRange {
-	const to = addDays(r.from, -1);
-	return { from: addDays(to, -(lengthInDays(r) - 1)), to };
+	return comparisonOf(r).range;
 }
 
 /**
@@ -224,6 +252,11 @@ const STEP: Record<PeriodGrain, (d: Date, n: number) => Date> = {
 	quarter: addQuarters,
 	year: addYears
 };
+
+/** The last day of the period that starts on `period`. */
+export function periodEnd(period: string, grain: PeriodGrain): string {
+	return day(addDaysTo(STEP[grain](toDate(period), 1), -1));
+}
 
 /** More periods than any caller can mean (requests are held to MAX_PERIODS): listing stops here with an error. */
 export const PERIOD_CAP = 1000;

@@ -29,3 +29,20 @@ export interface RowError {
 	code: string;
 	params: Record<string, string | number>;
 }
+
+/**
+ * Row errors grouped by column, reason and value, with their count: a file's 630 rows that each say
+ * "投诉状态 … 不在允许的取值中" are one problem with one value to fix. A value the schema does not allow
+ * in a column read from the file names the values it may be mapped onto (the mapping's value map).
+ */
+export interface ErrorGroup {
+	column: string | null;
+	code: string;
+	value: string | null;
+	/** the reason as the group's first row gives it */
+	reason: string;
+	count: number;
+	/** the first rows of the group */
+	rows: number[];
+	valueMap?: { source: string; value: string; allowed: string[] };
+}

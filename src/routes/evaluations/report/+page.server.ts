@@ -1,6 +1,7 @@
+import { displayTime } from '$lib/server/core/time';
 import { m } from '$lib/paraglide/messages.js';
 import { gradeBars } from '$lib/charts/gradeBars';
-import { radar } from '$lib/charts/radar';
+import { dimensionDots } from '$lib/charts/dimensionDots';
 import { printTheme } from '$lib/charts/theme';
 import { EVAL_DIMENSIONS } from '$lib/features/evaluations/model';
 import { dimensionLabel } from '$lib/features/evaluations/labels';
@@ -28,13 +29,16 @@ export const load: PageServerLoad = async ({ locals, url }) => {
 		220
 	);
 	const radarSvg = chartSvg(
-		radar(
+		dimensionDots(
 			{
-				indicators: EVAL_DIMENSIONS.map((d) => dimensionLabel(d)),
-				series: view.radar.map((r) => ({
-					name: r.group || m.eval_everyone(),
-					values: EVAL_DIMENSIONS.map((d) => r.means[d])
-				}))
+				dimensions: EVAL_DIMENSIONS.map((d) => dimensionLabel(d)),
+				// suppressed groups have no means; a group whose means are everyone's (the one store of a report) would draw the same dots twice
+				series: view.radar
+					.filter((r, i) => !r.suppressed && (i === 0 || EVAL_DIMENSIONS.some((d) => r.means[d] !== view.radar[0]?.means[d])))
+					.map((r) => ({
+						name: r.group || m.eval_everyone(),
+						values: EVAL_DIMENSIONS.map((d) => r.means[d])
+					}))
 			},
 			{ emptyText, legend: 'plain' },
 			printTheme
@@ -42,5 +46,5 @@ export const load: PageServerLoad = async ({ locals, url }) => {
 		340,
 		280
 	);
-	return { view, stores: req.stores, distSvg, radarSvg, generatedBy: user.displayName };
+	return { view, stores: req.stores, distSvg, radarSvg, generatedBy: user.displayName, generatedAt: displayTime(Date.now()) };
 };

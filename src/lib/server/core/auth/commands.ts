@@ -1,6 +1,7 @@
 import { m } from '$lib/paraglide/messages.js';
 import type { Database } from '$lib/server/core/db';
 import { isRole, type Role } from '$lib/shared/auth/roles';
+import { displayTime } from '$lib/server/core/time';
 import { verifyAuditChain, type ChainReport } from '$lib/server/core/db/audit';
 import { createUser, listUsers, setDisabled, setPassword, type UserError, type UserRecord } from './users';
 
@@ -41,13 +42,8 @@ const msg = (key: string, params: Record<string, unknown>, locale: Locale) => ca
 export const roleLabel = (role: string, locale: Locale) => (isRole(role) ? msg(`auth_role_${role}`, {}, locale) : role);
 export const userErrorText = (error: UserError, locale: Locale) => msg(`admin_error_${error}`, {}, locale);
 
-/** 2025-03-05 14:30:00 in the server's time zone. */
-export function formatTime(ms: number | null): string {
-	if (ms === null) return '—';
-	const d = new Date(ms);
-	const p = (n: number) => String(n).padStart(2, '0');
-	return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}`;
-}
+/** 2025-03-05 14:30 in the display zone (TZ_DISPLAY). */
+export const formatTime = (ms: number | null): string => displayTime(ms);
 
 const publicUser = (u: UserRecord) => ({
 	username: u.username,

@@ -44,6 +44,7 @@ export const ROUTE_RULES: Readonly<Record<string, Rule>> = {
 	// if a route lands under another id (an unruled route is refused to everyone).
 	'/api/ingest/[kind]': can('ingest'),
 	'/api/ingest/[kind]/workbook': can('ingest'),
+	'/api/ingest/[kind]/loaded': can('ingest'),
 	'/upload': can('ingest'),
 	'/batches': can('ingest'),
 	'/batches/[id]': { read: can('ingest'), write: can('ingest') },

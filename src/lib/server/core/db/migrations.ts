@@ -414,5 +414,12 @@ CREATE TABLE notify_deliveries (
 		// An Excel workbook is loaded one sheet at a time: the batch names the sheet, and loading another sheet of
 		// the same file is not a duplicate. NULL for CSV files.
 		sql: `ALTER TABLE batches ADD COLUMN sheet VARCHAR;`
+	},
+	{
+		version: 10,
+		name: 'batches record the day their data describes',
+		// `npm run ingest -- … --as-of YYYY-MM-DD`: the day the register was exported, which SLA breaches and
+		// backlog ages are computed at (metrics/as-of.ts). NULL: the data's own last day.
+		sql: `ALTER TABLE batches ADD COLUMN as_of DATE;`
 	}
 ];

@@ -1,6 +1,8 @@
 import { bucketNames, type BucketDimension } from '$lib/server/metrics/catalog';
 import { queryMetric, type MetricResult, type MetricRow } from '$lib/server/metrics/query';
 import type { Database } from '$lib/server/core/db';
+import { metricCoverage } from '$lib/server/metrics/coverage';
+import { incompleteDays } from '$lib/shared/dashboard/coverage';
 import { metricInfo, num } from '$lib/server/features/overview/dashboard';
 import { periodsOf, type DateRange, type PeriodGrain } from '$lib/shared/dashboard/range';
 import type { PageFilters } from '$lib/shared/dashboard/filters';
@@ -25,6 +27,8 @@ export interface ComplaintsRequest {
 
 export interface ComplaintsData {
 	periods: string[];
+	/** per period: the days the data covers when incomplete, null when complete (shared/dashboard/coverage.ts) */
+	incomplete: (number | null)[];
 	metrics: Record<string, MetricInfo>;
 	/** per period: complaints, the same period a year earlier, complaints per 1,000 transactions */
 	trend: { count: (number | null)[]; lastYear: (number | null)[]; rate: (number | null)[] };
@@ -86,7 +90,8 @@ export async function complaintsData(db: Database, req: ComplaintsRequest): Prom
 		followupSatisfaction,
 		totals,
 		backlogTotal,
-		followups
+		followups,
+		coverage
 	] = await Promise.all([
 		ask('complaint_count', grain, undefined, 'last_year'),
 		ask('complaint_rate', grain),
@@ -100,7 +105,8 @@ export async function complaintsData(db: Database, req: ComplaintsRequest): Prom
 		ask('followup_satisfaction', grain),
 		ask('complaint_count', 'all'),
 		ask('open_backlog', 'all'),
-		ask('followup_satisfaction', 'all')
+		ask('followup_satisfaction', 'all'),
+		metricCoverage(db, ['complaint_count', 'complaint_rate'], range, grain)
 	]);
 	const lastYear = new Map(count.rows.map((r) => [String(r.period), num(r.compare_value)]));
 
@@ -115,6 +121,7 @@ export async function complaintsData(db: Database, req: ComplaintsRequest): Prom
 
 	return {
 		periods,
+		incomplete: incompleteDays(coverage),
 		metrics: Object.fromEntries(
 			[
 				'complaint_count',

@@ -6,7 +6,7 @@ import type { Scorecard, ScorecardPeriod } from '$lib/features/evaluations/score
 import { readEvalConfig } from './config';
 import { appraisalRows, periodRange, scopeSql } from './data';
 import { periodsWithData } from './view';
-import { num } from '$lib/server/features/overview/dashboard';
+import { intervalOf, num } from '$lib/server/features/overview/dashboard';
 
 /** The period id of a metric row's period start ('YYYY-MM-DD') in a cycle. */
 const periodOfDay = (cycle: Cycle, day: string) => periodOfMonth(cycle, day.slice(0, 7));
@@ -30,7 +30,7 @@ export async function staffScorecard(db: Database, scope: string[] | null, staff
 			complaints: 0,
 			categories: {},
 			outcomes: {},
-			surveys: { n: 0, csat: null, csatMoe: null, nps: null, npsMoe: null, lowSample: true }
+			surveys: { n: 0, csat: null, csatCi: null, nps: null, npsCi: null, lowSample: true }
 		});
 	}
 	if (periods.length) {
@@ -60,12 +60,13 @@ export async function staffScorecard(db: Database, scope: string[] | null, staff
 		for (const r of csat.rows) {
 			if (r.group !== staffId || typeof r.period !== 'string') continue;
 			const sp = byPeriod.get(periodOfDay(cycle, r.period));
-			if (sp) Object.assign(sp.surveys, { n: Number(r.n ?? 0), csat: num(r.value), csatMoe: num(r.moe), lowSample: r.low_sample === true });
+			if (sp)
+				Object.assign(sp.surveys, { n: Number(r.n ?? 0), csat: num(r.value), csatCi: intervalOf(r), lowSample: r.low_sample === true });
 		}
 		for (const r of nps.rows) {
 			if (r.group !== staffId || typeof r.period !== 'string') continue;
 			const sp = byPeriod.get(periodOfDay(cycle, r.period));
-			if (sp) Object.assign(sp.surveys, { nps: num(r.value), npsMoe: num(r.moe) });
+			if (sp) Object.assign(sp.surveys, { nps: num(r.value), npsCi: intervalOf(r) });
 		}
 	}
 	return {

@@ -1,3 +1,4 @@
+import { displayTime } from '$lib/server/core/time';
 import { z } from 'zod';
 import { m } from '$lib/paraglide/messages.js';
 import { queryRows, type Database } from '$lib/server/core/db';
@@ -134,9 +135,7 @@ export async function runNotifyCommand(db: Database, cmd: NotifyCommand): Promis
 			const rows = await listDeliveries(db, { limit: cmd.limit });
 			const text = rows
 				.map((r) =>
-					[new Date(r.recorded_ms).toISOString(), r.what, r.period, r.channel_name, r.status, r.attempts, r.error ?? r.note ?? ''].join(
-						'\t'
-					)
+					[displayTime(r.recorded_ms), r.what, r.period, r.channel_name, r.status, r.attempts, r.error ?? r.note ?? ''].join('\t')
 				)
 				.join('\n');
 			return { exitCode: 0, json: rows, text: text || m.notify_no_log({}, { locale: loc }) };

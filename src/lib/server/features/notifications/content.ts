@@ -1,6 +1,9 @@
 import { withLocale } from '$lib/server/core/locale';
 import { m } from '$lib/paraglide/messages.js';
 import { queryRows, type Database } from '$lib/server/core/db';
+import { displayTime, instantMs } from '$lib/server/core/time';
+import { CADENCE_DAYS, staleDays } from '$lib/server/metrics/as-of';
+import type { KindId } from '$lib/shared/schema';
 import { config } from '$lib/server/core/config';
 import type { AuthUser } from '$lib/shared/auth/roles';
 import { inLocale } from '$lib/shared/bilingual';
@@ -214,18 +217,15 @@ async function alertsDigest(db: Database, req: BuildRequest, scrub: Scrub): Prom
 	};
 }
 
-/** How old a kind's last load may be before the daily notice names it (days). */
-export const FRESHNESS_DAYS: Readonly<Record<string, number>> = { complaints: 2, surveys: 3, traffic: 3, appraisals: 40, staff: 40 };
-
 async function freshnessDigest(db: Database, req: BuildRequest): Promise<Built> {
 	const rows = await db.withConnection((c) =>
-		queryRows<{ kind: string; last_ms: number }>(
+		queryRows<{ kind: KindId; last_ms: number }>(
 			c,
-			`SELECT kind, epoch_ms(max(finished_at)) AS last_ms FROM batches WHERE status = 'committed' GROUP BY kind ORDER BY kind`
+			`SELECT kind, ${instantMs('max(finished_at)')} AS last_ms FROM batches WHERE status = 'committed' GROUP BY kind ORDER BY kind`
 		)
 	);
 	const now = req.window?.to ?? Date.now();
-	const stale = rows.filter((r) => now - Number(r.last_ms) > (FRESHNESS_DAYS[r.kind] ?? 3) * 86_400_000);
+	const stale = rows.filter((r) => staleDays(r.kind, Number(r.last_ms), now) !== null);
 	if (stale.length === 0) return { skip: 'nothing_new' };
 	const loc = L(req.locale);
 	return {
@@ -234,12 +234,7 @@ async function freshnessDigest(db: Database, req: BuildRequest): Promise<Built> 
 			sections: [
 				{
 					heading: m.notify_fresh_heading({}, loc),
-					lines: stale.map((r) =>
-						m.notify_fresh_line(
-							{ kind: r.kind, last: new Date(Number(r.last_ms)).toISOString().slice(0, 10), days: FRESHNESS_DAYS[r.kind] ?? 3 },
-							loc
-						)
-					)
+					lines: stale.map((r) => m.notify_fresh_line({ kind: r.kind, last: displayTime(r.last_ms), days: CADENCE_DAYS[r.kind] }, loc))
 				}
 			],
 			link: link('/batches'),

@@ -1,3 +1,4 @@
+import { displayTime } from '$lib/server/core/time';
 import { fail, type RequestEvent } from '@sveltejs/kit';
 import { z } from 'zod';
 import { m } from '$lib/paraglide/messages.js';
@@ -39,10 +40,7 @@ export function scheduleText(s: Schedule, locale: UiLocale): string {
 	}
 }
 
-const when = (ms: number | null, timeZone: string) =>
-	ms === null
-		? null
-		: new Intl.DateTimeFormat('sv-SE', { timeZone, dateStyle: 'short', timeStyle: 'short' }).format(new Date(ms)).replace(',', '');
+const when = (ms: number | null) => (ms === null ? null : displayTime(ms));
 
 export async function loadNotifications(user: AuthUser, all: boolean) {
 	const db = await getDatabase();
@@ -68,9 +66,9 @@ export async function loadNotifications(user: AuthUser, all: boolean) {
 		subscriptions: subs.map((s) => {
 			const parsed = parseSchedule(s.schedule);
 			const next = parsed ? nextRun(parsed, timeZone, now) : null;
-			return { ...s, plain: parsed ? scheduleText(parsed, locale) : s.schedule, next: when(next?.getTime() ?? null, timeZone) };
+			return { ...s, plain: parsed ? scheduleText(parsed, locale) : s.schedule, next: when(next?.getTime() ?? null) };
 		}),
-		deliveries: log.map((d) => ({ ...d, when: when(d.sent_ms ?? d.recorded_ms, timeZone)! }))
+		deliveries: log.map((d) => ({ ...d, when: when(d.sent_ms ?? d.recorded_ms)! }))
 	};
 }
 

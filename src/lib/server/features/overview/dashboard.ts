@@ -1,24 +1,22 @@
 import { queryRows, type Database } from '$lib/server/core/db';
 import { metricById } from '$lib/server/metrics/catalog';
-import { queryMetric, type MetricResult } from '$lib/server/metrics/query';
+import { queryMetric, type MetricResult, type MetricRow } from '$lib/server/metrics/query';
+import type { Interval } from '$lib/shared/intervals';
 import { readAllTargets, targetFor } from '$lib/server/metrics/targets';
-import { periodsOf, previousRange, type DateRange } from '$lib/shared/dashboard/range';
-import type { KpiView, MetricInfo, MonthPoint, RankItem } from '$lib/shared/dashboard/types';
+import { comparisonOf, countPeriods, periodsOf, periodStart, type DateRange } from '$lib/shared/dashboard/range';
+import { addMonths, addQuarters, format, parseISO } from 'date-fns';
+import { incompleteDays, isComplete, periodCoverage, rangeCoverage } from '$lib/shared/dashboard/coverage';
+import { metricDataSpan } from '$lib/server/metrics/coverage';
+import type { KpiSpark, KpiView, MetricInfo, MonthPoint, RankItem } from '$lib/shared/dashboard/types';
 import { storeScopeSql } from '$lib/server/core/db/store-scope';
+import { HEADLINE_METRICS } from '$lib/server/metrics/headline';
 
 /**
  * The 总览 dashboard's data: every number comes from the metric catalog through `queryMetric`, with the
  * user's store scope. Only the last day with data and the list of stores are asked directly.
  */
 
-export const KPI_METRICS = [
-	'complaint_count',
-	'complaint_rate',
-	'first_response_median_h',
-	'sla_resolution_compliance',
-	'csat',
-	'nps'
-] as const;
+export const KPI_METRICS = HEADLINE_METRICS;
 const TOP_STORES = 5;
 const TOP_CATEGORIES = 8;
 
@@ -57,6 +55,13 @@ export function metricInfo(id: string): MetricInfo {
 
 export const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
 
+/** A survey row's 95% interval (`ci_low`, `ci_high`), or null. */
+export const intervalOf = (r: MetricRow | undefined): Interval | null => {
+	const low = num(r?.ci_low);
+	const high = num(r?.ci_high);
+	return low === null || high === null ? null : { low, high };
+};
+
 export interface DashboardRequest {
 	range: DateRange;
 	/** selected stores; empty = all of the scope */
@@ -71,10 +76,36 @@ export interface DashboardData {
 	topCategories: RankItem[];
 }
 
+/** A tile's trend has at least this many periods, and shows its comparison window too. */
+const SPARK_PERIODS = 12;
+
+/**
+ * The trailing periods of a tile's trend: quarters for a quarter compared with the one before, months
+ * otherwise; at least 12, and enough to show the comparison window before the tile's own.
+ */
+export function sparkRange(range: DateRange): { grain: 'month' | 'quarter'; range: DateRange } {
+	const comparison = comparisonOf(range);
+	const grain = comparison.kind === 'quarter' ? 'quarter' : 'month';
+	const count = Math.max(SPARK_PERIODS, 2 * countPeriods(range, grain));
+	const step = grain === 'quarter' ? addQuarters : addMonths;
+	const from = format(step(parseISO(periodStart(range.to, grain)), -(count - 1)), 'yyyy-MM-dd');
+	return { grain, range: { from, to: range.to } };
+}
+
+/** Indexes of the periods a window touches, within a list of periods (null when none is in view). */
+function windowIndexes(periods: readonly string[], window: DateRange, grain: 'month' | 'quarter'): [number, number] | null {
+	const first = periods.indexOf(periodStart(window.from, grain));
+	const last = periods.indexOf(periodStart(window.to, grain));
+	if (last < 0) return null;
+	return [first < 0 ? 0 : first, last];
+}
+
 export async function dashboardData(db: Database, req: DashboardRequest): Promise<DashboardData> {
-	const prev = previousRange(req.range);
+	const prev = comparisonOf(req.range).range;
+	const spark = sparkRange(req.range);
+	const sparkPeriods = periodsOf(spark.range, spark.grain);
 	const filters = req.stores.length ? { store: req.stores } : {};
-	const ask = (metric: string, range: DateRange, grain: 'all' | 'month', by?: 'store' | 'category'): Promise<MetricResult> =>
+	const ask = (metric: string, range: DateRange, grain: 'all' | 'month' | 'quarter', by?: 'store' | 'category'): Promise<MetricResult> =>
 		queryMetric(db, { metric, from: range.from, to: range.to, grain, ...(by ? { by } : {}), filters, scope: req.scope });
 	const months = periodsOf(req.range, 'month');
 
@@ -83,13 +114,36 @@ export async function dashboardData(db: Database, req: DashboardRequest): Promis
 	const inView = req.stores.length ? req.stores : req.scope?.length === 1 ? req.scope : [];
 	const kpis = Promise.all(
 		KPI_METRICS.map(async (id): Promise<KpiView> => {
-			const [now, before, monthly] = await Promise.all([ask(id, req.range, 'all'), ask(id, prev, 'all'), ask(id, req.range, 'month')]);
+			const [now, before, monthly, trailing, data] = await Promise.all([
+				ask(id, req.range, 'all'),
+				ask(id, prev, 'all'),
+				ask(id, req.range, 'month'),
+				ask(id, spark.range, spark.grain),
+				metricDataSpan(db, [id])
+			]);
 			const row = now.rows[0];
 			const byMonth = new Map(monthly.rows.map((r) => [String(r.period), num(r.value)]));
+			const byPeriod = new Map(trailing.rows.map((r) => [String(r.period), num(r.value)]));
+			// an incomplete window is never the basis of a change (shared/dashboard/coverage.ts)
+			const covered = rangeCoverage(req.range, data);
+			// a comparison window without any data is "no previous data", one the data covers only in part is incomplete
+			const previousCoverage = rangeCoverage(prev, data);
+			const previousCovered = isComplete(previousCoverage) || previousCoverage.days === 0;
+			const sparkIncomplete = incompleteDays(periodCoverage(sparkPeriods, spark.grain, spark.range, data));
+			const trend: KpiSpark = {
+				grain: spark.grain,
+				points: sparkPeriods.map((period, i) => ({ period, value: byPeriod.get(period) ?? null, incomplete: sparkIncomplete[i] ?? null })),
+				current: windowIndexes(sparkPeriods, req.range, spark.grain),
+				comparison: windowIndexes(sparkPeriods, prev, spark.grain)
+			};
 			return {
 				metric: metricInfo(id),
 				value: num(row?.value),
-				previous: num(before.rows[0]?.value),
+				previous: isComplete(covered) && previousCovered ? num(before.rows[0]?.value) : null,
+				incomplete: isComplete(covered) ? null : { days: covered.days, of: covered.of },
+				previousIncomplete: !previousCovered,
+				monthsIncomplete: incompleteDays(periodCoverage(months, 'month', req.range, data)),
+				spark: trend,
 				numerator: num(row?.numerator),
 				denominator: num(row?.denominator),
 				n: num(row?.n),

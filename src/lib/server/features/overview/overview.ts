@@ -2,6 +2,7 @@ import { queryRows, type Database } from '$lib/server/core/db';
 import { listBatches, type BatchRow } from '$pipelines/batches';
 import { KINDS, schemas, type KindId } from '$lib/shared/schema';
 import { storeScopeSql } from '$lib/server/core/db/store-scope';
+import { displayTime, instantMs } from '$lib/server/core/time';
 
 export interface KindCoverage {
 	kind: KindId;
@@ -31,12 +32,19 @@ export async function kindCoverage(db: Database, stores: string[] | null): Promi
 				 WHERE ${inScope.sql}`,
 				inScope.params
 			);
-			const [last] = await queryRows<{ at: string | null }>(
+			const [last] = await queryRows<{ at: number | null }>(
 				conn,
-				`SELECT strftime(max(finished_at), '%Y-%m-%d %H:%M') AS at FROM batches WHERE kind = $1 AND status = 'committed'`,
+				`SELECT ${instantMs('max(finished_at)')} AS at FROM batches WHERE kind = $1 AND status = 'committed'`,
 				[kind]
 			);
-			out.push({ kind, rows: row?.rows ?? 0, from: row?.from ?? null, to: row?.to ?? null, last_loaded_at: last?.at ?? null });
+			const at = last?.at ?? null;
+			out.push({
+				kind,
+				rows: row?.rows ?? 0,
+				from: row?.from ?? null,
+				to: row?.to ?? null,
+				last_loaded_at: at === null ? null : displayTime(at)
+			});
 		}
 		return out;
 	});

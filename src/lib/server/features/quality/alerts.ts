@@ -8,6 +8,8 @@ import { queryMetric } from '$lib/server/metrics/query';
 import { num } from '$lib/server/features/overview/dashboard';
 import { readAllTargets, type ScopedTarget } from '$lib/server/metrics/targets';
 import { periodStart, type DateRange } from '$lib/shared/dashboard/range';
+import { lastCompleteDay } from '$lib/shared/dashboard/coverage';
+import { formatValue, periodLabel } from '$lib/shared/format';
 import { meetsTarget } from '$lib/shared/dashboard/targets';
 import { DEFAULT_RULES, latestSignals } from '$lib/shared/quality/spc';
 import { controlCharts, type QcChartId } from './charts';
@@ -53,7 +55,10 @@ interface NewAlert extends AlertFacts {
 	en: string;
 }
 
-/** The last day with complaints or survey answers: the evaluation's "latest period" is the one containing it. */
+/**
+ * The last day with complaints or survey answers. The evaluation's latest period is the last month the
+ * data fully covers (`lastCompleteDay`): a month the data ends inside is never the basis of an alert.
+ */
 async function lastDataDay(conn: DuckDBConnection): Promise<string | null> {
 	const [row] = await queryRows<{ d: string | null }>(
 		conn,
@@ -144,8 +149,9 @@ async function targetAlerts(db: Database, conn: DuckDBConnection, lastDay: strin
  */
 export async function evaluateAlerts(db: Database, now = Date.now()): Promise<{ created: number; checked: number }> {
 	return db.withConnection(async (conn) => {
-		const lastDay = await lastDataDay(conn);
-		if (!lastDay) return { created: 0, checked: 0 };
+		const dataEnd = await lastDataDay(conn);
+		if (!dataEnd) return { created: 0, checked: 0 };
+		const lastDay = lastCompleteDay(dataEnd, ALERT_GRAIN);
 		const candidates = [...(await signalAlerts(db, evaluationRange(lastDay))), ...(await targetAlerts(db, conn, lastDay))];
 		let created = 0;
 		for (const a of candidates) {

@@ -11,20 +11,14 @@ import type { ChangeRow } from '$lib/shared/quality/change';
 import { reportPeriods, type ReportGrain } from './periods';
 import { periodStart, type DateRange } from '$lib/shared/dashboard/range';
 import type { Bilingual } from '$lib/shared/bilingual';
+import { HEADLINE_METRICS } from '$lib/server/metrics/headline';
 
 /**
  * The weekly / monthly quality report (周报/月报): headline metrics against targets and the previous
  * period, the signals and alerts of the period, top complaint causes, what changed, open actions. One
  * data object that the page, the PDF (the page printed) and the Excel workbook all show.
  */
-export const REPORT_METRICS = [
-	'complaint_count',
-	'complaint_rate',
-	'first_response_median_h',
-	'sla_resolution_compliance',
-	'csat',
-	'nps'
-] as const;
+export const REPORT_METRICS = HEADLINE_METRICS;
 
 export interface HeadlineRow {
 	id: string;

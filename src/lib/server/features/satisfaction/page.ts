@@ -1,7 +1,9 @@
 import { SURVEY_ITEMS } from '$lib/server/metrics/catalog';
 import { drillRows, queryMetric, type DrillResult, type MetricResult, type MetricRow } from '$lib/server/metrics/query';
 import type { Database } from '$lib/server/core/db';
-import { metricInfo, num } from '$lib/server/features/overview/dashboard';
+import { metricCoverage } from '$lib/server/metrics/coverage';
+import { incompleteDays } from '$lib/shared/dashboard/coverage';
+import { intervalOf, metricInfo, num } from '$lib/server/features/overview/dashboard';
 import type { AuthUser } from '$lib/shared/auth/roles';
 import { periodsOf, type DateRange, type PeriodGrain } from '$lib/shared/dashboard/range';
 import type { PageFilters } from '$lib/shared/dashboard/filters';
@@ -36,6 +38,8 @@ export interface SatisfactionRequest {
 
 export interface SatisfactionData {
 	periods: string[];
+	/** per period: the days the data covers when incomplete, null when complete (shared/dashboard/coverage.ts) */
+	incomplete: (number | null)[];
 	metrics: Record<string, MetricInfo>;
 	items: SurveyItem[];
 	csat: SurveyPoint[];
@@ -53,7 +57,7 @@ export interface SatisfactionData {
 
 const point = (r: MetricRow | undefined): SurveyPoint => ({
 	value: num(r?.value),
-	moe: num(r?.moe),
+	ci: intervalOf(r),
 	n: num(r?.n) ?? 0,
 	lowSample: r ? r.low_sample === true : true
 });
@@ -79,7 +83,8 @@ export async function satisfactionData(db: Database, req: SatisfactionRequest): 
 		npsMethod,
 		countMethod,
 		extraMean,
-		extraCount
+		extraCount,
+		coverage
 	] = await Promise.all([
 		ask('csat', grain),
 		ask('nps', grain),
@@ -93,7 +98,8 @@ export async function satisfactionData(db: Database, req: SatisfactionRequest): 
 		ask('nps', 'all', 'method'),
 		ask('response_count', 'all', 'method'),
 		ask('extra_answer_mean', 'all', 'question'),
-		ask('extra_answer_count', 'all', 'question')
+		ask('extra_answer_count', 'all', 'question'),
+		metricCoverage(db, ['csat'], range, grain)
 	]);
 	const itemResults = await Promise.all(
 		itemIds.map(async (id) => {
@@ -169,6 +175,7 @@ export async function satisfactionData(db: Database, req: SatisfactionRequest): 
 
 	return {
 		periods,
+		incomplete: incompleteDays(coverage),
 		metrics: Object.fromEntries(
 			[
 				'csat',

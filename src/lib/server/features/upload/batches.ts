@@ -2,7 +2,7 @@ import { queryRows, type DuckDBConnection } from '$lib/server/core/db';
 import type { AuthUser } from '$lib/shared/auth/roles';
 import { matchHeaders, parseMapping } from '$lib/shared/schema/mapping';
 import { reason, type Locale } from '$pipelines/messages';
-import type { BatchRow } from '$pipelines/batches';
+import { BATCH_TIMES_SQL, withBatchTimes, type BatchRow, type BatchTimes } from '$pipelines/batches';
 import { schemas, type KindId } from '$lib/shared/schema';
 import { maskName, maskPhone } from '$lib/server/core/auth/masking';
 import { recordPiiAccess } from '$lib/server/core/auth/pii';
@@ -58,21 +58,25 @@ export interface RejectedRowView {
 export const REJECTED_ROWS_SHOWN = 2000;
 
 export async function batchDetail(conn: DuckDBConnection, batchId: number): Promise<BatchDetail | null> {
-	const [b] = await queryRows<
-		Omit<BatchDetail, 'warnings' | 'mapping' | 'covers' | 'extraQuestions' | 'blockedBy'> & {
-			warnings: string | null;
-			mapping: string | null;
-		}
+	const [read] = await queryRows<
+		Omit<
+			BatchDetail,
+			'warnings' | 'mapping' | 'covers' | 'extraQuestions' | 'blockedBy' | 'started_at' | 'finished_at' | 'rolled_back_at'
+		> &
+			BatchTimes & {
+				warnings: string | null;
+				mapping: string | null;
+			}
 	>(
 		conn,
-		`SELECT batch_id, kind, file_name, source, created_by,
-		        strftime(started_at, '%Y-%m-%d %H:%M:%S') AS started_at, strftime(coalesce(finished_at, started_at), '%Y-%m-%d %H:%M:%S') AS finished_at,
+		`SELECT batch_id, kind, file_name, source, created_by, ${BATCH_TIMES_SQL},
 		        status, accept_partial, rows_read, rows_loaded, rows_rejected, rows_collapsed, rows_replaced, size_bytes, encoding, delimiter, sha256,
-		        strftime(rolled_back_at, '%Y-%m-%d %H:%M:%S') AS rolled_back_at, rolled_back_by, abort_reason, warnings::VARCHAR AS warnings, mapping::VARCHAR AS mapping
+		        rolled_back_by, abort_reason, warnings::VARCHAR AS warnings, mapping::VARCHAR AS mapping
 		 FROM batches WHERE batch_id = $1`,
 		[batchId]
 	);
-	if (!b) return null;
+	if (!read) return null;
+	const b = withBatchTimes(read);
 	const schema = schemas[b.kind];
 	const t = schema.table;
 	const [range] = await queryRows<{ from: string | null; to: string | null }>(

@@ -62,7 +62,7 @@ export async function listMappings(conn: DuckDBConnection): Promise<SavedMapping
 		...r,
 		header: JSON.parse(r.header) as string[],
 		mapping: parseMapping(JSON.parse(r.mapping)),
-		updated_at: formatTime(Number(updated_ms)).slice(0, 16)
+		updated_at: formatTime(Number(updated_ms))
 	}));
 }
 

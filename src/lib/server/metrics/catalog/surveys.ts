@@ -29,7 +29,7 @@ export const SURVEY_ITEMS: readonly (readonly [string, Bilingual])[] = [
 	['price', bi('价格', 'Price')]
 ];
 
-/** Top-2-box of one survey item: answers 4-5 ÷ answers, with n, margin of error and low-sample flag. */
+/** Top-2-box of one survey item: answers 4-5 ÷ answers, with n, its 95% Wilson interval and low-sample flag. */
 const surveyTopBox = (column: string, label: Bilingual): RatioMetric => ({
 	id: `${column}_t2b`,
 	kind: 'ratio',
@@ -44,8 +44,8 @@ const surveyTopBox = (column: string, label: Bilingual): RatioMetric => ({
 	denominator: `count(${column})`,
 	passport: {
 		formula: bi(
-			`${label.zh}为 4-5 分的问卷 ÷ 作答${label.zh}的问卷 × 100%，含 n、95% 误差幅度与样本不足标记（n < 30）。`,
-			`Responses rating ${label.en} 4-5 ÷ responses rating it × 100%, with n, the 95% margin of error and the low-sample flag (n < 30).`
+			`${label.zh}为 4-5 分的问卷 ÷ 作答${label.zh}的问卷 × 100%，含 n、95% Wilson 置信区间（ci_low–ci_high）与样本不足标记（n < 30）。`,
+			`Responses rating ${label.en} 4-5 ÷ responses rating it × 100%, with n, the 95% Wilson score interval (ci_low–ci_high) and the low-sample flag (n < 30).`
 		),
 		numerator: bi(`${label.zh} ≥ 4 的问卷`, `responses with ${label.en} ≥ 4`),
 		denominator: bi(`作答${label.zh}的问卷`, `responses rating ${label.en}`),
@@ -69,8 +69,8 @@ export const SURVEY_METRICS: readonly MetricDef[] = [
 		denominator: 'count(overall)',
 		passport: {
 			formula: bi(
-				'总体满意度为 4-5 分（满意、非常满意）的问卷 ÷ 有总体满意度的问卷 × 100%（top-2-box）。同时给出样本量 n、95% 误差幅度 1.96·√(p(1−p)/n)，n < 30 标记为样本不足。',
-				'Responses with overall 4-5 ÷ responses with an overall score × 100% (top-2-box). Also n, the 95% margin of error 1.96·√(p(1−p)/n), and a low-sample flag when n < 30.'
+				'总体满意度为 4-5 分（满意、非常满意）的问卷 ÷ 有总体满意度的问卷 × 100%（top-2-box）。同时给出样本量 n、95% Wilson 置信区间 (p + z²/2n ± z·√(p(1−p)/n + z²/4n²)) ÷ (1 + z²/n)，z = 1.96（不越出 0–100%，10 份全满意时为 72.2%–100%），n < 30 标记为样本不足。',
+				'Responses with overall 4-5 ÷ responses with an overall score × 100% (top-2-box). Also n, the 95% Wilson score interval (p + z²/2n ± z·√(p(1−p)/n + z²/4n²)) ÷ (1 + z²/n), z = 1.96 (it stays within 0-100%: 10 satisfied of 10 gives 72.2%-100%), and a low-sample flag when n < 30.'
 			),
 			numerator: bi('总体满意度 ≥ 4 的问卷', 'responses with overall ≥ 4'),
 			denominator: bi('有总体满意度的问卷', 'responses with an overall score'),
@@ -95,8 +95,8 @@ export const SURVEY_METRICS: readonly MetricDef[] = [
 		n: 'count(nps)',
 		passport: {
 			formula: bi(
-				'推荐者（9-10 分）占比 − 贬损者（0-6 分）占比，单位为分（−100 到 100）。分子为推荐者数减贬损者数，分母为有推荐意愿得分的问卷数；95% 误差幅度 = 1.96·√((p₊+p₋−(p₊−p₋)²)/n)×100，n < 30 标记为样本不足。',
-				'% promoters (9-10) − % detractors (0-6), in points (−100 to 100). Numerator = promoters − detractors, denominator = responses with an NPS answer; 95% margin of error = 1.96·√((p₊+p₋−(p₊−p₋)²)/n)×100, low-sample flag when n < 30.'
+				'推荐者（9-10 分）占比 − 贬损者（0-6 分）占比，单位为分（−100 到 100）。分子为推荐者数减贬损者数，分母为有推荐意愿得分的问卷数；95% 置信区间 = 数值 ± 1.96·√((p₊+p₋−(p₊−p₋)²)/n)×100（三项分布方差），截在 −100 到 100 之内，n < 30 标记为样本不足。',
+				'% promoters (9-10) − % detractors (0-6), in points (−100 to 100). Numerator = promoters − detractors, denominator = responses with an NPS answer; 95% interval = value ± 1.96·√((p₊+p₋−(p₊−p₋)²)/n)×100 (trinomial variance), clamped to −100…100; low-sample flag when n < 30.'
 			),
 			numerator: bi('推荐者数 − 贬损者数', 'promoters − detractors'),
 			denominator: bi('有推荐意愿得分（0-10）的问卷', 'responses with an NPS answer (0-10)'),

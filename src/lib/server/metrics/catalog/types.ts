@@ -116,7 +116,7 @@ export interface AggregateMetric extends MetricBase {
 
 /**
  * A ratio: value = numerator / denominator × scale (null when the denominator is 0).
- * `survey` ratios also return n (= denominator), the 95% margin of error and a low-sample flag.
+ * `survey` ratios also return n (= denominator), the 95% Wilson interval (ci_low, ci_high) and a low-sample flag.
  */
 export interface RatioMetric extends MetricBase {
 	kind: 'ratio';
@@ -126,7 +126,7 @@ export interface RatioMetric extends MetricBase {
 	survey?: boolean;
 }
 
-/** NPS: % promoters − % detractors, with n and its margin of error (trinomial variance). */
+/** NPS: % promoters − % detractors, with n, promoters, detractors and its 95% interval (trinomial variance, clamped to ±100). */
 export interface NpsMetric extends MetricBase {
 	kind: 'nps';
 	promoters: string;

@@ -5,7 +5,7 @@ import { m } from '$lib/paraglide/messages.js';
 import { audit } from '$lib/server/core/db/audit';
 import { getDatabase } from '$lib/server/core/db/process';
 import { workbook } from '$lib/server/features/evaluations/excel';
-import { PdfUnavailable, renderPdf, reportUrl } from '$lib/server/core/pdf';
+import { chromiumPath, PdfUnavailable, renderPdf, reportUrl } from '$lib/server/core/pdf';
 import { appraisalStores, viewRequest } from '$lib/server/features/evaluations/request';
 import { exportTables } from '$lib/server/features/evaluations/tables';
 import { evaluationView } from '$lib/server/features/evaluations/view';
@@ -55,7 +55,7 @@ export const GET: RequestHandler = async ({ url, locals, cookies, getClientAddre
 		} catch (e) {
 			if (e instanceof PdfUnavailable) {
 				return e.reason === 'no_browser'
-					? problem(503, 'pdf_unavailable', m.api_pdf_unavailable())
+					? problem(503, 'pdf_unavailable', m.pdf_unavailable({ path: chromiumPath() }))
 					: problem(502, 'pdf_failed', m.api_pdf_failed({ detail: e.message }));
 			}
 			throw e;

@@ -1,4 +1,5 @@
 import { error, fail } from '@sveltejs/kit';
+import { m } from '$lib/paraglide/messages.js';
 import { roleCan } from '$lib/shared/auth/roles';
 import { getDatabase } from '$lib/server/core/db/process';
 import { ALERT_STATUSES, getAlert, updateAlert } from '$lib/server/features/quality/alerts';
@@ -15,7 +16,7 @@ export const load: PageServerLoad = async ({ locals, params }) => {
 	const id = Number.parseInt(params.id, 10);
 	const db = await getDatabase();
 	const alert = Number.isSafeInteger(id) ? await db.withConnection((c) => getAlert(c, id, user.stores)) : null;
-	if (!alert) error(404, 'alert not found');
+	if (!alert) error(404, m.err_alert_not_found({ id: params.id }));
 	const lastDay = (await lastDataDay(db, user.stores)) ?? alert.period;
 	const chartId = isChartId(alert.chart) ? alert.chart : null;
 	const follow = await followUp(db, alert, lastDay);

@@ -1,6 +1,6 @@
 import { json } from '@sveltejs/kit';
 import { m } from '$lib/paraglide/messages.js';
-import { PdfUnavailable, renderPdf, reportUrl } from '$lib/server/core/pdf';
+import { chromiumPath, PdfUnavailable, renderPdf, reportUrl } from '$lib/server/core/pdf';
 import type { RequestHandler } from './$types';
 
 /**
@@ -26,6 +26,9 @@ export const GET: RequestHandler = async ({ url, cookies }) => {
 	} catch (e) {
 		const reason = e instanceof PdfUnavailable ? e.message : e instanceof Error ? e.message.split('\n')[0]! : String(e);
 		console.error('[quality] PDF failed:', reason);
-		return json({ error: { code: 'pdf_unavailable', message: m.qc_pdf_error({ reason }) } }, { status: 503 });
+		// no browser: say plainly what to install (the set-up, npm run demo, installs it when it can)
+		const message =
+			e instanceof PdfUnavailable && e.reason === 'no_browser' ? m.pdf_unavailable({ path: chromiumPath() }) : m.qc_pdf_error({ reason });
+		return json({ error: { code: 'pdf_unavailable', message } }, { status: 503 });
 	}
 };
