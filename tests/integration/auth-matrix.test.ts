@@ -45,6 +45,7 @@ const EXPECTED: Record<string, Partial<Record<Method, Allowed>>> = {
 	'/batches/[id]': { GET: INGEST, POST: INGEST },
 	'/api/ingest/[kind]': { GET: INGEST, POST: INGEST },
 	'/api/ingest/[kind]/workbook': { POST: INGEST },
+	'/api/ingest/[kind]/loaded': { GET: INGEST },
 	'/api/metrics/[metric]': { GET: ALL },
 	'/api/rows/[kind]': { GET: ['manager', 'quality_officer', 'leadership', 'admin'] },
 	'/evaluations': { GET: ALL },

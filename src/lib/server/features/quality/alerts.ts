@@ -9,7 +9,6 @@ import { num } from '$lib/server/features/overview/dashboard';
 import { readAllTargets, type ScopedTarget } from '$lib/server/metrics/targets';
 import { periodStart, type DateRange } from '$lib/shared/dashboard/range';
 import { lastCompleteDay } from '$lib/shared/dashboard/coverage';
-import { formatValue, periodLabel } from '$lib/shared/format';
 import { meetsTarget } from '$lib/shared/dashboard/targets';
 import { DEFAULT_RULES, latestSignals } from '$lib/shared/quality/spc';
 import { controlCharts, type QcChartId } from './charts';
