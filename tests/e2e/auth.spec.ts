@@ -41,19 +41,19 @@ test('a wrong password is refused with a message, and the password field is empt
 test('signing in shows the user’s name and role, and returns to the page asked for', async ({ page }) => {
 	await signIn(page, manager, '/?store=南京新街口店');
 	await expect(page).toHaveURL('/?store=%E5%8D%97%E4%BA%AC%E6%96%B0%E8%A1%97%E5%8F%A3%E5%BA%97');
-	await expect(page.getByRole('heading', { level: 1 })).toHaveText('数据概览');
+	await expect(page.getByRole('heading', { level: 1 })).toHaveText('数据状态');
 	const account = page.getByRole('group', { name: '当前账号' });
 	await expect(account.locator('[data-field=user-name]')).toHaveText('张经理');
 	await expect(account.locator('[data-field=user-role]')).toHaveText('门店/客服经理');
 	// a manager has no admin links
 	await expect(page.getByRole('navigation', { name: '主导航' }).getByRole('link')).toHaveText([
-		'数据概览',
 		'总览',
 		'投诉',
 		'满意度',
 		'质量监控',
 		'绩效考核',
 		'目标',
+		'数据状态',
 		'推送'
 	]);
 });
@@ -79,7 +79,7 @@ test('a viewer cannot open the user admin page: 403, with a way back', async ({ 
 	await expect(page.locator('[data-field=user-name]')).toHaveText('赵查看');
 	await page.screenshot({ path: 'test-results/forbidden-viewer.png', fullPage: true });
 	await page.getByRole('link', { name: '返回数据概览' }).click();
-	await expect(page.getByRole('heading', { level: 1 })).toHaveText('数据概览');
+	await expect(page.getByRole('heading', { level: 1 })).toHaveText('数据状态');
 });
 
 test('the login page switches to English and back, messages included', async ({ page }) => {
@@ -96,12 +96,14 @@ test('the login page switches to English and back, messages included', async ({ 
 
 	await page.getByLabel('Password').fill(viewer.password);
 	await page.getByRole('button', { name: 'Sign in' }).click();
-	await expect(page.getByRole('heading', { level: 1 })).toHaveText('Data overview');
+	// signing in with no page asked for lands a role that reads metrics on 总览
+	await expect(page).toHaveURL('/dashboard');
+	await expect(page.getByRole('heading', { level: 1 })).toHaveText('Dashboard');
 	await expect(page.locator('[data-field=user-role]')).toHaveText('Viewer');
 	await expect(page.getByRole('button', { name: 'Sign out' })).toBeVisible();
 
 	await page.getByRole('button', { name: '中文' }).click();
-	await expect(page.getByRole('heading', { level: 1 })).toHaveText('数据概览');
+	await expect(page.getByRole('heading', { level: 1 })).toHaveText('总览');
 	await expect(page.locator('[data-field=user-role]')).toHaveText('查看者');
 });
 

@@ -65,7 +65,10 @@ test('leadership opens the quarter, drills into a scorecard and downloads Excel 
 	await expect(page.locator('[data-cycle=quarter]')).toHaveAttribute('aria-pressed', 'true');
 	await expect(page.locator('[data-period]')).toHaveAttribute('data-period', '2025-Q1');
 	await expect(page.locator('[data-tile=staff] .v')).toHaveText(String(expected.length));
-	const rows = page.locator('[data-table=ranking] tbody tr');
+	const rows = page.locator('[data-table=ranking] tbody tr[data-staff]');
+	// collapsed to the best and worst ten; everyone after "show all"
+	await expect(rows).toHaveCount(20);
+	await page.locator('[data-action=ranking-all]').click();
 	await expect(rows).toHaveCount(expected.length);
 	// every store's top row is its best quarter total
 	for (const store of new Set(expected.map((e) => e.store))) {
@@ -140,4 +143,47 @@ test('a viewer sees aggregates and no individual scores', async ({ page }) => {
 	}
 	expect((await page.request.get(`/staff/${mine[0]!.id}`)).status()).toBe(403);
 	expect((await page.request.get('/api/evaluations/export?format=csv')).status()).toBe(403);
+});
+
+test('绩效考核 puts the news first: warnings, stars and fairness above a collapsed ranking with search and show all', async ({ page }) => {
+	const expected = q1Expected();
+	expect(expected.length).toBeGreaterThan(20);
+	await signIn(page, demoAccount('leadership'), '/evaluations');
+	const top = async (selector: string) => (await page.locator(selector).first().boundingBox())!.y;
+	const ranking = await top('section[data-panel=eval-ranking]');
+	for (const news of [
+		'section[data-panel=eval-warnings]',
+		'section[data-panel=eval-stars]',
+		'#fairness',
+		'section[data-panel=eval-stores]'
+	])
+		expect(await top(news), news).toBeLessThan(ranking);
+	// nothing follows the ranking
+	const after = await page.locator('section[data-panel=eval-ranking] ~ *').count();
+	expect(after).toBe(0);
+
+	// the top and bottom ten by total, the rest counted in between
+	const rows = page.locator('[data-table=ranking] tbody tr[data-staff]');
+	await expect(rows).toHaveCount(20);
+	const byTotal = [...expected].sort((a, b) => b.total - a.total);
+	await expect(rows.first()).toHaveAttribute('data-staff', byTotal[0]!.id);
+	await expect(rows.last()).toHaveAttribute('data-staff', byTotal.at(-1)!.id);
+	await expect(page.locator('[data-field=ranking-gap]')).toContainText(String(expected.length - 20));
+	await page.locator('[data-action=ranking-all]').click();
+	await expect(rows).toHaveCount(expected.length);
+	await page.locator('[data-action=ranking-all]').click();
+	await expect(rows).toHaveCount(20);
+
+	// a search finds someone who is not among the twenty shown
+	const middle = byTotal[Math.floor(byTotal.length / 2)]!;
+	await page.locator('[data-field=ranking-search]').fill(middle.id);
+	await expect(rows).toHaveCount(1);
+	await expect(rows.first()).toHaveAttribute('data-staff', middle.id);
+	await expect(page.locator('[data-action=ranking-all]')).toHaveCount(0);
+
+	// store comparisons are adjusted for multiple testing and say so
+	await expect(page.locator('section[data-panel=eval-stores]')).toContainText('Benjamini-Hochberg');
+	await expect(page.locator('[data-table=stores] th[data-col=q]')).toHaveText('q（BH 校正）');
+	await expect(page.locator('[data-table=stores] tbody tr [data-field=q]')).toHaveCount(new Set(expected.map((e) => e.store)).size);
+	await page.screenshot({ path: 'test-results/evaluations-news-first.png', fullPage: true });
 });

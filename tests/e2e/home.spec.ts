@@ -41,9 +41,9 @@ test('the overview shows every kind with its rows, dates covered and last load',
 	await signIn(page);
 
 	await expect(page.locator('html')).toHaveAttribute('lang', 'zh-CN');
-	await expect(page).toHaveTitle('数据概览 · 服务质量分析');
+	await expect(page).toHaveTitle('数据状态 · 服务质量分析');
 	await expect(page.getByRole('link', { name: '服务质量分析' })).toBeVisible();
-	await expect(page.getByRole('heading', { level: 1 })).toHaveText('数据概览');
+	await expect(page.getByRole('heading', { level: 1 })).toHaveText('数据状态');
 
 	const coverage = page.getByRole('region', { name: '数据覆盖' });
 	await expect(coverage.getByRole('article')).toHaveCount(KINDS.length);
@@ -108,10 +108,10 @@ test('the language switch shows the page in English and back in Chinese', async 
 	await expect(chinese).toHaveAttribute('aria-pressed', 'true');
 
 	await english.click();
-	await expect(page.getByRole('heading', { level: 1 })).toHaveText('Data overview');
+	await expect(page.getByRole('heading', { level: 1 })).toHaveText('Data status');
 	await expect(page.locator('html')).toHaveAttribute('lang', 'en');
 	await expect(english).toHaveAttribute('aria-pressed', 'true');
-	await expect(page).toHaveTitle('Data overview · Service quality analytics');
+	await expect(page).toHaveTitle('Data status · Service quality analytics');
 	for (const kind of KINDS) await expect(card(page, KIND_EN[kind])).toBeVisible();
 	await expect(card(page, KIND_EN.complaints).locator('[data-field=range]')).toHaveText('2025-01-01 – 2025-03-31');
 	const table = page.getByRole('table', { name: 'Load history' });
@@ -120,15 +120,15 @@ test('the language switch shows the page in English and back in Chinese', async 
 	await expect(body.getByText('Rejected', { exact: true })).toHaveCount(1);
 	await expect(body.getByText('Loaded', { exact: true })).toHaveCount(5);
 	await expect(body.getByText('Command line', { exact: true })).toHaveCount(SAMPLE_LOADS.length);
-	await expect(page.getByText('数据概览')).toHaveCount(0);
+	await expect(page.getByText('数据状态')).toHaveCount(0);
 	await page.screenshot({ path: 'test-results/home-en.png', fullPage: true });
 
 	// The choice is remembered (cookie) across a fresh load.
 	await page.goto('/');
-	await expect(page.getByRole('heading', { level: 1 })).toHaveText('Data overview');
+	await expect(page.getByRole('heading', { level: 1 })).toHaveText('Data status');
 
 	await chinese.click();
-	await expect(page.getByRole('heading', { level: 1 })).toHaveText('数据概览');
+	await expect(page.getByRole('heading', { level: 1 })).toHaveText('数据状态');
 	await expect(page.locator('html')).toHaveAttribute('lang', 'zh-CN');
 	await expect(card(page, KIND_ZH.surveys)).toBeVisible();
 });

@@ -6,7 +6,9 @@ export const QC = demoAccount('quality_officer');
 
 /**
  * Signs in through the login page as a person would: open a page, get sent to the login form, type
- * the name and password, submit, land back on the page. `base` picks another test server.
+ * the name and password, submit, land back on the page. The site root asks for no page in particular,
+ * so signing in from it lands on the role's landing page (总览, see landing.spec.ts); the helper then
+ * opens the root (数据状态), which the tests signing in there are about. `base` picks another test server.
  */
 export async function signIn(page: Page, account: DemoAccount = QC, path = '/', base = ''): Promise<void> {
 	await page.goto(`${base}${path}`);
@@ -15,6 +17,7 @@ export async function signIn(page: Page, account: DemoAccount = QC, path = '/', 
 	await page.locator('input[name=password]').fill(account.password);
 	await page.locator('form button[type=submit]').click();
 	await expect(page).not.toHaveURL(/\/login/u);
+	if (path === '/') await page.goto(`${base}/`);
 	await expect(page.locator('[data-field=user-name]')).toHaveText(account.displayName);
 }
 

@@ -45,7 +45,7 @@ test('质量监控 marks and explains the planted deterioration of 武汉光谷�
 
 test('alerts: the planted signal raised one alert; closing needs a note, then it is closed with it', async ({ page }) => {
 	await signIn(page, undefined, '/quality/alerts', GEN);
-	const row = page.locator('tr[data-scope="武汉光谷店"][data-kind=signal]', { hasText: '超出控制上限：投诉率' });
+	const row = page.locator('tr[data-scope="武汉光谷店"][data-kind=signal]', { hasText: '投诉率（每千笔交易）超出控制上限' });
 	await expect(row).toHaveCount(1);
 	await row.getByRole('link').first().click();
 	await expect(page.locator('[data-field=alert-message]')).toContainText('武汉光谷店');
@@ -100,4 +100,64 @@ test('a viewer reads 质量监控 of their own store only, in English too', asyn
 	await expect(page.locator('form[action="?/baseline"]')).toHaveCount(0);
 	const other = await page.request.get(`${GEN}/quality?store=${encodeURIComponent('武汉光谷店')}`);
 	expect(other.status()).toBe(403);
+});
+
+test('质量监控 opens on what needs attention: stores worst first, the worst store’s chart shown', async ({ page }) => {
+	await signIn(page, undefined, '/quality', GEN);
+	const stores = page.locator('[data-store]:not([data-store=""])');
+	// the planted deterioration makes 武汉光谷店 the worst: first among the stores, its chart open without asking
+	await expect(stores.first()).toHaveAttribute('data-store', '武汉光谷店');
+	await expect(page.locator('#qc-chart')).toHaveText(/武汉光谷店/u);
+	await expect(page.locator('[data-field=verdict] [data-verdict]')).toHaveText('出现异常信号');
+	const counts = (await stores.locator('[data-field=attention]').allTextContents()).map(Number);
+	expect(counts).toEqual([...counts].sort((a, b) => b - a));
+	expect(counts[0]).toBeGreaterThan(0);
+	// every verdict is one of the four, a favourable shift reading 改善 in green
+	for (const v of await page.locator('[data-store] [data-verdict]').evaluateAll((els) => els.map((e) => e.getAttribute('data-verdict'))))
+		expect(['in_control', 'signal', 'improved', 'insufficient']).toContain(v);
+	// the chain stays reachable: its link shows the chain's chart, not the worst store's
+	await page.locator('tr[data-store=""] a').click();
+	await expect(page).toHaveURL(/view=all/u);
+	await expect(page.locator('#qc-chart')).toHaveText(/全部门店/u);
+	// CSAT: higher is better, so a shift up is 改善 (green), never the red 出现异常信号
+	await page.goto(`${GEN}/quality?chart=csat_p&view=all`);
+	for (const el of await page.locator('[data-verdict=improved]').all()) {
+		await expect(el).toHaveText('改善');
+		await expect(el).toHaveCSS('color', 'rgb(23, 102, 58)'); // --ok-text
+	}
+});
+
+test('预警: every alert names its metric and unit, grouped by store with a count, most severe first, with its owner', async ({ page }) => {
+	await signIn(page, undefined, '/quality/alerts', GEN);
+	const groups = page.locator('section[data-group]');
+	expect(await groups.count()).toBeGreaterThan(1);
+	const texts: string[] = [];
+	const RANK: Record<string, number> = { high: 0, medium: 1, low: 2, improved: 3 };
+	for (const g of await groups.all()) {
+		const rows = g.locator('tr[data-alert]');
+		const open = await rows.filter({ hasNot: page.locator('[data-status=closed]') }).count();
+		await expect(g.locator('[data-field=open-count]')).toHaveText(`${open} 条未关闭`);
+		const scope = await g.getAttribute('data-group');
+		for (const r of await rows.all()) {
+			expect(await r.getAttribute('data-scope')).toBe(scope);
+			await expect(r.locator('[data-field=owner]')).not.toBeEmpty();
+		}
+		// open before closed, then by severity
+		const sev = (
+			await rows.evaluateAll((els) =>
+				els.map((e) => [e.querySelector('[data-status=closed]') ? 1 : 0, e.getAttribute('data-severity') ?? ''] as const)
+			)
+		).map(([closed, s]) => closed * 10 + RANK[s]!);
+		expect(sev).toEqual([...sev].sort((a, b) => a - b));
+		texts.push(...(await g.locator('td.text a').allTextContents()));
+	}
+	expect(new Set(texts).size).toBe(texts.length);
+	for (const t of texts) {
+		// metric named with its unit, the line and this period's value written to differ
+		expect(t).toMatch(/(投诉率（每千笔交易）|满意度（CSAT）|总体满意度均分（分）|首次响应时长中位数)/u);
+		const [, a, b] = /([\d.]+)[^\d，]*，本期 ([\d.]+)/u.exec(t) ?? [];
+		expect(a, t).toBeDefined();
+		expect(a).not.toBe(b);
+	}
+	await expect(page.locator('tr[data-alert]', { hasText: /投诉率（每千笔交易）.*中心线|上限 \d/u }).first()).toBeVisible();
 });

@@ -45,6 +45,7 @@ const EXPECTED: Record<string, Partial<Record<Method, Allowed>>> = {
 	'/batches/[id]': { GET: INGEST, POST: INGEST },
 	'/api/ingest/[kind]': { GET: INGEST, POST: INGEST },
 	'/api/ingest/[kind]/workbook': { POST: INGEST },
+	'/api/ingest/[kind]/loaded': { GET: INGEST },
 	'/api/metrics/[metric]': { GET: ALL },
 	'/api/rows/[kind]': { GET: ['manager', 'quality_officer', 'leadership', 'admin'] },
 	'/evaluations': { GET: ALL },
@@ -249,14 +250,16 @@ describe('role × route matrix', () => {
 			const html = await (await get(server, '/', cookies[role])).text();
 			return [...html.matchAll(/<nav[^>]*>(.*?)<\/nav>/gsu)].flatMap((m) => [...m[1]!.matchAll(/href="([^"]+)"/gu)].map((h) => h[1]));
 		};
-		const dashboards = ['/', '/dashboard', '/complaints', '/satisfaction', '/quality', '/evaluations', '/targets'];
-		expect(await nav('viewer')).toEqual(dashboards);
-		expect(await nav('manager')).toEqual([...dashboards, '/notifications']);
-		expect(await nav('quality_officer')).toEqual([...dashboards, '/upload', '/batches', '/notifications']);
-		expect(await nav('leadership')).toEqual([...dashboards, '/upload', '/batches', '/notifications']);
+		// 数据状态 ('/') sits beside 导入记录 ('/batches'), after the pages that read metrics
+		const dashboards = ['/dashboard', '/complaints', '/satisfaction', '/quality', '/evaluations', '/targets'];
+		expect(await nav('viewer')).toEqual([...dashboards, '/']);
+		expect(await nav('manager')).toEqual([...dashboards, '/', '/notifications']);
+		expect(await nav('quality_officer')).toEqual([...dashboards, '/upload', '/', '/batches', '/notifications']);
+		expect(await nav('leadership')).toEqual([...dashboards, '/upload', '/', '/batches', '/notifications']);
 		expect(await nav('admin')).toEqual([
 			...dashboards,
 			'/upload',
+			'/',
 			'/batches',
 			'/notifications',
 			'/admin/users',

@@ -132,11 +132,13 @@ describe('sessions', () => {
 				'location'
 			);
 		expect(await to('/?store=杭州湖滨店')).toBe('/?store=%E6%9D%AD%E5%B7%9E%E6%B9%96%E6%BB%A8%E5%BA%97');
-		expect(await to('//evil.example/')).toBe('/');
-		expect(await to('https://evil.example/')).toBe('/');
+		// anything refused, and the bare site root, lands on the role's landing page (总览)
+		expect(await to('//evil.example/')).toBe('/dashboard');
+		expect(await to('https://evil.example/')).toBe('/dashboard');
+		expect(await to('/')).toBe('/dashboard');
 		// dot segments the parser folds into a protocol-relative address
-		expect(await to('/.//evil.example/login')).toBe('/');
-		expect(await to('/%2e%2e//evil.example/login')).toBe('/');
+		expect(await to('/.//evil.example/login')).toBe('/dashboard');
+		expect(await to('/%2e%2e//evil.example/login')).toBe('/dashboard');
 	});
 });
 

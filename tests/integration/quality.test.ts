@@ -3,13 +3,15 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { generate } from '../../pipelines/generate/index';
 import { ingest } from '../../pipelines/engine';
-import { Database } from '../../src/lib/server/core/db';
+import { Database, queryRows } from '../../src/lib/server/core/db';
+import { metricById } from '../../src/lib/server/metrics/catalog';
 import { listAudit } from '../../src/lib/server/core/db/audit';
 import { controlCharts } from '../../src/lib/server/features/quality/charts';
 import { whatChanged } from '../../src/lib/server/features/quality/causes';
 import {
 	evaluateAlerts,
 	evaluationSettled,
+	getAlert,
 	listAlerts,
 	scheduleEvaluation,
 	updateAlert
@@ -186,8 +188,11 @@ describe('alerts', () => {
 		expect(rows.length).toBe(first.created);
 		const planted = rows.find((a) => a.kind === 'signal' && a.chart === 'complaint_p' && a.scope === PLANTED && a.rule === 1)!;
 		expect(planted).toBeDefined();
-		// the data ends 2025-12-30: December is incomplete, so the latest month alerts evaluate is November
-		expect(planted.message_zh).toMatch(/^武汉光谷店 · 2025年11月超出控制上限：投诉率（每千笔交易） \d\.\d\d‰，上限 \d\.\d\d‰$/u);
+		expect(planted.message_zh).toMatch(/^武汉光谷店 · 2025年11月 投诉率（每千笔交易）超出控制上限：上限 \d\.\d{2,6}‰，本期 \d\.\d{2,6}‰$/u);
+		expect(planted.message_en).toMatch(
+			/^武汉光谷店 · Nov 2025 · Complaint rate \(per 1,000 transactions\): above the upper control limit \(upper limit \d\.\d{2,6}‰, this period \d\.\d{2,6}‰\)$/u
+		);
+		expect(planted.severity).toBe('high');
 		expect(planted.status).toBe('new');
 
 		// a scoped user sees only their stores' alerts
@@ -239,8 +244,51 @@ describe('alerts', () => {
 		await evaluationSettled(db);
 		const targets = (await db.withConnection((c) => listAlerts(c, { stores: null }))).filter((a) => a.kind === 'target');
 		expect(targets).toHaveLength(1);
-		expect(targets[0]!.message_zh).toMatch(/^武汉光谷店 · 2025年11月未达目标：投诉率（每千笔交易） \d\.\d\d‰，目标 ≤ 1\.00‰$/u);
+		expect(targets[0]!.message_zh).toMatch(
+			/^武汉光谷店 · 2025年11月 投诉率（每千笔交易）未达目标：目标 ≤ 1\.\d{2,6}‰，本期 \d\.\d{2,6}‰$/u
+		);
 		expect((await evaluateAlerts(db)).created).toBe(0);
+	});
+
+	it('every alert names its metric and unit, its two numbers never read equal, and no two alerts read alike', async () => {
+		const rows = await db.withConnection((c) => listAlerts(c, { stores: null }));
+		expect(rows.length).toBeGreaterThan(3);
+		for (const lang of ['message_zh', 'message_en'] as const) {
+			const texts = rows.map((a) => a[lang]);
+			expect(new Set(texts).size).toBe(texts.length);
+			for (const t of texts) {
+				// "… 中心线 0.721‰，本期 0.724‰": the last two numbers, each with its unit unless a score
+				const [, a, b] = /([\d.,]+)[^\d，,]*[，,] ?(?:本期|this period) ?([\d.,]+)/u.exec(t) ?? [];
+				expect(a, t).toBeDefined();
+				expect(a === b).toBe(false);
+			}
+		}
+		for (const a of rows) {
+			const label = metricById(a.metric)!.label;
+			expect(a.message_zh).toContain(label.zh);
+			expect(a.message_en).toContain(label.en);
+		}
+	});
+
+	it('re-writes an old alert’s text from its stored numbers when it is read (the stored text stays as it was)', async () => {
+		await db.withConnection((c) =>
+			c.run(
+				`INSERT INTO qc_alerts (alert_id, alert_key, kind, chart, metric, scope_kind, scope, grain, period, rule, value, limit_value, message_zh, message_en, status, created_at, updated_at)
+				 VALUES (90001, 'old|1', 'signal', 'complaint_p', 'complaint_rate', 'store', '杭州湖滨店', 'month', '2024-06-01', 2, 0.7243, 0.7212,
+				         '杭州湖滨店 · 2024年6月：连续 9 个点在中心线上方（中心线 0.72‰，本期 0.72‰）', 'old', 'new', now(), now())`
+			)
+		);
+		const old = await db.withConnection((c) => getAlert(c, 90001, null));
+		expect(old!.message_zh).toBe('杭州湖滨店 · 2024年6月 投诉率（每千笔交易）连续 9 个点在中心线上方：中心线 0.721‰，本期 0.724‰');
+		expect(old!.message_en).toBe(
+			'杭州湖滨店 · Jun 2024 · Complaint rate (per 1,000 transactions): nine points in a row above the centre line (centre line 0.721‰, this period 0.724‰)'
+		);
+		expect(old!.severity).toBe('medium');
+		const [stored] = await db.withConnection((c) =>
+			queryRows<{ message_en: string }>(c, `SELECT message_en FROM qc_alerts WHERE alert_id = 90001`)
+		);
+		expect(stored!.message_en).toBe('old');
+		await db.withConnection((c) => c.run(`DELETE FROM qc_alerts WHERE alert_id = 90001`));
 	});
 
 	it('before/after: an action in March 2025 on 武汉光谷店 is followed by a significantly worse rate (the planted change)', async () => {
@@ -258,6 +306,7 @@ describe('alerts', () => {
 			limit_value: null,
 			message_zh: '',
 			message_en: '',
+			severity: 'high',
 			status: 'closed',
 			owner: null,
 			note: 'x',

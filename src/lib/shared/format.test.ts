@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatCount, formatValue } from './format';
+import { formatCount, formatDistinct, formatValue } from './format';
 
 describe('formatCount', () => {
 	it('groups thousands in both locales', () => {
@@ -10,6 +10,16 @@ describe('formatCount', () => {
 	it('leaves small counts and zero alone', () => {
 		expect(formatCount(0, 'zh-CN')).toBe('0');
 		expect(formatCount(300, 'en')).toBe('300');
+	});
+});
+
+describe('formatDistinct', () => {
+	it('adds decimals until two different values no longer read equal, and no more', () => {
+		expect(formatDistinct(0.7212, 0.7243, 'permille', 'zh-CN')).toEqual(['0.721‰', '0.724‰']);
+		expect(formatDistinct(0.72, 1.69, 'permille', 'zh-CN')).toEqual(['0.72‰', '1.69‰']);
+		expect(formatDistinct(86.04, 86.041, 'percent', 'en')).toEqual(['86.040%', '86.041%']);
+		// equal values stay at the unit's usual decimals
+		expect(formatDistinct(1, 1, 'permille', 'en')).toEqual(['1.00‰', '1.00‰']);
 	});
 });
 

@@ -4,7 +4,7 @@ import type { UiLocale } from '$lib/shared/views';
 
 /** Numbers and periods as pages, charts, tiles and exports write them. Pure: the same text on the server and in the browser. */
 
-const DECIMALS: Record<MetricUnit, number> = { count: 0, permille: 2, percent: 1, hours: 1, score: 2, nps: 1 };
+export const DECIMALS: Record<MetricUnit, number> = { count: 0, permille: 2, percent: 1, hours: 1, score: 2, nps: 1 };
 
 const number = (v: number, locale: UiLocale, digits: number, sign = false) =>
 	new Intl.NumberFormat(locale, {
@@ -15,9 +15,9 @@ const number = (v: number, locale: UiLocale, digits: number, sign = false) =>
 	}).format(v);
 
 /** A metric value with its unit: 1,234 · 2.41‰ · 86.7% · 5.3 小时 · 4.21 · 23.5; null → — */
-export function formatValue(v: number | null | undefined, unit: MetricUnit, locale: UiLocale): string {
+export function formatValue(v: number | null | undefined, unit: MetricUnit, locale: UiLocale, digits = DECIMALS[unit]): string {
 	if (v === null || v === undefined || !Number.isFinite(v)) return '—';
-	const n = number(v, locale, DECIMALS[unit]);
+	const n = number(v, locale, digits);
 	switch (unit) {
 		case 'permille':
 			return `${n}‰`;
@@ -105,3 +105,15 @@ export function formatCount(value: number, locale: UiLocale): string {
 
 /** Epoch milliseconds of a register wall-clock time as 'YYYY-MM-DD HH:MM' (the register's own clock, no zone). */
 export const wallClock = (ms: number | bigint) => new Date(Number(ms)).toISOString().slice(0, 16).replace('T', ' ');
+
+/**
+ * Two values side by side (a centre line and this period, a value and its target) with as many decimals
+ * as it takes for different numbers not to read equal: 0.72‰ / 0.72‰ becomes 0.721‰ / 0.724‰ (at most
+ * four more than the unit's usual).
+ */
+export function formatDistinct(a: number | null, b: number | null, unit: MetricUnit, locale: UiLocale): [string, string] {
+	let digits = DECIMALS[unit];
+	const pair = () => [formatValue(a, unit, locale, digits), formatValue(b, unit, locale, digits)] as [string, string];
+	while (a !== null && b !== null && a !== b && digits < DECIMALS[unit] + 4 && pair()[0] === pair()[1]) digits++;
+	return pair();
+}

@@ -3,14 +3,14 @@ import { z } from 'zod';
 import { m } from '$lib/paraglide/messages.js';
 import { getDatabase } from '$lib/server/core/db/process';
 import { config } from '$lib/server/core/config';
-import { safeNext } from '$lib/server/core/auth/guard';
+import { landingPage, safeNext } from '$lib/server/core/auth/guard';
 import { logins } from '$lib/server/core/auth/service';
 import { deleteSession, SESSION_COOKIE, sessionCookieOptions } from '$lib/server/core/auth/sessions';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = ({ locals, url }) => {
 	// Signed in already: straight on to where they were going.
-	if (locals.user) redirect(303, safeNext(url.searchParams.get('next'), url.origin));
+	if (locals.user) redirect(303, safeNext(url.searchParams.get('next'), url.origin, landingPage(locals.user)));
 	return {};
 };
 
@@ -50,6 +50,6 @@ export const actions: Actions = {
 		if (previous) await (await getDatabase()).withConnection((c) => deleteSession(c, previous));
 		// The cookie lives as long as a session can; the server ends it earlier when idle (sliding expiry).
 		cookies.set(SESSION_COOKIE, outcome.token, sessionCookieOptions(url, now + config().auth.sessionMaxMs));
-		redirect(303, safeNext(url.searchParams.get('next'), url.origin));
+		redirect(303, safeNext(url.searchParams.get('next'), url.origin, landingPage(outcome.user)));
 	}
 };

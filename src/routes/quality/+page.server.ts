@@ -11,6 +11,7 @@ import { canSeeStore, lastDataDay, qcParams } from '$lib/server/features/quality
 import { readAllTargets, targetFor } from '$lib/server/metrics/targets';
 import { audit } from '$lib/server/core/db/audit';
 import type { NelsonRule } from '$lib/shared/quality/spc';
+import { attentionSignals, byAttention } from '$lib/shared/quality/direction';
 import type { Actions, PageServerLoad } from './$types';
 
 /** 质量监控: control charts of every store in the user's scope; settings in the URL. */
@@ -33,6 +34,10 @@ export const load: PageServerLoad = async ({ locals, url }) => {
 		db.withConnection((c) => readAllTargets(c))
 	]);
 	const def = QC_CHARTS[params.chart];
+	// worst store first; with no store asked for (and not the chain: view=all) the worst store's chart opens
+	const charts = byAttention(set.charts, set.metric.direction);
+	const worst = charts.find((c) => c.store !== null && attentionSignals(c.chart, set.metric.direction).length > 0);
+	const shown = params.store ?? (url.searchParams.get('view') === 'all' ? null : (worst?.store ?? null));
 	const target = (store: string | null) => targetFor(targets, def.metric, { stores: store === null ? [] : [store] })?.value ?? null;
 	return {
 		lastDay,
@@ -43,7 +48,8 @@ export const load: PageServerLoad = async ({ locals, url }) => {
 		unit: def.unit,
 		metric: set.metric,
 		periods: set.periods,
-		charts: set.charts.map((c) => ({ ...c, target: target(c.store) })),
+		charts: charts.map((c) => ({ ...c, target: target(c.store) })),
+		shown,
 		canEdit: roleCan(user.role, 'targets')
 	};
 };

@@ -158,3 +158,25 @@ export function guidelineBreaches(dist: readonly GradeShare[], settings: EvalSet
 	if (settings.guidelineMinCD !== null && cd < settings.guidelineMinCD) out.push('min_cd');
 	return out;
 }
+
+/** How many of the best and of the worst the collapsed ranking shows. */
+export const RANKING_EDGE = 10;
+
+/**
+ * What the ranking shows: with a search, every row that matches (name, staff ID or store); otherwise the
+ * top and bottom RANKING_EDGE by total (of the chain, or of the stores chosen) unless all are asked for.
+ * `hidden` counts the rows left out between the two ends.
+ */
+export function visibleRanking<R extends Pick<RankedRow, 'staffId' | 'staffName' | 'store' | 'total'>>(
+	rows: readonly R[],
+	opts: { query: string; all: boolean }
+): { top: R[]; bottom: R[]; hidden: number } {
+	const q = opts.query.trim().toLowerCase();
+	if (q) {
+		const hit = (r: R) => [r.staffId, r.staffName ?? '', r.store ?? ''].some((s) => s.toLowerCase().includes(q));
+		return { top: rows.filter(hit), bottom: [], hidden: 0 };
+	}
+	if (opts.all || rows.length <= 2 * RANKING_EDGE) return { top: [...rows], bottom: [], hidden: 0 };
+	const byTotal = [...rows].sort((a, b) => b.total - a.total || a.staffId.localeCompare(b.staffId));
+	return { top: byTotal.slice(0, RANKING_EDGE), bottom: byTotal.slice(-RANKING_EDGE), hidden: rows.length - 2 * RANKING_EDGE };
+}

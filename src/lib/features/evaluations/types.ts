@@ -10,6 +10,11 @@ export interface Comparison {
 	otherMean: number | null;
 	diff: number | null;
 	p: number | null;
+	/**
+	 * Benjamini-Hochberg adjusted p (q) when the comparison is one of several tested together (each store
+	 * against the others); the verdict then rests on q, not p. Null for a single test (period vs previous).
+	 */
+	q: number | null;
 	verdict: Verdict;
 	/** hidden under the minimum group size (roles without individual scores): numbers are null */
 	suppressed: boolean;

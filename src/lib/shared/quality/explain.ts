@@ -1,7 +1,8 @@
 import { formatValue, periodLabel } from '$lib/shared/format';
 import type { MetricUnit } from '$lib/shared/dashboard/types';
 import type { UiLocale } from '$lib/shared/views';
-import type { Signal, SpcResult, Verdict } from './spc';
+import type { Signal, SpcResult } from './spc';
+import type { DirectedVerdict } from './direction';
 
 /**
  * Each signal in one plain sentence, in the user's language: which period, what the rule saw, the value
@@ -60,19 +61,18 @@ export function explainSignal(s: Signal, chart: SpcResult, ctx: ExplainContext):
 	}
 }
 
-export function verdictText(v: Verdict, locale: UiLocale): string {
+export function verdictText(v: DirectedVerdict, locale: UiLocale): string {
 	const zh = locale === 'zh-CN';
-	return v === 'in_control'
-		? zh
-			? '受控'
-			: 'In control'
-		: v === 'signal'
-			? zh
-				? '出现异常信号'
-				: 'Signal'
-			: zh
-				? '数据不足'
-				: 'Too few points';
+	switch (v) {
+		case 'in_control':
+			return zh ? '受控' : 'In control';
+		case 'signal':
+			return zh ? '出现异常信号' : 'Signal';
+		case 'improved':
+			return zh ? '改善' : 'Improved';
+		case 'insufficient':
+			return zh ? '数据不足' : 'Too few points';
+	}
 }
 
 /** The sentence under a chart when the points vary more than the model allows. */

@@ -4,7 +4,7 @@ import { ALERT_STATUSES, evaluateAlerts, evaluationSettled, listAlerts, type Ale
 import { roleCan } from '$lib/shared/auth/roles';
 import type { Actions, PageServerLoad } from './$types';
 
-/** The alert list: newest first, open before closed, filtered by status; users see their stores' alerts. */
+/** The alert list (grouped and ordered by the page), filtered by status; users see their stores' alerts. */
 export const load: PageServerLoad = async ({ locals, url }) => {
 	const user = locals.user!;
 	const asked = url.searchParams.get('status');

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ROLE_CAPABILITIES, ROLES, type AuthUser, type Role } from '$lib/shared/auth/roles';
 import { parseByteSize, readAuthConfig } from '$lib/server/core/config';
-import { authorize, safeNext, type GuardRequest } from '$lib/server/core/auth/guard';
+import { authorize, landingPage, safeNext, type GuardRequest } from '$lib/server/core/auth/guard';
 import { FailureLimiter } from '$lib/server/core/auth/ratelimit';
 import { sessionCookieOptions } from '$lib/server/core/auth/sessions';
 
@@ -97,6 +97,20 @@ describe('safeNext', () => {
 		['/complaints/../dashboard?x=1', '/dashboard?x=1']
 	])('%s → %s', (next, expected) => {
 		expect(safeNext(next, origin)).toBe(expected);
+	});
+});
+
+describe('the landing page after signing in', () => {
+	it('is 总览 for every role that reads metrics', () => {
+		for (const role of ROLES.filter((r) => ROLE_CAPABILITIES[r].has('metrics'))) expect(landingPage(user(role))).toBe('/dashboard');
+	});
+
+	it('replaces no destination, the bare site root and every refused one; a page asked for is kept', () => {
+		const origin = 'http://localhost:3000';
+		for (const next of [null, '', '/', '//evil.example/x', '/login', 'https://evil.example/'])
+			expect(safeNext(next, origin, '/dashboard')).toBe('/dashboard');
+		expect(safeNext('/?store=x', origin, '/dashboard')).toBe('/?store=x');
+		expect(safeNext('/quality/alerts', origin, '/dashboard')).toBe('/quality/alerts');
 	});
 });
 

@@ -135,21 +135,28 @@ export function authorize(req: GuardRequest, user: AuthUser | null): Decision {
 export const mayOpen = (routeId: string, user: AuthUser | null): boolean =>
 	authorize({ routeId, method: 'GET', params: {}, url: new URL('http://localhost/'), handoff: false }, user).allow;
 
+/** Where a user starts after signing in: 总览 for the roles that read metrics, else the first page they may open. */
+export function landingPage(user: AuthUser): string {
+	return ['/dashboard', '/upload', '/'].find((route) => mayOpen(route, user)) ?? '/forbidden';
+}
+
 /**
  * Where to go after signing in: only a path on this site (`/…`, not `//host` or `/\host`), never back
- * to the login or logout page. Anything else becomes `/`.
+ * to the login or logout page. Anything else, and the bare site root (what a signed-out visit to the
+ * address asks for), becomes the user's landing page.
  */
-export function safeNext(next: string | null | undefined, origin: string): string {
-	if (!next || !next.startsWith('/') || next.startsWith('//') || next.startsWith('/\\') || /[\p{Cc}]/u.test(next)) return '/';
+export function safeNext(next: string | null | undefined, origin: string, landing = '/'): string {
+	if (!next || next === '/' || !next.startsWith('/') || next.startsWith('//') || next.startsWith('/\\') || /[\p{Cc}]/u.test(next))
+		return landing;
 	let url: URL;
 	try {
 		url = new URL(next, origin);
 	} catch {
-		return '/';
+		return landing;
 	}
-	if (url.origin !== origin || url.pathname === '/login' || url.pathname === '/logout') return '/';
+	if (url.origin !== origin || url.pathname === '/login' || url.pathname === '/logout') return landing;
 	// The parser folds dot segments ('/.//x', '/%2e%2e//x' become '//x'): a path that then starts with two
 	// slashes (or a backslash) would leave the site as a protocol-relative address in the Location header.
-	if (/^\/[/\\]/u.test(url.pathname)) return '/';
+	if (/^\/[/\\]/u.test(url.pathname)) return landing;
 	return `${url.pathname}${url.search}${url.hash}`;
 }

@@ -45,10 +45,10 @@ export function exportTables(v: EvaluationView): ExportTable[] {
 	out.push({
 		id: 'stores',
 		title: m.eval_store_compare(),
-		header: [m.eval_store(), 'n', m.eval_tile_mean(), m.eval_col_rest(), m.eval_col_diff(), 'p', m.eval_col_verdict()],
-		types: ['text', 'number', 'number', 'number', 'number', 'number', 'text'],
-		rows: v.stores.map((s) => [s.label, s.n, s.mean, s.otherMean, s.diff, s.p, verdictLabel(s.verdict)]),
-		widths: [16, 6, 9, 10, 9, 9, 14]
+		header: [m.eval_store(), 'n', m.eval_tile_mean(), m.eval_col_rest(), m.eval_col_diff(), 'p', m.eval_col_q(), m.eval_col_verdict()],
+		types: ['text', 'number', 'number', 'number', 'number', 'number', 'number', 'text'],
+		rows: v.stores.map((s) => [s.label, s.n, s.mean, s.otherMean, s.diff, s.p, s.q, verdictLabel(s.verdict)]),
+		widths: [16, 6, 9, 10, 9, 9, 9, 14]
 	});
 	if (v.fairness) {
 		out.push({ id: 'reviewers', title: m.eval_leniency(), ...tableData(REVIEWER_COLUMNS, v.fairness.reviewers) });

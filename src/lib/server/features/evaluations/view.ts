@@ -25,6 +25,7 @@ import {
 import { describe, reviewerLeniency, verdict } from '$lib/features/evaluations/stats';
 import type { Comparison, EvaluationView, StoreDistribution } from '$lib/features/evaluations/types';
 import type { Database } from '$lib/server/core/db';
+import { benjaminiHochberg, FDR } from '$lib/shared/quality/stats';
 import { readEvalConfig } from './config';
 import { appraisalRows, periodEvidence } from './data';
 
@@ -54,9 +55,24 @@ function compare(label: string, a: number[], b: number[], minN: number): Compari
 		otherMean: dbs.n ? round2(dbs.mean) : null,
 		diff: da.n && dbs.n ? round2(da.mean - dbs.mean) : null,
 		p: v.test ? v.test.p : null,
+		q: null,
 		verdict: v.verdict,
 		suppressed: false
 	};
+}
+
+/**
+ * Each store against the others is one test per store: with 12 stores one would look "different" by chance
+ * about half the time at p < 0.05. So, as cause analysis does, the p-values are adjusted together
+ * (Benjamini-Hochberg, false discovery rate 5 %) and the verdict rests on the adjusted q.
+ */
+export function adjustStoreComparisons(stores: readonly Comparison[]): Comparison[] {
+	const q = benjaminiHochberg(stores.map((c) => (c.verdict === 'too_few' ? null : c.p)));
+	return stores.map((c, i) => {
+		const qi = q[i] ?? null;
+		if (qi === null || c.diff === null) return c;
+		return { ...c, q: qi, verdict: qi < FDR ? (c.diff > 0 ? 'higher' : 'lower') : 'noise' };
+	});
 }
 
 /** A comparison with its numbers hidden (the counts stay: how many people, not what they scored). */
@@ -66,6 +82,7 @@ const suppressComparison = (c: Comparison): Comparison => ({
 	otherMean: null,
 	diff: null,
 	p: null,
+	q: null,
 	verdict: 'too_few',
 	suppressed: true
 });
@@ -147,12 +164,14 @@ export async function evaluationView(db: Database, user: AuthUser, req: ViewRequ
 	const storeNames = [...new Set(current.map((e) => e.store ?? '—'))].sort((a, b) => a.localeCompare(b, 'zh-CN'));
 	// between stores and periods, "larger than noise" needs only a handful on each side; reviewers need more
 	const minCompare = Math.min(settings.minGroupSize, 30);
-	let stores = storeNames.map((s) =>
-		compare(
-			s,
-			current.filter((e) => (e.store ?? '—') === s).map((e) => e.total),
-			current.filter((e) => (e.store ?? '—') !== s).map((e) => e.total),
-			minCompare
+	let stores = adjustStoreComparisons(
+		storeNames.map((s) =>
+			compare(
+				s,
+				current.filter((e) => (e.store ?? '—') === s).map((e) => e.total),
+				current.filter((e) => (e.store ?? '—') !== s).map((e) => e.total),
+				minCompare
+			)
 		)
 	);
 	let vsPrevious = history[0]!.length

@@ -1,4 +1,3 @@
-import { m } from '$lib/paraglide/messages.js';
 import { queryRows, type Database, type DuckDBConnection } from '$lib/server/core/db';
 
 /** A store scope as a bound list (null = every store). */
@@ -10,14 +9,12 @@ import { num } from '$lib/server/features/overview/dashboard';
 import { readAllTargets, type ScopedTarget } from '$lib/server/metrics/targets';
 import { periodStart, type DateRange } from '$lib/shared/dashboard/range';
 import { lastCompleteDay } from '$lib/shared/dashboard/coverage';
-import { formatValue, periodLabel } from '$lib/shared/format';
 import { meetsTarget } from '$lib/shared/dashboard/targets';
 import { DEFAULT_RULES, latestSignals } from '$lib/shared/quality/spc';
-import { explainSignal } from '$lib/shared/quality/explain';
-import { controlCharts, QC_CHARTS, type QcChartId } from './charts';
+import { controlCharts, type QcChartId } from './charts';
 import { log } from '$lib/server/core/log';
 import { storeScopeSql } from '$lib/server/core/db/store-scope';
-import { inLocale } from '$lib/shared/bilingual';
+import { alertSeverity, alertTexts, type AlertFacts, type AlertSeverity } from './alert-text';
 
 /**
  * Alerts: a control-chart signal on the latest period, or a target missed in the latest month, becomes
@@ -34,20 +31,14 @@ export const ALERT_GRAIN = 'month' as const;
 /** Months of history the evaluation's charts cover (the first 12 are the default baseline). */
 export const ALERT_MONTHS = 24;
 
-export interface AlertRow {
+/** A row of qc_alerts: what the alert is about (AlertFacts: kind, metric, scope, period, rule, numbers) and its handling. */
+export interface AlertRow extends AlertFacts {
 	alert_id: number;
-	kind: 'signal' | 'target';
 	chart: string | null;
-	metric: string;
-	scope_kind: 'all' | 'store' | 'department';
-	scope: string;
-	grain: string;
-	period: string;
-	rule: number | null;
-	value: number | null;
-	limit_value: number | null;
+	/** written afresh from the stored numbers when read (alert-text.ts), so old alerts read like new ones */
 	message_zh: string;
 	message_en: string;
+	severity: AlertSeverity;
 	status: AlertStatus;
 	owner: string | null;
 	note: string | null;
@@ -56,17 +47,9 @@ export interface AlertRow {
 	closed_ms: number | null;
 }
 
-interface NewAlert {
+interface NewAlert extends AlertFacts {
 	key: string;
-	kind: 'signal' | 'target';
 	chart: string | null;
-	metric: string;
-	scopeKind: 'all' | 'store' | 'department';
-	scope: string;
-	period: string;
-	rule: number | null;
-	value: number | null;
-	limit: number | null;
 	zh: string;
 	en: string;
 }
@@ -94,31 +77,23 @@ async function signalAlerts(db: Database, range: DateRange): Promise<NewAlert[]>
 	const out: NewAlert[] = [];
 	for (const chart of ALERT_CHARTS) {
 		const set = await controlCharts(db, { chart, grain: ALERT_GRAIN, range, scope: null, rules: DEFAULT_RULES, laney: 'auto' });
-		const unit = QC_CHARTS[chart].unit;
 		for (const c of set.charts) {
 			for (const s of latestSignals(c.chart)) {
 				const pt = c.chart.points[s.index]!;
 				const where = c.store ?? '';
 				const limit = s.rule === 1 ? (s.side === 'above' ? pt.ucl : pt.lcl) : c.chart.centre;
-				const text = (locale: 'zh-CN' | 'en') => {
-					const name = inLocale(set.metric.label, locale);
-					const scope = c.store ?? m.qc_alert_scope_all({}, { locale });
-					return `${scope} · ${explainSignal(s, c.chart, { metricName: name, unit, grain: ALERT_GRAIN, locale })}`;
-				};
-				out.push({
-					key: `signal|${chart}|${where}|${ALERT_GRAIN}|${pt.period}|${s.rule}`,
+				const facts = {
 					kind: 'signal',
-					chart,
 					metric: set.metric.id,
-					scopeKind: c.store === null ? 'all' : 'store',
+					scope_kind: c.store === null ? 'all' : 'store',
 					scope: where,
+					grain: ALERT_GRAIN,
 					period: pt.period,
 					rule: s.rule,
 					value: pt.value,
-					limit,
-					zh: text('zh-CN'),
-					en: text('en')
-				});
+					limit_value: limit
+				} as const;
+				out.push({ key: `signal|${chart}|${where}|${ALERT_GRAIN}|${pt.period}|${s.rule}`, chart, ...facts, ...alertTexts(facts) });
 			}
 		}
 	}
@@ -145,31 +120,22 @@ async function targetAlerts(db: Database, conn: DuckDBConnection, lastDay: strin
 		const metric = metricById(t.metric)!;
 		const value = await targetValue(db, t, month);
 		if (meetsTarget(value, t.value, metric.direction) !== false) continue;
-		const text = (locale: 'zh-CN' | 'en') =>
-			m.qc_alert_target_missed(
-				{
-					scope: t.scope.kind === 'all' ? m.qc_alert_scope_all({}, { locale }) : t.scope.name,
-					period: periodLabel(month.from, 'month', locale),
-					metric: inLocale(metric.label, locale),
-					value: formatValue(value, metric.unit, locale),
-					sign: metric.direction === 'lower' ? '≤' : '≥',
-					target: formatValue(t.value, metric.unit, locale)
-				},
-				{ locale }
-			);
-		out.push({
-			key: `target|${t.metric}|${t.scope.kind}:${t.scope.name}|month|${month.from}`,
+		const facts = {
 			kind: 'target',
-			chart: null,
 			metric: t.metric,
-			scopeKind: t.scope.kind,
+			scope_kind: t.scope.kind,
 			scope: t.scope.name,
+			grain: 'month',
 			period: month.from,
 			rule: null,
 			value,
-			limit: t.value,
-			zh: text('zh-CN'),
-			en: text('en')
+			limit_value: t.value
+		} as const;
+		out.push({
+			key: `target|${t.metric}|${t.scope.kind}:${t.scope.name}|month|${month.from}`,
+			chart: null,
+			...facts,
+			...alertTexts(facts)
 		});
 	}
 	return out;
@@ -192,7 +158,7 @@ export async function evaluateAlerts(db: Database, now = Date.now()): Promise<{ 
 				`INSERT INTO qc_alerts (alert_id, alert_key, kind, chart, metric, scope_kind, scope, grain, period, rule, value, limit_value, message_zh, message_en, status, created_at, updated_at)
 				 SELECT nextval('qc_alert_id_seq'), $1, $2, $3, $4, $5, $6, 'month', $7, $8, $9, $10, $11, $12, 'new', epoch_ms($13::BIGINT), epoch_ms($13::BIGINT)
 				 WHERE NOT EXISTS (SELECT 1 FROM qc_alerts WHERE alert_key = $1) RETURNING alert_id`,
-				[a.key, a.kind, a.chart, a.metric, a.scopeKind, a.scope, a.period, a.rule, a.value, a.limit, a.zh, a.en, now] as never
+				[a.key, a.kind, a.chart, a.metric, a.scope_kind, a.scope, a.period, a.rule, a.value, a.limit_value, a.zh, a.en, now] as never
 			);
 			created += reader.getRows().length;
 		}
@@ -240,12 +206,24 @@ function alertsInScope(stores: string[] | null, paramIndex: number): { sql: stri
 	return { sql: `(scope_kind = 'store' AND ${s.sql})`, params: s.params };
 }
 
+/**
+ * An alert as read: its texts written afresh from its stored numbers, so alerts raised before the texts
+ * named the unit read like new ones (one without the numbers, or of a metric the catalog no longer has,
+ * keeps its stored texts); and its severity.
+ */
+function asRead(row: Omit<AlertRow, 'severity'>): AlertRow {
+	const renderable =
+		metricById(row.metric) && row.value !== null && row.limit_value !== null && (row.kind === 'target' || row.rule !== null);
+	const texts = renderable ? alertTexts(row) : { zh: row.message_zh, en: row.message_en };
+	return { ...row, message_zh: texts.zh, message_en: texts.en, severity: alertSeverity(row) };
+}
+
 export async function listAlerts(
 	conn: DuckDBConnection,
 	opts: { stores: string[] | null; status?: AlertStatus | null; limit?: number }
 ): Promise<AlertRow[]> {
 	const visible = alertsInScope(opts.stores, 3);
-	return queryRows<AlertRow>(
+	const rows = await queryRows<Omit<AlertRow, 'severity'>>(
 		conn,
 		`SELECT ${ALERT_COLUMNS} FROM qc_alerts
 		 WHERE ${visible.sql}
@@ -253,15 +231,16 @@ export async function listAlerts(
 		 ORDER BY (status = 'closed'), period DESC, alert_id DESC LIMIT $2`,
 		[opts.status ?? null, opts.limit ?? 500, ...visible.params]
 	);
+	return rows.map(asRead);
 }
 
 export async function getAlert(conn: DuckDBConnection, id: number, stores: string[] | null): Promise<AlertRow | null> {
-	const [row] = await queryRows<AlertRow>(
+	const [row] = await queryRows<Omit<AlertRow, 'severity'>>(
 		conn,
 		`SELECT ${ALERT_COLUMNS} FROM qc_alerts WHERE alert_id = $1 AND ${alertsInScope(stores, 2).sql}`,
 		[id, ...alertsInScope(stores, 2).params]
 	);
-	return row ?? null;
+	return row ? asRead(row) : null;
 }
 
 export type UpdateAlertResult = { ok: true } | { ok: false; error: 'not_found' | 'note_required' | 'status' };
