@@ -78,8 +78,8 @@ test('a viewer cannot open the user admin page: 403, with a way back', async ({ 
 	await expect(page.getByRole('table')).toHaveCount(0);
 	await expect(page.locator('[data-field=user-name]')).toHaveText('赵查看');
 	await page.screenshot({ path: 'test-results/forbidden-viewer.png', fullPage: true });
-	await page.getByRole('link', { name: '返回数据概览' }).click();
-	await expect(page.getByRole('heading', { level: 1 })).toHaveText('数据状态');
+	await page.getByRole('link', { name: '返回总览' }).click();
+	await expect(page.getByRole('heading', { level: 1 })).toHaveText('总览');
 });
 
 test('the login page switches to English and back, messages included', async ({ page }) => {
