@@ -178,7 +178,9 @@ describe('POST /api/ingest/<kind>', () => {
 		// another kind, another file: nothing
 		expect((await (await get(server, `/api/ingest/complaints/loaded?sha256=${sha}`, qc)).json()).loaded).toEqual([]);
 		expect((await (await get(server, `/api/ingest/surveys/loaded?sha256=${'0'.repeat(64)}`, qc)).json()).loaded).toEqual([]);
-		expect((await get(server, `/api/ingest/surveys/loaded?sha256=abc`, qc)).status).toBe(400);
+		const refused = await get(server, `/api/ingest/surveys/loaded?sha256=abc`, qc);
+		expect(refused.status).toBe(400);
+		expect((await refused.json()).error.message).toBe('请求需要数据类型和文件的 SHA-256（64 位十六进制）');
 		expect((await get(server, `/api/ingest/surveys/loaded?sha256=${sha}`, '', 'application/json')).status).toBe(401);
 	});
 
