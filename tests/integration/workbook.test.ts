@@ -206,8 +206,11 @@ const REAL: { file: string; kind: 'complaints' | 'surveys'; mapping: unknown; ta
 	}
 ];
 
-describe('real-data CSVs converted to workbooks', () => {
-	it.each(REAL.filter((r) => existsSync(real(r.file))).map((r) => [r.file, r] as const))(
+// the real files sit beside the project (../shared/realdata); a checkout without them skips this, cleanly
+const PRESENT = REAL.filter((r) => existsSync(real(r.file)));
+
+describe.skipIf(PRESENT.length === 0)('real-data CSVs converted to workbooks', () => {
+	it.each(PRESENT.map((r) => [r.file, r] as const))(
 		'%s: the same rows as the CSV',
 		async (_name, r) => {
 			const csv = real(r.file);
