@@ -6,7 +6,7 @@ import { migrations } from './migrations';
 import { log } from '$lib/server/core/log';
 import { createParquetViews } from './parquet';
 import { assertPrivate, createPrivateFiles } from './file-modes';
-import { config, DEFAULT_DATABASE_PATH } from '$lib/server/core/config';
+import { config, databasePath, DEFAULT_DATABASE_PATH } from '$lib/server/core/config';
 
 export type { DuckDBConnection };
 export { WriteAborted, type AbortReason } from './interrupted';
@@ -17,11 +17,7 @@ interface RunningWrite {
 	aborted: WriteAborted | null;
 }
 
-export { DEFAULT_DATABASE_PATH };
-
-export function databasePath(explicit?: string): string {
-	return explicit === undefined ? config().databasePath : resolve(explicit);
-}
+export { DEFAULT_DATABASE_PATH, databasePath };
 
 /**
  * DuckDB invalidates a database after an internal error: every later statement on it fails until the
@@ -53,7 +49,7 @@ export class Database {
 			assertPrivate(`${path}.wal`);
 			mkdirSync(dirname(path), { recursive: true });
 		}
-		const instance = await DuckDBInstance.create(path);
+		const instance = await DuckDBInstance.create(path, duckdbOptions(path));
 		const db = new Database(path, instance);
 		await db.withConnection(async (conn) => {
 			await applyMigrations(conn);
@@ -73,7 +69,7 @@ export class Database {
 	 * the same metric SQL runs over it unchanged, read-only (see db/parquet.ts). `path` is the folder.
 	 */
 	static async openParquet(dir: string): Promise<Database> {
-		const instance = await DuckDBInstance.create(':memory:');
+		const instance = await DuckDBInstance.create(':memory:', duckdbOptions(':memory:'));
 		const db = new Database(resolve(dir), instance);
 		try {
 			await db.withConnection((conn) => createParquetViews(conn, dir));
@@ -196,6 +192,20 @@ export class Database {
 	close(): void {
 		this.instance.closeSync();
 	}
+}
+
+/**
+ * DuckDB's settings for a database file (core/config.ts): its memory limit, its threads, and where it
+ * spills what does not fit — a folder beside the file (`<file>.tmp`), private like the file itself,
+ * since spilled pages hold customers' rows (the umask of createPrivateFiles applies to it).
+ */
+export function duckdbOptions(path: string): Record<string, string> {
+	const { memoryLimit, threads } = config().duckdb;
+	return {
+		memory_limit: memoryLimit,
+		...(path === ':memory:' ? {} : { temp_directory: `${path}.tmp` }),
+		...(threads === null ? {} : { threads: String(threads) })
+	};
 }
 
 /**
