@@ -140,6 +140,8 @@ export interface Config {
 	shutdownTimeoutS: number;
 	/** SHUTDOWN_LOAD_GRACE (s): a running load's time to commit at SIGTERM, kept 5 s under SHUTDOWN_TIMEOUT */
 	shutdownLoadGraceS: number;
+	/** DASHBOARD_WARMUP_STORES: after each write, the 总览 of this many stores (largest first) is computed in the background; 0 = none (default 20, 0 under tests) */
+	warmUpStores: number;
 	/** the tests' runner is this process (vitest): quieter logs */
 	underTest: boolean;
 	auth: AuthConfig;
@@ -230,6 +232,7 @@ export function readConfig(env: Env = process.env): Config {
 		lang: /^en/iu.test(env.QUALITY_LANG ?? '') ? 'en' : 'zh-CN',
 		shutdownTimeoutS,
 		shutdownLoadGraceS: Math.min(nonNegative(env, 'SHUTDOWN_LOAD_GRACE', 20), Math.max(0, shutdownTimeoutS - 5)),
+		warmUpStores: Math.floor(nonNegative(env, 'DASHBOARD_WARMUP_STORES', env.VITEST ? 0 : 20)),
 		underTest: Boolean(env.VITEST),
 		auth: readAuthConfig(env),
 		notify: readNotifyConfig(env, port, reportOrigin, displayZone),

@@ -31,6 +31,7 @@ export function isFatal(e: unknown): boolean {
 export class Database {
 	private writeQueue: Promise<unknown> = Promise.resolve();
 	private writes = 0;
+	private pending = 0;
 	private readonly writeListeners = new Set<() => void>();
 	private readonly fatalListeners = new Set<(e: unknown) => void>();
 	private fatal = false;
@@ -109,6 +110,7 @@ export class Database {
 	 * transactions conflict on the same rows; queuing them keeps every batch whole.
 	 */
 	withWriteLock<T>(work: (conn: DuckDBConnection) => Promise<T>): Promise<T> {
+		this.pending++;
 		const run = this.writeQueue
 			.then(() => {
 				if (this.abortReason) throw new WriteAborted(this.abortReason);
@@ -126,6 +128,7 @@ export class Database {
 				});
 			})
 			.finally(() => {
+				this.pending--;
 				this.writes++;
 				for (const listener of this.writeListeners) listener();
 			});
@@ -140,6 +143,11 @@ export class Database {
 	onWritesDone(listener: () => void): () => void {
 		this.writeListeners.add(listener);
 		return () => this.writeListeners.delete(listener);
+	}
+
+	/** Write work running or queued under the lock: background reads (the dashboards' warm-up) give way to it. */
+	get writesPending(): number {
+		return this.pending;
 	}
 
 	/**
