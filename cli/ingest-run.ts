@@ -9,6 +9,7 @@ import { readHandoff } from '../src/lib/server/core/db/handoff';
 import { reason, type Locale } from '../pipelines/messages';
 import { BackupError, restoreDatabase } from '../src/lib/server/core/db/backup';
 import { logToStderr } from '../src/lib/server/core/log';
+import { postToServer } from './handoff-client';
 
 /** The command line, read (cli/ingest.ts). */
 export type Parsed =
@@ -33,7 +34,7 @@ export async function execute(parsed: Exclude<Parsed, { usage: string }>): Promi
 	let result: CommandResult;
 	if (handoff) {
 		try {
-			result = await viaServer(handoff.port, handoff.token, cmd);
+			result = await postToServer<CommandResult>(handoff, '/api/internal/cli', cmd);
 		} catch (e) {
 			// A server that does not answer cannot hold the file for long; try it directly.
 			if (!(e instanceof TypeError)) throw e;
@@ -44,17 +45,6 @@ export async function execute(parsed: Exclude<Parsed, { usage: string }>): Promi
 	}
 	print(result, json);
 	return result.exitCode;
-}
-
-/** Hands the command to the running server that owns the database file. */
-async function viaServer(port: number, token: string, cmd: Command): Promise<CommandResult> {
-	const res = await fetch(`http://127.0.0.1:${port}/api/internal/cli`, {
-		method: 'POST',
-		headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-		body: JSON.stringify(cmd)
-	});
-	if (!res.ok) throw new Error(`server answered ${res.status}: ${await res.text()}`);
-	return (await res.json()) as CommandResult;
 }
 
 async function direct(path: string, cmd: Command): Promise<CommandResult> {
