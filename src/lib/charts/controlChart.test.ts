@@ -66,6 +66,16 @@ describe('controlChart', () => {
 		]);
 		expect(tip).toBe('2025年1月<br/>投诉率：3.00‰<br/>上限：3.00‰<br/><em>不完整：仅含 3 天</em>');
 	});
+	it('rings a favourable signal green (改善) and an unfavourable one in the alert colour', () => {
+		const worse = o(
+			controlChart(chart, { locale: 'zh-CN', unit: 'permille', grain: 'month', emptyText: '无', names, direction: 'lower' }, lightTheme)
+		);
+		expect(worse.series[4].data[12]).toBeCloseTo(3, 6);
+		const better = o(
+			controlChart(chart, { locale: 'zh-CN', unit: 'permille', grain: 'month', emptyText: '无', names, direction: 'higher' }, lightTheme)
+		);
+		expect(better.series[4].data[12]).toMatchObject({ itemStyle: { borderColor: lightTheme.palette[2] } });
+	});
 	it('empty when there is nothing to draw', () => {
 		const empty = computeChart({ kind: 'p', periods: ['2025-01-01'], values: [null], n: [null] });
 		expect(

@@ -1,6 +1,7 @@
 import type { MetricUnit } from '$lib/shared/dashboard/types';
 import type { UiLocale } from '$lib/shared/views';
 import type { SpcResult } from '$lib/shared/quality/spc';
+import { favourable, type MetricDirection } from '$lib/shared/quality/direction';
 import { emptyOption } from './empty';
 import { axisTooltip, escapeHtml, incompleteTail } from './incomplete';
 import { formatValue, periodLabel } from '$lib/shared/format';
@@ -19,6 +20,8 @@ export interface ControlChartOptions {
 	actionPeriod?: string | null;
 	/** the tooltip's note on an incomplete period: "不完整：仅含 3 天" */
 	incompleteText?: (days: number) => string;
+	/** the metric's good direction: a point whose signals are all favourable is ringed green (改善), not red */
+	direction?: MetricDirection;
 }
 
 /**
@@ -48,6 +51,9 @@ export function controlChart(chart: SpcResult, options: ControlChartOptions, the
 		z: 2
 	});
 	const isIncomplete = (i: number) => pts[i]?.incomplete != null;
+	const good = theme.palette[2]!;
+	const favourableAt = (i: number) =>
+		options.direction !== undefined && chart.signals.filter((s) => s.index === i).every((s) => favourable(s, options.direction!));
 	const b = chart.baseline;
 	const series: NonNullable<ChartOption['series']> = [
 		{
@@ -55,6 +61,8 @@ export function controlChart(chart: SpcResult, options: ControlChartOptions, the
 			name: options.names.value,
 			data: pts.map((p, i) => (isIncomplete(i) ? null : p.value)),
 			connectNulls: false,
+			// filled: a hollow point is an incomplete period
+			symbol: 'circle',
 			symbolSize: 6,
 			lineStyle: { width: 2, color: theme.palette[0] },
 			itemStyle: { color: theme.palette[0] },
@@ -106,7 +114,13 @@ export function controlChart(chart: SpcResult, options: ControlChartOptions, the
 		{
 			type: 'line',
 			name: options.names.signal,
-			data: pts.map((p, i) => (rulesAt.has(i) ? p.value : null)),
+			data: pts.map((p, i) =>
+				!rulesAt.has(i)
+					? null
+					: favourableAt(i)
+						? { value: p.value, itemStyle: { color: theme.name === 'print' ? '#ffffff' : good, borderColor: good }, label: { color: good } }
+						: p.value
+			),
 			symbol: 'circle',
 			symbolSize: 13,
 			lineStyle: { opacity: 0 },

@@ -145,6 +145,8 @@ export function trendLine(data: TrendData, options: TrendOptions, theme: ChartTh
 								: v
 						)
 					: s.values.map((v, k) => (isIncomplete(k) ? null : v)),
+				// filled: a hollow point is an incomplete period
+				symbol: 'circle',
 				symbolSize: 6,
 				connectNulls: false,
 				...(bar
