@@ -9,7 +9,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { generate, type Truth } from '../pipelines/generate';
+import { DEFAULTS, generate, type Truth } from '../pipelines/generate';
 import { Database, databasePath, queryRows } from '../src/lib/server/core/db';
 import { ingest } from '../pipelines/engine';
 import { ensureDemoUsers } from '../src/lib/server/core/auth/demo';
@@ -51,7 +51,9 @@ if (spawnSync(process.execPath, ['cli/bundle.js'], { stdio: 'ignore' }).status !
 console.log(`2/4 生成演示数据（12 家门店，两年）到 ${DEMO_DIR} …`);
 const truthPath = join(DEMO_DIR, 'truth.json');
 let truth = existsSync(truthPath) ? (JSON.parse(readFileSync(truthPath, 'utf8')) as Truth) : null;
-if (!truth || truth.seed !== DEMO.seed || truth.scale !== DEMO.scale) truth = await generate({ outDir: DEMO_DIR, ...DEMO });
+// files of an earlier span (730 days, to 2025-12-30) are written again
+if (!truth || truth.seed !== DEMO.seed || truth.scale !== DEMO.scale || truth.period.days !== DEFAULTS.days)
+	truth = await generate({ outDir: DEMO_DIR, ...DEMO });
 else console.log('   已生成过，沿用');
 
 console.log(`3/4 载入数据到 ${dbPath} …`);

@@ -1,6 +1,6 @@
 /**
  * tsx cli/generate.ts --scale <complaints> --seed <n> --out <dir>
- *     [--encoding utf8|utf8-bom|gbk] [--from 2024-01-01] [--days 730] [--surveys <n>] [--quiet]
+ *     [--encoding utf8|utf8-bom|gbk] [--from 2024-01-01] [--days 731] [--surveys <n>] [--quiet]
  * Writes staff.csv, traffic.csv, complaints.csv, surveys.csv, appraisals.csv and truth.json.
  * Exit 0 on success, 2 on a usage error, 1 when writing fails.
  */

@@ -27,7 +27,7 @@ export interface GenerateOptions {
 	log?: (line: string) => void;
 }
 
-export const DEFAULTS = { scale: 30_000, seed: 1, encoding: 'utf8' as OutputEncoding, from: '2024-01-01', days: 730 };
+export const DEFAULTS = { scale: 30_000, seed: 1, encoding: 'utf8' as OutputEncoding, from: '2024-01-01', days: 731 };
 export const FILES = {
 	staff: 'staff.csv',
 	traffic: 'traffic.csv',

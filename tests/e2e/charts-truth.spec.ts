@@ -2,6 +2,8 @@ import { expect, test, type Locator, type Page } from '@playwright/test';
 import { failOnPageProblems } from './problems';
 import { dayOf, readSample } from './expected';
 import { signIn } from './login';
+import { demoAccount } from '../../src/lib/server/core/auth/demo-accounts';
+import { E2E_GENERATED_PORT } from './port';
 
 /**
  * Charts and tiles that tell the true story (issue 17), on the sample files: data of every kind from
@@ -109,6 +111,21 @@ test('tiles name the calendar window they compare with, and the change is agains
 	// the samples begin in January: 90 of those 365 days have data
 	await expect(count.locator('[data-field=incomplete]')).toHaveText('不完整：仅含 90 / 365 天');
 	await expect(count.locator('[data-field=change] .arrow')).toHaveCount(0);
+});
+
+test('the generated demo opens 总览 on a whole quarter with a change (an arrow, or ■ for none) on every tile', async ({ page }) => {
+	// two whole years of generated data, 2024-01-01 to 2025-12-31: the default is the last quarter it fully covers
+	await signIn(page, demoAccount('manager'), '/dashboard', `http://127.0.0.1:${E2E_GENERATED_PORT}`);
+	await expect(page.locator('[data-field=range]')).toHaveText('2025-10-01 至 2025-12-31');
+	await expect(page.getByRole('button', { name: '本季度' })).toHaveAttribute('aria-pressed', 'true');
+	await expect(page.locator('[data-field=range-default]')).toHaveCount(0);
+	const tiles = page.locator('article.tile');
+	await expect(tiles).toHaveCount(6);
+	for (const t of await tiles.all()) {
+		await expect(t.locator('[data-field=incomplete]')).toHaveCount(0);
+		await expect(t.locator('[data-field=versus]')).toHaveText('较上季度（2025-07-01 至 2025-09-30）');
+		await expect(t.locator('[data-field=change] .arrow')).toHaveText(/^[▲▼■]$/u); // ■: the same median as the quarter before
+	}
 });
 
 /** Wilson score interval, z = 1.959964 (Wilson 1927), in percent with one decimal. */

@@ -161,3 +161,40 @@ test('预警: every alert names its metric and unit, grouped by store with a cou
 	}
 	await expect(page.locator('tr[data-alert]', { hasText: /投诉率（每千笔交易）.*中心线|上限 \d/u }).first()).toBeVisible();
 });
+
+test('a week the data ends inside is drawn hollow on a dashed segment, noted, and never judged', async ({ page }) => {
+	// the generated data ends on Wednesday 2025-12-31: its last week (from Monday 12-29) holds 3 days
+	await signIn(page, undefined, '/quality?grain=week&view=all', GEN);
+	const note = page.locator('[data-field=incomplete]');
+	await expect(note).toHaveCount(1);
+	await expect(note).toHaveAttribute('data-period', '2025-12-29');
+	await expect(note).toContainText('不完整：仅含 3 天');
+	await expect(page.locator('[data-field=signals] li[data-period="2025-12-29"]')).toHaveCount(0);
+	const chart = page.locator('section[data-panel=qc-chart] [role=img]');
+	await expect(chart).toHaveAttribute('data-ready', 'true');
+	const series = await chart.evaluate(
+		(el) =>
+			(
+				el as HTMLElement & { echarts: { getOption(): { series: { name: string; data: unknown[]; lineStyle?: { type?: string } }[] } } }
+			).echarts.getOption().series
+	);
+	const [line, ...rest] = series;
+	expect(line!.data.at(-1)).toBeNull();
+	const tail = rest.find((s) => s.name === line!.name)!;
+	expect(tail.lineStyle?.type).toBe('dashed');
+	expect(tail.data.at(-1)).toMatchObject({ symbol: 'emptyCircle' });
+	// the signal ring never sits on it
+	const ring = series.find((s) => s.name === '异常信号')!;
+	expect(ring.data.at(-1)).toBeNull();
+	// the CSV says how many days it holds, and nothing for a whole week
+	const download = page.waitForEvent('download');
+	await page.locator('section[data-panel=qc-chart]').getByRole('button', { name: /CSV/u }).click();
+	const lines = Buffer.concat(await (await (await download).createReadStream()).toArray())
+		.toString('utf8')
+		.replace(/^\uFEFF/u, '')
+		.trim()
+		.split('\r\n');
+	expect(lines[0]).toMatch(/,不完整（覆盖天数）$/u);
+	expect(lines.at(-1)).toMatch(/^2025-12-29,.*,3$/u);
+	expect(lines.at(-2)).toMatch(/^2025-12-22,.*,$/u);
+});

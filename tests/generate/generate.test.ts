@@ -97,7 +97,9 @@ describe('volumes', () => {
 		const lines = (f: string) => read(dirs.a, f).toString('utf8').trimEnd().split('\n').length - 1;
 		expect(lines(FILES.complaints)).toBe(SCALE);
 		expect(lines(FILES.surveys)).toBe(2 * SCALE);
-		expect(lines(FILES.traffic)).toBe(12 * 730);
+		// two whole years by default, 2024 a leap year: 366 + 365 days, every store every day
+		expect(truth.period).toMatchObject({ from: '2024-01-01', to: '2025-12-31', days: 366 + 365 });
+		expect(lines(FILES.traffic)).toBe(12 * (366 + 365));
 		expect(truth.staff.total).toBeGreaterThan(170);
 		expect(truth.staff.total).toBeLessThan(240);
 		expect(truth.staff.leavers).toBeGreaterThan(10);

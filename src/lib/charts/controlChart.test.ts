@@ -36,6 +36,46 @@ describe('controlChart', () => {
 		const p = o(controlChart(chart, { locale: 'en', unit: 'permille', grain: 'month', emptyText: '-', names }, printTheme));
 		expect(p.series[2].lineStyle.color).toBe('#000000');
 	});
+	it('draws an incomplete period hollow at the end of a dashed segment, with the note in the tooltip', () => {
+		const cut = computeChart({
+			kind: 'p',
+			periods,
+			values: [...Array(12).fill(10), 3],
+			n: [...Array(12).fill(10_000), 1_000],
+			scale: 1000,
+			rules: [1],
+			incomplete: [...Array(12).fill(null), 3]
+		});
+		const incompleteText = (days: number) => `不完整：仅含 ${days} 天`;
+		const c = o(
+			controlChart(cut, { locale: 'zh-CN', unit: 'permille', grain: 'month', emptyText: '无', names, incompleteText }, lightTheme)
+		);
+		// the solid line stops before it, and nothing rings it as a signal
+		expect(c.series[0].data[12]).toBeNull();
+		expect(c.series[4].data.every((v: unknown) => v === null)).toBe(true);
+		const tail = c.series.find((s: any, i: number) => i > 0 && s.name === '投诉率');
+		expect(tail.lineStyle.type).toBe('dashed');
+		expect(tail.data[12]).toMatchObject({ value: 3, symbol: 'emptyCircle' });
+		expect(tail.data[11]).toMatchObject({ value: 1, symbol: 'none' });
+		expect(tail.data[10]).toBeNull();
+		expect(c.legend.data.filter((n: string) => n === '投诉率')).toHaveLength(1);
+		const tip = c.tooltip.formatter([
+			{ seriesName: '投诉率', marker: '', value: null, dataIndex: 12, axisValueLabel: '2025年1月' },
+			{ seriesName: '上限', marker: '', value: 3.0, dataIndex: 12, axisValueLabel: '2025年1月' },
+			{ seriesName: '投诉率', marker: '', value: { value: 3 }, dataIndex: 12, axisValueLabel: '2025年1月' }
+		]);
+		expect(tip).toBe('2025年1月<br/>投诉率：3.00‰<br/>上限：3.00‰<br/><em>不完整：仅含 3 天</em>');
+	});
+	it('rings a favourable signal green (改善) and an unfavourable one in the alert colour', () => {
+		const worse = o(
+			controlChart(chart, { locale: 'zh-CN', unit: 'permille', grain: 'month', emptyText: '无', names, direction: 'lower' }, lightTheme)
+		);
+		expect(worse.series[4].data[12]).toBeCloseTo(3, 6);
+		const better = o(
+			controlChart(chart, { locale: 'zh-CN', unit: 'permille', grain: 'month', emptyText: '无', names, direction: 'higher' }, lightTheme)
+		);
+		expect(better.series[4].data[12]).toMatchObject({ itemStyle: { borderColor: lightTheme.palette[2] } });
+	});
 	it('empty when there is nothing to draw', () => {
 		const empty = computeChart({ kind: 'p', periods: ['2025-01-01'], values: [null], n: [null] });
 		expect(

@@ -1,7 +1,9 @@
 import type { MetricUnit } from '$lib/shared/dashboard/types';
 import type { UiLocale } from '$lib/shared/views';
 import type { SpcResult } from '$lib/shared/quality/spc';
+import { favourable, type MetricDirection } from '$lib/shared/quality/direction';
 import { emptyOption } from './empty';
+import { axisTooltip, escapeHtml, incompleteTail } from './incomplete';
 import { formatValue, periodLabel } from '$lib/shared/format';
 import type { ChartTheme } from './theme';
 import type { ChartOption } from './types';
@@ -16,12 +18,17 @@ export interface ControlChartOptions {
 	target?: number | null;
 	/** a period (first day) where an action was taken: a vertical line */
 	actionPeriod?: string | null;
+	/** the tooltip's note on an incomplete period: "不完整：仅含 3 天" */
+	incompleteText?: (days: number) => string;
+	/** the metric's good direction: a point whose signals are all favourable is ringed green (改善), not red */
+	direction?: MetricDirection;
 }
 
 /**
  * A control chart: the points, the centre line, the upper and lower limits as steps (they move with n),
  * the baseline's periods shaded, each signalling point ringed in the alert colour and labelled with its
- * rule numbers (details in the sentences under the chart), the target dashed when there is one.
+ * rule numbers (details in the sentences under the chart), the target dashed when there is one. A period
+ * the data does not fully cover is a hollow point at the end of a dashed segment (it is never judged).
  */
 export function controlChart(chart: SpcResult, options: ControlChartOptions, theme: ChartTheme): ChartOption {
 	const pts = chart.points;
@@ -43,13 +50,19 @@ export function controlChart(chart: SpcResult, options: ControlChartOptions, the
 		tooltip: { valueFormatter: fmt },
 		z: 2
 	});
+	const isIncomplete = (i: number) => pts[i]?.incomplete != null;
+	const good = theme.palette[2]!;
+	const favourableAt = (i: number) =>
+		options.direction !== undefined && chart.signals.filter((s) => s.index === i).every((s) => favourable(s, options.direction!));
 	const b = chart.baseline;
 	const series: NonNullable<ChartOption['series']> = [
 		{
 			type: 'line',
 			name: options.names.value,
-			data: pts.map((p) => p.value),
+			data: pts.map((p, i) => (isIncomplete(i) ? null : p.value)),
 			connectNulls: false,
+			// filled: a hollow point is an incomplete period
+			symbol: 'circle',
 			symbolSize: 6,
 			lineStyle: { width: 2, color: theme.palette[0] },
 			itemStyle: { color: theme.palette[0] },
@@ -101,7 +114,13 @@ export function controlChart(chart: SpcResult, options: ControlChartOptions, the
 		{
 			type: 'line',
 			name: options.names.signal,
-			data: pts.map((p, i) => (rulesAt.has(i) ? p.value : null)),
+			data: pts.map((p, i) =>
+				!rulesAt.has(i)
+					? null
+					: favourableAt(i)
+						? { value: p.value, itemStyle: { color: theme.name === 'print' ? '#ffffff' : good, borderColor: good }, label: { color: good } }
+						: p.value
+			),
 			symbol: 'circle',
 			symbolSize: 13,
 			lineStyle: { opacity: 0 },
@@ -117,6 +136,20 @@ export function controlChart(chart: SpcResult, options: ControlChartOptions, the
 			z: 4
 		}
 	];
+	if (pts.some((p, i) => p.value !== null && isIncomplete(i)))
+		series.push({
+			type: 'line',
+			name: options.names.value,
+			data: incompleteTail(
+				pts.map((p) => p.value),
+				isIncomplete,
+				8
+			),
+			connectNulls: false,
+			itemStyle: { color: theme.palette[0], borderColor: theme.palette[0] },
+			lineStyle: { width: 2, type: 'dashed', color: theme.palette[0], opacity: 0.7 },
+			z: 3
+		});
 	if (options.target !== undefined && options.target !== null && options.names.target) {
 		series.push({
 			type: 'line',
@@ -132,8 +165,15 @@ export function controlChart(chart: SpcResult, options: ControlChartOptions, the
 	return {
 		textStyle: { fontFamily: theme.fontFamily, color: theme.text },
 		grid: { left: 12, right: 20, top: 40, bottom: 8, containLabel: true },
-		legend: { top: 0, left: 'center', textStyle: axisText, data: series.map((s) => s.name as string) },
-		tooltip: { trigger: 'axis', confine: true },
+		legend: { top: 0, left: 'center', textStyle: axisText, data: [...new Set(series.map((s) => s.name as string))] },
+		tooltip: {
+			trigger: 'axis',
+			confine: true,
+			formatter: axisTooltip(
+				(name, v) => (v === null ? null : `${escapeHtml(name)}：${fmt(v)}`),
+				(i) => (isIncomplete(i) && options.incompleteText ? options.incompleteText(pts[i]!.incomplete!) : null)
+			)
+		},
 		xAxis: {
 			type: 'category',
 			data: labels,

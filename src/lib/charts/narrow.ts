@@ -19,7 +19,8 @@ function narrowX(axis: Axis): Axis {
 	const n = Array.isArray(axis.data) ? axis.data.length : 0;
 	// a builder that asks for every label (histogram buckets) keeps them
 	if (axis.axisLabel?.interval !== undefined || n <= MAX_X_LABELS) return axis;
-	return { ...axis, axisLabel: { ...axis.axisLabel, interval: Math.ceil(n / MAX_X_LABELS) - 1 } };
+	// long labels (English weeks: "Wk of Nov 10") may still not fit five to a phone: overlapping ones are dropped
+	return { ...axis, axisLabel: { ...axis.axisLabel, interval: Math.ceil(n / MAX_X_LABELS) - 1, hideOverlap: true } };
 }
 
 const narrowY = (axis: Axis): Axis => (axis.type === 'value' || axis.type === undefined ? narrowValue(axis) : axis);
@@ -28,12 +29,15 @@ const same = (original: unknown, mapped: Axis[]) => (Array.isArray(original) ? m
 
 /**
  * The option a chart gets on a narrow screen: a category x axis labels at most MAX_X_LABELS periods
- * (evenly spaced), value axes get fewer grid lines and drop overlapping labels. Everything else is the builder's.
+ * (evenly spaced), value axes get fewer grid lines and drop overlapping labels, the legend keeps to one
+ * line. Everything else is the builder's.
  */
 export function narrowOption(option: ChartOption): ChartOption {
 	const o = option as Record<string, unknown>;
 	const out: Record<string, unknown> = { ...o };
 	if (o.xAxis) out.xAxis = same(o.xAxis, axesOf(o.xAxis).map(narrowX));
 	if (o.yAxis) out.yAxis = same(o.yAxis, axesOf(o.yAxis).map(narrowY));
+	// a legend of long names would wrap onto the plot: one line that pages instead
+	if (o.legend && !Array.isArray(o.legend)) out.legend = { ...(o.legend as Record<string, unknown>), type: 'scroll' };
 	return out as ChartOption;
 }

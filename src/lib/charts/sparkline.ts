@@ -1,3 +1,4 @@
+import { incompleteTail } from './incomplete';
 import type { KpiSpark, MetricUnit } from '$lib/shared/dashboard/types';
 import type { UiLocale } from '$lib/shared/views';
 import { formatValue, periodLabel } from '$lib/shared/format';
@@ -74,12 +75,10 @@ export function sparkline(spark: KpiSpark, options: SparklineOptions, theme: Cha
 					{
 						type: 'line',
 						name: options.name,
-						data: spark.points.map((p, i) =>
-							incomplete(i)
-								? { value: p.value, symbol: 'emptyCircle', symbolSize: 5 }
-								: incomplete(i + 1) || incomplete(i - 1)
-									? { value: p.value, symbol: 'none' }
-									: null
+						data: incompleteTail(
+							spark.points.map((p) => p.value),
+							incomplete,
+							5
 						),
 						connectNulls: false,
 						itemStyle: { color, borderColor: color },

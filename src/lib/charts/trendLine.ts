@@ -1,3 +1,4 @@
+import { axisTooltip, escapeHtml, incompleteTail } from './incomplete';
 import type { MetricUnit } from '$lib/shared/dashboard/types';
 import type { UiLocale } from '$lib/shared/views';
 import { emptyOption } from './empty';
@@ -108,31 +109,13 @@ export function trendLine(data: TrendData, options: TrendOptions, theme: ChartTh
 			trigger: 'axis',
 			confine: true,
 			// one line per series (the dashed tail of an incomplete period is the same series), and the note on an incomplete period
-			formatter: (params: unknown) => {
-				const items = (Array.isArray(params) ? params : [params]) as {
-					seriesName: string;
-					marker: string;
-					value: unknown;
-					dataIndex: number;
-					axisValueLabel: string;
-				}[];
-				const seen = new Map<string, string>();
-				for (const p of items) {
-					const s = byName.get(p.seriesName);
-					const v =
-						typeof p.value === 'number'
-							? p.value
-							: typeof (p.value as { value?: unknown })?.value === 'number'
-								? (p.value as { value: number }).value
-								: null;
-					if (!s || (seen.has(s.name) && v === null)) continue;
-					seen.set(s.name, `${p.marker}${escapeHtml(s.name)}：${formatValue(v, s.unit, options.locale)}`);
-				}
-				const index = items[0]?.dataIndex ?? -1;
-				const note =
-					isIncomplete(index) && options.incompleteText ? [`<em>${escapeHtml(options.incompleteText(incomplete[index]!))}</em>`] : [];
-				return [escapeHtml(items[0]?.axisValueLabel ?? ''), ...seen.values(), ...note].join('<br/>');
-			}
+			formatter: axisTooltip(
+				(name, v) => {
+					const s = byName.get(name);
+					return s ? `${escapeHtml(s.name)}：${formatValue(v, s.unit, options.locale)}` : null;
+				},
+				(index) => (isIncomplete(index) && options.incompleteText ? options.incompleteText(incomplete[index]!) : null)
+			)
 		},
 		xAxis: split ? [xAxis(0, false), xAxis(1, true)] : xAxis(0, true),
 		yAxis: units.map((unit, i) => {
@@ -162,6 +145,8 @@ export function trendLine(data: TrendData, options: TrendOptions, theme: ChartTh
 								: v
 						)
 					: s.values.map((v, k) => (isIncomplete(k) ? null : v)),
+				// filled: a hollow point is an incomplete period
+				symbol: 'circle',
 				symbolSize: 6,
 				connectNulls: false,
 				...(bar
@@ -181,10 +166,7 @@ export function trendLine(data: TrendData, options: TrendOptions, theme: ChartTh
 					: {})
 			};
 			// incomplete periods of a line: hollow points joined to their complete neighbours by a dashed segment
-			const tailData = s.values.map((v, k) => {
-				if (isIncomplete(k)) return { value: v, symbol: 'emptyCircle', symbolSize: 7 };
-				return isIncomplete(k - 1) || isIncomplete(k + 1) ? { value: v, symbol: 'none' } : null;
-			});
+			const tailData = incompleteTail(s.values, isIncomplete, 7);
 			const tail =
 				!bar && s.values.some((v, k) => v !== null && isIncomplete(k))
 					? [
@@ -223,5 +205,3 @@ export function trendLine(data: TrendData, options: TrendOptions, theme: ChartTh
 		})
 	};
 }
-
-const escapeHtml = (t: string) => t.replace(/[&<>"']/gu, (c) => `&#${c.charCodeAt(0)};`);

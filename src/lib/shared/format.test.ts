@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatCount, formatDistinct, formatValue } from './format';
+import { formatCount, formatDistinct, formatSigned, formatValue } from './format';
 
 describe('formatCount', () => {
 	it('groups thousands in both locales', () => {
@@ -28,5 +28,12 @@ describe('values that round to zero', () => {
 		expect(formatValue(-0.0001, 'permille', 'zh-CN')).toBe('0.00‰');
 		expect(formatValue(-0.04, 'percent', 'en')).toBe('0.0%');
 		expect(formatValue(-1.5, 'nps', 'en')).toBe('-1.5');
+	});
+	it('a signed difference carries its sign, except when it rounds to zero ("+0.00‰" and "-0.00‰" never)', () => {
+		expect(formatSigned(0.0312, 'permille', 'zh-CN')).toBe('+0.03‰');
+		expect(formatSigned(-0.0312, 'permille', 'zh-CN')).toBe('-0.03‰');
+		expect(formatSigned(0.001, 'permille', 'zh-CN')).toBe('0.00‰');
+		expect(formatSigned(-0.001, 'permille', 'zh-CN')).toBe('0.00‰');
+		expect(formatSigned(null, 'permille', 'zh-CN')).toBe('—');
 	});
 });

@@ -17,7 +17,16 @@ const number = (v: number, locale: UiLocale, digits: number, sign = false) =>
 /** A metric value with its unit: 1,234 · 2.41‰ · 86.7% · 5.3 小时 · 4.21 · 23.5; null → — */
 export function formatValue(v: number | null | undefined, unit: MetricUnit, locale: UiLocale, digits = DECIMALS[unit]): string {
 	if (v === null || v === undefined || !Number.isFinite(v)) return '—';
-	const n = number(v, locale, digits);
+	return withUnit(number(v, locale, digits), unit, locale);
+}
+
+/** A difference in a metric's unit with its sign: +0.03‰ · −1.2 小时; one that rounds to zero has none (0.00‰, never +0.00‰). */
+export function formatSigned(v: number | null | undefined, unit: MetricUnit, locale: UiLocale): string {
+	if (v === null || v === undefined || !Number.isFinite(v)) return '—';
+	return withUnit(number(v, locale, DECIMALS[unit], true), unit, locale);
+}
+
+function withUnit(n: string, unit: MetricUnit, locale: UiLocale): string {
 	switch (unit) {
 		case 'permille':
 			return `${n}‰`;

@@ -2,11 +2,10 @@ import { roleCan } from '$lib/shared/auth/roles';
 import { filtersFromParams, grainFromParams } from '$lib/shared/dashboard/filters';
 import { boundsNotice, rangeRequest } from '$lib/shared/dashboard/range';
 import { BREAKDOWNS, complaintsData, type Breakdown } from '$lib/server/features/complaints/page';
-import { departmentChoices, lastComplaintDay, storeChoices } from '$lib/server/features/overview/dashboard';
+import { departmentChoices, lastComplaintDay, rangeAnchor, storeChoices } from '$lib/server/features/overview/dashboard';
 import { getDatabase } from '$lib/server/core/db/process';
 import { slaLimits } from '$lib/server/metrics/sla';
 import { viewTargets } from '$lib/server/metrics/targets';
-import { registerNow } from '$lib/server/metrics/compile';
 import { category, channel } from '$lib/shared/schema/vocabularies';
 import type { PageServerLoad } from './$types';
 
@@ -14,12 +13,12 @@ import type { PageServerLoad } from './$types';
 export const load: PageServerLoad = async ({ locals, url }) => {
 	const user = locals.user!;
 	const db = await getDatabase();
-	const [lastDay, storeOptions, departmentOptions] = await Promise.all([
+	const [lastDay, anchor, storeOptions, departmentOptions] = await Promise.all([
 		lastComplaintDay(db, user.stores),
+		rangeAnchor(db, 'complaints'),
 		storeChoices(db, user.stores),
 		departmentChoices(db, user.stores)
 	]);
-	const anchor = lastDay ?? registerNow().slice(0, 10);
 	const { range, adjusted } = rangeRequest(url.searchParams, anchor);
 	const grain = grainFromParams(url.searchParams, range);
 	const askedBy = url.searchParams.get('by');

@@ -1,6 +1,5 @@
 import { getDatabase } from '$lib/server/core/db/process';
-import { dashboardData, lastComplaintDay, storeChoices } from '$lib/server/features/overview/dashboard';
-import { registerNow } from '$lib/server/metrics/compile';
+import { dashboardData, lastComplaintDay, rangeAnchor, storeChoices } from '$lib/server/features/overview/dashboard';
 import { boundsNotice, comparisonOf, rangeRequest } from '$lib/shared/dashboard/range';
 import type { PageServerLoad } from './$types';
 
@@ -8,9 +7,11 @@ import type { PageServerLoad } from './$types';
 export const load: PageServerLoad = async ({ locals, url }) => {
 	const user = locals.user!;
 	const db = await getDatabase();
-	const [lastDay, storeOptions] = await Promise.all([lastComplaintDay(db, user.stores), storeChoices(db, user.stores)]);
-	// Presets are anchored on the last day with data; with no data at all, on today (China time).
-	const anchor = lastDay ?? registerNow().slice(0, 10);
+	const [lastDay, anchor, storeOptions] = await Promise.all([
+		lastComplaintDay(db, user.stores),
+		rangeAnchor(db, 'complaints'),
+		storeChoices(db, user.stores)
+	]);
 	const { range, adjusted } = rangeRequest(url.searchParams, anchor);
 	// The guard has already refused stores outside the user's scope; unknown names are dropped.
 	const stores = [...new Set(url.searchParams.getAll('store'))].filter((s) => storeOptions.includes(s));

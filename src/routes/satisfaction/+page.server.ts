@@ -1,9 +1,8 @@
 import { roleCan } from '$lib/shared/auth/roles';
 import { filtersFromParams, grainFromParams } from '$lib/shared/dashboard/filters';
 import { boundsNotice, rangeRequest } from '$lib/shared/dashboard/range';
-import { lastSurveyDay, storeChoices } from '$lib/server/features/overview/dashboard';
+import { lastSurveyDay, rangeAnchor, storeChoices } from '$lib/server/features/overview/dashboard';
 import { getDatabase } from '$lib/server/core/db/process';
-import { registerNow } from '$lib/server/metrics/compile';
 import { satisfactionData } from '$lib/server/features/satisfaction/page';
 import { viewTargets } from '$lib/server/metrics/targets';
 import { channel } from '$lib/shared/schema/vocabularies';
@@ -13,8 +12,11 @@ import type { PageServerLoad } from './$types';
 export const load: PageServerLoad = async ({ locals, url }) => {
 	const user = locals.user!;
 	const db = await getDatabase();
-	const [lastDay, storeOptions] = await Promise.all([lastSurveyDay(db, user.stores), storeChoices(db, user.stores)]);
-	const anchor = lastDay ?? registerNow().slice(0, 10);
+	const [lastDay, anchor, storeOptions] = await Promise.all([
+		lastSurveyDay(db, user.stores),
+		rangeAnchor(db, 'surveys'),
+		storeChoices(db, user.stores)
+	]);
 	const { range, adjusted } = rangeRequest(url.searchParams, anchor);
 	const grain = grainFromParams(url.searchParams, range);
 	// surveys have no category or department: only stores and channels filter them

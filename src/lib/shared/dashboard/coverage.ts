@@ -1,4 +1,7 @@
-import { addDays, lengthInDays, periodEnd, periodStart, type DateRange, type PeriodGrain } from './range';
+import { lengthInDays, periodEnd, type DateRange, type PeriodGrain } from './range';
+
+/** The last day of the last whole period the data covers: part of the one rule, kept beside the periods it counts. */
+export { lastCompleteDay } from './range';
 
 /**
  * Which periods the data fully covers — the one rule charts, tiles, exports and alerts share.
@@ -47,15 +50,6 @@ export function periodCoverage(periods: readonly string[], grain: PeriodGrain, r
 /** Coverage of a whole range (grain 'all'): the days of it the data reaches. */
 export function rangeCoverage(range: DateRange, data: DataSpan | null): PeriodCoverage {
 	return { period: range.from, days: coveredDays(range, range, data), of: lengthInDays(range) };
-}
-
-/**
- * The last day of the last period of a grain the data fully covers (data through 12-30: November's last
- * day for months; data through 12-31: 12-31). What alerts evaluate up to.
- */
-export function lastCompleteDay(dataEnd: string, grain: PeriodGrain): string {
-	const start = periodStart(dataEnd, grain);
-	return periodEnd(start, grain) === dataEnd ? dataEnd : addDays(start, -1);
 }
 
 /** Per period: the covered days of an incomplete one, null for a complete one (what charts and CSV columns take). */

@@ -10,9 +10,12 @@ describe('dashboard date ranges', () => {
 		expect(presetRange('last_month', '2025-01-15')).toEqual({ from: '2024-12-01', to: '2024-12-31' });
 	});
 
-	it('defaults to the last full quarter with data', () => {
+	it('defaults to the last quarter the data fully covers', () => {
 		expect(defaultRange('2025-03-31')).toEqual({ from: '2025-01-01', to: '2025-03-31' });
-		expect(defaultRange('2025-03-30')).toEqual({ from: '2025-01-01', to: '2025-03-31' });
+		// data ending on the 30th leaves the quarter one day short: incomplete, so the quarter before
+		expect(defaultRange('2025-03-30')).toEqual({ from: '2024-10-01', to: '2024-12-31' });
+		expect(defaultRange('2025-12-30')).toEqual({ from: '2025-07-01', to: '2025-09-30' });
+		expect(defaultRange('2025-12-31')).toEqual({ from: '2025-10-01', to: '2025-12-31' });
 		expect(defaultRange('2025-02-28')).toEqual({ from: '2024-10-01', to: '2024-12-31' });
 		expect(defaultRange('2025-01-05')).toEqual({ from: '2024-10-01', to: '2024-12-31' });
 	});

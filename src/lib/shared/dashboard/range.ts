@@ -75,15 +75,24 @@ export function presetRange(preset: Preset, anchor: string): DateRange {
 }
 
 /**
- * The last full quarter that has data. Data is taken as complete through the month of the last day
- * with data (a store may simply have had no complaint on the 31st), so the anchor's quarter counts
- * when the anchor is in its last month; otherwise the quarter before.
+ * The last calendar quarter the data fully covers through `anchor` (the last day with data): the
+ * anchor's quarter when the anchor is its last day, otherwise the quarter before. The coverage rule
+ * (coverage.ts) counts a period the data ends inside as incomplete, without a change or an arrow, so
+ * the first glance opens on a whole quarter and its comparison with the one before; the presets still
+ * offer the current, incomplete quarter, marked as such.
  */
 export function defaultRange(anchor: string): DateRange {
-	const quarter = presetRange('this_quarter', anchor);
-	if (quarter.to.slice(0, 7) === anchor.slice(0, 7)) return quarter;
-	const before = subMonths(toDate(quarter.from), 3);
-	return { from: day(before), to: day(endOfQuarter(before)) };
+	const to = lastCompleteDay(anchor, 'quarter');
+	return { from: periodStart(to, 'quarter'), to };
+}
+
+/**
+ * The last day of the last period of a grain the data fully covers (data through 12-30: November's last
+ * day for months; data through 12-31: 12-31). What alerts evaluate up to and where the default range ends.
+ */
+export function lastCompleteDay(dataEnd: string, grain: PeriodGrain): string {
+	const start = periodStart(dataEnd, grain);
+	return periodEnd(start, grain) === dataEnd ? dataEnd : addDays(start, -1);
 }
 
 /** The preset a range equals, or 'custom'. */

@@ -156,6 +156,38 @@ describe('verdicts and baselines', () => {
 		expect(c.points[1]!.value).toBeNull();
 		expect(c.verdict).toBe('in_control');
 	});
+	it('an incomplete period is drawn with its limits but never judged: no signal, no verdict, no alert', () => {
+		// 12 whole months at 1‰, then three days of a month at 6‰ (5σ above the centre line)
+		const x = [...Array(12).fill(10), 6];
+		const n = [...Array(12).fill(10_000), 1_000];
+		const whole = computeChart({ kind: 'p', periods: periods(13), values: x, n, rules: [1] });
+		expect(whole.signals.map((s) => s.index)).toEqual([12]);
+		const cut = computeChart({ kind: 'p', periods: periods(13), values: x, n, rules: [1], incomplete: [...Array(12).fill(null), 3] });
+		expect(cut.points[12]).toMatchObject({ value: 0.006, incomplete: 3 });
+		expect(cut.points[12]!.ucl).toBeCloseTo(0.001 + 3 * Math.sqrt((0.001 * 0.999) / 1_000), 9);
+		expect(cut.signals).toEqual([]);
+		expect(cut.verdict).toBe('in_control');
+		expect(latestSignals(cut)).toEqual([]);
+		// nor does it count towards the points a verdict needs: 7 whole + 1 incomplete is still 数据不足
+		const few = computeChart({
+			kind: 'p',
+			periods: periods(8),
+			values: Array(8).fill(5),
+			n: Array(8).fill(100),
+			incomplete: [...Array(7).fill(null), 2]
+		});
+		expect(few.verdict).toBe('insufficient');
+		// the latest whole period keeps its alert when the incomplete one follows it
+		const before = computeChart({
+			kind: 'p',
+			periods: periods(14),
+			values: [...Array(12).fill(10), 30, 1],
+			n: [...Array(13).fill(10_000), 1_000],
+			rules: [1],
+			incomplete: [...Array(13).fill(null), 3]
+		});
+		expect(latestSignals(before).map((s) => s.index)).toEqual([12]);
+	});
 });
 
 describe('statistics for what changed', () => {

@@ -37,6 +37,12 @@ export interface SpcInput {
 	rules?: readonly NelsonRule[];
 	/** p/u charts: multiply values and limits by this for display (1000 = ‰ or per 1,000, 100 = %) */
 	scale?: number;
+	/**
+	 * Per period: the days the data covers of a period it does not fully cover, null for a whole one
+	 * (coverage.ts `incompleteDays`). Such a point is drawn, with its limits, but it is left out of the
+	 * baseline, the rules and the verdict: a three-day week is no evidence of a shift.
+	 */
+	incomplete?: readonly (number | null)[];
 }
 
 export interface SpcPoint {
@@ -51,6 +57,8 @@ export interface SpcPoint {
 	/** standardised distance from the centre line, in (adjusted) sigmas */
 	z: number | null;
 	inBaseline: boolean;
+	/** days covered of an incomplete period (see `SpcInput.incomplete`), null for a whole one */
+	incomplete: number | null;
 }
 
 export interface Signal {
@@ -101,11 +109,16 @@ function averageMovingRange(values: readonly number[]): number | null {
 export function computeChart(input: SpcInput): SpcResult {
 	const scale = input.kind === 'xmr' ? 1 : (input.scale ?? 1);
 	const count = input.periods.length;
+	const incompleteAt = (i: number): number | null => input.incomplete?.[i] ?? null;
+	// with data: drawn; usable: with data and a whole period, what limits, rules and the verdict rest on
+	const withData = new Set<number>();
 	const usable: number[] = [];
 	for (let i = 0; i < count; i++) {
 		const v = input.values[i];
 		const n = input.kind === 'xmr' ? 1 : input.n?.[i];
-		if (typeof v === 'number' && Number.isFinite(v) && typeof n === 'number' && n > 0) usable.push(i);
+		if (!(typeof v === 'number' && Number.isFinite(v) && typeof n === 'number' && n > 0)) continue;
+		withData.add(i);
+		if (incompleteAt(i) === null) usable.push(i);
 	}
 	const base = baselineOf(usable, input.baseline);
 	const baseline = base.length ? { start: base[0]!, end: base[base.length - 1]! } : null;
@@ -120,7 +133,8 @@ export function computeChart(input: SpcInput): SpcResult {
 			lcl: null,
 			sigma: null,
 			z: null,
-			inBaseline: false
+			inBaseline: false,
+			incomplete: incompleteAt(i)
 		})),
 		signals: [],
 		verdict: 'insufficient',
@@ -130,7 +144,7 @@ export function computeChart(input: SpcInput): SpcResult {
 		laney: false
 	});
 	function statAt(i: number): number | null {
-		if (!usable.includes(i)) return null;
+		if (!withData.has(i)) return null;
 		if (input.kind === 'xmr') return input.values[i]!;
 		return (input.values[i]! / input.n![i]!) * scale;
 	}
@@ -179,7 +193,8 @@ export function computeChart(input: SpcInput): SpcResult {
 				lcl: null,
 				sigma: null,
 				z: null,
-				inBaseline: false
+				inBaseline: false,
+				incomplete: incompleteAt(i)
 			};
 		const sigma = sigmaOf(i) * widen;
 		const z = sigma > 0 ? (value - centre) / sigma : 0;
@@ -191,7 +206,8 @@ export function computeChart(input: SpcInput): SpcResult {
 			lcl: Math.max(floor, centre - 3 * sigma),
 			sigma,
 			z,
-			inBaseline: baseSet.has(i)
+			inBaseline: baseSet.has(i),
+			incomplete: incompleteAt(i)
 		};
 	});
 	const zSeries = usable.map((i) => points[i]!.z!);
@@ -284,9 +300,9 @@ export function nelsonSignals(z: readonly number[], rules: readonly NelsonRule[]
 	return out;
 }
 
-/** Signals on the latest usable point of a chart (what an alert is raised for). */
+/** Signals on the latest usable point of a chart, a whole period (what an alert is raised for). */
 export function latestSignals(result: SpcResult): Signal[] {
-	const last = [...result.points.keys()].reverse().find((i) => result.points[i]!.value !== null);
+	const last = [...result.points.keys()].reverse().find((i) => result.points[i]!.value !== null && result.points[i]!.incomplete === null);
 	return last === undefined ? [] : result.signals.filter((s) => s.index === last);
 }
 
@@ -316,7 +332,8 @@ export function movingRangeChart(result: SpcResult): SpcResult | null {
 				lcl: v === null ? null : 0,
 				sigma: null,
 				z: null,
-				inBaseline: p.inBaseline
+				inBaseline: p.inBaseline,
+				incomplete: p.incomplete
 			};
 		}),
 		signals: result.points.flatMap((_, i) => {

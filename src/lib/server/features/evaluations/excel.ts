@@ -3,7 +3,8 @@ import { formulaSafe } from '$lib/shared/csv';
 import type { ExportTable } from './tables';
 
 /**
- * The evaluation tables as one .xlsx workbook, a sheet per table: real number cells (two decimals),
+ * The evaluation tables as one .xlsx workbook, a sheet per table: real number cells (two decimals; a
+ * bound a number column writes as text, like a p-value's "< 1e-16", stays text),
  * the header row bold and frozen, column widths set, an autofilter. Text is written as text (exceljs
  * writes no formula from a string); a leading = + - @ still gets an apostrophe, as in our CSV, so a
  * copy-paste out of the sheet cannot become a formula either.
@@ -21,7 +22,8 @@ export async function workbook(tables: readonly ExportTable[], meta: { title: st
 			ws.addRow(
 				row.map((v, i) => {
 					if (v === null || v === undefined) return null;
-					if (t.types[i] === 'number') return typeof v === 'number' && Number.isFinite(v) ? v : null;
+					if (t.types[i] === 'number' && typeof v === 'number') return Number.isFinite(v) ? v : null;
+					// a number column's text is a bound written out ("< 1e-16"): kept as text, not dropped
 					return formulaSafe(String(v));
 				})
 			);

@@ -1,7 +1,7 @@
 import { m } from '$lib/paraglide/messages.js';
 import { pick, tableData, type TableData } from '$lib/shared/table';
 import { RANKING_EXPORT_IDS, REVIEWER_COLUMNS, rankingColumns } from '$lib/features/evaluations/columns';
-import { verdictLabel } from '$lib/features/evaluations/labels';
+import { exportP, verdictLabel } from '$lib/features/evaluations/labels';
 import type { EvaluationView } from '$lib/features/evaluations/types';
 
 /**
@@ -47,7 +47,8 @@ export function exportTables(v: EvaluationView): ExportTable[] {
 		title: m.eval_store_compare(),
 		header: [m.eval_store(), 'n', m.eval_tile_mean(), m.eval_col_rest(), m.eval_col_diff(), 'p', m.eval_col_q(), m.eval_col_verdict()],
 		types: ['text', 'number', 'number', 'number', 'number', 'number', 'number', 'text'],
-		rows: v.stores.map((s) => [s.label, s.n, s.mean, s.otherMean, s.diff, s.p, s.q, verdictLabel(s.verdict)]),
+		// p and q past double precision read "< 1e-16", as on the page, never 0
+		rows: v.stores.map((s) => [s.label, s.n, s.mean, s.otherMean, s.diff, exportP(s.p), exportP(s.q), verdictLabel(s.verdict)]),
 		widths: [16, 6, 9, 10, 9, 9, 9, 14]
 	});
 	if (v.fairness) {

@@ -6,7 +6,8 @@ import { readAllTargets, targetFor } from '$lib/server/metrics/targets';
 import { comparisonOf, countPeriods, periodsOf, periodStart, type DateRange } from '$lib/shared/dashboard/range';
 import { addMonths, addQuarters, format, parseISO } from 'date-fns';
 import { incompleteDays, isComplete, periodCoverage, rangeCoverage } from '$lib/shared/dashboard/coverage';
-import { metricDataSpan } from '$lib/server/metrics/coverage';
+import { dataSpans, metricDataSpan } from '$lib/server/metrics/coverage';
+import { registerNow } from '$lib/server/metrics/compile';
 import type { KpiSpark, KpiView, MetricInfo, MonthPoint, RankItem } from '$lib/shared/dashboard/types';
 import { storeScopeSql } from '$lib/server/core/db/store-scope';
 import { HEADLINE_METRICS } from '$lib/server/metrics/headline';
@@ -33,6 +34,15 @@ export async function lastComplaintDay(db: Database, scope: string[] | null): Pr
 		);
 		return row?.d ?? null;
 	});
+}
+
+/**
+ * Where the date presets and the default range are anchored: the last day the chain's data of a kind
+ * reaches, the end the coverage rule counts (a store without a complaint on the 31st has not lost that
+ * day, and its manager's default quarter must not fall back a quarter for it); today (China time) with none.
+ */
+export async function rangeAnchor(db: Database, kind: 'complaints' | 'surveys'): Promise<string> {
+	return (await dataSpans(db))[kind]?.last ?? registerNow().slice(0, 10);
 }
 
 /** The stores the user may filter on: their scope, or every store with complaints or traffic. */

@@ -3,6 +3,8 @@ import { queryMetric, type MetricResult } from '$lib/server/metrics/query';
 import { metricById } from '$lib/server/metrics/catalog';
 import { num } from '$lib/server/features/overview/dashboard';
 import { periodsOf, type DateRange } from '$lib/shared/dashboard/range';
+import { incompleteDays, periodCoverage } from '$lib/shared/dashboard/coverage';
+import { metricDataSpan } from '$lib/server/metrics/coverage';
 import type { MetricUnit } from '$lib/shared/dashboard/types';
 import { computeChart, type ChartKind, type NelsonRule, type SpcResult } from '$lib/shared/quality/spc';
 import type { QcGrain } from '$lib/shared/quality/explain';
@@ -62,7 +64,8 @@ export interface ChartSet {
 	charts: StoreChart[];
 }
 
-type Series = { values: (number | null)[]; n: (number | null)[] };
+/** A chart's points: numerators (or values), denominators, and the covered days of incomplete periods. */
+type Series = { values: (number | null)[]; n: (number | null)[]; incomplete?: readonly (number | null)[] };
 
 function seriesOf(result: MetricResult, periods: string[], kind: ChartKind, group: string | null): Series {
 	const rows = new Map(result.rows.filter((r) => group === null || r.group === group).map((r) => [String(r.period), r]));
@@ -97,7 +100,16 @@ export function chartFor(
 	baseline: { start: number; end: number } | null
 ): SpcResult {
 	const def = QC_CHARTS[req.chart];
-	const input = { kind: def.kind, periods, values: series.values, n: series.n, scale: def.scale, rules: req.rules, baseline };
+	const input = {
+		kind: def.kind,
+		periods,
+		values: series.values,
+		n: series.n,
+		incomplete: series.incomplete,
+		scale: def.scale,
+		rules: req.rules,
+		baseline
+	};
 	if (req.laney === 'on') return computeChart({ ...input, laney: true });
 	const plain = computeChart(input);
 	if (req.laney === 'auto' && plain.overdispersed && def.kind !== 'xmr') return computeChart({ ...input, laney: true });
@@ -110,18 +122,22 @@ export async function controlCharts(db: Database, req: ChartRequest): Promise<Ch
 	const metric = metricById(def.metric)!;
 	const periods = periodsOf(req.range, req.grain);
 	const base = { metric: def.metric, from: req.range.from, to: req.range.to, grain: req.grain, filters: {}, scope: req.scope };
-	const [all, byStore, saved] = await Promise.all([
+	const [all, byStore, saved, span] = await Promise.all([
 		queryMetric(db, base),
 		queryMetric(db, { ...base, by: 'store' }),
-		db.withConnection((c) => readBaselines(c, req.chart, req.grain))
+		db.withConnection((c) => readBaselines(c, req.chart, req.grain)),
+		metricDataSpan(db, [def.metric])
 	]);
+	// the one coverage rule: a period the range cuts or the data does not fully reach is drawn, never judged
+	const incomplete = incompleteDays(periodCoverage(periods, req.grain, req.range, span));
 	const stores = [...new Set(byStore.rows.map((r) => r.group).filter((g): g is string => typeof g === 'string'))].sort((a, b) =>
 		a.localeCompare(b, 'zh-CN')
 	);
 	const one = (store: string | null, result: MetricResult): StoreChart => {
 		const savedBaseline = saved.get(store ?? '') ?? null;
 		const asked = req.baseline ?? savedBaseline;
-		const chart = chartFor(seriesOf(result, periods, def.kind, store), periods, req, baselineIndexes(periods, asked));
+		const series = { ...seriesOf(result, periods, def.kind, store), incomplete };
+		const chart = chartFor(series, periods, req, baselineIndexes(periods, asked));
 		return { store, chart, saved: req.baseline ? null : savedBaseline };
 	};
 	return {
