@@ -13,6 +13,7 @@ import {
 	type SlaLimit,
 	type SlaLimits,
 	LOW_SAMPLE_N,
+	ROLLUP_SOURCES,
 	SOURCES,
 	metricById,
 	type FilterName,
@@ -92,8 +93,13 @@ export interface Column {
 	type: ColumnType;
 }
 
+/** Where a query reads: a rollup that covers the request, or the raw rows. */
+export type QueryPath = 'rollup' | 'raw';
+
 export interface CompiledQuery {
 	sql: string;
+	/** what the planner chose (see `planOf`) */
+	path: QueryPath;
 	params: DuckDBValue[];
 	metric: MetricDef;
 	/** the output columns, in order (also for an empty result) */
@@ -192,14 +198,37 @@ export interface CompileOptions {
 	 * `sqa_masked_text`, which the caller registers on the connection), never the stored text.
 	 */
 	maskedSearch?: boolean;
+	/**
+	 * The rollups are built and current in the database asked (the caller knows; see query.ts): without
+	 * it every request reads raw rows. `path: 'raw'` forces raw rows even so (the golden test compares both).
+	 */
+	rollups?: boolean;
+	path?: QueryPath;
 }
 
-/** The relation of a request (dates, filters, store scope bound as parameters), shared by numbers and drill-downs. */
-function prepare(request: MetricRequest, metric: MetricDef, options: CompileOptions): Prepared {
+/**
+ * The planner: a request reads its metric's rollup when there is one and it keeps the request's cut
+ * (`by`) and every filter it sets apart — the rollup has the store, so the scope always applies —
+ * and the role's minimum group size does not need the rows' staff; raw rows otherwise.
+ */
+export function planOf(request: MetricRequest, metric: MetricDef, options: CompileOptions): QueryPath {
+	if (!options.rollups || options.path === 'raw' || !metric.rollup) return 'raw';
+	const rollup = ROLLUP_SOURCES[metric.rollup.from];
+	if (request.by && !rollup.dimensions[request.by]) return 'raw';
+	if (FILTERS.some((f) => request.filters[f]?.length && !rollup.filters.includes(f))) return 'raw';
+	if (request.minGroupStaff !== undefined && SOURCES[metric.source].staffColumn) return 'raw';
+	return 'rollup';
+}
+
+/**
+ * The relation of a request (dates, filters, store scope bound as parameters), shared by numbers and
+ * drill-downs: the metric's source's rows, or on the rollup path its rollup's rows.
+ */
+function prepare(request: MetricRequest, metric: MetricDef, options: CompileOptions, path: QueryPath = 'raw'): Prepared {
 	const p = new Params();
 	const from = `${p.add(request.from)}::DATE`;
 	const to = `${p.add(request.to)}::DATE`;
-	const source = SOURCES[metric.source];
+	const source = path === 'rollup' && metric.rollup ? ROLLUP_SOURCES[metric.rollup.from] : SOURCES[metric.source];
 
 	/** WHERE conditions on a relation's dimension columns: filters and store scope (alias-qualified). */
 	const conditions = (alias: string, only?: readonly FilterName[]): string[] => {
@@ -215,7 +244,9 @@ function prepare(request: MetricRequest, metric: MetricDef, options: CompileOpti
 			out.push(request.scope.length ? `list_contains(${p.add(listValue(request.scope))}::VARCHAR[], ${alias}store)` : 'false');
 		return out;
 	};
-	const relation = source.relation({ from, to, conditions });
+	const rows = source.relation({ from, to, conditions });
+	const keep = path === 'rollup' ? metric.rollup?.where : undefined;
+	const relation = keep ? `(SELECT * FROM ${rows} WHERE ${keep})` : rows;
 
 	let nowParam: string | null = null;
 	const limits: Partial<Record<keyof SlaLimits, string>> = {};
@@ -233,8 +264,11 @@ function prepare(request: MetricRequest, metric: MetricDef, options: CompileOpti
 }
 
 export function compileMetric(input: unknown, options: CompileOptions = {}): CompiledQuery {
-	const { request, metric } = validateRequest(input);
-	const { p, relation, withNow, groupCol } = prepare(request, metric, options);
+	const { request, metric: def } = validateRequest(input);
+	const path = planOf(request, def, options);
+	const { p, relation, withNow, groupCol } = prepare(request, def, options, path);
+	// on the rollup path the metric's expressions are its rollup's (same names, over the rollup's columns)
+	const metric = path === 'rollup' ? ({ ...def, ...def.rollup } as MetricDef) : def;
 	const keys = [`${periodSql(request.grain, 'd')} AS period`, ...(groupCol ? [`${groupCol}::VARCHAR AS "group"`] : [])];
 	const keyNames = ['period', ...(groupCol ? ['"group"'] : [])];
 	const columns: Column[] = [{ name: 'period', type: 'string' }, ...(groupCol ? [{ name: 'group', type: 'string' as const }] : [])];
@@ -302,7 +336,7 @@ ORDER BY period NULLS FIRST${groupCol ? ', "group" NULLS LAST' : ''}`;
 	const suppression = staffColumn
 		? { min: request.minGroupStaff!, attribute: !!request.by && !!SOURCES[metric.source].attributeDimensions?.includes(request.by) }
 		: undefined;
-	return { sql, params: p.values, metric, columns, ...(suppression ? { suppression } : {}), ...(interval ? { interval } : {}) };
+	return { sql, path, params: p.values, metric: def, columns, ...(suppression ? { suppression } : {}), ...(interval ? { interval } : {}) };
 }
 
 export const DRILL_PAGE_MAX = 100_000;

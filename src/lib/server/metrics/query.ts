@@ -24,7 +24,8 @@ import { customerView, type CustomerContact } from '$lib/server/core/auth/pii';
 import { maskFreeText } from '$lib/server/core/auth/masking';
 import { registerMaskedText } from '$lib/server/core/auth/masked-search';
 import { slaLimits } from '$lib/server/metrics/sla';
-import { compileMetric, compileRows, type Column, type CompiledQuery, type Grain } from './compile';
+import { compileMetric, compileRows, type Column, type CompiledQuery, type Grain, type QueryPath } from './compile';
+import { rollupsCurrent } from '$pipelines/rollups/maintain';
 import { config } from '$lib/server/core/config';
 import { metricsAsOf } from './as-of';
 
@@ -34,6 +35,8 @@ export type MetricRow = Record<string, string | number | boolean | null>;
 export interface MetricResult {
 	columns: Column[];
 	rows: MetricRow[];
+	/** where the numbers were read: a rollup or the raw rows (metric requests; see compile.ts `planOf`) */
+	path?: QueryPath;
 }
 
 const plain = (v: unknown): string | number | boolean | null => {
@@ -136,11 +139,24 @@ export function toCsv(result: MetricResult): string {
 export type Compare = 'previous' | 'last_year';
 export const COMPARES: readonly Compare[] = ['previous', 'last_year'];
 
+/** Whether the database's rollups are current, read once per data version (a load, rollback or rebuild changes it). */
+const rollupState = new WeakMap<Database, { version: number; current: Promise<boolean> }>();
+export function rollupsReady(db: Database): Promise<boolean> {
+	if (!db.rollupsKept) return Promise.resolve(false);
+	const hit = rollupState.get(db);
+	if (hit && hit.version === db.dataVersion) return hit.current;
+	const current = db.withConnection(rollupsCurrent);
+	rollupState.set(db, { version: db.dataVersion, current });
+	return current;
+}
+
 export interface MetricOptions {
 	/** "now" for SLA breaches and backlog ages, 'YYYY-MM-DD HH:MM:SS' register wall-clock; default: the data's as-of (as-of.ts) */
 	asOf?: string;
 	/** also answer the same metric over the previous period or the same period last year (`compare_value`) */
 	compare?: Compare;
+	/** 'raw': read raw rows even where a rollup covers the request (the golden test compares both paths) */
+	path?: QueryPath;
 }
 
 /**
@@ -226,15 +242,16 @@ export function suppressSmallGroups(result: MetricResult, suppression: CompiledQ
 export async function queryMetric(db: Database, input: unknown, options: MetricOptions = {}): Promise<MetricResult> {
 	const asOf = options.asOf ?? (await metricsAsOf(db));
 	const sla = await slaLimits(db);
-	const compiled = compileMetric(input, { asOf, sla });
-	const result = suppressSmallGroups(await cachedRun(db, compiled), compiled.suppression);
+	const plan = { asOf, sla, rollups: await rollupsReady(db), ...(options.path ? { path: options.path } : {}) };
+	const compiled = compileMetric(input, plan);
+	const result = { ...suppressSmallGroups(await cachedRun(db, compiled), compiled.suppression), path: compiled.path };
 	if (!options.compare) return result;
 
 	const request = input as { from: string; to: string; grain?: Grain };
 	const grain: Grain = request.grain ?? 'month';
 	const range = { from: request.from, to: request.to };
 	const other = options.compare === 'previous' ? previousRange(range) : lastYearRange(range);
-	const beforeCompiled = compileMetric({ ...(input as object), ...other }, { asOf, sla });
+	const beforeCompiled = compileMetric({ ...(input as object), ...other }, plan);
 	const before = suppressSmallGroups(await cachedRun(db, beforeCompiled), beforeCompiled.suppression);
 	const periods = grain === 'all' ? [null] : periodsOf(range, grain);
 	const otherPeriods = grain === 'all' ? [null] : periodsOf(other, grain);
@@ -248,7 +265,7 @@ export async function queryMetric(db: Database, input: unknown, options: MetricO
 		const value = i === undefined ? null : (previousValues.get(key(comparePeriod, r.group)) ?? null);
 		return { ...r, compare_period: grain === 'all' ? null : comparePeriod, compare_value: value };
 	});
-	return { columns, rows };
+	return { columns, rows, path: compiled.path };
 }
 
 /**
@@ -278,7 +295,13 @@ export async function drillRows(db: Database, user: AuthUser, input: unknown, op
 	const compiled = compileRows(input, { asOf: options.asOf ?? (await metricsAsOf(db)), sla: await slaLimits(db), maskedSearch: !user.pii });
 	return db.withConnection(async (conn) => {
 		if (!user.pii) registerMaskedText(conn);
-		const page = await runMetric(conn, { sql: compiled.sql, params: compiled.params, metric: compiled.metric, columns: compiled.columns });
+		const page = await runMetric(conn, {
+			sql: compiled.sql,
+			path: 'raw',
+			params: compiled.params,
+			metric: compiled.metric,
+			columns: compiled.columns
+		});
 		const count = await conn.runAndReadAll(compiled.countSql, compiled.countParams);
 		const total = Number(count.getRowObjectsJS()[0]?.n ?? 0);
 		const rows = user.pii ? page.rows : page.rows.map((r) => maskRow(user, r, compiled.texts));
