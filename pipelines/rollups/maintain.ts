@@ -2,7 +2,7 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import { queryRows, type Database } from '$lib/server/core/db';
 import { REPEAT_WINDOW_DAYS } from '$lib/shared/thresholds';
 import type { KindId } from '$lib/shared/schema';
-import { aggregateSql, columnsOf, DAY_OF, ROLLUP_TABLES, type RolledKind } from './tables';
+import { aggregateSql, columnsOf, DAY_OF, ROLLUP_TABLES, type RolledKind, type RollupTable } from './tables';
 
 /**
  * Keeping the rollups current. `rollup_state` holds the version of the rollups in the tables: when it
@@ -108,13 +108,23 @@ export async function refreshTouched(conn: DuckDBConnection, kind: KindId): Prom
 	if (keys > 0) {
 		// the day range first, so the scan skips blocks outside it; then exactly the keys
 		const picked = `${IN_DAYS[kind]} AND EXISTS (SELECT 1 FROM rollup_keys k WHERE k.d = s.${DAY_OF[kind]} AND k.store = s.store)`;
+		// rollups over the same source rows (complaint_daily and complaint_cuts) read them once
+		const read = new Map<RollupTable['rows'], string>();
 		for (const t of ROLLUP_TABLES.filter((r) => r.kind === kind)) {
+			const days = [range!.lo, range!.hi];
 			await conn.run(
 				`DELETE FROM ${t.table} r WHERE r.d BETWEEN $1::DATE AND $2::DATE AND EXISTS (SELECT 1 FROM rollup_keys k WHERE k.d = r.d AND k.store = r.store)`,
-				[range!.lo, range!.hi]
+				days
 			);
-			await conn.run(`INSERT INTO ${t.table} (${columnsOf(t).join(', ')}) ${aggregateSql(t, picked, '$1::DATE')}`, [range!.lo, range!.hi]);
+			let rows = read.get(t.rows);
+			if (!rows) {
+				rows = `rollup_rows_${read.size}`;
+				await conn.run(`CREATE OR REPLACE TEMP TABLE ${rows} AS SELECT * FROM ${t.rows(picked, '$1::DATE')}`, days);
+				read.set(t.rows, rows);
+			}
+			await conn.run(`INSERT INTO ${t.table} (${columnsOf(t).join(', ')}) ${aggregateSql(t, '', null, rows)}`);
 		}
+		for (const rows of read.values()) await conn.run(`DROP TABLE ${rows}`);
 	}
 	await conn.run('DROP TABLE IF EXISTS rollup_keys');
 	await conn.run('DROP TABLE IF EXISTS rollup_touched');

@@ -18,6 +18,12 @@ export interface RollupTable {
 	kind: RolledKind;
 	/** its key columns besides the day `d` (store first) */
 	keys: readonly string[];
+	/**
+	 * A table of cuts: one row per day × store (cut '') and per day × store × member of each of these
+	 * dimensions (cut = its name, member = its value as text) — small, for requests cut by at most one
+	 * dimension and filtered by store only. Its keys are then store, cut and member.
+	 */
+	cuts?: readonly string[];
 	/** column → aggregate over the rows of `rows` */
 	measures: Readonly<Record<string, string>>;
 	/**
@@ -35,7 +41,8 @@ const US_PER_DAY = 86_400_000_000;
  * store), as the repeat-complaint metric defines it. Only the phones of the picked rows are windowed, over
  * the repeat window before the first picked day: the previous complaint, if it is within the window, is there.
  */
-const complaintRows = (where: string, lookback: string | null) => `(SELECT s.*, s.received_at::DATE AS d, p.since_prev_us
+const complaintRows = (where: string, lookback: string | null) => `(SELECT s.received_at::DATE AS d, s.store, s.department, s.channel,
+		s.category, s.severity, s.status, s.escalated, s.in_scope, s.follow_up_at, s.follow_up_satisfaction, s.customer_phone_hash, p.since_prev_us
 	FROM complaints s LEFT JOIN (
 		SELECT rowid AS rid, epoch_us(received_at) - lag(epoch_us(received_at)) OVER (PARTITION BY customer_phone_hash ORDER BY received_at, complaint_id) AS since_prev_us
 		FROM complaints
@@ -50,25 +57,37 @@ const complaintRows = (where: string, lookback: string | null) => `(SELECT s.*, 
 
 const ITEMS = ['environment', 'product_quality', 'service_quality', 'price'] as const;
 
+const COMPLAINT_MEASURES: Readonly<Record<string, string>> = {
+	n: 'count(*)',
+	closed: `count(*) FILTER (WHERE status = '已办结')`,
+	open: `count(*) FILTER (WHERE status <> '已办结')`,
+	escalated: 'count(*) FILTER (WHERE escalated)',
+	escalation_known: 'count(escalated)',
+	out_of_scope: 'count(*) FILTER (WHERE NOT in_scope)',
+	scope_known: 'count(in_scope)',
+	followed_up: `count(*) FILTER (WHERE status = '已办结' AND follow_up_at IS NOT NULL)`,
+	follow_up_satisfied: 'count(*) FILTER (WHERE follow_up_satisfaction >= 4)',
+	follow_up_rated: 'count(follow_up_satisfaction)',
+	with_phone: 'count(customer_phone_hash)',
+	repeats: `count(*) FILTER (WHERE customer_phone_hash IS NOT NULL AND since_prev_us <= ${REPEAT_WINDOW_DAYS} * ${US_PER_DAY})`
+};
+
+const COMPLAINT_DIMENSIONS = ['department', 'channel', 'category', 'severity'] as const;
+
 export const ROLLUP_TABLES: readonly RollupTable[] = [
 	{
 		table: 'complaint_daily',
 		kind: 'complaints',
-		keys: ['store', 'department', 'channel', 'category', 'severity'],
-		measures: {
-			n: 'count(*)',
-			closed: `count(*) FILTER (WHERE status = '已办结')`,
-			open: `count(*) FILTER (WHERE status <> '已办结')`,
-			escalated: 'count(*) FILTER (WHERE escalated)',
-			escalation_known: 'count(escalated)',
-			out_of_scope: 'count(*) FILTER (WHERE NOT in_scope)',
-			scope_known: 'count(in_scope)',
-			followed_up: `count(*) FILTER (WHERE status = '已办结' AND follow_up_at IS NOT NULL)`,
-			follow_up_satisfied: 'count(*) FILTER (WHERE follow_up_satisfaction >= 4)',
-			follow_up_rated: 'count(follow_up_satisfaction)',
-			with_phone: 'count(customer_phone_hash)',
-			repeats: `count(*) FILTER (WHERE customer_phone_hash IS NOT NULL AND since_prev_us <= ${REPEAT_WINDOW_DAYS} * ${US_PER_DAY})`
-		},
+		keys: ['store', ...COMPLAINT_DIMENSIONS],
+		measures: COMPLAINT_MEASURES,
+		rows: complaintRows
+	},
+	{
+		table: 'complaint_cuts',
+		kind: 'complaints',
+		keys: ['store', 'cut', 'member'],
+		cuts: COMPLAINT_DIMENSIONS,
+		measures: COMPLAINT_MEASURES,
 		rows: complaintRows
 	},
 	{
@@ -92,7 +111,8 @@ export const ROLLUP_TABLES: readonly RollupTable[] = [
 				])
 			)
 		},
-		rows: (where) => `(SELECT s.*, s.submitted_at AS d FROM surveys s WHERE ${where})`
+		rows: (where) =>
+			`(SELECT s.submitted_at AS d, s.store, s.channel, s.method, s.overall, s.nps, ${ITEMS.map((i) => `s.${i}`).join(', ')} FROM surveys s WHERE ${where})`
 	},
 	{
 		table: 'survey_answer_daily',
@@ -108,10 +128,14 @@ export const ROLLUP_TABLES: readonly RollupTable[] = [
 /** The day column of each rolled kind's table, as its rollup keys them. */
 export const DAY_OF: Record<RolledKind, string> = { complaints: 'received_at::DATE', surveys: 'submitted_at' };
 
-/** The aggregate that fills a rollup table from the rows `where` picks. */
-export function aggregateSql(t: RollupTable, where: string, lookback: string | null): string {
+/** The aggregate that fills a rollup table from `rows` (by default the source rows `where` picks, see `RollupTable.rows`). */
+export function aggregateSql(t: RollupTable, where: string, lookback: string | null, rows = t.rows(where, lookback)): string {
 	const measures = Object.entries(t.measures).map(([col, agg]) => `${agg} AS ${col}`);
-	return `SELECT d, ${t.keys.join(', ')}, ${measures.join(', ')} FROM ${t.rows(where, lookback)} GROUP BY ALL`;
+	if (!t.cuts) return `SELECT d, ${t.keys.join(', ')}, ${measures.join(', ')} FROM ${rows} GROUP BY ALL`;
+	const cut = `CASE ${t.cuts.map((c) => `WHEN grouping(${c}) = 0 THEN '${c}'`).join(' ')} ELSE '' END`;
+	const member = `CASE ${t.cuts.map((c) => `WHEN grouping(${c}) = 0 THEN ${c}::VARCHAR`).join(' ')} END`;
+	const sets = ['(d, store)', ...t.cuts.map((c) => `(d, store, ${c})`)].join(', ');
+	return `SELECT d, store, ${cut} AS cut, ${member} AS member, ${measures.join(', ')} FROM ${rows} GROUP BY GROUPING SETS (${sets})`;
 }
 
 export const columnsOf = (t: RollupTable) => ['d', ...t.keys, ...Object.keys(t.measures)];

@@ -86,7 +86,7 @@ interface Case {
 }
 
 /** The dimensions of a metric its rollup keeps (a cut it does not keep reads raw rows on both paths). */
-const rolledCuts = (m: MetricDef) => m.dimensions.filter((d) => ROLLUP_SOURCES[m.rollup!.from].dimensions[d]);
+const rolledCuts = (m: MetricDef) => m.dimensions.filter((d) => m.rollup!.from.some((id) => ROLLUP_SOURCES[id].dimensions[d]));
 
 /** Every grain uncut, every kept cut by month; no filter or every filter the source takes; all stores or a scope; both ranges. */
 function fullMatrix(): Case[] {

@@ -17,7 +17,9 @@ import {
 	SOURCES,
 	metricById,
 	type FilterName,
-	type MetricDef
+	type MetricDef,
+	type RollupId,
+	type RollupSourceDef
 } from './catalog';
 
 /**
@@ -211,24 +213,23 @@ export interface CompileOptions {
  * (`by`) and every filter it sets apart — the rollup has the store, so the scope always applies —
  * and the role's minimum group size does not need the rows' staff; raw rows otherwise.
  */
-export function planOf(request: MetricRequest, metric: MetricDef, options: CompileOptions): QueryPath {
-	if (!options.rollups || options.path === 'raw' || !metric.rollup) return 'raw';
-	const rollup = ROLLUP_SOURCES[metric.rollup.from];
-	if (request.by && !rollup.dimensions[request.by]) return 'raw';
-	if (FILTERS.some((f) => request.filters[f]?.length && !rollup.filters.includes(f))) return 'raw';
-	if (request.minGroupStaff !== undefined && SOURCES[metric.source].staffColumn) return 'raw';
-	return 'rollup';
+export function planOf(request: MetricRequest, metric: MetricDef, options: CompileOptions): RollupId | null {
+	if (!options.rollups || options.path === 'raw' || !metric.rollup) return null;
+	if (request.minGroupStaff !== undefined && SOURCES[metric.source].staffColumn) return null;
+	const covers = (rollup: RollupSourceDef) =>
+		(!request.by || !!rollup.dimensions[request.by]) && FILTERS.every((f) => !request.filters[f]?.length || rollup.filters.includes(f));
+	return metric.rollup.from.find((id) => covers(ROLLUP_SOURCES[id])) ?? null;
 }
 
 /**
  * The relation of a request (dates, filters, store scope bound as parameters), shared by numbers and
  * drill-downs: the metric's source's rows, or on the rollup path its rollup's rows.
  */
-function prepare(request: MetricRequest, metric: MetricDef, options: CompileOptions, path: QueryPath = 'raw'): Prepared {
+function prepare(request: MetricRequest, metric: MetricDef, options: CompileOptions, rollup: RollupId | null = null): Prepared {
 	const p = new Params();
 	const from = `${p.add(request.from)}::DATE`;
 	const to = `${p.add(request.to)}::DATE`;
-	const source = path === 'rollup' && metric.rollup ? ROLLUP_SOURCES[metric.rollup.from] : SOURCES[metric.source];
+	const source = rollup ? ROLLUP_SOURCES[rollup] : SOURCES[metric.source];
 
 	/** WHERE conditions on a relation's dimension columns: filters and store scope (alias-qualified). */
 	const conditions = (alias: string, only?: readonly FilterName[]): string[] => {
@@ -244,8 +245,8 @@ function prepare(request: MetricRequest, metric: MetricDef, options: CompileOpti
 			out.push(request.scope.length ? `list_contains(${p.add(listValue(request.scope))}::VARCHAR[], ${alias}store)` : 'false');
 		return out;
 	};
-	const rows = source.relation({ from, to, conditions });
-	const keep = path === 'rollup' ? metric.rollup?.where : undefined;
+	const rows = source.relation({ from, to, conditions, ...(request.by ? { by: request.by } : {}) });
+	const keep = rollup ? metric.rollup?.where : undefined;
 	const relation = keep ? `(SELECT * FROM ${rows} WHERE ${keep})` : rows;
 
 	let nowParam: string | null = null;
@@ -265,8 +266,9 @@ function prepare(request: MetricRequest, metric: MetricDef, options: CompileOpti
 
 export function compileMetric(input: unknown, options: CompileOptions = {}): CompiledQuery {
 	const { request, metric: def } = validateRequest(input);
-	const path = planOf(request, def, options);
-	const { p, relation, withNow, groupCol } = prepare(request, def, options, path);
+	const rollup = planOf(request, def, options);
+	const path: QueryPath = rollup ? 'rollup' : 'raw';
+	const { p, relation, withNow, groupCol } = prepare(request, def, options, rollup);
 	// on the rollup path the metric's expressions are its rollup's (same names, over the rollup's columns)
 	const metric = path === 'rollup' ? ({ ...def, ...def.rollup } as MetricDef) : def;
 	const keys = [`${periodSql(request.grain, 'd')} AS period`, ...(groupCol ? [`${groupCol}::VARCHAR AS "group"`] : [])];

@@ -436,6 +436,12 @@ CREATE TABLE complaint_daily (
   out_of_scope BIGINT NOT NULL, scope_known BIGINT NOT NULL, followed_up BIGINT NOT NULL, follow_up_satisfied BIGINT NOT NULL,
   follow_up_rated BIGINT NOT NULL, with_phone BIGINT NOT NULL, repeats BIGINT NOT NULL
 );
+CREATE TABLE complaint_cuts (
+  d DATE NOT NULL, store VARCHAR NOT NULL, cut VARCHAR NOT NULL, member VARCHAR,
+  n BIGINT NOT NULL, closed BIGINT NOT NULL, open BIGINT NOT NULL, escalated BIGINT NOT NULL, escalation_known BIGINT NOT NULL,
+  out_of_scope BIGINT NOT NULL, scope_known BIGINT NOT NULL, followed_up BIGINT NOT NULL, follow_up_satisfied BIGINT NOT NULL,
+  follow_up_rated BIGINT NOT NULL, with_phone BIGINT NOT NULL, repeats BIGINT NOT NULL
+);
 CREATE TABLE survey_daily (
   d DATE NOT NULL, store VARCHAR NOT NULL, channel channel_t, method survey_method_t,
   n BIGINT NOT NULL, overall_n BIGINT NOT NULL, overall_sum BIGINT, overall_top BIGINT NOT NULL, overall_low BIGINT NOT NULL,

@@ -5,6 +5,8 @@ import { bi, type AggregateMetric, type Bilingual, type Dimension, type Directio
 /** Complaint metrics: volume and rate, response and resolution times, SLA compliance, closure, repeats, backlog. */
 
 const C_DIMS: readonly Dimension[] = ['store', 'department', 'channel', 'category', 'severity'];
+/** one cut and a store filter: the small rollup of cuts; any other filter: the daily cross of all dimensions */
+const C_ROLLUPS = ['complaint_cuts', 'complaint_daily'] as const;
 
 const NO_EXCLUSIONS_C = bi('按投诉时间（受理时间）落入所选日期范围统计。', 'Counted by the date the complaint was received.');
 
@@ -96,7 +98,7 @@ const complaintRatio = (
 	scale: 100,
 	numerator,
 	denominator,
-	rollup: { from: 'complaint_daily', numerator: rolled[0], denominator: rolled[1] },
+	rollup: { from: C_ROLLUPS, numerator: rolled[0], denominator: rolled[1] },
 	passport: {
 		...words,
 		source: 'complaints',
@@ -114,7 +116,7 @@ export const COMPLAINT_METRICS: readonly MetricDef[] = [
 		direction: 'lower',
 		dimensions: [...C_DIMS, 'age_bucket', 'response_bucket', 'resolution_bucket', 'staff'],
 		value: 'count(*)',
-		rollup: { from: 'complaint_daily', value: 'sum(n)' },
+		rollup: { from: C_ROLLUPS, value: 'sum(n)' },
 		drill: 'true',
 		passport: {
 			formula: bi('投诉登记表中的投诉条数。', 'Number of complaints in the register.'),
@@ -133,7 +135,7 @@ export const COMPLAINT_METRICS: readonly MetricDef[] = [
 		scale: 1000,
 		numerator: 'sum(complaints)',
 		denominator: 'sum(transactions)',
-		rollup: { from: 'complaint_traffic', numerator: 'sum(complaints)', denominator: 'sum(transactions)' },
+		rollup: { from: ['complaint_cut_traffic', 'complaint_traffic'], numerator: 'sum(complaints)', denominator: 'sum(transactions)' },
 		passport: {
 			formula: bi(
 				'投诉数 ÷ 交易笔数 × 1000（‰），分子分母取相同的门店和日期。',
@@ -246,7 +248,7 @@ export const COMPLAINT_METRICS: readonly MetricDef[] = [
 		numerator: `count(*) FILTER (WHERE since_prev_us <= ${REPEAT_WINDOW_DAYS * 24} * ${US_PER_HOUR})`,
 		denominator: 'count(*)',
 		// the raw relation has only complaints with a phone: so only groups with one
-		rollup: { from: 'complaint_daily', where: 'with_phone > 0', numerator: 'sum(repeats)', denominator: 'sum(with_phone)' },
+		rollup: { from: C_ROLLUPS, where: 'with_phone > 0', numerator: 'sum(repeats)', denominator: 'sum(with_phone)' },
 		passport: {
 			formula: bi(
 				`同一客户电话在此前 ${REPEAT_WINDOW_DAYS} 天内已有投诉的投诉 ÷ 有客户电话的投诉 × 100%。`,
@@ -273,7 +275,7 @@ export const COMPLAINT_METRICS: readonly MetricDef[] = [
 		direction: 'lower',
 		dimensions: [...C_DIMS, 'age_bucket'],
 		value: `count(*) FILTER (WHERE status <> '已办结')`,
-		rollup: { from: 'complaint_daily', value: 'sum(open)' },
+		rollup: { from: C_ROLLUPS, value: 'sum(open)' },
 		drill: `status <> '已办结'`,
 		passport: {
 			formula: bi(

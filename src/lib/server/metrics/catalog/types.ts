@@ -57,6 +57,8 @@ export interface RelationRequest {
 	 * the order of calls is the order of the parameters.
 	 */
 	conditions: (alias: string, only?: readonly FilterName[]) => string[];
+	/** the request's cut (a rollup of cuts picks its rows by it) */
+	by?: Dimension;
 }
 
 export interface SourceDef {
@@ -83,7 +85,8 @@ export interface SourceDef {
  * The rollups a metric can be read from instead of raw rows (pipelines/rollups/tables.ts holds what their
  * columns count; catalog/rollups.ts their relations). `complaint_traffic` is complaint_daily joined with traffic.
  */
-export type RollupId = 'complaint_daily' | 'complaint_traffic' | 'survey_daily' | 'survey_answer_daily';
+export type RollupId =
+	'complaint_cuts' | 'complaint_daily' | 'complaint_cut_traffic' | 'complaint_traffic' | 'survey_daily' | 'survey_answer_daily';
 
 /** A rollup as the compiler reads it: like a source, but its rows are daily groups, and only some cuts exist. */
 export interface RollupSourceDef {
@@ -102,7 +105,8 @@ export interface RollupSourceDef {
  * that keeps exactly the groups the raw relation has (e.g. complaints with a phone, for repeats).
  */
 export interface RollupUse {
-	from: RollupId;
+	/** the rollups that can answer, smallest first: the planner takes the first that covers the request */
+	from: readonly RollupId[];
 	where?: string;
 	value?: string;
 	numerator?: string;
