@@ -5,7 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../src/lib/server/core/db';
 import { METRICS, ROLLUP_SOURCES, SOURCES, type Dimension, type FilterName, type MetricDef } from '../../src/lib/server/metrics/catalog';
 import { GRAINS, type Grain } from '../../src/lib/server/metrics/compile';
-import { queryMetric, rollupsReady, type MetricResult } from '../../src/lib/server/metrics/query';
+import { metricLoader, queryMetric, queryMetrics, rollupsReady, type MetricResult } from '../../src/lib/server/metrics/query';
+import { compileBundles } from '../../src/lib/server/metrics/bundle';
 import { FILES, generate } from '../../pipelines/generate';
 import { rollbackBatch } from '../../pipelines/batches';
 import { runCommand } from '../../pipelines/commands';
@@ -245,6 +246,51 @@ describe('rollups kept current by every write', () => {
 			{ metric: 'appraisal_mean' }
 		])
 			expect((await queryMetric(db, { ...base, ...input }, { asOf: AS_OF })).path, input.metric).toBe('raw');
+	});
+});
+
+describe('several measures in one query', () => {
+	it('answers each request as if asked alone, on both paths, in fewer queries', async () => {
+		const inputs = [undefined, 'store', 'channel'].flatMap((by) =>
+			METRICS.filter((m) => !by || m.dimensions.includes(by as Dimension)).flatMap((m) =>
+				[{}, { channel: ['电话', '在线'] }].map((filters) => ({
+					metric: m.id,
+					grain: 'month',
+					...(by ? { by } : {}),
+					filters: SOURCES[m.source].filters.includes('channel') ? filters : {},
+					scope: SCOPE,
+					...RANGES[1]!
+				}))
+			)
+		);
+		expect(compileBundles(inputs, { asOf: AS_OF, rollups: true }).length).toBeLessThan(inputs.length / 3);
+		for (const path of [undefined, 'raw'] as const) {
+			const together = await queryMetrics(db, inputs, { asOf: AS_OF, ...(path ? { path } : {}) });
+			expect(together).toHaveLength(inputs.length);
+			for (const [i, input] of inputs.entries()) {
+				const alone = await queryMetric(db, input, { asOf: AS_OF, ...(path ? { path } : {}) });
+				expect(together[i]!.columns, JSON.stringify(input)).toEqual(alone.columns);
+				expect(together[i]!.path).toBe(alone.path);
+				sameRows(together[i]!, alone, `${path ?? 'planned'} ${JSON.stringify(input)}`);
+			}
+		}
+	}, 300_000);
+
+	it('a loader answers the requests of one turn together, and a bad one alone', async () => {
+		const ask = metricLoader(db, { asOf: AS_OF });
+		const base = { grain: 'all', filters: {}, scope: null, ...RANGES[0]! };
+		const [count, closure, bad] = await Promise.allSettled([
+			ask({ ...base, metric: 'complaint_count' }),
+			ask({ ...base, metric: 'closure_rate' }),
+			ask({ ...base, metric: 'csat', by: 'severity' })
+		]);
+		expect(count.status === 'fulfilled' && count.value.rows).toEqual(
+			(await queryMetric(db, { ...base, metric: 'complaint_count' }, { asOf: AS_OF })).rows
+		);
+		expect(closure.status === 'fulfilled' && closure.value.rows).toEqual(
+			(await queryMetric(db, { ...base, metric: 'closure_rate' }, { asOf: AS_OF })).rows
+		);
+		expect(bad.status).toBe('rejected');
 	});
 });
 

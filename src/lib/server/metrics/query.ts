@@ -26,6 +26,7 @@ import { registerMaskedText } from '$lib/server/core/auth/masked-search';
 import { slaLimits } from '$lib/server/metrics/sla';
 import { compileMetric, compileRows, type Column, type CompiledQuery, type Grain, type QueryPath } from './compile';
 import { rollupsCurrent } from '$pipelines/rollups/maintain';
+import { compileBundles, type BundleMember } from './bundle';
 import { config } from '$lib/server/core/config';
 import { metricsAsOf } from './as-of';
 
@@ -240,9 +241,7 @@ export function suppressSmallGroups(result: MetricResult, suppression: CompiledQ
  * matched by position (the first month of this range with the first month of that one).
  */
 export async function queryMetric(db: Database, input: unknown, options: MetricOptions = {}): Promise<MetricResult> {
-	const asOf = options.asOf ?? (await metricsAsOf(db));
-	const sla = await slaLimits(db);
-	const plan = { asOf, sla, rollups: await rollupsReady(db), ...(options.path ? { path: options.path } : {}) };
+	const plan = await planFor(db, options);
 	const compiled = compileMetric(input, plan);
 	const result = { ...suppressSmallGroups(await cachedRun(db, compiled), compiled.suppression), path: compiled.path };
 	if (!options.compare) return result;
@@ -266,6 +265,73 @@ export async function queryMetric(db: Database, input: unknown, options: MetricO
 		return { ...r, compare_period: grain === 'all' ? null : comparePeriod, compare_value: value };
 	});
 	return { columns, rows, path: compiled.path };
+}
+
+/** The plan options of a database's requests now: its as-of, its SLA limits, whether its rollups are current. */
+async function planFor(db: Database, options: MetricOptions) {
+	const asOf = options.asOf ?? (await metricsAsOf(db));
+	return { asOf, sla: await slaLimits(db), rollups: await rollupsReady(db), ...(options.path ? { path: options.path } : {}) };
+}
+
+/** One member's answer out of a shared query's rows: the keys and its own columns, intervals filled in. */
+function memberResult(shared: MetricResult, { prefix, compiled }: BundleMember): MetricResult {
+	const scale = compiled.metric.kind === 'ratio' ? compiled.metric.scale : 100;
+	const rows = shared.rows.map((r) => {
+		const out: MetricRow = {};
+		for (const c of compiled.columns) out[c.name] = r[c.name === 'period' || c.name === 'group' ? c.name : `${prefix}${c.name}`] ?? null;
+		return compiled.interval ? withInterval(out, compiled.interval, scale) : out;
+	});
+	return { columns: compiled.columns, rows, path: compiled.path };
+}
+
+/**
+ * Several metric requests answered together (see bundle.ts): those over the same relation share one
+ * query (cached as one). Each answer is what `queryMetric` gives for its request alone (without `compare`).
+ */
+export async function queryMetrics(
+	db: Database,
+	inputs: readonly unknown[],
+	options: Omit<MetricOptions, 'compare'> = {}
+): Promise<MetricResult[]> {
+	const bundles = compileBundles(inputs, await planFor(db, options));
+	const out: MetricResult[] = [];
+	await Promise.all(
+		bundles.map(async ({ query, members }) => {
+			const shared = await cachedRun(db, query);
+			for (const member of members)
+				out[member.index] =
+					member.prefix === '' ? { ...suppressSmallGroups(shared, query.suppression), path: query.path } : memberResult(shared, member);
+		})
+	);
+	return out;
+}
+
+/**
+ * A page's way to ask: requests made in the same turn of the event loop are answered together by
+ * `queryMetrics`, so a section's tiles and charts over the same rows cost one query. Requests with
+ * `compare` go alone; if a batch fails, each of its requests is asked alone (so one bad request fails only itself).
+ */
+export function metricLoader(db: Database, options: Omit<MetricOptions, 'compare'> = {}) {
+	let pending: { input: unknown; resolve: (r: MetricResult) => void; reject: (e: unknown) => void }[] = [];
+	const flush = () => {
+		const batch = pending;
+		pending = [];
+		queryMetrics(
+			db,
+			batch.map((b) => b.input),
+			options
+		).then(
+			(results) => batch.forEach((b, i) => b.resolve(results[i]!)),
+			() => batch.forEach((b) => queryMetric(db, b.input, options).then(b.resolve, b.reject))
+		);
+	};
+	return (input: unknown, compare?: Compare): Promise<MetricResult> => {
+		if (compare) return queryMetric(db, input, { ...options, compare });
+		return new Promise((resolve, reject) => {
+			if (pending.length === 0) setImmediate(flush);
+			pending.push({ input, resolve, reject });
+		});
+	};
 }
 
 /**
