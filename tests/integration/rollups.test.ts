@@ -10,7 +10,7 @@ import { compileBundles } from '../../src/lib/server/metrics/bundle';
 import { FILES, generate } from '../../pipelines/generate';
 import { rollbackBatch } from '../../pipelines/batches';
 import { runCommand } from '../../pipelines/commands';
-import { rebuildRollups, rollupsCurrent, verifyRollups } from '../../pipelines/rollups/maintain';
+import { ensureRollups, rollupsCurrent, verifyRollups } from '../../pipelines/rollups/maintain';
 import { applyRetention } from '../../src/lib/server/features/admin/retention';
 import type { KindId } from '../../src/lib/shared/schema';
 import { load, rows, tempDatabase, tempDir } from '../helpers/db';
@@ -307,14 +307,25 @@ describe('npm run rollups', () => {
 		expect(rebuilt.exitCode).toBe(0);
 	});
 
-	it('without a current state, metrics read raw rows until a rebuild', async () => {
-		await db.withWriteLock((c) => c.run('DELETE FROM rollup_state'), 'keeps');
+	it('without a current state, metrics read raw rows until the start-up rebuild', async () => {
+		await db.withWriteLock((c) => c.run('DELETE FROM complaint_cuts; DELETE FROM rollup_state'), 'keeps');
 		expect(await rollupsReady(db)).toBe(false);
 		const input = { metric: 'complaint_count', filters: {}, scope: null, ...RANGES[0]! };
-		expect((await queryMetric(db, input, { asOf: AS_OF })).path).toBe('raw');
+		const raw = await queryMetric(db, input, { asOf: AS_OF });
+		expect(raw.path).toBe('raw');
 		expect((await runCommand(db, { command: 'rollups', action: 'verify', locale: 'en' })).exitCode).toBe(1);
-		await db.withConnection((c) => rebuildRollups(c));
-		await db.withWriteLock(async () => undefined, 'rebuilds');
+		expect((await ensureRollups(db))?.tables.complaint_cuts).toBeGreaterThan(0);
+		expect(await ensureRollups(db)).toBeNull();
+		const rolled = await queryMetric(db, input, { asOf: AS_OF });
+		expect(rolled.path).toBe('rollup');
+		expect(rolled.rows).toEqual(raw.rows);
+	});
+
+	it('a write that does not say it keeps the rollups makes the process read raw rows until a rebuild', async () => {
+		const input = { metric: 'complaint_count', filters: {}, scope: null, ...RANGES[0]! };
+		await db.withWriteLock(async () => undefined);
+		expect((await queryMetric(db, input, { asOf: AS_OF })).path).toBe('raw');
+		expect((await runCommand(db, { command: 'rollups', action: 'rebuild', locale: 'en' })).exitCode).toBe(0);
 		expect((await queryMetric(db, input, { asOf: AS_OF })).path).toBe('rollup');
 	});
 
