@@ -5,6 +5,7 @@
  * npm run backup -- <dir> [--db PATH]      (while the server runs, it takes the snapshot)
  * npm run restore -- <dir> [--db PATH]     (into a new database file; the server must be stopped)
  * npm run export-parquet -- <dir> [--db PATH]  (partitioned Parquet, customer data masked; while the server runs, it writes it)
+ * npm run rollups -- rebuild|verify [--db PATH] [--json]  (rebuild the rollups from the raw rows; verify: exit 1 on a difference)
  *
  * Exit codes: 0 committed / duplicate / dry-run, 1 rejected, 2 usage or unreadable input, 3 stopped by Ctrl+C or
  * SIGTERM during the load (rolled back, recorded as an aborted batch; a second Ctrl+C exits at once, 130).
@@ -24,7 +25,8 @@ const USAGE = `用法 / usage:
   npm run ingest -- batches [--db PATH] [--json] [--limit N]
   npm run backup -- <目录> [--db PATH]
   npm run restore -- <目录> [--db PATH]
-  npm run export-parquet -- <目录> [--db PATH]`;
+  npm run export-parquet -- <目录> [--db PATH]
+  npm run rollups -- rebuild|verify [--db PATH]`;
 
 function parse(argv: string[]): Parsed {
 	const { values, positionals } = parseArgs({
@@ -54,6 +56,10 @@ function parse(argv: string[]): Parsed {
 		return second ? { cmd: { command: 'backup', dir: resolve(second), as, locale }, db, json } : { usage: USAGE, json, locale };
 	if (first === 'export-parquet')
 		return second ? { cmd: { command: 'export_parquet', dir: resolve(second), as, locale }, db, json } : { usage: USAGE, json, locale };
+	if (first === 'rollups')
+		return second === 'rebuild' || second === 'verify'
+			? { cmd: { command: 'rollups', action: second, locale }, db, json }
+			: { usage: USAGE, json, locale };
 	if (first === 'restore') return second ? { restore: resolve(second), db, json, locale } : { usage: USAGE, json, locale };
 	if (first === 'batches') return { cmd: { command: 'batches', limit: Number(values.limit ?? 50) || 50, locale }, db, json };
 	if (first === 'rollback') {

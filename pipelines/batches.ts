@@ -2,6 +2,7 @@ import { queryRows, type AbortReason, type Database } from '$lib/server/core/db'
 import { message, type Locale } from './messages';
 import { schemas, type KindId } from '$lib/shared/schema';
 import { tableColumns } from './store';
+import { recordTouched, refreshTouched } from './rollups/maintain';
 import { storeListInScopeSql, storeScopeSql } from '$lib/server/core/db/store-scope';
 import { displayTime, instantMs } from '$lib/server/core/time';
 import type { BatchView } from '$lib/shared/views';
@@ -131,6 +132,8 @@ export async function rollbackBatch(
 			const [{ n: removed = 0 } = {}] = await queryRows<{ n: number }>(conn, `SELECT count(*) AS n FROM ${t} WHERE batch_id = $1`, [
 				batchId
 			]);
+			// the rows leaving and the rows coming back, recorded before they move: their rollups are recomputed after
+			const keepRollups = await recordTouched(conn, batch.kind, t, batchId);
 			await conn.run(`DELETE FROM ${t} WHERE batch_id = $1`, [batchId]);
 			const [{ n: restored = 0 } = {}] = await queryRows<{ n: number }>(
 				conn,
@@ -140,6 +143,7 @@ export async function rollbackBatch(
 			const cols = (await tableColumns(conn, t)).join(', ');
 			await conn.run(`INSERT INTO ${t} (${cols}) SELECT ${cols} FROM ${t}_replaced WHERE replaced_by = $1`, [batchId]);
 			await conn.run(`DELETE FROM ${t}_replaced WHERE replaced_by = $1`, [batchId]);
+			if (keepRollups) await refreshTouched(conn, batch.kind);
 			await conn.run(
 				`UPDATE batches SET status = 'rolled_back', rolled_back_at = now()::TIMESTAMP, rolled_back_by = $2 WHERE batch_id = $1`,
 				[batchId, by]
@@ -156,7 +160,7 @@ export async function rollbackBatch(
 			await conn.run('ROLLBACK');
 			throw e;
 		}
-	});
+	}, 'keeps');
 }
 
 /** Whether every row a rollback would remove or put back belongs to a store in the scope (null = every store). */

@@ -10,6 +10,8 @@ import { message, reason, type Locale } from './messages';
 import { isKind, KINDS } from '$lib/shared/schema';
 import { isIsoDay } from '$lib/shared/dashboard/range';
 import { log } from '$lib/server/core/log';
+import { rebuildRollups, rollupsCurrent, verifyRollups } from './rollups/maintain';
+import { ROLLUP_TABLES } from './rollups/tables';
 
 /** One CLI command, runnable in this process or handed to the running server. */
 export type Command =
@@ -33,7 +35,8 @@ export type Command =
 	| { command: 'rollback'; batchId: number; as: string; locale: Locale; stores?: readonly string[] | null }
 	| { command: 'batches'; limit: number; locale: Locale }
 	| { command: 'backup'; dir: string; as: string; locale: Locale }
-	| { command: 'export_parquet'; dir: string; as: string; locale: Locale };
+	| { command: 'export_parquet'; dir: string; as: string; locale: Locale }
+	| { command: 'rollups'; action: 'rebuild' | 'verify'; locale: Locale };
 
 export interface CommandResult {
 	/** 0 done, 1 rejected or refused, 2 usage or unreadable input, 3 the load was stopped and rolled back */
@@ -156,6 +159,8 @@ export async function runCommand(db: Database, cmd: Command): Promise<CommandRes
 				throw e;
 			}
 		}
+		case 'rollups':
+			return rollupsCommand(db, cmd.action, cmd.locale);
 		case 'batches': {
 			const rows = await listBatches(db, cmd.limit);
 			const lines = rows.map((b) =>
@@ -172,6 +177,25 @@ export async function runCommand(db: Database, cmd: Command): Promise<CommandRes
 			return { exitCode: 0, json: rows, text: lines.join('\n') };
 		}
 	}
+}
+
+/** `npm run rollups -- rebuild`: every rollup from the raw rows; `verify`: 1 when a rollup differs from the raw rows or is not current. */
+async function rollupsCommand(db: Database, action: 'rebuild' | 'verify', locale: Locale): Promise<CommandResult> {
+	if (action === 'rebuild') {
+		const r = await db.withWriteLock((conn) => rebuildRollups(conn), 'rebuilds');
+		const rows = Object.values(r.tables).reduce((a, b) => a + b, 0);
+		log('rollups').info({ ...r.tables, ms: r.ms }, 'rollups rebuilt');
+		return { exitCode: 0, json: r, text: reason('rollups_rebuilt', { rows, ms: r.ms }, locale) };
+	}
+	const { current, differences } = await db.withConnection(async (conn) => ({
+		current: await rollupsCurrent(conn),
+		differences: await verifyRollups(conn)
+	}));
+	const json = { current, differences };
+	if (!current) return { exitCode: 1, json, text: reason('rollups_not_current', {}, locale) };
+	if (differences.length === 0) return { exitCode: 0, json, text: reason('rollups_verified', { tables: ROLLUP_TABLES.length }, locale) };
+	const lines = differences.map((d) => `  ${d.table} [${d.key}] ${d.column}: ${d.rollup ?? '∅'} ≠ ${d.raw ?? '∅'}`);
+	return { exitCode: 1, json, text: [reason('rollups_differ', { count: differences.length }, locale), ...lines].join('\n') };
 }
 
 /** A load stopped by a shutdown or Ctrl+C: rolled back, its batch recorded as 'aborted'. */

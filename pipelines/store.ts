@@ -3,6 +3,7 @@ import { queryRows } from '$lib/server/core/db';
 import type { DecodedInput } from './decode';
 import type { RowError } from '$lib/shared/schema/errors';
 import type { KindId, KindSchema } from '$lib/shared/schema';
+import { recordTouched, refreshTouched } from './rollups/maintain';
 
 /** A rejected row as it is kept: the error and the row's raw cells. */
 export type StoredError = RowError & { cells: (string | null)[] | null };
@@ -68,6 +69,8 @@ export async function writeBatch(conn: DuckDBConnection, b: BatchRecord): Promis
 				`INSERT INTO ${t} (${outputs.join(', ')}, batch_id) SELECT ${outputs.map((o) => `t_${o}`).join(', ')}, $1 FROM final`,
 				[id]
 			);
+			// the rollups of the days and stores this batch changed, in the same transaction as its rows
+			if (await recordTouched(conn, b.kind, t, id)) await refreshTouched(conn, b.kind);
 			b.counts.replaced = replaced;
 			if (replaced > 0 && stores !== null && schema.storeColumn) {
 				const [r] = await queryRows<{ named: string[] | null; storeless: number }>(

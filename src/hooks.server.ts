@@ -11,6 +11,7 @@ import { publishHandoff } from '$lib/server/core/db/handoff-server';
 import { log } from '$lib/server/core/log';
 import { logServerError, requestLogHandle } from '$lib/server/core/http/request-log';
 import { applyRetentionAtStart } from '$lib/server/features/admin/retention';
+import { ensureRollups } from '$pipelines/rollups/maintain';
 import { installGracefulShutdown, isStopping } from '$lib/server/core/http/shutdown';
 import { config } from '$lib/server/core/config';
 import { startScheduler } from '$lib/server/features/notifications/scheduler';
@@ -60,6 +61,12 @@ export const init: ServerInit = async () => {
 	} catch (e) {
 		log('retention').error({ err: e }, 'could not apply the retention limit at start');
 	}
+	// Rollups missing (a database loaded before they existed) are built in the background; until they are
+	// current every metric reads raw rows, so answers are the same, only slower.
+	void ensureRollups(db).then(
+		(built) => built && log('rollups').info({ ...built.tables, ms: built.ms }, 'rollups built at start'),
+		(e: unknown) => log('rollups').error({ err: e }, 'could not build the rollups at start; metrics read raw rows')
+	);
 	// Reports and alerts go out on their schedules (NOTIFY_SCHEDULER=off: only `npm run notify -- run-due`).
 	if (config().notify.scheduler) scheduler = startScheduler(db, config().notify.timeZone);
 	if (!dev) {

@@ -1,9 +1,11 @@
 import type { Database } from '../../src/lib/server/core/db';
+import { rebuildRollups } from '../../pipelines/rollups/maintain';
 
 /**
  * Inserts fixture rows into a table with one prepared statement per row (bound values): tests write
  * their fixtures directly, without the ingestion engine. Columns not given take their NULL/default;
- * `batch_id` defaults to 0 (tables without one: pass `{}` as defaults).
+ * `batch_id` defaults to 0 (tables without one: pass `{}` as defaults). Rows written past the engine
+ * are rolled up again afterwards, as a load would keep them, so metric tests read the path a server would.
  */
 export async function insertRows(
 	db: Database,
@@ -21,5 +23,6 @@ export async function insertRows(
 				Object.values(r) as never
 			);
 		}
+		if (table === 'complaints' || table === 'surveys') await rebuildRollups(conn);
 	});
 }

@@ -69,6 +69,20 @@ afterAll(async () => {
 const Q = 'from=2025-01-01&to=2025-02-28';
 
 describe('GET /api/metrics/[metric]', () => {
+	it('says whether a rollup or the raw rows answered: X-Query-Path, and query_path in JSON', async () => {
+		for (const [query, path] of [
+			['by=store', 'rollup'],
+			['by=response_bucket', 'raw']
+		] as const) {
+			for (const format of ['json', 'arrow', 'csv']) {
+				const res = await get(server, `/api/metrics/complaint_count?${Q}&grain=month&${query}&format=${format}`, leader);
+				expect(res.status).toBe(200);
+				expect(res.headers.get('x-query-path'), `${query} ${format}`).toBe(path);
+				if (format === 'json') expect(((await res.json()) as { query_path: string }).query_path).toBe(path);
+			}
+		}
+	});
+
 	it('answers JSON on ?format=json and on Accept: application/json', async () => {
 		for (const [path, accept] of [
 			[`/api/metrics/complaint_count?${Q}&grain=month&by=store&format=json`, '*/*'],

@@ -13,10 +13,13 @@ import {
 	type SlaLimit,
 	type SlaLimits,
 	LOW_SAMPLE_N,
+	ROLLUP_SOURCES,
 	SOURCES,
 	metricById,
 	type FilterName,
-	type MetricDef
+	type MetricDef,
+	type RollupId,
+	type RollupSourceDef
 } from './catalog';
 
 /**
@@ -92,8 +95,13 @@ export interface Column {
 	type: ColumnType;
 }
 
+/** Where a query reads: a rollup that covers the request, or the raw rows. */
+export type QueryPath = 'rollup' | 'raw';
+
 export interface CompiledQuery {
 	sql: string;
+	/** what the planner chose (see `planOf`) */
+	path: QueryPath;
 	params: DuckDBValue[];
 	metric: MetricDef;
 	/** the output columns, in order (also for an empty result) */
@@ -163,7 +171,7 @@ export const registerNow = (date = new Date(), timeZone = 'Asia/Shanghai'): stri
  * Compiles a request. `asOf` ('YYYY-MM-DD HH:MM:SS', register wall-clock) is the "now" for SLA
  * breaches of complaints still without a response; default the current time in China.
  */
-interface Prepared {
+export interface Prepared {
 	p: Params;
 	/** the metric's rows: a relation with `d`, the dimension columns and what the expressions read */
 	relation: string;
@@ -192,14 +200,36 @@ export interface CompileOptions {
 	 * `sqa_masked_text`, which the caller registers on the connection), never the stored text.
 	 */
 	maskedSearch?: boolean;
+	/**
+	 * The rollups are built and current in the database asked (the caller knows; see query.ts): without
+	 * it every request reads raw rows. `path: 'raw'` forces raw rows even so (the golden test compares both).
+	 */
+	rollups?: boolean;
+	path?: QueryPath;
 }
 
-/** The relation of a request (dates, filters, store scope bound as parameters), shared by numbers and drill-downs. */
-function prepare(request: MetricRequest, metric: MetricDef, options: CompileOptions): Prepared {
+/**
+ * The planner: a request reads its metric's rollup when there is one and it keeps the request's cut
+ * (`by`) and every filter it sets apart — the rollup has the store, so the scope always applies —
+ * and the role's minimum group size does not need the rows' staff; raw rows otherwise.
+ */
+export function planOf(request: MetricRequest, metric: MetricDef, options: CompileOptions): RollupId | null {
+	if (!options.rollups || options.path === 'raw' || !metric.rollup) return null;
+	if (request.minGroupStaff !== undefined && SOURCES[metric.source].staffColumn) return null;
+	const covers = (rollup: RollupSourceDef) =>
+		(!request.by || !!rollup.dimensions[request.by]) && FILTERS.every((f) => !request.filters[f]?.length || rollup.filters.includes(f));
+	return metric.rollup.from.find((id) => covers(ROLLUP_SOURCES[id])) ?? null;
+}
+
+/**
+ * The relation of a request (dates, filters, store scope bound as parameters), shared by numbers and
+ * drill-downs: the metric's source's rows, or on the rollup path its rollup's rows.
+ */
+export function prepare(request: MetricRequest, metric: MetricDef, options: CompileOptions, rollup: RollupId | null = null): Prepared {
 	const p = new Params();
 	const from = `${p.add(request.from)}::DATE`;
 	const to = `${p.add(request.to)}::DATE`;
-	const source = SOURCES[metric.source];
+	const source = rollup ? ROLLUP_SOURCES[rollup] : SOURCES[metric.source];
 
 	/** WHERE conditions on a relation's dimension columns: filters and store scope (alias-qualified). */
 	const conditions = (alias: string, only?: readonly FilterName[]): string[] => {
@@ -215,7 +245,9 @@ function prepare(request: MetricRequest, metric: MetricDef, options: CompileOpti
 			out.push(request.scope.length ? `list_contains(${p.add(listValue(request.scope))}::VARCHAR[], ${alias}store)` : 'false');
 		return out;
 	};
-	const relation = source.relation({ from, to, conditions });
+	const rows = source.relation({ from, to, conditions, ...(request.by ? { by: request.by } : {}) });
+	const keep = rollup ? metric.rollup?.where : undefined;
+	const relation = keep ? `(SELECT * FROM ${rows} WHERE ${keep})` : rows;
 
 	let nowParam: string | null = null;
 	const limits: Partial<Record<keyof SlaLimits, string>> = {};
@@ -232,77 +264,102 @@ function prepare(request: MetricRequest, metric: MetricDef, options: CompileOpti
 	return { p, relation, withNow, groupCol };
 }
 
-export function compileMetric(input: unknown, options: CompileOptions = {}): CompiledQuery {
-	const { request, metric } = validateRequest(input);
-	const { p, relation, withNow, groupCol } = prepare(request, metric, options);
-	const keys = [`${periodSql(request.grain, 'd')} AS period`, ...(groupCol ? [`${groupCol}::VARCHAR AS "group"`] : [])];
-	const keyNames = ['period', ...(groupCol ? ['"group"'] : [])];
-	const columns: Column[] = [{ name: 'period', type: 'string' }, ...(groupCol ? [{ name: 'group', type: 'string' as const }] : [])];
+/** A metric's aggregates (`inner`, over the relation's rows) and its output columns (`outer`, over those), aliases prefixed. */
+export interface Measures {
+	inner: string;
+	outer: string;
+	columns: Column[];
+	interval?: CompiledQuery['interval'];
+}
 
-	let inner: string;
-	let outer: string;
-	let interval: CompiledQuery['interval'];
+/**
+ * The SQL of one metric's numbers over a prepared relation: its expressions (its rollup's on the rollup
+ * path), every alias prefixed with `prefix` so that several metrics can share one query (bundle.ts).
+ */
+export function measureSql(metric: MetricDef, withNow: (expr: string) => string, prefix = ''): Measures {
+	const a = (name: string) => `${prefix}${name}`;
+	const col = (name: string, type: Column['type'] = 'number'): Column => ({ name, type });
 	switch (metric.kind) {
 		case 'aggregate':
-			inner = `${withNow(metric.value)} AS value`;
-			outer = `value::DOUBLE AS value`;
-			columns.push({ name: 'value', type: 'number' });
-			break;
+			return {
+				inner: `${withNow(metric.value)} AS ${a('value')}`,
+				outer: `${a('value')}::DOUBLE AS ${a('value')}`,
+				columns: [col('value')]
+			};
 		case 'ratio': {
-			inner = `${withNow(metric.numerator)} AS numerator, ${withNow(metric.denominator)} AS denominator`;
-			const share = 'numerator::DOUBLE / nullif(denominator, 0)';
-			outer = `${share} * ${metric.scale} AS value, numerator::DOUBLE AS numerator, denominator::DOUBLE AS denominator`;
-			columns.push({ name: 'value', type: 'number' }, { name: 'numerator', type: 'number' }, { name: 'denominator', type: 'number' });
-			if (metric.survey) {
-				outer += `, denominator::DOUBLE AS n, denominator < ${LOW_SAMPLE_N} AS low_sample`;
-				// ci_low / ci_high: the Wilson interval, filled in by the query from numerator and denominator
-				columns.push(
-					{ name: 'n', type: 'number' },
-					{ name: 'ci_low', type: 'number' },
-					{ name: 'ci_high', type: 'number' },
-					{ name: 'low_sample', type: 'boolean' }
-				);
-				interval = 'wilson';
-			}
-			break;
+			const [num, den] = [a('numerator'), a('denominator')];
+			const m: Measures = {
+				inner: `${withNow(metric.numerator)} AS ${num}, ${withNow(metric.denominator)} AS ${den}`,
+				outer: `${num}::DOUBLE / nullif(${den}, 0) * ${metric.scale} AS ${a('value')}, ${num}::DOUBLE AS ${num}, ${den}::DOUBLE AS ${den}`,
+				columns: [col('value'), col('numerator'), col('denominator')]
+			};
+			if (!metric.survey) return m;
+			// ci_low / ci_high: the Wilson interval, filled in by the query from numerator and denominator
+			return {
+				...m,
+				outer: `${m.outer}, ${den}::DOUBLE AS ${a('n')}, ${den} < ${LOW_SAMPLE_N} AS ${a('low_sample')}`,
+				columns: [...m.columns, col('n'), col('ci_low'), col('ci_high'), col('low_sample', 'boolean')],
+				interval: 'wilson'
+			};
 		}
 		case 'nps': {
-			inner = `${metric.promoters} AS promoters, ${metric.detractors} AS detractors, ${metric.n} AS n`;
-			const pp = 'promoters::DOUBLE / nullif(n, 0)';
-			const pd = 'detractors::DOUBLE / nullif(n, 0)';
-			outer = `(${pp} - ${pd}) * 100 AS value, (promoters - detractors)::DOUBLE AS numerator, n::DOUBLE AS denominator, n::DOUBLE AS n,
-				promoters::DOUBLE AS promoters, detractors::DOUBLE AS detractors, n < ${LOW_SAMPLE_N} AS low_sample`;
+			const [pro, det, n] = [a('promoters'), a('detractors'), a('n')];
 			// ci_low / ci_high: the trinomial interval, filled in by the query from promoters, detractors and n
-			columns.push(
-				{ name: 'value', type: 'number' },
-				{ name: 'numerator', type: 'number' },
-				{ name: 'denominator', type: 'number' },
-				{ name: 'n', type: 'number' },
-				{ name: 'promoters', type: 'number' },
-				{ name: 'detractors', type: 'number' },
-				{ name: 'ci_low', type: 'number' },
-				{ name: 'ci_high', type: 'number' },
-				{ name: 'low_sample', type: 'boolean' }
-			);
-			interval = 'nps';
-			break;
+			return {
+				inner: `${metric.promoters} AS ${pro}, ${metric.detractors} AS ${det}, ${metric.n} AS ${n}`,
+				outer: `(${pro}::DOUBLE / nullif(${n}, 0) - ${det}::DOUBLE / nullif(${n}, 0)) * 100 AS ${a('value')},
+					(${pro} - ${det})::DOUBLE AS ${a('numerator')}, ${n}::DOUBLE AS ${a('denominator')}, ${n}::DOUBLE AS ${n},
+					${pro}::DOUBLE AS ${pro}, ${det}::DOUBLE AS ${det}, ${n} < ${LOW_SAMPLE_N} AS ${a('low_sample')}`,
+				columns: ['value', 'numerator', 'denominator', 'n', 'promoters', 'detractors', 'ci_low', 'ci_high']
+					.map((c) => col(c))
+					.concat(col('low_sample', 'boolean')),
+				interval: 'nps'
+			};
 		}
 	}
+}
+
+/** The period and group keys of a request, and the query around its measures: grouped by them, ordered as the API answers. */
+export function groupedSql(grain: Grain, groupCol: string | null, relation: string, inner: string, outer: string) {
+	const keys = [`${periodSql(grain, 'd')} AS period`, ...(groupCol ? [`${groupCol}::VARCHAR AS "group"`] : [])];
+	const keyNames = ['period', ...(groupCol ? ['"group"'] : [])];
+	const columns: Column[] = [{ name: 'period', type: 'string' }, ...(groupCol ? [{ name: 'group', type: 'string' as const }] : [])];
+	const sql = `SELECT ${keyNames.join(', ')}, ${outer}
+FROM (SELECT ${keys.join(', ')}, ${inner} FROM ${relation} GROUP BY ${keyNames.map((_, i) => i + 1).join(', ')})
+ORDER BY period NULLS FIRST${groupCol ? ', "group" NULLS LAST' : ''}`;
+	return { sql, columns };
+}
+
+/** A request's metric as its path reads it: on the rollup path, the rollup's expressions under the metric's own names. */
+export const asRead = (def: MetricDef, rollup: RollupId | null): MetricDef => (rollup ? ({ ...def, ...def.rollup } as MetricDef) : def);
+
+export function compileMetric(input: unknown, options: CompileOptions = {}): CompiledQuery {
+	const { request, metric: def } = validateRequest(input);
+	const rollup = planOf(request, def, options);
+	const { p, relation, withNow, groupCol } = prepare(request, def, options, rollup);
+	const metric = asRead(def, rollup);
+	const { interval, ...measures } = measureSql(metric, withNow);
+	let { inner, outer, columns: measured } = measures;
 
 	const staffColumn = request.minGroupStaff !== undefined ? SOURCES[metric.source].staffColumn : undefined;
 	if (staffColumn) {
 		inner += `, count(DISTINCT ${staffColumn}) AS staff_n`;
 		outer += ', staff_n::DOUBLE AS staff_n';
-		columns.push({ name: 'staff_n', type: 'number' });
+		measured = [...measured, { name: 'staff_n', type: 'number' }];
 	}
-
-	const sql = `SELECT ${keyNames.join(', ')}, ${outer}
-FROM (SELECT ${keys.join(', ')}, ${inner} FROM ${relation} GROUP BY ${keyNames.map((_, i) => i + 1).join(', ')})
-ORDER BY period NULLS FIRST${groupCol ? ', "group" NULLS LAST' : ''}`;
+	const { sql, columns } = groupedSql(request.grain, groupCol, relation, inner, outer);
 	const suppression = staffColumn
 		? { min: request.minGroupStaff!, attribute: !!request.by && !!SOURCES[metric.source].attributeDimensions?.includes(request.by) }
 		: undefined;
-	return { sql, params: p.values, metric, columns, ...(suppression ? { suppression } : {}), ...(interval ? { interval } : {}) };
+	return {
+		sql,
+		path: rollup ? 'rollup' : 'raw',
+		params: p.values,
+		metric: def,
+		columns: [...columns, ...measured],
+		...(suppression ? { suppression } : {}),
+		...(interval ? { interval } : {})
+	};
 }
 
 export const DRILL_PAGE_MAX = 100_000;

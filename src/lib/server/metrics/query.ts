@@ -24,7 +24,9 @@ import { customerView, type CustomerContact } from '$lib/server/core/auth/pii';
 import { maskFreeText } from '$lib/server/core/auth/masking';
 import { registerMaskedText } from '$lib/server/core/auth/masked-search';
 import { slaLimits } from '$lib/server/metrics/sla';
-import { compileMetric, compileRows, type Column, type CompiledQuery, type Grain } from './compile';
+import { compileMetric, compileRows, type Column, type CompiledQuery, type Grain, type QueryPath } from './compile';
+import { rollupsCurrent } from '$pipelines/rollups/maintain';
+import { compileBundles, type BundleMember } from './bundle';
 import { config } from '$lib/server/core/config';
 import { metricsAsOf } from './as-of';
 
@@ -34,6 +36,8 @@ export type MetricRow = Record<string, string | number | boolean | null>;
 export interface MetricResult {
 	columns: Column[];
 	rows: MetricRow[];
+	/** where the numbers were read: a rollup or the raw rows (metric requests; see compile.ts `planOf`) */
+	path?: QueryPath;
 }
 
 const plain = (v: unknown): string | number | boolean | null => {
@@ -136,11 +140,24 @@ export function toCsv(result: MetricResult): string {
 export type Compare = 'previous' | 'last_year';
 export const COMPARES: readonly Compare[] = ['previous', 'last_year'];
 
+/** Whether the database's rollups are current, read once per data version (a load, rollback or rebuild changes it). */
+const rollupState = new WeakMap<Database, { version: number; current: Promise<boolean> }>();
+export function rollupsReady(db: Database): Promise<boolean> {
+	if (!db.rollupsKept) return Promise.resolve(false);
+	const hit = rollupState.get(db);
+	if (hit && hit.version === db.dataVersion) return hit.current;
+	const current = db.withConnection(rollupsCurrent);
+	rollupState.set(db, { version: db.dataVersion, current });
+	return current;
+}
+
 export interface MetricOptions {
 	/** "now" for SLA breaches and backlog ages, 'YYYY-MM-DD HH:MM:SS' register wall-clock; default: the data's as-of (as-of.ts) */
 	asOf?: string;
 	/** also answer the same metric over the previous period or the same period last year (`compare_value`) */
 	compare?: Compare;
+	/** 'raw': read raw rows even where a rollup covers the request (the golden test compares both paths) */
+	path?: QueryPath;
 }
 
 /**
@@ -224,17 +241,16 @@ export function suppressSmallGroups(result: MetricResult, suppression: CompiledQ
  * matched by position (the first month of this range with the first month of that one).
  */
 export async function queryMetric(db: Database, input: unknown, options: MetricOptions = {}): Promise<MetricResult> {
-	const asOf = options.asOf ?? (await metricsAsOf(db));
-	const sla = await slaLimits(db);
-	const compiled = compileMetric(input, { asOf, sla });
-	const result = suppressSmallGroups(await cachedRun(db, compiled), compiled.suppression);
+	const plan = await planFor(db, options);
+	const compiled = compileMetric(input, plan);
+	const result = { ...suppressSmallGroups(await cachedRun(db, compiled), compiled.suppression), path: compiled.path };
 	if (!options.compare) return result;
 
 	const request = input as { from: string; to: string; grain?: Grain };
 	const grain: Grain = request.grain ?? 'month';
 	const range = { from: request.from, to: request.to };
 	const other = options.compare === 'previous' ? previousRange(range) : lastYearRange(range);
-	const beforeCompiled = compileMetric({ ...(input as object), ...other }, { asOf, sla });
+	const beforeCompiled = compileMetric({ ...(input as object), ...other }, plan);
 	const before = suppressSmallGroups(await cachedRun(db, beforeCompiled), beforeCompiled.suppression);
 	const periods = grain === 'all' ? [null] : periodsOf(range, grain);
 	const otherPeriods = grain === 'all' ? [null] : periodsOf(other, grain);
@@ -248,7 +264,74 @@ export async function queryMetric(db: Database, input: unknown, options: MetricO
 		const value = i === undefined ? null : (previousValues.get(key(comparePeriod, r.group)) ?? null);
 		return { ...r, compare_period: grain === 'all' ? null : comparePeriod, compare_value: value };
 	});
-	return { columns, rows };
+	return { columns, rows, path: compiled.path };
+}
+
+/** The plan options of a database's requests now: its as-of, its SLA limits, whether its rollups are current. */
+async function planFor(db: Database, options: MetricOptions) {
+	const asOf = options.asOf ?? (await metricsAsOf(db));
+	return { asOf, sla: await slaLimits(db), rollups: await rollupsReady(db), ...(options.path ? { path: options.path } : {}) };
+}
+
+/** One member's answer out of a shared query's rows: the keys and its own columns, intervals filled in. */
+function memberResult(shared: MetricResult, { prefix, compiled }: BundleMember): MetricResult {
+	const scale = compiled.metric.kind === 'ratio' ? compiled.metric.scale : 100;
+	const rows = shared.rows.map((r) => {
+		const out: MetricRow = {};
+		for (const c of compiled.columns) out[c.name] = r[c.name === 'period' || c.name === 'group' ? c.name : `${prefix}${c.name}`] ?? null;
+		return compiled.interval ? withInterval(out, compiled.interval, scale) : out;
+	});
+	return { columns: compiled.columns, rows, path: compiled.path };
+}
+
+/**
+ * Several metric requests answered together (see bundle.ts): those over the same relation share one
+ * query (cached as one). Each answer is what `queryMetric` gives for its request alone (without `compare`).
+ */
+export async function queryMetrics(
+	db: Database,
+	inputs: readonly unknown[],
+	options: Omit<MetricOptions, 'compare'> = {}
+): Promise<MetricResult[]> {
+	const bundles = compileBundles(inputs, await planFor(db, options));
+	const out: MetricResult[] = [];
+	await Promise.all(
+		bundles.map(async ({ query, members }) => {
+			const shared = await cachedRun(db, query);
+			for (const member of members)
+				out[member.index] =
+					member.prefix === '' ? { ...suppressSmallGroups(shared, query.suppression), path: query.path } : memberResult(shared, member);
+		})
+	);
+	return out;
+}
+
+/**
+ * A page's way to ask: requests made in the same turn of the event loop are answered together by
+ * `queryMetrics`, so a section's tiles and charts over the same rows cost one query. Requests with
+ * `compare` go alone; if a batch fails, each of its requests is asked alone (so one bad request fails only itself).
+ */
+export function metricLoader(db: Database, options: Omit<MetricOptions, 'compare'> = {}) {
+	let pending: { input: unknown; resolve: (r: MetricResult) => void; reject: (e: unknown) => void }[] = [];
+	const flush = () => {
+		const batch = pending;
+		pending = [];
+		queryMetrics(
+			db,
+			batch.map((b) => b.input),
+			options
+		).then(
+			(results) => batch.forEach((b, i) => b.resolve(results[i]!)),
+			() => batch.forEach((b) => queryMetric(db, b.input, options).then(b.resolve, b.reject))
+		);
+	};
+	return (input: unknown, compare?: Compare): Promise<MetricResult> => {
+		if (compare) return queryMetric(db, input, { ...options, compare });
+		return new Promise((resolve, reject) => {
+			if (pending.length === 0) setImmediate(flush);
+			pending.push({ input, resolve, reject });
+		});
+	};
 }
 
 /**
@@ -278,7 +361,13 @@ export async function drillRows(db: Database, user: AuthUser, input: unknown, op
 	const compiled = compileRows(input, { asOf: options.asOf ?? (await metricsAsOf(db)), sla: await slaLimits(db), maskedSearch: !user.pii });
 	return db.withConnection(async (conn) => {
 		if (!user.pii) registerMaskedText(conn);
-		const page = await runMetric(conn, { sql: compiled.sql, params: compiled.params, metric: compiled.metric, columns: compiled.columns });
+		const page = await runMetric(conn, {
+			sql: compiled.sql,
+			path: 'raw',
+			params: compiled.params,
+			metric: compiled.metric,
+			columns: compiled.columns
+		});
 		const count = await conn.runAndReadAll(compiled.countSql, compiled.countParams);
 		const total = Number(count.getRowObjectsJS()[0]?.n ?? 0);
 		const rows = user.pii ? page.rows : page.rows.map((r) => maskRow(user, r, compiled.texts));

@@ -63,7 +63,7 @@ export async function backupDatabase(db: Database, dir: string): Promise<BackupM
 		);
 		await conn.run(`EXPORT DATABASE ${literalPath(target)} (FORMAT parquet)`);
 		return { format: 1 as const, created_at: new Date().toISOString(), database: db.path, migrations, tables };
-	});
+	}, 'keeps');
 	if (existsSync(keyFilePath(db.path))) copyFileSync(keyFilePath(db.path), join(target, 'keys.json'));
 	writeFileSync(join(target, 'backup.json'), `${JSON.stringify(manifest, null, 2)}\n`, { mode: 0o600 });
 	return manifest;

@@ -152,7 +152,7 @@ function snapshot(db: Database, target: string): Promise<ParquetManifest> {
 			await conn.run('ROLLBACK').catch(() => undefined);
 			throw e;
 		}
-	});
+	}, 'keeps');
 }
 
 /**

@@ -11,6 +11,13 @@ import { config, databasePath, DEFAULT_DATABASE_PATH } from '$lib/server/core/co
 export type { DuckDBConnection };
 export { WriteAborted, type AbortReason } from './interrupted';
 
+/**
+ * What write work does to the rollups (pipelines/rollups): 'keeps' them current or leaves what they count
+ * alone (loads, rollbacks, retention, backups), 'rebuilds' them whole, or may change counted rows behind
+ * their back ('unknown', the default: from then on this process reads raw rows until a rebuild).
+ */
+export type RollupEffect = 'unknown' | 'keeps' | 'rebuilds';
+
 /** The write work running under the lock, and whether it has been told to stop. */
 interface RunningWrite {
 	conn: DuckDBConnection;
@@ -37,6 +44,7 @@ export class Database {
 	private fatal = false;
 	private running: RunningWrite | null = null;
 	private abortReason: WriteAborted['reason'] | null = null;
+	private rollupsTrusted = true;
 
 	private constructor(
 		readonly path: string,
@@ -109,7 +117,7 @@ export class Database {
 	 * Runs write work one at a time in this process (loads, rollbacks): DuckDB would let two
 	 * transactions conflict on the same rows; queuing them keeps every batch whole.
 	 */
-	withWriteLock<T>(work: (conn: DuckDBConnection) => Promise<T>): Promise<T> {
+	withWriteLock<T>(work: (conn: DuckDBConnection) => Promise<T>, rollups: RollupEffect = 'unknown'): Promise<T> {
 		this.pending++;
 		const run = this.writeQueue
 			.then(() => {
@@ -118,7 +126,9 @@ export class Database {
 					const slot: RunningWrite = { conn, aborted: null };
 					this.running = slot;
 					try {
-						return await work(abortable(conn, slot));
+						const result = await work(abortable(conn, slot));
+						if (rollups === 'rebuilds') this.rollupsTrusted = true;
+						return result;
 					} catch (e) {
 						// an interrupted statement surfaces as whatever the work made of it; say what it was
 						throw slot.aborted ?? e;
@@ -129,6 +139,7 @@ export class Database {
 			})
 			.finally(() => {
 				this.pending--;
+				if (rollups === 'unknown') this.rollupsTrusted = false;
 				this.writes++;
 				for (const listener of this.writeListeners) listener();
 			});
@@ -156,6 +167,11 @@ export class Database {
 	 */
 	get dataVersion(): number {
 		return this.writes;
+	}
+
+	/** False once write work that may change counted rows without keeping the rollups has run (until a rebuild). */
+	get rollupsKept(): boolean {
+		return this.rollupsTrusted;
 	}
 
 	/**

@@ -36,6 +36,7 @@ export async function closeInterruptedBatches(conn: DuckDBConnection): Promise<{
 		.map((r) => Number(r.batch_id));
 	if (running.length === 0) return { batches: [], strayRows: 0 };
 	let strayRows = 0;
+	let restored = 0;
 	await conn.run('BEGIN TRANSACTION');
 	try {
 		for (const id of running) {
@@ -51,10 +52,14 @@ export async function closeInterruptedBatches(conn: DuckDBConnection): Promise<{
 					.map((r) => `"${String(r.column_name)}"`)
 					.join(', ');
 				const sameKey = key.map((k) => `x."${k}" = r."${k}"`).join(' AND ');
-				await conn.run(
-					`INSERT INTO ${t} (${cols}) SELECT ${cols} FROM ${t}_replaced r
-					WHERE r.replaced_by = $1 AND NOT EXISTS (SELECT 1 FROM ${t} x WHERE ${sameKey})`,
-					[id]
+				restored += Number(
+					(
+						await conn.run(
+							`INSERT INTO ${t} (${cols}) SELECT ${cols} FROM ${t}_replaced r
+							WHERE r.replaced_by = $1 AND NOT EXISTS (SELECT 1 FROM ${t} x WHERE ${sameKey})`,
+							[id]
+						)
+					).rowsChanged
 				);
 				await conn.run(`DELETE FROM ${t}_replaced WHERE replaced_by = $1`, [id]);
 			}
@@ -62,6 +67,8 @@ export async function closeInterruptedBatches(conn: DuckDBConnection): Promise<{
 			// finished_at stays empty: when the process died is not known
 			await conn.run(`UPDATE batches SET status = 'aborted', abort_reason = 'process_ended' WHERE batch_id = $1`, [id]);
 		}
+		// rows changed outside a batch transaction: the rollups are rebuilt rather than trusted (pipelines/rollups)
+		if (strayRows + restored > 0) await conn.run('DELETE FROM rollup_state');
 		await conn.run('COMMIT');
 	} catch (e) {
 		await conn.run('ROLLBACK').catch(() => undefined);

@@ -421,5 +421,42 @@ CREATE TABLE notify_deliveries (
 		// `npm run ingest -- … --as-of YYYY-MM-DD`: the day the register was exported, which SLA breaches and
 		// backlog ages are computed at (metrics/as-of.ts). NULL: the data's own last day.
 		sql: `ALTER TABLE batches ADD COLUMN as_of DATE;`
+	},
+	{
+		version: 11,
+		name: 'rollups: daily counts per store and dimension, kept current by every load',
+		// What each column counts is declared in pipelines/rollups/tables.ts; loads, replacing loads and rollbacks
+		// recompute the (day, store) keys they touch (pipelines/rollups/maintain.ts). rollup_state says whether the
+		// rollups are current: an empty database starts current (version 1 = ROLLUP_VERSION); one that already
+		// holds complaints or surveys starts without, and the server rebuilds them at start.
+		sql: `
+CREATE TABLE complaint_daily (
+  d DATE NOT NULL, store VARCHAR NOT NULL, department VARCHAR, channel channel_t, category category_t, severity severity_t,
+  n BIGINT NOT NULL, closed BIGINT NOT NULL, open BIGINT NOT NULL, escalated BIGINT NOT NULL, escalation_known BIGINT NOT NULL,
+  out_of_scope BIGINT NOT NULL, scope_known BIGINT NOT NULL, followed_up BIGINT NOT NULL, follow_up_satisfied BIGINT NOT NULL,
+  follow_up_rated BIGINT NOT NULL, with_phone BIGINT NOT NULL, repeats BIGINT NOT NULL
+);
+CREATE TABLE complaint_cuts (
+  d DATE NOT NULL, store VARCHAR NOT NULL, cut VARCHAR NOT NULL, member VARCHAR,
+  n BIGINT NOT NULL, closed BIGINT NOT NULL, open BIGINT NOT NULL, escalated BIGINT NOT NULL, escalation_known BIGINT NOT NULL,
+  out_of_scope BIGINT NOT NULL, scope_known BIGINT NOT NULL, followed_up BIGINT NOT NULL, follow_up_satisfied BIGINT NOT NULL,
+  follow_up_rated BIGINT NOT NULL, with_phone BIGINT NOT NULL, repeats BIGINT NOT NULL
+);
+CREATE TABLE survey_daily (
+  d DATE NOT NULL, store VARCHAR NOT NULL, channel channel_t, method survey_method_t,
+  n BIGINT NOT NULL, overall_n BIGINT NOT NULL, overall_sum BIGINT, overall_top BIGINT NOT NULL, overall_low BIGINT NOT NULL,
+  nps_n BIGINT NOT NULL, promoters BIGINT NOT NULL, detractors BIGINT NOT NULL,
+  environment_n BIGINT NOT NULL, environment_sum BIGINT, environment_top BIGINT NOT NULL,
+  product_quality_n BIGINT NOT NULL, product_quality_sum BIGINT, product_quality_top BIGINT NOT NULL,
+  service_quality_n BIGINT NOT NULL, service_quality_sum BIGINT, service_quality_top BIGINT NOT NULL,
+  price_n BIGINT NOT NULL, price_sum BIGINT, price_top BIGINT NOT NULL
+);
+CREATE TABLE survey_answer_daily (
+  d DATE NOT NULL, store VARCHAR NOT NULL, channel channel_t, method survey_method_t, question VARCHAR,
+  answer_n BIGINT NOT NULL, answer_sum DOUBLE
+);
+CREATE TABLE rollup_state (version INTEGER NOT NULL, built_at TIMESTAMP NOT NULL);
+INSERT INTO rollup_state SELECT 1, now()::TIMESTAMP WHERE NOT EXISTS (SELECT 1 FROM complaints) AND NOT EXISTS (SELECT 1 FROM surveys);
+`
 	}
 ];

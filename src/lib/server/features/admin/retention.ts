@@ -284,7 +284,8 @@ export async function applyRetention(db: Database, run: RetentionRun): Promise<R
 			);
 		}
 		return { ok: true, applied };
-	});
+		// names and phones are no rollup's business: the rollups stay current
+	}, 'keeps');
 }
 
 /** Outside the erasure's transaction: a request ending the same session at the same moment must not undo the erasure. */

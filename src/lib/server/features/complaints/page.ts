@@ -1,5 +1,5 @@
 import { bucketNames, type BucketDimension } from '$lib/server/metrics/catalog';
-import { queryMetric, type MetricResult, type MetricRow } from '$lib/server/metrics/query';
+import { metricLoader, type MetricResult, type MetricRow } from '$lib/server/metrics/query';
 import type { Database } from '$lib/server/core/db';
 import { metricCoverage } from '$lib/server/metrics/coverage';
 import { incompleteDays } from '$lib/shared/dashboard/coverage';
@@ -9,7 +9,7 @@ import type { PageFilters } from '$lib/shared/dashboard/filters';
 import type { BucketPoint, MetricInfo, RankItem } from '$lib/shared/dashboard/types';
 
 /**
- * The 投诉 page's data: every number from the metric catalog through `queryMetric` (cached per data
+ * The 投诉 page's data: every number from the metric catalog through `metricLoader` (`queryMetric`, bundled; cached per data
  * version), within the user's store scope and the page's filters.
  */
 
@@ -69,12 +69,10 @@ const buckets = (dim: BucketDimension, result: MetricResult): BucketPoint[] => {
 
 export async function complaintsData(db: Database, req: ComplaintsRequest): Promise<ComplaintsData> {
 	const { range, grain } = req;
+	// requests made together are answered together: one query per shared relation (metrics/bundle.ts)
+	const load = metricLoader(db);
 	const ask = (metric: string, g: PeriodGrain | 'all', by?: string, compare?: 'last_year') =>
-		queryMetric(
-			db,
-			{ metric, from: range.from, to: range.to, grain: g, ...(by ? { by } : {}), filters: req.filters, scope: req.scope },
-			compare ? { compare } : {}
-		);
+		load({ metric, from: range.from, to: range.to, grain: g, ...(by ? { by } : {}), filters: req.filters, scope: req.scope }, compare);
 	const periods = periodsOf(range, grain);
 	// complaint rate has only the store dimension; its filters narrow the numerator (see its passport)
 	const [

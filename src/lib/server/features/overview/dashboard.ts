@@ -1,6 +1,6 @@
 import { queryRows, type Database } from '$lib/server/core/db';
 import { metricById } from '$lib/server/metrics/catalog';
-import { queryMetric, type MetricResult, type MetricRow } from '$lib/server/metrics/query';
+import { metricLoader, type MetricResult, type MetricRow } from '$lib/server/metrics/query';
 import type { Interval } from '$lib/shared/intervals';
 import { readAllTargets, targetFor } from '$lib/server/metrics/targets';
 import { comparisonOf, countPeriods, periodsOf, periodStart, type DateRange } from '$lib/shared/dashboard/range';
@@ -13,7 +13,7 @@ import { storeScopeSql } from '$lib/server/core/db/store-scope';
 import { HEADLINE_METRICS } from '$lib/server/metrics/headline';
 
 /**
- * The 总览 dashboard's data: every number comes from the metric catalog through `queryMetric`, with the
+ * The 总览 dashboard's data: every number comes from the metric catalog through `metricLoader` (`queryMetric`, bundled), with the
  * user's store scope. Only the last day with data and the list of stores are asked directly.
  */
 
@@ -115,8 +115,10 @@ export async function dashboardData(db: Database, req: DashboardRequest): Promis
 	const spark = sparkRange(req.range);
 	const sparkPeriods = periodsOf(spark.range, spark.grain);
 	const filters = req.stores.length ? { store: req.stores } : {};
+	// requests made together are answered together: one query per shared relation (metrics/bundle.ts)
+	const load = metricLoader(db);
 	const ask = (metric: string, range: DateRange, grain: 'all' | 'month' | 'quarter', by?: 'store' | 'category'): Promise<MetricResult> =>
-		queryMetric(db, { metric, from: range.from, to: range.to, grain, ...(by ? { by } : {}), filters, scope: req.scope });
+		load({ metric, from: range.from, to: range.to, grain, ...(by ? { by } : {}), filters, scope: req.scope });
 	const months = periodsOf(req.range, 'month');
 
 	const targets = await db.withConnection((conn) => readAllTargets(conn));

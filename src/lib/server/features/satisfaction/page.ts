@@ -1,5 +1,5 @@
 import { SURVEY_ITEMS } from '$lib/server/metrics/catalog';
-import { drillRows, queryMetric, type DrillResult, type MetricResult, type MetricRow } from '$lib/server/metrics/query';
+import { drillRows, metricLoader, type DrillResult, type MetricResult, type MetricRow } from '$lib/server/metrics/query';
 import type { Database } from '$lib/server/core/db';
 import { metricCoverage } from '$lib/server/metrics/coverage';
 import { incompleteDays } from '$lib/shared/dashboard/coverage';
@@ -65,8 +65,10 @@ const byGroup = (res: MetricResult) => new Map(res.rows.map((r) => [String(r.gro
 
 export async function satisfactionData(db: Database, req: SatisfactionRequest): Promise<SatisfactionData> {
 	const { range, grain } = req;
+	// requests made together are answered together: one query per shared relation (metrics/bundle.ts)
+	const load = metricLoader(db);
 	const ask = (metric: string, g: PeriodGrain | 'all', by?: string) =>
-		queryMetric(db, { metric, from: range.from, to: range.to, grain: g, ...(by ? { by } : {}), filters: req.filters, scope: req.scope });
+		load({ metric, from: range.from, to: range.to, grain: g, ...(by ? { by } : {}), filters: req.filters, scope: req.scope });
 	const periods = periodsOf(range, grain);
 	const itemIds = SURVEY_ITEMS.map(([id]) => id);
 

@@ -5,6 +5,8 @@ import { bi, type AggregateMetric, type Bilingual, type Dimension, type Directio
 /** Complaint metrics: volume and rate, response and resolution times, SLA compliance, closure, repeats, backlog. */
 
 const C_DIMS: readonly Dimension[] = ['store', 'department', 'channel', 'category', 'severity'];
+/** one cut and a store filter: the small rollup of cuts; any other filter: the daily cross of all dimensions */
+const C_ROLLUPS = ['complaint_cuts', 'complaint_daily'] as const;
 
 const NO_EXCLUSIONS_C = bi('按投诉时间（受理时间）落入所选日期范围统计。', 'Counted by the date the complaint was received.');
 
@@ -83,7 +85,8 @@ const complaintRatio = (
 	direction: Direction,
 	numerator: string,
 	denominator: string,
-	words: { formula: Bilingual; numerator: Bilingual; denominator: Bilingual; exclusions: Bilingual }
+	words: { formula: Bilingual; numerator: Bilingual; denominator: Bilingual; exclusions: Bilingual },
+	rolled: [numerator: string, denominator: string]
 ): RatioMetric => ({
 	id,
 	kind: 'ratio',
@@ -95,6 +98,7 @@ const complaintRatio = (
 	scale: 100,
 	numerator,
 	denominator,
+	rollup: { from: C_ROLLUPS, numerator: rolled[0], denominator: rolled[1] },
 	passport: {
 		...words,
 		source: 'complaints',
@@ -112,6 +116,7 @@ export const COMPLAINT_METRICS: readonly MetricDef[] = [
 		direction: 'lower',
 		dimensions: [...C_DIMS, 'age_bucket', 'response_bucket', 'resolution_bucket', 'staff'],
 		value: 'count(*)',
+		rollup: { from: C_ROLLUPS, value: 'sum(n)' },
 		drill: 'true',
 		passport: {
 			formula: bi('投诉登记表中的投诉条数。', 'Number of complaints in the register.'),
@@ -130,6 +135,7 @@ export const COMPLAINT_METRICS: readonly MetricDef[] = [
 		scale: 1000,
 		numerator: 'sum(complaints)',
 		denominator: 'sum(transactions)',
+		rollup: { from: ['complaint_cut_traffic', 'complaint_traffic'], numerator: 'sum(complaints)', denominator: 'sum(transactions)' },
 		passport: {
 			formula: bi(
 				'投诉数 ÷ 交易笔数 × 1000（‰），分子分母取相同的门店和日期。',
@@ -150,21 +156,37 @@ export const COMPLAINT_METRICS: readonly MetricDef[] = [
 	hoursMetric('resolution_p90_h', '办结时长P90', 'Resolution time, p90', 'resolution', 0.9),
 	slaMetric('response'),
 	slaMetric('resolution'),
-	complaintRatio('closure_rate', bi('办结率', 'Closure rate'), 'higher', `count(*) FILTER (WHERE status = '已办结')`, 'count(*)', {
-		formula: bi('状态为已办结的投诉 ÷ 全部投诉 × 100%。', 'Complaints with status 已办结 (closed) ÷ all complaints × 100%.'),
-		numerator: bi('已办结的投诉', 'closed complaints'),
-		denominator: bi('全部投诉', 'all complaints'),
-		exclusions: bi('按当前状态统计。', 'By current status.')
-	}),
-	complaintRatio('escalation_rate', bi('上报率', 'Escalation rate'), 'lower', 'count(*) FILTER (WHERE escalated)', 'count(escalated)', {
-		formula: bi(
-			'已上报的投诉 ÷ 填写了是否上报的投诉 × 100%。',
-			'Escalated complaints ÷ complaints with the escalation field filled × 100%.'
-		),
-		numerator: bi('是否上报为“是”的投诉', 'complaints marked escalated'),
-		denominator: bi('是否上报已填写的投诉', 'complaints with the escalation field filled'),
-		exclusions: bi('未填写是否上报的投诉不计入。', 'Complaints without the escalation field are left out.')
-	}),
+	complaintRatio(
+		'closure_rate',
+		bi('办结率', 'Closure rate'),
+		'higher',
+		`count(*) FILTER (WHERE status = '已办结')`,
+		'count(*)',
+		{
+			formula: bi('状态为已办结的投诉 ÷ 全部投诉 × 100%。', 'Complaints with status 已办结 (closed) ÷ all complaints × 100%.'),
+			numerator: bi('已办结的投诉', 'closed complaints'),
+			denominator: bi('全部投诉', 'all complaints'),
+			exclusions: bi('按当前状态统计。', 'By current status.')
+		},
+		['sum(closed)', 'sum(n)']
+	),
+	complaintRatio(
+		'escalation_rate',
+		bi('上报率', 'Escalation rate'),
+		'lower',
+		'count(*) FILTER (WHERE escalated)',
+		'count(escalated)',
+		{
+			formula: bi(
+				'已上报的投诉 ÷ 填写了是否上报的投诉 × 100%。',
+				'Escalated complaints ÷ complaints with the escalation field filled × 100%.'
+			),
+			numerator: bi('是否上报为“是”的投诉', 'complaints marked escalated'),
+			denominator: bi('是否上报已填写的投诉', 'complaints with the escalation field filled'),
+			exclusions: bi('未填写是否上报的投诉不计入。', 'Complaints without the escalation field are left out.')
+		},
+		['sum(escalated)', 'sum(escalation_known)']
+	),
 	complaintRatio(
 		'out_of_scope_rate',
 		bi('非职责范围投诉占比', 'Out-of-scope rate'),
@@ -179,7 +201,8 @@ export const COMPLAINT_METRICS: readonly MetricDef[] = [
 			numerator: bi('是否职责范围内为“否”的投诉', 'complaints marked not in scope'),
 			denominator: bi('是否职责范围内已填写的投诉', 'complaints with the in-scope field filled'),
 			exclusions: bi('未填写是否职责范围内的投诉不计入。', 'Complaints without the in-scope field are left out.')
-		}
+		},
+		['sum(out_of_scope)', 'sum(scope_known)']
 	),
 	complaintRatio(
 		'followup_rate',
@@ -192,7 +215,8 @@ export const COMPLAINT_METRICS: readonly MetricDef[] = [
 			numerator: bi('有回访时间的已办结投诉', 'closed complaints with a follow-up time'),
 			denominator: bi('已办结的投诉', 'closed complaints'),
 			exclusions: bi('未办结的投诉不计入。', 'Complaints not closed are left out.')
-		}
+		},
+		['sum(followed_up)', 'sum(closed)']
 	),
 	complaintRatio(
 		'followup_satisfaction',
@@ -208,7 +232,8 @@ export const COMPLAINT_METRICS: readonly MetricDef[] = [
 			numerator: bi('回访满意度 ≥ 4 的投诉', 'complaints with follow-up satisfaction ≥ 4'),
 			denominator: bi('有回访满意度结果的投诉', 'complaints with a follow-up satisfaction result'),
 			exclusions: bi('没有回访结果的投诉不计入。', 'Complaints without a follow-up result are left out.')
-		}
+		},
+		['sum(follow_up_satisfied)', 'sum(follow_up_rated)']
 	),
 	{
 		id: 'repeat_complaint_rate',
@@ -222,6 +247,8 @@ export const COMPLAINT_METRICS: readonly MetricDef[] = [
 		drill: `since_prev_us <= ${REPEAT_WINDOW_DAYS * 24} * ${US_PER_HOUR}`,
 		numerator: `count(*) FILTER (WHERE since_prev_us <= ${REPEAT_WINDOW_DAYS * 24} * ${US_PER_HOUR})`,
 		denominator: 'count(*)',
+		// the raw relation has only complaints with a phone: so only groups with one
+		rollup: { from: C_ROLLUPS, where: 'with_phone > 0', numerator: 'sum(repeats)', denominator: 'sum(with_phone)' },
 		passport: {
 			formula: bi(
 				`同一客户电话在此前 ${REPEAT_WINDOW_DAYS} 天内已有投诉的投诉 ÷ 有客户电话的投诉 × 100%。`,
@@ -248,6 +275,7 @@ export const COMPLAINT_METRICS: readonly MetricDef[] = [
 		direction: 'lower',
 		dimensions: [...C_DIMS, 'age_bucket'],
 		value: `count(*) FILTER (WHERE status <> '已办结')`,
+		rollup: { from: C_ROLLUPS, value: 'sum(open)' },
 		drill: `status <> '已办结'`,
 		passport: {
 			formula: bi(

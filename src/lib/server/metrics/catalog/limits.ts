@@ -23,7 +23,4 @@ export const SLA_TOKENS = { response: '$sla_response', resolution: '$sla_resolut
 
 /** Survey ratios under this many responses are flagged as low-sample. */
 export const LOW_SAMPLE_N = 30;
-/** Overall scores up to this count as low (1 非常不满意, 2 不满意). */
-export const LOW_SCORE_MAX = 2;
-/** Repeat complaint window in days. */
-export const REPEAT_WINDOW_DAYS = 30;
+export { LOW_SCORE_MAX, REPEAT_WINDOW_DAYS } from '$lib/shared/thresholds';

@@ -14,6 +14,7 @@ const surveyMean = (id: string, column: string, label: Bilingual): AggregateMetr
 	direction: 'higher',
 	dimensions: S_DIMS,
 	value: `avg(${column})::DOUBLE`,
+	rollup: { from: ['survey_daily'], value: `sum(${column}_sum)::DOUBLE / nullif(sum(${column}_n), 0)` },
 	passport: {
 		formula: bi(`${label.zh}得分（1-5 分）的平均值。`, `Mean of the ${label.en} score (1-5).`),
 		source: 'surveys',
@@ -42,6 +43,7 @@ const surveyTopBox = (column: string, label: Bilingual): RatioMetric => ({
 	survey: true,
 	numerator: `count(*) FILTER (WHERE ${column} >= 4)`,
 	denominator: `count(${column})`,
+	rollup: { from: ['survey_daily'], numerator: `sum(${column}_top)`, denominator: `sum(${column}_n)` },
 	passport: {
 		formula: bi(
 			`${label.zh}为 4-5 分的问卷 ÷ 作答${label.zh}的问卷 × 100%，含 n、95% Wilson 置信区间（ci_low–ci_high）与样本不足标记（n < 30）。`,
@@ -67,6 +69,7 @@ export const SURVEY_METRICS: readonly MetricDef[] = [
 		survey: true,
 		numerator: 'count(*) FILTER (WHERE overall >= 4)',
 		denominator: 'count(overall)',
+		rollup: { from: ['survey_daily'], numerator: 'sum(overall_top)', denominator: 'sum(overall_n)' },
 		passport: {
 			formula: bi(
 				'总体满意度为 4-5 分（满意、非常满意）的问卷 ÷ 有总体满意度的问卷 × 100%（top-2-box）。同时给出样本量 n、95% Wilson 置信区间 (p + z²/2n ± z·√(p(1−p)/n + z²/4n²)) ÷ (1 + z²/n)，z = 1.96（不越出 0–100%，10 份全满意时为 72.2%–100%），n < 30 标记为样本不足。',
@@ -93,6 +96,7 @@ export const SURVEY_METRICS: readonly MetricDef[] = [
 		promoters: 'count(*) FILTER (WHERE nps >= 9)',
 		detractors: 'count(*) FILTER (WHERE nps <= 6)',
 		n: 'count(nps)',
+		rollup: { from: ['survey_daily'], promoters: 'sum(promoters)', detractors: 'sum(detractors)', n: 'sum(nps_n)' },
 		passport: {
 			formula: bi(
 				'推荐者（9-10 分）占比 − 贬损者（0-6 分）占比，单位为分（−100 到 100）。分子为推荐者数减贬损者数，分母为有推荐意愿得分的问卷数；95% 置信区间 = 数值 ± 1.96·√((p₊+p₋−(p₊−p₋)²)/n)×100（三项分布方差），截在 −100 到 100 之内，n < 30 标记为样本不足。',
@@ -116,6 +120,7 @@ export const SURVEY_METRICS: readonly MetricDef[] = [
 		direction: 'higher',
 		dimensions: S_DIMS,
 		value: 'count(*)',
+		rollup: { from: ['survey_daily'], value: 'sum(n)' },
 		passport: {
 			formula: bi('调查问卷（含访谈、神秘顾客）条数。', 'Number of survey responses (questionnaires, interviews, mystery-shopper visits).'),
 			source: 'surveys',
@@ -131,6 +136,7 @@ export const SURVEY_METRICS: readonly MetricDef[] = [
 		direction: 'lower',
 		dimensions: S_DIMS,
 		value: `count(*) FILTER (WHERE overall <= ${LOW_SCORE_MAX})`,
+		rollup: { from: ['survey_daily'], value: 'sum(overall_low)' },
 		drill: `overall <= ${LOW_SCORE_MAX}`,
 		passport: {
 			formula: bi(
@@ -155,6 +161,7 @@ export const SURVEY_METRICS: readonly MetricDef[] = [
 		direction: 'higher',
 		dimensions: ['store', 'channel', 'method', 'question'],
 		value: 'avg(answer)::DOUBLE',
+		rollup: { from: ['survey_answer_daily'], value: 'sum(answer_sum) / nullif(sum(answer_n), 0)' },
 		passport: {
 			formula: bi(
 				'问卷文件中四个维度以外的数值题目（按列名区分）的平均分，按题目拆分。',
@@ -176,6 +183,7 @@ export const SURVEY_METRICS: readonly MetricDef[] = [
 		direction: 'higher',
 		dimensions: ['store', 'channel', 'method', 'question'],
 		value: 'count(answer)',
+		rollup: { from: ['survey_answer_daily'], value: 'sum(answer_n)' },
 		passport: {
 			formula: bi(
 				'四个维度以外的数值题目的作答数，按题目拆分。',

@@ -57,6 +57,8 @@ export interface RelationRequest {
 	 * the order of calls is the order of the parameters.
 	 */
 	conditions: (alias: string, only?: readonly FilterName[]) => string[];
+	/** the request's cut (a rollup of cuts picks its rows by it) */
+	by?: Dimension;
 }
 
 export interface SourceDef {
@@ -77,6 +79,41 @@ export interface SourceDef {
 	staffColumn?: string;
 	/** dimensions that are an attribute of the person (grade), not a group: their rows are one distribution */
 	attributeDimensions?: readonly Dimension[];
+}
+
+/**
+ * The rollups a metric can be read from instead of raw rows (pipelines/rollups/tables.ts holds what their
+ * columns count; catalog/rollups.ts their relations). `complaint_traffic` is complaint_daily joined with traffic.
+ */
+export type RollupId =
+	'complaint_cuts' | 'complaint_daily' | 'complaint_cut_traffic' | 'complaint_traffic' | 'survey_daily' | 'survey_answer_daily';
+
+/** A rollup as the compiler reads it: like a source, but its rows are daily groups, and only some cuts exist. */
+export interface RollupSourceDef {
+	id: RollupId;
+	/** dimension → column; a request cut by another dimension reads raw rows */
+	dimensions: Partial<Record<Dimension, string>>;
+	/** filters the rollup keeps apart; a request filtering on another reads raw rows */
+	filters: readonly FilterName[];
+	/** the rollup's rows of a request's range, filters and scope, with the day `d` */
+	relation: (request: RelationRequest) => string;
+}
+
+/**
+ * How a rollup serves a metric: the metric's own expressions (the same names: value, or numerator and
+ * denominator, or promoters, detractors and n) rewritten over the rollup's columns, and the condition
+ * that keeps exactly the groups the raw relation has (e.g. complaints with a phone, for repeats).
+ */
+export interface RollupUse {
+	/** the rollups that can answer, smallest first: the planner takes the first that covers the request */
+	from: readonly RollupId[];
+	where?: string;
+	value?: string;
+	numerator?: string;
+	denominator?: string;
+	promoters?: string;
+	detractors?: string;
+	n?: string;
 }
 
 export interface DrillDef {
@@ -105,6 +142,8 @@ interface MetricBase {
 	 * counts (for a ratio, the numerator's). Metrics without it cannot be drilled into.
 	 */
 	drill?: string;
+	/** the rollup that answers this metric when a request's cut, filters and scope are ones it keeps (see compile.ts) */
+	rollup?: RollupUse;
 }
 
 /** A single aggregate: `value` = expression. */

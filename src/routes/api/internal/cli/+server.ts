@@ -23,7 +23,8 @@ const command = z.discriminatedUnion('command', [
 	z.object({ command: z.literal('rollback'), batchId: z.number().int().positive(), as: z.string(), locale }),
 	z.object({ command: z.literal('batches'), limit: z.number().int().positive().max(10_000), locale }),
 	z.object({ command: z.literal('backup'), dir: z.string().min(1).max(4096), as: z.string(), locale }),
-	z.object({ command: z.literal('export_parquet'), dir: z.string().min(1).max(4096), as: z.string(), locale })
+	z.object({ command: z.literal('export_parquet'), dir: z.string().min(1).max(4096), as: z.string(), locale }),
+	z.object({ command: z.literal('rollups'), action: z.enum(['rebuild', 'verify']), locale })
 ]);
 
 /** Commands from `npm run ingest` on this machine, authenticated by the secret in the handoff note. */

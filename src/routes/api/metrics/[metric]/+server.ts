@@ -18,7 +18,8 @@ import type { RequestHandler } from './$types';
 /**
  * One metric, one row per period × group: `GET /api/metrics/<id>?from=&to=&grain=&by=&store=…&department=…&channel=…&category=…`
  * (+ `compare=previous|last_year` for `compare_period`/`compare_value`). Arrow by default, JSON or CSV
- * on `Accept` or `?format=`. Results are cached per data version (see `queryMetric`).
+ * on `Accept` or `?format=`. Results are cached per data version (see `queryMetric`). `X-Query-Path` (and
+ * `query_path` in JSON) says whether a rollup or the raw rows answered.
  */
 export const GET: RequestHandler = async ({ params, url, request, locals }) => {
 	const user = locals.user;
@@ -41,5 +42,9 @@ export const GET: RequestHandler = async ({ params, url, request, locals }) => {
 	} catch (e) {
 		return requestProblem(e, locale);
 	}
-	return encodeResult(result, format, metric.id, { metric: metric.id, unit: metric.unit });
+	// where the numbers were read (a rollup or the raw rows): in the JSON and, for every format, as X-Query-Path
+	const path = result.path ?? 'raw';
+	const response = encodeResult(result, format, metric.id, { metric: metric.id, unit: metric.unit, query_path: path });
+	response.headers.set('x-query-path', path);
+	return response;
 };

@@ -1,0 +1,176 @@
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { queryRows, type Database } from '$lib/server/core/db';
+import { REPEAT_WINDOW_DAYS } from '$lib/shared/thresholds';
+import type { KindId } from '$lib/shared/schema';
+import { aggregateSql, columnsOf, DAY_OF, ROLLUP_TABLES, type RolledKind, type RollupTable } from './tables';
+
+/**
+ * Keeping the rollups current. `rollup_state` holds the version of the rollups in the tables: when it
+ * is not ROLLUP_VERSION (a database loaded before rollups existed, or one a crash recovery removed
+ * stray rows from), the rollups are not trusted — the compiler reads raw rows and loads leave them
+ * alone — until `rebuildRollups` (at server start, or `npm run rollups -- rebuild`) builds them whole.
+ *
+ * While current, every write that changes rolled rows recomputes, inside its own transaction, the
+ * rollup rows of the (day, store) keys it touched: the keys of the rows it added, removed, replaced or
+ * restored, and for complaints also the keys of the same phones' complaints within the repeat window
+ * after each of those rows (their previous complaint may have changed, and with it whether they repeat).
+ */
+
+/** Bump with a migration that changes a rollup table; the next start rebuilds. */
+export const ROLLUP_VERSION = 1;
+
+/** A rolled kind's rows (alias `s`) from day $1 to day $2, as a range its table's zone maps can skip by. */
+const IN_DAYS: Record<RolledKind, string> = {
+	complaints: 's.received_at >= $1::DATE AND s.received_at < $2::DATE + INTERVAL 1 DAY',
+	surveys: 's.submitted_at BETWEEN $1::DATE AND $2::DATE'
+};
+
+const isRolled = (kind: KindId): kind is RolledKind => kind === 'complaints' || kind === 'surveys';
+
+/** Whether the rollups in the tables are built and current (false also where the tables do not exist). */
+export async function rollupsCurrent(conn: DuckDBConnection): Promise<boolean> {
+	try {
+		const [row] = await queryRows<{ version: number }>(conn, 'SELECT max(version) AS version FROM rollup_state');
+		return Number(row?.version) === ROLLUP_VERSION;
+	} catch {
+		return false;
+	}
+}
+
+export interface RebuildResult {
+	/** rows written per rollup table */
+	tables: Record<string, number>;
+	ms: number;
+}
+
+/** Builds every rollup from the raw rows and marks them current, in one transaction (or the caller's, with `inTransaction`). */
+export async function rebuildRollups(conn: DuckDBConnection, options: { inTransaction?: boolean } = {}): Promise<RebuildResult> {
+	const started = performance.now();
+	const tables: Record<string, number> = {};
+	if (!options.inTransaction) await conn.run('BEGIN TRANSACTION');
+	try {
+		for (const t of ROLLUP_TABLES) {
+			await conn.run(`DELETE FROM ${t.table}`);
+			const result = await conn.run(`INSERT INTO ${t.table} (${columnsOf(t).join(', ')}) ${aggregateSql(t, 'true', null)}`);
+			tables[t.table] = Number(result.rowsChanged);
+		}
+		await conn.run('DELETE FROM rollup_state');
+		await conn.run('INSERT INTO rollup_state (version, built_at) VALUES ($1, now()::TIMESTAMP)', [ROLLUP_VERSION]);
+		if (!options.inTransaction) await conn.run('COMMIT');
+	} catch (e) {
+		if (!options.inTransaction) await conn.run('ROLLBACK');
+		throw e;
+	}
+	return { tables, ms: Math.round(performance.now() - started) };
+}
+
+/** At start: builds the rollups when they are not current (under the write lock, so no load runs in between); null when they were. */
+export function ensureRollups(db: Database): Promise<RebuildResult | null> {
+	return db.withWriteLock(async (conn) => ((await rollupsCurrent(conn)) ? null : rebuildRollups(conn)), 'rebuilds');
+}
+
+/**
+ * Records the rows a batch adds or removes, as (day, store, time, phone): its own rows in the kind's
+ * table and the rows it replaced (`<table>_replaced`, replaced_by = batch). For a load, call it after
+ * the rows went in; for a rollback, before they come out. Returns false when nothing is to be kept current.
+ */
+export async function recordTouched(conn: DuckDBConnection, kind: KindId, table: string, batchId: number): Promise<boolean> {
+	if (!isRolled(kind) || !(await rollupsCurrent(conn))) return false;
+	const at = kind === 'complaints' ? 'received_at' : 'NULL::TIMESTAMP';
+	const phone = kind === 'complaints' ? 'customer_phone_hash' : 'NULL::UBIGINT';
+	const cols = `${DAY_OF[kind]} AS d, store, ${at} AS at, ${phone} AS phone`;
+	await conn.run(
+		`CREATE OR REPLACE TEMP TABLE rollup_touched AS
+		 SELECT ${cols} FROM ${table} WHERE batch_id = $1 UNION ALL SELECT ${cols} FROM ${table}_replaced WHERE replaced_by = $1`,
+		[batchId]
+	);
+	return true;
+}
+
+/**
+ * Recomputes the rollup rows of the keys `recordTouched` recorded, from the rows as they are now (after
+ * the write, in the same transaction). Returns the keys recomputed.
+ */
+export async function refreshTouched(conn: DuckDBConnection, kind: KindId): Promise<number> {
+	if (!isRolled(kind)) return 0;
+	// Same phone, within the window after a touched complaint: whether it repeats may have changed.
+	const neighbours =
+		kind === 'complaints'
+			? `UNION SELECT c.received_at::DATE, c.store FROM complaints c JOIN rollup_touched t
+			     ON c.customer_phone_hash = t.phone AND c.received_at >= t.at AND c.received_at <= t.at + INTERVAL ${REPEAT_WINDOW_DAYS} DAY`
+			: '';
+	await conn.run(`CREATE OR REPLACE TEMP TABLE rollup_keys AS SELECT DISTINCT d, store FROM rollup_touched ${neighbours}`);
+	const [range] = await queryRows<{ keys: number; lo: string | null; hi: string | null }>(
+		conn,
+		`SELECT count(*) AS keys, strftime(min(d), '%Y-%m-%d') AS lo, strftime(max(d), '%Y-%m-%d') AS hi FROM rollup_keys`
+	);
+	const keys = Number(range?.keys ?? 0);
+	if (keys > 0) {
+		// the day range first, so the scan skips blocks outside it; then exactly the keys
+		const picked = `${IN_DAYS[kind]} AND EXISTS (SELECT 1 FROM rollup_keys k WHERE k.d = s.${DAY_OF[kind]} AND k.store = s.store)`;
+		// rollups over the same source rows (complaint_daily and complaint_cuts) read them once
+		const read = new Map<RollupTable['rows'], string>();
+		for (const t of ROLLUP_TABLES.filter((r) => r.kind === kind)) {
+			const days = [range!.lo, range!.hi];
+			await conn.run(
+				`DELETE FROM ${t.table} r WHERE r.d BETWEEN $1::DATE AND $2::DATE AND EXISTS (SELECT 1 FROM rollup_keys k WHERE k.d = r.d AND k.store = r.store)`,
+				days
+			);
+			let rows = read.get(t.rows);
+			if (!rows) {
+				rows = `rollup_rows_${read.size}`;
+				await conn.run(`CREATE OR REPLACE TEMP TABLE ${rows} AS SELECT * FROM ${t.rows(picked, '$1::DATE')}`, days);
+				read.set(t.rows, rows);
+			}
+			await conn.run(`INSERT INTO ${t.table} (${columnsOf(t).join(', ')}) ${aggregateSql(t, '', null, rows)}`);
+		}
+		for (const rows of read.values()) await conn.run(`DROP TABLE ${rows}`);
+	}
+	await conn.run('DROP TABLE IF EXISTS rollup_keys');
+	await conn.run('DROP TABLE IF EXISTS rollup_touched');
+	return keys;
+}
+
+/** One difference between a rollup and the raw rows. */
+export interface RollupDifference {
+	table: string;
+	/** the key, as text */
+	key: string;
+	/** the measure that differs, or 'row' when the key is on one side only */
+	column: string;
+	rollup: string | null;
+	raw: string | null;
+}
+
+/**
+ * Compares every rollup with the raw rows: each key on both sides, each measure equal (sums of
+ * fractional answers to 1e-9 relative). Returns up to `limit` differences; none when current and right.
+ */
+export async function verifyRollups(conn: DuckDBConnection, limit = 50): Promise<RollupDifference[]> {
+	const out: RollupDifference[] = [];
+	for (const t of ROLLUP_TABLES) {
+		const keyCols = ['d', ...t.keys];
+		const cols = columnsOf(t);
+		const on = keyCols.map((k) => `r.${k} IS NOT DISTINCT FROM w.${k}`).join(' AND ');
+		const both = cols.flatMap((c) => [`r.${c} AS r_${c}`, `w.${c} AS w_${c}`]).join(', ');
+		const key = `concat_ws(' | ', ${keyCols.map((k) => `coalesce(coalesce(r_${k}, w_${k})::VARCHAR, '∅')`).join(', ')})`;
+		const arms = [
+			`SELECT ${key} AS key, 'row' AS column, CASE WHEN r_d IS NULL THEN NULL ELSE 'present' END AS rollup,
+			        CASE WHEN w_d IS NULL THEN NULL ELSE 'present' END AS raw
+			 FROM diff WHERE r_d IS NULL OR w_d IS NULL`,
+			...Object.keys(t.measures).map(
+				(m) => `SELECT ${key}, '${m}', r_${m}::VARCHAR, w_${m}::VARCHAR FROM diff
+				 WHERE r_d IS NOT NULL AND w_d IS NOT NULL AND NOT (r_${m} IS NOT DISTINCT FROM w_${m}
+				   OR abs(r_${m}::DOUBLE - w_${m}::DOUBLE) <= 1e-9 * greatest(1, abs(w_${m}::DOUBLE)))`
+			)
+		];
+		const rows = await queryRows<{ key: string; column: string; rollup: string | null; raw: string | null }>(
+			conn,
+			`WITH diff AS (SELECT ${both} FROM ${t.table} r FULL OUTER JOIN (${aggregateSql(t, 'true', null)}) w ON ${on})
+			 ${arms.join(' UNION ALL ')} LIMIT ${Math.max(1, Math.floor(limit))}`
+		);
+		out.push(...rows.map((r) => ({ table: t.table, ...r })));
+		if (out.length >= limit) break;
+	}
+	return out.slice(0, limit);
+}

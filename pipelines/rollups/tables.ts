@@ -1,0 +1,141 @@
+import { LOW_SCORE_MAX, REPEAT_WINDOW_DAYS } from '$lib/shared/thresholds';
+
+/**
+ * The rollup tables: per day × store × the dimensions the catalog cuts a source by, the counts and sums
+ * its metrics need. Every load, replacing load and rollback keeps them current for the (day, store)
+ * keys it touched (maintain.ts); the metric compiler reads them when they cover a request
+ * (server/metrics/catalog/rollups.ts) and the raw rows otherwise. Their tables are created by migration 11.
+ *
+ * A rollup row is the aggregate of the source rows with the same key, recomputed from those rows: a key
+ * is never adjusted by adding or subtracting, so replacing and restoring rows can never drift.
+ */
+
+export type RolledKind = 'complaints' | 'surveys';
+
+export interface RollupTable {
+	table: string;
+	/** the source kind whose loads change it */
+	kind: RolledKind;
+	/** its key columns besides the day `d` (store first) */
+	keys: readonly string[];
+	/**
+	 * A table of cuts: one row per day × store (cut '') and per day × store × member of each of these
+	 * dimensions (cut = its name, member = its value as text) — small, for requests cut by at most one
+	 * dimension and filtered by store only. Its keys are then store, cut and member.
+	 */
+	cuts?: readonly string[];
+	/** column → aggregate over the rows of `rows` */
+	measures: Readonly<Record<string, string>>;
+	/**
+	 * The source rows to aggregate, with the day `d`, the key columns and what the measures read:
+	 * `where` picks rows of the source table (alias `s`), `lookback` is the first day the repeat
+	 * window must reach back to (null: no bound).
+	 */
+	rows: (where: string, lookback: string | null) => string;
+}
+
+const US_PER_DAY = 86_400_000_000;
+
+/**
+ * Complaints with `since_prev_us`: microseconds since the previous complaint of the same phone (any
+ * store), as the repeat-complaint metric defines it. Only the phones of the picked rows are windowed, over
+ * the repeat window before the first picked day: the previous complaint, if it is within the window, is there.
+ */
+const complaintRows = (where: string, lookback: string | null) => `(SELECT s.received_at::DATE AS d, s.store, s.department, s.channel,
+		s.category, s.severity, s.status, s.escalated, s.in_scope, s.follow_up_at, s.follow_up_satisfaction, s.customer_phone_hash, p.since_prev_us
+	FROM complaints s LEFT JOIN (
+		SELECT rowid AS rid, epoch_us(received_at) - lag(epoch_us(received_at)) OVER (PARTITION BY customer_phone_hash ORDER BY received_at, complaint_id) AS since_prev_us
+		FROM complaints
+		WHERE customer_phone_hash IS NOT NULL${
+			lookback === null
+				? ''
+				: ` AND received_at >= ${lookback} - INTERVAL ${REPEAT_WINDOW_DAYS} DAY
+			AND customer_phone_hash IN (SELECT s.customer_phone_hash FROM complaints s WHERE ${where})`
+		}
+	) p ON p.rid = s.rowid
+	WHERE ${where})`;
+
+const ITEMS = ['environment', 'product_quality', 'service_quality', 'price'] as const;
+
+const COMPLAINT_MEASURES: Readonly<Record<string, string>> = {
+	n: 'count(*)',
+	closed: `count(*) FILTER (WHERE status = '已办结')`,
+	open: `count(*) FILTER (WHERE status <> '已办结')`,
+	escalated: 'count(*) FILTER (WHERE escalated)',
+	escalation_known: 'count(escalated)',
+	out_of_scope: 'count(*) FILTER (WHERE NOT in_scope)',
+	scope_known: 'count(in_scope)',
+	followed_up: `count(*) FILTER (WHERE status = '已办结' AND follow_up_at IS NOT NULL)`,
+	follow_up_satisfied: 'count(*) FILTER (WHERE follow_up_satisfaction >= 4)',
+	follow_up_rated: 'count(follow_up_satisfaction)',
+	with_phone: 'count(customer_phone_hash)',
+	repeats: `count(*) FILTER (WHERE customer_phone_hash IS NOT NULL AND since_prev_us <= ${REPEAT_WINDOW_DAYS} * ${US_PER_DAY})`
+};
+
+const COMPLAINT_DIMENSIONS = ['department', 'channel', 'category', 'severity'] as const;
+
+export const ROLLUP_TABLES: readonly RollupTable[] = [
+	{
+		table: 'complaint_daily',
+		kind: 'complaints',
+		keys: ['store', ...COMPLAINT_DIMENSIONS],
+		measures: COMPLAINT_MEASURES,
+		rows: complaintRows
+	},
+	{
+		table: 'complaint_cuts',
+		kind: 'complaints',
+		keys: ['store', 'cut', 'member'],
+		cuts: COMPLAINT_DIMENSIONS,
+		measures: COMPLAINT_MEASURES,
+		rows: complaintRows
+	},
+	{
+		table: 'survey_daily',
+		kind: 'surveys',
+		keys: ['store', 'channel', 'method'],
+		measures: {
+			n: 'count(*)',
+			overall_n: 'count(overall)',
+			overall_sum: 'sum(overall)',
+			overall_top: 'count(*) FILTER (WHERE overall >= 4)',
+			overall_low: `count(*) FILTER (WHERE overall <= ${LOW_SCORE_MAX})`,
+			nps_n: 'count(nps)',
+			promoters: 'count(*) FILTER (WHERE nps >= 9)',
+			detractors: 'count(*) FILTER (WHERE nps <= 6)',
+			...Object.fromEntries(
+				ITEMS.flatMap((i) => [
+					[`${i}_n`, `count(${i})`],
+					[`${i}_sum`, `sum(${i})`],
+					[`${i}_top`, `count(*) FILTER (WHERE ${i} >= 4)`]
+				])
+			)
+		},
+		rows: (where) =>
+			`(SELECT s.submitted_at AS d, s.store, s.channel, s.method, s.overall, s.nps, ${ITEMS.map((i) => `s.${i}`).join(', ')} FROM surveys s WHERE ${where})`
+	},
+	{
+		table: 'survey_answer_daily',
+		kind: 'surveys',
+		keys: ['store', 'channel', 'method', 'question'],
+		measures: { answer_n: 'count(answer)', answer_sum: 'sum(answer)' },
+		rows: (where) => `(SELECT s.store, s.channel, s.method, s.submitted_at AS d,
+			unnest(map_keys(s.extra_answers)) AS question, unnest(map_values(s.extra_answers)) AS answer
+			FROM surveys s WHERE s.extra_answers IS NOT NULL AND ${where})`
+	}
+];
+
+/** The day column of each rolled kind's table, as its rollup keys them. */
+export const DAY_OF: Record<RolledKind, string> = { complaints: 'received_at::DATE', surveys: 'submitted_at' };
+
+/** The aggregate that fills a rollup table from `rows` (by default the source rows `where` picks, see `RollupTable.rows`). */
+export function aggregateSql(t: RollupTable, where: string, lookback: string | null, rows = t.rows(where, lookback)): string {
+	const measures = Object.entries(t.measures).map(([col, agg]) => `${agg} AS ${col}`);
+	if (!t.cuts) return `SELECT d, ${t.keys.join(', ')}, ${measures.join(', ')} FROM ${rows} GROUP BY ALL`;
+	const cut = `CASE ${t.cuts.map((c) => `WHEN grouping(${c}) = 0 THEN '${c}'`).join(' ')} ELSE '' END`;
+	const member = `CASE ${t.cuts.map((c) => `WHEN grouping(${c}) = 0 THEN ${c}::VARCHAR`).join(' ')} END`;
+	const sets = ['(d, store)', ...t.cuts.map((c) => `(d, store, ${c})`)].join(', ');
+	return `SELECT d, store, ${cut} AS cut, ${member} AS member, ${measures.join(', ')} FROM ${rows} GROUP BY GROUPING SETS (${sets})`;
+}
+
+export const columnsOf = (t: RollupTable) => ['d', ...t.keys, ...Object.keys(t.measures)];

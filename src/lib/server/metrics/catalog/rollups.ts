@@ -1,0 +1,74 @@
+import type { Dimension, RelationRequest, RollupId, RollupSourceDef } from './types';
+
+/**
+ * The rollups as the compiler reads them: daily rows per store and dimension (pipelines/rollups/tables.ts
+ * declares and maintains them). Each relation picks the request's days, filters and scope, as the raw
+ * sources in sources.ts do, so a metric's expressions over a rollup give the raw rows' numbers.
+ */
+
+const where = (conds: string[]) => (conds.length ? conds.join(' AND ') : 'true');
+const daysIn = ({ from, to }: RelationRequest, column = 'd') => `${column} BETWEEN ${from} AND ${to}`;
+const rowsOf = (table: string) => (request: RelationRequest) =>
+	`(SELECT * FROM ${table} WHERE ${where([daysIn(request), ...request.conditions('')])})`;
+
+const COMPLAINT_DIMENSIONS = { store: 'store', department: 'department', channel: 'channel', category: 'category', severity: 'severity' };
+
+/** complaint_cuts: the rows of a request's cut (none, or by store: cut ''), the cut's value as `member` */
+const CUT_OF: Partial<Record<Dimension, string>> = {
+	department: 'department',
+	channel: 'channel',
+	category: 'category',
+	severity: 'severity'
+};
+const cutRows = (request: RelationRequest) =>
+	`(SELECT * FROM complaint_cuts WHERE ${where([daysIn(request), `cut = '${(request.by && CUT_OF[request.by]) ?? ''}'`, ...request.conditions('')])})`;
+
+/** store-days with traffic, their transactions and the complaints of `daily` (store, d, n) */
+const withTraffic = (request: RelationRequest, daily: string) =>
+	`(SELECT t.date AS d, t.store AS store, t.transactions AS transactions, coalesce(c.n, 0) AS complaints
+		FROM traffic t LEFT JOIN (${daily}) c ON c.store = t.store AND c.d = t.date
+		WHERE ${where([daysIn(request, 't.date'), ...request.conditions('t.', ['store'])])})`;
+const SURVEY_CUTS = { store: 'store', channel: 'channel', method: 'method' };
+
+export const ROLLUP_SOURCES: Readonly<Record<RollupId, RollupSourceDef>> = {
+	complaint_cuts: {
+		id: 'complaint_cuts',
+		dimensions: { store: 'store', department: 'member', channel: 'member', category: 'member', severity: 'member' },
+		filters: ['store'],
+		relation: cutRows
+	},
+	complaint_daily: {
+		id: 'complaint_daily',
+		dimensions: COMPLAINT_DIMENSIONS,
+		filters: ['store', 'department', 'channel', 'category'],
+		relation: rowsOf('complaint_daily')
+	},
+	/** as the complaint_days source: store-days with traffic, their transactions and complaints (filters narrow the complaints) */
+	complaint_cut_traffic: {
+		id: 'complaint_cut_traffic',
+		dimensions: { store: 'store' },
+		filters: ['store'],
+		relation: (request) =>
+			withTraffic(
+				request,
+				`SELECT store, d, n FROM complaint_cuts WHERE ${where([daysIn(request), `cut = ''`, ...request.conditions('')])}`
+			)
+	},
+	complaint_traffic: {
+		id: 'complaint_traffic',
+		dimensions: { store: 'store' },
+		filters: ['store', 'department', 'channel', 'category'],
+		relation: (request) =>
+			withTraffic(
+				request,
+				`SELECT store, d, sum(n) AS n FROM complaint_daily WHERE ${where([daysIn(request), ...request.conditions('')])} GROUP BY ALL`
+			)
+	},
+	survey_daily: { id: 'survey_daily', dimensions: SURVEY_CUTS, filters: ['store', 'channel'], relation: rowsOf('survey_daily') },
+	survey_answer_daily: {
+		id: 'survey_answer_daily',
+		dimensions: { ...SURVEY_CUTS, question: 'question' },
+		filters: ['store', 'channel'],
+		relation: rowsOf('survey_answer_daily')
+	}
+};

@@ -1,0 +1,47 @@
+import { describe, expect, it } from 'vitest';
+import { compileMetric } from '$lib/server/metrics/compile';
+import { compileBundles } from '$lib/server/metrics/bundle';
+
+/** Which rows a request reads: the smallest rollup that keeps its cut and filters, else the raw rows. */
+const base = { from: '2025-01-01', to: '2025-06-30', grain: 'month', filters: {}, scope: ['杭州湖滨店'] };
+const reads = (input: Record<string, unknown>, options: Parameters<typeof compileMetric>[1] = { rollups: true }) => {
+	const q = compileMetric({ ...base, ...input }, options);
+	const table = /FROM (complaint_cuts|complaint_daily|survey_daily|survey_answer_daily|complaints|surveys|appraisals)\b/u.exec(q.sql)?.[1];
+	return `${q.path}:${table}`;
+};
+
+describe('the planner', () => {
+	it('reads the rollup of cuts for one cut and a store filter', () => {
+		expect(reads({ metric: 'complaint_count', by: 'category' })).toBe('rollup:complaint_cuts');
+		expect(reads({ metric: 'repeat_complaint_rate', filters: { store: ['杭州湖滨店'] } })).toBe('rollup:complaint_cuts');
+		expect(reads({ metric: 'complaint_rate', by: 'store' })).toBe('rollup:complaint_cuts');
+	});
+
+	it('reads the daily cross of every dimension when the request filters on another one', () => {
+		expect(reads({ metric: 'closure_rate', by: 'severity', filters: { channel: ['电话'] } })).toBe('rollup:complaint_daily');
+		expect(reads({ metric: 'complaint_rate', filters: { category: ['价格'] } })).toBe('rollup:complaint_daily');
+	});
+
+	it('reads survey rollups by store, channel and method, and by question', () => {
+		expect(reads({ metric: 'nps', by: 'method', filters: { channel: ['在线'] } })).toBe('rollup:survey_daily');
+		expect(reads({ metric: 'extra_answer_mean', by: 'question' })).toBe('rollup:survey_answer_daily');
+	});
+
+	it('reads raw rows for what no rollup keeps, when asked to, and when the rollups are not current', () => {
+		expect(reads({ metric: 'complaint_count', by: 'response_bucket' })).toBe('raw:complaints');
+		expect(reads({ metric: 'csat', by: 'staff' })).toBe('raw:surveys');
+		expect(reads({ metric: 'resolution_median_h' })).toBe('raw:complaints');
+		expect(reads({ metric: 'appraisal_mean' })).toBe('raw:appraisals');
+		expect(reads({ metric: 'complaint_count' }, { rollups: true, path: 'raw' })).toBe('raw:complaints');
+		expect(reads({ metric: 'complaint_count' }, {})).toBe('raw:complaints');
+	});
+
+	it('bundles requests over the same relation only', () => {
+		const ask = (metric: string, extra: Record<string, unknown> = {}) => ({ ...base, metric, ...extra });
+		const bundles = compileBundles(
+			[ask('complaint_count'), ask('closure_rate'), ask('repeat_complaint_rate'), ask('csat'), ask('nps'), ask('csat', { grain: 'all' })],
+			{ rollups: true }
+		);
+		expect(bundles.map((b) => b.members.map((m) => m.index))).toEqual([[0, 1], [2], [3, 4], [5]]);
+	});
+});

@@ -1,0 +1,337 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import Papa from 'papaparse';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Database } from '../../src/lib/server/core/db';
+import { METRICS, ROLLUP_SOURCES, SOURCES, type Dimension, type FilterName, type MetricDef } from '../../src/lib/server/metrics/catalog';
+import { GRAINS, type Grain } from '../../src/lib/server/metrics/compile';
+import { metricLoader, queryMetric, queryMetrics, rollupsReady, type MetricResult } from '../../src/lib/server/metrics/query';
+import { compileBundles } from '../../src/lib/server/metrics/bundle';
+import { FILES, generate } from '../../pipelines/generate';
+import { rollbackBatch } from '../../pipelines/batches';
+import { runCommand } from '../../pipelines/commands';
+import { ensureRollups, rollupsCurrent, verifyRollups } from '../../pipelines/rollups/maintain';
+import { applyRetention } from '../../src/lib/server/features/admin/retention';
+import type { KindId } from '../../src/lib/shared/schema';
+import { load, rows, tempDatabase, tempDir } from '../helpers/db';
+
+/**
+ * The rollups give the raw rows' answers: every metric a rollup serves, by every cut it keeps, over
+ * every grain, with and without filters, for every store and for a scope, over two ranges — the rollup
+ * path and the raw path return the same rows (counts and ratios exactly, means to 1e-9). Checked on
+ * generated data after loads, a replacing load, rollbacks and a retention run; `npm run rollups --
+ * verify` (the same comparison on the tables) agrees at every step, and finds a corrupted rollup.
+ */
+
+let db: Database;
+let close: () => void;
+let cleanup: () => void;
+let data: string;
+const AS_OF = '2025-05-01 12:00:00';
+const RANGES = [
+	{ from: '2025-01-01', to: '2025-04-30' },
+	{ from: '2025-02-10', to: '2025-03-20' }
+];
+const SCOPE = ['广州天河店', '苏州观前街店', '北京西单店'];
+/** a filter of each kind a source may take, with values the generated data has */
+const FILTER_VALUES: Record<FilterName, readonly string[]> = {
+	store: ['广州天河店', '北京西单店'],
+	department: ['家电部', '服装部', '客服中心'],
+	channel: ['电话', '在线', '现场'],
+	category: ['商品质量', '服务态度', '价格']
+};
+
+const ROLLED = METRICS.filter((m) => m.rollup);
+
+type Csv = Record<string, string>[];
+const readCsv = (file: string): Csv =>
+	Papa.parse<Record<string, string>>(readFileSync(file, 'utf8'), { header: true, skipEmptyLines: true }).data;
+const writeCsv = (file: string, records: Csv) => writeFileSync(file, Papa.unparse(records));
+
+/** '2025/1/3 14:05' shifted by whole days (the register's own format). */
+function shiftDays(t: string, days: number): string {
+	const m = /^(\d{4})\/(\d{1,2})\/(\d{1,2}) (.*)$/u.exec(t);
+	if (!m) return t;
+	const d = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]) + days));
+	return `${d.getUTCFullYear()}/${d.getUTCMonth() + 1}/${d.getUTCDate()} ${m[4]}`;
+}
+
+async function loaded(kind: KindId, file: string): Promise<number> {
+	const s = await load(db, kind, join(data, file));
+	expect(s.status, `${kind} ${file}`).toBe('committed');
+	return s.batch_id!;
+}
+
+/** Same rows; numbers equal (means, sums of fractions divided by a count, to 1e-9 relative). */
+function sameRows(a: MetricResult, b: MetricResult, what: string) {
+	expect(a.rows.length, what).toBe(b.rows.length);
+	a.rows.forEach((row, i) => {
+		const other = b.rows[i]!;
+		expect(Object.keys(row), what).toEqual(Object.keys(other));
+		for (const [k, v] of Object.entries(row)) {
+			const w = other[k];
+			if (typeof v === 'number' && typeof w === 'number' && !Number.isInteger(v)) {
+				expect(Math.abs(v - w), `${what} ${k}: ${v} vs ${w}`).toBeLessThanOrEqual(1e-9 * Math.max(1, Math.abs(w)));
+			} else expect(v, `${what} row ${i} ${k}`).toEqual(w);
+		}
+	});
+}
+
+interface Case {
+	metric: MetricDef;
+	grain: Grain;
+	by?: Dimension;
+	filters: Record<string, readonly string[]>;
+	scope: string[] | null;
+	range: { from: string; to: string };
+}
+
+/** The dimensions of a metric its rollup keeps (a cut it does not keep reads raw rows on both paths). */
+const rolledCuts = (m: MetricDef) => m.dimensions.filter((d) => m.rollup!.from.some((id) => ROLLUP_SOURCES[id].dimensions[d]));
+
+/** Every grain uncut, every kept cut by month; no filter or every filter the source takes; all stores or a scope; both ranges. */
+function fullMatrix(): Case[] {
+	const out: Case[] = [];
+	for (const metric of ROLLED) {
+		const allowed = SOURCES[metric.source].filters;
+		const filterSets: Record<string, readonly string[]>[] = [
+			{},
+			Object.fromEntries(allowed.filter((f) => f !== 'store').map((f) => [f, FILTER_VALUES[f]]))
+		];
+		if (allowed.includes('store')) filterSets.push({ store: FILTER_VALUES.store });
+		const cuts: [Grain, Dimension | undefined][] = [
+			...GRAINS.map((g): [Grain, undefined] => [g, undefined]),
+			...rolledCuts(metric).map((d): [Grain, Dimension] => ['month', d])
+		];
+		for (const [grain, by] of cuts)
+			for (const filters of filterSets)
+				for (const scope of [null, SCOPE])
+					for (const range of RANGES) {
+						if (grain === 'day' && range === RANGES[0]) continue; // one range of daily rows is enough
+						out.push({ metric, grain, by, filters, scope, range });
+					}
+	}
+	return out;
+}
+
+/** After each step: every rolled metric by each kept cut, monthly, the first range, all stores. */
+const quickMatrix = (): Case[] =>
+	ROLLED.flatMap((metric) =>
+		[undefined, ...rolledCuts(metric)].map((by) => ({ metric, grain: 'month' as Grain, by, filters: {}, scope: null, range: RANGES[0]! }))
+	);
+
+async function compare(cases: Case[]): Promise<number> {
+	let rolled = 0;
+	for (const c of cases) {
+		const input = { metric: c.metric.id, grain: c.grain, by: c.by, filters: c.filters, scope: c.scope, ...c.range };
+		const what = JSON.stringify({ ...input, metric: c.metric.id });
+		const [viaRollup, viaRaw] = await Promise.all([
+			queryMetric(db, input, { asOf: AS_OF }),
+			queryMetric(db, input, { asOf: AS_OF, path: 'raw' })
+		]);
+		expect(viaRaw.path, what).toBe('raw');
+		expect(viaRollup.path, what).toBe('rollup');
+		sameRows(viaRollup, viaRaw, what);
+		if (viaRollup.rows.length) rolled++;
+	}
+	return rolled;
+}
+
+/** Rollups current, equal to the raw rows, and every quick case the same on both paths. */
+async function checkStep(step: string) {
+	expect(await rollupsReady(db), step).toBe(true);
+	expect(await db.withConnection((c) => verifyRollups(c)), step).toEqual([]);
+	expect(await compare(quickMatrix()), step).toBeGreaterThan(ROLLED.length);
+}
+
+let batchB: number;
+let replacing: number;
+let surveyReplacing: number;
+
+beforeAll(async () => {
+	({ dir: data, cleanup } = tempDir('sqa-rollups-'));
+	await generate({ outDir: data, scale: 3000, seed: 7, from: '2025-01-01', days: 120, log: () => undefined });
+	const complaints = readCsv(join(data, FILES.complaints));
+	writeCsv(join(data, 'complaints-a.csv'), complaints.slice(0, 2000));
+	writeCsv(join(data, 'complaints-b.csv'), complaints.slice(2000));
+	// A replacing load: every 7th complaint again, moved to another store, category, status and day, with
+	// the phone of the complaint after it (new repeats, and old ones gone).
+	const stores = [...new Set(complaints.map((r) => r['门店']!))];
+	const categories = ['商品质量', '服务态度', '价格', '售后服务'];
+	const moved = (shift: number) =>
+		complaints
+			.map((r, i) => ({ r, i }))
+			.filter(({ i }) => i % 7 === 3)
+			.map(({ r, i }) => ({
+				...r,
+				门店: stores[(stores.indexOf(r['门店']!) + 1 + (i % 3)) % stores.length]!,
+				投诉类别: categories[i % categories.length]!,
+				处理状态: i % 2 ? '已办结' : '处理中',
+				联系电话: complaints[i + 1]?.['联系电话'] ?? r['联系电话']!,
+				投诉时间: shiftDays(r['投诉时间']!, shift),
+				首次响应时间: r['首次响应时间'] ? shiftDays(r['首次响应时间'], shift) : '',
+				办结时间: r['办结时间'] ? shiftDays(r['办结时间'], shift) : '',
+				回访时间: r['回访时间'] ? shiftDays(r['回访时间'], shift) : ''
+			}));
+	writeCsv(join(data, 'complaints-r.csv'), moved(2));
+	writeCsv(join(data, 'complaints-r2.csv'), moved(-3));
+	const surveys = readCsv(join(data, FILES.surveys));
+	writeCsv(
+		join(data, 'surveys-r.csv'),
+		surveys
+			.filter((_, i) => i % 11 === 5)
+			.map((r, i) => ({ ...r, 总体满意度: String(1 + (i % 5)), 推荐意愿: String(i % 11), 服务渠道: i % 2 ? '电话' : '在线' }))
+	);
+	// extra questions (survey_answer_daily)
+	writeCsv(
+		join(data, 'extra.csv'),
+		surveys
+			.slice(0, 500)
+			.map((r, i) => ({ ...r, 问卷编号: `WX${i}`, 停车便利: String(1 + (i % 5)), 等候时间: i % 4 ? String((i % 7) / 2 + 1) : '' }))
+	);
+	({ db, close } = await tempDatabase());
+}, 120_000);
+
+afterAll(() => {
+	close?.();
+	cleanup?.();
+});
+
+describe('rollups kept current by every write', () => {
+	it('a fresh database starts with current, empty rollups', async () => {
+		expect(await db.withConnection(rollupsCurrent)).toBe(true);
+		expect(await rows(db, 'SELECT count(*) AS n FROM complaint_daily')).toEqual([{ n: 0 }]);
+	});
+
+	it('after loads', async () => {
+		for (const kind of ['staff', 'traffic', 'appraisals'] as const) await loaded(kind, FILES[kind]);
+		await loaded('complaints', 'complaints-a.csv');
+		batchB = await loaded('complaints', 'complaints-b.csv');
+		await loaded('surveys', FILES.surveys);
+		await loaded('surveys', 'extra.csv');
+		await checkStep('loads');
+	}, 300_000);
+
+	it('after a replacing load', async () => {
+		replacing = await loaded('complaints', 'complaints-r.csv');
+		surveyReplacing = await loaded('surveys', 'surveys-r.csv');
+		expect(
+			(await rows<{ n: number }>(db, 'SELECT rows_replaced AS n FROM batches WHERE batch_id = $1', [replacing]))[0]!.n
+		).toBeGreaterThan(300);
+		await checkStep('replacing load');
+	}, 300_000);
+
+	it('after rollbacks', async () => {
+		for (const id of [replacing, surveyReplacing, batchB]) expect((await rollbackBatch(db, id, 'vitest')).ok, `rollback ${id}`).toBe(true);
+		await checkStep('rollbacks');
+		await loaded('complaints', 'complaints-r2.csv');
+		await checkStep('a second replacing load');
+	}, 300_000);
+
+	it('after a retention run, over the whole matrix', async () => {
+		const r = await applyRetention(db, { months: 12, actor: { name: 'vitest', ip: null }, trigger: 'manual' });
+		expect(r.ok && r.applied.complaints).toBeGreaterThan(0);
+		expect(await rollupsReady(db)).toBe(true);
+		const cases = fullMatrix();
+		expect(cases.length).toBeGreaterThan(1000);
+		expect(await compare(cases)).toBeGreaterThan(cases.length / 2);
+	}, 900_000);
+
+	it('reads raw rows where no rollup covers the request', async () => {
+		const base = { filters: {}, scope: null, ...RANGES[0]! };
+		for (const input of [
+			{ metric: 'complaint_count', by: 'response_bucket' },
+			{ metric: 'csat', by: 'staff' },
+			{ metric: 'first_response_median_h' },
+			{ metric: 'appraisal_mean' }
+		])
+			expect((await queryMetric(db, { ...base, ...input }, { asOf: AS_OF })).path, input.metric).toBe('raw');
+	});
+});
+
+describe('several measures in one query', () => {
+	it('answers each request as if asked alone, on both paths, in fewer queries', async () => {
+		const inputs = [undefined, 'store', 'channel'].flatMap((by) =>
+			METRICS.filter((m) => !by || m.dimensions.includes(by as Dimension)).flatMap((m) =>
+				[{}, { channel: ['电话', '在线'] }].map((filters) => ({
+					metric: m.id,
+					grain: 'month',
+					...(by ? { by } : {}),
+					filters: SOURCES[m.source].filters.includes('channel') ? filters : {},
+					scope: SCOPE,
+					...RANGES[1]!
+				}))
+			)
+		);
+		expect(compileBundles(inputs, { asOf: AS_OF, rollups: true }).length).toBeLessThan(inputs.length / 3);
+		for (const path of [undefined, 'raw'] as const) {
+			const together = await queryMetrics(db, inputs, { asOf: AS_OF, ...(path ? { path } : {}) });
+			expect(together).toHaveLength(inputs.length);
+			for (const [i, input] of inputs.entries()) {
+				const alone = await queryMetric(db, input, { asOf: AS_OF, ...(path ? { path } : {}) });
+				expect(together[i]!.columns, JSON.stringify(input)).toEqual(alone.columns);
+				expect(together[i]!.path).toBe(alone.path);
+				sameRows(together[i]!, alone, `${path ?? 'planned'} ${JSON.stringify(input)}`);
+			}
+		}
+	}, 300_000);
+
+	it('a loader answers the requests of one turn together, and a bad one alone', async () => {
+		const ask = metricLoader(db, { asOf: AS_OF });
+		const base = { grain: 'all', filters: {}, scope: null, ...RANGES[0]! };
+		const [count, closure, bad] = await Promise.allSettled([
+			ask({ ...base, metric: 'complaint_count' }),
+			ask({ ...base, metric: 'closure_rate' }),
+			ask({ ...base, metric: 'csat', by: 'severity' })
+		]);
+		expect(count.status === 'fulfilled' && count.value.rows).toEqual(
+			(await queryMetric(db, { ...base, metric: 'complaint_count' }, { asOf: AS_OF })).rows
+		);
+		expect(closure.status === 'fulfilled' && closure.value.rows).toEqual(
+			(await queryMetric(db, { ...base, metric: 'closure_rate' }, { asOf: AS_OF })).rows
+		);
+		expect(bad.status).toBe('rejected');
+	});
+});
+
+describe('npm run rollups', () => {
+	it('verify finds a rollup that differs from the raw rows, and rebuild mends it', async () => {
+		await db.withWriteLock(
+			(c) => c.run('UPDATE complaint_daily SET n = n + 1 WHERE rowid = (SELECT min(rowid) FROM complaint_daily)'),
+			'keeps'
+		);
+		const bad = await runCommand(db, { command: 'rollups', action: 'verify', locale: 'en' });
+		expect(bad.exitCode).toBe(1);
+		expect(bad.text).toMatch(/complaint_daily .* n: /u);
+		const rebuilt = await runCommand(db, { command: 'rollups', action: 'rebuild', locale: 'en' });
+		expect(rebuilt.exitCode).toBe(0);
+	});
+
+	it('without a current state, metrics read raw rows until the start-up rebuild', async () => {
+		await db.withWriteLock((c) => c.run('DELETE FROM complaint_cuts; DELETE FROM rollup_state'), 'keeps');
+		expect(await rollupsReady(db)).toBe(false);
+		const input = { metric: 'complaint_count', filters: {}, scope: null, ...RANGES[0]! };
+		const raw = await queryMetric(db, input, { asOf: AS_OF });
+		expect(raw.path).toBe('raw');
+		expect((await runCommand(db, { command: 'rollups', action: 'verify', locale: 'en' })).exitCode).toBe(1);
+		expect((await ensureRollups(db))?.tables.complaint_cuts).toBeGreaterThan(0);
+		expect(await ensureRollups(db)).toBeNull();
+		const rolled = await queryMetric(db, input, { asOf: AS_OF });
+		expect(rolled.path).toBe('rollup');
+		expect(rolled.rows).toEqual(raw.rows);
+	});
+
+	it('a write that does not say it keeps the rollups makes the process read raw rows until a rebuild', async () => {
+		const input = { metric: 'complaint_count', filters: {}, scope: null, ...RANGES[0]! };
+		await db.withWriteLock(async () => undefined);
+		expect((await queryMetric(db, input, { asOf: AS_OF })).path).toBe('raw');
+		expect((await runCommand(db, { command: 'rollups', action: 'rebuild', locale: 'en' })).exitCode).toBe(0);
+		expect((await queryMetric(db, input, { asOf: AS_OF })).path).toBe('rollup');
+	});
+
+	it('verify passes at the end', async () => {
+		const r = await runCommand(db, { command: 'rollups', action: 'verify', locale: 'en' });
+		expect(r.text).toMatch(/match/u);
+		expect(r.exitCode).toBe(0);
+	});
+});
