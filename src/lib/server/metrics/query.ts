@@ -24,6 +24,7 @@ import { customerView, type CustomerContact } from '$lib/server/core/auth/pii';
 import { maskFreeText } from '$lib/server/core/auth/masking';
 import { registerMaskedText } from '$lib/server/core/auth/masked-search';
 import { slaLimits } from '$lib/server/metrics/sla';
+import { contactLimits } from '$lib/server/metrics/contact-limits';
 import { compileMetric, compileRows, type Column, type CompiledQuery, type Grain } from './compile';
 import { config } from '$lib/server/core/config';
 import { metricsAsOf } from './as-of';
@@ -226,7 +227,8 @@ export function suppressSmallGroups(result: MetricResult, suppression: CompiledQ
 export async function queryMetric(db: Database, input: unknown, options: MetricOptions = {}): Promise<MetricResult> {
 	const asOf = options.asOf ?? (await metricsAsOf(db));
 	const sla = await slaLimits(db);
-	const compiled = compileMetric(input, { asOf, sla });
+	const contacts = await contactLimits(db);
+	const compiled = compileMetric(input, { asOf, sla, contacts });
 	const result = suppressSmallGroups(await cachedRun(db, compiled), compiled.suppression);
 	if (!options.compare) return result;
 
@@ -234,7 +236,7 @@ export async function queryMetric(db: Database, input: unknown, options: MetricO
 	const grain: Grain = request.grain ?? 'month';
 	const range = { from: request.from, to: request.to };
 	const other = options.compare === 'previous' ? previousRange(range) : lastYearRange(range);
-	const beforeCompiled = compileMetric({ ...(input as object), ...other }, { asOf, sla });
+	const beforeCompiled = compileMetric({ ...(input as object), ...other }, { asOf, sla, contacts });
 	const before = suppressSmallGroups(await cachedRun(db, beforeCompiled), beforeCompiled.suppression);
 	const periods = grain === 'all' ? [null] : periodsOf(range, grain);
 	const otherPeriods = grain === 'all' ? [null] : periodsOf(other, grain);
@@ -275,7 +277,12 @@ export interface DrillResult extends MetricResult {
  * drill-down is one click, not a dashboard's dozens of tiles.
  */
 export async function drillRows(db: Database, user: AuthUser, input: unknown, options: { asOf?: string } = {}): Promise<DrillResult> {
-	const compiled = compileRows(input, { asOf: options.asOf ?? (await metricsAsOf(db)), sla: await slaLimits(db), maskedSearch: !user.pii });
+	const compiled = compileRows(input, {
+		asOf: options.asOf ?? (await metricsAsOf(db)),
+		sla: await slaLimits(db),
+		contacts: await contactLimits(db),
+		maskedSearch: !user.pii
+	});
 	return db.withConnection(async (conn) => {
 		if (!user.pii) registerMaskedText(conn);
 		const page = await runMetric(conn, { sql: compiled.sql, params: compiled.params, metric: compiled.metric, columns: compiled.columns });
