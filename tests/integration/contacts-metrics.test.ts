@@ -7,6 +7,8 @@ import { DEFAULT_CONTACT_LIMITS } from '../../src/lib/server/metrics/catalog';
 import { saveContactLimits } from '../../src/lib/server/metrics/contact-limits';
 import type { AuthUser } from '../../src/lib/shared/auth/roles';
 import { load, tempDatabase } from '../helpers/db';
+import { controlCharts } from '../../src/lib/server/features/quality/charts';
+import { DEFAULT_RULES } from '../../src/lib/shared/quality/spc';
 
 /**
  * Contact metrics on a hand-made log, loaded through the engine in two files (two batches). Every
@@ -280,5 +282,29 @@ describe('callbacks and complaints', () => {
 	it('contacts whose phone complained within 30 days after: k1 and k9 (P1, 03-05), not k6 (P4, 68 days later): 2 of 10', async () => {
 		expect(await one('contact_complaint_rate')).toMatchObject({ numerator: 2, denominator: 10, value: 20 });
 		expect(await byGroup('contact_complaint_rate', 'store')).toEqual({ [A]: 12.5, [B]: 50 });
+	});
+});
+
+describe('control charts of the service process (质量监控)', () => {
+	const chart = (id: 'service_level_p' | 'answer_rate_p' | 'fcr_p' | 'aht_xmr' | 'asa_xmr') =>
+		controlCharts(db, {
+			chart: id,
+			grain: 'month',
+			range: { from: '2025-02-01', to: '2025-03-31' },
+			scope: null,
+			rules: DEFAULT_RULES,
+			laney: 'off'
+		});
+	it('plot the catalog numbers: March service level 4/10, answer rate 7/10, AHT 283.75 s, ASA 106/7 s', async () => {
+		const march = async (id: Parameters<typeof chart>[0]) =>
+			(await chart(id)).charts[0]!.chart.points.find((p) => p.period === '2025-03-01')!;
+		expect(await march('service_level_p')).toMatchObject({ value: 40, n: 10 });
+		expect(await march('answer_rate_p')).toMatchObject({ value: 70, n: 10 });
+		expect((await march('aht_xmr')).value).toBeCloseTo(283.75, 9);
+		expect((await march('asa_xmr')).value).toBeCloseTo(106 / 7, 9);
+		// FCR is judged as of now (2026 and later): every window has closed
+		expect((await march('fcr_p')).n).toBe(7);
+		// one chart per store besides the chain's, in pinyin order (杭 before 南)
+		expect((await chart('service_level_p')).charts.map((c) => c.store)).toEqual([null, A, B]);
 	});
 });
