@@ -8,6 +8,7 @@ import { saveContactLimits } from '../../src/lib/server/metrics/contact-limits';
 import type { AuthUser } from '../../src/lib/shared/auth/roles';
 import { load, tempDatabase } from '../helpers/db';
 import { controlCharts } from '../../src/lib/server/features/quality/charts';
+import { qualityReport } from '../../src/lib/server/features/quality/report';
 import { DEFAULT_RULES } from '../../src/lib/shared/quality/spc';
 
 /**
@@ -306,5 +307,17 @@ describe('control charts of the service process (质量监控)', () => {
 		expect((await march('fcr_p')).n).toBe(7);
 		// one chart per store besides the chain's, in pinyin order (杭 before 南)
 		expect((await chart('service_level_p')).charts.map((c) => c.store)).toEqual([null, A, B]);
+	});
+});
+
+describe('the monthly report (月报)', () => {
+	it('has a service-process section with the same numbers: March service level 40%, 接通率 70%, 放弃率 30%', async () => {
+		const r = await qualityReport(db, { grain: 'month', at: '2025-03-15', lastDay: '2025-03-31', scope: null });
+		const value = (id: string) => r.service.find((h) => h.id === id)?.value;
+		expect(r.service.map((h) => h.id)).toEqual(['service_level', 'answer_rate', 'abandon_rate', 'asa_mean_s', 'aht_mean_s', 'fcr_repeat']);
+		expect(value('service_level')).toBe(40);
+		expect(value('answer_rate')).toBe(70);
+		expect(value('abandon_rate')).toBe(30);
+		expect(value('aht_mean_s')).toBeCloseTo(283.75, 9);
 	});
 });
