@@ -1,7 +1,7 @@
 /**
  * tsx cli/generate.ts --scale <complaints> --seed <n> --out <dir>
- *     [--encoding utf8|utf8-bom|gbk] [--from 2024-01-01] [--days 731] [--surveys <n>] [--quiet]
- * Writes staff.csv, traffic.csv, complaints.csv, surveys.csv, appraisals.csv and truth.json.
+ *     [--encoding utf8|utf8-bom|gbk] [--from 2024-01-01] [--days 731] [--surveys <n>] [--contacts-per-complaint <n>] [--quiet]
+ * Writes staff.csv, traffic.csv, complaints.csv, surveys.csv, appraisals.csv, contacts.csv and truth.json.
  * Exit 0 on success, 2 on a usage error, 1 when writing fails.
  */
 import { parseArgs } from 'node:util';
@@ -10,7 +10,7 @@ import { DEFAULTS, generate, type OutputEncoding } from '../pipelines/generate/i
 import { parseIsoDate } from '../pipelines/generate/calendar';
 
 const USAGE =
-	'usage: tsx cli/generate.ts --scale <complaints> --seed <n> --out <dir> [--encoding utf8|utf8-bom|gbk] [--from YYYY-MM-DD] [--days N] [--surveys N] [--quiet]';
+	'usage: tsx cli/generate.ts --scale <complaints> --seed <n> --out <dir> [--encoding utf8|utf8-bom|gbk] [--from YYYY-MM-DD] [--days N] [--surveys N] [--contacts-per-complaint N] [--quiet]';
 
 function fail(message: string): never {
 	process.stderr.write(`${message}\n${USAGE}\n`);
@@ -37,6 +37,7 @@ async function main(): Promise<void> {
 				from: { type: 'string' },
 				days: { type: 'string' },
 				surveys: { type: 'string' },
+				'contacts-per-complaint': { type: 'string' },
 				quiet: { type: 'boolean' },
 				help: { type: 'boolean' }
 			},
@@ -63,12 +64,24 @@ async function main(): Promise<void> {
 	const seed = integer('seed', values.seed as string | undefined, DEFAULTS.seed, 0);
 	const days = integer('days', values.days as string | undefined, DEFAULTS.days, 60);
 	const surveys = values.surveys === undefined ? undefined : integer('surveys', values.surveys as string, 0, 0);
+	const perComplaint = values['contacts-per-complaint'];
+	const contactsPerComplaint = perComplaint === undefined ? undefined : integer('contacts-per-complaint', perComplaint as string, 0, 0);
 	const outDir = resolve(values.out);
 	const started = performance.now();
 	const log = values.quiet
 		? undefined
 		: (line: string) => process.stderr.write(`${line} (${((performance.now() - started) / 1000).toFixed(1)} s)\n`);
-	const truth = await generate({ outDir, scale, seed, encoding: encoding as OutputEncoding, from, days, surveys, log });
+	const truth = await generate({
+		outDir,
+		scale,
+		seed,
+		encoding: encoding as OutputEncoding,
+		from,
+		days,
+		surveys,
+		contactsPerComplaint,
+		log
+	});
 	process.stdout.write(
 		`${JSON.stringify({ out: outDir, files: truth.files, seconds: Math.round((performance.now() - started) / 100) / 10 })}\n`
 	);

@@ -2,6 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeAppraisals, writeStaff } from './appraisals';
 import { writeComplaints } from './complaints';
+import { contactTruth, writeContacts } from './contacts';
 import type { OutputEncoding } from './csv';
 import { makePeriod, makePlan } from './model';
 import { buildRoster } from './roster';
@@ -23,21 +24,31 @@ export interface GenerateOptions {
 	days?: number;
 	/** survey responses; default twice the complaints */
 	surveys?: number;
+	/** contacts (calls and chats) per complaint, about; default 20 */
+	contactsPerComplaint?: number;
 	/** progress lines (never part of the files) */
 	log?: (line: string) => void;
 }
 
-export const DEFAULTS = { scale: 30_000, seed: 1, encoding: 'utf8' as OutputEncoding, from: '2024-01-01', days: 731 };
+export const DEFAULTS = {
+	scale: 30_000,
+	seed: 1,
+	encoding: 'utf8' as OutputEncoding,
+	from: '2024-01-01',
+	days: 731,
+	contactsPerComplaint: 20
+};
 export const FILES = {
 	staff: 'staff.csv',
 	traffic: 'traffic.csv',
 	complaints: 'complaints.csv',
 	surveys: 'surveys.csv',
-	appraisals: 'appraisals.csv'
+	appraisals: 'appraisals.csv',
+	contacts: 'contacts.csv'
 } as const;
 
 /**
- * Writes the five CSV files and truth.json into `outDir`. Same options → byte-identical files:
+ * Writes the six CSV files and truth.json into `outDir`. Same options → byte-identical files:
  * every random draw comes from seeded streams, nothing depends on the clock or the machine.
  */
 export async function generate(opts: GenerateOptions): Promise<Truth> {
@@ -61,6 +72,18 @@ export async function generate(opts: GenerateOptions): Promise<Truth> {
 	log(`surveys: ${surveys.rows}`);
 	const appraisals = await writeAppraisals(path(FILES.appraisals), encoding, opts.seed, period, roster);
 	log(`appraisals: ${appraisals.rows}`);
+	const perComplaint = opts.contactsPerComplaint ?? DEFAULTS.contactsPerComplaint;
+	const contacts = await writeContacts(
+		path(FILES.contacts),
+		encoding,
+		opts.seed,
+		period,
+		plan,
+		traffic,
+		roster,
+		Math.round(opts.scale * perComplaint)
+	);
+	log(`contacts: ${contacts.rows}`);
 
 	const truth = buildTruth({
 		seed: opts.seed,
@@ -73,12 +96,14 @@ export async function generate(opts: GenerateOptions): Promise<Truth> {
 		complaints,
 		surveys,
 		appraisals,
+		contacts: contactTruth(contacts, complaints.rows, period),
 		files: {
 			staff: { file: FILES.staff, rows: staffRows },
 			traffic: { file: FILES.traffic, rows: trafficRows },
 			complaints: { file: FILES.complaints, rows: complaints.rows },
 			surveys: { file: FILES.surveys, rows: surveys.rows },
-			appraisals: { file: FILES.appraisals, rows: appraisals.rows }
+			appraisals: { file: FILES.appraisals, rows: appraisals.rows },
+			contacts: { file: FILES.contacts, rows: contacts.rows }
 		}
 	});
 	writeFileSync(path('truth.json'), JSON.stringify(truth, null, 2) + '\n');

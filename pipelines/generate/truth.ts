@@ -1,6 +1,7 @@
 import { SPRING_FESTIVAL, civil, holidayRuns, isoDate } from './calendar';
 import type { AppraisalStats } from './appraisals';
 import type { ComplaintStats } from './complaints';
+import type { contactTruth } from './contacts';
 import { REFERENCE_SCALE, REVIEWERS, SLA_HOURS, STORES, type Period, type Plan } from './model';
 import type { StaffMember } from './roster';
 import type { SurveyStats } from './surveys';
@@ -23,6 +24,7 @@ export interface TruthInput {
 	complaints: ComplaintStats;
 	surveys: SurveyStats;
 	appraisals: AppraisalStats;
+	contacts: ReturnType<typeof contactTruth>;
 	files: Record<KindId, { file: string; rows: number }>;
 }
 
@@ -156,6 +158,7 @@ export function buildTruth(x: TruthInput) {
 		},
 		surveys: { waves: s.waves, wave_rows: s.waveRows, continuous_rows: s.continuousRows, by_method: s.byMethod },
 		appraisals: { months: a.months.length, first: a.months[0] ?? null, last: a.months.at(-1) ?? null, by_grade: a.byGrade },
+		contacts: x.contacts,
 		staff: {
 			total: x.roster.length,
 			leavers: x.roster.filter((p) => p.leaveDay !== null).length,

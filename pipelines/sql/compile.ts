@@ -126,6 +126,8 @@ function valueExpr(col: ColumnSpec, r: string, input: CompileInput): string {
 			return `sq_satisfaction(${r})`;
 		case 'boolean':
 			return `sq_bool(${r})`;
+		case 'duration':
+			return `sq_duration(${r})`;
 		case 'phone':
 			return `sq_phone(${r})`;
 		case 'enum':
@@ -151,6 +153,8 @@ function parseErrorCode(col: ColumnSpec, r: string): string {
 			return `'number_invalid'`;
 		case 'boolean':
 			return `'boolean_invalid'`;
+		case 'duration':
+			return `'duration_invalid'`;
 		case 'enum':
 			return `'enum_invalid'`;
 		case 'id':

@@ -78,6 +78,14 @@ export const MACROS = [
 		WHEN regexp_full_match(x, '[+-]?(\\d{1,15}(\\.\\d*)?|\\.\\d+)') THEN TRY_CAST(x AS DOUBLE) END`,
 	// The space a currency mark leaves (¥ 1,200, RMB 50) is trimmed too.
 	`CREATE OR REPLACE TEMP MACRO sq_money(x) AS sq_dec(trim(regexp_replace(x, '[¥￥元,]|RMB|CNY', '', 'g')))`,
+	// Durations as call-centre systems export them: seconds (95, 95.0), mm:ss (1:35, minutes may pass 59) or
+	// hh:mm:ss (0:01:35); whole seconds, a fraction rounded. Minutes and seconds after a colon stay under 60.
+	`CREATE OR REPLACE TEMP MACRO sq_duration(x) AS CASE
+		WHEN regexp_full_match(x, '\\d{1,9}(\\.\\d*)?') THEN CAST(round(CAST(x AS DOUBLE)) AS BIGINT)
+		WHEN regexp_full_match(x, '\\d{1,7}:[0-5]\\d') THEN CAST(split_part(x, ':', 1) AS BIGINT) * 60 + CAST(split_part(x, ':', 2) AS BIGINT)
+		WHEN regexp_full_match(x, '\\d{1,5}:[0-5]\\d:[0-5]\\d') THEN
+			CAST(split_part(x, ':', 1) AS BIGINT) * 3600 + CAST(split_part(x, ':', 2) AS BIGINT) * 60 + CAST(split_part(x, ':', 3) AS BIGINT)
+		END`,
 	// Satisfaction words on a five-point scale; 基本满意 is the neutral middle, not "satisfied".
 	`CREATE OR REPLACE TEMP MACRO sq_satisfaction(x) AS CASE x
 		WHEN '非常满意' THEN 5 WHEN '很满意' THEN 5 WHEN '满意' THEN 4 WHEN '比较满意' THEN 4

@@ -12,6 +12,7 @@ const NAV_ROUTES = [
 	'/dashboard',
 	'/complaints',
 	'/satisfaction',
+	'/service',
 	'/quality',
 	'/evaluations',
 	'/targets',

@@ -12,14 +12,16 @@ const KIND_ZH: Record<KindId, string> = {
 	surveys: '满意度调查',
 	appraisals: '员工考核',
 	traffic: '客流',
-	staff: '员工'
+	staff: '员工',
+	contacts: '来电与在线会话'
 };
 const KIND_EN: Record<KindId, string> = {
 	complaints: 'Complaints',
 	surveys: 'Satisfaction surveys',
 	appraisals: 'Staff appraisals',
 	traffic: 'Store traffic',
-	staff: 'Staff'
+	staff: 'Staff',
+	contacts: 'Calls and chats'
 };
 const KINDS = Object.keys(KIND_ZH) as KindId[];
 const LOADED_AT = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}$/;
@@ -60,7 +62,8 @@ test('the overview shows every kind with its rows, dates covered and last load',
 		surveys: 300,
 		appraisals: 104,
 		traffic: 270,
-		staff: 36
+		staff: 36,
+		contacts: 913
 	});
 	expect(expected.complaints).toMatchObject({ from: '2025-01-01', to: '2025-03-31' });
 
@@ -82,7 +85,8 @@ test('the batches table lists every load, newest first, with the rejected file',
 		await expect(await cellUnder(table, rows.nth(i), '文件名')).toHaveText(file);
 	}
 
-	await expect(rows.filter({ hasText: '已导入' })).toHaveCount(5);
+	const committed = SAMPLE_LOADS.filter((l) => l.outcome === 'committed').length;
+	await expect(rows.filter({ hasText: '已导入' })).toHaveCount(committed);
 	const rejected = rows.filter({ hasText: '已拒绝' });
 	await expect(rejected).toHaveCount(1);
 	await expect(await cellUnder(table, rejected, '文件名')).toHaveText('surveys_with_errors.csv');
@@ -118,7 +122,7 @@ test('the language switch shows the page in English and back in Chinese', async 
 	await expect(table.getByRole('columnheader', { name: 'Rows rejected' })).toBeVisible();
 	const body = table.locator('tbody');
 	await expect(body.getByText('Rejected', { exact: true })).toHaveCount(1);
-	await expect(body.getByText('Loaded', { exact: true })).toHaveCount(5);
+	await expect(body.getByText('Loaded', { exact: true })).toHaveCount(SAMPLE_LOADS.filter((l) => l.outcome === 'committed').length);
 	await expect(body.getByText('Command line', { exact: true })).toHaveCount(SAMPLE_LOADS.length);
 	await expect(page.getByText('数据状态')).toHaveCount(0);
 	await page.screenshot({ path: 'test-results/home-en.png', fullPage: true });
@@ -150,7 +154,7 @@ test('every page link is in view on a 1280 px laptop screen and a wide one, in C
 			client: nav.clientWidth,
 			count: nav.querySelectorAll('a').length
 		}));
-		expect(fit.count, `${lang} at ${width}`).toBe(10);
+		expect(fit.count, `${lang} at ${width}`).toBe(11);
 		expect(fit.scroll, `${lang} at ${width}: the links need ${fit.scroll} px, the bar shows ${fit.client}`).toBeLessThanOrEqual(fit.client);
 	}
 	await page.setViewportSize({ width: 1280, height: 800 });

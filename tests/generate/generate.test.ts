@@ -7,6 +7,7 @@ import { Database, queryRows } from '../../src/lib/server/core/db';
 import { ingest, type IngestSummary } from '../../pipelines/engine';
 import { FILES, generate, type Truth } from '../../pipelines/generate';
 import { KINDS, type KindId } from '../../src/lib/shared/schema';
+import { queryMetric } from '../../src/lib/server/metrics/query';
 
 /**
  * The generator writes the same bytes for the same seed, files the engine loads without a single
@@ -14,6 +15,8 @@ import { KINDS, type KindId } from '../../src/lib/shared/schema';
  */
 
 const SCALE = 10_000;
+/** contacts per complaint here: a quarter of the default keeps the suite fast and the planted truths still plain */
+const CONTACTS = 5;
 const root = process.cwd();
 const work = mkdtempSync(join(tmpdir(), 'sqa-generate-'));
 const dirs = {
@@ -41,9 +44,9 @@ async function loadAll(dir: string): Promise<{ db: Database; summaries: Record<s
 }
 
 beforeAll(async () => {
-	truth = await generate({ outDir: dirs.a, scale: SCALE, seed: 11 });
-	await generate({ outDir: dirs.other, scale: SCALE, seed: 12 });
-	await generate({ outDir: dirs.gbk, scale: SCALE, seed: 11, encoding: 'gbk' });
+	truth = await generate({ outDir: dirs.a, scale: SCALE, seed: 11, contactsPerComplaint: CONTACTS });
+	await generate({ outDir: dirs.other, scale: SCALE, seed: 12, contactsPerComplaint: CONTACTS });
+	await generate({ outDir: dirs.gbk, scale: SCALE, seed: 11, encoding: 'gbk', contactsPerComplaint: CONTACTS });
 }, 60_000);
 
 afterAll(() => rmSync(work, { recursive: true, force: true }));
@@ -52,7 +55,20 @@ describe('determinism', () => {
 	it('writes byte-identical files for the same seed, from the CLI in another process too', () => {
 		const r = spawnSync(
 			process.execPath,
-			['--import', 'tsx', join(root, 'cli/generate.ts'), '--scale', String(SCALE), '--seed', '11', '--out', dirs.cli, '--quiet'],
+			[
+				'--import',
+				'tsx',
+				join(root, 'cli/generate.ts'),
+				'--scale',
+				String(SCALE),
+				'--seed',
+				'11',
+				'--contacts-per-complaint',
+				String(CONTACTS),
+				'--out',
+				dirs.cli,
+				'--quiet'
+			],
 			{
 				encoding: 'utf8',
 				cwd: root
@@ -76,8 +92,8 @@ describe('determinism', () => {
 	});
 
 	it('writes UTF-8 with a BOM as the same bytes behind the BOM', async () => {
-		await generate({ outDir: dirs.small, scale: 500, seed: 3 });
-		await generate({ outDir: dirs.bom, scale: 500, seed: 3, encoding: 'utf8-bom' });
+		await generate({ outDir: dirs.small, scale: 500, seed: 3, contactsPerComplaint: CONTACTS });
+		await generate({ outDir: dirs.bom, scale: 500, seed: 3, encoding: 'utf8-bom', contactsPerComplaint: CONTACTS });
 		for (const f of Object.values(FILES))
 			expect(read(dirs.bom, f).equals(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), read(dirs.small, f)])), f).toBe(true);
 	});
@@ -302,5 +318,58 @@ describe.each([
 			SELECT corr(c.n / t.tx, s.m) AS r FROM c JOIN t USING (store) JOIN s USING (store)`
 		);
 		expect(r!.r).toBeLessThan(-0.5);
+	});
+
+	// The contact truths, found with the product's own metrics (the catalog's SQL) on the loaded log.
+	const whole = () => ({ from: truth.period.from, to: truth.period.to, scope: null, asOf: `${truth.period.to} 23:59:59` });
+	const metric = (request: Record<string, unknown>) => {
+		const { asOf, ...range } = whole();
+		return queryMetric(db, { ...range, grain: 'all', ...request }, { asOf });
+	};
+
+	it('has contacts at about the asked volume, and weekend lunch hours under 80% service level at every store', async () => {
+		expect(truth.contacts.per_complaint).toBeGreaterThan(CONTACTS * 0.85);
+		expect(truth.contacts.per_complaint).toBeLessThan(CONTACTS * 1.15);
+		const stores = truth.contacts.weekend_lunch.by_store.map((s) => s.store);
+		expect(stores).toHaveLength(12);
+		for (const store of stores) {
+			const cells = (await metric({ metric: 'service_level', by: 'weekday_hour', filters: { store: [store] } })).rows;
+			const sum = (lunch: boolean, key: 'numerator' | 'denominator') =>
+				cells
+					.filter((c) => {
+						const [day, hour] = String(c.group).split('-').map(Number) as [number, number];
+						return (day >= 6 && hour >= 11 && hour <= 13) === lunch;
+					})
+					.reduce((s, c) => s + Number(c[key]), 0);
+			const lunch = sum(true, 'numerator') / sum(true, 'denominator');
+			const rest = sum(false, 'numerator') / sum(false, 'denominator');
+			expect(lunch, store).toBeLessThan(0.8);
+			expect(rest - lunch, store).toBeGreaterThan(0.15);
+			// what truth.json reports is what the metric finds
+			const reported = truth.contacts.weekend_lunch.by_store.find((s) => s.store === store)!;
+			expect(lunch, store).toBeCloseTo(reported.weekend_lunch_service_level!, 3);
+		}
+	});
+
+	it('has one agent with the longest handle time and the best first contact resolution', async () => {
+		const planted = truth.contacts.long_aht_best_fcr_agent;
+		const aht = (await metric({ metric: 'aht_mean_s', by: 'staff' })).rows;
+		const fcr = (await metric({ metric: 'fcr_repeat', by: 'staff' })).rows.filter((r) => Number(r.denominator) >= 200);
+		const top = (rows: Record<string, unknown>[]) => [...rows].sort((a, b) => Number(b.value) - Number(a.value))[0]!;
+		expect(top(aht).group).toBe(planted.staff_id);
+		expect(top(fcr).group).toBe(planted.staff_id);
+		const second = [...fcr].sort((a, b) => Number(b.value) - Number(a.value))[1]!;
+		expect(Number(top(fcr).value) - Number(second.value)).toBeGreaterThan(4);
+	});
+
+	it('has one store whose abandonment rises after a date: the largest rise of all stores, at least doubled', async () => {
+		const planted = truth.contacts.abandonment_rise;
+		const day = (d: string, n: number) => new Date(Date.parse(`${d}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
+		const before = (await metric({ metric: 'abandon_rate', by: 'store', to: day(planted.from_date, -1) })).rows;
+		const after = (await metric({ metric: 'abandon_rate', by: 'store', from: planted.from_date })).rows;
+		const rise = after.map((a) => ({ store: a.group, rise: Number(a.value) / Number(before.find((b) => b.group === a.group)!.value) }));
+		const largest = rise.sort((a, b) => b.rise - a.rise)[0]!;
+		expect(largest.store).toBe(planted.store);
+		expect(largest.rise).toBeGreaterThan(2);
 	});
 });

@@ -11,7 +11,7 @@ import type { RunningServer } from './server';
  * comparison. The customer phone hash is left out: its key differs per database file, and the phone
  * it is made from is in the checksum anyway.
  */
-export const DATA_TABLES = ['complaints', 'surveys', 'appraisals', 'traffic', 'staff'].flatMap((t) => [t, `${t}_replaced`]);
+export const DATA_TABLES = ['complaints', 'surveys', 'appraisals', 'traffic', 'staff', 'contacts'].flatMap((t) => [t, `${t}_replaced`]);
 
 export type TableSums = Record<string, { n: number; sum: string }>;
 

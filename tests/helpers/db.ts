@@ -41,7 +41,7 @@ export async function count(db: Database, table: string, where = 'true', params:
 	return Number(r?.n ?? 0);
 }
 
-export const TABLES = ['complaints', 'surveys', 'appraisals', 'traffic', 'staff'] as const;
+export const TABLES = ['complaints', 'surveys', 'appraisals', 'traffic', 'staff', 'contacts'] as const;
 
 const COUNTED = [...TABLES, 'batches', 'rejected_rows'] as const;
 

@@ -23,6 +23,7 @@ const EXPECTED: Record<string, Partial<Record<Method, Allowed>>> = {
 	'/dashboard': { GET: ALL },
 	'/complaints': { GET: ALL },
 	'/satisfaction': { GET: ALL },
+	'/service': { GET: ['manager', 'quality_officer', 'leadership', 'admin'] },
 	'/targets': { GET: ALL, POST: ['quality_officer', 'leadership', 'admin'] },
 	'/login': { GET: 'public', POST: 'public' },
 	'/logout': { GET: 'public', POST: 'public' },
@@ -251,8 +252,9 @@ describe('role × route matrix', () => {
 			return [...html.matchAll(/<nav[^>]*>(.*?)<\/nav>/gsu)].flatMap((m) => [...m[1]!.matchAll(/href="([^"]+)"/gu)].map((h) => h[1]));
 		};
 		// 数据状态 ('/') sits beside 导入记录 ('/batches'), after the pages that read metrics
-		const dashboards = ['/dashboard', '/complaints', '/satisfaction', '/quality', '/evaluations', '/targets'];
-		expect(await nav('viewer')).toEqual([...dashboards, '/']);
+		const dashboards = ['/dashboard', '/complaints', '/satisfaction', '/service', '/quality', '/evaluations', '/targets'];
+		// 服务过程 names agents: not for viewers
+		expect(await nav('viewer')).toEqual([...dashboards.filter((d) => d !== '/service'), '/']);
 		expect(await nav('manager')).toEqual([...dashboards, '/', '/notifications']);
 		expect(await nav('quality_officer')).toEqual([...dashboards, '/upload', '/', '/batches', '/notifications']);
 		expect(await nav('leadership')).toEqual([...dashboards, '/upload', '/', '/batches', '/notifications']);

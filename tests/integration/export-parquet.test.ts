@@ -36,7 +36,7 @@ const filesUnder = (d: string): string[] =>
 beforeAll(async () => {
 	({ dir, cleanup } = tempDir('sqa-parquet-'));
 	const data = join(dir, 'data');
-	await generate({ outDir: data, scale: 2500, seed: 11, log: () => undefined });
+	await generate({ outDir: data, scale: 2500, seed: 11, contactsPerComplaint: 4, log: () => undefined });
 	// a survey file with an extra question (survey_answers) and complaints with phones in the free text
 	const surveys = readFileSync(join(data, FILES.surveys), 'utf8')
 		.split('\n')
@@ -63,7 +63,7 @@ beforeAll(async () => {
 		].join('\n')
 	);
 	db = await Database.open(join(dir, 'q.duckdb'));
-	for (const kind of ['staff', 'traffic', 'complaints', 'surveys', 'appraisals'] as KindId[]) {
+	for (const kind of ['staff', 'traffic', 'complaints', 'surveys', 'appraisals', 'contacts'] as KindId[]) {
 		const s = await ingest(db, { kind, filePath: join(data, FILES[kind]), source: 'cli', createdBy: 'test' });
 		expect(s.status, kind).toBe('committed');
 	}

@@ -24,7 +24,8 @@ describe('each kind loads from data/samples', () => {
 		['traffic', 'traffic.csv', 270, 'utf-8'],
 		['complaints', 'complaints_gbk.csv', 300, 'gbk'],
 		['surveys', 'surveys.csv', 300, 'utf-8-bom'],
-		['appraisals', 'appraisals.csv', 104, 'utf-8']
+		['appraisals', 'appraisals.csv', 104, 'utf-8'],
+		['contacts', 'contacts.csv', 913, 'utf-8']
 	] as const)('%s from %s: %i rows (%s)', async (kind, file, n, encoding) => {
 		const s = await load(db, kind, sample(file));
 		expect(s).toMatchObject({

@@ -324,4 +324,19 @@ describe('POST /api/ingest/<kind>', () => {
 		expect(html).toContain(QC.username);
 		expect(html).toMatch(/batch:\d+/u);
 	});
+
+	it('a contact log uploads like any kind: committed as a contacts batch; a bad duration refuses the file in the user language', async () => {
+		const header = '会话编号,渠道,门店,坐席工号,进线时间,接起时间,结束时间,通话时长,客户电话';
+		const good = `${header}\nW1,电话,杭州湖滨店,E01,2025-03-01 10:00:00,2025-03-01 10:00:09,2025-03-01 10:04:00,3:51,13800138000\n`;
+		const res = await upload('contacts', good, 'contacts.csv');
+		expect(res.status).toBe(200);
+		const s = await res.json();
+		expect(s).toMatchObject({ status: 'committed', rows_loaded: 1 });
+		expect((await batches())[0]).toMatchObject({ batch_id: s.batch_id, kind: 'contacts', status: 'committed', source: 'web' });
+		const bad = await upload('contacts', good.replace('W1', 'W2').replace('3:51', '3m51s'), 'bad.csv', {}, qc, 'en');
+		expect(bad.status).toBe(422);
+		const refused = await bad.json();
+		expect(refused.errors[0]).toMatchObject({ row: 2, code: 'duration_invalid', value: '3m51s' });
+		expect(refused.errors[0].reason).toContain('is not a duration');
+	});
 });

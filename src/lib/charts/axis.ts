@@ -15,11 +15,12 @@ export const UNIT_RANGE: Record<MetricUnit, readonly [number, number]> = {
 	percent: [0, 100],
 	hours: [0, Infinity],
 	score: [0, Infinity],
-	nps: [-100, 100]
+	nps: [-100, 100],
+	seconds: [0, Infinity]
 };
 
 /** The smallest span of a line's axis, in the unit (5 percentage points, 10 NPS points, …). */
-const MIN_SPAN: Record<MetricUnit, number> = { count: 5, permille: 0.1, percent: 5, hours: 2, score: 0.2, nps: 10 };
+const MIN_SPAN: Record<MetricUnit, number> = { count: 5, permille: 0.1, percent: 5, hours: 2, score: 0.2, nps: 10, seconds: 5 };
 /** A line's axis spans at least this share of its mean on each side. */
 const MEAN_SHARE = 0.1;
 

@@ -4,7 +4,7 @@ import type { UiLocale } from '$lib/shared/views';
 
 /** Numbers and periods as pages, charts, tiles and exports write them. Pure: the same text on the server and in the browser. */
 
-export const DECIMALS: Record<MetricUnit, number> = { count: 0, permille: 2, percent: 1, hours: 1, score: 2, nps: 1 };
+export const DECIMALS: Record<MetricUnit, number> = { count: 0, permille: 2, percent: 1, hours: 1, score: 2, nps: 1, seconds: 1 };
 
 const number = (v: number, locale: UiLocale, digits: number, sign = false) =>
 	new Intl.NumberFormat(locale, {
@@ -34,6 +34,8 @@ function withUnit(n: string, unit: MetricUnit, locale: UiLocale): string {
 			return `${n}%`;
 		case 'hours':
 			return `${n} ${m.dash_unit_hours({}, { locale })}`;
+		case 'seconds':
+			return `${n} ${m.dash_unit_seconds({}, { locale })}`;
 		default:
 			return n;
 	}
@@ -60,6 +62,8 @@ export function formatChange(value: number | null, previous: number | null, unit
 			return `${n} ${m.dash_unit_pp({}, { locale })}`;
 		case 'hours':
 			return `${n} ${m.dash_unit_hours({}, { locale })}`;
+		case 'seconds':
+			return `${n} ${m.dash_unit_seconds({}, { locale })}`;
 		default:
 			return n;
 	}

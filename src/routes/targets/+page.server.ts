@@ -16,7 +16,8 @@ import {
 } from '$lib/server/metrics/targets';
 import { departmentChoices, storeChoices } from '$lib/server/features/overview/dashboard';
 import { saveSla, slaLimits } from '$lib/server/metrics/sla';
-import { category, severity } from '$lib/shared/schema/vocabularies';
+import { contactLimits, saveContactLimits } from '$lib/server/metrics/contact-limits';
+import { category, channel, severity } from '$lib/shared/schema/vocabularies';
 import type { Actions, PageServerLoad } from './$types';
 import { inLocale } from '$lib/shared/bilingual';
 
@@ -53,6 +54,9 @@ export const load: PageServerLoad = async ({ locals }) => {
 		// chain-wide and department targets and the SLA limits apply to every store: only users of every store change them
 		canEditChain: roleCan(locals.user!.role, 'targets') && locals.user!.stores === null,
 		sla: await slaLimits(db),
+		contactLimits: await contactLimits(db),
+		// the channels a contact centre answers: calls and chats
+		contactChannels: channel.values.filter((c) => c === '电话' || c === '在线' || c === '社交媒体'),
 		categories: category.values,
 		severities: severity.values,
 		metrics: METRICS.map((metric) => ({
@@ -78,7 +82,7 @@ function scopeRefusal(user: AuthUser, kind: ScopeKind | 'chain', name: string): 
 	return m.scope_all_stores_needed();
 }
 
-/** A number of hours from a form field (full-width digits accepted); '' → undefined; anything else → NaN. */
+/** A number (hours, seconds or days) from a form field (full-width digits accepted); '' → undefined; anything else → NaN. */
 function hoursOf(raw: FormDataEntryValue | null): number | undefined {
 	const text = String(raw ?? '')
 		.normalize('NFKC')
@@ -166,6 +170,26 @@ export const actions: Actions = {
 			ok: true as const,
 			message: result.changed ? m.tgt_sla_saved() : m.tgt_sla_unchanged()
 		};
+	},
+
+	/** Contact-centre limits: short abandon, service level (default and per channel; empty = the default), FCR window. */
+	contacts: async ({ request, locals, getClientAddress }) => {
+		const refused = scopeRefusal(locals.user!, 'chain', '');
+		if (refused) return fail(403, { form: 'contacts' as const, ok: false as const, message: refused });
+		const form = await request.formData();
+		const byChannel: Record<string, number | undefined> = {};
+		for (const c of channel.values) {
+			const s = hoursOf(form.get(`service_level.channel.${c}`));
+			if (s !== undefined) byChannel[c] = s;
+		}
+		const limits = {
+			shortAbandonSeconds: hoursOf(form.get('short_abandon')),
+			serviceLevel: { default: hoursOf(form.get('service_level.default')), byChannel },
+			fcrDays: hoursOf(form.get('fcr_days'))
+		};
+		const result = await saveContactLimits(await getDatabase(), limits, { name: locals.user!.username, ip: getClientAddress() });
+		if (!result.ok) return fail(400, { form: 'contacts' as const, ok: false as const, message: m.svc_limits_error() });
+		return { form: 'contacts' as const, ok: true as const, message: result.changed ? m.svc_limits_saved() : m.svc_limits_unchanged() };
 	},
 
 	target: async ({ request, locals, getClientAddress }) => {

@@ -6,7 +6,12 @@ export const QC_CHART_LABELS = {
 	complaint_u: m.qc_chart_complaint_u,
 	csat_p: m.qc_chart_csat_p,
 	csat_mean_xmr: m.qc_chart_csat_mean_xmr,
-	response_xmr: m.qc_chart_response_xmr
+	response_xmr: m.qc_chart_response_xmr,
+	service_level_p: m.qc_chart_service_level_p,
+	answer_rate_p: m.qc_chart_answer_rate_p,
+	fcr_p: m.qc_chart_fcr_p,
+	aht_xmr: m.qc_chart_aht_xmr,
+	asa_xmr: m.qc_chart_asa_xmr
 } as const;
 export type QcChartChoice = keyof typeof QC_CHART_LABELS;
 

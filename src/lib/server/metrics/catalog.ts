@@ -4,11 +4,12 @@
  * bound parameters. Identifiers in SQL come only from here, never from a request.
  *
  * The definitions live by domain under `catalog/` (the shapes in `types.ts`, the sources and their
- * relations in `sources.ts`, the metrics in `complaints.ts`, `surveys.ts`, `appraisals.ts`); this module
+ * relations in `sources.ts`, the metrics in `complaints.ts`, `surveys.ts`, `appraisals.ts`, `contacts.ts`); this module
  * assembles them in the order the API lists them and is what the rest of the product imports.
  */
 import { APPRAISAL_METRICS } from './catalog/appraisals';
 import { COMPLAINT_METRICS } from './catalog/complaints';
+import { CONTACT_METRICS } from './catalog/contacts';
 import { bucketNames, HOUR_BUCKETS, type BucketDimension } from './catalog/hours';
 import { SOURCES } from './catalog/sources';
 import { SURVEY_METRICS } from './catalog/surveys';
@@ -22,7 +23,7 @@ export { ROLLUP_SOURCES } from './catalog/rollups';
 export { DRILLS } from './catalog/drills';
 export { SURVEY_ITEMS } from './catalog/surveys';
 
-export const METRICS: readonly MetricDef[] = [...COMPLAINT_METRICS, ...SURVEY_METRICS, ...APPRAISAL_METRICS];
+export const METRICS: readonly MetricDef[] = [...COMPLAINT_METRICS, ...SURVEY_METRICS, ...APPRAISAL_METRICS, ...CONTACT_METRICS];
 
 export const METRIC_IDS = METRICS.map((m) => m.id);
 

@@ -5,6 +5,9 @@ import { m } from '$lib/paraglide/messages.js';
 import type { UiLocale as Locale } from '$lib/shared/views';
 import { searchSql } from '$lib/server/core/auth/masked-search';
 import {
+	CONTACT_TOKENS,
+	DEFAULT_CONTACT_LIMITS,
+	type ContactLimits,
 	DEFAULT_SLA,
 	DIMENSIONS,
 	DRILLS,
@@ -191,10 +194,21 @@ function limitSql(limit: SlaLimit, p: Params): string {
 	return arms.length ? `(CASE ${arms.join(' ')} ELSE ${fallback} END)` : fallback;
 }
 
-/** Options of a compilation: "now" for ages and breaches, and the SLA limits in force (defaults when absent). */
+/** A contact limit as SQL: the service level per channel (else the default), the others one number — all bound. */
+function contactLimitSql(which: keyof ContactLimits, limits: ContactLimits, p: Params): string {
+	if (which !== 'serviceLevel') return which === 'fcrDays' ? `${p.add(limits.fcrDays)}::INTEGER` : `${p.add(limits[which])}::DOUBLE`;
+	const arms = Object.entries(limits.serviceLevel.byChannel).map(
+		([channel, s]) => `WHEN channel::VARCHAR = ${p.add(channel)} THEN ${p.add(Number(s))}::DOUBLE`
+	);
+	const fallback = `${p.add(limits.serviceLevel.default)}::DOUBLE`;
+	return arms.length ? `(CASE ${arms.join(' ')} ELSE ${fallback} END)` : fallback;
+}
+
+/** Options of a compilation: "now" for ages and breaches, and the SLA and contact limits in force (defaults when absent). */
 export interface CompileOptions {
 	asOf?: string;
 	sla?: SlaLimits;
+	contacts?: ContactLimits;
 	/**
 	 * Drill-downs for a user without pii: the search matches the text as that user sees it (masked by
 	 * `sqa_masked_text`, which the caller registers on the connection), never the stored text.
@@ -251,11 +265,19 @@ export function prepare(request: MetricRequest, metric: MetricDef, options: Comp
 
 	let nowParam: string | null = null;
 	const limits: Partial<Record<keyof SlaLimits, string>> = {};
+	const contactLimits: Partial<Record<keyof ContactLimits, string>> = {};
 	const withNow = (expr: string) => {
 		let out = expr.includes('$now') ? expr.replaceAll('$now', (nowParam ??= `${p.add(options.asOf ?? registerNow())}::TIMESTAMP`)) : expr;
 		for (const kind of ['response', 'resolution'] as const) {
 			if (out.includes(SLA_TOKENS[kind]))
 				out = out.replaceAll(SLA_TOKENS[kind], (limits[kind] ??= limitSql((options.sla ?? DEFAULT_SLA)[kind], p)));
+		}
+		for (const which of Object.keys(CONTACT_TOKENS) as (keyof ContactLimits)[]) {
+			if (out.includes(CONTACT_TOKENS[which]))
+				out = out.replaceAll(
+					CONTACT_TOKENS[which],
+					(contactLimits[which] ??= contactLimitSql(which, options.contacts ?? DEFAULT_CONTACT_LIMITS, p))
+				);
 		}
 		return out;
 	};

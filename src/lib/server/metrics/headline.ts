@@ -10,3 +10,6 @@ export const HEADLINE_METRICS = [
 	'csat',
 	'nps'
 ] as const;
+
+/** The headline metrics of the service process (服务过程): the six tiles of /service and the report's section. */
+export const SERVICE_HEADLINE_METRICS = ['service_level', 'answer_rate', 'abandon_rate', 'asa_mean_s', 'aht_mean_s', 'fcr_repeat'] as const;

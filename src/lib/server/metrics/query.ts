@@ -27,6 +27,7 @@ import { slaLimits } from '$lib/server/metrics/sla';
 import { compileMetric, compileRows, type Column, type CompiledQuery, type Grain, type QueryPath } from './compile';
 import { rollupsCurrent } from '$pipelines/rollups/maintain';
 import { compileBundles, type BundleMember } from './bundle';
+import { contactLimits } from '$lib/server/metrics/contact-limits';
 import { config } from '$lib/server/core/config';
 import { metricsAsOf } from './as-of';
 
@@ -270,7 +271,7 @@ export async function queryMetric(db: Database, input: unknown, options: MetricO
 /** The plan options of a database's requests now: its as-of, its SLA limits, whether its rollups are current. */
 async function planFor(db: Database, options: MetricOptions) {
 	const asOf = options.asOf ?? (await metricsAsOf(db));
-	return { asOf, sla: await slaLimits(db), rollups: await rollupsReady(db), ...(options.path ? { path: options.path } : {}) };
+	return { asOf, sla: await slaLimits(db), contacts: await contactLimits(db), rollups: await rollupsReady(db), ...(options.path ? { path: options.path } : {}) };
 }
 
 /** One member's answer out of a shared query's rows: the keys and its own columns, intervals filled in. */
@@ -358,7 +359,12 @@ export interface DrillResult extends MetricResult {
  * drill-down is one click, not a dashboard's dozens of tiles.
  */
 export async function drillRows(db: Database, user: AuthUser, input: unknown, options: { asOf?: string } = {}): Promise<DrillResult> {
-	const compiled = compileRows(input, { asOf: options.asOf ?? (await metricsAsOf(db)), sla: await slaLimits(db), maskedSearch: !user.pii });
+	const compiled = compileRows(input, {
+		asOf: options.asOf ?? (await metricsAsOf(db)),
+		sla: await slaLimits(db),
+		contacts: await contactLimits(db),
+		maskedSearch: !user.pii
+	});
 	return db.withConnection(async (conn) => {
 		if (!user.pii) registerMaskedText(conn);
 		const page = await runMetric(conn, {

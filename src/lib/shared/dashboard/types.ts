@@ -1,6 +1,6 @@
 import type { Bilingual } from '$lib/shared/bilingual';
 /** What the dashboard page gets from its load: plain data, no SQL, labels from the metric catalog. */
-export type MetricUnit = 'count' | 'permille' | 'percent' | 'hours' | 'score' | 'nps';
+export type MetricUnit = 'count' | 'permille' | 'percent' | 'hours' | 'score' | 'nps' | 'seconds';
 export type MetricDirection = 'higher' | 'lower';
 
 export interface MetricInfo {

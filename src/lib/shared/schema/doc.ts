@@ -12,6 +12,7 @@ const TYPE_LABEL: Record<ColumnSpec['type'], string> = {
 	money: '金额 amount',
 	satisfaction: '满意度 1-5 或 满意/基本满意/不满意',
 	boolean: '是/否 yes/no',
+	duration: '时长 seconds / mm:ss / hh:mm:ss',
 	phone: '电话 phone',
 	enum: '选项 choice'
 };
@@ -21,7 +22,8 @@ const KIND_TITLE: Record<string, string> = {
 	surveys: '满意度调查 surveys',
 	appraisals: '员工考核 appraisals',
 	traffic: '客流与交易 traffic',
-	staff: '员工名册 staff'
+	staff: '员工名册 staff',
+	contacts: '来电与在线会话 contacts'
 };
 
 /** The accepted columns of every kind, as Markdown: generated from the schemas, checked by a test. */

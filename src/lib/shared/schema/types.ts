@@ -3,7 +3,7 @@
  * The engine compiles these into set-based SQL; adding a column or a kind is an edit here
  * (plus a migration for the table), not a new code path.
  */
-export type KindId = 'complaints' | 'surveys' | 'appraisals' | 'traffic' | 'staff';
+export type KindId = 'complaints' | 'surveys' | 'appraisals' | 'traffic' | 'staff' | 'contacts';
 
 export type ColumnType =
 	| 'id' // identifier text: width-folded, trimmed
@@ -16,6 +16,7 @@ export type ColumnType =
 	| 'money'
 	| 'satisfaction' // 1-5, or 非常满意/满意/基本满意/不满意/非常不满意
 	| 'boolean'
+	| 'duration' // seconds: 95, 1:35 (mm:ss) or 0:01:35 (hh:mm:ss) → whole seconds
 	| 'phone'
 	| 'enum';
 

@@ -129,4 +129,21 @@ export const staffStatus: EnumSpec = {
 	aliases: { 在岗: '在职', 试用: '在职', 试用期: '在职', 正式: '在职', active: '在职', 已离职: '离职', inactive: '离职', left: '离职' }
 };
 
-export const allVocabularies = [channel, category, severity, complaintStatus, surveyMethod, grade, staffStatus];
+/** Which way a contact went: a customer's call or chat (呼入), or the centre calling out (呼出: callbacks, follow-ups). */
+export const contactDirection: EnumSpec = {
+	dbType: 'contact_direction_t',
+	values: ['呼入', '呼出'],
+	aliases: {
+		来电: '呼入',
+		入线: '呼入',
+		inbound: '呼入',
+		in: '呼入',
+		外呼: '呼出',
+		去电: '呼出',
+		回拨: '呼出',
+		outbound: '呼出',
+		out: '呼出'
+	}
+};
+
+export const allVocabularies = [channel, category, severity, complaintStatus, surveyMethod, grade, staffStatus, contactDirection];

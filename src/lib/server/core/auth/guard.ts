@@ -51,6 +51,8 @@ export const ROUTE_RULES: Readonly<Record<string, Rule>> = {
 	'/targets': { read: can('metrics'), write: can('targets') },
 	'/complaints': can('metrics'),
 	'/satisfaction': can('metrics'),
+	// 服务过程: managers and quality officers (and above); its agent table names people, as scorecards do
+	'/service': can('scorecards'),
 	'/staff': can('scorecards'),
 	'/staff/[id]': can('scorecards'),
 	// 绩效考核: every role sees the aggregates of their stores; individual scores need scorecards (the page

@@ -57,6 +57,7 @@ export const EXPORTED_TABLES: readonly TableExport[] = [
 	{ table: 'appraisals', partition: { column: 'period' }, masked: { comment: maskedText('comment') } },
 	{ table: 'traffic', partition: month('date') },
 	{ table: 'staff' },
+	{ table: 'contacts', partition: month('arrived_at'), masked: { customer_phone: 'NULL::VARCHAR' } },
 	{ table: 'batches' },
 	// reference tables the metrics read: SLA limits, targets (app_settings), evaluation rules and baselines
 	{ table: 'app_settings' },

@@ -110,22 +110,31 @@ function windowIndexes(periods: readonly string[], window: DateRange, grain: 'mo
 	return [first < 0 ? 0 : first, last];
 }
 
-export async function dashboardData(db: Database, req: DashboardRequest): Promise<DashboardData> {
+/** A metric over the request's stores and scope, for a range, grain and optional dimension. */
+// requests made together are answered together: one query per shared relation (metrics/bundle.ts)
+const askFor = (db: Database, req: DashboardRequest) => {
+	const load = metricLoader(db);
+	const filters = req.stores.length ? { store: req.stores } : {};
+	return (metric: string, range: DateRange, grain: 'all' | 'month' | 'quarter', by?: 'store' | 'category'): Promise<MetricResult> =>
+		load({ metric, from: range.from, to: range.to, grain, ...(by ? { by } : {}), filters, scope: req.scope });
+};
+
+/**
+ * The tiles of some metrics (总览's headline six, 服务过程's): value over the range, the comparison window,
+ * months, the trailing trend, coverage and the target that applies to the view.
+ */
+export async function kpiViews(db: Database, req: DashboardRequest, ids: readonly string[]): Promise<KpiView[]> {
 	const prev = comparisonOf(req.range).range;
 	const spark = sparkRange(req.range);
 	const sparkPeriods = periodsOf(spark.range, spark.grain);
-	const filters = req.stores.length ? { store: req.stores } : {};
-	// requests made together are answered together: one query per shared relation (metrics/bundle.ts)
-	const load = metricLoader(db);
-	const ask = (metric: string, range: DateRange, grain: 'all' | 'month' | 'quarter', by?: 'store' | 'category'): Promise<MetricResult> =>
-		load({ metric, from: range.from, to: range.to, grain, ...(by ? { by } : {}), filters, scope: req.scope });
+	const ask = askFor(db, req);
 	const months = periodsOf(req.range, 'month');
 
 	const targets = await db.withConnection((conn) => readAllTargets(conn));
 	// one store in view (chosen, or the only one a user may see): that store's target when it has one
 	const inView = req.stores.length ? req.stores : req.scope?.length === 1 ? req.scope : [];
-	const kpis = Promise.all(
-		KPI_METRICS.map(async (id): Promise<KpiView> => {
+	return Promise.all(
+		ids.map(async (id): Promise<KpiView> => {
 			const [now, before, monthly, trailing, data] = await Promise.all([
 				ask(id, req.range, 'all'),
 				ask(id, prev, 'all'),
@@ -168,6 +177,12 @@ export async function dashboardData(db: Database, req: DashboardRequest): Promis
 			};
 		})
 	);
+}
+
+export async function dashboardData(db: Database, req: DashboardRequest): Promise<DashboardData> {
+	const ask = askFor(db, req);
+	const months = periodsOf(req.range, 'month');
+	const kpis = kpiViews(db, req, KPI_METRICS);
 
 	const topStores = ask('complaint_rate', req.range, 'all', 'store').then((r) =>
 		r.rows

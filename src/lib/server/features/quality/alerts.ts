@@ -26,7 +26,17 @@ export const ALERT_STATUSES = ['new', 'in_progress', 'closed'] as const;
 export type AlertStatus = (typeof ALERT_STATUSES)[number];
 
 /** The charts alerts watch (the u-chart shows the same complaints as the p-chart and would only repeat it). */
-export const ALERT_CHARTS: readonly QcChartId[] = ['complaint_p', 'csat_p', 'csat_mean_xmr', 'response_xmr'];
+export const ALERT_CHARTS: readonly QcChartId[] = [
+	'complaint_p',
+	'csat_p',
+	'csat_mean_xmr',
+	'response_xmr',
+	'service_level_p',
+	'answer_rate_p',
+	'fcr_p',
+	'aht_xmr',
+	'asa_xmr'
+];
 export const ALERT_GRAIN = 'month' as const;
 /** Months of history the evaluation's charts cover (the first 12 are the default baseline). */
 export const ALERT_MONTHS = 24;
@@ -55,13 +65,14 @@ interface NewAlert extends AlertFacts {
 }
 
 /**
- * The last day with complaints or survey answers. The evaluation's latest period is the last month the
+ * The last day with complaints, survey answers or contacts. The evaluation's latest period is the last month the
  * data fully covers (`lastCompleteDay`): a month the data ends inside is never the basis of an alert.
  */
 async function lastDataDay(conn: DuckDBConnection): Promise<string | null> {
 	const [row] = await queryRows<{ d: string | null }>(
 		conn,
-		`SELECT strftime(greatest((SELECT max(received_at)::DATE FROM complaints), (SELECT max(submitted_at)::DATE FROM surveys)), '%Y-%m-%d') AS d`
+		`SELECT strftime(greatest((SELECT max(received_at)::DATE FROM complaints), (SELECT max(submitted_at)::DATE FROM surveys),
+			(SELECT max(arrived_at)::DATE FROM contacts)), '%Y-%m-%d') AS d`
 	);
 	return row?.d ?? null;
 }

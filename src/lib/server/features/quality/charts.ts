@@ -26,7 +26,14 @@ export const QC_CHARTS = {
 	/** individuals chart of the mean overall score */
 	csat_mean_xmr: { metric: 'csat_mean', kind: 'xmr', scale: 1, unit: 'score' },
 	/** individuals chart of the median first-response time */
-	response_xmr: { metric: 'first_response_median_h', kind: 'xmr', scale: 1, unit: 'hours' }
+	response_xmr: { metric: 'first_response_median_h', kind: 'xmr', scale: 1, unit: 'hours' },
+	/** 服务过程: p-charts of the service level, the answer rate and first contact resolution (by repeat) */
+	service_level_p: { metric: 'service_level', kind: 'p', scale: 100, unit: 'percent' },
+	answer_rate_p: { metric: 'answer_rate', kind: 'p', scale: 100, unit: 'percent' },
+	fcr_p: { metric: 'fcr_repeat', kind: 'p', scale: 100, unit: 'percent' },
+	/** individuals charts of the mean handle time and the mean speed of answer */
+	aht_xmr: { metric: 'aht_mean_s', kind: 'xmr', scale: 1, unit: 'seconds' },
+	asa_xmr: { metric: 'asa_mean_s', kind: 'xmr', scale: 1, unit: 'seconds' }
 } as const satisfies Record<string, { metric: string; kind: ChartKind; scale: number; unit: MetricUnit }>;
 export type QcChartId = keyof typeof QC_CHARTS;
 export const QC_CHART_IDS = Object.keys(QC_CHARTS) as QcChartId[];

@@ -11,11 +11,12 @@ import type { ChangeRow } from '$lib/shared/quality/change';
 import { reportPeriods, type ReportGrain } from './periods';
 import { periodStart, type DateRange } from '$lib/shared/dashboard/range';
 import type { Bilingual } from '$lib/shared/bilingual';
-import { HEADLINE_METRICS } from '$lib/server/metrics/headline';
+import { HEADLINE_METRICS, SERVICE_HEADLINE_METRICS } from '$lib/server/metrics/headline';
 
 /**
  * The weekly / monthly quality report (周报/月报): headline metrics against targets and the previous
- * period, the signals and alerts of the period, top complaint causes, what changed, open actions. One
+ * period, the service process's headline (服务过程), the signals and alerts of the period, top complaint
+ * causes, what changed, open actions. One
  * data object that the page, the PDF (the page printed) and the Excel workbook all show.
  */
 export const REPORT_METRICS = HEADLINE_METRICS;
@@ -38,6 +39,8 @@ export interface QualityReport {
 	previous: DateRange;
 	lastDay: string;
 	headline: HeadlineRow[];
+	/** 服务过程: the contact centre's headline metrics, the same way (empty values without contacts) */
+	service: HeadlineRow[];
 	alerts: AlertRow[];
 	causes: { category: string; current: number; previous: number; share: number }[];
 	changed: { before: number | null; after: number | null; rows: ChangeRow[] };
@@ -54,25 +57,27 @@ export async function qualityReport(
 	const ask = (metric: string, r: DateRange) =>
 		queryMetric(db, { metric, from: r.from, to: r.to, grain: 'all', filters: {}, scope: req.scope });
 	const targets = await db.withConnection((c) => readAllTargets(c));
-	const headline = await Promise.all(
-		REPORT_METRICS.map(async (id) => {
-			const def = metricById(id)!;
-			const [a, b] = await Promise.all([ask(id, cur), ask(id, previous)]);
-			const t = targets.find((x) => x.metric === id && x.scope.kind === 'all');
-			const value = num(a.rows[0]?.value);
-			return {
-				id,
-				label: def.label,
-				unit: def.unit,
-				direction: def.direction,
-				value,
-				previous: num(b.rows[0]?.value),
-				target: t?.value ?? null,
-				warn: t?.warn ?? null,
-				state: targetState(value, t?.value ?? null, def.direction, t?.warn ?? null)
-			};
-		})
-	);
+	const headlineOf = (ids: readonly string[]) =>
+		Promise.all(
+			ids.map(async (id): Promise<HeadlineRow> => {
+				const def = metricById(id)!;
+				const [a, b] = await Promise.all([ask(id, cur), ask(id, previous)]);
+				const t = targets.find((x) => x.metric === id && x.scope.kind === 'all');
+				const value = num(a.rows[0]?.value);
+				return {
+					id,
+					label: def.label,
+					unit: def.unit,
+					direction: def.direction,
+					value,
+					previous: num(b.rows[0]?.value),
+					target: t?.value ?? null,
+					warn: t?.warn ?? null,
+					state: targetState(value, t?.value ?? null, def.direction, t?.warn ?? null)
+				};
+			})
+		);
+	const [headline, service] = await Promise.all([headlineOf(REPORT_METRICS), headlineOf(SERVICE_HEADLINE_METRICS)]);
 	const month = periodStart(cur.from, 'month');
 	const [all, pareto, changed] = await Promise.all([
 		db.withConnection((c) => listAlerts(c, { stores: req.scope })),
@@ -91,6 +96,7 @@ export async function qualityReport(
 		previous,
 		lastDay: req.lastDay,
 		headline,
+		service,
 		alerts: all.filter((a) => a.period === month),
 		causes,
 		changed: { before: changed.before, after: changed.after, rows: changed.rows.slice(0, 8) },

@@ -110,15 +110,16 @@ export async function batchDetail(conn: DuckDBConnection, batchId: number): Prom
 }
 
 /**
- * The headers under which a complaint batch's file carried customer names and phones, from the header
+ * The headers under which a complaint (or contact) batch's file carried customer names and phones, from the header
  * and mapping the batch recorded; null when they cannot be told (then every value is masked).
  */
 export function customerHeaders(kind: KindId, storedMapping: string | null): Map<string, 'name' | 'phone'> | null {
-	if (kind !== 'complaints') return new Map();
+	// the kinds whose files carry customer contact details (contacts: the phone only)
+	if (kind !== 'complaints' && kind !== 'contacts') return new Map();
 	try {
 		const stored = JSON.parse(storedMapping ?? 'null') as { header?: string[]; mapping?: unknown } | null;
 		if (!stored?.header) return null;
-		const match = matchHeaders(schemas.complaints, stored.header, parseMapping(stored.mapping ?? undefined));
+		const match = matchHeaders(schemas[kind], stored.header, parseMapping(stored.mapping ?? undefined));
 		const out = new Map<string, 'name' | 'phone'>();
 		const name = match.columns.get('customer_name');
 		const phone = match.columns.get('customer_phone');

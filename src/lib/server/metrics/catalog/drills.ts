@@ -51,5 +51,27 @@ export const DRILLS: Partial<Record<SourceId, DrillDef>> = (() => {
 		search: 'comment',
 		texts: ['comment']
 	};
-	return { complaints, complaint_repeats: complaints, surveys };
+	// contacts: no free text; the phone is masked for users without pii like a complaint's
+	const contacts: DrillDef = {
+		columns: [
+			{ name: 'contact_id', sql: 'contact_id', type: 'string' },
+			{ name: 'arrived_at', sql: ts('arrived_at'), type: 'timestamp' },
+			{ name: 'store', sql: 'store', type: 'string' },
+			{ name: 'channel', sql: 'channel::VARCHAR', type: 'string' },
+			{ name: 'direction', sql: 'direction::VARCHAR', type: 'string' },
+			{ name: 'agent_id', sql: 'agent_id', type: 'string' },
+			{ name: 'topic', sql: 'topic', type: 'string' },
+			{ name: 'answered_at', sql: ts('answered_at'), type: 'timestamp' },
+			{ name: 'ended_at', sql: ts('ended_at'), type: 'timestamp' },
+			{ name: 'wait_s', sql: 'round(wait_s)::INTEGER', type: 'int' },
+			{ name: 'handle_s', sql: 'round(handle_s)::INTEGER', type: 'int' },
+			{ name: 'resolved', sql: 'resolved', type: 'boolean' },
+			{ name: 'customer_phone', sql: 'customer_phone', type: 'string' },
+			{ name: 'callback_at', sql: ts('callback_at'), type: 'timestamp' },
+			{ name: 'complaint_id', sql: 'complaint_id', type: 'string' }
+		],
+		order: 'arrived_at, contact_id',
+		texts: []
+	};
+	return { complaints, complaint_repeats: complaints, surveys, contacts, contact_sequences: contacts, contact_complaints: contacts };
 })();

@@ -1,3 +1,4 @@
+import { CONTACT_SOURCES } from './contact-sources';
 import { ageHours, bucketSql, resolutionHours, responseHours } from './hours';
 import { REPEAT_WINDOW_DAYS } from './limits';
 import type { Dimension, RelationRequest, SourceDef, SourceId } from './types';
@@ -94,5 +95,6 @@ export const SOURCES: Readonly<Record<SourceId, SourceDef>> = {
 		relation: rowsOf('appraisals', 'period_start', ({ from, to }) => `period_start BETWEEN ${from} AND ${to}`),
 		staffColumn: 'staff_id',
 		attributeDimensions: ['grade']
-	}
+	},
+	...CONTACT_SOURCES
 };

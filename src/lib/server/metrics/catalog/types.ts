@@ -1,11 +1,11 @@
 import type { Bilingual } from '$lib/shared/bilingual';
 /**
  * The shapes of the metric catalog: units, dimensions and filters, sources, metric definitions and their
- * passports. Values are returned in the metric's unit: 'percent' 0–100, 'permille' ‰, 'hours', 'score'
+ * passports. Values are returned in the metric's unit: 'percent' 0–100, 'permille' ‰, 'hours', 'seconds' (waits and handle times of contacts), 'score'
  * (the source scale), 'nps' points −100…100, 'count'. Ratios also return numerator and denominator.
  */
 
-export type Unit = 'count' | 'permille' | 'percent' | 'hours' | 'score' | 'nps';
+export type Unit = 'count' | 'permille' | 'percent' | 'hours' | 'score' | 'nps' | 'seconds';
 export type Direction = 'higher' | 'lower';
 
 /** Dimensions a metric may be cut by (`by`). */
@@ -21,7 +21,12 @@ export const DIMENSIONS = [
 	'resolution_bucket',
 	'grade',
 	'question',
-	'staff'
+	'staff',
+	/** contacts: the topic (业务类型), the hour of arrival ('00'–'23'), the ISO weekday ('1' Monday … '7' Sunday), and both ('6-11') */
+	'topic',
+	'hour',
+	'weekday',
+	'weekday_hour'
 ] as const;
 export type Dimension = (typeof DIMENSIONS)[number];
 
@@ -44,7 +49,16 @@ export interface Passport {
  * Where a metric's rows come from. Each source yields a relation with a DATE column `d` (the day a row
  * counts on), the dimension columns and the columns the metric's expressions read.
  */
-export type SourceId = 'complaints' | 'complaint_days' | 'complaint_repeats' | 'surveys' | 'survey_answers' | 'appraisals';
+export type SourceId =
+	| 'complaints'
+	| 'complaint_days'
+	| 'complaint_repeats'
+	| 'surveys'
+	| 'survey_answers'
+	| 'appraisals'
+	| 'contacts'
+	| 'contact_sequences'
+	| 'contact_complaints';
 
 /** What a source's relation is built from: the request's range and its filters and store scope, all bound. */
 export interface RelationRequest {

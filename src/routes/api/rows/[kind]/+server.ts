@@ -20,7 +20,8 @@ import type { RequestHandler } from './$types';
 /** Per kind of row: the metric sources whose rows it is, and the metric drilled into by default. */
 const KINDS: Record<string, { sources: readonly string[]; metric: string }> = {
 	complaints: { sources: ['complaints', 'complaint_repeats'], metric: 'complaint_count' },
-	surveys: { sources: ['surveys'], metric: 'low_score_count' }
+	surveys: { sources: ['surveys'], metric: 'low_score_count' },
+	contacts: { sources: ['contacts', 'contact_sequences', 'contact_complaints'], metric: 'contacts_offered' }
 };
 
 /** The largest page of rows a role without the export capability gets (docs/decisions.md, "Who sees rows"). */
@@ -30,7 +31,7 @@ const int = (v: string | null, fallback: number) => (v === null || v === '' ? fa
 
 /**
  * The rows behind a number: `GET /api/rows/complaints?metric=complaint_count&from=&to=&grain=&by=&period=&group=&…filters&offset=&limit=`
- * (or `/api/rows/surveys`, by default the low-score responses). The same filters as the metric endpoint
+ * (or `/api/rows/surveys`, by default the low-score responses; `/api/rows/contacts`, by default the contacts offered). The same filters as the metric endpoint
  * plus the clicked `period` and `group` (an empty `group=` means the rows without a value) and `q`, text
  * the summary or comment must contain. JSON by default (`total` beside the page), Arrow or CSV on request.
  * Customer name and phone are masked for users without the pii permission; showing them unmasked is

@@ -1,0 +1,77 @@
+import { COMPLAINT_LINK_DAYS, MAX_FCR_DAYS } from './limits';
+import type { Dimension, RelationRequest, SourceDef, SourceId } from './types';
+
+/**
+ * The contact sources (来电与在线会话): one row per call or chat, with the seconds metrics read —
+ * `wait_s` (arrival to answer, answered contacts), `abandon_s` (arrival to hang-up, contacts not
+ * answered), `handle_s` (talk + hold + wrap, or end − answer when the log has none of the three).
+ * `contact_sequences` adds what the same phone did next, at any store and in any later file;
+ * `contact_complaints` whether that phone complained afterwards.
+ */
+
+const where = (conds: string[]) => (conds.length ? conds.join(' AND ') : 'true');
+const arrivedIn = ({ from, to }: RelationRequest) => `arrived_at >= ${from} AND arrived_at < ${to} + INTERVAL 1 DAY`;
+const seconds = (later: string, earlier: string) => `((epoch_ms(${later}) - epoch_ms(${earlier})) / 1000.0)`;
+
+const TIMES = `arrived_at::DATE AS d,
+	CASE WHEN answered_at IS NOT NULL THEN ${seconds('answered_at', 'arrived_at')} END AS wait_s,
+	CASE WHEN answered_at IS NULL AND ended_at IS NOT NULL THEN ${seconds('ended_at', 'arrived_at')} END AS abandon_s,
+	CASE WHEN answered_at IS NULL THEN NULL
+		WHEN coalesce(talk_seconds, hold_seconds, wrap_seconds) IS NOT NULL THEN coalesce(talk_seconds, 0) + coalesce(hold_seconds, 0) + coalesce(wrap_seconds, 0)
+		WHEN ended_at IS NOT NULL THEN ${seconds('ended_at', 'answered_at')} END AS handle_s`;
+
+const hourOf = `lpad(hour(arrived_at)::VARCHAR, 2, '0')`;
+export const CONTACT_DIMENSIONS: Partial<Record<Dimension, string>> = {
+	store: 'store',
+	channel: 'channel',
+	/** the agent (坐席工号): one dimension for "the person", so privacy rules and scorecards treat agents as staff */
+	staff: 'agent_id',
+	topic: 'topic',
+	hour: hourOf,
+	weekday: 'isodow(arrived_at)::VARCHAR',
+	weekday_hour: `isodow(arrived_at)::VARCHAR || '-' || ${hourOf}`
+};
+const FILTERS = ['store', 'channel'] as const;
+
+type ContactSourceId = Extract<SourceId, 'contacts' | 'contact_sequences' | 'contact_complaints'>;
+
+export const CONTACT_SOURCES: Readonly<Record<ContactSourceId, SourceDef>> = {
+	contacts: {
+		id: 'contacts',
+		tables: 'contacts',
+		dimensions: CONTACT_DIMENSIONS,
+		filters: FILTERS,
+		relation: (request) => `(SELECT *, ${TIMES} FROM contacts WHERE ${where([arrivedIn(request), ...request.conditions('')])})`
+	},
+	contact_sequences: {
+		id: 'contact_sequences',
+		tables: 'contacts',
+		dimensions: CONTACT_DIMENSIONS,
+		filters: FILTERS,
+		relation: (request) => {
+			const { from, to, conditions } = request;
+			// What the phone did next may lie after the range and at any store: look ahead first, filter after.
+			const ahead = `arrived_at >= ${from} AND arrived_at < ${to} + INTERVAL ${MAX_FCR_DAYS + 1} DAY`;
+			const order = 'ORDER BY arrived_at, contact_id';
+			return `(SELECT * FROM (SELECT *, ${TIMES},
+				CASE WHEN customer_phone_hash IS NOT NULL AND direction = '呼入'
+					THEN lead(arrived_at) OVER (PARTITION BY customer_phone_hash, direction ${order}) END AS next_inbound_at,
+				CASE WHEN customer_phone_hash IS NOT NULL
+					THEN min(CASE WHEN direction = '呼出' OR answered_at IS NOT NULL THEN arrived_at END)
+						OVER (PARTITION BY customer_phone_hash ${order} ROWS BETWEEN 1 FOLLOWING AND UNBOUNDED FOLLOWING) END AS next_reach_at
+				FROM contacts WHERE ${ahead})
+				WHERE ${where([arrivedIn(request), ...conditions('')])})`;
+		}
+	},
+	contact_complaints: {
+		id: 'contact_complaints',
+		tables: 'contacts, complaints',
+		dimensions: CONTACT_DIMENSIONS,
+		filters: FILTERS,
+		relation: (request) =>
+			`(SELECT c.*, ${TIMES},
+				EXISTS (SELECT 1 FROM complaints k WHERE k.customer_phone_hash = c.customer_phone_hash
+					AND k.received_at >= c.arrived_at AND k.received_at < c.arrived_at + INTERVAL ${COMPLAINT_LINK_DAYS} DAY) AS later_complaint
+			FROM contacts c WHERE ${where([arrivedIn(request), ...request.conditions('c.')])})`
+	}
+};
