@@ -2,6 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeAppraisals, writeStaff } from './appraisals';
 import { writeComplaints } from './complaints';
+import { writeInspections } from './inspections';
 import type { OutputEncoding } from './csv';
 import { makePeriod, makePlan } from './model';
 import { buildRoster } from './roster';
@@ -33,7 +34,8 @@ export const FILES = {
 	traffic: 'traffic.csv',
 	complaints: 'complaints.csv',
 	surveys: 'surveys.csv',
-	appraisals: 'appraisals.csv'
+	appraisals: 'appraisals.csv',
+	inspections: 'inspections.csv'
 } as const;
 
 /**
@@ -61,6 +63,8 @@ export async function generate(opts: GenerateOptions): Promise<Truth> {
 	log(`surveys: ${surveys.rows}`);
 	const appraisals = await writeAppraisals(path(FILES.appraisals), encoding, opts.seed, period, roster);
 	log(`appraisals: ${appraisals.rows}`);
+	const inspections = await writeInspections(path(FILES.inspections), encoding, opts.seed, period, roster);
+	log(`inspections: ${inspections.rows}`);
 
 	const truth = buildTruth({
 		seed: opts.seed,
@@ -73,12 +77,14 @@ export async function generate(opts: GenerateOptions): Promise<Truth> {
 		complaints,
 		surveys,
 		appraisals,
+		inspections,
 		files: {
 			staff: { file: FILES.staff, rows: staffRows },
 			traffic: { file: FILES.traffic, rows: trafficRows },
 			complaints: { file: FILES.complaints, rows: complaints.rows },
 			surveys: { file: FILES.surveys, rows: surveys.rows },
-			appraisals: { file: FILES.appraisals, rows: appraisals.rows }
+			appraisals: { file: FILES.appraisals, rows: appraisals.rows },
+			inspections: { file: FILES.inspections, rows: inspections.rows }
 		}
 	});
 	writeFileSync(path('truth.json'), JSON.stringify(truth, null, 2) + '\n');

@@ -14,7 +14,8 @@ const DATE_HEADER: Record<KindId, string> = {
 	surveys: '调查日期',
 	appraisals: '考核周期',
 	traffic: '日期',
-	staff: '入职日期'
+	staff: '入职日期',
+	inspections: '质检日期'
 };
 
 export interface ExpectedCoverage {

@@ -12,14 +12,16 @@ const KIND_ZH: Record<KindId, string> = {
 	surveys: '满意度调查',
 	appraisals: '员工考核',
 	traffic: '客流',
-	staff: '员工'
+	staff: '员工',
+	inspections: '质检记录'
 };
 const KIND_EN: Record<KindId, string> = {
 	complaints: 'Complaints',
 	surveys: 'Satisfaction surveys',
 	appraisals: 'Staff appraisals',
 	traffic: 'Store traffic',
-	staff: 'Staff'
+	staff: 'Staff',
+	inspections: 'Inspections'
 };
 const KINDS = Object.keys(KIND_ZH) as KindId[];
 const LOADED_AT = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}$/;
@@ -60,7 +62,8 @@ test('the overview shows every kind with its rows, dates covered and last load',
 		surveys: 300,
 		appraisals: 104,
 		traffic: 270,
-		staff: 36
+		staff: 36,
+		inspections: 96
 	});
 	expect(expected.complaints).toMatchObject({ from: '2025-01-01', to: '2025-03-31' });
 

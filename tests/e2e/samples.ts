@@ -7,7 +7,7 @@ export interface SampleLoad {
 	outcome: 'committed' | 'rejected';
 }
 
-/** The sample files the e2e server loads, in this order (batch ids 1…6). */
+/** The sample files the e2e server loads, in this order (batch ids 1…7). */
 export const SAMPLE_LOADS: readonly SampleLoad[] = [
 	{ kind: 'staff', file: 'staff.csv', outcome: 'committed' },
 	{ kind: 'traffic', file: 'traffic.csv', outcome: 'committed' },
@@ -15,7 +15,8 @@ export const SAMPLE_LOADS: readonly SampleLoad[] = [
 	{ kind: 'surveys', file: 'surveys.csv', outcome: 'committed' },
 	{ kind: 'appraisals', file: 'appraisals.csv', outcome: 'committed' },
 	// 7 deliberate errors (README): the default all-or-nothing load rejects the whole file.
-	{ kind: 'surveys', file: 'surveys_with_errors.csv', outcome: 'rejected' }
+	{ kind: 'surveys', file: 'surveys_with_errors.csv', outcome: 'rejected' },
+	{ kind: 'inspections', file: 'inspections.csv', outcome: 'committed' }
 ];
 
 /** How long ago the e2e server's staff list was loaded (its batch is backdated): past the kind's 40-day cadence. */

@@ -58,7 +58,14 @@ const lines = (...rows: string[]) => rows.join('\n') + '\n';
 const wide = (line: string, n: number, extra: (i: number) => string) =>
 	[line, ...Array.from({ length: n - line.split(',').length }, (_, i) => extra(i))].join(',');
 const ids = (kind: KindId) =>
-	({ complaints: 'complaint_id', surveys: 'response_id', appraisals: 'staff_id', traffic: 'store', staff: 'staff_id' })[kind];
+	({
+		complaints: 'complaint_id',
+		surveys: 'response_id',
+		appraisals: 'staff_id',
+		traffic: 'store',
+		staff: 'staff_id',
+		inspections: 'inspection_id'
+	})[kind];
 const keysOf = (kind: KindId, keys: string[]): Check => ({
 	sql: `SELECT ${ids(kind)} AS id FROM ${kind} WHERE batch_id = $1 ORDER BY 1`,
 	rows: keys.map((id) => ({ id }))

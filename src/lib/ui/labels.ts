@@ -8,7 +8,8 @@ const kindLabels: Record<SourceKind, Label> = {
 	surveys: m.ui_kind_surveys,
 	appraisals: m.ui_kind_appraisals,
 	traffic: m.ui_kind_traffic,
-	staff: m.ui_kind_staff
+	staff: m.ui_kind_staff,
+	inspections: m.ui_kind_inspections
 };
 
 /** Which date a kind's coverage is counted by (the schema's date column), said for people. */
@@ -17,7 +18,8 @@ const kindBases: Record<SourceKind, Label> = {
 	surveys: m.ui_basis_surveys,
 	appraisals: m.ui_basis_appraisals,
 	traffic: m.ui_basis_traffic,
-	staff: m.ui_basis_staff
+	staff: m.ui_basis_staff,
+	inspections: m.ui_basis_inspections
 };
 
 const statusLabels: Record<BatchStatus, Label> = {

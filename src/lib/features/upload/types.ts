@@ -5,7 +5,7 @@
 import type { ErrorGroup } from '$lib/shared/schema/errors';
 
 export type { ErrorGroup };
-export type UploadKind = 'complaints' | 'surveys' | 'appraisals' | 'traffic' | 'staff';
+export type UploadKind = 'complaints' | 'surveys' | 'appraisals' | 'traffic' | 'staff' | 'inspections';
 
 export interface UploadError {
 	row: number | null;

@@ -17,7 +17,14 @@ import { registerNow } from './compile';
  */
 
 /** How many days may pass between two loads of a kind before the pages (and the daily notice) say it is late. */
-export const CADENCE_DAYS: Readonly<Record<KindId, number>> = { complaints: 2, surveys: 3, traffic: 3, appraisals: 40, staff: 40 };
+export const CADENCE_DAYS: Readonly<Record<KindId, number>> = {
+	complaints: 2,
+	surveys: 3,
+	traffic: 3,
+	appraisals: 40,
+	staff: 40,
+	inspections: 7
+};
 
 const DAY_MS = 86_400_000;
 

@@ -1,5 +1,6 @@
 import { appraisals } from './appraisals';
 import { complaints } from './complaints';
+import { inspections } from './inspections';
 import { staff } from './staff';
 import { surveys } from './surveys';
 import { traffic } from './traffic';
@@ -7,7 +8,7 @@ import type { KindId, KindSchema } from './types';
 
 export type { ColumnSpec, ColumnType, KindId, KindSchema } from './types';
 
-export const schemas: Readonly<Record<KindId, KindSchema>> = { complaints, surveys, appraisals, traffic, staff };
+export const schemas: Readonly<Record<KindId, KindSchema>> = { complaints, surveys, appraisals, traffic, staff, inspections };
 export const KINDS = Object.keys(schemas) as KindId[];
 
 export function isKind(value: string): value is KindId {

@@ -421,5 +421,92 @@ CREATE TABLE notify_deliveries (
 		// `npm run ingest -- … --as-of YYYY-MM-DD`: the day the register was exported, which SLA breaches and
 		// backlog ages are computed at (metrics/as-of.ts). NULL: the data's own last day.
 		sql: `ALTER TABLE batches ADD COLUMN as_of DATE;`
+	},
+	{
+		version: 11,
+		name: 'inspections (质检记录) and their checklists',
+		// inspections: one row per inspected contact; item_points holds the checklist items' points by item name
+		// (the file's item columns, kept like a survey's extra questions). The score is computed when read, with the
+		// checklist in force on the inspection's date: qa_checklists keeps every checklist ever set (like
+		// eval_weights), the handbooks' default from the start. The kinds of batches and saved mappings are checked
+		// by the application (src/lib/shared/schema, isKind) rather than by a CHECK naming them, so a new kind
+		// needs no rebuild of these tables: DuckDB cannot drop a CHECK constraint, hence the copies.
+		sql: `
+CREATE TABLE inspections (
+  inspection_id VARCHAR NOT NULL,
+  inspected_at DATE NOT NULL,
+  inspector VARCHAR NOT NULL,
+  staff_id VARCHAR NOT NULL,
+  store VARCHAR NOT NULL,
+  channel channel_t,
+  contact_id VARCHAR,
+  fatal BOOLEAN NOT NULL,
+  fatal_type VARCHAR,
+  total DECIMAL(7, 2) CHECK (total >= 0),
+  note VARCHAR,
+  item_points MAP(VARCHAR, DOUBLE),
+  batch_id INTEGER NOT NULL
+);
+${historyOf('inspections')}
+
+CREATE TABLE qa_checklists (
+  effective_from DATE PRIMARY KEY,
+  items STRUCT(item VARCHAR, max_points DOUBLE)[] NOT NULL,
+  pass_line DOUBLE NOT NULL,
+  fatal_zero BOOLEAN NOT NULL,
+  updated_by VARCHAR NOT NULL,
+  updated_at TIMESTAMP NOT NULL
+);
+INSERT INTO qa_checklists VALUES (DATE '1970-01-01',
+  [{'item': '服务用语', 'max_points': 15}, {'item': '业务准确', 'max_points': 25}, {'item': '流程完整', 'max_points': 20},
+   {'item': '服务态度', 'max_points': 15}, {'item': '问题解决', 'max_points': 15}, {'item': '信息安全', 'max_points': 10}],
+  80, true, 'system', TIMESTAMP '1970-01-01 00:00:00');
+
+CREATE TABLE batches_v11 (
+  batch_id INTEGER PRIMARY KEY,
+  kind VARCHAR NOT NULL,
+  file_name VARCHAR NOT NULL,
+  sha256 VARCHAR,
+  size_bytes BIGINT,
+  encoding VARCHAR,
+  delimiter VARCHAR,
+  source VARCHAR NOT NULL CHECK (source IN ('cli', 'web')),
+  created_by VARCHAR NOT NULL,
+  started_at TIMESTAMP NOT NULL,
+  finished_at TIMESTAMP,
+  status VARCHAR NOT NULL CHECK (status IN ('running', 'committed', 'rejected', 'rolled_back', 'aborted')),
+  accept_partial BOOLEAN NOT NULL,
+  rows_read INTEGER NOT NULL,
+  rows_loaded INTEGER NOT NULL,
+  rows_rejected INTEGER NOT NULL,
+  rows_collapsed INTEGER NOT NULL,
+  rows_replaced INTEGER NOT NULL,
+  mapping JSON,
+  warnings JSON,
+  rolled_back_at TIMESTAMP,
+  rolled_back_by VARCHAR,
+  abort_reason VARCHAR CHECK (abort_reason IN ('shutdown', 'interrupted', 'process_ended', 'failed')),
+  stores VARCHAR[],
+  sheet VARCHAR,
+  as_of DATE
+);
+INSERT INTO batches_v11 SELECT * FROM batches;
+DROP TABLE batches;
+ALTER TABLE batches_v11 RENAME TO batches;
+
+CREATE TABLE upload_mappings_v11 (
+  kind VARCHAR NOT NULL,
+  name VARCHAR NOT NULL,
+  header_key VARCHAR NOT NULL,
+  header JSON NOT NULL,
+  mapping JSON NOT NULL,
+  created_by VARCHAR NOT NULL,
+  updated_at TIMESTAMP NOT NULL,
+  PRIMARY KEY (kind, name)
+);
+INSERT INTO upload_mappings_v11 SELECT * FROM upload_mappings;
+DROP TABLE upload_mappings;
+ALTER TABLE upload_mappings_v11 RENAME TO upload_mappings;
+`
 	}
 ];
