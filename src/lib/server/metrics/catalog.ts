@@ -9,6 +9,7 @@
  */
 import { APPRAISAL_METRICS } from './catalog/appraisals';
 import { COMPLAINT_METRICS } from './catalog/complaints';
+import { INSPECTION_METRICS } from './catalog/inspections';
 import { bucketNames, HOUR_BUCKETS, type BucketDimension } from './catalog/hours';
 import { SOURCES } from './catalog/sources';
 import { SURVEY_METRICS } from './catalog/surveys';
@@ -21,7 +22,7 @@ export { SOURCES } from './catalog/sources';
 export { DRILLS } from './catalog/drills';
 export { SURVEY_ITEMS } from './catalog/surveys';
 
-export const METRICS: readonly MetricDef[] = [...COMPLAINT_METRICS, ...SURVEY_METRICS, ...APPRAISAL_METRICS];
+export const METRICS: readonly MetricDef[] = [...COMPLAINT_METRICS, ...SURVEY_METRICS, ...APPRAISAL_METRICS, ...INSPECTION_METRICS];
 
 export const METRIC_IDS = METRICS.map((m) => m.id);
 

@@ -19,9 +19,11 @@ const KINDS_OF: Record<SourceId, readonly KindId[]> = {
 	surveys: ['surveys'],
 	survey_answers: ['surveys'],
 	// an appraisal stands for its whole month, quarter or year: its rows do not end inside a period
-	appraisals: []
+	appraisals: [],
+	inspections: ['inspections'],
+	inspection_items: ['inspections']
 };
-const KINDS = ['complaints', 'traffic', 'surveys'] as const satisfies readonly KindId[];
+const KINDS = ['complaints', 'traffic', 'surveys', 'inspections'] as const satisfies readonly KindId[];
 
 type Spans = Partial<Record<KindId, DataSpan | null>>;
 const spans = new WeakMap<Database, { version: number; spans: Promise<Spans> }>();

@@ -56,13 +56,15 @@ export const EXPORTED_TABLES: readonly TableExport[] = [
 	{ table: 'surveys', partition: month('submitted_at'), masked: { comment: maskedText('comment') } },
 	{ table: 'appraisals', partition: { column: 'period' }, masked: { comment: maskedText('comment') } },
 	{ table: 'traffic', partition: month('date') },
+	{ table: 'inspections', partition: month('inspected_at'), masked: { note: maskedText('note') } },
 	{ table: 'staff' },
 	{ table: 'batches' },
 	// reference tables the metrics read: SLA limits, targets (app_settings), evaluation rules and baselines
 	{ table: 'app_settings' },
 	{ table: 'eval_weights' },
 	{ table: 'eval_settings' },
-	{ table: 'qc_baselines' }
+	{ table: 'qc_baselines' },
+	{ table: 'qa_checklists' }
 ];
 
 export class ExportError extends Error {

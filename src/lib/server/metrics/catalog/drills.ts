@@ -51,5 +51,22 @@ export const DRILLS: Partial<Record<SourceId, DrillDef>> = (() => {
 		search: 'comment',
 		texts: ['comment']
 	};
-	return { complaints, complaint_repeats: complaints, surveys };
+	const inspections: DrillDef = {
+		columns: [
+			{ name: 'inspection_id', sql: 'inspection_id', type: 'string' },
+			{ name: 'inspected_at', sql: "strftime(inspected_at, '%Y-%m-%d')", type: 'string' },
+			{ name: 'inspector', sql: 'inspector', type: 'string' },
+			{ name: 'staff_id', sql: 'staff_id', type: 'string' },
+			{ name: 'store', sql: 'store', type: 'string' },
+			{ name: 'channel', sql: 'channel::VARCHAR', type: 'string' },
+			{ name: 'contact_id', sql: 'contact_id', type: 'string' },
+			{ name: 'score', sql: 'score::DOUBLE', type: 'number' },
+			{ name: 'fatal_type', sql: 'fatal_type', type: 'string' },
+			{ name: 'note', sql: 'note', type: 'string' }
+		],
+		order: 'inspected_at DESC, inspection_id',
+		search: 'note',
+		texts: ['note']
+	};
+	return { complaints, complaint_repeats: complaints, surveys, inspections };
 })();

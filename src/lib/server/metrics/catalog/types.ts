@@ -21,7 +21,10 @@ export const DIMENSIONS = [
 	'resolution_bucket',
 	'grade',
 	'question',
-	'staff'
+	'staff',
+	'inspector',
+	'item',
+	'fatal_type'
 ] as const;
 export type Dimension = (typeof DIMENSIONS)[number];
 
@@ -44,7 +47,8 @@ export interface Passport {
  * Where a metric's rows come from. Each source yields a relation with a DATE column `d` (the day a row
  * counts on), the dimension columns and the columns the metric's expressions read.
  */
-export type SourceId = 'complaints' | 'complaint_days' | 'complaint_repeats' | 'surveys' | 'survey_answers' | 'appraisals';
+export type SourceId =
+	'complaints' | 'complaint_days' | 'complaint_repeats' | 'surveys' | 'survey_answers' | 'appraisals' | 'inspections' | 'inspection_items';
 
 /** What a source's relation is built from: the request's range and its filters and store scope, all bound. */
 export interface RelationRequest {
