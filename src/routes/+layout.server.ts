@@ -13,6 +13,7 @@ const NAV_ROUTES = [
 	'/complaints',
 	'/satisfaction',
 	'/quality',
+	'/inspections',
 	'/evaluations',
 	'/targets',
 	'/upload',

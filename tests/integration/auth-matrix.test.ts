@@ -57,6 +57,7 @@ const EXPECTED: Record<string, Partial<Record<Method, Allowed>>> = {
 	'/quality/alerts': { GET: ALL, POST: ['quality_officer', 'leadership', 'admin'] },
 	'/quality/alerts/[id]': { GET: ALL, POST: ['quality_officer', 'leadership', 'admin'] },
 	'/quality/causes': { GET: ALL },
+	'/inspections': { GET: ['manager', 'quality_officer', 'leadership', 'admin'], POST: ['quality_officer', 'leadership', 'admin'] },
 	'/quality/report': { GET: ALL },
 	'/api/quality/report/pdf': { GET: ALL },
 	'/api/quality/report/xlsx': { GET: ALL }

@@ -1,5 +1,6 @@
-import { cohenKappa, fleissKappa, icc21, type Icc } from '$lib/shared/quality/agreement';
-import { describe, reviewerLeniency, verdict, type ReviewerCheck, type Verdict } from '$lib/shared/quality/leniency';
+import type { Calibration, PairAgreement } from '$lib/features/inspections/types';
+import { cohenKappa, fleissKappa, icc21 } from '$lib/shared/quality/agreement';
+import { describe, reviewerLeniency, verdict } from '$lib/shared/quality/leniency';
 
 /**
  * Calibration of inspectors (质检校准): the contacts scored by two or more inspectors are the calibration
@@ -19,33 +20,6 @@ export interface ScoredInspection {
 	score: number;
 	passed: boolean;
 	fatal: boolean;
-}
-
-export interface PairAgreement {
-	a: string;
-	b: string;
-	contacts: number;
-	icc: Icc | null;
-	passKappa: number | null;
-	fatalKappa: number | null;
-}
-
-export interface InspectorSeverity {
-	inspector: string;
-	/** on contacts shared with others: this inspector's mean score minus the others' on the same contacts */
-	shared: { n: number; diff: number | null; p: number | null; verdict: Verdict };
-	/** overall: the leniency test of the evaluations against every other inspector's inspections */
-	overall: ReviewerCheck;
-}
-
-export interface Calibration {
-	contacts: number;
-	scorings: number;
-	icc: Icc | null;
-	passKappa: number | null;
-	fatalKappa: number | null;
-	pairs: PairAgreement[];
-	inspectors: InspectorSeverity[];
 }
 
 /** Contacts scored by at least two different inspectors: each inspector's first scoring, in time order. */

@@ -1,5 +1,6 @@
 import { listValue, type DuckDBValue } from '@duckdb/node-api';
 import { queryRows, type DuckDBConnection } from '$lib/server/core/db';
+import type { NextContacts } from '$lib/features/inspections/types';
 import type { AgentCoverage } from '$lib/shared/inspections/sampling';
 
 /**
@@ -8,11 +9,6 @@ import type { AgentCoverage } from '$lib/shared/inspections/sampling';
  * all month long, a new one next month). Needs the contact logs (table `contacts` with contact_id, agent_id,
  * arrived_at); without them the plan gives counts only (`available: false`).
  */
-
-export interface NextContacts {
-	available: boolean;
-	byAgent: { staffId: string; contacts: string[] }[];
-}
 
 const NEEDED = ['contact_id', 'agent_id', 'arrived_at'];
 /** at most this many contacts are proposed per agent at a time */

@@ -6,8 +6,9 @@ import { checklistOn, type Checklist } from '$lib/shared/inspections/checklist';
 import { coverage, DEFAULT_MARGIN_POINTS, type AgentCoverage } from '$lib/shared/inspections/sampling';
 import type { RankItem } from '$lib/shared/dashboard/types';
 import { readChecklists } from './checklist';
-import { calibrate, type Calibration, type ScoredInspection } from './calibration';
-import { nextContacts, type NextContacts } from './next-contacts';
+import type { Calibration, FatalRow, Figure, NextContacts, WorkloadRow } from '$lib/features/inspections/types';
+import { calibrate, type ScoredInspection } from './calibration';
+import { nextContacts } from './next-contacts';
 
 /**
  * The 质检 page's data, within the user's stores: the month's figures from the metric catalog, the
@@ -16,31 +17,6 @@ import { nextContacts, type NextContacts } from './next-contacts';
  * errors and the checklists. Every inspection is scored by the catalog's own relation (the checklist in
  * force on its day), so the page and the metrics cannot disagree.
  */
-
-export interface Figure {
-	value: number | null;
-	n: number;
-	low: number | null;
-	high: number | null;
-	lowSample: boolean;
-}
-
-export interface FatalRow {
-	id: string;
-	day: string;
-	staffId: string;
-	store: string;
-	inspector: string;
-	type: string | null;
-	contact: string | null;
-}
-
-export interface WorkloadRow {
-	inspector: string;
-	count: number;
-	mean: number;
-	passRate: number;
-}
 
 export interface InspectionsPageData {
 	month: string;
