@@ -31,6 +31,7 @@ const FILES: [KindId, string][] = [
 	['complaints', join(DEMO_DIR, 'complaints.csv')],
 	['surveys', join(DEMO_DIR, 'surveys.csv')],
 	['appraisals', join(DEMO_DIR, 'appraisals.csv')],
+	['inspections', join(DEMO_DIR, 'inspections.csv')],
 	// a bundled sample with seven deliberate errors: shows how a rejected file looks (nothing of it is loaded)
 	['surveys', join('data', 'samples', 'surveys_with_errors.csv')]
 ];
@@ -49,7 +50,9 @@ if (spawnSync('npx', ['vite', 'build', '--logLevel', 'error'], { stdio: 'inherit
 console.log(`2/4 生成演示数据（12 家门店，两年）到 ${DEMO_DIR} …`);
 const truthPath = join(DEMO_DIR, 'truth.json');
 let truth = existsSync(truthPath) ? (JSON.parse(readFileSync(truthPath, 'utf8')) as Truth) : null;
-if (!truth || truth.seed !== DEMO.seed || truth.scale !== DEMO.scale) truth = await generate({ outDir: DEMO_DIR, ...DEMO });
+// a demo folder generated before a kind existed lacks its file: generate again
+if (!truth || truth.seed !== DEMO.seed || truth.scale !== DEMO.scale || !FILES.every(([, p]) => existsSync(p)))
+	truth = await generate({ outDir: DEMO_DIR, ...DEMO });
 else console.log('   已生成过，沿用');
 
 console.log(`3/4 载入数据到 ${dbPath} …`);

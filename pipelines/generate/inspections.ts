@@ -28,7 +28,8 @@ export const INSPECTION_HEADER = [
 ];
 
 /** The quality officers and their severity: points of every item's maximum they add (negative = harsh). */
-export const INSPECTORS: Readonly<Record<string, number>> = { 韩雪梅: 0.005, 郑凯: -0.1, 唐静怡: 0, 冯子豪: -0.005 };
+// 李质检 is the demo quality officer's display name: signed in as qc, the page shows their own workload
+export const INSPECTORS: Readonly<Record<string, number>> = { 李质检: 0.005, 郑凯: -0.1, 唐静怡: 0, 冯子豪: -0.005 };
 export const HARSH_INSPECTOR = '郑凯';
 export const SECURITY_ITEM = '信息安全';
 export const PROCESS_ITEM = '流程完整';

@@ -29,7 +29,7 @@ async function createDatabase(dbPath: string, withSamples: boolean, generated: s
 		console.log(`[e2e] users: ${users.map((u) => `${u.username} (${u.role})`).join(', ')}`);
 		if (generated) {
 			await generate({ outDir: generated, scale: 30_000, seed: 1 });
-			for (const kind of ['traffic', 'complaints', 'surveys'] as const) {
+			for (const kind of ['traffic', 'complaints', 'surveys', 'inspections'] as const) {
 				const summary = await ingest(db, { kind, filePath: join(generated, `${kind}.csv`), source: 'cli', createdBy: 'e2e' });
 				console.log(`[e2e] generated ${kind}: ${summary.status}, loaded ${summary.rows_loaded}`);
 			}
