@@ -253,12 +253,14 @@ describe('role × route matrix', () => {
 		};
 		// 数据状态 ('/') sits beside 导入记录 ('/batches'), after the pages that read metrics
 		const dashboards = ['/dashboard', '/complaints', '/satisfaction', '/quality', '/evaluations', '/targets'];
+		// 质检 (after 质量监控) names staff: not for viewers
+		const withInspections = ['/dashboard', '/complaints', '/satisfaction', '/quality', '/inspections', '/evaluations', '/targets'];
 		expect(await nav('viewer')).toEqual([...dashboards, '/']);
-		expect(await nav('manager')).toEqual([...dashboards, '/', '/notifications']);
-		expect(await nav('quality_officer')).toEqual([...dashboards, '/upload', '/', '/batches', '/notifications']);
-		expect(await nav('leadership')).toEqual([...dashboards, '/upload', '/', '/batches', '/notifications']);
+		expect(await nav('manager')).toEqual([...withInspections, '/', '/notifications']);
+		expect(await nav('quality_officer')).toEqual([...withInspections, '/upload', '/', '/batches', '/notifications']);
+		expect(await nav('leadership')).toEqual([...withInspections, '/upload', '/', '/batches', '/notifications']);
 		expect(await nav('admin')).toEqual([
-			...dashboards,
+			...withInspections,
 			'/upload',
 			'/',
 			'/batches',
