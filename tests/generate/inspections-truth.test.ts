@@ -8,6 +8,8 @@ import { FILES, generate, type Truth } from '../../pipelines/generate';
 import { queryMetric } from '../../src/lib/server/metrics/query';
 import { SOURCES } from '../../src/lib/server/metrics/catalog';
 import { calibrate, type ScoredInspection } from '../../src/lib/server/features/inspections/calibration';
+import { controlCharts } from '../../src/lib/server/features/quality/charts';
+import { DEFAULT_RULES } from '../../src/lib/shared/quality/spc';
 
 /**
  * The generated inspections carry three planted truths; the product finds each with its own tools: the harsh
@@ -104,5 +106,22 @@ describe('planted inspection truths', () => {
 		const othersBefore = await rates(truth.period.from, dayBefore, null);
 		const othersAfter = await rates(from_date, truth.period.to, null);
 		expect(othersBefore[item]! - othersAfter[item]!).toBeLessThan(worst[0]![1] / 3);
+	});
+
+	it("the quality module's pass-rate p-chart signals below the centre at the slipping store after the date, not before", async () => {
+		const { store, from_date } = truth.planted.process_slip;
+		const set = await controlCharts(db, {
+			chart: 'qa_pass_p',
+			grain: 'month',
+			range: period(),
+			scope: null,
+			rules: DEFAULT_RULES,
+			laney: 'auto'
+		});
+		const chart = set.charts.find((c) => c.store === store)!.chart;
+		const month = (i: number) => set.periods[i]!;
+		const below = chart.signals.filter((s) => s.side === 'below').map((s) => month(s.index));
+		expect(below.length).toBeGreaterThan(0);
+		expect(below.every((p) => p >= from_date.slice(0, 7))).toBe(true);
 	});
 });

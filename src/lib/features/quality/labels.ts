@@ -6,7 +6,9 @@ export const QC_CHART_LABELS = {
 	complaint_u: m.qc_chart_complaint_u,
 	csat_p: m.qc_chart_csat_p,
 	csat_mean_xmr: m.qc_chart_csat_mean_xmr,
-	response_xmr: m.qc_chart_response_xmr
+	response_xmr: m.qc_chart_response_xmr,
+	qa_pass_p: m.qc_chart_qa_pass_p,
+	qa_fatal_p: m.qc_chart_qa_fatal_p
 } as const;
 export type QcChartChoice = keyof typeof QC_CHART_LABELS;
 

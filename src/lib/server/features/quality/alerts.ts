@@ -26,7 +26,7 @@ export const ALERT_STATUSES = ['new', 'in_progress', 'closed'] as const;
 export type AlertStatus = (typeof ALERT_STATUSES)[number];
 
 /** The charts alerts watch (the u-chart shows the same complaints as the p-chart and would only repeat it). */
-export const ALERT_CHARTS: readonly QcChartId[] = ['complaint_p', 'csat_p', 'csat_mean_xmr', 'response_xmr'];
+export const ALERT_CHARTS: readonly QcChartId[] = ['complaint_p', 'csat_p', 'csat_mean_xmr', 'response_xmr', 'qa_pass_p', 'qa_fatal_p'];
 export const ALERT_GRAIN = 'month' as const;
 /** Months of history the evaluation's charts cover (the first 12 are the default baseline). */
 export const ALERT_MONTHS = 24;

@@ -24,7 +24,11 @@ export const QC_CHARTS = {
 	/** individuals chart of the mean overall score */
 	csat_mean_xmr: { metric: 'csat_mean', kind: 'xmr', scale: 1, unit: 'score' },
 	/** individuals chart of the median first-response time */
-	response_xmr: { metric: 'first_response_median_h', kind: 'xmr', scale: 1, unit: 'hours' }
+	response_xmr: { metric: 'first_response_median_h', kind: 'xmr', scale: 1, unit: 'hours' },
+	/** p-chart of the inspections' pass rate (质检合格率, %) */
+	qa_pass_p: { metric: 'qa_pass_rate', kind: 'p', scale: 100, unit: 'percent' },
+	/** p-chart of the inspections' fatal-error rate (%) */
+	qa_fatal_p: { metric: 'qa_fatal_rate', kind: 'p', scale: 100, unit: 'percent' }
 } as const satisfies Record<string, { metric: string; kind: ChartKind; scale: number; unit: MetricUnit }>;
 export type QcChartId = keyof typeof QC_CHARTS;
 export const QC_CHART_IDS = Object.keys(QC_CHARTS) as QcChartId[];
