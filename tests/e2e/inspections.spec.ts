@@ -74,6 +74,11 @@ test('the generated data: the harsh inspector is flagged, the others are not; th
 	await expect(harsh.locator('td').nth(2)).toHaveText('偏严');
 	await expect(page.locator('[data-table=workload] tr.mine th')).toHaveText(demoAccount('quality_officer').displayName);
 
+	// the quality report has a 质检 section beside the headline
+	await page.goto(`${GEN}/quality/report`);
+	await expect(page.locator('table[data-table=inspections] tr[data-metric=qa_pass_rate]')).toBeVisible();
+	await expect(page.locator('[data-field=points-lost]')).toContainText('失分最多的评分项');
+	await page.goto(`${GEN}/inspections`);
 	await page.context().addCookies([{ name: 'PARAGLIDE_LOCALE', value: 'en', url: GEN }]);
 	await page.reload();
 	await expect(page.getByRole('heading', { level: 1 })).toHaveText('Inspections');

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../src/lib/server/core/db';
 import { inspectionsPage } from '../../src/lib/server/features/inspections/page';
+import { qualityReport } from '../../src/lib/server/features/quality/report';
 import { readChecklists, saveChecklist } from '../../src/lib/server/features/inspections/checklist';
 import { DEFAULT_CHECKLIST } from '../../src/lib/shared/inspections/checklist';
 import { sampleSize } from '../../src/lib/shared/inspections/sampling';
@@ -97,6 +98,24 @@ describe('the 质检 page data', () => {
 		// a user of another store is offered nothing of this one
 		expect((await page({ scope: ['杭州湖滨店'] })).next.byAgent.find((a) => a.staffId === 'S002')).toBeUndefined();
 		await db.withConnection((c) => c.run('DROP TABLE contacts'));
+	});
+
+	it("gives the monthly report a 质检 section: March's figures against February's, and the items losing the most", async () => {
+		const r = await qualityReport(db, { grain: 'month', at: '2025-03-15', lastDay: '2025-03-31', scope: null });
+		const count = r.inspections!.headline.find((h) => h.id === 'inspection_count')!;
+		expect([count.value, count.previous]).toEqual([march.length, file.filter((x) => day(x).startsWith('2025-02')).length]);
+		expect(r.inspections!.headline.map((h) => h.id)).toEqual([
+			'inspection_count',
+			'qa_score_mean',
+			'qa_pass_rate',
+			'qa_fatal_rate',
+			'qa_fatal_count'
+		]);
+		const lost = r.inspections!.pointsLost;
+		expect(lost.length).toBe(6);
+		expect(lost.map((p) => p.current)).toEqual([...lost.map((p) => p.current)].sort((a, b) => b - a));
+		// a month without inspections on either side has no section
+		expect((await qualityReport(db, { grain: 'month', at: '2025-06-15', lastDay: '2025-06-30', scope: null })).inspections).toBeNull();
 	});
 
 	it('keeps store scope: a user of one store sees only its inspections', async () => {

@@ -19,6 +19,8 @@ import { HEADLINE_METRICS } from '$lib/server/metrics/headline';
  * data object that the page, the PDF (the page printed) and the Excel workbook all show.
  */
 export const REPORT_METRICS = HEADLINE_METRICS;
+/** The report's 质检 section: the inspections' own headline (shown when the period or the one before has any). */
+export const INSPECTION_REPORT_METRICS = ['inspection_count', 'qa_score_mean', 'qa_pass_rate', 'qa_fatal_rate', 'qa_fatal_count'] as const;
 
 export interface HeadlineRow {
 	id: string;
@@ -42,6 +44,8 @@ export interface QualityReport {
 	causes: { category: string; current: number; previous: number; share: number }[];
 	changed: { before: number | null; after: number | null; rows: ChangeRow[] };
 	open: AlertRow[];
+	/** null when neither period has an inspection */
+	inspections: { headline: HeadlineRow[]; pointsLost: { item: string; current: number; previous: number }[] } | null;
 }
 
 export async function qualityReport(
@@ -54,25 +58,41 @@ export async function qualityReport(
 	const ask = (metric: string, r: DateRange) =>
 		queryMetric(db, { metric, from: r.from, to: r.to, grain: 'all', filters: {}, scope: req.scope });
 	const targets = await db.withConnection((c) => readAllTargets(c));
-	const headline = await Promise.all(
-		REPORT_METRICS.map(async (id) => {
-			const def = metricById(id)!;
-			const [a, b] = await Promise.all([ask(id, cur), ask(id, previous)]);
-			const t = targets.find((x) => x.metric === id && x.scope.kind === 'all');
-			const value = num(a.rows[0]?.value);
-			return {
-				id,
-				label: def.label,
-				unit: def.unit,
-				direction: def.direction,
-				value,
-				previous: num(b.rows[0]?.value),
-				target: t?.value ?? null,
-				warn: t?.warn ?? null,
-				state: targetState(value, t?.value ?? null, def.direction, t?.warn ?? null)
-			};
-		})
-	);
+	const headlineOf = (ids: readonly string[]) =>
+		Promise.all(
+			ids.map(async (id): Promise<HeadlineRow> => {
+				const def = metricById(id)!;
+				const [a, b] = await Promise.all([ask(id, cur), ask(id, previous)]);
+				const t = targets.find((x) => x.metric === id && x.scope.kind === 'all');
+				const value = num(a.rows[0]?.value);
+				return {
+					id,
+					label: def.label,
+					unit: def.unit,
+					direction: def.direction,
+					value,
+					previous: num(b.rows[0]?.value),
+					target: t?.value ?? null,
+					warn: t?.warn ?? null,
+					state: targetState(value, t?.value ?? null, def.direction, t?.warn ?? null)
+				};
+			})
+		);
+	const headline = await headlineOf(REPORT_METRICS);
+	const qa = await headlineOf(INSPECTION_REPORT_METRICS);
+	const inspected = (qa[0]!.value ?? 0) > 0 || (qa[0]!.previous ?? 0) > 0;
+	const lost = async (r: DateRange) =>
+		new Map(
+			(
+				await queryMetric(db, { metric: 'qa_points_lost', by: 'item', from: r.from, to: r.to, grain: 'all', filters: {}, scope: req.scope })
+			).rows.map((x) => [String(x.group), num(x.value) ?? 0])
+		);
+	const [lostNow, lostBefore] = inspected
+		? await Promise.all([lost(cur), lost(previous)])
+		: [new Map<string, number>(), new Map<string, number>()];
+	const pointsLost = [...new Set([...lostNow.keys(), ...lostBefore.keys()])]
+		.map((item) => ({ item, current: lostNow.get(item) ?? 0, previous: lostBefore.get(item) ?? 0 }))
+		.sort((x, y) => y.current - x.current || x.item.localeCompare(y.item));
 	const month = periodStart(cur.from, 'month');
 	const [all, pareto, changed] = await Promise.all([
 		db.withConnection((c) => listAlerts(c, { stores: req.scope })),
@@ -94,6 +114,7 @@ export async function qualityReport(
 		alerts: all.filter((a) => a.period === month),
 		causes,
 		changed: { before: changed.before, after: changed.after, rows: changed.rows.slice(0, 8) },
-		open: all.filter((a) => a.status !== 'closed').slice(0, 30)
+		open: all.filter((a) => a.status !== 'closed').slice(0, 30),
+		inspections: inspected ? { headline: qa, pointsLost } : null
 	};
 }
