@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../src/lib/server/core/db';
 import { inspectionsPage } from '../../src/lib/server/features/inspections/page';
 import { qualityReport } from '../../src/lib/server/features/quality/report';
+import { staffScorecard } from '../../src/lib/server/features/evaluations/scorecard';
 import { readChecklists, saveChecklist } from '../../src/lib/server/features/inspections/checklist';
 import { DEFAULT_CHECKLIST } from '../../src/lib/shared/inspections/checklist';
 import { sampleSize } from '../../src/lib/shared/inspections/sampling';
@@ -116,6 +117,20 @@ describe('the 质检 page data', () => {
 		expect(lost.map((p) => p.current)).toEqual([...lost.map((p) => p.current)].sort((a, b) => b - a));
 		// a month without inspections on either side has no section
 		expect((await qualityReport(db, { grain: 'month', at: '2025-06-15', lastDay: '2025-06-30', scope: null })).inspections).toBeNull();
+	});
+
+	it("puts the QA score, pass rate and fatal errors on the staff member's scorecard, per period", async () => {
+		expect((await load(db, 'appraisals', sample('appraisals.csv'))).status).toBe('committed');
+		const card = (await staffScorecard(db, null, 'S015', 'month'))!;
+		for (const month of ['2025-01', '2025-02', '2025-03']) {
+			const own = file.filter((r) => r['被检员工工号'] === 'S015' && day(r).startsWith(month));
+			const p = card.periods.find((x) => x.period === month)!;
+			expect(p.qa.n, month).toBe(own.length);
+			expect(p.qa.fatal, month).toBe(own.filter((r) => r['致命错误'] === '是').length);
+			expect(p.qa.score!, month).toBeCloseTo(own.reduce((a, r) => a + Number(r['总分']), 0) / own.length, 10);
+			expect(p.qa.lowSample).toBe(true);
+		}
+		expect(card.periods.find((x) => x.period === '2025-02')!.qa.fatal).toBe(1);
 	});
 
 	it('keeps store scope: a user of one store sees only its inspections', async () => {
