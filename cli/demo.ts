@@ -35,6 +35,7 @@ const FILES: [KindId, string][] = [
 	['surveys', join(DEMO_DIR, 'surveys.csv')],
 	['appraisals', join(DEMO_DIR, 'appraisals.csv')],
 	['contacts', join(DEMO_DIR, 'contacts.csv')],
+	['inspections', join(DEMO_DIR, 'inspections.csv')],
 	// a bundled sample with seven deliberate errors: shows how a rejected file looks (nothing of it is loaded)
 	['surveys', join('data', 'samples', 'surveys_with_errors.csv')]
 ];
@@ -55,8 +56,8 @@ if (spawnSync(process.execPath, ['cli/bundle.js'], { stdio: 'ignore' }).status !
 console.log(`2/4 生成演示数据（12 家门店，两年）到 ${DEMO_DIR} …`);
 const truthPath = join(DEMO_DIR, 'truth.json');
 let truth = existsSync(truthPath) ? (JSON.parse(readFileSync(truthPath, 'utf8')) as Truth) : null;
-// files of an earlier span (730 days, to 2025-12-30) or made before contacts existed are written again
-if (!truth || truth.seed !== DEMO.seed || truth.scale !== DEMO.scale || truth.period.days !== DEFAULTS.days || !truth.contacts)
+// a demo folder of an earlier span (730 days, to 2025-12-30), or generated before a kind existed, is generated again
+if (!truth || truth.seed !== DEMO.seed || truth.scale !== DEMO.scale || truth.period.days !== DEFAULTS.days || !FILES.every(([, p]) => existsSync(p)))
 	truth = await generate({ outDir: DEMO_DIR, ...DEMO });
 else console.log('   已生成过，沿用');
 

@@ -22,6 +22,12 @@ const ROWS_NAMED = 10;
 const SCORED = ['overall', 'environment', 'product_quality', 'service_quality', 'price'];
 const DESCRIBING = ['wave', 'submitted_at', 'method', 'store', 'channel', 'staff_id', 'nps', 'comment'];
 
+/** The first rows of a warning by number, and "…" when there are more. */
+export function namedRows(rows: readonly number[], locale: Locale): string {
+	const shown = rows.slice(0, ROWS_NAMED).map(Number).join('、');
+	return rows.length > ROWS_NAMED ? message('warning_rows_more', { rows: shown }, locale) : shown;
+}
+
 /** `rowNo` turns a data row index into the spreadsheet row number (see rowNumber in decode.ts). */
 export async function surveyQualityWarnings(
 	conn: DuckDBConnection,
@@ -51,10 +57,7 @@ export async function surveyQualityWarnings(
 
 	const out: string[] = [];
 	const toRows = (indexes: number[] | null | undefined) => (indexes ?? []).map((i) => rowNo(Number(i)));
-	const named = (rows: number[]) => {
-		const shown = rows.slice(0, ROWS_NAMED).map(Number).join('、');
-		return rows.length > ROWS_NAMED ? message('warning_rows_more', { rows: shown }, locale) : shown;
-	};
+	const named = (rows: number[]) => namedRows(rows, locale);
 	const total = Number(r?.n ?? 0);
 	const straight = toRows(r?.straight);
 	if (straight.length > 0) {

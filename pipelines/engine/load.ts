@@ -8,6 +8,7 @@ import { compileFailing, outputColumns } from '$pipelines/sql/compile';
 import { writeBatch } from '$pipelines/store';
 import { batchStores, checkStoreScope } from '$pipelines/store-scope';
 import { surveyQualityWarnings } from '$pipelines/survey-quality';
+import { inspectionQualityWarnings } from '$pipelines/inspection-quality';
 import { conflictErrors, repeatedKeys, selectFinalRows, typedKeyColumns } from './dedupe';
 import { needsCleaning, planFromFile, readsFromFile, typeFromFile } from './fast-path';
 import type { Plan } from './plan';
@@ -97,6 +98,7 @@ export async function load(conn: DuckDBConnection, ctx: LoadContext): Promise<In
 	prof('store scope');
 	const loadable = rowsRead - rowsRejected - collapsed;
 	warnings.push(...(await surveyQualityWarnings(conn, schema, locale, (i) => rowNumber(decoded, i))));
+	warnings.push(...(await inspectionQualityWarnings(conn, schema, locale, (i) => rowNumber(decoded, i))));
 
 	const grouped = groupErrors(errors, schema, decoded.header, match);
 	const base = {

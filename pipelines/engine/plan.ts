@@ -53,11 +53,11 @@ export async function plan(conn: DuckDBConnection, p: PlanInput): Promise<Plan |
 		else sources[c.name] = { from: 'absent' };
 	}
 
-	// Surveys: unknown columns whose every value is a number are extra questions; others are reported.
+	// Surveys and inspections: unknown columns whose every value is a number are extra questions (checklist items); others are reported.
 	const warnings: string[] = [];
 	let unknown = match.unknown;
 	const params: unknown[] = [p.keyPrefix];
-	const extraQuestions: { index: number; param: number }[] = [];
+	const extraQuestions: { index: number; param: number; name: string }[] = [];
 	if (schema.extraAnswersColumn && unknown.length > 0) {
 		if (p.file) return null;
 		const checks = unknown.map(
@@ -68,9 +68,12 @@ export async function plan(conn: DuckDBConnection, p: PlanInput): Promise<Plan |
 		const numeric = unknown.filter((u) => row?.[`n${u.index}`] && u.header.trim() !== '');
 		for (const u of numeric) {
 			params.push(u.header.trim());
-			extraQuestions.push({ index: u.index, param: params.length });
+			extraQuestions.push({ index: u.index, param: params.length, name: u.header.trim() });
 		}
-		if (numeric.length) warnings.push(message('warning_extra_questions', { columns: numeric.map((u) => u.header).join('、') }, locale));
+		const known = await knownExtraNames(conn, schema);
+		const reported = known ? numeric.filter((u) => !known.has(u.header.trim())) : numeric;
+		const warning = schema.extraKnown?.unknownWarning ?? 'warning_extra_questions';
+		if (reported.length) warnings.push(message(warning, { columns: reported.map((u) => u.header).join('、') }, locale));
 		const questions = new Set(numeric);
 		unknown = unknown.filter((u) => !questions.has(u));
 	}
@@ -107,6 +110,13 @@ export async function plan(conn: DuckDBConnection, p: PlanInput): Promise<Plan |
 		keyedHash
 	};
 	return { input, params, warnings };
+}
+
+/** The extra columns a kind expects by name (inspections: every checklist's items), or null when it names none. */
+async function knownExtraNames(conn: DuckDBConnection, schema: KindSchema): Promise<Set<string> | null> {
+	if (!schema.extraKnown) return null;
+	const rows = await queryRows<{ name: string }>(conn, schema.extraKnown.sql);
+	return new Set(rows.map((r) => r.name));
 }
 
 /** The mapping's value maps by source column index; headers match as in the column mapping, values match the trimmed cell. */

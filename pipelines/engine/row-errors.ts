@@ -2,7 +2,7 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import { queryRows } from '$lib/server/core/db';
 import { rowNumber, type DecodedInput } from '$pipelines/decode';
 import { reason, type Locale } from '$pipelines/messages';
-import { compileErrors, type CompileInput } from '$pipelines/sql/compile';
+import { compileErrors, errorParams, type CompileInput } from '$pipelines/sql/compile';
 import type { StoredError } from '$pipelines/store';
 
 /** Reasons for each failing row, in the user's language, with the row's raw cells kept. */
@@ -17,7 +17,7 @@ export async function collectErrors(
 		_i: number;
 		errs: { column: string | null; code: string; param: string | null }[];
 		cells: (string | null)[];
-	}>(conn, compileErrors(input), [decoded.sha256.slice(0, 12)]);
+	}>(conn, compileErrors(input), errorParams(input, decoded.sha256.slice(0, 12)));
 	const byName = new Map(input.schema.columns.map((c) => [c.name, c]));
 	const out: StoredError[] = [];
 	for (const r of rows) {
@@ -44,6 +44,7 @@ export async function collectErrors(
 				params.other = otherSrc?.from === 'column' ? (decoded.header[otherSrc.index] ?? other ?? '') : (other ?? '');
 			}
 			if (e.code === 'total_mismatch') params.expected = e.param ?? '?';
+			if (e.code.startsWith('inspection_')) params.detail = e.param ?? '';
 			out.push({
 				row: rowNo,
 				column: label || null,

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { writeAppraisals, writeStaff } from './appraisals';
 import { writeComplaints } from './complaints';
 import { contactTruth, writeContacts } from './contacts';
+import { writeInspections } from './inspections';
 import type { OutputEncoding } from './csv';
 import { makePeriod, makePlan } from './model';
 import { buildRoster } from './roster';
@@ -44,7 +45,8 @@ export const FILES = {
 	complaints: 'complaints.csv',
 	surveys: 'surveys.csv',
 	appraisals: 'appraisals.csv',
-	contacts: 'contacts.csv'
+	contacts: 'contacts.csv',
+	inspections: 'inspections.csv'
 } as const;
 
 /**
@@ -84,6 +86,8 @@ export async function generate(opts: GenerateOptions): Promise<Truth> {
 		Math.round(opts.scale * perComplaint)
 	);
 	log(`contacts: ${contacts.rows}`);
+	const inspections = await writeInspections(path(FILES.inspections), encoding, opts.seed, period, roster);
+	log(`inspections: ${inspections.rows}`);
 
 	const truth = buildTruth({
 		seed: opts.seed,
@@ -97,13 +101,15 @@ export async function generate(opts: GenerateOptions): Promise<Truth> {
 		surveys,
 		appraisals,
 		contacts: contactTruth(contacts, complaints.rows, period),
+		inspections,
 		files: {
 			staff: { file: FILES.staff, rows: staffRows },
 			traffic: { file: FILES.traffic, rows: trafficRows },
 			complaints: { file: FILES.complaints, rows: complaints.rows },
 			surveys: { file: FILES.surveys, rows: surveys.rows },
 			appraisals: { file: FILES.appraisals, rows: appraisals.rows },
-			contacts: { file: FILES.contacts, rows: contacts.rows }
+			contacts: { file: FILES.contacts, rows: contacts.rows },
+			inspections: { file: FILES.inspections, rows: inspections.rows }
 		}
 	});
 	writeFileSync(path('truth.json'), JSON.stringify(truth, null, 2) + '\n');

@@ -2,6 +2,7 @@ import { SPRING_FESTIVAL, civil, holidayRuns, isoDate } from './calendar';
 import type { AppraisalStats } from './appraisals';
 import type { ComplaintStats } from './complaints';
 import type { contactTruth } from './contacts';
+import { HARSH_INSPECTOR, INSPECTORS, PROCESS_ITEM, SECURITY_ITEM, type InspectionStats } from './inspections';
 import { REFERENCE_SCALE, REVIEWERS, SLA_HOURS, STORES, type Period, type Plan } from './model';
 import type { StaffMember } from './roster';
 import type { SurveyStats } from './surveys';
@@ -25,6 +26,7 @@ export interface TruthInput {
 	surveys: SurveyStats;
 	appraisals: AppraisalStats;
 	contacts: ReturnType<typeof contactTruth>;
+	inspections: InspectionStats;
 	files: Record<KindId, { file: string; rows: number }>;
 }
 
@@ -139,7 +141,35 @@ export function buildTruth(x: TruthInput) {
 			low_performers: x.roster
 				.filter((p) => p.lowPerformer)
 				.map((p) => ({ staff_id: p.id, name: p.name, store: STORES[p.store]!.name, department: p.department })),
-			appraisals_under_80: { rows: a.under80Rows, staff: a.under80Staff }
+			appraisals_under_80: { rows: a.under80Rows, staff: a.under80Staff },
+			harsh_inspector: {
+				inspector: HARSH_INSPECTOR,
+				severity_share_of_max: INSPECTORS[HARSH_INSPECTOR],
+				note: 'Every item this inspector scores loses this share of its maximum (10% of 100 points); the others are within ±0.5%.',
+				inspectors: Object.entries(x.inspections.byInspector).map(([name, v]) => ({
+					inspector: name,
+					severity_share_of_max: INSPECTORS[name],
+					inspections: v.rows,
+					mean_score: r4(v.scoreSum / v.rows)
+				}))
+			},
+			security_fatal_agent: {
+				staff_id: x.inspections.fatalAgent.staffId,
+				name: x.inspections.fatalAgent.name,
+				store: x.inspections.fatalAgent.store,
+				item: SECURITY_ITEM,
+				fatal_type: '泄露客户信息',
+				inspections: x.inspections.fatalAgent.inspections,
+				fatal_errors: x.inspections.fatalAgent.fatals,
+				security_fatal_errors: x.inspections.fatalAgent.securityFatals
+			},
+			process_slip: {
+				store: x.inspections.processStore.store,
+				item: PROCESS_ITEM,
+				from_date: x.inspections.processStore.fromDate,
+				mean_points_before: r4(x.inspections.processStore.beforeSum / x.inspections.processStore.beforeCount),
+				mean_points_after: r4(x.inspections.processStore.afterSum / x.inspections.processStore.afterCount)
+			}
 		},
 		complaints: {
 			by_status: c.byStatus,
@@ -157,6 +187,7 @@ export function buildTruth(x: TruthInput) {
 			by_category: c.byCategory
 		},
 		surveys: { waves: s.waves, wave_rows: s.waveRows, continuous_rows: s.continuousRows, by_method: s.byMethod },
+		inspections: { rows: x.inspections.rows, contacts: x.inspections.contacts, double_scored_contacts: x.inspections.doubleScored },
 		appraisals: { months: a.months.length, first: a.months[0] ?? null, last: a.months.at(-1) ?? null, by_grade: a.byGrade },
 		contacts: x.contacts,
 		staff: {

@@ -1,4 +1,5 @@
 import type { ColumnSpec, KindSchema } from '$lib/shared/schema';
+import { EXTRA } from '$lib/shared/schema/types';
 
 /** Where a canonical column's text comes from in the staged file. */
 export type ColumnSource =
@@ -21,8 +22,8 @@ export interface CompileInput {
 	/** per date/timestamp column: the strptime format most of its cells use, tried before the general parser */
 	dateFormats?: Readonly<Record<string, string | null>>;
 	stageColumns: number;
-	/** survey extra questions: stage column index → question name param position */
-	extraQuestions: readonly { index: number; param: number }[];
+	/** extra columns (survey questions, inspection items): stage column index → its name, bound as parameter `param` */
+	extraQuestions: readonly { index: number; param: number; name: string }[];
 	/** the key prefix for generated keys is bound as this parameter */
 	generatedKeyParam: number;
 	/** SQL of the keyed hash of a column (its key bound as parameters by the caller) */
@@ -236,6 +237,16 @@ function extraAnswersExpr(input: CompileInput): string | null {
 	return `map_from_entries(list_filter([${keys.map((k, i) => `{'k': ${k}, 'v': ${vals[i]}}`).join(', ')}], e -> e.v IS NOT NULL))`;
 }
 
+/** A row check's SQL with the row's extra columns as a MAP in place of EXTRA. */
+function withExtra(input: CompileInput, sql: string): string {
+	return sql.includes(EXTRA) ? sql.replaceAll(EXTRA, extraAnswersExpr(input) ?? 'CAST(NULL AS MAP(VARCHAR, DOUBLE))') : sql;
+}
+
+/** The parameters of compileErrors: the generated keys' prefix, then the extra columns' names. */
+export function errorParams(input: CompileInput, keyPrefix: string): string[] {
+	return [keyPrefix, ...input.extraQuestions.map((q) => q.name)];
+}
+
 /** Output columns of the kind's table, in insert order, with the expression that fills each. */
 export function outputColumns(input: CompileInput): { name: string; expr: string }[] {
 	const out = input.schema.columns.map((c) => ({ name: c.name, expr: `t_${c.name}` }));
@@ -253,7 +264,7 @@ export function outputColumns(input: CompileInput): { name: string; expr: string
 export function compileTyped(input: CompileInput): string {
 	const cols = columnSql(input);
 	const s = structureChecks(input);
-	const checks = (input.schema.checks ?? []).map((c) => `NOT coalesce(${c.failWhen}, false)`);
+	const checks = (input.schema.checks ?? []).map((c) => `NOT coalesce(${withExtra(input, c.failWhen)}, false)`);
 	const fromFile = cols.filter((c) => input.sources[c.col.name]?.from === 'column').map((c) => `r_${c.col.name}`);
 	const content = fromFile.length ? [`coalesce(${fromFile.join(', ')}) IS NOT NULL`] : [];
 	const ok = [...cols.map((c) => `(${c.code}) IS NULL`), ...checks, ...content, `NOT (${s.short})`, `NOT (${s.long})`].join('\n    AND ');
@@ -287,11 +298,13 @@ export function compileErrors(fromAny: CompileInput): string {
 		),
 		...(input.schema.checks ?? []).map(
 			(c) =>
-				`CASE WHEN coalesce(${c.failWhen}, false) THEN {'column': ${sqlLiteral(c.column)}, 'code': ${sqlLiteral(c.code)}, 'param': ${c.detailSql ?? sqlLiteral(c.id)}} END`
+				`CASE WHEN coalesce(${withExtra(input, c.failWhen)}, false) THEN {'column': ${sqlLiteral(c.column)}, 'code': ${sqlLiteral(c.code)}, 'param': ${c.detailSql ? withExtra(input, c.detailSql) : sqlLiteral(c.id)}} END`
 		)
 	];
+	// the extra columns' names are bound (see errorParams) whether or not a check reads them
+	const extra = input.extraQuestions.length ? `, ${extraAnswersExpr(input)} AS _extra` : '';
 	return `SELECT _i, list_filter([${items.join(',\n  ')}], e -> e IS NOT NULL) AS errs,
-  [${Array.from({ length: input.stageColumns }, (_, i) => stageCol(i)).join(', ')}] AS cells
+  [${Array.from({ length: input.stageColumns }, (_, i) => stageCol(i)).join(', ')}] AS cells${extra}
 FROM ${typedRows(input, cols, ' WHERE rowid IN (SELECT _i FROM failing WHERE NOT blank)', false)}
 ORDER BY _i`;
 }

@@ -1,4 +1,5 @@
 import { queryRows, type DuckDBConnection } from '$lib/server/core/db';
+import { readChecklists } from '$lib/server/core/db/checklists';
 /**
  * SQL macros that turn the cleaned text of a cell into a typed value (NULL when it cannot),
  * as Chinese spreadsheets write them. Created as TEMP macros on the connection that runs a load.
@@ -128,6 +129,23 @@ export async function settingsMacros(conn: DuckDBConnection): Promise<string[]> 
 	const list = `[{'p': NULL::VARCHAR, 'f': NULL::VARCHAR, 'w': NULL::DOUBLE[]}${items.map((i) => `, ${i}`).join('')}]`;
 	const newest = (pos: string) => `struct_extract(list_filter(${list}, r -> r.p = ${pos} AND r.f <= month)[-1], 'w')`;
 	return [
-		`CREATE OR REPLACE TEMP MACRO sq_appraisal_weights(pos, month) AS coalesce(${newest('pos')}, ${newest("'*'")}, [20, 20, 20, 20, 20]::DOUBLE[])`
+		`CREATE OR REPLACE TEMP MACRO sq_appraisal_weights(pos, month) AS coalesce(${newest('pos')}, ${newest("'*'")}, [20, 20, 20, 20, 20]::DOUBLE[])`,
+		await checklistMacro(conn)
 	];
+}
+
+/**
+ * `sq_qa_checklist(day)`: the inspection checklist in force on a DATE (table qa_checklists) as a struct of
+ * items (item, max_points), pass_line and fatal_zero — the newest effective on or before the day, else the
+ * oldest. The same rule as `checklistOn` in src/lib/shared/inspections/checklist.ts; a literal list, like
+ * the weights above, so that row checks can read it.
+ */
+async function checklistMacro(conn: DuckDBConnection): Promise<string> {
+	const lit = (s: string) => `'${s.replaceAll("'", "''")}'`;
+	const entries = (await readChecklists(conn)).map(
+		(c) =>
+			`{'f': DATE ${lit(c.effectiveFrom)}, 'items': [${c.items.map((i) => `{'item': ${lit(i.item)}, 'max_points': ${Number(i.maxPoints)}::DOUBLE}`).join(', ')}], 'pass_line': ${Number(c.passLine)}::DOUBLE, 'fatal_zero': ${c.fatalZero}}`
+	);
+	const list = `[${entries.join(', ')}]`;
+	return `CREATE OR REPLACE TEMP MACRO sq_qa_checklist(day) AS coalesce(list_filter(${list}, c -> c.f <= day)[-1], ${list}[1])`;
 }

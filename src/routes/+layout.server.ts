@@ -14,6 +14,7 @@ const NAV_ROUTES = [
 	'/satisfaction',
 	'/service',
 	'/quality',
+	'/inspections',
 	'/evaluations',
 	'/targets',
 	'/upload',

@@ -51,6 +51,7 @@ test('signing in shows the user’s name and role, and returns to the page asked
 		'投诉',
 		'满意度',
 		'质量监控',
+		'质检',
 		'绩效考核',
 		'目标',
 		'数据状态',

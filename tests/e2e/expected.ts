@@ -15,7 +15,8 @@ const DATE_HEADER: Record<KindId, string> = {
 	appraisals: '考核周期',
 	traffic: '日期',
 	staff: '入职日期',
-	contacts: '进线时间'
+	contacts: '进线时间',
+	inspections: '质检日期'
 };
 
 export interface ExpectedCoverage {

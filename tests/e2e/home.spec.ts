@@ -13,7 +13,8 @@ const KIND_ZH: Record<KindId, string> = {
 	appraisals: '员工考核',
 	traffic: '客流',
 	staff: '员工',
-	contacts: '来电与在线会话'
+	contacts: '来电与在线会话',
+	inspections: '质检记录'
 };
 const KIND_EN: Record<KindId, string> = {
 	complaints: 'Complaints',
@@ -21,9 +22,11 @@ const KIND_EN: Record<KindId, string> = {
 	appraisals: 'Staff appraisals',
 	traffic: 'Store traffic',
 	staff: 'Staff',
-	contacts: 'Calls and chats'
+	contacts: 'Calls and chats',
+	inspections: 'Inspections'
 };
 const KINDS = Object.keys(KIND_ZH) as KindId[];
+const COMMITTED = SAMPLE_LOADS.filter((l) => l.outcome === 'committed').length;
 const LOADED_AT = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}$/;
 
 failOnPageProblems(test);
@@ -63,7 +66,8 @@ test('the overview shows every kind with its rows, dates covered and last load',
 		appraisals: 104,
 		traffic: 270,
 		staff: 36,
-		contacts: 913
+		contacts: 913,
+		inspections: 96
 	});
 	expect(expected.complaints).toMatchObject({ from: '2025-01-01', to: '2025-03-31' });
 
@@ -85,8 +89,7 @@ test('the batches table lists every load, newest first, with the rejected file',
 		await expect(await cellUnder(table, rows.nth(i), '文件名')).toHaveText(file);
 	}
 
-	const committed = SAMPLE_LOADS.filter((l) => l.outcome === 'committed').length;
-	await expect(rows.filter({ hasText: '已导入' })).toHaveCount(committed);
+	await expect(rows.filter({ hasText: '已导入' })).toHaveCount(COMMITTED);
 	const rejected = rows.filter({ hasText: '已拒绝' });
 	await expect(rejected).toHaveCount(1);
 	await expect(await cellUnder(table, rejected, '文件名')).toHaveText('surveys_with_errors.csv');
@@ -122,7 +125,7 @@ test('the language switch shows the page in English and back in Chinese', async 
 	await expect(table.getByRole('columnheader', { name: 'Rows rejected' })).toBeVisible();
 	const body = table.locator('tbody');
 	await expect(body.getByText('Rejected', { exact: true })).toHaveCount(1);
-	await expect(body.getByText('Loaded', { exact: true })).toHaveCount(SAMPLE_LOADS.filter((l) => l.outcome === 'committed').length);
+	await expect(body.getByText('Loaded', { exact: true })).toHaveCount(COMMITTED);
 	await expect(body.getByText('Command line', { exact: true })).toHaveCount(SAMPLE_LOADS.length);
 	await expect(page.getByText('数据状态')).toHaveCount(0);
 	await page.screenshot({ path: 'test-results/home-en.png', fullPage: true });

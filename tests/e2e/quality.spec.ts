@@ -154,12 +154,16 @@ test('预警: every alert names its metric and unit, grouped by store with a cou
 	expect(new Set(texts).size).toBe(texts.length);
 	for (const t of texts) {
 		// metric named with its unit, the line and this period's value written to differ
-		expect(t).toMatch(/(投诉率（每千笔交易）|满意度（CSAT）|总体满意度均分（分）|首次响应时长中位数)/u);
+		expect(t).toMatch(/(投诉率（每千笔交易）|满意度（CSAT）|总体满意度均分（分）|首次响应时长中位数|质检合格率|致命错误率)/u);
 		const [, a, b] = /([\d.]+)[^\d，]*，本期 ([\d.]+)/u.exec(t) ?? [];
 		expect(a, t).toBeDefined();
 		expect(a).not.toBe(b);
 	}
 	await expect(page.locator('tr[data-alert]', { hasText: /投诉率（每千笔交易）.*中心线|上限 \d/u }).first()).toBeVisible();
+	// the generated inspections' planted slip of 流程完整 at 成都春熙路店 shows as its pass rate under the lower limit
+	await expect(
+		page.locator('section[data-group="成都春熙路店"] tr[data-alert]', { hasText: '质检合格率低于控制下限' }).first()
+	).toBeVisible();
 });
 
 test('a week the data ends inside is drawn hollow on a dashed segment, noted, and never judged', async ({ page }) => {

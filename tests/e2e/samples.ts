@@ -17,7 +17,8 @@ export const SAMPLE_LOADS: readonly SampleLoad[] = [
 	// 7 deliberate errors (README): the default all-or-nothing load rejects the whole file.
 	{ kind: 'surveys', file: 'surveys_with_errors.csv', outcome: 'rejected' },
 	// the contact centre's calls and chats of the same quarter (batch 7)
-	{ kind: 'contacts', file: 'contacts.csv', outcome: 'committed' }
+	{ kind: 'contacts', file: 'contacts.csv', outcome: 'committed' },
+	{ kind: 'inspections', file: 'inspections.csv', outcome: 'committed' }
 ];
 
 /** How long ago the e2e server's staff list was loaded (its batch is backdated): past the kind's 40-day cadence. */

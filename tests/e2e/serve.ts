@@ -30,7 +30,7 @@ async function createDatabase(dbPath: string, withSamples: boolean, generated: s
 		if (generated) {
 			// no contacts: the quality tests do not read them, and 600,000 rows would slow this server's start by 12 s
 			await generate({ outDir: generated, scale: 30_000, seed: 1, contactsPerComplaint: 0 });
-			for (const kind of ['traffic', 'complaints', 'surveys'] as const) {
+			for (const kind of ['traffic', 'complaints', 'surveys', 'inspections'] as const) {
 				const summary = await ingest(db, { kind, filePath: join(generated, `${kind}.csv`), source: 'cli', createdBy: 'e2e' });
 				console.log(`[e2e] generated ${kind}: ${summary.status}, loaded ${summary.rows_loaded}`);
 			}

@@ -58,6 +58,7 @@ const EXPECTED: Record<string, Partial<Record<Method, Allowed>>> = {
 	'/quality/alerts': { GET: ALL, POST: ['quality_officer', 'leadership', 'admin'] },
 	'/quality/alerts/[id]': { GET: ALL, POST: ['quality_officer', 'leadership', 'admin'] },
 	'/quality/causes': { GET: ALL },
+	'/inspections': { GET: ['manager', 'quality_officer', 'leadership', 'admin'], POST: ['quality_officer', 'leadership', 'admin'] },
 	'/quality/report': { GET: ALL },
 	'/api/quality/report/pdf': { GET: ALL },
 	'/api/quality/report/xlsx': { GET: ALL }
@@ -252,14 +253,14 @@ describe('role × route matrix', () => {
 			return [...html.matchAll(/<nav[^>]*>(.*?)<\/nav>/gsu)].flatMap((m) => [...m[1]!.matchAll(/href="([^"]+)"/gu)].map((h) => h[1]));
 		};
 		// 数据状态 ('/') sits beside 导入记录 ('/batches'), after the pages that read metrics
-		const dashboards = ['/dashboard', '/complaints', '/satisfaction', '/service', '/quality', '/evaluations', '/targets'];
-		// 服务过程 names agents: not for viewers
-		expect(await nav('viewer')).toEqual([...dashboards.filter((d) => d !== '/service'), '/']);
-		expect(await nav('manager')).toEqual([...dashboards, '/', '/notifications']);
-		expect(await nav('quality_officer')).toEqual([...dashboards, '/upload', '/', '/batches', '/notifications']);
-		expect(await nav('leadership')).toEqual([...dashboards, '/upload', '/', '/batches', '/notifications']);
+		const all = ['/dashboard', '/complaints', '/satisfaction', '/service', '/quality', '/inspections', '/evaluations', '/targets'];
+		// 服务过程 names agents and 质检 names staff: neither is for viewers
+		expect(await nav('viewer')).toEqual([...all.filter((d) => d !== '/service' && d !== '/inspections'), '/']);
+		expect(await nav('manager')).toEqual([...all, '/', '/notifications']);
+		expect(await nav('quality_officer')).toEqual([...all, '/upload', '/', '/batches', '/notifications']);
+		expect(await nav('leadership')).toEqual([...all, '/upload', '/', '/batches', '/notifications']);
 		expect(await nav('admin')).toEqual([
-			...dashboards,
+			...all,
 			'/upload',
 			'/',
 			'/batches',

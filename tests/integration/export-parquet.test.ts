@@ -63,7 +63,7 @@ beforeAll(async () => {
 		].join('\n')
 	);
 	db = await Database.open(join(dir, 'q.duckdb'));
-	for (const kind of ['staff', 'traffic', 'complaints', 'surveys', 'appraisals', 'contacts'] as KindId[]) {
+	for (const kind of ['staff', 'traffic', 'complaints', 'surveys', 'appraisals', 'contacts', 'inspections'] as KindId[]) {
 		const s = await ingest(db, { kind, filePath: join(data, FILES[kind]), source: 'cli', createdBy: 'test' });
 		expect(s.status, kind).toBe('committed');
 	}

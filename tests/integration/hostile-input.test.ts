@@ -64,7 +64,8 @@ const ids = (kind: KindId) =>
 		appraisals: 'staff_id',
 		traffic: 'store',
 		staff: 'staff_id',
-		contacts: 'contact_id'
+		contacts: 'contact_id',
+		inspections: 'inspection_id'
 	})[kind];
 const keysOf = (kind: KindId, keys: string[]): Check => ({
 	sql: `SELECT ${ids(kind)} AS id FROM ${kind} WHERE batch_id = $1 ORDER BY 1`,

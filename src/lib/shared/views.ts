@@ -5,7 +5,7 @@
 export type UiLocale = 'zh-CN' | 'en';
 export const isUiLocale = (v: unknown): v is UiLocale => v === 'zh-CN' || v === 'en';
 
-export type SourceKind = 'complaints' | 'surveys' | 'appraisals' | 'traffic' | 'staff' | 'contacts';
+export type SourceKind = 'complaints' | 'surveys' | 'appraisals' | 'traffic' | 'staff' | 'contacts' | 'inspections';
 
 export interface CoverageView {
 	kind: SourceKind;

@@ -9,7 +9,8 @@ const kindLabels: Record<SourceKind, Label> = {
 	appraisals: m.ui_kind_appraisals,
 	traffic: m.ui_kind_traffic,
 	staff: m.ui_kind_staff,
-	contacts: m.ui_kind_contacts
+	contacts: m.ui_kind_contacts,
+	inspections: m.ui_kind_inspections
 };
 
 /** Which date a kind's coverage is counted by (the schema's date column), said for people. */
@@ -19,7 +20,8 @@ const kindBases: Record<SourceKind, Label> = {
 	appraisals: m.ui_basis_appraisals,
 	traffic: m.ui_basis_traffic,
 	staff: m.ui_basis_staff,
-	contacts: m.ui_basis_contacts
+	contacts: m.ui_basis_contacts,
+	inspections: m.ui_basis_inspections
 };
 
 const statusLabels: Record<BatchStatus, Label> = {

@@ -3,7 +3,7 @@ import { m } from '$lib/paraglide/messages.js';
 import type { Column } from '$lib/shared/table';
 import { EVAL_DIMENSIONS, type EvalDimension, type RankGroup, type RankedRow } from './model';
 import { dimensionLabel, fmt1, fmtP, verdictLabel } from './labels';
-import type { ReviewerCheck } from './stats';
+import type { ReviewerCheck } from '$lib/shared/quality/leniency';
 
 /**
  * The ranking's columns, declared once: the ranking table on the page, its "download what you see" CSV and

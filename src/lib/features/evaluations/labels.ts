@@ -1,7 +1,7 @@
 import { m } from '$lib/paraglide/messages.js';
 import type { UiLocale } from '$lib/shared/views';
 import { cycleOf, type Cycle, type EvalDimension } from './model';
-import type { Verdict } from './stats';
+import type { Verdict } from '$lib/shared/quality/leniency';
 
 /** Words for the evaluation pages, the export and the report, in the user's language. */
 type Msg = (inputs?: Record<string, never>, options?: { locale?: UiLocale }) => string;

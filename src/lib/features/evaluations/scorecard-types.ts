@@ -11,6 +11,8 @@ export interface ScorecardPeriod {
 	outcomes: Record<string, number>;
 	/** CSAT and NPS with their 95% intervals (Wilson, trinomial), in the value's unit */
 	surveys: { n: number; csat: number | null; csatCi: Interval | null; nps: number | null; npsCi: Interval | null; lowSample: boolean };
+	/** inspections (质检) of the person in the period: mean QA score, pass rate with its 95% Wilson interval, fatal errors */
+	qa: { n: number; score: number | null; passRate: number | null; passCi: Interval | null; fatal: number; lowSample: boolean };
 }
 
 export interface Scorecard {

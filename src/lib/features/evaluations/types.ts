@@ -1,5 +1,5 @@
 import type { Cycle, EvalDimension, EvalSettings, GradeShare, RankGroup, RankedRow, StarCandidate, WeightRule } from './model';
-import type { ReviewerCheck, Verdict } from './stats';
+import type { ReviewerCheck, Verdict } from '$lib/shared/quality/leniency';
 
 /** What the evaluations page, its exports and the printable report show for one period. */
 export interface Comparison {

@@ -11,7 +11,9 @@ export const QC_CHART_LABELS = {
 	answer_rate_p: m.qc_chart_answer_rate_p,
 	fcr_p: m.qc_chart_fcr_p,
 	aht_xmr: m.qc_chart_aht_xmr,
-	asa_xmr: m.qc_chart_asa_xmr
+	asa_xmr: m.qc_chart_asa_xmr,
+	qa_pass_p: m.qc_chart_qa_pass_p,
+	qa_fatal_p: m.qc_chart_qa_fatal_p
 } as const;
 export type QcChartChoice = keyof typeof QC_CHART_LABELS;
 

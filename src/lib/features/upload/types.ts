@@ -5,7 +5,7 @@
 import type { ErrorGroup } from '$lib/shared/schema/errors';
 
 export type { ErrorGroup };
-export type UploadKind = 'complaints' | 'surveys' | 'appraisals' | 'traffic' | 'staff' | 'contacts';
+export type UploadKind = 'complaints' | 'surveys' | 'appraisals' | 'traffic' | 'staff' | 'contacts' | 'inspections';
 
 export interface UploadError {
 	row: number | null;

@@ -24,7 +24,7 @@ import type { LoadedBefore, UploadKind, UploadSummary, WorkbookPreview } from '.
 import { looksLikeWorkbook, readWorkbookOnServer } from './workbook';
 import type { ParseResult } from './worker-protocol';
 
-export const UPLOAD_KINDS: readonly UploadKind[] = ['surveys', 'complaints', 'appraisals', 'traffic', 'staff', 'contacts'];
+export const UPLOAD_KINDS: readonly UploadKind[] = ['surveys', 'complaints', 'appraisals', 'traffic', 'staff', 'contacts', 'inspections'];
 const PREVIEW_ROWS = 20;
 
 /** A mapping saved by name, offered again for a file with the same header. */

@@ -23,7 +23,8 @@ export const CADENCE_DAYS: Readonly<Record<KindId, number>> = {
 	traffic: 3,
 	appraisals: 40,
 	staff: 40,
-	contacts: 2
+	contacts: 2,
+	inspections: 7
 };
 
 const DAY_MS = 86_400_000;

@@ -10,6 +10,7 @@
 import { APPRAISAL_METRICS } from './catalog/appraisals';
 import { COMPLAINT_METRICS } from './catalog/complaints';
 import { CONTACT_METRICS } from './catalog/contacts';
+import { INSPECTION_METRICS } from './catalog/inspections';
 import { bucketNames, HOUR_BUCKETS, type BucketDimension } from './catalog/hours';
 import { SOURCES } from './catalog/sources';
 import { SURVEY_METRICS } from './catalog/surveys';
@@ -23,7 +24,7 @@ export { ROLLUP_SOURCES } from './catalog/rollups';
 export { DRILLS } from './catalog/drills';
 export { SURVEY_ITEMS } from './catalog/surveys';
 
-export const METRICS: readonly MetricDef[] = [...COMPLAINT_METRICS, ...SURVEY_METRICS, ...APPRAISAL_METRICS, ...CONTACT_METRICS];
+export const METRICS: readonly MetricDef[] = [...COMPLAINT_METRICS, ...SURVEY_METRICS, ...APPRAISAL_METRICS, ...CONTACT_METRICS, ...INSPECTION_METRICS];
 
 export const METRIC_IDS = METRICS.map((m) => m.id);
 

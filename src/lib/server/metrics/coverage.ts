@@ -22,9 +22,11 @@ const KINDS_OF: Record<SourceId, readonly KindId[]> = {
 	appraisals: [],
 	contacts: ['contacts'],
 	contact_sequences: ['contacts'],
-	contact_complaints: ['contacts']
+	contact_complaints: ['contacts'],
+	inspections: ['inspections'],
+	inspection_items: ['inspections']
 };
-const KINDS = ['complaints', 'traffic', 'surveys', 'contacts'] as const satisfies readonly KindId[];
+const KINDS = ['complaints', 'traffic', 'surveys', 'contacts', 'inspections'] as const satisfies readonly KindId[];
 
 type Spans = Partial<Record<KindId, DataSpan | null>>;
 const spans = new WeakMap<Database, { version: number; spans: Promise<Spans> }>();

@@ -23,7 +23,8 @@ const KIND_TITLE: Record<string, string> = {
 	appraisals: '员工考核 appraisals',
 	traffic: '客流与交易 traffic',
 	staff: '员工名册 staff',
-	contacts: '来电与在线会话 contacts'
+	contacts: '来电与在线会话 contacts',
+	inspections: '质检记录 inspections'
 };
 
 /** The accepted columns of every kind, as Markdown: generated from the schemas, checked by a test. */
@@ -55,7 +56,12 @@ export function columnsMarkdown(): string {
 				`| \`${c.name}\` | ${c.aliases.join('、')} | ${TYPE_LABEL[c.type]} | ${c.required ? '必填 yes' : c.defaultSql ? 'derived when empty' : ''} | ${allowed} |`
 			);
 		}
-		if (s.extraAnswersColumn)
+		if (s.extraKnown)
+			out.push(
+				'',
+				`Other columns whose values are all numbers are the checklist items with their points (\`${s.extraAnswersColumn}\`), e.g. 服务用语、业务准确、流程完整、服务态度、问题解决、信息安全: each row must carry the items of the checklist in force on its date, within their maximum points; columns of no checklist are kept, not scored, and reported.`
+			);
+		else if (s.extraAnswersColumn)
 			out.push('', 'Other columns whose values are all numbers are kept as extra survey questions (`extra_answers`).');
 		out.push('');
 	}

@@ -1,6 +1,7 @@
 import { appraisals } from './appraisals';
 import { complaints } from './complaints';
 import { contacts } from './contacts';
+import { inspections } from './inspections';
 import { staff } from './staff';
 import { surveys } from './surveys';
 import { traffic } from './traffic';
@@ -8,7 +9,7 @@ import type { KindId, KindSchema } from './types';
 
 export type { ColumnSpec, ColumnType, KindId, KindSchema } from './types';
 
-export const schemas: Readonly<Record<KindId, KindSchema>> = { complaints, surveys, appraisals, traffic, staff, contacts };
+export const schemas: Readonly<Record<KindId, KindSchema>> = { complaints, surveys, appraisals, traffic, staff, contacts, inspections };
 export const KINDS = Object.keys(schemas) as KindId[];
 
 export function isKind(value: string): value is KindId {

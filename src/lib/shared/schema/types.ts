@@ -3,7 +3,7 @@
  * The engine compiles these into set-based SQL; adding a column or a kind is an edit here
  * (plus a migration for the table), not a new code path.
  */
-export type KindId = 'complaints' | 'surveys' | 'appraisals' | 'traffic' | 'staff' | 'contacts';
+export type KindId = 'complaints' | 'surveys' | 'appraisals' | 'traffic' | 'staff' | 'contacts' | 'inspections';
 
 export type ColumnType =
 	| 'id' // identifier text: width-folded, trimmed
@@ -74,4 +74,13 @@ export interface KindSchema {
 	storeColumn?: string;
 	/** surveys: unknown numeric columns are kept as extra questions in this MAP column */
 	extraAnswersColumn?: string;
+	/**
+	 * Extra columns that are expected by name (inspections: the checklists' items, listed by this SQL as
+	 * `name`): those are kept without a word, the other numeric ones are kept and reported with
+	 * `unknownWarning` instead of the surveys' "extra questions" warning.
+	 */
+	extraKnown?: { sql: string; unknownWarning: string };
 }
+
+/** In a row check, the row's extra columns as a MAP (see `extraAnswersColumn`). */
+export const EXTRA = '{extra}';

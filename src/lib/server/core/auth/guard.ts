@@ -70,6 +70,8 @@ export const ROUTE_RULES: Readonly<Record<string, Rule>> = {
 	'/quality/alerts': { read: can('metrics'), write: can('targets') },
 	'/quality/alerts/[id]': { read: can('metrics'), write: can('targets') },
 	'/quality/causes': can('metrics'),
+	// 质检: individual inspections name staff (scorecards); adding a checklist needs `targets`
+	'/inspections': { read: can('scorecards'), write: can('targets') },
 	'/quality/report': can('metrics'),
 	'/api/quality/report/pdf': can('metrics'),
 	'/api/quality/report/xlsx': can('metrics')

@@ -56,6 +56,7 @@ export const EXPORTED_TABLES: readonly TableExport[] = [
 	{ table: 'surveys', partition: month('submitted_at'), masked: { comment: maskedText('comment') } },
 	{ table: 'appraisals', partition: { column: 'period' }, masked: { comment: maskedText('comment') } },
 	{ table: 'traffic', partition: month('date') },
+	{ table: 'inspections', partition: month('inspected_at'), masked: { note: maskedText('note') } },
 	{ table: 'staff' },
 	{ table: 'contacts', partition: month('arrived_at'), masked: { customer_phone: 'NULL::VARCHAR' } },
 	{ table: 'batches' },
@@ -63,7 +64,8 @@ export const EXPORTED_TABLES: readonly TableExport[] = [
 	{ table: 'app_settings' },
 	{ table: 'eval_weights' },
 	{ table: 'eval_settings' },
-	{ table: 'qc_baselines' }
+	{ table: 'qc_baselines' },
+	{ table: 'qa_checklists' }
 ];
 
 export class ExportError extends Error {

@@ -520,5 +520,60 @@ INSERT INTO batches_v12 SELECT * FROM batches;
 DROP TABLE batches;
 ALTER TABLE batches_v12 RENAME TO batches;
 `
+	},
+	{
+		version: 13,
+		name: 'inspections (质检记录) and their checklists',
+		// inspections: one row per inspected contact; item_points holds the checklist items' points by item name
+		// (the file's item columns, kept like a survey's extra questions). The score is computed when read, with the
+		// checklist in force on the inspection's date: qa_checklists keeps every checklist ever set (like
+		// eval_weights), the handbooks' default from the start. The kinds of batches and saved mappings are checked
+		// by the application (src/lib/shared/schema, isKind) rather than by a CHECK naming them, so a new kind
+		// needs no rebuild of these tables: DuckDB cannot drop a CHECK constraint, hence the copy (batches lost theirs in 12).
+		sql: `
+CREATE TABLE inspections (
+  inspection_id VARCHAR NOT NULL,
+  inspected_at DATE NOT NULL,
+  inspector VARCHAR NOT NULL,
+  staff_id VARCHAR NOT NULL,
+  store VARCHAR NOT NULL,
+  channel channel_t,
+  contact_id VARCHAR,
+  fatal BOOLEAN NOT NULL,
+  fatal_type VARCHAR,
+  total DECIMAL(7, 2) CHECK (total >= 0),
+  note VARCHAR,
+  item_points MAP(VARCHAR, DOUBLE),
+  batch_id INTEGER NOT NULL
+);
+${historyOf('inspections')}
+
+CREATE TABLE qa_checklists (
+  effective_from DATE PRIMARY KEY,
+  items STRUCT(item VARCHAR, max_points DOUBLE)[] NOT NULL,
+  pass_line DOUBLE NOT NULL,
+  fatal_zero BOOLEAN NOT NULL,
+  updated_by VARCHAR NOT NULL,
+  updated_at TIMESTAMP NOT NULL
+);
+INSERT INTO qa_checklists VALUES (DATE '1970-01-01',
+  [{'item': '服务用语', 'max_points': 15}, {'item': '业务准确', 'max_points': 25}, {'item': '流程完整', 'max_points': 20},
+   {'item': '服务态度', 'max_points': 15}, {'item': '问题解决', 'max_points': 15}, {'item': '信息安全', 'max_points': 10}],
+  80, true, 'system', TIMESTAMP '1970-01-01 00:00:00');
+
+CREATE TABLE upload_mappings_v13 (
+  kind VARCHAR NOT NULL,
+  name VARCHAR NOT NULL,
+  header_key VARCHAR NOT NULL,
+  header JSON NOT NULL,
+  mapping JSON NOT NULL,
+  created_by VARCHAR NOT NULL,
+  updated_at TIMESTAMP NOT NULL,
+  PRIMARY KEY (kind, name)
+);
+INSERT INTO upload_mappings_v13 SELECT * FROM upload_mappings;
+DROP TABLE upload_mappings;
+ALTER TABLE upload_mappings_v13 RENAME TO upload_mappings;
+`
 	}
 ];

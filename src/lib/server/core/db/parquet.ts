@@ -50,8 +50,8 @@ export class ParquetLayoutError extends Error {
 }
 
 const IDENTIFIER = /^[a-z_][a-z0-9_]*$/u;
-// A column type as DuckDB spells it: names, sizes, nesting, and ENUM labels as quoted strings.
-const TYPE = /^(?:[A-Z][A-Z0-9_]*|[(), [\]0-9]|'(?:[^'\u0000-\u001f]|'')*')+$/u;
+// A column type as DuckDB spells it: names, sizes, nesting, STRUCT field names, and ENUM labels as quoted strings.
+const TYPE = /^(?:[A-Z][A-Z0-9_]*|[a-z_][a-z0-9_]*|[(), [\]0-9]|'(?:[^'\u0000-\u001f]|'')*')+$/u;
 
 export const quoteIdent = (name: string): string => `"${name.replaceAll('"', '""')}"`;
 

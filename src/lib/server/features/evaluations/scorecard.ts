@@ -1,6 +1,6 @@
 import { queryRows } from '$lib/server/core/db';
 import type { Database } from '$lib/server/core/db';
-import { queryMetric } from '$lib/server/metrics/query';
+import { queryMetric, type MetricRow } from '$lib/server/metrics/query';
 import { cycleOf, evaluatePeriod, periodOfMonth, type Cycle } from '$lib/features/evaluations/model';
 import type { Scorecard, ScorecardPeriod } from '$lib/features/evaluations/scorecard-types';
 import { readEvalConfig } from './config';
@@ -30,7 +30,8 @@ export async function staffScorecard(db: Database, scope: string[] | null, staff
 			complaints: 0,
 			categories: {},
 			outcomes: {},
-			surveys: { n: 0, csat: null, csatCi: null, nps: null, npsCi: null, lowSample: true }
+			surveys: { n: 0, csat: null, csatCi: null, nps: null, npsCi: null, lowSample: true },
+			qa: { n: 0, score: null, passRate: null, passCi: null, fatal: 0, lowSample: true }
 		});
 	}
 	if (periods.length) {
@@ -68,6 +69,22 @@ export async function staffScorecard(db: Database, scope: string[] | null, staff
 			const sp = byPeriod.get(periodOfDay(cycle, r.period));
 			if (sp) Object.assign(sp.surveys, { nps: num(r.value), npsCi: intervalOf(r) });
 		}
+		// 质检: the person's inspections, each scored with the checklist in force on its day
+		const [pass, score, fatal] = await Promise.all(
+			['qa_pass_rate', 'qa_score_mean', 'qa_fatal_count'].map((metric) => queryMetric(db, { ...base, metric }))
+		);
+		const each = (rows: MetricRow[], apply: (sp: ScorecardPeriod, r: MetricRow) => void) => {
+			for (const r of rows) {
+				if (r.group !== staffId || typeof r.period !== 'string') continue;
+				const sp = byPeriod.get(periodOfDay(cycle, r.period));
+				if (sp) apply(sp, r);
+			}
+		};
+		each(pass!.rows, (sp, r) =>
+			Object.assign(sp.qa, { n: Number(r.n ?? 0), passRate: num(r.value), passCi: intervalOf(r), lowSample: r.low_sample === true })
+		);
+		each(score!.rows, (sp, r) => (sp.qa.score = num(r.value)));
+		each(fatal!.rows, (sp, r) => (sp.qa.fatal = Number(r.value ?? 0)));
 	}
 	return {
 		staffId,

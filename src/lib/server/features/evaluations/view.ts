@@ -22,7 +22,7 @@ import {
 	type Evaluation,
 	type RankGroup
 } from '$lib/features/evaluations/model';
-import { describe, reviewerLeniency, verdict } from '$lib/features/evaluations/stats';
+import { describe, reviewerLeniency, verdict } from '$lib/shared/quality/leniency';
 import type { Comparison, EvaluationView, StoreDistribution } from '$lib/features/evaluations/types';
 import type { Database } from '$lib/server/core/db';
 import { benjaminiHochberg, FDR } from '$lib/shared/quality/stats';

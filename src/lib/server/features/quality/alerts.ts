@@ -35,7 +35,9 @@ export const ALERT_CHARTS: readonly QcChartId[] = [
 	'answer_rate_p',
 	'fcr_p',
 	'aht_xmr',
-	'asa_xmr'
+	'asa_xmr',
+	'qa_pass_p',
+	'qa_fatal_p'
 ];
 export const ALERT_GRAIN = 'month' as const;
 /** Months of history the evaluation's charts cover (the first 12 are the default baseline). */

@@ -33,7 +33,11 @@ export const QC_CHARTS = {
 	fcr_p: { metric: 'fcr_repeat', kind: 'p', scale: 100, unit: 'percent' },
 	/** individuals charts of the mean handle time and the mean speed of answer */
 	aht_xmr: { metric: 'aht_mean_s', kind: 'xmr', scale: 1, unit: 'seconds' },
-	asa_xmr: { metric: 'asa_mean_s', kind: 'xmr', scale: 1, unit: 'seconds' }
+	asa_xmr: { metric: 'asa_mean_s', kind: 'xmr', scale: 1, unit: 'seconds' },
+	/** p-chart of the inspections' pass rate (质检合格率, %) */
+	qa_pass_p: { metric: 'qa_pass_rate', kind: 'p', scale: 100, unit: 'percent' },
+	/** p-chart of the inspections' fatal-error rate (%) */
+	qa_fatal_p: { metric: 'qa_fatal_rate', kind: 'p', scale: 100, unit: 'percent' }
 } as const satisfies Record<string, { metric: string; kind: ChartKind; scale: number; unit: MetricUnit }>;
 export type QcChartId = keyof typeof QC_CHARTS;
 export const QC_CHART_IDS = Object.keys(QC_CHARTS) as QcChartId[];

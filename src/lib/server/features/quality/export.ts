@@ -85,6 +85,7 @@ export async function reportWorkbook(r: QualityReport): Promise<Buffer> {
 	wb.creator = 'service-quality-analytics';
 	addSheet(wb, m.qc_xlsx_sheet_headline(), tableData(HEADLINE, r.headline));
 	addSheet(wb, m.qc_xlsx_sheet_service(), tableData(HEADLINE, r.service));
+	if (r.inspections) addSheet(wb, m.qc_xlsx_sheet_inspections(), tableData(HEADLINE, r.inspections.headline));
 	addSheet(wb, m.qc_xlsx_sheet_alerts(), tableData(ALERTS, r.alerts));
 	addSheet(wb, m.qc_xlsx_sheet_causes(), tableData(CAUSES, r.causes));
 	addSheet(wb, m.qc_xlsx_sheet_changed(), tableData(CHANGED, r.changed.rows));

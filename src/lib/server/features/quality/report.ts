@@ -20,6 +20,8 @@ import { HEADLINE_METRICS, SERVICE_HEADLINE_METRICS } from '$lib/server/metrics/
  * data object that the page, the PDF (the page printed) and the Excel workbook all show.
  */
 export const REPORT_METRICS = HEADLINE_METRICS;
+/** The report's 质检 section: the inspections' own headline (shown when the period or the one before has any). */
+export const INSPECTION_REPORT_METRICS = ['inspection_count', 'qa_score_mean', 'qa_pass_rate', 'qa_fatal_rate', 'qa_fatal_count'] as const;
 
 export interface HeadlineRow {
 	id: string;
@@ -45,6 +47,8 @@ export interface QualityReport {
 	causes: { category: string; current: number; previous: number; share: number }[];
 	changed: { before: number | null; after: number | null; rows: ChangeRow[] };
 	open: AlertRow[];
+	/** null when neither period has an inspection */
+	inspections: { headline: HeadlineRow[]; pointsLost: { item: string; current: number; previous: number }[] } | null;
 }
 
 export async function qualityReport(
@@ -77,7 +81,24 @@ export async function qualityReport(
 				};
 			})
 		);
-	const [headline, service] = await Promise.all([headlineOf(REPORT_METRICS), headlineOf(SERVICE_HEADLINE_METRICS)]);
+	const [headline, service, qa] = await Promise.all([
+		headlineOf(REPORT_METRICS),
+		headlineOf(SERVICE_HEADLINE_METRICS),
+		headlineOf(INSPECTION_REPORT_METRICS)
+	]);
+	const inspected = (qa[0]!.value ?? 0) > 0 || (qa[0]!.previous ?? 0) > 0;
+	const lost = async (r: DateRange) =>
+		new Map(
+			(
+				await queryMetric(db, { metric: 'qa_points_lost', by: 'item', from: r.from, to: r.to, grain: 'all', filters: {}, scope: req.scope })
+			).rows.map((x) => [String(x.group), num(x.value) ?? 0])
+		);
+	const [lostNow, lostBefore] = inspected
+		? await Promise.all([lost(cur), lost(previous)])
+		: [new Map<string, number>(), new Map<string, number>()];
+	const pointsLost = [...new Set([...lostNow.keys(), ...lostBefore.keys()])]
+		.map((item) => ({ item, current: lostNow.get(item) ?? 0, previous: lostBefore.get(item) ?? 0 }))
+		.sort((x, y) => y.current - x.current || x.item.localeCompare(y.item));
 	const month = periodStart(cur.from, 'month');
 	const [all, pareto, changed] = await Promise.all([
 		db.withConnection((c) => listAlerts(c, { stores: req.scope })),
@@ -100,6 +121,7 @@ export async function qualityReport(
 		alerts: all.filter((a) => a.period === month),
 		causes,
 		changed: { before: changed.before, after: changed.after, rows: changed.rows.slice(0, 8) },
-		open: all.filter((a) => a.status !== 'closed').slice(0, 30)
+		open: all.filter((a) => a.status !== 'closed').slice(0, 30),
+		inspections: inspected ? { headline: qa, pointsLost } : null
 	};
 }

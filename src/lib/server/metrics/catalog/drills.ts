@@ -73,5 +73,30 @@ export const DRILLS: Partial<Record<SourceId, DrillDef>> = (() => {
 		order: 'arrived_at, contact_id',
 		texts: []
 	};
-	return { complaints, complaint_repeats: complaints, surveys, contacts, contact_sequences: contacts, contact_complaints: contacts };
+	const inspections: DrillDef = {
+		columns: [
+			{ name: 'inspection_id', sql: 'inspection_id', type: 'string' },
+			{ name: 'inspected_at', sql: "strftime(inspected_at, '%Y-%m-%d')", type: 'string' },
+			{ name: 'inspector', sql: 'inspector', type: 'string' },
+			{ name: 'staff_id', sql: 'staff_id', type: 'string' },
+			{ name: 'store', sql: 'store', type: 'string' },
+			{ name: 'channel', sql: 'channel::VARCHAR', type: 'string' },
+			{ name: 'contact_id', sql: 'contact_id', type: 'string' },
+			{ name: 'score', sql: 'score::DOUBLE', type: 'number' },
+			{ name: 'fatal_type', sql: 'fatal_type', type: 'string' },
+			{ name: 'note', sql: 'note', type: 'string' }
+		],
+		order: 'inspected_at DESC, inspection_id',
+		search: 'note',
+		texts: ['note']
+	};
+	return {
+		complaints,
+		complaint_repeats: complaints,
+		surveys,
+		contacts,
+		contact_sequences: contacts,
+		contact_complaints: contacts,
+		inspections
+	};
 })();

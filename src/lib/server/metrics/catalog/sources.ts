@@ -32,6 +32,28 @@ const COMPLAINT_DIMENSIONS: Partial<Record<Dimension, string>> = {
 	staff: 'subject_staff_id'
 };
 
+/**
+ * Inspections scored with the checklist in force on their day (qa_checklists, the newest effective on or
+ * before it: an ASOF join): the items' points summed over the checklist's items, the fatal rule, the pass
+ * line. The same rule as scoreInspection in src/lib/shared/inspections/checklist.ts. The score is computed
+ * here, never read from the file's 总分.
+ */
+const scoredInspections = (request: RelationRequest) =>
+	`(SELECT i.*, i.inspected_at AS d, c.effective_from AS checklist_from, c.items AS checklist_items, c.pass_line AS pass_line,
+		list_sum(list_transform(c.items, x -> coalesce(i.item_points[x.item], 0))) AS items_score,
+		CASE WHEN i.fatal AND c.fatal_zero THEN 0 ELSE items_score END AS score,
+		NOT i.fatal AND score >= c.pass_line AS passed
+		FROM (SELECT * FROM inspections WHERE ${where([`inspected_at BETWEEN ${request.from} AND ${request.to}`, ...request.conditions('')])}) i
+		ASOF JOIN qa_checklists c ON i.inspected_at >= c.effective_from)`;
+
+const INSPECTION_DIMENSIONS: Partial<Record<Dimension, string>> = {
+	store: 'store',
+	channel: 'channel',
+	staff: 'staff_id',
+	inspector: 'inspector',
+	fatal_type: 'fatal_type'
+};
+
 export const SOURCES: Readonly<Record<SourceId, SourceDef>> = {
 	complaints: {
 		id: 'complaints',
@@ -96,5 +118,25 @@ export const SOURCES: Readonly<Record<SourceId, SourceDef>> = {
 		staffColumn: 'staff_id',
 		attributeDimensions: ['grade']
 	},
-	...CONTACT_SOURCES
+	...CONTACT_SOURCES,
+	/** one row per inspection (质检), with its score under the checklist of its day (score, passed) */
+	inspections: {
+		id: 'inspections',
+		tables: 'inspections, qa_checklists',
+		dimensions: INSPECTION_DIMENSIONS,
+		filters: ['store', 'channel'],
+		relation: scoredInspections,
+		staffColumn: 'staff_id'
+	},
+	/** one row per item of the checklist an inspection was scored with: its points and the points it lost */
+	inspection_items: {
+		id: 'inspection_items',
+		tables: 'inspections, qa_checklists',
+		dimensions: { ...INSPECTION_DIMENSIONS, item: 'item' },
+		filters: ['store', 'channel'],
+		relation: (request) =>
+			`(SELECT *, it.item AS item, it.max_points AS max_points, coalesce(item_points[it.item], 0) AS points, it.max_points - points AS lost
+				FROM (SELECT *, unnest(checklist_items) AS it FROM ${scoredInspections(request)}))`,
+		staffColumn: 'staff_id'
+	}
 };

@@ -26,7 +26,10 @@ export const DIMENSIONS = [
 	'topic',
 	'hour',
 	'weekday',
-	'weekday_hour'
+	'weekday_hour',
+	'inspector',
+	'item',
+	'fatal_type'
 ] as const;
 export type Dimension = (typeof DIMENSIONS)[number];
 
@@ -58,7 +61,9 @@ export type SourceId =
 	| 'appraisals'
 	| 'contacts'
 	| 'contact_sequences'
-	| 'contact_complaints';
+	| 'contact_complaints'
+	| 'inspections'
+	| 'inspection_items';
 
 /** What a source's relation is built from: the request's range and its filters and store scope, all bound. */
 export interface RelationRequest {

@@ -1,8 +1,8 @@
 /**
- * Small statistics for fairness checks and comparisons, pure: sample mean and variance, Welch's t-test
+ * Small statistics for fairness checks and comparisons (appraisal reviewers, inspectors), pure: sample mean and variance, Welch's t-test
  * (two-sided p from Student's t via the regularised incomplete beta), and the leniency verdict.
  */
-import { studentTwoSidedP } from '$lib/shared/quality/stats';
+import { studentTwoSidedP } from './stats';
 
 export interface Sample {
 	n: number;

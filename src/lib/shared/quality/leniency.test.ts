@@ -1,5 +1,5 @@
 import { describe as group, expect, it } from 'vitest';
-import { describe, reviewerLeniency, tTwoSidedP, verdict, welch } from './stats';
+import { describe, reviewerLeniency, tTwoSidedP, verdict, welch } from './leniency';
 
 group('sample description', () => {
 	it('computes mean and n−1 variance', () => {
