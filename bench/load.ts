@@ -74,7 +74,7 @@ log('ingest: npm run ingest -- complaints … (handed to the server)');
 const ingestRun = await new Promise<{ code: number | null; out: string }>((ok) => {
 	const cli = spawn(
 		process.execPath,
-		['--import', 'tsx', 'cli/ingest.ts', 'complaints', data.ingestFile, '--db', dbPath, '--json', '--as', 'load-bench'],
+		['cli/start.js', 'ingest', 'complaints', data.ingestFile, '--db', dbPath, '--json', '--as', 'load-bench'],
 		{
 			stdio: ['ignore', 'pipe', 'inherit']
 		}

@@ -1,18 +1,23 @@
 /**
- * npm run bench -- queries [--complaints 5000000] [--responses 10000000] [--repeat 30]
+ * npm run bench -- queries [--complaints 5000000] [--responses 10000000] [--repeat 30] [--page-runs 10]
  *
  * The dashboards' queries at scale, on generated data loaded by the engine into one database:
  *  - bare: each page's metric SQL (compiled by the catalog) run directly on one connection, in this process;
  *  - http: the same requests through the built server's metric API (cache off), warm p50/p95;
  *  - cached: the same requests again with the cache on (the repeat a second viewer gets);
  *  - a 100k-row drill-down as Arrow and as JSON: bytes and gzipped bytes as served, and decode time;
- *  - the JavaScript a browser loads for the first page (gzip), and the server's peak RSS.
+ *  - the JavaScript a browser loads for the first page (gzip), and the server's peak RSS;
+ *  - the views of issue 18's goals (bench/views.ts), each over a range of its own so no cache answers:
+ *    every page's server load (`--page-runs` each), every catalog metric by grain and by each dimension
+ *    with and without a store filter, one store over one month; p50/p95/max per group through HTTP and
+ *    p95 as bare SQL, with the load average;
+ *  - how soon `npm run ingest` prints its first line (bench/cli-start.ts).
  * Ratios are against bare SQL in the same run. Writes bench/results/queries-<complaints>-<responses>.json.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { freePort } from '../tests/helpers/server';
-import { cpus, totalmem } from 'node:os';
+import { cpus, loadavg, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { gzipSync } from 'node:zlib';
@@ -26,13 +31,16 @@ import { ensureDemoUsers } from '../src/lib/server/core/auth/demo';
 import { demoAccount } from '../src/lib/server/core/auth/demo-accounts';
 import { compileMetric } from '../src/lib/server/metrics/compile';
 import { REQUESTS, requestInput, type Req } from './requests';
+import { catalogViews, oneStoreMonthViews, pageViews, PAGES, type View } from './views';
+import { cliStartTimes } from './cli-start';
 
 const { values } = parseArgs({
 	args: process.argv.slice(2).filter((a) => a !== 'queries'),
 	options: {
 		complaints: { type: 'string', default: '5000000' },
 		responses: { type: 'string', default: '10000000' },
-		repeat: { type: 'string', default: '30' }
+		repeat: { type: 'string', default: '30' },
+		'page-runs': { type: 'string', default: '10' }
 	}
 });
 const complaints = Number(values.complaints);
@@ -172,6 +180,62 @@ for (let round = 0; round < ROUNDS; round++) {
 	rssMb = Math.max(rssMb ?? 0, peakRssMb(s.child.pid!) ?? 0);
 	await stop(s.child);
 }
+// ---------- the views of issue 18's goals: pages, the whole catalog, one store over one month ----------
+const load1 = () => loadavg()[0]!;
+const [storeRow] = await (async () => {
+	const db = await Database.open(dbPath);
+	try {
+		return await db.withConnection((c) =>
+			queryRows<{ stores: string[] }>(
+				c,
+				`SELECT list(store ORDER BY n DESC) AS stores FROM (SELECT store, count(*) AS n FROM complaints GROUP BY store)`
+			)
+		);
+	} finally {
+		db.close();
+	}
+})();
+const stores = storeRow!.stores;
+const views: View[] = [
+	...pageViews(to, Number(values['page-runs'])),
+	...catalogViews(to, stores[0]!),
+	...oneStoreMonthViews(to, stores.slice(0, 3))
+];
+const viewBare = new Map<View, number>();
+const viewHttp = new Map<View, number>();
+const viewErrors: string[] = [];
+const viewLoad: number[] = [load1()];
+log(`views: ${views.length} requests (${views.filter((v) => v.input).length} of them also as bare SQL), each over a range of its own`);
+{
+	const db = await Database.open(dbPath);
+	try {
+		await db.withConnection(async (conn) => {
+			for (const v of views) {
+				if (!v.input) continue;
+				const t0 = performance.now();
+				const c = compileMetric(v.input, { asOf: AS_OF });
+				await conn.runAndReadAll(c.sql, c.params);
+				viewBare.set(v, performance.now() - t0);
+			}
+		});
+	} finally {
+		db.close();
+	}
+	viewLoad.push(load1());
+	const s = await startServer(false);
+	for (const v of views) {
+		const t0 = performance.now();
+		const res = await fetch(`${s.base}${v.path}`, { headers: { cookie: s.cookie } });
+		await res.arrayBuffer();
+		if (!res.ok) viewErrors.push(`${v.path} → ${res.status}`);
+		else viewHttp.set(v, performance.now() - t0);
+	}
+	viewLoad.push(load1());
+	rssMb = Math.max(rssMb ?? 0, peakRssMb(s.child.pid!) ?? 0);
+	await stop(s.child);
+}
+const cli = await cliStartTimes();
+
 let drill: Record<string, number>;
 const firstPage: { page: string; files: number; bytes: number; gzipBytes: number }[] = [];
 {
@@ -252,9 +316,46 @@ console.log(
 for (const p of firstPage)
 	console.log(`JS for ${p.page}: ${p.files} files, ${(p.gzipBytes / 1024).toFixed(0)} KB gzip (${(p.bytes / 1024).toFixed(0)} KB raw)`);
 console.log(`server peak RSS: ${rssMb === null ? 'n/a' : `${rssMb.toFixed(0)} MB`}`);
+const groups = [...new Set(views.map((v) => v.group))];
+const viewTable = groups.map((group) => {
+	const vs = views.filter((v) => v.group === group);
+	const http = vs.flatMap((v) => (viewHttp.has(v) ? [viewHttp.get(v)!] : []));
+	const bare = vs.flatMap((v) => (viewBare.has(v) ? [viewBare.get(v)!] : []));
+	return {
+		group,
+		n: http.length,
+		httpP50: http.length ? pct(http, 50) : null,
+		httpP95: http.length ? pct(http, 95) : null,
+		httpMax: http.length ? Math.max(...http) : null,
+		bareP95: bare.length ? pct(bare, 95) : null
+	};
+});
+const fx = (n: number | null) => (n === null ? '–' : n.toFixed(1));
+const catalogHttp = views
+	.filter((v) => v.input && !v.group.startsWith('one store'))
+	.flatMap((v) => (viewHttp.has(v) ? [viewHttp.get(v)!] : []));
+console.log(`\nviews, uncached, each over a range of its own (load average ${viewLoad.map((l) => l.toFixed(1)).join(' → ')}), ms`);
+console.log('| view | n | HTTP p50 | HTTP p95 | HTTP max | bare SQL p95 | HTTP p95 ÷ bare p95 |');
+console.log('|---|---:|---:|---:|---:|---:|---:|');
+for (const t of viewTable)
+	console.log(
+		`| ${t.group} | ${t.n} | ${fx(t.httpP50)} | ${fx(t.httpP95)} | ${fx(t.httpMax)} | ${fx(t.bareP95)} | ${t.httpP95 !== null && t.bareP95 ? `${(t.httpP95 / t.bareP95).toFixed(2)}×` : '–'} |`
+	);
+console.log(
+	`every catalog request: p95 ${fx(catalogHttp.length ? pct(catalogHttp, 95) : null)} ms (goal ≤ 100); slowest page load p95 ${fx(Math.max(...viewTable.filter((t) => (PAGES as readonly string[]).includes(t.group)).map((t) => t.httpP95 ?? 0)))} ms (goal ≤ 300); errors ${viewErrors.length}`
+);
+for (const e of viewErrors.slice(0, 5)) console.log(`  error: ${e}`);
+console.log(
+	`CLI (${cli.compiled ? 'compiled' : 'from source'}): first line after ${cli.firstLineMsP50.toFixed(0)} ms ("${cli.firstLine}"), done after ${cli.exitMsP50.toFixed(0)} ms; node doing nothing ${cli.nodeMsP50.toFixed(0)} ms, npm run of nothing ${cli.npmMsP50.toFixed(0)} ms (goal: first line ≤ 400 ms)`
+);
+console.log(
+	`load average at the end: ${loadavg()
+		.map((l) => l.toFixed(1))
+		.join(' ')}`
+);
 const out = `bench/results/queries-${complaints}-${responses}.json`;
 writeFileSync(
 	out,
-	`${JSON.stringify({ date: new Date().toISOString(), machine: { cpus: cpus().length, memGb: Math.round(totalmem() / 2 ** 30) }, complaints, responses, range: { from, to }, repeat, queries: table, drill, firstPage, serverPeakRssMb: rssMb }, null, 2)}\n`
+	`${JSON.stringify({ date: new Date().toISOString(), machine: { cpus: cpus().length, memGb: Math.round(totalmem() / 2 ** 30) }, complaints, responses, range: { from, to }, repeat, queries: table, drill, firstPage, serverPeakRssMb: rssMb, views: viewTable, viewErrors, viewLoadAverage: viewLoad, cli, loadAverageEnd: loadavg() }, null, 2)}\n`
 );
 console.log(`written ${out}`);

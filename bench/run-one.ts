@@ -1,12 +1,13 @@
 /**
  * One timed load in a fresh process, so its peak memory is its own: prints one JSON line
  * {ms, cpuMs, maxRssMb, rows}; cpuMs is the process's CPU time (all threads) over the same span as ms. Used by bench/ingest.ts; not a user command.
+ * Every variant runs under the same DuckDB settings as the product (DUCKDB_MEMORY_LIMIT, DUCKDB_THREADS: core/config.ts).
  *   tsx bench/run-one.ts <engine|bare|naive> <csv> <db>
  */
 import { createReadStream, rmSync } from 'node:fs';
 import { DuckDBInstance } from '@duckdb/node-api';
 import Papa from 'papaparse';
-import { Database } from '../src/lib/server/core/db';
+import { Database, duckdbOptions } from '../src/lib/server/core/db';
 import { ingest } from '../pipelines/engine';
 
 const [mode, csv, dbPath] = process.argv.slice(2) as [string, string, string];
@@ -14,7 +15,7 @@ rmSync(dbPath, { force: true });
 rmSync(`${dbPath}.wal`, { force: true });
 
 async function bare(): Promise<number> {
-	const inst = await DuckDBInstance.create(dbPath);
+	const inst = await DuckDBInstance.create(dbPath, duckdbOptions(dbPath));
 	const conn = await inst.connect();
 	const t = start();
 	await conn.run('CREATE TABLE complaints AS SELECT * FROM read_csv($1)', [csv]);
@@ -28,7 +29,7 @@ async function bare(): Promise<number> {
 
 /** papaparse in the main thread, one Appender row per record: what a first attempt usually looks like. */
 async function naive(): Promise<number> {
-	const inst = await DuckDBInstance.create(dbPath);
+	const inst = await DuckDBInstance.create(dbPath, duckdbOptions(dbPath));
 	const conn = await inst.connect();
 	const t = start();
 	let appender: Awaited<ReturnType<typeof conn.createAppender>> | null = null;

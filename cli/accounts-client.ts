@@ -2,6 +2,7 @@ import { userInfo } from 'node:os';
 import { readHandoff } from '../src/lib/server/core/db/handoff';
 import { Database } from '../src/lib/server/core/db';
 import { config } from '../src/lib/server/core/config';
+import { postToServer } from './handoff-client';
 import { runAccountCommand, type AccountCommand, type AccountCommandResult, type Locale } from '../src/lib/server/core/auth/commands';
 
 /**
@@ -22,16 +23,6 @@ export function cliLocale(lang: string | undefined): Locale {
 	return config().lang;
 }
 
-async function viaServer(port: number, token: string, cmd: AccountCommand): Promise<AccountCommandResult> {
-	const res = await fetch(`http://127.0.0.1:${port}/api/internal/accounts`, {
-		method: 'POST',
-		headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-		body: JSON.stringify(cmd)
-	});
-	if (!res.ok) throw new Error(`server answered ${res.status}: ${await res.text()}`);
-	return (await res.json()) as AccountCommandResult;
-}
-
 async function direct(path: string, cmd: AccountCommand): Promise<AccountCommandResult> {
 	const db = await Database.open(path);
 	try {
@@ -45,7 +36,7 @@ export async function dispatch(dbPath: string, cmd: AccountCommand): Promise<Acc
 	const handoff = readHandoff(dbPath);
 	if (handoff) {
 		try {
-			return await viaServer(handoff.port, handoff.token, cmd);
+			return await postToServer<AccountCommandResult>(handoff, '/api/internal/accounts', cmd);
 		} catch (e) {
 			// A server that does not answer cannot hold the file for long; try it directly.
 			if (!(e instanceof TypeError)) throw e;

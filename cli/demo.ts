@@ -45,6 +45,8 @@ if (readHandoff(dbPath)) {
 
 console.log('1/4 构建仪表盘 (vite build) …');
 if (spawnSync('npx', ['vite', 'build', '--logLevel', 'error'], { stdio: 'inherit' }).status !== 0) process.exit(1);
+// and the command-line tools, compiled as `npm run build` does, so that `npm run ingest` starts at once
+if (spawnSync(process.execPath, ['cli/bundle.js'], { stdio: 'ignore' }).status !== 0) process.exit(1);
 
 console.log(`2/4 生成演示数据（12 家门店，两年）到 ${DEMO_DIR} …`);
 const truthPath = join(DEMO_DIR, 'truth.json');

@@ -14,13 +14,7 @@ export async function runWhereTheDatabaseIs<C, R>(
 	const handoff = readHandoff(dbPath);
 	if (handoff) {
 		try {
-			const res = await fetch(`http://127.0.0.1:${handoff.port}${endpoint}`, {
-				method: 'POST',
-				headers: { authorization: `Bearer ${handoff.token}`, 'content-type': 'application/json' },
-				body: JSON.stringify(cmd)
-			});
-			if (!res.ok) throw new Error(`server answered ${res.status}: ${await res.text()}`);
-			return (await res.json()) as R;
+			return await postToServer<R>(handoff, endpoint, cmd);
 		} catch (e) {
 			// A server that does not answer cannot hold the file for long; try it directly.
 			if (!(e instanceof TypeError)) throw e;
@@ -32,4 +26,18 @@ export async function runWhereTheDatabaseIs<C, R>(
 	} finally {
 		await db.checkpointAndClose();
 	}
+}
+
+/**
+ * A command handed to the running server that owns the database file: POSTed to its internal `endpoint` on
+ * 127.0.0.1 with the secret of its note. A server that does not answer fails with a TypeError (fetch's).
+ */
+export async function postToServer<R>(handoff: { port: number; token: string }, endpoint: string, cmd: unknown): Promise<R> {
+	const res = await fetch(`http://127.0.0.1:${handoff.port}${endpoint}`, {
+		method: 'POST',
+		headers: { authorization: `Bearer ${handoff.token}`, 'content-type': 'application/json' },
+		body: JSON.stringify(cmd)
+	});
+	if (!res.ok) throw new Error(`server answered ${res.status}: ${await res.text()}`);
+	return (await res.json()) as R;
 }

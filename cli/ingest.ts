@@ -14,13 +14,9 @@ import { readFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { basename, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { Database, databasePath } from '../src/lib/server/core/db';
-import { auditCliCommand } from '../pipelines/audit';
-import { runCommand, usageError, type Command, type CommandResult } from '../pipelines/commands';
-import { readHandoff } from '../src/lib/server/core/db/handoff';
-import { localeFromEnv, reason, type Locale } from '../pipelines/messages';
-import { BackupError, restoreDatabase } from '../src/lib/server/core/db/backup';
-import { logToStderr } from '../src/lib/server/core/log';
+import { databasePath } from '../src/lib/server/core/config';
+import type { Parsed } from './ingest-run';
+import { localeFromEnv, message, type Locale } from '../pipelines/messages';
 import { runMain } from './run';
 
 const USAGE = `用法 / usage:
@@ -31,11 +27,6 @@ const USAGE = `用法 / usage:
   npm run restore -- <目录> [--db PATH]
   npm run export-parquet -- <目录> [--db PATH]
   npm run rollups -- rebuild|verify [--db PATH]`;
-
-type Parsed =
-	| { cmd: Command; db: string; json: boolean }
-	| { restore: string; db: string; json: boolean; locale: Locale }
-	| { usage: string; json: boolean; locale: Locale };
 
 function parse(argv: string[]): Parsed {
 	const { values, positionals } = parseArgs({
@@ -112,50 +103,8 @@ function safeUser(): string {
 	}
 }
 
-/** Hands the command to the running server that owns the database file. */
-async function viaServer(port: number, token: string, cmd: Command): Promise<CommandResult> {
-	const res = await fetch(`http://127.0.0.1:${port}/api/internal/cli`, {
-		method: 'POST',
-		headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-		body: JSON.stringify(cmd)
-	});
-	if (!res.ok) throw new Error(`server answered ${res.status}: ${await res.text()}`);
-	return (await res.json()) as CommandResult;
-}
-
-async function direct(path: string, cmd: Command): Promise<CommandResult> {
-	let db: Database;
-	try {
-		db = await Database.open(path);
-	} catch (e) {
-		const msg = e instanceof Error ? e.message : String(e);
-		if (/lock/i.test(msg)) return usageError('database_locked', { path }, cmd.locale);
-		throw e;
-	}
-	// Ctrl+C or SIGTERM: the load is rolled back and recorded as aborted, then the usual summary and exit.
-	// A second signal exits at once; the file is safe either way (an open transaction never reaches it).
-	let stopping = false;
-	const onSignal = () => {
-		if (stopping) process.exit(130);
-		stopping = true;
-		void db.abortWrites('interrupted');
-	};
-	process.on('SIGINT', onSignal);
-	process.on('SIGTERM', onSignal);
-	try {
-		const result = await runCommand(db, cmd);
-		await auditCliCommand(db, cmd, result);
-		return result;
-	} finally {
-		process.off('SIGINT', onSignal);
-		process.off('SIGTERM', onSignal);
-		await db.checkpointAndClose();
-	}
-}
-
 async function main(): Promise<number> {
-	logToStderr();
-	let parsed: ReturnType<typeof parse>;
+	let parsed: Parsed;
 	try {
 		parsed = parse(process.argv.slice(2));
 	} catch (e) {
@@ -167,55 +116,11 @@ async function main(): Promise<number> {
 		console.error(parsed.usage);
 		return 2;
 	}
-	if ('restore' in parsed) {
-		const r = await restore(parsed.restore, parsed.db, parsed.locale);
-		print(r, parsed.json);
-		return r.exitCode;
-	}
-	const { cmd, db, json } = parsed;
-	if (cmd.command === 'ingest' && cmd.mapping && typeof cmd.mapping === 'object' && '__unreadable' in cmd.mapping) {
-		const r = usageError('mapping_invalid', { detail: String((cmd.mapping as { __unreadable: string }).__unreadable) }, cmd.locale);
-		print(r, json);
-		return r.exitCode;
-	}
-	const handoff = readHandoff(db);
-	let result: CommandResult;
-	if (handoff) {
-		try {
-			result = await viaServer(handoff.port, handoff.token, cmd);
-		} catch (e) {
-			// A server that does not answer cannot hold the file for long; try it directly.
-			if (!(e instanceof TypeError)) throw e;
-			result = await direct(db, cmd);
-		}
-	} else {
-		result = await direct(db, cmd);
-	}
-	print(result, json);
-	return result.exitCode;
-}
-
-/** Restores a backup into a new database file; refused while a server owns that path. */
-async function restore(dir: string, db: string, locale: Locale): Promise<CommandResult> {
-	if (readHandoff(db)) return usageError('restore_server_running', { path: db }, locale);
-	try {
-		const manifest = await restoreDatabase(dir, db);
-		const rows = Object.values(manifest.tables).reduce((a, b) => a + b, 0);
-		return {
-			exitCode: 0,
-			json: { ...manifest },
-			text: reason('restore_done', { path: db, tables: Object.keys(manifest.tables).length, rows, created: manifest.created_at }, locale)
-		};
-	} catch (e) {
-		if (e instanceof BackupError) return usageError(e.code, e.params, locale);
-		throw e;
-	}
-}
-
-function print(r: CommandResult, json: boolean): void {
-	if (json) console.log(JSON.stringify(r.json, null, 2));
-	else if (r.exitCode >= 2) console.error(r.text);
-	else console.log(r.text);
+	// Said before DuckDB and the engine are loaded (a few hundred milliseconds): the load has begun.
+	if ('cmd' in parsed && parsed.cmd.command === 'ingest' && !parsed.json)
+		console.error(message('cli_reading_file', { file: parsed.cmd.fileName }, parsed.cmd.locale));
+	const { execute } = await import('./ingest-run');
+	return execute(parsed);
 }
 
 runMain(main);

@@ -16,6 +16,7 @@ import { installGracefulShutdown, isStopping } from '$lib/server/core/http/shutd
 import { config } from '$lib/server/core/config';
 import { startScheduler } from '$lib/server/features/notifications/scheduler';
 import { deliveriesSettled } from '$lib/server/features/notifications/deliveries';
+import { scheduleWarmUp, warmUpSettled } from '$lib/server/features/overview/warm-up';
 
 let scheduler: { stop(): void } | null = null;
 
@@ -27,6 +28,14 @@ onDatabase({
 		scheduleEvaluation(db);
 	},
 	beforeClose: evaluationSettled
+});
+// The 总览 views most users open are computed ahead, at opening and after every write (DASHBOARD_WARMUP_STORES).
+onDatabase({
+	opened: (db) => {
+		db.onWritesDone(() => scheduleWarmUp(db));
+		scheduleWarmUp(db);
+	},
+	beforeClose: (db) => warmUpSettled(db, true)
 });
 // Deliveries: the scheduler stops and a run in progress ends before the database closes.
 onDatabase({

@@ -16,6 +16,7 @@ describe('the settings, read once from the environment', () => {
 			lang: 'zh-CN',
 			shutdownTimeoutS: 30,
 			shutdownLoadGraceS: 20,
+			duckdb: { memoryLimit: '640MB', threads: null },
 			auth: { rateWindowMs: 60_000, maxFailuresPerAccount: 5, maxFailuresPerIp: 20, bodyLimitBytes: 50 * 1024 ** 2 }
 		});
 	});
@@ -30,7 +31,9 @@ describe('the settings, read once from the environment', () => {
 			SQA_PROFILE: '1',
 			QUALITY_LANG: 'en_US.UTF-8',
 			SHUTDOWN_TIMEOUT: '10',
-			SHUTDOWN_LOAD_GRACE: '20'
+			SHUTDOWN_LOAD_GRACE: '20',
+			DUCKDB_MEMORY_LIMIT: ' 1.5GiB ',
+			DUCKDB_THREADS: '2'
 		});
 		expect(c).toMatchObject({
 			port: 4000,
@@ -39,7 +42,8 @@ describe('the settings, read once from the environment', () => {
 			reportOrigin: 'http://127.0.0.1:4000',
 			logLevel: 'debug',
 			profile: true,
-			lang: 'en'
+			lang: 'en',
+			duckdb: { memoryLimit: '1.5GiB', threads: 2 }
 		});
 		// the load's grace stays 5 s under the time adapter-node gives open connections
 		expect(c.shutdownLoadGraceS).toBe(5);
@@ -54,7 +58,10 @@ describe('the settings, read once from the environment', () => {
 		['AUTH_RATE_WINDOW_MS', '0'],
 		['BODY_SIZE_LIMIT', 'big'],
 		['TZ_DISPLAY', 'Mars/Olympus'],
-		['TZ_DISPLAY', '+08:00x']
+		['TZ_DISPLAY', '+08:00x'],
+		['DUCKDB_MEMORY_LIMIT', '640'],
+		['DUCKDB_MEMORY_LIMIT', '80%'],
+		['DUCKDB_THREADS', '0']
 	])('refuses %s=%s naming the variable, in Chinese and English', (name, value) => {
 		let err: unknown;
 		try {

@@ -140,10 +140,40 @@ export interface Config {
 	shutdownTimeoutS: number;
 	/** SHUTDOWN_LOAD_GRACE (s): a running load's time to commit at SIGTERM, kept 5 s under SHUTDOWN_TIMEOUT */
 	shutdownLoadGraceS: number;
+	/** DASHBOARD_WARMUP_STORES: after each write, the 总览 of this many stores (largest first) is computed in the background; 0 = none (default 20, 0 under tests) */
+	warmUpStores: number;
 	/** the tests' runner is this process (vitest): quieter logs */
 	underTest: boolean;
 	auth: AuthConfig;
 	notify: NotifyConfig;
+	duckdb: DuckDbConfig;
+}
+
+/** DuckDB's own limits, applied to every database a process opens (core/db). */
+export interface DuckDbConfig {
+	/** DUCKDB_MEMORY_LIMIT: DuckDB's buffer pool; past it, big loads and queries spill to a temporary folder next to the database */
+	memoryLimit: string;
+	/** DUCKDB_THREADS: DuckDB's worker threads; null = one per core (DuckDB's default) */
+	threads: number | null;
+}
+
+/**
+ * 640 MB: the server is to stay under 1 GB of memory at millions of rows. DuckDB's limit covers its buffer
+ * pool only; the rest of the process — Node and its heap (~150–250 MB under 50 users), query results on
+ * their way to JS and what DuckDB allocates outside the pool — needs the other ~360 MB.
+ */
+export const DEFAULT_DUCKDB_MEMORY_LIMIT = '640MB';
+
+export function readDuckDbConfig(env: Env = process.env): DuckDbConfig {
+	const raw = given(env, 'DUCKDB_MEMORY_LIMIT') ?? DEFAULT_DUCKDB_MEMORY_LIMIT;
+	// DuckDB's own spelling: a number and a unit (KB, MB, GB, TB or KiB … TiB)
+	const m = /^\s*(\d+(?:\.\d+)?)\s*([KMGT]i?B)\s*$/iu.exec(raw);
+	if (!m || Number(m[1]) <= 0)
+		throw new ConfigError('DUCKDB_MEMORY_LIMIT', raw, ['带单位的内存大小，如 640MB、1GB', 'a size with a unit, such as 640MB or 1GB']);
+	const threads = given(env, 'DUCKDB_THREADS');
+	if (threads !== undefined && !/^[1-9]\d{0,3}$/u.test(threads.trim()))
+		throw new ConfigError('DUCKDB_THREADS', threads, ['正整数', 'a positive whole number']);
+	return { memoryLimit: `${m[1]}${m[2]}`, threads: threads === undefined ? null : Number(threads) };
 }
 
 /** Delivery of reports and alerts (features/notifications). */
@@ -202,9 +232,11 @@ export function readConfig(env: Env = process.env): Config {
 		lang: /^en/iu.test(env.QUALITY_LANG ?? '') ? 'en' : 'zh-CN',
 		shutdownTimeoutS,
 		shutdownLoadGraceS: Math.min(nonNegative(env, 'SHUTDOWN_LOAD_GRACE', 20), Math.max(0, shutdownTimeoutS - 5)),
+		warmUpStores: Math.floor(nonNegative(env, 'DASHBOARD_WARMUP_STORES', env.VITEST ? 0 : 20)),
 		underTest: Boolean(env.VITEST),
 		auth: readAuthConfig(env),
-		notify: readNotifyConfig(env, port, reportOrigin, displayZone)
+		notify: readNotifyConfig(env, port, reportOrigin, displayZone),
+		duckdb: readDuckDbConfig(env)
 	};
 }
 
@@ -214,4 +246,9 @@ let current: Config | null = null;
 export function config(): Config {
 	current ??= readConfig();
 	return current;
+}
+
+/** The database file a tool works on: its `--db PATH`, else DATABASE_PATH. */
+export function databasePath(explicit?: string): string {
+	return explicit === undefined ? config().databasePath : resolve(explicit);
 }

@@ -1,7 +1,7 @@
 import { DuckDBInstance } from '@duckdb/node-api';
 import { chmodSync, copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { queryRows, type Database, type DuckDBConnection } from '$lib/server/core/db';
+import { duckdbOptions, queryRows, type Database, type DuckDBConnection } from '$lib/server/core/db';
 import { keyFilePath } from './phone-hash';
 import { createPrivateFiles, makePrivate } from './file-modes';
 
@@ -82,7 +82,7 @@ export async function restoreDatabase(dir: string, targetPath: string): Promise<
 	const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as BackupManifest;
 	createPrivateFiles();
 	mkdirSync(resolve(target, '..'), { recursive: true });
-	const instance = await DuckDBInstance.create(target);
+	const instance = await DuckDBInstance.create(target, duckdbOptions(target));
 	let ok = false;
 	try {
 		const conn = await instance.connect();

@@ -6,7 +6,7 @@ import { migrations } from './migrations';
 import { log } from '$lib/server/core/log';
 import { createParquetViews } from './parquet';
 import { assertPrivate, createPrivateFiles } from './file-modes';
-import { config, DEFAULT_DATABASE_PATH } from '$lib/server/core/config';
+import { config, databasePath, DEFAULT_DATABASE_PATH } from '$lib/server/core/config';
 
 export type { DuckDBConnection };
 export { WriteAborted, type AbortReason } from './interrupted';
@@ -24,11 +24,7 @@ interface RunningWrite {
 	aborted: WriteAborted | null;
 }
 
-export { DEFAULT_DATABASE_PATH };
-
-export function databasePath(explicit?: string): string {
-	return explicit === undefined ? config().databasePath : resolve(explicit);
-}
+export { DEFAULT_DATABASE_PATH, databasePath };
 
 /**
  * DuckDB invalidates a database after an internal error: every later statement on it fails until the
@@ -42,6 +38,7 @@ export function isFatal(e: unknown): boolean {
 export class Database {
 	private writeQueue: Promise<unknown> = Promise.resolve();
 	private writes = 0;
+	private pending = 0;
 	private readonly writeListeners = new Set<() => void>();
 	private readonly fatalListeners = new Set<(e: unknown) => void>();
 	private fatal = false;
@@ -61,7 +58,7 @@ export class Database {
 			assertPrivate(`${path}.wal`);
 			mkdirSync(dirname(path), { recursive: true });
 		}
-		const instance = await DuckDBInstance.create(path);
+		const instance = await DuckDBInstance.create(path, duckdbOptions(path));
 		const db = new Database(path, instance);
 		await db.withConnection(async (conn) => {
 			await applyMigrations(conn);
@@ -81,7 +78,7 @@ export class Database {
 	 * the same metric SQL runs over it unchanged, read-only (see db/parquet.ts). `path` is the folder.
 	 */
 	static async openParquet(dir: string): Promise<Database> {
-		const instance = await DuckDBInstance.create(':memory:');
+		const instance = await DuckDBInstance.create(':memory:', duckdbOptions(':memory:'));
 		const db = new Database(resolve(dir), instance);
 		try {
 			await db.withConnection((conn) => createParquetViews(conn, dir));
@@ -121,6 +118,7 @@ export class Database {
 	 * transactions conflict on the same rows; queuing them keeps every batch whole.
 	 */
 	withWriteLock<T>(work: (conn: DuckDBConnection) => Promise<T>, rollups: RollupEffect = 'unknown'): Promise<T> {
+		this.pending++;
 		const run = this.writeQueue
 			.then(() => {
 				if (this.abortReason) throw new WriteAborted(this.abortReason);
@@ -141,6 +139,7 @@ export class Database {
 			})
 			.finally(() => {
 				if (rollups === 'unknown') this.rollupsTrusted = false;
+				this.pending--;
 				this.writes++;
 				for (const listener of this.writeListeners) listener();
 			});
@@ -155,6 +154,11 @@ export class Database {
 	onWritesDone(listener: () => void): () => void {
 		this.writeListeners.add(listener);
 		return () => this.writeListeners.delete(listener);
+	}
+
+	/** Write work running or queued under the lock: background reads (the dashboards' warm-up) give way to it. */
+	get writesPending(): number {
+		return this.pending;
 	}
 
 	/**
@@ -212,6 +216,20 @@ export class Database {
 	close(): void {
 		this.instance.closeSync();
 	}
+}
+
+/**
+ * DuckDB's settings for a database file (core/config.ts): its memory limit, its threads, and where it
+ * spills what does not fit — a folder beside the file (`<file>.tmp`), private like the file itself,
+ * since spilled pages hold customers' rows (the umask of createPrivateFiles applies to it).
+ */
+export function duckdbOptions(path: string): Record<string, string> {
+	const { memoryLimit, threads } = config().duckdb;
+	return {
+		memory_limit: memoryLimit,
+		...(path === ':memory:' ? {} : { temp_directory: `${path}.tmp` }),
+		...(threads === null ? {} : { threads: String(threads) })
+	};
 }
 
 /**

@@ -1,0 +1,74 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { compiledIsCurrent } from '../../cli/compiled.js';
+
+/** `npm run ingest` and the other tools run compiled when the build is current, from source otherwise. */
+
+describe('which copy of a tool runs', () => {
+	let root: string;
+	const builtAt = Date.parse('2026-01-01T00:00:00Z');
+	const at = (path: string, ms: number) => utimesSync(join(root, path), new Date(ms), new Date(ms));
+	beforeAll(() => {
+		root = mkdtempSync(join(tmpdir(), 'sqa-cli-start-'));
+		mkdirSync(join(root, 'build/cli'), { recursive: true });
+		mkdirSync(join(root, 'cli'));
+		for (const f of ['cli/ingest.ts', 'cli/run.ts', 'build/cli/ingest.js']) writeFileSync(join(root, f), '');
+		writeFileSync(
+			join(root, 'build/cli/manifest.json'),
+			JSON.stringify({ builtAt, tools: ['ingest', 'user'], inputs: ['cli/ingest.ts', 'cli/run.ts'] })
+		);
+		at('cli/ingest.ts', builtAt - 60_000);
+		at('cli/run.ts', builtAt - 60_000);
+	});
+	afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+	it('the compiled one, when every source is older than the build', () => {
+		expect(compiledIsCurrent(root, 'ingest')).toBe(true);
+	});
+
+	it('the source, for a tool the build did not write or did not list', () => {
+		expect(compiledIsCurrent(root, 'user')).toBe(false);
+		expect(compiledIsCurrent(root, 'audit')).toBe(false);
+	});
+
+	it('the source, once a source changed or went away since the build', () => {
+		at('cli/run.ts', builtAt + 1000);
+		expect(compiledIsCurrent(root, 'ingest')).toBe(false);
+		at('cli/run.ts', builtAt - 1000);
+		expect(compiledIsCurrent(root, 'ingest')).toBe(true);
+		rmSync(join(root, 'cli/run.ts'));
+		expect(compiledIsCurrent(root, 'ingest')).toBe(false);
+	});
+
+	it('the source, without a build', () => {
+		expect(compiledIsCurrent(join(root, 'cli'), 'ingest')).toBe(false);
+	});
+});
+
+describe('the compiled tools', () => {
+	let dir: string;
+	beforeAll(() => {
+		dir = mkdtempSync(join(tmpdir(), 'sqa-cli-compiled-'));
+		const built = spawnSync(process.execPath, ['cli/bundle.js'], { encoding: 'utf8' });
+		expect(built.status, built.stderr).toBe(0);
+	});
+	afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+	it('are current right after the build, and load a file saying first what they read', () => {
+		for (const tool of ['ingest', 'user', 'audit', 'notify', 'generate']) expect(compiledIsCurrent(process.cwd(), tool)).toBe(true);
+		const db = join(dir, 'q.duckdb');
+		const r = spawnSync(process.execPath, ['cli/start.js', 'ingest', 'staff', 'data/samples/staff.csv', '--db', db], {
+			encoding: 'utf8',
+			env: { ...process.env, QUALITY_LANG: 'zh-CN' }
+		});
+		expect(r.status, r.stderr).toBe(0);
+		expect(r.stderr.split('\n')[0]).toBe('读取 staff.csv …');
+		expect(r.stdout).toContain('导入 36 行');
+		const json = spawnSync(process.execPath, ['cli/start.js', 'ingest', 'batches', '--db', db, '--json'], { encoding: 'utf8' });
+		expect(json.stderr).toBe('');
+		expect(JSON.parse(json.stdout)).toHaveLength(1);
+	});
+});

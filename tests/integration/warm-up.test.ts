@@ -1,0 +1,80 @@
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Database } from '$lib/server/core/db';
+import { ingest } from '../../pipelines/engine';
+import { dashboardData } from '$lib/server/features/overview/dashboard';
+import { lastWarmUp, scheduleWarmUp, warmUpSettled } from '$lib/server/features/overview/warm-up';
+
+/**
+ * After a load commits, the 总览 views most users open are in the metric result cache before anyone
+ * asks: opening one then runs no metric query (counted as the connections it opens, no clock involved).
+ */
+describe('the dashboards computed ahead after a load', () => {
+	let dir: string;
+	let db: Database;
+	beforeAll(async () => {
+		dir = mkdtempSync(join(tmpdir(), 'sqa-warm-'));
+		db = await Database.open(join(dir, 'q.duckdb'));
+		db.onWritesDone(() => scheduleWarmUp(db, 2));
+		for (const [kind, file] of [
+			['staff', 'staff.csv'],
+			['traffic', 'traffic.csv'],
+			['complaints', 'complaints_gbk.csv']
+		] as const) {
+			const s = await ingest(db, { kind, filePath: join('data/samples', file), source: 'cli', createdBy: 'test' });
+			expect(s.status).toBe('committed');
+		}
+		await warmUpSettled(db);
+	}, 120_000);
+	afterAll(async () => {
+		await warmUpSettled(db, true);
+		db.close();
+		rmSync(dir, { recursive: true, force: true });
+	});
+
+	/** Connections a view opens: its metric queries when the cache lacks them, plus a few direct reads. */
+	async function connectionsFor(req: Parameters<typeof dashboardData>[1]): Promise<number> {
+		const spy = vi.spyOn(db, 'withConnection');
+		try {
+			await dashboardData(db, req);
+			return spy.mock.calls.length;
+		} finally {
+			spy.mockRestore();
+		}
+	}
+
+	it('warms the view of every store and of the two largest stores, on the range the page opens with, for the data as loaded', () => {
+		const warm = lastWarmUp(db)!;
+		expect(warm.version).toBe(db.dataVersion);
+		expect(warm.views).toEqual([
+			{ scope: null, range: { from: '2025-01-01', to: '2025-03-31' } },
+			{ scope: ['南京新街口店'], range: { from: '2025-01-01', to: '2025-03-31' } },
+			{ scope: [expect.any(String)], range: { from: '2025-01-01', to: '2025-03-31' } }
+		]);
+	});
+
+	it('a store manager opening 总览 finds it computed: no metric query runs', async () => {
+		const view = { range: { from: '2025-01-01', to: '2025-03-31' }, stores: [], scope: ['南京新街口店'] };
+		const first = await connectionsFor(view);
+		const again = await connectionsFor(view);
+		expect(first).toBe(again);
+		// a store beyond the limit of two is not warmed: its first opening queries
+		const third = { ...view, scope: ['杭州湖滨店', '上海徐家汇店'].filter((s) => !lastWarmUp(db)!.views.some((v) => v.scope?.[0] === s)) };
+		expect(third.scope).toHaveLength(1);
+		expect(await connectionsFor(third)).toBeGreaterThan(again + 10);
+	});
+
+	it('gives way to write work: asked while a write is pending it computes nothing, and runs again once the write ends', async () => {
+		const during = await db.withWriteLock(async () => {
+			scheduleWarmUp(db, 2);
+			await warmUpSettled(db);
+			return lastWarmUp(db);
+		});
+		expect(during).toEqual({ version: db.dataVersion - 1, views: [] });
+		await warmUpSettled(db);
+		expect(lastWarmUp(db)!.version).toBe(db.dataVersion);
+		expect(lastWarmUp(db)!.views).toHaveLength(3);
+	});
+});
