@@ -57,7 +57,13 @@ console.log(`2/4 生成演示数据（12 家门店，两年）到 ${DEMO_DIR} �
 const truthPath = join(DEMO_DIR, 'truth.json');
 let truth = existsSync(truthPath) ? (JSON.parse(readFileSync(truthPath, 'utf8')) as Truth) : null;
 // a demo folder of an earlier span (730 days, to 2025-12-30), or generated before a kind existed, is generated again
-if (!truth || truth.seed !== DEMO.seed || truth.scale !== DEMO.scale || truth.period.days !== DEFAULTS.days || !FILES.every(([, p]) => existsSync(p)))
+if (
+	!truth ||
+	truth.seed !== DEMO.seed ||
+	truth.scale !== DEMO.scale ||
+	truth.period.days !== DEFAULTS.days ||
+	!FILES.every(([, p]) => existsSync(p))
+)
 	truth = await generate({ outDir: DEMO_DIR, ...DEMO });
 else console.log('   已生成过，沿用');
 

@@ -24,7 +24,13 @@ export { ROLLUP_SOURCES } from './catalog/rollups';
 export { DRILLS } from './catalog/drills';
 export { SURVEY_ITEMS } from './catalog/surveys';
 
-export const METRICS: readonly MetricDef[] = [...COMPLAINT_METRICS, ...SURVEY_METRICS, ...APPRAISAL_METRICS, ...CONTACT_METRICS, ...INSPECTION_METRICS];
+export const METRICS: readonly MetricDef[] = [
+	...COMPLAINT_METRICS,
+	...SURVEY_METRICS,
+	...APPRAISAL_METRICS,
+	...CONTACT_METRICS,
+	...INSPECTION_METRICS
+];
 
 export const METRIC_IDS = METRICS.map((m) => m.id);
 

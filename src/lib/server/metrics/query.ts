@@ -271,7 +271,13 @@ export async function queryMetric(db: Database, input: unknown, options: MetricO
 /** The plan options of a database's requests now: its as-of, its SLA limits, whether its rollups are current. */
 async function planFor(db: Database, options: MetricOptions) {
 	const asOf = options.asOf ?? (await metricsAsOf(db));
-	return { asOf, sla: await slaLimits(db), contacts: await contactLimits(db), rollups: await rollupsReady(db), ...(options.path ? { path: options.path } : {}) };
+	return {
+		asOf,
+		sla: await slaLimits(db),
+		contacts: await contactLimits(db),
+		rollups: await rollupsReady(db),
+		...(options.path ? { path: options.path } : {})
+	};
 }
 
 /** One member's answer out of a shared query's rows: the keys and its own columns, intervals filled in. */
