@@ -46,6 +46,18 @@ describe('survey quality warnings', () => {
 		expect(await count(db, 'surveys')).toBe(0);
 	});
 
+	it('a file with an extra question reports its bad rows too (the error report binds the question names)', async () => {
+		const p = join(dir, 'extra.csv');
+		writeFileSync(
+			p,
+			[`${H},停车便利`, 'S1,2025-03-01,2025Q1,杭州湖滨店,4,8,5,3,4,4,,5', 'S2,2025-03-01,2025Q1,杭州湖滨店,7,8,5,3,4,4,,4'].join('\n') +
+				'\n'
+		);
+		const s = await load(db, 'surveys', p);
+		expect(s).toMatchObject({ status: 'rejected', rows_rejected: 1 });
+		expect(s.errors[0]).toMatchObject({ row: 3, column: '总体满意度', code: 'out_of_range' });
+	});
+
 	it('an out-of-scale answer stays an error that rejects the file', async () => {
 		const s = await load(db, 'surveys', file(['S1,2025-03-01,2025Q1,杭州湖滨店,6,8,5,3,4,4,']));
 		expect(s).toMatchObject({ status: 'rejected', rows_rejected: 1 });
