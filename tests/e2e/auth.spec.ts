@@ -50,6 +50,7 @@ test('signing in shows the user’s name and role, and returns to the page asked
 		'总览',
 		'投诉',
 		'满意度',
+		'服务过程',
 		'质量监控',
 		'质检',
 		'绩效考核',

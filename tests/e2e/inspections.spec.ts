@@ -50,7 +50,21 @@ test('the quality officer reads the month: figures, workload, calibration, cover
 	const agents = new Set(rows.map((r) => r['被检员工工号'])).size;
 	await expect(page.locator('[data-field=coverage-summary]')).toHaveText(`${agents} 名员工中 ${agents} 名本月质检不足`);
 	await expect(page.locator('[data-table=coverage] tbody tr').first().locator('td').nth(2)).toHaveText('97');
-	await expect(page.locator('[data-field=next-unavailable]')).toBeVisible();
+	// the contact logs are loaded too: each under-inspected agent gets answered March contacts of their own, not inspected yet
+	const calls = readSample('contacts.csv');
+	const next = page.locator('[data-list=next-contacts] li');
+	await expect(next.first()).toBeVisible();
+	for (const li of await next.all()) {
+		const staff = (await li.locator('strong').textContent())!;
+		const ids = (await li.textContent())!.slice(staff.length + 1).split('、');
+		expect(ids.length).toBeGreaterThan(0);
+		for (const id of ids) {
+			const call = calls.find((c) => c['会话编号'] === id);
+			expect(call?.['坐席工号'], id).toBe(staff);
+			expect(call?.['进线时间']?.startsWith('2025-03'), id).toBe(true);
+			expect(rows.some((r) => r['会话编号'] === id)).toBe(false);
+		}
+	}
 
 	const fatal = rows.filter((r) => r['致命错误'] === '是' && r['质检日期']!.startsWith('2025/3/'));
 	expect(fatal.length).toBe(1);
