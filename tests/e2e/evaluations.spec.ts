@@ -122,6 +122,9 @@ test('a manager sees only their store', async ({ page }) => {
 	for (const store of await page.locator('[data-table=ranking] tbody tr td:first-child').allTextContents())
 		expect(manager.stores).toContain(store);
 	await expect(page.locator('[data-table=reviewers]')).toHaveCount(0);
+	// one store in view: no comparison with "the others" (an empty group), said in words
+	await expect(page.locator('[data-table=stores]')).toHaveCount(0);
+	await expect(page.locator('[data-field=stores-alone]')).toHaveText('所看范围内只有一家门店，没有可与之对比的其他门店。');
 	await expect(page.locator('[data-action=excel]')).toHaveCount(0);
 	// another store's staff member is not found, and asking for another store is refused
 	const other = q1Expected().find((e) => !manager.stores!.includes(e.store))!;

@@ -27,6 +27,10 @@ describe('formatting of metric values', () => {
 		expect(formatChange(1.2, 1.5, 'permille', 'en')).toBe('-0.30‰');
 		expect(formatChange(3, null, 'hours', 'en')).toBeNull();
 		expect(changeOf(80.04, 80, 'percent')).toBe(0);
+		// the difference of the values as written: 1.0 h against 0.9 h changed by 0.1 h, whatever 0.96 − 0.94 rounds to
+		expect(formatChange(0.96, 0.94, 'hours', 'en')).toBe('+0.1 h');
+		expect(changeOf(0.96, 0.94, 'hours')).toBe(0.1);
+		expect(changeOf(0.951, 0.949, 'permille')).toBe(0);
 	});
 	it('labels months', () => {
 		expect(monthLabel('2025-01-01', 'zh-CN')).toBe('2025年1月');

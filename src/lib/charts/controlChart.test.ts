@@ -26,6 +26,8 @@ describe('controlChart', () => {
 		expect(opt.series[2].data[0]).toBeCloseTo(1 + 3 * Math.sqrt((0.001 * 0.999) / 10_000) * 1000, 6);
 		expect(opt.series[4].data.filter((v: unknown) => v !== null)).toHaveLength(1);
 		expect(opt.series[4].label.formatter({ dataIndex: 12 })).toBe('1');
+		// a ring is never thinned away on a narrow axis
+		expect(opt.series[4].showAllSymbol).toBe(true);
 		expect(opt.series[5].data[0]).toBe(1.5);
 	});
 	it('shades the baseline', () => {

@@ -123,6 +123,8 @@ export function controlChart(chart: SpcResult, options: ControlChartOptions, the
 			),
 			symbol: 'circle',
 			symbolSize: 13,
+			// every ring drawn: ECharts thins crowded symbols on a narrow category axis, and a signal must not vanish
+			showAllSymbol: true,
 			lineStyle: { opacity: 0 },
 			itemStyle: { color: theme.name === 'print' ? '#ffffff' : theme.alert, borderColor: theme.alert, borderWidth: 2 },
 			label: {
@@ -145,6 +147,7 @@ export function controlChart(chart: SpcResult, options: ControlChartOptions, the
 				isIncomplete,
 				8
 			),
+			showAllSymbol: true,
 			connectNulls: false,
 			itemStyle: { color: theme.palette[0], borderColor: theme.palette[0] },
 			lineStyle: { width: 2, type: 'dashed', color: theme.palette[0], opacity: 0.7 },

@@ -176,6 +176,7 @@ export function trendLine(data: TrendData, options: TrendOptions, theme: ChartTh
 								color,
 								...axis,
 								data: tailData,
+								showAllSymbol: true,
 								connectNulls: false,
 								itemStyle: { color, borderColor: color },
 								lineStyle: { width: 2, type: 'dashed' as const, opacity: 0.7 },

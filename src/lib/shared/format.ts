@@ -69,12 +69,19 @@ export function formatChange(value: number | null, previous: number | null, unit
 	}
 }
 
-/** The change shown: % for counts (null from 0), the difference otherwise; rounded as displayed. */
+/**
+ * The change shown: % for counts (null from 0), otherwise the difference of the two values as they are
+ * written (1.0 h against 0.9 h is +0.1 h, not the 0.0 h that 0.96 − 0.94 rounds to), so that a change
+ * never disagrees with the numbers beside it.
+ */
 export function changeOf(value: number | null, previous: number | null, unit: MetricUnit): number | null {
 	if (value === null || previous === null) return null;
 	if (unit === 'count') return previous === 0 ? null : Math.round(((value - previous) / previous) * 1000) / 10;
-	const f = 10 ** DECIMALS[unit];
-	return Math.round((value - previous) * f) / f;
+	const digits = DECIMALS[unit];
+	const written = (x: number) =>
+		Number(new Intl.NumberFormat('en', { minimumFractionDigits: digits, maximumFractionDigits: digits, useGrouping: false }).format(x));
+	const f = 10 ** digits;
+	return Math.round((written(value) - written(previous)) * f) / f;
 }
 
 /** A month's first day (YYYY-MM-DD) as an axis label: 2025年1月 · Jan 2025. */
