@@ -11,6 +11,8 @@ export interface ScorecardPeriod {
 	outcomes: Record<string, number>;
 	/** CSAT and NPS with their 95% intervals (Wilson, trinomial), in the value's unit */
 	surveys: { n: number; csat: number | null; csatCi: Interval | null; nps: number | null; npsCi: Interval | null; lowSample: boolean };
+	/** as an agent of the contact centre: contacts handled, mean handle time (s), FCR by repeat (%) */
+	contacts: { handled: number; aht: number | null; fcr: number | null };
 }
 
 export interface Scorecard {
