@@ -269,3 +269,30 @@ test.describe('real survey files through the page with a mapping', () => {
 		await expect(page.locator('[data-field=result-message]')).toContainText('导入 11987 行');
 	});
 });
+
+test('a contact log loads through the page (durations as seconds, mm:ss and hh:mm:ss), and 服务过程 counts it', async ({ page }) => {
+	await signIn(page, undefined, '/', BASE);
+	// April 2025, where the samples have no contacts: 8 answered of 10 offered, one 3 s hang-up not offered
+	const lines = ['会话编号,渠道,门店,坐席工号,进线时间,接起时间,结束时间,通话时长,保持时长,话后处理时长,客户电话'];
+	for (let i = 1; i <= 8; i++)
+		lines.push(
+			`AP-${i},电话,杭州湖滨店,S026,2025-04-0${i} 10:00:00,2025-04-0${i} 10:00:09,2025-04-0${i} 10:05:00,200,0:30,0:00:20,1390000000${i}`
+		);
+	lines.push('AP-9,在线,杭州湖滨店,,2025-04-09 10:00:00,,2025-04-09 10:01:00,,,,13900000009');
+	lines.push('AP-10,电话,杭州湖滨店,,2025-04-10 10:00:00,,2025-04-10 10:00:40,,,,13900000010');
+	lines.push('AP-11,电话,杭州湖滨店,,2025-04-11 10:00:00,,2025-04-11 10:00:03,,,,13900000011');
+	const path = join(tmpdir(), `e2e-contacts-${process.pid}.csv`);
+	writeFileSync(path, lines.join('\n') + '\n');
+	await chooseFile(page, path, '来电与在线会话');
+	await expect(page.locator('select[data-source=通话时长]')).toHaveValue('talk_seconds');
+	await expect(page.locator('select[data-source=话后处理时长]')).toHaveValue('wrap_seconds');
+	await page.locator('[data-action=validate]').click();
+	await expect(page.locator('[data-field=dry-run-message]')).toHaveText('试运行：读取 11 行，可导入 11 行，有问题 0 行；未写入数据库');
+	await page.locator('[data-action=load]').click();
+	await expect(page.locator('[data-field=result-message]')).toContainText('导入成功：读取 11 行，导入 11 行');
+
+	await page.goto(`${BASE}/service?from=2025-04-01&to=2025-04-30`);
+	await expect(page.locator('article[data-metric=answer_rate] [data-field=value]')).toHaveText('80.0%');
+	// handle time 200 + 30 + 20 for every answered call
+	await expect(page.locator('article[data-metric=aht_mean_s] [data-field=value]')).toHaveText('250.0 秒');
+});

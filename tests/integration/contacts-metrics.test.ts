@@ -9,6 +9,8 @@ import type { AuthUser } from '../../src/lib/shared/auth/roles';
 import { load, tempDatabase } from '../helpers/db';
 import { controlCharts } from '../../src/lib/server/features/quality/charts';
 import { qualityReport } from '../../src/lib/server/features/quality/report';
+import { staffScorecard } from '../../src/lib/server/features/evaluations/scorecard';
+import { insertRows } from '../helpers/insert';
 import { DEFAULT_RULES } from '../../src/lib/shared/quality/spc';
 
 /**
@@ -319,5 +321,18 @@ describe('the monthly report (月报)', () => {
 		expect(value('answer_rate')).toBe(70);
 		expect(value('abandon_rate')).toBe(30);
 		expect(value('aht_mean_s')).toBeCloseTo(283.75, 9);
+	});
+});
+
+describe('the staff scorecard (员工档案)', () => {
+	it("shows an agent's month: E1 handled k1 k2 k14, AHT (290 + 180 + 100)/3 = 190 s, FCR 1 of 3 (k1 and k2 came back)", async () => {
+		await insertRows(db, 'appraisals', [
+			{ staff_id: 'E1', period: '2025-03', period_type: 'month', period_start: '2025-03-01', store: A, total_score: 88, grade: 'B' }
+		]);
+		const card = await staffScorecard(db, null, 'E1', 'month');
+		const march = card!.periods.find((p) => p.period === '2025-03')!;
+		expect(march.contacts.handled).toBe(3);
+		expect(march.contacts.aht).toBeCloseTo(190, 9);
+		expect(march.contacts.fcr).toBeCloseTo(100 / 3, 9);
 	});
 });

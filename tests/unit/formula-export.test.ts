@@ -67,6 +67,7 @@ describe('formula-looking text in exports', () => {
 		};
 		const report = {
 			headline: [{ label: { zh: '投诉量', en: 'Complaints' }, value: 3, previous: 2, target: null, warn: null, state: 'ok' }],
+			service: [],
 			alerts: [alert],
 			open: [alert],
 			causes: [{ category: '=类别', current: 1, previous: 0, share: 100 }],
@@ -81,16 +82,23 @@ describe('formula-looking text in exports', () => {
 	});
 
 	it("names the quality report workbook's sheets and headers in the request's language", async () => {
-		const report = { headline: [], alerts: [], open: [], causes: [], changed: { rows: [] } } as unknown as QualityReport;
+		const report = { headline: [], service: [], alerts: [], open: [], causes: [], changed: { rows: [] } } as unknown as QualityReport;
 		const sheets = async (locale: 'zh-CN' | 'en') => {
 			const wb = new ExcelJS.Workbook();
 			await wb.xlsx.load((await inRequestLocale(locale, () => reportWorkbook(report))) as never);
 			return wb.worksheets.map((ws) => [ws.name, ...(ws.getRow(1).values as unknown[]).filter((v) => v !== undefined)]);
 		};
 		const en = await sheets('en');
-		expect(en.map((s) => s[0])).toEqual(['Headline', 'Signals and alerts', 'Top causes', 'What changed', 'Open actions']);
+		expect(en.map((s) => s[0])).toEqual([
+			'Headline',
+			'Service process',
+			'Signals and alerts',
+			'Top causes',
+			'What changed',
+			'Open actions'
+		]);
 		expect(en[0]).toEqual(['Headline', 'Metric', 'This period', 'Previous', 'Target', 'Warning line', 'State']);
 		const zh = await sheets('zh-CN');
-		expect(zh[3]).toEqual(['变化分解', '门店', '上期‰', '本期‰', '贡献‰', '比率效应‰', '结构效应‰', 'q', '显著']);
+		expect(zh[4]).toEqual(['变化分解', '门店', '上期‰', '本期‰', '贡献‰', '比率效应‰', '结构效应‰', 'q', '显著']);
 	});
 });

@@ -13,6 +13,8 @@ export interface ScorecardPeriod {
 	surveys: { n: number; csat: number | null; csatCi: Interval | null; nps: number | null; npsCi: Interval | null; lowSample: boolean };
 	/** inspections (质检) of the person in the period: mean QA score, pass rate with its 95% Wilson interval, fatal errors */
 	qa: { n: number; score: number | null; passRate: number | null; passCi: Interval | null; fatal: number; lowSample: boolean };
+	/** as an agent of the contact centre: contacts handled, mean handle time (s), FCR by repeat (%) */
+	contacts: { handled: number; aht: number | null; fcr: number | null };
 }
 
 export interface Scorecard {

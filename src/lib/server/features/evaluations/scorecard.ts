@@ -31,7 +31,8 @@ export async function staffScorecard(db: Database, scope: string[] | null, staff
 			categories: {},
 			outcomes: {},
 			surveys: { n: 0, csat: null, csatCi: null, nps: null, npsCi: null, lowSample: true },
-			qa: { n: 0, score: null, passRate: null, passCi: null, fatal: 0, lowSample: true }
+			qa: { n: 0, score: null, passRate: null, passCi: null, fatal: 0, lowSample: true },
+			contacts: { handled: 0, aht: null, fcr: null }
 		});
 	}
 	if (periods.length) {
@@ -85,6 +86,22 @@ export async function staffScorecard(db: Database, scope: string[] | null, staff
 		);
 		each(score!.rows, (sp, r) => (sp.qa.score = num(r.value)));
 		each(fatal!.rows, (sp, r) => (sp.qa.fatal = Number(r.value ?? 0)));
+		// as an agent: the same catalog metrics as 服务过程's agent table
+		const contactMetrics = [
+			['handled', 'contacts_handled'],
+			['aht', 'aht_mean_s'],
+			['fcr', 'fcr_repeat']
+		] as const;
+		const results = await Promise.all(contactMetrics.map(([, metric]) => queryMetric(db, { ...base, metric })));
+		contactMetrics.forEach(([key], i) => {
+			for (const r of results[i]!.rows) {
+				if (r.group !== staffId || typeof r.period !== 'string') continue;
+				const sp = byPeriod.get(periodOfDay(cycle, r.period));
+				if (!sp) continue;
+				if (key === 'handled') sp.contacts.handled = num(r.value) ?? 0;
+				else sp.contacts[key] = num(r.value);
+			}
+		});
 	}
 	return {
 		staffId,
