@@ -3,6 +3,7 @@ import { demoAccount } from '../../src/lib/server/core/auth/demo-accounts';
 import { readSample } from './expected';
 import { signIn } from './login';
 import { failOnPageProblems } from './problems';
+import { E2E_EMPTY_PORT } from './port';
 
 /**
  * 服务过程 on the sample contact log (2025Q1, the default range): six tiles, the service-level heatmap
@@ -106,4 +107,13 @@ test('a manager of one store sees that store only, with phones masked; a viewer 
 	await expect(page.getByRole('navigation').getByRole('link', { name: '服务过程' })).toHaveCount(0);
 	// asked as a request (a refused page load would be a console error)
 	expect((await page.request.get('/service', { maxRedirects: 0 })).status()).toBe(403);
+});
+
+test('without contacts the page says how to load them, and draws nothing broken', async ({ page }) => {
+	const base = `http://127.0.0.1:${E2E_EMPTY_PORT}`;
+	await signIn(page, demoAccount('leadership'), '/service', base);
+	await expect(page.locator('.lead')).toContainText('还没有来电与在线会话记录');
+	await expect(page.locator('article[data-metric=service_level] [data-field=value]')).toHaveText('—');
+	await expect(page.locator('[data-panel=svc-heatmap] [role=img]')).toHaveAttribute('data-ready', 'true');
+	await expect(page.locator('[data-panel=svc-agents]')).toContainText('所选范围内没有坐席接待记录');
 });
