@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Database } from '$lib/server/core/db';
 import { ingest } from '../../pipelines/engine';
-import { dashboardData } from '$lib/server/features/overview/dashboard';
+import { dashboardData, rangeAnchor } from '$lib/server/features/overview/dashboard';
+import { rangeRequest } from '$lib/shared/dashboard/range';
 import { lastWarmUp, scheduleWarmUp, warmUpSettled } from '$lib/server/features/overview/warm-up';
 
 /**
@@ -45,13 +46,17 @@ describe('the dashboards computed ahead after a load', () => {
 		}
 	}
 
-	it('warms the view of every store and of the two largest stores, on the range the page opens with, for the data as loaded', () => {
+	it('warms the view of every store and of the two largest stores, on the range the page opens with, for the data as loaded', async () => {
 		const warm = lastWarmUp(db)!;
 		expect(warm.version).toBe(db.dataVersion);
+		// the page's default: the last quarter the chain's data fully covers, for a store's manager too (the chain's
+		// samples end on 2025-03-31, 南京新街口店's on 03-30: the chain's end is the anchor)
+		const range = rangeRequest(new URLSearchParams(), await rangeAnchor(db, 'complaints')).range;
+		expect(range).toEqual({ from: '2025-01-01', to: '2025-03-31' });
 		expect(warm.views).toEqual([
-			{ scope: null, range: { from: '2025-01-01', to: '2025-03-31' } },
-			{ scope: ['南京新街口店'], range: { from: '2025-01-01', to: '2025-03-31' } },
-			{ scope: [expect.any(String)], range: { from: '2025-01-01', to: '2025-03-31' } }
+			{ scope: null, range },
+			{ scope: ['南京新街口店'], range },
+			{ scope: [expect.any(String)], range }
 		]);
 	});
 

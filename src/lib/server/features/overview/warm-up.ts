@@ -2,7 +2,7 @@ import { config } from '$lib/server/core/config';
 import { log } from '$lib/server/core/log';
 import { rangeRequest, type DateRange } from '$lib/shared/dashboard/range';
 import { queryRows, type Database } from '$lib/server/core/db';
-import { dashboardData, lastComplaintDay } from './dashboard';
+import { dashboardData, lastComplaintDay, rangeAnchor } from './dashboard';
 
 /**
  * After write work ends (a batch committed, a rollback) and when the database opens, the 总览 views most
@@ -72,12 +72,13 @@ export function lastWarmUp(db: Database): { version: number; views: WarmView[] }
 async function warmUp(db: Database, stores: number, current: () => boolean): Promise<WarmView[]> {
 	const views: WarmView[] = [];
 	if (!current()) return views;
+	// as the page does (routes/dashboard/+page.server.ts): no filters, the range it opens with, anchored on the
+	// chain's data end whatever the user's stores
+	const anchor = await rangeAnchor(db, 'complaints');
+	if ((await lastComplaintDay(db, null)) === null) return views;
+	const { range } = rangeRequest(new URLSearchParams(), anchor);
 	for (const scope of [null, ...(await largestStores(db, stores)).map((s) => [s])]) {
 		if (!current()) break;
-		// as the page does (routes/dashboard/+page.server.ts): no filters, the range it opens with
-		const lastDay = await lastComplaintDay(db, scope);
-		if (lastDay === null) continue;
-		const { range } = rangeRequest(new URLSearchParams(), lastDay);
 		await dashboardData(db, { range, stores: [], scope });
 		views.push({ scope, range });
 		await new Promise((r) => setTimeout(r, PAUSE_MS));
