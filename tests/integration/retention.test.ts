@@ -9,7 +9,8 @@ import {
 	customerCutoff,
 	previewRetention,
 	readRetentionSetting,
-	saveRetentionSetting
+	saveRetentionSetting,
+	type RetentionCounts
 } from '../../src/lib/server/features/admin/retention';
 import { queryMetric } from '../../src/lib/server/metrics/query';
 import { load, rows, snapshot, tempDatabase } from '../helpers/db';
@@ -87,6 +88,10 @@ const customers = (db: Awaited<ReturnType<typeof fixture>>['db'], table: 'compla
 		`SELECT complaint_id, summary, customer_name, customer_phone, customer_phone_hash::VARCHAR AS hash FROM ${table} ORDER BY complaint_id`
 	);
 
+/** Applies a 12-month limit by hand as of NOW, confirming `expected` when given. */
+const applyManually = (db: Awaited<ReturnType<typeof fixture>>['db'], expected?: RetentionCounts) =>
+	applyRetention(db, { months: 12, actor: ADMIN, trigger: 'manual', now: NOW, sessionMaxMs: SESSION_MAX, expected });
+
 const byId = (list: Customer[]) => Object.fromEntries(list.map((r) => [r.complaint_id, r]));
 
 describe('the retention cutoff', () => {
@@ -109,14 +114,7 @@ describe('applying retention', () => {
 		const preview = await db.withConnection((c) => previewRetention(c, 12, NOW, SESSION_MAX));
 		expect(preview).toEqual({ months: 12, cutoff: '2024-06-15', complaints: 3, contacts: 0, history: 1, rejected: 0, expiredSessions: 2 });
 
-		const result = await applyRetention(db, {
-			months: 12,
-			actor: ADMIN,
-			trigger: 'manual',
-			now: NOW,
-			sessionMaxMs: SESSION_MAX,
-			expected: { complaints: 3, contacts: 0, history: 1, rejected: 0 }
-		});
+		const result = await applyManually(db, { complaints: 3, contacts: 0, history: 1, rejected: 0 });
 		expect(result).toEqual({
 			ok: true,
 			applied: { months: 12, cutoff: '2024-06-15', complaints: 3, contacts: 0, history: 1, rejected: 0, sessions: 2 }
@@ -147,7 +145,7 @@ describe('applying retention', () => {
 
 	it('records counts in the audit log, never a name or a phone, and keeps the chain whole', async () => {
 		const { db } = await fixture();
-		await applyRetention(db, { months: 12, actor: ADMIN, trigger: 'manual', now: NOW, sessionMaxMs: SESSION_MAX });
+		await applyManually(db);
 		const log = await rows<{ actor: string; action: string; target: string; ip: string; detail: string }>(
 			db,
 			'SELECT actor, action, target, ip, detail FROM audit_log ORDER BY seq'
@@ -171,7 +169,7 @@ describe('applying retention', () => {
 
 	it('a rollback after retention does not bring erased names and phones back', async () => {
 		const { db, secondBatch } = await fixture();
-		await applyRetention(db, { months: 12, actor: ADMIN, trigger: 'manual', now: NOW, sessionMaxMs: SESSION_MAX });
+		await applyManually(db);
 		expect(await rollbackBatch(db, secondBatch, 'vitest')).toMatchObject({ ok: true, removed: 2, restored: 2 });
 		const current = byId(await customers(db, 'complaints'));
 		expect(current.C1).toMatchObject({ summary: '旧版', customer_name: null, customer_phone: null });
@@ -214,14 +212,7 @@ describe('applying retention', () => {
 		const preview = await db.withConnection((c) => previewRetention(c, 12, NOW, SESSION_MAX));
 		// both rejected rows of the old file hold a raw row (with the name); the recent file's are kept
 		expect(preview).toMatchObject({ complaints: 3, contacts: 0, history: 1, rejected: 2 });
-		const result = await applyRetention(db, {
-			months: 12,
-			actor: ADMIN,
-			trigger: 'manual',
-			now: NOW,
-			sessionMaxMs: SESSION_MAX,
-			expected: { complaints: 3, contacts: 0, history: 1, rejected: 2 }
-		});
+		const result = await applyManually(db, { complaints: 3, contacts: 0, history: 1, rejected: 2 });
 		expect(result).toMatchObject({ ok: true, applied: { rejected: 2 } });
 
 		const after = await rejected(old.batch_id!);
@@ -259,14 +250,7 @@ describe('applying retention', () => {
 	it('refuses when the counts differ from the ones confirmed, and changes nothing', async () => {
 		const { db } = await fixture();
 		const before = await snapshot(db, 'complaints');
-		const result = await applyRetention(db, {
-			months: 12,
-			actor: ADMIN,
-			trigger: 'manual',
-			now: NOW,
-			sessionMaxMs: SESSION_MAX,
-			expected: { complaints: 2, contacts: 0, history: 1, rejected: 0 }
-		});
+		const result = await applyManually(db, { complaints: 2, contacts: 0, history: 1, rejected: 0 });
 		expect(result).toEqual({ ok: false, error: 'count_changed', counts: { complaints: 3, contacts: 0, history: 1, rejected: 0 } });
 		expect(await snapshot(db, 'complaints')).toEqual(before);
 		expect(await rows(db, "SELECT * FROM audit_log WHERE action = 'retention_applied'")).toEqual([]);
@@ -278,23 +262,7 @@ describe('retention of contacts (服务过程)', () => {
 		'会话编号,渠道,门店,坐席工号,进线时间,接起时间,结束时间,通话时长,保持时长,话后处理时长,客户电话,是否解决,业务类型,回拨时间,呼叫方向';
 	// id, arrived (answered 10 s later, ended 5 min later), phone, topic
 	const contact = (id: string, day: string, phone: string, topic: string) =>
-		[
-			id,
-			'电话',
-			'上海徐家汇店',
-			'E1',
-			`${day} 10:00:00`,
-			`${day} 10:00:10`,
-			`${day} 10:05:00`,
-			'290',
-			'',
-			'',
-			phone,
-			'',
-			topic,
-			'',
-			''
-		].join(',');
+		`${id},电话,上海徐家汇店,E1,${day} 10:00:00,${day} 10:00:10,${day} 10:05:00,290,,,${phone},,${topic},,`;
 	const CONTACTS_FIRST = [
 		contact('K1', '2024-01-10', '13700000001', '咨询'), // old: erased
 		contact('K2', '2024-01-12', '13700000001', '咨询'), // old, the same phone 2 days later (K1 not resolved first time): erased
@@ -360,14 +328,7 @@ describe('retention of contacts (服务过程)', () => {
 		// complaints C1 C2 C5; contacts K1 K2; replaced versions C1 and K1; the partial contact file's three rejected cells
 		expect(preview).toMatchObject({ complaints: 3, contacts: 2, history: 2, rejected: 3 });
 		const version = db.dataVersion;
-		const result = await applyRetention(db, {
-			months: 12,
-			actor: ADMIN,
-			trigger: 'manual',
-			now: NOW,
-			sessionMaxMs: SESSION_MAX,
-			expected: { complaints: 3, contacts: 2, history: 2, rejected: 3 }
-		});
+		const result = await applyManually(db, { complaints: 3, contacts: 2, history: 2, rejected: 3 });
 		expect(result).toMatchObject({ ok: true, applied: { complaints: 3, contacts: 2, history: 2, rejected: 3 } });
 		expect(db.dataVersion).not.toBe(version);
 
