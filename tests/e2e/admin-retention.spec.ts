@@ -48,6 +48,12 @@ test('an admin sees what the limit would erase, saves a limit, and applies it wi
 	await expect(page.locator('[data-field=retention-preview]')).toHaveText(
 		`受理时间早于 ${keptFrom(12)} 的投诉中，有 ${count} 条仍保存客户姓名或电话。`
 	);
+	// the contact log's phones age by the same rule
+	const contacts = expectedCustomerDataBefore(keptFrom(12), 'contacts');
+	expect(contacts).toBeGreaterThan(100);
+	await expect(page.locator('[data-field=retention-preview-contacts]')).toHaveText(
+		`进线时间早于 ${keptFrom(12)} 的服务过程记录中，有 ${contacts} 条仍保存客户电话。`
+	);
 
 	// the server refuses to apply without the confirmation, even when the browser's check is bypassed
 	const unconfirmed = await page.request.post('/admin/retention?/apply', {
@@ -57,16 +63,19 @@ test('an admin sees what the limit would erase, saves a limit, and applies it wi
 	expect(await unconfirmed.text()).toContain('请先勾选确认再执行');
 	await expect(page.locator('[data-field=retention-preview]')).toContainText(`有 ${count} 条`);
 
-	const confirm = page.getByLabel(`我确认清除这 ${count} 条投诉中的客户姓名和电话（无法恢复）`);
+	const confirm = page.getByLabel(
+		`我确认清除这 ${count} 条投诉中的客户姓名和电话，以及 ${contacts} 条服务过程记录中的客户电话（无法恢复）`
+	);
 	await confirm.check();
 	await page.screenshot({ path: 'test-results/admin-retention.png', fullPage: true });
 	await page.getByRole('button', { name: '立即执行' }).click();
 	await expect(page.getByRole('status')).toHaveText(
-		`已清除 ${count} 条投诉、0 条历史版本和 0 条被拒绝行中的客户姓名和电话，删除过期会话 0 个。`
+		`已清除 ${count} 条投诉、${contacts} 条服务过程记录、0 条历史版本和 0 条被拒绝行中的客户姓名和电话，删除过期会话 0 个。`
 	);
 	await expect(page.locator('[data-field=retention-preview]')).toHaveText(
 		`受理时间早于 ${keptFrom(12)} 的投诉中，有 0 条仍保存客户姓名或电话。`
 	);
+	await expect(page.locator('[data-field=retention-preview-contacts]')).toHaveCount(0);
 	await expect(page.getByRole('button', { name: '立即执行' })).toHaveCount(0);
 	await page.screenshot({ path: 'test-results/admin-retention-applied.png', fullPage: true });
 
@@ -78,6 +87,7 @@ test('an admin sees what the limit would erase, saves a limit, and applies it wi
 	const applied = log.getByRole('row').filter({ hasText: '执行数据保留' });
 	await expect(applied).toHaveCount(1);
 	await expect(applied).toContainText(`complaints: ${count}`);
+	await expect(applied).toContainText(`contacts: ${contacts}`);
 	await expect(log).not.toContainText('杨先生');
 	await expect(log).not.toContainText('13247281910');
 

@@ -65,12 +65,15 @@ export function expectedCoverage(): Record<KindId, ExpectedCoverage> {
 	return out;
 }
 
+/** The columns (as the samples head them) holding a customer's name or phone, per kind retention erases. */
+const PERSONAL_HEADERS = { complaints: ['投诉人', '联系电话'], contacts: ['客户电话'] } as const;
+
 /**
- * Loaded sample complaints received before a day (YYYY-MM-DD) that hold a customer name or phone:
- * what data retention with that cutoff would erase.
+ * Loaded sample complaints received (contacts arrived) before a day (YYYY-MM-DD) that hold a customer
+ * name or phone: what data retention with that cutoff would erase.
  */
-export function expectedCustomerDataBefore(day: string): number {
-	return SAMPLE_LOADS.filter((l) => l.kind === 'complaints' && l.outcome === 'committed')
+export function expectedCustomerDataBefore(day: string, kind: keyof typeof PERSONAL_HEADERS = 'complaints'): number {
+	return SAMPLE_LOADS.filter((l) => l.kind === kind && l.outcome === 'committed')
 		.flatMap((l) => readSample(l.file))
-		.filter((r) => dayOf(r['受理时间'] ?? '') < day && ((r['投诉人'] ?? '') !== '' || (r['联系电话'] ?? '') !== '')).length;
+		.filter((r) => dayOf(r[DATE_HEADER[kind]] ?? '') < day && PERSONAL_HEADERS[kind].some((h) => (r[h] ?? '') !== '')).length;
 }

@@ -9,8 +9,10 @@ import {
 	customerCutoff,
 	previewRetention,
 	readRetentionSetting,
-	saveRetentionSetting
+	saveRetentionSetting,
+	type RetentionCounts
 } from '../../src/lib/server/features/admin/retention';
+import { queryMetric } from '../../src/lib/server/metrics/query';
 import { load, rows, snapshot, tempDatabase } from '../helpers/db';
 
 /**
@@ -86,6 +88,10 @@ const customers = (db: Awaited<ReturnType<typeof fixture>>['db'], table: 'compla
 		`SELECT complaint_id, summary, customer_name, customer_phone, customer_phone_hash::VARCHAR AS hash FROM ${table} ORDER BY complaint_id`
 	);
 
+/** Applies a 12-month limit by hand as of NOW, confirming `expected` when given. */
+const applyManually = (db: Awaited<ReturnType<typeof fixture>>['db'], expected?: RetentionCounts) =>
+	applyRetention(db, { months: 12, actor: ADMIN, trigger: 'manual', now: NOW, sessionMaxMs: SESSION_MAX, expected });
+
 const byId = (list: Customer[]) => Object.fromEntries(list.map((r) => [r.complaint_id, r]));
 
 describe('the retention cutoff', () => {
@@ -106,19 +112,12 @@ describe('applying retention', () => {
 		expect(Object.keys(before.history)).toEqual(['C1', 'C4']);
 
 		const preview = await db.withConnection((c) => previewRetention(c, 12, NOW, SESSION_MAX));
-		expect(preview).toEqual({ months: 12, cutoff: '2024-06-15', complaints: 3, history: 1, rejected: 0, expiredSessions: 2 });
+		expect(preview).toEqual({ months: 12, cutoff: '2024-06-15', complaints: 3, contacts: 0, history: 1, rejected: 0, expiredSessions: 2 });
 
-		const result = await applyRetention(db, {
-			months: 12,
-			actor: ADMIN,
-			trigger: 'manual',
-			now: NOW,
-			sessionMaxMs: SESSION_MAX,
-			expected: { complaints: 3, history: 1, rejected: 0 }
-		});
+		const result = await applyManually(db, { complaints: 3, contacts: 0, history: 1, rejected: 0 });
 		expect(result).toEqual({
 			ok: true,
-			applied: { months: 12, cutoff: '2024-06-15', complaints: 3, history: 1, rejected: 0, sessions: 2 }
+			applied: { months: 12, cutoff: '2024-06-15', complaints: 3, contacts: 0, history: 1, rejected: 0, sessions: 2 }
 		});
 
 		const current = byId(await customers(db, 'complaints'));
@@ -146,7 +145,7 @@ describe('applying retention', () => {
 
 	it('records counts in the audit log, never a name or a phone, and keeps the chain whole', async () => {
 		const { db } = await fixture();
-		await applyRetention(db, { months: 12, actor: ADMIN, trigger: 'manual', now: NOW, sessionMaxMs: SESSION_MAX });
+		await applyManually(db);
 		const log = await rows<{ actor: string; action: string; target: string; ip: string; detail: string }>(
 			db,
 			'SELECT actor, action, target, ip, detail FROM audit_log ORDER BY seq'
@@ -158,6 +157,7 @@ describe('applying retention', () => {
 			months: 12,
 			cutoff: '2024-06-15',
 			complaints: 3,
+			contacts: 0,
 			history: 1,
 			rejected: 0,
 			sessions: 2
@@ -169,7 +169,7 @@ describe('applying retention', () => {
 
 	it('a rollback after retention does not bring erased names and phones back', async () => {
 		const { db, secondBatch } = await fixture();
-		await applyRetention(db, { months: 12, actor: ADMIN, trigger: 'manual', now: NOW, sessionMaxMs: SESSION_MAX });
+		await applyManually(db);
 		expect(await rollbackBatch(db, secondBatch, 'vitest')).toMatchObject({ ok: true, removed: 2, restored: 2 });
 		const current = byId(await customers(db, 'complaints'));
 		expect(current.C1).toMatchObject({ summary: '旧版', customer_name: null, customer_phone: null });
@@ -211,15 +211,8 @@ describe('applying retention', () => {
 
 		const preview = await db.withConnection((c) => previewRetention(c, 12, NOW, SESSION_MAX));
 		// both rejected rows of the old file hold a raw row (with the name); the recent file's are kept
-		expect(preview).toMatchObject({ complaints: 3, history: 1, rejected: 2 });
-		const result = await applyRetention(db, {
-			months: 12,
-			actor: ADMIN,
-			trigger: 'manual',
-			now: NOW,
-			sessionMaxMs: SESSION_MAX,
-			expected: { complaints: 3, history: 1, rejected: 2 }
-		});
+		expect(preview).toMatchObject({ complaints: 3, contacts: 0, history: 1, rejected: 2 });
+		const result = await applyManually(db, { complaints: 3, contacts: 0, history: 1, rejected: 2 });
 		expect(result).toMatchObject({ ok: true, applied: { rejected: 2 } });
 
 		const after = await rejected(old.batch_id!);
@@ -246,7 +239,10 @@ describe('applying retention', () => {
 			history: 0
 		});
 		const result = await applyRetention(db, { months: 0, actor: ADMIN, trigger: 'manual', now: NOW, sessionMaxMs: SESSION_MAX });
-		expect(result).toEqual({ ok: true, applied: { months: 0, cutoff: null, complaints: 0, history: 0, rejected: 0, sessions: 2 } });
+		expect(result).toEqual({
+			ok: true,
+			applied: { months: 0, cutoff: null, complaints: 0, contacts: 0, history: 0, rejected: 0, sessions: 2 }
+		});
 		expect(await applyRetentionAtStart(db, NOW)).toMatchObject({ complaints: 0, history: 0 });
 		expect([await snapshot(db, 'complaints'), await snapshot(db, 'complaints_replaced')]).toEqual(before);
 	});
@@ -254,17 +250,111 @@ describe('applying retention', () => {
 	it('refuses when the counts differ from the ones confirmed, and changes nothing', async () => {
 		const { db } = await fixture();
 		const before = await snapshot(db, 'complaints');
-		const result = await applyRetention(db, {
-			months: 12,
-			actor: ADMIN,
-			trigger: 'manual',
-			now: NOW,
-			sessionMaxMs: SESSION_MAX,
-			expected: { complaints: 2, history: 1, rejected: 0 }
-		});
-		expect(result).toEqual({ ok: false, error: 'count_changed', counts: { complaints: 3, history: 1, rejected: 0 } });
+		const result = await applyManually(db, { complaints: 2, contacts: 0, history: 1, rejected: 0 });
+		expect(result).toEqual({ ok: false, error: 'count_changed', counts: { complaints: 3, contacts: 0, history: 1, rejected: 0 } });
 		expect(await snapshot(db, 'complaints')).toEqual(before);
 		expect(await rows(db, "SELECT * FROM audit_log WHERE action = 'retention_applied'")).toEqual([]);
+	});
+});
+
+describe('retention of contacts (服务过程)', () => {
+	const CONTACT_HEADER =
+		'会话编号,渠道,门店,坐席工号,进线时间,接起时间,结束时间,通话时长,保持时长,话后处理时长,客户电话,是否解决,业务类型,回拨时间,呼叫方向';
+	// id, arrived (answered 10 s later, ended 5 min later), phone, topic
+	const contact = (id: string, day: string, phone: string, topic: string) =>
+		`${id},电话,上海徐家汇店,E1,${day} 10:00:00,${day} 10:00:10,${day} 10:05:00,290,,,${phone},,${topic},,`;
+	const CONTACTS_FIRST = [
+		contact('K1', '2024-01-10', '13700000001', '咨询'), // old: erased
+		contact('K2', '2024-01-12', '13700000001', '咨询'), // old, the same phone 2 days later (K1 not resolved first time): erased
+		contact('K3', '2025-05-01', '13700000003', '咨询'), // recent: kept
+		contact('K4', '2025-05-03', '13700000003', '咨询') // recent, a repeat of K3: kept
+	];
+	// a later export: K1 and K3 updated, their first versions go to contacts_replaced
+	const CONTACTS_SECOND = [contact('K1', '2024-01-10', '13700000001', '退换货'), contact('K3', '2025-05-01', '13700000003', '退换货')];
+
+	interface Contact {
+		contact_id: string;
+		topic: string;
+		customer_phone: string | null;
+		hash: string | null;
+	}
+	const contacts = (db: Awaited<ReturnType<typeof fixture>>['db'], table: 'contacts' | 'contacts_replaced') =>
+		rows<Contact>(db, `SELECT contact_id, topic, customer_phone, customer_phone_hash::VARCHAR AS hash FROM ${table} ORDER BY contact_id`);
+	const byContact = (list: Contact[]) => Object.fromEntries(list.map((r) => [r.contact_id, r]));
+
+	it('erases the phones of old contacts and of their replaced versions and rejected rows; the hash and 首次解决率 stay', async () => {
+		const { db, dir } = await fixture();
+		const file = (name: string, lines: string[]) => {
+			writeFileSync(join(dir, name), [CONTACT_HEADER, ...lines].join('\n') + '\n');
+			return join(dir, name);
+		};
+		const first = await load(db, 'contacts', file('contacts-1.csv', CONTACTS_FIRST));
+		const second = await load(db, 'contacts', file('contacts-2.csv', CONTACTS_SECOND));
+		// a partial load "loaded" before the cutoff: its rejected row (an impossible date in its three time columns,
+		// three rejected cells) carries a phone in the raw row
+		const partial = await load(
+			db,
+			'contacts',
+			file('contacts-bad.csv', [contact('K5', '2025-01-02', '13700000005', '咨询'), contact('K6', '2025-02-30', '13766667777', '咨询')]),
+			{ acceptPartial: true }
+		);
+		expect([first.status, second.rows_replaced, partial.status, partial.rows_rejected]).toEqual(['committed', 2, 'committed', 1]);
+		await db.withConnection((c) =>
+			c.run("UPDATE batches SET started_at = TIMESTAMP '2024-01-01 09:00' WHERE batch_id = $1", [partial.batch_id!])
+		);
+		const rawRows = () =>
+			rows<{ raw_row: string | null }>(db, 'SELECT raw_row::VARCHAR AS raw_row FROM rejected_rows WHERE batch_id = $1', [
+				partial.batch_id!
+			]);
+		expect(JSON.stringify(await rawRows())).toContain('13766667777');
+
+		// 首次解决率 (7-day repeat by phone hash) as of NOW: K1 and K3 came back within 7 days (K2, K4); K2, K4 and K5 did not: 3 of 5
+		const fcr = async () => {
+			const r = await queryMetric(
+				db,
+				{ metric: 'fcr_repeat', from: '2024-01-01', to: '2025-06-15', grain: 'all', scope: null },
+				{ asOf: '2025-06-15 12:00:00' }
+			);
+			expect(r.rows).toHaveLength(1);
+			return r.rows[0]!;
+		};
+		const fcrBefore = await fcr();
+		expect(fcrBefore).toMatchObject({ numerator: 3, denominator: 5 });
+
+		const before = { current: byContact(await contacts(db, 'contacts')), history: byContact(await contacts(db, 'contacts_replaced')) };
+		expect(Object.keys(before.history)).toEqual(['K1', 'K3']);
+
+		const preview = await db.withConnection((c) => previewRetention(c, 12, NOW, SESSION_MAX));
+		// complaints C1 C2 C5; contacts K1 K2; replaced versions C1 and K1; the partial contact file's three rejected cells
+		expect(preview).toMatchObject({ complaints: 3, contacts: 2, history: 2, rejected: 3 });
+		const version = db.dataVersion;
+		const result = await applyManually(db, { complaints: 3, contacts: 2, history: 2, rejected: 3 });
+		expect(result).toMatchObject({ ok: true, applied: { complaints: 3, contacts: 2, history: 2, rejected: 3 } });
+		expect(db.dataVersion).not.toBe(version);
+
+		const current = byContact(await contacts(db, 'contacts'));
+		for (const id of ['K1', 'K2']) {
+			expect(current[id], id).toEqual({ ...before.current[id], customer_phone: null });
+			expect(current[id]!.hash, id).not.toBeNull();
+		}
+		for (const id of ['K3', 'K4', 'K5']) expect(current[id], id).toEqual(before.current[id]);
+		const history = byContact(await contacts(db, 'contacts_replaced'));
+		expect(history.K1).toEqual({ ...before.history.K1, customer_phone: null });
+		expect(history.K1!.hash).toBe(before.history.K1!.hash);
+		expect(history.K3).toEqual(before.history.K3);
+		expect((await rawRows()).map((r) => r.raw_row)).toEqual([null, null, null]);
+		expect(JSON.stringify(await rows(db, 'SELECT * FROM rejected_rows'))).not.toContain('13766667777');
+
+		expect(await fcr()).toEqual(fcrBefore);
+
+		const [entry] = await rows<{ detail: string }>(db, "SELECT detail FROM audit_log WHERE action = 'retention_applied'");
+		expect(JSON.parse(entry!.detail)).toMatchObject({ complaints: 3, contacts: 2, history: 2, rejected: 3 });
+		expect(JSON.stringify(await rows(db, 'SELECT * FROM audit_log'))).not.toContain('13700000001');
+		expect(await db.withConnection((c) => previewRetention(c, 12, NOW, SESSION_MAX))).toMatchObject({
+			contacts: 0,
+			history: 0,
+			rejected: 0
+		});
 	});
 });
 

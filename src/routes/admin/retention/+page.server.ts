@@ -30,6 +30,7 @@ export const load: PageServerLoad = async () => {
 			preview: {
 				cutoff: preview.cutoff,
 				complaints: preview.complaints,
+				contacts: preview.contacts,
 				history: preview.history,
 				rejected: preview.rejected,
 				expiredSessions: preview.expiredSessions
@@ -47,7 +48,7 @@ const months = z
 	.pipe(z.number().int().min(0).max(MAX_CUSTOMER_MONTHS));
 
 const count = z.coerce.number().int().min(0);
-const applyFields = z.object({ months, complaints: count, history: count, rejected: count, confirm: z.literal('on') });
+const applyFields = z.object({ months, complaints: count, contacts: count, history: count, rejected: count, confirm: z.literal('on') });
 
 type Action = 'save' | 'apply';
 
@@ -73,6 +74,7 @@ export const actions: Actions = {
 		const raw = {
 			months: data.get('months') ?? '',
 			complaints: data.get('complaints') ?? '',
+			contacts: data.get('contacts') ?? '',
 			history: data.get('history') ?? '',
 			rejected: data.get('rejected') ?? '',
 			confirm: data.get('confirm') ?? ''
@@ -88,7 +90,7 @@ export const actions: Actions = {
 			months: setting.customerMonths,
 			actor: actor(locals, getClientAddress()),
 			trigger: 'manual',
-			expected: { complaints: f.data.complaints, history: f.data.history, rejected: f.data.rejected }
+			expected: { complaints: f.data.complaints, contacts: f.data.contacts, history: f.data.history, rejected: f.data.rejected }
 		});
 		if (!result.ok) {
 			if (result.error === 'count_changed')
@@ -100,6 +102,7 @@ export const actions: Actions = {
 			'apply',
 			m.retention_applied({
 				complaints: formatCount(a.complaints, locale),
+				contacts: formatCount(a.contacts, locale),
 				history: formatCount(a.history, locale),
 				rejected: formatCount(a.rejected, locale),
 				sessions: formatCount(a.sessions, locale)

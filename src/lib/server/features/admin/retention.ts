@@ -4,15 +4,17 @@ import { config } from '$lib/server/core/config';
 import type { Actor } from '$lib/server/core/auth/users';
 import { log } from '$lib/server/core/log';
 import { customerHeaders } from '$lib/server/features/upload/batches';
+import type { KindId } from '$lib/shared/schema';
 
 /**
  * Data retention (数据保留). Customer names and phones are personal information (个人信息保护法: keep
  * them no longer than the purpose needs), so complaints received more than N months ago lose
- * `customer_name` and `customer_phone`; `customer_phone_hash` stays, so repeat-complaint statistics
- * keep working without the numbers. Rows a load rejected keep the file's raw cells (names and phones
- * among them) so the loader can see what was wrong; they have no trustworthy received date, so they age
- * with their load: rejected rows of complaint files loaded before the same cutoff lose the raw row and
- * the values of the name and phone columns. The audit log is never deleted (its hash chain must stay whole);
+ * `customer_name` and `customer_phone`, and contacts (服务过程) that arrived more than N months ago lose
+ * `customer_phone`; `customer_phone_hash` stays, so repeat-complaint and first-contact-resolution
+ * statistics keep working without the numbers. Rows a load rejected keep the file's raw cells (names and
+ * phones among them) so the loader can see what was wrong; they have no trustworthy received date, so they
+ * age with their load: rejected rows of complaint and contact files loaded before the same cutoff lose the
+ * raw row and the values of the name and phone columns. The audit log is never deleted (its hash chain must stay whole);
  * expired sessions are purged whenever retention runs.
  *
  * It runs when an admin applies it on /admin/retention, and once at server start when a setting has
@@ -25,10 +27,24 @@ export const CUSTOMER_MONTHS_SETTING = 'retention_customer_months';
 export const DEFAULT_CUSTOMER_MONTHS = 36;
 export const MAX_CUSTOMER_MONTHS = 600;
 
-/** The complaint tables that hold customer names and phones. `complaints_replaced` keeps the versions
- * a later load replaced so that a rollback can restore them: it must be erased by the same rule, or a
- * rollback would bring erased names and phones back. */
-const CUSTOMER_TABLES = ['complaints', 'complaints_replaced'] as const;
+/**
+ * The kinds whose rows hold customer names or phones: the table, its history table (the versions a later
+ * load replaced, kept so that a rollback can restore them: erased by the same rule, or a rollback would
+ * bring erased values back), the time a row's age counts from, and the personal columns erased.
+ * Identifiers only: never user values.
+ */
+const PERSONAL_KINDS = [
+	{
+		kind: 'complaints',
+		table: 'complaints',
+		history: 'complaints_replaced',
+		time: 'received_at',
+		columns: ['customer_name', 'customer_phone']
+	},
+	{ kind: 'contacts', table: 'contacts', history: 'contacts_replaced', time: 'arrived_at', columns: ['customer_phone'] }
+] as const satisfies readonly { kind: KindId; table: string; history: string; time: string; columns: readonly string[] }[];
+
+type PersonalKind = (typeof PERSONAL_KINDS)[number];
 
 export interface RetentionSetting {
 	/** months customer names and phones are kept after a complaint is received; 0 = never erased */
@@ -96,8 +112,8 @@ export function customerCutoff(months: number, now: number = Date.now()): string
 	return `${first.getFullYear()}-${p(first.getMonth() + 1)}-${p(Math.min(today.getDate(), lastDay))}`;
 }
 
-/** Rows of a table that still hold a customer's name or phone and were received before the cutoff day. */
-const HOLDING = 'received_at < $1::DATE::TIMESTAMP AND (customer_name IS NOT NULL OR customer_phone IS NOT NULL)';
+/** Rows of a kind's tables that still hold a personal value and were received (arrived) before the cutoff day ($1). */
+const holding = (k: PersonalKind) => `${k.time} < $1::DATE::TIMESTAMP AND (${k.columns.map((c) => `${c} IS NOT NULL`).join(' OR ')})`;
 
 /** Sessions the guard would no longer accept: past their idle expiry or older than the maximum age. */
 const EXPIRED_SESSION = 'expires_at <= epoch_ms($1::BIGINT) OR created_at <= epoch_ms($2::BIGINT)';
@@ -105,11 +121,15 @@ const EXPIRED_SESSION = 'expires_at <= epoch_ms($1::BIGINT) OR created_at <= epo
 export interface RetentionCounts {
 	/** complaints holding a name or phone older than the limit */
 	complaints: number;
-	/** replaced complaint versions (kept for rollback) holding one */
+	/** contacts holding a phone older than the limit */
+	contacts: number;
+	/** replaced complaint and contact versions (kept for rollback) holding one */
 	history: number;
-	/** rejected rows of complaint files loaded before the cutoff still holding raw cells */
+	/** rejected rows of complaint and contact files loaded before the cutoff still holding raw cells */
 	rejected: number;
 }
+
+export const RETENTION_COUNTS = ['complaints', 'contacts', 'history', 'rejected'] as const satisfies readonly (keyof RetentionCounts)[];
 
 export interface RetentionPreview extends RetentionCounts {
 	months: number;
@@ -117,7 +137,7 @@ export interface RetentionPreview extends RetentionCounts {
 	expiredSessions: number;
 }
 
-const NOTHING: RetentionCounts = { complaints: 0, history: 0, rejected: 0 };
+const NOTHING: RetentionCounts = { complaints: 0, contacts: 0, history: 0, rejected: 0 };
 
 /**
  * Rejected rows of one batch that hold personal data: every row still carrying its raw cells, and the
@@ -134,19 +154,19 @@ interface RejectedBatch {
 	rows: number;
 }
 
-/** Complaint batches loaded before the cutoff whose rejected rows still hold personal data. */
+/** Batches of the personal kinds loaded before the cutoff whose rejected rows still hold personal data. */
 async function rejectedHolding(conn: DuckDBConnection, cutoff: string): Promise<RejectedBatch[]> {
-	const batches = await queryRows<{ batch_id: number; mapping: string | null }>(
+	const batches = await queryRows<{ batch_id: number; kind: PersonalKind['kind']; mapping: string | null }>(
 		conn,
-		`SELECT b.batch_id, b.mapping::VARCHAR AS mapping FROM batches b
-		 WHERE b.kind = 'complaints' AND b.started_at < $1::DATE::TIMESTAMP
+		`SELECT b.batch_id, b.kind, b.mapping::VARCHAR AS mapping FROM batches b
+		 WHERE list_contains(from_json($2::VARCHAR, '["VARCHAR"]'), b.kind) AND b.started_at < $1::DATE::TIMESTAMP
 		   AND EXISTS (SELECT 1 FROM rejected_rows r WHERE r.batch_id = b.batch_id AND (r.raw_row IS NOT NULL OR r.raw_value IS NOT NULL))
 		 ORDER BY b.batch_id`,
-		[cutoff]
+		[cutoff, JSON.stringify(PERSONAL_KINDS.map((k) => k.kind))]
 	);
 	const out: RejectedBatch[] = [];
 	for (const b of batches) {
-		const headers = customerHeaders('complaints', b.mapping);
+		const headers = customerHeaders(b.kind, b.mapping);
 		const personal = headers === null ? null : [...headers.keys()];
 		const [{ n = 0 } = {}] = await queryRows<{ n: number }>(conn, `SELECT count(*) AS n FROM rejected_rows WHERE ${REJECTED_HOLDING}`, [
 			b.batch_id,
@@ -160,13 +180,17 @@ async function rejectedHolding(conn: DuckDBConnection, cutoff: string): Promise<
 
 async function countHolding(conn: DuckDBConnection, cutoff: string | null): Promise<RetentionCounts> {
 	if (cutoff === null) return NOTHING;
-	const counts: number[] = [];
-	for (const t of CUSTOMER_TABLES) {
-		const [{ n = 0 } = {}] = await queryRows<{ n: number }>(conn, `SELECT count(*) AS n FROM ${t} WHERE ${HOLDING}`, [cutoff]);
-		counts.push(Number(n));
+	const count = async (table: string, k: PersonalKind) => {
+		const [{ n = 0 } = {}] = await queryRows<{ n: number }>(conn, `SELECT count(*) AS n FROM ${table} WHERE ${holding(k)}`, [cutoff]);
+		return Number(n);
+	};
+	const counts = { ...NOTHING };
+	for (const k of PERSONAL_KINDS) {
+		counts[k.kind] = await count(k.table, k);
+		counts.history += await count(k.history, k);
 	}
-	const rejected = (await rejectedHolding(conn, cutoff)).reduce((sum, b) => sum + b.rows, 0);
-	return { complaints: counts[0]!, history: counts[1]!, rejected };
+	counts.rejected = (await rejectedHolding(conn, cutoff)).reduce((sum, b) => sum + b.rows, 0);
+	return counts;
 }
 
 /** The value shown instead of an erased one, in stored reasons and their parameters. */
@@ -229,8 +253,8 @@ export type RetentionResult =
 	| { ok: false; error: 'count_changed'; counts: RetentionCounts };
 
 /**
- * Erases the customer names and phones older than the limit, in complaints and their replaced
- * versions, in one transaction (under the write lock, so no load or rollback runs in between); then
+ * Erases the customer names and phones older than the limit, in complaints, contacts and their replaced
+ * versions and in rejected rows, in one transaction (under the write lock, so no load or rollback runs in between); then
  * purges expired sessions and records 'retention_applied' with counts only, never values. At start
  * an entry is written only when something was erased.
  */
@@ -245,12 +269,14 @@ export async function applyRetention(db: Database, run: RetentionRun): Promise<R
 			try {
 				counts = await countHolding(conn, cutoff);
 				const e = run.expected;
-				if (e && (e.complaints !== counts.complaints || e.history !== counts.history || e.rejected !== counts.rejected)) {
+				if (e && RETENTION_COUNTS.some((key) => e[key] !== counts[key])) {
 					await conn.run('ROLLBACK');
 					return { ok: false, error: 'count_changed', counts };
 				}
-				for (const t of CUSTOMER_TABLES) {
-					await conn.run(`UPDATE ${t} SET customer_name = NULL, customer_phone = NULL WHERE ${HOLDING}`, [cutoff]);
+				for (const k of PERSONAL_KINDS) {
+					for (const t of [k.table, k.history]) {
+						await conn.run(`UPDATE ${t} SET ${k.columns.map((c) => `${c} = NULL`).join(', ')} WHERE ${holding(k)}`, [cutoff]);
+					}
 				}
 				for (const b of await rejectedHolding(conn, cutoff)) await eraseRejected(conn, b);
 				await conn.run('COMMIT');
@@ -262,7 +288,7 @@ export async function applyRetention(db: Database, run: RetentionRun): Promise<R
 		const sessions = await purgeExpiredSessions(conn, now, run.sessionMaxMs ?? config().auth.sessionMaxMs);
 		const applied: RetentionApplied = { months: run.months, cutoff, ...counts, sessions };
 		log('retention').info({ trigger: run.trigger, ...applied }, 'retention applied');
-		if (run.trigger === 'manual' || counts.complaints + counts.history + counts.rejected > 0) {
+		if (run.trigger === 'manual' || RETENTION_COUNTS.some((key) => counts[key] > 0)) {
 			await audit(
 				conn,
 				{
@@ -274,9 +300,7 @@ export async function applyRetention(db: Database, run: RetentionRun): Promise<R
 						trigger: run.trigger,
 						months: run.months,
 						cutoff,
-						complaints: counts.complaints,
-						history: counts.history,
-						rejected: counts.rejected,
+						...counts,
 						sessions
 					}
 				},

@@ -109,13 +109,15 @@ export async function batchDetail(conn: DuckDBConnection, batchId: number): Prom
 	};
 }
 
+/** The kinds whose files carry customer contact details (contacts: the phone only). */
+export const CUSTOMER_KINDS: readonly KindId[] = ['complaints', 'contacts'];
+
 /**
  * The headers under which a complaint (or contact) batch's file carried customer names and phones, from the header
  * and mapping the batch recorded; null when they cannot be told (then every value is masked).
  */
 export function customerHeaders(kind: KindId, storedMapping: string | null): Map<string, 'name' | 'phone'> | null {
-	// the kinds whose files carry customer contact details (contacts: the phone only)
-	if (kind !== 'complaints' && kind !== 'contacts') return new Map();
+	if (!CUSTOMER_KINDS.includes(kind)) return new Map();
 	try {
 		const stored = JSON.parse(storedMapping ?? 'null') as { header?: string[]; mapping?: unknown } | null;
 		if (!stored?.header) return null;
@@ -169,7 +171,7 @@ export async function rejectedRows(
 	const rows = raw.map((r): RejectedRowView => {
 		const params = r.reason_params ? (JSON.parse(r.reason_params) as Record<string, string | number>) : {};
 		const which =
-			personal === null ? (kind === 'complaints' ? 'unknown' : null) : r.column_name ? (personal.get(r.column_name) ?? null) : null;
+			personal === null ? (CUSTOMER_KINDS.includes(kind) ? 'unknown' : null) : r.column_name ? (personal.get(r.column_name) ?? null) : null;
 		let value = r.raw_value;
 		if (which && value !== null) {
 			if (user.pii) shownPersonal++;
