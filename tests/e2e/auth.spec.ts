@@ -86,6 +86,8 @@ test('a viewer cannot open the user admin page: 403, with a way back', async ({ 
 
 test('the login page switches to English and back, messages included', async ({ page }) => {
 	await page.goto('/login');
+	// the switch is a script button: on a busy machine a click before hydration would do nothing
+	await expect(page.locator('html')).toHaveAttribute('data-hydrated', 'true');
 	await page.getByRole('button', { name: 'English' }).click();
 	await expect(page.locator('html')).toHaveAttribute('lang', 'en');
 	await expect(page.getByRole('heading', { level: 1 })).toHaveText('Sign in');
