@@ -6,6 +6,7 @@ import { appraisalRows } from '../../src/lib/server/features/evaluations/data';
 import { staffScorecard } from '../../src/lib/server/features/evaluations/scorecard';
 import { evaluationView } from '../../src/lib/server/features/evaluations/view';
 import { evaluatePeriod, type ComponentWeights, type Weights } from '../../src/lib/features/evaluations/model';
+import { DEFAULT_CHECKLIST } from '../../src/lib/shared/inspections/checklist';
 import { insertRows } from '../helpers/insert';
 import { load, rows, sample, tempDatabase } from '../helpers/db';
 
@@ -19,14 +20,8 @@ const leadership = (): AuthUser => {
 	return { id: 1, username: a.username, displayName: a.displayName, role: a.role, stores: a.stores, pii: a.pii };
 };
 const STORE = '南京新街口店';
-const six = (a: number, b: number, c: number, d: number, e: number, f: number) => ({
-	服务用语: a,
-	业务准确: b,
-	流程完整: c,
-	服务态度: d,
-	问题解决: e,
-	信息安全: f
-});
+/** points on the default checklist's six items, in its order (服务用语 15, 业务准确 25, 流程完整 20, 服务态度 15, 问题解决 15, 信息安全 10) */
+const six = (...points: number[]) => Object.fromEntries(DEFAULT_CHECKLIST.items.map((it, i) => [it.item, points[i]!]));
 const INSPECTIONS: [id: string, day: string, points: Record<string, number>][] = [
 	['q1', '2025-02-14', six(10, 20, 15, 10, 10, 5)], // 70 (February: before the rule, must not count)
 	['q2', '2025-03-05', six(15, 25, 20, 15, 15, 10)], // 100
