@@ -190,3 +190,29 @@ test('绩效考核 puts the news first: warnings, stars and fairness above a col
 	await expect(page.locator('[data-table=stores] tbody tr [data-field=q]')).toHaveCount(new Set(expected.map((e) => e.store)).size);
 	await page.screenshot({ path: 'test-results/evaluations-news-first.png', fullPage: true });
 });
+
+test('leadership weights the QA score in as an optional component, off by default', async ({ page }) => {
+	await signIn(page, demoAccount('leadership'), '/evaluations/settings');
+	const table = page.locator('[data-table=weights]');
+	await expect(table.locator('thead th')).toContainText(['质检得分', '首次解决率']);
+	// every rule so far has the components off
+	for (const row of await table.locator('tbody tr').all()) await expect(row.locator('td').nth(-2)).toHaveText('0%');
+	const form = page.locator('[data-form=weights]');
+	await expect(form.locator('input[name=qa_score]')).toHaveValue('0');
+	await expect(form.locator('input[name=fcr]')).toHaveValue('0');
+	// a position no one holds, a month far ahead: no total of the samples moves
+	await form.locator('input[name=position]').fill('质检附加项岗位');
+	await form.locator('input[name=effective_from]').fill('2031-01');
+	await form.locator('input[name=qa_score]').fill('20');
+	await form.locator('button[type=submit]').click();
+	// five dimensions at 20 and the QA score at 20 sum to 120: refused
+	await expect(page.locator('[data-field=result]')).toHaveClass(/bad/u);
+	for (const d of ['business_ability', 'communication', 'teamwork', 'service_attitude', 'discipline'])
+		await form.locator(`input[name=${d}]`).fill('16');
+	await form.locator('input[name=qa_score]').fill('20');
+	await form.locator('button[type=submit]').click();
+	await expect(page.locator('[data-field=result]')).not.toHaveClass(/bad/u);
+	const rule = table.locator('tbody tr', { hasText: '质检附加项岗位' });
+	await expect(rule.locator('td').nth(-2)).toHaveText('20%');
+	await expect(rule.locator('td').nth(-1)).toHaveText('0%');
+});

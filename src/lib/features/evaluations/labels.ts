@@ -1,6 +1,6 @@
 import { m } from '$lib/paraglide/messages.js';
 import type { UiLocale } from '$lib/shared/views';
-import { cycleOf, type Cycle, type EvalDimension } from './model';
+import { cycleOf, type Cycle, type EvalComponent, type EvalDimension } from './model';
 import type { Verdict } from '$lib/shared/quality/leniency';
 
 /** Words for the evaluation pages, the export and the report, in the user's language. */
@@ -14,6 +14,9 @@ const DIMENSION: Record<EvalDimension, Msg> = {
 	discipline: m.eval_dim_discipline
 };
 export const dimensionLabel = (d: EvalDimension) => DIMENSION[d]();
+
+const COMPONENT: Record<EvalComponent, Msg> = { qa_score: m.eval_comp_qa_score, fcr: m.eval_comp_fcr };
+export const componentLabel = (c: EvalComponent) => COMPONENT[c]();
 
 const CYCLE: Record<Cycle, Msg> = { month: m.eval_cycle_month, quarter: m.eval_cycle_quarter, year: m.eval_cycle_year };
 export const cycleLabel = (c: Cycle) => CYCLE[c]();

@@ -16,6 +16,7 @@ import {
 	weightsFor,
 	weightsValid,
 	type AppraisalRow,
+	type ComponentScores,
 	type Evaluation,
 	type WeightRule
 } from './model';
@@ -237,5 +238,44 @@ describe('服务之星 and the distribution guideline', () => {
 		]);
 		expect(guidelineBreaches(dist, S)).toEqual(['max_a']);
 		expect(guidelineBreaches(dist, { ...S, guidelineMaxA: 25, guidelineMinCD: 60 })).toEqual(['min_cd']);
+	});
+});
+
+describe('optional components (QA score, FCR)', () => {
+	const rules: WeightRule[] = [
+		{ position: '*', effectiveFrom: '2000-01', weights: EQUAL_WEIGHTS },
+		{
+			position: '*',
+			effectiveFrom: '2025-02',
+			weights: { business_ability: 14, communication: 14, teamwork: 14, service_attitude: 14, discipline: 14 },
+			components: { qa_score: 20, fcr: 10 }
+		}
+	];
+	// A: QA mean (90·2 + 60·1)/3 = 80 over February's three inspections, FCR 70 % over 10 contacts; B: FCR only; C: neither
+	const scores: ComponentScores = new Map([
+		['A', new Map([['2025-02', { qa_score: { sum: 240, n: 3 }, fcr: { sum: 700, n: 10 } }]])],
+		['B', new Map([['2025-02', { fcr: { sum: 450, n: 5 } }]])]
+	]);
+	const rows = ['A', 'B', 'C'].flatMap((id) => [row(id, '2025-01', [80, 80, 80, 80, 80]), row(id, '2025-02', [90, 90, 90, 90, 90])]);
+	const total = (period: string, id: string, c?: ComponentScores) =>
+		evaluatePeriod(rows, period, rules, S, c).find((e) => e.staffId === id)!.total;
+
+	it('weights the components present and renormalises over those missing', () => {
+		// A: (70·90 + 20·80 + 10·70) / 100 = 86
+		expect(total('2025-02', 'A', scores)).toBe(86);
+		// B, no inspection: (70·90 + 10·90) / 80 = 90
+		expect(total('2025-02', 'B', scores)).toBe(90);
+		// C, neither: the appraisal alone
+		expect(total('2025-02', 'C', scores)).toBe(90);
+		// before the rule, and without component data at all, nothing changes
+		expect(total('2025-01', 'A', scores)).toBe(80);
+		expect(total('2025-02', 'A')).toBe(90);
+	});
+
+	it('checks the sum with the components and keeps weight on the appraisal', () => {
+		expect(weightsValid(rules[1]!.weights, rules[1]!.components)).toBe(true);
+		expect(weightsValid(rules[1]!.weights)).toBe(false);
+		const none = { business_ability: 0, communication: 0, teamwork: 0, service_attitude: 0, discipline: 0 };
+		expect(weightsValid(none, { qa_score: 50, fcr: 50 })).toBe(false);
 	});
 });

@@ -11,12 +11,32 @@ export type Scores = Record<EvalDimension, number | null>;
 export type Weights = Record<EvalDimension, number>;
 export type Grade = 'A' | 'B' | 'C' | 'D';
 
+/**
+ * Optional components measured outside the appraisal, weighted into the total only when their weight is > 0
+ * (0, the default, = off): the QA score (质检得分, mean of the period's inspections, 0–100) and FCR (首次解决率 by
+ * repeat contact, %, 0–100). AHT is not one: shorter is not better work by itself (a long call that resolves is
+ * good work), so it has no honest 0–100 mapping; the scorecard shows it beside the total instead.
+ */
+export const EVAL_COMPONENTS = ['qa_score', 'fcr'] as const;
+export type EvalComponent = (typeof EVAL_COMPONENTS)[number];
+/** component weights in percent; with the dimensions' weights they sum to 100 */
+export type ComponentWeights = Record<EvalComponent, number>;
+export const NO_COMPONENTS: ComponentWeights = { qa_score: 0, fcr: 0 };
+
+/**
+ * A component's raw sums by staff id and month ('YYYY-MM'): the value of a period is Σ sum / Σ n over its
+ * months (mean QA score over inspections; FCR % over contacts due), null when n is 0.
+ */
+export type ComponentScores = Map<string, Map<string, Partial<Record<EvalComponent, { sum: number; n: number }>>>>;
+
 /** Weights for one position (or '*' = every position without its own rule), from a month on. */
 export interface WeightRule {
 	position: string;
 	/** 'YYYY-MM': applies to periods that start in this month or later, until a newer rule */
 	effectiveFrom: string;
 	weights: Weights;
+	/** the optional components' weights (absent = all 0, off) */
+	components?: ComponentWeights;
 }
 
 export interface EvalSettings {
@@ -67,10 +87,55 @@ export const DEFAULT_WEIGHT_RULES: WeightRule[] = [{ position: '*', effectiveFro
  * period's first month; failing that the newest '*' rule; failing that equal weights.
  */
 export function weightsFor(rules: readonly WeightRule[], position: string | null, period: string): Weights {
+	return ruleFor(rules, position, period)?.weights ?? EQUAL_WEIGHTS;
+}
+
+/** The components' weights of the same rule (all 0 when it sets none). */
+export function componentWeightsFor(rules: readonly WeightRule[], position: string | null, period: string): ComponentWeights {
+	return ruleFor(rules, position, period)?.components ?? NO_COMPONENTS;
+}
+
+function ruleFor(rules: readonly WeightRule[], position: string | null, period: string): WeightRule | undefined {
 	const month = monthsOf(period)[0] ?? period;
 	const newest = (pos: string) =>
 		rules.filter((r) => r.position === pos && r.effectiveFrom <= month).sort((a, b) => (a.effectiveFrom < b.effectiveFrom ? 1 : -1))[0];
-	return (position ? newest(position) : undefined)?.weights ?? newest('*')?.weights ?? EQUAL_WEIGHTS;
+	return (position ? newest(position) : undefined) ?? newest('*');
+}
+
+/** Whether any rule weights a component in (only then are the components read at all). */
+export const anyComponents = (rules: readonly WeightRule[]): boolean =>
+	rules.some((r) => r.components && EVAL_COMPONENTS.some((c) => r.components![c] > 0));
+
+/** A component's value for a staff member over a period's months, null without data. */
+export function componentScore(scores: ComponentScores | undefined, staffId: string, period: string, c: EvalComponent): number | null {
+	const byMonth = scores?.get(staffId);
+	if (!byMonth) return null;
+	let sum = 0;
+	let n = 0;
+	for (const month of monthsOf(period)) {
+		const v = byMonth.get(month)?.[c];
+		if (v) [sum, n] = [sum + v.sum, n + v.n];
+	}
+	return n > 0 ? sum / n : null;
+}
+
+/**
+ * The total with the components: the appraisal total weighted by the sum of the dimensions' weights, each
+ * component present weighted by its own; a component without data (no inspections, no contacts) is left out
+ * and the rest renormalised. Without any component in play the appraisal total is returned untouched.
+ */
+function withComponents(appraisal: number, weights: Weights, cw: ComponentWeights, score: (c: EvalComponent) => number | null): number {
+	let sum = 0;
+	let w = 0;
+	for (const c of EVAL_COMPONENTS) {
+		const s = cw[c] > 0 ? score(c) : null;
+		if (s === null) continue;
+		sum += s * cw[c];
+		w += cw[c];
+	}
+	if (w === 0) return appraisal;
+	const wa = EVAL_DIMENSIONS.reduce((a, d) => a + weights[d], 0);
+	return round2((appraisal * wa + sum) / (wa + w));
 }
 
 /**
@@ -103,10 +168,18 @@ export function gradeOf(total: number, bands: EvalSettings['bands']): Grade {
 	return total >= bands.A ? 'A' : total >= bands.B ? 'B' : total >= bands.C ? 'C' : 'D';
 }
 
-/** A weight set is valid when every weight is 0–100 and they sum to 100 (±0.01). */
-export function weightsValid(w: Weights): boolean {
-	const vals = EVAL_DIMENSIONS.map((d) => w[d]);
-	return vals.every((v) => Number.isFinite(v) && v >= 0 && v <= 100) && Math.abs(vals.reduce((a, b) => a + b, 0) - 100) <= 0.01;
+/**
+ * A weight set is valid when every weight is 0–100, the dimensions keep some weight (the appraisal stays the
+ * base of the total) and all, components included, sum to 100 (±0.01).
+ */
+export function weightsValid(w: Weights, c: ComponentWeights = NO_COMPONENTS): boolean {
+	const dims = EVAL_DIMENSIONS.map((d) => w[d]);
+	const vals = [...dims, ...EVAL_COMPONENTS.map((k) => c[k])];
+	return (
+		vals.every((v) => Number.isFinite(v) && v >= 0 && v <= 100) &&
+		dims.reduce((a, b) => a + b, 0) > 0 &&
+		Math.abs(vals.reduce((a, b) => a + b, 0) - 100) <= 0.01
+	);
 }
 
 // ---------------------------------------------------------------- evaluations of a period
@@ -145,10 +218,19 @@ export interface Evaluation extends Scores, StaffPeriod {
 
 export const TOTAL_TOLERANCE = 0.5;
 
-function scoreRow(row: AppraisalRow, rules: readonly WeightRule[]): { total: number; mismatch: number | null } {
-	const computed = weightedTotal(row, weightsFor(rules, row.position, row.period));
-	if (computed === null) return { total: row.fileTotal, mismatch: null };
-	return { total: computed, mismatch: Math.abs(computed - row.fileTotal) > TOTAL_TOLERANCE ? row.fileTotal : null };
+function scoreRow(
+	row: AppraisalRow,
+	rules: readonly WeightRule[],
+	components?: ComponentScores
+): { total: number; mismatch: number | null } {
+	const weights = weightsFor(rules, row.position, row.period);
+	const computed = weightedTotal(row, weights);
+	const cw = componentWeightsFor(rules, row.position, row.period);
+	const total = (appraisal: number) =>
+		withComponents(appraisal, weights, cw, (c) => componentScore(components, row.staffId, row.period, c));
+	if (computed === null) return { total: total(row.fileTotal), mismatch: null };
+	// the file's total is checked against the appraisal's own weighted total, before any component
+	return { total: total(computed), mismatch: Math.abs(computed - row.fileTotal) > TOTAL_TOLERANCE ? row.fileTotal : null };
 }
 
 const mean = (xs: number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length;
@@ -157,13 +239,15 @@ const uniq = (xs: (string | null)[]): string[] => [...new Set(xs.filter((x): x i
 /**
  * Every staff member's evaluation for a period. A row of the period itself wins; otherwise (quarter,
  * year) the mean of its monthly results — each month scored with its own weights — when at least the
- * configured number of months is present. Store, department and position are the latest month's.
+ * configured number of months is present. Store, department and position are the latest month's. The
+ * components (read only when a rule weights one in) enter each scored row's total over that row's period.
  */
 export function evaluatePeriod(
 	rows: readonly AppraisalRow[],
 	period: string,
 	rules: readonly WeightRule[],
-	settings: EvalSettings
+	settings: EvalSettings,
+	components?: ComponentScores
 ): Evaluation[] {
 	const cycle = cycleOf(period);
 	if (!cycle) return [];
@@ -176,7 +260,7 @@ export function evaluatePeriod(
 	}
 	const out: Evaluation[] = [];
 	for (const [staffId, r] of own) {
-		const { total, mismatch } = scoreRow(r, rules);
+		const { total, mismatch } = scoreRow(r, rules, components);
 		out.push({
 			staffId,
 			staffName: r.staffName,
@@ -200,7 +284,7 @@ export function evaluatePeriod(
 			if (own.has(staffId) || list.length < min) continue;
 			list.sort((a, b) => (a.period < b.period ? -1 : 1));
 			const last = list[list.length - 1]!;
-			const scored = list.map((r) => scoreRow(r, rules));
+			const scored = list.map((r) => scoreRow(r, rules, components));
 			const total = round2(mean(scored.map((s) => s.total)));
 			const dims = {} as Scores;
 			for (const d of EVAL_DIMENSIONS) {

@@ -1,6 +1,6 @@
 import { fail } from '@sveltejs/kit';
 import { m } from '$lib/paraglide/messages.js';
-import { EVAL_DIMENSIONS, type Weights } from '$lib/features/evaluations/model';
+import { EVAL_COMPONENTS, EVAL_DIMENSIONS, type ComponentWeights, type Weights } from '$lib/features/evaluations/model';
 import { formatTime } from '$lib/server/core/auth/commands';
 import { queryRows } from '$lib/server/core/db';
 import { getDatabase } from '$lib/server/core/db/process';
@@ -43,10 +43,13 @@ export const actions: Actions = {
 		const kind = form.get('kind');
 		if (kind === 'weights') {
 			const weights = Object.fromEntries(EVAL_DIMENSIONS.map((d) => [d, numberOf(form.get(d)) ?? Number.NaN])) as Weights;
+			// the optional components: blank (or absent) = 0, off
+			const components = Object.fromEntries(EVAL_COMPONENTS.map((c) => [c, numberOf(form.get(c)) ?? 0])) as ComponentWeights;
 			const rule = {
 				position: String(form.get('position') ?? '').trim() || '*',
 				effectiveFrom: String(form.get('effective_from') ?? '').trim(),
-				weights
+				weights,
+				components
 			};
 			const r = await db.withConnection((c) => saveWeightRule(c, rule, actor));
 			if (!r.ok)

@@ -575,5 +575,16 @@ INSERT INTO upload_mappings_v13 SELECT * FROM upload_mappings;
 DROP TABLE upload_mappings;
 ALTER TABLE upload_mappings_v13 RENAME TO upload_mappings;
 `
+	},
+	{
+		version: 14,
+		name: 'evaluation weights: optional QA score and FCR components',
+		// Two weights beside the appraisal dimensions in the same history of rules: the QA score (质检得分) and FCR
+		// (首次解决率 by repeat contact). 0 = off, which every existing rule becomes, so every past total stays as it was.
+		// DuckDB adds no CHECK with a column: the application keeps them 0–100 (weightsValid).
+		sql: `
+ALTER TABLE eval_weights ADD COLUMN qa_score DOUBLE DEFAULT 0;
+ALTER TABLE eval_weights ADD COLUMN fcr DOUBLE DEFAULT 0;
+`
 	}
 ];

@@ -5,7 +5,10 @@ import type { Actor } from '$lib/server/core/auth/users';
 import {
 	DEFAULT_SETTINGS,
 	DEFAULT_WEIGHT_RULES,
+	EVAL_COMPONENTS,
 	EVAL_DIMENSIONS,
+	NO_COMPONENTS,
+	type ComponentWeights,
 	weightsValid,
 	type EvalSettings,
 	type WeightRule,
@@ -18,6 +21,11 @@ import {
  * edits them on /evaluations/settings; every change is audited as 'settings_changed'.
  */
 const SETTINGS_NAME = 'evaluation';
+/** every weight column of eval_weights: the dimensions, then the optional components (migration 14) */
+const WEIGHT_COLUMNS = [...EVAL_DIMENSIONS, ...EVAL_COMPONENTS] as const;
+const weightOf = (r: Record<string, unknown>, c: string) => Number(r[c] ?? 0);
+const componentsOf = (r: Record<string, unknown>) =>
+	Object.fromEntries(EVAL_COMPONENTS.map((c) => [c, weightOf(r, c)])) as ComponentWeights;
 
 const pct = z.number().finite().min(0).max(100);
 export const settingsSchema = z
@@ -52,12 +60,13 @@ export async function readEvalConfig(conn: DuckDBConnection): Promise<EvalConfig
 	const parsed = s ? settingsSchema.safeParse({ ...DEFAULT_SETTINGS, ...(JSON.parse(s.value) as object) }) : null;
 	const w = await queryRows<Record<string, unknown>>(
 		conn,
-		`SELECT position, effective_from, ${EVAL_DIMENSIONS.join(', ')}, epoch_ms(updated_at) AS at FROM eval_weights ORDER BY effective_from, position`
+		`SELECT position, effective_from, ${WEIGHT_COLUMNS.join(', ')}, epoch_ms(updated_at) AS at FROM eval_weights ORDER BY effective_from, position`
 	);
 	const rules: WeightRule[] = w.map((r) => ({
 		position: String(r.position),
 		effectiveFrom: String(r.effective_from),
-		weights: Object.fromEntries(EVAL_DIMENSIONS.map((d) => [d, Number(r[d])])) as Weights
+		weights: Object.fromEntries(EVAL_DIMENSIONS.map((d) => [d, Number(r[d])])) as Weights,
+		components: componentsOf(r)
 	}));
 	const times = [s?.at, ...w.map((r) => r.at as number)].filter((t): t is number => typeof t === 'number').map(Number);
 	return {
@@ -97,19 +106,22 @@ export async function saveWeightRule(conn: DuckDBConnection, rule: WeightRule, a
 	if (!/^\d{4}-(0[1-9]|1[0-2])$/u.test(rule.effectiveFrom)) return { ok: false, error: 'period' };
 	const position = rule.position.trim();
 	if (!position || position.length > 50) return { ok: false, error: 'position' };
-	if (!weightsValid(rule.weights)) return { ok: false, error: 'weights_sum' };
+	const components = rule.components ?? NO_COMPONENTS;
+	if (!weightsValid(rule.weights, components)) return { ok: false, error: 'weights_sum' };
+	const to: Record<string, number> = { ...rule.weights, ...components };
 	const [old] = await queryRows<Record<string, unknown>>(
 		conn,
-		`SELECT ${EVAL_DIMENSIONS.join(', ')} FROM eval_weights WHERE position = $1 AND effective_from = $2`,
+		`SELECT ${WEIGHT_COLUMNS.join(', ')} FROM eval_weights WHERE position = $1 AND effective_from = $2`,
 		[position, rule.effectiveFrom]
 	);
-	const from = old ? Object.fromEntries(EVAL_DIMENSIONS.map((d) => [d, Number(old[d])])) : null;
-	if (from && EVAL_DIMENSIONS.every((d) => from[d] === rule.weights[d])) return { ok: true, changed: false };
+	const from = old ? Object.fromEntries(WEIGHT_COLUMNS.map((d) => [d, weightOf(old, d)])) : null;
+	if (from && WEIGHT_COLUMNS.every((d) => from[d] === to[d])) return { ok: true, changed: false };
+	const n = WEIGHT_COLUMNS.length;
 	await conn.run(
-		`INSERT INTO eval_weights (position, effective_from, ${EVAL_DIMENSIONS.join(', ')}, updated_by, updated_at)
-		 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, epoch_ms($9::BIGINT))
-		 ON CONFLICT (position, effective_from) DO UPDATE SET ${EVAL_DIMENSIONS.map((d) => `${d} = excluded.${d}`).join(', ')}, updated_by = excluded.updated_by, updated_at = excluded.updated_at`,
-		[position, rule.effectiveFrom, ...EVAL_DIMENSIONS.map((d) => rule.weights[d]), actor.name, now] as never
+		`INSERT INTO eval_weights (position, effective_from, ${WEIGHT_COLUMNS.join(', ')}, updated_by, updated_at)
+		 VALUES ($1, $2, ${WEIGHT_COLUMNS.map((_, i) => `$${i + 3}`).join(', ')}, $${n + 3}, epoch_ms($${n + 4}::BIGINT))
+		 ON CONFLICT (position, effective_from) DO UPDATE SET ${WEIGHT_COLUMNS.map((d) => `${d} = excluded.${d}`).join(', ')}, updated_by = excluded.updated_by, updated_at = excluded.updated_at`,
+		[position, rule.effectiveFrom, ...WEIGHT_COLUMNS.map((d) => to[d]), actor.name, now] as never
 	);
 	await audit(
 		conn,
@@ -118,7 +130,7 @@ export async function saveWeightRule(conn: DuckDBConnection, rule: WeightRule, a
 			action: 'settings_changed',
 			target: `evaluation:weights:${position}:${rule.effectiveFrom}`,
 			ip: actor.ip ?? null,
-			detail: { position, effective_from: rule.effectiveFrom, from, to: rule.weights }
+			detail: { position, effective_from: rule.effectiveFrom, from, to }
 		},
 		now
 	);

@@ -1,8 +1,15 @@
 import { queryRows } from '$lib/server/core/db';
 import { storeScopeSql } from '$lib/server/core/db/store-scope';
 import type { Database } from '$lib/server/core/db';
-import { queryMetric } from '$lib/server/metrics/query';
-import { EVAL_DIMENSIONS, monthsOf, type AppraisalRow, type Evidence } from '$lib/features/evaluations/model';
+import { queryMetric, type MetricRow } from '$lib/server/metrics/query';
+import {
+	EVAL_DIMENSIONS,
+	monthsOf,
+	type AppraisalRow,
+	type ComponentScores,
+	type EvalComponent,
+	type Evidence
+} from '$lib/features/evaluations/model';
 
 /**
  * Reading what evaluations rest on: appraisal rows of the user's stores (bound, never concatenated),
@@ -71,6 +78,43 @@ export async function periodEvidence(db: Database, scope: string[] | null, perio
 		const e = get(r.group);
 		e.responses = Number(r.n ?? 0);
 		e.csat = typeof r.value === 'number' ? r.value : null;
+	}
+	return out;
+}
+
+/**
+ * The catalog metrics each optional component reads (so it means what it means on /inspections and /service):
+ * its value, and where its n comes from — the inspections counted, or the ratio's denominator (contacts due).
+ */
+const COMPONENT_METRICS: Record<EvalComponent, { value: string; n: { metric: string; column: string } }> = {
+	qa_score: { value: 'qa_score_mean', n: { metric: 'inspection_count', column: 'value' } },
+	fcr: { value: 'fcr_repeat', n: { metric: 'fcr_repeat', column: 'denominator' } }
+};
+
+/**
+ * The optional components by staff and month over the periods given (their months, first to last): each
+ * month's value with its n (inspections; contacts due), kept as sums so a quarter is the mean over all its
+ * inspections/contacts, not a mean of monthly means.
+ */
+export async function componentScores(db: Database, scope: string[] | null, periods: readonly string[]): Promise<ComponentScores> {
+	const months = periods.flatMap((p) => monthsOf(p)).sort();
+	const out: ComponentScores = new Map();
+	if (!months.length) return out;
+	const base = { from: periodRange(months[0]!).from, to: periodRange(months[months.length - 1]!).to, grain: 'month', by: 'staff', scope };
+	const key = (r: MetricRow) => `${String(r.period).slice(0, 7)}\u0000${String(r.group)}`;
+	for (const [c, { value, n }] of Object.entries(COMPONENT_METRICS) as [EvalComponent, (typeof COMPONENT_METRICS)[EvalComponent]][]) {
+		const [values, counts] = await Promise.all([
+			queryMetric(db, { ...base, metric: value }),
+			queryMetric(db, { ...base, metric: n.metric })
+		]);
+		const ns = new Map(counts.rows.map((r) => [key(r), Number(r[n.column] ?? 0)]));
+		for (const r of values.rows) {
+			const count = ns.get(key(r)) ?? 0;
+			if (typeof r.group !== 'string' || typeof r.value !== 'number' || !(count > 0)) continue;
+			const byMonth = out.get(r.group) ?? out.set(r.group, new Map()).get(r.group)!;
+			const month = String(r.period).slice(0, 7);
+			byMonth.set(month, { ...byMonth.get(month), [c]: { sum: r.value * count, n: count } });
+		}
 	}
 	return out;
 }

@@ -1,10 +1,10 @@
 import { queryRows } from '$lib/server/core/db';
 import type { Database } from '$lib/server/core/db';
 import { queryMetric, type MetricRow } from '$lib/server/metrics/query';
-import { cycleOf, evaluatePeriod, periodOfMonth, type Cycle } from '$lib/features/evaluations/model';
+import { anyComponents, cycleOf, evaluatePeriod, periodOfMonth, type Cycle } from '$lib/features/evaluations/model';
 import type { Scorecard, ScorecardPeriod } from '$lib/features/evaluations/scorecard-types';
 import { readEvalConfig } from './config';
-import { appraisalRows, periodRange, scopeSql } from './data';
+import { appraisalRows, componentScores, periodRange, scopeSql } from './data';
 import { periodsWithData } from './view';
 import { intervalOf, num } from '$lib/server/features/overview/dashboard';
 
@@ -22,8 +22,10 @@ export async function staffScorecard(db: Database, scope: string[] | null, staff
 	const periods = periodsWithData(own, cycle).reverse();
 	const last = own[own.length - 1]!;
 	const byPeriod = new Map<string, ScorecardPeriod>();
+	// the total is the one the ranking shows, optional components (when weighted in) included
+	const components = anyComponents(config.rules) ? await componentScores(db, scope, periods) : undefined;
 	for (const p of periods) {
-		const [evaluation] = evaluatePeriod(own, p, config.rules, config.settings);
+		const [evaluation] = evaluatePeriod(own, p, config.rules, config.settings, components);
 		byPeriod.set(p, {
 			period: p,
 			evaluation: evaluation ?? null,

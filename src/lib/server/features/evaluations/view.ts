@@ -3,6 +3,7 @@ import { roleCan } from '$lib/shared/auth/roles';
 import { MIN_GROUP_SIZE, suppressedGroups } from '$lib/shared/auth/privacy';
 import {
 	EVAL_DIMENSIONS,
+	anyComponents,
 	cycleOf,
 	evaluatePeriod,
 	gradeDistribution,
@@ -27,7 +28,7 @@ import type { Comparison, EvaluationView, StoreDistribution } from '$lib/feature
 import type { Database } from '$lib/server/core/db';
 import { benjaminiHochberg, FDR } from '$lib/shared/quality/stats';
 import { readEvalConfig } from './config';
-import { appraisalRows, periodEvidence } from './data';
+import { appraisalRows, componentScores, periodEvidence } from './data';
 
 /** How many earlier periods the warning streak looks back. */
 const HISTORY = 6;
@@ -141,10 +142,12 @@ export async function evaluationView(db: Database, user: AuthUser, req: ViewRequ
 	if (!period) return empty;
 
 	const previous = previousPeriod(period);
-	const history: Evaluation[][] = [];
-	let p = previous;
-	for (let i = 0; i < HISTORY; i++, p = previousPeriod(p)) history.push(evaluatePeriod(allRows, p, rules, settings));
-	const current = evaluatePeriod(allRows, period, rules, settings);
+	const historyPeriods: string[] = [];
+	for (let i = 0, p = previous; i < HISTORY; i++, p = previousPeriod(p)) historyPeriods.push(p);
+	// the optional components are read only when a rule weights one in: with none, totals rest on appraisals alone
+	const components = anyComponents(rules) ? await componentScores(db, scope, [period, ...historyPeriods]) : undefined;
+	const history = historyPeriods.map((p) => evaluatePeriod(allRows, p, rules, settings, components));
+	const current = evaluatePeriod(allRows, period, rules, settings, components);
 	const ranking = rankTable(current, history[0]!, history, req.group, settings);
 	const evidence = await periodEvidence(db, scope, period);
 	const stars = starCandidates(current, evidence, settings);
