@@ -271,6 +271,10 @@ export async function applyMigrations(conn: DuckDBConnection): Promise<number[]>
 		}
 		done.push(m.version);
 	}
+	// Schema changes go into the file at once, not the write-ahead log: DuckDB cannot replay an ALTER TABLE on a
+	// table whose CHECK calls a function (eval_weights' regexp_full_match, migration 14) — the file would not
+	// open again after a crash that left the migration in the log.
+	if (done.length > 0) await conn.run('CHECKPOINT');
 	return done;
 }
 
