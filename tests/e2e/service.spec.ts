@@ -3,7 +3,7 @@ import { demoAccount } from '../../src/lib/server/core/auth/demo-accounts';
 import { readSample } from './expected';
 import { signIn } from './login';
 import { failOnPageProblems } from './problems';
-import { E2E_EMPTY_PORT } from './port';
+import { E2E_EMPTY_PORT, E2E_UPLOAD_PORT } from './port';
 
 /**
  * 服务过程 on the sample contact log (2025Q1, the default range): six tiles, the service-level heatmap
@@ -11,6 +11,9 @@ import { E2E_EMPTY_PORT } from './port';
  * here from the file itself, not from the SQL under test. Phones are masked for a user without pii.
  */
 failOnPageProblems(test);
+// The retention test (admin-retention.spec) erases the customers' phones on the main test server; these tests read
+// phones, so they run on the upload tests' server, which has the same samples and never applies retention.
+test.use({ baseURL: `http://127.0.0.1:${E2E_UPLOAD_PORT}` });
 
 const seconds = (later: string, earlier: string) => (Date.parse(later.replace(' ', 'T')) - Date.parse(earlier.replace(' ', 'T'))) / 1000;
 /** ISO weekday (1 Monday … 7 Sunday) of a register time */
