@@ -430,6 +430,8 @@ describe('store scope × writes', () => {
 			['/targets?/scoped', { metric: 'complaint_count', scope_kind: 'department', department: '客服部', target: '5' }],
 			['/targets?/target', { metric: 'csat', target: '90' }],
 			['/targets?/sla', { 'response.default': '12', 'resolution.default': '48' }],
+			['/targets?/contacts', { short_abandon: '3' }],
+			['/inspections?/checklist', { effective_from: '2030-01-01', item: '服务用语', max_points: '100', pass_line: '80' }],
 			[
 				'/upload?/saveMapping',
 				{ kind: 'complaints', name: '共用', header: JSON.stringify(['投诉编号']), mapping: JSON.stringify({ columns: {} }) }

@@ -38,6 +38,8 @@ const numberOf = (v: FormDataEntryValue | null): number => {
 
 export const actions: Actions = {
 	checklist: async ({ request, locals, getClientAddress }) => {
+		// the checklist scores every store's inspections: only a user of every store may set it
+		if (locals.user!.stores !== null) return fail(403, { ok: false as const, message: m.scope_all_stores_needed() });
 		const form = await request.formData();
 		const names = form.getAll('item').map((v) => String(v).normalize('NFKC').trim());
 		const points = form.getAll('max_points').map(numberOf);
