@@ -37,6 +37,8 @@ const numberOf = (v: FormDataEntryValue | null): number | null => {
 
 export const actions: Actions = {
 	default: async ({ request, locals, getClientAddress }) => {
+		// the weight rules and grade settings apply to every store's staff: only a user of every store may set them
+		if (locals.user!.stores !== null) return fail(403, { ok: false as const, message: m.scope_all_stores_needed() });
 		const form = await request.formData();
 		const actor = { name: locals.user!.username, ip: getClientAddress() };
 		const db = await getDatabase();
