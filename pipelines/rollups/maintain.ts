@@ -1,6 +1,13 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { queryRows, type Database } from '$lib/server/core/db';
-import { REPEAT_WINDOW_DAYS } from '$lib/shared/thresholds';
+import {
+	CALLBACK_MINUTES,
+	DEFAULT_CONTACT_LIMITS,
+	MAX_FCR_DAYS,
+	REPEAT_WINDOW_DAYS,
+	contactLimitsKey,
+	type ContactLimits
+} from '$lib/shared/thresholds';
 import type { KindId } from '$lib/shared/schema';
 import { aggregateSql, columnsOf, DAY_OF, ROLLUP_TABLES, type RolledKind, type RollupTable } from './tables';
 
@@ -12,20 +19,47 @@ import { aggregateSql, columnsOf, DAY_OF, ROLLUP_TABLES, type RolledKind, type R
  *
  * While current, every write that changes rolled rows recomputes, inside its own transaction, the
  * rollup rows of the (day, store) keys it touched: the keys of the rows it added, removed, replaced or
- * restored, and for complaints also the keys of the same phones' complaints within the repeat window
- * after each of those rows (their previous complaint may have changed, and with it whether they repeat).
+ * restored, and the keys of the rows whose counts depend on those rows: for complaints the same phones'
+ * complaints within the repeat window after each of those rows (their previous complaint may have changed,
+ * and with it whether they repeat); for contacts the same phones' contacts before each of those rows whose
+ * FCR window (up to MAX_FCR_DAYS) or callback window reaches it (what the phone did next may have changed).
+ *
+ * The contact rollups count with the contact limits recorded in `rollup_state.contact_limits` (the
+ * defaults when none are): saving other limits rebuilds them (`rebuildRollups` with `only: 'contacts'`),
+ * and the compiler reads them only while the limits in force are the recorded ones.
  */
 
 /** Bump with a migration that changes a rollup table; the next start rebuilds. */
-export const ROLLUP_VERSION = 1;
+export const ROLLUP_VERSION = 2;
 
-/** A rolled kind's rows (alias `s`) from day $1 to day $2, as a range its table's zone maps can skip by. */
-const IN_DAYS: Record<RolledKind, string> = {
-	complaints: 's.received_at >= $1::DATE AND s.received_at < $2::DATE + INTERVAL 1 DAY',
-	surveys: 's.submitted_at BETWEEN $1::DATE AND $2::DATE'
+/**
+ * Per rolled kind: its rows (alias `s`) from day $1 to day $2, as a range its table's zone maps can skip
+ * by; the time and phone of a row (what its neighbours are found by); and the keys of the rows whose counts
+ * depend on a touched row (`rollup_touched t`: d, store, at, phone), or null when none do.
+ */
+const KINDS: Record<RolledKind, { inDays: string; at: string; phone: string; neighbours: string | null }> = {
+	complaints: {
+		inDays: 's.received_at >= $1::DATE AND s.received_at < $2::DATE + INTERVAL 1 DAY',
+		at: 'received_at',
+		phone: 'customer_phone_hash',
+		// same phone, within the window after a touched complaint: whether it repeats may have changed
+		neighbours: `SELECT c.received_at::DATE, c.store FROM complaints c JOIN rollup_touched t
+			ON c.customer_phone_hash = t.phone AND c.received_at >= t.at AND c.received_at <= t.at + INTERVAL ${REPEAT_WINDOW_DAYS} DAY`
+	},
+	surveys: { inDays: 's.submitted_at BETWEEN $1::DATE AND $2::DATE', at: 'NULL::TIMESTAMP', phone: 'NULL::UBIGINT', neighbours: null },
+	contacts: {
+		inDays: 's.arrived_at >= $1::DATE AND s.arrived_at < $2::DATE + INTERVAL 1 DAY',
+		at: 'arrived_at',
+		phone: 'customer_phone_hash',
+		// same phone, before a touched contact, with the touched one inside its FCR or callback window:
+		// its next inbound contact or next reach may have changed
+		neighbours: `SELECT c.arrived_at::DATE, c.store FROM contacts c JOIN rollup_touched t
+			ON c.customer_phone_hash = t.phone AND c.arrived_at <= t.at
+			AND (c.arrived_at >= t.at - INTERVAL ${MAX_FCR_DAYS} DAY OR coalesce(c.ended_at, c.arrived_at) >= t.at - INTERVAL ${CALLBACK_MINUTES} MINUTE)`
+	}
 };
 
-const isRolled = (kind: KindId): kind is RolledKind => kind === 'complaints' || kind === 'surveys';
+const isRolled = (kind: KindId): kind is RolledKind => kind in KINDS;
 
 /** Whether the rollups in the tables are built and current (false also where the tables do not exist). */
 export async function rollupsCurrent(conn: DuckDBConnection): Promise<boolean> {
@@ -43,19 +77,42 @@ export interface RebuildResult {
 	ms: number;
 }
 
-/** Builds every rollup from the raw rows and marks them current, in one transaction (or the caller's, with `inTransaction`). */
-export async function rebuildRollups(conn: DuckDBConnection, options: { inTransaction?: boolean } = {}): Promise<RebuildResult> {
+/** The contact limits the contact rollups count with (those recorded in rollup_state; the defaults when none are). */
+export async function rolledContactLimits(conn: DuckDBConnection): Promise<ContactLimits> {
+	const [row] = await queryRows<{ limits: string | null }>(conn, 'SELECT max(contact_limits) AS limits FROM rollup_state');
+	return row?.limits ? (JSON.parse(row.limits) as ContactLimits) : DEFAULT_CONTACT_LIMITS;
+}
+
+export interface RebuildOptions {
+	/** in the caller's transaction */
+	inTransaction?: boolean;
+	/** the contact limits to count with from now on (default: those recorded) */
+	contactLimits?: ContactLimits;
+	/** only this kind's rollups (the others stay as they are, and so does whether they are current) */
+	only?: RolledKind;
+}
+
+/** Builds the rollups from the raw rows and marks them current, in one transaction (or the caller's, with `inTransaction`). */
+export async function rebuildRollups(conn: DuckDBConnection, options: RebuildOptions = {}): Promise<RebuildResult> {
 	const started = performance.now();
 	const tables: Record<string, number> = {};
 	if (!options.inTransaction) await conn.run('BEGIN TRANSACTION');
 	try {
-		for (const t of ROLLUP_TABLES) {
+		const limits = contactLimitsKey(options.contactLimits ?? (await rolledContactLimits(conn)));
+		// the state first: the contact rollups read their limits from it
+		if (options.only) await conn.run('UPDATE rollup_state SET contact_limits = $1', [limits]);
+		else {
+			await conn.run('DELETE FROM rollup_state');
+			await conn.run('INSERT INTO rollup_state (version, built_at, contact_limits) VALUES ($1, now()::TIMESTAMP, $2)', [
+				ROLLUP_VERSION,
+				limits
+			]);
+		}
+		for (const t of ROLLUP_TABLES.filter((r) => !options.only || r.kind === options.only)) {
 			await conn.run(`DELETE FROM ${t.table}`);
 			const result = await conn.run(`INSERT INTO ${t.table} (${columnsOf(t).join(', ')}) ${aggregateSql(t, 'true', null)}`);
 			tables[t.table] = Number(result.rowsChanged);
 		}
-		await conn.run('DELETE FROM rollup_state');
-		await conn.run('INSERT INTO rollup_state (version, built_at) VALUES ($1, now()::TIMESTAMP)', [ROLLUP_VERSION]);
 		if (!options.inTransaction) await conn.run('COMMIT');
 	} catch (e) {
 		if (!options.inTransaction) await conn.run('ROLLBACK');
@@ -64,9 +121,17 @@ export async function rebuildRollups(conn: DuckDBConnection, options: { inTransa
 	return { tables, ms: Math.round(performance.now() - started) };
 }
 
-/** At start: builds the rollups when they are not current (under the write lock, so no load runs in between); null when they were. */
-export function ensureRollups(db: Database): Promise<RebuildResult | null> {
-	return db.withWriteLock(async (conn) => ((await rollupsCurrent(conn)) ? null : rebuildRollups(conn)), 'rebuilds');
+/**
+ * At start: builds the rollups when they are not current, or only the contact rollups when they were counted
+ * with other limits than `contactLimits` (the limits in force), under the write lock so no load runs in
+ * between; null when nothing was to be done.
+ */
+export function ensureRollups(db: Database, contactLimits?: ContactLimits): Promise<RebuildResult | null> {
+	return db.withWriteLock(async (conn) => {
+		if (!(await rollupsCurrent(conn))) return rebuildRollups(conn, contactLimits ? { contactLimits } : {});
+		if (!contactLimits || contactLimitsKey(contactLimits) === contactLimitsKey(await rolledContactLimits(conn))) return null;
+		return rebuildRollups(conn, { contactLimits, only: 'contacts' });
+	}, 'rebuilds');
 }
 
 /**
@@ -76,8 +141,7 @@ export function ensureRollups(db: Database): Promise<RebuildResult | null> {
  */
 export async function recordTouched(conn: DuckDBConnection, kind: KindId, table: string, batchId: number): Promise<boolean> {
 	if (!isRolled(kind) || !(await rollupsCurrent(conn))) return false;
-	const at = kind === 'complaints' ? 'received_at' : 'NULL::TIMESTAMP';
-	const phone = kind === 'complaints' ? 'customer_phone_hash' : 'NULL::UBIGINT';
+	const { at, phone } = KINDS[kind];
 	const cols = `${DAY_OF[kind]} AS d, store, ${at} AS at, ${phone} AS phone`;
 	await conn.run(
 		`CREATE OR REPLACE TEMP TABLE rollup_touched AS
@@ -93,13 +157,10 @@ export async function recordTouched(conn: DuckDBConnection, kind: KindId, table:
  */
 export async function refreshTouched(conn: DuckDBConnection, kind: KindId): Promise<number> {
 	if (!isRolled(kind)) return 0;
-	// Same phone, within the window after a touched complaint: whether it repeats may have changed.
-	const neighbours =
-		kind === 'complaints'
-			? `UNION SELECT c.received_at::DATE, c.store FROM complaints c JOIN rollup_touched t
-			     ON c.customer_phone_hash = t.phone AND c.received_at >= t.at AND c.received_at <= t.at + INTERVAL ${REPEAT_WINDOW_DAYS} DAY`
-			: '';
-	await conn.run(`CREATE OR REPLACE TEMP TABLE rollup_keys AS SELECT DISTINCT d, store FROM rollup_touched ${neighbours}`);
+	const { neighbours, inDays } = KINDS[kind];
+	await conn.run(
+		`CREATE OR REPLACE TEMP TABLE rollup_keys AS SELECT DISTINCT d, store FROM rollup_touched ${neighbours ? `UNION ${neighbours}` : ''}`
+	);
 	const [range] = await queryRows<{ keys: number; lo: string | null; hi: string | null }>(
 		conn,
 		`SELECT count(*) AS keys, strftime(min(d), '%Y-%m-%d') AS lo, strftime(max(d), '%Y-%m-%d') AS hi FROM rollup_keys`
@@ -107,7 +168,7 @@ export async function refreshTouched(conn: DuckDBConnection, kind: KindId): Prom
 	const keys = Number(range?.keys ?? 0);
 	if (keys > 0) {
 		// the day range first, so the scan skips blocks outside it; then exactly the keys
-		const picked = `${IN_DAYS[kind]} AND EXISTS (SELECT 1 FROM rollup_keys k WHERE k.d = s.${DAY_OF[kind]} AND k.store = s.store)`;
+		const picked = `${inDays} AND EXISTS (SELECT 1 FROM rollup_keys k WHERE k.d = s.${DAY_OF[kind]} AND k.store = s.store)`;
 		// rollups over the same source rows (complaint_daily and complaint_cuts) read them once
 		const read = new Map<RollupTable['rows'], string>();
 		for (const t of ROLLUP_TABLES.filter((r) => r.kind === kind)) {

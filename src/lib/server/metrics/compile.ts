@@ -7,6 +7,7 @@ import { searchSql } from '$lib/server/core/auth/masked-search';
 import {
 	CONTACT_TOKENS,
 	DEFAULT_CONTACT_LIMITS,
+	contactLimitsKey,
 	type ContactLimits,
 	DEFAULT_SLA,
 	DIMENSIONS,
@@ -220,19 +221,35 @@ export interface CompileOptions {
 	 */
 	rollups?: boolean;
 	path?: QueryPath;
+	/** the contact limits the contact rollups were counted with (default: the defaults); they answer only while those are `contacts` */
+	rolledContactLimits?: ContactLimits;
 }
 
 /**
  * The planner: a request reads its metric's rollup when there is one and it keeps the request's cut
  * (`by`) and every filter it sets apart — the rollup has the store, so the scope always applies —
- * and the role's minimum group size does not need the rows' staff; raw rows otherwise.
+ * and the role's minimum group size does not need the rows' staff; a contact rollup also only while it was
+ * counted with the contact limits in force, and a metric that depends on "now" for young rows (FCR) only
+ * when the range ended long enough ago; raw rows otherwise.
  */
 export function planOf(request: MetricRequest, metric: MetricDef, options: CompileOptions): RollupId | null {
 	if (!options.rollups || options.path === 'raw' || !metric.rollup) return null;
 	if (request.minGroupStaff !== undefined && SOURCES[metric.source].staffColumn) return null;
+	const limits = options.contacts ?? DEFAULT_CONTACT_LIMITS;
+	const { settledDays } = metric.rollup;
+	if (settledDays && !settledBy(request.to, settledDays(limits), options.asOf ?? registerNow())) return null;
+	const limitsRolled = contactLimitsKey(limits) === contactLimitsKey(options.rolledContactLimits ?? DEFAULT_CONTACT_LIMITS);
 	const covers = (rollup: RollupSourceDef) =>
-		(!request.by || !!rollup.dimensions[request.by]) && FILTERS.every((f) => !request.filters[f]?.length || rollup.filters.includes(f));
+		(!rollup.contactLimits || limitsRolled) &&
+		(!request.by || !!rollup.dimensions[request.by]) &&
+		FILTERS.every((f) => !request.filters[f]?.length || rollup.filters.includes(f));
 	return metric.rollup.from.find((id) => covers(ROLLUP_SOURCES[id])) ?? null;
+}
+
+/** Whether "now" ('YYYY-MM-DD HH:MM:SS') is at least `days` whole days after the end of the day `to`. */
+function settledBy(to: string, days: number, now: string): boolean {
+	const end = new Date(Date.parse(`${to}T00:00:00Z`) + (days + 1) * 86_400_000).toISOString().slice(0, 10);
+	return now >= `${end} 00:00:00`;
 }
 
 /**

@@ -25,11 +25,12 @@ import { maskFreeText } from '$lib/server/core/auth/masking';
 import { registerMaskedText } from '$lib/server/core/auth/masked-search';
 import { slaLimits } from '$lib/server/metrics/sla';
 import { compileMetric, compileRows, type Column, type CompiledQuery, type Grain, type QueryPath } from './compile';
-import { rollupsCurrent } from '$pipelines/rollups/maintain';
+import { rolledContactLimits, rollupsCurrent } from '$pipelines/rollups/maintain';
 import { compileBundles, type BundleMember } from './bundle';
 import { contactLimits } from '$lib/server/metrics/contact-limits';
 import { config } from '$lib/server/core/config';
 import { metricsAsOf } from './as-of';
+import { DEFAULT_CONTACT_LIMITS, type ContactLimits } from './catalog';
 
 /** One result row: period, group (with `by`), value, and for ratios numerator/denominator (+ n, ci_low, ci_high, low_sample). */
 export type MetricRow = Record<string, string | number | boolean | null>;
@@ -141,15 +142,23 @@ export function toCsv(result: MetricResult): string {
 export type Compare = 'previous' | 'last_year';
 export const COMPARES: readonly Compare[] = ['previous', 'last_year'];
 
-/** Whether the database's rollups are current, read once per data version (a load, rollback or rebuild changes it). */
-const rollupState = new WeakMap<Database, { version: number; current: Promise<boolean> }>();
-export function rollupsReady(db: Database): Promise<boolean> {
-	if (!db.rollupsKept) return Promise.resolve(false);
+/**
+ * Whether the database's rollups are current, and the contact limits its contact rollups were counted with,
+ * read once per data version (a load, rollback, rebuild or the saving of other contact limits changes it).
+ */
+const rollupState = new WeakMap<Database, { version: number; state: Promise<{ current: boolean; contactLimits: ContactLimits }> }>();
+function rollupStateOf(db: Database): Promise<{ current: boolean; contactLimits: ContactLimits }> {
 	const hit = rollupState.get(db);
-	if (hit && hit.version === db.dataVersion) return hit.current;
-	const current = db.withConnection(rollupsCurrent);
-	rollupState.set(db, { version: db.dataVersion, current });
-	return current;
+	if (hit && hit.version === db.dataVersion) return hit.state;
+	const state = db.withConnection(async (conn) => {
+		const current = await rollupsCurrent(conn);
+		return { current, contactLimits: current ? await rolledContactLimits(conn) : DEFAULT_CONTACT_LIMITS };
+	});
+	rollupState.set(db, { version: db.dataVersion, state });
+	return state;
+}
+export async function rollupsReady(db: Database): Promise<boolean> {
+	return db.rollupsKept && (await rollupStateOf(db)).current;
 }
 
 export interface MetricOptions {
@@ -276,6 +285,7 @@ async function planFor(db: Database, options: MetricOptions) {
 		sla: await slaLimits(db),
 		contacts: await contactLimits(db),
 		rollups: await rollupsReady(db),
+		rolledContactLimits: (await rollupStateOf(db)).contactLimits,
 		...(options.path ? { path: options.path } : {})
 	};
 }

@@ -28,6 +28,15 @@ const withTraffic = (request: RelationRequest, daily: string) =>
 	`(SELECT t.date AS d, t.store AS store, t.transactions AS transactions, coalesce(c.n, 0) AS complaints
 		FROM traffic t LEFT JOIN (${daily}) c ON c.store = t.store AND c.d = t.date
 		WHERE ${where([daysIn(request, 't.date'), ...request.conditions('t.', ['store'])])})`;
+/** contact_cuts: the cut of a request (weekday_hour from the hour cut's days, weekday from the store rows' days) */
+const CONTACT_CUT_OF: Partial<Record<Dimension, string>> = {
+	channel: 'channel',
+	staff: 'staff',
+	topic: 'topic',
+	hour: 'hour',
+	weekday_hour: 'hour'
+};
+const WEEKDAY = 'isodow(d)::VARCHAR';
 const SURVEY_CUTS = { store: 'store', channel: 'channel', method: 'method' };
 
 export const ROLLUP_SOURCES: Readonly<Record<RollupId, RollupSourceDef>> = {
@@ -70,5 +79,31 @@ export const ROLLUP_SOURCES: Readonly<Record<RollupId, RollupSourceDef>> = {
 		dimensions: { ...SURVEY_CUTS, question: 'question' },
 		filters: ['store', 'channel'],
 		relation: rowsOf('survey_answer_daily')
+	},
+	/** contacts by store, or by one of channel, agent, topic, hour (weekday from the day) */
+	contact_cuts: {
+		id: 'contact_cuts',
+		dimensions: {
+			store: 'store',
+			channel: 'member',
+			staff: 'member',
+			topic: 'member',
+			hour: 'member',
+			weekday: WEEKDAY,
+			weekday_hour: `${WEEKDAY} || '-' || member`
+		},
+		filters: ['store'],
+		contactLimits: true,
+		relation: (request) =>
+			`(SELECT * FROM contact_cuts WHERE ${where([daysIn(request), `cut = '${(request.by && CONTACT_CUT_OF[request.by]) ?? ''}'`, ...request.conditions('')])})`
+	},
+	/** contacts by channel, for requests filtering channels (uncut, or by store, channel or weekday) */
+	contact_channels: {
+		id: 'contact_channels',
+		dimensions: { store: 'store', channel: 'channel', weekday: WEEKDAY },
+		filters: ['store', 'channel'],
+		contactLimits: true,
+		relation: (request) =>
+			`(SELECT * FROM (SELECT *, member AS channel FROM contact_cuts WHERE ${daysIn(request)} AND cut = 'channel') WHERE ${where(request.conditions(''))})`
 	}
 };

@@ -1,4 +1,5 @@
 import type { Bilingual } from '$lib/shared/bilingual';
+import type { ContactLimits } from '$lib/shared/thresholds';
 /**
  * The shapes of the metric catalog: units, dimensions and filters, sources, metric definitions and their
  * passports. Values are returned in the metric's unit: 'percent' 0–100, 'permille' ‰, 'hours', 'seconds' (waits and handle times of contacts), 'score'
@@ -105,7 +106,14 @@ export interface SourceDef {
  * columns count; catalog/rollups.ts their relations). `complaint_traffic` is complaint_daily joined with traffic.
  */
 export type RollupId =
-	'complaint_cuts' | 'complaint_daily' | 'complaint_cut_traffic' | 'complaint_traffic' | 'survey_daily' | 'survey_answer_daily';
+	| 'complaint_cuts'
+	| 'complaint_daily'
+	| 'complaint_cut_traffic'
+	| 'complaint_traffic'
+	| 'survey_daily'
+	| 'survey_answer_daily'
+	| 'contact_cuts'
+	| 'contact_channels';
 
 /** A rollup as the compiler reads it: like a source, but its rows are daily groups, and only some cuts exist. */
 export interface RollupSourceDef {
@@ -116,6 +124,8 @@ export interface RollupSourceDef {
 	filters: readonly FilterName[];
 	/** the rollup's rows of a request's range, filters and scope, with the day `d` */
 	relation: (request: RelationRequest) => string;
+	/** its counts depend on the contact limits: it answers only while the limits in force are the ones it was counted with */
+	contactLimits?: boolean;
 }
 
 /**
@@ -127,6 +137,11 @@ export interface RollupUse {
 	/** the rollups that can answer, smallest first: the planner takes the first that covers the request */
 	from: readonly RollupId[];
 	where?: string;
+	/**
+	 * The answer depends on "now" for rows younger than this many days (e.g. an FCR window not closed yet):
+	 * the rollup answers only requests whose range ended that long before "now".
+	 */
+	settledDays?: (limits: ContactLimits) => number;
 	value?: string;
 	numerator?: string;
 	denominator?: string;
