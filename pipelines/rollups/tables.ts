@@ -6,6 +6,7 @@ import {
 	CONTACT_HOUR,
 	CONTACT_TIMES,
 	FCR_JUDGED,
+	fcrDue,
 	HANDLED,
 	NEXT_CONTACTS,
 	NO_REPEAT,
@@ -115,12 +116,24 @@ const CONTACT_FLAGS: Readonly<Record<string, string>> = {
 	is_called_back: `${ABANDONED} AND ${CALLED_BACK}`
 };
 
+/** The same, as of `now`: FCR judges only contacts whose window has closed by then (as the catalog's metric does). */
+const contactFlagsAsOf = (now: string): Readonly<Record<string, string>> => ({
+	...CONTACT_FLAGS,
+	is_judged: `${FCR_JUDGED} AND ${fcrDue(now)}`,
+	is_kept: `${FCR_JUDGED} AND ${fcrDue(now)} AND ${NO_REPEAT}`
+});
+
 /**
  * Contacts with what the same phone did next (any store, any file): only the phones of the picked rows are
- * windowed, from the first picked day on (the windows look ahead).
+ * windowed, from the first picked day on (the windows look ahead). With `now` (a TIMESTAMP expression), FCR
+ * counts only the contacts whose window has closed by then (the compiler's live days, see `contactCutsAsOf`).
  */
-const contactRows = (where: string, lookback: string | null) => `(SELECT d, store, channel, staff, topic, hour, wait_s, handle_s,
-		${Object.entries(CONTACT_FLAGS)
+export const contactRows = (
+	where: string,
+	lookback: string | null,
+	now: string | null = null
+) => `(SELECT d, store, channel, staff, topic, hour, wait_s, handle_s,
+		${Object.entries(now ? contactFlagsAsOf(now) : CONTACT_FLAGS)
 			.map(([name, expr]) => `${withRolledLimits(expr)} AS ${name}`)
 			.join(', ')}
 	FROM (SELECT s.store, s.channel, s.agent_id AS staff, s.topic, ${CONTACT_HOUR} AS hour, s.direction, s.arrived_at, s.answered_at,
@@ -150,6 +163,24 @@ const CONTACT_MEASURES: Readonly<Record<string, string>> = {
 	marked: 'count(*) FILTER (WHERE is_marked)',
 	marked_resolved: 'count(*) FILTER (WHERE is_resolved)',
 	called_back: 'count(*) FILTER (WHERE is_called_back)'
+};
+
+export const CONTACT_CUTS: RollupTable = {
+	table: 'contact_cuts',
+	kind: 'contacts',
+	keys: ['store', 'cut', 'member'],
+	cuts: ['channel', 'staff', 'topic', 'hour'],
+	measures: CONTACT_MEASURES,
+	rows: contactRows
+};
+
+/**
+ * contact_cuts rows computed now from the contacts that arrived from day `from` to day `to` (bound DATE
+ * expressions), as of `now`: what the rollup would hold for those days if FCR counted only closed windows.
+ */
+export const contactCutsAsOf = (from: string, to: string, now: string) => {
+	const where = `s.arrived_at >= ${from} AND s.arrived_at < ${to} + INTERVAL 1 DAY`;
+	return `(${aggregateSql(CONTACT_CUTS, where, from, contactRows(where, from, now))})`;
 };
 
 export const ROLLUP_TABLES: readonly RollupTable[] = [
@@ -201,14 +232,7 @@ export const ROLLUP_TABLES: readonly RollupTable[] = [
 			unnest(map_keys(s.extra_answers)) AS question, unnest(map_values(s.extra_answers)) AS answer
 			FROM surveys s WHERE s.extra_answers IS NOT NULL AND ${where})`
 	},
-	{
-		table: 'contact_cuts',
-		kind: 'contacts',
-		keys: ['store', 'cut', 'member'],
-		cuts: ['channel', 'staff', 'topic', 'hour'],
-		measures: CONTACT_MEASURES,
-		rows: contactRows
-	}
+	CONTACT_CUTS
 ];
 
 /** The day column of each rolled kind's table, as its rollup keys them. */

@@ -236,20 +236,29 @@ export function planOf(request: MetricRequest, metric: MetricDef, options: Compi
 	if (!options.rollups || options.path === 'raw' || !metric.rollup) return null;
 	if (request.minGroupStaff !== undefined && SOURCES[metric.source].staffColumn) return null;
 	const limits = options.contacts ?? DEFAULT_CONTACT_LIMITS;
-	const { settledDays } = metric.rollup;
-	if (settledDays && !settledBy(request.to, settledDays(limits), options.asOf ?? registerNow())) return null;
+	const live = liveFrom(request, metric, options) !== null;
 	const limitsRolled = contactLimitsKey(limits) === contactLimitsKey(options.rolledContactLimits ?? DEFAULT_CONTACT_LIMITS);
 	const covers = (rollup: RollupSourceDef) =>
 		(!rollup.contactLimits || limitsRolled) &&
+		(!live || !!rollup.liveDays) &&
 		(!request.by || !!rollup.dimensions[request.by]) &&
 		FILTERS.every((f) => !request.filters[f]?.length || rollup.filters.includes(f));
 	return metric.rollup.from.find((id) => covers(ROLLUP_SOURCES[id])) ?? null;
 }
 
-/** Whether "now" ('YYYY-MM-DD HH:MM:SS') is at least `days` whole days after the end of the day `to`. */
-function settledBy(to: string, days: number, now: string): boolean {
-	const end = new Date(Date.parse(`${to}T00:00:00Z`) + (days + 1) * 86_400_000).toISOString().slice(0, 10);
-	return now >= `${end} 00:00:00`;
+const DAY_MS = 86_400_000;
+/**
+ * For a metric whose answer depends on "now" for its most recent days (`settledDays`): the first day of the
+ * request's range not settled by "now", or null when the whole range is. Day d is settled once
+ * d + 1 + days ≤ now, so the first day that is not is the day of "now" minus `days`.
+ */
+function liveFrom(request: MetricRequest, metric: MetricDef, options: CompileOptions): string | null {
+	const days = metric.rollup?.settledDays?.(options.contacts ?? DEFAULT_CONTACT_LIMITS);
+	if (days === undefined) return null;
+	const now = options.asOf ?? registerNow();
+	const first = new Date(Date.parse(`${now.slice(0, 10)}T00:00:00Z`) - days * DAY_MS).toISOString().slice(0, 10);
+	if (first > request.to) return null;
+	return first < request.from ? request.from : first;
 }
 
 /**
@@ -276,7 +285,14 @@ export function prepare(request: MetricRequest, metric: MetricDef, options: Comp
 			out.push(request.scope.length ? `list_contains(${p.add(listValue(request.scope))}::VARCHAR[], ${alias}store)` : 'false');
 		return out;
 	};
-	const rows = source.relation({ from, to, conditions, ...(request.by ? { by: request.by } : {}) });
+	const live = rollup ? liveFrom(request, metric, options) : null;
+	const rows = source.relation({
+		from,
+		to,
+		conditions,
+		...(request.by ? { by: request.by } : {}),
+		...(live ? { liveFrom: `${p.add(live)}::DATE` } : {})
+	});
 	const keep = rollup ? metric.rollup?.where : undefined;
 	const relation = keep ? `(SELECT * FROM ${rows} WHERE ${keep})` : rows;
 
@@ -300,7 +316,7 @@ export function prepare(request: MetricRequest, metric: MetricDef, options: Comp
 	};
 
 	const groupCol = request.by ? withNow(source.dimensions[request.by]!) : null;
-	return { p, relation, withNow, groupCol };
+	return { p, relation: relation.includes('$now') ? withNow(relation) : relation, withNow, groupCol };
 }
 
 /** A metric's aggregates (`inner`, over the relation's rows) and its output columns (`outer`, over those), aliases prefixed. */

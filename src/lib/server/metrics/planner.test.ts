@@ -55,12 +55,17 @@ describe('the planner', () => {
 		expect(reads({ metric: 'answer_rate' }, { ...options, contacts: same })).toBe('rollup:contact_cuts');
 		expect(reads({ metric: 'answer_rate' }, { ...options, contacts: { ...same, shortAbandonSeconds: 6 } })).toBe('raw:contacts');
 		expect(reads({ metric: 'answer_rate' }, { ...options, rolledContactLimits: undefined })).toBe('rollup:contact_cuts');
-		// the range ends 2025-06-30: its 7-day windows have all closed at 2025-07-08 00:00
+		// the range ends 2025-06-30: its 7-day windows have all closed at 2025-07-08 00:00; until then its last days are counted live
 		const fcr = (asOf: string, fcrDays = 7) =>
-			reads({ metric: 'fcr_repeat' }, { rollups: true, asOf, contacts: { ...same, fcrDays }, rolledContactLimits: { ...rolled, fcrDays } });
-		expect(fcr('2025-07-07 23:59:59')).toBe('raw:contacts');
-		expect(fcr('2025-07-08 00:00:00')).toBe('rollup:contact_cuts');
-		expect(fcr('2025-07-08 00:00:00', 8)).toBe('raw:contacts');
+			compileMetric(
+				{ ...base, metric: 'fcr_repeat' },
+				{ rollups: true, asOf, contacts: { ...same, fcrDays }, rolledContactLimits: { ...rolled, fcrDays: 7 } }
+			);
+		expect(fcr('2025-07-07 23:59:59').path).toBe('rollup');
+		expect(fcr('2025-07-07 23:59:59').sql).toMatch(/FROM contacts s/u);
+		expect(fcr('2025-07-07 23:59:59').params).toContain('2025-06-30');
+		expect(fcr('2025-07-08 00:00:00').sql).not.toMatch(/FROM contacts s/u);
+		expect(fcr('2025-07-08 00:00:00', 8).path).toBe('raw');
 	});
 
 	it('bundles requests over the same relation only', () => {

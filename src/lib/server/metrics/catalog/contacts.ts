@@ -1,5 +1,5 @@
-import { ABANDONED, ANSWERED, CALLED_BACK, FCR_JUDGED, HANDLED, NO_REPEAT, OFFERED, WITHIN_SL } from '$pipelines/rollups/contacts';
-import { CALLBACK_MINUTES, COMPLAINT_LINK_DAYS, CONTACT_TOKENS, DEFAULT_CONTACT_LIMITS } from './limits';
+import { ABANDONED, ANSWERED, CALLED_BACK, FCR_JUDGED, HANDLED, NO_REPEAT, OFFERED, WITHIN_SL, fcrDue } from '$pipelines/rollups/contacts';
+import { CALLBACK_MINUTES, COMPLAINT_LINK_DAYS, DEFAULT_CONTACT_LIMITS } from './limits';
 import {
 	bi,
 	type AggregateMetric,
@@ -23,7 +23,6 @@ const DIMS: readonly Dimension[] = ['store', 'channel', 'staff', 'topic', 'hour'
 const QUEUE_DIMS: readonly Dimension[] = ['store', 'channel', 'topic', 'hour', 'weekday', 'weekday_hour'];
 
 const L = DEFAULT_CONTACT_LIMITS;
-const T = CONTACT_TOKENS;
 
 const BY_ARRIVAL = bi('按进线时间落入所选日期范围统计。', 'Counted by the time the contact arrived.');
 const SHORT = bi(
@@ -87,7 +86,7 @@ const P90 = bi(
 const MEDIAN = bi('中位数，线性插值', 'median, linear interpolation');
 
 /** Answered inbound contacts with a phone whose FCR window has closed by "now" (the data's as-of day). */
-const FCR_DUE = `(${FCR_JUDGED} AND arrived_at + to_days(CAST(${T.fcrDays} AS INTEGER)) <= $now)`;
+const FCR_DUE = `(${FCR_JUDGED} AND ${fcrDue('$now')})`;
 
 /**
  * The contact metrics the contact rollups answer (pipelines/rollups/tables.ts, contact_cuts): by store, channel,
@@ -109,7 +108,8 @@ const ROLLUPS: Readonly<Record<string, RollupUse>> = {
 	online_first_response_s: meanOf('online_wait_sum', 'online_answered'),
 	aht_mean_s: meanOf('handle_sum', 'handled'),
 	contacts_handled: { from: FROM, value: 'sum(handled)' },
-	// a contact's FCR window closes N days after it: the rollup answers once every contact of the range is due
+	// a contact's FCR window closes N days after it: the days whose windows have not all closed by "now" are
+	// counted from raw rows as of "now" (the rollup's live tail, catalog/rollups.ts)
 	fcr_repeat: { ...ratioOf('fcr_kept', 'fcr_judged'), settledDays: (limits) => limits.fcrDays },
 	fcr_marked: ratioOf('marked_resolved', 'marked'),
 	callback_15m_rate: ratioOf('called_back', 'abandoned')

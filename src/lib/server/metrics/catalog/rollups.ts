@@ -1,3 +1,4 @@
+import { contactCutsAsOf } from '$pipelines/rollups/tables';
 import type { Dimension, RelationRequest, RollupId, RollupSourceDef } from './types';
 
 /**
@@ -37,6 +38,16 @@ const CONTACT_CUT_OF: Partial<Record<Dimension, string>> = {
 	weekday_hour: 'hour'
 };
 const WEEKDAY = 'isodow(d)::VARCHAR';
+/**
+ * The contact_cuts rows of a request's days and cut; with `liveFrom`, the days from it on are computed from
+ * the raw contacts as of "now" (`$now`) instead, for a metric whose answer still depends on "now" there (FCR).
+ */
+const contactCuts = (request: RelationRequest, cut: string) => {
+	const rolled = (to: string) => `SELECT * FROM contact_cuts WHERE d BETWEEN ${request.from} AND ${to} AND ${cut}`;
+	if (!request.liveFrom) return `(${rolled(request.to)})`;
+	return `(${rolled(`${request.liveFrom} - 1`)}
+		UNION ALL BY NAME SELECT * FROM ${contactCutsAsOf(request.liveFrom, request.to, '$now')} WHERE ${cut})`;
+};
 const SURVEY_CUTS = { store: 'store', channel: 'channel', method: 'method' };
 
 export const ROLLUP_SOURCES: Readonly<Record<RollupId, RollupSourceDef>> = {
@@ -94,8 +105,9 @@ export const ROLLUP_SOURCES: Readonly<Record<RollupId, RollupSourceDef>> = {
 		},
 		filters: ['store'],
 		contactLimits: true,
+		liveDays: true,
 		relation: (request) =>
-			`(SELECT * FROM contact_cuts WHERE ${where([daysIn(request), `cut = '${(request.by && CONTACT_CUT_OF[request.by]) ?? ''}'`, ...request.conditions('')])})`
+			`(SELECT * FROM ${contactCuts(request, `cut = '${(request.by && CONTACT_CUT_OF[request.by]) ?? ''}'`)} WHERE ${where(request.conditions(''))})`
 	},
 	/** contacts by channel, for requests filtering channels (uncut, or by store, channel or weekday) */
 	contact_channels: {
@@ -103,7 +115,8 @@ export const ROLLUP_SOURCES: Readonly<Record<RollupId, RollupSourceDef>> = {
 		dimensions: { store: 'store', channel: 'channel', weekday: WEEKDAY },
 		filters: ['store', 'channel'],
 		contactLimits: true,
+		liveDays: true,
 		relation: (request) =>
-			`(SELECT * FROM (SELECT *, member AS channel FROM contact_cuts WHERE ${daysIn(request)} AND cut = 'channel') WHERE ${where(request.conditions(''))})`
+			`(SELECT * FROM (SELECT *, member AS channel FROM ${contactCuts(request, `cut = 'channel'`)}) WHERE ${where(request.conditions(''))})`
 	}
 };

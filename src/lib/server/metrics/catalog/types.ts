@@ -79,6 +79,11 @@ export interface RelationRequest {
 	conditions: (alias: string, only?: readonly FilterName[]) => string[];
 	/** the request's cut (a rollup of cuts picks its rows by it) */
 	by?: Dimension;
+	/**
+	 * On a rollup path whose metric depends on "now" for recent days (`RollupUse.settledDays`): the first day
+	 * (a bound DATE expression) the rollup with `liveDays` computes from raw rows as of `$now` instead.
+	 */
+	liveFrom?: string;
 }
 
 export interface SourceDef {
@@ -126,6 +131,8 @@ export interface RollupSourceDef {
 	relation: (request: RelationRequest) => string;
 	/** its counts depend on the contact limits: it answers only while the limits in force are the ones it was counted with */
 	contactLimits?: boolean;
+	/** it can compute the days from `RelationRequest.liveFrom` on from raw rows as of "now" (see `RollupUse.settledDays`) */
+	liveDays?: boolean;
 }
 
 /**
@@ -139,7 +146,8 @@ export interface RollupUse {
 	where?: string;
 	/**
 	 * The answer depends on "now" for rows younger than this many days (e.g. an FCR window not closed yet):
-	 * the rollup answers only requests whose range ended that long before "now".
+	 * the rollup answers the days that ended that long before "now"; the later days of a range come from raw
+	 * rows as of "now" (a rollup with `liveDays`), or the whole request reads raw rows.
 	 */
 	settledDays?: (limits: ContactLimits) => number;
 	value?: string;
