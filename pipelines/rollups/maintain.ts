@@ -51,11 +51,13 @@ const KINDS: Record<RolledKind, { inDays: string; at: string; phone: string; nei
 		inDays: 's.arrived_at >= $1::DATE AND s.arrived_at < $2::DATE + INTERVAL 1 DAY',
 		at: 'arrived_at',
 		phone: 'customer_phone_hash',
-		// same phone, before a touched contact, with the touched one inside its FCR or callback window:
-		// its next inbound contact or next reach may have changed
-		neighbours: `SELECT c.arrived_at::DATE, c.store FROM contacts c JOIN rollup_touched t
-			ON c.customer_phone_hash = t.phone AND c.arrived_at <= t.at
-			AND (c.arrived_at >= t.at - INTERVAL ${MAX_FCR_DAYS} DAY OR coalesce(c.ended_at, c.arrived_at) >= t.at - INTERVAL ${CALLBACK_MINUTES} MINUTE)`
+		// same phone, before a touched contact, with the touched one inside its FCR or callback window: its next
+		// inbound contact or next reach may have changed. Taken per phone between its first and last touched
+		// contact (a superset: a few more keys recomputed, but one row per phone to join, whatever its contacts)
+		neighbours: `SELECT c.arrived_at::DATE, c.store FROM contacts c
+			JOIN (SELECT r.phone, min(r.at) AS lo, max(r.at) AS hi FROM rollup_touched r WHERE r.phone IS NOT NULL GROUP BY r.phone) t
+			ON c.customer_phone_hash = t.phone AND c.arrived_at <= t.hi
+			AND (c.arrived_at >= t.lo - INTERVAL ${MAX_FCR_DAYS} DAY OR coalesce(c.ended_at, c.arrived_at) >= t.lo - INTERVAL ${CALLBACK_MINUTES} MINUTE)`
 	}
 };
 
@@ -153,11 +155,22 @@ export async function recordTouched(conn: DuckDBConnection, kind: KindId, table:
 
 /**
  * Recomputes the rollup rows of the keys `recordTouched` recorded, from the rows as they are now (after
- * the write, in the same transaction). Returns the keys recomputed.
+ * the write, in the same transaction). Returns the keys recomputed (the rows written, when the kind was rebuilt).
  */
 export async function refreshTouched(conn: DuckDBConnection, kind: KindId): Promise<number> {
 	if (!isRolled(kind)) return 0;
 	const { neighbours, inDays } = KINDS[kind];
+	// A write touching as many rows as the kind now has (a first load, everything loaded again) touches every
+	// key: rebuilding the kind's rollups whole is then several times cheaper than picking the keys.
+	const [share] = await queryRows<{ touched: number; rows: number }>(
+		conn,
+		`SELECT (SELECT count(*) FROM rollup_touched) AS touched, (SELECT count(*) FROM ${kind}) AS rows`
+	);
+	if (Number(share?.touched) >= Number(share?.rows)) {
+		const rebuilt = await rebuildRollups(conn, { inTransaction: true, only: kind });
+		await conn.run('DROP TABLE IF EXISTS rollup_touched');
+		return Object.values(rebuilt.tables).reduce((a, b) => a + b, 0);
+	}
 	await conn.run(
 		`CREATE OR REPLACE TEMP TABLE rollup_keys AS SELECT DISTINCT d, store FROM rollup_touched ${neighbours ? `UNION ${neighbours}` : ''}`
 	);
