@@ -1,15 +1,32 @@
 import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import Papa from 'papaparse';
 import { expect } from 'vitest';
 import type { Database } from '../../src/lib/server/core/db';
 import { ROLLUP_SOURCES, SOURCES, type Dimension, type FilterName, type MetricDef } from '../../src/lib/server/metrics/catalog';
 import { GRAINS, type Grain } from '../../src/lib/server/metrics/compile';
-import { queryMetric, type MetricResult } from '../../src/lib/server/metrics/query';
+import { queryMetric, rollupsReady, type MetricResult } from '../../src/lib/server/metrics/query';
+import { verifyRollups } from '../../pipelines/rollups/maintain';
+import type { KindId } from '../../src/lib/shared/schema';
+import { load } from './db';
 
 /**
  * The golden comparison of the rollup path with the raw path (tests/integration/*rollups.test.ts): the
  * request matrix of rolled metrics, and both paths asked the same request give the same rows.
  */
+
+/** Two ranges over the generated data's 120 days from 2025-01-01, a scope of three stores, and filter values the data has. */
+export const RANGES = [
+	{ from: '2025-01-01', to: '2025-04-30' },
+	{ from: '2025-02-10', to: '2025-03-20' }
+] as const;
+export const SCOPE = ['广州天河店', '苏州观前街店', '北京西单店'];
+export const FILTER_VALUES: Record<FilterName, readonly string[]> = {
+	store: ['广州天河店', '北京西单店'],
+	department: ['家电部', '服装部', '客服中心'],
+	channel: ['电话', '在线', '现场'],
+	category: ['商品质量', '服务态度', '价格']
+};
 
 export type Csv = Record<string, string>[];
 export const readCsv = (file: string): Csv =>
@@ -112,4 +129,18 @@ export async function compare(db: Database, cases: Case[], asOf: string): Promis
 		if (viaRollup.rows.length) rolled++;
 	}
 	return rolled;
+}
+
+/** A file of `dir` loaded by the engine, committed; its batch id. */
+export async function loaded(db: Database, dir: string, kind: KindId, file: string): Promise<number> {
+	const s = await load(db, kind, join(dir, file));
+	expect(s.status, `${kind} ${file}`).toBe('committed');
+	return s.batch_id!;
+}
+
+/** After a write: rollups current, equal to the raw rows, and every quick case the same on both paths. */
+export async function checkStep(db: Database, matrix: Matrix, asOf: string, step: string) {
+	expect(await rollupsReady(db), step).toBe(true);
+	expect(await db.withConnection((c) => verifyRollups(c)), step).toEqual([]);
+	expect(await compare(db, quickMatrix(matrix), asOf), step).toBeGreaterThan(matrix.metrics.length);
 }

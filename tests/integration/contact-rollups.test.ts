@@ -1,17 +1,29 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../src/lib/server/core/db';
-import { METRICS, ROLLUP_SOURCES, type FilterName } from '../../src/lib/server/metrics/catalog';
+import { METRICS, ROLLUP_SOURCES } from '../../src/lib/server/metrics/catalog';
 import { queryMetric, rollupsReady } from '../../src/lib/server/metrics/query';
 import { saveContactLimits } from '../../src/lib/server/metrics/contact-limits';
 import { FILES, generate } from '../../pipelines/generate';
 import { rollbackBatch } from '../../pipelines/batches';
 import { runCommand } from '../../pipelines/commands';
-import { rolledContactLimits, verifyRollups } from '../../pipelines/rollups/maintain';
+import { rolledContactLimits } from '../../pipelines/rollups/maintain';
 import { applyRetention } from '../../src/lib/server/features/admin/retention';
 import type { KindId } from '../../src/lib/shared/schema';
-import { load, rows, tempDatabase, tempDir } from '../helpers/db';
-import { compare, fullMatrix, quickMatrix, readCsv, sameRows, shiftDays, writeCsv } from '../helpers/golden';
+import { rows, tempDatabase, tempDir } from '../helpers/db';
+import {
+	compare,
+	fullMatrix,
+	readCsv,
+	sameRows,
+	shiftDays,
+	writeCsv,
+	checkStep as checkStepOf,
+	FILTER_VALUES,
+	RANGES,
+	SCOPE,
+	loaded as loadedInto
+} from '../helpers/golden';
 
 /**
  * The contact rollups give the raw rows' answers: every contact metric a rollup serves, by every cut it
@@ -27,31 +39,11 @@ let cleanup: () => void;
 let data: string;
 /** late enough after the ranges that every FCR window has closed */
 const AS_OF = '2025-06-15 12:00:00';
-const RANGES = [
-	{ from: '2025-01-01', to: '2025-04-30' },
-	{ from: '2025-02-10', to: '2025-03-20' }
-];
-const SCOPE = ['广州天河店', '苏州观前街店', '北京西单店'];
-const FILTER_VALUES: Record<FilterName, readonly string[]> = {
-	store: ['广州天河店', '北京西单店'],
-	department: [],
-	channel: ['电话', '在线'],
-	category: []
-};
 const ROLLED = METRICS.filter((m) => m.rollup?.from.some((id) => ROLLUP_SOURCES[id].contactLimits));
 const MATRIX = { metrics: ROLLED, ranges: RANGES, scope: SCOPE, filterValues: FILTER_VALUES };
 
-async function loaded(kind: KindId, file: string): Promise<number> {
-	const s = await load(db, kind, join(data, file));
-	expect(s.status, `${kind} ${file}`).toBe('committed');
-	return s.batch_id!;
-}
-
-async function checkStep(step: string) {
-	expect(await rollupsReady(db), step).toBe(true);
-	expect(await db.withConnection((c) => verifyRollups(c)), step).toEqual([]);
-	expect(await compare(db, quickMatrix(MATRIX), AS_OF), step).toBeGreaterThan(ROLLED.length);
-}
+const loaded = (kind: KindId, file: string) => loadedInto(db, data, kind, file);
+const checkStep = (step: string) => checkStepOf(db, MATRIX, AS_OF, step);
 
 let batchB: number;
 let replacing: number;

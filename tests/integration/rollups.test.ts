@@ -1,17 +1,29 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../src/lib/server/core/db';
-import { METRICS, ROLLUP_SOURCES, SOURCES, type Dimension, type FilterName } from '../../src/lib/server/metrics/catalog';
+import { METRICS, ROLLUP_SOURCES, SOURCES, type Dimension } from '../../src/lib/server/metrics/catalog';
 import { metricLoader, queryMetric, queryMetrics, rollupsReady } from '../../src/lib/server/metrics/query';
 import { compileBundles } from '../../src/lib/server/metrics/bundle';
 import { FILES, generate } from '../../pipelines/generate';
 import { rollbackBatch } from '../../pipelines/batches';
 import { runCommand } from '../../pipelines/commands';
-import { ensureRollups, rollupsCurrent, verifyRollups } from '../../pipelines/rollups/maintain';
+import { ensureRollups, rollupsCurrent } from '../../pipelines/rollups/maintain';
 import { applyRetention } from '../../src/lib/server/features/admin/retention';
 import type { KindId } from '../../src/lib/shared/schema';
-import { load, rows, tempDatabase, tempDir } from '../helpers/db';
-import { compare, fullMatrix, quickMatrix, readCsv, sameRows, shiftDays, writeCsv } from '../helpers/golden';
+import { rows, tempDatabase, tempDir } from '../helpers/db';
+import {
+	compare,
+	fullMatrix,
+	readCsv,
+	sameRows,
+	shiftDays,
+	writeCsv,
+	checkStep as checkStepOf,
+	FILTER_VALUES,
+	RANGES,
+	SCOPE,
+	loaded as loadedInto
+} from '../helpers/golden';
 
 /**
  * The rollups give the raw rows' answers: every metric a rollup serves, by every cut it keeps, over
@@ -26,35 +38,12 @@ let close: () => void;
 let cleanup: () => void;
 let data: string;
 const AS_OF = '2025-05-01 12:00:00';
-const RANGES = [
-	{ from: '2025-01-01', to: '2025-04-30' },
-	{ from: '2025-02-10', to: '2025-03-20' }
-];
-const SCOPE = ['广州天河店', '苏州观前街店', '北京西单店'];
-/** a filter of each kind a source may take, with values the generated data has */
-const FILTER_VALUES: Record<FilterName, readonly string[]> = {
-	store: ['广州天河店', '北京西单店'],
-	department: ['家电部', '服装部', '客服中心'],
-	channel: ['电话', '在线', '现场'],
-	category: ['商品质量', '服务态度', '价格']
-};
-
 /** the metrics complaint and survey rollups serve (contact-rollups.test.ts compares the contact rollups) */
 const ROLLED = METRICS.filter((m) => m.rollup && !m.rollup.from.some((id) => ROLLUP_SOURCES[id].contactLimits));
 const MATRIX = { metrics: ROLLED, ranges: RANGES, scope: SCOPE, filterValues: FILTER_VALUES };
 
-async function loaded(kind: KindId, file: string): Promise<number> {
-	const s = await load(db, kind, join(data, file));
-	expect(s.status, `${kind} ${file}`).toBe('committed');
-	return s.batch_id!;
-}
-
-/** Rollups current, equal to the raw rows, and every quick case the same on both paths. */
-async function checkStep(step: string) {
-	expect(await rollupsReady(db), step).toBe(true);
-	expect(await db.withConnection((c) => verifyRollups(c)), step).toEqual([]);
-	expect(await compare(db, quickMatrix(MATRIX), AS_OF), step).toBeGreaterThan(ROLLED.length);
-}
+const loaded = (kind: KindId, file: string) => loadedInto(db, data, kind, file);
+const checkStep = (step: string) => checkStepOf(db, MATRIX, AS_OF, step);
 
 let batchB: number;
 let replacing: number;
