@@ -2,7 +2,7 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import { queryRows, type Database } from '$lib/server/core/db';
 import { REPEAT_WINDOW_DAYS } from '$lib/shared/thresholds';
 import type { KindId } from '$lib/shared/schema';
-import { aggregateSql, columnsOf, DAY_OF, ROLLUP_TABLES, type RolledKind, type RollupTable } from './tables';
+import { aggregateSql, columnsOf, DAY_OF, ROLLUP_TABLES, type RolledKind } from './tables';
 
 /**
  * Keeping the rollups current. `rollup_state` holds the version of the rollups in the tables: when it
@@ -51,7 +51,8 @@ export async function rebuildRollups(conn: DuckDBConnection, options: { inTransa
 	try {
 		for (const t of ROLLUP_TABLES) {
 			await conn.run(`DELETE FROM ${t.table}`);
-			const result = await conn.run(`INSERT INTO ${t.table} (${columnsOf(t).join(', ')}) ${aggregateSql(t, 'true', null)}`);
+			const fill = t.sumOf ? aggregateSql(t, '', null, t.sumOf, true) : aggregateSql(t, 'true', null);
+			const result = await conn.run(`INSERT INTO ${t.table} (${columnsOf(t).join(', ')}) ${fill}`);
 			tables[t.table] = Number(result.rowsChanged);
 		}
 		await conn.run('DELETE FROM rollup_state');
@@ -108,23 +109,17 @@ export async function refreshTouched(conn: DuckDBConnection, kind: KindId): Prom
 	if (keys > 0) {
 		// the day range first, so the scan skips blocks outside it; then exactly the keys
 		const picked = `${IN_DAYS[kind]} AND EXISTS (SELECT 1 FROM rollup_keys k WHERE k.d = s.${DAY_OF[kind]} AND k.store = s.store)`;
-		// rollups over the same source rows (complaint_daily and complaint_cuts) read them once
-		const read = new Map<RollupTable['rows'], string>();
+		const keyed = (alias: string) =>
+			`${alias}.d BETWEEN $1::DATE AND $2::DATE AND EXISTS (SELECT 1 FROM rollup_keys k WHERE k.d = ${alias}.d AND k.store = ${alias}.store)`;
+		const days = [range!.lo, range!.hi];
 		for (const t of ROLLUP_TABLES.filter((r) => r.kind === kind)) {
-			const days = [range!.lo, range!.hi];
-			await conn.run(
-				`DELETE FROM ${t.table} r WHERE r.d BETWEEN $1::DATE AND $2::DATE AND EXISTS (SELECT 1 FROM rollup_keys k WHERE k.d = r.d AND k.store = r.store)`,
-				days
-			);
-			let rows = read.get(t.rows);
-			if (!rows) {
-				rows = `rollup_rows_${read.size}`;
-				await conn.run(`CREATE OR REPLACE TEMP TABLE ${rows} AS SELECT * FROM ${t.rows(picked, '$1::DATE')}`, days);
-				read.set(t.rows, rows);
-			}
-			await conn.run(`INSERT INTO ${t.table} (${columnsOf(t).join(', ')}) ${aggregateSql(t, '', null, rows)}`);
+			await conn.run(`DELETE FROM ${t.table} r WHERE ${keyed('r')}`, days);
+			// a sum of another rollup (listed before it, so already current for these keys) sums its rows of the keys
+			const fill = t.sumOf
+				? aggregateSql(t, '', null, `(SELECT * FROM ${t.sumOf} s WHERE ${keyed('s')})`, true)
+				: aggregateSql(t, picked, '$1::DATE');
+			await conn.run(`INSERT INTO ${t.table} (${columnsOf(t).join(', ')}) ${fill}`, days);
 		}
-		for (const rows of read.values()) await conn.run(`DROP TABLE ${rows}`);
 	}
 	await conn.run('DROP TABLE IF EXISTS rollup_keys');
 	await conn.run('DROP TABLE IF EXISTS rollup_touched');

@@ -32,6 +32,13 @@ export interface RollupTable {
 	 * window must reach back to (null: no bound).
 	 */
 	rows: (where: string, lookback: string | null) => string;
+	/**
+	 * A rollup whose measures are all counts and whose keys are a coarsening of another's (complaint_cuts of
+	 * complaint_daily): kept current and rebuilt by summing that table's rows (it is listed after it), which
+	 * gives the same numbers as aggregating the raw rows again at a fraction of the cost. `verifyRollups`
+	 * still compares it with the raw rows.
+	 */
+	sumOf?: string;
 }
 
 const US_PER_DAY = 86_400_000_000;
@@ -88,7 +95,8 @@ export const ROLLUP_TABLES: readonly RollupTable[] = [
 		keys: ['store', 'cut', 'member'],
 		cuts: COMPLAINT_DIMENSIONS,
 		measures: COMPLAINT_MEASURES,
-		rows: complaintRows
+		rows: complaintRows,
+		sumOf: 'complaint_daily'
 	},
 	{
 		table: 'survey_daily',
@@ -128,9 +136,19 @@ export const ROLLUP_TABLES: readonly RollupTable[] = [
 /** The day column of each rolled kind's table, as its rollup keys them. */
 export const DAY_OF: Record<RolledKind, string> = { complaints: 'received_at::DATE', surveys: 'submitted_at' };
 
-/** The aggregate that fills a rollup table from `rows` (by default the source rows `where` picks, see `RollupTable.rows`). */
-export function aggregateSql(t: RollupTable, where: string, lookback: string | null, rows = t.rows(where, lookback)): string {
-	const measures = Object.entries(t.measures).map(([col, agg]) => `${agg} AS ${col}`);
+/**
+ * The aggregate that fills a rollup table from `rows` (by default the source rows `where` picks, see
+ * `RollupTable.rows`). With `summed`, `rows` are those of the table it is the sum of (`sumOf`), and each
+ * measure is the sum of that table's column of the same name.
+ */
+export function aggregateSql(
+	t: RollupTable,
+	where: string,
+	lookback: string | null,
+	rows = t.rows(where, lookback),
+	summed = false
+): string {
+	const measures = Object.entries(t.measures).map(([col, agg]) => `${summed ? `sum(${col})` : agg} AS ${col}`);
 	if (!t.cuts) return `SELECT d, ${t.keys.join(', ')}, ${measures.join(', ')} FROM ${rows} GROUP BY ALL`;
 	const cut = `CASE ${t.cuts.map((c) => `WHEN grouping(${c}) = 0 THEN '${c}'`).join(' ')} ELSE '' END`;
 	const member = `CASE ${t.cuts.map((c) => `WHEN grouping(${c}) = 0 THEN ${c}::VARCHAR`).join(' ')} END`;
