@@ -12,6 +12,8 @@ import { rollbackBatch } from '../../pipelines/batches';
 import { runCommand } from '../../pipelines/commands';
 import { ensureRollups, rollupsCurrent, verifyRollups } from '../../pipelines/rollups/maintain';
 import { applyRetention } from '../../src/lib/server/features/admin/retention';
+import { saveSla, slaRollupsSettled } from '../../src/lib/server/metrics/sla';
+import { DEFAULT_SLA } from '../../src/lib/shared/sla';
 import type { KindId } from '../../src/lib/shared/schema';
 import { load, rows, tempDatabase, tempDir } from '../helpers/db';
 
@@ -27,7 +29,8 @@ let db: Database;
 let close: () => void;
 let cleanup: () => void;
 let data: string;
-const AS_OF = '2025-05-01 12:00:00';
+/** late enough that every complaint of the ranges still without a response or resolution is past its limit (SLA counts hold) */
+const AS_OF = '2025-05-09 12:00:00';
 const RANGES = [
 	{ from: '2025-01-01', to: '2025-04-30' },
 	{ from: '2025-02-10', to: '2025-03-20' }
@@ -247,6 +250,61 @@ describe('rollups kept current by every write', () => {
 		])
 			expect((await queryMetric(db, { ...base, ...input }, { asOf: AS_OF })).path, input.metric).toBe('raw');
 	});
+
+	it('SLA compliance reads raw rows while a complaint of the range may still be within its limit', async () => {
+		const input = { metric: 'sla_resolution_compliance', grain: 'month', by: 'severity', filters: {}, scope: null, ...RANGES[0]! };
+		// 2025-04-30 + 1 day + 168 h (重大) is 2025-05-08: a day earlier, a 重大 complaint of 04-30 may still be in time
+		const early = await queryMetric(db, input, { asOf: '2025-05-07 23:00:00' });
+		expect(early.path).toBe('raw');
+		const due = await queryMetric(db, input, { asOf: '2025-05-08 00:00:00' });
+		expect(due.path).toBe('rollup');
+		sameRows(due, await queryMetric(db, input, { asOf: '2025-05-08 00:00:00', path: 'raw' }), 'due');
+		// the response limit (24 h) is long past by then
+		expect((await queryMetric(db, { ...input, metric: 'sla_response_compliance' }, { asOf: '2025-05-07 23:00:00' })).path).toBe('rollup');
+	});
+
+	it('new SLA limits: raw rows answer until the complaint rollups are rebuilt with them, then the rollups again', async () => {
+		const inputs = ['sla_response_compliance', 'sla_resolution_compliance'].flatMap((metric) =>
+			[undefined, 'category', 'severity'].map((by) => ({ metric, grain: 'month', by, filters: {}, scope: null, ...RANGES[1]! }))
+		);
+		const limits = {
+			response: { default: 12, bySeverity: { 重大: 4 }, byCategory: { 价格: 30 } },
+			resolution: { default: 48, bySeverity: { 重大: 120 }, byCategory: { 商品质量: 36.5 } }
+		};
+		const before = await Promise.all(inputs.map((i) => queryMetric(db, i, { asOf: AS_OF })));
+		// hold the write lock, so the rebuild the new limits start waits behind it
+		let release!: () => void;
+		const held = db.withWriteLock(() => new Promise<void>((r) => (release = r)), 'keeps');
+		try {
+			expect(await saveSla(db, limits, { name: 'vitest', ip: null })).toEqual({ ok: true, changed: true });
+			for (const [i, input] of inputs.entries()) {
+				const stale = await queryMetric(db, input, { asOf: AS_OF });
+				expect(stale.path, JSON.stringify(input)).toBe('raw');
+				if (i === 0) expect(stale.rows).not.toEqual(before[i]!.rows);
+			}
+		} finally {
+			release();
+		}
+		await held;
+		await slaRollupsSettled(db);
+		expect(await db.withConnection((c) => verifyRollups(c))).toEqual([]);
+		for (const input of inputs) {
+			const [rolled, raw] = await Promise.all([
+				queryMetric(db, input, { asOf: AS_OF }),
+				queryMetric(db, input, { asOf: AS_OF, path: 'raw' })
+			]);
+			expect(rolled.path, JSON.stringify(input)).toBe('rollup');
+			sameRows(rolled, raw, JSON.stringify(input));
+		}
+		// back to the defaults: the same again, and the first numbers return
+		expect((await saveSla(db, DEFAULT_SLA, { name: 'vitest', ip: null })).ok).toBe(true);
+		await slaRollupsSettled(db);
+		for (const [i, input] of inputs.entries()) {
+			const again = await queryMetric(db, input, { asOf: AS_OF });
+			expect(again.path).toBe('rollup');
+			expect(again.rows).toEqual(before[i]!.rows);
+		}
+	}, 120_000);
 });
 
 describe('several measures in one query', () => {

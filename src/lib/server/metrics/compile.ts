@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { m } from '$lib/paraglide/messages.js';
 import type { UiLocale as Locale } from '$lib/shared/views';
 import { searchSql } from '$lib/server/core/auth/masked-search';
+import { largestLimit, slaFingerprint } from '$lib/shared/sla';
 import {
 	CONTACT_TOKENS,
 	DEFAULT_CONTACT_LIMITS,
@@ -219,17 +220,37 @@ export interface CompileOptions {
 	 * it every request reads raw rows. `path: 'raw'` forces raw rows even so (the golden test compares both).
 	 */
 	rollups?: boolean;
+	/** the fingerprint of the SLA limits the rollups' compliance counts were made with (shared/sla.ts); absent: SLA metrics read raw rows */
+	rollupSla?: string;
 	path?: QueryPath;
+}
+
+const HOUR_MS = 3_600_000;
+const DAY_MS = 24 * HOUR_MS;
+
+/**
+ * Whether a rollup's SLA counts answer a request exactly: they were made with the limits in force, and
+ * every complaint of the range is older than the largest limit at "now" — received before the day after
+ * `to`, so one still without the time has breached, as the raw denominator counts it.
+ */
+function slaCountsHold(request: MetricRequest, which: keyof SlaLimits, options: CompileOptions): boolean {
+	const limits = options.sla ?? DEFAULT_SLA;
+	if (options.rollupSla === undefined || options.rollupSla !== slaFingerprint(limits)) return false;
+	const now = Date.parse(`${(options.asOf ?? registerNow()).replace(' ', 'T')}Z`);
+	const dueBy = Date.parse(`${request.to}T00:00:00Z`) + DAY_MS + largestLimit(limits[which]) * HOUR_MS;
+	return dueBy <= now;
 }
 
 /**
  * The planner: a request reads its metric's rollup when there is one and it keeps the request's cut
  * (`by`) and every filter it sets apart — the rollup has the store, so the scope always applies —
- * and the role's minimum group size does not need the rows' staff; raw rows otherwise.
+ * the role's minimum group size does not need the rows' staff, and its SLA counts hold for the request
+ * (`slaCountsHold`); raw rows otherwise.
  */
 export function planOf(request: MetricRequest, metric: MetricDef, options: CompileOptions): RollupId | null {
 	if (!options.rollups || options.path === 'raw' || !metric.rollup) return null;
 	if (request.minGroupStaff !== undefined && SOURCES[metric.source].staffColumn) return null;
+	if (metric.rollup.sla && !slaCountsHold(request, metric.rollup.sla, options)) return null;
 	const covers = (rollup: RollupSourceDef) =>
 		(!request.by || !!rollup.dimensions[request.by]) && FILTERS.every((f) => !request.filters[f]?.length || rollup.filters.includes(f));
 	return metric.rollup.from.find((id) => covers(ROLLUP_SOURCES[id])) ?? null;

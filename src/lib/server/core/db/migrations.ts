@@ -586,5 +586,30 @@ ALTER TABLE upload_mappings_v13 RENAME TO upload_mappings;
 ALTER TABLE eval_weights ADD COLUMN qa_score DOUBLE DEFAULT 0;
 ALTER TABLE eval_weights ADD COLUMN fcr DOUBLE DEFAULT 0;
 `
+	},
+	{
+		version: 16,
+		name: 'rollups: SLA compliance counts of complaints, and the SLA limits they were counted with',
+		// Per rollup row, for first response and resolution: the complaints done (time after receipt), done within
+		// their limit, and still without the time (pipelines/rollups/tables.ts). rollup_state.sla is the fingerprint
+		// of the limits those counts were made with (NULL: the defaults); the planner reads them only while they
+		// are the limits in force. ROLLUP_VERSION 2: a database with rollups rebuilds them at the next start; an
+		// empty one (no rows to count) stays current.
+		sql: `
+ALTER TABLE complaint_daily ADD COLUMN response_done BIGINT;
+ALTER TABLE complaint_daily ADD COLUMN response_in_time BIGINT;
+ALTER TABLE complaint_daily ADD COLUMN response_open BIGINT;
+ALTER TABLE complaint_daily ADD COLUMN resolution_done BIGINT;
+ALTER TABLE complaint_daily ADD COLUMN resolution_in_time BIGINT;
+ALTER TABLE complaint_daily ADD COLUMN resolution_open BIGINT;
+ALTER TABLE complaint_cuts ADD COLUMN response_done BIGINT;
+ALTER TABLE complaint_cuts ADD COLUMN response_in_time BIGINT;
+ALTER TABLE complaint_cuts ADD COLUMN response_open BIGINT;
+ALTER TABLE complaint_cuts ADD COLUMN resolution_done BIGINT;
+ALTER TABLE complaint_cuts ADD COLUMN resolution_in_time BIGINT;
+ALTER TABLE complaint_cuts ADD COLUMN resolution_open BIGINT;
+ALTER TABLE rollup_state ADD COLUMN sla VARCHAR;
+UPDATE rollup_state SET version = 2 WHERE version = 1 AND NOT EXISTS (SELECT 1 FROM complaints) AND NOT EXISTS (SELECT 1 FROM surveys);
+`
 	}
 ];
