@@ -3,6 +3,7 @@ import { queryRows, type Database } from '$lib/server/core/db';
 import { REPEAT_WINDOW_DAYS } from '$lib/shared/thresholds';
 import type { KindId } from '$lib/shared/schema';
 import { DEFAULT_SLA, slaFingerprint } from '$lib/shared/sla';
+import { profiler } from '../engine/profile';
 import { aggregateSql, columnsOf, DAY_OF, ROLLUP_TABLES, type RolledKind, type RollupTable } from './tables';
 
 /**
@@ -145,6 +146,7 @@ export async function recordTouched(conn: DuckDBConnection, kind: KindId, table:
  */
 export async function refreshTouched(conn: DuckDBConnection, kind: KindId): Promise<number> {
 	if (!isRolled(kind)) return 0;
+	const step = profiler('rollups');
 	// Same phone, within the window after a touched complaint: whether it repeats may have changed.
 	const neighbours =
 		kind === 'complaints'
@@ -152,6 +154,7 @@ export async function refreshTouched(conn: DuckDBConnection, kind: KindId): Prom
 			     ON c.customer_phone_hash = t.phone AND c.received_at >= t.at AND c.received_at <= t.at + INTERVAL ${REPEAT_WINDOW_DAYS} DAY`
 			: '';
 	await conn.run(`CREATE OR REPLACE TEMP TABLE rollup_keys AS SELECT DISTINCT d, store FROM rollup_touched ${neighbours}`);
+	step('keys');
 	const [range] = await queryRows<{ keys: number; lo: string | null; hi: string | null }>(
 		conn,
 		`SELECT count(*) AS keys, strftime(min(d), '%Y-%m-%d') AS lo, strftime(max(d), '%Y-%m-%d') AS hi FROM rollup_keys`
@@ -168,13 +171,16 @@ export async function refreshTouched(conn: DuckDBConnection, kind: KindId): Prom
 				`DELETE FROM ${t.table} r WHERE r.d BETWEEN $1::DATE AND $2::DATE AND EXISTS (SELECT 1 FROM rollup_keys k WHERE k.d = r.d AND k.store = r.store)`,
 				days
 			);
+			step(`delete ${t.table}`);
 			let rows = read.get(t.rows);
 			if (!rows) {
 				rows = `rollup_rows_${read.size}`;
 				await conn.run(`CREATE OR REPLACE TEMP TABLE ${rows} AS SELECT * FROM ${t.rows(picked, '$1::DATE')}`, days);
 				read.set(t.rows, rows);
+				step(`rows of ${t.kind}`);
 			}
 			await conn.run(`INSERT INTO ${t.table} (${columnsOf(t).join(', ')}) ${aggregateSql(t, '', null, rows)}`);
+			step(`insert ${t.table}`);
 		}
 		for (const rows of read.values()) await conn.run(`DROP TABLE ${rows}`);
 	}

@@ -251,16 +251,29 @@ describe('rollups kept current by every write', () => {
 			expect((await queryMetric(db, { ...base, ...input }, { asOf: AS_OF })).path, input.metric).toBe('raw');
 	});
 
-	it('SLA compliance reads raw rows while a complaint of the range may still be within its limit', async () => {
-		const input = { metric: 'sla_resolution_compliance', grain: 'month', by: 'severity', filters: {}, scope: null, ...RANGES[0]! };
-		// 2025-04-30 + 1 day + 168 h (重大) is 2025-05-08: a day earlier, a 重大 complaint of 04-30 may still be in time
-		const early = await queryMetric(db, input, { asOf: '2025-05-07 23:00:00' });
-		expect(early.path).toBe('raw');
-		const due = await queryMetric(db, input, { asOf: '2025-05-08 00:00:00' });
-		expect(due.path).toBe('rollup');
-		sameRows(due, await queryMetric(db, input, { asOf: '2025-05-08 00:00:00', path: 'raw' }), 'due');
-		// the response limit (24 h) is long past by then
-		expect((await queryMetric(db, { ...input, metric: 'sla_response_compliance' }, { asOf: '2025-05-07 23:00:00' })).path).toBe('rollup');
+	it('SLA compliance reads raw rows for the days whose complaints may still be within their limit', async () => {
+		const asked = (metric: string, range: { from: string; to: string }, by?: Dimension, filters = {}) => ({
+			metric,
+			grain: 'week',
+			by,
+			filters,
+			scope: SCOPE,
+			...range
+		});
+		// at 04-30 18:00, complaints of 04-23 on may be within the 168 h (重大) limit: the rollup through 04-22, raw rows
+		// after — where complaints still open are within their limits, or past them, or received after "now"
+		const asOf = '2025-04-30 18:00:00';
+		for (const metric of ['sla_response_compliance', 'sla_resolution_compliance'])
+			for (const by of [undefined, 'severity', 'category'] as const)
+				for (const filters of [{}, { channel: ['电话', '在线'] }]) {
+					const input = asked(metric, RANGES[0]!, by, filters);
+					const [rolled, raw] = await Promise.all([queryMetric(db, input, { asOf }), queryMetric(db, input, { asOf, path: 'raw' })]);
+					expect(rolled.path, JSON.stringify(input)).toBe('rollup');
+					sameRows(rolled, raw, JSON.stringify(input));
+				}
+		// a range no day of which is past every limit yet
+		const recent = asked('sla_resolution_compliance', { from: '2025-04-28', to: '2025-04-30' });
+		expect((await queryMetric(db, recent, { asOf })).path).toBe('raw');
 	});
 
 	it('new SLA limits: raw rows answer until the complaint rollups are rebuilt with them, then the rollups again', async () => {
