@@ -43,23 +43,26 @@ const SLA_CLOCKS = { response: 'first_response_at', resolution: 'resolved_at' } 
 /**
  * The limits the rollups count SLA compliance with: rollup_state.sla (the fingerprint of the limits,
  * written by `rebuildRollups`), the defaults when NULL. Every write counts with these, never with a
- * newer setting, so the counts of one rollup are all made with one set of limits.
+ * newer setting, so the counts of one rollup are all made with one set of limits. One row per severity ×
+ * category (NULL included) with each clock's limit — its severity's, else its category's, else the default,
+ * as the metric compiler's limit (compile.ts) — read once, not per complaint.
  */
-const COUNTED_LIMITS = `(SELECT coalesce(max(sla), '${slaFingerprint(DEFAULT_SLA)}')::JSON AS sla FROM rollup_state)`;
+const limitOf = (which: string) =>
+	`coalesce((l.sla->'${which}'->'bySeverity'->>sev)::DOUBLE, (l.sla->'${which}'->'byCategory'->>cat)::DOUBLE, (l.sla->'${which}'->>'default')::DOUBLE) AS ${which}_limit`;
+const COUNTED_LIMITS = `(SELECT sev, cat, ${Object.keys(SLA_CLOCKS).map(limitOf).join(', ')}
+	FROM (SELECT coalesce(max(sla), '${slaFingerprint(DEFAULT_SLA)}')::JSON AS sla FROM rollup_state) l,
+		(SELECT unnest(enum_range(NULL::severity_t))::VARCHAR AS sev UNION ALL SELECT NULL),
+		(SELECT unnest(enum_range(NULL::category_t))::VARCHAR AS cat UNION ALL SELECT NULL))`;
 
 /**
  * Per SLA clock: hours from receipt (NULL unless done after receipt, as the metrics count them), whether
- * the time is missing, and the row's limit — its severity's, else its category's, else the default, as
- * the metric compiler's limit (compile.ts) — with the hours computed as the metrics compute them.
+ * the time is missing, and the row's limit, with the hours computed as the metrics compute them.
  */
 const slaColumns = Object.entries(SLA_CLOCKS)
-	.map(([which, col]) => {
-		const limit = (over: string) =>
-			`(l.sla->'${which}'->'${over}'->>s.${over === 'bySeverity' ? 'severity' : 'category'}::VARCHAR)::DOUBLE`;
-		return `CASE WHEN s.${col} >= s.received_at THEN ((epoch_us(s.${col}) - epoch_us(s.received_at)) / 3600000000.0) END AS ${which}_h,
-		s.${col} IS NULL AS ${which}_missing,
-		coalesce(${limit('bySeverity')}, ${limit('byCategory')}, (l.sla->'${which}'->>'default')::DOUBLE) AS ${which}_limit`;
-	})
+	.map(
+		([which, col]) => `CASE WHEN s.${col} >= s.received_at THEN ((epoch_us(s.${col}) - epoch_us(s.received_at)) / 3600000000.0) END AS ${which}_h,
+		s.${col} IS NULL AS ${which}_missing, l.${which}_limit`
+	)
 	.join(',\n\t\t');
 
 /**
@@ -70,7 +73,8 @@ const slaColumns = Object.entries(SLA_CLOCKS)
 const complaintRows = (where: string, lookback: string | null) => `(SELECT s.received_at::DATE AS d, s.store, s.department, s.channel,
 		s.category, s.severity, s.status, s.escalated, s.in_scope, s.follow_up_at, s.follow_up_satisfaction, s.customer_phone_hash, p.since_prev_us,
 		${slaColumns}
-	FROM complaints s CROSS JOIN ${COUNTED_LIMITS} l LEFT JOIN (
+	FROM complaints s JOIN ${COUNTED_LIMITS} l ON l.sev IS NOT DISTINCT FROM s.severity::VARCHAR AND l.cat IS NOT DISTINCT FROM s.category::VARCHAR
+	LEFT JOIN (
 		SELECT rowid AS rid, epoch_us(received_at) - lag(epoch_us(received_at)) OVER (PARTITION BY customer_phone_hash ORDER BY received_at, complaint_id) AS since_prev_us
 		FROM complaints
 		WHERE customer_phone_hash IS NOT NULL${
