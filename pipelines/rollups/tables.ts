@@ -60,7 +60,10 @@ const COUNTED_LIMITS = `(SELECT sev, cat, ${Object.keys(SLA_CLOCKS).map(limitOf)
  */
 const slaColumns = Object.entries(SLA_CLOCKS)
 	.map(
-		([which, col]) => `CASE WHEN s.${col} >= s.received_at THEN ((epoch_us(s.${col}) - epoch_us(s.received_at)) / 3600000000.0) END AS ${which}_h,
+		([
+			which,
+			col
+		]) => `CASE WHEN s.${col} >= s.received_at THEN ((epoch_us(s.${col}) - epoch_us(s.received_at)) / 3600000000.0) END AS ${which}_h,
 		s.${col} IS NULL AS ${which}_missing, l.${which}_limit`
 	)
 	.join(',\n\t\t');

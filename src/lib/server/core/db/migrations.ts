@@ -15,6 +15,9 @@ export interface Migration {
 
 const historyOf = (table: string) => `CREATE TABLE ${table}_replaced AS SELECT *, 0::INTEGER AS replaced_by FROM ${table} LIMIT 0;`;
 
+/** Migration 16's columns of the complaint rollups: per SLA clock, done after receipt, done within the limit, without the time. */
+const SLA_COUNT_COLUMNS = ['response', 'resolution'].flatMap((w) => [`${w}_done`, `${w}_in_time`, `${w}_open`]);
+
 export const migrations: Migration[] = [
 	{
 		version: 1,
@@ -596,18 +599,7 @@ ALTER TABLE eval_weights ADD COLUMN fcr DOUBLE DEFAULT 0;
 		// are the limits in force. ROLLUP_VERSION 2: a database with rollups rebuilds them at the next start; an
 		// empty one (no rows to count) stays current.
 		sql: `
-ALTER TABLE complaint_daily ADD COLUMN response_done BIGINT;
-ALTER TABLE complaint_daily ADD COLUMN response_in_time BIGINT;
-ALTER TABLE complaint_daily ADD COLUMN response_open BIGINT;
-ALTER TABLE complaint_daily ADD COLUMN resolution_done BIGINT;
-ALTER TABLE complaint_daily ADD COLUMN resolution_in_time BIGINT;
-ALTER TABLE complaint_daily ADD COLUMN resolution_open BIGINT;
-ALTER TABLE complaint_cuts ADD COLUMN response_done BIGINT;
-ALTER TABLE complaint_cuts ADD COLUMN response_in_time BIGINT;
-ALTER TABLE complaint_cuts ADD COLUMN response_open BIGINT;
-ALTER TABLE complaint_cuts ADD COLUMN resolution_done BIGINT;
-ALTER TABLE complaint_cuts ADD COLUMN resolution_in_time BIGINT;
-ALTER TABLE complaint_cuts ADD COLUMN resolution_open BIGINT;
+${['complaint_daily', 'complaint_cuts'].flatMap((t) => SLA_COUNT_COLUMNS.map((c) => `ALTER TABLE ${t} ADD COLUMN ${c} BIGINT;`)).join('\n')}
 ALTER TABLE rollup_state ADD COLUMN sla VARCHAR;
 UPDATE rollup_state SET version = 2 WHERE version = 1 AND NOT EXISTS (SELECT 1 FROM complaints) AND NOT EXISTS (SELECT 1 FROM surveys);
 `
