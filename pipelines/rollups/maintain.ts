@@ -2,6 +2,8 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import { queryRows, type Database } from '$lib/server/core/db';
 import { REPEAT_WINDOW_DAYS } from '$lib/shared/thresholds';
 import type { KindId } from '$lib/shared/schema';
+import { DEFAULT_SLA, slaFingerprint } from '$lib/shared/sla';
+import { profiler } from '../engine/profile';
 import { aggregateSql, columnsOf, DAY_OF, ROLLUP_TABLES, type RolledKind } from './tables';
 
 /**
@@ -17,7 +19,7 @@ import { aggregateSql, columnsOf, DAY_OF, ROLLUP_TABLES, type RolledKind } from 
  */
 
 /** Bump with a migration that changes a rollup table; the next start rebuilds. */
-export const ROLLUP_VERSION = 1;
+export const ROLLUP_VERSION = 2;
 
 /** A rolled kind's rows (alias `s`) from day $1 to day $2, as a range its table's zone maps can skip by. */
 const IN_DAYS: Record<RolledKind, string> = {
@@ -37,26 +39,69 @@ export async function rollupsCurrent(conn: DuckDBConnection): Promise<boolean> {
 	}
 }
 
+/**
+ * The rollups' state: whether they are current, and the fingerprint of the SLA limits their compliance
+ * counts were made with (shared/sla.ts; the defaults' when none was recorded).
+ */
+export async function rollupState(conn: DuckDBConnection): Promise<{ current: boolean; sla: string }> {
+	try {
+		const [row] = await queryRows<{ version: number; sla: string | null }>(
+			conn,
+			'SELECT max(version) AS version, max(sla) AS sla FROM rollup_state'
+		);
+		return { current: Number(row?.version) === ROLLUP_VERSION, sla: row?.sla ?? slaFingerprint(DEFAULT_SLA) };
+	} catch {
+		return { current: false, sla: slaFingerprint(DEFAULT_SLA) };
+	}
+}
+
+/**
+ * The fingerprint of the SLA limits in force: the saved setting (`sla_limits`, validated when saved), else
+ * the defaults. A setting that cannot be read gives a fingerprint the metrics' limits never match, so SLA
+ * compliance then reads raw rows rather than counts made with other limits.
+ */
+async function slaInForce(conn: DuckDBConnection): Promise<string> {
+	const [row] = await queryRows<{ value: string }>(conn, `SELECT value FROM app_settings WHERE name = 'sla_limits'`);
+	if (!row) return slaFingerprint(DEFAULT_SLA);
+	try {
+		return slaFingerprint(JSON.parse(row.value));
+	} catch {
+		return row.value;
+	}
+}
+
 export interface RebuildResult {
 	/** rows written per rollup table */
 	tables: Record<string, number>;
 	ms: number;
 }
 
-/** Builds every rollup from the raw rows and marks them current, in one transaction (or the caller's, with `inTransaction`). */
-export async function rebuildRollups(conn: DuckDBConnection, options: { inTransaction?: boolean } = {}): Promise<RebuildResult> {
+/**
+ * Builds every rollup from the raw rows and marks them current, in one transaction (or the caller's, with
+ * `inTransaction`); SLA compliance is counted with the limits in force, recorded in the state. `kinds`
+ * rebuilds only those kinds' rollups (new SLA limits change the complaints' only), when the rest are current.
+ */
+export async function rebuildRollups(
+	conn: DuckDBConnection,
+	options: { inTransaction?: boolean; kinds?: readonly RolledKind[] } = {}
+): Promise<RebuildResult> {
 	const started = performance.now();
 	const tables: Record<string, number> = {};
 	if (!options.inTransaction) await conn.run('BEGIN TRANSACTION');
 	try {
-		for (const t of ROLLUP_TABLES) {
+		const kinds = options.kinds && (await rollupsCurrent(conn)) ? options.kinds : null;
+		// the state first: the rows below count SLA compliance with the limits it records
+		await conn.run('DELETE FROM rollup_state');
+		await conn.run('INSERT INTO rollup_state (version, built_at, sla) VALUES ($1, now()::TIMESTAMP, $2)', [
+			ROLLUP_VERSION,
+			await slaInForce(conn)
+		]);
+		for (const t of ROLLUP_TABLES.filter((r) => !kinds || kinds.includes(r.kind))) {
 			await conn.run(`DELETE FROM ${t.table}`);
 			const fill = t.sumOf ? aggregateSql(t, '', null, t.sumOf, true) : aggregateSql(t, 'true', null);
 			const result = await conn.run(`INSERT INTO ${t.table} (${columnsOf(t).join(', ')}) ${fill}`);
 			tables[t.table] = Number(result.rowsChanged);
 		}
-		await conn.run('DELETE FROM rollup_state');
-		await conn.run('INSERT INTO rollup_state (version, built_at) VALUES ($1, now()::TIMESTAMP)', [ROLLUP_VERSION]);
 		if (!options.inTransaction) await conn.run('COMMIT');
 	} catch (e) {
 		if (!options.inTransaction) await conn.run('ROLLBACK');
@@ -65,9 +110,17 @@ export async function rebuildRollups(conn: DuckDBConnection, options: { inTransa
 	return { tables, ms: Math.round(performance.now() - started) };
 }
 
-/** At start: builds the rollups when they are not current (under the write lock, so no load runs in between); null when they were. */
+/**
+ * At start, and after new SLA limits are saved: builds the rollups when they are not current, or the
+ * complaints' when their SLA counts were made with other limits than those in force (under the write
+ * lock, so no load runs in between); null when they were current.
+ */
 export function ensureRollups(db: Database): Promise<RebuildResult | null> {
-	return db.withWriteLock(async (conn) => ((await rollupsCurrent(conn)) ? null : rebuildRollups(conn)), 'rebuilds');
+	return db.withWriteLock(async (conn) => {
+		const state = await rollupState(conn);
+		if (!state.current) return rebuildRollups(conn);
+		return state.sla === (await slaInForce(conn)) ? null : rebuildRollups(conn, { kinds: ['complaints'] });
+	}, 'rebuilds');
 }
 
 /**
@@ -94,6 +147,7 @@ export async function recordTouched(conn: DuckDBConnection, kind: KindId, table:
  */
 export async function refreshTouched(conn: DuckDBConnection, kind: KindId): Promise<number> {
 	if (!isRolled(kind)) return 0;
+	const step = profiler('rollups');
 	// Same phone, within the window after a touched complaint: whether it repeats may have changed.
 	const neighbours =
 		kind === 'complaints'
@@ -101,6 +155,7 @@ export async function refreshTouched(conn: DuckDBConnection, kind: KindId): Prom
 			     ON c.customer_phone_hash = t.phone AND c.received_at >= t.at AND c.received_at <= t.at + INTERVAL ${REPEAT_WINDOW_DAYS} DAY`
 			: '';
 	await conn.run(`CREATE OR REPLACE TEMP TABLE rollup_keys AS SELECT DISTINCT d, store FROM rollup_touched ${neighbours}`);
+	step('keys');
 	const [range] = await queryRows<{ keys: number; lo: string | null; hi: string | null }>(
 		conn,
 		`SELECT count(*) AS keys, strftime(min(d), '%Y-%m-%d') AS lo, strftime(max(d), '%Y-%m-%d') AS hi FROM rollup_keys`
@@ -114,11 +169,13 @@ export async function refreshTouched(conn: DuckDBConnection, kind: KindId): Prom
 		const days = [range!.lo, range!.hi];
 		for (const t of ROLLUP_TABLES.filter((r) => r.kind === kind)) {
 			await conn.run(`DELETE FROM ${t.table} r WHERE ${keyed('r')}`, days);
+			step(`delete ${t.table}`);
 			// a sum of another rollup (listed before it, so already current for these keys) sums its rows of the keys
 			const fill = t.sumOf
 				? aggregateSql(t, '', null, `(SELECT * FROM ${t.sumOf} s WHERE ${keyed('s')})`, true)
 				: aggregateSql(t, picked, '$1::DATE');
 			await conn.run(`INSERT INTO ${t.table} (${columnsOf(t).join(', ')}) ${fill}`, days);
+			step(`insert ${t.table}`);
 		}
 	}
 	await conn.run('DROP TABLE IF EXISTS rollup_keys');

@@ -43,6 +43,8 @@ function bundleKey(input: unknown, options: CompileOptions): string | null {
 	return JSON.stringify([
 		rollup ?? `raw:${metric.source}`,
 		rollup ? (metric.rollup?.where ?? '') : '',
+		// SLA counts read the rollup through a cutoff and raw rows after it: a relation of their own
+		rollup && metric.rollup?.sla ? 'sla' : '',
 		from,
 		to,
 		grain,

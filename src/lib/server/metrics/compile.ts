@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { m } from '$lib/paraglide/messages.js';
 import type { UiLocale as Locale } from '$lib/shared/views';
 import { searchSql } from '$lib/server/core/auth/masked-search';
+import { largestLimit, slaFingerprint } from '$lib/shared/sla';
 import {
 	CONTACT_TOKENS,
 	DEFAULT_CONTACT_LIMITS,
@@ -18,6 +19,7 @@ import {
 	LOW_SAMPLE_N,
 	ROLLUP_SOURCES,
 	SOURCES,
+	complaintSlaTail,
 	metricById,
 	type FilterName,
 	type MetricDef,
@@ -219,17 +221,41 @@ export interface CompileOptions {
 	 * it every request reads raw rows. `path: 'raw'` forces raw rows even so (the golden test compares both).
 	 */
 	rollups?: boolean;
+	/** the fingerprint of the SLA limits the rollups' compliance counts were made with (shared/sla.ts); absent: SLA metrics read raw rows */
+	rollupSla?: string;
 	path?: QueryPath;
+}
+
+const HOUR_MS = 3_600_000;
+const DAY_MS = 24 * HOUR_MS;
+
+/**
+ * How a rollup's SLA counts answer a request exactly, when they were made with the limits in force: a
+ * complaint still without the time counts (as a breach) only once past its limit at "now", and every
+ * complaint received by `cutoff` is — received before the next day, older than the largest limit — so
+ * the rollup answers through `cutoff` and raw rows the days after it (`tail`). Null: raw rows answer.
+ * The largest limit of both clocks, so that both SLA metrics of a view split alike and share one query.
+ */
+function slaSplit(request: MetricRequest, options: CompileOptions): { cutoff: string; tail: boolean } | null {
+	const limits = options.sla ?? DEFAULT_SLA;
+	if (options.rollupSla === undefined || options.rollupSla !== slaFingerprint(limits)) return null;
+	const now = Date.parse(`${(options.asOf ?? registerNow()).replace(' ', 'T')}Z`);
+	const largest = Math.max(largestLimit(limits.response), largestLimit(limits.resolution));
+	const cutoff = new Date(Math.floor((now - DAY_MS - largest * HOUR_MS) / DAY_MS) * DAY_MS).toISOString().slice(0, 10);
+	if (cutoff < request.from) return null;
+	return cutoff >= request.to ? { cutoff: request.to, tail: false } : { cutoff, tail: true };
 }
 
 /**
  * The planner: a request reads its metric's rollup when there is one and it keeps the request's cut
  * (`by`) and every filter it sets apart — the rollup has the store, so the scope always applies —
- * and the role's minimum group size does not need the rows' staff; raw rows otherwise.
+ * the role's minimum group size does not need the rows' staff, and its SLA counts hold for the request
+ * (`slaSplit`); raw rows otherwise.
  */
 export function planOf(request: MetricRequest, metric: MetricDef, options: CompileOptions): RollupId | null {
 	if (!options.rollups || options.path === 'raw' || !metric.rollup) return null;
 	if (request.minGroupStaff !== undefined && SOURCES[metric.source].staffColumn) return null;
+	if (metric.rollup.sla && !slaSplit(request, options)) return null;
 	const covers = (rollup: RollupSourceDef) =>
 		(!request.by || !!rollup.dimensions[request.by]) && FILTERS.every((f) => !request.filters[f]?.length || rollup.filters.includes(f));
 	return metric.rollup.from.find((id) => covers(ROLLUP_SOURCES[id])) ?? null;
@@ -259,9 +285,15 @@ export function prepare(request: MetricRequest, metric: MetricDef, options: Comp
 			out.push(request.scope.length ? `list_contains(${p.add(listValue(request.scope))}::VARCHAR[], ${alias}store)` : 'false');
 		return out;
 	};
-	const rows = source.relation({ from, to, conditions, ...(request.by ? { by: request.by } : {}) });
+	const by = request.by ? { by: request.by } : {};
+	const split = rollup && metric.rollup?.sla ? slaSplit(request, options) : null;
+	let rows: string;
+	if (split?.tail) {
+		const cutoff = `${p.add(split.cutoff)}::DATE`;
+		rows = `(SELECT * FROM ${source.relation({ from, to: cutoff, conditions, ...by })}
+			UNION ALL BY NAME SELECT * FROM ${complaintSlaTail({ from: `(${cutoff} + INTERVAL 1 DAY)`, to, conditions, ...by })})`;
+	} else rows = source.relation({ from, to, conditions, ...by });
 	const keep = rollup ? metric.rollup?.where : undefined;
-	const relation = keep ? `(SELECT * FROM ${rows} WHERE ${keep})` : rows;
 
 	let nowParam: string | null = null;
 	const limits: Partial<Record<keyof SlaLimits, string>> = {};
@@ -282,6 +314,8 @@ export function prepare(request: MetricRequest, metric: MetricDef, options: Comp
 		return out;
 	};
 
+	// the raw tail of SLA counts reads "now" and the limits in force
+	const relation = withNow(keep ? `(SELECT * FROM ${rows} WHERE ${keep})` : rows);
 	const groupCol = request.by ? withNow(source.dimensions[request.by]!) : null;
 	return { p, relation, withNow, groupCol };
 }

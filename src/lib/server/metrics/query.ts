@@ -25,7 +25,7 @@ import { maskFreeText } from '$lib/server/core/auth/masking';
 import { registerMaskedText } from '$lib/server/core/auth/masked-search';
 import { slaLimits } from '$lib/server/metrics/sla';
 import { compileMetric, compileRows, type Column, type CompiledQuery, type Grain, type QueryPath } from './compile';
-import { rollupsCurrent } from '$pipelines/rollups/maintain';
+import { rollupState } from '$pipelines/rollups/maintain';
 import { compileBundles, type BundleMember } from './bundle';
 import { contactLimits } from '$lib/server/metrics/contact-limits';
 import { config } from '$lib/server/core/config';
@@ -141,16 +141,19 @@ export function toCsv(result: MetricResult): string {
 export type Compare = 'previous' | 'last_year';
 export const COMPARES: readonly Compare[] = ['previous', 'last_year'];
 
-/** Whether the database's rollups are current, read once per data version (a load, rollback or rebuild changes it). */
-const rollupState = new WeakMap<Database, { version: number; current: Promise<boolean> }>();
-export function rollupsReady(db: Database): Promise<boolean> {
-	if (!db.rollupsKept) return Promise.resolve(false);
-	const hit = rollupState.get(db);
-	if (hit && hit.version === db.dataVersion) return hit.current;
-	const current = db.withConnection(rollupsCurrent);
-	rollupState.set(db, { version: db.dataVersion, current });
-	return current;
+/** The database's rollup state (current, and the SLA limits they count with), read once per data version (a load, rollback or rebuild changes it). */
+const rollupStates = new WeakMap<Database, { version: number; state: Promise<{ current: boolean; sla: string }> }>();
+function rollupsNow(db: Database): Promise<{ current: boolean; sla: string }> {
+	if (!db.rollupsKept) return Promise.resolve({ current: false, sla: '' });
+	const hit = rollupStates.get(db);
+	if (hit && hit.version === db.dataVersion) return hit.state;
+	const state = db.withConnection(rollupState);
+	rollupStates.set(db, { version: db.dataVersion, state });
+	return state;
 }
+
+/** Whether the database's rollups are current. */
+export const rollupsReady = async (db: Database): Promise<boolean> => (await rollupsNow(db)).current;
 
 export interface MetricOptions {
 	/** "now" for SLA breaches and backlog ages, 'YYYY-MM-DD HH:MM:SS' register wall-clock; default: the data's as-of (as-of.ts) */
@@ -275,7 +278,7 @@ async function planFor(db: Database, options: MetricOptions) {
 		asOf,
 		sla: await slaLimits(db),
 		contacts: await contactLimits(db),
-		rollups: await rollupsReady(db),
+		...(await rollupsNow(db).then((r) => ({ rollups: r.current, rollupSla: r.sla }))),
 		...(options.path ? { path: options.path } : {})
 	};
 }

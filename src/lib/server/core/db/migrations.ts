@@ -15,6 +15,9 @@ export interface Migration {
 
 const historyOf = (table: string) => `CREATE TABLE ${table}_replaced AS SELECT *, 0::INTEGER AS replaced_by FROM ${table} LIMIT 0;`;
 
+/** Migration 16's columns of the complaint rollups: per SLA clock, done after receipt, done within the limit, without the time. */
+const SLA_COUNT_COLUMNS = ['response', 'resolution'].flatMap((w) => [`${w}_done`, `${w}_in_time`, `${w}_open`]);
+
 export const migrations: Migration[] = [
 	{
 		version: 1,
@@ -585,6 +588,20 @@ ALTER TABLE upload_mappings_v13 RENAME TO upload_mappings;
 		sql: `
 ALTER TABLE eval_weights ADD COLUMN qa_score DOUBLE DEFAULT 0;
 ALTER TABLE eval_weights ADD COLUMN fcr DOUBLE DEFAULT 0;
+`
+	},
+	{
+		version: 16,
+		name: 'rollups: SLA compliance counts of complaints, and the SLA limits they were counted with',
+		// Per rollup row, for first response and resolution: the complaints done (time after receipt), done within
+		// their limit, and still without the time (pipelines/rollups/tables.ts). rollup_state.sla is the fingerprint
+		// of the limits those counts were made with (NULL: the defaults); the planner reads them only while they
+		// are the limits in force. ROLLUP_VERSION 2: a database with rollups rebuilds them at the next start; an
+		// empty one (no rows to count) stays current.
+		sql: `
+${['complaint_daily', 'complaint_cuts'].flatMap((t) => SLA_COUNT_COLUMNS.map((c) => `ALTER TABLE ${t} ADD COLUMN ${c} BIGINT;`)).join('\n')}
+ALTER TABLE rollup_state ADD COLUMN sla VARCHAR;
+UPDATE rollup_state SET version = 2 WHERE version = 1 AND NOT EXISTS (SELECT 1 FROM complaints) AND NOT EXISTS (SELECT 1 FROM surveys);
 `
 	}
 ];
