@@ -2,7 +2,7 @@
  * One timed load in a fresh process, so its peak memory is its own: prints one JSON line
  * {ms, cpuMs, maxRssMb, rows}; cpuMs is the process's CPU time (all threads) over the same span as ms. Used by bench/ingest.ts; not a user command.
  * Every variant runs under the same DuckDB settings as the product (DUCKDB_MEMORY_LIMIT, DUCKDB_THREADS: core/config.ts).
- *   tsx bench/run-one.ts <engine|bare|naive> <csv> <db>
+ *   tsx bench/run-one.ts <engine|bare|naive> <csv> <db> [kind]   (kind: the source kind loaded, default complaints)
  */
 import { createReadStream, rmSync } from 'node:fs';
 import { DuckDBInstance } from '@duckdb/node-api';
@@ -10,7 +10,8 @@ import Papa from 'papaparse';
 import { Database, duckdbOptions } from '../src/lib/server/core/db';
 import { ingest } from '../pipelines/engine';
 
-const [mode, csv, dbPath] = process.argv.slice(2) as [string, string, string];
+const [mode, csv, dbPath, kindArg] = process.argv.slice(2) as [string, string, string, string | undefined];
+const kind = (kindArg ?? 'complaints') as 'complaints' | 'contacts';
 rmSync(dbPath, { force: true });
 rmSync(`${dbPath}.wal`, { force: true });
 
@@ -18,9 +19,9 @@ async function bare(): Promise<number> {
 	const inst = await DuckDBInstance.create(dbPath, duckdbOptions(dbPath));
 	const conn = await inst.connect();
 	const t = start();
-	await conn.run('CREATE TABLE complaints AS SELECT * FROM read_csv($1)', [csv]);
+	await conn.run(`CREATE TABLE ${kind} AS SELECT * FROM read_csv($1)`, [csv]);
 	const ms = stop(t);
-	const r = await conn.runAndReadAll('SELECT count(*) FROM complaints');
+	const r = await conn.runAndReadAll(`SELECT count(*) FROM ${kind}`);
 	rows = Number(r.getRows()[0]![0]);
 	conn.closeSync();
 	inst.closeSync();
@@ -73,7 +74,7 @@ async function naive(): Promise<number> {
 async function engine(): Promise<number> {
 	const db = await Database.open(dbPath);
 	const t = start();
-	const s = await ingest(db, { kind: 'complaints', filePath: csv, source: 'cli', createdBy: 'bench' });
+	const s = await ingest(db, { kind, filePath: csv, source: 'cli', createdBy: 'bench' });
 	const ms = stop(t);
 	if (s.status !== 'committed' || s.rows_rejected > 0) throw new Error(`engine did not load cleanly: ${s.status} ${s.message}`);
 	rows = s.rows_loaded;

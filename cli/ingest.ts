@@ -20,7 +20,7 @@ import { localeFromEnv, message, type Locale } from '../pipelines/messages';
 import { runMain } from './run';
 
 const USAGE = `用法 / usage:
-  npm run ingest -- <complaints|surveys|appraisals|traffic|staff> <文件.csv|文件.xlsx> [--sheet 工作表名|序号] [--as-of 数据截至日 YYYY-MM-DD] [--db PATH] [--map mapping.json] [--accept-partial] [--dry-run] [--json] [--as 姓名]
+  npm run ingest -- <complaints|surveys|appraisals|traffic|staff|contacts|inspections> <文件.csv|文件.xlsx> [--sheet 工作表名|序号] [--as-of 数据截至日 YYYY-MM-DD] [--db PATH] [--map mapping.json] [--accept-partial] [--dry-run] [--json] [--as 姓名]
   npm run ingest -- rollback <batch_id> [--db PATH] [--json]
   npm run ingest -- batches [--db PATH] [--json] [--limit N]
   npm run backup -- <目录> [--db PATH]

@@ -4,6 +4,7 @@ import type { DecodedInput } from './decode';
 import type { RowError } from '$lib/shared/schema/errors';
 import type { KindId, KindSchema } from '$lib/shared/schema';
 import { recordTouched, refreshTouched } from './rollups/maintain';
+import { profiler } from './engine/profile';
 
 /** A rejected row as it is kept: the error and the row's raw cells. */
 export type StoredError = RowError & { cells: (string | null)[] | null };
@@ -40,6 +41,7 @@ const keyMatch = (schema: KindSchema, a: string, b: string, prefixB = '') =>
  * kept in `<table>_replaced` so a rollback can restore them.
  */
 export async function writeBatch(conn: DuckDBConnection, b: BatchRecord): Promise<number> {
+	const prof = profiler(b.kind);
 	await conn.run('BEGIN TRANSACTION');
 	try {
 		let stores = b.stores;
@@ -69,8 +71,10 @@ export async function writeBatch(conn: DuckDBConnection, b: BatchRecord): Promis
 				`INSERT INTO ${t} (${outputs.join(', ')}, batch_id) SELECT ${outputs.map((o) => `t_${o}`).join(', ')}, $1 FROM final`,
 				[id]
 			);
+			prof('rows written');
 			// the rollups of the days and stores this batch changed, in the same transaction as its rows
 			if (await recordTouched(conn, b.kind, t, id)) await refreshTouched(conn, b.kind);
+			prof('rollups kept current');
 			b.counts.replaced = replaced;
 			if (replaced > 0 && stores !== null && schema.storeColumn) {
 				const [r] = await queryRows<{ named: string[] | null; storeless: number }>(

@@ -38,20 +38,34 @@ export async function surveyQualityWarnings(
 	if (schema.kind !== 'surveys') return [];
 	const extra = schema.extraAnswersColumn ? `t_${schema.extraAnswersColumn}` : null;
 	const items = `list_filter([${SCORED.map((c) => `CAST(t_${c} AS DOUBLE)`).join(', ')}]${extra ? ` || coalesce(map_values(${extra}), [])` : ''}, x -> x IS NOT NULL)`;
-	const [r] = await queryRows<{ n: number; straight: number[] | null; blank: number[] | null }>(
+	// Counts, and the first rows by number of each finding: a list of every row would not spill to disk,
+	// and a 10M-row file would not fit the memory limit (core/config.ts).
+	const straightIf = `len(items) >= ${MIN_ITEMS} AND len(list_distinct(items)) = 1`;
+	const blankIf = 'len(items) = 0 AND t_nps IS NULL';
+	const [r] = await queryRows<{ n: number; straight_n: number; blank_n: number }>(
 		conn,
-		`WITH r AS (SELECT _i, ${items} AS items, t_nps FROM final)
-		 SELECT count(*) AS n,
-		        list(_i ORDER BY _i) FILTER (WHERE len(items) >= ${MIN_ITEMS} AND len(list_distinct(items)) = 1) AS straight,
-		        list(_i ORDER BY _i) FILTER (WHERE len(items) = 0 AND t_nps IS NULL) AS blank
-		 FROM r`
+		`WITH r AS (SELECT ${items} AS items, t_nps FROM final)
+		 SELECT count(*) AS n, count(*) FILTER (WHERE ${straightIf}) AS straight_n, count(*) FILTER (WHERE ${blankIf}) AS blank_n FROM r`
 	);
+	const firstRows = async (condition: string, n: number) =>
+		n === 0
+			? []
+			: (
+					await queryRows<{ _i: number }>(
+						conn,
+						`SELECT _i FROM (SELECT _i, ${items} AS items, t_nps FROM final) WHERE ${condition} ORDER BY _i LIMIT ${ROWS_NAMED}`
+					)
+				).map((x) => Number(x._i));
 	const groupCols = [...SCORED, ...DESCRIBING].map((c) => `t_${c}`);
 	if (extra) groupCols.push(`CAST(${extra} AS VARCHAR)`);
 	const answered = [...SCORED, 'nps'].map((c) => `t_${c} IS NOT NULL`).join(' OR ') + (extra ? ` OR cardinality(${extra}) > 0` : '');
+	// Rows alike in every column: first the hashes seen more than once (a grouping that spills to disk), then
+	// only those rows grouped by their values (a hash collision is no duplicate).
 	const dups = await queryRows<{ rows: number[] }>(
 		conn,
-		`SELECT list(_i ORDER BY _i) AS rows FROM final WHERE ${answered}
+		`WITH twice AS (SELECT hash(${groupCols.join(', ')}) AS h FROM final WHERE ${answered} GROUP BY h HAVING count(*) > 1)
+		 SELECT list(_i ORDER BY _i) AS rows FROM final
+		 WHERE (${answered}) AND hash(${groupCols.join(', ')}) IN (SELECT h FROM twice)
 		 GROUP BY ${groupCols.join(', ')} HAVING count(*) > 1 ORDER BY min(_i)`
 	);
 
@@ -59,13 +73,20 @@ export async function surveyQualityWarnings(
 	const toRows = (indexes: number[] | null | undefined) => (indexes ?? []).map((i) => rowNo(Number(i)));
 	const named = (rows: number[]) => namedRows(rows, locale);
 	const total = Number(r?.n ?? 0);
-	const straight = toRows(r?.straight);
-	if (straight.length > 0) {
-		const share = Math.round((straight.length / Math.max(1, total)) * 1000) / 10;
-		out.push(message('warning_straight_lining', { count: straight.length, share, items: MIN_ITEMS, rows: named(straight) }, locale));
+	/** the first rows of a finding, named with "…" when it has more */
+	const namedFirst = (rows: number[], count: number) =>
+		rows.length < count ? message('warning_rows_more', { rows: rows.join('、') }, locale) : named(rows);
+	const straightN = Number(r?.straight_n ?? 0);
+	if (straightN > 0) {
+		const share = Math.round((straightN / Math.max(1, total)) * 1000) / 10;
+		const rows = toRows(await firstRows(straightIf, straightN));
+		out.push(message('warning_straight_lining', { count: straightN, share, items: MIN_ITEMS, rows: namedFirst(rows, straightN) }, locale));
 	}
-	const blank = toRows(r?.blank);
-	if (blank.length > 0) out.push(message('warning_all_blank', { count: blank.length, rows: named(blank) }, locale));
+	const blankN = Number(r?.blank_n ?? 0);
+	if (blankN > 0) {
+		const rows = toRows(await firstRows(blankIf, blankN));
+		out.push(message('warning_all_blank', { count: blankN, rows: namedFirst(rows, blankN) }, locale));
+	}
 	if (dups.length > 0) {
 		const rows = dups.flatMap((d) => toRows(d.rows));
 		const groups = dups

@@ -9,7 +9,9 @@ import {
 	type ContactLimits
 } from '$lib/shared/thresholds';
 import type { KindId } from '$lib/shared/schema';
-import { aggregateSql, columnsOf, DAY_OF, ROLLUP_TABLES, type RolledKind, type RollupTable } from './tables';
+import { DEFAULT_SLA, slaFingerprint } from '$lib/shared/sla';
+import { profiler } from '../engine/profile';
+import { aggregateSql, columnsOf, DAY_OF, ROLLUP_TABLES, type RolledKind } from './tables';
 
 /**
  * Keeping the rollups current. `rollup_state` holds the version of the rollups in the tables: when it
@@ -25,12 +27,12 @@ import { aggregateSql, columnsOf, DAY_OF, ROLLUP_TABLES, type RolledKind, type R
  * FCR window (up to MAX_FCR_DAYS) or callback window reaches it (what the phone did next may have changed).
  *
  * The contact rollups count with the contact limits recorded in `rollup_state.contact_limits` (the
- * defaults when none are): saving other limits rebuilds them (`rebuildRollups` with `only: 'contacts'`),
+ * defaults when none are): saving other limits rebuilds them (`rebuildRollups` with `kinds: ['contacts']`),
  * and the compiler reads them only while the limits in force are the recorded ones.
  */
 
 /** Bump with a migration that changes a rollup table; the next start rebuilds. */
-export const ROLLUP_VERSION = 2;
+export const ROLLUP_VERSION = 3;
 
 /**
  * Per rolled kind: its rows (alias `s`) from day $1 to day $2, as a range its table's zone maps can skip
@@ -73,6 +75,42 @@ export async function rollupsCurrent(conn: DuckDBConnection): Promise<boolean> {
 	}
 }
 
+/**
+ * The rollups' state: whether they are current, the fingerprint of the SLA limits their compliance counts
+ * were made with (shared/sla.ts; the defaults' when none was recorded), and the contact limits the contact
+ * rollups count with (the defaults when none were recorded).
+ */
+export async function rollupState(conn: DuckDBConnection): Promise<{ current: boolean; sla: string; contactLimits: ContactLimits }> {
+	try {
+		const [row] = await queryRows<{ version: number; sla: string | null; limits: string | null }>(
+			conn,
+			'SELECT max(version) AS version, max(sla) AS sla, max(contact_limits) AS limits FROM rollup_state'
+		);
+		return {
+			current: Number(row?.version) === ROLLUP_VERSION,
+			sla: row?.sla ?? slaFingerprint(DEFAULT_SLA),
+			contactLimits: row?.limits ? (JSON.parse(row.limits) as ContactLimits) : DEFAULT_CONTACT_LIMITS
+		};
+	} catch {
+		return { current: false, sla: slaFingerprint(DEFAULT_SLA), contactLimits: DEFAULT_CONTACT_LIMITS };
+	}
+}
+
+/**
+ * The fingerprint of the SLA limits in force: the saved setting (`sla_limits`, validated when saved), else
+ * the defaults. A setting that cannot be read gives a fingerprint the metrics' limits never match, so SLA
+ * compliance then reads raw rows rather than counts made with other limits.
+ */
+async function slaInForce(conn: DuckDBConnection): Promise<string> {
+	const [row] = await queryRows<{ value: string }>(conn, `SELECT value FROM app_settings WHERE name = 'sla_limits'`);
+	if (!row) return slaFingerprint(DEFAULT_SLA);
+	try {
+		return slaFingerprint(JSON.parse(row.value));
+	} catch {
+		return row.value;
+	}
+}
+
 export interface RebuildResult {
 	/** rows written per rollup table */
 	tables: Record<string, number>;
@@ -81,8 +119,7 @@ export interface RebuildResult {
 
 /** The contact limits the contact rollups count with (those recorded in rollup_state; the defaults when none are). */
 export async function rolledContactLimits(conn: DuckDBConnection): Promise<ContactLimits> {
-	const [row] = await queryRows<{ limits: string | null }>(conn, 'SELECT max(contact_limits) AS limits FROM rollup_state');
-	return row?.limits ? (JSON.parse(row.limits) as ContactLimits) : DEFAULT_CONTACT_LIMITS;
+	return (await rollupState(conn)).contactLimits;
 }
 
 export interface RebuildOptions {
@@ -90,29 +127,35 @@ export interface RebuildOptions {
 	inTransaction?: boolean;
 	/** the contact limits to count with from now on (default: those recorded) */
 	contactLimits?: ContactLimits;
-	/** only this kind's rollups (the others stay as they are, and so does whether they are current) */
-	only?: RolledKind;
+	/** only these kinds' rollups, when the rest are current (new SLA limits change the complaints' only, new contact limits the contacts') */
+	kinds?: readonly RolledKind[];
 }
 
-/** Builds the rollups from the raw rows and marks them current, in one transaction (or the caller's, with `inTransaction`). */
+/**
+ * Builds every rollup from the raw rows and marks them current, in one transaction (or the caller's, with
+ * `inTransaction`); SLA compliance is counted with the SLA limits in force, the contact counts with the contact
+ * limits given (else those recorded), both recorded in the state.
+ */
 export async function rebuildRollups(conn: DuckDBConnection, options: RebuildOptions = {}): Promise<RebuildResult> {
 	const started = performance.now();
 	const tables: Record<string, number> = {};
 	if (!options.inTransaction) await conn.run('BEGIN TRANSACTION');
 	try {
+		const kinds = options.kinds && (await rollupsCurrent(conn)) ? options.kinds : null;
 		const limits = contactLimitsKey(options.contactLimits ?? (await rolledContactLimits(conn)));
-		// the state first: the contact rollups read their limits from it
-		if (options.only) await conn.run('UPDATE rollup_state SET contact_limits = $1', [limits]);
-		else {
-			await conn.run('DELETE FROM rollup_state');
-			await conn.run('INSERT INTO rollup_state (version, built_at, contact_limits) VALUES ($1, now()::TIMESTAMP, $2)', [
-				ROLLUP_VERSION,
-				limits
-			]);
-		}
-		for (const t of ROLLUP_TABLES.filter((r) => !options.only || r.kind === options.only)) {
+		// a rebuild that leaves the complaints' rollups as they are keeps the SLA limits they were counted with
+		const sla = !kinds || kinds.includes('complaints') ? await slaInForce(conn) : (await rollupState(conn)).sla;
+		// the state first: the rows below count with the limits it records
+		await conn.run('DELETE FROM rollup_state');
+		await conn.run('INSERT INTO rollup_state (version, built_at, sla, contact_limits) VALUES ($1, now()::TIMESTAMP, $2, $3)', [
+			ROLLUP_VERSION,
+			sla,
+			limits
+		]);
+		for (const t of ROLLUP_TABLES.filter((r) => !kinds || kinds.includes(r.kind))) {
 			await conn.run(`DELETE FROM ${t.table}`);
-			const result = await conn.run(`INSERT INTO ${t.table} (${columnsOf(t).join(', ')}) ${aggregateSql(t, 'true', null)}`);
+			const fill = t.sumOf ? aggregateSql(t, '', null, t.sumOf, true) : aggregateSql(t, 'true', null);
+			const result = await conn.run(`INSERT INTO ${t.table} (${columnsOf(t).join(', ')}) ${fill}`);
 			tables[t.table] = Number(result.rowsChanged);
 		}
 		if (!options.inTransaction) await conn.run('COMMIT');
@@ -124,15 +167,19 @@ export async function rebuildRollups(conn: DuckDBConnection, options: RebuildOpt
 }
 
 /**
- * At start: builds the rollups when they are not current, or only the contact rollups when they were counted
- * with other limits than `contactLimits` (the limits in force), under the write lock so no load runs in
- * between; null when nothing was to be done.
+ * At start, and after new SLA or contact limits are saved: builds the rollups when they are not current, or the
+ * complaints' when their SLA counts were made with other limits than those in force, or the contacts' when they
+ * were counted with other limits than `contactLimits` (the contact limits in force), under the write lock so no
+ * load runs in between; null when nothing was to be done.
  */
 export function ensureRollups(db: Database, contactLimits?: ContactLimits): Promise<RebuildResult | null> {
 	return db.withWriteLock(async (conn) => {
-		if (!(await rollupsCurrent(conn))) return rebuildRollups(conn, contactLimits ? { contactLimits } : {});
-		if (!contactLimits || contactLimitsKey(contactLimits) === contactLimitsKey(await rolledContactLimits(conn))) return null;
-		return rebuildRollups(conn, { contactLimits, only: 'contacts' });
+		const state = await rollupState(conn);
+		if (!state.current) return rebuildRollups(conn, contactLimits ? { contactLimits } : {});
+		const kinds: RolledKind[] = [];
+		if (state.sla !== (await slaInForce(conn))) kinds.push('complaints');
+		if (contactLimits && contactLimitsKey(contactLimits) !== contactLimitsKey(await rolledContactLimits(conn))) kinds.push('contacts');
+		return kinds.length ? rebuildRollups(conn, { kinds, ...(contactLimits ? { contactLimits } : {}) }) : null;
 	}, 'rebuilds');
 }
 
@@ -159,6 +206,7 @@ export async function recordTouched(conn: DuckDBConnection, kind: KindId, table:
  */
 export async function refreshTouched(conn: DuckDBConnection, kind: KindId): Promise<number> {
 	if (!isRolled(kind)) return 0;
+	const step = profiler('rollups');
 	const { neighbours, inDays } = KINDS[kind];
 	// A write touching as many rows as the kind now has (a first load, everything loaded again) touches every
 	// key: rebuilding the kind's rollups whole is then several times cheaper than picking the keys.
@@ -167,13 +215,14 @@ export async function refreshTouched(conn: DuckDBConnection, kind: KindId): Prom
 		`SELECT (SELECT count(*) FROM rollup_touched) AS touched, (SELECT count(*) FROM ${kind}) AS rows`
 	);
 	if (Number(share?.touched) >= Number(share?.rows)) {
-		const rebuilt = await rebuildRollups(conn, { inTransaction: true, only: kind });
+		const rebuilt = await rebuildRollups(conn, { inTransaction: true, kinds: [kind] });
 		await conn.run('DROP TABLE IF EXISTS rollup_touched');
 		return Object.values(rebuilt.tables).reduce((a, b) => a + b, 0);
 	}
 	await conn.run(
 		`CREATE OR REPLACE TEMP TABLE rollup_keys AS SELECT DISTINCT d, store FROM rollup_touched ${neighbours ? `UNION ${neighbours}` : ''}`
 	);
+	step('keys');
 	const [range] = await queryRows<{ keys: number; lo: string | null; hi: string | null }>(
 		conn,
 		`SELECT count(*) AS keys, strftime(min(d), '%Y-%m-%d') AS lo, strftime(max(d), '%Y-%m-%d') AS hi FROM rollup_keys`
@@ -182,23 +231,19 @@ export async function refreshTouched(conn: DuckDBConnection, kind: KindId): Prom
 	if (keys > 0) {
 		// the day range first, so the scan skips blocks outside it; then exactly the keys
 		const picked = `${inDays} AND EXISTS (SELECT 1 FROM rollup_keys k WHERE k.d = s.${DAY_OF[kind]} AND k.store = s.store)`;
-		// rollups over the same source rows (complaint_daily and complaint_cuts) read them once
-		const read = new Map<RollupTable['rows'], string>();
+		const keyed = (alias: string) =>
+			`${alias}.d BETWEEN $1::DATE AND $2::DATE AND EXISTS (SELECT 1 FROM rollup_keys k WHERE k.d = ${alias}.d AND k.store = ${alias}.store)`;
+		const days = [range!.lo, range!.hi];
 		for (const t of ROLLUP_TABLES.filter((r) => r.kind === kind)) {
-			const days = [range!.lo, range!.hi];
-			await conn.run(
-				`DELETE FROM ${t.table} r WHERE r.d BETWEEN $1::DATE AND $2::DATE AND EXISTS (SELECT 1 FROM rollup_keys k WHERE k.d = r.d AND k.store = r.store)`,
-				days
-			);
-			let rows = read.get(t.rows);
-			if (!rows) {
-				rows = `rollup_rows_${read.size}`;
-				await conn.run(`CREATE OR REPLACE TEMP TABLE ${rows} AS SELECT * FROM ${t.rows(picked, '$1::DATE')}`, days);
-				read.set(t.rows, rows);
-			}
-			await conn.run(`INSERT INTO ${t.table} (${columnsOf(t).join(', ')}) ${aggregateSql(t, '', null, rows)}`);
+			await conn.run(`DELETE FROM ${t.table} r WHERE ${keyed('r')}`, days);
+			step(`delete ${t.table}`);
+			// a sum of another rollup (listed before it, so already current for these keys) sums its rows of the keys
+			const fill = t.sumOf
+				? aggregateSql(t, '', null, `(SELECT * FROM ${t.sumOf} s WHERE ${keyed('s')})`, true)
+				: aggregateSql(t, picked, '$1::DATE');
+			await conn.run(`INSERT INTO ${t.table} (${columnsOf(t).join(', ')}) ${fill}`, days);
+			step(`insert ${t.table}`);
 		}
-		for (const rows of read.values()) await conn.run(`DROP TABLE ${rows}`);
 	}
 	await conn.run('DROP TABLE IF EXISTS rollup_keys');
 	await conn.run('DROP TABLE IF EXISTS rollup_touched');

@@ -1,4 +1,5 @@
 import { CONTACT_TOKENS, DEFAULT_CONTACT_LIMITS, LOW_SCORE_MAX, REPEAT_WINDOW_DAYS, contactLimitsKey } from '$lib/shared/thresholds';
+import { DEFAULT_SLA, slaFingerprint } from '$lib/shared/sla';
 import {
 	ABANDONED,
 	ANSWERED,
@@ -46,18 +47,58 @@ export interface RollupTable {
 	 * window must reach back to (null: no bound); contacts look ahead from it, to what the phone did next.
 	 */
 	rows: (where: string, lookback: string | null) => string;
+	/**
+	 * A rollup whose measures are all counts and whose keys are a coarsening of another's (complaint_cuts of
+	 * complaint_daily): kept current and rebuilt by summing that table's rows (it is listed after it), which
+	 * gives the same numbers as aggregating the raw rows again at a fraction of the cost. `verifyRollups`
+	 * still compares it with the raw rows.
+	 */
+	sumOf?: string;
 }
 
 const US_PER_DAY = 86_400_000_000;
 
+/** The SLA clocks a complaint row keeps: first response and resolution, each with its time column. */
+const SLA_CLOCKS = { response: 'first_response_at', resolution: 'resolved_at' } as const;
+
+/**
+ * The limits the rollups count SLA compliance with: rollup_state.sla (the fingerprint of the limits,
+ * written by `rebuildRollups`), the defaults when NULL. Every write counts with these, never with a
+ * newer setting, so the counts of one rollup are all made with one set of limits. One row per severity ×
+ * category (NULL included) with each clock's limit — its severity's, else its category's, else the default,
+ * as the metric compiler's limit (compile.ts) — read once, not per complaint.
+ */
+const limitOf = (which: string) =>
+	`coalesce((l.sla->'${which}'->'bySeverity'->>sev)::DOUBLE, (l.sla->'${which}'->'byCategory'->>cat)::DOUBLE, (l.sla->'${which}'->>'default')::DOUBLE) AS ${which}_limit`;
+const COUNTED_LIMITS = `(SELECT sev, cat, ${Object.keys(SLA_CLOCKS).map(limitOf).join(', ')}
+	FROM (SELECT coalesce(max(sla), '${slaFingerprint(DEFAULT_SLA)}')::JSON AS sla FROM rollup_state) l,
+		(SELECT unnest(enum_range(NULL::severity_t))::VARCHAR AS sev UNION ALL SELECT NULL),
+		(SELECT unnest(enum_range(NULL::category_t))::VARCHAR AS cat UNION ALL SELECT NULL))`;
+
+/**
+ * Per SLA clock: hours from receipt (NULL unless done after receipt, as the metrics count them), whether
+ * the time is missing, and the row's limit, with the hours computed as the metrics compute them.
+ */
+const slaColumns = Object.entries(SLA_CLOCKS)
+	.map(
+		([
+			which,
+			col
+		]) => `CASE WHEN s.${col} >= s.received_at THEN ((epoch_us(s.${col}) - epoch_us(s.received_at)) / 3600000000.0) END AS ${which}_h,
+		s.${col} IS NULL AS ${which}_missing, l.${which}_limit`
+	)
+	.join(',\n\t\t');
+
 /**
  * Complaints with `since_prev_us`: microseconds since the previous complaint of the same phone (any
- * store), as the repeat-complaint metric defines it. Only the phones of the picked rows are windowed, over
- * the repeat window before the first picked day: the previous complaint, if it is within the window, is there.
+ * store), as the repeat-complaint metric defines it, and their SLA clocks. Only the phones of the picked
+ * rows are windowed, over the repeat window before the first picked day: the previous complaint, if it is within the window, is there.
  */
 const complaintRows = (where: string, lookback: string | null) => `(SELECT s.received_at::DATE AS d, s.store, s.department, s.channel,
-		s.category, s.severity, s.status, s.escalated, s.in_scope, s.follow_up_at, s.follow_up_satisfaction, s.customer_phone_hash, p.since_prev_us
-	FROM complaints s LEFT JOIN (
+		s.category, s.severity, s.status, s.escalated, s.in_scope, s.follow_up_at, s.follow_up_satisfaction, s.customer_phone_hash, p.since_prev_us,
+		${slaColumns}
+	FROM complaints s JOIN ${COUNTED_LIMITS} l ON l.sev IS NOT DISTINCT FROM s.severity::VARCHAR AND l.cat IS NOT DISTINCT FROM s.category::VARCHAR
+	LEFT JOIN (
 		SELECT rowid AS rid, epoch_us(received_at) - lag(epoch_us(received_at)) OVER (PARTITION BY customer_phone_hash ORDER BY received_at, complaint_id) AS since_prev_us
 		FROM complaints
 		WHERE customer_phone_hash IS NOT NULL${
@@ -83,7 +124,15 @@ const COMPLAINT_MEASURES: Readonly<Record<string, string>> = {
 	follow_up_satisfied: 'count(*) FILTER (WHERE follow_up_satisfaction >= 4)',
 	follow_up_rated: 'count(follow_up_satisfaction)',
 	with_phone: 'count(customer_phone_hash)',
-	repeats: `count(*) FILTER (WHERE customer_phone_hash IS NOT NULL AND since_prev_us <= ${REPEAT_WINDOW_DAYS} * ${US_PER_DAY})`
+	repeats: `count(*) FILTER (WHERE customer_phone_hash IS NOT NULL AND since_prev_us <= ${REPEAT_WINDOW_DAYS} * ${US_PER_DAY})`,
+	// SLA compliance, counted with the limits of rollup_state.sla: done after receipt, done within the limit, no time yet
+	...Object.fromEntries(
+		Object.keys(SLA_CLOCKS).flatMap((which) => [
+			[`${which}_done`, `count(${which}_h)`],
+			[`${which}_in_time`, `count(*) FILTER (WHERE ${which}_h <= ${which}_limit)`],
+			[`${which}_open`, `count(*) FILTER (WHERE ${which}_missing)`]
+		])
+	)
 };
 
 const COMPLAINT_DIMENSIONS = ['department', 'channel', 'category', 'severity'] as const;
@@ -197,7 +246,8 @@ export const ROLLUP_TABLES: readonly RollupTable[] = [
 		keys: ['store', 'cut', 'member'],
 		cuts: COMPLAINT_DIMENSIONS,
 		measures: COMPLAINT_MEASURES,
-		rows: complaintRows
+		rows: complaintRows,
+		sumOf: 'complaint_daily'
 	},
 	{
 		table: 'survey_daily',
@@ -242,9 +292,19 @@ export const DAY_OF: Record<RolledKind, string> = {
 	contacts: 'arrived_at::DATE'
 };
 
-/** The aggregate that fills a rollup table from `rows` (by default the source rows `where` picks, see `RollupTable.rows`). */
-export function aggregateSql(t: RollupTable, where: string, lookback: string | null, rows = t.rows(where, lookback)): string {
-	const measures = Object.entries(t.measures).map(([col, agg]) => `${agg} AS ${col}`);
+/**
+ * The aggregate that fills a rollup table from `rows` (by default the source rows `where` picks, see
+ * `RollupTable.rows`). With `summed`, `rows` are those of the table it is the sum of (`sumOf`), and each
+ * measure is the sum of that table's column of the same name.
+ */
+export function aggregateSql(
+	t: RollupTable,
+	where: string,
+	lookback: string | null,
+	rows = t.rows(where, lookback),
+	summed = false
+): string {
+	const measures = Object.entries(t.measures).map(([col, agg]) => `${summed ? `sum(${col})` : agg} AS ${col}`);
 	if (!t.cuts) return `SELECT d, ${t.keys.join(', ')}, ${measures.join(', ')} FROM ${rows} GROUP BY ALL`;
 	const cut = `CASE ${t.cuts.map((c) => `WHEN grouping(${c}) = 0 THEN '${c}'`).join(' ')} ELSE '' END`;
 	const member = `CASE ${t.cuts.map((c) => `WHEN grouping(${c}) = 0 THEN ${c}::VARCHAR`).join(' ')} END`;

@@ -285,7 +285,7 @@ describe('store scope × writes', () => {
 	const NJ = '南京新街口店';
 	const H = '投诉编号,投诉时间,门店,投诉渠道,投诉人,联系电话,内容摘要';
 	const csv = (...rows: string[]) => `${[H, ...rows].join('\n')}\n`;
-	const cookie = {} as Record<'scoped' | 'leader' | 'manager' | 'viewer', string>;
+	const cookie = {} as Record<'scoped' | 'scopedLeader' | 'leader' | 'manager' | 'viewer', string>;
 	const ids = {} as Record<'nj' | 'mixed' | 'sz', number>;
 	let snap = 0;
 
@@ -321,7 +321,9 @@ describe('store scope × writes', () => {
 		const out = [
 			await read(`SELECT complaint_id, store, summary, batch_id FROM read_parquet(${p('complaints')}) ORDER BY ALL`),
 			await read(`SELECT batch_id, status FROM read_parquet(${p('batches')}) WHERE status <> 'rejected' ORDER BY ALL`),
-			await read(`SELECT name, value FROM read_parquet(${p('app_settings')}) ORDER BY ALL`)
+			await read(`SELECT name, value FROM read_parquet(${p('app_settings')}) ORDER BY ALL`),
+			await read(`SELECT * EXCLUDE (updated_at) FROM read_parquet(${p('eval_weights')}) ORDER BY ALL`),
+			await read(`SELECT name, value FROM read_parquet(${p('eval_settings')}) ORDER BY ALL`)
 		].join('\n');
 		conn.closeSync();
 		return out;
@@ -341,9 +343,20 @@ describe('store scope × writes', () => {
 						{ name: 'test' }
 					)
 				);
+				// Leadership is always of every store (users.ts); a director's row with one store (written by hand, or
+				// before that rule) must still set nothing that applies to every store: the settings check the scope itself.
+				await db.withConnection(async (c) => {
+					await createUser(
+						c,
+						{ username: 'lead_sz', displayName: '深圳店长', role: 'quality_officer', stores: [SZ], pii: false, passwordHash: hash },
+						{ name: 'test' }
+					);
+					await c.run(`UPDATE users SET role = 'leadership' WHERE username = 'lead_sz'`);
+				});
 			}
 		});
 		cookie.scoped = await login(server, 'qc_sz', 'scoped-officer-2025');
+		cookie.scopedLeader = await login(server, 'lead_sz', 'scoped-officer-2025');
 		for (const role of ['leadership', 'manager', 'viewer'] as const)
 			cookie[role === 'leadership' ? 'leader' : role] = await login(server, demoAccount(role).username, demoAccount(role).password);
 		const nj = await upload(cookie.leader, csv(`NJ-1,2025/3/1 9:00,${NJ},电话,张三,13812345678,南京原件`), 'nanjing.csv');
@@ -444,6 +457,34 @@ describe('store scope × writes', () => {
 			expect(body, path).toMatch(fields.scope_kind === 'store' ? new RegExp(`无权修改门店“${NJ}”`, 'u') : /全部门店/u);
 		}
 		expect(await state()).toBe(before);
+	});
+
+	it("refuses 绩效考核's weight rules and grade settings to a director of one store, and takes them from a director of every store", async () => {
+		const rule = {
+			kind: 'weights',
+			position: '门店范围测试岗',
+			effective_from: '2031-01',
+			business_ability: '20',
+			communication: '20',
+			teamwork: '20',
+			service_attitude: '20',
+			discipline: '20',
+			qa_score: '0',
+			fcr: '0'
+		};
+		const grades = { kind: 'settings', band_a: '90', band_b: '80', band_c: '60' };
+		const before = await state();
+		for (const fields of [rule, grades]) {
+			const res = await postForm(server, '/evaluations/settings', fields, { cookie: cookie.scopedLeader, accept: 'application/json' });
+			const body = JSON.stringify(await res.json());
+			expect(body, fields.kind).toContain('"status":403');
+			expect(body, fields.kind).toMatch(/全部门店/u);
+		}
+		expect(await state()).toBe(before);
+		// the same rule from a director of every store is taken: the refusal above was the scope's, not the form's
+		const res = await postForm(server, '/evaluations/settings', rule, { cookie: cookie.leader, accept: 'application/json' });
+		expect(JSON.stringify(await res.json())).not.toContain('"status":403');
+		expect(await state()).toContain('门店范围测试岗');
 	});
 
 	it('lets the scoped officer do the same within the own store', async () => {

@@ -7,8 +7,10 @@ import { compileBundles } from '../../src/lib/server/metrics/bundle';
 import { FILES, generate } from '../../pipelines/generate';
 import { rollbackBatch } from '../../pipelines/batches';
 import { runCommand } from '../../pipelines/commands';
-import { ensureRollups, rollupsCurrent } from '../../pipelines/rollups/maintain';
+import { ensureRollups, rollupsCurrent, verifyRollups } from '../../pipelines/rollups/maintain';
 import { applyRetention } from '../../src/lib/server/features/admin/retention';
+import { saveSla, slaRollupsSettled } from '../../src/lib/server/metrics/sla';
+import { DEFAULT_SLA } from '../../src/lib/shared/sla';
 import type { KindId } from '../../src/lib/shared/schema';
 import { rows, tempDatabase, tempDir } from '../helpers/db';
 import {
@@ -37,7 +39,8 @@ let db: Database;
 let close: () => void;
 let cleanup: () => void;
 let data: string;
-const AS_OF = '2025-05-01 12:00:00';
+/** late enough that every complaint of the ranges still without a response or resolution is past its limit (SLA counts hold) */
+const AS_OF = '2025-05-09 12:00:00';
 /** the metrics complaint and survey rollups serve (contact-rollups.test.ts compares the contact rollups) */
 const ROLLED = METRICS.filter((m) => m.rollup && !m.rollup.from.some((id) => ROLLUP_SOURCES[id].contactLimits));
 const MATRIX = { metrics: ROLLED, ranges: RANGES, scope: SCOPE, filterValues: FILTER_VALUES };
@@ -148,6 +151,74 @@ describe('rollups kept current by every write', () => {
 		])
 			expect((await queryMetric(db, { ...base, ...input }, { asOf: AS_OF })).path, input.metric).toBe('raw');
 	});
+
+	it('SLA compliance reads raw rows for the days whose complaints may still be within their limit', async () => {
+		const asked = (metric: string, range: { from: string; to: string }, by?: Dimension, filters = {}) => ({
+			metric,
+			grain: 'week',
+			by,
+			filters,
+			scope: SCOPE,
+			...range
+		});
+		// at 04-30 18:00, complaints of 04-23 on may be within the 168 h (重大) limit: the rollup through 04-22, raw rows
+		// after — where complaints still open are within their limits, or past them, or received after "now"
+		const asOf = '2025-04-30 18:00:00';
+		for (const metric of ['sla_response_compliance', 'sla_resolution_compliance'])
+			for (const by of [undefined, 'severity', 'category'] as const)
+				for (const filters of [{}, { channel: ['电话', '在线'] }]) {
+					const input = asked(metric, RANGES[0]!, by, filters);
+					const [rolled, raw] = await Promise.all([queryMetric(db, input, { asOf }), queryMetric(db, input, { asOf, path: 'raw' })]);
+					expect(rolled.path, JSON.stringify(input)).toBe('rollup');
+					sameRows(rolled, raw, JSON.stringify(input));
+				}
+		// a range no day of which is past every limit yet
+		const recent = asked('sla_resolution_compliance', { from: '2025-04-28', to: '2025-04-30' });
+		expect((await queryMetric(db, recent, { asOf })).path).toBe('raw');
+	});
+
+	it('new SLA limits: raw rows answer until the complaint rollups are rebuilt with them, then the rollups again', async () => {
+		const inputs = ['sla_response_compliance', 'sla_resolution_compliance'].flatMap((metric) =>
+			[undefined, 'category', 'severity'].map((by) => ({ metric, grain: 'month', by, filters: {}, scope: null, ...RANGES[1]! }))
+		);
+		const limits = {
+			response: { default: 12, bySeverity: { 重大: 4 }, byCategory: { 价格: 30 } },
+			resolution: { default: 48, bySeverity: { 重大: 120 }, byCategory: { 商品质量: 36.5 } }
+		};
+		const before = await Promise.all(inputs.map((i) => queryMetric(db, i, { asOf: AS_OF })));
+		// hold the write lock, so the rebuild the new limits start waits behind it
+		let release!: () => void;
+		const held = db.withWriteLock(() => new Promise<void>((r) => (release = r)), 'keeps');
+		try {
+			expect(await saveSla(db, limits, { name: 'vitest', ip: null })).toEqual({ ok: true, changed: true });
+			for (const [i, input] of inputs.entries()) {
+				const stale = await queryMetric(db, input, { asOf: AS_OF });
+				expect(stale.path, JSON.stringify(input)).toBe('raw');
+				if (i === 0) expect(stale.rows).not.toEqual(before[i]!.rows);
+			}
+		} finally {
+			release();
+		}
+		await held;
+		await slaRollupsSettled(db);
+		expect(await db.withConnection((c) => verifyRollups(c))).toEqual([]);
+		for (const input of inputs) {
+			const [rolled, raw] = await Promise.all([
+				queryMetric(db, input, { asOf: AS_OF }),
+				queryMetric(db, input, { asOf: AS_OF, path: 'raw' })
+			]);
+			expect(rolled.path, JSON.stringify(input)).toBe('rollup');
+			sameRows(rolled, raw, JSON.stringify(input));
+		}
+		// back to the defaults: the same again, and the first numbers return
+		expect((await saveSla(db, DEFAULT_SLA, { name: 'vitest', ip: null })).ok).toBe(true);
+		await slaRollupsSettled(db);
+		for (const [i, input] of inputs.entries()) {
+			const again = await queryMetric(db, input, { asOf: AS_OF });
+			expect(again.path).toBe('rollup');
+			expect(again.rows).toEqual(before[i]!.rows);
+		}
+	}, 120_000);
 });
 
 describe('several measures in one query', () => {

@@ -20,7 +20,7 @@ export * from './catalog/types';
 export { bucketNames, HOUR_BUCKETS, type BucketDimension } from './catalog/hours';
 export * from './catalog/limits';
 export { SOURCES } from './catalog/sources';
-export { ROLLUP_SOURCES } from './catalog/rollups';
+export { ROLLUP_SOURCES, complaintSlaTail } from './catalog/rollups';
 export { DRILLS } from './catalog/drills';
 export { SURVEY_ITEMS } from './catalog/surveys';
 

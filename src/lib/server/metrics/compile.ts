@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { m } from '$lib/paraglide/messages.js';
 import type { UiLocale as Locale } from '$lib/shared/views';
 import { searchSql } from '$lib/server/core/auth/masked-search';
+import { largestLimit, slaFingerprint } from '$lib/shared/sla';
 import {
 	CONTACT_TOKENS,
 	DEFAULT_CONTACT_LIMITS,
@@ -19,6 +20,7 @@ import {
 	LOW_SAMPLE_N,
 	ROLLUP_SOURCES,
 	SOURCES,
+	complaintSlaTail,
 	metricById,
 	type FilterName,
 	type MetricDef,
@@ -220,21 +222,45 @@ export interface CompileOptions {
 	 * it every request reads raw rows. `path: 'raw'` forces raw rows even so (the golden test compares both).
 	 */
 	rollups?: boolean;
+	/** the fingerprint of the SLA limits the rollups' compliance counts were made with (shared/sla.ts); absent: SLA metrics read raw rows */
+	rollupSla?: string;
 	path?: QueryPath;
 	/** the contact limits the contact rollups were counted with (default: the defaults); they answer only while those are `contacts` */
 	rolledContactLimits?: ContactLimits;
 }
 
+const HOUR_MS = 3_600_000;
+const DAY_MS = 24 * HOUR_MS;
+
+/**
+ * How a rollup's SLA counts answer a request exactly, when they were made with the limits in force: a
+ * complaint still without the time counts (as a breach) only once past its limit at "now", and every
+ * complaint received by `cutoff` is — received before the next day, older than the largest limit — so
+ * the rollup answers through `cutoff` and raw rows the days after it (`tail`). Null: raw rows answer.
+ * The largest limit of both clocks, so that both SLA metrics of a view split alike and share one query.
+ */
+function slaSplit(request: MetricRequest, options: CompileOptions): { cutoff: string; tail: boolean } | null {
+	const limits = options.sla ?? DEFAULT_SLA;
+	if (options.rollupSla === undefined || options.rollupSla !== slaFingerprint(limits)) return null;
+	const now = Date.parse(`${(options.asOf ?? registerNow()).replace(' ', 'T')}Z`);
+	const largest = Math.max(largestLimit(limits.response), largestLimit(limits.resolution));
+	const cutoff = new Date(Math.floor((now - DAY_MS - largest * HOUR_MS) / DAY_MS) * DAY_MS).toISOString().slice(0, 10);
+	if (cutoff < request.from) return null;
+	return cutoff >= request.to ? { cutoff: request.to, tail: false } : { cutoff, tail: true };
+}
+
 /**
  * The planner: a request reads its metric's rollup when there is one and it keeps the request's cut
  * (`by`) and every filter it sets apart — the rollup has the store, so the scope always applies —
- * and the role's minimum group size does not need the rows' staff; a contact rollup also only while it was
- * counted with the contact limits in force, and a metric that depends on "now" for young rows (FCR) only
- * when the range ended long enough ago; raw rows otherwise.
+ * the role's minimum group size does not need the rows' staff, and its SLA counts hold for the request
+ * (`slaSplit`); a contact rollup also only while it was counted with the contact limits in force, and for a
+ * metric that depends on "now" for recent days (FCR) only a rollup that computes those days live; raw rows
+ * otherwise.
  */
 export function planOf(request: MetricRequest, metric: MetricDef, options: CompileOptions): RollupId | null {
 	if (!options.rollups || options.path === 'raw' || !metric.rollup) return null;
 	if (request.minGroupStaff !== undefined && SOURCES[metric.source].staffColumn) return null;
+	if (metric.rollup.sla && !slaSplit(request, options)) return null;
 	const limits = options.contacts ?? DEFAULT_CONTACT_LIMITS;
 	const live = liveFrom(request, metric, options) !== null;
 	const limitsRolled = contactLimitsKey(limits) === contactLimitsKey(options.rolledContactLimits ?? DEFAULT_CONTACT_LIMITS);
@@ -246,7 +272,6 @@ export function planOf(request: MetricRequest, metric: MetricDef, options: Compi
 	return metric.rollup.from.find((id) => covers(ROLLUP_SOURCES[id])) ?? null;
 }
 
-const DAY_MS = 86_400_000;
 /**
  * For a metric whose answer depends on "now" for its most recent days (`settledDays`): the first day of the
  * request's range not settled by "now", or null when the whole range is. Day d is settled once
@@ -285,16 +310,18 @@ export function prepare(request: MetricRequest, metric: MetricDef, options: Comp
 			out.push(request.scope.length ? `list_contains(${p.add(listValue(request.scope))}::VARCHAR[], ${alias}store)` : 'false');
 		return out;
 	};
-	const live = rollup ? liveFrom(request, metric, options) : null;
-	const rows = source.relation({
-		from,
-		to,
-		conditions,
-		...(request.by ? { by: request.by } : {}),
-		...(live ? { liveFrom: `${p.add(live)}::DATE` } : {})
-	});
+	const by = request.by ? { by: request.by } : {};
+	const split = rollup && metric.rollup?.sla ? slaSplit(request, options) : null;
+	let rows: string;
+	if (split?.tail) {
+		const cutoff = `${p.add(split.cutoff)}::DATE`;
+		rows = `(SELECT * FROM ${source.relation({ from, to: cutoff, conditions, ...by })}
+			UNION ALL BY NAME SELECT * FROM ${complaintSlaTail({ from: `(${cutoff} + INTERVAL 1 DAY)`, to, conditions, ...by })})`;
+	} else {
+		const live = rollup ? liveFrom(request, metric, options) : null;
+		rows = source.relation({ from, to, conditions, ...by, ...(live ? { liveFrom: `${p.add(live)}::DATE` } : {}) });
+	}
 	const keep = rollup ? metric.rollup?.where : undefined;
-	const relation = keep ? `(SELECT * FROM ${rows} WHERE ${keep})` : rows;
 
 	let nowParam: string | null = null;
 	const limits: Partial<Record<keyof SlaLimits, string>> = {};
@@ -315,6 +342,8 @@ export function prepare(request: MetricRequest, metric: MetricDef, options: Comp
 		return out;
 	};
 
+	// the raw tail of SLA counts reads "now" and the limits in force
+	const relation = withNow(keep ? `(SELECT * FROM ${rows} WHERE ${keep})` : rows);
 	const groupCol = request.by ? withNow(source.dimensions[request.by]!) : null;
 	return { p, relation: relation.includes('$now') ? withNow(relation) : relation, withNow, groupCol };
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { compileMetric } from '$lib/server/metrics/compile';
 import { compileBundles } from '$lib/server/metrics/bundle';
+import { DEFAULT_SLA, slaFingerprint } from '$lib/shared/sla';
 
 /** Which rows a request reads: the smallest rollup that keeps its cut and filters, else the raw rows. */
 const base = { from: '2025-01-01', to: '2025-06-30', grain: 'month', filters: {}, scope: ['杭州湖滨店'] };
@@ -66,6 +67,33 @@ describe('the planner', () => {
 		expect(fcr('2025-07-07 23:59:59').params).toContain('2025-06-30');
 		expect(fcr('2025-07-08 00:00:00').sql).not.toMatch(/FROM contacts s/u);
 		expect(fcr('2025-07-08 00:00:00', 8).path).toBe('raw');
+	});
+
+	it('reads SLA counts of the rollups only with the limits they were counted with, and raw rows for days still within a limit', () => {
+		const counted = { rollups: true, rollupSla: slaFingerprint(DEFAULT_SLA) };
+		const sql = (metric: string, asOf: string, options: Parameters<typeof compileMetric>[1] = counted) =>
+			compileMetric({ ...base, metric, by: 'severity' }, { ...options, asOf });
+		const sla = (metric: string, asOf: string, options: Parameters<typeof compileMetric>[1] = counted) => {
+			const q = sql(metric, asOf, options);
+			return `${reads({ metric, by: 'severity' }, { ...options, asOf })}${q.sql.includes('UNION ALL BY NAME') ? '+tail' : ''}`;
+		};
+		// the range ends 2025-06-30; the largest limit is 168 h (重大 resolution): every complaint of it is due by 07-08 00:00
+		expect(sla('sla_response_compliance', '2025-07-08 00:00:00')).toBe('rollup:complaint_cuts');
+		expect(sla('sla_resolution_compliance', '2025-07-08 00:00:00')).toBe('rollup:complaint_cuts');
+		// a second earlier, 06-30's complaints may be within their limit: those of 06-30 are read raw
+		const tail = sql('sla_resolution_compliance', '2025-07-07 23:59:59');
+		expect(sla('sla_resolution_compliance', '2025-07-07 23:59:59')).toBe('rollup:complaint_cuts+tail');
+		expect(tail.params).toContain('2025-06-29');
+		// no day of the range is due yet: raw rows
+		expect(sla('sla_response_compliance', '2025-01-08 23:59:59')).toBe('raw:complaints');
+		expect(sla('sla_response_compliance', '2025-01-09 00:00:00')).toBe('rollup:complaint_cuts+tail');
+		// other limits in force than the rollups counted with, or none known
+		const other = { ...DEFAULT_SLA, response: { ...DEFAULT_SLA.response, byCategory: { 价格: 6 } } };
+		expect(sla('sla_response_compliance', '2026-01-01 00:00:00', { ...counted, sla: other })).toBe('raw:complaints');
+		expect(sla('sla_response_compliance', '2026-01-01 00:00:00', { rollups: true })).toBe('raw:complaints');
+		// the same limits written in another order are the same limits
+		const reordered = { resolution: DEFAULT_SLA.resolution, response: { byCategory: {}, bySeverity: {}, default: 24 } };
+		expect(sla('sla_response_compliance', '2026-01-01 00:00:00', { ...counted, sla: reordered })).toBe('rollup:complaint_cuts');
 	});
 
 	it('bundles requests over the same relation only', () => {

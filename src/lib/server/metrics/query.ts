@@ -25,7 +25,7 @@ import { maskFreeText } from '$lib/server/core/auth/masking';
 import { registerMaskedText } from '$lib/server/core/auth/masked-search';
 import { slaLimits } from '$lib/server/metrics/sla';
 import { compileMetric, compileRows, type Column, type CompiledQuery, type Grain, type QueryPath } from './compile';
-import { rolledContactLimits, rollupsCurrent } from '$pipelines/rollups/maintain';
+import { rollupState } from '$pipelines/rollups/maintain';
 import { compileBundles, type BundleMember } from './bundle';
 import { contactLimits } from '$lib/server/metrics/contact-limits';
 import { config } from '$lib/server/core/config';
@@ -142,24 +142,22 @@ export function toCsv(result: MetricResult): string {
 export type Compare = 'previous' | 'last_year';
 export const COMPARES: readonly Compare[] = ['previous', 'last_year'];
 
-/**
- * Whether the database's rollups are current, and the contact limits its contact rollups were counted with,
- * read once per data version (a load, rollback, rebuild or the saving of other contact limits changes it).
- */
-const rollupState = new WeakMap<Database, { version: number; state: Promise<{ current: boolean; contactLimits: ContactLimits }> }>();
-function rollupStateOf(db: Database): Promise<{ current: boolean; contactLimits: ContactLimits }> {
-	const hit = rollupState.get(db);
+/** The database's rollup state (current, and the SLA and contact limits they count with), read once per data version (a load, rollback or rebuild changes it). */
+const rollupStates = new WeakMap<
+	Database,
+	{ version: number; state: Promise<{ current: boolean; sla: string; contactLimits: ContactLimits }> }
+>();
+function rollupsNow(db: Database): Promise<{ current: boolean; sla: string; contactLimits: ContactLimits }> {
+	if (!db.rollupsKept) return Promise.resolve({ current: false, sla: '', contactLimits: DEFAULT_CONTACT_LIMITS });
+	const hit = rollupStates.get(db);
 	if (hit && hit.version === db.dataVersion) return hit.state;
-	const state = db.withConnection(async (conn) => {
-		const current = await rollupsCurrent(conn);
-		return { current, contactLimits: current ? await rolledContactLimits(conn) : DEFAULT_CONTACT_LIMITS };
-	});
-	rollupState.set(db, { version: db.dataVersion, state });
+	const state = db.withConnection(rollupState);
+	rollupStates.set(db, { version: db.dataVersion, state });
 	return state;
 }
-export async function rollupsReady(db: Database): Promise<boolean> {
-	return db.rollupsKept && (await rollupStateOf(db)).current;
-}
+
+/** Whether the database's rollups are current. */
+export const rollupsReady = async (db: Database): Promise<boolean> => (await rollupsNow(db)).current;
 
 export interface MetricOptions {
 	/** "now" for SLA breaches and backlog ages, 'YYYY-MM-DD HH:MM:SS' register wall-clock; default: the data's as-of (as-of.ts) */
@@ -284,8 +282,7 @@ async function planFor(db: Database, options: MetricOptions) {
 		asOf,
 		sla: await slaLimits(db),
 		contacts: await contactLimits(db),
-		rollups: await rollupsReady(db),
-		rolledContactLimits: (await rollupStateOf(db)).contactLimits,
+		...(await rollupsNow(db).then((r) => ({ rollups: r.current, rollupSla: r.sla, rolledContactLimits: r.contactLimits }))),
 		...(options.path ? { path: options.path } : {})
 	};
 }

@@ -15,6 +15,9 @@ export interface Migration {
 
 const historyOf = (table: string) => `CREATE TABLE ${table}_replaced AS SELECT *, 0::INTEGER AS replaced_by FROM ${table} LIMIT 0;`;
 
+/** Migration 16's columns of the complaint rollups: per SLA clock, done after receipt, done within the limit, without the time. */
+const SLA_COUNT_COLUMNS = ['response', 'resolution'].flatMap((w) => [`${w}_done`, `${w}_in_time`, `${w}_open`]);
+
 export const migrations: Migration[] = [
 	{
 		version: 1,
@@ -588,11 +591,25 @@ ALTER TABLE eval_weights ADD COLUMN fcr DOUBLE DEFAULT 0;
 `
 	},
 	{
-		version: 15,
+		version: 16,
+		name: 'rollups: SLA compliance counts of complaints, and the SLA limits they were counted with',
+		// Per rollup row, for first response and resolution: the complaints done (time after receipt), done within
+		// their limit, and still without the time (pipelines/rollups/tables.ts). rollup_state.sla is the fingerprint
+		// of the limits those counts were made with (NULL: the defaults); the planner reads them only while they
+		// are the limits in force. ROLLUP_VERSION 2: a database with rollups rebuilds them at the next start; an
+		// empty one (no rows to count) stays current.
+		sql: `
+${['complaint_daily', 'complaint_cuts'].flatMap((t) => SLA_COUNT_COLUMNS.map((c) => `ALTER TABLE ${t} ADD COLUMN ${c} BIGINT;`)).join('\n')}
+ALTER TABLE rollup_state ADD COLUMN sla VARCHAR;
+UPDATE rollup_state SET version = 2 WHERE version = 1 AND NOT EXISTS (SELECT 1 FROM complaints) AND NOT EXISTS (SELECT 1 FROM surveys);
+`
+	},
+	{
+		version: 17,
 		name: 'contact rollups: daily counts per store and per channel, agent, topic or hour, with the limits they count by',
 		// What each column counts is declared in pipelines/rollups/tables.ts (contact_cuts), kept current by every
 		// contact load as the other rollups. rollup_state.contact_limits: the contact limits (JSON) the contact rollups
-		// were counted with, NULL = the defaults; saving other limits rebuilds them. The rollups' version moves to 2: a
+		// were counted with, NULL = the defaults; saving other limits rebuilds them. The rollups' version moves to 3: a
 		// database holding contacts rebuilds at start, one without is current as it stands (its contact_cuts is empty).
 		sql: `
 CREATE TABLE contact_cuts (
@@ -602,7 +619,7 @@ CREATE TABLE contact_cuts (
   fcr_judged BIGINT NOT NULL, fcr_kept BIGINT NOT NULL, marked BIGINT NOT NULL, marked_resolved BIGINT NOT NULL, called_back BIGINT NOT NULL
 );
 ALTER TABLE rollup_state ADD COLUMN contact_limits VARCHAR;
-UPDATE rollup_state SET version = 2 WHERE version = 1 AND NOT EXISTS (SELECT 1 FROM contacts);
+UPDATE rollup_state SET version = 3 WHERE version = 2 AND NOT EXISTS (SELECT 1 FROM contacts);
 `
 	}
 ];

@@ -60,6 +60,12 @@ const slaMetric = (which: 'response' | 'resolution'): RatioMetric => {
 		scale: 100,
 		numerator: `count(*) FILTER (WHERE ${col} IS NOT NULL AND ${col} >= received_at AND ${hours} <= ${limit})`,
 		denominator: `count(*) FILTER (WHERE (${col} IS NOT NULL AND ${col} >= received_at) OR (${col} IS NULL AND ${ageHours('$now')} > ${limit}))`,
+		rollup: {
+			from: C_ROLLUPS,
+			sla: which,
+			numerator: `sum(${which}_in_time)`,
+			denominator: `sum(${which}_done) + sum(${which}_open)`
+		},
 		passport: {
 			formula: bi(
 				`时限内${done.zh}的投诉数 ÷ 应考核投诉数 × 100%（时限：${limitsZh}）。`,

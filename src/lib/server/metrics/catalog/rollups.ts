@@ -1,4 +1,6 @@
 import { contactCutsAsOf } from '$pipelines/rollups/tables';
+import { ageHours, resolutionHours, responseHours } from './hours';
+import { SLA_TOKENS } from './limits';
 import type { Dimension, RelationRequest, RollupId, RollupSourceDef } from './types';
 
 /**
@@ -120,3 +122,23 @@ export const ROLLUP_SOURCES: Readonly<Record<RollupId, RollupSourceDef>> = {
 			`(SELECT * FROM (SELECT *, member AS channel FROM ${contactCuts(request, `cut = 'channel'`)}) WHERE ${where(request.conditions(''))})`
 	}
 };
+
+/**
+ * The last days of a range whose complaints may still be within their SLA limit at "now": raw rows in the
+ * shape of the rollups' SLA counts (one row per complaint, each count 0 or 1; the dimensions, and the cut's
+ * value as `member`), where "still without the time" counts only past the row's limit, as the raw metric
+ * does. `$now` and the SLA tokens are bound by the compiler. Unioned by name with the rollup's earlier days.
+ */
+export function complaintSlaTail(request: RelationRequest): string {
+	const { from, to, by, conditions } = request;
+	const clocks = { response: ['first_response_at', responseHours], resolution: ['resolved_at', resolutionHours] } as const;
+	const counts = Object.entries(clocks).map(
+		([which, [col, hours]]) => `coalesce(${col} >= received_at, false)::BIGINT AS ${which}_done,
+		coalesce(${col} >= received_at AND ${hours} <= ${SLA_TOKENS[which as keyof typeof clocks]}, false)::BIGINT AS ${which}_in_time,
+		(${col} IS NULL AND ${ageHours('$now')} > ${SLA_TOKENS[which as keyof typeof clocks]})::BIGINT AS ${which}_open`
+	);
+	const cut = by && CUT_OF[by];
+	return `(SELECT received_at::DATE AS d, store, department, channel, category, severity, ${cut ? `${cut}::VARCHAR` : 'NULL::VARCHAR'} AS member,
+		${counts.join(', ')}
+		FROM complaints WHERE ${where([`received_at >= ${from} AND received_at < ${to} + INTERVAL 1 DAY`, ...conditions('')])})`;
+}

@@ -143,6 +143,12 @@ export interface RollupSourceDef {
 export interface RollupUse {
 	/** the rollups that can answer, smallest first: the planner takes the first that covers the request */
 	from: readonly RollupId[];
+	/**
+	 * The rollup's counts of this SLA clock were made with the limits of its state: the planner takes it only
+	 * when those are the limits in force and every complaint of the range still without the time is past its
+	 * limit at "now" (then "open and past its limit" is "open"); raw rows otherwise.
+	 */
+	sla?: 'response' | 'resolution';
 	where?: string;
 	/**
 	 * The answer depends on "now" for rows younger than this many days (e.g. an FCR window not closed yet):
