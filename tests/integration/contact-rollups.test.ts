@@ -130,6 +130,7 @@ describe('what the contact rollups cannot know', () => {
 
 	it('FCR counts the days whose windows may still be open from raw rows as of "now", the others from the rollup', async () => {
 		// the range ends 2025-04-30: its last contacts' 7-day windows close at 2025-05-08 00:00
+		const judged = new Set<unknown>();
 		for (const asOf of ['2025-04-20 09:30:00', '2025-05-01 12:00:00', '2025-05-07 23:59:59', '2025-05-08 00:00:00'])
 			for (const by of [undefined, 'staff', 'weekday_hour', 'channel'])
 				for (const filters of [{}, { channel: ['电话'] }]) {
@@ -138,7 +139,10 @@ describe('what the contact rollups cannot know', () => {
 					const rolled = await queryMetric(db, input, { asOf });
 					expect(rolled.path, asOf).toBe('rollup');
 					sameRows(rolled, await queryMetric(db, input, { asOf, path: 'raw' }), JSON.stringify({ asOf, by, filters }));
+					if (!by && !filters.channel) judged.add(rolled.rows.map((r) => r.denominator).join());
 				}
+		// "now" changed which contacts were judged: the live days were read as of each
+		expect(judged.size).toBeGreaterThanOrEqual(3);
 	});
 
 	it('reads raw rows for cuts a rollup does not keep with a channel filter, and for percentiles and complaint links', async () => {
