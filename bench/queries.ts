@@ -1,5 +1,5 @@
 /**
- * npm run bench -- queries [--complaints 5000000] [--responses 10000000] [--repeat 30] [--page-runs 10]
+ * npm run bench -- queries [--complaints 5000000] [--responses 10000000] [--contacts N] [--repeat 30] [--page-runs 10]
  *
  * The dashboards' queries at scale, on generated data loaded by the engine into one database:
  *  - bare: each page's metric SQL (compiled by the catalog) run directly on one connection, in this process;
@@ -12,7 +12,9 @@
  *    with and without a store filter, one store over one month; p50/p95/max per group through HTTP and
  *    p95 as bare SQL, with the load average;
  *  - how soon `npm run ingest` prints its first line (bench/cli-start.ts).
- * Ratios are against bare SQL in the same run. Writes bench/results/queries-<complaints>-<responses>.json.
+ * `--contacts`: the calls and chats loaded beside them (default as many as complaints; the generator's demo
+ * ratio is 20 per complaint, which at 5M complaints would be 100M).
+ * Ratios are against bare SQL in the same run. Writes bench/results/queries-<complaints>-<responses>-c<contacts>.json.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -39,14 +41,18 @@ const { values } = parseArgs({
 	options: {
 		complaints: { type: 'string', default: '5000000' },
 		responses: { type: 'string', default: '10000000' },
+		contacts: { type: 'string' },
 		repeat: { type: 'string', default: '30' },
 		'page-runs': { type: 'string', default: '10' }
 	}
 });
 const complaints = Number(values.complaints);
 const responses = Number(values.responses);
+const contacts = values.contacts === undefined ? complaints : Number(values.contacts);
+/** the file names' part for the contacts (data generated before contacts were loaded is not reused) */
+const contactsTag = `-c${contacts}`;
 const repeat = Math.max(5, Number(values.repeat));
-const tmp = resolve('bench/tmp', `queries-${complaints}-${responses}`);
+const tmp = resolve('bench/tmp', `queries-${complaints}-${responses}${contactsTag}`);
 mkdirSync(tmp, { recursive: true });
 mkdirSync('bench/results', { recursive: true });
 const dbPath = join(tmp, 'bench.duckdb');
@@ -55,11 +61,13 @@ const log = (s: string) => process.stderr.write(`${s}\n`);
 // ---------- data ----------
 if (!existsSync(join(tmp, 'loaded'))) {
 	if (!existsSync(join(tmp, 'truth.json'))) {
-		log(`generating ${complaints.toLocaleString()} complaints, ${responses.toLocaleString()} survey responses …`);
-		await generate({ outDir: tmp, scale: complaints, seed: 1, surveys: responses, log });
+		log(
+			`generating ${complaints.toLocaleString()} complaints, ${responses.toLocaleString()} survey responses, ${contacts.toLocaleString()} contacts …`
+		);
+		await generate({ outDir: tmp, scale: complaints, seed: 1, surveys: responses, contactsPerComplaint: contacts / complaints, log });
 	}
 	const db = await Database.open(dbPath);
-	for (const kind of ['staff', 'traffic', 'complaints', 'surveys', 'appraisals'] as KindId[]) {
+	for (const kind of ['staff', 'traffic', 'complaints', 'surveys', 'appraisals', 'contacts'] as KindId[]) {
 		const t0 = performance.now();
 		const s = await ingest(db, { kind, filePath: join(tmp, FILES[kind]), source: 'cli', createdBy: 'bench' });
 		log(`loaded ${kind}: ${s.rows_loaded.toLocaleString()} rows in ${((performance.now() - t0) / 1000).toFixed(1)} s (${s.status})`);
@@ -304,7 +312,7 @@ const table = REQUESTS.map((r) => {
 });
 const f = (n: number) => n.toFixed(1);
 console.log(
-	`\nqueries over ${from} … ${to}: ${complaints.toLocaleString()} complaints, ${responses.toLocaleString()} responses, ${repeat} runs, ms`
+	`\nqueries over ${from} … ${to}: ${complaints.toLocaleString()} complaints, ${responses.toLocaleString()} responses, ${contacts.toLocaleString()} contacts, ${repeat} runs, ms`
 );
 console.log('| query | bare p50 | HTTP p50 | HTTP p95 | HTTP/bare | cached p50 |');
 console.log('|---|---:|---:|---:|---:|---:|');
@@ -353,9 +361,9 @@ console.log(
 		.map((l) => l.toFixed(1))
 		.join(' ')}`
 );
-const out = `bench/results/queries-${complaints}-${responses}.json`;
+const out = `bench/results/queries-${complaints}-${responses}${contactsTag}.json`;
 writeFileSync(
 	out,
-	`${JSON.stringify({ date: new Date().toISOString(), machine: { cpus: cpus().length, memGb: Math.round(totalmem() / 2 ** 30) }, complaints, responses, range: { from, to }, repeat, queries: table, drill, firstPage, serverPeakRssMb: rssMb, views: viewTable, viewErrors, viewLoadAverage: viewLoad, cli, loadAverageEnd: loadavg() }, null, 2)}\n`
+	`${JSON.stringify({ date: new Date().toISOString(), machine: { cpus: cpus().length, memGb: Math.round(totalmem() / 2 ** 30) }, complaints, responses, contacts, range: { from, to }, repeat, queries: table, drill, firstPage, serverPeakRssMb: rssMb, views: viewTable, viewErrors, viewLoadAverage: viewLoad, cli, loadAverageEnd: loadavg() }, null, 2)}\n`
 );
 console.log(`written ${out}`);

@@ -26,7 +26,7 @@ const q = (entries: Record<string, string | string[] | undefined>) => {
 /** The i-th fresh range ending near `last`: twelve months, ending i days earlier. */
 const twelveMonths = (last: string, i: number) => ({ from: addDays(last, -364 - i), to: addDays(last, -i) });
 
-export const PAGES = ['/dashboard', '/complaints', '/satisfaction', '/quality', '/evaluations'] as const;
+export const PAGES = ['/dashboard', '/complaints', '/satisfaction', '/quality', '/evaluations', '/service'] as const;
 
 /** `n` loads of each page's data (what SvelteKit fetches on a filter change: the server load alone). */
 export function pageViews(last: string, n: number): View[] {
@@ -39,7 +39,8 @@ export function pageViews(last: string, n: number): View[] {
 			'/complaints': q({ ...r, grain: 'month', by: 'category' }),
 			'/satisfaction': q({ ...r, grain: 'month' }),
 			'/quality': q({ ...r, chart: 'complaint_p', grain: 'month' }),
-			'/evaluations': q({ cycle: 'month', period: month, group: 'store' })
+			'/evaluations': q({ cycle: 'month', period: month, group: 'store' }),
+			'/service': q(r)
 		};
 		for (const page of PAGES) out.push({ group: page, path: `${page}/__data.json?${query[page]}&x-sveltekit-invalidated=01`, input: null });
 	}

@@ -12,6 +12,7 @@ import { log } from '$lib/server/core/log';
 import { logServerError, requestLogHandle } from '$lib/server/core/http/request-log';
 import { applyRetentionAtStart } from '$lib/server/features/admin/retention';
 import { ensureRollups } from '$pipelines/rollups/maintain';
+import { contactLimits } from '$lib/server/metrics/contact-limits';
 import { installGracefulShutdown, isStopping } from '$lib/server/core/http/shutdown';
 import { config } from '$lib/server/core/config';
 import { startScheduler } from '$lib/server/features/notifications/scheduler';
@@ -61,12 +62,15 @@ export const init: ServerInit = async () => {
 	} catch (e) {
 		log('retention').error({ err: e }, 'could not apply the retention limit at start');
 	}
-	// Rollups missing (a database loaded before they existed) are built in the background; until they are
-	// current every metric reads raw rows, so answers are the same, only slower.
-	void ensureRollups(db).then(
-		(built) => built && log('rollups').info({ ...built.tables, ms: built.ms }, 'rollups built at start'),
-		(e: unknown) => log('rollups').error({ err: e }, 'could not build the rollups at start; metrics read raw rows')
-	);
+	// Rollups missing (a database loaded before they existed), or contact rollups counted with other contact
+	// limits than those in force, are built in the background; until then those metrics read raw rows, so
+	// answers are the same, only slower.
+	void contactLimits(db)
+		.then((limits) => ensureRollups(db, limits))
+		.then(
+			(built) => built && log('rollups').info({ ...built.tables, ms: built.ms }, 'rollups built at start'),
+			(e: unknown) => log('rollups').error({ err: e }, 'could not build the rollups at start; metrics read raw rows')
+		);
 	// Reports and alerts go out on their schedules (NOTIFY_SCHEDULER=off: only `npm run notify -- run-due`).
 	if (config().notify.scheduler) scheduler = startScheduler(db, config().notify.timeZone);
 	if (!dev) {

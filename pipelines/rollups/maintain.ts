@@ -1,6 +1,13 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { queryRows, type Database } from '$lib/server/core/db';
-import { REPEAT_WINDOW_DAYS } from '$lib/shared/thresholds';
+import {
+	CALLBACK_MINUTES,
+	DEFAULT_CONTACT_LIMITS,
+	MAX_FCR_DAYS,
+	REPEAT_WINDOW_DAYS,
+	contactLimitsKey,
+	type ContactLimits
+} from '$lib/shared/thresholds';
 import type { KindId } from '$lib/shared/schema';
 import { DEFAULT_SLA, slaFingerprint } from '$lib/shared/sla';
 import { profiler } from '../engine/profile';
@@ -14,20 +21,49 @@ import { aggregateSql, columnsOf, DAY_OF, ROLLUP_TABLES, type RolledKind } from 
  *
  * While current, every write that changes rolled rows recomputes, inside its own transaction, the
  * rollup rows of the (day, store) keys it touched: the keys of the rows it added, removed, replaced or
- * restored, and for complaints also the keys of the same phones' complaints within the repeat window
- * after each of those rows (their previous complaint may have changed, and with it whether they repeat).
+ * restored, and the keys of the rows whose counts depend on those rows: for complaints the same phones'
+ * complaints within the repeat window after each of those rows (their previous complaint may have changed,
+ * and with it whether they repeat); for contacts the same phones' contacts before each of those rows whose
+ * FCR window (up to MAX_FCR_DAYS) or callback window reaches it (what the phone did next may have changed).
+ *
+ * The contact rollups count with the contact limits recorded in `rollup_state.contact_limits` (the
+ * defaults when none are): saving other limits rebuilds them (`rebuildRollups` with `kinds: ['contacts']`),
+ * and the compiler reads them only while the limits in force are the recorded ones.
  */
 
 /** Bump with a migration that changes a rollup table; the next start rebuilds. */
-export const ROLLUP_VERSION = 2;
+export const ROLLUP_VERSION = 3;
 
-/** A rolled kind's rows (alias `s`) from day $1 to day $2, as a range its table's zone maps can skip by. */
-const IN_DAYS: Record<RolledKind, string> = {
-	complaints: 's.received_at >= $1::DATE AND s.received_at < $2::DATE + INTERVAL 1 DAY',
-	surveys: 's.submitted_at BETWEEN $1::DATE AND $2::DATE'
+/**
+ * Per rolled kind: its rows (alias `s`) from day $1 to day $2, as a range its table's zone maps can skip
+ * by; the time and phone of a row (what its neighbours are found by); and the keys of the rows whose counts
+ * depend on a touched row (`rollup_touched t`: d, store, at, phone), or null when none do.
+ */
+const KINDS: Record<RolledKind, { inDays: string; at: string; phone: string; neighbours: string | null }> = {
+	complaints: {
+		inDays: 's.received_at >= $1::DATE AND s.received_at < $2::DATE + INTERVAL 1 DAY',
+		at: 'received_at',
+		phone: 'customer_phone_hash',
+		// same phone, within the window after a touched complaint: whether it repeats may have changed
+		neighbours: `SELECT c.received_at::DATE, c.store FROM complaints c JOIN rollup_touched t
+			ON c.customer_phone_hash = t.phone AND c.received_at >= t.at AND c.received_at <= t.at + INTERVAL ${REPEAT_WINDOW_DAYS} DAY`
+	},
+	surveys: { inDays: 's.submitted_at BETWEEN $1::DATE AND $2::DATE', at: 'NULL::TIMESTAMP', phone: 'NULL::UBIGINT', neighbours: null },
+	contacts: {
+		inDays: 's.arrived_at >= $1::DATE AND s.arrived_at < $2::DATE + INTERVAL 1 DAY',
+		at: 'arrived_at',
+		phone: 'customer_phone_hash',
+		// same phone, before a touched contact, with the touched one inside its FCR or callback window: its next
+		// inbound contact or next reach may have changed. Taken per phone between its first and last touched
+		// contact (a superset: a few more keys recomputed, but one row per phone to join, whatever its contacts)
+		neighbours: `SELECT c.arrived_at::DATE, c.store FROM contacts c
+			JOIN (SELECT r.phone, min(r.at) AS lo, max(r.at) AS hi FROM rollup_touched r WHERE r.phone IS NOT NULL GROUP BY r.phone) t
+			ON c.customer_phone_hash = t.phone AND c.arrived_at <= t.hi
+			AND (c.arrived_at >= t.lo - INTERVAL ${MAX_FCR_DAYS} DAY OR coalesce(c.ended_at, c.arrived_at) >= t.lo - INTERVAL ${CALLBACK_MINUTES} MINUTE)`
+	}
 };
 
-const isRolled = (kind: KindId): kind is RolledKind => kind === 'complaints' || kind === 'surveys';
+const isRolled = (kind: KindId): kind is RolledKind => kind in KINDS;
 
 /** Whether the rollups in the tables are built and current (false also where the tables do not exist). */
 export async function rollupsCurrent(conn: DuckDBConnection): Promise<boolean> {
@@ -40,18 +76,23 @@ export async function rollupsCurrent(conn: DuckDBConnection): Promise<boolean> {
 }
 
 /**
- * The rollups' state: whether they are current, and the fingerprint of the SLA limits their compliance
- * counts were made with (shared/sla.ts; the defaults' when none was recorded).
+ * The rollups' state: whether they are current, the fingerprint of the SLA limits their compliance counts
+ * were made with (shared/sla.ts; the defaults' when none was recorded), and the contact limits the contact
+ * rollups count with (the defaults when none were recorded).
  */
-export async function rollupState(conn: DuckDBConnection): Promise<{ current: boolean; sla: string }> {
+export async function rollupState(conn: DuckDBConnection): Promise<{ current: boolean; sla: string; contactLimits: ContactLimits }> {
 	try {
-		const [row] = await queryRows<{ version: number; sla: string | null }>(
+		const [row] = await queryRows<{ version: number; sla: string | null; limits: string | null }>(
 			conn,
-			'SELECT max(version) AS version, max(sla) AS sla FROM rollup_state'
+			'SELECT max(version) AS version, max(sla) AS sla, max(contact_limits) AS limits FROM rollup_state'
 		);
-		return { current: Number(row?.version) === ROLLUP_VERSION, sla: row?.sla ?? slaFingerprint(DEFAULT_SLA) };
+		return {
+			current: Number(row?.version) === ROLLUP_VERSION,
+			sla: row?.sla ?? slaFingerprint(DEFAULT_SLA),
+			contactLimits: row?.limits ? (JSON.parse(row.limits) as ContactLimits) : DEFAULT_CONTACT_LIMITS
+		};
 	} catch {
-		return { current: false, sla: slaFingerprint(DEFAULT_SLA) };
+		return { current: false, sla: slaFingerprint(DEFAULT_SLA), contactLimits: DEFAULT_CONTACT_LIMITS };
 	}
 }
 
@@ -76,25 +117,40 @@ export interface RebuildResult {
 	ms: number;
 }
 
+/** The contact limits the contact rollups count with (those recorded in rollup_state; the defaults when none are). */
+export async function rolledContactLimits(conn: DuckDBConnection): Promise<ContactLimits> {
+	return (await rollupState(conn)).contactLimits;
+}
+
+export interface RebuildOptions {
+	/** in the caller's transaction */
+	inTransaction?: boolean;
+	/** the contact limits to count with from now on (default: those recorded) */
+	contactLimits?: ContactLimits;
+	/** only these kinds' rollups, when the rest are current (new SLA limits change the complaints' only, new contact limits the contacts') */
+	kinds?: readonly RolledKind[];
+}
+
 /**
  * Builds every rollup from the raw rows and marks them current, in one transaction (or the caller's, with
- * `inTransaction`); SLA compliance is counted with the limits in force, recorded in the state. `kinds`
- * rebuilds only those kinds' rollups (new SLA limits change the complaints' only), when the rest are current.
+ * `inTransaction`); SLA compliance is counted with the SLA limits in force, the contact counts with the contact
+ * limits given (else those recorded), both recorded in the state.
  */
-export async function rebuildRollups(
-	conn: DuckDBConnection,
-	options: { inTransaction?: boolean; kinds?: readonly RolledKind[] } = {}
-): Promise<RebuildResult> {
+export async function rebuildRollups(conn: DuckDBConnection, options: RebuildOptions = {}): Promise<RebuildResult> {
 	const started = performance.now();
 	const tables: Record<string, number> = {};
 	if (!options.inTransaction) await conn.run('BEGIN TRANSACTION');
 	try {
 		const kinds = options.kinds && (await rollupsCurrent(conn)) ? options.kinds : null;
-		// the state first: the rows below count SLA compliance with the limits it records
+		const limits = contactLimitsKey(options.contactLimits ?? (await rolledContactLimits(conn)));
+		// a rebuild that leaves the complaints' rollups as they are keeps the SLA limits they were counted with
+		const sla = !kinds || kinds.includes('complaints') ? await slaInForce(conn) : (await rollupState(conn)).sla;
+		// the state first: the rows below count with the limits it records
 		await conn.run('DELETE FROM rollup_state');
-		await conn.run('INSERT INTO rollup_state (version, built_at, sla) VALUES ($1, now()::TIMESTAMP, $2)', [
+		await conn.run('INSERT INTO rollup_state (version, built_at, sla, contact_limits) VALUES ($1, now()::TIMESTAMP, $2, $3)', [
 			ROLLUP_VERSION,
-			await slaInForce(conn)
+			sla,
+			limits
 		]);
 		for (const t of ROLLUP_TABLES.filter((r) => !kinds || kinds.includes(r.kind))) {
 			await conn.run(`DELETE FROM ${t.table}`);
@@ -111,15 +167,19 @@ export async function rebuildRollups(
 }
 
 /**
- * At start, and after new SLA limits are saved: builds the rollups when they are not current, or the
- * complaints' when their SLA counts were made with other limits than those in force (under the write
- * lock, so no load runs in between); null when they were current.
+ * At start, and after new SLA or contact limits are saved: builds the rollups when they are not current, or the
+ * complaints' when their SLA counts were made with other limits than those in force, or the contacts' when they
+ * were counted with other limits than `contactLimits` (the contact limits in force), under the write lock so no
+ * load runs in between; null when nothing was to be done.
  */
-export function ensureRollups(db: Database): Promise<RebuildResult | null> {
+export function ensureRollups(db: Database, contactLimits?: ContactLimits): Promise<RebuildResult | null> {
 	return db.withWriteLock(async (conn) => {
 		const state = await rollupState(conn);
-		if (!state.current) return rebuildRollups(conn);
-		return state.sla === (await slaInForce(conn)) ? null : rebuildRollups(conn, { kinds: ['complaints'] });
+		if (!state.current) return rebuildRollups(conn, contactLimits ? { contactLimits } : {});
+		const kinds: RolledKind[] = [];
+		if (state.sla !== (await slaInForce(conn))) kinds.push('complaints');
+		if (contactLimits && contactLimitsKey(contactLimits) !== contactLimitsKey(await rolledContactLimits(conn))) kinds.push('contacts');
+		return kinds.length ? rebuildRollups(conn, { kinds, ...(contactLimits ? { contactLimits } : {}) }) : null;
 	}, 'rebuilds');
 }
 
@@ -130,8 +190,7 @@ export function ensureRollups(db: Database): Promise<RebuildResult | null> {
  */
 export async function recordTouched(conn: DuckDBConnection, kind: KindId, table: string, batchId: number): Promise<boolean> {
 	if (!isRolled(kind) || !(await rollupsCurrent(conn))) return false;
-	const at = kind === 'complaints' ? 'received_at' : 'NULL::TIMESTAMP';
-	const phone = kind === 'complaints' ? 'customer_phone_hash' : 'NULL::UBIGINT';
+	const { at, phone } = KINDS[kind];
 	const cols = `${DAY_OF[kind]} AS d, store, ${at} AS at, ${phone} AS phone`;
 	await conn.run(
 		`CREATE OR REPLACE TEMP TABLE rollup_touched AS
@@ -143,18 +202,26 @@ export async function recordTouched(conn: DuckDBConnection, kind: KindId, table:
 
 /**
  * Recomputes the rollup rows of the keys `recordTouched` recorded, from the rows as they are now (after
- * the write, in the same transaction). Returns the keys recomputed.
+ * the write, in the same transaction). Returns the keys recomputed (the rows written, when the kind was rebuilt).
  */
 export async function refreshTouched(conn: DuckDBConnection, kind: KindId): Promise<number> {
 	if (!isRolled(kind)) return 0;
 	const step = profiler('rollups');
-	// Same phone, within the window after a touched complaint: whether it repeats may have changed.
-	const neighbours =
-		kind === 'complaints'
-			? `UNION SELECT c.received_at::DATE, c.store FROM complaints c JOIN rollup_touched t
-			     ON c.customer_phone_hash = t.phone AND c.received_at >= t.at AND c.received_at <= t.at + INTERVAL ${REPEAT_WINDOW_DAYS} DAY`
-			: '';
-	await conn.run(`CREATE OR REPLACE TEMP TABLE rollup_keys AS SELECT DISTINCT d, store FROM rollup_touched ${neighbours}`);
+	const { neighbours, inDays } = KINDS[kind];
+	// A write touching as many rows as the kind now has (a first load, everything loaded again) touches every
+	// key: rebuilding the kind's rollups whole is then several times cheaper than picking the keys.
+	const [share] = await queryRows<{ touched: number; rows: number }>(
+		conn,
+		`SELECT (SELECT count(*) FROM rollup_touched) AS touched, (SELECT count(*) FROM ${kind}) AS rows`
+	);
+	if (Number(share?.touched) >= Number(share?.rows)) {
+		const rebuilt = await rebuildRollups(conn, { inTransaction: true, kinds: [kind] });
+		await conn.run('DROP TABLE IF EXISTS rollup_touched');
+		return Object.values(rebuilt.tables).reduce((a, b) => a + b, 0);
+	}
+	await conn.run(
+		`CREATE OR REPLACE TEMP TABLE rollup_keys AS SELECT DISTINCT d, store FROM rollup_touched ${neighbours ? `UNION ${neighbours}` : ''}`
+	);
 	step('keys');
 	const [range] = await queryRows<{ keys: number; lo: string | null; hi: string | null }>(
 		conn,
@@ -163,7 +230,7 @@ export async function refreshTouched(conn: DuckDBConnection, kind: KindId): Prom
 	const keys = Number(range?.keys ?? 0);
 	if (keys > 0) {
 		// the day range first, so the scan skips blocks outside it; then exactly the keys
-		const picked = `${IN_DAYS[kind]} AND EXISTS (SELECT 1 FROM rollup_keys k WHERE k.d = s.${DAY_OF[kind]} AND k.store = s.store)`;
+		const picked = `${inDays} AND EXISTS (SELECT 1 FROM rollup_keys k WHERE k.d = s.${DAY_OF[kind]} AND k.store = s.store)`;
 		const keyed = (alias: string) =>
 			`${alias}.d BETWEEN $1::DATE AND $2::DATE AND EXISTS (SELECT 1 FROM rollup_keys k WHERE k.d = ${alias}.d AND k.store = ${alias}.store)`;
 		const days = [range!.lo, range!.hi];

@@ -1,5 +1,19 @@
-import { LOW_SCORE_MAX, REPEAT_WINDOW_DAYS } from '$lib/shared/thresholds';
+import { CONTACT_TOKENS, DEFAULT_CONTACT_LIMITS, LOW_SCORE_MAX, REPEAT_WINDOW_DAYS, contactLimitsKey } from '$lib/shared/thresholds';
 import { DEFAULT_SLA, slaFingerprint } from '$lib/shared/sla';
+import {
+	ABANDONED,
+	ANSWERED,
+	CALLED_BACK,
+	CONTACT_HOUR,
+	CONTACT_TIMES,
+	FCR_JUDGED,
+	fcrDue,
+	HANDLED,
+	NEXT_CONTACTS,
+	NO_REPEAT,
+	OFFERED,
+	WITHIN_SL
+} from './contacts';
 
 /**
  * The rollup tables: per day × store × the dimensions the catalog cuts a source by, the counts and sums
@@ -11,7 +25,7 @@ import { DEFAULT_SLA, slaFingerprint } from '$lib/shared/sla';
  * is never adjusted by adding or subtracting, so replacing and restoring rows can never drift.
  */
 
-export type RolledKind = 'complaints' | 'surveys';
+export type RolledKind = 'complaints' | 'surveys' | 'contacts';
 
 export interface RollupTable {
 	table: string;
@@ -30,7 +44,7 @@ export interface RollupTable {
 	/**
 	 * The source rows to aggregate, with the day `d`, the key columns and what the measures read:
 	 * `where` picks rows of the source table (alias `s`), `lookback` is the first day the repeat
-	 * window must reach back to (null: no bound).
+	 * window must reach back to (null: no bound); contacts look ahead from it, to what the phone did next.
 	 */
 	rows: (where: string, lookback: string | null) => string;
 	/**
@@ -123,6 +137,101 @@ const COMPLAINT_MEASURES: Readonly<Record<string, string>> = {
 
 const COMPLAINT_DIMENSIONS = ['department', 'channel', 'category', 'severity'] as const;
 
+/**
+ * The contact limits the contact rollups count with, as one row: those recorded in `rollup_state` (the
+ * defaults when none are), so a rollup row always says which limits it was counted with. Never a user value
+ * in the SQL text: the limits are read from the table.
+ */
+const CONTACT_LIMITS_ROW = `(SELECT (l->>'$.shortAbandonSeconds')::DOUBLE AS lim_short, (l->>'$.serviceLevel.default')::DOUBLE AS lim_sl,
+		CAST(json_extract(l, '$.serviceLevel.byChannel') AS MAP(VARCHAR, DOUBLE)) AS lim_sl_by, (l->>'$.fcrDays')::INTEGER AS lim_fcr
+	FROM (SELECT coalesce(max(contact_limits), '${contactLimitsKey(DEFAULT_CONTACT_LIMITS)}') AS l FROM rollup_state))`;
+const withRolledLimits = (expr: string) =>
+	expr
+		.replaceAll(CONTACT_TOKENS.shortAbandonSeconds, 'lim_short')
+		.replaceAll(CONTACT_TOKENS.serviceLevel, 'coalesce(lim_sl_by[channel::VARCHAR], lim_sl)')
+		.replaceAll(CONTACT_TOKENS.fcrDays, 'lim_fcr');
+
+/** What each contact row counts as, with the rolled limits (contacts.ts defines each condition for the catalog too). */
+const CONTACT_FLAGS: Readonly<Record<string, string>> = {
+	is_offered: OFFERED,
+	is_answered: ANSWERED,
+	is_abandoned: ABANDONED,
+	is_within_sl: WITHIN_SL,
+	is_handled: HANDLED,
+	is_judged: FCR_JUDGED,
+	is_kept: `${FCR_JUDGED} AND ${NO_REPEAT}`,
+	is_marked: `${ANSWERED} AND resolved IS NOT NULL`,
+	is_resolved: `${ANSWERED} AND resolved`,
+	is_called_back: `${ABANDONED} AND ${CALLED_BACK}`
+};
+
+/** The same, as of `now`: FCR judges only contacts whose window has closed by then (as the catalog's metric does). */
+const contactFlagsAsOf = (now: string): Readonly<Record<string, string>> => ({
+	...CONTACT_FLAGS,
+	is_judged: `${FCR_JUDGED} AND ${fcrDue(now)}`,
+	is_kept: `${FCR_JUDGED} AND ${fcrDue(now)} AND ${NO_REPEAT}`
+});
+
+/**
+ * Contacts with what the same phone did next (any store, any file): only the phones of the picked rows are
+ * windowed, from the first picked day on (the windows look ahead). With `now` (a TIMESTAMP expression), FCR
+ * counts only the contacts whose window has closed by then (the compiler's live days, see `contactCutsAsOf`).
+ */
+export const contactRows = (
+	where: string,
+	lookback: string | null,
+	now: string | null = null
+) => `(SELECT d, store, channel, staff, topic, hour, wait_s, handle_s,
+		${Object.entries(now ? contactFlagsAsOf(now) : CONTACT_FLAGS)
+			.map(([name, expr]) => `${withRolledLimits(expr)} AS ${name}`)
+			.join(', ')}
+	FROM (SELECT s.store, s.channel, s.agent_id AS staff, s.topic, ${CONTACT_HOUR} AS hour, s.direction, s.arrived_at, s.answered_at,
+			s.ended_at, s.callback_at, s.resolved, s.customer_phone_hash, ${CONTACT_TIMES}, n.next_inbound_at, n.next_reach_at
+		FROM contacts s LEFT JOIN (
+			SELECT rowid AS rid, ${NEXT_CONTACTS} FROM contacts
+			WHERE customer_phone_hash IS NOT NULL${
+				lookback === null
+					? ''
+					: ` AND arrived_at >= ${lookback} AND customer_phone_hash IN (SELECT s.customer_phone_hash FROM contacts s WHERE ${where})`
+			}
+		) n ON n.rid = s.rowid
+		WHERE ${where}), ${CONTACT_LIMITS_ROW})`;
+
+const CONTACT_MEASURES: Readonly<Record<string, string>> = {
+	offered: 'count(*) FILTER (WHERE is_offered)',
+	answered: 'count(*) FILTER (WHERE is_answered)',
+	abandoned: 'count(*) FILTER (WHERE is_abandoned)',
+	within_sl: 'count(*) FILTER (WHERE is_within_sl)',
+	wait_sum: 'sum(wait_s) FILTER (WHERE is_answered)',
+	online_answered: `count(*) FILTER (WHERE is_answered AND channel = '在线')`,
+	online_wait_sum: `sum(wait_s) FILTER (WHERE is_answered AND channel = '在线')`,
+	handled: 'count(*) FILTER (WHERE is_handled)',
+	handle_sum: 'sum(handle_s) FILTER (WHERE is_handled)',
+	fcr_judged: 'count(*) FILTER (WHERE is_judged)',
+	fcr_kept: 'count(*) FILTER (WHERE is_kept)',
+	marked: 'count(*) FILTER (WHERE is_marked)',
+	marked_resolved: 'count(*) FILTER (WHERE is_resolved)',
+	called_back: 'count(*) FILTER (WHERE is_called_back)'
+};
+
+export const CONTACT_CUTS: RollupTable = {
+	table: 'contact_cuts',
+	kind: 'contacts',
+	keys: ['store', 'cut', 'member'],
+	cuts: ['channel', 'staff', 'topic', 'hour'],
+	measures: CONTACT_MEASURES,
+	rows: contactRows
+};
+
+/**
+ * contact_cuts rows computed now from the contacts that arrived from day `from` to day `to` (bound DATE
+ * expressions), as of `now`: what the rollup would hold for those days if FCR counted only closed windows.
+ */
+export const contactCutsAsOf = (from: string, to: string, now: string) => {
+	const where = `s.arrived_at >= ${from} AND s.arrived_at < ${to} + INTERVAL 1 DAY`;
+	return `(${aggregateSql(CONTACT_CUTS, where, from, contactRows(where, from, now))})`;
+};
+
 export const ROLLUP_TABLES: readonly RollupTable[] = [
 	{
 		table: 'complaint_daily',
@@ -172,11 +281,16 @@ export const ROLLUP_TABLES: readonly RollupTable[] = [
 		rows: (where) => `(SELECT s.store, s.channel, s.method, s.submitted_at AS d,
 			unnest(map_keys(s.extra_answers)) AS question, unnest(map_values(s.extra_answers)) AS answer
 			FROM surveys s WHERE s.extra_answers IS NOT NULL AND ${where})`
-	}
+	},
+	CONTACT_CUTS
 ];
 
 /** The day column of each rolled kind's table, as its rollup keys them. */
-export const DAY_OF: Record<RolledKind, string> = { complaints: 'received_at::DATE', surveys: 'submitted_at' };
+export const DAY_OF: Record<RolledKind, string> = {
+	complaints: 'received_at::DATE',
+	surveys: 'submitted_at',
+	contacts: 'arrived_at::DATE'
+};
 
 /**
  * The aggregate that fills a rollup table from `rows` (by default the source rows `where` picks, see

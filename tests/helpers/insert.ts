@@ -23,6 +23,6 @@ export async function insertRows(
 				Object.values(r) as never
 			);
 		}
-		if (table === 'complaints' || table === 'surveys') await rebuildRollups(conn);
+		if (table === 'complaints' || table === 'surveys' || table === 'contacts') await rebuildRollups(conn);
 	});
 }

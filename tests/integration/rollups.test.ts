@@ -1,11 +1,8 @@
-import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import Papa from 'papaparse';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../src/lib/server/core/db';
-import { METRICS, ROLLUP_SOURCES, SOURCES, type Dimension, type FilterName, type MetricDef } from '../../src/lib/server/metrics/catalog';
-import { GRAINS, type Grain } from '../../src/lib/server/metrics/compile';
-import { metricLoader, queryMetric, queryMetrics, rollupsReady, type MetricResult } from '../../src/lib/server/metrics/query';
+import { METRICS, ROLLUP_SOURCES, SOURCES, type Dimension } from '../../src/lib/server/metrics/catalog';
+import { metricLoader, queryMetric, queryMetrics, rollupsReady } from '../../src/lib/server/metrics/query';
 import { compileBundles } from '../../src/lib/server/metrics/bundle';
 import { FILES, generate } from '../../pipelines/generate';
 import { rollbackBatch } from '../../pipelines/batches';
@@ -15,7 +12,20 @@ import { applyRetention } from '../../src/lib/server/features/admin/retention';
 import { saveSla, slaRollupsSettled } from '../../src/lib/server/metrics/sla';
 import { DEFAULT_SLA } from '../../src/lib/shared/sla';
 import type { KindId } from '../../src/lib/shared/schema';
-import { load, rows, tempDatabase, tempDir } from '../helpers/db';
+import { rows, tempDatabase, tempDir } from '../helpers/db';
+import {
+	compare,
+	fullMatrix,
+	readCsv,
+	sameRows,
+	shiftDays,
+	writeCsv,
+	checkStep as checkStepOf,
+	FILTER_VALUES,
+	RANGES,
+	SCOPE,
+	loaded as loadedInto
+} from '../helpers/golden';
 
 /**
  * The rollups give the raw rows' answers: every metric a rollup serves, by every cut it keeps, over
@@ -31,121 +41,12 @@ let cleanup: () => void;
 let data: string;
 /** late enough that every complaint of the ranges still without a response or resolution is past its limit (SLA counts hold) */
 const AS_OF = '2025-05-09 12:00:00';
-const RANGES = [
-	{ from: '2025-01-01', to: '2025-04-30' },
-	{ from: '2025-02-10', to: '2025-03-20' }
-];
-const SCOPE = ['广州天河店', '苏州观前街店', '北京西单店'];
-/** a filter of each kind a source may take, with values the generated data has */
-const FILTER_VALUES: Record<FilterName, readonly string[]> = {
-	store: ['广州天河店', '北京西单店'],
-	department: ['家电部', '服装部', '客服中心'],
-	channel: ['电话', '在线', '现场'],
-	category: ['商品质量', '服务态度', '价格']
-};
+/** the metrics complaint and survey rollups serve (contact-rollups.test.ts compares the contact rollups) */
+const ROLLED = METRICS.filter((m) => m.rollup && !m.rollup.from.some((id) => ROLLUP_SOURCES[id].contactLimits));
+const MATRIX = { metrics: ROLLED, ranges: RANGES, scope: SCOPE, filterValues: FILTER_VALUES };
 
-const ROLLED = METRICS.filter((m) => m.rollup);
-
-type Csv = Record<string, string>[];
-const readCsv = (file: string): Csv =>
-	Papa.parse<Record<string, string>>(readFileSync(file, 'utf8'), { header: true, skipEmptyLines: true }).data;
-const writeCsv = (file: string, records: Csv) => writeFileSync(file, Papa.unparse(records));
-
-/** '2025/1/3 14:05' shifted by whole days (the register's own format). */
-function shiftDays(t: string, days: number): string {
-	const m = /^(\d{4})\/(\d{1,2})\/(\d{1,2}) (.*)$/u.exec(t);
-	if (!m) return t;
-	const d = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]) + days));
-	return `${d.getUTCFullYear()}/${d.getUTCMonth() + 1}/${d.getUTCDate()} ${m[4]}`;
-}
-
-async function loaded(kind: KindId, file: string): Promise<number> {
-	const s = await load(db, kind, join(data, file));
-	expect(s.status, `${kind} ${file}`).toBe('committed');
-	return s.batch_id!;
-}
-
-/** Same rows; numbers equal (means, sums of fractions divided by a count, to 1e-9 relative). */
-function sameRows(a: MetricResult, b: MetricResult, what: string) {
-	expect(a.rows.length, what).toBe(b.rows.length);
-	a.rows.forEach((row, i) => {
-		const other = b.rows[i]!;
-		expect(Object.keys(row), what).toEqual(Object.keys(other));
-		for (const [k, v] of Object.entries(row)) {
-			const w = other[k];
-			if (typeof v === 'number' && typeof w === 'number' && !Number.isInteger(v)) {
-				expect(Math.abs(v - w), `${what} ${k}: ${v} vs ${w}`).toBeLessThanOrEqual(1e-9 * Math.max(1, Math.abs(w)));
-			} else expect(v, `${what} row ${i} ${k}`).toEqual(w);
-		}
-	});
-}
-
-interface Case {
-	metric: MetricDef;
-	grain: Grain;
-	by?: Dimension;
-	filters: Record<string, readonly string[]>;
-	scope: string[] | null;
-	range: { from: string; to: string };
-}
-
-/** The dimensions of a metric its rollup keeps (a cut it does not keep reads raw rows on both paths). */
-const rolledCuts = (m: MetricDef) => m.dimensions.filter((d) => m.rollup!.from.some((id) => ROLLUP_SOURCES[id].dimensions[d]));
-
-/** Every grain uncut, every kept cut by month; no filter or every filter the source takes; all stores or a scope; both ranges. */
-function fullMatrix(): Case[] {
-	const out: Case[] = [];
-	for (const metric of ROLLED) {
-		const allowed = SOURCES[metric.source].filters;
-		const filterSets: Record<string, readonly string[]>[] = [
-			{},
-			Object.fromEntries(allowed.filter((f) => f !== 'store').map((f) => [f, FILTER_VALUES[f]]))
-		];
-		if (allowed.includes('store')) filterSets.push({ store: FILTER_VALUES.store });
-		const cuts: [Grain, Dimension | undefined][] = [
-			...GRAINS.map((g): [Grain, undefined] => [g, undefined]),
-			...rolledCuts(metric).map((d): [Grain, Dimension] => ['month', d])
-		];
-		for (const [grain, by] of cuts)
-			for (const filters of filterSets)
-				for (const scope of [null, SCOPE])
-					for (const range of RANGES) {
-						if (grain === 'day' && range === RANGES[0]) continue; // one range of daily rows is enough
-						out.push({ metric, grain, by, filters, scope, range });
-					}
-	}
-	return out;
-}
-
-/** After each step: every rolled metric by each kept cut, monthly, the first range, all stores. */
-const quickMatrix = (): Case[] =>
-	ROLLED.flatMap((metric) =>
-		[undefined, ...rolledCuts(metric)].map((by) => ({ metric, grain: 'month' as Grain, by, filters: {}, scope: null, range: RANGES[0]! }))
-	);
-
-async function compare(cases: Case[]): Promise<number> {
-	let rolled = 0;
-	for (const c of cases) {
-		const input = { metric: c.metric.id, grain: c.grain, by: c.by, filters: c.filters, scope: c.scope, ...c.range };
-		const what = JSON.stringify({ ...input, metric: c.metric.id });
-		const [viaRollup, viaRaw] = await Promise.all([
-			queryMetric(db, input, { asOf: AS_OF }),
-			queryMetric(db, input, { asOf: AS_OF, path: 'raw' })
-		]);
-		expect(viaRaw.path, what).toBe('raw');
-		expect(viaRollup.path, what).toBe('rollup');
-		sameRows(viaRollup, viaRaw, what);
-		if (viaRollup.rows.length) rolled++;
-	}
-	return rolled;
-}
-
-/** Rollups current, equal to the raw rows, and every quick case the same on both paths. */
-async function checkStep(step: string) {
-	expect(await rollupsReady(db), step).toBe(true);
-	expect(await db.withConnection((c) => verifyRollups(c)), step).toEqual([]);
-	expect(await compare(quickMatrix()), step).toBeGreaterThan(ROLLED.length);
-}
+const loaded = (kind: KindId, file: string) => loadedInto(db, data, kind, file);
+const checkStep = (step: string) => checkStepOf(db, MATRIX, AS_OF, step);
 
 let batchB: number;
 let replacing: number;
@@ -235,9 +136,9 @@ describe('rollups kept current by every write', () => {
 		const r = await applyRetention(db, { months: 12, actor: { name: 'vitest', ip: null }, trigger: 'manual' });
 		expect(r.ok && r.applied.complaints).toBeGreaterThan(0);
 		expect(await rollupsReady(db)).toBe(true);
-		const cases = fullMatrix();
+		const cases = fullMatrix(MATRIX);
 		expect(cases.length).toBeGreaterThan(1000);
-		expect(await compare(cases)).toBeGreaterThan(cases.length / 2);
+		expect(await compare(db, cases, AS_OF)).toBeGreaterThan(cases.length / 2);
 	}, 900_000);
 
 	it('reads raw rows where no rollup covers the request', async () => {

@@ -43,6 +43,8 @@ function bundleKey(input: unknown, options: CompileOptions): string | null {
 	return JSON.stringify([
 		rollup ?? `raw:${metric.source}`,
 		rollup ? (metric.rollup?.where ?? '') : '',
+		// a metric with live days (FCR) reads other rows for its most recent days
+		rollup ? !!metric.rollup?.settledDays : false,
 		// SLA counts read the rollup through a cutoff and raw rows after it: a relation of their own
 		rollup && metric.rollup?.sla ? 'sla' : '',
 		from,

@@ -8,6 +8,7 @@ import { largestLimit, slaFingerprint } from '$lib/shared/sla';
 import {
 	CONTACT_TOKENS,
 	DEFAULT_CONTACT_LIMITS,
+	contactLimitsKey,
 	type ContactLimits,
 	DEFAULT_SLA,
 	DIMENSIONS,
@@ -224,6 +225,8 @@ export interface CompileOptions {
 	/** the fingerprint of the SLA limits the rollups' compliance counts were made with (shared/sla.ts); absent: SLA metrics read raw rows */
 	rollupSla?: string;
 	path?: QueryPath;
+	/** the contact limits the contact rollups were counted with (default: the defaults); they answer only while those are `contacts` */
+	rolledContactLimits?: ContactLimits;
 }
 
 const HOUR_MS = 3_600_000;
@@ -250,15 +253,37 @@ function slaSplit(request: MetricRequest, options: CompileOptions): { cutoff: st
  * The planner: a request reads its metric's rollup when there is one and it keeps the request's cut
  * (`by`) and every filter it sets apart — the rollup has the store, so the scope always applies —
  * the role's minimum group size does not need the rows' staff, and its SLA counts hold for the request
- * (`slaSplit`); raw rows otherwise.
+ * (`slaSplit`); a contact rollup also only while it was counted with the contact limits in force, and for a
+ * metric that depends on "now" for recent days (FCR) only a rollup that computes those days live; raw rows
+ * otherwise.
  */
 export function planOf(request: MetricRequest, metric: MetricDef, options: CompileOptions): RollupId | null {
 	if (!options.rollups || options.path === 'raw' || !metric.rollup) return null;
 	if (request.minGroupStaff !== undefined && SOURCES[metric.source].staffColumn) return null;
 	if (metric.rollup.sla && !slaSplit(request, options)) return null;
+	const limits = options.contacts ?? DEFAULT_CONTACT_LIMITS;
+	const live = liveFrom(request, metric, options) !== null;
+	const limitsRolled = contactLimitsKey(limits) === contactLimitsKey(options.rolledContactLimits ?? DEFAULT_CONTACT_LIMITS);
 	const covers = (rollup: RollupSourceDef) =>
-		(!request.by || !!rollup.dimensions[request.by]) && FILTERS.every((f) => !request.filters[f]?.length || rollup.filters.includes(f));
+		(!rollup.contactLimits || limitsRolled) &&
+		(!live || !!rollup.liveDays) &&
+		(!request.by || !!rollup.dimensions[request.by]) &&
+		FILTERS.every((f) => !request.filters[f]?.length || rollup.filters.includes(f));
 	return metric.rollup.from.find((id) => covers(ROLLUP_SOURCES[id])) ?? null;
+}
+
+/**
+ * For a metric whose answer depends on "now" for its most recent days (`settledDays`): the first day of the
+ * request's range not settled by "now", or null when the whole range is. Day d is settled once
+ * d + 1 + days ≤ now, so the first day that is not is the day of "now" minus `days`.
+ */
+function liveFrom(request: MetricRequest, metric: MetricDef, options: CompileOptions): string | null {
+	const days = metric.rollup?.settledDays?.(options.contacts ?? DEFAULT_CONTACT_LIMITS);
+	if (days === undefined) return null;
+	const now = options.asOf ?? registerNow();
+	const first = new Date(Date.parse(`${now.slice(0, 10)}T00:00:00Z`) - days * DAY_MS).toISOString().slice(0, 10);
+	if (first > request.to) return null;
+	return first < request.from ? request.from : first;
 }
 
 /**
@@ -292,7 +317,10 @@ export function prepare(request: MetricRequest, metric: MetricDef, options: Comp
 		const cutoff = `${p.add(split.cutoff)}::DATE`;
 		rows = `(SELECT * FROM ${source.relation({ from, to: cutoff, conditions, ...by })}
 			UNION ALL BY NAME SELECT * FROM ${complaintSlaTail({ from: `(${cutoff} + INTERVAL 1 DAY)`, to, conditions, ...by })})`;
-	} else rows = source.relation({ from, to, conditions, ...by });
+	} else {
+		const live = rollup ? liveFrom(request, metric, options) : null;
+		rows = source.relation({ from, to, conditions, ...by, ...(live ? { liveFrom: `${p.add(live)}::DATE` } : {}) });
+	}
 	const keep = rollup ? metric.rollup?.where : undefined;
 
 	let nowParam: string | null = null;
@@ -317,7 +345,7 @@ export function prepare(request: MetricRequest, metric: MetricDef, options: Comp
 	// the raw tail of SLA counts reads "now" and the limits in force
 	const relation = withNow(keep ? `(SELECT * FROM ${rows} WHERE ${keep})` : rows);
 	const groupCol = request.by ? withNow(source.dimensions[request.by]!) : null;
-	return { p, relation, withNow, groupCol };
+	return { p, relation: relation.includes('$now') ? withNow(relation) : relation, withNow, groupCol };
 }
 
 /** A metric's aggregates (`inner`, over the relation's rows) and its output columns (`outer`, over those), aliases prefixed. */

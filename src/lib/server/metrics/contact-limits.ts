@@ -1,6 +1,9 @@
 import { z } from 'zod';
 import { DEFAULT_CONTACT_LIMITS, MAX_FCR_DAYS, type ContactLimits } from './catalog';
-import { jsonSetting } from './settings';
+import { jsonSetting, type SaveSettingResult } from './settings';
+import type { Database } from '$lib/server/core/db';
+import type { Actor } from '$lib/server/core/auth/users';
+import { rebuildRollups } from '$pipelines/rollups/maintain';
 import { channel } from '$lib/shared/schema/vocabularies';
 
 /**
@@ -25,5 +28,16 @@ const setting = jsonSetting<ContactLimits>(SETTING, contactLimitsSchema, DEFAULT
 export const readContactLimits = setting.read;
 /** The limits in force, read once per database and kept current by `saveContactLimits`. */
 export const contactLimits = setting.inForce;
-/** Saves new limits (validated), audited with the old and new values. */
-export const saveContactLimits = setting.save;
+/**
+ * Saves new limits (validated), audited with the old and new values; then rebuilds the contact rollups
+ * with them under the write lock. Until that has committed, the rollups were counted with other limits
+ * than those in force, and contact metrics read raw rows (the planner compares them).
+ */
+export async function saveContactLimits(db: Database, value: unknown, actor: Actor, now?: number): Promise<SaveSettingResult> {
+	const result = await setting.save(db, value, actor, now);
+	if (result.ok && result.changed) {
+		const limits = await contactLimits(db);
+		await db.withWriteLock((conn) => rebuildRollups(conn, { contactLimits: limits, kinds: ['contacts'] }), 'keeps');
+	}
+	return result;
+}

@@ -7,7 +7,10 @@ import { DEFAULT_SLA, slaFingerprint } from '$lib/shared/sla';
 const base = { from: '2025-01-01', to: '2025-06-30', grain: 'month', filters: {}, scope: ['杭州湖滨店'] };
 const reads = (input: Record<string, unknown>, options: Parameters<typeof compileMetric>[1] = { rollups: true }) => {
 	const q = compileMetric({ ...base, ...input }, options);
-	const table = /FROM (complaint_cuts|complaint_daily|survey_daily|survey_answer_daily|complaints|surveys|appraisals)\b/u.exec(q.sql)?.[1];
+	const table =
+		/FROM (complaint_cuts|complaint_daily|survey_daily|survey_answer_daily|contact_cuts|complaints|surveys|appraisals|contacts)\b/u.exec(
+			q.sql
+		)?.[1];
 	return `${q.path}:${table}`;
 };
 
@@ -35,6 +38,35 @@ describe('the planner', () => {
 		expect(reads({ metric: 'appraisal_mean' })).toBe('raw:appraisals');
 		expect(reads({ metric: 'complaint_count' }, { rollups: true, path: 'raw' })).toBe('raw:complaints');
 		expect(reads({ metric: 'complaint_count' }, {})).toBe('raw:complaints');
+	});
+
+	it('reads the contact rollup by one cut, and by channel where channels are filtered', () => {
+		const now = { rollups: true, asOf: '2025-08-01 00:00:00' };
+		expect(reads({ metric: 'service_level', by: 'weekday_hour' }, now)).toBe('rollup:contact_cuts');
+		expect(reads({ metric: 'aht_mean_s', by: 'staff' }, now)).toBe('rollup:contact_cuts');
+		expect(compileMetric({ ...base, metric: 'answer_rate', filters: { channel: ['电话'] } }, now).sql).toMatch(/cut = 'channel'/u);
+		expect(reads({ metric: 'answer_rate', by: 'topic', filters: { channel: ['电话'] } }, now)).toBe('raw:contacts');
+		expect(reads({ metric: 'asa_p90_s' }, now)).toBe('raw:contacts');
+	});
+
+	it('reads the contact rollup only with the limits it counted by, and FCR only once its windows have closed', () => {
+		const rolled = { shortAbandonSeconds: 5, serviceLevel: { default: 15, byChannel: { 在线: 30, 电话: 20 } }, fcrDays: 7 };
+		const same = { ...rolled, serviceLevel: { default: 15, byChannel: { 电话: 20, 在线: 30 } } };
+		const options = { rollups: true, asOf: '2025-08-01 00:00:00', rolledContactLimits: rolled };
+		expect(reads({ metric: 'answer_rate' }, { ...options, contacts: same })).toBe('rollup:contact_cuts');
+		expect(reads({ metric: 'answer_rate' }, { ...options, contacts: { ...same, shortAbandonSeconds: 6 } })).toBe('raw:contacts');
+		expect(reads({ metric: 'answer_rate' }, { ...options, rolledContactLimits: undefined })).toBe('rollup:contact_cuts');
+		// the range ends 2025-06-30: its 7-day windows have all closed at 2025-07-08 00:00; until then its last days are counted live
+		const fcr = (asOf: string, fcrDays = 7) =>
+			compileMetric(
+				{ ...base, metric: 'fcr_repeat' },
+				{ rollups: true, asOf, contacts: { ...same, fcrDays }, rolledContactLimits: { ...rolled, fcrDays: 7 } }
+			);
+		expect(fcr('2025-07-07 23:59:59').path).toBe('rollup');
+		expect(fcr('2025-07-07 23:59:59').sql).toMatch(/FROM contacts s/u);
+		expect(fcr('2025-07-07 23:59:59').params).toContain('2025-06-30');
+		expect(fcr('2025-07-08 00:00:00').sql).not.toMatch(/FROM contacts s/u);
+		expect(fcr('2025-07-08 00:00:00', 8).path).toBe('raw');
 	});
 
 	it('reads SLA counts of the rollups only with the limits they were counted with, and raw rows for days still within a limit', () => {

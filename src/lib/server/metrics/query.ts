@@ -30,6 +30,7 @@ import { compileBundles, type BundleMember } from './bundle';
 import { contactLimits } from '$lib/server/metrics/contact-limits';
 import { config } from '$lib/server/core/config';
 import { metricsAsOf } from './as-of';
+import { DEFAULT_CONTACT_LIMITS, type ContactLimits } from './catalog';
 
 /** One result row: period, group (with `by`), value, and for ratios numerator/denominator (+ n, ci_low, ci_high, low_sample). */
 export type MetricRow = Record<string, string | number | boolean | null>;
@@ -141,10 +142,13 @@ export function toCsv(result: MetricResult): string {
 export type Compare = 'previous' | 'last_year';
 export const COMPARES: readonly Compare[] = ['previous', 'last_year'];
 
-/** The database's rollup state (current, and the SLA limits they count with), read once per data version (a load, rollback or rebuild changes it). */
-const rollupStates = new WeakMap<Database, { version: number; state: Promise<{ current: boolean; sla: string }> }>();
-function rollupsNow(db: Database): Promise<{ current: boolean; sla: string }> {
-	if (!db.rollupsKept) return Promise.resolve({ current: false, sla: '' });
+/** The database's rollup state (current, and the SLA and contact limits they count with), read once per data version (a load, rollback or rebuild changes it). */
+const rollupStates = new WeakMap<
+	Database,
+	{ version: number; state: Promise<{ current: boolean; sla: string; contactLimits: ContactLimits }> }
+>();
+function rollupsNow(db: Database): Promise<{ current: boolean; sla: string; contactLimits: ContactLimits }> {
+	if (!db.rollupsKept) return Promise.resolve({ current: false, sla: '', contactLimits: DEFAULT_CONTACT_LIMITS });
 	const hit = rollupStates.get(db);
 	if (hit && hit.version === db.dataVersion) return hit.state;
 	const state = db.withConnection(rollupState);
@@ -278,7 +282,7 @@ async function planFor(db: Database, options: MetricOptions) {
 		asOf,
 		sla: await slaLimits(db),
 		contacts: await contactLimits(db),
-		...(await rollupsNow(db).then((r) => ({ rollups: r.current, rollupSla: r.sla }))),
+		...(await rollupsNow(db).then((r) => ({ rollups: r.current, rollupSla: r.sla, rolledContactLimits: r.contactLimits }))),
 		...(options.path ? { path: options.path } : {})
 	};
 }

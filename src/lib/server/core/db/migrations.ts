@@ -603,5 +603,23 @@ ${['complaint_daily', 'complaint_cuts'].flatMap((t) => SLA_COUNT_COLUMNS.map((c)
 ALTER TABLE rollup_state ADD COLUMN sla VARCHAR;
 UPDATE rollup_state SET version = 2 WHERE version = 1 AND NOT EXISTS (SELECT 1 FROM complaints) AND NOT EXISTS (SELECT 1 FROM surveys);
 `
+	},
+	{
+		version: 17,
+		name: 'contact rollups: daily counts per store and per channel, agent, topic or hour, with the limits they count by',
+		// What each column counts is declared in pipelines/rollups/tables.ts (contact_cuts), kept current by every
+		// contact load as the other rollups. rollup_state.contact_limits: the contact limits (JSON) the contact rollups
+		// were counted with, NULL = the defaults; saving other limits rebuilds them. The rollups' version moves to 3: a
+		// database holding contacts rebuilds at start, one without is current as it stands (its contact_cuts is empty).
+		sql: `
+CREATE TABLE contact_cuts (
+  d DATE NOT NULL, store VARCHAR NOT NULL, cut VARCHAR NOT NULL, member VARCHAR,
+  offered BIGINT NOT NULL, answered BIGINT NOT NULL, abandoned BIGINT NOT NULL, within_sl BIGINT NOT NULL, wait_sum DOUBLE,
+  online_answered BIGINT NOT NULL, online_wait_sum DOUBLE, handled BIGINT NOT NULL, handle_sum DOUBLE,
+  fcr_judged BIGINT NOT NULL, fcr_kept BIGINT NOT NULL, marked BIGINT NOT NULL, marked_resolved BIGINT NOT NULL, called_back BIGINT NOT NULL
+);
+ALTER TABLE rollup_state ADD COLUMN contact_limits VARCHAR;
+UPDATE rollup_state SET version = 3 WHERE version = 2 AND NOT EXISTS (SELECT 1 FROM contacts);
+`
 	}
 ];

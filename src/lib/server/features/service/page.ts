@@ -1,7 +1,7 @@
 import { queryRows, type Database } from '$lib/server/core/db';
 import { storeScopeSql } from '$lib/server/core/db/store-scope';
 import { SERVICE_HEADLINE_METRICS } from '$lib/server/metrics/headline';
-import { queryMetric, type MetricResult } from '$lib/server/metrics/query';
+import { metricLoader, type MetricResult } from '$lib/server/metrics/query';
 import { viewTargets } from '$lib/server/metrics/targets';
 import { kpiViews, metricInfo, num, type DashboardRequest } from '$lib/server/features/overview/dashboard';
 import type { DateRange } from '$lib/shared/dashboard/range';
@@ -11,7 +11,8 @@ import type { AgentRow, ChannelRow, IntervalCellView } from '$lib/features/servi
 /**
  * 服务过程: the contact centre's numbers for a range, stores and the user's scope — six headline tiles,
  * service level by hour × weekday, monthly trends, agents (handle time against resolution) and channels.
- * Every number comes from the metric catalog through `queryMetric`.
+ * Every number comes from the metric catalog through one `metricLoader`: every request is made in the same
+ * turn, so the requests over the same rows (each section's metrics by the same cut) are answered by one query.
  */
 
 export interface ServiceData {
@@ -49,8 +50,9 @@ const byGroup = (r: MetricResult) => new Map(r.rows.map((row) => [row.group === 
 
 export async function serviceData(db: Database, req: DashboardRequest): Promise<ServiceData> {
 	const filters = req.stores.length ? { store: req.stores } : {};
+	const load = metricLoader(db);
 	const ask = (metric: string, range: DateRange, grain: 'all' | 'month', by?: string) =>
-		queryMetric(db, { metric, from: range.from, to: range.to, grain, ...(by ? { by } : {}), filters, scope: req.scope });
+		load({ metric, from: range.from, to: range.to, grain, ...(by ? { by } : {}), filters, scope: req.scope });
 	const kpis = kpiViews(db, req, SERVICE_HEADLINE_METRICS);
 	const months = kpis.then((k) => k[0]?.months.map((p) => p.period) ?? []);
 
@@ -90,17 +92,18 @@ export async function serviceData(db: Database, req: DashboardRequest): Promise<
 			.sort((a, b) => b.handled - a.handled || a.agent.localeCompare(b.agent));
 	});
 
-	const channels = Promise.all(CHANNEL_METRICS.map((id) => ask(id, req.range, 'all', 'channel').then(byGroup))).then(async (results) => {
-		const offered = byGroup(await ask('contacts_offered', req.range, 'all', 'channel'));
-		return [...offered.entries()]
+	const channels = Promise.all(
+		['contacts_offered', ...CHANNEL_METRICS].map((id) => ask(id, req.range, 'all', 'channel').then(byGroup))
+	).then(([offered, ...results]) =>
+		[...offered!.entries()]
 			.filter(([channel]) => channel !== null)
 			.map(([channel, row]) => ({
 				channel: channel!,
 				offered: num(row.value) ?? 0,
 				values: Object.fromEntries(CHANNEL_METRICS.map((id, i) => [id, num(results[i]!.get(channel)?.value)]))
 			}))
-			.sort((a, b) => b.offered - a.offered);
-	});
+			.sort((a, b) => b.offered - a.offered)
+	);
 
 	const target = (await viewTargets(db, ['service_level'], { stores: req.stores })).service_level ?? DEFAULT_SL_TARGET;
 	return {

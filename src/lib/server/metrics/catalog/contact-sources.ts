@@ -1,3 +1,4 @@
+import { CONTACT_HOUR, CONTACT_TIMES, NEXT_CONTACTS } from '$pipelines/rollups/contacts';
 import { COMPLAINT_LINK_DAYS, MAX_FCR_DAYS } from './limits';
 import type { Dimension, RelationRequest, SourceDef, SourceId } from './types';
 
@@ -11,16 +12,8 @@ import type { Dimension, RelationRequest, SourceDef, SourceId } from './types';
 
 const where = (conds: string[]) => (conds.length ? conds.join(' AND ') : 'true');
 const arrivedIn = ({ from, to }: RelationRequest) => `arrived_at >= ${from} AND arrived_at < ${to} + INTERVAL 1 DAY`;
-const seconds = (later: string, earlier: string) => `((epoch_ms(${later}) - epoch_ms(${earlier})) / 1000.0)`;
-
-const TIMES = `arrived_at::DATE AS d,
-	CASE WHEN answered_at IS NOT NULL THEN ${seconds('answered_at', 'arrived_at')} END AS wait_s,
-	CASE WHEN answered_at IS NULL AND ended_at IS NOT NULL THEN ${seconds('ended_at', 'arrived_at')} END AS abandon_s,
-	CASE WHEN answered_at IS NULL THEN NULL
-		WHEN coalesce(talk_seconds, hold_seconds, wrap_seconds) IS NOT NULL THEN coalesce(talk_seconds, 0) + coalesce(hold_seconds, 0) + coalesce(wrap_seconds, 0)
-		WHEN ended_at IS NOT NULL THEN ${seconds('ended_at', 'answered_at')} END AS handle_s`;
-
-const hourOf = `lpad(hour(arrived_at)::VARCHAR, 2, '0')`;
+const TIMES = CONTACT_TIMES;
+const hourOf = CONTACT_HOUR;
 export const CONTACT_DIMENSIONS: Partial<Record<Dimension, string>> = {
 	store: 'store',
 	channel: 'channel',
@@ -52,13 +45,7 @@ export const CONTACT_SOURCES: Readonly<Record<ContactSourceId, SourceDef>> = {
 			const { from, to, conditions } = request;
 			// What the phone did next may lie after the range and at any store: look ahead first, filter after.
 			const ahead = `arrived_at >= ${from} AND arrived_at < ${to} + INTERVAL ${MAX_FCR_DAYS + 1} DAY`;
-			const order = 'ORDER BY arrived_at, contact_id';
-			return `(SELECT * FROM (SELECT *, ${TIMES},
-				CASE WHEN customer_phone_hash IS NOT NULL AND direction = '呼入'
-					THEN lead(arrived_at) OVER (PARTITION BY customer_phone_hash, direction ${order}) END AS next_inbound_at,
-				CASE WHEN customer_phone_hash IS NOT NULL
-					THEN min(CASE WHEN direction = '呼出' OR answered_at IS NOT NULL THEN arrived_at END)
-						OVER (PARTITION BY customer_phone_hash ${order} ROWS BETWEEN 1 FOLLOWING AND UNBOUNDED FOLLOWING) END AS next_reach_at
+			return `(SELECT * FROM (SELECT *, ${TIMES}, ${NEXT_CONTACTS}
 				FROM contacts WHERE ${ahead})
 				WHERE ${where([arrivedIn(request), ...conditions('')])})`;
 		}

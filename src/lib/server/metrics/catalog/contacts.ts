@@ -1,4 +1,5 @@
-import { CALLBACK_MINUTES, COMPLAINT_LINK_DAYS, CONTACT_TOKENS, DEFAULT_CONTACT_LIMITS } from './limits';
+import { ABANDONED, ANSWERED, CALLED_BACK, FCR_JUDGED, HANDLED, NO_REPEAT, OFFERED, WITHIN_SL, fcrDue } from '$pipelines/rollups/contacts';
+import { CALLBACK_MINUTES, COMPLAINT_LINK_DAYS, DEFAULT_CONTACT_LIMITS } from './limits';
 import {
 	bi,
 	type AggregateMetric,
@@ -7,6 +8,7 @@ import {
 	type Direction,
 	type MetricDef,
 	type RatioMetric,
+	type RollupUse,
 	type SourceId
 } from './types';
 
@@ -21,14 +23,6 @@ const DIMS: readonly Dimension[] = ['store', 'channel', 'staff', 'topic', 'hour'
 const QUEUE_DIMS: readonly Dimension[] = ['store', 'channel', 'topic', 'hour', 'weekday', 'weekday_hour'];
 
 const L = DEFAULT_CONTACT_LIMITS;
-const T = CONTACT_TOKENS;
-
-/** A customer's contact that counts: inbound, and not a short abandon (not answered, hung up within the limit). */
-export const OFFERED = `(direction = '呼入' AND (answered_at IS NOT NULL OR abandon_s IS NULL OR abandon_s >= ${T.shortAbandonSeconds}))`;
-const ANSWERED = `(${OFFERED} AND answered_at IS NOT NULL)`;
-const ABANDONED = `(${OFFERED} AND answered_at IS NULL)`;
-const WITHIN_SL = `(${ANSWERED} AND wait_s <= ${T.serviceLevel})`;
-const HANDLED = `(answered_at IS NOT NULL AND handle_s IS NOT NULL)`;
 
 const BY_ARRIVAL = bi('按进线时间落入所选日期范围统计。', 'Counted by the time the contact arrived.');
 const SHORT = bi(
@@ -92,12 +86,36 @@ const P90 = bi(
 const MEDIAN = bi('中位数，线性插值', 'median, linear interpolation');
 
 /** Answered inbound contacts with a phone whose FCR window has closed by "now" (the data's as-of day). */
-const FCR_DUE = `(${ANSWERED} AND customer_phone_hash IS NOT NULL AND arrived_at + to_days(CAST(${T.fcrDays} AS INTEGER)) <= $now)`;
-const NO_REPEAT = `(next_inbound_at IS NULL OR next_inbound_at > arrived_at + to_days(CAST(${T.fcrDays} AS INTEGER)))`;
-const CALLBACK_BY = `coalesce(ended_at, arrived_at) + INTERVAL ${CALLBACK_MINUTES} MINUTE`;
-const CALLED_BACK = `(callback_at <= ${CALLBACK_BY} OR next_reach_at <= ${CALLBACK_BY})`;
+const FCR_DUE = `(${FCR_JUDGED} AND ${fcrDue('$now')})`;
 
-export const CONTACT_METRICS: readonly MetricDef[] = [
+/**
+ * The contact metrics the contact rollups answer (pipelines/rollups/tables.ts, contact_cuts): by store, channel,
+ * agent, topic, hour and weekday, or filtered by channel; the percentiles and the complaint links read raw rows.
+ */
+const FROM = ['contact_cuts', 'contact_channels'] as const;
+const ratioOf = (numerator: string, denominator: string): RollupUse => ({
+	from: FROM,
+	numerator: `sum(${numerator})`,
+	denominator: `sum(${denominator})`
+});
+const meanOf = (sum: string, n: string): RollupUse => ({ from: FROM, value: `sum(${sum}) / nullif(sum(${n}), 0)` });
+const ROLLUPS: Readonly<Record<string, RollupUse>> = {
+	contacts_offered: { from: FROM, value: 'sum(offered)' },
+	answer_rate: ratioOf('answered', 'offered'),
+	service_level: ratioOf('within_sl', 'offered'),
+	abandon_rate: ratioOf('abandoned', 'offered'),
+	asa_mean_s: meanOf('wait_sum', 'answered'),
+	online_first_response_s: meanOf('online_wait_sum', 'online_answered'),
+	aht_mean_s: meanOf('handle_sum', 'handled'),
+	contacts_handled: { from: FROM, value: 'sum(handled)' },
+	// a contact's FCR window closes N days after it: the days whose windows have not all closed by "now" are
+	// counted from raw rows as of "now" (the rollup's live tail, catalog/rollups.ts)
+	fcr_repeat: { ...ratioOf('fcr_kept', 'fcr_judged'), settledDays: (limits) => limits.fcrDays },
+	fcr_marked: ratioOf('marked_resolved', 'marked'),
+	callback_15m_rate: ratioOf('called_back', 'abandoned')
+};
+
+const CONTACT_METRIC_DEFS: readonly MetricDef[] = [
 	{
 		id: 'contacts_offered',
 		kind: 'aggregate',
@@ -280,3 +298,5 @@ export const CONTACT_METRICS: readonly MetricDef[] = [
 		{ source: 'contact_complaints' }
 	)
 ];
+
+export const CONTACT_METRICS: readonly MetricDef[] = CONTACT_METRIC_DEFS.map((m) => (ROLLUPS[m.id] ? { ...m, rollup: ROLLUPS[m.id] } : m));

@@ -1,3 +1,4 @@
+import { contactCutsAsOf } from '$pipelines/rollups/tables';
 import { ageHours, resolutionHours, responseHours } from './hours';
 import { SLA_TOKENS } from './limits';
 import type { Dimension, RelationRequest, RollupId, RollupSourceDef } from './types';
@@ -30,6 +31,25 @@ const withTraffic = (request: RelationRequest, daily: string) =>
 	`(SELECT t.date AS d, t.store AS store, t.transactions AS transactions, coalesce(c.n, 0) AS complaints
 		FROM traffic t LEFT JOIN (${daily}) c ON c.store = t.store AND c.d = t.date
 		WHERE ${where([daysIn(request, 't.date'), ...request.conditions('t.', ['store'])])})`;
+/** contact_cuts: the cut of a request (weekday_hour from the hour cut's days, weekday from the store rows' days) */
+const CONTACT_CUT_OF: Partial<Record<Dimension, string>> = {
+	channel: 'channel',
+	staff: 'staff',
+	topic: 'topic',
+	hour: 'hour',
+	weekday_hour: 'hour'
+};
+const WEEKDAY = 'isodow(d)::VARCHAR';
+/**
+ * The contact_cuts rows of a request's days and cut; with `liveFrom`, the days from it on are computed from
+ * the raw contacts as of "now" (`$now`) instead, for a metric whose answer still depends on "now" there (FCR).
+ */
+const contactCuts = (request: RelationRequest, cut: string) => {
+	const rolled = (to: string) => `SELECT * FROM contact_cuts WHERE d BETWEEN ${request.from} AND ${to} AND ${cut}`;
+	if (!request.liveFrom) return `(${rolled(request.to)})`;
+	return `(${rolled(`${request.liveFrom} - 1`)}
+		UNION ALL BY NAME SELECT * FROM ${contactCutsAsOf(request.liveFrom, request.to, '$now')} WHERE ${cut})`;
+};
 const SURVEY_CUTS = { store: 'store', channel: 'channel', method: 'method' };
 
 export const ROLLUP_SOURCES: Readonly<Record<RollupId, RollupSourceDef>> = {
@@ -72,6 +92,34 @@ export const ROLLUP_SOURCES: Readonly<Record<RollupId, RollupSourceDef>> = {
 		dimensions: { ...SURVEY_CUTS, question: 'question' },
 		filters: ['store', 'channel'],
 		relation: rowsOf('survey_answer_daily')
+	},
+	/** contacts by store, or by one of channel, agent, topic, hour (weekday from the day) */
+	contact_cuts: {
+		id: 'contact_cuts',
+		dimensions: {
+			store: 'store',
+			channel: 'member',
+			staff: 'member',
+			topic: 'member',
+			hour: 'member',
+			weekday: WEEKDAY,
+			weekday_hour: `${WEEKDAY} || '-' || member`
+		},
+		filters: ['store'],
+		contactLimits: true,
+		liveDays: true,
+		relation: (request) =>
+			`(SELECT * FROM ${contactCuts(request, `cut = '${(request.by && CONTACT_CUT_OF[request.by]) ?? ''}'`)} WHERE ${where(request.conditions(''))})`
+	},
+	/** contacts by channel, for requests filtering channels (uncut, or by store, channel or weekday) */
+	contact_channels: {
+		id: 'contact_channels',
+		dimensions: { store: 'store', channel: 'channel', weekday: WEEKDAY },
+		filters: ['store', 'channel'],
+		contactLimits: true,
+		liveDays: true,
+		relation: (request) =>
+			`(SELECT * FROM (SELECT *, member AS channel FROM ${contactCuts(request, `cut = 'channel'`)}) WHERE ${where(request.conditions(''))})`
 	}
 };
 

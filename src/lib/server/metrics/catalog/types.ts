@@ -1,4 +1,5 @@
 import type { Bilingual } from '$lib/shared/bilingual';
+import type { ContactLimits } from '$lib/shared/thresholds';
 /**
  * The shapes of the metric catalog: units, dimensions and filters, sources, metric definitions and their
  * passports. Values are returned in the metric's unit: 'percent' 0–100, 'permille' ‰, 'hours', 'seconds' (waits and handle times of contacts), 'score'
@@ -78,6 +79,11 @@ export interface RelationRequest {
 	conditions: (alias: string, only?: readonly FilterName[]) => string[];
 	/** the request's cut (a rollup of cuts picks its rows by it) */
 	by?: Dimension;
+	/**
+	 * On a rollup path whose metric depends on "now" for recent days (`RollupUse.settledDays`): the first day
+	 * (a bound DATE expression) the rollup with `liveDays` computes from raw rows as of `$now` instead.
+	 */
+	liveFrom?: string;
 }
 
 export interface SourceDef {
@@ -105,7 +111,14 @@ export interface SourceDef {
  * columns count; catalog/rollups.ts their relations). `complaint_traffic` is complaint_daily joined with traffic.
  */
 export type RollupId =
-	'complaint_cuts' | 'complaint_daily' | 'complaint_cut_traffic' | 'complaint_traffic' | 'survey_daily' | 'survey_answer_daily';
+	| 'complaint_cuts'
+	| 'complaint_daily'
+	| 'complaint_cut_traffic'
+	| 'complaint_traffic'
+	| 'survey_daily'
+	| 'survey_answer_daily'
+	| 'contact_cuts'
+	| 'contact_channels';
 
 /** A rollup as the compiler reads it: like a source, but its rows are daily groups, and only some cuts exist. */
 export interface RollupSourceDef {
@@ -116,6 +129,10 @@ export interface RollupSourceDef {
 	filters: readonly FilterName[];
 	/** the rollup's rows of a request's range, filters and scope, with the day `d` */
 	relation: (request: RelationRequest) => string;
+	/** its counts depend on the contact limits: it answers only while the limits in force are the ones it was counted with */
+	contactLimits?: boolean;
+	/** it can compute the days from `RelationRequest.liveFrom` on from raw rows as of "now" (see `RollupUse.settledDays`) */
+	liveDays?: boolean;
 }
 
 /**
@@ -133,6 +150,12 @@ export interface RollupUse {
 	 */
 	sla?: 'response' | 'resolution';
 	where?: string;
+	/**
+	 * The answer depends on "now" for rows younger than this many days (e.g. an FCR window not closed yet):
+	 * the rollup answers the days that ended that long before "now"; the later days of a range come from raw
+	 * rows as of "now" (a rollup with `liveDays`), or the whole request reads raw rows.
+	 */
+	settledDays?: (limits: ContactLimits) => number;
 	value?: string;
 	numerator?: string;
 	denominator?: string;

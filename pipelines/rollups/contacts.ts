@@ -1,0 +1,50 @@
+import { CALLBACK_MINUTES, CONTACT_TOKENS as T } from '$lib/shared/thresholds';
+
+/**
+ * What a contact row means, as SQL the metric catalog (server/metrics/catalog/contact-sources.ts,
+ * contacts.ts) and the contact rollups (tables.ts) share, so that both count the same rows. The limits
+ * are tokens (CONTACT_TOKENS): the compiler binds the limits in force, the rollups the limits they
+ * were counted with.
+ */
+
+const seconds = (later: string, earlier: string) => `((epoch_ms(${later}) - epoch_ms(${earlier})) / 1000.0)`;
+
+/**
+ * The day and the seconds of a contact row: `wait_s` (arrival to answer, answered contacts), `abandon_s`
+ * (arrival to hang-up, contacts not answered), `handle_s` (talk + hold + wrap, or end − answer when the
+ * log has none of the three).
+ */
+export const CONTACT_TIMES = `arrived_at::DATE AS d,
+	CASE WHEN answered_at IS NOT NULL THEN ${seconds('answered_at', 'arrived_at')} END AS wait_s,
+	CASE WHEN answered_at IS NULL AND ended_at IS NOT NULL THEN ${seconds('ended_at', 'arrived_at')} END AS abandon_s,
+	CASE WHEN answered_at IS NULL THEN NULL
+		WHEN coalesce(talk_seconds, hold_seconds, wrap_seconds) IS NOT NULL THEN coalesce(talk_seconds, 0) + coalesce(hold_seconds, 0) + coalesce(wrap_seconds, 0)
+		WHEN ended_at IS NOT NULL THEN ${seconds('ended_at', 'answered_at')} END AS handle_s`;
+
+/** The hour of arrival, '00'–'23'. */
+export const CONTACT_HOUR = `lpad(hour(arrived_at)::VARCHAR, 2, '0')`;
+
+const ORDER = 'ORDER BY arrived_at, contact_id';
+/**
+ * What the same phone did next (window expressions over the contact rows): the arrival of its next inbound
+ * contact (inbound rows only), and of its next contact that reached the customer (outbound, or answered).
+ */
+export const NEXT_CONTACTS = `CASE WHEN customer_phone_hash IS NOT NULL AND direction = '呼入'
+		THEN lead(arrived_at) OVER (PARTITION BY customer_phone_hash, direction ${ORDER}) END AS next_inbound_at,
+	CASE WHEN customer_phone_hash IS NOT NULL
+		THEN min(CASE WHEN direction = '呼出' OR answered_at IS NOT NULL THEN arrived_at END)
+			OVER (PARTITION BY customer_phone_hash ${ORDER} ROWS BETWEEN 1 FOLLOWING AND UNBOUNDED FOLLOWING) END AS next_reach_at`;
+
+/** A customer's contact that counts: inbound, and not a short abandon (not answered, hung up within the limit). */
+export const OFFERED = `(direction = '呼入' AND (answered_at IS NOT NULL OR abandon_s IS NULL OR abandon_s >= ${T.shortAbandonSeconds}))`;
+export const ANSWERED = `(${OFFERED} AND answered_at IS NOT NULL)`;
+export const ABANDONED = `(${OFFERED} AND answered_at IS NULL)`;
+export const WITHIN_SL = `(${ANSWERED} AND wait_s <= ${T.serviceLevel})`;
+export const HANDLED = `(answered_at IS NOT NULL AND handle_s IS NOT NULL)`;
+/** Answered inbound contacts with a phone: FCR can judge them once their window has closed. */
+export const FCR_JUDGED = `(${ANSWERED} AND customer_phone_hash IS NOT NULL)`;
+/** Whether a contact's FCR window has closed by `now` (a TIMESTAMP expression). */
+export const fcrDue = (now: string) => `arrived_at + to_days(CAST(${T.fcrDays} AS INTEGER)) <= ${now}`;
+export const NO_REPEAT = `(next_inbound_at IS NULL OR next_inbound_at > arrived_at + to_days(CAST(${T.fcrDays} AS INTEGER)))`;
+const CALLBACK_BY = `coalesce(ended_at, arrived_at) + INTERVAL ${CALLBACK_MINUTES} MINUTE`;
+export const CALLED_BACK = `(callback_at <= ${CALLBACK_BY} OR next_reach_at <= ${CALLBACK_BY})`;

@@ -1,0 +1,146 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import Papa from 'papaparse';
+import { expect } from 'vitest';
+import type { Database } from '../../src/lib/server/core/db';
+import { ROLLUP_SOURCES, SOURCES, type Dimension, type FilterName, type MetricDef } from '../../src/lib/server/metrics/catalog';
+import { GRAINS, type Grain } from '../../src/lib/server/metrics/compile';
+import { queryMetric, rollupsReady, type MetricResult } from '../../src/lib/server/metrics/query';
+import { verifyRollups } from '../../pipelines/rollups/maintain';
+import type { KindId } from '../../src/lib/shared/schema';
+import { load } from './db';
+
+/**
+ * The golden comparison of the rollup path with the raw path (tests/integration/*rollups.test.ts): the
+ * request matrix of rolled metrics, and both paths asked the same request give the same rows.
+ */
+
+/** Two ranges over the generated data's 120 days from 2025-01-01, a scope of three stores, and filter values the data has. */
+export const RANGES = [
+	{ from: '2025-01-01', to: '2025-04-30' },
+	{ from: '2025-02-10', to: '2025-03-20' }
+] as const;
+export const SCOPE = ['广州天河店', '苏州观前街店', '北京西单店'];
+export const FILTER_VALUES: Record<FilterName, readonly string[]> = {
+	store: ['广州天河店', '北京西单店'],
+	department: ['家电部', '服装部', '客服中心'],
+	channel: ['电话', '在线', '现场'],
+	category: ['商品质量', '服务态度', '价格']
+};
+
+export type Csv = Record<string, string>[];
+export const readCsv = (file: string): Csv =>
+	Papa.parse<Record<string, string>>(readFileSync(file, 'utf8'), { header: true, skipEmptyLines: true }).data;
+export const writeCsv = (file: string, records: Csv) => writeFileSync(file, Papa.unparse(records));
+
+/** '2025/1/3 14:05' or '2025-01-03 14:05:00' shifted by whole days, in the same format. */
+export function shiftDays(t: string, days: number): string {
+	const m = /^(\d{4})([/-])(\d{1,2})\2(\d{1,2}) (.*)$/u.exec(t);
+	if (!m) return t;
+	const d = new Date(Date.UTC(Number(m[1]), Number(m[3]) - 1, Number(m[4]) + days));
+	if (m[2] === '-') return `${d.toISOString().slice(0, 10)} ${m[5]}`;
+	return `${d.getUTCFullYear()}/${d.getUTCMonth() + 1}/${d.getUTCDate()} ${m[5]}`;
+}
+
+/** Same rows; numbers equal (means, sums of fractions divided by a count, to 1e-9 relative). */
+export function sameRows(a: MetricResult, b: MetricResult, what: string) {
+	expect(a.rows.length, what).toBe(b.rows.length);
+	a.rows.forEach((row, i) => {
+		const other = b.rows[i]!;
+		expect(Object.keys(row), what).toEqual(Object.keys(other));
+		for (const [k, v] of Object.entries(row)) {
+			const w = other[k];
+			if (typeof v === 'number' && typeof w === 'number' && !Number.isInteger(v)) {
+				expect(Math.abs(v - w), `${what} ${k}: ${v} vs ${w}`).toBeLessThanOrEqual(1e-9 * Math.max(1, Math.abs(w)));
+			} else expect(v, `${what} row ${i} ${k}`).toEqual(w);
+		}
+	});
+}
+
+export interface Case {
+	metric: MetricDef;
+	grain: Grain;
+	by?: Dimension;
+	filters: Partial<Record<FilterName, readonly string[]>>;
+	scope: string[] | null;
+	range: { from: string; to: string };
+}
+
+export interface Matrix {
+	metrics: readonly MetricDef[];
+	ranges: readonly { from: string; to: string }[];
+	scope: string[];
+	/** a filter of each kind a source may take, with values the data has */
+	filterValues: Record<FilterName, readonly string[]>;
+}
+
+/** The dimensions of a metric its rollup keeps (a cut it does not keep reads raw rows on both paths). */
+export const rolledCuts = (m: MetricDef) => m.dimensions.filter((d) => m.rollup!.from.some((id) => ROLLUP_SOURCES[id].dimensions[d]));
+
+/** Whether some rollup of the metric keeps the cut and every filter set (the planner's choice, limits and "now" aside). */
+const covered = ({ metric, by, filters }: Case) =>
+	metric.rollup!.from.some((id) => {
+		const r = ROLLUP_SOURCES[id];
+		return (!by || !!r.dimensions[by]) && Object.entries(filters).every(([f, v]) => !v?.length || r.filters.includes(f as FilterName));
+	});
+
+/**
+ * Every grain uncut, every kept cut by month; no filter, every filter the source takes, or stores only; all
+ * stores or a scope; both ranges (daily rows over the second only) — the cases a rollup covers.
+ */
+export function fullMatrix({ metrics, ranges, scope, filterValues }: Matrix): Case[] {
+	const out: Case[] = [];
+	for (const metric of metrics) {
+		const allowed = SOURCES[metric.source].filters;
+		const filterSets: Case['filters'][] = [{}, Object.fromEntries(allowed.filter((f) => f !== 'store').map((f) => [f, filterValues[f]]))];
+		if (allowed.includes('store')) filterSets.push({ store: filterValues.store });
+		const cuts: [Grain, Dimension | undefined][] = [
+			...GRAINS.map((g): [Grain, undefined] => [g, undefined]),
+			...rolledCuts(metric).map((d): [Grain, Dimension] => ['month', d])
+		];
+		for (const [grain, by] of cuts)
+			for (const filters of filterSets)
+				for (const s of [null, scope])
+					for (const range of ranges) {
+						if (grain === 'day' && range === ranges[0]) continue; // one range of daily rows is enough
+						const c: Case = { metric, grain, ...(by ? { by } : {}), filters, scope: s, range };
+						if (covered(c)) out.push(c);
+					}
+	}
+	return out;
+}
+
+/** After each step: every rolled metric by each kept cut, monthly, the first range, all stores. */
+export const quickMatrix = ({ metrics, ranges }: Pick<Matrix, 'metrics' | 'ranges'>): Case[] =>
+	metrics.flatMap((metric) =>
+		[undefined, ...rolledCuts(metric)].map((by) => ({ metric, grain: 'month' as Grain, by, filters: {}, scope: null, range: ranges[0]! }))
+	);
+
+/** Asks each case on both paths: the planned one must be the rollup, and the rows the same. Returns the cases with rows. */
+export async function compare(db: Database, cases: Case[], asOf: string): Promise<number> {
+	let rolled = 0;
+	for (const c of cases) {
+		const input = { metric: c.metric.id, grain: c.grain, by: c.by, filters: c.filters, scope: c.scope, ...c.range };
+		const what = JSON.stringify({ ...input, metric: c.metric.id });
+		const [viaRollup, viaRaw] = await Promise.all([queryMetric(db, input, { asOf }), queryMetric(db, input, { asOf, path: 'raw' })]);
+		expect(viaRaw.path, what).toBe('raw');
+		expect(viaRollup.path, what).toBe('rollup');
+		sameRows(viaRollup, viaRaw, what);
+		if (viaRollup.rows.length) rolled++;
+	}
+	return rolled;
+}
+
+/** A file of `dir` loaded by the engine, committed; its batch id. */
+export async function loaded(db: Database, dir: string, kind: KindId, file: string): Promise<number> {
+	const s = await load(db, kind, join(dir, file));
+	expect(s.status, `${kind} ${file}`).toBe('committed');
+	return s.batch_id!;
+}
+
+/** After a write: rollups current, equal to the raw rows, and every quick case the same on both paths. */
+export async function checkStep(db: Database, matrix: Matrix, asOf: string, step: string) {
+	expect(await rollupsReady(db), step).toBe(true);
+	expect(await db.withConnection((c) => verifyRollups(c)), step).toEqual([]);
+	expect(await compare(db, quickMatrix(matrix), asOf), step).toBeGreaterThan(matrix.metrics.length);
+}

@@ -1,0 +1,184 @@
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Database } from '../../src/lib/server/core/db';
+import { METRICS, ROLLUP_SOURCES } from '../../src/lib/server/metrics/catalog';
+import { queryMetric, rollupsReady } from '../../src/lib/server/metrics/query';
+import { saveContactLimits } from '../../src/lib/server/metrics/contact-limits';
+import { FILES, generate } from '../../pipelines/generate';
+import { rollbackBatch } from '../../pipelines/batches';
+import { runCommand } from '../../pipelines/commands';
+import { rolledContactLimits } from '../../pipelines/rollups/maintain';
+import { applyRetention } from '../../src/lib/server/features/admin/retention';
+import type { KindId } from '../../src/lib/shared/schema';
+import { rows, tempDatabase, tempDir } from '../helpers/db';
+import {
+	compare,
+	fullMatrix,
+	readCsv,
+	sameRows,
+	shiftDays,
+	writeCsv,
+	checkStep as checkStepOf,
+	FILTER_VALUES,
+	RANGES,
+	SCOPE,
+	loaded as loadedInto
+} from '../helpers/golden';
+
+/**
+ * The contact rollups give the raw rows' answers: every contact metric a rollup serves, by every cut it
+ * keeps, over every grain, with and without filters, for every store and for a scope, over two ranges.
+ * The contacts are loaded as every other row in two files, so what a phone did next (FCR, callbacks) is
+ * mostly in the other file; then a replacing load that moves contacts to other days, stores and phones,
+ * rollbacks, a retention run, and other contact limits. `verifyRollups` agrees at every step.
+ */
+
+let db: Database;
+let close: () => void;
+let cleanup: () => void;
+let data: string;
+/** late enough after the ranges that every FCR window has closed */
+const AS_OF = '2025-06-15 12:00:00';
+const ROLLED = METRICS.filter((m) => m.rollup?.from.some((id) => ROLLUP_SOURCES[id].contactLimits));
+const MATRIX = { metrics: ROLLED, ranges: RANGES, scope: SCOPE, filterValues: FILTER_VALUES };
+
+const loaded = (kind: KindId, file: string) => loadedInto(db, data, kind, file);
+const checkStep = (step: string) => checkStepOf(db, MATRIX, AS_OF, step);
+
+let batchB: number;
+let replacing: number;
+
+beforeAll(async () => {
+	({ dir: data, cleanup } = tempDir('sqa-contact-rollups-'));
+	await generate({ outDir: data, scale: 300, seed: 5, from: '2025-01-01', days: 120, contactsPerComplaint: 20, log: () => undefined });
+	const contacts = readCsv(join(data, FILES.contacts));
+	writeCsv(
+		join(data, 'contacts-a.csv'),
+		contacts.filter((_, i) => i % 2 === 0)
+	);
+	writeCsv(
+		join(data, 'contacts-b.csv'),
+		contacts.filter((_, i) => i % 2 === 1)
+	);
+	// A replacing load: every 5th contact again, at another store and channel, some days later or earlier,
+	// with the phone of the contact after it (new repeats and callbacks, old ones gone).
+	const stores = [...new Set(contacts.map((r) => r['门店']!))];
+	const moved = (shift: number) =>
+		contacts
+			.map((r, i) => ({ r, i }))
+			.filter(({ i }) => i % 5 === 2)
+			.map(({ r, i }) => ({
+				...r,
+				门店: stores[(stores.indexOf(r['门店']!) + 1 + (i % 3)) % stores.length]!,
+				渠道: i % 2 ? '电话' : '在线',
+				客户电话: contacts[i + 1]?.['客户电话'] ?? r['客户电话']!,
+				...Object.fromEntries(['进线时间', '接起时间', '结束时间', '回拨时间'].map((c) => [c, r[c] ? shiftDays(r[c], shift) : '']))
+			}));
+	writeCsv(join(data, 'contacts-r.csv'), moved(2));
+	writeCsv(join(data, 'contacts-r2.csv'), moved(-3));
+	({ db, close } = await tempDatabase());
+}, 120_000);
+
+afterAll(() => {
+	close?.();
+	cleanup?.();
+});
+
+describe('contact rollups kept current by every write', () => {
+	it('after loads, with each phone’s next contacts in the other file', async () => {
+		for (const kind of ['staff', 'traffic'] as const) await loaded(kind, FILES[kind]);
+		await loaded('contacts', 'contacts-a.csv');
+		batchB = await loaded('contacts', 'contacts-b.csv');
+		const [sizes] = await rows<{ contacts: number; cuts: number }>(
+			db,
+			'SELECT (SELECT count(*) FROM contacts) AS contacts, (SELECT count(*) FROM contact_cuts) AS cuts'
+		);
+		expect(sizes!.contacts).toBeGreaterThan(4000);
+		expect(sizes!.cuts).toBeGreaterThan(0);
+		await checkStep('loads');
+	}, 300_000);
+
+	it('after a replacing load', async () => {
+		replacing = await loaded('contacts', 'contacts-r.csv');
+		expect(
+			(await rows<{ n: number }>(db, 'SELECT rows_replaced AS n FROM batches WHERE batch_id = $1', [replacing]))[0]!.n
+		).toBeGreaterThan(500);
+		await checkStep('replacing load');
+	}, 300_000);
+
+	it('after rollbacks', async () => {
+		for (const id of [replacing, batchB]) expect((await rollbackBatch(db, id, 'vitest')).ok, `rollback ${id}`).toBe(true);
+		await checkStep('rollbacks');
+		await loaded('contacts', 'contacts-b.csv');
+		await loaded('contacts', 'contacts-r2.csv');
+		await checkStep('loads again and a second replacing load');
+	}, 300_000);
+
+	it('after a retention run, over the whole matrix', async () => {
+		const r = await applyRetention(db, { months: 12, actor: { name: 'vitest', ip: null }, trigger: 'manual' });
+		expect(r.ok).toBe(true);
+		expect(await rows(db, 'SELECT count(*) AS n FROM contacts WHERE customer_phone IS NOT NULL')).toEqual([{ n: 0 }]);
+		expect(await rollupsReady(db)).toBe(true);
+		const cases = fullMatrix(MATRIX);
+		expect(cases.length).toBeGreaterThan(1000);
+		expect(await compare(db, cases, AS_OF)).toBeGreaterThan(cases.length / 2);
+	}, 900_000);
+});
+
+describe('what the contact rollups cannot know', () => {
+	const base = { grain: 'month', filters: {}, scope: null, ...RANGES[0]! };
+
+	it('FCR counts the days whose windows may still be open from raw rows as of "now", the others from the rollup', async () => {
+		// the range ends 2025-04-30: its last contacts' 7-day windows close at 2025-05-08 00:00
+		const judged = new Set<unknown>();
+		for (const asOf of ['2025-04-20 09:30:00', '2025-05-01 12:00:00', '2025-05-07 23:59:59', '2025-05-08 00:00:00'])
+			for (const by of [undefined, 'staff', 'weekday_hour', 'channel'])
+				for (const filters of [{}, { channel: ['电话'] }]) {
+					if (by && by !== 'channel' && filters.channel) continue;
+					const input = { ...base, metric: 'fcr_repeat', ...(by ? { by } : {}), filters };
+					const rolled = await queryMetric(db, input, { asOf });
+					expect(rolled.path, asOf).toBe('rollup');
+					sameRows(rolled, await queryMetric(db, input, { asOf, path: 'raw' }), JSON.stringify({ asOf, by, filters }));
+					if (!by && !filters.channel) judged.add(rolled.rows.map((r) => r.denominator).join());
+				}
+		// "now" changed which contacts were judged: the live days were read as of each
+		expect(judged.size).toBeGreaterThanOrEqual(3);
+	});
+
+	it('reads raw rows for cuts a rollup does not keep with a channel filter, and for percentiles and complaint links', async () => {
+		for (const input of [
+			{ metric: 'answer_rate', by: 'hour', filters: { channel: ['电话'] } },
+			{ metric: 'asa_p90_s' },
+			{ metric: 'contact_complaint_rate' }
+		])
+			expect((await queryMetric(db, { ...base, ...input }, { asOf: AS_OF })).path, input.metric).toBe('raw');
+		expect(
+			(await queryMetric(db, { ...base, metric: 'answer_rate', by: 'channel', filters: { channel: ['电话'] } }, { asOf: AS_OF })).path
+		).toBe('rollup');
+	});
+
+	it('other contact limits rebuild the contact rollups, which then count by them', async () => {
+		const limits = { shortAbandonSeconds: 12, serviceLevel: { default: 20, byChannel: { 在线: 45 } }, fcrDays: 3 };
+		const before = await queryMetric(db, { ...base, metric: 'service_level' }, { asOf: AS_OF });
+		expect((await saveContactLimits(db, limits, { name: 'vitest' })).ok).toBe(true);
+		expect(await db.withConnection(rolledContactLimits)).toEqual(limits);
+		const after = await queryMetric(db, { ...base, metric: 'service_level' }, { asOf: AS_OF });
+		expect(after.path).toBe('rollup');
+		expect(after.rows).not.toEqual(before.rows);
+		await checkStep('other limits');
+	}, 300_000);
+
+	it('verify finds a corrupted contact rollup, and rebuild mends it', async () => {
+		await db.withWriteLock(
+			(c) => c.run('UPDATE contact_cuts SET fcr_kept = fcr_kept + 1 WHERE rowid = (SELECT min(rowid) FROM contact_cuts)'),
+			'keeps'
+		);
+		const bad = await runCommand(db, { command: 'rollups', action: 'verify', locale: 'en' });
+		expect(bad.exitCode).toBe(1);
+		expect(bad.text).toMatch(/contact_cuts .* fcr_kept: /u);
+		expect((await runCommand(db, { command: 'rollups', action: 'rebuild', locale: 'en' })).exitCode).toBe(0);
+		expect((await runCommand(db, { command: 'rollups', action: 'verify', locale: 'en' })).exitCode).toBe(0);
+		// the rebuild keeps the limits the rollups count with
+		expect((await db.withConnection(rolledContactLimits)).fcrDays).toBe(3);
+	});
+});
