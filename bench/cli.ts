@@ -7,7 +7,7 @@ else if (which === 'scaling') await import('./scaling');
 else if (which === 'warm-up') await import('./warm-up');
 else {
 	console.error(
-		'usage: npm run bench -- ingest [--rows N] [--repeat N] [--scaling 100000,1000000] [--skip-naive] [--skip-xlsx] [--contacts FILE]\n       npm run bench -- queries [--complaints N] [--responses N] [--contacts N] [--repeat N] [--page-runs N]\n       npm run bench -- load [--complaints N] [--responses N] [--ingest-rows N] [--users 50] [--idle-s 45] [--after-s 20] [--think-ms 1000-3000] [--max-requests N] [--max-s N] [--warmup-s 15] [--threadpool 24]\n       npm run bench -- scaling [--complaints 100000,1000000,5000000] [--repeat N]\n       npm run bench -- warm-up [--complaints N] [--responses N] [--rounds N] [--settle-s N]'
+		'usage: npm run bench -- ingest [--rows N] [--repeat N] [--scaling 100000,1000000] [--skip-naive] [--skip-xlsx] [--contacts FILE]\n       npm run bench -- queries [--complaints N] [--responses N] [--contacts N] [--repeat N] [--page-runs N]\n       npm run bench -- load [--complaints N] [--responses N] [--ingest-rows N] [--users 50] [--idle-s 45] [--after-s 20] [--think-ms 1000-3000] [--max-requests N] [--max-s N] [--warmup-s 15] [--threadpool 24] [--from DB]\n       npm run bench -- scaling [--complaints 100000,1000000,5000000] [--repeat N]\n       npm run bench -- warm-up [--complaints N] [--responses N] [--rounds N] [--settle-s N]'
 	);
 	process.exit(2);
 }

@@ -1,6 +1,6 @@
 /**
  * npm run bench -- load [--complaints 1000000] [--responses 1000000] [--ingest-rows 1000000] [--users 50]
- *                       [--idle-s 45] [--after-s 20] [--think-ms 1000-3000] [--max-requests 200000] [--max-s 900] [--warmup-s 15] [--threadpool 24] [--port 0]
+ *                       [--idle-s 45] [--after-s 20] [--think-ms 1000-3000] [--max-requests 200000] [--max-s 900] [--warmup-s 15] [--threadpool 24] [--port 0] [--from DB]
  *
  * Dashboard users under load while a big file is loaded. On generated data (kept in bench/tmp/) the
  * built server runs on 127.0.0.1 on a fresh copy of the database; accounts of every role and of single

@@ -19,6 +19,12 @@ export interface LoadOptions {
 	threadpool: string;
 	/** appended to the results file's name */
 	tag: string;
+	/**
+	 * A database already loaded (e.g. the queries benchmark's, with its `.keys.json` beside it) to use as the
+	 * base set instead of generating and loading one: copied, with the per-store accounts added (give
+	 * `--complaints` and `--responses` as it holds them: they name the results).
+	 */
+	from: string | null;
 }
 
 export function loadOptions(argv: string[]): LoadOptions {
@@ -37,7 +43,8 @@ export function loadOptions(argv: string[]): LoadOptions {
 			port: { type: 'string', default: '0' },
 			'warmup-s': { type: 'string', default: '15' },
 			threadpool: { type: 'string', default: '24' },
-			tag: { type: 'string', default: '' }
+			tag: { type: 'string', default: '' },
+			from: { type: 'string' }
 		}
 	});
 	return {
@@ -53,6 +60,7 @@ export function loadOptions(argv: string[]): LoadOptions {
 		maxS: Number(values['max-s']),
 		port: Number(values.port),
 		threadpool: values.threadpool!,
-		tag: values.tag!
+		tag: values.tag!,
+		from: values.from ?? null
 	};
 }

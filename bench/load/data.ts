@@ -3,8 +3,8 @@
  * template database, with accounts for every store) and the complaint register loaded during the run;
  * each run works on a fresh copy of the template.
  */
-import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { copyFileSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { basename, join, resolve } from 'node:path';
 import { FILES, generate } from '../../pipelines/generate';
 import { ingest } from '../../pipelines/engine';
 import type { KindId } from '../../src/lib/shared/schema';
@@ -38,22 +38,29 @@ const storesOf = async (db: Database) =>
 	(await db.withConnection((c) => queryRows<{ store: string }>(c, 'SELECT DISTINCT store FROM traffic ORDER BY 1'))).map((r) => r.store);
 
 export async function prepareData(o: LoadOptions, log: (s: string) => void): Promise<LoadData> {
-	const baseDir = resolve('bench/tmp', `load-${o.complaints}-${o.responses}`);
+	const baseDir = resolve('bench/tmp', o.from ? `load-from-${basename(o.from, '.duckdb')}` : `load-${o.complaints}-${o.responses}`);
 	const template = join(baseDir, 'template.duckdb');
-	const ingestDir = resolve('bench/tmp', `load-ingest-${o.ingestRows}`);
 	mkdirSync(baseDir, { recursive: true });
 
 	if (!existsSync(join(baseDir, 'loaded'))) {
-		if (!existsSync(join(baseDir, 'truth.json'))) {
-			log(`generating ${o.complaints.toLocaleString()} complaints, ${o.responses.toLocaleString()} survey responses …`);
-			await generate({ outDir: baseDir, scale: o.complaints, seed: 1, surveys: o.responses, log });
-		}
 		rmSync(template, { force: true });
+		if (o.from) {
+			log(`base set: a copy of ${o.from}`);
+			copyFileSync(o.from, template);
+			if (existsSync(`${o.from}.keys.json`)) copyFileSync(`${o.from}.keys.json`, `${template}.keys.json`);
+		} else {
+			if (!existsSync(join(baseDir, 'truth.json'))) {
+				log(`generating ${o.complaints.toLocaleString()} complaints, ${o.responses.toLocaleString()} survey responses …`);
+				await generate({ outDir: baseDir, scale: o.complaints, seed: 1, surveys: o.responses, contactsPerComplaint: 0, log });
+			}
+		}
 		const db = await Database.open(template);
-		for (const kind of ['staff', 'traffic', 'complaints', 'surveys', 'appraisals'] as KindId[]) {
-			const t0 = performance.now();
-			const s = await ingest(db, { kind, filePath: join(baseDir, FILES[kind]), source: 'cli', createdBy: 'bench' });
-			log(`loaded ${kind}: ${s.rows_loaded.toLocaleString()} rows in ${((performance.now() - t0) / 1000).toFixed(1)} s (${s.status})`);
+		if (!o.from) {
+			for (const kind of ['staff', 'traffic', 'complaints', 'surveys', 'appraisals'] as KindId[]) {
+				const t0 = performance.now();
+				const s = await ingest(db, { kind, filePath: join(baseDir, FILES[kind]), source: 'cli', createdBy: 'bench' });
+				log(`loaded ${kind}: ${s.rows_loaded.toLocaleString()} rows in ${((performance.now() - t0) / 1000).toFixed(1)} s (${s.status})`);
+			}
 		}
 		await ensureDemoUsers(db);
 		// a manager and a viewer for every store, besides the demo accounts (one per role)
@@ -81,15 +88,28 @@ export async function prepareData(o: LoadOptions, log: (s: string) => void): Pro
 		db.close();
 		writeFileSync(join(baseDir, 'loaded'), new Date().toISOString());
 	}
-	const truth = JSON.parse(readFileSync(join(baseDir, 'truth.json'), 'utf8')) as { period: { from: string; to: string } };
 	// The register to load: another year of the chain (the day after the base data ends), so it adds rows.
+	const next = addDays(await lastDay(template), 1);
+	const ingestDir = resolve('bench/tmp', `load-ingest-${o.ingestRows}-${next}`);
 	const ingestFile = join(ingestDir, FILES.complaints);
 	if (!existsSync(ingestFile)) {
-		const next = addDays(truth.period.to, 1);
 		log(`generating the ${o.ingestRows.toLocaleString()}-row complaint register to load (from ${next}) …`);
-		await generate({ outDir: ingestDir, scale: o.ingestRows, seed: 2, surveys: 1000, from: next, days: 365, log });
+		await generate({ outDir: ingestDir, scale: o.ingestRows, seed: 2, surveys: 1000, contactsPerComplaint: 0, from: next, days: 365, log });
 	}
 	return { baseDir, template, ingestFile };
+}
+
+/** The last day of the base set's complaints. */
+async function lastDay(path: string): Promise<string> {
+	const db = await Database.open(path);
+	try {
+		const [r] = await db.withConnection((c) =>
+			queryRows<{ last: string }>(c, `SELECT strftime(max(received_at)::DATE, '%Y-%m-%d') AS last FROM complaints`)
+		);
+		return r!.last;
+	} finally {
+		db.close();
+	}
 }
 
 /** A fresh copy of the template in `<baseDir>/run/`, and what the users choose from. */
