@@ -5,6 +5,7 @@
 import { Database } from '../src/lib/server/core/db';
 import { auditCliCommand } from '../pipelines/audit';
 import { runCommand, usageError, type Command, type CommandResult } from '../pipelines/commands';
+import { rebuildLeftKinds } from '../pipelines/rollups/maintain';
 import { readHandoff } from '../src/lib/server/core/db/handoff';
 import { reason, type Locale } from '../pipelines/messages';
 import { BackupError, restoreDatabase } from '../src/lib/server/core/db/backup';
@@ -69,6 +70,8 @@ async function direct(path: string, cmd: Command): Promise<CommandResult> {
 	try {
 		const result = await runCommand(db, cmd);
 		await auditCliCommand(db, cmd, result);
+		// a big load or rollback committed without its kind's rollups: rebuilt before the file is closed
+		await rebuildLeftKinds(db);
 		return result;
 	} finally {
 		process.off('SIGINT', onSignal);

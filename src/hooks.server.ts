@@ -11,7 +11,7 @@ import { publishHandoff } from '$lib/server/core/db/handoff-server';
 import { log } from '$lib/server/core/log';
 import { logServerError, requestLogHandle } from '$lib/server/core/http/request-log';
 import { applyRetentionAtStart } from '$lib/server/features/admin/retention';
-import { ensureRollups } from '$pipelines/rollups/maintain';
+import { ensureRollups, rebuildLeftKinds } from '$pipelines/rollups/maintain';
 import { contactLimits } from '$lib/server/metrics/contact-limits';
 import { installGracefulShutdown, isStopping } from '$lib/server/core/http/shutdown';
 import { config } from '$lib/server/core/config';
@@ -37,6 +37,20 @@ onDatabase({
 		scheduleWarmUp(db);
 	},
 	beforeClose: (db) => warmUpSettled(db, true)
+});
+// A big load or rollback leaves its kind's rollups to be rebuilt after its commit: rebuilt then, in the background.
+let rebuilding: Promise<unknown> = Promise.resolve();
+onDatabase({
+	opened: (db) => {
+		db.onWritesDone(() => {
+			const next = rebuildLeftKinds(db).then(
+				(built) => built && log('rollups').info({ ...built.tables, ms: built.ms }, 'rollups rebuilt after a big write'),
+				(e: unknown) => log('rollups').error({ err: e }, 'could not rebuild the rollups after a big write; metrics read raw rows')
+			);
+			rebuilding = Promise.all([rebuilding, next]);
+		});
+	},
+	beforeClose: () => rebuilding.then(() => undefined)
 });
 // Deliveries: the scheduler stops and a run in progress ends before the database closes.
 onDatabase({

@@ -11,6 +11,7 @@ import {
 import type { KindId } from '$lib/shared/schema';
 import { DEFAULT_SLA, slaFingerprint } from '$lib/shared/sla';
 import { profiler } from '../engine/profile';
+import { config } from '$lib/server/core/config';
 import { aggregateSql, columnsOf, DAY_OF, ROLLUP_TABLES, type RolledKind } from './tables';
 
 /**
@@ -80,20 +81,29 @@ export async function rollupsCurrent(conn: DuckDBConnection): Promise<boolean> {
  * were made with (shared/sla.ts; the defaults' when none was recorded), and the contact limits the contact
  * rollups count with (the defaults when none were recorded).
  */
-export async function rollupState(conn: DuckDBConnection): Promise<{ current: boolean; sla: string; contactLimits: ContactLimits }> {
+export async function rollupState(conn: DuckDBConnection): Promise<RollupState> {
 	try {
-		const [row] = await queryRows<{ version: number; sla: string | null; limits: string | null }>(
+		const [row] = await queryRows<{ version: number; sla: string | null; limits: string | null; stale: string[] | null }>(
 			conn,
-			'SELECT max(version) AS version, max(sla) AS sla, max(contact_limits) AS limits FROM rollup_state'
+			'SELECT max(version) AS version, max(sla) AS sla, max(contact_limits) AS limits, first(stale) AS stale FROM rollup_state'
 		);
 		return {
 			current: Number(row?.version) === ROLLUP_VERSION,
 			sla: row?.sla ?? slaFingerprint(DEFAULT_SLA),
-			contactLimits: row?.limits ? (JSON.parse(row.limits) as ContactLimits) : DEFAULT_CONTACT_LIMITS
+			contactLimits: row?.limits ? (JSON.parse(row.limits) as ContactLimits) : DEFAULT_CONTACT_LIMITS,
+			stale: [...(row?.stale ?? [])].filter((k): k is RolledKind => k in KINDS)
 		};
 	} catch {
-		return { current: false, sla: slaFingerprint(DEFAULT_SLA), contactLimits: DEFAULT_CONTACT_LIMITS };
+		return { current: false, sla: slaFingerprint(DEFAULT_SLA), contactLimits: DEFAULT_CONTACT_LIMITS, stale: [] };
 	}
+}
+
+export interface RollupState {
+	current: boolean;
+	sla: string;
+	contactLimits: ContactLimits;
+	/** the kinds a big write left to be rebuilt after its commit: raw rows answer for them until then */
+	stale: RolledKind[];
 }
 
 /**
@@ -145,13 +155,14 @@ export async function rebuildRollups(conn: DuckDBConnection, options: RebuildOpt
 		const limits = contactLimitsKey(options.contactLimits ?? (await rolledContactLimits(conn)));
 		// a rebuild that leaves the complaints' rollups as they are keeps the SLA limits they were counted with
 		const sla = !kinds || kinds.includes('complaints') ? await slaInForce(conn) : (await rollupState(conn)).sla;
+		// kinds a big write left to be rebuilt stay so unless rebuilt here
+		const stale = kinds ? (await rollupState(conn)).stale.filter((k) => !kinds.includes(k)) : [];
 		// the state first: the rows below count with the limits it records
 		await conn.run('DELETE FROM rollup_state');
-		await conn.run('INSERT INTO rollup_state (version, built_at, sla, contact_limits) VALUES ($1, now()::TIMESTAMP, $2, $3)', [
-			ROLLUP_VERSION,
-			sla,
-			limits
-		]);
+		await conn.run(
+			'INSERT INTO rollup_state (version, built_at, sla, contact_limits, stale) VALUES ($1, now()::TIMESTAMP, $2, $3, CAST($4::JSON AS VARCHAR[]))',
+			[ROLLUP_VERSION, sla, limits, stale.length ? JSON.stringify(stale) : null]
+		);
 		for (const t of ROLLUP_TABLES.filter((r) => !kinds || kinds.includes(r.kind))) {
 			await conn.run(`DELETE FROM ${t.table}`);
 			const fill = t.sumOf ? aggregateSql(t, '', null, t.sumOf, true) : aggregateSql(t, 'true', null);
@@ -176,11 +187,38 @@ export function ensureRollups(db: Database, contactLimits?: ContactLimits): Prom
 	return db.withWriteLock(async (conn) => {
 		const state = await rollupState(conn);
 		if (!state.current) return rebuildRollups(conn, contactLimits ? { contactLimits } : {});
-		const kinds: RolledKind[] = [];
-		if (state.sla !== (await slaInForce(conn))) kinds.push('complaints');
-		if (contactLimits && contactLimitsKey(contactLimits) !== contactLimitsKey(await rolledContactLimits(conn))) kinds.push('contacts');
+		const kinds: RolledKind[] = [...state.stale];
+		if (state.sla !== (await slaInForce(conn)) && !kinds.includes('complaints')) kinds.push('complaints');
+		if (
+			contactLimits &&
+			contactLimitsKey(contactLimits) !== contactLimitsKey(await rolledContactLimits(conn)) &&
+			!kinds.includes('contacts')
+		)
+			kinds.push('contacts');
 		return kinds.length ? rebuildRollups(conn, { kinds, ...(contactLimits ? { contactLimits } : {}) }) : null;
 	}, 'rebuilds');
+}
+
+const rebuildingAfter = new WeakSet<Database>();
+
+/**
+ * After write work under the lock (`Database.onWritesDone`): rebuilds the kinds a big write left to be rebuilt,
+ * under the write lock, in the background. Reads the state first without the lock, so that writes with nothing
+ * left (this rebuild's own end among them) do not queue another turn. Resolves when done (null: nothing to do).
+ */
+export async function rebuildLeftKinds(db: Database): Promise<RebuildResult | null> {
+	if (rebuildingAfter.has(db)) return null;
+	const { current, stale } = await db.withConnection(rollupState);
+	if (!current || stale.length === 0) return null;
+	rebuildingAfter.add(db);
+	try {
+		return await db.withWriteLock(async (conn) => {
+			const now = await rollupState(conn);
+			return now.current && now.stale.length ? rebuildRollups(conn, { kinds: now.stale }) : null;
+		}, 'rebuilds');
+	} finally {
+		rebuildingAfter.delete(db);
+	}
 }
 
 /**
@@ -189,7 +227,10 @@ export function ensureRollups(db: Database, contactLimits?: ContactLimits): Prom
  * the rows went in; for a rollback, before they come out. Returns false when nothing is to be kept current.
  */
 export async function recordTouched(conn: DuckDBConnection, kind: KindId, table: string, batchId: number): Promise<boolean> {
-	if (!isRolled(kind) || !(await rollupsCurrent(conn))) return false;
+	if (!isRolled(kind)) return false;
+	const state = await rollupState(conn);
+	// rollups not built, or this kind's left to a rebuild after a big write: nothing to keep current
+	if (!state.current || state.stale.includes(kind)) return false;
 	const { at, phone } = KINDS[kind];
 	const cols = `${DAY_OF[kind]} AS d, store, ${at} AS at, ${phone} AS phone`;
 	await conn.run(
@@ -214,6 +255,14 @@ export async function refreshTouched(conn: DuckDBConnection, kind: KindId): Prom
 		conn,
 		`SELECT (SELECT count(*) FROM rollup_touched) AS touched, (SELECT count(*) FROM ${kind}) AS rows`
 	);
+	// A big write (ROLLUP_AFTER_ROWS rows or more) names its kind to be rebuilt after its commit instead: the
+	// load or rollback commits without the rollups' cost, raw rows answer for the kind until the rebuild ends.
+	if (Number(share?.touched) >= config().rollupAfterRows) {
+		await conn.run(`UPDATE rollup_state SET stale = list_distinct(list_append(coalesce(stale, []::VARCHAR[]), $1))`, [kind]);
+		await conn.run('DROP TABLE IF EXISTS rollup_touched');
+		step('left to a rebuild after the commit');
+		return 0;
+	}
 	if (Number(share?.touched) >= Number(share?.rows)) {
 		const rebuilt = await rebuildRollups(conn, { inTransaction: true, kinds: [kind] });
 		await conn.run('DROP TABLE IF EXISTS rollup_touched');

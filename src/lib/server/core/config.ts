@@ -142,6 +142,11 @@ export interface Config {
 	shutdownLoadGraceS: number;
 	/** DASHBOARD_WARMUP_STORES: after each write, the 总览 of this many stores (largest first) is computed in the background; 0 = none (default 20, 0 under tests) */
 	warmUpStores: number;
+	/**
+	 * ROLLUP_AFTER_ROWS: a write touching at least this many rows of a kind leaves that kind's rollups to be
+	 * rebuilt after its commit (raw rows answer for the kind meanwhile) instead of bringing them up to date inside it
+	 */
+	rollupAfterRows: number;
 	/** the tests' runner is this process (vitest): quieter logs */
 	underTest: boolean;
 	auth: AuthConfig;
@@ -233,6 +238,7 @@ export function readConfig(env: Env = process.env): Config {
 		shutdownTimeoutS,
 		shutdownLoadGraceS: Math.min(nonNegative(env, 'SHUTDOWN_LOAD_GRACE', 20), Math.max(0, shutdownTimeoutS - 5)),
 		warmUpStores: Math.floor(nonNegative(env, 'DASHBOARD_WARMUP_STORES', env.VITEST ? 0 : 20)),
+		rollupAfterRows: Math.floor(positive(env, 'ROLLUP_AFTER_ROWS', 200_000)),
 		underTest: Boolean(env.VITEST),
 		auth: readAuthConfig(env),
 		notify: readNotifyConfig(env, port, reportOrigin, displayZone),

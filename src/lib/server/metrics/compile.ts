@@ -227,6 +227,8 @@ export interface CompileOptions {
 	path?: QueryPath;
 	/** the contact limits the contact rollups were counted with (default: the defaults); they answer only while those are `contacts` */
 	rolledContactLimits?: ContactLimits;
+	/** kinds whose rollups a big write left to be rebuilt after its commit: their metrics read raw rows until then */
+	staleKinds?: readonly RollupSourceDef['kind'][];
 }
 
 const HOUR_MS = 3_600_000;
@@ -265,6 +267,7 @@ export function planOf(request: MetricRequest, metric: MetricDef, options: Compi
 	const live = liveFrom(request, metric, options) !== null;
 	const limitsRolled = contactLimitsKey(limits) === contactLimitsKey(options.rolledContactLimits ?? DEFAULT_CONTACT_LIMITS);
 	const covers = (rollup: RollupSourceDef) =>
+		!options.staleKinds?.includes(rollup.kind) &&
 		(!rollup.contactLimits || limitsRolled) &&
 		(!live || !!rollup.liveDays) &&
 		(!request.by || !!rollup.dimensions[request.by]) &&

@@ -25,12 +25,12 @@ import { maskFreeText } from '$lib/server/core/auth/masking';
 import { registerMaskedText } from '$lib/server/core/auth/masked-search';
 import { slaLimits } from '$lib/server/metrics/sla';
 import { compileMetric, compileRows, type Column, type CompiledQuery, type Grain, type QueryPath } from './compile';
-import { rollupState } from '$pipelines/rollups/maintain';
+import { rollupState, type RollupState } from '$pipelines/rollups/maintain';
 import { compileBundles, type BundleMember } from './bundle';
 import { contactLimits } from '$lib/server/metrics/contact-limits';
 import { config } from '$lib/server/core/config';
 import { metricsAsOf } from './as-of';
-import { DEFAULT_CONTACT_LIMITS, type ContactLimits } from './catalog';
+import { DEFAULT_CONTACT_LIMITS } from './catalog';
 
 /** One result row: period, group (with `by`), value, and for ratios numerator/denominator (+ n, ci_low, ci_high, low_sample). */
 export type MetricRow = Record<string, string | number | boolean | null>;
@@ -143,12 +143,9 @@ export type Compare = 'previous' | 'last_year';
 export const COMPARES: readonly Compare[] = ['previous', 'last_year'];
 
 /** The database's rollup state (current, and the SLA and contact limits they count with), read once per data version (a load, rollback or rebuild changes it). */
-const rollupStates = new WeakMap<
-	Database,
-	{ version: number; state: Promise<{ current: boolean; sla: string; contactLimits: ContactLimits }> }
->();
-function rollupsNow(db: Database): Promise<{ current: boolean; sla: string; contactLimits: ContactLimits }> {
-	if (!db.rollupsKept) return Promise.resolve({ current: false, sla: '', contactLimits: DEFAULT_CONTACT_LIMITS });
+const rollupStates = new WeakMap<Database, { version: number; state: Promise<RollupState> }>();
+function rollupsNow(db: Database): Promise<RollupState> {
+	if (!db.rollupsKept) return Promise.resolve({ current: false, sla: '', contactLimits: DEFAULT_CONTACT_LIMITS, stale: [] });
 	const hit = rollupStates.get(db);
 	if (hit && hit.version === db.dataVersion) return hit.state;
 	const state = db.withConnection(rollupState);
@@ -282,7 +279,12 @@ async function planFor(db: Database, options: MetricOptions) {
 		asOf,
 		sla: await slaLimits(db),
 		contacts: await contactLimits(db),
-		...(await rollupsNow(db).then((r) => ({ rollups: r.current, rollupSla: r.sla, rolledContactLimits: r.contactLimits }))),
+		...(await rollupsNow(db).then((r) => ({
+			rollups: r.current,
+			rollupSla: r.sla,
+			rolledContactLimits: r.contactLimits,
+			staleKinds: r.stale
+		}))),
 		...(options.path ? { path: options.path } : {})
 	};
 }

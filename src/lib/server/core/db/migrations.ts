@@ -621,5 +621,13 @@ CREATE TABLE contact_cuts (
 ALTER TABLE rollup_state ADD COLUMN contact_limits VARCHAR;
 UPDATE rollup_state SET version = 3 WHERE version = 2 AND NOT EXISTS (SELECT 1 FROM contacts);
 `
+	},
+	{
+		version: 18,
+		name: 'rollups: the kinds whose rollups are to be rebuilt after a big write',
+		// A write touching ROLLUP_AFTER_ROWS rows or more of a kind names the kind here, in its own transaction,
+		// instead of bringing its rollups up to date there: the compiler reads raw rows for a kind named here, and
+		// the server rebuilds it after the commit (pipelines/rollups/maintain.ts). NULL: none.
+		sql: `ALTER TABLE rollup_state ADD COLUMN stale VARCHAR[];`
 	}
 ];

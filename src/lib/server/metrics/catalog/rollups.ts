@@ -55,12 +55,14 @@ const SURVEY_CUTS = { store: 'store', channel: 'channel', method: 'method' };
 export const ROLLUP_SOURCES: Readonly<Record<RollupId, RollupSourceDef>> = {
 	complaint_cuts: {
 		id: 'complaint_cuts',
+		kind: 'complaints',
 		dimensions: { store: 'store', department: 'member', channel: 'member', category: 'member', severity: 'member' },
 		filters: ['store'],
 		relation: cutRows
 	},
 	complaint_daily: {
 		id: 'complaint_daily',
+		kind: 'complaints',
 		dimensions: COMPLAINT_DIMENSIONS,
 		filters: ['store', 'department', 'channel', 'category'],
 		relation: rowsOf('complaint_daily')
@@ -68,6 +70,7 @@ export const ROLLUP_SOURCES: Readonly<Record<RollupId, RollupSourceDef>> = {
 	/** as the complaint_days source: store-days with traffic, their transactions and complaints (filters narrow the complaints) */
 	complaint_cut_traffic: {
 		id: 'complaint_cut_traffic',
+		kind: 'complaints',
 		dimensions: { store: 'store' },
 		filters: ['store'],
 		relation: (request) =>
@@ -78,6 +81,7 @@ export const ROLLUP_SOURCES: Readonly<Record<RollupId, RollupSourceDef>> = {
 	},
 	complaint_traffic: {
 		id: 'complaint_traffic',
+		kind: 'complaints',
 		dimensions: { store: 'store' },
 		filters: ['store', 'department', 'channel', 'category'],
 		relation: (request) =>
@@ -86,9 +90,16 @@ export const ROLLUP_SOURCES: Readonly<Record<RollupId, RollupSourceDef>> = {
 				`SELECT store, d, sum(n) AS n FROM complaint_daily WHERE ${where([daysIn(request), ...request.conditions('')])} GROUP BY ALL`
 			)
 	},
-	survey_daily: { id: 'survey_daily', dimensions: SURVEY_CUTS, filters: ['store', 'channel'], relation: rowsOf('survey_daily') },
+	survey_daily: {
+		id: 'survey_daily',
+		kind: 'surveys',
+		dimensions: SURVEY_CUTS,
+		filters: ['store', 'channel'],
+		relation: rowsOf('survey_daily')
+	},
 	survey_answer_daily: {
 		id: 'survey_answer_daily',
+		kind: 'surveys',
 		dimensions: { ...SURVEY_CUTS, question: 'question' },
 		filters: ['store', 'channel'],
 		relation: rowsOf('survey_answer_daily')
@@ -96,6 +107,7 @@ export const ROLLUP_SOURCES: Readonly<Record<RollupId, RollupSourceDef>> = {
 	/** contacts by store, or by one of channel, agent, topic, hour (weekday from the day) */
 	contact_cuts: {
 		id: 'contact_cuts',
+		kind: 'contacts',
 		dimensions: {
 			store: 'store',
 			channel: 'member',
@@ -114,6 +126,7 @@ export const ROLLUP_SOURCES: Readonly<Record<RollupId, RollupSourceDef>> = {
 	/** contacts by channel, for requests filtering channels (uncut, or by store, channel or weekday) */
 	contact_channels: {
 		id: 'contact_channels',
+		kind: 'contacts',
 		dimensions: { store: 'store', channel: 'channel', weekday: WEEKDAY },
 		filters: ['store', 'channel'],
 		contactLimits: true,

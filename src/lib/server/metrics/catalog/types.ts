@@ -123,6 +123,8 @@ export type RollupId =
 /** A rollup as the compiler reads it: like a source, but its rows are daily groups, and only some cuts exist. */
 export interface RollupSourceDef {
 	id: RollupId;
+	/** the source kind whose rows it counts (a kind left to a rebuild after a big write reads raw rows) */
+	kind: 'complaints' | 'surveys' | 'contacts';
 	/** dimension → column; a request cut by another dimension reads raw rows */
 	dimensions: Partial<Record<Dimension, string>>;
 	/** filters the rollup keeps apart; a request filtering on another reads raw rows */
