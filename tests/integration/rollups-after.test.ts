@@ -16,7 +16,7 @@ vi.hoisted(() => {
 });
 
 /**
- * A big write (ROLLUP_AFTER_ROWS rows or more of a kind) commits without its kind's rollups and names the kind
+ * A big write (ROLLUP_AFTER_ROWS rows or more of a kind, and at least half of it) commits without its kind's rollups and names the kind
  * to be rebuilt after the commit: until then that kind's metrics read raw rows (the same answers), the other
  * kinds' rollups are kept as usual, `npm run rollups -- verify` says they are not current, and the rebuild
  * (`rebuildLeftKinds`, run by the server after every write and by the command line before it closes the file)
@@ -41,6 +41,11 @@ beforeAll(async () => {
 	writeCsv(join(data, 'complaints-a.csv'), complaints.slice(0, 500));
 	writeCsv(join(data, 'complaints-b.csv'), complaints.slice(500, 2990));
 	writeCsv(join(data, 'complaints-c.csv'), complaints.slice(2990));
+	// 1,000 more complaints (new numbers): big, but a third of the table they go into
+	writeCsv(
+		join(data, 'complaints-d.csv'),
+		complaints.slice(0, 1000).map((r) => ({ ...r, 投诉编号: `D${r['投诉编号']}` }))
+	);
 	writeCsv(join(data, 'surveys-a.csv'), readCsv(join(data, FILES.surveys)).slice(0, 500));
 	({ db, close } = await tempDatabase());
 	for (const kind of ['staff', 'traffic'] as const) await loaded(kind, FILES[kind]);
@@ -90,6 +95,12 @@ describe('a big write leaves its kind to a rebuild after its commit', () => {
 		await checkStep(db, MATRIX, AS_OF, 'after the rebuild');
 		// nothing left: no second rebuild
 		expect(await rebuildLeftKinds(db)).toBeNull();
+	});
+
+	it('a big load into a table three times its size keeps its upkeep inside it', async () => {
+		await loaded('complaints', 'complaints-d.csv');
+		expect(await stale()).toEqual([]);
+		await checkStep(db, MATRIX, AS_OF, 'after 1,000 complaints into 3,000');
 	});
 
 	it('a big rollback does the same', async () => {
