@@ -179,6 +179,9 @@ test('text typed into the mapping JSON is kept until applied: opening the panel 
 	await signIn(page, undefined, '/upload', BASE);
 	await chooseFile(page, resolve('data/samples/surveys_with_errors.csv'));
 	await page.getByText('高级：日期顺序、取值转换（JSON）').click();
+	// the panel's toggle event is asynchronous: wait until it shows the current mapping, as a user would
+	// see it before editing (typing earlier raced the fill of the text with the panel opening)
+	await expect(page.locator('[data-field=mapping-json]')).toHaveValue(/"问卷编号"/u);
 	const typed = JSON.stringify({ columns: { 意见建议: 'comment' } });
 	await page.locator('[data-field=mapping-json]').fill(typed);
 	// a change of the mapping above while the text holds an edit not yet applied
