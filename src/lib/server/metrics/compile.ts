@@ -163,6 +163,13 @@ class Params {
 }
 
 /** The period's first day as YYYY-MM-DD (or NULL for 'all'), from a DATE expression. */
+/** The first day of a row's period (a DATE; NULL for the whole range): what rows are grouped by. */
+function periodKey(grain: Grain, d: string): string {
+	if (grain === 'all') return 'NULL::DATE';
+	if (grain === 'day') return d;
+	return `date_trunc('${grain}', ${d})::DATE`;
+}
+
 function periodSql(grain: Grain, d: string): string {
 	if (grain === 'all') return 'NULL::VARCHAR';
 	if (grain === 'day') return `strftime(${d}, '%Y-%m-%d')`;
@@ -406,14 +413,19 @@ export function measureSql(metric: MetricDef, withNow: (expr: string) => string,
 	}
 }
 
-/** The period and group keys of a request, and the query around its measures: grouped by them, ordered as the API answers. */
+/**
+ * The period and group keys of a request, and the query around its measures: grouped by them, ordered as the API answers.
+ * Rows are grouped by the period's first day and the dimension's own value, and only the groups are turned into
+ * text: formatting every row's period before grouping doubled a twelve-month raw query at millions of rows.
+ */
 export function groupedSql(grain: Grain, groupCol: string | null, relation: string, inner: string, outer: string) {
-	const keys = [`${periodSql(grain, 'd')} AS period`, ...(groupCol ? [`${groupCol}::VARCHAR AS "group"`] : [])];
+	const keys = [`${periodKey(grain, 'd')} AS period`, ...(groupCol ? [`${groupCol} AS "group"`] : [])];
 	const keyNames = ['period', ...(groupCol ? ['"group"'] : [])];
+	const shown = [`strftime(period, '%Y-%m-%d') AS period`, ...(groupCol ? ['"group"::VARCHAR AS "group"'] : [])];
 	const columns: Column[] = [{ name: 'period', type: 'string' }, ...(groupCol ? [{ name: 'group', type: 'string' as const }] : [])];
-	const sql = `SELECT ${keyNames.join(', ')}, ${outer}
+	const sql = `SELECT ${shown.join(', ')}, ${outer}
 FROM (SELECT ${keys.join(', ')}, ${inner} FROM ${relation} GROUP BY ${keyNames.map((_, i) => i + 1).join(', ')})
-ORDER BY period NULLS FIRST${groupCol ? ', "group" NULLS LAST' : ''}`;
+ORDER BY 1 NULLS FIRST${groupCol ? ', 2 NULLS LAST' : ''}`;
 	return { sql, columns };
 }
 
