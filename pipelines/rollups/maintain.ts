@@ -12,7 +12,7 @@ import type { KindId } from '$lib/shared/schema';
 import { DEFAULT_SLA, slaFingerprint } from '$lib/shared/sla';
 import { profiler } from '../engine/profile';
 import { config } from '$lib/server/core/config';
-import { aggregateSql, columnsOf, DAY_OF, ROLLUP_TABLES, type RolledKind } from './tables';
+import { aggregateSql, columnsOf, DAY_OF, ROLLUP_TABLES, type RolledKind, type RollupTable } from './tables';
 
 /**
  * Keeping the rollups current. `rollup_state` holds the version of the rollups in the tables: when it
@@ -33,7 +33,7 @@ import { aggregateSql, columnsOf, DAY_OF, ROLLUP_TABLES, type RolledKind } from 
  */
 
 /** Bump with a migration that changes a rollup table; the next start rebuilds. */
-export const ROLLUP_VERSION = 3;
+export const ROLLUP_VERSION = 4;
 
 /**
  * Per rolled kind: its rows (alias `s`) from day $1 to day $2, as a range its table's zone maps can skip
@@ -288,6 +288,11 @@ export async function refreshTouched(conn: DuckDBConnection, kind: KindId): Prom
 			`${alias}.d BETWEEN $1::DATE AND $2::DATE AND EXISTS (SELECT 1 FROM rollup_keys k WHERE k.d = ${alias}.d AND k.store = ${alias}.store)`;
 		const days = [range!.lo, range!.hi];
 		for (const t of ROLLUP_TABLES.filter((r) => r.kind === kind)) {
+			if (t.period === 'month') {
+				await refreshMonths(conn, t, kind);
+				step(`months ${t.table}`);
+				continue;
+			}
 			await conn.run(`DELETE FROM ${t.table} r WHERE ${keyed('r')}`, days);
 			step(`delete ${t.table}`);
 			// a sum of another rollup (listed before it, so already current for these keys) sums its rows of the keys
@@ -301,6 +306,31 @@ export async function refreshTouched(conn: DuckDBConnection, kind: KindId): Prom
 	await conn.run('DROP TABLE IF EXISTS rollup_keys');
 	await conn.run('DROP TABLE IF EXISTS rollup_touched');
 	return keys;
+}
+
+/**
+ * A rollup per month (`RollupTable.period`): recomputes the (month, store) keys of the rows the write touched,
+ * from every row of those months. Only the touched rows' own keys: a month rollup's rows do not depend on
+ * other rows (the times of a complaint are its own), so the neighbours' keys are not needed.
+ */
+async function refreshMonths(conn: DuckDBConnection, t: RollupTable, kind: RolledKind): Promise<void> {
+	await conn.run(
+		`CREATE OR REPLACE TEMP TABLE rollup_months AS SELECT DISTINCT date_trunc('month', d)::DATE AS d, store FROM rollup_touched`
+	);
+	const [range] = await queryRows<{ lo: string | null; hi: string | null }>(
+		conn,
+		`SELECT strftime(min(d), '%Y-%m-%d') AS lo, strftime(last_day(max(d)), '%Y-%m-%d') AS hi FROM rollup_months`
+	);
+	if (range?.lo && range.hi) {
+		const days = [range.lo, range.hi];
+		await conn.run(
+			`DELETE FROM ${t.table} r WHERE r.d BETWEEN $1::DATE AND $2::DATE AND EXISTS (SELECT 1 FROM rollup_months k WHERE k.d = r.d AND k.store = r.store)`,
+			days
+		);
+		const picked = `${KINDS[kind].inDays} AND EXISTS (SELECT 1 FROM rollup_months k WHERE k.d = date_trunc('month', s.${DAY_OF[kind]})::DATE AND k.store = s.store)`;
+		await conn.run(`INSERT INTO ${t.table} (${columnsOf(t).join(', ')}) ${aggregateSql(t, picked, '$1::DATE')}`, days);
+	}
+	await conn.run('DROP TABLE IF EXISTS rollup_months');
 }
 
 /** One difference between a rollup and the raw rows. */

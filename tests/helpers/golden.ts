@@ -4,7 +4,7 @@ import Papa from 'papaparse';
 import { expect } from 'vitest';
 import type { Database } from '../../src/lib/server/core/db';
 import { ROLLUP_SOURCES, SOURCES, type Dimension, type FilterName, type MetricDef } from '../../src/lib/server/metrics/catalog';
-import { GRAINS, type Grain } from '../../src/lib/server/metrics/compile';
+import { GRAINS, holdsWholeMonth, WHOLE_MONTH_GRAINS, type Grain } from '../../src/lib/server/metrics/compile';
 import { queryMetric, rollupsReady, type MetricResult } from '../../src/lib/server/metrics/query';
 import { verifyRollups } from '../../pipelines/rollups/maintain';
 import type { KindId } from '../../src/lib/shared/schema';
@@ -78,10 +78,15 @@ export interface Matrix {
 export const rolledCuts = (m: MetricDef) => m.dimensions.filter((d) => m.rollup!.from.some((id) => ROLLUP_SOURCES[id].dimensions[d]));
 
 /** Whether some rollup of the metric keeps the cut and every filter set (the planner's choice, limits and "now" aside). */
-const covered = ({ metric, by, filters }: Case) =>
+const covered = ({ metric, by, filters, grain, range }: Case) =>
 	metric.rollup!.from.some((id) => {
 		const r = ROLLUP_SOURCES[id];
-		return (!by || !!r.dimensions[by]) && Object.entries(filters).every(([f, v]) => !v?.length || r.filters.includes(f as FilterName));
+		return (
+			(!by || !!r.dimensions[by]) &&
+			Object.entries(filters).every(([f, v]) => !v?.length || r.filters.includes(f as FilterName)) &&
+			// a rollup per month: grains of whole months, over a range holding one at least
+			(!r.wholeMonths || (WHOLE_MONTH_GRAINS.includes(grain) && holdsWholeMonth(range)))
+		);
 	});
 
 /**

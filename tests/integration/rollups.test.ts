@@ -44,9 +44,27 @@ const AS_OF = '2025-05-09 12:00:00';
 /** the metrics complaint and survey rollups serve (contact-rollups.test.ts compares the contact rollups) */
 const ROLLED = METRICS.filter((m) => m.rollup && !m.rollup.from.some((id) => ROLLUP_SOURCES[id].contactLimits));
 const MATRIX = { metrics: ROLLED, ranges: RANGES, scope: SCOPE, filterValues: FILTER_VALUES };
+/**
+ * The percentiles read counts per time for whole months and raw rows for the days of a month a range covers
+ * in part: ranges that start and end inside a month, one of whole months, one ending on a month's last day.
+ */
+const PERCENTILES = {
+	...MATRIX,
+	metrics: ROLLED.filter((m) => m.rollup?.quantile !== undefined),
+	ranges: [
+		{ from: '2025-01-15', to: '2025-04-10' },
+		{ from: '2025-02-01', to: '2025-03-31' },
+		{ from: '2025-01-20', to: '2025-03-31' }
+	]
+};
 
 const loaded = (kind: KindId, file: string) => loadedInto(db, data, kind, file);
-const checkStep = (step: string) => checkStepOf(db, MATRIX, AS_OF, step);
+const checkStep = async (step: string) => {
+	await checkStepOf(db, MATRIX, AS_OF, step);
+	const cases = fullMatrix(PERCENTILES);
+	expect(cases.length, step).toBeGreaterThan(200);
+	expect(await compare(db, cases, AS_OF), step).toBeGreaterThan(cases.length / 2);
+};
 
 let batchB: number;
 let replacing: number;
@@ -146,7 +164,9 @@ describe('rollups kept current by every write', () => {
 		for (const input of [
 			{ metric: 'complaint_count', by: 'response_bucket' },
 			{ metric: 'csat', by: 'staff' },
-			{ metric: 'first_response_median_h' },
+			// a percentile by week, and one over days of one month only
+			{ metric: 'first_response_median_h', grain: 'week' },
+			{ metric: 'first_response_median_h', from: '2025-02-03', to: '2025-02-27' },
 			{ metric: 'appraisal_mean' }
 		])
 			expect((await queryMetric(db, { ...base, ...input }, { asOf: AS_OF })).path, input.metric).toBe('raw');

@@ -39,6 +39,8 @@ function bundleKey(input: unknown, options: CompileOptions): string | null {
 	// staff-score groups are suppressed per metric (query.ts): asked alone
 	if (request.minGroupStaff !== undefined && SOURCES[metric.source].staffColumn) return null;
 	const rollup = planOf(request, metric, options);
+	// a percentile from counts per time has a query shape of its own
+	if (rollup && metric.rollup?.quantile !== undefined) return null;
 	const { from, to, grain, by, filters, scope } = request;
 	return JSON.stringify([
 		rollup ?? `raw:${metric.source}`,

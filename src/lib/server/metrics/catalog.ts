@@ -17,7 +17,7 @@ import { SURVEY_METRICS } from './catalog/surveys';
 import type { MetricDef } from './catalog/types';
 
 export * from './catalog/types';
-export { bucketNames, HOUR_BUCKETS, type BucketDimension } from './catalog/hours';
+export { bucketNames, HOUR_BUCKETS, US_PER_HOUR, type BucketDimension } from './catalog/hours';
 export * from './catalog/limits';
 export { SOURCES } from './catalog/sources';
 export { ROLLUP_SOURCES, complaintSlaTail } from './catalog/rollups';

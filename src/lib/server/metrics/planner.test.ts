@@ -8,7 +8,7 @@ const base = { from: '2025-01-01', to: '2025-06-30', grain: 'month', filters: {}
 const reads = (input: Record<string, unknown>, options: Parameters<typeof compileMetric>[1] = { rollups: true }) => {
 	const q = compileMetric({ ...base, ...input }, options);
 	const table =
-		/FROM (complaint_cuts|complaint_daily|survey_daily|survey_answer_daily|contact_cuts|complaints|surveys|appraisals|contacts)\b/u.exec(
+		/FROM (complaint_cuts|complaint_daily|complaint_times|survey_daily|survey_answer_daily|contact_cuts|complaints|surveys|appraisals|contacts)\b/u.exec(
 			q.sql
 		)?.[1];
 	return `${q.path}:${table}`;
@@ -26,6 +26,19 @@ describe('the planner', () => {
 		expect(reads({ metric: 'complaint_rate', filters: { category: ['价格'] } })).toBe('rollup:complaint_daily');
 	});
 
+	it('reads percentiles from the counts per time when the range holds a whole month, by a grain of whole months', () => {
+		expect(reads({ metric: 'resolution_median_h' })).toBe('rollup:complaint_times');
+		expect(reads({ metric: 'first_response_p90_h', by: 'store', grain: 'quarter', from: '2025-01-20', to: '2025-03-01' })).toBe(
+			'rollup:complaint_times'
+		);
+		// alone in its query (its shape is its own), beside a count of the same range
+		const bundles = compileBundles(
+			['first_response_median_h', 'complaint_count'].map((metric) => ({ ...base, metric })),
+			{ rollups: true }
+		);
+		expect(bundles).toHaveLength(2);
+	});
+
 	it('reads survey rollups by store, channel and method, and by question', () => {
 		expect(reads({ metric: 'nps', by: 'method', filters: { channel: ['在线'] } })).toBe('rollup:survey_daily');
 		expect(reads({ metric: 'extra_answer_mean', by: 'question' })).toBe('rollup:survey_answer_daily');
@@ -34,7 +47,9 @@ describe('the planner', () => {
 	it('reads raw rows for what no rollup keeps, when asked to, and when the rollups are not current', () => {
 		expect(reads({ metric: 'complaint_count', by: 'response_bucket' })).toBe('raw:complaints');
 		expect(reads({ metric: 'csat', by: 'staff' })).toBe('raw:surveys');
-		expect(reads({ metric: 'resolution_median_h' })).toBe('raw:complaints');
+		expect(reads({ metric: 'resolution_median_h', grain: 'week' })).toBe('raw:complaints');
+		expect(reads({ metric: 'resolution_median_h', from: '2025-01-02', to: '2025-02-27' })).toBe('raw:complaints');
+		expect(reads({ metric: 'resolution_median_h', by: 'category' })).toBe('raw:complaints');
 		expect(reads({ metric: 'appraisal_mean' })).toBe('raw:appraisals');
 		expect(reads({ metric: 'complaint_count' }, { rollups: true, path: 'raw' })).toBe('raw:complaints');
 		expect(reads({ metric: 'complaint_count' }, {})).toBe('raw:complaints');

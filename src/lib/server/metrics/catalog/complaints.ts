@@ -23,6 +23,8 @@ const hoursMetric = (id: string, zh: string, en: string, which: 'response' | 're
 		direction: 'lower',
 		dimensions: C_DIMS,
 		value: `quantile_cont(${expr}, ${q}) FILTER (WHERE ${col} IS NOT NULL AND ${col} >= received_at)`,
+		// whole months from the counts per exact time, the range's part-months from raw rows: the same number
+		rollup: { from: ['complaint_times'], where: `clock = '${which}'`, quantile: q },
 		passport: {
 			formula: bi(
 				`${which === 'response' ? '首次响应时间' : '办结时间'}减投诉时间（小时）的${qName.zh}，线性插值（quantile_cont，同 Excel PERCENTILE.INC）。`,

@@ -1,4 +1,4 @@
-import { contactCutsAsOf } from '$pipelines/rollups/tables';
+import { complaintTimes, contactCutsAsOf } from '$pipelines/rollups/tables';
 import { ageHours, resolutionHours, responseHours } from './hours';
 import { SLA_TOKENS } from './limits';
 import type { Dimension, RelationRequest, RollupId, RollupSourceDef } from './types';
@@ -89,6 +89,30 @@ export const ROLLUP_SOURCES: Readonly<Record<RollupId, RollupSourceDef>> = {
 				request,
 				`SELECT store, d, sum(n) AS n FROM complaint_daily WHERE ${where([daysIn(request), ...request.conditions('')])} GROUP BY ALL`
 			)
+	},
+	/**
+	 * Complaints' response and resolution times, counted per exact time: the range's whole months from the
+	 * rollup (per month and store), the days of a month the range covers only in part from raw rows in the same
+	 * shape (n = 1). Rows carry their month's first day as `d`, so only grains of whole months read it.
+	 */
+	complaint_times: {
+		id: 'complaint_times',
+		kind: 'complaints',
+		dimensions: { store: 'store' },
+		filters: ['store'],
+		wholeMonths: true,
+		relation: ({ from, to, conditions }) => {
+			const months = `SELECT d, store, clock, us, n FROM complaint_times WHERE ${where([`d >= ${from}`, `last_day(d) <= ${to}`, ...conditions('')])}`;
+			// the first month when the range starts after its first day or ends before its last; the last month when it
+			// is another one and the range ends before its last day: raw rows of those days
+			const firstPart = `NOT (${from} = date_trunc('month', ${from}) AND last_day(${from}) <= ${to})`;
+			const lastPart = `date_trunc('month', ${to}) > ${from} AND ${to} <> last_day(${to})`;
+			const days = (lo: string, hi: string, when: string) =>
+				`SELECT d, store, clock, us, 1 AS n FROM ${complaintTimes(
+					where([`s.received_at >= ${lo}`, `s.received_at < ${hi} + INTERVAL 1 DAY`, when, ...conditions('s.')])
+				)}`;
+			return `(${months} UNION ALL ${days(from, `least(${to}, last_day(${from}))`, firstPart)} UNION ALL ${days(`date_trunc('month', ${to})::DATE`, to, lastPart)})`;
+		}
 	},
 	survey_daily: {
 		id: 'survey_daily',

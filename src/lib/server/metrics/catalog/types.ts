@@ -115,6 +115,7 @@ export type RollupId =
 	| 'complaint_daily'
 	| 'complaint_cut_traffic'
 	| 'complaint_traffic'
+	| 'complaint_times'
 	| 'survey_daily'
 	| 'survey_answer_daily'
 	| 'contact_cuts'
@@ -135,6 +136,8 @@ export interface RollupSourceDef {
 	contactLimits?: boolean;
 	/** it can compute the days from `RelationRequest.liveFrom` on from raw rows as of "now" (see `RollupUse.settledDays`) */
 	liveDays?: boolean;
+	/** its rows are keyed by their month's first day: it answers grains of whole months (month, quarter, year, all) only */
+	wholeMonths?: boolean;
 }
 
 /**
@@ -158,6 +161,11 @@ export interface RollupUse {
 	 * rows as of "now" (a rollup with `liveDays`), or the whole request reads raw rows.
 	 */
 	settledDays?: (limits: ContactLimits) => number;
+	/**
+	 * The metric is this percentile (0–1, as quantile_cont) of the rollup's times `us` counted `n` times: computed
+	 * from the counts per time, exactly as quantile_cont over the raw rows (compile.ts, `quantileSql`).
+	 */
+	quantile?: number;
 	value?: string;
 	numerator?: string;
 	denominator?: string;
