@@ -28,6 +28,10 @@ describe('the planner', () => {
 
 	it('reads percentiles from the counts per time when the range holds a whole month, by a grain of whole months', () => {
 		expect(reads({ metric: 'resolution_median_h' })).toBe('rollup:complaint_times');
+		expect(reads({ metric: 'complaint_count', by: 'response_bucket' })).toBe('rollup:complaint_times');
+		expect(compileMetric({ ...base, metric: 'complaint_count', by: 'resolution_bucket' }, { rollups: true }).sql).toMatch(
+			/clock = 'resolution'/u
+		);
 		expect(reads({ metric: 'first_response_p90_h', by: 'store', grain: 'quarter', from: '2025-01-20', to: '2025-03-01' })).toBe(
 			'rollup:complaint_times'
 		);
@@ -45,7 +49,8 @@ describe('the planner', () => {
 	});
 
 	it('reads raw rows for what no rollup keeps, when asked to, and when the rollups are not current', () => {
-		expect(reads({ metric: 'complaint_count', by: 'response_bucket' })).toBe('raw:complaints');
+		expect(reads({ metric: 'complaint_count', by: 'response_bucket', grain: 'week' })).toBe('raw:complaints');
+		expect(reads({ metric: 'complaint_count', by: 'resolution_bucket', filters: { channel: ['电话'] } })).toBe('raw:complaints');
 		expect(reads({ metric: 'csat', by: 'staff' })).toBe('raw:surveys');
 		expect(reads({ metric: 'resolution_median_h', grain: 'week' })).toBe('raw:complaints');
 		expect(reads({ metric: 'resolution_median_h', from: '2025-01-02', to: '2025-02-27' })).toBe('raw:complaints');

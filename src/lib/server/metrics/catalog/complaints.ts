@@ -124,7 +124,8 @@ export const COMPLAINT_METRICS: readonly MetricDef[] = [
 		direction: 'lower',
 		dimensions: [...C_DIMS, 'age_bucket', 'response_bucket', 'resolution_bucket', 'staff'],
 		value: 'count(*)',
-		rollup: { from: C_ROLLUPS, value: 'sum(n)' },
+		// by the bucket of a response or resolution time: the counts per time (complaint_times)
+		rollup: { from: [...C_ROLLUPS, 'complaint_times'], value: 'sum(n)' },
 		drill: 'true',
 		passport: {
 			formula: bi('投诉登记表中的投诉条数。', 'Number of complaints in the register.'),

@@ -1,5 +1,5 @@
 import { complaintTimes, contactCutsAsOf } from '$pipelines/rollups/tables';
-import { ageHours, resolutionHours, responseHours } from './hours';
+import { ageHours, bucketSql, resolutionHours, responseHours, US_PER_HOUR } from './hours';
 import { SLA_TOKENS } from './limits';
 import type { Dimension, RelationRequest, RollupId, RollupSourceDef } from './types';
 
@@ -51,6 +51,8 @@ const contactCuts = (request: RelationRequest, cut: string) => {
 		UNION ALL BY NAME SELECT * FROM ${contactCutsAsOf(request.liveFrom, request.to, '$now')} WHERE ${cut})`;
 };
 const SURVEY_CUTS = { store: 'store', channel: 'channel', method: 'method' };
+/** complaint_times: hours from a row's time in microseconds, as the raw rows compute them */
+const TIME_HOURS = `(us / ${US_PER_HOUR}.0)`;
 
 export const ROLLUP_SOURCES: Readonly<Record<RollupId, RollupSourceDef>> = {
 	complaint_cuts: {
@@ -98,11 +100,18 @@ export const ROLLUP_SOURCES: Readonly<Record<RollupId, RollupSourceDef>> = {
 	complaint_times: {
 		id: 'complaint_times',
 		kind: 'complaints',
-		dimensions: { store: 'store' },
+		dimensions: {
+			store: 'store',
+			// a complaint's bucket of its own time, as the raw source cuts it: its count is then the sum of `n`
+			response_bucket: bucketSql('response_bucket', TIME_HOURS, 'us IS NOT NULL'),
+			resolution_bucket: bucketSql('resolution_bucket', TIME_HOURS, 'us IS NOT NULL')
+		},
 		filters: ['store'],
 		wholeMonths: true,
-		relation: ({ from, to, conditions }) => {
-			const months = `SELECT d, store, clock, us, n FROM complaint_times WHERE ${where([`d >= ${from}`, `last_day(d) <= ${to}`, ...conditions('')])}`;
+		relation: ({ from, to, by, conditions }) => {
+			// cut by a clock's bucket: that clock's rows (each complaint once); otherwise the metric picks its clock (`where`)
+			const clock = by === 'response_bucket' ? [`clock = 'response'`] : by === 'resolution_bucket' ? [`clock = 'resolution'`] : [];
+			const months = `SELECT d, store, clock, us, n FROM complaint_times WHERE ${where([`d >= ${from}`, `last_day(d) <= ${to}`, ...clock, ...conditions('')])}`;
 			// the first month when the range starts after its first day or ends before its last; the last month when it
 			// is another one and the range ends before its last day: raw rows of those days
 			const firstPart = `NOT (${from} = date_trunc('month', ${from}) AND last_day(${from}) <= ${to})`;
@@ -111,7 +120,8 @@ export const ROLLUP_SOURCES: Readonly<Record<RollupId, RollupSourceDef>> = {
 				`SELECT d, store, clock, us, 1 AS n FROM ${complaintTimes(
 					where([`s.received_at >= ${lo}`, `s.received_at < ${hi} + INTERVAL 1 DAY`, when, ...conditions('s.')])
 				)}`;
-			return `(${months} UNION ALL ${days(from, `least(${to}, last_day(${from}))`, firstPart)} UNION ALL ${days(`date_trunc('month', ${to})::DATE`, to, lastPart)})`;
+			const rows = `${months} UNION ALL ${days(from, `least(${to}, last_day(${from}))`, firstPart)} UNION ALL ${days(`date_trunc('month', ${to})::DATE`, to, lastPart)}`;
+			return clock.length ? `(SELECT * FROM (${rows}) WHERE ${clock[0]})` : `(${rows})`;
 		}
 	},
 	survey_daily: {
