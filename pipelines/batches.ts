@@ -133,7 +133,7 @@ export async function rollbackBatch(
 				batchId
 			]);
 			// the rows leaving and the rows coming back, recorded before they move: their rollups are recomputed after
-			const keepRollups = await recordTouched(conn, batch.kind, t, batchId);
+			const keepRollups = await recordTouched(conn, batch.kind, t, batchId, 'rollback');
 			await conn.run(`DELETE FROM ${t} WHERE batch_id = $1`, [batchId]);
 			const [{ n: restored = 0 } = {}] = await queryRows<{ n: number }>(
 				conn,

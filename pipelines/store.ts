@@ -73,7 +73,7 @@ export async function writeBatch(conn: DuckDBConnection, b: BatchRecord): Promis
 			);
 			prof('rows written');
 			// the rollups of the days and stores this batch changed, in the same transaction as its rows
-			if (await recordTouched(conn, b.kind, t, id)) await refreshTouched(conn, b.kind);
+			if (await recordTouched(conn, b.kind, t, id, 'load')) await refreshTouched(conn, b.kind);
 			prof('rollups kept current');
 			b.counts.replaced = replaced;
 			if (replaced > 0 && stores !== null && schema.storeColumn) {

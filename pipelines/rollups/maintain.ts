@@ -222,20 +222,35 @@ export async function rebuildLeftKinds(db: Database): Promise<RebuildResult | nu
 }
 
 /**
- * Records the rows a batch adds or removes, as (day, store, time, phone): its own rows in the kind's
- * table and the rows it replaced (`<table>_replaced`, replaced_by = batch). For a load, call it after
- * the rows went in; for a rollback, before they come out. Returns false when nothing is to be kept current.
+ * Records the rows a batch adds or removes, as (day, store, time, phone, what the rollups per month count
+ * them by, and whether each came or left): its own rows in the kind's table and the rows it replaced
+ * (`<table>_replaced`, replaced_by = batch). For a load, call it after the rows went in; for a rollback,
+ * before they come out. Returns false when nothing is to be kept current.
  */
-export async function recordTouched(conn: DuckDBConnection, kind: KindId, table: string, batchId: number): Promise<boolean> {
+export async function recordTouched(
+	conn: DuckDBConnection,
+	kind: KindId,
+	table: string,
+	batchId: number,
+	change: 'load' | 'rollback'
+): Promise<boolean> {
 	if (!isRolled(kind)) return false;
 	const state = await rollupState(conn);
 	// rollups not built, or this kind's left to a rebuild after a big write: nothing to keep current
 	if (!state.current || state.stale.includes(kind)) return false;
 	const { at, phone } = KINDS[kind];
-	const cols = `${DAY_OF[kind]} AS d, store, ${at} AS at, ${phone} AS phone`;
+	// and what the kind's rollups per month key their rows by (a complaint's times)
+	const recorded = ROLLUP_TABLES.filter((r) => r.kind === kind).flatMap((r) => Object.entries(r.touched?.columns ?? {}));
+	const cols = [
+		`${DAY_OF[kind]} AS d, store, ${at} AS at, ${phone} AS phone`,
+		...recorded.map(([name, expr]) => `${expr} AS ${name}`)
+	].join(', ');
+	// a load's rows came and the rows it replaced left; a rollback's rows leave and those it restores come back
+	const [own, replaced] = change === 'load' ? [1, -1] : [-1, 1];
 	await conn.run(
 		`CREATE OR REPLACE TEMP TABLE rollup_touched AS
-		 SELECT ${cols} FROM ${table} WHERE batch_id = $1 UNION ALL SELECT ${cols} FROM ${table}_replaced WHERE replaced_by = $1`,
+		 SELECT ${cols}, ${own} AS sign FROM ${table} WHERE batch_id = $1
+		 UNION ALL SELECT ${cols}, ${replaced} AS sign FROM ${table}_replaced WHERE replaced_by = $1`,
 		[batchId]
 	);
 	return true;
@@ -289,7 +304,7 @@ export async function refreshTouched(conn: DuckDBConnection, kind: KindId): Prom
 		const days = [range!.lo, range!.hi];
 		for (const t of ROLLUP_TABLES.filter((r) => r.kind === kind)) {
 			if (t.period === 'month') {
-				await refreshMonths(conn, t, kind);
+				await refreshMonths(conn, t);
 				step(`months ${t.table}`);
 				continue;
 			}
@@ -309,28 +324,42 @@ export async function refreshTouched(conn: DuckDBConnection, kind: KindId): Prom
 }
 
 /**
- * A rollup per month (`RollupTable.period`): recomputes the (month, store) keys of the rows the write touched,
- * from every row of those months. Only the touched rows' own keys: a month rollup's rows do not depend on
- * other rows (the times of a complaint are its own), so the neighbours' keys are not needed.
+ * A rollup per month (`RollupTable.period`): each key's count `n` changes by the rows of the write that came
+ * with that key less those that left with it (`RollupTable.touched`), keys whose count falls to 0 go. An
+ * exception to "recomputed, never adjusted", for what is only a count of exact values: the rows coming and
+ * leaving are exactly those `recordTouched` recorded in the same transaction, `verifyRollups` compares the
+ * table with the raw rows, and recomputing the keys instead reads every row of their months (measured: 1.5 s
+ * for a 1,000-row batch over 24 months of 5M complaints, against ~0.1 s so).
  */
-async function refreshMonths(conn: DuckDBConnection, t: RollupTable, kind: RolledKind): Promise<void> {
+async function refreshMonths(conn: DuckDBConnection, t: RollupTable): Promise<void> {
+	if (!t.touched) throw new Error(`${t.table}: a rollup per month names the keys a touched row counts for`);
+	const keys = ['d', ...t.keys];
+	const same = (a: string, b: string) => keys.map((k) => `${a}.${k} IS NOT DISTINCT FROM ${b}.${k}`).join(' AND ');
 	await conn.run(
-		`CREATE OR REPLACE TEMP TABLE rollup_months AS SELECT DISTINCT date_trunc('month', d)::DATE AS d, store FROM rollup_touched`
+		`CREATE OR REPLACE TEMP TABLE rollup_month_delta AS SELECT ${keys.join(', ')}, sum(sign) AS dn FROM (${t.touched.keys}) GROUP BY ALL HAVING sum(sign) <> 0`
 	);
 	const [range] = await queryRows<{ lo: string | null; hi: string | null }>(
 		conn,
-		`SELECT strftime(min(d), '%Y-%m-%d') AS lo, strftime(last_day(max(d)), '%Y-%m-%d') AS hi FROM rollup_months`
+		`SELECT strftime(min(d), '%Y-%m-%d') AS lo, strftime(max(d), '%Y-%m-%d') AS hi FROM rollup_month_delta`
 	);
 	if (range?.lo && range.hi) {
 		const days = [range.lo, range.hi];
 		await conn.run(
-			`DELETE FROM ${t.table} r WHERE r.d BETWEEN $1::DATE AND $2::DATE AND EXISTS (SELECT 1 FROM rollup_months k WHERE k.d = r.d AND k.store = r.store)`,
+			`CREATE OR REPLACE TEMP TABLE rollup_month_new AS
+			 SELECT ${keys.map((k) => `x.${k}`).join(', ')}, coalesce(r.n, 0) + x.dn AS n
+			 FROM rollup_month_delta x LEFT JOIN (SELECT * FROM ${t.table} WHERE d BETWEEN $1::DATE AND $2::DATE) r ON ${same('r', 'x')}`,
 			days
 		);
-		const picked = `${KINDS[kind].inDays} AND EXISTS (SELECT 1 FROM rollup_months k WHERE k.d = date_trunc('month', s.${DAY_OF[kind]})::DATE AND k.store = s.store)`;
-		await conn.run(`INSERT INTO ${t.table} (${columnsOf(t).join(', ')}) ${aggregateSql(t, picked, '$1::DATE')}`, days);
+		await conn.run(
+			`DELETE FROM ${t.table} r WHERE r.d BETWEEN $1::DATE AND $2::DATE AND EXISTS (SELECT 1 FROM rollup_month_delta x WHERE ${same('r', 'x')})`,
+			days
+		);
+		await conn.run(
+			`INSERT INTO ${t.table} (${columnsOf(t).join(', ')}) SELECT ${columnsOf(t).join(', ')} FROM rollup_month_new WHERE n > 0`
+		);
 	}
-	await conn.run('DROP TABLE IF EXISTS rollup_months');
+	await conn.run('DROP TABLE IF EXISTS rollup_month_delta');
+	await conn.run('DROP TABLE IF EXISTS rollup_month_new');
 }
 
 /** One difference between a rollup and the raw rows. */

@@ -22,7 +22,9 @@ import {
  * (server/metrics/catalog/rollups.ts) and the raw rows otherwise. Their tables are created by migration 11.
  *
  * A rollup row is the aggregate of the source rows with the same key, recomputed from those rows: a key
- * is never adjusted by adding or subtracting, so replacing and restoring rows can never drift.
+ * is never adjusted by adding or subtracting, so replacing and restoring rows can never drift — except the
+ * counts per exact time of complaint_times (`period: 'month'`), changed by the rows that came and left (see
+ * `refreshMonths` in maintain.ts for why), and checked against the raw rows by verify like every rollup.
  */
 
 export type RolledKind = 'complaints' | 'surveys' | 'contacts';
@@ -55,10 +57,18 @@ export interface RollupTable {
 	 */
 	sumOf?: string;
 	/**
-	 * Its rows are per month (`d` = the month's first day), not per day: a write recomputes the months of the
-	 * (month, store) keys whose rows it touched, from all their rows.
+	 * Its rows are per month (`d` = the month's first day), not per day, one per exact value of what it counts
+	 * (`touched`), and its only measure is the count `n`. A write changes the count of each key by the rows it
+	 * adds and removes with that key (maintain.ts, `refreshMonths`) instead of recomputing its months from every
+	 * row of them, which would read most of the table for a batch spread over many months.
 	 */
 	period?: 'month';
+	/**
+	 * For a rollup per month: what a touched row records beside its day, store and whether it came or left
+	 * (column → expression over the source row), and the keys it counts for (over `rollup_touched`: d the
+	 * month's first day, the other keys, and `sign` +1 for a row that came, -1 for one that left).
+	 */
+	touched?: { columns: Readonly<Record<string, string>>; keys: string };
 }
 
 const US_PER_DAY = 86_400_000_000;
@@ -148,14 +158,22 @@ const COMPLAINT_DIMENSIONS = ['department', 'channel', 'category', 'severity'] a
  * percentile over whole months is then exact from the counts per time (catalog/rollups.ts): registers keep
  * times to the minute, so a month of a store holds a few thousand distinct times, not tens of thousands of rows.
  */
+const clockUs = (col: string, alias = '') =>
+	`CASE WHEN ${alias}${col} >= ${alias}received_at THEN epoch_us(${alias}${col}) - epoch_us(${alias}received_at) END`;
 export const complaintTimes = (where: string) =>
 	`(${Object.entries(SLA_CLOCKS)
 		.map(
-			([which, col]) => `SELECT date_trunc('month', s.received_at)::DATE AS d, s.store, '${which}' AS clock,
-			CASE WHEN s.${col} >= s.received_at THEN epoch_us(s.${col}) - epoch_us(s.received_at) END AS us
+			([which, col]) => `SELECT date_trunc('month', s.received_at)::DATE AS d, s.store, '${which}' AS clock, ${clockUs(col, 's.')} AS us
 			FROM complaints s WHERE ${where}`
 		)
 		.join(' UNION ALL ')})`;
+/** complaint_times: a touched complaint records its times; it touches the key of each of its times in its month */
+const COMPLAINT_TIMES_TOUCHED = {
+	columns: Object.fromEntries(Object.entries(SLA_CLOCKS).map(([which, col]) => [`${which}_us`, clockUs(col)])),
+	keys: Object.keys(SLA_CLOCKS)
+		.map((which) => `SELECT date_trunc('month', d)::DATE AS d, store, '${which}' AS clock, ${which}_us AS us, sign FROM rollup_touched`)
+		.join(' UNION ALL ')
+};
 
 /**
  * The contact limits the contact rollups count with, as one row: those recorded in `rollup_state` (the
@@ -275,7 +293,8 @@ export const ROLLUP_TABLES: readonly RollupTable[] = [
 		keys: ['store', 'clock', 'us'],
 		measures: { n: 'count(*)' },
 		rows: complaintTimes,
-		period: 'month'
+		period: 'month',
+		touched: COMPLAINT_TIMES_TOUCHED
 	},
 	{
 		table: 'survey_daily',
