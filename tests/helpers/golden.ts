@@ -75,10 +75,12 @@ export interface Matrix {
 }
 
 /** The dimensions of a metric its rollup keeps (a cut it does not keep reads raw rows on both paths). */
-export const rolledCuts = (m: MetricDef) => m.dimensions.filter((d) => m.rollup!.from.some((id) => ROLLUP_SOURCES[id].dimensions[d]));
+export const rolledCuts = (m: MetricDef) =>
+	m.rollup!.uncut ? [] : m.dimensions.filter((d) => m.rollup!.from.some((id) => ROLLUP_SOURCES[id].dimensions[d]));
 
 /** Whether some rollup of the metric keeps the cut and every filter set (the planner's choice, limits and "now" aside). */
 const covered = ({ metric, by, filters, grain, range }: Case) =>
+	(!by || !metric.rollup!.uncut) &&
 	metric.rollup!.from.some((id) => {
 		const r = ROLLUP_SOURCES[id];
 		return (

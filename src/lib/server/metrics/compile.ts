@@ -271,6 +271,7 @@ export function planOf(request: MetricRequest, metric: MetricDef, options: Compi
 	if (!options.rollups || options.path === 'raw' || !metric.rollup) return null;
 	if (request.minGroupStaff !== undefined && SOURCES[metric.source].staffColumn) return null;
 	if (metric.rollup.sla && !slaSplit(request, options)) return null;
+	if (metric.rollup.uncut && request.by) return null;
 	const limits = options.contacts ?? DEFAULT_CONTACT_LIMITS;
 	const live = liveFrom(request, metric, options) !== null;
 	const limitsRolled = contactLimitsKey(limits) === contactLimitsKey(options.rolledContactLimits ?? DEFAULT_CONTACT_LIMITS);

@@ -32,9 +32,11 @@ describe('the planner', () => {
 		expect(compileMetric({ ...base, metric: 'complaint_count', by: 'resolution_bucket' }, { rollups: true }).sql).toMatch(
 			/clock = 'resolution'/u
 		);
-		expect(reads({ metric: 'first_response_p90_h', by: 'store', grain: 'quarter', from: '2025-01-20', to: '2025-03-01' })).toBe(
+		expect(reads({ metric: 'first_response_p90_h', grain: 'quarter', from: '2025-01-20', to: '2025-03-01' })).toBe(
 			'rollup:complaint_times'
 		);
+		// cut by store: raw rows (the counts per time of a store's month hardly compress)
+		expect(reads({ metric: 'first_response_p90_h', by: 'store' })).toBe('raw:complaints');
 		// alone in its query (its shape is its own), beside a count of the same range
 		const bundles = compileBundles(
 			['first_response_median_h', 'complaint_count'].map((metric) => ({ ...base, metric })),

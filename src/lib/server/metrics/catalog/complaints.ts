@@ -23,8 +23,11 @@ const hoursMetric = (id: string, zh: string, en: string, which: 'response' | 're
 		direction: 'lower',
 		dimensions: C_DIMS,
 		value: `quantile_cont(${expr}, ${q}) FILTER (WHERE ${col} IS NOT NULL AND ${col} >= received_at)`,
-		// whole months from the counts per exact time, the range's part-months from raw rows: the same number
-		rollup: { from: ['complaint_times'], where: `clock = '${which}'`, quantile: q },
+		// whole months from the counts per exact time, the range's part-months from raw rows: the same number.
+		// Not cut by store: a store's month has about as many distinct times as complaints, and the running counts
+		// then cost more than quantile_cont over the raw rows (5M complaints, twelve months by store and month:
+		// resolution median 1.5–2.4 s against 0.4 s raw; chain-wide 0.3 against 0.45 s, one store 0.11 against 0.11 s)
+		rollup: { from: ['complaint_times'], where: `clock = '${which}'`, quantile: q, uncut: true },
 		passport: {
 			formula: bi(
 				`${which === 'response' ? '首次响应时间' : '办结时间'}减投诉时间（小时）的${qName.zh}，线性插值（quantile_cont，同 Excel PERCENTILE.INC）。`,

@@ -166,6 +166,8 @@ export interface RollupUse {
 	 * from the counts per time, exactly as quantile_cont over the raw rows (compile.ts, `quantileSql`).
 	 */
 	quantile?: number;
+	/** only requests not cut by a dimension read the rollup (cut ones read raw rows: see the metric) */
+	uncut?: boolean;
 	value?: string;
 	numerator?: string;
 	denominator?: string;
