@@ -641,5 +641,19 @@ UPDATE rollup_state SET version = 3 WHERE version = 2 AND NOT EXISTS (SELECT 1 F
 CREATE TABLE complaint_times (d DATE NOT NULL, store VARCHAR NOT NULL, clock VARCHAR NOT NULL, us BIGINT, n BIGINT NOT NULL);
 UPDATE rollup_state SET version = 4 WHERE version = 3 AND NOT EXISTS (SELECT 1 FROM complaints);
 `
+	},
+	{
+		version: 20,
+		name: "rollups: each complaint's time since the same phone's previous complaint, kept by the rollups' upkeep",
+		// repeat_gap_us: microseconds since the previous complaint of the same customer phone (any store, any
+		// batch), NULL without a phone or a previous complaint. Derived, not loaded: every write recomputes it for
+		// the phones it touched, a rollup rebuild for all (pipelines/rollups/maintain.ts), so the upkeep of a batch
+		// reads it instead of windowing every phone of the days it touched. The metrics' raw path does not read it.
+		// Rollup version 5: a database holding complaints rebuilds (and so fills it) at start.
+		sql: `
+ALTER TABLE complaints ADD COLUMN repeat_gap_us BIGINT;
+ALTER TABLE complaints_replaced ADD COLUMN repeat_gap_us BIGINT;
+UPDATE rollup_state SET version = 5 WHERE version = 4 AND NOT EXISTS (SELECT 1 FROM complaints);
+`
 	}
 ];
