@@ -1,4 +1,5 @@
 import type { UiLocale } from '$lib/shared/views';
+import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 
 /**
@@ -160,6 +161,11 @@ export interface DuckDbConfig {
 	memoryLimit: string;
 	/** DUCKDB_THREADS: DuckDB's worker threads; null = one per core (DuckDB's default) */
 	threads: number | null;
+	/**
+	 * DUCKDB_READERS: how many reads (a connection's unit of work: a metric query, a page's lookups) run at
+	 * once; the others wait their turn (core/db/read-slots.ts). Default: one per core, at least 2.
+	 */
+	readers: number;
 }
 
 /**
@@ -168,6 +174,9 @@ export interface DuckDbConfig {
  * their way to JS and what DuckDB allocates outside the pool — needs the other ~360 MB.
  */
 export const DEFAULT_DUCKDB_MEMORY_LIMIT = '640MB';
+
+/** One read per core, at least two (a long query and a short one side by side): more only queue inside DuckDB, holding memory. */
+export const defaultReaders = (): number => Math.max(2, availableParallelism());
 
 export function readDuckDbConfig(env: Env = process.env): DuckDbConfig {
 	const raw = given(env, 'DUCKDB_MEMORY_LIMIT') ?? DEFAULT_DUCKDB_MEMORY_LIMIT;
@@ -178,7 +187,14 @@ export function readDuckDbConfig(env: Env = process.env): DuckDbConfig {
 	const threads = given(env, 'DUCKDB_THREADS');
 	if (threads !== undefined && !/^[1-9]\d{0,3}$/u.test(threads.trim()))
 		throw new ConfigError('DUCKDB_THREADS', threads, ['正整数', 'a positive whole number']);
-	return { memoryLimit: `${m[1]}${m[2]}`, threads: threads === undefined ? null : Number(threads) };
+	const readers = given(env, 'DUCKDB_READERS');
+	if (readers !== undefined && !/^[1-9]\d{0,3}$/u.test(readers.trim()))
+		throw new ConfigError('DUCKDB_READERS', readers, ['正整数', 'a positive whole number']);
+	return {
+		memoryLimit: `${m[1]}${m[2]}`,
+		threads: threads === undefined ? null : Number(threads),
+		readers: readers === undefined ? defaultReaders() : Number(readers)
+	};
 }
 
 /** Delivery of reports and alerts (features/notifications). */
