@@ -169,11 +169,13 @@ export interface DuckDbConfig {
 }
 
 /**
- * 640 MB: the server is to stay under 1 GB of memory at millions of rows. DuckDB's limit covers its buffer
- * pool only; the rest of the process — Node and its heap (~150–250 MB under 50 users), query results on
- * their way to JS and what DuckDB allocates outside the pool — needs the other ~360 MB.
+ * 512 MB: the server is to stay under 1 GB of memory at millions of rows. DuckDB's limit covers its buffer
+ * pool only; the rest of the process — Node and its heap, the malloc arenas of the threads that ran queries,
+ * query results on their way to JS and what DuckDB allocates outside the pool — took 400–500 MB more under
+ * 50 users at 5M complaints (`npm run bench -- memory`; 640 MB peaked at ~1,045 MB there, 512 MB at ~950,
+ * with pages no slower and a 1M-row load as fast).
  */
-export const DEFAULT_DUCKDB_MEMORY_LIMIT = '640MB';
+export const DEFAULT_DUCKDB_MEMORY_LIMIT = '512MB';
 
 /** One read per core, at least two (a long query and a short one side by side): more only queue inside DuckDB, holding memory. */
 export const defaultReaders = (): number => Math.max(2, availableParallelism());
@@ -183,7 +185,7 @@ export function readDuckDbConfig(env: Env = process.env): DuckDbConfig {
 	// DuckDB's own spelling: a number and a unit (KB, MB, GB, TB or KiB … TiB)
 	const m = /^\s*(\d+(?:\.\d+)?)\s*([KMGT]i?B)\s*$/iu.exec(raw);
 	if (!m || Number(m[1]) <= 0)
-		throw new ConfigError('DUCKDB_MEMORY_LIMIT', raw, ['带单位的内存大小，如 640MB、1GB', 'a size with a unit, such as 640MB or 1GB']);
+		throw new ConfigError('DUCKDB_MEMORY_LIMIT', raw, ['带单位的内存大小，如 512MB、1GB', 'a size with a unit, such as 512MB or 1GB']);
 	const threads = given(env, 'DUCKDB_THREADS');
 	if (threads !== undefined && !/^[1-9]\d{0,3}$/u.test(threads.trim()))
 		throw new ConfigError('DUCKDB_THREADS', threads, ['正整数', 'a positive whole number']);
