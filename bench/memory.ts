@@ -8,7 +8,7 @@
  * `--seconds`, every request over a range no one asked before (bench/views.ts `pageViews`), so every page
  * load runs its queries. Every 200 ms the server's VmRSS is read from /proc; its VmHWM (the kernel's peak)
  * at the end. Page times before `--warmup-s` are not counted (the memory is). `--env` sets the server's
- * environment (as `npm start` would: UV_THREADPOOL_SIZE=24 unless given), to compare settings side by side.
+ * environment (as `npm start` would: UV_THREADPOOL_SIZE=24 and MALLOC_ARENA_MAX=2 unless given; MALLOC_ARENA_MAX=0 is glibc's default), to compare settings side by side.
  * Reports the peak RSS, page p50/p95/max per page and over all, requests per second, errors and the load
  * average; writes bench/results/memory-<tag>.json.
  */
@@ -40,7 +40,7 @@ const dbPath = resolve(values.db);
 const userCounts = values.users.split(',').map(Number);
 const seconds = Math.min(120, Number(values.seconds));
 const warmupS = Number(values['warmup-s']);
-const env: Record<string, string> = { UV_THREADPOOL_SIZE: '24', METRIC_CACHE: 'off', LOG_LEVEL: 'warn' };
+const env: Record<string, string> = { UV_THREADPOOL_SIZE: '24', MALLOC_ARENA_MAX: '2', METRIC_CACHE: 'off', LOG_LEVEL: 'warn' };
 for (const kv of values.env) {
 	const at = kv.indexOf('=');
 	if (at < 1) throw new Error(`--env ${kv}: expected NAME=VALUE`);
