@@ -23,6 +23,7 @@ ENV NODE_ENV=production \
     DATABASE_PATH=/data/quality.duckdb \
     BODY_SIZE_LIMIT=50M \
     UV_THREADPOOL_SIZE=24 \
+    MALLOC_ARENA_MAX=2 \
     CHROMIUM_PATH=/usr/bin/chromium \
     TZ=Asia/Shanghai
 RUN mkdir -p /data && chown node:node /data

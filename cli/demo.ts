@@ -115,6 +115,8 @@ const server = spawn(process.execPath, ['build/index.js'], {
 		BODY_SIZE_LIMIT: process.env.BODY_SIZE_LIMIT ?? DEFAULT_BODY_SIZE_LIMIT,
 		// as `npm start`: DuckDB's queries wait in libuv's pool (see docs/benchmarks.md, "Under load"); this terminal shows warnings only
 		UV_THREADPOOL_SIZE: process.env.UV_THREADPOOL_SIZE ?? '24',
+		// as `npm start`: two malloc arenas instead of one per thread that ever ran a query (docs/operations.md)
+		MALLOC_ARENA_MAX: process.env.MALLOC_ARENA_MAX ?? '2',
 		LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn'
 	}
 });

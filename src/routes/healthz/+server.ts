@@ -12,7 +12,9 @@ export const GET: RequestHandler = async () => {
 	const expected = Math.max(...migrations.map((m) => m.version));
 	try {
 		const db = await getDatabase();
-		const [row] = await db.withConnection((c) => queryRows<{ v: number | null }>(c, 'SELECT max(version) AS v FROM schema_migrations'));
+		const [row] = await db.withConnection((c) => queryRows<{ v: number | null }>(c, 'SELECT max(version) AS v FROM schema_migrations'), {
+			lookup: true
+		});
 		const applied = Number(row?.v ?? 0);
 		const ok = applied >= expected;
 		return json(

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { resolve } from 'node:path';
+import { availableParallelism } from 'node:os';
 import { ConfigError, readConfig } from '$lib/server/core/config';
 
 describe('the settings, read once from the environment', () => {
@@ -16,7 +17,7 @@ describe('the settings, read once from the environment', () => {
 			lang: 'zh-CN',
 			shutdownTimeoutS: 30,
 			shutdownLoadGraceS: 20,
-			duckdb: { memoryLimit: '640MB', threads: null },
+			duckdb: { memoryLimit: '512MB', threads: null, readers: Math.max(2, availableParallelism()) },
 			auth: { rateWindowMs: 60_000, maxFailuresPerAccount: 5, maxFailuresPerIp: 20, bodyLimitBytes: 50 * 1024 ** 2 }
 		});
 	});
@@ -33,7 +34,8 @@ describe('the settings, read once from the environment', () => {
 			SHUTDOWN_TIMEOUT: '10',
 			SHUTDOWN_LOAD_GRACE: '20',
 			DUCKDB_MEMORY_LIMIT: ' 1.5GiB ',
-			DUCKDB_THREADS: '2'
+			DUCKDB_THREADS: '2',
+			DUCKDB_READERS: ' 3 '
 		});
 		expect(c).toMatchObject({
 			port: 4000,
@@ -43,7 +45,7 @@ describe('the settings, read once from the environment', () => {
 			logLevel: 'debug',
 			profile: true,
 			lang: 'en',
-			duckdb: { memoryLimit: '1.5GiB', threads: 2 }
+			duckdb: { memoryLimit: '1.5GiB', threads: 2, readers: 3 }
 		});
 		// the load's grace stays 5 s under the time adapter-node gives open connections
 		expect(c.shutdownLoadGraceS).toBe(5);
@@ -61,7 +63,9 @@ describe('the settings, read once from the environment', () => {
 		['TZ_DISPLAY', '+08:00x'],
 		['DUCKDB_MEMORY_LIMIT', '640'],
 		['DUCKDB_MEMORY_LIMIT', '80%'],
-		['DUCKDB_THREADS', '0']
+		['DUCKDB_THREADS', '0'],
+		['DUCKDB_READERS', '0'],
+		['DUCKDB_READERS', 'all']
 	])('refuses %s=%s naming the variable, in Chinese and English', (name, value) => {
 		let err: unknown;
 		try {

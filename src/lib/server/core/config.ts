@@ -1,4 +1,5 @@
 import type { UiLocale } from '$lib/shared/views';
+import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 
 /**
@@ -160,25 +161,42 @@ export interface DuckDbConfig {
 	memoryLimit: string;
 	/** DUCKDB_THREADS: DuckDB's worker threads; null = one per core (DuckDB's default) */
 	threads: number | null;
+	/**
+	 * DUCKDB_READERS: how many reads (a connection's unit of work: a metric query, a page's lookups) run at
+	 * once; the others wait their turn (core/db/read-slots.ts). Default: one per core, at least 2.
+	 */
+	readers: number;
 }
 
 /**
- * 640 MB: the server is to stay under 1 GB of memory at millions of rows. DuckDB's limit covers its buffer
- * pool only; the rest of the process — Node and its heap (~150–250 MB under 50 users), query results on
- * their way to JS and what DuckDB allocates outside the pool — needs the other ~360 MB.
+ * 512 MB: the server is to stay under 1 GB of memory at millions of rows. DuckDB's limit covers its buffer
+ * pool only; the rest of the process — Node and its heap, the malloc arenas of the threads that ran queries,
+ * query results on their way to JS and what DuckDB allocates outside the pool — took 400–500 MB more under
+ * 50 users at 5M complaints (`npm run bench -- memory`; 640 MB peaked at ~1,045 MB there, 512 MB at ~950,
+ * with pages no slower and a 1M-row load as fast).
  */
-export const DEFAULT_DUCKDB_MEMORY_LIMIT = '640MB';
+export const DEFAULT_DUCKDB_MEMORY_LIMIT = '512MB';
+
+/** One read per core, at least two (a long query and a short one side by side): more only queue inside DuckDB, holding memory. */
+export const defaultReaders = (): number => Math.max(2, availableParallelism());
 
 export function readDuckDbConfig(env: Env = process.env): DuckDbConfig {
 	const raw = given(env, 'DUCKDB_MEMORY_LIMIT') ?? DEFAULT_DUCKDB_MEMORY_LIMIT;
 	// DuckDB's own spelling: a number and a unit (KB, MB, GB, TB or KiB … TiB)
 	const m = /^\s*(\d+(?:\.\d+)?)\s*([KMGT]i?B)\s*$/iu.exec(raw);
 	if (!m || Number(m[1]) <= 0)
-		throw new ConfigError('DUCKDB_MEMORY_LIMIT', raw, ['带单位的内存大小，如 640MB、1GB', 'a size with a unit, such as 640MB or 1GB']);
+		throw new ConfigError('DUCKDB_MEMORY_LIMIT', raw, ['带单位的内存大小，如 512MB、1GB', 'a size with a unit, such as 512MB or 1GB']);
 	const threads = given(env, 'DUCKDB_THREADS');
 	if (threads !== undefined && !/^[1-9]\d{0,3}$/u.test(threads.trim()))
 		throw new ConfigError('DUCKDB_THREADS', threads, ['正整数', 'a positive whole number']);
-	return { memoryLimit: `${m[1]}${m[2]}`, threads: threads === undefined ? null : Number(threads) };
+	const readers = given(env, 'DUCKDB_READERS');
+	if (readers !== undefined && !/^[1-9]\d{0,3}$/u.test(readers.trim()))
+		throw new ConfigError('DUCKDB_READERS', readers, ['正整数', 'a positive whole number']);
+	return {
+		memoryLimit: `${m[1]}${m[2]}`,
+		threads: threads === undefined ? null : Number(threads),
+		readers: readers === undefined ? defaultReaders() : Number(readers)
+	};
 }
 
 /** Delivery of reports and alerts (features/notifications). */

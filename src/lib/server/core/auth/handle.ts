@@ -129,7 +129,7 @@ export const authHandle: Handle = async ({ event, resolve }) => {
 	const token = event.cookies.get(SESSION_COOKIE);
 	if (token) {
 		const db = await getDatabase();
-		const session = await db.withConnection((c) => resolveSession(c, token, config().auth));
+		const session = await db.withConnection((c) => resolveSession(c, token, config().auth), { lookup: true });
 		event.locals.user = session?.user ?? null;
 	}
 	const stale = token !== undefined && event.locals.user === null;

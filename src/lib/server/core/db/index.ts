@@ -7,6 +7,7 @@ import { log } from '$lib/server/core/log';
 import { createParquetViews } from './parquet';
 import { assertPrivate, createPrivateFiles } from './file-modes';
 import { config, databasePath, DEFAULT_DATABASE_PATH } from '$lib/server/core/config';
+import { ReadSlots } from './read-slots';
 
 export type { DuckDBConnection };
 export { WriteAborted, type AbortReason } from './interrupted';
@@ -45,13 +46,18 @@ export class Database {
 	private running: RunningWrite | null = null;
 	private abortReason: WriteAborted['reason'] | null = null;
 	private rollupsTrusted = true;
+	private readonly readSlots: ReadSlots;
 
 	private constructor(
 		readonly path: string,
-		readonly instance: DuckDBInstance
-	) {}
+		readonly instance: DuckDBInstance,
+		readers: number
+	) {
+		this.readSlots = new ReadSlots(readers);
+	}
 
-	static async open(path: string): Promise<Database> {
+	/** `readers`: how many reads run at once (default DUCKDB_READERS, core/config.ts); the others wait their turn. */
+	static async open(path: string, opts: { readers?: number } = {}): Promise<Database> {
 		if (path !== ':memory:') {
 			createPrivateFiles();
 			assertPrivate(path);
@@ -59,7 +65,7 @@ export class Database {
 			mkdirSync(dirname(path), { recursive: true });
 		}
 		const instance = await DuckDBInstance.create(path, duckdbOptions(path));
-		const db = new Database(path, instance);
+		const db = new Database(path, instance, opts.readers ?? config().duckdb.readers);
 		await db.withConnection(async (conn) => {
 			await applyMigrations(conn);
 			const interrupted = await closeInterruptedBatches(conn);
@@ -79,7 +85,7 @@ export class Database {
 	 */
 	static async openParquet(dir: string): Promise<Database> {
 		const instance = await DuckDBInstance.create(':memory:', duckdbOptions(':memory:'));
-		const db = new Database(resolve(dir), instance);
+		const db = new Database(resolve(dir), instance, config().duckdb.readers);
 		try {
 			await db.withConnection((conn) => createParquetViews(conn, dir));
 		} catch (e) {
@@ -89,8 +95,22 @@ export class Database {
 		return db;
 	}
 
-	/** A connection for one unit of work, closed afterwards. */
-	async withConnection<T>(work: (conn: DuckDBConnection) => Promise<T>): Promise<T> {
+	/**
+	 * A connection for one unit of work, closed afterwards. At most DUCKDB_READERS such units run at once
+	 * (first come, first served; see read-slots.ts); work under the write lock, and connections nested in
+	 * work that already runs, do not wait. `lookup`: a read by key that costs next to nothing (a session,
+	 * the schema version) runs at once too, so signing in and /healthz answer while pages queue.
+	 */
+	withConnection<T>(work: (conn: DuckDBConnection) => Promise<T>, opts: { lookup?: boolean } = {}): Promise<T> {
+		return opts.lookup ? this.readSlots.exempt(() => this.connected(work)) : this.readSlots.run(() => this.connected(work));
+	}
+
+	/** Reads running and waiting for a slot. */
+	get reads(): { running: number; waiting: number } {
+		return this.readSlots.state;
+	}
+
+	private async connected<T>(work: (conn: DuckDBConnection) => Promise<T>): Promise<T> {
 		const conn = await this.instance.connect();
 		try {
 			return await work(conn);
@@ -122,20 +142,23 @@ export class Database {
 		const run = this.writeQueue
 			.then(() => {
 				if (this.abortReason) throw new WriteAborted(this.abortReason);
-				return this.withConnection(async (conn) => {
-					const slot: RunningWrite = { conn, aborted: null };
-					this.running = slot;
-					try {
-						const result = await work(abortable(conn, slot));
-						if (rollups === 'rebuilds') this.rollupsTrusted = true;
-						return result;
-					} catch (e) {
-						// an interrupted statement surfaces as whatever the work made of it; say what it was
-						throw slot.aborted ?? e;
-					} finally {
-						this.running = null;
-					}
-				});
+				// never behind reads waiting for a slot: a load must not wait for fifty users' pages
+				return this.readSlots.exempt(() =>
+					this.connected(async (conn) => {
+						const slot: RunningWrite = { conn, aborted: null };
+						this.running = slot;
+						try {
+							const result = await work(abortable(conn, slot));
+							if (rollups === 'rebuilds') this.rollupsTrusted = true;
+							return result;
+						} catch (e) {
+							// an interrupted statement surfaces as whatever the work made of it; say what it was
+							throw slot.aborted ?? e;
+						} finally {
+							this.running = null;
+						}
+					})
+				);
 			})
 			.finally(() => {
 				this.pending--;
