@@ -70,14 +70,16 @@ const Q = 'from=2025-01-01&to=2025-02-28';
 
 describe('GET /api/metrics/[metric]', () => {
 	it('says whether a rollup or the raw rows answered: X-Query-Path, and query_path in JSON', async () => {
-		for (const [query, path] of [
-			['by=store', 'rollup'],
-			['by=response_bucket', 'raw']
+		// whole months: counts by store and by response-time bucket read rollups; a median cut by store reads raw rows
+		for (const [metric, query, path] of [
+			['complaint_count', 'by=store', 'rollup'],
+			['complaint_count', 'by=response_bucket', 'rollup'],
+			['first_response_median_h', 'by=store', 'raw']
 		] as const) {
 			for (const format of ['json', 'arrow', 'csv']) {
-				const res = await get(server, `/api/metrics/complaint_count?${Q}&grain=month&${query}&format=${format}`, leader);
+				const res = await get(server, `/api/metrics/${metric}?${Q}&grain=month&${query}&format=${format}`, leader);
 				expect(res.status).toBe(200);
-				expect(res.headers.get('x-query-path'), `${query} ${format}`).toBe(path);
+				expect(res.headers.get('x-query-path'), `${metric} ${query} ${format}`).toBe(path);
 				if (format === 'json') expect(((await res.json()) as { query_path: string }).query_path).toBe(path);
 			}
 		}
