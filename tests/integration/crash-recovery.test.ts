@@ -49,12 +49,12 @@ async function killedReplacingLoad(deletesApplied: boolean) {
 		await c.run(`INSERT INTO batches (batch_id, kind, file_name, source, created_by, started_at, status, accept_partial, rows_read, rows_loaded, rows_rejected, rows_collapsed, rows_replaced)
 			VALUES (2, 'complaints', 'b.csv', 'cli', 'vitest', now()::TIMESTAMP, 'running', false, 0, 0, 0, 0, 0)`);
 		// what came back after the kill: the new version of C2, a new C4, the old C2 moved aside
-		await c.run(`INSERT INTO complaints_replaced SELECT *, 2 FROM complaints WHERE complaint_id = 'C2'`);
+		await c.run(`INSERT INTO complaints_replaced BY NAME SELECT *, 2 AS replaced_by FROM complaints WHERE complaint_id = 'C2'`);
 		if (deletesApplied) await c.run(`DELETE FROM complaints WHERE complaint_id = 'C2'`);
 		await c.run(
-			`INSERT INTO complaints SELECT * EXCLUDE (replaced_by) REPLACE ('新版' AS summary, 2 AS batch_id) FROM complaints_replaced WHERE complaint_id = 'C2'`
+			`INSERT INTO complaints BY NAME SELECT * EXCLUDE (replaced_by) REPLACE ('新版' AS summary, 2 AS batch_id) FROM complaints_replaced WHERE complaint_id = 'C2'`
 		);
-		await c.run(`INSERT INTO complaints SELECT * REPLACE ('C4' AS complaint_id, 2 AS batch_id) FROM complaints WHERE complaint_id = 'C1'`);
+		await c.run(`INSERT INTO complaints BY NAME SELECT * REPLACE ('C4' AS complaint_id, 2 AS batch_id) FROM complaints WHERE complaint_id = 'C1'`);
 		await c.run(`INSERT INTO rejected_rows (batch_id, row_number, reason_code, reason) VALUES (2, 5, 'date_invalid', 'x')`);
 	});
 	db.close();
