@@ -84,7 +84,9 @@ async function complaintVariants(): Promise<[string, string, string][]> {
 	// refused whole by the engine, as it should be: that variant is then left out, and said so
 	const fits = rows * COMPLAINT_COLUMNS <= WORKBOOK_LIMITS.cells;
 	if (!fits && !values['skip-xlsx'])
-		console.error(`no workbook variant: ${rows.toLocaleString()} rows × ${COMPLAINT_COLUMNS} columns pass a sheet's ${WORKBOOK_LIMITS.cells.toLocaleString()} cells`);
+		console.error(
+			`no workbook variant: ${rows.toLocaleString()} rows × ${COMPLAINT_COLUMNS} columns pass a sheet's ${WORKBOOK_LIMITS.cells.toLocaleString()} cells`
+		);
 	const xlsx = values['skip-xlsx'] || !fits ? null : await workbook(utf8);
 	return [
 		['bare DuckDB read_csv (UTF-8)', 'bare', utf8],

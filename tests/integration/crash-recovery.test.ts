@@ -54,7 +54,9 @@ async function killedReplacingLoad(deletesApplied: boolean) {
 		await c.run(
 			`INSERT INTO complaints BY NAME SELECT * EXCLUDE (replaced_by) REPLACE ('新版' AS summary, 2 AS batch_id) FROM complaints_replaced WHERE complaint_id = 'C2'`
 		);
-		await c.run(`INSERT INTO complaints BY NAME SELECT * REPLACE ('C4' AS complaint_id, 2 AS batch_id) FROM complaints WHERE complaint_id = 'C1'`);
+		await c.run(
+			`INSERT INTO complaints BY NAME SELECT * REPLACE ('C4' AS complaint_id, 2 AS batch_id) FROM complaints WHERE complaint_id = 'C1'`
+		);
 		await c.run(`INSERT INTO rejected_rows (batch_id, row_number, reason_code, reason) VALUES (2, 5, 'date_invalid', 'x')`);
 	});
 	db.close();
