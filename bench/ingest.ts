@@ -18,6 +18,7 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { generate } from '../pipelines/generate';
 import { csvToXlsx } from '../pipelines/generate/xlsx';
+import { COMPLAINT_HEADER } from '../pipelines/generate/complaints';
 import { WORKBOOK_LIMITS } from '../pipelines/decode/workbook/limits';
 
 const { values } = parseArgs({
@@ -64,9 +65,6 @@ function once(mode: string, csv: string): Run {
 }
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
-/** The generated complaint register's columns (its header). */
-const COMPLAINT_COLUMNS = 21;
-
 /** The UTF-8 register as a workbook, made once per size. */
 async function workbook(csv: string): Promise<string> {
 	const file = csv.replace(/\.csv$/u, '.xlsx');
@@ -80,12 +78,12 @@ async function workbook(csv: string): Promise<string> {
 async function complaintVariants(): Promise<[string, string, string][]> {
 	const utf8 = await dataset(rows, 'utf8');
 	const gbk = await dataset(rows, 'gbk');
-	// a register of more rows than a sheet may hold (WORKBOOK_LIMITS.cells non-empty cells, 21 columns at most) is
+	// a register of more rows than a sheet may hold (WORKBOOK_LIMITS.cells non-empty cells) is
 	// refused whole by the engine, as it should be: that variant is then left out, and said so
-	const fits = rows * COMPLAINT_COLUMNS <= WORKBOOK_LIMITS.cells;
+	const fits = rows * COMPLAINT_HEADER.length <= WORKBOOK_LIMITS.cells;
 	if (!fits && !values['skip-xlsx'])
 		console.error(
-			`no workbook variant: ${rows.toLocaleString()} rows × ${COMPLAINT_COLUMNS} columns pass a sheet's ${WORKBOOK_LIMITS.cells.toLocaleString()} cells`
+			`no workbook variant: ${rows.toLocaleString()} rows × ${COMPLAINT_HEADER.length} columns pass a sheet's ${WORKBOOK_LIMITS.cells.toLocaleString()} cells`
 		);
 	const xlsx = values['skip-xlsx'] || !fits ? null : await workbook(utf8);
 	return [

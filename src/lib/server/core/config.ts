@@ -177,9 +177,10 @@ export interface DuckDbConfig {
  */
 export const DEFAULT_DUCKDB_MEMORY_LIMIT = '512MB';
 
-/** One read per core, at least two (a long query and a short one side by side): more only queue inside DuckDB, holding memory. */
-// two per core: back to back at 5M complaints under 50 users (docs/scaling.md), 4 readers on 2 cores served 34–60 % more
-// requests than 2 at the same peak memory, and kept loads and /healthz quick, which every read at once did not
+/**
+ * Two reads per core, at least four: at 5M complaints under 50 users (docs/scaling.md) 4 on 2 cores served 34–60 % more
+ * requests than 2 at the same peak memory and kept loads and /healthz quick, which every read at once did not.
+ */
 export const defaultReaders = (): number => Math.max(4, 2 * availableParallelism());
 
 export function readDuckDbConfig(env: Env = process.env): DuckDbConfig {
