@@ -57,13 +57,21 @@ export async function writeBatch(conn: DuckDBConnection, b: BatchRecord): Promis
 			);
 			let replaced = 0;
 			if (present > 0) {
-				const matches = `EXISTS (SELECT 1 FROM final f WHERE ${keyMatch(schema, 'x', 'f', 't_')})`;
-				[{ n: replaced = 0 } = {}] = await queryRows<{ n: number }>(conn, `SELECT count(*) AS n FROM ${t} x WHERE ${matches}`);
+				// the rows with a key of the batch's, found once by a semi-join (a correlated EXISTS over the view
+				// `final` was not decorrelated: 1 s to count 1,000 keys in 5M complaints, 8 s to move one row)
+				await conn.run(
+					`CREATE OR REPLACE TEMP TABLE replacing AS SELECT x.rowid AS rid FROM ${t} x SEMI JOIN final f ON ${keyMatch(schema, 'x', 'f', 't_')}`
+				);
+				[{ n: replaced = 0 } = {}] = await queryRows<{ n: number }>(conn, `SELECT count(*) AS n FROM replacing`);
+				prof('rows to replace');
 				if (replaced > 0) {
 					const cols = (await tableColumns(conn, t)).join(', ');
-					await conn.run(`INSERT INTO ${t}_replaced (${cols}, replaced_by) SELECT ${cols}, $1 FROM ${t} x WHERE ${matches}`, [id]);
-					await conn.run(`DELETE FROM ${t} x WHERE ${matches}`);
+					const picked = 'rowid IN (SELECT rid FROM replacing)';
+					await conn.run(`INSERT INTO ${t}_replaced (${cols}, replaced_by) SELECT ${cols}, $1 FROM ${t} WHERE ${picked}`, [id]);
+					await conn.run(`DELETE FROM ${t} WHERE ${picked}`);
+					prof('rows replaced');
 				}
+				await conn.run('DROP TABLE IF EXISTS replacing');
 			}
 			// Rows go in in file order: registers are exported in time order, which lets DuckDB's per-block
 			// min/max skip blocks for date filters; sorting here would cost more than the load's reading.

@@ -1,12 +1,6 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { queryRows, type Database } from '$lib/server/core/db';
-import {
-	CALLBACK_MINUTES,
-	DEFAULT_CONTACT_LIMITS,
-	MAX_FCR_DAYS,
-	contactLimitsKey,
-	type ContactLimits
-} from '$lib/shared/thresholds';
+import { CALLBACK_MINUTES, DEFAULT_CONTACT_LIMITS, MAX_FCR_DAYS, contactLimitsKey, type ContactLimits } from '$lib/shared/thresholds';
 import type { KindId } from '$lib/shared/schema';
 import { DEFAULT_SLA, slaFingerprint } from '$lib/shared/sla';
 import { profiler } from '../engine/profile';
