@@ -1,5 +1,5 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { createWriteStream, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,7 +7,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Database } from '../../src/lib/server/core/db';
 
 /**
- * The built app (`build/index.js`, built here when missing) serving a fresh DuckDB file in a temp
+ * The built app (`build/index.js`, built here when missing or stale) serving a fresh DuckDB file in a temp
  * directory, as in production: real sessions, real guard, real headers.
  */
 export interface RunningServer {
@@ -32,15 +32,57 @@ export async function freePort(): Promise<number> {
 	});
 }
 
+/**
+ * The newest change to what `npm run build` builds from (the app's and the tools' sources, the messages, their
+ * settings), leaving out the messages' compiled module, which vite (and so vitest) writes anew at every start.
+ */
+function newestSource(path = root, top = true): number {
+	const names = top
+		? ['src', 'pipelines', 'cli', 'messages', 'svelte.config.js', 'vite.config.ts', 'package-lock.json']
+		: readdirSync(path);
+	let newest = 0;
+	for (const name of names) {
+		const p = join(path, name);
+		if (!existsSync(p) || p === join(root, 'src/lib/paraglide')) continue;
+		const st = statSync(p);
+		newest = Math.max(newest, st.mtimeMs, st.isDirectory() ? newestSource(p, false) : 0);
+	}
+	return newest;
+}
+
+const isBuilt = () => {
+	const app = join(root, 'build/index.js');
+	return existsSync(app) && existsSync(join(root, 'build/cli/manifest.json')) && statSync(app).mtimeMs >= newestSource();
+};
+
+/**
+ * Builds the app and the command-line tools as `npm run build` does when the build is missing or older than a
+ * source (a test file run alone after an edit must not test the code before it), one worker at a time.
+ */
 export function ensureBuilt(): void {
-	if (existsSync(join(root, 'build/index.js'))) return;
-	// vitest sets NODE_ENV=test, which would make vite build a development bundle: ask for production.
-	const r = spawnSync('npx', ['vite', 'build', '--logLevel', 'error'], {
-		cwd: root,
-		stdio: 'inherit',
-		env: { ...process.env, NODE_ENV: 'production' }
-	});
-	if (r.status !== 0) throw new Error('vite build failed');
+	if (isBuilt()) return;
+	const lock = join(root, '.build-lock');
+	const wait = new Int32Array(new SharedArrayBuffer(4));
+	for (;;) {
+		try {
+			mkdirSync(lock);
+			break;
+		} catch {
+			Atomics.wait(wait, 0, 0, 500);
+		}
+	}
+	try {
+		if (isBuilt()) return;
+		// vitest sets NODE_ENV=test, which would make vite build a development bundle: ask for production.
+		const r = spawnSync('npm', ['run', '--silent', 'build'], {
+			cwd: root,
+			stdio: 'inherit',
+			env: { ...process.env, NODE_ENV: 'production' }
+		});
+		if (r.status !== 0) throw new Error('npm run build failed');
+	} finally {
+		rmSync(lock, { recursive: true, force: true });
+	}
 }
 
 /** `port`: a fixed port (browser tests keep to their own range); a free one otherwise. */
