@@ -29,6 +29,7 @@ import { rollupState, type RollupState } from '$pipelines/rollups/maintain';
 import { compileBundles, type BundleMember } from './bundle';
 import { contactLimits } from '$lib/server/metrics/contact-limits';
 import { config } from '$lib/server/core/config';
+import { log } from '$lib/server/core/log';
 import { metricsAsOf } from './as-of';
 import { DEFAULT_CONTACT_LIMITS } from './catalog';
 
@@ -52,7 +53,11 @@ const plain = (v: unknown): string | number | boolean | null => {
 
 /** Runs a compiled metric query; numbers come back as JS numbers (never BigInt), NaN/Infinity as null. */
 export async function runMetric(conn: DuckDBConnection, compiled: CompiledQuery): Promise<MetricResult> {
+	const started = performance.now();
 	const reader = await conn.runAndReadAll(compiled.sql, compiled.params);
+	// with SQA_PROFILE=1, each metric query's time and path (what a slow page spends its time on); no values
+	if (config().profile)
+		log('metrics').info({ metric: compiled.metric.id, path: compiled.path, ms: Math.round(performance.now() - started) }, 'metric query');
 	const names = compiled.columns.map((c) => c.name);
 	const rows = reader.getRowObjectsJS().map((r) => {
 		const out: MetricRow = {};
