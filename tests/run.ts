@@ -14,8 +14,9 @@ const run = (cmd: string, args: string[], env: NodeJS.ProcessEnv = {}) =>
 let passed = 0;
 let failed = 0;
 
-// The integration tests start the built server too, so build once, first.
-const build = run('npx', ['vite', 'build', '--logLevel', 'error']);
+// The integration tests start the built server and run the compiled tools too, so build both once, first (as
+// `npm run build`: a build without the tools is stale to the tests' `ensureBuilt`, which would build again).
+const build = run('npm', ['run', '--silent', 'build'], { NODE_ENV: 'production' });
 if (build !== 0) {
 	console.log('\n0 passed, 1 failed');
 	process.exit(1);
