@@ -76,11 +76,11 @@ export interface RollupTable {
 	touched?: { columns: Readonly<Record<string, string>>; keys: string };
 	/**
 	 * Its measures are all counts of the rows meeting a condition (`counts`), so a write changes each key's
-	 * counts by the rows it adds less those it removes, with no row of the source read again (maintain.ts,
-	 * `refreshSigned`). `columns` are the source columns `rows` reads, recorded for each touched row; `rows`
-	 * gives the same rows as `rows` does from a table of such rows with a column `sign` (+1 came, -1 left).
-	 * A row whose stored derived value the write changed (a complaint's repeat gap) leaves with its old value
-	 * and comes back with its new one.
+	 * counts by the rows it adds less those it removes, without recomputing the keys from the source (maintain.ts,
+	 * `refreshTouched` and `applyDelta`). `columns` are the source columns `rows` reads, recorded for each touched
+	 * row; `rows` gives the same rows as `rows` does from a table of such rows with a column `sign` (+1 came, -1
+	 * left). A row whose stored derived value the write changed (a complaint's repeat gap) leaves with its old
+	 * value and comes back with its new one.
 	 */
 	signed?: { counts: Readonly<Record<string, string>>; columns: readonly string[]; rows: (source: string) => string };
 }
