@@ -7,6 +7,7 @@ import { ingest } from '../../pipelines/engine';
 import { dashboardData, rangeAnchor } from '$lib/server/features/overview/dashboard';
 import { rangeRequest } from '$lib/shared/dashboard/range';
 import { lastWarmUp, scheduleWarmUp, warmUpSettled } from '$lib/server/features/overview/warm-up';
+import { queryMetric } from '$lib/server/metrics/query';
 
 /**
  * After a load commits, the 总览 views most users open are in the metric result cache before anyone
@@ -81,5 +82,25 @@ describe('the dashboards computed ahead after a load', () => {
 		await warmUpSettled(db);
 		expect(lastWarmUp(db)!.version).toBe(db.dataVersion);
 		expect(lastWarmUp(db)!.views).toHaveLength(3);
+	});
+
+	it("a tile's month values are the metric by month over the range itself, whether the range starts on a month's first day (read off the trend) or not (asked)", async () => {
+		for (const range of [
+			{ from: '2025-02-01', to: '2025-03-20' },
+			{ from: '2025-01-15', to: '2025-03-20' }
+		]) {
+			const { kpis } = await dashboardData(db, { range, stores: [], scope: null });
+			for (const kpi of kpis) {
+				const asked = await queryMetric(db, { metric: kpi.metric.id, ...range, grain: 'month', filters: {}, scope: null });
+				const expected = asked.rows.map((r) => ({ period: r.period, value: r.value }));
+				expect(
+					kpi.months.filter((m) => m.value !== null),
+					`${kpi.metric.id} ${range.from}`
+				).toEqual(expected.filter((m) => m.value !== null));
+				expect(kpi.months.map((m) => m.period)).toEqual(
+					['2025-01-01', '2025-02-01', '2025-03-01'].filter((p) => p >= range.from.slice(0, 8) + '01')
+				);
+			}
+		}
 	});
 });

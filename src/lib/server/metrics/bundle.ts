@@ -101,7 +101,14 @@ export function compileBundles(inputs: readonly unknown[], options: CompileOptio
 		// each member answers with the keys and its own columns, as if asked alone
 		for (const member of members) member.compiled.columns = [...columns, ...member.compiled.columns];
 		out.push({
-			query: { sql, params: p.values, path: rollup ? 'rollup' : 'raw', metric: first.metric, columns: [...columns, ...measured] },
+			query: {
+				sql,
+				params: p.values,
+				path: rollup ? 'rollup' : 'raw',
+				metric: first.metric,
+				shape: { from: first.request.from, to: first.request.to, grain: first.request.grain, by: first.request.by },
+				columns: [...columns, ...measured]
+			},
 			members
 		});
 	}

@@ -111,6 +111,8 @@ export interface CompiledQuery {
 	path: QueryPath;
 	params: DuckDBValue[];
 	metric: MetricDef;
+	/** the request's range, grain and cut (SQA_PROFILE's log names them; filters and scope are not logged) */
+	shape?: Pick<MetricRequest, 'from' | 'to' | 'grain' | 'by'>;
 	/** the output columns, in order (also for an empty result) */
 	columns: Column[];
 	/** groups under `min` distinct staff are to be suppressed (`attribute`: the rows are one distribution, e.g. by grade) */
@@ -450,20 +452,41 @@ ORDER BY 1 NULLS FIRST${groupCol ? ', 2 NULLS LAST' : ''}`;
  * are read off their running totals — the same arithmetic as DuckDB's (position (n - 1) × q with fraction d, then
  * (1 - d) × lo + d × hi, on hours; checked bit for bit by the rollup tests), so the same number as over the raw rows. Rows with no time (`us` NULL)
  * keep their group, whose value is then NULL, as the raw FILTER leaves it.
+ *
+ * The running totals are taken in two steps, because a window over every distinct time of a year is most of
+ * the query's cost (84,707 times over 18 months at 5M complaints: 0.10 s of 0.13): first over the counts per
+ * whole hour, which says in which hour (or two) the order statistics lie and how many times come before it,
+ * then over the distinct times of that hour only. The result is the same to the bit: only the rows summed change.
  */
 export function quantileSql(grain: Grain, groupCol: string | null, relation: string, q: number) {
-	const keys = ['period', ...(groupCol ? ['"group"'] : [])].join(', ');
-	const shown = [`strftime(period, '%Y-%m-%d') AS period`, ...(groupCol ? ['"group"::VARCHAR AS "group"'] : [])];
+	const keyList = ['period', ...(groupCol ? ['"group"'] : [])];
+	const keys = keyList.join(', ');
+	// groups match null-safely (a dimension's value may be NULL)
+	const same = (a: string, b: string) => keyList.map((k) => `${a}.${k} IS NOT DISTINCT FROM ${b}.${k}`).join(' AND ');
+	const shown = [`strftime(k.period, '%Y-%m-%d') AS period`, ...(groupCol ? ['k."group"::VARCHAR AS "group"'] : [])];
 	const columns: Column[] = [{ name: 'period', type: 'string' }, ...(groupCol ? [{ name: 'group', type: 'string' as const }] : [])];
-	const counted = `SELECT ${periodKey(grain, 'd')} AS period${groupCol ? `, ${groupCol} AS "group"` : ''}, us, sum(n) AS n FROM ${relation} GROUP BY ALL`;
-	const running = `SELECT ${keys}, us / ${US_PER_HOUR}.0 AS h,
-		sum(n) FILTER (WHERE us IS NOT NULL) OVER (PARTITION BY ${keys} ORDER BY us NULLS LAST ROWS UNBOUNDED PRECEDING) AS upto,
-		(sum(n) FILTER (WHERE us IS NOT NULL) OVER (PARTITION BY ${keys}) - 1)::DOUBLE * ${Number(q)}::DOUBLE AS pos
-		FROM (${counted})`;
-	const ends = `SELECT ${keys}, min(h) FILTER (WHERE upto > floor(pos)) AS lo, min(h) FILTER (WHERE upto > ceil(pos)) AS hi, any_value(pos) AS pos
-		FROM (${running}) GROUP BY ALL`;
-	const sql = `SELECT ${shown.join(', ')}, ((1 - (pos - floor(pos))) * lo + (pos - floor(pos)) * hi)::DOUBLE AS value
-FROM (${ends})
+	const hour = `(us // ${US_PER_HOUR})`;
+	const sql = `WITH counted AS MATERIALIZED (
+	SELECT ${periodKey(grain, 'd')} AS period${groupCol ? `, ${groupCol} AS "group"` : ''}, us, sum(n) AS n FROM ${relation} GROUP BY ALL
+), hours AS (
+	SELECT ${keys}, hour, n, sum(n) OVER (PARTITION BY ${keys} ORDER BY hour ROWS UNBOUNDED PRECEDING) AS upto,
+		(sum(n) OVER (PARTITION BY ${keys}) - 1)::DOUBLE * ${Number(q)}::DOUBLE AS pos
+	FROM (SELECT ${keys}, ${hour} AS hour, sum(n) AS n FROM counted WHERE us IS NOT NULL GROUP BY ALL)
+), found AS (
+	SELECT ${keys}, any_value(pos) AS pos, min(hour) FILTER (WHERE upto > floor(pos)) AS first_hour,
+		min(hour) FILTER (WHERE upto > ceil(pos)) AS last_hour, min(upto - n) FILTER (WHERE upto > floor(pos)) AS before
+	FROM hours GROUP BY ALL
+), running AS (
+	SELECT ${keyList.map((k) => `c.${k}`).join(', ')}, c.us / ${US_PER_HOUR}.0 AS h, f.pos,
+		f.before + sum(c.n) OVER (PARTITION BY ${keyList.map((k) => `c.${k}`).join(', ')} ORDER BY c.us ROWS UNBOUNDED PRECEDING) AS upto
+	FROM counted c JOIN found f ON ${same('c', 'f')}
+	WHERE c.us IS NOT NULL AND ${hour.replace('us', 'c.us')} BETWEEN f.first_hour AND f.last_hour
+), ends AS (
+	SELECT ${keys}, min(h) FILTER (WHERE upto > floor(pos)) AS lo, min(h) FILTER (WHERE upto > ceil(pos)) AS hi, any_value(pos) AS pos
+	FROM running GROUP BY ALL
+)
+SELECT ${shown.join(', ')}, ((1 - (e.pos - floor(e.pos))) * e.lo + (e.pos - floor(e.pos)) * e.hi)::DOUBLE AS value
+FROM (SELECT DISTINCT ${keys} FROM counted) k LEFT JOIN ends e ON ${same('k', 'e')}
 ORDER BY 1 NULLS FIRST${groupCol ? ', 2 NULLS LAST' : ''}`;
 	return { sql, columns: [...columns, { name: 'value', type: 'number' as const }] };
 }
@@ -475,9 +498,10 @@ export function compileMetric(input: unknown, options: CompileOptions = {}): Com
 	const { request, metric: def } = validateRequest(input);
 	const rollup = planOf(request, def, options);
 	const { p, relation, withNow, groupCol } = prepare(request, def, options, rollup);
+	const shape = { from: request.from, to: request.to, grain: request.grain, by: request.by };
 	if (rollup && def.rollup?.quantile !== undefined) {
 		const { sql, columns } = quantileSql(request.grain, groupCol, relation, def.rollup.quantile);
-		return { sql, path: 'rollup', params: p.values, metric: def, columns };
+		return { sql, path: 'rollup', params: p.values, metric: def, shape, columns };
 	}
 	const metric = asRead(def, rollup);
 	const { interval, ...measures } = measureSql(metric, withNow);
@@ -498,6 +522,7 @@ export function compileMetric(input: unknown, options: CompileOptions = {}): Com
 		path: rollup ? 'rollup' : 'raw',
 		params: p.values,
 		metric: def,
+		shape,
 		columns: [...columns, ...measured],
 		...(suppression ? { suppression } : {}),
 		...(interval ? { interval } : {})

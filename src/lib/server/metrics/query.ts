@@ -57,7 +57,10 @@ export async function runMetric(conn: DuckDBConnection, compiled: CompiledQuery)
 	const reader = await conn.runAndReadAll(compiled.sql, compiled.params);
 	// with SQA_PROFILE=1, each metric query's time and path (what a slow page spends its time on); no values
 	if (config().profile)
-		log('metrics').info({ metric: compiled.metric.id, path: compiled.path, ms: Math.round(performance.now() - started) }, 'metric query');
+		log('metrics').info(
+			{ metric: compiled.metric.id, ...compiled.shape, path: compiled.path, ms: Math.round(performance.now() - started) },
+			'metric query'
+		);
 	const names = compiled.columns.map((c) => c.name);
 	const rows = reader.getRowObjectsJS().map((r) => {
 		const out: MetricRow = {};

@@ -129,6 +129,8 @@ export async function kpiViews(db: Database, req: DashboardRequest, ids: readonl
 	const sparkPeriods = periodsOf(spark.range, spark.grain);
 	const ask = askFor(db, req);
 	const months = periodsOf(req.range, 'month');
+	// the trend is monthly and ends where the range does: from a month's first day on, the range's months are its last ones
+	const monthsInTrend = spark.grain === 'month' && req.range.from === periodStart(req.range.from, 'month');
 
 	const targets = await db.withConnection((conn) => readAllTargets(conn));
 	// one store in view (chosen, or the only one a user may see): that store's target when it has one
@@ -138,12 +140,13 @@ export async function kpiViews(db: Database, req: DashboardRequest, ids: readonl
 			const [now, before, monthly, trailing, data] = await Promise.all([
 				ask(id, req.range, 'all'),
 				ask(id, prev, 'all'),
-				ask(id, req.range, 'month'),
+				// the months of a range from a month's first day are the trend's last months, the same days: asked once
+				monthsInTrend ? null : ask(id, req.range, 'month'),
 				ask(id, spark.range, spark.grain),
 				metricDataSpan(db, [id])
 			]);
 			const row = now.rows[0];
-			const byMonth = new Map(monthly.rows.map((r) => [String(r.period), num(r.value)]));
+			const byMonth = new Map((monthly ?? trailing).rows.map((r) => [String(r.period), num(r.value)]));
 			const byPeriod = new Map(trailing.rows.map((r) => [String(r.period), num(r.value)]));
 			// an incomplete window is never the basis of a change (shared/dashboard/coverage.ts)
 			const covered = rangeCoverage(req.range, data);
