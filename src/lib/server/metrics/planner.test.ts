@@ -35,8 +35,10 @@ describe('the planner', () => {
 		expect(reads({ metric: 'first_response_p90_h', grain: 'quarter', from: '2025-01-20', to: '2025-03-01' })).toBe(
 			'rollup:complaint_times'
 		);
-		// cut by store: raw rows (the counts per time of a store's month hardly compress)
-		expect(reads({ metric: 'first_response_p90_h', by: 'store' })).toBe('raw:complaints');
+		// cut by store: response times from the counts, resolution times from raw rows (a store's month of them hardly compresses)
+		expect(reads({ metric: 'first_response_p90_h', by: 'store' })).toBe('rollup:complaint_times');
+		expect(reads({ metric: 'resolution_median_h', by: 'store' })).toBe('raw:complaints');
+		expect(reads({ metric: 'first_response_p90_h', by: 'category' })).toBe('raw:complaints');
 		// alone in its query (its shape is its own), beside a count of the same range
 		const bundles = compileBundles(
 			['first_response_median_h', 'complaint_count'].map((metric) => ({ ...base, metric })),

@@ -41,14 +41,20 @@ const CONTACT_CUT_OF: Partial<Record<Dimension, string>> = {
 };
 const WEEKDAY = 'isodow(d)::VARCHAR';
 /**
- * The contact_cuts rows of a request's days and cut; with `liveFrom`, the days from it on are computed from
- * the raw contacts as of "now" (`$now`) instead, for a metric whose answer still depends on "now" there (FCR).
+ * The contact_cuts rows of a request's days and cut; with `liveFrom`, FCR's counts from that day on are those
+ * of the raw contacts as of "now" (`$now`), for a metric whose answer still depends on "now" there (FCR).
+ * Only contacts whose window has closed by "now" are judged, and from `liveFrom` (the day of "now" less the
+ * window) on those all arrived on that one day: its raw contacts give FCR's counts, and every other count of
+ * the live days is the rollup's, which does not depend on "now". Windowing one day's phones instead of the
+ * whole window's is what makes a range ending at the data's last day (the default one) cheap.
  */
 const contactCuts = (request: RelationRequest, cut: string) => {
-	const rolled = (to: string) => `SELECT * FROM contact_cuts WHERE d BETWEEN ${request.from} AND ${to} AND ${cut}`;
-	if (!request.liveFrom) return `(${rolled(request.to)})`;
-	return `(${rolled(`${request.liveFrom} - 1`)}
-		UNION ALL BY NAME SELECT * FROM ${contactCutsAsOf(request.liveFrom, request.to, '$now')} WHERE ${cut})`;
+	const rolled = `SELECT * FROM contact_cuts WHERE d BETWEEN ${request.from} AND ${request.to} AND ${cut}`;
+	if (!request.liveFrom) return `(${rolled})`;
+	const live = request.liveFrom;
+	const unsettled = (column: string) => `CASE WHEN d >= ${live} THEN 0 ELSE ${column} END AS ${column}`;
+	return `(SELECT * REPLACE (${unsettled('fcr_judged')}, ${unsettled('fcr_kept')}) FROM (${rolled})
+		UNION ALL BY NAME SELECT d, store, cut, member, fcr_judged, fcr_kept FROM ${contactCutsAsOf(live, live, '$now')} WHERE ${cut})`;
 };
 const SURVEY_CUTS = { store: 'store', channel: 'channel', method: 'method' };
 /** complaint_times: hours from a row's time in microseconds, as the raw rows compute them */
