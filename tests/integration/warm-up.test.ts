@@ -84,10 +84,11 @@ describe('the dashboards computed ahead after a load', () => {
 		expect(lastWarmUp(db)!.views).toHaveLength(3);
 	});
 
-	it("a tile's month values are the metric by month over the range itself, whether the range starts on a month's first day (read off the trend) or not (asked)", async () => {
+	it("a tile's month values are the metric by month over the range itself, read off the trend, the days of a first month the range starts into asked apart", async () => {
 		for (const range of [
 			{ from: '2025-02-01', to: '2025-03-20' },
-			{ from: '2025-01-15', to: '2025-03-20' }
+			{ from: '2025-01-15', to: '2025-03-20' },
+			{ from: '2025-03-05', to: '2025-03-20' }
 		]) {
 			const { kpis } = await dashboardData(db, { range, stores: [], scope: null });
 			for (const kpi of kpis) {
