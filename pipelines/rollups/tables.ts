@@ -328,9 +328,17 @@ export const CONTACT_CUTS: RollupTable = {
 /**
  * contact_cuts rows computed now from the contacts that arrived from day `from` to day `to` (bound DATE
  * expressions), as of `now`: what the rollup would hold for those days if FCR counted only closed windows.
+ * With `dueDays` (the FCR window in force), only the contacts whose window has closed by `now`: FCR's counts
+ * are the same, the others count those contacts only, and fewer phones are windowed.
  */
-export const contactCutsAsOf = (from: string, to: string, now: string) => {
-	const where = `s.arrived_at >= ${from} AND s.arrived_at < ${to} + INTERVAL 1 DAY`;
+export const contactCutsAsOf = (from: string, to: string, now: string, dueDays?: number) => {
+	const due =
+		dueDays === undefined
+			? ''
+			: ` AND ${fcrDue(now)
+					.replaceAll('arrived_at', 's.arrived_at')
+					.replace(CONTACT_TOKENS.fcrDays, String(Math.trunc(dueDays)))}`;
+	const where = `s.arrived_at >= ${from} AND s.arrived_at < ${to} + INTERVAL 1 DAY${due}`;
 	return `(${aggregateSql(CONTACT_CUTS, where, from, contactRows(where, from, null, now))})`;
 };
 

@@ -346,7 +346,8 @@ export function prepare(request: MetricRequest, metric: MetricDef, options: Comp
 			UNION ALL BY NAME SELECT * FROM ${complaintSlaTail({ from: `(${cutoff} + INTERVAL 1 DAY)`, to, conditions, ...by })})`;
 	} else {
 		const live = rollup ? liveFrom(request, metric, options) : null;
-		rows = source.relation({ from, to, conditions, ...by, ...(live ? { liveFrom: `${p.add(live)}::DATE` } : {}) });
+		const liveDays = live ? metric.rollup?.settledDays?.(options.contacts ?? DEFAULT_CONTACT_LIMITS) : undefined;
+		rows = source.relation({ from, to, conditions, ...by, ...(live ? { liveFrom: `${p.add(live)}::DATE`, liveDays } : {}) });
 	}
 	const keep = rollup ? metric.rollup?.where : undefined;
 

@@ -54,7 +54,7 @@ const contactCuts = (request: RelationRequest, cut: string) => {
 	const live = request.liveFrom;
 	const unsettled = (column: string) => `CASE WHEN d >= ${live} THEN 0 ELSE ${column} END AS ${column}`;
 	return `(SELECT * REPLACE (${unsettled('fcr_judged')}, ${unsettled('fcr_kept')}) FROM (${rolled})
-		UNION ALL BY NAME SELECT d, store, cut, member, fcr_judged, fcr_kept FROM ${contactCutsAsOf(live, live, '$now')} WHERE ${cut})`;
+		UNION ALL BY NAME SELECT d, store, cut, member, fcr_judged, fcr_kept FROM ${contactCutsAsOf(live, live, '$now', request.liveDays)} WHERE ${cut})`;
 };
 const SURVEY_CUTS = { store: 'store', channel: 'channel', method: 'method' };
 /** complaint_times: hours from a row's time in microseconds, as the raw rows compute them */

@@ -84,6 +84,8 @@ export interface RelationRequest {
 	 * (a bound DATE expression) the rollup with `liveDays` computes from raw rows as of `$now` instead.
 	 */
 	liveFrom?: string;
+	/** with `liveFrom`: the days of the window that must have passed since a row for it to count as settled ("now" less these) */
+	liveDays?: number;
 }
 
 export interface SourceDef {
