@@ -1,5 +1,5 @@
 /**
- * npm run bench -- queries [--complaints 5000000] [--responses 10000000] [--contacts N] [--repeat 30] [--page-runs 10]
+ * npm run bench -- queries [--complaints 5000000] [--responses 10000000] [--contacts N] [--repeat 30] [--page-runs 10] [--label NAME]
  *
  * The dashboards' queries at scale, on generated data loaded by the engine into one database:
  *  - bare: each page's metric SQL (compiled by the catalog) run directly on one connection, in this process;
@@ -14,7 +14,8 @@
  *  - how soon `npm run ingest` prints its first line (bench/cli-start.ts).
  * `--contacts`: the calls and chats loaded beside them (default as many as complaints; the generator's demo
  * ratio is 20 per complaint, which at 5M complaints would be 100M).
- * Ratios are against bare SQL in the same run. Writes bench/results/queries-<complaints>-<responses>-c<contacts>.json.
+ * Ratios are against bare SQL in the same run. Writes bench/results/queries-<complaints>-<responses>-c<contacts>.json,
+ * or queries-…-<label>.json with `--label` (so a run after a change keeps the earlier file the docs cite).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -43,9 +44,11 @@ const { values } = parseArgs({
 		responses: { type: 'string', default: '10000000' },
 		contacts: { type: 'string' },
 		repeat: { type: 'string', default: '30' },
-		'page-runs': { type: 'string', default: '10' }
+		'page-runs': { type: 'string', default: '10' },
+		label: { type: 'string' }
 	}
 });
+if (values.label !== undefined && !/^[a-z0-9-]{1,40}$/u.test(values.label)) throw new Error('--label: 1-40 of a-z, 0-9 and -');
 const complaints = Number(values.complaints);
 const responses = Number(values.responses);
 const contacts = values.contacts === undefined ? complaints : Number(values.contacts);
@@ -370,7 +373,7 @@ console.log(
 		.map((l) => l.toFixed(1))
 		.join(' ')}`
 );
-const out = `bench/results/queries-${complaints}-${responses}${contactsTag}.json`;
+const out = `bench/results/queries-${complaints}-${responses}${contactsTag}${values.label ? `-${values.label}` : ''}.json`;
 writeFileSync(
 	out,
 	`${JSON.stringify({ date: new Date().toISOString(), machine: { cpus: cpus().length, memGb: Math.round(totalmem() / 2 ** 30) }, complaints, responses, contacts, range: { from, to }, repeat, queries: table, drill, firstPage, serverPeakRssMb: rssMb, views: viewTable, viewErrors, viewLoadAverage: viewLoad, cli, loadAverageEnd: loadavg() }, null, 2)}\n`
