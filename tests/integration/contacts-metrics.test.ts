@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { writeFileSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { tmpdir } from 'node:os';
 import type { Database } from '../../src/lib/server/core/db';
 import { drillRows, queryMetric, type MetricRow } from '../../src/lib/server/metrics/query';
 import { DEFAULT_CONTACT_LIMITS } from '../../src/lib/server/metrics/catalog';
@@ -173,6 +174,13 @@ const one = async (metric: string, options = AS_OF, extra: Record<string, unknow
 	expect(rows.rows).toHaveLength(1);
 	return rows.rows[0]!;
 };
+/** Every contact's arrival, 'YYYY-MM-DD HH:MM:SS'. */
+const contactArrivals = () =>
+	db.withConnection(async (c) =>
+		(await c.runAndReadAll(`SELECT DISTINCT strftime(arrived_at, '%Y-%m-%d %H:%M:%S') AS at FROM contacts ORDER BY 1`))
+			.getRows()
+			.map((r) => String(r[0]))
+	);
 const byGroup = async (metric: string, by: string, options = AS_OF) =>
 	Object.fromEntries((await q({ metric, by }, options)).rows.map((r) => [r.group, r.value]));
 
@@ -258,6 +266,25 @@ describe('first contact resolution', () => {
 		expect(byStore).toEqual({ [A]: 50, [B]: 100 });
 	});
 
+	it('the rollup path agrees with the raw rows at every moment a window closes, the still-open days counted live', async () => {
+		// just before, at and just after each contact's 7-day window closes: the day "now" falls on is the first live day
+		const arrivals = await contactArrivals();
+		expect(arrivals.length).toBeGreaterThan(10);
+		for (const at of arrivals)
+			for (const shift of [-1, 0, 1]) {
+				const asOf = new Date(Date.parse(`${at.replace(' ', 'T')}Z`) + 7 * 86_400_000 + shift * 1000)
+					.toISOString()
+					.replace('T', ' ')
+					.slice(0, 19);
+				for (const by of [undefined, 'staff'] as const) {
+					const rolled = await q({ metric: 'fcr_repeat', ...(by ? { by } : {}) }, { asOf });
+					const raw = await queryMetric(db, { ...RANGE, metric: 'fcr_repeat', ...(by ? { by } : {}) }, { asOf, path: 'raw' });
+					expect(rolled.path, asOf).toBe('rollup');
+					expect(rolled.rows, `${asOf} ${by ?? ''}`).toEqual(raw.rows);
+				}
+			}
+	});
+
 	it('a window not yet closed is not judged: as of 03-12, k13 and k14 (03-10) are left out: 2 of 5', async () => {
 		expect(await one('fcr_repeat', { asOf: '2025-03-12 00:00:00' })).toMatchObject({ numerator: 2, denominator: 5, value: 40 });
 	});
@@ -334,5 +361,55 @@ describe('the staff scorecard (员工档案)', () => {
 		expect(march.contacts.handled).toBe(3);
 		expect(march.contacts.aht).toBeCloseTo(190, 9);
 		expect(march.contacts.fcr).toBeCloseTo(100 / 3, 9);
+	});
+});
+
+// Last in the file: it loads more contacts, which the numbers above do not count.
+describe("FCR's live day on what the log above lacks", () => {
+	it('an outbound call is no repeat and two inbound contacts at the same second are in contact-number order, on both paths', async () => {
+		const path = join(tmpdir(), `sqa-fcr-live-${process.pid}.csv`);
+		writeFileSync(
+			path,
+			[
+				HEADER,
+				// P7: answered inbound, then only an outbound call of ours a day later: resolved first time
+				row('m1', '电话', A, 'E1', '2025-03-20 10:00:00', '2025-03-20 10:00:05', '2025-03-20 10:03:00', '', '', '', P(7), '', '', '', ''),
+				row(
+					'm2',
+					'电话',
+					A,
+					'E1',
+					'2025-03-21 10:00:00',
+					'2025-03-21 10:00:00',
+					'2025-03-21 10:02:00',
+					'',
+					'',
+					'',
+					P(7),
+					'',
+					'',
+					'',
+					'呼出'
+				),
+				// P8: two answered inbound contacts at the same second: m3 (first by number) is followed by m4, a repeat; m4 is not
+				row('m3', '电话', A, 'E2', '2025-03-20 11:00:00', '2025-03-20 11:00:05', '2025-03-20 11:03:00', '', '', '', P(8), '', '', '', ''),
+				row('m4', '电话', A, 'E2', '2025-03-20 11:00:00', '2025-03-20 11:00:08', '2025-03-20 11:04:00', '', '', '', P(8), '', '', '', '')
+			].join('\n')
+		);
+		const s = await load(db, 'contacts', path).finally(() => rmSync(path, { force: true }));
+		expect(s.status, JSON.stringify(s.errors)).toBe('committed');
+		const range = { ...RANGE, from: '2025-03-20', to: '2025-03-20' };
+		for (const asOf of ['2025-03-27 09:59:59', '2025-03-27 10:00:00', '2025-03-27 10:59:59', '2025-03-27 11:00:00', '2025-03-27 11:00:01'])
+			for (const by of [undefined, 'staff'] as const) {
+				const input = { ...range, metric: 'fcr_repeat', ...(by ? { by } : {}) };
+				const rolled = await queryMetric(db, input, { asOf });
+				expect(rolled.path, asOf).toBe('rollup');
+				expect(rolled.rows, `${asOf} ${by ?? ''}`).toEqual((await queryMetric(db, input, { asOf, path: 'raw' })).rows);
+			}
+		// by hand: as of 11:00:00 all three are judged; m1 and m4 kept, m3 a repeat
+		expect((await queryMetric(db, { ...range, metric: 'fcr_repeat' }, { asOf: '2025-03-27 11:00:00' })).rows[0]).toMatchObject({
+			numerator: 2,
+			denominator: 3
+		});
 	});
 });
