@@ -105,14 +105,6 @@ export class Database {
 		return opts.lookup ? this.readSlots.exempt(() => this.connected(work)) : this.readSlots.run(() => this.connected(work));
 	}
 
-	/**
-	 * Runs `work` as background work (the views computed ahead, the alert evaluation): its reads run one at a
-	 * time and only when no user's read waits for a slot (read-slots.ts).
-	 */
-	background<T>(work: () => Promise<T>): Promise<T> {
-		return this.readSlots.background(work);
-	}
-
 	/** Reads running and waiting for a slot. */
 	get reads(): { running: number; waiting: number } {
 		return this.readSlots.state;

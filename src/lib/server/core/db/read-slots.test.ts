@@ -1,8 +1,8 @@
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { BACKGROUND_MAX_WAIT_MS, ReadSlots } from './read-slots';
+import { ReadSlots } from './read-slots';
 import { Database, queryRows } from '$lib/server/core/db';
 
 /** A promise and the function that settles it: work that ends when the test says so. */
@@ -91,65 +91,6 @@ describe('read slots', () => {
 		expect(await slots.exempt(() => slots.run(async () => 'past'))).toBe('past');
 		holder.open();
 		await holding;
-	});
-
-	it('runs background reads one at a time, and only when no user read waits', async () => {
-		const slots = new ReadSlots(2);
-		const started: string[] = [];
-		const gates = new Map<string, ReturnType<typeof gate>>();
-		const read = (name: string, background = false) => {
-			const g = gate();
-			gates.set(name, g);
-			const work = () =>
-				slots.run(async () => {
-					started.push(name);
-					await g.promise;
-				});
-			return background ? slots.background(work) : work();
-		};
-		const runs = [read('bg1', true), read('bg2', true)];
-		await tick();
-		// one background read at a time, though a slot is free
-		expect(started).toEqual(['bg1']);
-		runs.push(read('user1'));
-		await tick();
-		expect(started).toEqual(['bg1', 'user1']);
-		// the bound is full: a user's read that comes after the waiting background read still goes first
-		runs.push(read('user2'));
-		await tick();
-		expect(slots.state).toEqual({ running: 2, waiting: 2 });
-		gates.get('bg1')!.open();
-		await tick();
-		expect(started).toEqual(['bg1', 'user1', 'user2']);
-		gates.get('user1')!.open();
-		await tick();
-		expect(started).toEqual(['bg1', 'user1', 'user2', 'bg2']);
-		for (const g of gates.values()) g.open();
-		await Promise.all(runs);
-		expect(slots.state).toEqual({ running: 0, waiting: 0 });
-	});
-
-	it('lets a background read passed over for too long queue as a user read', async () => {
-		vi.useFakeTimers();
-		try {
-			const slots = new ReadSlots(1);
-			const holder = gate();
-			const holding = slots.run(() => holder.promise);
-			let ran = false;
-			const background = slots.background(() => slots.run(async () => void (ran = true)));
-			await vi.advanceTimersByTimeAsync(10);
-			const user = slots.run(async () => 'user');
-			await vi.advanceTimersByTimeAsync(BACKGROUND_MAX_WAIT_MS);
-			// it joined the users' queue, after the user read already waiting
-			expect(slots.state).toEqual({ running: 1, waiting: 2 });
-			holder.open();
-			await holding;
-			expect(await user).toBe('user');
-			await background;
-			expect(ran).toBe(true);
-		} finally {
-			vi.useRealTimers();
-		}
 	});
 
 	it('refuses a size that is not a positive whole number', () => {

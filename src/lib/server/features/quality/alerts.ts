@@ -192,8 +192,7 @@ export function scheduleEvaluation(db: Database): void {
 	const loop = async () => {
 		do {
 			entry.again = false;
-			// background work: its reads give way to users' (core/db/read-slots.ts)
-			await db.background(() => evaluateAlerts(db)).catch((e: unknown) => log('quality').error({ err: e }, 'alert evaluation failed'));
+			await evaluateAlerts(db).catch((e: unknown) => log('quality').error({ err: e }, 'alert evaluation failed'));
 		} while (entry.again);
 		running.delete(db);
 	};
