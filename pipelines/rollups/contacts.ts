@@ -43,8 +43,9 @@ export const WITHIN_SL = `(${ANSWERED} AND wait_s <= ${T.serviceLevel})`;
 export const HANDLED = `(answered_at IS NOT NULL AND handle_s IS NOT NULL)`;
 /** Answered inbound contacts with a phone: FCR can judge them once their window has closed. */
 export const FCR_JUDGED = `(${ANSWERED} AND customer_phone_hash IS NOT NULL)`;
-/** Whether a contact's FCR window has closed by `now` (a TIMESTAMP expression). */
-export const fcrDue = (now: string) => `arrived_at + to_days(CAST(${T.fcrDays} AS INTEGER)) <= ${now}`;
+/** Whether a contact's FCR window has closed by `now` (a TIMESTAMP expression); `days`: a window known here instead of the limit's token. */
+export const fcrDue = (now: string, arrived = 'arrived_at', days: string = T.fcrDays) =>
+	`${arrived} + to_days(CAST(${days} AS INTEGER)) <= ${now}`;
 export const NO_REPEAT = `(next_inbound_at IS NULL OR next_inbound_at > arrived_at + to_days(CAST(${T.fcrDays} AS INTEGER)))`;
 const CALLBACK_BY = `coalesce(ended_at, arrived_at) + INTERVAL ${CALLBACK_MINUTES} MINUTE`;
 export const CALLED_BACK = `(callback_at <= ${CALLBACK_BY} OR next_reach_at <= ${CALLBACK_BY})`;

@@ -351,12 +351,7 @@ export const CONTACT_CUTS: RollupTable = {
  * are the same, the others count those contacts only, and fewer phones are windowed.
  */
 export const contactCutsAsOf = (from: string, to: string, now: string, dueDays?: number) => {
-	const due =
-		dueDays === undefined
-			? ''
-			: ` AND ${fcrDue(now)
-					.replaceAll('arrived_at', 's.arrived_at')
-					.replace(CONTACT_TOKENS.fcrDays, String(Math.trunc(dueDays)))}`;
+	const due = dueDays === undefined ? '' : ` AND ${fcrDue(now, 's.arrived_at', String(Math.trunc(dueDays)))}`;
 	const where = `s.arrived_at >= ${from} AND s.arrived_at < ${to} + INTERVAL 1 DAY${due}`;
 	return `(${aggregateSql(CONTACT_CUTS, where, from, contactRows(where, from, null, now, dueDays !== undefined))})`;
 };
