@@ -14,12 +14,14 @@ const seconds = (later: string, earlier: string) => `((epoch_ms(${later}) - epoc
  * (arrival to hang-up, contacts not answered), `handle_s` (talk + hold + wrap, or end − answer when the
  * log has none of the three).
  */
-export const CONTACT_TIMES = `arrived_at::DATE AS d,
-	CASE WHEN answered_at IS NOT NULL THEN ${seconds('answered_at', 'arrived_at')} END AS wait_s,
-	CASE WHEN answered_at IS NULL AND ended_at IS NOT NULL THEN ${seconds('ended_at', 'arrived_at')} END AS abandon_s,
-	CASE WHEN answered_at IS NULL THEN NULL
+export const WAIT_S = `CASE WHEN answered_at IS NOT NULL THEN ${seconds('answered_at', 'arrived_at')} END`;
+export const HANDLE_S = `CASE WHEN answered_at IS NULL THEN NULL
 		WHEN coalesce(talk_seconds, hold_seconds, wrap_seconds) IS NOT NULL THEN coalesce(talk_seconds, 0) + coalesce(hold_seconds, 0) + coalesce(wrap_seconds, 0)
-		WHEN ended_at IS NOT NULL THEN ${seconds('ended_at', 'answered_at')} END AS handle_s`;
+		WHEN ended_at IS NOT NULL THEN ${seconds('ended_at', 'answered_at')} END`;
+export const CONTACT_TIMES = `arrived_at::DATE AS d,
+	${WAIT_S} AS wait_s,
+	CASE WHEN answered_at IS NULL AND ended_at IS NOT NULL THEN ${seconds('ended_at', 'arrived_at')} END AS abandon_s,
+	${HANDLE_S} AS handle_s`;
 
 /** The hour of arrival, '00'–'23'. */
 export const CONTACT_HOUR = `lpad(hour(arrived_at)::VARCHAR, 2, '0')`;

@@ -27,7 +27,7 @@ import { aggregateSql, columnsOf, DAY_OF, repeatGaps, ROLLUP_TABLES, type Rolled
  */
 
 /** Bump with a migration that changes a rollup table; the next start rebuilds. */
-export const ROLLUP_VERSION = 5;
+export const ROLLUP_VERSION = 6;
 
 /**
  * Per rolled kind: its rows (alias `s`) from day $1 to day $2, as a range its table's zone maps can skip
@@ -197,7 +197,7 @@ export async function rebuildRollups(conn: DuckDBConnection, options: RebuildOpt
 			await conn.run(`DELETE FROM ${t.table}`);
 			const fill = t.sumOf ? aggregateSql(t, '', null, t.sumOf, 'summed') : aggregateSql(t, 'true', null);
 			// in day order: a read of some days then skips the blocks of the others (their min/max days)
-			const result = await conn.run(`INSERT INTO ${t.table} (${columnsOf(t).join(', ')}) ${fill} ORDER BY d, store`);
+			const result = await conn.run(`INSERT INTO ${t.table} (${columnsOf(t).join(', ')}) ${fill} ORDER BY ${t.order ?? 'd, store'}`);
 			tables[t.table] = Number(result.rowsChanged);
 		}
 		if (!options.inTransaction) await conn.run('COMMIT');

@@ -8,10 +8,12 @@ import {
 	CONTACT_TIMES,
 	FCR_JUDGED,
 	fcrDue,
+	HANDLE_S,
 	HANDLED,
 	NEXT_CONTACTS,
 	NO_REPEAT,
 	OFFERED,
+	WAIT_S,
 	WITHIN_SL
 } from './contacts';
 
@@ -83,6 +85,8 @@ export interface RollupTable {
 	 * value and comes back with its new one.
 	 */
 	signed?: { counts: Readonly<Record<string, string>>; columns: readonly string[]; rows: (source: string) => string };
+	/** the order a rebuild writes its rows in (default: by day and store), so that the reads' filters skip blocks */
+	order?: string;
 }
 
 const US_PER_DAY = 86_400_000_000;
@@ -356,6 +360,52 @@ export const contactCutsAsOf = (from: string, to: string, now: string, dueDays?:
 	return `(${aggregateSql(CONTACT_CUTS, where, from, contactRows(where, from, null, now, dueDays !== undefined))})`;
 };
 
+/**
+ * Contacts' wait (answered inbound contacts: arrival to answer) and handle time (handled contacts), in seconds as
+ * the catalog computes them (`WAIT_S`, `HANDLE_S`): per month × store × clock, once per store and once per
+ * member of each cut, counted per exact value. A percentile of whole months is then exact from the counts
+ * (catalog/rollups.ts). Every contact counts in each clock, those without its time as `s` NULL: a group whose
+ * contacts have none keeps its row, with no value, as on the raw rows. Logs keep times to the second, so a store's month holds a few hundred distinct waits and
+ * a few thousand handle times, not its tens of thousands of contacts. Not cut by weekday × hour: at 19.5M
+ * contacts that cut alone held 10M of 18M counts per value, about as many rows as the contacts it counts.
+ */
+const CONTACT_CLOCKS = {
+	wait: { s: `CASE WHEN direction = '呼入' THEN ${WAIT_S} END`, cut: 'wait_s' },
+	handle: { s: HANDLE_S, cut: 'handle_s' }
+} as const;
+const CONTACT_TIME_CUTS = {
+	channel: 'channel::VARCHAR',
+	staff: 'agent_id',
+	topic: 'topic::VARCHAR',
+	hour: CONTACT_HOUR,
+	weekday: 'isodow(arrived_at)::VARCHAR'
+};
+export const contactTimes = (where: string) =>
+	`(${Object.entries(CONTACT_CLOCKS)
+		.map(
+			([clock, { s: value }]) => `SELECT date_trunc('month', arrived_at)::DATE AS d, store, '${clock}' AS clock, ${value} AS s,
+			${Object.entries(CONTACT_TIME_CUTS)
+				.map(([cut, expr]) => `${expr} AS ${cut}`)
+				.join(', ')}
+			FROM contacts s WHERE ${where}`
+		)
+		.join(' UNION ALL ')})`;
+/** contact_times: a touched contact records its two times and its cuts' members; it counts for each cut's key of each time */
+const CONTACT_TIMES_TOUCHED = {
+	columns: {
+		...Object.fromEntries(Object.values(CONTACT_CLOCKS).map(({ s: value, cut }) => [cut, value])),
+		...CONTACT_TIME_CUTS
+	},
+	keys: Object.entries(CONTACT_CLOCKS)
+		.flatMap(([clock, { cut: column }]) =>
+			[['', 'NULL::VARCHAR'], ...Object.keys(CONTACT_TIME_CUTS).map((cut) => [cut, cut])].map(
+				([cut, member]) =>
+					`SELECT date_trunc('month', d)::DATE AS d, store, '${clock}' AS clock, '${cut}' AS cut, ${member} AS member, ${column} AS s, sign FROM rollup_touched`
+			)
+		)
+		.join(' UNION ALL ')
+};
+
 export const ROLLUP_TABLES: readonly RollupTable[] = [
 	{
 		table: 'complaint_daily',
@@ -417,7 +467,20 @@ export const ROLLUP_TABLES: readonly RollupTable[] = [
 			unnest(map_keys(s.extra_answers)) AS question, unnest(map_values(s.extra_answers)) AS answer
 			FROM surveys s ${keyedBy(keys, 'submitted_at')} WHERE s.extra_answers IS NOT NULL AND ${where})`
 	},
-	CONTACT_CUTS
+	CONTACT_CUTS,
+	{
+		table: 'contact_times',
+		kind: 'contacts',
+		keys: ['store', 'clock', 'cut', 'member', 's'],
+		cuts: Object.keys(CONTACT_TIME_CUTS),
+		measures: { n: 'count(*)' },
+		rows: contactTimes,
+		period: 'month',
+		touched: CONTACT_TIMES_TOUCHED,
+		// a read takes one clock and one cut: their rows together skip the rest (by day first, a year's read of one
+		// cut scanned every cut's rows of its months: 0.24 s of a 0.36 s percentile by hour)
+		order: 'clock, cut, d, store'
+	}
 ];
 
 /** The day column of each rolled kind's table, as its rollup keys them. */
@@ -451,11 +514,18 @@ export function aggregateSql(
 		return [col, signedCount(cond)];
 	});
 	const measures = aggregates.map(([col, agg]) => `${agg} AS ${col}`);
+	// a table of cuts: its keys but cut and member in every grouping set, and each cut's column in one
+	const base = ['d', ...t.keys.filter((k) => k !== 'cut' && k !== 'member')].join(', ');
+	const cutKey = (cuts: readonly string[], k: string) =>
+		k === 'cut'
+			? `CASE ${cuts.map((c) => `WHEN grouping(${c}) = 0 THEN '${c}'`).join(' ')} ELSE '' END AS cut`
+			: k === 'member'
+				? `CASE ${cuts.map((c) => `WHEN grouping(${c}) = 0 THEN ${c}::VARCHAR`).join(' ')} END AS member`
+				: k;
 	const grouped = !t.cuts
 		? `SELECT d, ${t.keys.join(', ')}, ${measures.join(', ')} FROM ${rows} GROUP BY ALL`
-		: `SELECT d, store, ${`CASE ${t.cuts.map((c) => `WHEN grouping(${c}) = 0 THEN '${c}'`).join(' ')} ELSE '' END`} AS cut,
-			${`CASE ${t.cuts.map((c) => `WHEN grouping(${c}) = 0 THEN ${c}::VARCHAR`).join(' ')} END`} AS member, ${measures.join(', ')}
-			FROM ${rows} GROUP BY GROUPING SETS (${['(d, store)', ...t.cuts.map((c) => `(d, store, ${c})`)].join(', ')})`;
+		: `SELECT d, ${t.keys.map((k) => cutKey(t.cuts!, k)).join(', ')}, ${measures.join(', ')}
+			FROM ${rows} GROUP BY GROUPING SETS (${[`(${base})`, ...t.cuts.map((c) => `(${base}, ${c})`)].join(', ')})`;
 	// a change: the keys it changes (filtered outside the aggregate: a HAVING over every measure took 7× as long)
 	if (mode === 'rows') return grouped;
 	return `SELECT * FROM (${grouped}) WHERE ${aggregates.map(([col]) => `${col} <> 0`).join(' OR ')}`;

@@ -39,11 +39,30 @@ let cleanup: () => void;
 let data: string;
 /** late enough after the ranges that every FCR window has closed */
 const AS_OF = '2025-06-15 12:00:00';
-const ROLLED = METRICS.filter((m) => m.rollup?.from.some((id) => ROLLUP_SOURCES[id].contactLimits));
+const ROLLED = METRICS.filter((m) => m.rollup?.from.some((id) => ROLLUP_SOURCES[id].kind === 'contacts'));
 const MATRIX = { metrics: ROLLED, ranges: RANGES, scope: SCOPE, filterValues: FILTER_VALUES };
+/**
+ * The percentiles read counts per second for whole months and raw rows for the days of a month a range covers
+ * in part: ranges that start and end inside a month, one of whole months, one ending on a month's last day.
+ */
+const PERCENTILES = {
+	...MATRIX,
+	metrics: ROLLED.filter((m) => m.rollup?.from.includes('contact_times')),
+	ranges: [
+		{ from: '2025-01-15', to: '2025-04-10' },
+		{ from: '2025-02-01', to: '2025-03-31' },
+		{ from: '2025-01-20', to: '2025-03-31' }
+	]
+};
 
 const loaded = (kind: KindId, file: string) => loadedInto(db, data, kind, file);
-const checkStep = (step: string) => checkStepOf(db, MATRIX, AS_OF, step);
+const checkStep = async (step: string) => {
+	await checkStepOf(db, MATRIX, AS_OF, step);
+	const cases = fullMatrix(PERCENTILES);
+	expect(PERCENTILES.metrics.map((m) => m.id).sort(), step).toEqual(['aht_median_s', 'asa_p90_s']);
+	expect(cases.length, step).toBeGreaterThan(200);
+	expect(await compare(db, cases, AS_OF), step).toBeGreaterThan(cases.length / 2);
+};
 
 let batchB: number;
 let replacing: number;
@@ -145,10 +164,12 @@ describe('what the contact rollups cannot know', () => {
 		expect(judged.size).toBeGreaterThanOrEqual(3);
 	});
 
-	it('reads raw rows for cuts a rollup does not keep with a channel filter, and for percentiles and complaint links', async () => {
+	it('reads raw rows for cuts a rollup does not keep with a channel filter, for percentiles so, and for complaint links', async () => {
 		for (const input of [
 			{ metric: 'answer_rate', by: 'hour', filters: { channel: ['电话'] } },
-			{ metric: 'asa_p90_s' },
+			{ metric: 'asa_p90_s', filters: { channel: ['电话'] } },
+			{ metric: 'aht_median_s', by: 'weekday_hour' },
+			{ metric: 'aht_median_s', grain: 'week' },
 			{ metric: 'contact_complaint_rate' }
 		])
 			expect((await queryMetric(db, { ...base, ...input }, { asOf: AS_OF })).path, input.metric).toBe('raw');

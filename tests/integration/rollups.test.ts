@@ -42,7 +42,7 @@ let data: string;
 /** late enough that every complaint of the ranges still without a response or resolution is past its limit (SLA counts hold) */
 const AS_OF = '2025-05-09 12:00:00';
 /** the metrics complaint and survey rollups serve (contact-rollups.test.ts compares the contact rollups) */
-const ROLLED = METRICS.filter((m) => m.rollup && !m.rollup.from.some((id) => ROLLUP_SOURCES[id].contactLimits));
+const ROLLED = METRICS.filter((m) => m.rollup && !m.rollup.from.some((id) => ROLLUP_SOURCES[id].kind === 'contacts'));
 const MATRIX = { metrics: ROLLED, ranges: RANGES, scope: SCOPE, filterValues: FILTER_VALUES };
 /**
  * The percentiles (and complaint counts by a time's bucket) read counts per time for whole months and raw rows

@@ -26,7 +26,8 @@ import {
 	type FilterName,
 	type MetricDef,
 	type RollupId,
-	type RollupSourceDef
+	type RollupSourceDef,
+	type RolledTimes
 } from './catalog';
 
 /**
@@ -447,8 +448,11 @@ ORDER BY 1 NULLS FIRST${groupCol ? ', 2 NULLS LAST' : ''}`;
 	return { sql, columns };
 }
 
+/** complaint_times' times: microseconds, read as hours, a step per whole hour */
+const HOURS_OF_US: RolledTimes = { column: 'us', value: (c) => `${c} / ${US_PER_HOUR}.0`, bucket: (c) => `(${c} // ${US_PER_HOUR})` };
+
 /**
- * A percentile (`RollupUse.quantile`) over a relation of times `us` (microseconds) counted `n` times, per period and
+ * A percentile (`RollupUse.quantile`) over a relation of times (`times`: by default `us`, microseconds read as hours) counted `n` times, per period and
  * group: the counts per time are summed, and the order statistics that quantile_cont would interpolate between
  * are read off their running totals — the same arithmetic as DuckDB's (position (n - 1) × q with fraction d, then
  * (1 - d) × lo + d × hi, on hours; checked bit for bit by the rollup tests), so the same number as over the raw rows. Rows with no time (`us` NULL)
@@ -459,29 +463,29 @@ ORDER BY 1 NULLS FIRST${groupCol ? ', 2 NULLS LAST' : ''}`;
  * whole hour, which says in which hour (or two) the order statistics lie and how many times come before it,
  * then over the distinct times of that hour only. The result is the same to the bit: only the rows summed change.
  */
-export function quantileSql(grain: Grain, groupCol: string | null, relation: string, q: number) {
+export function quantileSql(grain: Grain, groupCol: string | null, relation: string, q: number, times: RolledTimes = HOURS_OF_US) {
+	const { column: us, value, bucket } = times;
 	const keyList = ['period', ...(groupCol ? ['"group"'] : [])];
 	const keys = keyList.join(', ');
 	// groups match null-safely (a dimension's value may be NULL)
 	const same = (a: string, b: string) => keyList.map((k) => `${a}.${k} IS NOT DISTINCT FROM ${b}.${k}`).join(' AND ');
 	const shown = [`strftime(k.period, '%Y-%m-%d') AS period`, ...(groupCol ? ['k."group"::VARCHAR AS "group"'] : [])];
 	const columns: Column[] = [{ name: 'period', type: 'string' }, ...(groupCol ? [{ name: 'group', type: 'string' as const }] : [])];
-	const hour = `(us // ${US_PER_HOUR})`;
 	const sql = `WITH counted AS MATERIALIZED (
-	SELECT ${periodKey(grain, 'd')} AS period${groupCol ? `, ${groupCol} AS "group"` : ''}, us, sum(n) AS n FROM ${relation} GROUP BY ALL
+	SELECT ${periodKey(grain, 'd')} AS period${groupCol ? `, ${groupCol} AS "group"` : ''}, ${us}, sum(n) AS n FROM ${relation} GROUP BY ALL
 ), hours AS (
 	SELECT ${keys}, hour, n, sum(n) OVER (PARTITION BY ${keys} ORDER BY hour ROWS UNBOUNDED PRECEDING) AS upto,
 		(sum(n) OVER (PARTITION BY ${keys}) - 1)::DOUBLE * ${Number(q)}::DOUBLE AS pos
-	FROM (SELECT ${keys}, ${hour} AS hour, sum(n) AS n FROM counted WHERE us IS NOT NULL GROUP BY ALL)
+	FROM (SELECT ${keys}, ${bucket(us)} AS hour, sum(n) AS n FROM counted WHERE ${us} IS NOT NULL GROUP BY ALL)
 ), found AS (
 	SELECT ${keys}, any_value(pos) AS pos, min(hour) FILTER (WHERE upto > floor(pos)) AS first_hour,
 		min(hour) FILTER (WHERE upto > ceil(pos)) AS last_hour, min(upto - n) FILTER (WHERE upto > floor(pos)) AS before
 	FROM hours GROUP BY ALL
 ), running AS (
-	SELECT ${keyList.map((k) => `c.${k}`).join(', ')}, c.us / ${US_PER_HOUR}.0 AS h, f.pos,
-		f.before + sum(c.n) OVER (PARTITION BY ${keyList.map((k) => `c.${k}`).join(', ')} ORDER BY c.us ROWS UNBOUNDED PRECEDING) AS upto
+	SELECT ${keyList.map((k) => `c.${k}`).join(', ')}, ${value(`c.${us}`)} AS h, f.pos,
+		f.before + sum(c.n) OVER (PARTITION BY ${keyList.map((k) => `c.${k}`).join(', ')} ORDER BY c.${us} ROWS UNBOUNDED PRECEDING) AS upto
 	FROM counted c JOIN found f ON ${same('c', 'f')}
-	WHERE c.us IS NOT NULL AND ${hour.replace('us', 'c.us')} BETWEEN f.first_hour AND f.last_hour
+	WHERE c.${us} IS NOT NULL AND ${bucket(`c.${us}`)} BETWEEN f.first_hour AND f.last_hour
 ), ends AS (
 	SELECT ${keys}, min(h) FILTER (WHERE upto > floor(pos)) AS lo, min(h) FILTER (WHERE upto > ceil(pos)) AS hi, any_value(pos) AS pos
 	FROM running GROUP BY ALL
@@ -501,7 +505,7 @@ export function compileMetric(input: unknown, options: CompileOptions = {}): Com
 	const { p, relation, withNow, groupCol } = prepare(request, def, options, rollup);
 	const shape = { from: request.from, to: request.to, grain: request.grain, by: request.by };
 	if (rollup && def.rollup?.quantile !== undefined) {
-		const { sql, columns } = quantileSql(request.grain, groupCol, relation, def.rollup.quantile);
+		const { sql, columns } = quantileSql(request.grain, groupCol, relation, def.rollup.quantile, ROLLUP_SOURCES[rollup].times);
 		return { sql, path: 'rollup', params: p.values, metric: def, shape, columns };
 	}
 	const metric = asRead(def, rollup);

@@ -8,7 +8,7 @@ const base = { from: '2025-01-01', to: '2025-06-30', grain: 'month', filters: {}
 const reads = (input: Record<string, unknown>, options: Parameters<typeof compileMetric>[1] = { rollups: true }) => {
 	const q = compileMetric({ ...base, ...input }, options);
 	const table =
-		/FROM (complaint_cuts|complaint_daily|complaint_times|survey_daily|survey_answer_daily|contact_cuts|complaints|surveys|appraisals|contacts)\b/u.exec(
+		/FROM (complaint_cuts|complaint_daily|complaint_times|survey_daily|survey_answer_daily|contact_cuts|contact_times|complaints|surveys|appraisals|contacts)\b/u.exec(
 			q.sql
 		)?.[1];
 	return `${q.path}:${table}`;
@@ -70,7 +70,14 @@ describe('the planner', () => {
 		expect(reads({ metric: 'aht_mean_s', by: 'staff' }, now)).toBe('rollup:contact_cuts');
 		expect(compileMetric({ ...base, metric: 'answer_rate', filters: { channel: ['电话'] } }, now).sql).toMatch(/cut = 'channel'/u);
 		expect(reads({ metric: 'answer_rate', by: 'topic', filters: { channel: ['电话'] } }, now)).toBe('raw:contacts');
-		expect(reads({ metric: 'asa_p90_s' }, now)).toBe('raw:contacts');
+		// percentiles: from the counts per second over whole months, by a cut they keep and no channel filter
+		expect(reads({ metric: 'asa_p90_s' }, now)).toBe('rollup:contact_times');
+		expect(reads({ metric: 'aht_median_s', by: 'staff', grain: 'quarter' }, now)).toBe('rollup:contact_times');
+		expect(compileMetric({ ...base, metric: 'aht_median_s', by: 'hour' }, now).sql).toMatch(/cut = 'hour'/u);
+		expect(reads({ metric: 'asa_p90_s', by: 'weekday_hour' }, now)).toBe('raw:contacts');
+		expect(reads({ metric: 'asa_p90_s', filters: { channel: ['电话'] } }, now)).toBe('raw:contacts');
+		expect(reads({ metric: 'aht_median_s', grain: 'week' }, now)).toBe('raw:contacts');
+		expect(reads({ metric: 'aht_median_s', from: '2025-01-02', to: '2025-02-27' }, now)).toBe('raw:contacts');
 	});
 
 	it('reads the contact rollup only with the limits it counted by, and FCR only once its windows have closed', () => {

@@ -90,7 +90,8 @@ const FCR_DUE = `(${FCR_JUDGED} AND ${fcrDue('$now')})`;
 
 /**
  * The contact metrics the contact rollups answer (pipelines/rollups/tables.ts, contact_cuts): by store, channel,
- * agent, topic, hour and weekday, or filtered by channel; the percentiles and the complaint links read raw rows.
+ * agent, topic, hour and weekday, or filtered by channel; the percentiles from the counts per second (contact_times)
+ * over whole months, by any of those but weekday × hour and not filtered by channel; the complaint links read raw rows.
  */
 const FROM = ['contact_cuts', 'contact_channels'] as const;
 const ratioOf = (numerator: string, denominator: string): RollupUse => ({
@@ -107,6 +108,9 @@ const ROLLUPS: Readonly<Record<string, RollupUse>> = {
 	asa_mean_s: meanOf('wait_sum', 'answered'),
 	online_first_response_s: meanOf('online_wait_sum', 'online_answered'),
 	aht_mean_s: meanOf('handle_sum', 'handled'),
+	// percentiles from the counts per exact second (contact_times): by store, channel, agent, topic, hour or weekday
+	asa_p90_s: { from: ['contact_times'], where: `clock = 'wait'`, quantile: 0.9 },
+	aht_median_s: { from: ['contact_times'], where: `clock = 'handle'`, quantile: 0.5 },
 	contacts_handled: { from: FROM, value: 'sum(handled)' },
 	// a contact's FCR window closes N days after it: the days whose windows have not all closed by "now" are
 	// counted from raw rows as of "now" (the rollup's live tail, catalog/rollups.ts)

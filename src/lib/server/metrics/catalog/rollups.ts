@@ -1,7 +1,7 @@
-import { complaintTimes, contactCutsAsOf } from '$pipelines/rollups/tables';
+import { complaintTimes, contactCutsAsOf, contactTimes } from '$pipelines/rollups/tables';
 import { ageHours, bucketSql, resolutionHours, responseHours, US_PER_HOUR } from './hours';
 import { SLA_TOKENS } from './limits';
-import type { Dimension, RelationRequest, RollupId, RollupSourceDef } from './types';
+import type { Dimension, RelationRequest, RolledTimes, RollupId, RollupSourceDef } from './types';
 
 /**
  * The rollups as the compiler reads them: daily rows per store and dimension (pipelines/rollups/tables.ts
@@ -60,6 +60,29 @@ const SURVEY_CUTS = { store: 'store', channel: 'channel', method: 'method' };
 /** complaint_times: hours from a row's time in microseconds, as the raw rows compute them */
 const TIME_HOURS = `(us / ${US_PER_HOUR}.0)`;
 
+/**
+ * The first month of a range when the range starts after its first day or ends before its last, and the last
+ * month when it is another one and the range ends before its last day: a rollup per month (`wholeMonths`) reads
+ * those days from raw rows. `days(lo, hi, when)`: the raw rows from day lo to day hi when `when` holds.
+ */
+const partMonths = ({ from, to }: RelationRequest, days: (lo: string, hi: string, when: string) => string) =>
+	[
+		days(from, `least(${to}, last_day(${from}))`, `NOT (${from} = date_trunc('month', ${from}) AND last_day(${from}) <= ${to})`),
+		days(`date_trunc('month', ${to})::DATE`, to, `date_trunc('month', ${to}) > ${from} AND ${to} <> last_day(${to})`)
+	].join(' UNION ALL ');
+const wholeMonthsIn = ({ from, to }: RelationRequest) => [`d >= ${from}`, `last_day(d) <= ${to}`];
+
+/** contact_times: the cut of a request (the store's rows: cut '') */
+const CONTACT_TIME_CUT_OF: Partial<Record<Dimension, string>> = {
+	channel: 'channel',
+	staff: 'staff',
+	topic: 'topic',
+	hour: 'hour',
+	weekday: 'weekday'
+};
+/** contact_times' seconds, as the raw rows compute them, in steps of a minute */
+const SECONDS: RolledTimes = { column: 's', value: (c) => c, bucket: (c) => `floor(${c} / 60)` };
+
 export const ROLLUP_SOURCES: Readonly<Record<RollupId, RollupSourceDef>> = {
 	complaint_cuts: {
 		id: 'complaint_cuts',
@@ -114,20 +137,39 @@ export const ROLLUP_SOURCES: Readonly<Record<RollupId, RollupSourceDef>> = {
 		},
 		filters: ['store'],
 		wholeMonths: true,
-		relation: ({ from, to, by, conditions }) => {
+		relation: (request) => {
+			const { by, conditions } = request;
 			// cut by a clock's bucket: that clock's rows (each complaint once); otherwise the metric picks its clock (`where`)
 			const clock = by === 'response_bucket' ? [`clock = 'response'`] : by === 'resolution_bucket' ? [`clock = 'resolution'`] : [];
-			const months = `SELECT d, store, clock, us, n FROM complaint_times WHERE ${where([`d >= ${from}`, `last_day(d) <= ${to}`, ...clock, ...conditions('')])}`;
-			// the first month when the range starts after its first day or ends before its last; the last month when it
-			// is another one and the range ends before its last day: raw rows of those days
-			const firstPart = `NOT (${from} = date_trunc('month', ${from}) AND last_day(${from}) <= ${to})`;
-			const lastPart = `date_trunc('month', ${to}) > ${from} AND ${to} <> last_day(${to})`;
+			const months = `SELECT d, store, clock, us, n FROM complaint_times WHERE ${where([...wholeMonthsIn(request), ...clock, ...conditions('')])}`;
 			const days = (lo: string, hi: string, when: string) =>
 				`SELECT d, store, clock, us, 1 AS n FROM ${complaintTimes(
 					where([`s.received_at >= ${lo}`, `s.received_at < ${hi} + INTERVAL 1 DAY`, when, ...conditions('s.')])
 				)}`;
-			const rows = `${months} UNION ALL ${days(from, `least(${to}, last_day(${from}))`, firstPart)} UNION ALL ${days(`date_trunc('month', ${to})::DATE`, to, lastPart)}`;
+			const rows = `${months} UNION ALL ${partMonths(request, days)}`;
 			return clock.length ? `(SELECT * FROM (${rows}) WHERE ${clock[0]})` : `(${rows})`;
+		}
+	},
+	/**
+	 * Contacts' wait and handle seconds, counted per exact value: whole months from the rollup (per month, store and
+	 * the request's cut), the days of a month the range covers only in part from raw rows in the same shape (n = 1).
+	 * The metric picks its clock (`where`).
+	 */
+	contact_times: {
+		id: 'contact_times',
+		kind: 'contacts',
+		dimensions: { store: 'store', channel: 'member', staff: 'member', topic: 'member', hour: 'member', weekday: 'member' },
+		filters: ['store'],
+		wholeMonths: true,
+		times: SECONDS,
+		relation: (request) => {
+			const cut = (request.by && CONTACT_TIME_CUT_OF[request.by]) ?? '';
+			const months = `SELECT d, store, clock, member, s, n FROM contact_times WHERE ${where([...wholeMonthsIn(request), `cut = '${cut}'`, ...request.conditions('')])}`;
+			const days = (lo: string, hi: string, when: string) =>
+				`SELECT d, store, clock, ${cut ? cut : 'NULL::VARCHAR'} AS member, s, 1 AS n FROM ${contactTimes(
+					where([`s.arrived_at >= ${lo}`, `s.arrived_at < ${hi} + INTERVAL 1 DAY`, when, ...request.conditions('s.')])
+				)}`;
+			return `(${months} UNION ALL ${partMonths(request, days)})`;
 		}
 	},
 	survey_daily: {

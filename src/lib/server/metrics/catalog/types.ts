@@ -121,7 +121,8 @@ export type RollupId =
 	| 'survey_daily'
 	| 'survey_answer_daily'
 	| 'contact_cuts'
-	| 'contact_channels';
+	| 'contact_channels'
+	| 'contact_times';
 
 /** A rollup as the compiler reads it: like a source, but its rows are daily groups, and only some cuts exist. */
 export interface RollupSourceDef {
@@ -140,6 +141,19 @@ export interface RollupSourceDef {
 	liveDays?: boolean;
 	/** its rows are keyed by their month's first day: it answers grains of whole months (month, quarter, year, all) only */
 	wholeMonths?: boolean;
+	/** a rollup of times counted per exact value (`n` each): how its percentiles read them (default: `us`, microseconds, as hours) */
+	times?: RolledTimes;
+}
+
+/**
+ * The times of a rollup counted per exact value, for its percentiles (compile.ts, `quantileSql`): the column,
+ * its value in the metric's unit, and a coarse step of it (a whole number) that the running totals are taken
+ * over first, so that only the values of the step holding the percentile are summed one by one.
+ */
+export interface RolledTimes {
+	column: string;
+	value: (column: string) => string;
+	bucket: (column: string) => string;
 }
 
 /**
