@@ -5,7 +5,7 @@ import type { KindId } from '$lib/shared/schema';
 import { DEFAULT_SLA, slaFingerprint } from '$lib/shared/sla';
 import { profiler } from '../engine/profile';
 import { config } from '$lib/server/core/config';
-import { aggregateSql, columnsOf, DAY_OF, repeatGaps, ROLLUP_TABLES, type RolledKind, type RollupTable } from './tables';
+import { aggregateSql, columnsOf, DAY_OF, rebuildParts, repeatGaps, ROLLUP_TABLES, type RolledKind, type RollupTable } from './tables';
 
 /**
  * Keeping the rollups current. `rollup_state` holds the version of the rollups in the tables: when it
@@ -195,10 +195,12 @@ export async function rebuildRollups(conn: DuckDBConnection, options: RebuildOpt
 			if (!kinds || kinds.includes(kind)) for (const sql of KINDS[kind].derived?.('true', null) ?? []) await conn.run(sql);
 		for (const t of ROLLUP_TABLES.filter((r) => !kinds || kinds.includes(r.kind))) {
 			await conn.run(`DELETE FROM ${t.table}`);
-			const fill = t.sumOf ? aggregateSql(t, '', null, t.sumOf, 'summed') : aggregateSql(t, 'true', null);
-			// in day order: a read of some days then skips the blocks of the others (their min/max days)
-			const result = await conn.run(`INSERT INTO ${t.table} (${columnsOf(t).join(', ')}) ${fill} ORDER BY ${t.order ?? 'd, store'}`);
-			tables[t.table] = Number(result.rowsChanged);
+			tables[t.table] = 0;
+			for (const { fill } of rebuildParts(t)) {
+				// in day order: a read of some days then skips the blocks of the others (their min/max days)
+				const result = await conn.run(`INSERT INTO ${t.table} (${columnsOf(t).join(', ')}) ${fill} ORDER BY ${t.order ?? 'd, store'}`);
+				tables[t.table] += Number(result.rowsChanged);
+			}
 		}
 		if (!options.inTransaction) await conn.run('COMMIT');
 	} catch (e) {
@@ -517,12 +519,16 @@ export async function verifyRollups(conn: DuckDBConnection, limit = 50): Promise
 				   OR abs(r_${m}::DOUBLE - w_${m}::DOUBLE) <= 1e-9 * greatest(1, abs(w_${m}::DOUBLE)))`
 			)
 		];
-		const rows = await queryRows<{ key: string; column: string; rollup: string | null; raw: string | null }>(
-			conn,
-			`WITH diff AS (SELECT ${both} FROM ${t.table} r FULL OUTER JOIN (${aggregateSql(t, 'true', null)}) w ON ${on})
-			 ${arms.join(' UNION ALL ')} LIMIT ${Math.max(1, Math.floor(limit))}`
-		);
-		out.push(...rows.map((r) => ({ table: t.table, ...r })));
+		// (a sum of another rollup compared with the raw rows, not with that one)
+		for (const { where, fill } of t.sumOf ? [{ where: 'true', fill: aggregateSql(t, 'true', null) }] : rebuildParts(t)) {
+			const rows = await queryRows<{ key: string; column: string; rollup: string | null; raw: string | null }>(
+				conn,
+				`WITH diff AS (SELECT ${both} FROM (SELECT * FROM ${t.table} WHERE ${where}) r FULL OUTER JOIN (${fill}) w ON ${on})
+				 ${arms.join(' UNION ALL ')} LIMIT ${Math.max(1, Math.floor(limit))}`
+			);
+			out.push(...rows.map((r) => ({ table: t.table, ...r })));
+			if (out.length >= limit) break;
+		}
 		if (out.length >= limit) break;
 	}
 	return out.slice(0, limit);
