@@ -302,16 +302,16 @@ export function holdsWholeMonth({ from, to }: { from: string; to: string }): boo
 
 /**
  * For a metric whose answer depends on "now" for its most recent days (`settledDays`): the first day of the
- * request's range not settled by "now", or null when the whole range is. Day d is settled once
+ * request's range not settled by "now" (with the days of the window), or null when the whole range is. Day d is settled once
  * d + 1 + days ≤ now, so the first day that is not is the day of "now" minus `days`.
  */
-function liveFrom(request: MetricRequest, metric: MetricDef, options: CompileOptions): string | null {
+function liveFrom(request: MetricRequest, metric: MetricDef, options: CompileOptions): { from: string; days: number } | null {
 	const days = metric.rollup?.settledDays?.(options.contacts ?? DEFAULT_CONTACT_LIMITS);
 	if (days === undefined) return null;
 	const now = options.asOf ?? registerNow();
 	const first = new Date(Date.parse(`${now.slice(0, 10)}T00:00:00Z`) - days * DAY_MS).toISOString().slice(0, 10);
 	if (first > request.to) return null;
-	return first < request.from ? request.from : first;
+	return { from: first < request.from ? request.from : first, days };
 }
 
 /**
@@ -347,8 +347,13 @@ export function prepare(request: MetricRequest, metric: MetricDef, options: Comp
 			UNION ALL BY NAME SELECT * FROM ${complaintSlaTail({ from: `(${cutoff} + INTERVAL 1 DAY)`, to, conditions, ...by })})`;
 	} else {
 		const live = rollup ? liveFrom(request, metric, options) : null;
-		const liveDays = live ? metric.rollup?.settledDays?.(options.contacts ?? DEFAULT_CONTACT_LIMITS) : undefined;
-		rows = source.relation({ from, to, conditions, ...by, ...(live ? { liveFrom: `${p.add(live)}::DATE`, liveDays } : {}) });
+		rows = source.relation({
+			from,
+			to,
+			conditions,
+			...by,
+			...(live ? { liveFrom: `${p.add(live.from)}::DATE`, liveDays: live.days } : {})
+		});
 	}
 	const keep = rollup ? metric.rollup?.where : undefined;
 
