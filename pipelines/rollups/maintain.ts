@@ -166,6 +166,12 @@ export interface RebuildOptions {
 	contactLimits?: ContactLimits;
 	/** only these kinds' rollups, when the rest are current (new SLA limits change the complaints' only, new contact limits the contacts') */
 	kinds?: readonly RolledKind[];
+	/**
+	 * With `kinds`: only their tables counted with limits (`RollupTable.limits`), for new SLA or contact limits; the
+	 * others (the times per month, the survey counts) do not change with them, and a kind a big write left to be
+	 * rebuilt stays so
+	 */
+	forLimits?: boolean;
 }
 
 /**
@@ -183,7 +189,8 @@ export async function rebuildRollups(conn: DuckDBConnection, options: RebuildOpt
 		// a rebuild that leaves the complaints' rollups as they are keeps the SLA limits they were counted with
 		const sla = !kinds || kinds.includes('complaints') ? await slaInForce(conn) : (await rollupState(conn)).sla;
 		// kinds a big write left to be rebuilt stay so unless rebuilt here
-		const stale = kinds ? (await rollupState(conn)).stale.filter((k) => !kinds.includes(k)) : [];
+		const stale = kinds ? (await rollupState(conn)).stale.filter((k) => options.forLimits || !kinds.includes(k)) : [];
+		const rebuilt = (t: RollupTable) => !kinds || (kinds.includes(t.kind) && (!options.forLimits || !!t.limits));
 		// the state first: the rows below count with the limits it records
 		await conn.run('DELETE FROM rollup_state');
 		await conn.run(
@@ -191,9 +198,11 @@ export async function rebuildRollups(conn: DuckDBConnection, options: RebuildOpt
 			[ROLLUP_VERSION, sla, limits, stale.length ? JSON.stringify(stale) : null]
 		);
 		// what the upkeep reads stored (a complaint's repeat gap), recomputed for every row
+		// (no limits change it)
 		for (const kind of Object.keys(KINDS) as RolledKind[])
-			if (!kinds || kinds.includes(kind)) for (const sql of KINDS[kind].derived?.('true', null) ?? []) await conn.run(sql);
-		for (const t of ROLLUP_TABLES.filter((r) => !kinds || kinds.includes(r.kind))) {
+			if (!kinds || (kinds.includes(kind) && !options.forLimits))
+				for (const sql of KINDS[kind].derived?.('true', null) ?? []) await conn.run(sql);
+		for (const t of ROLLUP_TABLES.filter(rebuilt)) {
 			await conn.run(`DELETE FROM ${t.table}`);
 			tables[t.table] = 0;
 			for (const { fill } of rebuildParts(t)) {
@@ -221,6 +230,8 @@ export function ensureRollups(db: Database, contactLimits?: ContactLimits): Prom
 		const state = await rollupState(conn);
 		if (!state.current) return rebuildRollups(conn, contactLimits ? { contactLimits } : {});
 		const kinds: RolledKind[] = [...state.stale];
+		// only new limits: only the tables counted with limits
+		const forLimits = kinds.length === 0;
 		if (state.sla !== (await slaInForce(conn)) && !kinds.includes('complaints')) kinds.push('complaints');
 		if (
 			contactLimits &&
@@ -228,7 +239,7 @@ export function ensureRollups(db: Database, contactLimits?: ContactLimits): Prom
 			!kinds.includes('contacts')
 		)
 			kinds.push('contacts');
-		return kinds.length ? rebuildRollups(conn, { kinds, ...(contactLimits ? { contactLimits } : {}) }) : null;
+		return kinds.length ? rebuildRollups(conn, { kinds, forLimits, ...(contactLimits ? { contactLimits } : {}) }) : null;
 	}, 'rebuilds');
 }
 

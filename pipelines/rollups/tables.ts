@@ -85,6 +85,8 @@ export interface RollupTable {
 	 * value and comes back with its new one.
 	 */
 	signed?: { counts: Readonly<Record<string, string>>; columns: readonly string[]; rows: (source: string) => string };
+	/** the limits its counts are made with (SLA, contact limits): new limits rebuild it, and only the tables with limits */
+	limits?: 'sla' | 'contacts';
 	/** the order a rebuild writes its rows in (default: by day and store), so that the reads' filters skip blocks */
 	order?: string;
 	/**
@@ -354,7 +356,8 @@ export const CONTACT_CUTS: RollupTable = {
 	keys: ['store', 'cut', 'member'],
 	cuts: ['channel', 'staff', 'topic', 'hour'],
 	measures: CONTACT_MEASURES,
-	rows: contactRows
+	rows: contactRows,
+	limits: 'contacts'
 };
 
 /**
@@ -422,7 +425,8 @@ export const ROLLUP_TABLES: readonly RollupTable[] = [
 		keys: ['store', ...COMPLAINT_DIMENSIONS],
 		measures: COMPLAINT_MEASURES,
 		rows: complaintRows,
-		signed: COMPLAINT_SIGNED
+		signed: COMPLAINT_SIGNED,
+		limits: 'sla'
 	},
 	{
 		table: 'complaint_cuts',
@@ -432,7 +436,8 @@ export const ROLLUP_TABLES: readonly RollupTable[] = [
 		measures: COMPLAINT_MEASURES,
 		rows: complaintRows,
 		signed: COMPLAINT_SIGNED,
-		sumOf: 'complaint_daily'
+		sumOf: 'complaint_daily',
+		limits: 'sla'
 	},
 	{
 		table: 'complaint_times',

@@ -7,7 +7,7 @@ import { saveContactLimits } from '../../src/lib/server/metrics/contact-limits';
 import { FILES, generate } from '../../pipelines/generate';
 import { rollbackBatch } from '../../pipelines/batches';
 import { runCommand } from '../../pipelines/commands';
-import { rolledContactLimits } from '../../pipelines/rollups/maintain';
+import { rebuildRollups, rolledContactLimits } from '../../pipelines/rollups/maintain';
 import { applyRetention } from '../../src/lib/server/features/admin/retention';
 import type { KindId } from '../../src/lib/shared/schema';
 import { rows, tempDatabase, tempDir } from '../helpers/db';
@@ -186,6 +186,12 @@ describe('what the contact rollups cannot know', () => {
 		const after = await queryMetric(db, { ...base, metric: 'service_level' }, { asOf: AS_OF });
 		expect(after.path).toBe('rollup');
 		expect(after.rows).not.toEqual(before.rows);
+		// new limits rebuild only the tables counted with them: the times per second do not change with limits
+		const again = await db.withWriteLock(
+			(c) => rebuildRollups(c, { contactLimits: limits, kinds: ['contacts'], forLimits: true }),
+			'keeps'
+		);
+		expect(Object.keys(again.tables)).toEqual(['contact_cuts']);
 		await checkStep('other limits');
 	}, 300_000);
 

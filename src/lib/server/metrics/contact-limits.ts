@@ -37,7 +37,7 @@ export async function saveContactLimits(db: Database, value: unknown, actor: Act
 	const result = await setting.save(db, value, actor, now);
 	if (result.ok && result.changed) {
 		const limits = await contactLimits(db);
-		await db.withWriteLock((conn) => rebuildRollups(conn, { contactLimits: limits, kinds: ['contacts'] }), 'keeps');
+		await db.withWriteLock((conn) => rebuildRollups(conn, { contactLimits: limits, kinds: ['contacts'], forLimits: true }), 'keeps');
 	}
 	return result;
 }
