@@ -418,6 +418,19 @@ const CONTACT_TIMES_TOUCHED = {
 		.join(' UNION ALL ')
 };
 
+/**
+ * FCR's live day as rows computed ahead (`contactCutsAsOf` of one day, as of `now`): the query that gives them, as
+ * JSON-ready rows (`day`, `now`: bound expressions), and the relation that reads them back from that JSON (`json`:
+ * a bound VARCHAR expression), so that the requests of a page that all need the same live day compute it once
+ * (server/metrics/query.ts).
+ */
+export const liveCutRowsSql = (day: string, now: string, dueDays: number) =>
+	`SELECT strftime(d, '%Y-%m-%d') AS d, store, cut, member, fcr_judged, fcr_kept FROM ${contactCutsAsOf(day, day, now, dueDays)}`;
+const LIVE_CUT_TYPE = JSON.stringify([
+	{ d: 'DATE', store: 'VARCHAR', cut: 'VARCHAR', member: 'VARCHAR', fcr_judged: 'BIGINT', fcr_kept: 'BIGINT' }
+]);
+export const liveCutRows = (json: string) => `(SELECT unnest(from_json(${json}::JSON, '${LIVE_CUT_TYPE}'), recursive := true))`;
+
 export const ROLLUP_TABLES: readonly RollupTable[] = [
 	{
 		table: 'complaint_daily',

@@ -240,6 +240,32 @@ export interface CompileOptions {
 	rolledContactLimits?: ContactLimits;
 	/** kinds whose rollups a big write left to be rebuilt after its commit: their metrics read raw rows until then */
 	staleKinds?: readonly RollupSourceDef['kind'][];
+	/**
+	 * FCR's live days computed ahead as of `asOf` (`liveCutRowsSql`), as JSON, by `liveKey`: a request whose live
+	 * day is among them reads those rows instead of computing the day itself (query.ts computes each once per
+	 * data version for all the requests that need it; see `liveDaysOf`)
+	 */
+	liveRows?: Readonly<Record<string, string>>;
+}
+
+/** A live day of FCR as `CompileOptions.liveRows` keys it: its first day and the window's days. */
+export const liveKey = (live: { from: string; days: number }) => `${live.from}|${live.days}`;
+
+/** The live days (see `liveFrom`) the requests read on their rollup path, once each; requests that are not valid are passed over. */
+export function liveDaysOf(inputs: readonly unknown[], options: CompileOptions): { from: string; days: number }[] {
+	const out = new Map<string, { from: string; days: number }>();
+	for (const input of inputs) {
+		let valid: ReturnType<typeof validateRequest>;
+		try {
+			valid = validateRequest(input);
+		} catch {
+			continue;
+		}
+		if (!planOf(valid.request, valid.metric, options)) continue;
+		const live = liveFrom(valid.request, valid.metric, options);
+		if (live) out.set(liveKey(live), live);
+	}
+	return [...out.values()];
 }
 
 const HOUR_MS = 3_600_000;
@@ -347,12 +373,13 @@ export function prepare(request: MetricRequest, metric: MetricDef, options: Comp
 			UNION ALL BY NAME SELECT * FROM ${complaintSlaTail({ from: `(${cutoff} + INTERVAL 1 DAY)`, to, conditions, ...by })})`;
 	} else {
 		const live = rollup ? liveFrom(request, metric, options) : null;
+		const ahead = live ? options.liveRows?.[liveKey(live)] : undefined;
 		rows = source.relation({
 			from,
 			to,
 			conditions,
 			...by,
-			...(live ? { liveFrom: `${p.add(live.from)}::DATE`, liveDays: live.days } : {})
+			...(live ? { liveFrom: `${p.add(live.from)}::DATE`, liveDays: live.days, ...(ahead ? { liveRows: p.add(ahead) } : {}) } : {})
 		});
 	}
 	const keep = rollup ? metric.rollup?.where : undefined;

@@ -13,7 +13,7 @@ import {
 	vectorFromArray,
 	type Vector
 } from 'apache-arrow';
-import type { Database } from '$lib/server/core/db';
+import { queryRows, type Database } from '$lib/server/core/db';
 import { csvCell, csvText } from '$lib/shared/csv';
 import { wallClock } from '$lib/shared/format';
 import { npsInterval, wilsonInterval } from '$lib/shared/intervals';
@@ -24,7 +24,18 @@ import { customerView, type CustomerContact } from '$lib/server/core/auth/pii';
 import { maskFreeText } from '$lib/server/core/auth/masking';
 import { registerMaskedText } from '$lib/server/core/auth/masked-search';
 import { slaLimits } from '$lib/server/metrics/sla';
-import { compileMetric, compileRows, type Column, type CompiledQuery, type Grain, type QueryPath } from './compile';
+import {
+	compileMetric,
+	compileRows,
+	liveDaysOf,
+	liveKey,
+	type Column,
+	type CompiledQuery,
+	type CompileOptions,
+	type Grain,
+	type QueryPath
+} from './compile';
+import { liveCutRowsSql } from '$pipelines/rollups/tables';
 import { rollupState, type RollupState } from '$pipelines/rollups/maintain';
 import { compileBundles, type BundleMember } from './bundle';
 import { contactLimits } from '$lib/server/metrics/contact-limits';
@@ -254,7 +265,7 @@ export function suppressSmallGroups(result: MetricResult, suppression: CompiledQ
  * matched by position (the first month of this range with the first month of that one).
  */
 export async function queryMetric(db: Database, input: unknown, options: MetricOptions = {}): Promise<MetricResult> {
-	const plan = await planFor(db, options);
+	const plan = await withLiveRows(db, [input], await planFor(db, options));
 	const compiled = compileMetric(input, plan);
 	const result = { ...suppressSmallGroups(await cachedRun(db, compiled), compiled.suppression), path: compiled.path };
 	if (!options.compare) return result;
@@ -263,7 +274,8 @@ export async function queryMetric(db: Database, input: unknown, options: MetricO
 	const grain: Grain = request.grain ?? 'month';
 	const range = { from: request.from, to: request.to };
 	const other = options.compare === 'previous' ? previousRange(range) : lastYearRange(range);
-	const beforeCompiled = compileMetric({ ...(input as object), ...other }, plan);
+	const otherInput = { ...(input as object), ...other };
+	const beforeCompiled = compileMetric(otherInput, await withLiveRows(db, [otherInput], plan));
 	const before = suppressSmallGroups(await cachedRun(db, beforeCompiled), beforeCompiled.suppression);
 	const periods = grain === 'all' ? [null] : periodsOf(range, grain);
 	const otherPeriods = grain === 'all' ? [null] : periodsOf(other, grain);
@@ -297,6 +309,42 @@ async function planFor(db: Database, options: MetricOptions) {
 	};
 }
 
+/**
+ * FCR's live days, computed once per data version, "now" and day, for every request that needs one (the live day
+ * is the same for every range that reaches it: a page's FCR by month, by agent and by channel, the next page's,
+ * the alert evaluation's). Each took 0.06-0.3 s per request at 19.5M contacts. At most LIVE_DAYS_KEPT are kept.
+ */
+const LIVE_DAYS_KEPT = 32;
+const liveDays = new WeakMap<Database, { version: number; rows: Map<string, Promise<string>> }>();
+async function withLiveRows(db: Database, inputs: readonly unknown[], plan: CompileOptions): Promise<CompileOptions> {
+	const days = liveDaysOf(inputs, plan);
+	if (!days.length || !plan.asOf) return plan;
+	let kept = liveDays.get(db);
+	if (!kept || kept.version !== db.dataVersion) {
+		kept = { version: db.dataVersion, rows: new Map() };
+		liveDays.set(db, kept);
+	}
+	const entry = kept;
+	const asOf = plan.asOf;
+	const rows = await Promise.all(
+		days.map(async (live) => {
+			const key = `${asOf}|${liveKey(live)}`;
+			let json = entry.rows.get(key);
+			if (!json) {
+				json = db
+					.withConnection((conn) => queryRows(conn, liveCutRowsSql('$1::DATE', '$2::TIMESTAMP', live.days), [live.from, asOf]))
+					.then((r) => JSON.stringify(r));
+				// a failure is not kept: the next request tries again
+				json.catch(() => entry.rows.delete(key));
+				entry.rows.set(key, json);
+				if (entry.rows.size > LIVE_DAYS_KEPT) entry.rows.delete(entry.rows.keys().next().value!);
+			}
+			return [liveKey(live), await json] as const;
+		})
+	);
+	return { ...plan, liveRows: Object.fromEntries(rows) };
+}
+
 /** One member's answer out of a shared query's rows: the keys and its own columns, intervals filled in. */
 function memberResult(shared: MetricResult, { prefix, compiled }: BundleMember): MetricResult {
 	const scale = compiled.metric.kind === 'ratio' ? compiled.metric.scale : 100;
@@ -317,7 +365,7 @@ export async function queryMetrics(
 	inputs: readonly unknown[],
 	options: Omit<MetricOptions, 'compare'> = {}
 ): Promise<MetricResult[]> {
-	const bundles = compileBundles(inputs, await planFor(db, options));
+	const bundles = compileBundles(inputs, await withLiveRows(db, inputs, await planFor(db, options)));
 	const out: MetricResult[] = [];
 	await Promise.all(
 		bundles.map(async ({ query, members }) => {

@@ -1,4 +1,4 @@
-import { complaintTimes, contactCutsAsOf, contactTimes } from '$pipelines/rollups/tables';
+import { complaintTimes, contactCutsAsOf, contactTimes, liveCutRows } from '$pipelines/rollups/tables';
 import { ageHours, bucketSql, resolutionHours, responseHours, US_PER_HOUR } from './hours';
 import { SLA_TOKENS } from './limits';
 import type { Dimension, RelationRequest, RolledTimes, RollupId, RollupSourceDef } from './types';
@@ -46,7 +46,8 @@ const WEEKDAY = 'isodow(d)::VARCHAR';
  * Only contacts whose window has closed by "now" are judged, and from `liveFrom` (the day of "now" less the
  * window) on those all arrived on that one day: its raw contacts give FCR's counts, and every other count of
  * the live days is the rollup's, which does not depend on "now". Windowing one day's phones instead of the
- * whole window's is what makes a range ending at the data's last day (the default one) cheap.
+ * whole window's is what makes a range ending at the data's last day (the default one) cheap. With `liveRows`,
+ * that day's rows were computed ahead (shared by a page's requests) and are read from them.
  */
 const contactCuts = (request: RelationRequest, cut: string) => {
 	const rolled = `SELECT * FROM contact_cuts WHERE d BETWEEN ${request.from} AND ${request.to} AND ${cut}`;
@@ -54,7 +55,9 @@ const contactCuts = (request: RelationRequest, cut: string) => {
 	const live = request.liveFrom;
 	const unsettled = (column: string) => `CASE WHEN d >= ${live} THEN 0 ELSE ${column} END AS ${column}`;
 	return `(SELECT * REPLACE (${unsettled('fcr_judged')}, ${unsettled('fcr_kept')}) FROM (${rolled})
-		UNION ALL BY NAME SELECT d, store, cut, member, fcr_judged, fcr_kept FROM ${contactCutsAsOf(live, live, '$now', request.liveDays)} WHERE ${cut})`;
+		UNION ALL BY NAME SELECT d, store, cut, member, fcr_judged, fcr_kept FROM ${
+			request.liveRows ? liveCutRows(request.liveRows) : contactCutsAsOf(live, live, '$now', request.liveDays)
+		} WHERE ${cut})`;
 };
 const SURVEY_CUTS = { store: 'store', channel: 'channel', method: 'method' };
 /** complaint_times: hours from a row's time in microseconds, as the raw rows compute them */

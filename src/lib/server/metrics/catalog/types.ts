@@ -86,6 +86,8 @@ export interface RelationRequest {
 	liveFrom?: string;
 	/** with `liveFrom`: the days of the window that must have passed since a row for it to count as settled ("now" less these) */
 	liveDays?: number;
+	/** with `liveFrom`: that day's rows as computed ahead (a bound JSON text, see `liveCutRows`), instead of computing them */
+	liveRows?: string;
 }
 
 export interface SourceDef {
