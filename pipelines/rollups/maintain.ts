@@ -204,12 +204,13 @@ export async function rebuildRollups(conn: DuckDBConnection, options: RebuildOpt
 				for (const sql of KINDS[kind].derived?.('true', null) ?? []) await conn.run(sql);
 		for (const t of ROLLUP_TABLES.filter(rebuilt)) {
 			await conn.run(`DELETE FROM ${t.table}`);
-			tables[t.table] = 0;
+			let written = 0;
 			for (const { fill } of rebuildParts(t)) {
 				// in day order: a read of some days then skips the blocks of the others (their min/max days)
 				const result = await conn.run(`INSERT INTO ${t.table} (${columnsOf(t).join(', ')}) ${fill} ORDER BY ${t.order ?? 'd, store'}`);
-				tables[t.table] += Number(result.rowsChanged);
+				written += Number(result.rowsChanged);
 			}
+			tables[t.table] = written;
 		}
 		if (!options.inTransaction) await conn.run('COMMIT');
 	} catch (e) {

@@ -21,6 +21,16 @@ export const RANGES = [
 	{ from: '2025-02-10', to: '2025-03-20' }
 ] as const;
 export const SCOPE = ['广州天河店', '苏州观前街店', '北京西单店'];
+/**
+ * For the rollups per month (percentiles, counts by a time's bucket), which read raw rows for the days of a month
+ * a range covers in part: ranges that start and end inside a month, one of whole months, one ending on a month's
+ * last day.
+ */
+export const PART_MONTH_RANGES = [
+	{ from: '2025-01-15', to: '2025-04-10' },
+	{ from: '2025-02-01', to: '2025-03-31' },
+	{ from: '2025-01-20', to: '2025-03-31' }
+] as const;
 export const FILTER_VALUES: Record<FilterName, readonly string[]> = {
 	store: ['广州天河店', '北京西单店'],
 	department: ['家电部', '服装部', '客服中心'],

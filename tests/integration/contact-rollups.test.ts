@@ -21,6 +21,7 @@ import {
 	checkStep as checkStepOf,
 	FILTER_VALUES,
 	RANGES,
+	PART_MONTH_RANGES,
 	SCOPE,
 	loaded as loadedInto
 } from '../helpers/golden';
@@ -41,19 +42,8 @@ let data: string;
 const AS_OF = '2025-06-15 12:00:00';
 const ROLLED = METRICS.filter((m) => m.rollup?.from.some((id) => ROLLUP_SOURCES[id].kind === 'contacts'));
 const MATRIX = { metrics: ROLLED, ranges: RANGES, scope: SCOPE, filterValues: FILTER_VALUES };
-/**
- * The percentiles read counts per second for whole months and raw rows for the days of a month a range covers
- * in part: ranges that start and end inside a month, one of whole months, one ending on a month's last day.
- */
-const PERCENTILES = {
-	...MATRIX,
-	metrics: ROLLED.filter((m) => m.rollup?.from.includes('contact_times')),
-	ranges: [
-		{ from: '2025-01-15', to: '2025-04-10' },
-		{ from: '2025-02-01', to: '2025-03-31' },
-		{ from: '2025-01-20', to: '2025-03-31' }
-	]
-};
+/** the percentiles (per month: whole months from the counts, the days of part-months from raw rows) */
+const PERCENTILES = { ...MATRIX, metrics: ROLLED.filter((m) => m.rollup?.from.includes('contact_times')), ranges: PART_MONTH_RANGES };
 
 const loaded = (kind: KindId, file: string) => loadedInto(db, data, kind, file);
 const checkStep = async (step: string) => {

@@ -23,6 +23,7 @@ import {
 	checkStep as checkStepOf,
 	FILTER_VALUES,
 	RANGES,
+	PART_MONTH_RANGES,
 	SCOPE,
 	loaded as loadedInto
 } from '../helpers/golden';
@@ -44,20 +45,8 @@ const AS_OF = '2025-05-09 12:00:00';
 /** the metrics complaint and survey rollups serve (contact-rollups.test.ts compares the contact rollups) */
 const ROLLED = METRICS.filter((m) => m.rollup && !m.rollup.from.some((id) => ROLLUP_SOURCES[id].kind === 'contacts'));
 const MATRIX = { metrics: ROLLED, ranges: RANGES, scope: SCOPE, filterValues: FILTER_VALUES };
-/**
- * The percentiles (and complaint counts by a time's bucket) read counts per time for whole months and raw rows
- * for the days of a month a range covers in part: ranges that start and end inside a month, one of whole
- * months, one ending on a month's last day.
- */
-const PERCENTILES = {
-	...MATRIX,
-	metrics: ROLLED.filter((m) => m.rollup?.from.includes('complaint_times')),
-	ranges: [
-		{ from: '2025-01-15', to: '2025-04-10' },
-		{ from: '2025-02-01', to: '2025-03-31' },
-		{ from: '2025-01-20', to: '2025-03-31' }
-	]
-};
+/** the percentiles (per month: whole months from the counts, the days of part-months from raw rows) */
+const PERCENTILES = { ...MATRIX, metrics: ROLLED.filter((m) => m.rollup?.from.includes('complaint_times')), ranges: PART_MONTH_RANGES };
 
 const loaded = (kind: KindId, file: string) => loadedInto(db, data, kind, file);
 const checkStep = async (step: string) => {
