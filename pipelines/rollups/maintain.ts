@@ -206,7 +206,7 @@ export async function rebuildRollups(conn: DuckDBConnection, options: RebuildOpt
 			await conn.run(`DELETE FROM ${t.table}`);
 			let written = 0;
 			for (const { fill } of rebuildParts(t)) {
-				// in day order: a read of some days then skips the blocks of the others (their min/max days)
+				// in its order (by default day, store): a read of some days then skips the blocks of the others (their min/max days)
 				const result = await conn.run(`INSERT INTO ${t.table} (${columnsOf(t).join(', ')}) ${fill} ORDER BY ${t.order ?? 'd, store'}`);
 				written += Number(result.rowsChanged);
 			}

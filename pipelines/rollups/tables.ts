@@ -377,9 +377,10 @@ export const contactCutsAsOf = (from: string, to: string, now: string, dueDays?:
  * the catalog computes them (`WAIT_S`, `HANDLE_S`): per month × store × clock, once per store and once per
  * member of each cut, counted per exact value. A percentile of whole months is then exact from the counts
  * (catalog/rollups.ts). Every contact counts in each clock, those without its time as `s` NULL: a group whose
- * contacts have none keeps its row, with no value, as on the raw rows. Logs keep times to the second, so a store's month holds a few hundred distinct waits and
- * a few thousand handle times, not its tens of thousands of contacts. Not cut by weekday × hour: at 19.5M
- * contacts that cut alone held 10M of 18M counts per value, about as many rows as the contacts it counts.
+ * contacts have none keeps its row, with no value, as on the raw rows. Logs keep times to the second, so a
+ * store's month holds a few hundred distinct waits and a few thousand handle times, not its tens of thousands of
+ * contacts. Not cut by weekday × hour: at 19.5M contacts that cut alone held 10M of 18M counts per value, about
+ * as many rows as the contacts it counts.
  */
 const CONTACT_CLOCKS = {
 	wait: { s: `CASE WHEN direction = '呼入' THEN ${WAIT_S} END`, cut: 'wait_s' },
@@ -547,18 +548,18 @@ export function aggregateSql(
 	const measures = aggregates.map(([col, agg]) => `${agg} AS ${col}`);
 	// a table of cuts: its keys but cut and member in every grouping set, and each cut's column in one
 	const base = ['d', ...t.keys.filter((k) => k !== 'cut' && k !== 'member')].join(', ');
-	const cutKey = (cuts: readonly string[], k: string) =>
-		cut !== undefined
-			? k === 'cut'
+	// (one cut asked: its name and column as they are; grouping() names only columns of every grouping set)
+	const cutKey = (cuts: readonly string[], k: string) => {
+		if (k === 'cut')
+			return cut !== undefined
 				? `'${cut}' AS cut`
-				: k === 'member'
-					? `${cut ? `${cut}::VARCHAR` : 'NULL::VARCHAR'} AS member`
-					: k
-			: k === 'cut'
-				? `CASE ${cuts.map((c) => `WHEN grouping(${c}) = 0 THEN '${c}'`).join(' ')} ELSE '' END AS cut`
-				: k === 'member'
-					? `CASE ${cuts.map((c) => `WHEN grouping(${c}) = 0 THEN ${c}::VARCHAR`).join(' ')} END AS member`
-					: k;
+				: `CASE ${cuts.map((c) => `WHEN grouping(${c}) = 0 THEN '${c}'`).join(' ')} ELSE '' END AS cut`;
+		if (k === 'member')
+			return cut !== undefined
+				? `${cut ? `${cut}::VARCHAR` : 'NULL::VARCHAR'} AS member`
+				: `CASE ${cuts.map((c) => `WHEN grouping(${c}) = 0 THEN ${c}::VARCHAR`).join(' ')} END AS member`;
+		return k;
+	};
 	const grouped = !t.cuts
 		? `SELECT d, ${t.keys.join(', ')}, ${measures.join(', ')} FROM ${rows} GROUP BY ALL`
 		: `SELECT d, ${t.keys.map((k) => cutKey(t.cuts!, k)).join(', ')}, ${measures.join(', ')}

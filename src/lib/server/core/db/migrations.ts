@@ -660,9 +660,10 @@ UPDATE rollup_state SET version = 5 WHERE version = 4 AND NOT EXISTS (SELECT 1 F
 		version: 21,
 		name: "rollups: contacts' wait and handle times, counted per month, store, cut and exact second",
 		// Per month × store × clock (wait, handle) × cut ('' = the store, or channel, staff, topic, hour, weekday with
-		// its member): how many contacts took each exact number of seconds (s NULL: the contacts without that time). The percentiles of whole months are
-		// computed from these counts exactly (pipelines/rollups/tables.ts, contact_times). Rollup version 6: a
-		// database holding contacts rebuilds at start, one without is current as it stands.
+		// its member): how many contacts took each exact number of seconds (s NULL: the contacts without that time).
+		// The percentiles of whole months are computed from these counts exactly (pipelines/rollups/tables.ts,
+		// contact_times). Rollup version 6: a database holding contacts rebuilds at start, one without is current as
+		// it stands.
 		sql: `
 CREATE TABLE contact_times (d DATE NOT NULL, store VARCHAR NOT NULL, clock VARCHAR NOT NULL, cut VARCHAR NOT NULL, member VARCHAR, s DOUBLE, n BIGINT NOT NULL);
 UPDATE rollup_state SET version = 6 WHERE version = 5 AND NOT EXISTS (SELECT 1 FROM contacts);
