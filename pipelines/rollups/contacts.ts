@@ -1,4 +1,4 @@
-import { CALLBACK_MINUTES, CONTACT_TOKENS as T } from '$lib/shared/thresholds';
+import { CALLBACK_MINUTES, CONTACT_TOKENS as T, MAX_FCR_DAYS } from '$lib/shared/thresholds';
 
 /**
  * What a contact row means, as SQL the metric catalog (server/metrics/catalog/contact-sources.ts,
@@ -31,11 +31,38 @@ const ORDER = 'ORDER BY arrived_at, contact_id';
  * What the same phone did next (window expressions over the contact rows): the arrival of its next inbound
  * contact (inbound rows only), and of its next contact that reached the customer (outbound, or answered).
  */
-export const NEXT_CONTACTS = `CASE WHEN customer_phone_hash IS NOT NULL AND direction = '呼入'
-		THEN lead(arrived_at) OVER (PARTITION BY customer_phone_hash, direction ${ORDER}) END AS next_inbound_at,
-	CASE WHEN customer_phone_hash IS NOT NULL
+const NEXT_INBOUND = `CASE WHEN customer_phone_hash IS NOT NULL AND direction = '呼入'
+		THEN lead(arrived_at) OVER (PARTITION BY customer_phone_hash, direction ${ORDER}) END`;
+const NEXT_REACH = `CASE WHEN customer_phone_hash IS NOT NULL
 		THEN min(CASE WHEN direction = '呼出' OR answered_at IS NOT NULL THEN arrived_at END)
-			OVER (PARTITION BY customer_phone_hash ${ORDER} ROWS BETWEEN 1 FOLLOWING AND UNBOUNDED FOLLOWING) END AS next_reach_at`;
+			OVER (PARTITION BY customer_phone_hash ${ORDER} ROWS BETWEEN 1 FOLLOWING AND UNBOUNDED FOLLOWING) END`;
+export const NEXT_CONTACTS = `${NEXT_INBOUND} AS next_inbound_at,
+	${NEXT_REACH} AS next_reach_at`;
+
+/** The end of the callback window of an abandoned contact (CALLED_BACK). */
+const CALLBACK_BY = `coalesce(ended_at, arrived_at) + INTERVAL ${CALLBACK_MINUTES} MINUTE`;
+
+/**
+ * What a contact stores of what its phone did next (contacts.next_inbound_at, next_reach_at, kept by the rollups'
+ * upkeep): NEXT_CONTACTS' times, each only when within the farthest window a metric asks of it — the next inbound
+ * contact within MAX_FCR_DAYS of arrival (NO_REPEAT with any FCR setting), the next reach within the callback
+ * window (CALLED_BACK) — else NULL. Every metric counts the same with them as with the unclipped times, and a
+ * contact's stored times change only with the same phone's contacts inside those windows, so a write recomputes
+ * the phones' contacts from shortly before its first touched one, not their whole history. `rows`: a relation with
+ * the contact columns and the unclipped `next_inbound_at`, `next_reach_at`.
+ */
+export const storedNext = (inbound = 'next_inbound_at', reach = 'next_reach_at') =>
+	`CASE WHEN ${inbound} <= arrived_at + INTERVAL ${MAX_FCR_DAYS} DAY THEN ${inbound} END AS stored_inbound_at,
+	CASE WHEN ${reach} <= ${CALLBACK_BY} THEN ${reach} END AS stored_reach_at`;
+/**
+ * The first arrival whose stored next times (`storedNext`) a contact of the phones `phones` (a relation of
+ * `phone`) at `at` or later can change: MAX_FCR_DAYS earlier, or earlier still for a contact of those phones
+ * that ended within the callback window before `at` (a contact may last long; both conditions skip by the blocks'
+ * min and max, so only blocks holding such a contact are read). `at`: a TIMESTAMP expression.
+ */
+export const storedNextSince = (at: string, phones: string) => `least(${at} - INTERVAL ${MAX_FCR_DAYS} DAY,
+	coalesce((SELECT min(c.arrived_at) FROM contacts c WHERE c.arrived_at < ${at} - INTERVAL ${MAX_FCR_DAYS} DAY
+		AND c.ended_at >= ${at} - INTERVAL ${CALLBACK_MINUTES} MINUTE AND c.customer_phone_hash IN (SELECT phone FROM ${phones} WHERE phone IS NOT NULL)), ${at}))`;
 
 /** A customer's contact that counts: inbound, and not a short abandon (not answered, hung up within the limit). */
 export const OFFERED = `(direction = '呼入' AND (answered_at IS NOT NULL OR abandon_s IS NULL OR abandon_s >= ${T.shortAbandonSeconds}))`;
@@ -49,5 +76,4 @@ export const FCR_JUDGED = `(${ANSWERED} AND customer_phone_hash IS NOT NULL)`;
 export const fcrDue = (now: string, arrived = 'arrived_at', days: string = T.fcrDays) =>
 	`${arrived} + to_days(CAST(${days} AS INTEGER)) <= ${now}`;
 export const NO_REPEAT = `(next_inbound_at IS NULL OR next_inbound_at > arrived_at + to_days(CAST(${T.fcrDays} AS INTEGER)))`;
-const CALLBACK_BY = `coalesce(ended_at, arrived_at) + INTERVAL ${CALLBACK_MINUTES} MINUTE`;
 export const CALLED_BACK = `(callback_at <= ${CALLBACK_BY} OR next_reach_at <= ${CALLBACK_BY})`;

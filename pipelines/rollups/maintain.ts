@@ -1,6 +1,7 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { queryRows, type Database } from '$lib/server/core/db';
-import { CALLBACK_MINUTES, DEFAULT_CONTACT_LIMITS, MAX_FCR_DAYS, contactLimitsKey, type ContactLimits } from '$lib/shared/thresholds';
+import { DEFAULT_CONTACT_LIMITS, contactLimitsKey, type ContactLimits } from '$lib/shared/thresholds';
+import { NEXT_CONTACTS, storedNext, storedNextSince } from './contacts';
 import type { KindId } from '$lib/shared/schema';
 import { DEFAULT_SLA, slaFingerprint } from '$lib/shared/sla';
 import { profiler } from '../engine/profile';
@@ -14,12 +15,11 @@ import { aggregateSql, columnsOf, DAY_OF, rebuildParts, repeatGaps, ROLLUP_TABLE
  * alone — until `rebuildRollups` (at server start, or `npm run rollups -- rebuild`) builds them whole.
  *
  * While current, every write that changes rolled rows keeps them current inside its own transaction.
- * The complaints' rollups change by the rows it added, removed, replaced or restored, and by the complaints
- * whose stored repeat gap it changed (the same phones' later complaints: their previous complaint may have
- * changed, and with it whether they repeat), each leaving with its old gap and coming back with its new one.
- * The other kinds' rollups recompute the rows of the (day, store) keys it touched: the keys of those rows
- * and, for contacts, of the same phones' contacts before each of them whose FCR window (up to MAX_FCR_DAYS)
- * or callback window reaches it (what the phone did next may have changed).
+ * The complaints' and contacts' rollups change by the rows it added, removed, replaced or restored, and by
+ * the rows whose stored value of their phone's other rows it changed — a complaint's repeat gap (the same
+ * phones' later complaints: their previous complaint may have changed), a contact's next contacts (the same
+ * phones' earlier contacts: what the phone did next may have changed) — each leaving with its old value and
+ * coming back with its new one. The surveys' rollups recompute the rows of the (day, store) keys it touched.
  *
  * The contact rollups count with the contact limits recorded in `rollup_state.contact_limits` (the
  * defaults when none are): saving other limits rebuilds them (`rebuildRollups` with `kinds: ['contacts']`),
@@ -27,12 +27,11 @@ import { aggregateSql, columnsOf, DAY_OF, rebuildParts, repeatGaps, ROLLUP_TABLE
  */
 
 /** Bump with a migration that changes a rollup table; the next start rebuilds. */
-export const ROLLUP_VERSION = 6;
+export const ROLLUP_VERSION = 7;
 
 /**
  * Per rolled kind: its rows (alias `s`) from day $1 to day $2, as a range its table's zone maps can skip
- * by; the time and phone of a row (what its neighbours are found by); and the keys of the rows whose counts
- * depend on a touched row (`rollup_touched t`: d, store, at, phone), or null when none do.
+ * by; the time and phone of a row (what the rows whose stored values depend on it are found by).
  */
 const KINDS: Record<
 	RolledKind,
@@ -40,16 +39,20 @@ const KINDS: Record<
 		inDays: string;
 		at: string;
 		phone: string;
-		neighbours: string | null;
 		/**
 		 * What the upkeep reads stored, recomputed for the rows of the phones picked (from `since` on; null: every
 		 * row). With `changed`, the statements first record the rows they change in the temp table `rollup_changed`
-		 * (the source's columns `changed` names, the stored value as it was, and `new_value`), for the rollups kept
+		 * (the source's columns `changed` names, the stored values as they were, and `new_<column>` for each), for the rollups kept
 		 * by signed rows (`RollupTable.signed`).
 		 */
 		derived?: (phones: string, since: string | null, changed?: readonly string[]) => string[];
-		/** the stored column `derived` recomputes */
-		stored?: string;
+		/** the stored columns `derived` recomputes (`rollup_changed` holds each one's new value as `new_<column>`) */
+		stored?: readonly string[];
+		/**
+		 * The first time from which `derived` must recompute the rows of the phones picked, given the first touched
+		 * row's time `at` (a TIMESTAMP expression; the phones are those of `rollup_touched`); default `at`
+		 */
+		since?: (at: string) => string;
 	}
 > = {
 	complaints: {
@@ -58,9 +61,9 @@ const KINDS: Record<
 		derived: (phones, since, changed) =>
 			changed
 				? [
-						`CREATE OR REPLACE TEMP TABLE rollup_changed AS SELECT rid, ${changed.join(', ')}, gap AS new_value
+						`CREATE OR REPLACE TEMP TABLE rollup_changed AS SELECT rid, ${changed.join(', ')}, gap AS new_repeat_gap_us
 						 FROM (${repeatGaps(phones, since, [...new Set([...changed, 'repeat_gap_us'])])}) WHERE repeat_gap_us IS DISTINCT FROM gap`,
-						'UPDATE complaints SET repeat_gap_us = x.new_value FROM rollup_changed x WHERE complaints.rowid = x.rid'
+						'UPDATE complaints SET repeat_gap_us = x.new_repeat_gap_us FROM rollup_changed x WHERE complaints.rowid = x.rid'
 					]
 				: [
 						`UPDATE complaints SET repeat_gap_us = p.gap FROM (${repeatGaps(phones, since)}) p
@@ -69,27 +72,57 @@ const KINDS: Record<
 							? ['UPDATE complaints SET repeat_gap_us = NULL WHERE customer_phone_hash IS NULL AND repeat_gap_us IS NOT NULL']
 							: [])
 					],
-		stored: 'repeat_gap_us',
+		stored: ['repeat_gap_us'],
 		inDays: 's.received_at >= $1::DATE AND s.received_at < $2::DATE + INTERVAL 1 DAY',
 		at: 'received_at',
-		phone: 'customer_phone_hash',
-		// its rollups are kept by signed rows (a complaint whose repeat gap changed among them): no keys recomputed
-		neighbours: null
+		phone: 'customer_phone_hash'
+		// (its rollups are kept by signed rows, a complaint whose repeat gap changed among them, and per month)
 	},
-	surveys: { inDays: 's.submitted_at BETWEEN $1::DATE AND $2::DATE', at: 'NULL::TIMESTAMP', phone: 'NULL::UBIGINT', neighbours: null },
+	surveys: { inDays: 's.submitted_at BETWEEN $1::DATE AND $2::DATE', at: 'NULL::TIMESTAMP', phone: 'NULL::UBIGINT' },
 	contacts: {
+		// what the phone did next, as each contact stores it (contacts.ts, `storedNext`), for the contacts of the phones
+		// picked from `since` on (those from there on see every later contact of their phone)
+		derived: (phones, since, changed) => {
+			const rows = storedNextRows(phones, since, changed);
+			return changed
+				? [
+						`CREATE OR REPLACE TEMP TABLE rollup_changed AS SELECT rid, ${changed.join(', ')},
+						 stored_inbound_at AS new_next_inbound_at, stored_reach_at AS new_next_reach_at FROM (${rows}) WHERE ${NEXT_DIFFERS}`,
+						`UPDATE contacts SET next_inbound_at = x.new_next_inbound_at, next_reach_at = x.new_next_reach_at
+						 FROM rollup_changed x WHERE contacts.rowid = x.rid`
+					]
+				: [
+						`UPDATE contacts SET next_inbound_at = p.stored_inbound_at, next_reach_at = p.stored_reach_at
+						 FROM (SELECT * FROM (${rows}) WHERE ${NEXT_DIFFERS}) p WHERE contacts.rowid = p.rid`,
+						...(phones === 'true'
+							? [
+									'UPDATE contacts SET next_inbound_at = NULL, next_reach_at = NULL WHERE customer_phone_hash IS NULL AND (next_inbound_at IS NOT NULL OR next_reach_at IS NOT NULL)'
+								]
+							: [])
+					];
+		},
+		stored: ['next_inbound_at', 'next_reach_at'],
+		since: (at) => storedNextSince(at, 'rollup_touched'),
 		inDays: 's.arrived_at >= $1::DATE AND s.arrived_at < $2::DATE + INTERVAL 1 DAY',
 		at: 'arrived_at',
-		phone: 'customer_phone_hash',
-		// same phone, before a touched contact, with the touched one inside its FCR or callback window: its next
-		// inbound contact or next reach may have changed. Taken per phone between its first and last touched
-		// contact (a superset: a few more keys recomputed, but one row per phone to join, whatever its contacts)
-		neighbours: `SELECT c.arrived_at::DATE, c.store FROM contacts c
-			JOIN (SELECT r.phone, min(r.at) AS lo, max(r.at) AS hi FROM rollup_touched r WHERE r.phone IS NOT NULL GROUP BY r.phone) t
-			ON c.customer_phone_hash = t.phone AND c.arrived_at <= t.hi
-			AND (c.arrived_at >= t.lo - INTERVAL ${MAX_FCR_DAYS} DAY OR coalesce(c.ended_at, c.arrived_at) >= t.lo - INTERVAL ${CALLBACK_MINUTES} MINUTE)`
+		phone: 'customer_phone_hash'
+		// (its rollups are kept by signed rows, a contact whose stored next times changed among them, and per month)
 	}
 };
+
+/**
+ * The contacts of the phones `phones` picks (a condition), from `since` on (null: all), with the next times they
+ * store as they are (`next_inbound_at`, `next_reach_at`) and as they should be (`stored_inbound_at`,
+ * `stored_reach_at`), their rowid `rid` and the columns `read`.
+ */
+function storedNextRows(phones: string, since: string | null, read: readonly string[] = []): string {
+	const cols = [...new Set([...read, 'arrived_at', 'ended_at', 'next_inbound_at', 'next_reach_at'])].join(', ');
+	return `SELECT rid, ${cols}, ${storedNext('nx_inbound', 'nx_reach')}
+		FROM (SELECT rowid AS rid, ${cols},
+			${NEXT_CONTACTS.replace('AS next_inbound_at', 'AS nx_inbound').replace('AS next_reach_at', 'AS nx_reach')}
+		FROM contacts WHERE customer_phone_hash IS NOT NULL AND ${phones}${since === null ? '' : ` AND arrived_at >= ${since}`})`;
+}
+const NEXT_DIFFERS = 'next_inbound_at IS DISTINCT FROM stored_inbound_at OR next_reach_at IS DISTINCT FROM stored_reach_at';
 
 const isRolled = (kind: KindId): kind is RolledKind => kind in KINDS;
 
@@ -317,7 +350,7 @@ export async function recordTouched(
 export async function refreshTouched(conn: DuckDBConnection, kind: KindId): Promise<number> {
 	if (!isRolled(kind)) return 0;
 	const step = profiler('rollups');
-	const { neighbours, inDays, stored } = KINDS[kind];
+	const { inDays, stored } = KINDS[kind];
 	// A write touching as many rows as the kind now has (a first load, everything loaded again) touches every
 	// key: rebuilding the kind's rollups whole is then several times cheaper than picking the keys.
 	const [share] = await queryRows<{ touched: number; rows: number }>(
@@ -357,8 +390,18 @@ export async function refreshTouched(conn: DuckDBConnection, kind: KindId): Prom
 				signedColumns.length ? [...signedColumns, 'batch_id'] : undefined
 			) ?? [])
 		: [];
+	// from when (a bound found first, so the scans below skip the blocks before it by their min/max)
+	const sinceOf = KINDS[kind].since;
+	let since = first?.first_at ?? null;
+	if (derived.length && sinceOf) {
+		const [r] = await queryRows<{ since: string }>(conn, `SELECT strftime(${sinceOf('$1::TIMESTAMP')}, '%Y-%m-%d %H:%M:%S.%f') AS since`, [
+			first!.first_at
+		]);
+		since = r?.since ?? since;
+		step('since');
+	}
 	for (const sql of derived) {
-		await conn.run(sql, sql.includes('$1') ? [first!.first_at] : []);
+		await conn.run(sql, sql.includes('$1') ? [since] : []);
 		step(`derived: ${sql.slice(0, 40).replace(/\s+/gu, ' ')}`);
 	}
 	let changed = 0;
@@ -368,13 +411,14 @@ export async function refreshTouched(conn: DuckDBConnection, kind: KindId): Prom
 		// coming, leaving and coming again (a join of a 1M-row load's rows with their changes took 0.8 s).
 		const [write] = await queryRows<{ loaded: number | null }>(conn, 'SELECT max(loaded) AS loaded FROM rollup_write');
 		const loaded = write?.loaded === null || write?.loaded === undefined ? null : Math.trunc(Number(write.loaded));
-		const cols = (alias: string, value: string | null = null) =>
-			signedColumns.map((c) => (c === stored && value ? `${value} AS ${c}` : `${alias}.${c}`)).join(', ');
+		// (with `fresh`: each stored column's new value)
+		const cols = (alias: string, fresh = false) =>
+			signedColumns.map((c) => (fresh && stored?.includes(c) ? `${alias}.new_${c} AS ${c}` : `${alias}.${c}`)).join(', ');
 		const others = loaded === null ? 'true' : `x.batch_id IS DISTINCT FROM ${loaded}`;
 		const restated =
 			derived.length && stored
 				? ` UNION ALL SELECT ${cols('x')}, -1 AS sign FROM rollup_changed x WHERE ${others}
-				    UNION ALL SELECT ${cols('x', 'x.new_value')}, 1 AS sign FROM rollup_changed x WHERE ${others}`
+				    UNION ALL SELECT ${cols('x', true)}, 1 AS sign FROM rollup_changed x WHERE ${others}`
 				: '';
 		const sql =
 			loaded === null
@@ -390,9 +434,7 @@ export async function refreshTouched(conn: DuckDBConnection, kind: KindId): Prom
 	let keys = 0;
 	let range: { lo: string | null; hi: string | null } | undefined;
 	if (keyed.length) {
-		await conn.run(
-			`CREATE OR REPLACE TEMP TABLE rollup_keys AS SELECT DISTINCT d, store FROM rollup_touched ${neighbours ? `UNION ${neighbours}` : ''}`
-		);
+		await conn.run('CREATE OR REPLACE TEMP TABLE rollup_keys AS SELECT DISTINCT d, store FROM rollup_touched');
 		step('keys');
 		const [r] = await queryRows<{ keys: number; lo: string | null; hi: string | null }>(
 			conn,
@@ -451,12 +493,22 @@ async function applyDelta(conn: DuckDBConnection, t: RollupTable, delta: string)
 	);
 	if (!range?.lo || !range.hi) return 0;
 	const step = profiler(`delta ${t.table}`);
+	// a sum (`signed.sums`) is NULL where its count is 0, as the sum of no rows is
+	const sums = t.signed?.sums ?? {};
+	const merged = (m: string) => {
+		const count = sums[m]?.count;
+		return count ? `CASE WHEN r.${count} + x.${count} = 0 THEN NULL ELSE coalesce(r.${m}, 0) + x.${m} END` : `r.${m} + x.${m}`;
+	};
+	const fresh = (m: string) => {
+		const count = sums[m]?.count;
+		return count ? `CASE WHEN x.${count} = 0 THEN NULL ELSE x.${m} END AS ${m}` : `x.${m}`;
+	};
 	// the keys the rollup holds already, as they will be, with the rowid of each one's row now (the day range
 	// first, so the scan skips blocks outside it; rows then replaced by rowid, not by a correlated match on every
 	// key); keys new to it go in straight from the change (a big write of new days copies nothing twice)
 	await conn.run(
 		`CREATE OR REPLACE TEMP TABLE rollup_merged AS
-		 SELECT ${keys.map((k) => `x.${k}`).join(', ')}, ${measures.map((m) => `r.${m} + x.${m} AS ${m}`).join(', ')}, r.rid
+		 SELECT ${keys.map((k) => `x.${k}`).join(', ')}, ${measures.map((m) => `${merged(m)} AS ${m}`).join(', ')}, r.rid
 		 FROM ${delta} x JOIN (SELECT rowid AS rid, ${columnsOf(t).join(', ')} FROM ${t.table} WHERE d BETWEEN $1::DATE AND $2::DATE) r ON ${same}`,
 		[range.lo, range.hi]
 	);
@@ -467,7 +519,7 @@ async function applyDelta(conn: DuckDBConnection, t: RollupTable, delta: string)
 	const sameKey = keys.map((k) => `m.${k} IS NOT DISTINCT FROM x.${k}`).join(' AND ');
 	await conn.run(
 		`INSERT INTO ${t.table} (${cols}) SELECT ${cols} FROM rollup_merged WHERE n > 0
-		 UNION ALL SELECT ${cols} FROM ${delta} x ANTI JOIN rollup_merged m ON ${sameKey} WHERE x.n > 0`
+		 UNION ALL SELECT ${columnsOf(t).map(fresh).join(', ')} FROM ${delta} x ANTI JOIN rollup_merged m ON ${sameKey} WHERE x.n > 0`
 	);
 	step('inserted');
 	await conn.run('DROP TABLE IF EXISTS rollup_merged');
@@ -515,6 +567,16 @@ export async function verifyRollups(conn: DuckDBConnection, limit = 50): Promise
 		 WHERE c.repeat_gap_us IS DISTINCT FROM p.gap LIMIT ${Math.max(1, Math.floor(limit))}`
 	);
 	out.push(...gaps.map((g) => ({ table: 'complaints', column: 'repeat_gap_us', ...g })));
+	// and the next times each contact stores
+	const next = await queryRows<{ key: string; rollup: string | null; raw: string | null }>(
+		conn,
+		`SELECT contact_id AS key, concat_ws(' | ', next_inbound_at, next_reach_at) AS rollup, concat_ws(' | ', stored_inbound_at, stored_reach_at) AS raw
+		 FROM (${storedNextRows('true', null, ['contact_id'])}) WHERE ${NEXT_DIFFERS}
+		 UNION ALL SELECT contact_id, concat_ws(' | ', next_inbound_at, next_reach_at), NULL FROM contacts
+		 WHERE customer_phone_hash IS NULL AND (next_inbound_at IS NOT NULL OR next_reach_at IS NOT NULL)
+		 LIMIT ${Math.max(1, Math.floor(limit))}`
+	);
+	out.push(...next.map((g) => ({ table: 'contacts', column: 'next_inbound_at | next_reach_at', ...g })));
 	for (const t of ROLLUP_TABLES) {
 		const keyCols = ['d', ...t.keys];
 		const cols = columnsOf(t);
@@ -528,7 +590,7 @@ export async function verifyRollups(conn: DuckDBConnection, limit = 50): Promise
 			...Object.keys(t.measures).map(
 				(m) => `SELECT ${key}, '${m}', r_${m}::VARCHAR, w_${m}::VARCHAR FROM diff
 				 WHERE r_d IS NOT NULL AND w_d IS NOT NULL AND NOT (r_${m} IS NOT DISTINCT FROM w_${m}
-				   OR abs(r_${m}::DOUBLE - w_${m}::DOUBLE) <= 1e-9 * greatest(1, abs(w_${m}::DOUBLE)))`
+				   OR coalesce(abs(r_${m}::DOUBLE - w_${m}::DOUBLE) <= 1e-9 * greatest(1, abs(w_${m}::DOUBLE)), false))`
 			)
 		];
 		// (a sum of another rollup compared with the raw rows, not with that one)

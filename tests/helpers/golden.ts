@@ -151,7 +151,7 @@ export async function compare(db: Database, cases: Case[], asOf: string): Promis
 /** A file of `dir` loaded by the engine, committed; its batch id. */
 export async function loaded(db: Database, dir: string, kind: KindId, file: string): Promise<number> {
 	const s = await load(db, kind, join(dir, file));
-	expect(s.status, `${kind} ${file}`).toBe('committed');
+	expect(s.status, `${kind} ${file}: ${JSON.stringify(s).slice(0, 1500)}`).toBe('committed');
 	return s.batch_id!;
 }
 

@@ -56,11 +56,12 @@ const checkStep = async (step: string) => {
 
 let batchB: number;
 let replacing: number;
+let contacts: Record<string, string>[];
 
 beforeAll(async () => {
 	({ dir: data, cleanup } = tempDir('sqa-contact-rollups-'));
 	await generate({ outDir: data, scale: 300, seed: 5, from: '2025-01-01', days: 120, contactsPerComplaint: 20, log: () => undefined });
-	const contacts = readCsv(join(data, FILES.contacts));
+	contacts = readCsv(join(data, FILES.contacts));
 	writeCsv(
 		join(data, 'contacts-a.csv'),
 		contacts.filter((_, i) => i % 2 === 0)
@@ -121,6 +122,51 @@ describe('contact rollups kept current by every write', () => {
 		await loaded('contacts', 'contacts-b.csv');
 		await loaded('contacts', 'contacts-r2.csv');
 		await checkStep('loads again and a second replacing load');
+	}, 300_000);
+
+	it('after late batches that change what the same phones did next weeks before them', async () => {
+		// contacts of early April again 20 days later, with new ids: the earlier contacts of those phones, before the
+		// batch's first contact, now have a next contact within the FCR window. And an abandoned call that lasted 35
+		// days (the log allows it), reached when it ended by the only contact of another batch, 35 days after it came
+		const late = contacts
+			.map((r, i) => ({ r, i }))
+			.filter(({ r, i }) => i % 3 === 0 && r['客户电话'] && r['进线时间']! >= '2025-04-01' && r['进线时间']! < '2025-04-10')
+			.map(({ r }) => ({
+				...r,
+				会话编号: `${r['会话编号']}-L`,
+				...Object.fromEntries(['进线时间', '接起时间', '结束时间', '回拨时间'].map((c) => [c, r[c] ? shiftDays(r[c], 20) : '']))
+			}));
+		expect(late.length).toBeGreaterThan(50);
+		const inbound = contacts.find((r) => r['呼叫方向'] !== '呼出')!;
+		const phone = '13900000001';
+		const blank = { 坐席工号: '', 通话时长: '', 保持时长: '', 话后处理时长: '', 回拨时间: '', 是否解决: '' };
+		const call = { ...inbound, ...blank, 客户电话: phone };
+		writeCsv(join(data, 'contacts-long.csv'), [
+			{ ...call, 会话编号: 'LONG-1', 进线时间: '2025-03-01 10:00:00', 接起时间: '', 结束时间: '2025-04-05 10:00:00' }
+		]);
+		writeCsv(join(data, 'contacts-reach.csv'), [
+			{
+				...call,
+				会话编号: 'LONG-2',
+				呼叫方向: '呼出',
+				进线时间: '2025-04-05 10:05:00',
+				接起时间: '2025-04-05 10:05:10',
+				结束时间: '2025-04-05 10:08:00'
+			}
+		]);
+		writeCsv(join(data, 'contacts-late.csv'), late);
+		const count = `SELECT count(*) FILTER (WHERE next_inbound_at IS NOT NULL AND arrived_at < '2025-04-21') AS earlier,
+			count(*) FILTER (WHERE contact_id = 'LONG-1' AND next_reach_at IS NOT NULL) AS long_reached FROM contacts`;
+		const counted = async () =>
+			(await rows<{ earlier: number; long_reached: number }>(db, count)).map((r) => [Number(r.earlier), Number(r.long_reached)])[0]!;
+		await loaded('contacts', 'contacts-long.csv');
+		const before = await counted();
+		await loaded('contacts', 'contacts-reach.csv');
+		await loaded('contacts', 'contacts-late.csv');
+		const after = await counted();
+		expect(after[0]).toBeGreaterThan(before[0]!);
+		expect([before[1], after[1]]).toEqual([0, 1]);
+		await checkStep('late batches');
 	}, 300_000);
 
 	it('after a retention run, over the whole matrix', async () => {
@@ -198,5 +244,18 @@ describe('what the contact rollups cannot know', () => {
 		expect((await runCommand(db, { command: 'rollups', action: 'verify', locale: 'en' })).exitCode).toBe(0);
 		// the rebuild keeps the limits the rollups count with
 		expect((await db.withConnection(rolledContactLimits)).fcrDays).toBe(3);
+		// and what a contact stores of its phone's next contacts, which the rollup's upkeep reads
+		await db.withWriteLock(
+			(c) =>
+				c.run(
+					`UPDATE contacts SET next_inbound_at = NULL WHERE rowid = (SELECT min(rowid) FROM contacts WHERE next_inbound_at IS NOT NULL)`
+				),
+			'keeps'
+		);
+		const stale = await runCommand(db, { command: 'rollups', action: 'verify', locale: 'en' });
+		expect(stale.exitCode).toBe(1);
+		expect(stale.text).toMatch(/contacts .*next_inbound_at/u);
+		expect((await runCommand(db, { command: 'rollups', action: 'rebuild', locale: 'en' })).exitCode).toBe(0);
+		expect((await runCommand(db, { command: 'rollups', action: 'verify', locale: 'en' })).exitCode).toBe(0);
 	});
 });
