@@ -72,6 +72,30 @@ describe('the dashboards computed ahead after a load', () => {
 		expect(await connectionsFor(third)).toBeGreaterThan(again + 10);
 	});
 
+	it('a page asking a query the background work waits to run gets it without waiting for the background turn', async () => {
+		// another background read holds the background turn (one at a time) until the test lets it go
+		let open = () => {};
+		const held = new Promise<void>((r) => (open = r));
+		const holding = db.background(() => db.withConnection(() => held));
+		// a range nobody asked before: not in the metric cache
+		const input = { metric: 'complaint_count', from: '2025-01-07', to: '2025-03-19', grain: 'month', filters: {}, scope: null };
+		const background = db.background(() => queryMetric(db, input));
+		try {
+			for (let i = 0; i < 200 && db.reads.waiting === 0; i++) await new Promise((r) => setTimeout(r, 5));
+			expect(db.reads.waiting).toBe(1);
+			// the page joins the waiting query: it runs now, though the background turn is still held
+			const page = await queryMetric(db, input);
+			expect(page.rows.length).toBeGreaterThan(0);
+			open();
+			await holding;
+			expect(await background).toEqual(page);
+		} finally {
+			open();
+			await Promise.allSettled([holding, background]);
+		}
+		expect(db.reads).toEqual({ running: 0, waiting: 0 });
+	});
+
 	it('gives way to write work: asked while a write is pending it computes nothing, and runs again once the write ends', async () => {
 		const during = await db.withWriteLock(async () => {
 			scheduleWarmUp(db, 2);

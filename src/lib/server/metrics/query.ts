@@ -190,7 +190,26 @@ export interface MetricOptions {
  * requests arriving together share one query.
  */
 const CACHE_ENTRIES = 2_000;
-const caches = new WeakMap<Database, { version: number; done: Map<string, MetricResult>; running: Map<string, Promise<MetricResult>> }>();
+/** A query running (or waiting for a slot), and how to let it go without its background turn (read-slots.ts). */
+interface Running<T> {
+	result: Promise<T>;
+	promote: () => void;
+}
+const caches = new WeakMap<Database, { version: number; done: Map<string, MetricResult>; running: Map<string, Running<MetricResult>> }>();
+
+/**
+ * `work`'s connection, and a function that lets it go without its background turn: a user's request that joins a
+ * background query calls it (`joined`), so a page never waits on the background's reads one at a time.
+ */
+function sharedRead<T>(db: Database, work: (conn: DuckDBConnection) => Promise<T>): Running<T> {
+	let promote: (() => void) | undefined;
+	const result = db.withConnection(work, { onWait: (p) => (promote = p) });
+	return { result, promote: () => promote?.() };
+}
+const joined = <T>(db: Database, running: Running<T>): Promise<T> => {
+	if (!db.inBackground) running.promote();
+	return running.result;
+};
 
 /** `METRIC_CACHE=off` turns the cache off (the query benchmark measures uncached requests that way). */
 const CACHE_ON = config().metricCache;
@@ -211,17 +230,17 @@ export function cachedRun(db: Database, compiled: CompiledQuery): Promise<Metric
 		return Promise.resolve(hit);
 	}
 	const running = cache.running.get(key);
-	if (running) return running;
+	if (running) return joined(db, running);
 	const entry = cache;
-	const run = db
-		.withConnection((conn) => runMetric(conn, compiled))
+	const read = sharedRead(db, (conn) => runMetric(conn, compiled));
+	const run = read.result
 		.then((result) => {
 			entry.done.set(key, result);
 			if (entry.done.size > CACHE_ENTRIES) entry.done.delete(entry.done.keys().next().value!);
 			return result;
 		})
 		.finally(() => entry.running.delete(key));
-	entry.running.set(key, run);
+	entry.running.set(key, { result: run, promote: read.promote });
 	return run;
 }
 
@@ -315,7 +334,7 @@ async function planFor(db: Database, options: MetricOptions) {
  * the alert evaluation's). Each took 0.06-0.3 s per request at 19.5M contacts. At most LIVE_DAYS_KEPT are kept.
  */
 const LIVE_DAYS_KEPT = 32;
-const liveDays = new WeakMap<Database, { version: number; rows: Map<string, Promise<string>> }>();
+const liveDays = new WeakMap<Database, { version: number; rows: Map<string, Running<string>> }>();
 async function withLiveRows(db: Database, inputs: readonly unknown[], plan: CompileOptions): Promise<CompileOptions> {
 	const days = liveDaysOf(inputs, plan);
 	if (!days.length || !plan.asOf) return plan;
@@ -329,16 +348,14 @@ async function withLiveRows(db: Database, inputs: readonly unknown[], plan: Comp
 	const rows = await Promise.all(
 		days.map(async (live) => {
 			const key = `${asOf}|${liveKey(live)}`;
-			let json = entry.rows.get(key);
-			if (!json) {
-				json = db
-					.withConnection((conn) => queryRows(conn, liveCutRowsSql('$1::DATE', '$2::TIMESTAMP', live.days), [live.from, asOf]))
-					.then((r) => JSON.stringify(r));
-				// a failure is not kept: the next request tries again
-				json.catch(() => entry.rows.delete(key));
-				entry.rows.set(key, json);
-				if (entry.rows.size > LIVE_DAYS_KEPT) entry.rows.delete(entry.rows.keys().next().value!);
-			}
+			const kept = entry.rows.get(key);
+			if (kept) return [liveKey(live), await joined(db, kept)] as const;
+			const read = sharedRead(db, (conn) => queryRows(conn, liveCutRowsSql('$1::DATE', '$2::TIMESTAMP', live.days), [live.from, asOf]));
+			const json = read.result.then((r) => JSON.stringify(r));
+			// a failure is not kept: the next request tries again
+			json.catch(() => entry.rows.delete(key));
+			entry.rows.set(key, { result: json, promote: read.promote });
+			if (entry.rows.size > LIVE_DAYS_KEPT) entry.rows.delete(entry.rows.keys().next().value!);
 			return [liveKey(live), await json] as const;
 		})
 	);

@@ -101,8 +101,24 @@ export class Database {
 	 * work that already runs, do not wait. `lookup`: a read by key that costs next to nothing (a session,
 	 * the schema version) runs at once too, so signing in and /healthz answer while pages queue.
 	 */
-	withConnection<T>(work: (conn: DuckDBConnection) => Promise<T>, opts: { lookup?: boolean } = {}): Promise<T> {
-		return opts.lookup ? this.readSlots.exempt(() => this.connected(work)) : this.readSlots.run(() => this.connected(work));
+	withConnection<T>(
+		work: (conn: DuckDBConnection) => Promise<T>,
+		opts: { lookup?: boolean; onWait?: (promote: () => void) => void } = {}
+	): Promise<T> {
+		return opts.lookup ? this.readSlots.exempt(() => this.connected(work)) : this.readSlots.run(() => this.connected(work), opts.onWait);
+	}
+
+	/** Whether the work running here is background work (`background`). */
+	get inBackground(): boolean {
+		return this.readSlots.inBackground;
+	}
+
+	/**
+	 * Runs `work` as background work (the 总览 views computed ahead after a commit): its reads run one at a
+	 * time, each in its turn with users' reads (read-slots.ts).
+	 */
+	background<T>(work: () => Promise<T>): Promise<T> {
+		return this.readSlots.background(work);
 	}
 
 	/** Reads running and waiting for a slot. */

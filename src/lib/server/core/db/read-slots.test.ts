@@ -93,6 +93,92 @@ describe('read slots', () => {
 		await holding;
 	});
 
+	it('runs background reads one at a time, each in its turn with users’ reads', async () => {
+		const slots = new ReadSlots(2);
+		const started: string[] = [];
+		const gates = new Map<string, ReturnType<typeof gate>>();
+		const read = (name: string, background = false) => {
+			const g = gate();
+			gates.set(name, g);
+			const work = () =>
+				slots.run(async () => {
+					started.push(name);
+					await g.promise;
+				});
+			return background ? slots.background(work) : work();
+		};
+		const runs = [read('bg1', true), read('bg2', true)];
+		await tick();
+		// one background read at a time, though a slot is free: users always have the others
+		expect(started).toEqual(['bg1']);
+		expect(slots.state).toEqual({ running: 1, waiting: 1 });
+		runs.push(read('user1'));
+		await tick();
+		expect(started).toEqual(['bg1', 'user1']);
+		runs.push(read('user2'));
+		await tick();
+		expect(slots.state).toEqual({ running: 2, waiting: 2 });
+		// bg1 ends: its slot goes to the user waiting, and bg2 takes its turn in line behind that user
+		gates.get('bg1')!.open();
+		await tick();
+		expect(started).toEqual(['bg1', 'user1', 'user2']);
+		runs.push(read('user3'));
+		await tick();
+		// a user's read that comes after bg2 queued goes after it: a page joining bg2's query is not passed over
+		gates.get('user1')!.open();
+		await tick();
+		expect(started).toEqual(['bg1', 'user1', 'user2', 'bg2']);
+		gates.get('user2')!.open();
+		await tick();
+		expect(started).toEqual(['bg1', 'user1', 'user2', 'bg2', 'user3']);
+		for (const g of gates.values()) g.open();
+		await Promise.all(runs);
+		expect(slots.state).toEqual({ running: 0, waiting: 0 });
+	});
+
+	it('lets a background read waiting for its turn go without it when a user’s request joins it', async () => {
+		const slots = new ReadSlots(2);
+		const holder = gate();
+		const started: string[] = [];
+		// bg1 has the background turn and holds it
+		const first = slots.background(() =>
+			slots.run(async () => {
+				started.push('bg1');
+				await holder.promise;
+			})
+		);
+		let promote: (() => void) | undefined;
+		const second = slots.background(() =>
+			slots.run(
+				async () => void started.push('bg2'),
+				(p) => (promote = p)
+			)
+		);
+		await tick();
+		expect(started).toEqual(['bg1']);
+		expect(promote).toBeTypeOf('function');
+		// a user's request joined bg2's query: it runs in the free slot, though bg1 still has the turn
+		promote!();
+		await second;
+		expect(started).toEqual(['bg1', 'bg2']);
+		promote!();
+		holder.open();
+		await first;
+		// the turn was bg1's alone: the next background read takes it at once
+		expect(await slots.background(() => slots.run(async () => 'next'))).toBe('next');
+		expect(slots.state).toEqual({ running: 0, waiting: 0 });
+	});
+
+	it('gives a background read’s further connections at once, and its turn back when it fails', async () => {
+		const slots = new ReadSlots(1);
+		const nested = await slots.background(() => slots.run(() => slots.run(async () => 'nested')));
+		expect(nested).toBe('nested');
+		await expect(slots.background(() => slots.run(() => Promise.reject(new Error('read failed'))))).rejects.toThrow('read failed');
+		// the turn was passed on: the next background read runs
+		expect(await slots.background(() => slots.run(async () => 'next'))).toBe('next');
+		expect(slots.state).toEqual({ running: 0, waiting: 0 });
+	});
+
 	it('refuses a size that is not a positive whole number', () => {
 		expect(() => new ReadSlots(0)).toThrow();
 		expect(() => new ReadSlots(1.5)).toThrow();

@@ -44,7 +44,10 @@ export function scheduleWarmUp(db: Database, stores = config().warmUpStores): vo
 			run.again = false;
 			const version = db.dataVersion;
 			try {
-				const views = await warmUp(db, stores, () => !run.stopped && db.writesPending === 0 && db.dataVersion === version);
+				// background work: its reads give way to users' (core/db/read-slots.ts)
+				const views = await db.background(() =>
+					warmUp(db, stores, () => !run.stopped && db.writesPending === 0 && db.dataVersion === version)
+				);
 				lastWarmed.set(db, { version, views });
 			} catch (e) {
 				log('overview').warn({ err: e }, 'dashboard warm-up failed');
