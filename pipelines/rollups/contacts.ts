@@ -43,7 +43,7 @@ export const NEXT_CONTACTS = `${NEXT_INBOUND} AS next_inbound_at,
 const CALLBACK_BY = `coalesce(ended_at, arrived_at) + INTERVAL ${CALLBACK_MINUTES} MINUTE`;
 
 /**
- * What a contact stores of what its phone did next (contacts.next_inbound_at, next_reach_at, kept by the rollups'
+ * What a contact stores of what its phone did next (contacts.stored_next_inbound_at, stored_next_reach_at, kept by the rollups'
  * upkeep): NEXT_CONTACTS' times, each only when within the farthest window a metric asks of it — the next inbound
  * contact within MAX_FCR_DAYS of arrival (NO_REPEAT with any FCR setting), the next reach within the callback
  * window (CALLED_BACK) — else NULL. Every metric counts the same with them as with the unclipped times, and a
@@ -52,8 +52,8 @@ const CALLBACK_BY = `coalesce(ended_at, arrived_at) + INTERVAL ${CALLBACK_MINUTE
  * the contact columns and the unclipped `next_inbound_at`, `next_reach_at`.
  */
 export const storedNext = (inbound = 'next_inbound_at', reach = 'next_reach_at') =>
-	`CASE WHEN ${inbound} <= arrived_at + INTERVAL ${MAX_FCR_DAYS} DAY THEN ${inbound} END AS stored_inbound_at,
-	CASE WHEN ${reach} <= ${CALLBACK_BY} THEN ${reach} END AS stored_reach_at`;
+	`CASE WHEN ${inbound} <= arrived_at + INTERVAL ${MAX_FCR_DAYS} DAY THEN ${inbound} END AS fresh_inbound_at,
+	CASE WHEN ${reach} <= ${CALLBACK_BY} THEN ${reach} END AS fresh_reach_at`;
 /**
  * The first arrival whose stored next times (`storedNext`) a contact of the phones `phones` (a relation of
  * `phone`) at `at` or later can change: MAX_FCR_DAYS earlier, or earlier still for a contact of those phones

@@ -87,21 +87,21 @@ const KINDS: Record<
 			return changed
 				? [
 						`CREATE OR REPLACE TEMP TABLE rollup_changed AS SELECT rid, ${changed.join(', ')},
-						 stored_inbound_at AS new_next_inbound_at, stored_reach_at AS new_next_reach_at FROM (${rows}) WHERE ${NEXT_DIFFERS}`,
-						`UPDATE contacts SET next_inbound_at = x.new_next_inbound_at, next_reach_at = x.new_next_reach_at
+						 fresh_inbound_at AS new_stored_next_inbound_at, fresh_reach_at AS new_stored_next_reach_at FROM (${rows}) WHERE ${NEXT_DIFFERS}`,
+						`UPDATE contacts SET stored_next_inbound_at = x.new_stored_next_inbound_at, stored_next_reach_at = x.new_stored_next_reach_at
 						 FROM rollup_changed x WHERE contacts.rowid = x.rid`
 					]
 				: [
-						`UPDATE contacts SET next_inbound_at = p.stored_inbound_at, next_reach_at = p.stored_reach_at
+						`UPDATE contacts SET stored_next_inbound_at = p.fresh_inbound_at, stored_next_reach_at = p.fresh_reach_at
 						 FROM (SELECT * FROM (${rows}) WHERE ${NEXT_DIFFERS}) p WHERE contacts.rowid = p.rid`,
 						...(phones === 'true'
 							? [
-									'UPDATE contacts SET next_inbound_at = NULL, next_reach_at = NULL WHERE customer_phone_hash IS NULL AND (next_inbound_at IS NOT NULL OR next_reach_at IS NOT NULL)'
+									'UPDATE contacts SET stored_next_inbound_at = NULL, stored_next_reach_at = NULL WHERE customer_phone_hash IS NULL AND (stored_next_inbound_at IS NOT NULL OR stored_next_reach_at IS NOT NULL)'
 								]
 							: [])
 					];
 		},
-		stored: ['next_inbound_at', 'next_reach_at'],
+		stored: ['stored_next_inbound_at', 'stored_next_reach_at'],
 		since: (at) => storedNextSince(at, 'rollup_touched'),
 		inDays: 's.arrived_at >= $1::DATE AND s.arrived_at < $2::DATE + INTERVAL 1 DAY',
 		at: 'arrived_at',
@@ -112,17 +112,17 @@ const KINDS: Record<
 
 /**
  * The contacts of the phones `phones` picks (a condition), from `since` on (null: all), with the next times they
- * store as they are (`next_inbound_at`, `next_reach_at`) and as they should be (`stored_inbound_at`,
- * `stored_reach_at`), their rowid `rid` and the columns `read`.
+ * store as they are (`stored_next_inbound_at`, `stored_next_reach_at`) and as they should be (`fresh_inbound_at`,
+ * `fresh_reach_at`), their rowid `rid` and the columns `read`.
  */
 function storedNextRows(phones: string, since: string | null, read: readonly string[] = []): string {
-	const cols = [...new Set([...read, 'arrived_at', 'ended_at', 'next_inbound_at', 'next_reach_at'])].join(', ');
+	const cols = [...new Set([...read, 'arrived_at', 'ended_at', 'stored_next_inbound_at', 'stored_next_reach_at'])].join(', ');
 	return `SELECT rid, ${cols}, ${storedNext('nx_inbound', 'nx_reach')}
 		FROM (SELECT rowid AS rid, ${cols},
 			${NEXT_CONTACTS.replace('AS next_inbound_at', 'AS nx_inbound').replace('AS next_reach_at', 'AS nx_reach')}
 		FROM contacts WHERE customer_phone_hash IS NOT NULL AND ${phones}${since === null ? '' : ` AND arrived_at >= ${since}`})`;
 }
-const NEXT_DIFFERS = 'next_inbound_at IS DISTINCT FROM stored_inbound_at OR next_reach_at IS DISTINCT FROM stored_reach_at';
+const NEXT_DIFFERS = 'stored_next_inbound_at IS DISTINCT FROM fresh_inbound_at OR stored_next_reach_at IS DISTINCT FROM fresh_reach_at';
 
 const isRolled = (kind: KindId): kind is RolledKind => kind in KINDS;
 
@@ -570,13 +570,13 @@ export async function verifyRollups(conn: DuckDBConnection, limit = 50): Promise
 	// and the next times each contact stores
 	const next = await queryRows<{ key: string; rollup: string | null; raw: string | null }>(
 		conn,
-		`SELECT contact_id AS key, concat_ws(' | ', next_inbound_at, next_reach_at) AS rollup, concat_ws(' | ', stored_inbound_at, stored_reach_at) AS raw
+		`SELECT contact_id AS key, concat_ws(' | ', stored_next_inbound_at, stored_next_reach_at) AS rollup, concat_ws(' | ', fresh_inbound_at, fresh_reach_at) AS raw
 		 FROM (${storedNextRows('true', null, ['contact_id'])}) WHERE ${NEXT_DIFFERS}
-		 UNION ALL SELECT contact_id, concat_ws(' | ', next_inbound_at, next_reach_at), NULL FROM contacts
-		 WHERE customer_phone_hash IS NULL AND (next_inbound_at IS NOT NULL OR next_reach_at IS NOT NULL)
+		 UNION ALL SELECT contact_id, concat_ws(' | ', stored_next_inbound_at, stored_next_reach_at), NULL FROM contacts
+		 WHERE customer_phone_hash IS NULL AND (stored_next_inbound_at IS NOT NULL OR stored_next_reach_at IS NOT NULL)
 		 LIMIT ${Math.max(1, Math.floor(limit))}`
 	);
-	out.push(...next.map((g) => ({ table: 'contacts', column: 'next_inbound_at | next_reach_at', ...g })));
+	out.push(...next.map((g) => ({ table: 'contacts', column: 'stored_next_inbound_at | stored_next_reach_at', ...g })));
 	for (const t of ROLLUP_TABLES) {
 		const keyCols = ['d', ...t.keys];
 		const cols = columnsOf(t);

@@ -305,7 +305,7 @@ const contactFlagsAsOf = (now: string): Readonly<Record<string, string>> => ({
  */
 export const contactRows = (where: string, _lookback: string | null, keys: string | null = null, now: string | null = null) =>
 	contactFlags(
-		`SELECT ${CONTACT_ROW_COLUMNS}, s.next_inbound_at, s.next_reach_at FROM contacts s ${keyedBy(keys, 'arrived_at::DATE')} WHERE ${where}`,
+		`SELECT ${CONTACT_ROW_COLUMNS}, s.stored_next_inbound_at AS next_inbound_at, s.stored_next_reach_at AS next_reach_at FROM contacts s ${keyedBy(keys, 'arrived_at::DATE')} WHERE ${where}`,
 		now
 	);
 
@@ -328,8 +328,8 @@ const CONTACT_COLUMNS = [
 	'callback_at',
 	'resolved',
 	'customer_phone_hash',
-	'next_inbound_at',
-	'next_reach_at'
+	'stored_next_inbound_at',
+	'stored_next_reach_at'
 ] as const;
 
 /** Rows of `inner` (CONTACT_ROW_COLUMNS and the next times, and `extra`) with what each counts as, with the rolled limits. */
@@ -386,7 +386,11 @@ export const CONTACT_CUTS: RollupTable = {
 		sums: CONTACT_SUMS,
 		columns: CONTACT_COLUMNS,
 		rows: (source) =>
-			contactFlags(`SELECT ${CONTACT_ROW_COLUMNS}, s.next_inbound_at, s.next_reach_at, s.sign FROM ${source} s`, null, ', sign')
+			contactFlags(
+				`SELECT ${CONTACT_ROW_COLUMNS}, s.stored_next_inbound_at AS next_inbound_at, s.stored_next_reach_at AS next_reach_at, s.sign FROM ${source} s`,
+				null,
+				', sign'
+			)
 	},
 	limits: 'contacts'
 };

@@ -155,8 +155,8 @@ describe('contact rollups kept current by every write', () => {
 			}
 		]);
 		writeCsv(join(data, 'contacts-late.csv'), late);
-		const count = `SELECT count(*) FILTER (WHERE next_inbound_at IS NOT NULL AND arrived_at < '2025-04-21') AS earlier,
-			count(*) FILTER (WHERE contact_id = 'LONG-1' AND next_reach_at IS NOT NULL) AS long_reached FROM contacts`;
+		const count = `SELECT count(*) FILTER (WHERE stored_next_inbound_at IS NOT NULL AND arrived_at < '2025-04-21') AS earlier,
+			count(*) FILTER (WHERE contact_id = 'LONG-1' AND stored_next_reach_at IS NOT NULL) AS long_reached FROM contacts`;
 		const counted = async () =>
 			(await rows<{ earlier: number; long_reached: number }>(db, count)).map((r) => [Number(r.earlier), Number(r.long_reached)])[0]!;
 		await loaded('contacts', 'contacts-long.csv');
@@ -248,13 +248,13 @@ describe('what the contact rollups cannot know', () => {
 		await db.withWriteLock(
 			(c) =>
 				c.run(
-					`UPDATE contacts SET next_inbound_at = NULL WHERE rowid = (SELECT min(rowid) FROM contacts WHERE next_inbound_at IS NOT NULL)`
+					`UPDATE contacts SET stored_next_inbound_at = NULL WHERE rowid = (SELECT min(rowid) FROM contacts WHERE stored_next_inbound_at IS NOT NULL)`
 				),
 			'keeps'
 		);
 		const stale = await runCommand(db, { command: 'rollups', action: 'verify', locale: 'en' });
 		expect(stale.exitCode).toBe(1);
-		expect(stale.text).toMatch(/contacts .*next_inbound_at/u);
+		expect(stale.text).toMatch(/contacts .*stored_next_inbound_at/u);
 		expect((await runCommand(db, { command: 'rollups', action: 'rebuild', locale: 'en' })).exitCode).toBe(0);
 		expect((await runCommand(db, { command: 'rollups', action: 'verify', locale: 'en' })).exitCode).toBe(0);
 	});

@@ -672,17 +672,17 @@ UPDATE rollup_state SET version = 6 WHERE version = 5 AND NOT EXISTS (SELECT 1 F
 	{
 		version: 22,
 		name: 'rollups: what the phone of each contact did next, kept by the upkeep; contact counts kept by the contacts that came and left',
-		// next_inbound_at, next_reach_at: the arrival of the same phone's next inbound contact within the longest FCR
+		// stored_next_inbound_at, stored_next_reach_at: the arrival of the same phone's next inbound contact within the longest FCR
 		// window, and of its next contact that reached the customer within the callback window (NULL: none), derived,
 		// not loaded (pipelines/rollups/contacts.ts, storedNext): every write recomputes them for the phones it touched,
 		// a rollup rebuild for all, so contact_cuts changes by the contacts that came, left or changed instead of
 		// recomputing the touched days. contact_cuts.n: the contacts of a key (a key goes when it falls to 0). The
 		// metrics' raw path does not read them. Rollup version 7: a database holding contacts rebuilds at start.
 		sql: `
-ALTER TABLE contacts ADD COLUMN next_inbound_at TIMESTAMP;
-ALTER TABLE contacts ADD COLUMN next_reach_at TIMESTAMP;
-ALTER TABLE contacts_replaced ADD COLUMN next_inbound_at TIMESTAMP;
-ALTER TABLE contacts_replaced ADD COLUMN next_reach_at TIMESTAMP;
+ALTER TABLE contacts ADD COLUMN stored_next_inbound_at TIMESTAMP;
+ALTER TABLE contacts ADD COLUMN stored_next_reach_at TIMESTAMP;
+ALTER TABLE contacts_replaced ADD COLUMN stored_next_inbound_at TIMESTAMP;
+ALTER TABLE contacts_replaced ADD COLUMN stored_next_reach_at TIMESTAMP;
 ALTER TABLE contact_cuts ADD COLUMN n BIGINT;
 UPDATE rollup_state SET version = 7 WHERE version = 6 AND NOT EXISTS (SELECT 1 FROM contacts);
 `

@@ -45,8 +45,9 @@ export const CONTACT_SOURCES: Readonly<Record<ContactSourceId, SourceDef>> = {
 			const { from, to, conditions } = request;
 			// What the phone did next may lie after the range and at any store: look ahead first, filter after.
 			const ahead = `arrived_at >= ${from} AND arrived_at < ${to} + INTERVAL ${MAX_FCR_DAYS + 1} DAY`;
-			// (computed here, not the times each contact stores for the rollups' upkeep: the raw path stands on its own)
-			return `(SELECT * FROM (SELECT * EXCLUDE (next_inbound_at, next_reach_at), ${TIMES}, ${NEXT_CONTACTS}
+			// (computed here, not read from the times each contact stores for the rollups' upkeep, `stored_next_*`: the raw
+			// path stands on its own)
+			return `(SELECT * FROM (SELECT *, ${TIMES}, ${NEXT_CONTACTS}
 				FROM contacts WHERE ${ahead})
 				WHERE ${where([arrivedIn(request), ...conditions('')])})`;
 		}
