@@ -31,9 +31,9 @@ const ORDER = 'ORDER BY arrived_at, contact_id';
  * What the same phone did next (window expressions over the contact rows): the arrival of its next inbound
  * contact (inbound rows only), and of its next contact that reached the customer (outbound, or answered).
  */
-const NEXT_INBOUND = `CASE WHEN customer_phone_hash IS NOT NULL AND direction = '呼入'
+export const NEXT_INBOUND = `CASE WHEN customer_phone_hash IS NOT NULL AND direction = '呼入'
 		THEN lead(arrived_at) OVER (PARTITION BY customer_phone_hash, direction ${ORDER}) END`;
-const NEXT_REACH = `CASE WHEN customer_phone_hash IS NOT NULL
+export const NEXT_REACH = `CASE WHEN customer_phone_hash IS NOT NULL
 		THEN min(CASE WHEN direction = '呼出' OR answered_at IS NOT NULL THEN arrived_at END)
 			OVER (PARTITION BY customer_phone_hash ${ORDER} ROWS BETWEEN 1 FOLLOWING AND UNBOUNDED FOLLOWING) END`;
 export const NEXT_CONTACTS = `${NEXT_INBOUND} AS next_inbound_at,

@@ -1,7 +1,7 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { queryRows, type Database } from '$lib/server/core/db';
 import { DEFAULT_CONTACT_LIMITS, contactLimitsKey, type ContactLimits } from '$lib/shared/thresholds';
-import { NEXT_CONTACTS, storedNext, storedNextSince } from './contacts';
+import { NEXT_INBOUND, NEXT_REACH, storedNext, storedNextSince } from './contacts';
 import type { KindId } from '$lib/shared/schema';
 import { DEFAULT_SLA, slaFingerprint } from '$lib/shared/sla';
 import { profiler } from '../engine/profile';
@@ -119,7 +119,7 @@ function storedNextRows(phones: string, since: string | null, read: readonly str
 	const cols = [...new Set([...read, 'arrived_at', 'ended_at', 'stored_next_inbound_at', 'stored_next_reach_at'])].join(', ');
 	return `SELECT rid, ${cols}, ${storedNext('nx_inbound', 'nx_reach')}
 		FROM (SELECT rowid AS rid, ${cols},
-			${NEXT_CONTACTS.replace('AS next_inbound_at', 'AS nx_inbound').replace('AS next_reach_at', 'AS nx_reach')}
+			${NEXT_INBOUND} AS nx_inbound, ${NEXT_REACH} AS nx_reach
 		FROM contacts WHERE customer_phone_hash IS NOT NULL AND ${phones}${since === null ? '' : ` AND arrived_at >= ${since}`})`;
 }
 const NEXT_DIFFERS = 'stored_next_inbound_at IS DISTINCT FROM fresh_inbound_at OR stored_next_reach_at IS DISTINCT FROM fresh_reach_at';

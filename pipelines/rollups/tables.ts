@@ -304,14 +304,12 @@ const contactFlagsAsOf = (now: string): Readonly<Record<string, string>> => ({
  * see `contactCutsAsOf`).
  */
 export const contactRows = (where: string, _lookback: string | null, keys: string | null = null, now: string | null = null) =>
-	contactFlags(
-		`SELECT ${CONTACT_ROW_COLUMNS}, s.stored_next_inbound_at AS next_inbound_at, s.stored_next_reach_at AS next_reach_at FROM contacts s ${keyedBy(keys, 'arrived_at::DATE')} WHERE ${where}`,
-		now
-	);
+	contactFlags(`SELECT ${CONTACT_ROW_COLUMNS} FROM contacts s ${keyedBy(keys, 'arrived_at::DATE')} WHERE ${where}`, now);
 
-/** What contactRows reads of a contact (alias `s`), but what its phone did next. */
+/** What contactRows reads of a contact (alias `s`), with the next times it stores under the names the flags read. */
 const CONTACT_ROW_COLUMNS = `s.store, s.channel, s.agent_id AS staff, s.topic, ${CONTACT_HOUR} AS hour, s.direction, s.arrived_at, s.answered_at,
-			s.ended_at, s.callback_at, s.resolved, s.customer_phone_hash, ${CONTACT_TIMES}`;
+			s.ended_at, s.callback_at, s.resolved, s.customer_phone_hash, ${CONTACT_TIMES},
+			s.stored_next_inbound_at AS next_inbound_at, s.stored_next_reach_at AS next_reach_at`;
 /** the source columns those read, recorded for each contact a write touches (with the next times it stores) */
 const CONTACT_COLUMNS = [
 	'store',
@@ -332,7 +330,7 @@ const CONTACT_COLUMNS = [
 	'stored_next_reach_at'
 ] as const;
 
-/** Rows of `inner` (CONTACT_ROW_COLUMNS and the next times, and `extra`) with what each counts as, with the rolled limits. */
+/** Rows of `inner` (CONTACT_ROW_COLUMNS, and `extra`) with what each counts as, with the rolled limits. */
 const contactFlags = (inner: string, now: string | null, extra = '') => `(SELECT d, store, channel, staff, topic, hour, wait_s, handle_s,
 		${Object.entries(now ? contactFlagsAsOf(now) : CONTACT_FLAGS)
 			.map(([name, expr]) => `${withRolledLimits(expr)} AS ${name}`)
@@ -385,12 +383,7 @@ export const CONTACT_CUTS: RollupTable = {
 		counts: CONTACT_COUNTS,
 		sums: CONTACT_SUMS,
 		columns: CONTACT_COLUMNS,
-		rows: (source) =>
-			contactFlags(
-				`SELECT ${CONTACT_ROW_COLUMNS}, s.stored_next_inbound_at AS next_inbound_at, s.stored_next_reach_at AS next_reach_at, s.sign FROM ${source} s`,
-				null,
-				', sign'
-			)
+		rows: (source) => contactFlags(`SELECT ${CONTACT_ROW_COLUMNS}, s.sign FROM ${source} s`, null, ', sign')
 	},
 	limits: 'contacts'
 };
