@@ -86,15 +86,15 @@ export interface Matrix {
 
 /** The dimensions of a metric its rollup keeps (a cut it does not keep reads raw rows on both paths). */
 export const rolledCuts = (m: MetricDef) =>
-	m.rollup!.uncut ? [] : m.dimensions.filter((d) => m.rollup!.from.some((id) => ROLLUP_SOURCES[id].dimensions[d]));
+	m.dimensions.filter((d) => m.rollup!.from.some((id) => !m.rollup!.uncut?.includes(id) && ROLLUP_SOURCES[id].dimensions[d]));
 
-/** Whether some rollup of the metric keeps the cut and every filter set (the planner's choice, limits and "now" aside). */
-const covered = ({ metric, by, filters, grain, range }: Case) =>
-	(!by || !metric.rollup!.uncut) &&
+/** Whether some rollup of the metric keeps the cut, the scope and every filter set (the planner's choice, limits and "now" aside). */
+const covered = ({ metric, by, filters, grain, range, scope }: Case) =>
 	metric.rollup!.from.some((id) => {
 		const r = ROLLUP_SOURCES[id];
 		return (
-			(!by || !!r.dimensions[by]) &&
+			(!by || (!!r.dimensions[by] && !metric.rollup!.uncut?.includes(id))) &&
+			(!r.everyStore || scope === null) &&
 			Object.entries(filters).every(([f, v]) => !v?.length || r.filters.includes(f as FilterName)) &&
 			// a rollup per month: grains of whole months, over a range holding one at least
 			(!r.wholeMonths || (WHOLE_MONTH_GRAINS.includes(grain) && holdsWholeMonth(range)))

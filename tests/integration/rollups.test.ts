@@ -153,7 +153,7 @@ describe('rollups kept current by every write', () => {
 		const base = { filters: {}, scope: null, ...RANGES[0]! };
 		for (const input of [
 			{ metric: 'complaint_count', by: 'response_bucket', grain: 'week' },
-			{ metric: 'csat', by: 'staff' },
+			{ metric: 'csat', by: 'staff', filters: { channel: ['在线'] } },
 			// a percentile by week, and one over days of one month only
 			{ metric: 'first_response_median_h', grain: 'week' },
 			{ metric: 'first_response_median_h', from: '2025-02-03', to: '2025-02-27' },

@@ -292,7 +292,7 @@ function slaSplit(request: MetricRequest, options: CompileOptions): { cutoff: st
  * The planner: a request reads its metric's rollup when there is one and it keeps the request's cut
  * (`by`) and every filter it sets apart — the rollup has the store, so the scope always applies —
  * the role's minimum group size does not need the rows' staff, and its SLA counts hold for the request
- * (`slaSplit`); a contact rollup also only while it was counted with the contact limits in force, and for a
+ * (`slaSplit`); a rollup summed over every store only for a request over every store; a contact rollup also only while it was counted with the contact limits in force, and for a
  * metric that depends on "now" for recent days (FCR) only a rollup that computes those days live; raw rows
  * otherwise.
  */
@@ -300,12 +300,14 @@ export function planOf(request: MetricRequest, metric: MetricDef, options: Compi
 	if (!options.rollups || options.path === 'raw' || !metric.rollup) return null;
 	if (request.minGroupStaff !== undefined && SOURCES[metric.source].staffColumn) return null;
 	if (metric.rollup.sla && !slaSplit(request, options)) return null;
-	if (metric.rollup.uncut && request.by) return null;
 	const limits = options.contacts ?? DEFAULT_CONTACT_LIMITS;
 	const live = liveFrom(request, metric, options) !== null;
 	const limitsRolled = contactLimitsKey(limits) === contactLimitsKey(options.rolledContactLimits ?? DEFAULT_CONTACT_LIMITS);
+	const uncut = metric.rollup.uncut ?? [];
 	const covers = (rollup: RollupSourceDef) =>
 		!options.staleKinds?.includes(rollup.kind) &&
+		(!request.by || !uncut.includes(rollup.id)) &&
+		(!rollup.everyStore || request.scope === null) &&
 		(!rollup.contactLimits || limitsRolled) &&
 		(!live || !!rollup.liveDays) &&
 		(!rollup.wholeMonths || (WHOLE_MONTH_GRAINS.includes(request.grain) && holdsWholeMonth(request))) &&

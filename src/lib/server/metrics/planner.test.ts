@@ -8,7 +8,7 @@ const base = { from: '2025-01-01', to: '2025-06-30', grain: 'month', filters: {}
 const reads = (input: Record<string, unknown>, options: Parameters<typeof compileMetric>[1] = { rollups: true }) => {
 	const q = compileMetric({ ...base, ...input }, options);
 	const table =
-		/FROM (complaint_cuts|complaint_daily|complaint_times|survey_daily|survey_answer_daily|contact_cuts|contact_times|complaints|surveys|appraisals|contacts)\b/u.exec(
+		/FROM (complaint_cuts|complaint_daily|complaint_times|complaint_time_cuts|survey_daily|survey_staff_daily|survey_answer_daily|contact_cuts|contact_times|complaints|surveys|appraisals|contacts)\b/u.exec(
 			q.sql
 		)?.[1];
 	return `${q.path}:${table}`;
@@ -39,6 +39,21 @@ describe('the planner', () => {
 		expect(reads({ metric: 'first_response_p90_h', by: 'store' })).toBe('rollup:complaint_times');
 		expect(reads({ metric: 'resolution_median_h', by: 'store' })).toBe('raw:complaints');
 		expect(reads({ metric: 'first_response_p90_h', by: 'category' })).toBe('raw:complaints');
+		// over every store: from the counts summed over the stores, uncut or by a dimension of the complaint
+		const everyStore = { scope: null };
+		expect(reads({ ...everyStore, metric: 'resolution_median_h' })).toBe('rollup:complaint_time_cuts');
+		expect(reads({ ...everyStore, metric: 'first_response_p90_h', by: 'category' })).toBe('rollup:complaint_time_cuts');
+		expect(compileMetric({ ...base, ...everyStore, metric: 'resolution_p90_h', by: 'severity' }, { rollups: true }).sql).toMatch(
+			/cut = 'severity'/u
+		);
+		expect(reads({ ...everyStore, metric: 'complaint_count', by: 'resolution_bucket' })).toBe('rollup:complaint_time_cuts');
+		// by store, or one store filtered: per store as above
+		expect(reads({ ...everyStore, metric: 'first_response_p90_h', by: 'store' })).toBe('rollup:complaint_times');
+		expect(reads({ ...everyStore, metric: 'resolution_median_h', by: 'store' })).toBe('raw:complaints');
+		expect(reads({ ...everyStore, metric: 'resolution_median_h', filters: { store: ['杭州湖滨店'] } })).toBe('rollup:complaint_times');
+		expect(reads({ ...everyStore, metric: 'resolution_median_h', by: 'department', filters: { store: ['杭州湖滨店'] } })).toBe(
+			'raw:complaints'
+		);
 		// alone in its query (its shape is its own), beside a count of the same range
 		const bundles = compileBundles(
 			['first_response_median_h', 'complaint_count'].map((metric) => ({ ...base, metric })),
@@ -50,12 +65,15 @@ describe('the planner', () => {
 	it('reads survey rollups by store, channel and method, and by question', () => {
 		expect(reads({ metric: 'nps', by: 'method', filters: { channel: ['在线'] } })).toBe('rollup:survey_daily');
 		expect(reads({ metric: 'extra_answer_mean', by: 'question' })).toBe('rollup:survey_answer_daily');
+		// by staff: the counts per staff member (over every channel and method)
+		expect(reads({ metric: 'csat', by: 'staff' })).toBe('rollup:survey_staff_daily');
+		expect(reads({ metric: 'nps', by: 'staff', filters: { store: ['杭州湖滨店'] } })).toBe('rollup:survey_staff_daily');
 	});
 
 	it('reads raw rows for what no rollup keeps, when asked to, and when the rollups are not current', () => {
 		expect(reads({ metric: 'complaint_count', by: 'response_bucket', grain: 'week' })).toBe('raw:complaints');
 		expect(reads({ metric: 'complaint_count', by: 'resolution_bucket', filters: { channel: ['电话'] } })).toBe('raw:complaints');
-		expect(reads({ metric: 'csat', by: 'staff' })).toBe('raw:surveys');
+		expect(reads({ metric: 'csat', by: 'staff', filters: { channel: ['在线'] } })).toBe('raw:surveys');
 		expect(reads({ metric: 'resolution_median_h', grain: 'week' })).toBe('raw:complaints');
 		expect(reads({ metric: 'resolution_median_h', from: '2025-01-02', to: '2025-02-27' })).toBe('raw:complaints');
 		expect(reads({ metric: 'resolution_median_h', by: 'category' })).toBe('raw:complaints');

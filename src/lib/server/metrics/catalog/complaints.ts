@@ -24,11 +24,18 @@ const hoursMetric = (id: string, zh: string, en: string, which: 'response' | 're
 		dimensions: C_DIMS,
 		value: `quantile_cont(${expr}, ${q}) FILTER (WHERE ${col} IS NOT NULL AND ${col} >= received_at)`,
 		// whole months from the counts per exact time, the range's part-months from raw rows: the same number.
-		// Cut by store only for response times: a store's month of resolution times has about as many distinct
-		// times as complaints, and the counts then cost as much as quantile_cont over the raw rows (5M complaints,
-		// twelve months by store and month, bare SQL: response median 118 against 258 ms raw, resolution 265
-		// against 207 ms; over nine months by store: response 64-72 against 108-133 ms, resolution 132 against 141)
-		rollup: { from: ['complaint_times'], where: `clock = '${which}'`, quantile: q, uncut: which === 'resolution' },
+		// Over every store from the counts summed over the stores (and cut by department, channel, category or
+		// severity there); per store otherwise, and cut by store there only for response times: a store's month of
+		// resolution times has about as many distinct times as complaints, and the counts then cost as much as
+		// quantile_cont over the raw rows (5M complaints, twelve months by store and month, bare SQL: response
+		// median 118 against 258 ms raw, resolution 265 against 207 ms; over nine months by store: response 64-72
+		// against 108-133 ms, resolution 132 against 141)
+		rollup: {
+			from: ['complaint_time_cuts', 'complaint_times'],
+			where: `clock = '${which}'`,
+			quantile: q,
+			...(which === 'resolution' ? { uncut: ['complaint_times'] as const } : {})
+		},
 		passport: {
 			formula: bi(
 				`${which === 'response' ? '首次响应时间' : '办结时间'}减投诉时间（小时）的${qName.zh}，线性插值（quantile_cont，同 Excel PERCENTILE.INC）。`,
@@ -128,8 +135,8 @@ export const COMPLAINT_METRICS: readonly MetricDef[] = [
 		direction: 'lower',
 		dimensions: [...C_DIMS, 'age_bucket', 'response_bucket', 'resolution_bucket', 'staff'],
 		value: 'count(*)',
-		// by the bucket of a response or resolution time: the counts per time (complaint_times)
-		rollup: { from: [...C_ROLLUPS, 'complaint_times'], value: 'sum(n)' },
+		// by the bucket of a response or resolution time: the counts per time (over every store summed over the stores)
+		rollup: { from: [...C_ROLLUPS, 'complaint_time_cuts', 'complaint_times'], value: 'sum(n)' },
 		drill: 'true',
 		passport: {
 			formula: bi('投诉登记表中的投诉条数。', 'Number of complaints in the register.'),

@@ -1,4 +1,4 @@
-import { complaintTimes, contactCutsAsOf, contactTimes, liveCutRows } from '$pipelines/rollups/tables';
+import { complaintTimeCuts, complaintTimes, contactCutsAsOf, contactTimes, liveCutRows } from '$pipelines/rollups/tables';
 import { ageHours, bucketSql, resolutionHours, responseHours, US_PER_HOUR } from './hours';
 import { SLA_TOKENS } from './limits';
 import type { Dimension, RelationRequest, RolledTimes, RollupId, RollupSourceDef } from './types';
@@ -154,6 +154,38 @@ export const ROLLUP_SOURCES: Readonly<Record<RollupId, RollupSourceDef>> = {
 		}
 	},
 	/**
+	 * complaint_times summed over every store, per cut: for requests over every store, cut by none of the
+	 * dimensions, by department, channel, category or severity, or by a clock's bucket (the cut '' rows), and
+	 * the part-months from raw rows in the same shape, as there.
+	 */
+	complaint_time_cuts: {
+		id: 'complaint_time_cuts',
+		kind: 'complaints',
+		dimensions: {
+			department: 'member',
+			channel: 'member',
+			category: 'member',
+			severity: 'member',
+			response_bucket: bucketSql('response_bucket', TIME_HOURS, 'us IS NOT NULL'),
+			resolution_bucket: bucketSql('resolution_bucket', TIME_HOURS, 'us IS NOT NULL')
+		},
+		filters: [],
+		everyStore: true,
+		wholeMonths: true,
+		relation: (request) => {
+			const { by, conditions } = request;
+			const cut = (by && CUT_OF[by]) ?? '';
+			const clock = by === 'response_bucket' ? [`clock = 'response'`] : by === 'resolution_bucket' ? [`clock = 'resolution'`] : [];
+			const months = `SELECT d, clock, member, us, n FROM complaint_time_cuts WHERE ${where([...wholeMonthsIn(request), `cut = '${cut}'`, ...clock])}`;
+			const days = (lo: string, hi: string, when: string) =>
+				`SELECT d, clock, ${cut ? `${cut}::VARCHAR` : 'NULL::VARCHAR'} AS member, us, 1 AS n FROM ${complaintTimeCuts(
+					where([`s.received_at >= ${lo}`, `s.received_at < ${hi} + INTERVAL 1 DAY`, when, ...conditions('s.')])
+				)}`;
+			const rows = `${months} UNION ALL ${partMonths(request, days)}`;
+			return clock.length ? `(SELECT * FROM (${rows}) WHERE ${clock[0]})` : `(${rows})`;
+		}
+	},
+	/**
 	 * Contacts' wait and handle seconds, counted per exact value: whole months from the rollup (per month, store and
 	 * the request's cut), the days of a month the range covers only in part from raw rows in the same shape (n = 1).
 	 * The metric picks its clock (`where`).
@@ -181,6 +213,14 @@ export const ROLLUP_SOURCES: Readonly<Record<RollupId, RollupSourceDef>> = {
 		dimensions: SURVEY_CUTS,
 		filters: ['store', 'channel'],
 		relation: rowsOf('survey_daily')
+	},
+	/** survey_daily by the staff member rated instead of channel and method (the survey metrics by staff) */
+	survey_staff_daily: {
+		id: 'survey_staff_daily',
+		kind: 'surveys',
+		dimensions: { store: 'store', staff: 'staff' },
+		filters: ['store'],
+		relation: rowsOf('survey_staff_daily')
 	},
 	survey_answer_daily: {
 		id: 'survey_answer_daily',

@@ -4,6 +4,8 @@ import { bi, type AggregateMetric, type Bilingual, type Dimension, type MetricDe
 /** Survey metrics: CSAT, NPS, means and top-2-box of the rated items, response counts, extra questions. */
 
 const S_DIMS: readonly Dimension[] = ['store', 'channel', 'method', 'staff'];
+/** the survey counts per store, channel and method, or per store and staff member (a cut by staff) */
+const SURVEY_ROLLUPS = ['survey_daily', 'survey_staff_daily'] as const;
 
 const surveyMean = (id: string, column: string, label: Bilingual): AggregateMetric => ({
 	id,
@@ -14,7 +16,7 @@ const surveyMean = (id: string, column: string, label: Bilingual): AggregateMetr
 	direction: 'higher',
 	dimensions: S_DIMS,
 	value: `avg(${column})::DOUBLE`,
-	rollup: { from: ['survey_daily'], value: `sum(${column}_sum)::DOUBLE / nullif(sum(${column}_n), 0)` },
+	rollup: { from: SURVEY_ROLLUPS, value: `sum(${column}_sum)::DOUBLE / nullif(sum(${column}_n), 0)` },
 	passport: {
 		formula: bi(`${label.zh}得分（1-5 分）的平均值。`, `Mean of the ${label.en} score (1-5).`),
 		source: 'surveys',
@@ -43,7 +45,7 @@ const surveyTopBox = (column: string, label: Bilingual): RatioMetric => ({
 	survey: true,
 	numerator: `count(*) FILTER (WHERE ${column} >= 4)`,
 	denominator: `count(${column})`,
-	rollup: { from: ['survey_daily'], numerator: `sum(${column}_top)`, denominator: `sum(${column}_n)` },
+	rollup: { from: SURVEY_ROLLUPS, numerator: `sum(${column}_top)`, denominator: `sum(${column}_n)` },
 	passport: {
 		formula: bi(
 			`${label.zh}为 4-5 分的问卷 ÷ 作答${label.zh}的问卷 × 100%，含 n、95% Wilson 置信区间（ci_low–ci_high）与样本不足标记（n < 30）。`,
@@ -69,7 +71,7 @@ export const SURVEY_METRICS: readonly MetricDef[] = [
 		survey: true,
 		numerator: 'count(*) FILTER (WHERE overall >= 4)',
 		denominator: 'count(overall)',
-		rollup: { from: ['survey_daily'], numerator: 'sum(overall_top)', denominator: 'sum(overall_n)' },
+		rollup: { from: SURVEY_ROLLUPS, numerator: 'sum(overall_top)', denominator: 'sum(overall_n)' },
 		passport: {
 			formula: bi(
 				'总体满意度为 4-5 分（满意、非常满意）的问卷 ÷ 有总体满意度的问卷 × 100%（top-2-box）。同时给出样本量 n、95% Wilson 置信区间 (p + z²/2n ± z·√(p(1−p)/n + z²/4n²)) ÷ (1 + z²/n)，z = 1.96（不越出 0–100%，10 份全满意时为 72.2%–100%），n < 30 标记为样本不足。',
@@ -96,7 +98,7 @@ export const SURVEY_METRICS: readonly MetricDef[] = [
 		promoters: 'count(*) FILTER (WHERE nps >= 9)',
 		detractors: 'count(*) FILTER (WHERE nps <= 6)',
 		n: 'count(nps)',
-		rollup: { from: ['survey_daily'], promoters: 'sum(promoters)', detractors: 'sum(detractors)', n: 'sum(nps_n)' },
+		rollup: { from: SURVEY_ROLLUPS, promoters: 'sum(promoters)', detractors: 'sum(detractors)', n: 'sum(nps_n)' },
 		passport: {
 			formula: bi(
 				'推荐者（9-10 分）占比 − 贬损者（0-6 分）占比，单位为分（−100 到 100）。分子为推荐者数减贬损者数，分母为有推荐意愿得分的问卷数；95% 置信区间 = 数值 ± 1.96·√((p₊+p₋−(p₊−p₋)²)/n)×100（三项分布方差），截在 −100 到 100 之内，n < 30 标记为样本不足。',
@@ -120,7 +122,7 @@ export const SURVEY_METRICS: readonly MetricDef[] = [
 		direction: 'higher',
 		dimensions: S_DIMS,
 		value: 'count(*)',
-		rollup: { from: ['survey_daily'], value: 'sum(n)' },
+		rollup: { from: SURVEY_ROLLUPS, value: 'sum(n)' },
 		passport: {
 			formula: bi('调查问卷（含访谈、神秘顾客）条数。', 'Number of survey responses (questionnaires, interviews, mystery-shopper visits).'),
 			source: 'surveys',
@@ -136,7 +138,7 @@ export const SURVEY_METRICS: readonly MetricDef[] = [
 		direction: 'lower',
 		dimensions: S_DIMS,
 		value: `count(*) FILTER (WHERE overall <= ${LOW_SCORE_MAX})`,
-		rollup: { from: ['survey_daily'], value: 'sum(overall_low)' },
+		rollup: { from: SURVEY_ROLLUPS, value: 'sum(overall_low)' },
 		drill: `overall <= ${LOW_SCORE_MAX}`,
 		passport: {
 			formula: bi(

@@ -120,7 +120,9 @@ export type RollupId =
 	| 'complaint_cut_traffic'
 	| 'complaint_traffic'
 	| 'complaint_times'
+	| 'complaint_time_cuts'
 	| 'survey_daily'
+	| 'survey_staff_daily'
 	| 'survey_answer_daily'
 	| 'contact_cuts'
 	| 'contact_channels'
@@ -145,6 +147,8 @@ export interface RollupSourceDef {
 	wholeMonths?: boolean;
 	/** a rollup of times counted per exact value (`n` each): how its percentiles read them (default: `us`, microseconds, as hours) */
 	times?: RolledTimes;
+	/** its rows sum every store: it answers only requests over every store (no store scope; and no store filter, as it keeps none apart) */
+	everyStore?: boolean;
 }
 
 /**
@@ -184,8 +188,8 @@ export interface RollupUse {
 	 * from the counts per time, exactly as quantile_cont over the raw rows (compile.ts, `quantileSql`).
 	 */
 	quantile?: number;
-	/** only requests not cut by a dimension read the rollup (cut ones read raw rows: see the metric) */
-	uncut?: boolean;
+	/** these of its rollups answer only requests not cut by a dimension (cut ones read another or raw rows: see the metric) */
+	uncut?: readonly RollupId[];
 	value?: string;
 	numerator?: string;
 	denominator?: string;
