@@ -430,7 +430,7 @@ export async function refreshTouched(conn: DuckDBConnection, kind: KindId): Prom
 		await conn.run(`CREATE OR REPLACE TEMP VIEW rollup_signed AS ${sql}`);
 		step('signed rows');
 	}
-	const keyed = tables.filter((t) => !t.signed && t.period !== 'month');
+	const keyed = tables.filter((t) => !t.signed && !t.period);
 	let keys = 0;
 	let range: { lo: string | null; hi: string | null } | undefined;
 	if (keyed.length) {
@@ -448,7 +448,7 @@ export async function refreshTouched(conn: DuckDBConnection, kind: KindId): Prom
 	const inRange = (alias: string) => `${alias}.d BETWEEN $1::DATE AND $2::DATE`;
 	const semi = (alias: string) => `SEMI JOIN rollup_keys k ON k.d = ${alias}.d AND k.store = ${alias}.store`;
 	for (const t of tables) {
-		if (t.period === 'month') {
+		if (t.period) {
 			changed += await refreshMonths(conn, t);
 			step(`months ${t.table}`);
 		} else if (t.signed) {

@@ -4,7 +4,7 @@ import Papa from 'papaparse';
 import { expect } from 'vitest';
 import type { Database } from '../../src/lib/server/core/db';
 import { ROLLUP_SOURCES, SOURCES, type Dimension, type FilterName, type MetricDef } from '../../src/lib/server/metrics/catalog';
-import { GRAINS, holdsWholeMonth, WHOLE_MONTH_GRAINS, type Grain } from '../../src/lib/server/metrics/compile';
+import { GRAINS, holdsWholeMonth, holdsWholeWeek, WHOLE_MONTH_GRAINS, type Grain } from '../../src/lib/server/metrics/compile';
 import { queryMetric, rollupsReady, type MetricResult } from '../../src/lib/server/metrics/query';
 import { verifyRollups } from '../../pipelines/rollups/maintain';
 import type { KindId } from '../../src/lib/shared/schema';
@@ -24,12 +24,13 @@ export const SCOPE = ['广州天河店', '苏州观前街店', '北京西单店'
 /**
  * For the rollups per month (percentiles, counts by a time's bucket), which read raw rows for the days of a month
  * a range covers in part: ranges that start and end inside a month, one of whole months, one ending on a month's
- * last day.
+ * last day; and for those per week, one starting on a Monday (2025-01-20) and one ending on a Sunday (2025-03-23).
  */
 export const PART_MONTH_RANGES = [
 	{ from: '2025-01-15', to: '2025-04-10' },
 	{ from: '2025-02-01', to: '2025-03-31' },
-	{ from: '2025-01-20', to: '2025-03-31' }
+	{ from: '2025-01-20', to: '2025-03-31' },
+	{ from: '2025-01-22', to: '2025-03-23' }
 ] as const;
 export const FILTER_VALUES: Record<FilterName, readonly string[]> = {
 	store: ['广州天河店', '北京西单店'],
@@ -97,7 +98,9 @@ const covered = ({ metric, by, filters, grain, range, scope }: Case) =>
 			(!r.everyStore || scope === null) &&
 			Object.entries(filters).every(([f, v]) => !v?.length || r.filters.includes(f as FilterName)) &&
 			// a rollup per month: grains of whole months, over a range holding one at least
-			(!r.wholeMonths || (WHOLE_MONTH_GRAINS.includes(grain) && holdsWholeMonth(range)))
+			(!r.wholeMonths || (WHOLE_MONTH_GRAINS.includes(grain) && holdsWholeMonth(range))) &&
+			// a rollup per week: the grain of weeks, over a range holding one at least
+			(!r.wholeWeeks || (grain === 'week' && holdsWholeWeek(range)))
 		);
 	});
 

@@ -206,7 +206,9 @@ describe('what the contact rollups cannot know', () => {
 			{ metric: 'answer_rate', by: 'hour', filters: { channel: ['电话'] } },
 			{ metric: 'asa_p90_s', filters: { channel: ['电话'] } },
 			{ metric: 'aht_median_s', by: 'weekday_hour' },
-			{ metric: 'aht_median_s', grain: 'week' },
+			// by week: over every store only (the counts per week have no store)
+			{ metric: 'aht_median_s', grain: 'week', scope: SCOPE },
+			{ metric: 'aht_median_s', grain: 'week', by: 'channel' },
 			{ metric: 'contact_complaint_rate' }
 		])
 			expect((await queryMetric(db, { ...base, ...input }, { asOf: AS_OF })).path, input.metric).toBe('raw');

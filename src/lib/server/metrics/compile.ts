@@ -311,6 +311,7 @@ export function planOf(request: MetricRequest, metric: MetricDef, options: Compi
 		(!rollup.contactLimits || limitsRolled) &&
 		(!live || !!rollup.liveDays) &&
 		(!rollup.wholeMonths || (WHOLE_MONTH_GRAINS.includes(request.grain) && holdsWholeMonth(request))) &&
+		(!rollup.wholeWeeks || (request.grain === 'week' && holdsWholeWeek(request))) &&
 		(!request.by || !!rollup.dimensions[request.by]) &&
 		FILTERS.every((f) => !request.filters[f]?.length || rollup.filters.includes(f));
 	return metric.rollup.from.find((id) => covers(ROLLUP_SOURCES[id])) ?? null;
@@ -326,6 +327,15 @@ export function holdsWholeMonth({ from, to }: { from: string; to: string }): boo
 	const start = d === 1 ? new Date(Date.UTC(y, mo - 1, 1)) : new Date(Date.UTC(y, mo, 1));
 	const last = new Date(Date.UTC(start.getUTCFullYear(), start.getUTCMonth() + 1, 0));
 	return last.toISOString().slice(0, 10) <= to;
+}
+
+/** Whether a range holds at least one whole week, Monday to Sunday (else a rollup per week has nothing to give). */
+export function holdsWholeWeek({ from, to }: { from: string; to: string }): boolean {
+	const start = new Date(`${from}T00:00:00Z`);
+	// the first Monday on or after `from` (getUTCDay: 0 Sunday … 6 Saturday), and its Sunday
+	start.setUTCDate(start.getUTCDate() + ((8 - start.getUTCDay()) % 7));
+	start.setUTCDate(start.getUTCDate() + 6);
+	return start.toISOString().slice(0, 10) <= to;
 }
 
 /**

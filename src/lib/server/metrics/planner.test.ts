@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compileMetric } from '$lib/server/metrics/compile';
+import { compileMetric, holdsWholeWeek } from '$lib/server/metrics/compile';
 import { compileBundles } from '$lib/server/metrics/bundle';
 import { DEFAULT_SLA, slaFingerprint } from '$lib/shared/sla';
 
@@ -8,7 +8,7 @@ const base = { from: '2025-01-01', to: '2025-06-30', grain: 'month', filters: {}
 const reads = (input: Record<string, unknown>, options: Parameters<typeof compileMetric>[1] = { rollups: true }) => {
 	const q = compileMetric({ ...base, ...input }, options);
 	const table =
-		/FROM (complaint_cuts|complaint_daily|complaint_times|complaint_time_cuts|survey_daily|survey_staff_daily|survey_answer_daily|contact_cuts|contact_times|complaints|surveys|appraisals|contacts)\b/u.exec(
+		/FROM (complaint_cuts|complaint_daily|complaint_times|complaint_time_cuts|complaint_time_weeks|survey_daily|survey_staff_daily|survey_answer_daily|contact_cuts|contact_times|contact_time_weeks|complaints|surveys|appraisals|contacts)\b/u.exec(
 			q.sql
 		)?.[1];
 	return `${q.path}:${table}`;
@@ -54,12 +54,31 @@ describe('the planner', () => {
 		expect(reads({ ...everyStore, metric: 'resolution_median_h', by: 'department', filters: { store: ['杭州湖滨店'] } })).toBe(
 			'raw:complaints'
 		);
+		// by week over every store: the counts per week, for a range holding a whole week (Monday to Sunday)
+		expect(reads({ ...everyStore, metric: 'resolution_median_h', grain: 'week' })).toBe('rollup:complaint_time_weeks');
+		expect(reads({ ...everyStore, metric: 'first_response_p90_h', grain: 'week', from: '2025-01-08', to: '2025-01-19' })).toBe(
+			'rollup:complaint_time_weeks'
+		);
+		expect(reads({ ...everyStore, metric: 'first_response_p90_h', grain: 'week', from: '2025-01-07', to: '2025-01-12' })).toBe(
+			'raw:complaints'
+		);
+		expect(reads({ ...everyStore, metric: 'first_response_p90_h', grain: 'week', by: 'category' })).toBe('raw:complaints');
+		expect(reads({ metric: 'first_response_p90_h', grain: 'week' })).toBe('raw:complaints');
 		// alone in its query (its shape is its own), beside a count of the same range
 		const bundles = compileBundles(
 			['first_response_median_h', 'complaint_count'].map((metric) => ({ ...base, metric })),
 			{ rollups: true }
 		);
 		expect(bundles).toHaveLength(2);
+	});
+
+	it('knows a range holding a whole week, Monday to Sunday', () => {
+		// 2025-01-06 is a Monday, 2025-01-12 its Sunday
+		expect(holdsWholeWeek({ from: '2025-01-06', to: '2025-01-12' })).toBe(true);
+		expect(holdsWholeWeek({ from: '2025-01-06', to: '2025-01-11' })).toBe(false);
+		expect(holdsWholeWeek({ from: '2025-01-07', to: '2025-01-19' })).toBe(true);
+		expect(holdsWholeWeek({ from: '2025-01-07', to: '2025-01-18' })).toBe(false);
+		expect(holdsWholeWeek({ from: '2025-01-12', to: '2025-01-19' })).toBe(true);
 	});
 
 	it('reads survey rollups by store, channel and method, and by question', () => {
@@ -95,6 +114,8 @@ describe('the planner', () => {
 		expect(reads({ metric: 'asa_p90_s', by: 'weekday_hour' }, now)).toBe('raw:contacts');
 		expect(reads({ metric: 'asa_p90_s', filters: { channel: ['电话'] } }, now)).toBe('raw:contacts');
 		expect(reads({ metric: 'aht_median_s', grain: 'week' }, now)).toBe('raw:contacts');
+		expect(reads({ metric: 'aht_median_s', grain: 'week', scope: null }, now)).toBe('rollup:contact_time_weeks');
+		expect(reads({ metric: 'asa_p90_s', grain: 'week', scope: null, by: 'hour' }, now)).toBe('raw:contacts');
 		expect(reads({ metric: 'aht_median_s', from: '2025-01-02', to: '2025-02-27' }, now)).toBe('raw:contacts');
 	});
 

@@ -689,15 +689,19 @@ UPDATE rollup_state SET version = 7 WHERE version = 6 AND NOT EXISTS (SELECT 1 F
 	},
 	{
 		version: 23,
-		name: "rollups: complaints' response and resolution times over every store, per month, cut and exact time; survey counts per day, store and staff member",
+		name: "rollups: complaints' times over every store per month, cut and exact time, and per week; contacts' times per week; survey counts per day, store and staff member",
 		// Per month × clock × cut ('' = every complaint, or department, channel, category, severity with its member):
 		// how many complaints of every store took each exact number of microseconds from receipt (us NULL: no time
 		// yet, or one before receipt). Requests over every store read their percentiles from it
 		// (pipelines/rollups/tables.ts, complaint_time_cuts). Rollup version 8: a database holding complaints rebuilds
-		// at start, one without is current as it stands. survey_staff_daily: survey_daily's counts per day, store and
-		// the staff member rated (the survey metrics by staff); a database holding responses rebuilds at start too.
+		// at start, one without is current as it stands. complaint_time_weeks, contact_time_weeks: the complaints' and
+		// the contacts' times over every store per week (its Monday) × clock × exact value, for percentiles by week.
+		// survey_staff_daily: survey_daily's counts per day, store and the staff member rated (the survey metrics by
+		// staff). A database holding complaints, responses or contacts rebuilds at start.
 		sql: `
 CREATE TABLE complaint_time_cuts (d DATE NOT NULL, clock VARCHAR NOT NULL, cut VARCHAR NOT NULL, member VARCHAR, us BIGINT, n BIGINT NOT NULL);
+CREATE TABLE complaint_time_weeks (d DATE NOT NULL, clock VARCHAR NOT NULL, us BIGINT, n BIGINT NOT NULL);
+CREATE TABLE contact_time_weeks (d DATE NOT NULL, clock VARCHAR NOT NULL, s DOUBLE, n BIGINT NOT NULL);
 CREATE TABLE survey_staff_daily (
   d DATE NOT NULL, store VARCHAR NOT NULL, staff VARCHAR,
   n BIGINT NOT NULL, overall_n BIGINT NOT NULL, overall_sum BIGINT, overall_top BIGINT NOT NULL, overall_low BIGINT NOT NULL,
@@ -707,7 +711,8 @@ CREATE TABLE survey_staff_daily (
   service_quality_n BIGINT NOT NULL, service_quality_sum BIGINT, service_quality_top BIGINT NOT NULL,
   price_n BIGINT NOT NULL, price_sum BIGINT, price_top BIGINT NOT NULL
 );
-UPDATE rollup_state SET version = 8 WHERE version = 7 AND NOT EXISTS (SELECT 1 FROM complaints) AND NOT EXISTS (SELECT 1 FROM surveys);
+UPDATE rollup_state SET version = 8 WHERE version = 7 AND NOT EXISTS (SELECT 1 FROM complaints) AND NOT EXISTS (SELECT 1 FROM surveys)
+  AND NOT EXISTS (SELECT 1 FROM contacts);
 `
 	}
 ];

@@ -25,13 +25,13 @@ const hoursMetric = (id: string, zh: string, en: string, which: 'response' | 're
 		value: `quantile_cont(${expr}, ${q}) FILTER (WHERE ${col} IS NOT NULL AND ${col} >= received_at)`,
 		// whole months from the counts per exact time, the range's part-months from raw rows: the same number.
 		// Over every store from the counts summed over the stores (and cut by department, channel, category or
-		// severity there); per store otherwise, and cut by store there only for response times: a store's month of
+		// severity there), and by week from the counts per week; per store otherwise, and cut by store there only for response times: a store's month of
 		// resolution times has about as many distinct times as complaints, and the counts then cost as much as
 		// quantile_cont over the raw rows (5M complaints, twelve months by store and month, bare SQL: response
 		// median 118 against 258 ms raw, resolution 265 against 207 ms; over nine months by store: response 64-72
 		// against 108-133 ms, resolution 132 against 141)
 		rollup: {
-			from: ['complaint_time_cuts', 'complaint_times'],
+			from: ['complaint_time_cuts', 'complaint_times', 'complaint_time_weeks'],
 			where: `clock = '${which}'`,
 			quantile: q,
 			...(which === 'resolution' ? { uncut: ['complaint_times'] as const } : {})

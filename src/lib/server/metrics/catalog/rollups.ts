@@ -1,4 +1,12 @@
-import { complaintTimeCuts, complaintTimes, contactCutsAsOf, contactTimes, liveCutRows } from '$pipelines/rollups/tables';
+import {
+	complaintTimeCuts,
+	complaintTimes,
+	complaintTimeWeeks,
+	contactCutsAsOf,
+	contactTimes,
+	contactTimeWeeks,
+	liveCutRows
+} from '$pipelines/rollups/tables';
 import { ageHours, bucketSql, resolutionHours, responseHours, US_PER_HOUR } from './hours';
 import { SLA_TOKENS } from './limits';
 import type { Dimension, RelationRequest, RolledTimes, RollupId, RollupSourceDef } from './types';
@@ -68,12 +76,18 @@ const TIME_HOURS = `(us / ${US_PER_HOUR}.0)`;
  * month when it is another one and the range ends before its last day: a rollup per month (`wholeMonths`) reads
  * those days from raw rows. `days(lo, hi, when)`: the raw rows from day lo to day hi when `when` holds.
  */
-const partMonths = ({ from, to }: RelationRequest, days: (lo: string, hi: string, when: string) => string) =>
-	[
-		days(from, `least(${to}, last_day(${from}))`, `NOT (${from} = date_trunc('month', ${from}) AND last_day(${from}) <= ${to})`),
-		days(`date_trunc('month', ${to})::DATE`, to, `date_trunc('month', ${to}) > ${from} AND ${to} <> last_day(${to})`)
+const partPeriods = (unit: 'month' | 'week', { from, to }: RelationRequest, days: (lo: string, hi: string, when: string) => string) => {
+	const end = (day: string) => (unit === 'month' ? `last_day(${day})` : `(date_trunc('week', ${day})::DATE + 6)`);
+	return [
+		days(from, `least(${to}, ${end(from)})`, `NOT (${from} = date_trunc('${unit}', ${from}) AND ${end(from)} <= ${to})`),
+		days(`date_trunc('${unit}', ${to})::DATE`, to, `date_trunc('${unit}', ${to}) > ${from} AND ${to} <> ${end(to)}`)
 	].join(' UNION ALL ');
+};
+const partMonths = (request: RelationRequest, days: (lo: string, hi: string, when: string) => string) =>
+	partPeriods('month', request, days);
 const wholeMonthsIn = ({ from, to }: RelationRequest) => [`d >= ${from}`, `last_day(d) <= ${to}`];
+/** the same for a rollup per week (`wholeWeeks`): rows keyed by the week's Monday, the part-weeks at the edges from raw rows */
+const wholeWeeksIn = ({ from, to }: RelationRequest) => [`d >= ${from}`, `d + 6 <= ${to}`];
 
 /** contact_times: the cut of a request (the store's rows: cut '') */
 const CONTACT_TIME_CUT_OF: Partial<Record<Dimension, string>> = {
@@ -185,6 +199,23 @@ export const ROLLUP_SOURCES: Readonly<Record<RollupId, RollupSourceDef>> = {
 			return clock.length ? `(SELECT * FROM (${rows}) WHERE ${clock[0]})` : `(${rows})`;
 		}
 	},
+	/** complaint_times per week over every store, uncut: percentiles by week (the part-weeks at a range's edges from raw rows) */
+	complaint_time_weeks: {
+		id: 'complaint_time_weeks',
+		kind: 'complaints',
+		dimensions: {},
+		filters: [],
+		everyStore: true,
+		wholeWeeks: true,
+		relation: (request) => {
+			const weeks = `SELECT d, clock, us, n FROM complaint_time_weeks WHERE ${where(wholeWeeksIn(request))}`;
+			const days = (lo: string, hi: string, when: string) =>
+				`SELECT d, clock, us, 1 AS n FROM ${complaintTimeWeeks(
+					where([`s.received_at >= ${lo}`, `s.received_at < ${hi} + INTERVAL 1 DAY`, when, ...request.conditions('s.')])
+				)}`;
+			return `(${weeks} UNION ALL ${partPeriods('week', request, days)})`;
+		}
+	},
 	/**
 	 * Contacts' wait and handle seconds, counted per exact value: whole months from the rollup (per month, store and
 	 * the request's cut), the days of a month the range covers only in part from raw rows in the same shape (n = 1).
@@ -205,6 +236,24 @@ export const ROLLUP_SOURCES: Readonly<Record<RollupId, RollupSourceDef>> = {
 					where([`s.arrived_at >= ${lo}`, `s.arrived_at < ${hi} + INTERVAL 1 DAY`, when, ...request.conditions('s.')])
 				)}`;
 			return `(${months} UNION ALL ${partMonths(request, days)})`;
+		}
+	},
+	/** contact_times per week over every store, uncut: percentiles by week (the part-weeks at a range's edges from raw rows) */
+	contact_time_weeks: {
+		id: 'contact_time_weeks',
+		kind: 'contacts',
+		dimensions: {},
+		filters: [],
+		everyStore: true,
+		wholeWeeks: true,
+		times: SECONDS,
+		relation: (request) => {
+			const weeks = `SELECT d, clock, s, n FROM contact_time_weeks WHERE ${where(wholeWeeksIn(request))}`;
+			const days = (lo: string, hi: string, when: string) =>
+				`SELECT d, clock, s, 1 AS n FROM ${contactTimeWeeks(
+					where([`s.arrived_at >= ${lo}`, `s.arrived_at < ${hi} + INTERVAL 1 DAY`, when, ...request.conditions('s.')])
+				)}`;
+			return `(${weeks} UNION ALL ${partPeriods('week', request, days)})`;
 		}
 	},
 	survey_daily: {

@@ -121,12 +121,14 @@ export type RollupId =
 	| 'complaint_traffic'
 	| 'complaint_times'
 	| 'complaint_time_cuts'
+	| 'complaint_time_weeks'
 	| 'survey_daily'
 	| 'survey_staff_daily'
 	| 'survey_answer_daily'
 	| 'contact_cuts'
 	| 'contact_channels'
-	| 'contact_times';
+	| 'contact_times'
+	| 'contact_time_weeks';
 
 /** A rollup as the compiler reads it: like a source, but its rows are daily groups, and only some cuts exist. */
 export interface RollupSourceDef {
@@ -145,6 +147,8 @@ export interface RollupSourceDef {
 	liveDays?: boolean;
 	/** its rows are keyed by their month's first day: it answers grains of whole months (month, quarter, year, all) only */
 	wholeMonths?: boolean;
+	/** its rows are keyed by their week's Monday: it answers the grain of weeks only */
+	wholeWeeks?: boolean;
 	/** a rollup of times counted per exact value (`n` each): how its percentiles read them (default: `us`, microseconds, as hours) */
 	times?: RolledTimes;
 	/** its rows sum every store: it answers only requests over every store (no store scope; and no store filter, as it keeps none apart) */
