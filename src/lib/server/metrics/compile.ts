@@ -506,8 +506,22 @@ const HOURS_OF_US: RolledTimes = { column: 'us', value: (c) => `${c} / ${US_PER_
  * the query's cost (84,707 times over 18 months at 5M complaints: 0.10 s of 0.13): first over the counts per
  * whole hour, which says in which hour (or two) the order statistics lie and how many times come before it,
  * then over the distinct times of that hour only. The result is the same to the bit: only the rows summed change.
+ *
+ * `distinct`: the relation's rows are already about one per period, group and time (a rollup over every store read
+ * at its own period: 450k rows for a year of resolution times by week, whose regrouping took 0.11 s of 0.16). They
+ * are then not summed per time first: a time split over two rows only splits its running total, and the first time
+ * whose total passes a rank is the same (the golden test compares both with the raw rows). Where rows of many
+ * stores or months share a time, summing first is what keeps the windows small (a year by hour of contact_times
+ * read unsummed: 0.54 s instead of 0.1).
  */
-export function quantileSql(grain: Grain, groupCol: string | null, relation: string, q: number, times: RolledTimes = HOURS_OF_US) {
+export function quantileSql(
+	grain: Grain,
+	groupCol: string | null,
+	relation: string,
+	q: number,
+	times: RolledTimes = HOURS_OF_US,
+	distinct = false
+) {
 	const { column: us, value, bucket } = times;
 	const keyList = ['period', ...(groupCol ? ['"group"'] : [])];
 	const keys = keyList.join(', ');
@@ -516,7 +530,7 @@ export function quantileSql(grain: Grain, groupCol: string | null, relation: str
 	const shown = [`strftime(k.period, '%Y-%m-%d') AS period`, ...(groupCol ? ['k."group"::VARCHAR AS "group"'] : [])];
 	const columns: Column[] = [{ name: 'period', type: 'string' }, ...(groupCol ? [{ name: 'group', type: 'string' as const }] : [])];
 	const sql = `WITH counted AS MATERIALIZED (
-	SELECT ${periodKey(grain, 'd')} AS period${groupCol ? `, ${groupCol} AS "group"` : ''}, ${us}, sum(n) AS n FROM ${relation} GROUP BY ALL
+	SELECT ${periodKey(grain, 'd')} AS period${groupCol ? `, ${groupCol} AS "group"` : ''}, ${us}, ${distinct ? `n FROM ${relation}` : `sum(n) AS n FROM ${relation} GROUP BY ALL`}
 ), hours AS (
 	SELECT ${keys}, hour, n, sum(n) OVER (PARTITION BY ${keys} ORDER BY hour ROWS UNBOUNDED PRECEDING) AS upto,
 		(sum(n) OVER (PARTITION BY ${keys}) - 1)::DOUBLE * ${Number(q)}::DOUBLE AS pos
@@ -549,7 +563,11 @@ export function compileMetric(input: unknown, options: CompileOptions = {}): Com
 	const { p, relation, withNow, groupCol } = prepare(request, def, options, rollup);
 	const shape = { from: request.from, to: request.to, grain: request.grain, by: request.by };
 	if (rollup && def.rollup?.quantile !== undefined) {
-		const { sql, columns } = quantileSql(request.grain, groupCol, relation, def.rollup.quantile, ROLLUP_SOURCES[rollup].times);
+		const source = ROLLUP_SOURCES[rollup];
+		// a rollup over every store keyed by the request's own period holds one row per period, group and time (but its part-periods')
+		const distinct =
+			!!source.everyStore && ((!!source.wholeWeeks && request.grain === 'week') || (!!source.wholeMonths && request.grain === 'month'));
+		const { sql, columns } = quantileSql(request.grain, groupCol, relation, def.rollup.quantile, source.times, distinct);
 		return { sql, path: 'rollup', params: p.values, metric: def, shape, columns };
 	}
 	const metric = asRead(def, rollup);
