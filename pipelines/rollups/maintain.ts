@@ -235,6 +235,7 @@ export async function rebuildRollups(conn: DuckDBConnection, options: RebuildOpt
 		for (const kind of Object.keys(KINDS) as RolledKind[])
 			if (!kinds || (kinds.includes(kind) && !options.forLimits))
 				for (const sql of KINDS[kind].derived?.('true', null) ?? []) await conn.run(sql);
+		const step = profiler('rebuild');
 		for (const t of ROLLUP_TABLES.filter(rebuilt)) {
 			await conn.run(`DELETE FROM ${t.table}`);
 			let written = 0;
@@ -244,6 +245,7 @@ export async function rebuildRollups(conn: DuckDBConnection, options: RebuildOpt
 				written += Number(result.rowsChanged);
 			}
 			tables[t.table] = written;
+			step(t.table);
 		}
 		if (!options.inTransaction) await conn.run('COMMIT');
 	} catch (e) {
