@@ -451,7 +451,7 @@ export async function refreshTouched(conn: DuckDBConnection, kind: KindId): Prom
 	const semi = (alias: string) => `SEMI JOIN rollup_keys k ON k.d = ${alias}.d AND k.store = ${alias}.store`;
 	for (const t of tables) {
 		if (t.period) {
-			changed += await refreshMonths(conn, t);
+			changed += await refreshPeriods(conn, t);
 			step(`months ${t.table}`);
 		} else if (t.signed) {
 			// a sum of another rollup kept so (listed before it) sums that one's changes
@@ -529,12 +529,12 @@ async function applyDelta(conn: DuckDBConnection, t: RollupTable, delta: string)
 }
 
 /**
- * A rollup per month (`RollupTable.period`): each key's count `n` changes by the rows of the write that came
+ * A rollup per month or week (`RollupTable.period`): each key's count `n` changes by the rows of the write that came
  * with that key less those that left with it (`RollupTable.touched`), keys whose count falls to 0 go. Its rows
  * are counts of exact values, so recomputing its keys instead would read every row of their months (measured:
  * 1.5 s for a 1,000-row batch over 24 months of 5M complaints, against ~0.1 s so).
  */
-async function refreshMonths(conn: DuckDBConnection, t: RollupTable): Promise<number> {
+async function refreshPeriods(conn: DuckDBConnection, t: RollupTable): Promise<number> {
 	if (!t.touched) throw new Error(`${t.table}: a rollup per month names the keys a touched row counts for`);
 	await conn.run(
 		`CREATE OR REPLACE TEMP TABLE rollup_month_delta AS SELECT ${['d', ...t.keys].join(', ')}, sum(sign) AS n FROM (${t.touched.keys}) GROUP BY ALL HAVING sum(sign) <> 0`

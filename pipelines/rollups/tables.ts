@@ -65,7 +65,7 @@ export interface RollupTable {
 	/**
 	 * Its rows are per month (`d` = the month's first day) or per week (`d` = its Monday), not per day, one per exact value of what it counts
 	 * (`touched`), and its only measure is the count `n`. A write changes the count of each key by the rows it
-	 * adds and removes with that key (maintain.ts, `refreshMonths`) instead of recomputing its months from every
+	 * adds and removes with that key (maintain.ts, `refreshPeriods`) instead of recomputing its months from every
 	 * row of them, which would read most of the table for a batch spread over many months.
 	 */
 	period?: 'month' | 'week';
@@ -544,6 +544,26 @@ const SURVEY_MEASURES: Readonly<Record<string, string>> = {
 	)
 };
 
+/** A rollup of a kind's times per week (`d` its Monday) × clock × exact value (`value`) over every store, built a clock at a time. */
+const weekTimes = (
+	table: string,
+	kind: RolledKind,
+	value: string,
+	rows: (where: string) => string,
+	touched: RollupTable['touched'],
+	clocks: readonly string[]
+): RollupTable => ({
+	table,
+	kind,
+	keys: ['clock', value],
+	measures: { n: 'count(*)' },
+	rows,
+	period: 'week',
+	touched,
+	order: 'clock, d',
+	parts: clocks.map((clock) => `clock = '${clock}'`)
+});
+
 export const ROLLUP_TABLES: readonly RollupTable[] = [
 	{
 		table: 'complaint_daily',
@@ -588,17 +608,7 @@ export const ROLLUP_TABLES: readonly RollupTable[] = [
 		byCut: true,
 		parts: Object.keys(SLA_CLOCKS).map((clock) => `clock = '${clock}'`)
 	},
-	{
-		table: 'complaint_time_weeks',
-		kind: 'complaints',
-		keys: ['clock', 'us'],
-		measures: { n: 'count(*)' },
-		rows: complaintTimeWeeks,
-		period: 'week',
-		touched: COMPLAINT_TIME_WEEKS_TOUCHED,
-		order: 'clock, d',
-		parts: Object.keys(SLA_CLOCKS).map((clock) => `clock = '${clock}'`)
-	},
+	weekTimes('complaint_time_weeks', 'complaints', 'us', complaintTimeWeeks, COMPLAINT_TIME_WEEKS_TOUCHED, Object.keys(SLA_CLOCKS)),
 	{
 		table: 'survey_daily',
 		kind: 'surveys',
@@ -642,17 +652,7 @@ export const ROLLUP_TABLES: readonly RollupTable[] = [
 		byCut: true,
 		parts: Object.keys(CONTACT_CLOCKS).map((clock) => `clock = '${clock}'`)
 	},
-	{
-		table: 'contact_time_weeks',
-		kind: 'contacts',
-		keys: ['clock', 's'],
-		measures: { n: 'count(*)' },
-		rows: contactTimeWeeks,
-		period: 'week',
-		touched: CONTACT_TIME_WEEKS_TOUCHED,
-		order: 'clock, d',
-		parts: Object.keys(CONTACT_CLOCKS).map((clock) => `clock = '${clock}'`)
-	}
+	weekTimes('contact_time_weeks', 'contacts', 's', contactTimeWeeks, CONTACT_TIME_WEEKS_TOUCHED, Object.keys(CONTACT_CLOCKS))
 ];
 
 /** The day column of each rolled kind's table, as its rollup keys them. */

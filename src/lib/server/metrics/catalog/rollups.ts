@@ -88,6 +88,16 @@ const partMonths = (request: RelationRequest, days: (lo: string, hi: string, whe
 const wholeMonthsIn = ({ from, to }: RelationRequest) => [`d >= ${from}`, `last_day(d) <= ${to}`];
 /** the same for a rollup per week (`wholeWeeks`): rows keyed by the week's Monday, the part-weeks at the edges from raw rows */
 const wholeWeeksIn = ({ from, to }: RelationRequest) => [`d >= ${from}`, `d + 6 <= ${to}`];
+/**
+ * A rollup of times per week over every store (`table`, its time column `value`): its rows of the range's whole
+ * weeks, and the part-weeks from `raw` (the rollup's own rows from source rows, their time column `at`) with n = 1.
+ */
+const weekRows = (request: RelationRequest, table: string, value: string, raw: (where: string) => string, at: string) => {
+	const weeks = `SELECT d, clock, ${value}, n FROM ${table} WHERE ${where(wholeWeeksIn(request))}`;
+	const days = (lo: string, hi: string, when: string) =>
+		`SELECT d, clock, ${value}, 1 AS n FROM ${raw(where([`${at} >= ${lo}`, `${at} < ${hi} + INTERVAL 1 DAY`, when, ...request.conditions('s.')]))}`;
+	return `(${weeks} UNION ALL ${partPeriods('week', request, days)})`;
+};
 
 /** contact_times: the cut of a request (the store's rows: cut '') */
 const CONTACT_TIME_CUT_OF: Partial<Record<Dimension, string>> = {
@@ -207,14 +217,7 @@ export const ROLLUP_SOURCES: Readonly<Record<RollupId, RollupSourceDef>> = {
 		filters: [],
 		everyStore: true,
 		wholeWeeks: true,
-		relation: (request) => {
-			const weeks = `SELECT d, clock, us, n FROM complaint_time_weeks WHERE ${where(wholeWeeksIn(request))}`;
-			const days = (lo: string, hi: string, when: string) =>
-				`SELECT d, clock, us, 1 AS n FROM ${complaintTimeWeeks(
-					where([`s.received_at >= ${lo}`, `s.received_at < ${hi} + INTERVAL 1 DAY`, when, ...request.conditions('s.')])
-				)}`;
-			return `(${weeks} UNION ALL ${partPeriods('week', request, days)})`;
-		}
+		relation: (request) => weekRows(request, 'complaint_time_weeks', 'us', complaintTimeWeeks, 's.received_at')
 	},
 	/**
 	 * Contacts' wait and handle seconds, counted per exact value: whole months from the rollup (per month, store and
@@ -247,14 +250,7 @@ export const ROLLUP_SOURCES: Readonly<Record<RollupId, RollupSourceDef>> = {
 		everyStore: true,
 		wholeWeeks: true,
 		times: SECONDS,
-		relation: (request) => {
-			const weeks = `SELECT d, clock, s, n FROM contact_time_weeks WHERE ${where(wholeWeeksIn(request))}`;
-			const days = (lo: string, hi: string, when: string) =>
-				`SELECT d, clock, s, 1 AS n FROM ${contactTimeWeeks(
-					where([`s.arrived_at >= ${lo}`, `s.arrived_at < ${hi} + INTERVAL 1 DAY`, when, ...request.conditions('s.')])
-				)}`;
-			return `(${weeks} UNION ALL ${partPeriods('week', request, days)})`;
-		}
+		relation: (request) => weekRows(request, 'contact_time_weeks', 's', contactTimeWeeks, 's.arrived_at')
 	},
 	survey_daily: {
 		id: 'survey_daily',
