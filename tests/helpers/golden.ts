@@ -130,6 +130,13 @@ export function fullMatrix({ metrics, ranges, scope, filterValues }: Matrix): Ca
 	return out;
 }
 
+/**
+ * The cases of a matrix with no filter over every store: what the percentiles' part-periods are compared on after each
+ * write. The tables are verified against the raw rows at each step (`verifyRollups`), so the filters and scopes, which
+ * read those tables the same way whatever the write was, are compared over the whole matrix once, after the last step.
+ */
+export const unfiltered = (cases: Case[]): Case[] => cases.filter((c) => c.scope === null && Object.keys(c.filters).length === 0);
+
 /** After each step: every rolled metric by each kept cut, monthly, the first range, all stores. */
 export const quickMatrix = ({ metrics, ranges }: Pick<Matrix, 'metrics' | 'ranges'>): Case[] =>
 	metrics.flatMap((metric) =>

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 /**
@@ -42,6 +42,12 @@ describe('layers', () => {
 			'src/lib/charts': "import { scheduleEvaluation } from '$lib/server/features/quality/alerts';\nexport const x = scheduleEvaluation;\n"
 		};
 		const written: string[] = [];
+		// the probes come and go inside source folders: their folders keep their times, or the build would look older than
+		// its sources (tests/helpers/server.ts) and the next test to start the server would build everything again
+		const times = Object.keys(probes).map((dir) => {
+			const st = statSync(dir);
+			return { dir, atime: st.atime, mtime: st.mtime };
+		});
 		try {
 			for (const [dir, text] of Object.entries(probes)) {
 				mkdirSync(probe(dir), { recursive: true });
@@ -66,6 +72,7 @@ describe('layers', () => {
 			);
 		} finally {
 			for (const d of written) rmSync(d, { recursive: true, force: true });
+			for (const t of times) utimesSync(t.dir, t.atime, t.mtime);
 		}
 	}, 120_000);
 });
