@@ -377,7 +377,7 @@ export function prepare(request: MetricRequest, metric: MetricDef, options: Comp
 			out.push(request.scope.length ? `list_contains(${p.add(listValue(request.scope))}::VARCHAR[], ${alias}store)` : 'false');
 		return out;
 	};
-	const by = request.by ? { by: request.by } : {};
+	const by = { ...(request.by ? { by: request.by } : {}), ...(rollup && readsUnsummed(request, metric, rollup) ? { unsummed: true } : {}) };
 	const split = rollup && metric.rollup?.sla ? slaSplit(request, options) : null;
 	let rows: string;
 	if (split?.tail) {
@@ -555,6 +555,19 @@ ORDER BY 1 NULLS FIRST${groupCol ? ', 2 NULLS LAST' : ''}`;
 	return { sql, columns: [...columns, { name: 'value', type: 'number' as const }] };
 }
 
+/**
+ * A percentile read from a rollup over every store keyed by the request's own period: its rows are one per period, group
+ * and time, and its part-periods' are summed so by the relation (`RelationRequest.unsummed`), so they are read unsummed.
+ */
+function readsUnsummed(request: MetricRequest, metric: MetricDef, rollup: RollupId): boolean {
+	const source = ROLLUP_SOURCES[rollup];
+	return (
+		metric.rollup?.quantile !== undefined &&
+		!!source.everyStore &&
+		((!!source.wholeWeeks && request.grain === 'week') || (!!source.wholeMonths && request.grain === 'month'))
+	);
+}
+
 /** A request's metric as its path reads it: on the rollup path, the rollup's expressions under the metric's own names. */
 export const asRead = (def: MetricDef, rollup: RollupId | null): MetricDef => (rollup ? ({ ...def, ...def.rollup } as MetricDef) : def);
 
@@ -565,10 +578,14 @@ export function compileMetric(input: unknown, options: CompileOptions = {}): Com
 	const shape = { from: request.from, to: request.to, grain: request.grain, by: request.by };
 	if (rollup && def.rollup?.quantile !== undefined) {
 		const source = ROLLUP_SOURCES[rollup];
-		// a rollup over every store keyed by the request's own period holds one row per period, group and time (but its part-periods')
-		const distinct =
-			!!source.everyStore && ((!!source.wholeWeeks && request.grain === 'week') || (!!source.wholeMonths && request.grain === 'month'));
-		const { sql, columns } = quantileSql(request.grain, groupCol, relation, def.rollup.quantile, source.times, distinct);
+		const { sql, columns } = quantileSql(
+			request.grain,
+			groupCol,
+			relation,
+			def.rollup.quantile,
+			source.times,
+			readsUnsummed(request, def, rollup)
+		);
 		return { sql, path: 'rollup', params: p.values, metric: def, shape, columns };
 	}
 	const metric = asRead(def, rollup);

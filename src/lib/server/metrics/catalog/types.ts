@@ -80,6 +80,12 @@ export interface RelationRequest {
 	/** the request's cut (a rollup of cuts picks its rows by it) */
 	by?: Dimension;
 	/**
+	 * The rows are read as they are, not summed per time first (a percentile from a rollup over every store read at its own
+	 * period, `quantileSql`'s `distinct`): rows a relation makes from raw rows (its part-periods) are then summed per
+	 * time by the relation, one row per period, group and time like the rollup's own.
+	 */
+	unsummed?: boolean;
+	/**
 	 * On a rollup path whose metric depends on "now" for recent days (`RollupUse.settledDays`): the first day
 	 * (a bound DATE expression) the rollup with `liveDays` computes from raw rows as of `$now` instead.
 	 */
