@@ -676,12 +676,13 @@ export function compileRows(input: unknown, options: CompileOptions = {}): Compi
 		const q = d.search.trim();
 		where.push(searchSql(`coalesce(${def.search}, '')`, def.customerName ?? null, p.add(q), q, !!options.maskedSearch));
 	}
-	const body = `FROM ${relation} WHERE ${where.join(' AND ')}`;
+	// the relation under a name of its own: the order is on its columns, not on the output columns of the same names
+	const body = `FROM ${relation} AS drilled WHERE ${where.join(' AND ')}`;
 	const countParams = [...p.values];
 	const lim = p.add(d.limit);
 	const off = p.add(d.offset);
 	return {
-		sql: `SELECT ${def.columns.map((c) => `${c.sql} AS ${c.name}`).join(', ')} ${body} ORDER BY ${def.order} LIMIT ${lim} OFFSET ${off}`,
+		sql: `SELECT ${def.columns.map((c) => `${c.sql} AS ${c.name}`).join(', ')} ${body} ORDER BY ${def.order.map((o) => `drilled.${o}`).join(', ')} LIMIT ${lim} OFFSET ${off}`,
 		params: p.values,
 		countSql: `SELECT count(*)::BIGINT AS n ${body}`,
 		countParams,

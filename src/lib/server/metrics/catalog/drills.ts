@@ -25,7 +25,7 @@ export const DRILLS: Partial<Record<SourceId, DrillDef>> = (() => {
 			{ name: 'escalated', sql: 'escalated', type: 'boolean' },
 			{ name: 'follow_up_satisfaction', sql: 'follow_up_satisfaction::INTEGER', type: 'int' }
 		],
-		order: 'received_at, complaint_id', // epoch ms: time order
+		order: ['received_at', 'complaint_id'],
 		search: 'summary',
 		customerName: 'customer_name',
 		texts: ['summary']
@@ -47,7 +47,7 @@ export const DRILLS: Partial<Record<SourceId, DrillDef>> = (() => {
 			{ name: 'price', sql: 'price::INTEGER', type: 'int' },
 			{ name: 'comment', sql: 'comment', type: 'string' }
 		],
-		order: 'submitted_at DESC, response_id',
+		order: ['submitted_at DESC', 'response_id'],
 		search: 'comment',
 		texts: ['comment']
 	};
@@ -70,7 +70,7 @@ export const DRILLS: Partial<Record<SourceId, DrillDef>> = (() => {
 			{ name: 'callback_at', sql: ts('callback_at'), type: 'timestamp' },
 			{ name: 'complaint_id', sql: 'complaint_id', type: 'string' }
 		],
-		order: 'arrived_at, contact_id',
+		order: ['arrived_at', 'contact_id'],
 		texts: []
 	};
 	const inspections: DrillDef = {
@@ -86,7 +86,7 @@ export const DRILLS: Partial<Record<SourceId, DrillDef>> = (() => {
 			{ name: 'fatal_type', sql: 'fatal_type', type: 'string' },
 			{ name: 'note', sql: 'note', type: 'string' }
 		],
-		order: 'inspected_at DESC, inspection_id',
+		order: ['inspected_at DESC', 'inspection_id'],
 		search: 'note',
 		texts: ['note']
 	};

@@ -210,8 +210,13 @@ export interface RollupUse {
 
 export interface DrillDef {
 	columns: readonly { name: string; sql: string; type: 'string' | 'number' | 'int' | 'boolean' | 'timestamp' }[];
-	/** ORDER BY of the rows (output column names) */
-	order: string;
+	/**
+	 * ORDER BY of the rows: the relation's own columns as stored (a time, not its text or epoch form), each with DESC
+	 * where so. Ordered by a column of the table, a page of the newest rows reads only the blocks it needs (DuckDB
+	 * narrows the scan as the top rows fill); ordered by an output expression, it read every row of the range (a year's
+	 * low-score comments at 10M responses: 137-356 ms against 14-45 ms).
+	 */
+	order: readonly string[];
 	/** the free-text column a drill-down may search (case-insensitive substring) */
 	search?: string;
 	/** the row's customer name, masked inside its own text for users without pii */
