@@ -377,13 +377,17 @@ export function prepare(request: MetricRequest, metric: MetricDef, options: Comp
 			out.push(request.scope.length ? `list_contains(${p.add(listValue(request.scope))}::VARCHAR[], ${alias}store)` : 'false');
 		return out;
 	};
-	const by = { ...(request.by ? { by: request.by } : {}), ...(rollup && readsUnsummed(request, metric, rollup) ? { unsummed: true } : {}) };
+	// how the relation's rows are read: the request's cut, and whether unsummed
+	const reading = {
+		...(request.by ? { by: request.by } : {}),
+		...(rollup && readsUnsummed(request, metric, rollup) ? { unsummed: true } : {})
+	};
 	const split = rollup && metric.rollup?.sla ? slaSplit(request, options) : null;
 	let rows: string;
 	if (split?.tail) {
 		const cutoff = `${p.add(split.cutoff)}::DATE`;
-		rows = `(SELECT * FROM ${source.relation({ from, to: cutoff, conditions, ...by })}
-			UNION ALL BY NAME SELECT * FROM ${complaintSlaTail({ from: `(${cutoff} + INTERVAL 1 DAY)`, to, conditions, ...by })})`;
+		rows = `(SELECT * FROM ${source.relation({ from, to: cutoff, conditions, ...reading })}
+			UNION ALL BY NAME SELECT * FROM ${complaintSlaTail({ from: `(${cutoff} + INTERVAL 1 DAY)`, to, conditions, ...reading })})`;
 	} else {
 		const live = rollup ? liveFrom(request, metric, options) : null;
 		const ahead = live ? options.liveRows?.[liveKey(live)] : undefined;
@@ -391,7 +395,7 @@ export function prepare(request: MetricRequest, metric: MetricDef, options: Comp
 			from,
 			to,
 			conditions,
-			...by,
+			...reading,
 			...(live ? { liveFrom: `${p.add(live.from)}::DATE`, liveDays: live.days, ...(ahead ? { liveRows: p.add(ahead) } : {}) } : {})
 		});
 	}
