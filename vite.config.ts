@@ -1,5 +1,6 @@
 import { sveltekit } from '@sveltejs/kit/vite';
 import { paraglideVitePlugin } from '@inlang/paraglide-js';
+import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
@@ -7,7 +8,11 @@ export default defineConfig({
 		paraglideVitePlugin({
 			project: './project.inlang',
 			outdir: './src/lib/paraglide',
-			strategy: ['cookie', 'preferredLanguage', 'baseLocale']
+			strategy: ['cookie', 'preferredLanguage', 'baseLocale'],
+			// one module per message in every mode: the plugin's default for development and tests (one module per
+			// locale) would make each vitest start rewrite what the build wrote, under whatever reads it meanwhile
+			// (the browser tests' servers, started beside vitest by `npm test`, import the messages through tsx)
+			outputStructure: 'message-modules'
 		}),
 		sveltekit()
 	],
@@ -16,6 +21,9 @@ export default defineConfig({
 		include: ['tests/unit/**/*.test.ts', 'tests/integration/**/*.test.ts', 'tests/generate/**/*.test.ts', 'src/**/*.test.ts', 'pipelines/**/*.test.ts'],
 		testTimeout: 60_000,
 		hookTimeout: 60_000,
-		pool: 'forks'
+		pool: 'forks',
+		// a worker per core (vitest's default leaves one idle): the tests wait on servers, browsers and child processes
+		// much of the time, and one worker left a core idle for most of the run
+		maxWorkers: Math.max(2, availableParallelism())
 	}
 });

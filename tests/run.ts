@@ -1,60 +1,101 @@
 /**
- * `npm test`: the production build, the type check, unit and integration tests (the layer check among them) (vitest, real DuckDB files), then
- * the browser tests (Playwright driving Debian's chromium against the real server).
- * Ends with one line "N passed, N failed" counting both.
+ * `npm test`: the production build, then side by side: the type check and lint; the unit and integration tests (the
+ * layer check among them) (vitest, real DuckDB files); the browser tests (Playwright driving Debian's chromium against
+ * the real server). Each part's output goes to test-logs/<part>.log (Playwright empties test-results/ as it starts) and is printed whole when the part ends.
+ * Ends with one line "N passed, N failed" counting them all.
+ *
+ * Side by side because each part alone leaves a core idle much of the time (a test waiting on a server, a browser, a
+ * child process): one after the other they took some 29 minutes on two cores, the same work side by side less (the
+ * figures: docs/decisions.md, "The test command's parts side by side"). `SKIP_E2E=1` leaves the browser tests out.
  */
-import { spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync, existsSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { createWriteStream, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { ensureBrowser } from './ensure-browser';
 
-mkdirSync('test-results', { recursive: true });
-const run = (cmd: string, args: string[], env: NodeJS.ProcessEnv = {}) =>
-	spawnSync(cmd, args, { stdio: 'inherit', env: { ...process.env, ...env } }).status ?? 1;
+mkdirSync('test-logs', { recursive: true });
+
+const started = Date.now();
+const clock = () => `${Math.round((Date.now() - started) / 1000)} s`;
+
+/** Runs a part with its output to test-logs/<name>.log; prints the log once it ended. Resolves with its exit code. */
+function part(name: string, cmd: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise<number> {
+	const logPath = `test-logs/${name}.log`;
+	const log = createWriteStream(logPath);
+	console.log(`[${clock()}] ${name}: started (${cmd} ${args.join(' ')})`);
+	return new Promise((resolve) => {
+		const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
+		child.stdout.pipe(log, { end: false });
+		child.stderr.pipe(log, { end: false });
+		const finish = (code: number) =>
+			log.end(() => {
+				console.log(`\n===== ${name} (${logPath}) =====\n${readFileSync(logPath, 'utf8')}`);
+				console.log(`[${clock()}] ${name}: ended with exit code ${code}`);
+				resolve(code);
+			});
+		child.once('error', (e) => {
+			log.write(`${String(e)}\n`);
+			finish(1);
+		});
+		child.once('close', (code) => finish(code ?? 1));
+	});
+}
 
 let passed = 0;
 let failed = 0;
+/** A part that counts as one test: passed when it exits 0. */
+const asOne = (code: number) => {
+	if (code === 0) passed += 1;
+	else failed += 1;
+	return code;
+};
 
 // The integration tests start the built server and run the compiled tools too, so build both once, first (as
 // `npm run build`: a build without the tools is stale to the tests' `ensureBuilt`, which would build again).
-const build = run('npm', ['run', '--silent', 'build'], { NODE_ENV: 'production' });
+const build = spawnSync('npm', ['run', '--silent', 'build'], { stdio: 'inherit', env: { ...process.env, NODE_ENV: 'production' } }).status;
 if (build !== 0) {
 	console.log('\n0 passed, 1 failed');
 	process.exit(1);
 }
+const e2eWanted = process.env.SKIP_E2E !== '1';
+if (e2eWanted) ensureBrowser();
 
-// Types everywhere (svelte-check over src, pipelines, cli, tests and bench): one check, counted as one test.
-const check = run('npx', ['svelte-check', '--tsconfig', './tsconfig.json', '--fail-on-warnings', '--output', 'human']);
-if (check === 0) passed += 1;
-else failed += 1;
+// Types everywhere (svelte-check over src, pipelines, cli, tests and bench), then lint and format (eslint with
+// typescript-eslint and eslint-plugin-svelte; prettier): each one check, counted as one test.
+const statics = (async () => {
+	const check = asOne(
+		await part('types', 'npx', ['svelte-check', '--tsconfig', './tsconfig.json', '--fail-on-warnings', '--output', 'human'])
+	);
+	const lint = asOne(await part('lint', 'npm', ['run', '--silent', 'lint']));
+	return check || lint;
+})();
 
-// Lint and format (eslint with typescript-eslint and eslint-plugin-svelte; prettier): one check, counted as one test.
-const lint = run('npm', ['run', '--silent', 'lint']);
-if (lint === 0) passed += 1;
-else failed += 1;
-
-const vitestJson = 'test-results/vitest.json';
-const unit = run('npx', ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${vitestJson}`]);
-if (existsSync(vitestJson)) {
-	const r = JSON.parse(readFileSync(vitestJson, 'utf8')) as { numPassedTests: number; numFailedTests: number };
-	passed += r.numPassedTests;
-	failed += r.numFailedTests;
-}
-if (unit !== 0 && failed === 0) failed += 1;
-
-let e2e = 0;
-if (process.env.SKIP_E2E !== '1') {
-	ensureBrowser();
-	{
-		const pwJson = 'test-results/playwright.json';
-		e2e = run('npx', ['playwright', 'test', '--reporter=list,json'], { PLAYWRIGHT_JSON_OUTPUT_NAME: pwJson });
-		if (existsSync(pwJson)) {
-			const r = JSON.parse(readFileSync(pwJson, 'utf8')) as { stats: { expected: number; unexpected: number; flaky: number } };
-			passed += r.stats.expected + r.stats.flaky;
-			failed += r.stats.unexpected;
-		}
-		if (e2e !== 0 && failed === 0) failed += 1;
+const vitestJson = 'test-logs/vitest.json';
+const unit = part('vitest', 'npx', ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${vitestJson}`]).then(
+	(code) => {
+		if (existsSync(vitestJson)) {
+			const r = JSON.parse(readFileSync(vitestJson, 'utf8')) as { numPassedTests: number; numFailedTests: number };
+			passed += r.numPassedTests;
+			failed += r.numFailedTests;
+			if (code !== 0 && r.numFailedTests === 0) failed += 1;
+		} else if (code !== 0) failed += 1;
+		return code;
 	}
-}
+);
 
-console.log(`\n${passed} passed, ${failed} failed`);
-process.exit(check !== 0 || lint !== 0 || unit !== 0 || e2e !== 0 || failed > 0 ? 1 : 0);
+const pwJson = 'test-logs/playwright.json';
+const e2e = e2eWanted
+	? part('playwright', 'npx', ['playwright', 'test', '--reporter=list,json'], { PLAYWRIGHT_JSON_OUTPUT_NAME: pwJson }).then((code) => {
+			if (existsSync(pwJson)) {
+				const r = JSON.parse(readFileSync(pwJson, 'utf8')) as { stats: { expected: number; unexpected: number; flaky: number } };
+				passed += r.stats.expected + r.stats.flaky;
+				failed += r.stats.unexpected;
+				if (code !== 0 && r.stats.unexpected === 0) failed += 1;
+			} else if (code !== 0) failed += 1;
+			return code;
+		})
+	: Promise.resolve(0);
+
+const codes = await Promise.all([statics, unit, e2e]);
+console.log(`\n[${clock()}] all parts ended`);
+console.log(`${passed} passed, ${failed} failed`);
+process.exit(codes.some((c) => c !== 0) || failed > 0 ? 1 : 0);

@@ -8,6 +8,7 @@ import { ingest, type IngestSummary } from '../../pipelines/engine';
 import { FILES, generate, type Truth } from '../../pipelines/generate';
 import { KINDS, type KindId } from '../../src/lib/shared/schema';
 import { queryMetric } from '../../src/lib/server/metrics/query';
+import { toolCommand } from '../helpers/cli';
 
 /**
  * The generator writes the same bytes for the same seed, files the engine loads without a single
@@ -54,11 +55,7 @@ afterAll(() => rmSync(work, { recursive: true, force: true }));
 describe('determinism', () => {
 	it('writes byte-identical files for the same seed, from the CLI in another process too', () => {
 		const r = spawnSync(
-			process.execPath,
-			[
-				'--import',
-				'tsx',
-				join(root, 'cli/generate.ts'),
+			...toolCommand('generate', [
 				'--scale',
 				String(SCALE),
 				'--seed',
@@ -68,7 +65,7 @@ describe('determinism', () => {
 				'--out',
 				dirs.cli,
 				'--quiet'
-			],
+			]),
 			{
 				encoding: 'utf8',
 				cwd: root
@@ -99,7 +96,7 @@ describe('determinism', () => {
 	});
 
 	it('rejects a usage error with exit code 2', () => {
-		const r = spawnSync(process.execPath, ['--import', 'tsx', join(root, 'cli/generate.ts'), '--scale', 'many', '--out', join(work, 'x')], {
+		const r = spawnSync(...toolCommand('generate', ['--scale', 'many', '--out', join(work, 'x')]), {
 			encoding: 'utf8',
 			cwd: root
 		});

@@ -1,7 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { Database, queryRows } from '../../src/lib/server/core/db';
 import { runCommand } from '../../pipelines/commands';
 import { audit, entryHash, verifyAuditChain, type AuditRow } from '../../src/lib/server/core/db/audit';
@@ -14,6 +13,7 @@ import { keyFilePath, phoneHasher, PhoneKeyError } from '../../src/lib/server/co
 import { createSession, resolveSession } from '../../src/lib/server/core/auth/sessions';
 import { createUser, findUser, setDisabled, setPassword, updateUser } from '../../src/lib/server/core/auth/users';
 import { rows, sample, tempDatabase } from '../helpers/db';
+import { toolCommand } from '../helpers/cli';
 
 /** Accounts, sessions, the phone key and the audit chain on real DuckDB files. */
 
@@ -227,7 +227,7 @@ describe('the phone hash key', () => {
 
 describe('the audit chain', () => {
 	const verifyCli = (dbPath: string) => {
-		const r = spawnSync(process.execPath, ['--import', 'tsx', join(process.cwd(), 'cli/audit.ts'), 'verify', '--db', dbPath], {
+		const r = spawnSync(...toolCommand('audit', ['verify', '--db', dbPath]), {
 			encoding: 'utf8'
 		});
 		return { code: r.status, out: r.stdout + r.stderr };

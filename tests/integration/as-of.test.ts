@@ -7,6 +7,7 @@ import { dataAsOf, metricsAsOf, staleDays } from '../../src/lib/server/metrics/a
 import { runCommand } from '../../pipelines/commands';
 import { writeCsv } from '../helpers/csv';
 import { load, rows, tempDir } from '../helpers/db';
+import { toolCommand } from '../helpers/cli';
 
 /**
  * SLA compliance and backlog ages are computed as of the register's snapshot, not the wall clock: a
@@ -123,11 +124,7 @@ describe('as of the register, not the wall clock', () => {
 		expect(res.text).toContain('2025-02-30');
 		db.close();
 		const cli = spawnSync(
-			process.execPath,
-			[
-				'--import',
-				'tsx',
-				'cli/ingest.ts',
+			...toolCommand('ingest', [
 				'complaints',
 				join(dir, 'later.csv'),
 				'--db',
@@ -135,7 +132,7 @@ describe('as of the register, not the wall clock', () => {
 				'--as-of',
 				'yesterday',
 				'--json'
-			],
+			]),
 			{ encoding: 'utf8' }
 		);
 		expect(cli.status).toBe(2);

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { join } from 'node:path';
 import { ensureDemoUsers } from '../../src/lib/server/core/auth/demo';
 import { get, login, postForm, sessionCookie, startServer, type RunningServer } from '../helpers/server';
+import { toolCommand, type Tool } from '../helpers/cli';
 
 /**
  * Sign-in limits, logout, cross-site refusals, the upload limit, security headers and the account CLI,
@@ -36,8 +36,8 @@ async function attempt(username: string, password: string): Promise<{ status: nu
 
 const sleepUntil = (ms: number) => new Promise((r) => setTimeout(r, Math.max(0, ms - Date.now())));
 
-const cli = (script: string, args: string[], input?: string) => {
-	const r = spawnSync(process.execPath, ['--import', 'tsx', join(process.cwd(), script), ...args, '--db', server.dbPath], {
+const cli = (tool: Tool, args: string[], input?: string) => {
+	const r = spawnSync(...toolCommand(tool, [...args, '--db', server.dbPath]), {
 		encoding: 'utf8',
 		input
 	});
@@ -223,7 +223,7 @@ describe('request limits and headers', () => {
 describe('the account CLI while the server holds the database', () => {
 	it('adds, disables and lists users through the server, and verifies the audit chain', async () => {
 		const add = cli(
-			'cli/user.ts',
+			'user',
 			['add', 'zhou', '--role', 'manager', '--name', '周经理', '--stores', '上海徐家汇店', '--password-stdin'],
 			'zhou-password-1\n'
 		);
@@ -233,20 +233,20 @@ describe('the account CLI while the server holds the database', () => {
 		expect((await get(server, '/?store=上海徐家汇店', cookie)).status).toBe(200);
 		expect((await get(server, '/?store=杭州湖滨店', cookie)).status).toBe(403);
 
-		expect(cli('cli/user.ts', ['add', 'zhou', '--role', 'viewer', '--password-stdin'], 'another-pass\n')).toMatchObject({ code: 1 });
-		expect(cli('cli/user.ts', ['add', 'short', '--role', 'viewer', '--password-stdin'], 'short\n')).toMatchObject({ code: 2 });
+		expect(cli('user', ['add', 'zhou', '--role', 'viewer', '--password-stdin'], 'another-pass\n')).toMatchObject({ code: 1 });
+		expect(cli('user', ['add', 'short', '--role', 'viewer', '--password-stdin'], 'short\n')).toMatchObject({ code: 2 });
 
-		const disable = cli('cli/user.ts', ['disable', 'zhou']);
+		const disable = cli('user', ['disable', 'zhou']);
 		expect(disable.code).toBe(0);
 		// the open session ends at once
 		expect((await get(server, '/', cookie)).status).toBe(303);
 
-		const list = cli('cli/user.ts', ['list', '--json']);
+		const list = cli('user', ['list', '--json']);
 		const users = JSON.parse(list.out) as { username: string; disabled: boolean; role: string }[];
 		expect(users.find((u) => u.username === 'zhou')).toMatchObject({ disabled: true, role: 'manager' });
 		expect(JSON.stringify(users)).not.toContain('argon2');
 
-		const verify = cli('cli/audit.ts', ['verify']);
+		const verify = cli('audit', ['verify']);
 		expect(verify.out).toMatch(/审计日志完整：共 \d+ 条/u);
 		expect(verify.code).toBe(0);
 		const admin = await login(server, 'admin', 'admin-demo-2025');

@@ -8,6 +8,7 @@ import { ensureDemoUsers } from '../../src/lib/server/core/auth/demo';
 import { ingest } from '../../pipelines/engine';
 import { sample, tempDir } from '../helpers/db';
 import { login, startServer, type RunningServer } from '../helpers/server';
+import { toolCommand } from '../helpers/cli';
 
 /** Backup while the server runs (handed to it), restore into a new file, and the restored file works. */
 let server: RunningServer;
@@ -48,7 +49,7 @@ afterAll(async () => {
 });
 
 const cli = (args: string[]) =>
-	spawnSync('npx', ['tsx', 'cli/ingest.ts', ...args], { encoding: 'utf8', env: { ...process.env, QUALITY_LANG: 'zh-CN' } });
+	spawnSync(...toolCommand('ingest', args), { encoding: 'utf8', env: { ...process.env, QUALITY_LANG: 'zh-CN' } });
 
 describe('backup and restore', () => {
 	it('backs up through the running server, restores into a new file with the same rows, key and working audit chain', async () => {

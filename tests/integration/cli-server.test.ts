@@ -4,12 +4,13 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { freePort } from '../helpers/server';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { toolCommand } from '../helpers/cli';
 
 /** The CLI works while the dashboard server owns the database file: it hands its commands over. */
 
 const root = process.cwd();
 const cli = (args: string[]) => {
-	const r = spawnSync(process.execPath, ['--import', 'tsx', join(root, 'cli/ingest.ts'), ...args], { encoding: 'utf8', cwd: root });
+	const r = spawnSync(...toolCommand('ingest', args), { encoding: 'utf8', cwd: root });
 	return {
 		code: r.status,
 		stdout: r.stdout,

@@ -51,14 +51,18 @@ interface WorkerRun {
 }
 
 /**
- * Runs the worker in its own process group (npx → tsx → node) and SIGKILLs the whole group `killAfterMs`
+ * Runs the worker (node with tsx) in its own process group and SIGKILLs the whole group `killAfterMs`
  * after it printed "loading" (null: let it finish).
  */
 function runWorker(file: string, killAfterMs: number | null): Promise<WorkerRun> {
 	return new Promise((resolvePromise, reject) => {
 		// TMPDIR inside the test directory: a killed load cannot remove its work files, the test does.
 		const env = { ...process.env, TMPDIR: workTmp };
-		const child = spawn('npx', ['tsx', WORKER, dbPath, 'complaints', file], { detached: true, stdio: ['ignore', 'pipe', 'pipe'], env });
+		const child = spawn(process.execPath, ['--import', 'tsx', WORKER, dbPath, 'complaints', file], {
+			detached: true,
+			stdio: ['ignore', 'pipe', 'pipe'],
+			env
+		});
 		const lines: string[] = [];
 		let stderr = '';
 		let loadingAt = 0;

@@ -15,6 +15,7 @@ import { ingest } from '../../pipelines/engine';
 import type { KindId } from '../../src/lib/shared/schema';
 import { sample, tempDir } from '../helpers/db';
 import { get, login, startServer, type RunningServer } from '../helpers/server';
+import { toolCommand } from '../helpers/cli';
 
 /**
  * The Parquet export: the same metric SQL over the exported files gives the same numbers as over the
@@ -308,7 +309,7 @@ describe('Parquet export while the server runs', () => {
 		await server?.stop();
 	});
 	const cli = (args: string[], lang = 'zh-CN') =>
-		spawnSync('npx', ['tsx', 'cli/ingest.ts', ...args], { encoding: 'utf8', env: { ...process.env, QUALITY_LANG: lang } });
+		spawnSync(...toolCommand('ingest', args), { encoding: 'utf8', env: { ...process.env, QUALITY_LANG: lang } });
 
 	it('is handed to the server, reports in Chinese or English, refuses a non-empty folder, and is audited', async () => {
 		const out = join(dir, 'live');

@@ -8,6 +8,7 @@ import { demoAccount } from '../../src/lib/server/core/auth/demo-accounts';
 import { tempDir } from '../helpers/db';
 import { COMPLAINTS_HEADER, complaint } from '../helpers/hostile-bytes';
 import { login, startServer, type RunningServer } from '../helpers/server';
+import { toolCommand } from '../helpers/cli';
 
 /**
  * A 2 GB file: through the upload API it is refused with 413 before its body is read (declared size)
@@ -113,19 +114,7 @@ describe('a 2 GB file', () => {
 			// /usr/bin/time -f %M: the peak resident memory (KB) of the CLI as `npm run ingest` runs it
 			const r = spawnSync(
 				'/usr/bin/time',
-				[
-					'-f',
-					'maxrss_kb=%M',
-					process.execPath,
-					'--import',
-					'tsx',
-					'cli/ingest.ts',
-					'complaints',
-					file,
-					'--db',
-					join(dir, 'q.duckdb'),
-					'--json'
-				],
+				['-f', 'maxrss_kb=%M', ...toolCommand('ingest', ['complaints', file, '--db', join(dir, 'q.duckdb'), '--json']).flat()],
 				{ encoding: 'utf8', timeout: 60_000 }
 			);
 			const seconds = (Date.now() - started) / 1000;

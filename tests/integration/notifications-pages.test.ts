@@ -5,6 +5,7 @@ import { ensureDemoUsers } from '../../src/lib/server/core/auth/demo';
 import { demoAccount } from '../../src/lib/server/core/auth/demo-accounts';
 import { get, login, postForm, startServer, type RunningServer } from '../helpers/server';
 import { botReceiver } from '../helpers/receivers';
+import { toolCommand } from '../helpers/cli';
 
 /**
  * The delivery pages on the built server: a manager adds their own channel and sends a test (发送测试) to
@@ -51,7 +52,7 @@ describe('delivery pages', () => {
 	});
 
 	it('npm run notify hands its command to the running server', async () => {
-		const { stdout } = await promisify(execFile)('npx', ['tsx', 'cli/notify.ts', 'channel', 'list', '--db', server.dbPath]);
+		const { stdout } = await promisify(execFile)(...toolCommand('notify', ['channel', 'list', '--db', server.dbPath]));
 		expect(stdout).toContain('my-bot');
 		expect(stdout).not.toContain('PAGETOKEN123');
 	}, 60_000);

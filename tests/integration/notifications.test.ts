@@ -18,6 +18,7 @@ import { notifyKeyPath } from '../../src/lib/server/features/notifications/secre
 import { insertRows } from '../helpers/insert';
 import { rows, tempDir } from '../helpers/db';
 import { botReceiver, smtpReceiver } from '../helpers/receivers';
+import { toolCommand } from '../helpers/cli';
 
 /**
  * Delivery against real receivers on 127.0.0.1: an SMTP server (smtp-server, messages parsed with
@@ -369,7 +370,7 @@ describe('npm run notify', () => {
 		]);
 		await d.checkpointAndClose();
 		const run = (...args: string[]) =>
-			promisify(execFile)('npx', ['tsx', 'cli/notify.ts', ...args, '--db', cliDb], { env: { ...process.env, NOTIFY_SCHEDULER: 'off' } });
+			promisify(execFile)(...toolCommand('notify', [...args, '--db', cliDb]), { env: { ...process.env, NOTIFY_SCHEDULER: 'off' } });
 		try {
 			await run('channel', 'add', 'ops', '--kind', 'webhook', '--url', bots.url('/cli'), '--secret', 'CLIsecret');
 			const list = await run('channel', 'list');

@@ -11,6 +11,7 @@ import { writeComplaints } from '../helpers/generate';
 import { checkIntegrity, openAfterCrash, prng, seedFromEnv } from '../helpers/integrity';
 import { serverBatches, spawnApp, uploadFile, type AppProcess } from '../helpers/app-process';
 import { login } from '../helpers/server';
+import { toolCommand } from '../helpers/cli';
 
 /**
  * The built server as a real process on a real DuckDB file: killed during uploads and started again,
@@ -139,9 +140,9 @@ describe('a server killed during an upload', () => {
 	);
 });
 
-/** `npm run ingest` as a process: node with tsx, so a signal reaches the CLI itself. */
+/** `npm run ingest` as a process without npm, so a signal reaches the CLI itself. */
 function cliLoad(dbPath: string, file: string, env: Record<string, string> = {}) {
-	const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'cli/ingest.ts'), 'complaints', file, '--db', dbPath], {
+	const child = spawn(...toolCommand('ingest', ['complaints', file, '--db', dbPath]), {
 		cwd: root,
 		env: { ...process.env, ...env },
 		stdio: ['ignore', 'pipe', 'pipe']
