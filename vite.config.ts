@@ -8,17 +8,19 @@ export default defineConfig({
 		paraglideVitePlugin({
 			project: './project.inlang',
 			outdir: './src/lib/paraglide',
-			strategy: ['cookie', 'preferredLanguage', 'baseLocale'],
-			// one module per message in every mode: the plugin's default for development and tests (one module per
-			// locale) would make each vitest start rewrite what the build wrote, under whatever reads it meanwhile
-			// (the browser tests' servers, started beside vitest by `npm test`, import the messages through tsx)
-			outputStructure: 'message-modules'
+			strategy: ['cookie', 'preferredLanguage', 'baseLocale']
 		}),
 		sveltekit()
 	],
 	ssr: { external: ['@duckdb/node-api'] },
 	test: {
-		include: ['tests/unit/**/*.test.ts', 'tests/integration/**/*.test.ts', 'tests/generate/**/*.test.ts', 'src/**/*.test.ts', 'pipelines/**/*.test.ts'],
+		include: [
+			'tests/unit/**/*.test.ts',
+			'tests/integration/**/*.test.ts',
+			'tests/generate/**/*.test.ts',
+			'src/**/*.test.ts',
+			'pipelines/**/*.test.ts'
+		],
 		testTimeout: 60_000,
 		hookTimeout: 60_000,
 		pool: 'forks',

@@ -56,6 +56,14 @@ if (build !== 0) {
 	console.log('\n0 passed, 1 failed');
 	process.exit(1);
 }
+// The messages' compiled modules (src/lib/paraglide) as vitest has them (one module per locale; the build wrote one per
+// message): vitest writes them so as it starts, which must not happen under the browser tests' servers, which import
+// them through tsx. Listing the test files starts vitest's compile alone; the vitest run below then finds them as it
+// would write them and writes nothing.
+if (spawnSync('npx', ['vitest', 'list', '--filesOnly'], { stdio: 'ignore' }).status !== 0) {
+	console.log('\nvitest could not list the test files\n0 passed, 1 failed');
+	process.exit(1);
+}
 const e2eWanted = process.env.SKIP_E2E !== '1';
 if (e2eWanted) ensureBrowser();
 
