@@ -1,17 +1,19 @@
 /**
  * `npm test`: the production build, then side by side: the type check and lint; the unit and integration tests (the
  * layer check among them) (vitest, real DuckDB files); the browser tests (Playwright driving Debian's chromium against
- * the real server). Each part's output goes to test-logs/<part>.log (Playwright empties test-results/ as it starts) and is printed whole when the part ends.
- * Ends with one line "N passed, N failed" counting them all.
+ * the real server). Each part's output goes to test-logs/<part>.log (Playwright empties test-results/ as it starts),
+ * printed whole when the part ends. Ends with one line "N passed, N failed" counting them all.
  *
  * Side by side because each part alone leaves a core idle much of the time (a test waiting on a server, a browser, a
  * child process): one after the other they took some 29 minutes on two cores, the same work side by side less (the
  * figures: docs/decisions.md, "The test command's parts side by side"). `SKIP_E2E=1` leaves the browser tests out.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { createWriteStream, existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { ensureBrowser } from './ensure-browser';
 
+// emptied first: a report left by an earlier run must not be counted for a part that did not write one
+rmSync('test-logs', { recursive: true, force: true });
 mkdirSync('test-logs', { recursive: true });
 
 const started = Date.now();
@@ -56,10 +58,10 @@ if (build !== 0) {
 	console.log('\n0 passed, 1 failed');
 	process.exit(1);
 }
-// The messages' compiled modules (src/lib/paraglide) as vitest has them (one module per locale; the build wrote one per
-// message): vitest writes them so as it starts, which must not happen under the browser tests' servers, which import
-// them through tsx. Listing the test files starts vitest's compile alone; the vitest run below then finds them as it
-// would write them and writes nothing.
+// The messages' compiled modules (src/lib/paraglide): vitest rewrites them as it starts (one module per locale, where
+// the build wrote one per message), which must not happen while the browser tests' servers import them through tsx.
+// Listing the test files runs that compile alone, first; the vitest run below then finds them as it would write them
+// and writes nothing.
 if (spawnSync('npx', ['vitest', 'list', '--filesOnly'], { stdio: 'ignore' }).status !== 0) {
 	console.log('\nvitest could not list the test files\n0 passed, 1 failed');
 	process.exit(1);
@@ -77,30 +79,34 @@ const statics = (async () => {
 	return check || lint;
 })();
 
+/**
+ * Adds a part's tests, as its JSON report counts them, to the totals; a part that failed without a failed test in its
+ * report (it did not start, or ended early) counts as one failure.
+ */
+function counted<R>(code: number, report: string, counts: (json: R) => { passed: number; failed: number }): number {
+	const c = existsSync(report) ? counts(JSON.parse(readFileSync(report, 'utf8')) as R) : { passed: 0, failed: 0 };
+	passed += c.passed;
+	failed += c.failed + (code !== 0 && c.failed === 0 ? 1 : 0);
+	return code;
+}
+
 const vitestJson = 'test-logs/vitest.json';
 const unit = part('vitest', 'npx', ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${vitestJson}`]).then(
-	(code) => {
-		if (existsSync(vitestJson)) {
-			const r = JSON.parse(readFileSync(vitestJson, 'utf8')) as { numPassedTests: number; numFailedTests: number };
-			passed += r.numPassedTests;
-			failed += r.numFailedTests;
-			if (code !== 0 && r.numFailedTests === 0) failed += 1;
-		} else if (code !== 0) failed += 1;
-		return code;
-	}
+	(code) =>
+		counted(code, vitestJson, (r: { numPassedTests: number; numFailedTests: number }) => ({
+			passed: r.numPassedTests,
+			failed: r.numFailedTests
+		}))
 );
 
 const pwJson = 'test-logs/playwright.json';
 const e2e = e2eWanted
-	? part('playwright', 'npx', ['playwright', 'test', '--reporter=list,json'], { PLAYWRIGHT_JSON_OUTPUT_NAME: pwJson }).then((code) => {
-			if (existsSync(pwJson)) {
-				const r = JSON.parse(readFileSync(pwJson, 'utf8')) as { stats: { expected: number; unexpected: number; flaky: number } };
-				passed += r.stats.expected + r.stats.flaky;
-				failed += r.stats.unexpected;
-				if (code !== 0 && r.stats.unexpected === 0) failed += 1;
-			} else if (code !== 0) failed += 1;
-			return code;
-		})
+	? part('playwright', 'npx', ['playwright', 'test', '--reporter=list,json'], { PLAYWRIGHT_JSON_OUTPUT_NAME: pwJson }).then((code) =>
+			counted(code, pwJson, (r: { stats: { expected: number; unexpected: number; flaky: number } }) => ({
+				passed: r.stats.expected + r.stats.flaky,
+				failed: r.stats.unexpected
+			}))
+		)
 	: Promise.resolve(0);
 
 const codes = await Promise.all([statics, unit, e2e]);
