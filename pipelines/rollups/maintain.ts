@@ -483,18 +483,20 @@ export async function refreshTouched(conn: DuckDBConnection, kind: KindId): Prom
  * Adds the table `delta` (a rollup's keys, and per measure what to add to it) to the rollup `t`: each key's
  * measures change by the delta's, a key new to the rollup comes in, and one whose count `n` falls to 0 goes
  * (every measure counts some of a key's `n` rows, so they are all 0 then). Returns the keys changed.
+ *
+ * One MERGE: it finds each key's row by one scan and changes its measures in place. Before, the keys found
+ * were copied out, their rows deleted and inserted again: for a 1,000-complaint batch spread over two years,
+ * complaint_time_cuts (5.6M rows) took 75 + 33 + 6 ms that way, 38 ms so (the whole upkeep: 320-414 -> 219 ms).
  */
 async function applyDelta(conn: DuckDBConnection, t: RollupTable, delta: string): Promise<number> {
-	const keys = ['d', ...t.keys];
-	const measures = Object.keys(t.measures);
-	// the day and store are never NULL: equal, so that the scan is narrowed to the delta's days and stores
-	const same = keys.map((k) => (k === 'd' || k === 'store' ? `r.${k} = x.${k}` : `r.${k} IS NOT DISTINCT FROM x.${k}`)).join(' AND ');
-	const [range] = await queryRows<{ n: number; lo: string | null; hi: string | null }>(
-		conn,
-		`SELECT count(*) AS n, strftime(min(d), '%Y-%m-%d') AS lo, strftime(max(d), '%Y-%m-%d') AS hi FROM ${delta}`
-	);
-	if (!range?.lo || !range.hi) return 0;
+	const [range] = await queryRows<{ n: number }>(conn, `SELECT count(*) AS n FROM ${delta}`);
+	if (!Number(range?.n)) return 0;
 	const step = profiler(`delta ${t.table}`);
+	// a key column declared NOT NULL is matched by `=` (a NULL-safe match of text costs twice the scan: measured
+	// 22 against 55 ms on complaint_time_cuts); the day's match also lets the scan skip blocks outside the delta's days
+	const required = await notNullColumns(conn, t.table);
+	const same = ['d', ...t.keys].map((k) => (required.has(k) ? `r.${k} = x.${k}` : `r.${k} IS NOT DISTINCT FROM x.${k}`)).join(' AND ');
+	const measures = Object.keys(t.measures);
 	// a sum (`signed.sums`) is NULL where its count is 0, as the sum of no rows is
 	const sums = t.signed?.sums ?? {};
 	const merged = (m: string) => {
@@ -503,29 +505,28 @@ async function applyDelta(conn: DuckDBConnection, t: RollupTable, delta: string)
 	};
 	const fresh = (m: string) => {
 		const count = sums[m]?.count;
-		return count ? `CASE WHEN x.${count} = 0 THEN NULL ELSE x.${m} END AS ${m}` : `x.${m}`;
+		return count ? `CASE WHEN x.${count} = 0 THEN NULL ELSE x.${m} END` : `x.${m}`;
 	};
-	// the keys the rollup holds already, as they will be, with the rowid of each one's row now (the day range
-	// first, so the scan skips blocks outside it; rows then replaced by rowid, not by a correlated match on every
-	// key); keys new to it go in straight from the change (a big write of new days copies nothing twice)
+	const cols = columnsOf(t);
 	await conn.run(
-		`CREATE OR REPLACE TEMP TABLE rollup_merged AS
-		 SELECT ${keys.map((k) => `x.${k}`).join(', ')}, ${measures.map((m) => `${merged(m)} AS ${m}`).join(', ')}, r.rid
-		 FROM ${delta} x JOIN (SELECT rowid AS rid, ${columnsOf(t).join(', ')} FROM ${t.table} WHERE d BETWEEN $1::DATE AND $2::DATE) r ON ${same}`,
-		[range.lo, range.hi]
+		`MERGE INTO ${t.table} r USING ${delta} x ON ${same}
+		 WHEN MATCHED AND r.n + x.n = 0 THEN DELETE
+		 WHEN MATCHED THEN UPDATE SET ${measures.map((m) => `${m} = ${merged(m)}`).join(', ')}
+		 WHEN NOT MATCHED AND x.n > 0 THEN INSERT (${cols.join(', ')}) VALUES (${cols.map((c) => (measures.includes(c) ? fresh(c) : `x.${c}`)).join(', ')})`
 	);
 	step('merged');
-	await conn.run(`DELETE FROM ${t.table} WHERE rowid IN (SELECT rid FROM rollup_merged)`);
-	step('deleted');
-	const cols = columnsOf(t).join(', ');
-	const sameKey = keys.map((k) => `m.${k} IS NOT DISTINCT FROM x.${k}`).join(' AND ');
-	await conn.run(
-		`INSERT INTO ${t.table} (${cols}) SELECT ${cols} FROM rollup_merged WHERE n > 0
-		 UNION ALL SELECT ${columnsOf(t).map(fresh).join(', ')} FROM ${delta} x ANTI JOIN rollup_merged m ON ${sameKey} WHERE x.n > 0`
+	return Number(range?.n);
+}
+
+/** The columns of a table declared NOT NULL (per connection's database; the schema changes only by migrations). */
+async function notNullColumns(conn: DuckDBConnection, table: string): Promise<Set<string>> {
+	const rows = await queryRows<{ name: string }>(
+		conn,
+		`SELECT column_name AS name FROM duckdb_columns() WHERE schema_name = 'main' AND table_name = $1 AND NOT is_nullable
+		 AND database_name = current_database()`,
+		[table]
 	);
-	step('inserted');
-	await conn.run('DROP TABLE IF EXISTS rollup_merged');
-	return Number(range.n);
+	return new Set(rows.map((r) => r.name));
 }
 
 /**
