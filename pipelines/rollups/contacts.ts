@@ -26,16 +26,25 @@ export const CONTACT_TIMES = `arrived_at::DATE AS d,
 /** The hour of arrival, '00'–'23'. */
 export const CONTACT_HOUR = `lpad(hour(arrived_at)::VARCHAR, 2, '0')`;
 
-const ORDER = 'ORDER BY arrived_at, contact_id';
+/**
+ * The order of a phone's contacts: by arrival, and by id among those of one arrival. `byTime`: by arrival alone,
+ * the same order where no two of the rows ordered share an arrival (`TIES` counts them): the upkeep orders so
+ * first, because reading the id of the rows picked was a third of its read (contacts.ts' callers check the ties).
+ */
+const order = (byTime = false) => (byTime ? 'ORDER BY arrived_at' : 'ORDER BY arrived_at, contact_id');
 /**
  * What the same phone did next (window expressions over the contact rows): the arrival of its next inbound
  * contact (inbound rows only), and of its next contact that reached the customer (outbound, or answered).
  */
-export const NEXT_INBOUND = `CASE WHEN customer_phone_hash IS NOT NULL AND direction = '呼入'
-		THEN lead(arrived_at) OVER (PARTITION BY customer_phone_hash, direction ${ORDER}) END`;
-export const NEXT_REACH = `CASE WHEN customer_phone_hash IS NOT NULL
+export const nextInbound = (byTime = false) => `CASE WHEN customer_phone_hash IS NOT NULL AND direction = '呼入'
+		THEN lead(arrived_at) OVER (PARTITION BY customer_phone_hash, direction ${order(byTime)}) END`;
+export const nextReach = (byTime = false) => `CASE WHEN customer_phone_hash IS NOT NULL
 		THEN min(CASE WHEN direction = '呼出' OR answered_at IS NOT NULL THEN arrived_at END)
-			OVER (PARTITION BY customer_phone_hash ${ORDER} ROWS BETWEEN 1 FOLLOWING AND UNBOUNDED FOLLOWING) END`;
+			OVER (PARTITION BY customer_phone_hash ${order(byTime)} ROWS BETWEEN 1 FOLLOWING AND UNBOUNDED FOLLOWING) END`;
+export const NEXT_INBOUND = nextInbound();
+export const NEXT_REACH = nextReach();
+/** How many of the rows ordered share the phone and arrival of a row (a window expression; 1: the order by time is exact). */
+export const TIES = 'count(*) OVER (PARTITION BY customer_phone_hash, arrived_at)';
 export const NEXT_CONTACTS = `${NEXT_INBOUND} AS next_inbound_at,
 	${NEXT_REACH} AS next_reach_at`;
 

@@ -152,18 +152,21 @@ const slaColumns = Object.entries(SLA_CLOCKS)
  * complaint (rowid `rid`) of the phones `phones` picks (a condition on complaints; 'true': all) received at
  * `since` or later (a TIMESTAMP expression; null: all), with the complaint's columns `carried`. Only the rows
  * from the window before `since` are windowed: a previous complaint earlier than that is outside the window
- * of every row picked.
+ * of every row picked. `byTime`: the phone's complaints ordered by receipt alone, with `ties` (how many of them share
+ * the row's receipt; the order is the exact one where none does), so the complaint ids are not read.
  */
 export const repeatGaps = (
 	phones: string,
 	since: string | null = null,
-	carried: readonly string[] = []
-) => `SELECT rid, ${carried.map((c) => `${c}, `).join('')}CASE WHEN gap <= ${REPEAT_WINDOW_DAYS} * ${US_PER_DAY} THEN gap END AS gap
+	carried: readonly string[] = [],
+	byTime = false
+) => `SELECT rid, ${carried.map((c) => `${c}, `).join('')}${byTime ? 'ties, ' : ''}CASE WHEN gap <= ${REPEAT_WINDOW_DAYS} * ${US_PER_DAY} THEN gap END AS gap
 	FROM (SELECT rowid AS rid, ${carried
 		.filter((c) => c !== 'received_at')
 		.map((c) => `${c}, `)
 		.join('')}received_at,
-		epoch_us(received_at) - lag(epoch_us(received_at)) OVER (PARTITION BY customer_phone_hash ORDER BY received_at, complaint_id) AS gap
+		epoch_us(received_at) - lag(epoch_us(received_at)) OVER (PARTITION BY customer_phone_hash ORDER BY received_at${byTime ? '' : ', complaint_id'}) AS gap
+		${byTime ? ', count(*) OVER (PARTITION BY customer_phone_hash, received_at) AS ties' : ''}
 		FROM complaints WHERE customer_phone_hash IS NOT NULL AND ${phones}${since === null ? '' : ` AND received_at >= ${since} - INTERVAL ${REPEAT_WINDOW_DAYS} DAY`})
 	${since === null ? '' : `WHERE received_at >= ${since}`}`;
 
