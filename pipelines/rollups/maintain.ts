@@ -27,7 +27,7 @@ import { aggregateSql, columnsOf, DAY_OF, rebuildParts, repeatGaps, ROLLUP_TABLE
  */
 
 /** Bump with a migration that changes a rollup table; the next start rebuilds. */
-export const ROLLUP_VERSION = 8;
+export const ROLLUP_VERSION = 9;
 
 /**
  * Per rolled kind: its rows (alias `s`) from day $1 to day $2, as a range its table's zone maps can skip

@@ -208,7 +208,9 @@ describe('what the contact rollups cannot know', () => {
 		for (const input of [
 			{ metric: 'answer_rate', by: 'hour', filters: { channel: ['电话'] } },
 			{ metric: 'asa_p90_s', filters: { channel: ['电话'] } },
-			{ metric: 'aht_median_s', by: 'weekday_hour' },
+			// by weekday × hour: over every store only (the counts per slot have no store)
+			{ metric: 'aht_median_s', by: 'weekday_hour', scope: SCOPE },
+			{ metric: 'asa_p90_s', by: 'weekday_hour', filters: { store: [SCOPE[0]!] } },
 			// by week: over every store only (the counts per week have no store)
 			{ metric: 'aht_median_s', grain: 'week', scope: SCOPE },
 			{ metric: 'aht_median_s', grain: 'week', by: 'channel' },
@@ -218,6 +220,7 @@ describe('what the contact rollups cannot know', () => {
 		expect(
 			(await queryMetric(db, { ...base, metric: 'answer_rate', by: 'channel', filters: { channel: ['电话'] } }, { asOf: AS_OF })).path
 		).toBe('rollup');
+		expect((await queryMetric(db, { ...base, metric: 'aht_median_s', by: 'weekday_hour' }, { asOf: AS_OF })).path).toBe('rollup');
 	});
 
 	it('other contact limits rebuild the contact rollups, which then count by them', async () => {

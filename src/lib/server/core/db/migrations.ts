@@ -714,5 +714,17 @@ CREATE TABLE survey_staff_daily (
 UPDATE rollup_state SET version = 8 WHERE version = 7 AND NOT EXISTS (SELECT 1 FROM complaints) AND NOT EXISTS (SELECT 1 FROM surveys)
   AND NOT EXISTS (SELECT 1 FROM contacts);
 `
+	},
+	{
+		version: 24,
+		name: "rollups: contacts' times over every store per month, weekday × hour and exact value",
+		// Per month × clock (wait, handle) × slot (the ISO weekday and hour of arrival, '3-09') × exact seconds: how many
+		// contacts of every store took each (s NULL: none of that time). Requests over every store read their
+		// percentiles by weekday × hour from it (pipelines/rollups/tables.ts, contact_time_slots). Rollup version 9: a
+		// database holding contacts rebuilds at start, one without is current as it stands.
+		sql: `
+CREATE TABLE contact_time_slots (d DATE NOT NULL, clock VARCHAR NOT NULL, slot VARCHAR NOT NULL, s DOUBLE, n BIGINT NOT NULL);
+UPDATE rollup_state SET version = 9 WHERE version = 8 AND NOT EXISTS (SELECT 1 FROM contacts);
+`
 	}
 ];

@@ -110,8 +110,8 @@ const ROLLUPS: Readonly<Record<string, RollupUse>> = {
 	aht_mean_s: meanOf('handle_sum', 'handled'),
 	// percentiles from the counts per exact second (contact_times): by store, channel, agent, topic, hour or weekday
 	// (by week over every store from the counts per week)
-	asa_p90_s: { from: ['contact_times', 'contact_time_weeks'], where: `clock = 'wait'`, quantile: 0.9 },
-	aht_median_s: { from: ['contact_times', 'contact_time_weeks'], where: `clock = 'handle'`, quantile: 0.5 },
+	asa_p90_s: { from: ['contact_times', 'contact_time_weeks', 'contact_time_slots'], where: `clock = 'wait'`, quantile: 0.9 },
+	aht_median_s: { from: ['contact_times', 'contact_time_weeks', 'contact_time_slots'], where: `clock = 'handle'`, quantile: 0.5 },
 	contacts_handled: { from: FROM, value: 'sum(handled)' },
 	// a contact's FCR window closes N days after it: the days whose windows have not all closed by "now" are
 	// counted from raw rows as of "now" (the rollup's live tail, catalog/rollups.ts)

@@ -4,6 +4,7 @@ import {
 	complaintTimeWeeks,
 	contactCutsAsOf,
 	contactTimes,
+	contactTimeSlots,
 	contactTimeWeeks,
 	liveCutRows
 } from '$pipelines/rollups/tables';
@@ -264,6 +265,29 @@ export const ROLLUP_SOURCES: Readonly<Record<RollupId, RollupSourceDef>> = {
 		wholeWeeks: true,
 		times: SECONDS,
 		relation: (request) => weekRows(request, 'contact_time_weeks', 's', contactTimeWeeks, 's.arrived_at')
+	},
+	/**
+	 * contact_times over every store per weekday × hour of arrival (`slot`): percentiles by weekday × hour over every
+	 * store, the part-months from raw rows in the same shape
+	 */
+	contact_time_slots: {
+		id: 'contact_time_slots',
+		kind: 'contacts',
+		dimensions: { weekday_hour: 'slot' },
+		filters: [],
+		everyStore: true,
+		wholeMonths: true,
+		times: SECONDS,
+		relation: (request) => {
+			const months = `SELECT d, clock, slot, s, n FROM contact_time_slots WHERE ${where(wholeMonthsIn(request))}`;
+			const days = (lo: string, hi: string, when: string) =>
+				rawCounts(
+					request,
+					'd, clock, slot, s',
+					contactTimeSlots(where([`s.arrived_at >= ${lo}`, `s.arrived_at < ${hi} + INTERVAL 1 DAY`, when, ...request.conditions('s.')]))
+				);
+			return `(${months} UNION ALL ${partMonths(request, days)})`;
+		}
 	},
 	survey_daily: {
 		id: 'survey_daily',

@@ -134,7 +134,8 @@ export type RollupId =
 	| 'contact_cuts'
 	| 'contact_channels'
 	| 'contact_times'
-	| 'contact_time_weeks';
+	| 'contact_time_weeks'
+	| 'contact_time_slots';
 
 /** A rollup as the compiler reads it: like a source, but its rows are daily groups, and only some cuts exist. */
 export interface RollupSourceDef {
