@@ -574,21 +574,25 @@ const SURVEY_MEASURES: Readonly<Record<string, string>> = {
 	)
 };
 
-/** A rollup of a kind's times per week (`d` its Monday) × clock × exact value (`value`) over every store, built a clock at a time. */
-const weekTimes = (
+/**
+ * A rollup of a kind's times over every store per `period` (`d` its first day: a month's, or a week's Monday) × clock ×
+ * `keys` (the exact value last), built a clock at a time.
+ */
+const periodTimes = (
 	table: string,
 	kind: RolledKind,
-	value: string,
+	period: 'month' | 'week',
+	keys: readonly string[],
 	rows: (where: string) => string,
 	touched: RollupTable['touched'],
 	clocks: readonly string[]
 ): RollupTable => ({
 	table,
 	kind,
-	keys: ['clock', value],
+	keys: ['clock', ...keys],
 	measures: { n: 'count(*)' },
 	rows,
-	period: 'week',
+	period,
 	touched,
 	order: 'clock, d',
 	parts: clocks.map((clock) => `clock = '${clock}'`)
@@ -638,7 +642,15 @@ export const ROLLUP_TABLES: readonly RollupTable[] = [
 		byCut: true,
 		parts: Object.keys(SLA_CLOCKS).map((clock) => `clock = '${clock}'`)
 	},
-	weekTimes('complaint_time_weeks', 'complaints', 'us', complaintTimeWeeks, COMPLAINT_TIME_WEEKS_TOUCHED, Object.keys(SLA_CLOCKS)),
+	periodTimes(
+		'complaint_time_weeks',
+		'complaints',
+		'week',
+		['us'],
+		complaintTimeWeeks,
+		COMPLAINT_TIME_WEEKS_TOUCHED,
+		Object.keys(SLA_CLOCKS)
+	),
 	{
 		table: 'survey_daily',
 		kind: 'surveys',
@@ -682,18 +694,16 @@ export const ROLLUP_TABLES: readonly RollupTable[] = [
 		byCut: true,
 		parts: Object.keys(CONTACT_CLOCKS).map((clock) => `clock = '${clock}'`)
 	},
-	weekTimes('contact_time_weeks', 'contacts', 's', contactTimeWeeks, CONTACT_TIME_WEEKS_TOUCHED, Object.keys(CONTACT_CLOCKS)),
-	{
-		table: 'contact_time_slots',
-		kind: 'contacts',
-		keys: ['clock', 'slot', 's'],
-		measures: { n: 'count(*)' },
-		rows: contactTimeSlots,
-		period: 'month',
-		touched: CONTACT_TIME_SLOTS_TOUCHED,
-		order: 'clock, d',
-		parts: Object.keys(CONTACT_CLOCKS).map((clock) => `clock = '${clock}'`)
-	}
+	periodTimes('contact_time_weeks', 'contacts', 'week', ['s'], contactTimeWeeks, CONTACT_TIME_WEEKS_TOUCHED, Object.keys(CONTACT_CLOCKS)),
+	periodTimes(
+		'contact_time_slots',
+		'contacts',
+		'month',
+		['slot', 's'],
+		contactTimeSlots,
+		CONTACT_TIME_SLOTS_TOUCHED,
+		Object.keys(CONTACT_CLOCKS)
+	)
 ];
 
 /** The day column of each rolled kind's table, as its rollup keys them. */
