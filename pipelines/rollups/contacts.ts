@@ -25,8 +25,8 @@ export const CONTACT_TIMES = `arrived_at::DATE AS d,
 
 /**
  * The hour of arrival, '00'–'23', and the ISO weekday, '1' (Monday)–'7', and both ('3-09'): each one strftime, which
- * costs half of building the text from isodow() and hour() (a year of contacts' P90 wait by weekday × hour: 1.18 →
- * 0.65 s, the percentiles themselves 0.52 s of it).
+ * costs half of building the text from isodow() and hour() (a year of contacts' P90 wait by weekday × hour from raw
+ * rows: 1.18 → 0.65–0.76 s, the percentiles themselves 0.52 s of it).
  */
 export const CONTACT_HOUR = `strftime(arrived_at, '%H')`;
 export const CONTACT_WEEKDAY = `strftime(arrived_at, '%u')`;
@@ -35,7 +35,7 @@ export const CONTACT_WEEKDAY_HOUR = `strftime(arrived_at, '%u-%H')`;
 /**
  * The order of a phone's contacts: by arrival, and by id among those of one arrival. `byTime`: by arrival alone,
  * the same order where no two of the rows ordered share an arrival (`TIES` counts them): the upkeep orders so
- * first, because reading the id of the rows picked was a third of its read (contacts.ts' callers check the ties).
+ * first, because reading the id of the rows picked was a third of its read (maintain.ts, `refreshTouched`, checks the ties).
  */
 const order = (byTime = false) => (byTime ? 'ORDER BY arrived_at' : 'ORDER BY arrived_at, contact_id');
 /**

@@ -109,7 +109,7 @@ const ROLLUPS: Readonly<Record<string, RollupUse>> = {
 	online_first_response_s: meanOf('online_wait_sum', 'online_answered'),
 	aht_mean_s: meanOf('handle_sum', 'handled'),
 	// percentiles from the counts per exact second (contact_times): by store, channel, agent, topic, hour or weekday
-	// (by week over every store from the counts per week)
+	// (by week over every store from the counts per week, by weekday × hour over every store from those per slot)
 	asa_p90_s: { from: ['contact_times', 'contact_time_weeks', 'contact_time_slots'], where: `clock = 'wait'`, quantile: 0.9 },
 	aht_median_s: { from: ['contact_times', 'contact_time_weeks', 'contact_time_slots'], where: `clock = 'handle'`, quantile: 0.5 },
 	contacts_handled: { from: FROM, value: 'sum(handled)' },
