@@ -17,6 +17,9 @@ export default defineConfig({
 	outputDir: 'test-results',
 	workers: 1,
 	retries: 0,
+	// the suite's other parts (vitest with a worker per core) share the machine: an assertion that waits on the
+	// server gets 10 s rather than Playwright's 5 (a stop's CI once failed one browser test at 1,257 passed)
+	expect: { timeout: 10_000 },
 	reporter: 'list',
 	use: {
 		baseURL: `http://127.0.0.1:${E2E_PORT}`,
@@ -36,5 +39,10 @@ export default defineConfig({
 			]
 		}
 	},
-	webServer: [server(E2E_PORT), server(E2E_EMPTY_PORT, '--empty'), server(E2E_UPLOAD_PORT), server(E2E_GENERATED_PORT, '--generated', 240_000)]
+	webServer: [
+		server(E2E_PORT),
+		server(E2E_EMPTY_PORT, '--empty'),
+		server(E2E_UPLOAD_PORT),
+		server(E2E_GENERATED_PORT, '--generated', 240_000)
+	]
 });

@@ -44,10 +44,15 @@ function part(name: string, cmd: string, args: string[], env: NodeJS.ProcessEnv 
 
 let passed = 0;
 let failed = 0;
+/** What failed, by name, printed again at the very end (CI may keep only the tail of the output). */
+const failures: string[] = [];
 /** A part that counts as one test: passed when it exits 0. */
-const asOne = (code: number) => {
+const asOne = (name: string) => (code: number) => {
 	if (code === 0) passed += 1;
-	else failed += 1;
+	else {
+		failed += 1;
+		failures.push(`${name}: exit code ${code} (test-logs/${name}.log)`);
+	}
 	return code;
 };
 
@@ -72,10 +77,10 @@ if (e2eWanted) ensureBrowser();
 // Types everywhere (svelte-check over src, pipelines, cli, tests and bench), then lint and format (eslint with
 // typescript-eslint and eslint-plugin-svelte; prettier): each one check, counted as one test.
 const statics = (async () => {
-	const check = asOne(
+	const check = asOne('types')(
 		await part('types', 'npx', ['svelte-check', '--tsconfig', './tsconfig.json', '--fail-on-warnings', '--output', 'human'])
 	);
-	const lint = asOne(await part('lint', 'npm', ['run', '--silent', 'lint']));
+	const lint = asOne('lint')(await part('lint', 'npm', ['run', '--silent', 'lint']));
 	return check || lint;
 })();
 
@@ -83,33 +88,70 @@ const statics = (async () => {
  * Adds a part's tests, as its JSON report counts them, to the totals; a part that failed without a failed test in its
  * report (it did not start, or ended early) counts as one failure.
  */
-function counted<R>(code: number, report: string, counts: (json: R) => { passed: number; failed: number }): number {
-	const c = existsSync(report) ? counts(JSON.parse(readFileSync(report, 'utf8')) as R) : { passed: 0, failed: 0 };
+function counted<R>(
+	name: string,
+	code: number,
+	report: string,
+	counts: (json: R) => { passed: number; failed: number; names: string[] }
+): number {
+	const c = existsSync(report) ? counts(JSON.parse(readFileSync(report, 'utf8')) as R) : { passed: 0, failed: 0, names: [] };
 	passed += c.passed;
 	failed += c.failed + (code !== 0 && c.failed === 0 ? 1 : 0);
+	failures.push(...c.names.map((n) => `${name}: ${n}`));
+	if (code !== 0 && c.failed === 0) failures.push(`${name}: exit code ${code} with no failed test in its report (test-logs/${name}.log)`);
 	return code;
+}
+
+interface VitestReport {
+	numPassedTests: number;
+	numFailedTests: number;
+	testResults: { name: string; assertionResults: { fullName: string; status: string }[] }[];
+}
+interface PwSuite {
+	title: string;
+	file?: string;
+	suites?: PwSuite[];
+	specs?: { title: string; file: string; line: number; tests: { status: string }[] }[];
+}
+/** The names of a Playwright report's specs that ended unexpected, with their file, line and describe titles. */
+function pwFailed(suites: PwSuite[] | undefined, path: string[] = [], top = true): string[] {
+	return (suites ?? []).flatMap((s) => {
+		// a top suite is the file itself: its title is the file's name, given once with the line
+		const titles = top ? path : [...path, s.title];
+		return [
+			...(s.specs ?? [])
+				.filter((sp) => sp.tests.some((t) => t.status === 'unexpected'))
+				.map((sp) => `${sp.file}:${sp.line} ${[...titles, sp.title].join(' › ')}`),
+			...pwFailed(s.suites, titles, false)
+		];
+	});
 }
 
 const vitestJson = 'test-logs/vitest.json';
 const unit = part('vitest', 'npx', ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${vitestJson}`]).then(
 	(code) =>
-		counted(code, vitestJson, (r: { numPassedTests: number; numFailedTests: number }) => ({
+		counted('vitest', code, vitestJson, (r: VitestReport) => ({
 			passed: r.numPassedTests,
-			failed: r.numFailedTests
+			failed: r.numFailedTests,
+			names: r.testResults.flatMap((f) =>
+				f.assertionResults.filter((a) => a.status === 'failed').map((a) => `${f.name.replace(`${process.cwd()}/`, '')} › ${a.fullName}`)
+			)
 		}))
 );
 
 const pwJson = 'test-logs/playwright.json';
 const e2e = e2eWanted
 	? part('playwright', 'npx', ['playwright', 'test', '--reporter=list,json'], { PLAYWRIGHT_JSON_OUTPUT_NAME: pwJson }).then((code) =>
-			counted(code, pwJson, (r: { stats: { expected: number; unexpected: number; flaky: number } }) => ({
+			counted('playwright', code, pwJson, (r: { stats: { expected: number; unexpected: number; flaky: number }; suites?: PwSuite[] }) => ({
 				passed: r.stats.expected + r.stats.flaky,
-				failed: r.stats.unexpected
+				failed: r.stats.unexpected,
+				names: pwFailed(r.suites)
 			}))
 		)
 	: Promise.resolve(0);
 
 const codes = await Promise.all([statics, unit, e2e]);
 console.log(`\n[${clock()}] all parts ended`);
+if (failures.length > 0) console.log(`failed:\n${failures.map((f) => `  - ${f}`).join('\n')}`);
 console.log(`${passed} passed, ${failed} failed`);
 process.exit(codes.some((c) => c !== 0) || failed > 0 ? 1 : 0);
