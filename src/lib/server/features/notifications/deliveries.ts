@@ -85,7 +85,9 @@ async function runOnce(db: Database, opts: RunOptions): Promise<RunSummary> {
 	const now = opts.now ?? new Date();
 	const { timeZone, catchUpMs } = config().notify;
 	const summary: RunSummary = { due: 0, sent: 0, skipped: 0, retrying: 0, failed: 0 };
-	const scrub = await scrubberOf(db);
+	// the customers' names are read only once a delivery is built: a tick with nothing due (most minutes) must not
+	// read every complaint's name (2.4 s of the cores at 5M complaints, once a minute)
+	let scrub: Promise<Scrub> | null = null;
 	const subs = await listSubscriptions(db);
 	for (const sub of subs) {
 		const schedule = parseSchedule(sub.schedule);
@@ -99,7 +101,7 @@ async function runOnce(db: Database, opts: RunOptions): Promise<RunSummary> {
 		const window = sub.what === 'alerts' || sub.what === 'freshness' ? await alertWindow(db, sub, run.getTime()) : undefined;
 		if (window && window.from >= window.to) continue;
 		summary.due++;
-		const built: Built | null = ready ? await build(db, ready, period, window, scrub) : null;
+		const built: Built | null = ready ? await build(db, ready, period, window, await (scrub ??= scrubberOf(db))) : null;
 		if (built && 'skip' in built) {
 			// reports record a skipped period (shown once on the page); alerts and freshness stay quiet
 			if (sub.what.endsWith('-report')) await insert(db, sub, period, window?.to ?? null, 'skipped', now, built.skip);
