@@ -685,8 +685,16 @@ export function compileRows(input: unknown, options: CompileOptions = {}): Compi
 	const countParams = [...p.values];
 	const lim = p.add(d.limit);
 	const off = p.add(d.offset);
+	const order = def.order.map((o) => `drilled.${o}`).join(', ');
+	const select = `SELECT ${def.columns.map((c) => `${c.sql} AS ${c.name}`).join(', ')}`;
+	// narrowFirst: the page's keys from the order columns alone, then the other columns of those rows only
+	const keys = def.order.map((o) => o.replace(/ DESC$/u, ''));
+	const sql = def.narrowFirst
+		? `WITH page AS MATERIALIZED (SELECT ${keys.map((k, i) => `drilled.${k} AS k${i}`).join(', ')} ${body} ORDER BY ${order} LIMIT ${lim} OFFSET ${off})
+${select} FROM ${relation} AS drilled SEMI JOIN page ON ${keys.map((k, i) => `drilled.${k} = page.k${i}`).join(' AND ')} ORDER BY ${order}`
+		: `${select} ${body} ORDER BY ${order} LIMIT ${lim} OFFSET ${off}`;
 	return {
-		sql: `SELECT ${def.columns.map((c) => `${c.sql} AS ${c.name}`).join(', ')} ${body} ORDER BY ${def.order.map((o) => `drilled.${o}`).join(', ')} LIMIT ${lim} OFFSET ${off}`,
+		sql,
 		params: p.values,
 		countSql: `SELECT count(*)::BIGINT AS n ${body}`,
 		countParams,

@@ -72,12 +72,20 @@ export async function runMetric(conn: DuckDBConnection, compiled: CompiledQuery)
 			{ metric: compiled.metric.id, ...compiled.shape, path: compiled.path, ms: Math.round(performance.now() - started) },
 			'metric query'
 		);
+	// read by column and build each row once: a drill-down page of 100k rows held as DuckDB's row objects and
+	// then as ours took the server's memory up by hundreds of MB (docs/scaling.md, "The server's memory")
 	const names = compiled.columns.map((c) => c.name);
-	const rows = reader.getRowObjectsJS().map((r) => {
+	const byName = reader.getColumnsObjectJS();
+	const values = names.map((n) => byName[n] ?? []);
+	const count = reader.currentRowCount;
+	const rows: MetricRow[] = new Array<MetricRow>(count);
+	for (let i = 0; i < count; i++) {
 		const out: MetricRow = {};
-		for (const n of names) out[n] = plain(r[n]);
-		return compiled.interval ? withInterval(out, compiled.interval, compiled.metric.kind === 'ratio' ? compiled.metric.scale : 100) : out;
-	});
+		for (let j = 0; j < names.length; j++) out[names[j]!] = plain(values[j]![i]);
+		rows[i] = compiled.interval
+			? withInterval(out, compiled.interval, compiled.metric.kind === 'ratio' ? compiled.metric.scale : 100)
+			: out;
+	}
 	return { columns: compiled.columns, rows };
 }
 
@@ -134,18 +142,24 @@ export function toArrow(result: MetricResult): Uint8Array {
 	return tableToIPC(new Table(vectors), 'stream');
 }
 
-/** The same result with times as text (for JSON and CSV, which people and spreadsheets read). */
-export function withTextTimes(result: MetricResult): MetricResult {
+/**
+ * The same result with times as text (for JSON and CSV, which people and spreadsheets read). `owned`: the result is
+ * this request's alone (a drill-down page, never a cached one), so its rows are changed where they are rather than
+ * copied: a copy of 100k rows costs the server some 100 MB while both are held.
+ */
+export function withTextTimes(result: MetricResult, owned = false): MetricResult {
 	const times = result.columns.filter((c) => c.type === 'timestamp').map((c) => c.name);
 	if (!times.length) return result;
-	return {
-		...result,
-		rows: result.rows.map((r) => {
-			const out = { ...r };
-			for (const t of times) out[t] = typeof r[t] === 'number' ? wallClock(r[t]) : null;
-			return out;
-		})
+	const text = (r: MetricRow) => {
+		const out = owned ? r : { ...r };
+		for (const t of times) out[t] = typeof r[t] === 'number' ? wallClock(r[t]) : null;
+		return out;
 	};
+	if (owned) {
+		for (const r of result.rows) text(r);
+		return result;
+	}
+	return { ...result, rows: result.rows.map(text) };
 }
 
 export { csvCell };
@@ -464,7 +478,8 @@ export async function drillRows(db: Database, user: AuthUser, input: unknown, op
 		});
 		const count = await conn.runAndReadAll(compiled.countSql, compiled.countParams);
 		const total = Number(count.getRowObjectsJS()[0]?.n ?? 0);
-		const rows = user.pii ? page.rows : page.rows.map((r) => maskRow(user, r, compiled.texts));
-		return { columns: page.columns, rows, total };
+		// masked row by row in the page's own array, so that each unmasked row is let go as its masked copy is made
+		if (!user.pii) for (let i = 0; i < page.rows.length; i++) page.rows[i] = maskRow(user, page.rows[i]!, compiled.texts);
+		return { columns: page.columns, rows: page.rows, total };
 	});
 }

@@ -90,11 +90,14 @@ export const DRILLS: Partial<Record<SourceId, DrillDef>> = (() => {
 		search: 'note',
 		texts: ['note']
 	};
+	// the registers read as stored pick a page by its keys first; the derived relations (repeats, a contact's
+	// sequence or complaint, scored inspections) are read once
+	const narrow = (def: DrillDef): DrillDef => ({ ...def, narrowFirst: true });
 	return {
-		complaints,
+		complaints: narrow(complaints),
 		complaint_repeats: complaints,
-		surveys,
-		contacts,
+		surveys: narrow(surveys),
+		contacts: narrow(contacts),
 		contact_sequences: contacts,
 		contact_complaints: contacts,
 		inspections

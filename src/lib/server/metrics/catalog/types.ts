@@ -218,6 +218,13 @@ export interface DrillDef {
 	 * low-score comments at 10M responses: 137-356 ms against 14-45 ms).
 	 */
 	order: readonly string[];
+	/**
+	 * The source's relation is its table's rows under a filter (no window, no join), and `order` ends with a key no two
+	 * rows share: a page is then picked by its order columns alone and only its own rows' other columns are read (a
+	 * 100k-row page of 2.7M complaints: 1.2 s and 500 MB of the server's memory, against 0.3 s and 190 MB). Not for a
+	 * relation that is costly to read twice (repeats, sequences).
+	 */
+	narrowFirst?: boolean;
 	/** the free-text column a drill-down may search (case-insensitive substring) */
 	search?: string;
 	/** the row's customer name, masked inside its own text for users without pii */
