@@ -5,6 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Database, queryRows } from '../../src/lib/server/core/db';
 import { exportParquet, ExportError } from '../../src/lib/server/core/db/export-parquet';
 import { MANIFEST_FILE, type ParquetManifest } from '../../src/lib/server/core/db/parquet';
+import { migrations } from '../../src/lib/server/core/db/migrations';
+import { reason } from '../../pipelines/messages';
 import { ensureDemoUsers } from '../../src/lib/server/core/auth/demo';
 import { canonicalPhone, maskName } from '../../src/lib/server/core/auth/masking';
 import { METRICS, SOURCES, type MetricDef } from '../../src/lib/server/metrics/catalog';
@@ -276,6 +278,24 @@ describe('Parquet export', () => {
 	it('refuses a second export into a folder that is not empty', async () => {
 		await expect(exportParquet(db, join(dir, 'pq'))).rejects.toBeInstanceOf(ExportError);
 		await expect(exportParquet(db, join(dir, 'pq*'))).rejects.toThrow(/export_path_invalid/u);
+	});
+
+	it('refuses an export of another schema version, saying which and what to do', async () => {
+		const latest = Math.max(...migrations.map((m) => m.version));
+		expect(manifest.schema_version).toBe(latest);
+		for (const version of [latest - 1, latest + 1]) {
+			const other = join(dir, `schema-${version}`);
+			mkdirSync(other);
+			writeFileSync(join(other, MANIFEST_FILE), JSON.stringify({ ...manifest, schema_version: version }));
+			const e = await Database.openParquet(other).then(
+				() => null,
+				(err: unknown) => err as { code: string; params: Record<string, string | number> }
+			);
+			expect(e?.code).toBe('parquet_schema_mismatch');
+			expect(e?.params).toMatchObject({ version: String(version), expected: latest });
+			expect(reason(e!.code, e!.params, 'zh-CN')).toContain(`数据结构版本 ${version}`);
+			expect(reason(e!.code, e!.params, 'en')).toContain(`schema version ${latest}`);
+		}
 	});
 
 	it('refuses a manifest whose names or types would be SQL', async () => {

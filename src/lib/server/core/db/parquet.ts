@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
+import { migrations } from './migrations';
 
 /**
  * The Parquet layout written by `npm run export-parquet` (src/lib/server/core/db/export-parquet.ts), and the
@@ -42,7 +43,7 @@ export interface ParquetManifest {
 
 export class ParquetLayoutError extends Error {
 	constructor(
-		readonly code: 'export_path_invalid' | 'parquet_not_an_export',
+		readonly code: 'export_path_invalid' | 'parquet_not_an_export' | 'parquet_schema_mismatch',
 		readonly params: Record<string, string | number>
 	) {
 		super(`${code} ${JSON.stringify(params)}`);
@@ -77,6 +78,11 @@ export function readParquetManifest(dir: string): ParquetManifest {
 	const manifest = JSON.parse(readFileSync(path, 'utf8')) as ParquetManifest;
 	if (manifest.format !== PARQUET_LAYOUT_FORMAT || typeof manifest.tables !== 'object')
 		throw new ParquetLayoutError('parquet_not_an_export', { dir: resolve(dir) });
+	// the metric SQL of this build reads the tables and columns of its own schema: an export of another schema
+	// version would fail inside a query (a missing column) or, worse, answer from tables of another shape
+	const expected = Math.max(...migrations.map((m) => m.version));
+	if (manifest.schema_version !== expected)
+		throw new ParquetLayoutError('parquet_schema_mismatch', { dir: resolve(dir), version: String(manifest.schema_version), expected });
 	return manifest;
 }
 
