@@ -50,6 +50,23 @@ beforeAll(async () => {
 				{ ...complaint('m3', '2025-03-04 09:00:00', B), category: null, customer_name: '李四', customer_phone: '13900001111' },
 				{ ...complaint('m4', '2025-03-05 09:00:00', A), category: '商品质量', customer_name: '王五', customer_phone: '13700002222' }
 			]);
+			// March: quality inspections, two of them with a fatal error, one note with a customer's phone
+			const inspection = (id: string, day: string, store: string, fatal: string | null, note: string | null = null) => ({
+				inspection_id: id,
+				inspected_at: day,
+				inspector: '刘芳',
+				staff_id: `S-${id}`,
+				store,
+				fatal: fatal !== null,
+				fatal_type: fatal,
+				note
+			});
+			await insertRows(db, 'inspections', [
+				inspection('q1', '2025-03-02', B, '辱骂客户', '客户来电 13812345678 投诉坐席态度'),
+				inspection('q2', '2025-03-03', B, null),
+				inspection('q3', '2025-03-04', A, '泄露客户信息'),
+				inspection('q4', '2025-03-05', B, '泄露客户信息')
+			]);
 			await insertRows(db, 'traffic', [
 				{ store: A, date: '2025-01-03', transactions: 1000 },
 				{ store: A, date: '2025-01-04', transactions: 1000 },
@@ -216,6 +233,40 @@ describe('comparison periods', () => {
 		]);
 		const bad = await get(server, `/api/metrics/complaint_count?${Q}&compare=yesterday`, leader, 'application/json');
 		expect(bad.status).toBe(400);
+	});
+});
+
+describe('GET /api/rows/inspections (drill-down)', () => {
+	const M = 'from=2025-03-01&to=2025-03-31&grain=all';
+	const ids = async (query: string, cookie: string) => {
+		const res = await get(server, `/api/rows/inspections?${query}`, cookie, 'application/json');
+		expect(res.status, query).toBe(200);
+		return (await res.json()) as { total: number; rows: Record<string, unknown>[] };
+	};
+
+	it('gives the inspections with a fatal error, newest first, within the store scope, the notes masked without pii', async () => {
+		const all = await ids(M, leader);
+		expect(all.total).toBe(3);
+		expect(all.rows.map((r) => [r.inspection_id, r.fatal_type])).toEqual([
+			['q4', '泄露客户信息'],
+			['q3', '泄露客户信息'],
+			['q1', '辱骂客户']
+		]);
+		expect(all.rows[2]).toMatchObject({ store: B, staff_id: 'S-q1', note: '客户来电 13812345678 投诉坐席态度' });
+		// the manager sees store B only, and no customer's phone
+		const scoped = await ids(M, manager);
+		expect(scoped.rows.map((r) => r.inspection_id)).toEqual(['q4', 'q1']);
+		expect(scoped.rows[1]!.note).toBe('客户来电 138****5678 投诉坐席态度');
+		expect((await ids(`${M}&by=fatal_type&group=${encodeURIComponent('辱骂客户')}`, leader)).rows.map((r) => r.inspection_id)).toEqual([
+			'q1'
+		]);
+	});
+
+	it('refuses viewers, stores outside the scope, and inspection metrics without rows', async () => {
+		expect((await get(server, `/api/rows/inspections?${M}`, viewer, 'application/json')).status).toBe(403);
+		expect((await get(server, `/api/rows/inspections?${M}&store=${encodeURIComponent(A)}`, manager, 'application/json')).status).toBe(403);
+		expect((await get(server, `/api/rows/inspections?${M}&metric=inspection_count`, leader, 'application/json')).status).toBe(400);
+		expect((await get(server, `/api/rows/inspections?${M}&metric=complaint_count`, leader, 'application/json')).status).toBe(400);
 	});
 });
 

@@ -1,6 +1,6 @@
 import { error } from '@sveltejs/kit';
 import { m } from '$lib/paraglide/messages.js';
-import { roleCan } from '$lib/shared/auth/roles';
+import { roleCan, type Capability } from '$lib/shared/auth/roles';
 import { recordPiiAccess } from '$lib/server/core/auth/pii';
 import { getDatabase } from '$lib/server/core/db/process';
 import { metricById } from '$lib/server/metrics/catalog';
@@ -17,11 +17,16 @@ import {
 import { drillRows } from '$lib/server/metrics/query';
 import type { RequestHandler } from './$types';
 
-/** Per kind of row: the metric sources whose rows it is, and the metric drilled into by default. */
-const KINDS: Record<string, { sources: readonly string[]; metric: string }> = {
+/**
+ * Per kind of row: the metric sources whose rows it is, the metric drilled into by default, and a permission the
+ * rows need beyond `rows` (inspections name the staff inspected and their inspector, as the 质检 page does, which
+ * needs `scorecards` too).
+ */
+const KINDS: Record<string, { sources: readonly string[]; metric: string; needs?: Capability }> = {
 	complaints: { sources: ['complaints', 'complaint_repeats'], metric: 'complaint_count' },
 	surveys: { sources: ['surveys'], metric: 'low_score_count' },
-	contacts: { sources: ['contacts', 'contact_sequences', 'contact_complaints'], metric: 'contacts_offered' }
+	contacts: { sources: ['contacts', 'contact_sequences', 'contact_complaints'], metric: 'contacts_offered' },
+	inspections: { sources: ['inspections'], metric: 'qa_fatal_count', needs: 'scorecards' }
 };
 
 /** The largest page of rows a role without the export capability gets (docs/decisions.md, "Who sees rows"). */
@@ -31,7 +36,8 @@ const int = (v: string | null, fallback: number) => (v === null || v === '' ? fa
 
 /**
  * The rows behind a number: `GET /api/rows/complaints?metric=complaint_count&from=&to=&grain=&by=&period=&group=&…filters&offset=&limit=`
- * (or `/api/rows/surveys`, by default the low-score responses; `/api/rows/contacts`, by default the contacts offered). The same filters as the metric endpoint
+ * (or `/api/rows/surveys`, by default the low-score responses; `/api/rows/contacts`, by default the contacts offered;
+ * `/api/rows/inspections`, by default the inspections with a fatal error, for roles that see scorecards). The same filters as the metric endpoint
  * plus the clicked `period` and `group` (an empty `group=` means the rows without a value) and `q`, text
  * the summary or comment must contain. JSON by default (`total` beside the page), Arrow or CSV on request.
  * Customer name and phone are masked for users without the pii permission; showing them unmasked is
@@ -43,6 +49,7 @@ export const GET: RequestHandler = async ({ params, url, request, locals, getCli
 	const locale = requestLocale();
 	const kind = Object.hasOwn(KINDS, params.kind) ? KINDS[params.kind] : undefined;
 	if (!kind) return problem(404, 'unknown_kind', m.api_unknown_kind({ kind: params.kind }));
+	if (kind.needs && !roleCan(user.role, kind.needs)) return problem(403, 'role', m.api_rows_scorecards_needed());
 	const format = formatOf(url, request.headers.get('accept'), 'json');
 	if (!format) return problem(400, 'invalid_request', m.api_format_invalid_metric());
 	if (format === 'csv' && !roleCan(user.role, 'export')) return problem(403, 'role', m.api_rows_export_needed());
