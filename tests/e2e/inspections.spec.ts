@@ -54,6 +54,10 @@ test('the quality officer reads the month: figures, workload, calibration, cover
 	const calls = readSample('contacts.csv');
 	const next = page.locator('[data-list=next-contacts] li');
 	await expect(next.first()).toBeVisible();
+	// in the coverage table's order: the agents furthest from their plan first
+	const proposed = await next.locator('strong').allTextContents();
+	const tableOrder = await page.locator('[data-table=coverage] tbody th').allTextContents();
+	expect(proposed).toEqual(tableOrder.filter((a) => proposed.includes(a)));
 	for (const li of await next.all()) {
 		const staff = (await li.locator('strong').textContent())!;
 		const ids = (await li.textContent())!.slice(staff.length + 1).split('、');
@@ -87,6 +91,20 @@ test('the generated data: the harsh inspector is flagged, the others are not; th
 	await expect(harsh).toHaveAttribute('data-verdict', 'lower');
 	await expect(harsh.locator('td').nth(2)).toHaveText('偏严');
 	await expect(page.locator('[data-table=workload] tr.mine th')).toHaveText(demoAccount('quality_officer').displayName);
+
+	// a centre's many agents under their plan: the ten furthest from it first, everyone behind "show all"
+	const summary = (await page.locator('[data-field=coverage-summary]').textContent())!;
+	const under = Number(/中 (\d+) 名/u.exec(summary)?.[1]);
+	expect(under, summary).toBeGreaterThan(10);
+	const coverageRows = page.locator('[data-table=coverage] tbody tr');
+	await expect(coverageRows).toHaveCount(10);
+	const showAll = page.locator('button[data-action=coverage-all]');
+	await expect(showAll).toHaveText(`显示全部 ${under} 名质检不足的员工`);
+	await showAll.click();
+	await expect(coverageRows).toHaveCount(under);
+	await expect(showAll).toHaveAttribute('aria-expanded', 'true');
+	await showAll.click();
+	await expect(coverageRows).toHaveCount(10);
 
 	// the quality report has a 质检 section beside the headline
 	await page.goto(`${GEN}/quality/report`);
