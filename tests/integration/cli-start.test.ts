@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { compiledIsCurrent } from '../../cli/compiled.js';
@@ -59,6 +59,10 @@ describe('the compiled tools', () => {
 
 	it('are current right after the build, and load a file saying first what they read', () => {
 		for (const tool of ['ingest', 'user', 'audit', 'notify', 'generate']) expect(compiledIsCurrent(process.cwd(), tool)).toBe(true);
+		// they depend on the messages' sources, not on the modules generated from them (vitest writes those anew)
+		const { inputs } = JSON.parse(readFileSync('build/cli/manifest.json', 'utf8')) as { inputs: string[] };
+		expect(inputs).toEqual(expect.arrayContaining(['messages/en.json', 'messages/zh-CN.json', 'src/lib/server/core/db/migrations.ts']));
+		expect(inputs.filter((p) => p.startsWith('src/lib/paraglide/'))).toEqual([]);
 		const db = join(dir, 'q.duckdb');
 		const r = spawnSync(process.execPath, ['cli/start.js', 'ingest', 'staff', 'data/samples/staff.csv', '--db', db], {
 			encoding: 'utf8',
