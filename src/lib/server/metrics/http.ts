@@ -104,15 +104,9 @@ export function metricInput(metric: string, url: URL, user: AuthUser) {
 export const storesOutside = (url: URL, user: AuthUser) =>
 	user.stores === null ? [] : url.searchParams.getAll('store').filter((s) => s !== '' && !user.stores!.includes(s));
 
-/** A result as JSON (with extra fields), CSV (a download named `name`.csv) or an Arrow IPC stream; `owned`: see `withTextTimes`. */
-export function encodeResult(
-	result: MetricResult,
-	format: Format,
-	name: string,
-	extra: Record<string, unknown> = {},
-	owned = false
-): Response {
-	if (format !== 'arrow') result = withTextTimes(result, owned);
+/** A result as JSON (with extra fields), CSV (a download named `name`.csv) or an Arrow IPC stream. */
+export function encodeResult(result: MetricResult, format: Format, name: string, extra: Record<string, unknown> = {}): Response {
+	if (format !== 'arrow') result = withTextTimes(result);
 	if (format === 'json') return json({ ...extra, columns: result.columns, rows: result.rows });
 	if (format === 'csv') {
 		return new Response(toCsv(result), {

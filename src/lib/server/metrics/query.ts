@@ -142,24 +142,18 @@ export function toArrow(result: MetricResult): Uint8Array {
 	return tableToIPC(new Table(vectors), 'stream');
 }
 
-/**
- * The same result with times as text (for JSON and CSV, which people and spreadsheets read). `owned`: the result is
- * this request's alone (a drill-down page, never a cached one), so its rows are changed where they are rather than
- * copied: a copy of 100k rows costs the server some 100 MB while both are held.
- */
-export function withTextTimes(result: MetricResult, owned = false): MetricResult {
+/** The same result with times as text (for JSON and CSV, which people and spreadsheets read). */
+export function withTextTimes(result: MetricResult): MetricResult {
 	const times = result.columns.filter((c) => c.type === 'timestamp').map((c) => c.name);
 	if (!times.length) return result;
-	const text = (r: MetricRow) => {
-		const out = owned ? r : { ...r };
-		for (const t of times) out[t] = typeof r[t] === 'number' ? wallClock(r[t]) : null;
-		return out;
+	return {
+		...result,
+		rows: result.rows.map((r) => {
+			const out = { ...r };
+			for (const t of times) out[t] = typeof r[t] === 'number' ? wallClock(r[t]) : null;
+			return out;
+		})
 	};
-	if (owned) {
-		for (const r of result.rows) text(r);
-		return result;
-	}
-	return { ...result, rows: result.rows.map(text) };
 }
 
 export { csvCell };

@@ -85,6 +85,5 @@ export const GET: RequestHandler = async ({ params, url, request, locals, getCli
 			recordPiiAccess(conn, user, { resource: params.kind, rows: result.rows.length, filter, ip: getClientAddress() })
 		);
 	}
-	// the page is this request's own (drill-downs are not cached): its times are made text in place
-	return encodeResult(result, format, `${params.kind}-${metric.id}`, { metric: metric.id, total: result.total, offset, limit }, true);
+	return encodeResult(result, format, `${params.kind}-${metric.id}`, { metric: metric.id, total: result.total, offset, limit });
 };
