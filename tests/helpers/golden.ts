@@ -5,7 +5,7 @@ import { expect } from 'vitest';
 import type { Database } from '../../src/lib/server/core/db';
 import { ROLLUP_SOURCES, SOURCES, type Dimension, type FilterName, type MetricDef } from '../../src/lib/server/metrics/catalog';
 import { GRAINS, holdsWholeMonth, holdsWholeWeek, WHOLE_MONTH_GRAINS, type Grain } from '../../src/lib/server/metrics/compile';
-import { queryMetric, rollupsReady, type MetricResult } from '../../src/lib/server/metrics/query';
+import { queryMetric, queryMetrics, rollupsReady, type MetricResult } from '../../src/lib/server/metrics/query';
 import { verifyRollups } from '../../pipelines/rollups/maintain';
 import type { KindId } from '../../src/lib/shared/schema';
 import { load } from './db';
@@ -167,6 +167,38 @@ export async function compare(db: Database, cases: Case[], asOf: string): Promis
 			while (next < cases.length) await ask(cases[next++]!);
 		})
 	);
+	return rolled;
+}
+
+/**
+ * `compare` over many cases, asked as a page asks (`queryMetrics`): the cases that differ only by their metric go
+ * together, so the planned path and the raw path each answer a group in one query per relation — a few hundred
+ * queries for a matrix of thousands of cases. Each case must still come back on the rollup path, with the raw
+ * path's rows. That one request answers alone as it does in a group is its own test (rollups.test.ts, "several
+ * measures in one query"); every `sample`th case is also asked alone on both paths here.
+ */
+export async function compareTogether(db: Database, cases: Case[], asOf: string, sample = 10): Promise<number> {
+	const groups = new Map<string, Case[]>();
+	for (const c of cases) {
+		const key = JSON.stringify([c.grain, c.by ?? null, c.filters, c.scope, c.range]);
+		groups.set(key, [...(groups.get(key) ?? []), c]);
+	}
+	const inputOf = (c: Case) => ({ metric: c.metric.id, grain: c.grain, by: c.by, filters: c.filters, scope: c.scope, ...c.range });
+	let rolled = 0;
+	for (const group of groups.values()) {
+		const inputs = group.map(inputOf);
+		const [viaRollup, viaRaw] = await Promise.all([queryMetrics(db, inputs, { asOf }), queryMetrics(db, inputs, { asOf, path: 'raw' })]);
+		group.forEach((c, i) => {
+			const what = JSON.stringify(inputs[i]);
+			expect(viaRaw[i]!.path, what).toBe('raw');
+			expect(viaRollup[i]!.path, what).toBe('rollup');
+			sameRows(viaRollup[i]!, viaRaw[i]!, what);
+			if (viaRollup[i]!.rows.length) rolled++;
+		});
+	}
+	const every = Math.max(1, Math.floor(sample));
+	const alone = cases.filter((_, i) => i % every === 0);
+	await compare(db, alone, asOf);
 	return rolled;
 }
 

@@ -11,12 +11,12 @@ import { checkIntegrity, openAfterCrash, prng, seedFromEnv, type BatchFact } fro
  * SIGKILL at random moments of a load, 20 trials on one database file: after each, the file opens, the
  * integrity check holds, the killed load's batch (if it had got as far as recording one) is 'aborted'
  * (process_ended), and the committed batches are exactly those that committed — all of a file or none.
- * Every third trial replaces the rows of an earlier file (an upsert of 80k existing keys).
+ * Every third trial replaces the rows of an earlier file (an upsert of 30k existing keys).
  * The kill moment is drawn uniformly over the duration of an uncut load, measured first, so kills land
  * while reading, typing, inside the batch transaction and after the commit. CRASH_SEED=<n> repeats a run.
  */
 
-const ROWS = 80_000;
+const ROWS = 30_000;
 const TRIALS = 20;
 const WORKER = resolve('tests/helpers/load-worker.ts');
 const SEED = seedFromEnv('CRASH_SEED');
