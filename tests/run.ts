@@ -105,37 +105,39 @@ function counted<R>(
 interface VitestReport {
 	numPassedTests: number;
 	numFailedTests: number;
-	testResults: { name: string; assertionResults: { fullName: string; status: string }[] }[];
+	testResults: {
+		name: string;
+		status: string;
+		message?: string;
+		assertionResults: { fullName: string; status: string; ancestorTitles: string[] }[];
+	}[];
 }
-interface PwSuite {
-	title: string;
-	file?: string;
-	suites?: PwSuite[];
-	specs?: { title: string; file: string; line: number; tests: { status: string }[] }[];
-}
-/** The names of a Playwright report's specs that ended unexpected, with their file, line and describe titles. */
-function pwFailed(suites: PwSuite[] | undefined, path: string[] = [], top = true): string[] {
-	return (suites ?? []).flatMap((s) => {
-		// a top suite is the file itself: its title is the file's name, given once with the line
-		const titles = top ? path : [...path, s.title];
-		return [
-			...(s.specs ?? [])
-				.filter((sp) => sp.tests.some((t) => t.status === 'unexpected'))
-				.map((sp) => `${sp.file}:${sp.line} ${[...titles, sp.title].join(' › ')}`),
-			...pwFailed(s.suites, titles, false)
-		];
-	});
-}
+/**
+ * A vitest file that failed without a failed test (a hook that timed out or threw: its tests are then skipped), named
+ * with its message's first line, or the groups whose tests it skipped: counted as one failure (CI keeps only the tail).
+ */
+const failedFiles = (r: VitestReport) =>
+	r.testResults
+		.filter((f) => f.status === 'failed' && !f.assertionResults.some((a) => a.status === 'failed'))
+		.map((f) => {
+			// the message is often empty (a hook's error is in the log); the groups whose tests were skipped say where
+			const skipped = [...new Set(f.assertionResults.filter((a) => a.status === 'skipped').map((a) => a.ancestorTitles.join(' › ')))];
+			const why = f.message?.trim().split('\n')[0]?.slice(0, 300) || 'failed outside its tests (a hook?), see test-logs/vitest.log';
+			return `${f.name.replace(`${process.cwd()}/`, '')} › ${why}${skipped.length ? `; skipped: ${skipped.join('; ')}` : ''}`;
+		});
 
 const vitestJson = 'test-logs/vitest.json';
 const unit = part('vitest', 'npx', ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${vitestJson}`]).then(
 	(code) =>
 		counted('vitest', code, vitestJson, (r: VitestReport) => ({
 			passed: r.numPassedTests,
-			failed: r.numFailedTests,
-			names: r.testResults.flatMap((f) =>
-				f.assertionResults.filter((a) => a.status === 'failed').map((a) => `${f.name.replace(`${process.cwd()}/`, '')} › ${a.fullName}`)
-			)
+			failed: r.numFailedTests + failedFiles(r).length,
+			names: [
+				...r.testResults.flatMap((f) =>
+					f.assertionResults.filter((a) => a.status === 'failed').map((a) => `${f.name.replace(`${process.cwd()}/`, '')} › ${a.fullName}`)
+				),
+				...failedFiles(r)
+			]
 		}))
 );
 

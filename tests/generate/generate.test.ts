@@ -48,7 +48,7 @@ beforeAll(async () => {
 	truth = await generate({ outDir: dirs.a, scale: SCALE, seed: 11, contactsPerComplaint: CONTACTS });
 	await generate({ outDir: dirs.other, scale: SCALE, seed: 12, contactsPerComplaint: CONTACTS });
 	await generate({ outDir: dirs.gbk, scale: SCALE, seed: 11, encoding: 'gbk', contactsPerComplaint: CONTACTS });
-}, 60_000);
+}, 180_000); // a guard against a hang: on a busy two-core machine the loads took over 60 s once
 
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
@@ -143,7 +143,7 @@ describe.each([
 
 	beforeAll(async () => {
 		({ db, summaries } = await loadAll(dir()));
-	}, 60_000);
+	}, 180_000); // a guard against a hang: on a busy two-core machine the loads took over 60 s once
 	afterAll(() => db?.close());
 
 	it('loads every file with zero rejected rows', () => {
