@@ -126,6 +126,26 @@ const failedFiles = (r: VitestReport) =>
 			return `${f.name.replace(`${process.cwd()}/`, '')} › ${why}${skipped.length ? `; skipped: ${skipped.join('; ')}` : ''}`;
 		});
 
+interface PwSuite {
+	title: string;
+	file?: string;
+	suites?: PwSuite[];
+	specs?: { title: string; file: string; line: number; tests: { status: string }[] }[];
+}
+/** The names of a Playwright report's specs that ended unexpected, with their file, line and describe titles. */
+function pwFailed(suites: PwSuite[] | undefined, path: string[] = [], top = true): string[] {
+	return (suites ?? []).flatMap((s) => {
+		// a top suite is the file itself: its title is the file's name, given once with the line
+		const titles = top ? path : [...path, s.title];
+		return [
+			...(s.specs ?? [])
+				.filter((sp) => sp.tests.some((t) => t.status === 'unexpected'))
+				.map((sp) => `${sp.file}:${sp.line} ${[...titles, sp.title].join(' › ')}`),
+			...pwFailed(s.suites, titles, false)
+		];
+	});
+}
+
 const vitestJson = 'test-logs/vitest.json';
 const unit = part('vitest', 'npx', ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${vitestJson}`]).then(
 	(code) =>
