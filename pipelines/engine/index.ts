@@ -54,7 +54,9 @@ export async function ingest(db: Database, opts: IngestOptions): Promise<IngestS
 					try {
 						const prof = profiler(opts.kind);
 						const mapping = parseMapping(opts.mapping);
-						for (const macro of [...MACROS, ...(await settingsMacros(conn))]) await conn.run(macro);
+						// one call for the lot (statements of this project's own, no values): a call each cost ~0.5 ms, some 12 ms of
+						// every load
+						await conn.run([...MACROS, ...(await settingsMacros(conn))].join(';\n'));
 						/** The decoded file, unless loaded before: its header matched, its rows typed, checked and written. */
 						const finish = async (d: DecodedInput, staged: boolean, fromFile: Plan | null) => {
 							const dup = await findDuplicate(conn, opts.kind, d.sha256, d.workbook?.sheet ?? null);

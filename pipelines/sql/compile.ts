@@ -110,7 +110,8 @@ function valueExpr(col: ColumnSpec, r: string, input: CompileInput): string {
 		case 'timestamp':
 		case 'date': {
 			// The column's usual format first (one strptime), the general parser only for the rest.
-			const general = `sq_ts(${r}, ${dayFirstLiteral(input.dayFirst[col.name])})`;
+			const dayFirst = dayFirstLiteral(input.dayFirst[col.name]);
+			const general = dayFirst === 'NULL' ? `sq_ts_no_dmy(${r})` : `sq_ts(${r}, ${dayFirst})`;
 			const fmt = input.dateFormats?.[col.name];
 			const ts = fmt ? `coalesce(try_strptime(${r}, ${sqlLiteral(fmt)}), ${general})` : general;
 			return col.type === 'date' ? `CAST(${ts} AS DATE)` : ts;

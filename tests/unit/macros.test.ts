@@ -10,7 +10,12 @@ beforeAll(async () => {
 });
 afterAll(() => close());
 
-const ts = (x: string | null, dmy: 'NULL' | 'true' | 'false' = 'NULL') => evalSql(conn, `CAST(sq_ts(sq_trim($1), ${dmy}) AS VARCHAR)`, x);
+/** sq_ts; with the order not known, also sq_ts_no_dmy (what the engine types such a column with), which must agree. */
+const ts = async (x: string | null, dmy: 'NULL' | 'true' | 'false' = 'NULL') => {
+	const value = await evalSql(conn, `CAST(sq_ts(sq_trim($1), ${dmy}) AS VARCHAR)`, x);
+	if (dmy === 'NULL') expect(await evalSql(conn, 'CAST(sq_ts_no_dmy(sq_trim($1)) AS VARCHAR)', x), `sq_ts_no_dmy(${x})`).toBe(value);
+	return value;
+};
 const date = (x: string | null, dmy: 'NULL' | 'true' | 'false' = 'NULL') =>
 	evalSql(conn, `CAST(sq_date(sq_trim($1), ${dmy}) AS VARCHAR)`, x);
 
