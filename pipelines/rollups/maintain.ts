@@ -387,17 +387,16 @@ export async function refreshTouched(conn: DuckDBConnection, kind: KindId): Prom
 	// what the rollups read stored, for the phones the write touched (their rows as they are now)
 	// (their rows from the first touched one on: a write changes no earlier row's gap); the rows it changes
 	// recorded for the rollups kept by signed rows
-	const first = share;
 	const phonesTouched = 'customer_phone_hash IN (SELECT phone FROM rollup_touched WHERE phone IS NOT NULL)';
-	const derived = first?.first_at
+	const derived = share?.first_at
 		? (KINDS[kind].derived?.(phonesTouched, '$1::TIMESTAMP', signedColumns.length ? [...signedColumns, 'batch_id'] : undefined) ?? [])
 		: [];
 	// from when (a bound found first, so the scans below skip the blocks before it by their min/max)
 	const sinceOf = KINDS[kind].since;
-	let since = first?.first_at ?? null;
+	let since = share?.first_at ?? null;
 	if (derived.length && sinceOf) {
 		const [r] = await queryRows<{ since: string }>(conn, `SELECT strftime(${sinceOf('$1::TIMESTAMP')}, '%Y-%m-%d %H:%M:%S.%f') AS since`, [
-			first!.first_at
+			share!.first_at
 		]);
 		since = r?.since ?? since;
 		step('since');

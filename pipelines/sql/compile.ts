@@ -1,5 +1,6 @@
 import type { ColumnSpec, KindSchema } from '$lib/shared/schema';
 import { EXTRA } from '$lib/shared/schema/types';
+import { MDY_PATTERN } from './macros';
 
 /** Where a canonical column's text comes from in the staged file. */
 export type ColumnSource =
@@ -142,7 +143,7 @@ function parseErrorCode(col: ColumnSpec, r: string): string {
 	switch (col.type) {
 		case 'timestamp':
 		case 'date':
-			return `CASE WHEN regexp_full_match(${r}, '\\d{1,2}/\\d{1,2}/\\d{4}(\\s.*)?') THEN 'date_ambiguous' WHEN sq_date_shaped(${r}) THEN 'date_impossible' ELSE 'date_invalid' END`;
+			return `CASE WHEN regexp_full_match(${r}, '${MDY_PATTERN}') THEN 'date_ambiguous' WHEN sq_date_shaped(${r}) THEN 'date_impossible' ELSE 'date_invalid' END`;
 		case 'phone':
 			return `CASE WHEN regexp_full_match(${r}, '\\d(\\.\\d+)?[eE]\\+?\\d{1,2}') THEN 'phone_scientific' ELSE 'phone_invalid' END`;
 		case 'period':

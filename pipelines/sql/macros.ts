@@ -24,8 +24,9 @@ export const TEXT_DIRTY_PATTERN = '[\\x{3000}\\x{00A0}\\x{200B}-\\x{200D}\\x{206
 /** An Excel serial day number (days since 1899-12-30, a fraction for the time), and the timestamp it stands for. */
 const EXCEL_SERIAL = `regexp_full_match(x, '\\d{5}(\\.\\d+)?')`;
 const EXCEL_SERIAL_TS = `CAST(TIMESTAMP '1899-12-30 00:00:00' + to_microseconds(CAST(round(CAST(x AS DOUBLE) * 86400000000) AS BIGINT)) AS TIMESTAMP)`;
-/** A date written M/D/Y or D/M/Y: which, only the file can say. */
-const MDY = `regexp_full_match(x, '\\d{1,2}/\\d{1,2}/\\d{4}(\\s.*)?')`;
+/** A date written M/D/Y or D/M/Y: which, only the file can say (the typing reads none such without; its error says so). */
+export const MDY_PATTERN = '\\d{1,2}/\\d{1,2}/\\d{4}(\\s.*)?';
+const MDY = `regexp_full_match(x, '${MDY_PATTERN}')`;
 
 export const MACROS = [
 	// Light clean: trim spaces, tabs and line breaks; empty → NULL.
