@@ -21,6 +21,7 @@ export default defineConfig({
 			'src/**/*.test.ts',
 			'pipelines/**/*.test.ts'
 		],
+		globalSetup: ['tests/global-setup.ts'],
 		testTimeout: 60_000,
 		hookTimeout: 60_000,
 		pool: 'forks',

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, renameSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Database, queryRows } from '../../src/lib/server/core/db';
@@ -13,14 +13,40 @@ export function tempDir(prefix = 'sqa-test-'): { dir: string; cleanup: () => voi
 	return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
+let template: Promise<string> | null = null;
+
+/**
+ * A new database file at `path`, migrated: a copy of one migrated once (creating the schema takes ~200 ms of CPU,
+ * a copy and the open's check ~40 ms; the suite makes some hundred). Under vitest the template is shared by the
+ * run's processes (tests/global-setup.ts), elsewhere made once per process. It has no phone key (made at the first
+ * load, beside the file) and no rows; `Database.open` on the copy applies no migration.
+ */
+export async function migratedFile(path: string): Promise<void> {
+	template ??= (async () => {
+		const shared = process.env.SQA_TEST_SHARED;
+		const dir = shared ?? tempDir('sqa-template-').dir;
+		if (!shared) process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
+		const file = join(dir, 'template.duckdb');
+		if (existsSync(file)) return file;
+		// made under a name of this process's own and renamed into place: a process that finds the file finds it whole
+		const own = join(dir, `template-${process.pid}.duckdb`);
+		(await Database.open(own)).close();
+		renameSync(own, file);
+		return file;
+	})();
+	copyFileSync(await template, path);
+}
+
 /** A real DuckDB file in a temp directory, migrated; `close` closes it and removes the directory. */
 export async function tempDatabase(): Promise<{ db: Database; dir: string; path: string; close: () => void }> {
 	const { dir, cleanup } = tempDir('sqa-db-');
 	const path = join(dir, 'quality.duckdb');
-	const db = await Database.open(path).catch((e: unknown) => {
-		cleanup();
-		throw e;
-	});
+	const db = await migratedFile(path)
+		.then(() => Database.open(path))
+		.catch((e: unknown) => {
+			cleanup();
+			throw e;
+		});
 	return {
 		db,
 		dir,

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Database } from '../../src/lib/server/core/db';
+import { migratedFile } from './db';
 
 /**
  * The built app (`build/index.js`, built here when missing or stale) serving a fresh DuckDB file in a temp
@@ -91,6 +92,7 @@ export async function startServer(
 ): Promise<RunningServer> {
 	const dir = mkdtempSync(join(tmpdir(), 'sqa-auth-'));
 	const dbPath = join(dir, 'q.duckdb');
+	await migratedFile(dbPath);
 	const db = await Database.open(dbPath);
 	try {
 		await opts.prepare?.(db);

@@ -6,7 +6,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Database, queryRows } from '../../src/lib/server/core/db';
 import { ensureDemoUsers } from '../../src/lib/server/core/auth/demo';
 import { demoAccount } from '../../src/lib/server/core/auth/demo-accounts';
-import { tempDir } from '../helpers/db';
+import { migratedFile, tempDir } from '../helpers/db';
 import { writeComplaints } from '../helpers/generate';
 import { checkIntegrity, openAfterCrash, prng, seedFromEnv } from '../helpers/integrity';
 import { serverBatches, spawnApp, uploadFile, type AppProcess } from '../helpers/app-process';
@@ -19,7 +19,14 @@ import { toolCommand } from '../helpers/cli';
  * stopped with SIGTERM during a load; the CLI stopped with Ctrl+C during a load. Ports 4521–4524.
  */
 
+/** rows of a file a signal must reach while it loads (the SIGTERM and Ctrl+C tests): long enough to be caught mid-load */
 const ROWS = 120_000;
+/**
+ * rows of the files killed at random moments and of the concurrent loads: any length spreads the kills over the
+ * phases (they fall at a random part of an uncut upload's time), and a third of ROWS keeps the readers' rounds
+ * many during the loads while the test takes a third of the time
+ */
+const SMALL = 40_000;
 const SEED = seedFromEnv('SERVER_CRASH_SEED');
 const QC = demoAccount('quality_officer');
 const LEADER = demoAccount('leadership');
@@ -38,6 +45,8 @@ afterAll(() => cleanup());
 /** A fresh database file with the demo accounts. */
 async function freshDatabase(name: string): Promise<string> {
 	const path = join(dir, name, 'q.duckdb');
+	mkdirSync(join(dir, name));
+	await migratedFile(path);
 	const db = await Database.open(path);
 	try {
 		await ensureDemoUsers(db);
@@ -85,14 +94,14 @@ describe('a server killed during an upload', () => {
 
 			// an uncut upload: how long one takes spreads the kill moments
 			const t0 = Date.now();
-			const first = await uploadFile(app, cookie, 'complaints', await complaintsFile('U0.csv', ROWS, 'U0-'), 'U0.csv');
+			const first = await uploadFile(app, cookie, 'complaints', await complaintsFile('U0.csv', SMALL, 'U0-'), 'U0.csv');
 			const uncutMs = Date.now() - t0;
 			expect(first.status).toBe(200);
 			let committed = ['U0.csv'];
 			const outcomes: string[] = [];
 			for (let trial = 1; trial <= 3; trial++) {
 				const name = `U${trial}.csv`;
-				const bytes = await complaintsFile(name, ROWS, `U${trial}-`);
+				const bytes = await complaintsFile(name, SMALL, `U${trial}-`);
 				const delay = Math.round(random() * uncutMs * 1.2);
 				const answer = uploadFile(app, cookie, 'complaints', bytes, name).then(
 					(r) => r.status,
@@ -116,7 +125,7 @@ describe('a server killed during an upload', () => {
 				const summary = (await again.json()) as { status: string; rows_loaded: number };
 				expect(summary.status).toBe(didCommit ? 'duplicate' : 'committed');
 				if (!didCommit) {
-					expect(summary.rows_loaded).toBe(ROWS);
+					expect(summary.rows_loaded).toBe(SMALL);
 					committed = [...committed, name];
 				}
 				outcomes.push(
@@ -132,7 +141,7 @@ describe('a server killed during an upload', () => {
 			try {
 				const batches = await checkIntegrity(db);
 				expect(batches.filter((b) => b.status === 'committed').map((b) => b.file_name)).toEqual(committed);
-				for (let trial = 0; trial <= 3; trial++) expect(await prefixRows(db, `U${trial}-`)).toBe(ROWS);
+				for (let trial = 0; trial <= 3; trial++) expect(await prefixRows(db, `U${trial}-`)).toBe(SMALL);
 			} finally {
 				db.close();
 			}
@@ -175,8 +184,8 @@ describe('loads at the same moment, and readers meanwhile', () => {
 			};
 			expect(await readCount()).toBe(1000);
 
-			const files = { A: await complaintsFile('CA.csv', ROWS, 'CA-'), B: await complaintsFile('CB.csv', ROWS, 'CB-') };
-			await complaintsFile('CC.csv', ROWS, 'CC-');
+			const files = { A: await complaintsFile('CA.csv', SMALL, 'CA-'), B: await complaintsFile('CB.csv', SMALL, 'CB-') };
+			await complaintsFile('CC.csv', SMALL, 'CC-');
 			const finishedAt: number[] = [];
 			const stamp = <T>(p: Promise<T>) => p.then((v) => (finishedAt.push(Date.now()), v));
 			const summary = async (r: Response) => ({ status: r.status, body: (await r.json()) as { status: string; rows_loaded: number } });
@@ -189,7 +198,7 @@ describe('loads at the same moment, and readers meanwhile', () => {
 			void allDone.finally(() => (settled = true));
 
 			// readers while the loads run: every answer correct (a committed state), none an error
-			const possible = new Set([1000, 1000 + ROWS, 1000 + 2 * ROWS, 1000 + 3 * ROWS]);
+			const possible = new Set([1000, 1000 + SMALL, 1000 + 2 * SMALL, 1000 + 3 * SMALL]);
 			const reads: { at: number; what: string; ok: boolean }[] = [];
 			while (!settled) {
 				const [count, health, page] = await Promise.all([
@@ -205,8 +214,8 @@ describe('loads at the same moment, and readers meanwhile', () => {
 				);
 			}
 			const [a, b, c] = await allDone;
-			expect(a).toMatchObject({ status: 200, body: { status: 'committed', rows_loaded: ROWS } });
-			expect(b).toMatchObject({ status: 200, body: { status: 'committed', rows_loaded: ROWS } });
+			expect(a).toMatchObject({ status: 200, body: { status: 'committed', rows_loaded: SMALL } });
+			expect(b).toMatchObject({ status: 200, body: { status: 'committed', rows_loaded: SMALL } });
 			expect(c.code, c.stderr).toBe(0);
 			expect(
 				reads.filter((r) => !r.ok),
@@ -219,12 +228,12 @@ describe('loads at the same moment, and readers meanwhile', () => {
 				`reads during the loads: ${during.length / 3} rounds (${reads.length / 3} in all); counts seen: ${[...new Set(reads.filter((r) => r.what.startsWith('count')).map((r) => r.what))].join(', ')}`
 			);
 			expect(during.length).toBeGreaterThan(0);
-			expect(await readCount()).toBe(1000 + 3 * ROWS);
+			expect(await readCount()).toBe(1000 + 3 * SMALL);
 
 			// one order: batch ids in the order the loads finished, each batch whole
 			const batches = (await serverBatches(app, dbPath)).filter((x) => x.file_name !== 'C0.csv').sort((x, y) => x.batch_id - y.batch_id);
 			expect(batches.map((x) => x.status)).toEqual(['committed', 'committed', 'committed']);
-			expect(batches.map((x) => x.rows_loaded)).toEqual([ROWS, ROWS, ROWS]);
+			expect(batches.map((x) => x.rows_loaded)).toEqual([SMALL, SMALL, SMALL]);
 			const byFinish = [...batches].sort((x, y) => x.finished_at.localeCompare(y.finished_at) || x.batch_id - y.batch_id);
 			expect(byFinish.map((x) => x.batch_id)).toEqual(batches.map((x) => x.batch_id));
 		} finally {
@@ -234,7 +243,7 @@ describe('loads at the same moment, and readers meanwhile', () => {
 		const db = await openAfterCrash(dbPath);
 		try {
 			await checkIntegrity(db);
-			for (const p of ['CA-', 'CB-', 'CC-']) expect(await prefixRows(db, p)).toBe(ROWS);
+			for (const p of ['CA-', 'CB-', 'CC-']) expect(await prefixRows(db, p)).toBe(SMALL);
 		} finally {
 			db.close();
 		}
