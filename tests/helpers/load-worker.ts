@@ -3,7 +3,7 @@
  * stdout so the test can SIGKILL it at chosen moments and say where the kill landed: "loading" before the
  * load starts, "typed" when the rows have been typed (the counting pass begins), "transaction" when the
  * batch transaction begins, "committed" once it committed, "done <status> <rows>" at the end.
- * Usage: node --import tsx tests/helpers/load-worker.ts <db path> <kind> <file>
+ * Usage: node --import tsx tests/helpers/load-worker.ts <db path> <kind> <file> (the crash test runs it compiled)
  */
 import { DuckDBConnection } from '@duckdb/node-api';
 import { Database } from '../../src/lib/server/core/db';
