@@ -43,10 +43,15 @@ async function tableCounts(conn: DuckDBConnection): Promise<Record<string, numbe
 		conn,
 		`SELECT table_name AS name FROM information_schema.tables WHERE table_schema = 'main' AND table_type = 'BASE TABLE' ORDER BY 1`
 	);
+	if (tables.length === 0) return {};
+	// one query for every table (a statement apiece took ~2 ms each, most of a small database's backup); identifiers
+	// from the catalog itself, quoted
+	const counts = await queryRows<{ i: number; n: bigint }>(
+		conn,
+		tables.map(({ name }, i) => `SELECT ${i} AS i, count(*) AS n FROM "${name.replaceAll('"', '""')}"`).join(' UNION ALL ')
+	);
 	const out: Record<string, number> = {};
-	// identifiers from the catalog itself, quoted
-	for (const { name } of tables)
-		out[name] = Number((await queryRows<{ n: bigint }>(conn, `SELECT count(*) AS n FROM "${name.replaceAll('"', '""')}"`))[0]!.n);
+	for (const { i, n } of [...counts].sort((a, b) => a.i - b.i)) out[tables[i]!.name] = Number(n);
 	return out;
 }
 
