@@ -2,7 +2,7 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import { queryRows } from '$lib/server/core/db';
 import type { KindSchema } from '$lib/shared/schema';
 import type { Mapping } from '$lib/shared/schema/mapping';
-import { stageCol, type ColumnSource } from '$pipelines/sql/compile';
+import { rawExpr, stageCol, type ColumnSource } from '$pipelines/sql/compile';
 
 /** Formats tried on a sample of each date column; the one that reads most of it goes first in the SQL. */
 const USUAL_DATE_FORMATS = [
@@ -23,21 +23,33 @@ export interface RowsToSample {
 	params: unknown[];
 }
 
+/** Rows of a sample: as many as the probe reads of a column; a column with fewer non-empty cells was read whole. */
+const SAMPLE_ROWS = 2000;
+
+/**
+ * Each date column's usual format (the one that reads most of a sample of its non-empty cells), and the columns
+ * read whole by the sample whose every cell that format reads: those are typed with that format alone, without
+ * the general parser, whose planning is the largest part of a small file's typing statement. The sample reads the
+ * cleaned cell the typing statement reads (`rawExpr`), so "every cell" holds there too; a column with a value map
+ * (a table made later) is sampled trimmed, as written, and never counted complete.
+ */
 export async function usualDateFormats(
 	conn: DuckDBConnection,
 	schema: KindSchema,
 	sources: Record<string, ColumnSource>,
 	rows: RowsToSample
-): Promise<Record<string, string | null>> {
-	const out: Record<string, string | null> = {};
+): Promise<{ formats: Record<string, string | null>; complete: Set<string> }> {
+	const formats: Record<string, string | null> = {};
+	const complete = new Set<string>();
 	for (const c of schema.columns) {
 		const src = sources[c.name];
 		if ((c.type !== 'date' && c.type !== 'timestamp') || src?.from !== 'column') continue;
 		const x = stageCol(src.index);
-		const counts = USUAL_DATE_FORMATS.map((f, i) => `count(try_strptime(trim(${x}), '${f}')) AS f${i}`).join(', ');
+		const cell = src.valueMap ? `trim(${x})` : rawExpr(c, src);
+		const counts = USUAL_DATE_FORMATS.map((f, i) => `count(try_strptime(${cell}, '${f}')) AS f${i}`).join(', ');
 		const [row] = await queryRows<Record<string, number>>(
 			conn,
-			`SELECT ${counts} FROM (SELECT ${x} FROM ${rows.sql} WHERE ${x} <> '' LIMIT 2000)`,
+			`SELECT ${counts}, count(*) AS sampled, count(${cell}) AS cells FROM (SELECT ${x} FROM ${rows.sql} WHERE ${x} <> '' LIMIT ${SAMPLE_ROWS})`,
 			rows.params
 		);
 		let best = -1;
@@ -46,9 +58,11 @@ export async function usualDateFormats(
 			const n = Number(row?.[`f${i}`] ?? 0);
 			if (n > bestCount) [best, bestCount] = [i, n];
 		});
-		out[c.name] = best >= 0 ? USUAL_DATE_FORMATS[best]! : null;
+		formats[c.name] = best >= 0 ? USUAL_DATE_FORMATS[best]! : null;
+		const wholeColumn = Number(row?.sampled ?? SAMPLE_ROWS) < SAMPLE_ROWS;
+		if (best >= 0 && !src.valueMap && wholeColumn && bestCount === Number(row?.cells ?? -1)) complete.add(c.name);
 	}
-	return out;
+	return { formats, complete };
 }
 
 /**

@@ -96,7 +96,7 @@ export async function plan(conn: DuckDBConnection, p: PlanInput): Promise<Plan |
 	const source: RowsToSample = p.file
 		? { sql: readCsvSql(nCols, '$1', '$2', false), params: [p.file.path, p.file.delimiter] }
 		: { sql: 'stage', params: [] };
-	const dateFormats = await usualDateFormats(conn, schema, sources, source);
+	const { formats: dateFormats, complete: completeDates } = await usualDateFormats(conn, schema, sources, source);
 	if (p.file && needsDateOrderScan(schema, sources, mapping, dateFormats)) return null;
 	const input: CompileInput = {
 		schema,
@@ -104,6 +104,7 @@ export async function plan(conn: DuckDBConnection, p: PlanInput): Promise<Plan |
 		rows,
 		dayFirst: await dayFirstOrders(conn, schema, sources, mapping, dateFormats),
 		dateFormats,
+		completeDates,
 		stageColumns: nCols,
 		extraQuestions,
 		generatedKeyParam: 1,

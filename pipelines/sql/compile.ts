@@ -22,6 +22,8 @@ export interface CompileInput {
 	dayFirst: Readonly<Record<string, boolean | null>>;
 	/** per date/timestamp column: the strptime format most of its cells use, tried before the general parser */
 	dateFormats?: Readonly<Record<string, string | null>>;
+	/** the date/timestamp columns whose every cell the usual format reads (a small file's whole column): no general parser */
+	completeDates?: ReadonlySet<string>;
 	stageColumns: number;
 	/** extra columns (survey questions, inspection items): stage column index → its name, bound as parameter `param` */
 	extraQuestions: readonly { index: number; param: number; name: string }[];
@@ -64,7 +66,7 @@ function sqlLiteral(s: string): string {
 }
 
 /** Cleaned text of the cell: NULL when empty. */
-function rawExpr(col: ColumnSpec, src: ColumnSource): string {
+export function rawExpr(col: ColumnSpec, src: ColumnSource): string {
 	switch (src.from) {
 		case 'absent':
 			return 'CAST(NULL AS VARCHAR)';
@@ -103,18 +105,22 @@ function dayFirstLiteral(v: boolean | null | undefined): string {
 }
 
 /** Typed value of the cell: NULL when empty or unreadable. */
-function valueExpr(col: ColumnSpec, r: string, input: CompileInput): string {
+function valueExpr(col: ColumnSpec, r: string, input: CompileInput, src: ColumnSource): string {
 	switch (col.type) {
 		case 'id':
 		case 'text':
 			return r;
 		case 'timestamp':
 		case 'date': {
-			// The column's usual format first (one strptime), the general parser only for the rest.
+			// a column the file does not have: no parser to plan (the general one is the typing statement's largest part)
+			if (src.from === 'absent') return col.type === 'date' ? 'CAST(NULL AS DATE)' : 'CAST(NULL AS TIMESTAMP)';
+			// The column's usual format first (one strptime), the general parser only for the rest, and not at all when
+			// the usual format read every cell of the column.
 			const dayFirst = dayFirstLiteral(input.dayFirst[col.name]);
 			const general = dayFirst === 'NULL' ? `sq_ts_no_dmy(${r})` : `sq_ts(${r}, ${dayFirst})`;
 			const fmt = input.dateFormats?.[col.name];
-			const ts = fmt ? `coalesce(try_strptime(${r}, ${sqlLiteral(fmt)}), ${general})` : general;
+			const usual = fmt ? `try_strptime(${r}, ${sqlLiteral(fmt)})` : null;
+			const ts = usual ? (input.completeDates?.has(col.name) ? usual : `coalesce(${usual}, ${general})`) : general;
 			return col.type === 'date' ? `CAST(${ts} AS DATE)` : ts;
 		}
 		case 'period':
@@ -191,7 +197,7 @@ function columnSql(input: CompileInput): ColumnSql[] {
 		const required =
 			col.required && src.from !== 'generated' ? `WHEN ${r} IS NULL AND ${col.defaultSql ? `${t} IS NULL` : 'true'} THEN 'required' ` : '';
 		const code = `CASE ${required}WHEN ${r} IS NOT NULL AND ${v} IS NULL THEN ${parseErrorCode(col, r)}${range.length ? ` WHEN ${range.join(' OR ')} THEN 'out_of_range'` : ''} END`;
-		return { col, r: rawExpr(col, src), v: valueExpr(col, r, input), t, code };
+		return { col, r: rawExpr(col, src), v: valueExpr(col, r, input, src), t, code };
 	});
 }
 

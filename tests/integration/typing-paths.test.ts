@@ -147,3 +147,53 @@ describe('typing straight from the file and through the staging table', () => {
 		expect(sql.some((x) => x.includes('TEMP TABLE typed_file AS'))).toBe(false);
 	});
 });
+
+describe('date columns typed with their usual format alone when it reads every cell', () => {
+	const typedSql = (sql: string[]) => sql.find((s) => s.includes('TEMP TABLE typed_file AS')) ?? '';
+	const loadSpied = async (content: string) => {
+		const spy = vi.spyOn(DuckDBConnection.prototype, 'run');
+		const s = await load(db, 'complaints', file(content), { acceptPartial: true });
+		const sql = typedSql(spy.mock.calls.map(([x]) => String(x)));
+		spy.mockRestore();
+		return { s, sql };
+	};
+
+	it('a small file: the whole column read by one format needs no general parser, a mixed one keeps it, an absent one none', async () => {
+		const { s, sql } = await loadSpied(
+			[
+				'投诉编号,投诉时间,门店,首次响应时间',
+				'D1,2025/1/1 12:27,上海店,2025/1/1 20:36',
+				'D2,2025/1/2 9:05,上海店,2025年1月3日 9:30',
+				'D3,2025/1/3 10:00,上海店,45660.5'
+			].join('\n') + '\n'
+		);
+		expect(s).toMatchObject({ status: 'committed', rows_loaded: 3, rows_rejected: 0 });
+		// 投诉时间: one strptime; 首次响应时间: its usual format, then the general parser for the other two; 办结时间: absent
+		expect(sql).toContain(`try_strptime(r_received_at, '%Y/%m/%d %H:%M')`);
+		expect(sql).not.toContain('coalesce(try_strptime(r_received_at');
+		expect(sql).toContain(`coalesce(try_strptime(r_first_response_at, '%Y/%m/%d %H:%M'), sq_ts_no_dmy(r_first_response_at))`);
+		expect(sql).not.toContain('sq_ts_no_dmy(r_resolved_at)');
+		expect(
+			await rows(
+				db,
+				`SELECT complaint_id, strftime(received_at, '%Y-%m-%d %H:%M') AS r, strftime(first_response_at, '%Y-%m-%d %H:%M') AS f,
+					resolved_at FROM complaints WHERE starts_with(complaint_id, 'D') ORDER BY 1`
+			)
+		).toEqual([
+			{ complaint_id: 'D1', r: '2025-01-01 12:27', f: '2025-01-01 20:36', resolved_at: null },
+			{ complaint_id: 'D2', r: '2025-01-02 09:05', f: '2025-01-03 09:30', resolved_at: null },
+			{ complaint_id: 'D3', r: '2025-01-03 10:00', f: '2025-01-03 12:00', resolved_at: null }
+		]);
+	});
+
+	it('a file longer than the sample keeps the general parser for the cells after it (one there is read by it)', async () => {
+		const lines = Array.from({ length: 2001 }, (_, i) => `L${i},2025/1/${1 + (i % 28)} 9:00,上海店`);
+		lines.push('L2001,2025年2月1日 9:00,上海店');
+		const { s, sql } = await loadSpied(`投诉编号,投诉时间,门店\n${lines.join('\n')}\n`);
+		expect(s).toMatchObject({ status: 'committed', rows_loaded: 2002, rows_rejected: 0 });
+		expect(sql).toContain(`coalesce(try_strptime(r_received_at, '%Y/%m/%d %H:%M'), sq_ts_no_dmy(r_received_at))`);
+		expect(await rows(db, `SELECT strftime(received_at, '%Y-%m-%d %H:%M') AS t FROM complaints WHERE complaint_id = 'L2001'`)).toEqual([
+			{ t: '2025-02-01 09:00' }
+		]);
+	});
+});
