@@ -142,7 +142,12 @@ describe('role × route matrix', () => {
 	const cookies = {} as Record<Role, string>;
 
 	beforeAll(async () => {
-		server = await startServer({ prepare: async (db) => void (await ensureDemoUsers(db)) });
+		server = await startServer({
+			prepare: async (db) => void (await ensureDemoUsers(db)),
+			// Who may ask is decided before a route runs; a PDF route a role may use answers 503 here (no browser) instead of
+			// printing a report for each role (~5 s of a browser each). The browser tests print them (quality, evaluations).
+			env: { CHROMIUM_PATH: '/nonexistent/chromium' }
+		});
 		for (const role of ROLES) cookies[role] = await login(server, demoAccount(role).username, demoAccount(role).password);
 	}, 180_000);
 
