@@ -1,5 +1,5 @@
 /**
- * `npm test`: the production build, then side by side: the type check and lint; the unit and integration tests (the
+ * `npm test`: lint beside the production build, then side by side: the type check; the unit and integration tests (the
  * layer check among them) (vitest, real DuckDB files); the browser tests (Playwright driving Debian's chromium against
  * the real server). Each part's output goes to test-logs/<part>.log (Playwright empties test-results/ as it starts),
  * printed whole when the part ends. Ends with one line "N passed, N failed" counting them all.
@@ -8,7 +8,7 @@
  * child process): one after the other they took some 29 minutes on two cores, the same work side by side less (the
  * figures: docs/decisions.md, "The test command's parts side by side"). `SKIP_E2E=1` leaves the browser tests out.
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn, type SpawnOptions } from 'node:child_process';
 import { createWriteStream, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { ensureBrowser } from './ensure-browser';
 
@@ -56,32 +56,45 @@ const asOne = (name: string) => (code: number) => {
 	return code;
 };
 
+// Lint and format (eslint with typescript-eslint and eslint-plugin-svelte; prettier), counted as one test, start
+// first: they read only the sources (not the build's output, which they ignore), so they use the core the build leaves
+// idle (the build runs mostly on one).
+const lint = part('lint', 'npm', ['run', '--silent', 'lint']).then(asOne('lint'));
+
 // The integration tests start the built server and run the compiled tools too, so build both once, first (as
 // `npm run build`: a build without the tools is stale to the tests' `ensureBuilt`, which would build again).
-const build = spawnSync('npm', ['run', '--silent', 'build'], { stdio: 'inherit', env: { ...process.env, NODE_ENV: 'production' } }).status;
+/** Runs a command to its end without holding up the parts already running (their output is read meanwhile). */
+const finished = (cmd: string, args: string[], opts: SpawnOptions) =>
+	new Promise<number>((resolve) => {
+		const child = spawn(cmd, args, opts);
+		child.once('error', () => resolve(1));
+		child.once('close', (code) => resolve(code ?? 1));
+	});
+const build = await finished('npm', ['run', '--silent', 'build'], { stdio: 'inherit', env: { ...process.env, NODE_ENV: 'production' } });
 if (build !== 0) {
-	console.log('\n0 passed, 1 failed');
+	await lint;
+	console.log(`\n${passed} passed, ${failed + 1} failed`);
 	process.exit(1);
 }
 // The messages' compiled modules (src/lib/paraglide): vitest rewrites them as it starts (one module per locale, where
 // the build wrote one per message), which must not happen while the browser tests' servers import them through tsx.
 // Listing the test files runs that compile alone, first; the vitest run below then finds them as it would write them
 // and writes nothing.
-if (spawnSync('npx', ['vitest', 'list', '--filesOnly'], { stdio: 'ignore' }).status !== 0) {
-	console.log('\nvitest could not list the test files\n0 passed, 1 failed');
+if ((await finished('npx', ['vitest', 'list', '--filesOnly'], { stdio: 'ignore' })) !== 0) {
+	await lint;
+	console.log(`\nvitest could not list the test files\n${passed} passed, ${failed + 1} failed`);
 	process.exit(1);
 }
 const e2eWanted = process.env.SKIP_E2E !== '1';
 if (e2eWanted) ensureBrowser();
 
-// Types everywhere (svelte-check over src, pipelines, cli, tests and bench), then lint and format (eslint with
-// typescript-eslint and eslint-plugin-svelte; prettier): each one check, counted as one test.
+// Types everywhere (svelte-check over src, pipelines, cli, tests and bench; after the build, which writes the route
+// types it reads), counted as one test.
 const statics = (async () => {
 	const check = asOne('types')(
 		await part('types', 'npx', ['svelte-check', '--tsconfig', './tsconfig.json', '--fail-on-warnings', '--output', 'human'])
 	);
-	const lint = asOne('lint')(await part('lint', 'npm', ['run', '--silent', 'lint']));
-	return check || lint;
+	return check || (await lint);
 })();
 
 /**
