@@ -3,6 +3,16 @@ import { paraglideVitePlugin } from '@inlang/paraglide-js';
 import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
 
+const INCLUDE = [
+	'tests/unit/**/*.test.ts',
+	'tests/integration/**/*.test.ts',
+	'tests/generate/**/*.test.ts',
+	'src/**/*.test.ts',
+	'pipelines/**/*.test.ts'
+];
+/** Files that set process.env for the configuration (config.ts reads it once per process). */
+const OWN_PROCESS = ['src/lib/server/core/db/process.test.ts', 'tests/integration/rollups-after.test.ts'];
+
 export default defineConfig({
 	plugins: [
 		paraglideVitePlugin({
@@ -14,12 +24,14 @@ export default defineConfig({
 	],
 	ssr: { external: ['@duckdb/node-api'] },
 	test: {
-		include: [
-			'tests/unit/**/*.test.ts',
-			'tests/integration/**/*.test.ts',
-			'tests/generate/**/*.test.ts',
-			'src/**/*.test.ts',
-			'pipelines/**/*.test.ts'
+		// Two projects: most files share their worker's process with the files before them (`isolate: false`: each file's
+		// own process cost ~1 s of imports, some 110 s in a run); the files that set the environment before the
+		// configuration is read (it is read once per process) keep a process of their own. What a file keeps between its
+		// tests lives per database (the metric caches and rollup states are WeakMaps by database), and no file mocks a
+		// module or the clock.
+		projects: [
+			{ extends: true, test: { name: 'own-process', include: OWN_PROCESS } },
+			{ extends: true, test: { name: 'shared', include: INCLUDE, exclude: OWN_PROCESS, isolate: false } }
 		],
 		globalSetup: ['tests/global-setup.ts'],
 		testTimeout: 60_000,
