@@ -2,16 +2,7 @@ import { sveltekit } from '@sveltejs/kit/vite';
 import { paraglideVitePlugin } from '@inlang/paraglide-js';
 import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
-
-const INCLUDE = [
-	'tests/unit/**/*.test.ts',
-	'tests/integration/**/*.test.ts',
-	'tests/generate/**/*.test.ts',
-	'src/**/*.test.ts',
-	'pipelines/**/*.test.ts'
-];
-/** Files that set process.env for the configuration (config.ts reads it once per process). */
-const OWN_PROCESS = ['src/lib/server/core/db/process.test.ts', 'tests/integration/rollups-after.test.ts'];
+import { INCLUDE, OWN_PROCESS } from './tests/projects.js';
 
 export default defineConfig({
 	plugins: [
