@@ -128,6 +128,9 @@ function storedNextRows(phones: string, since: string | null, read: readonly str
 }
 const NEXT_DIFFERS = 'stored_next_inbound_at IS DISTINCT FROM fresh_inbound_at OR stored_next_reach_at IS DISTINCT FROM fresh_reach_at';
 
+/** The rows of the phones a write touched (a condition on its kind's rows; `rollup_touched`: `recordTouched`) */
+const PHONES_TOUCHED = 'customer_phone_hash IN (SELECT phone FROM rollup_touched WHERE phone IS NOT NULL)';
+
 const isRolled = (kind: KindId): kind is RolledKind => kind in KINDS;
 
 /** Whether the rollups in the tables are built and current (false also where the tables do not exist). */
@@ -415,9 +418,8 @@ export async function refreshTouched(conn: DuckDBConnection, kind: KindId): Prom
 	// what the rollups read stored, for the phones the write touched (their rows as they are now)
 	// (their rows from the first touched one on: a write changes no earlier row's gap); the rows it changes
 	// recorded for the rollups kept by signed rows
-	const phonesTouched = 'customer_phone_hash IN (SELECT phone FROM rollup_touched WHERE phone IS NOT NULL)';
 	const derived = share?.first_at
-		? (KINDS[kind].derived?.(phonesTouched, '$1::TIMESTAMP', signedColumns.length ? [...signedColumns, 'batch_id'] : undefined) ?? [])
+		? (KINDS[kind].derived?.(PHONES_TOUCHED, '$1::TIMESTAMP', signedColumns.length ? [...signedColumns, 'batch_id'] : undefined) ?? [])
 		: [];
 	// from when (a bound found first, so the scans below skip the blocks before it by their min/max)
 	const sinceOf = KINDS[kind].since;
@@ -435,14 +437,18 @@ export async function refreshTouched(conn: DuckDBConnection, kind: KindId): Prom
 			step(`derived: ${sql.slice(0, 40).replace(/\s+/gu, ' ')}`);
 		}
 	};
+	// the batch a load wrote (null: a rollback): its own rows are read where they are (below)
+	const [write] = signedColumns.length
+		? await queryRows<{ loaded: number | null }>(conn, 'SELECT max(loaded) AS loaded FROM rollup_write')
+		: [];
+	const loaded = write?.loaded === null || write?.loaded === undefined ? null : Math.trunc(Number(write.loaded));
 	if (derived.length && signedColumns.length) {
 		// the rows to change first ordered by time alone; again in the exact order only where two of the phones' rows
 		// share a time (a batch of 1,000 contacts spread over two years: 0.44 s of its upkeep read the rows, a third of
 		// that the ids breaking ties)
-		const [pick, ...apply] = KINDS[kind].derived!(phonesTouched, '$1::TIMESTAMP', [...signedColumns, 'batch_id'], true);
-		await run([pick!]);
+		const apply = await pickChanged(conn, kind, signedColumns, loaded, true, (sql) => run([sql]));
 		const [tied] = await queryRows<{ n: number }>(conn, 'SELECT count(*) AS n FROM rollup_changed WHERE ties > 1');
-		if (Number(tied?.n)) await run(derived.slice(0, 1));
+		if (Number(tied?.n)) await pickChanged(conn, kind, signedColumns, loaded, false, (sql) => run([sql]));
 		await run(apply);
 	} else await run(derived);
 	let changed = 0;
@@ -450,8 +456,6 @@ export async function refreshTouched(conn: DuckDBConnection, kind: KindId): Prom
 		// the rows that came (+1) and left (-1), and each other row whose stored value changed leaving as it was and
 		// coming as it is. A load's own rows are read where they are, as they are now (their new gaps), instead of
 		// coming, leaving and coming again (a join of a 1M-row load's rows with their changes took 0.8 s).
-		const [write] = await queryRows<{ loaded: number | null }>(conn, 'SELECT max(loaded) AS loaded FROM rollup_write');
-		const loaded = write?.loaded === null || write?.loaded === undefined ? null : Math.trunc(Number(write.loaded));
 		// (with `fresh`: each stored column's new value)
 		const cols = (alias: string, fresh = false) =>
 			signedColumns.map((c) => (fresh && stored?.includes(c) ? `${alias}.new_${c} AS ${c}` : `${alias}.${c}`)).join(', ');
@@ -522,6 +526,57 @@ export async function refreshTouched(conn: DuckDBConnection, kind: KindId): Prom
 		].join('; ')
 	);
 	return keys + changed;
+}
+
+/**
+ * DuckDB's `dynamic_or_filter_threshold` (default 50): a join whose other side has at most this many keys pushes them
+ * into its scan as a filter, so a join on `rowid` then reads only those rows' blocks (measured on 5M complaints, the
+ * 15 columns the signed rollups read: 50 rows 7-8 ms; 51 rows, past it, a scan of every block, 62-67 ms).
+ */
+const FETCH_BY_ROWID_MAX = 50;
+
+/**
+ * Records in the temp table `rollup_changed` the rows of the touched phones whose stored values the write changes
+ * (`KINDS[kind].derived`'s first statement, `byTime` or in the exact order), with the columns `signed` the rollups
+ * kept by signed rows read, for the rows other than the load's own (`loaded`; null: every row), and returns the
+ * statements that store the new values.
+ *
+ * The rows are picked first with their batch alone: a scan of the phones' column whose other columns are read only
+ * for the rows that pass its filter (the touched phones, a Bloom filter), but those lie in nearly every block for a
+ * batch spread over two years, so each column it carries costs a read of most of the table (a 1,000-complaint
+ * batch: 76-106 ms with the 15 columns, 36-50 without). A load's own rows are then read where they are (the upkeep
+ * needs only their new values), and the few other rows it changed (a later complaint of the same phone, the
+ * contacts before one) have their columns fetched by rowid; when they are more than a join pushes into its scan,
+ * the rows are picked again with every column, as one statement does it.
+ */
+async function pickChanged(
+	conn: DuckDBConnection,
+	kind: RolledKind,
+	signed: readonly string[],
+	loaded: number | null,
+	byTime: boolean,
+	run: (sql: string) => Promise<void>
+): Promise<string[]> {
+	const { derived, stored = [] } = KINDS[kind];
+	const [narrow, ...apply] = derived!(PHONES_TOUCHED, '$1::TIMESTAMP', ['batch_id'], byTime);
+	await run(narrow!);
+	const other = (alias: string) => (loaded === null ? 'true' : `${alias}.batch_id IS DISTINCT FROM ${loaded}`);
+	const [r] = await queryRows<{ n: number }>(conn, `SELECT count(*) AS n FROM rollup_changed x WHERE ${other('x')}`);
+	if (Number(r?.n) > FETCH_BY_ROWID_MAX) {
+		const [wide] = derived!(PHONES_TOUCHED, '$1::TIMESTAMP', [...signed, 'batch_id'], byTime);
+		await run(wide!);
+		return apply;
+	}
+	const fetched = signed.filter((c) => c !== 'batch_id');
+	const kept = ['batch_id', ...stored.map((c) => `new_${c}`), ...(byTime ? ['ties'] : [])].map((c) => `x.${c}`).join(', ');
+	await run(
+		`CREATE OR REPLACE TEMP TABLE rollup_picked AS SELECT * FROM rollup_changed;
+		 CREATE OR REPLACE TEMP TABLE rollup_changed AS
+		 SELECT x.rid, ${fetched.map((c) => `s.${c}`).join(', ')}, ${kept} FROM rollup_picked x JOIN ${kind} s ON s.rowid = x.rid WHERE ${other('x')}
+		 UNION ALL SELECT x.rid, ${fetched.map((c) => `NULL AS ${c}`).join(', ')}, ${kept} FROM rollup_picked x WHERE NOT (${other('x')});
+		 DROP TABLE rollup_picked`
+	);
+	return apply;
 }
 
 /**
