@@ -27,3 +27,6 @@ export function storeListInScopeSql(
 		params: [listValue([...scope])]
 	};
 }
+
+/** A store scope as a key of kept values (`Database.keptUntilWrite`): the same for the same stores in any order. */
+export const scopeKey = (scope: readonly string[] | null): string => (scope === null ? '*' : JSON.stringify([...scope].sort()));

@@ -1,6 +1,7 @@
 import { queryRows, type Database } from '$lib/server/core/db';
 import { CYCLES, isPeriodOf, type Cycle, type RankGroup } from '$lib/features/evaluations/model';
 import { scopeSql } from './data';
+import { scopeKey } from '$lib/server/core/db/store-scope';
 import type { ViewRequest } from './view';
 
 const GROUPS: readonly RankGroup[] = ['store', 'department', 'all'];
@@ -8,8 +9,10 @@ const GROUPS: readonly RankGroup[] = ['store', 'department', 'all'];
 /** The stores with appraisals that a user may pick: their scope, or every store appraised. */
 export async function appraisalStores(db: Database, scope: string[] | null): Promise<string[]> {
 	const s = scopeSql(scope, 'store', 1);
-	const rows = await db.withConnection((c) =>
-		queryRows<{ store: string }>(c, `SELECT DISTINCT store FROM appraisals WHERE store IS NOT NULL AND ${s.sql}`, s.params)
+	const rows = await db.keptUntilWrite(`appraised stores ${scopeKey(scope)}`, () =>
+		db.withConnection((c) =>
+			queryRows<{ store: string }>(c, `SELECT DISTINCT store FROM appraisals WHERE store IS NOT NULL AND ${s.sql}`, s.params)
+		)
 	);
 	return rows.map((r) => r.store).sort((a, b) => a.localeCompare(b, 'zh-CN'));
 }

@@ -9,7 +9,7 @@ import { incompleteDays, isComplete, periodCoverage, rangeCoverage } from '$lib/
 import { dataSpans, metricDataSpan } from '$lib/server/metrics/coverage';
 import { registerNow } from '$lib/server/metrics/compile';
 import type { KpiSpark, KpiView, MetricInfo, MonthPoint, RankItem } from '$lib/shared/dashboard/types';
-import { storeScopeSql } from '$lib/server/core/db/store-scope';
+import { scopeKey, storeScopeSql } from '$lib/server/core/db/store-scope';
 import { HEADLINE_METRICS } from '$lib/server/metrics/headline';
 
 /**
@@ -26,14 +26,16 @@ const inScope = (scope: string[] | null) => storeScopeSql(scope, 'store', 1);
 
 /** The last day with a complaint in the user's stores (the presets' anchor), or null when there is none. */
 export async function lastComplaintDay(db: Database, scope: string[] | null): Promise<string | null> {
-	return db.withConnection(async (conn) => {
-		const [row] = await queryRows<{ d: string | null }>(
-			conn,
-			`SELECT strftime(max(received_at)::DATE, '%Y-%m-%d') AS d FROM complaints WHERE ${inScope(scope).sql}`,
-			inScope(scope).params
-		);
-		return row?.d ?? null;
-	});
+	return db.keptUntilWrite(`last complaint day ${scopeKey(scope)}`, () =>
+		db.withConnection(async (conn) => {
+			const [row] = await queryRows<{ d: string | null }>(
+				conn,
+				`SELECT strftime(max(received_at)::DATE, '%Y-%m-%d') AS d FROM complaints WHERE ${inScope(scope).sql}`,
+				inScope(scope).params
+			);
+			return row?.d ?? null;
+		})
+	);
 }
 
 /**
@@ -48,13 +50,15 @@ export async function rangeAnchor(db: Database, kind: 'complaints' | 'surveys'):
 /** The stores the user may filter on: their scope, or every store with complaints or traffic. */
 export async function storeChoices(db: Database, scope: string[] | null): Promise<string[]> {
 	if (scope !== null) return [...scope].sort((a, b) => a.localeCompare(b, 'zh-CN'));
-	return db.withConnection(async (conn) => {
-		const rows = await queryRows<{ store: string }>(
-			conn,
-			`SELECT DISTINCT store FROM (SELECT store FROM complaints UNION SELECT store FROM traffic) ORDER BY store`
-		);
-		return rows.map((r) => r.store).sort((a, b) => a.localeCompare(b, 'zh-CN'));
-	});
+	return db.keptUntilWrite('store choices', () =>
+		db.withConnection(async (conn) => {
+			const rows = await queryRows<{ store: string }>(
+				conn,
+				`SELECT DISTINCT store FROM (SELECT store FROM complaints UNION SELECT store FROM traffic) ORDER BY store`
+			);
+			return rows.map((r) => r.store).sort((a, b) => a.localeCompare(b, 'zh-CN'));
+		})
+	);
 }
 
 export function metricInfo(id: string): MetricInfo {
@@ -217,24 +221,28 @@ export async function dashboardData(db: Database, req: DashboardRequest): Promis
 
 /** The departments the user's complaints name, for the department filter. */
 export async function departmentChoices(db: Database, scope: string[] | null): Promise<string[]> {
-	return db.withConnection(async (conn) => {
-		const rows = await queryRows<{ department: string }>(
-			conn,
-			`SELECT DISTINCT department FROM complaints WHERE department IS NOT NULL AND ${inScope(scope).sql}`,
-			inScope(scope).params
-		);
-		return rows.map((r) => r.department).sort((a, b) => a.localeCompare(b, 'zh-CN'));
-	});
+	return db.keptUntilWrite(`department choices ${scopeKey(scope)}`, () =>
+		db.withConnection(async (conn) => {
+			const rows = await queryRows<{ department: string }>(
+				conn,
+				`SELECT DISTINCT department FROM complaints WHERE department IS NOT NULL AND ${inScope(scope).sql}`,
+				inScope(scope).params
+			);
+			return rows.map((r) => r.department).sort((a, b) => a.localeCompare(b, 'zh-CN'));
+		})
+	);
 }
 
 /** The last survey day in the user's stores (the satisfaction page's presets' anchor), or null. */
 export async function lastSurveyDay(db: Database, scope: string[] | null): Promise<string | null> {
-	return db.withConnection(async (conn) => {
-		const [row] = await queryRows<{ d: string | null }>(
-			conn,
-			`SELECT strftime(max(submitted_at), '%Y-%m-%d') AS d FROM surveys WHERE ${inScope(scope).sql}`,
-			inScope(scope).params
-		);
-		return row?.d ?? null;
-	});
+	return db.keptUntilWrite(`last survey day ${scopeKey(scope)}`, () =>
+		db.withConnection(async (conn) => {
+			const [row] = await queryRows<{ d: string | null }>(
+				conn,
+				`SELECT strftime(max(submitted_at), '%Y-%m-%d') AS d FROM surveys WHERE ${inScope(scope).sql}`,
+				inScope(scope).params
+			);
+			return row?.d ?? null;
+		})
+	);
 }

@@ -5,7 +5,7 @@ import { parseRules } from '$lib/shared/quality/spc';
 import { queryRows, type Database } from '$lib/server/core/db';
 import { evaluationRange } from './alerts';
 import { isChartId, type LaneyMode, type QcChartId } from './charts';
-import { storeScopeSql } from '$lib/server/core/db/store-scope';
+import { scopeKey, storeScopeSql } from '$lib/server/core/db/store-scope';
 
 /** The control-chart page's settings from the URL, each checked, with defaults. */
 export interface QcParams {
@@ -22,15 +22,17 @@ export interface QcParams {
 
 export async function lastDataDay(db: Database, stores: string[] | null): Promise<string | null> {
 	const inScope = storeScopeSql(stores, 'store', 1);
-	return db.withConnection(async (c) => {
-		const [row] = await queryRows<{ d: string | null }>(
-			c,
-			`SELECT strftime(greatest((SELECT max(received_at)::DATE FROM complaints WHERE ${inScope.sql}),
+	return db.keptUntilWrite(`last complaint or survey day ${scopeKey(stores)}`, () =>
+		db.withConnection(async (c) => {
+			const [row] = await queryRows<{ d: string | null }>(
+				c,
+				`SELECT strftime(greatest((SELECT max(received_at)::DATE FROM complaints WHERE ${inScope.sql}),
 			                         (SELECT max(submitted_at)::DATE FROM surveys WHERE ${inScope.sql})), '%Y-%m-%d') AS d`,
-			inScope.params
-		);
-		return row?.d ?? null;
-	});
+				inScope.params
+			);
+			return row?.d ?? null;
+		})
+	);
 }
 
 /** The chart settings of a URL; the range cut to the request bounds and at most MAX_PERIODS periods of the grain. */

@@ -1,5 +1,5 @@
 import { queryRows, type Database } from '$lib/server/core/db';
-import { storeScopeSql } from '$lib/server/core/db/store-scope';
+import { scopeKey, storeScopeSql } from '$lib/server/core/db/store-scope';
 import { SERVICE_HEADLINE_METRICS } from '$lib/server/metrics/headline';
 import { metricLoader, type MetricResult } from '$lib/server/metrics/query';
 import { viewTargets } from '$lib/server/metrics/targets';
@@ -36,14 +36,16 @@ const DEFAULT_SL_TARGET = 80;
 /** The last day with a contact in the user's stores (the presets' anchor), or null. */
 export async function lastContactDay(db: Database, scope: string[] | null): Promise<string | null> {
 	const inScope = storeScopeSql(scope, 'store', 1);
-	return db.withConnection(async (conn) => {
-		const [row] = await queryRows<{ d: string | null }>(
-			conn,
-			`SELECT strftime(max(arrived_at)::DATE, '%Y-%m-%d') AS d FROM contacts WHERE ${inScope.sql}`,
-			inScope.params
-		);
-		return row?.d ?? null;
-	});
+	return db.keptUntilWrite(`last contact day ${scopeKey(scope)}`, () =>
+		db.withConnection(async (conn) => {
+			const [row] = await queryRows<{ d: string | null }>(
+				conn,
+				`SELECT strftime(max(arrived_at)::DATE, '%Y-%m-%d') AS d FROM contacts WHERE ${inScope.sql}`,
+				inScope.params
+			);
+			return row?.d ?? null;
+		})
+	);
 }
 
 const byGroup = (r: MetricResult) => new Map(r.rows.map((row) => [row.group === null ? null : String(row.group), row]));
