@@ -529,25 +529,20 @@ export async function refreshTouched(conn: DuckDBConnection, kind: KindId): Prom
 }
 
 /**
- * DuckDB's `dynamic_or_filter_threshold` (default 50): a join whose other side has at most this many keys pushes them
- * into its scan as a filter, so a join on `rowid` then reads only those rows' blocks (measured on 5M complaints, the
- * 15 columns the signed rollups read: 50 rows 7-8 ms; 51 rows, past it, a scan of every block, 62-67 ms).
- */
-const FETCH_BY_ROWID_MAX = 50;
-
-/**
  * Records in the temp table `rollup_changed` the rows of the touched phones whose stored values the write changes
  * (`KINDS[kind].derived`'s first statement, `byTime` or in the exact order), with the columns `signed` the rollups
  * kept by signed rows read, for the rows other than the load's own (`loaded`; null: every row), and returns the
  * statements that store the new values.
  *
- * The rows are picked first with their batch alone: a scan of the phones' column whose other columns are read only
- * for the rows that pass its filter (the touched phones, a Bloom filter), but those lie in nearly every block for a
- * batch spread over two years, so each column it carries costs a read of most of the table (a 1,000-complaint
- * batch: 76-106 ms with the 15 columns, 36-50 without). A load's own rows are then read where they are (the upkeep
- * needs only their new values), and the few other rows it changed (a later complaint of the same phone, the
- * contacts before one) have their columns fetched by rowid; when they are more than a join pushes into its scan,
- * the rows are picked again with every column, as one statement does it.
+ * The rows are picked with their batch alone: a scan of the phones' column whose other columns are read only for the
+ * rows that pass its filter (the touched phones, a Bloom filter), but those lie in nearly every block for a batch
+ * spread over two years, so each column it carries costs a read of most of the table (a 1,000-complaint batch: 76-106
+ * ms with the 15 columns, 36-50 without), and a big load's own rows would all carry them (a million-row load into 5M
+ * complaints: 1.9 s with them, 0.95 s without). A load's own rows need only their new values (the upkeep reads them
+ * where they are); the other rows it changed (a later complaint of the same phone, the contacts before one, every row
+ * of a rollback) have their columns fetched by rowid. Up to 50 of them, DuckDB pushes their rowids into the scan
+ * (`dynamic_or_filter_threshold`) and reads only their blocks (5M complaints: 7-8 ms); more, the join reads the
+ * table's columns once (62-139 ms for 51-5,000 rows), about what carrying them in the pick cost.
  */
 async function pickChanged(
 	conn: DuckDBConnection,
@@ -558,15 +553,9 @@ async function pickChanged(
 	run: (sql: string) => Promise<void>
 ): Promise<string[]> {
 	const { derived, stored = [] } = KINDS[kind];
+	const other = (alias: string) => (loaded === null ? 'true' : `${alias}.batch_id IS DISTINCT FROM ${loaded}`);
 	const [narrow, ...apply] = derived!(PHONES_TOUCHED, '$1::TIMESTAMP', ['batch_id'], byTime);
 	await run(narrow!);
-	const other = (alias: string) => (loaded === null ? 'true' : `${alias}.batch_id IS DISTINCT FROM ${loaded}`);
-	const [r] = await queryRows<{ n: number }>(conn, `SELECT count(*) AS n FROM rollup_changed x WHERE ${other('x')}`);
-	if (Number(r?.n) > FETCH_BY_ROWID_MAX) {
-		const [wide] = derived!(PHONES_TOUCHED, '$1::TIMESTAMP', [...signed, 'batch_id'], byTime);
-		await run(wide!);
-		return apply;
-	}
 	const fetched = signed.filter((c) => c !== 'batch_id');
 	const kept = ['batch_id', ...stored.map((c) => `new_${c}`), ...(byTime ? ['ties'] : [])].map((c) => `x.${c}`).join(', ');
 	await run(
@@ -589,7 +578,14 @@ async function pickChanged(
  * complaint_time_cuts (5.6M rows) took 75 + 33 + 6 ms that way, 38 ms so (the whole upkeep: 320-414 -> 219 ms).
  */
 async function applyDelta(conn: DuckDBConnection, t: RollupTable, delta: string): Promise<number> {
-	const [range] = await queryRows<{ n: number }>(conn, `SELECT count(*) AS n FROM ${delta}`);
+	// and the rollup's last day, and how many of the delta's keys lie past it: those cannot match a row, so they are
+	// inserted, not merged (a load of new days, the usual monthly file: a million complaints' keys merged in 3.3 s)
+	const [range] = await queryRows<{ n: number; past: number; last: string | null }>(
+		conn,
+		`WITH last AS (SELECT max(d) AS d FROM ${t.table})
+		 SELECT count(*) AS n, count(*) FILTER (WHERE last.d IS NULL OR x.d > last.d) AS past, strftime(any_value(last.d), '%Y-%m-%d') AS last
+		 FROM ${delta} x, last`
+	);
 	if (!Number(range?.n)) return 0;
 	const step = profiler(`delta ${t.table}`);
 	// a key column declared NOT NULL is matched by `=` (a NULL-safe match of text costs twice the scan: measured
@@ -608,13 +604,27 @@ async function applyDelta(conn: DuckDBConnection, t: RollupTable, delta: string)
 		return count ? `CASE WHEN x.${count} = 0 THEN NULL ELSE x.${m} END` : `x.${m}`;
 	};
 	const cols = columnsOf(t);
-	await conn.run(
-		`MERGE INTO ${t.table} r USING ${delta} x ON ${same}
-		 WHEN MATCHED AND r.n + x.n = 0 THEN DELETE
-		 WHEN MATCHED THEN UPDATE SET ${measures.map((m) => `${m} = ${merged(m)}`).join(', ')}
-		 WHEN NOT MATCHED AND x.n > 0 THEN INSERT (${cols.join(', ')}) VALUES (${cols.map((c) => (measures.includes(c) ? fresh(c) : `x.${c}`)).join(', ')})`
-	);
-	step('merged');
+	const values = cols.map((c) => (measures.includes(c) ? fresh(c) : `x.${c}`)).join(', ');
+	const last = range?.last ?? null;
+	const past = Number(range?.past);
+	// (the rollup's last day bound as read before either statement: the insert moves it)
+	if (past > 0) {
+		await conn.run(
+			`INSERT INTO ${t.table} (${cols.join(', ')}) SELECT ${values} FROM ${delta} x WHERE x.n > 0${last === null ? '' : ' AND x.d > $1::DATE'}`,
+			last === null ? [] : [last]
+		);
+		step('inserted past the last day');
+	}
+	if (past < Number(range?.n)) {
+		await conn.run(
+			`MERGE INTO ${t.table} r USING (SELECT * FROM ${delta} WHERE d <= $1::DATE) x ON ${same}
+			 WHEN MATCHED AND r.n + x.n = 0 THEN DELETE
+			 WHEN MATCHED THEN UPDATE SET ${measures.map((m) => `${m} = ${merged(m)}`).join(', ')}
+			 WHEN NOT MATCHED AND x.n > 0 THEN INSERT (${cols.join(', ')}) VALUES (${values})`,
+			[last]
+		);
+		step('merged');
+	}
 	return Number(range?.n);
 }
 
