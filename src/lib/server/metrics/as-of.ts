@@ -49,30 +49,25 @@ interface Snapshot {
 	loads: { kind: KindId; last_ms: number }[];
 }
 
-/** Per database, keyed by its data version: a load or a rollback may move the snapshot. */
-const snapshots = new WeakMap<Database, { version: number; value: Promise<Snapshot> }>();
-
+/** Kept until the next write: a load or a rollback may move the snapshot. */
 function snapshot(db: Database): Promise<Snapshot> {
-	const hit = snapshots.get(db);
-	if (hit && hit.version === db.dataVersion) return hit.value;
-	const value = db.withConnection(async (conn) => {
-		const complaints = schemas.complaints;
-		const [row] = await queryRows<{ as_of: string | null }>(
-			conn,
-			`SELECT strftime(coalesce(
+	return db.keptUntilWrite('as-of snapshot', () =>
+		db.withConnection(async (conn) => {
+			const complaints = schemas.complaints;
+			const [row] = await queryRows<{ as_of: string | null }>(
+				conn,
+				`SELECT strftime(coalesce(
 			   (SELECT as_of FROM batches WHERE kind = 'complaints' AND status = 'committed' ORDER BY finished_at DESC, batch_id DESC LIMIT 1),
 			   (SELECT max(${complaints.dateColumn})::DATE FROM ${complaints.table})), '%Y-%m-%d') AS as_of`
-		);
-		// stored in the database's local time (now()::TIMESTAMP), hence the cast back to an instant
-		const loads = await queryRows<{ kind: KindId; last_ms: number }>(
-			conn,
-			`SELECT kind, epoch_ms(max(finished_at)::TIMESTAMPTZ) AS last_ms FROM batches WHERE status = 'committed' GROUP BY kind`
-		);
-		return { asOf: row?.as_of ?? null, loads: loads.map((l) => ({ kind: l.kind, last_ms: Number(l.last_ms) })) };
-	});
-	snapshots.set(db, { version: db.dataVersion, value });
-	value.catch(() => snapshots.delete(db));
-	return value;
+			);
+			// stored in the database's local time (now()::TIMESTAMP), hence the cast back to an instant
+			const loads = await queryRows<{ kind: KindId; last_ms: number }>(
+				conn,
+				`SELECT kind, epoch_ms(max(finished_at)::TIMESTAMPTZ) AS last_ms FROM batches WHERE status = 'committed' GROUP BY kind`
+			);
+			return { asOf: row?.as_of ?? null, loads: loads.map((l) => ({ kind: l.kind, last_ms: Number(l.last_ms) })) };
+		})
+	);
 }
 
 /** Whole days a kind's last load is late by, against its cadence: null when on time. */

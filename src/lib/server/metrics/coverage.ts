@@ -29,26 +29,22 @@ const KINDS_OF: Record<SourceId, readonly KindId[]> = {
 const KINDS = ['complaints', 'traffic', 'surveys', 'contacts', 'inspections'] as const satisfies readonly KindId[];
 
 type Spans = Partial<Record<KindId, DataSpan | null>>;
-const spans = new WeakMap<Database, { version: number; spans: Promise<Spans> }>();
-
-/** The first and last day with rows of each kind (null: none), cached per data version. */
+/** The first and last day with rows of each kind (null: none), kept until the next write. */
 export function dataSpans(db: Database): Promise<Spans> {
-	const hit = spans.get(db);
-	if (hit && hit.version === db.dataVersion) return hit.spans;
-	const read = db.withConnection(async (conn) => {
-		const day = (f: 'min' | 'max', k: KindId) =>
-			`(SELECT strftime(${f}(${schemas[k].dateColumn})::DATE, '%Y-%m-%d') FROM ${schemas[k].table})`;
-		const sql = KINDS.map((k) => `${day('min', k)} AS ${k}_first, ${day('max', k)} AS ${k}_last`).join(', ');
-		const [row] = await queryRows<Record<string, string | null>>(conn, `SELECT ${sql}`);
-		return Object.fromEntries(
-			KINDS.map((k) => {
-				const [first, last] = [row?.[`${k}_first`] ?? null, row?.[`${k}_last`] ?? null];
-				return [k, first && last ? { first, last } : null];
-			})
-		) as Spans;
-	});
-	spans.set(db, { version: db.dataVersion, spans: read });
-	return read;
+	return db.keptUntilWrite('data spans', () =>
+		db.withConnection(async (conn) => {
+			const day = (f: 'min' | 'max', k: KindId) =>
+				`(SELECT strftime(${f}(${schemas[k].dateColumn})::DATE, '%Y-%m-%d') FROM ${schemas[k].table})`;
+			const sql = KINDS.map((k) => `${day('min', k)} AS ${k}_first, ${day('max', k)} AS ${k}_last`).join(', ');
+			const [row] = await queryRows<Record<string, string | null>>(conn, `SELECT ${sql}`);
+			return Object.fromEntries(
+				KINDS.map((k) => {
+					const [first, last] = [row?.[`${k}_first`] ?? null, row?.[`${k}_last`] ?? null];
+					return [k, first && last ? { first, last } : null];
+				})
+			) as Spans;
+		})
+	);
 }
 
 /**

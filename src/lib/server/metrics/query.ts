@@ -169,15 +169,10 @@ export function toCsv(result: MetricResult): string {
 export type Compare = 'previous' | 'last_year';
 export const COMPARES: readonly Compare[] = ['previous', 'last_year'];
 
-/** The database's rollup state (current, and the SLA and contact limits they count with), read once per data version (a load, rollback or rebuild changes it). */
-const rollupStates = new WeakMap<Database, { version: number; state: Promise<RollupState> }>();
+/** The database's rollup state (current, and the SLA and contact limits they count with), kept until the next write (a load, rollback or rebuild changes it). */
 function rollupsNow(db: Database): Promise<RollupState> {
 	if (!db.rollupsKept) return Promise.resolve({ current: false, sla: '', contactLimits: DEFAULT_CONTACT_LIMITS, stale: [] });
-	const hit = rollupStates.get(db);
-	if (hit && hit.version === db.dataVersion) return hit.state;
-	const state = db.withConnection(rollupState);
-	rollupStates.set(db, { version: db.dataVersion, state });
-	return state;
+	return db.keptUntilWrite('rollup state', () => db.withConnection(rollupState));
 }
 
 /** Whether the database's rollups are current. */

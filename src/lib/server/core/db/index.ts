@@ -200,10 +200,10 @@ export class Database {
 	}
 
 	/**
-	 * A value read from the database, kept until write work under the lock has finished (`dataVersion`): for the reads
-	 * pages make beside their metrics — the last day with data in a user's stores, the stores and departments to pick
-	 * from — each a scan of a register that no rollup answers (at 5M complaints under the load bench's users, 20–75 ms
-	 * of the cores each, on every request). `key` names the read and all it depends on (the scope); a read that fails
+	 * A value read from the database, kept until write work under the lock has finished (`dataVersion`): the rollup
+	 * state, the data's spans and as-of day, and the reads pages make beside their metrics — the last day with data in
+	 * a user's stores, the stores and departments to pick from — each a scan of a register that no rollup answers (at
+	 * 5M complaints under the load bench's users, 20–75 ms of the cores each, on every request). `key` names the read and all it depends on (the scope); a read that fails
 	 * is not kept, and past KEPT_MAX keys (as many scopes as users, at most) the kept values start over.
 	 */
 	keptUntilWrite<T>(key: string, read: () => Promise<T>): Promise<T> {
