@@ -1,4 +1,4 @@
-import { listValue, type DuckDBValue } from '@duckdb/node-api';
+import type { DuckDBValue } from '@duckdb/node-api';
 import { formatTimestamp } from '$lib/shared/time';
 import { z } from 'zod';
 import { m } from '$lib/paraglide/messages.js';
@@ -363,6 +363,22 @@ export function prepare(request: MetricRequest, metric: MetricDef, options: Comp
 	const to = `${p.add(request.to)}::DATE`;
 	const source = rollup ? ROLLUP_SOURCES[rollup] : SOURCES[metric.source];
 
+	/**
+	 * A column's values as `IN ($a, $b, …)`, each value a parameter bound once per request (every branch of the
+	 * relation reuses them). DuckDB pushes an IN list of constants into the table scan, where the rollups' sorted
+	 * dictionary columns answer it per segment; `list_contains` over one list parameter is evaluated row by row and
+	 * cost a store-scoped read of complaint_cuts twice as much (5.1 against 2.3 ms). The lists are bounded: a
+	 * filter's values by the request's validation, a scope by the stores there are.
+	 */
+	const lists = new Map<string, string>();
+	const inList = (key: string, vals: readonly string[]) => {
+		let placeholders = lists.get(key);
+		if (placeholders === undefined) {
+			placeholders = [...new Set(vals)].map((v) => `${p.add(v)}::VARCHAR`).join(', ');
+			lists.set(key, placeholders);
+		}
+		return placeholders;
+	};
 	/** WHERE conditions on a relation's dimension columns: filters and store scope (alias-qualified). */
 	const conditions = (alias: string, only?: readonly FilterName[]): string[] => {
 		const out: string[] = [];
@@ -370,11 +386,10 @@ export function prepare(request: MetricRequest, metric: MetricDef, options: Comp
 			const vals = request.filters[f];
 			if (!vals?.length || (only && !only.includes(f))) continue;
 			// ENUM columns (channel, category) are compared as text: an unknown value matches nothing instead of failing a cast.
-			out.push(`list_contains(${p.add(listValue(vals))}::VARCHAR[], ${alias}${f}::VARCHAR)`);
+			out.push(`${alias}${f}::VARCHAR IN (${inList(`filter ${f}`, vals)})`);
 		}
 		// an empty scope (a user with no stores) sees nothing; an empty list would not bind (no item type)
-		if (request.scope !== null)
-			out.push(request.scope.length ? `list_contains(${p.add(listValue(request.scope))}::VARCHAR[], ${alias}store)` : 'false');
+		if (request.scope !== null) out.push(request.scope.length ? `${alias}store IN (${inList('scope', request.scope)})` : 'false');
 		return out;
 	};
 	// how the relation's rows are read: the request's cut, and whether unsummed

@@ -86,7 +86,12 @@ const partPeriods = (unit: 'month' | 'week', { from, to }: RelationRequest, days
 };
 const partMonths = (request: RelationRequest, days: (lo: string, hi: string, when: string) => string) =>
 	partPeriods('month', request, days);
-const wholeMonthsIn = ({ from, to }: RelationRequest) => [`d >= ${from}`, `last_day(d) <= ${to}`];
+/**
+ * The rows of the range's whole months. `d <= to` follows from `last_day(d) <= to`, but only a plain comparison of the
+ * column prunes the table's row groups by their min/max: without it a range ending before the data's last month read
+ * every month after it too.
+ */
+const wholeMonthsIn = ({ from, to }: RelationRequest) => [`d >= ${from}`, `d <= ${to}`, `last_day(d) <= ${to}`];
 /**
  * Raw rows in a rollup's shape (`columns` from `rows`), each counted once: as they are (n = 1) where the reader sums
  * counts per time, summed per time where it reads rows unsummed (`RelationRequest.unsummed`: a month of 190k complaints
@@ -95,7 +100,7 @@ const wholeMonthsIn = ({ from, to }: RelationRequest) => [`d >= ${from}`, `last_
 const rawCounts = (request: RelationRequest, columns: string, rows: string) =>
 	request.unsummed ? `SELECT ${columns}, count(*) AS n FROM ${rows} GROUP BY ALL` : `SELECT ${columns}, 1 AS n FROM ${rows}`;
 /** the same for a rollup per week (`wholeWeeks`): rows keyed by the week's Monday, the part-weeks at the edges from raw rows */
-const wholeWeeksIn = ({ from, to }: RelationRequest) => [`d >= ${from}`, `d + 6 <= ${to}`];
+const wholeWeeksIn = ({ from, to }: RelationRequest) => [`d >= ${from}`, `d <= ${to}`, `d + 6 <= ${to}`];
 /**
  * A rollup of times per week over every store (`table`, its time column `value`): its rows of the range's whole
  * weeks, and the part-weeks from `raw` (the rollup's own rows from source rows, their time column `at`) with n = 1.
