@@ -6,13 +6,22 @@ import type { UiLocale } from '$lib/shared/views';
 
 export const DECIMALS: Record<MetricUnit, number> = { count: 0, permille: 2, percent: 1, hours: 1, score: 2, nps: 1, seconds: 1 };
 
-const number = (v: number, locale: UiLocale, digits: number, sign = false) =>
-	new Intl.NumberFormat(locale, {
-		minimumFractionDigits: digits,
-		maximumFractionDigits: digits,
-		// never "-0.00‰": a value that rounds to zero has no sign
-		signDisplay: sign ? ('exceptZero' as const) : ('negative' as const)
-	}).format(v);
+/** One formatter per locale, digits and sign, made once: making an Intl.NumberFormat costs some hundred times a format. */
+const formatters = new Map<string, Intl.NumberFormat>();
+const number = (v: number, locale: UiLocale, digits: number, sign = false) => {
+	const key = `${locale} ${digits} ${sign}`;
+	let f = formatters.get(key);
+	if (!f) {
+		f = new Intl.NumberFormat(locale, {
+			minimumFractionDigits: digits,
+			maximumFractionDigits: digits,
+			// never "-0.00‰": a value that rounds to zero has no sign
+			signDisplay: sign ? ('exceptZero' as const) : ('negative' as const)
+		});
+		formatters.set(key, f);
+	}
+	return f.format(v);
+};
 
 /** A metric value with its unit: 1,234 · 2.41‰ · 86.7% · 5.3 小时 · 4.21 · 23.5; null → — */
 export function formatValue(v: number | null | undefined, unit: MetricUnit, locale: UiLocale, digits = DECIMALS[unit]): string {
@@ -78,8 +87,12 @@ export function changeOf(value: number | null, previous: number | null, unit: Me
 	if (value === null || previous === null) return null;
 	if (unit === 'count') return previous === 0 ? null : Math.round(((value - previous) / previous) * 1000) / 10;
 	const digits = DECIMALS[unit];
-	const written = (x: number) =>
-		Number(new Intl.NumberFormat('en', { minimumFractionDigits: digits, maximumFractionDigits: digits, useGrouping: false }).format(x));
+	let plain = formatters.get(`plain ${digits}`);
+	if (!plain) {
+		plain = new Intl.NumberFormat('en', { minimumFractionDigits: digits, maximumFractionDigits: digits, useGrouping: false });
+		formatters.set(`plain ${digits}`, plain);
+	}
+	const written = (x: number) => Number(plain.format(x));
 	const f = 10 ** digits;
 	return Math.round((written(value) - written(previous)) * f) / f;
 }
