@@ -3,6 +3,7 @@ import { tableFromIPC } from 'apache-arrow';
 import { ensureDemoUsers } from '../../src/lib/server/core/auth/demo';
 import { demoAccount } from '../../src/lib/server/core/auth/demo-accounts';
 import { insertRows } from '../helpers/insert';
+import { NARROW_PAGE_FROM } from '../../src/lib/server/metrics/compile';
 import { get, login, startServer, type RunningServer } from '../helpers/server';
 
 /** The metric API of the built server: formats, store scope, errors. Fixture values are hand-counted. */
@@ -289,6 +290,11 @@ describe('GET /api/rows/complaints (drill-down)', () => {
 		const second = await page(`${M}&grain=all&by=category&group=${encodeURIComponent('商品质量')}&offset=1&limit=1`, leader);
 		expect(second).toMatchObject({ total: 3 });
 		expect(second.rows.map((r) => r.complaint_id)).toEqual(['m2']);
+		// a page of more than NARROW_PAGE_FROM rows (an export's) is picked by its keys first: the same rows, in order
+		const group = `${M}&grain=all&by=category&group=${encodeURIComponent('商品质量')}`;
+		expect((await page(`${group}&limit=${NARROW_PAGE_FROM + 1}`, leader)).rows).toEqual(bar.rows);
+		const rest = await page(`${group}&offset=1&limit=${NARROW_PAGE_FROM + 1}`, leader);
+		expect(rest.rows.map((r) => r.complaint_id)).toEqual(['m2', 'm4']);
 		// a point of a monthly trend, and the open backlog's rows
 		expect((await page(`from=2025-01-01&to=2025-03-31&grain=month&period=2025-02-01`, leader)).total).toBe(3);
 		expect((await page(`${M}&grain=all&metric=open_backlog`, leader)).rows.map((r) => r.complaint_id)).toEqual(['m2']);
