@@ -709,10 +709,11 @@ export function compileRows(input: unknown, options: CompileOptions = {}): Compi
 	// cost a store's low-score comments 13 ms of CPU against 32 (the second read found the page's few rows among all of
 	// the range's, since sparse rows span it)
 	const keys = def.order.map((o) => o.replace(/ DESC$/u, ''));
-	const sql = def.narrowFirst && d.limit > NARROW_PAGE_FROM
-		? `WITH page AS MATERIALIZED (SELECT ${keys.map((k, i) => `drilled.${k} AS k${i}`).join(', ')} ${body} ORDER BY ${order} LIMIT ${lim} OFFSET ${off})
+	const sql =
+		def.narrowFirst && d.limit > NARROW_PAGE_FROM
+			? `WITH page AS MATERIALIZED (SELECT ${keys.map((k, i) => `drilled.${k} AS k${i}`).join(', ')} ${body} ORDER BY ${order} LIMIT ${lim} OFFSET ${off})
 ${select} FROM ${relation} AS drilled SEMI JOIN page ON ${keys.map((k, i) => `drilled.${k} = page.k${i}`).join(' AND ')} ORDER BY ${order}`
-		: `${select} ${body} ORDER BY ${order} LIMIT ${lim} OFFSET ${off}`;
+			: `${select} ${body} ORDER BY ${order} LIMIT ${lim} OFFSET ${off}`;
 	return {
 		sql,
 		params: p.values,
