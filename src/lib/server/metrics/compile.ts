@@ -409,6 +409,7 @@ export function prepare(request: MetricRequest, metric: MetricDef, options: Comp
 		rows = source.relation({
 			from,
 			to,
+			days: { from: request.from, to: request.to },
 			conditions,
 			...reading,
 			...(live ? { liveFrom: `${p.add(live.from)}::DATE`, liveDays: live.days, ...(ahead ? { liveRows: p.add(ahead) } : {}) } : {})

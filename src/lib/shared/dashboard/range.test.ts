@@ -1,5 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { comparisonOf, defaultRange, lastYearRange, periodsOf, presetOf, presetRange, previousRange, rangeFromParams } from './range';
+import {
+	comparisonOf,
+	defaultRange,
+	lastYearRange,
+	periodOfDay,
+	periodsOf,
+	presetOf,
+	presetRange,
+	previousRange,
+	rangeFromParams
+} from './range';
 
 describe('dashboard date ranges', () => {
 	it('anchors presets on the last day with data', () => {
@@ -81,5 +91,16 @@ describe('periods and last year', () => {
 	it('moves a range back one year; 29 February becomes 28 February', () => {
 		expect(lastYearRange({ from: '2025-01-01', to: '2025-03-31' })).toEqual({ from: '2024-01-01', to: '2024-03-31' });
 		expect(lastYearRange({ from: '2024-02-01', to: '2024-02-29' })).toEqual({ from: '2023-02-01', to: '2023-02-28' });
+	});
+});
+
+describe('the month or week of a day', () => {
+	it('gives the calendar month and the ISO week (Monday to Sunday), across a year and a leap day', () => {
+		expect(periodOfDay('2024-02-10', 'month')).toEqual({ first: '2024-02-01', last: '2024-02-29' });
+		expect(periodOfDay('2025-12-31', 'month')).toEqual({ first: '2025-12-01', last: '2025-12-31' });
+		// 2025-01-01 is a Wednesday: its week began on Monday 2024-12-30
+		expect(periodOfDay('2025-01-01', 'week')).toEqual({ first: '2024-12-30', last: '2025-01-05' });
+		expect(periodOfDay('2025-01-05', 'week')).toEqual({ first: '2024-12-30', last: '2025-01-05' });
+		expect(periodOfDay('2025-01-06', 'week')).toEqual({ first: '2025-01-06', last: '2025-01-12' });
 	});
 });

@@ -55,6 +55,13 @@ export function addDays(s: string, n: number): string {
 }
 
 /** Days from `from` to `to`, both included. */
+/** The first and last day of the calendar month, or of the ISO week (Monday to Sunday, as DuckDB's date_trunc('week')), of a day. */
+export function periodOfDay(s: string, unit: 'month' | 'week'): { first: string; last: string } {
+	const d = toDate(s);
+	const first = unit === 'month' ? startOfMonth(d) : startOfISOWeek(d);
+	return { first: day(first), last: day(unit === 'month' ? endOfMonth(d) : addDaysTo(first, 6)) };
+}
+
 export function lengthInDays(r: DateRange): number {
 	return differenceInCalendarDays(toDate(r.to), toDate(r.from)) + 1;
 }

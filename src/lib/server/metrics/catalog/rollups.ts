@@ -8,6 +8,7 @@ import {
 	contactTimeWeeks,
 	liveCutRows
 } from '$pipelines/rollups/tables';
+import { periodOfDay } from '$lib/shared/dashboard/range';
 import { ageHours, bucketSql, resolutionHours, responseHours, US_PER_HOUR } from './hours';
 import { SLA_TOKENS } from './limits';
 import type { Dimension, RelationRequest, RolledTimes, RollupId, RollupSourceDef } from './types';
@@ -75,15 +76,25 @@ const TIME_HOURS = `(us / ${US_PER_HOUR}.0)`;
 /**
  * The first month of a range when the range starts after its first day or ends before its last, and the last
  * month when it is another one and the range ends before its last day: a rollup per month (`wholeMonths`) reads
- * those days from raw rows. `days(lo, hi, when)`: the raw rows from day lo to day hi when `when` holds.
+ * those days from raw rows. `days(lo, hi, when)`: the raw rows from day lo to day hi when `when` holds. With the
+ * range's days known (`RelationRequest.days`), a part the range does not have is left out (a range of whole months,
+ * as the presets are, has none): parsing and binding those raw branches was most of a percentile query's binding
+ * (5.8 ms of a one-store month's median, which itself read 1,117 rows).
  */
-const partPeriods = (unit: 'month' | 'week', { from, to }: RelationRequest, days: (lo: string, hi: string, when: string) => string) => {
+const partPeriods = (unit: 'month' | 'week', request: RelationRequest, days: (lo: string, hi: string, when: string) => string) => {
+	const { from, to, days: range } = request;
 	const end = (day: string) => (unit === 'month' ? `last_day(${day})` : `(date_trunc('week', ${day})::DATE + 6)`);
-	return [
-		days(from, `least(${to}, ${end(from)})`, `NOT (${from} = date_trunc('${unit}', ${from}) AND ${end(from)} <= ${to})`),
-		days(`date_trunc('${unit}', ${to})::DATE`, to, `date_trunc('${unit}', ${to}) > ${from} AND ${to} <> ${end(to)}`)
-	].join(' UNION ALL ');
+	const first = range && periodOfDay(range.from, unit);
+	const last = range && periodOfDay(range.to, unit);
+	const parts: string[] = [];
+	if (!range || !first || !(range.from === first.first && first.last <= range.to))
+		parts.push(days(from, `least(${to}, ${end(from)})`, `NOT (${from} = date_trunc('${unit}', ${from}) AND ${end(from)} <= ${to})`));
+	if (!range || !last || (last.first > range.from && range.to !== last.last))
+		parts.push(days(`date_trunc('${unit}', ${to})::DATE`, to, `date_trunc('${unit}', ${to}) > ${from} AND ${to} <> ${end(to)}`));
+	return parts;
 };
+/** A rollup's rows of whole periods and the raw rows of the part-periods, as one relation */
+const withParts = (whole: string, parts: string[]) => [whole, ...parts].join(' UNION ALL ');
 const partMonths = (request: RelationRequest, days: (lo: string, hi: string, when: string) => string) =>
 	partPeriods('month', request, days);
 /**
@@ -113,7 +124,7 @@ const weekRows = (request: RelationRequest, table: string, value: string, raw: (
 			`d, clock, ${value}`,
 			raw(where([`${at} >= ${lo}`, `${at} < ${hi} + INTERVAL 1 DAY`, when, ...request.conditions('s.')]))
 		);
-	return `(${weeks} UNION ALL ${partPeriods('week', request, days)})`;
+	return `(${withParts(weeks, partPeriods('week', request, days))})`;
 };
 
 /** contact_times: the cut of a request (the store's rows: cut '') */
@@ -190,7 +201,7 @@ export const ROLLUP_SOURCES: Readonly<Record<RollupId, RollupSourceDef>> = {
 				`SELECT d, store, clock, us, 1 AS n FROM ${complaintTimes(
 					where([`s.received_at >= ${lo}`, `s.received_at < ${hi} + INTERVAL 1 DAY`, when, ...conditions('s.')])
 				)}`;
-			const rows = `${months} UNION ALL ${partMonths(request, days)}`;
+			const rows = withParts(months, partMonths(request, days));
 			return clock.length ? `(SELECT * FROM (${rows}) WHERE ${clock[0]})` : `(${rows})`;
 		}
 	},
@@ -224,7 +235,7 @@ export const ROLLUP_SOURCES: Readonly<Record<RollupId, RollupSourceDef>> = {
 					`d, clock, ${cut ? `${cut}::VARCHAR` : 'NULL::VARCHAR'} AS member, us`,
 					complaintTimeCuts(where([`s.received_at >= ${lo}`, `s.received_at < ${hi} + INTERVAL 1 DAY`, when, ...conditions('s.')]))
 				);
-			const rows = `${months} UNION ALL ${partMonths(request, days)}`;
+			const rows = withParts(months, partMonths(request, days));
 			return clock.length ? `(SELECT * FROM (${rows}) WHERE ${clock[0]})` : `(${rows})`;
 		}
 	},
@@ -257,7 +268,7 @@ export const ROLLUP_SOURCES: Readonly<Record<RollupId, RollupSourceDef>> = {
 				`SELECT d, store, clock, ${cut ? cut : 'NULL::VARCHAR'} AS member, s, 1 AS n FROM ${contactTimes(
 					where([`s.arrived_at >= ${lo}`, `s.arrived_at < ${hi} + INTERVAL 1 DAY`, when, ...request.conditions('s.')])
 				)}`;
-			return `(${months} UNION ALL ${partMonths(request, days)})`;
+			return `(${withParts(months, partMonths(request, days))})`;
 		}
 	},
 	/** contact_times per week over every store, uncut: percentiles by week (the part-weeks at a range's edges from raw rows) */
@@ -291,7 +302,7 @@ export const ROLLUP_SOURCES: Readonly<Record<RollupId, RollupSourceDef>> = {
 					'd, clock, slot, s',
 					contactTimeSlots(where([`s.arrived_at >= ${lo}`, `s.arrived_at < ${hi} + INTERVAL 1 DAY`, when, ...request.conditions('s.')]))
 				);
-			return `(${months} UNION ALL ${partMonths(request, days)})`;
+			return `(${withParts(months, partMonths(request, days))})`;
 		}
 	},
 	survey_daily: {

@@ -72,9 +72,14 @@ export interface RelationRequest {
 	from: string;
 	to: string;
 	/**
+	 * The same days as YYYY-MM-DD when `from` and `to` are the request's own (not a part of it): a relation may then
+	 * leave out SQL the range cannot need (rollups.ts, the part-periods of a range of whole periods).
+	 */
+	days?: { from: string; to: string };
+	/**
 	 * WHERE conditions of the request's filters and store scope on a relation's columns (`alias` qualifies
-	 * them, e.g. 't.'; `only` narrows to these filters). Each call binds its values as new parameters, so
-	 * the order of calls is the order of the parameters.
+	 * them, e.g. 't.'; `only` narrows to these filters). A filter's values are bound once per request, whichever
+	 * call comes first.
 	 */
 	conditions: (alias: string, only?: readonly FilterName[]) => string[];
 	/** the request's cut (a rollup of cuts picks its rows by it) */
