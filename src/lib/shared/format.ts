@@ -6,22 +6,24 @@ import type { UiLocale } from '$lib/shared/views';
 
 export const DECIMALS: Record<MetricUnit, number> = { count: 0, permille: 2, percent: 1, hours: 1, score: 2, nps: 1, seconds: 1 };
 
-/** One formatter per locale, digits and sign, made once: making an Intl.NumberFormat costs some hundred times a format. */
+/** Number formatters made once per locale and options: making an Intl.NumberFormat costs some hundred times a format. */
 const formatters = new Map<string, Intl.NumberFormat>();
-const number = (v: number, locale: UiLocale, digits: number, sign = false) => {
-	const key = `${locale} ${digits} ${sign}`;
+function numberFormat(locale: string, options: Intl.NumberFormatOptions): Intl.NumberFormat {
+	const key = `${locale} ${JSON.stringify(options)}`;
 	let f = formatters.get(key);
 	if (!f) {
-		f = new Intl.NumberFormat(locale, {
-			minimumFractionDigits: digits,
-			maximumFractionDigits: digits,
-			// never "-0.00‰": a value that rounds to zero has no sign
-			signDisplay: sign ? ('exceptZero' as const) : ('negative' as const)
-		});
+		f = new Intl.NumberFormat(locale, options);
 		formatters.set(key, f);
 	}
-	return f.format(v);
-};
+	return f;
+}
+const number = (v: number, locale: UiLocale, digits: number, sign = false) =>
+	numberFormat(locale, {
+		minimumFractionDigits: digits,
+		maximumFractionDigits: digits,
+		// never "-0.00‰": a value that rounds to zero has no sign
+		signDisplay: sign ? 'exceptZero' : 'negative'
+	}).format(v);
 
 /** A metric value with its unit: 1,234 · 2.41‰ · 86.7% · 5.3 小时 · 4.21 · 23.5; null → — */
 export function formatValue(v: number | null | undefined, unit: MetricUnit, locale: UiLocale, digits = DECIMALS[unit]): string {
@@ -87,11 +89,7 @@ export function changeOf(value: number | null, previous: number | null, unit: Me
 	if (value === null || previous === null) return null;
 	if (unit === 'count') return previous === 0 ? null : Math.round(((value - previous) / previous) * 1000) / 10;
 	const digits = DECIMALS[unit];
-	let plain = formatters.get(`plain ${digits}`);
-	if (!plain) {
-		plain = new Intl.NumberFormat('en', { minimumFractionDigits: digits, maximumFractionDigits: digits, useGrouping: false });
-		formatters.set(`plain ${digits}`, plain);
-	}
+	const plain = numberFormat('en', { minimumFractionDigits: digits, maximumFractionDigits: digits, useGrouping: false });
 	const written = (x: number) => Number(plain.format(x));
 	const f = 10 ** digits;
 	return Math.round((written(value) - written(previous)) * f) / f;

@@ -290,8 +290,8 @@ export function duckdbOptions(path: string): Record<string, string> {
 	return {
 		memory_limit: memoryLimit,
 		// DuckDB's late materialization (a LIMIT of up to 50 rows picked by rowid, then those rows fetched) scanned the
-		// table's rowids in full: a page of a store's low-score comments cost 44 ms of CPU with it and 13 without, a page
-		// of complaints 26 against 18. Drill-downs pick big pages by their keys themselves (compileRows).
+		// table's rowids in full: a drill-down page of a store's low-score comments, read at once, cost 44 ms of CPU with
+		// it and 13 without. Drill-downs pick big pages by their keys themselves (compileRows).
 		late_materialization_max_rows: '0',
 		...(path === ':memory:' ? {} : { temp_directory: `${path}.tmp` }),
 		...(threads === null ? {} : { threads: String(threads) })

@@ -84,12 +84,14 @@ const TIME_HOURS = `(us / ${US_PER_HOUR}.0)`;
 const partPeriods = (unit: 'month' | 'week', request: RelationRequest, days: (lo: string, hi: string, when: string) => string) => {
 	const { from, to, days: range } = request;
 	const end = (day: string) => (unit === 'month' ? `last_day(${day})` : `(date_trunc('week', ${day})::DATE + 6)`);
-	const first = range && periodOfDay(range.from, unit);
-	const last = range && periodOfDay(range.to, unit);
+	// with the days known: whether the range starts on the first day of a period it covers whole, and whether it ends on
+	// a period's last day or inside the period it starts in (the SQL guards below, evaluated here)
+	const startsWhole = range !== undefined && (({ first, last }) => range.from === first && last <= range.to)(periodOfDay(range.from, unit));
+	const endsWhole = range !== undefined && (({ first, last }) => first <= range.from || range.to === last)(periodOfDay(range.to, unit));
 	const parts: string[] = [];
-	if (!range || !first || !(range.from === first.first && first.last <= range.to))
+	if (!startsWhole)
 		parts.push(days(from, `least(${to}, ${end(from)})`, `NOT (${from} = date_trunc('${unit}', ${from}) AND ${end(from)} <= ${to})`));
-	if (!range || !last || (last.first > range.from && range.to !== last.last))
+	if (!endsWhole)
 		parts.push(days(`date_trunc('${unit}', ${to})::DATE`, to, `date_trunc('${unit}', ${to}) > ${from} AND ${to} <> ${end(to)}`));
 	return parts;
 };
