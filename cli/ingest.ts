@@ -14,15 +14,16 @@ import { readFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { basename, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { config, databasePath } from '../src/lib/server/core/config';
+import { databasePath, readLang } from '../src/lib/server/core/config';
 import type { Parsed } from './ingest-run';
 import type { Locale } from '../pipelines/messages';
 import { runMain } from './run';
-import en from '../messages/en.json';
-import zh from '../messages/zh-CN.json';
+// (named: the bundle keeps just this message of each file, not all of them)
+import { cli_reading_file as readingEn } from '../messages/en.json';
+import { cli_reading_file as readingZh } from '../messages/zh-CN.json';
 
 /** The first line of a load, by language (a plain message with one parameter, {file}) */
-const READING_FILE: Record<Locale, string> = { 'zh-CN': zh.cli_reading_file, en: en.cli_reading_file };
+const READING_FILE: Record<Locale, string> = { 'zh-CN': readingZh, en: readingEn };
 
 const USAGE = `用法 / usage:
   npm run ingest -- <complaints|surveys|appraisals|traffic|staff|contacts|inspections> <文件.csv|文件.xlsx> [--sheet 工作表名|序号] [--as-of 数据截至日 YYYY-MM-DD] [--db PATH] [--map mapping.json] [--accept-partial] [--dry-run] [--json] [--as 姓名]
@@ -51,7 +52,7 @@ function parse(argv: string[]): Parsed {
 			help: { type: 'boolean', default: false }
 		}
 	});
-	const locale: Locale = values.lang === 'en' ? 'en' : values.lang ? 'zh-CN' : config().lang;
+	const locale: Locale = values.lang === 'en' ? 'en' : values.lang ? 'zh-CN' : readLang();
 	const json = values.json ?? false;
 	const db = databasePath(values.db);
 	const as = values.as ?? safeUser();

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { compiledIsCurrent } from '../../cli/compiled.js';
@@ -74,5 +74,14 @@ describe('the compiled tools', () => {
 		const json = spawnSync(process.execPath, ['cli/start.js', 'ingest', 'batches', '--db', db, '--json'], { encoding: 'utf8' });
 		expect(json.stderr).toBe('');
 		expect(JSON.parse(json.stdout)).toHaveLength(1);
+		// the language and the database file from the environment (read before the rest of the settings)
+		const fromEnv = join(dir, 'env.duckdb');
+		const en = spawnSync(process.execPath, ['cli/start.js', 'ingest', 'staff', 'data/samples/staff.csv'], {
+			encoding: 'utf8',
+			env: { ...process.env, QUALITY_LANG: 'en', DATABASE_PATH: fromEnv }
+		});
+		expect(en.status, en.stderr).toBe(0);
+		expect(en.stderr.split('\n')[0]).toBe('Reading staff.csv …');
+		expect(existsSync(fromEnv)).toBe(true);
 	});
 });

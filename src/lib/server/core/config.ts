@@ -240,6 +240,13 @@ export function readNotifyConfig(env: Env, port: number, reportOrigin: string | 
 
 export const DEFAULT_DATABASE_PATH = 'data/quality.duckdb';
 
+/**
+ * The two settings a command-line tool needs before its first line, read alone: the whole config checks the time
+ * zones too, and the first time zone the process checks loads ICU's zone data (16-24 ms, a tenth of the CLI's start).
+ */
+export const readDatabasePath = (env: Env = process.env): string => resolve(given(env, 'DATABASE_PATH') ?? DEFAULT_DATABASE_PATH);
+export const readLang = (env: Env = process.env): Locale => (/^en/iu.test(env.QUALITY_LANG ?? '') ? 'en' : 'zh-CN');
+
 export function readConfig(env: Env = process.env): Config {
 	const shutdownTimeoutS = nonNegative(env, 'SHUTDOWN_TIMEOUT', 30);
 	const port = portNumber(env, 'PORT', 3000);
@@ -248,14 +255,14 @@ export function readConfig(env: Env = process.env): Config {
 	return {
 		port,
 		timeZone: displayZone,
-		databasePath: resolve(given(env, 'DATABASE_PATH') ?? DEFAULT_DATABASE_PATH),
+		databasePath: readDatabasePath(env),
 		threadpool: positive(env, 'UV_THREADPOOL_SIZE', 4),
 		metricCache: oneOf(env, 'METRIC_CACHE', ['on', 'off'], 'on') === 'on',
 		chromiumPath: given(env, 'CHROMIUM_PATH') ?? '/usr/bin/chromium',
 		reportOrigin,
 		logLevel: given(env, 'LOG_LEVEL') === undefined ? null : oneOf(env, 'LOG_LEVEL', LOG_LEVELS, 'info'),
 		profile: given(env, 'SQA_PROFILE') === '1',
-		lang: /^en/iu.test(env.QUALITY_LANG ?? '') ? 'en' : 'zh-CN',
+		lang: readLang(env),
 		shutdownTimeoutS,
 		shutdownLoadGraceS: Math.min(nonNegative(env, 'SHUTDOWN_LOAD_GRACE', 20), Math.max(0, shutdownTimeoutS - 5)),
 		warmUpStores: Math.floor(nonNegative(env, 'DASHBOARD_WARMUP_STORES', env.VITEST ? 0 : 20)),
@@ -277,5 +284,6 @@ export function config(): Config {
 
 /** The database file a tool works on: its `--db PATH`, else DATABASE_PATH. */
 export function databasePath(explicit?: string): string {
-	return explicit === undefined ? config().databasePath : resolve(explicit);
+	// (the config's, when it was read; else the setting alone, not the whole config: see readDatabasePath)
+	return explicit === undefined ? (current?.databasePath ?? readDatabasePath()) : resolve(explicit);
 }
