@@ -17,7 +17,7 @@ describe('the settings, read once from the environment', () => {
 			lang: 'zh-CN',
 			shutdownTimeoutS: 30,
 			shutdownLoadGraceS: 20,
-			duckdb: { memoryLimit: '512MB', threads: null, readers: Math.max(4, 2 * availableParallelism()) },
+			duckdb: { memoryLimit: '384MB', threads: null, readers: Math.max(4, 2 * availableParallelism()) },
 			auth: { rateWindowMs: 60_000, maxFailuresPerAccount: 5, maxFailuresPerIp: 20, bodyLimitBytes: 50 * 1024 ** 2 }
 		});
 	});

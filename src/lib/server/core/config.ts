@@ -169,13 +169,15 @@ export interface DuckDbConfig {
 }
 
 /**
- * 512 MB: the server is to stay under 1 GB of memory at millions of rows. DuckDB's limit covers its buffer
+ * 384 MB: the server is to stay under 1 GB of memory at millions of rows. DuckDB's limit covers its buffer
  * pool only; the rest of the process — Node and its heap, the malloc arenas of the threads that ran queries,
- * query results on their way to JS and what DuckDB allocates outside the pool — took 400–500 MB more under
- * 50 users at 5M complaints (`npm run bench -- memory`; 640 MB peaked at ~1,045 MB there, 512 MB at ~950,
- * with pages no slower and a 1M-row load as fast).
+ * query results on their way to JS and what DuckDB allocates outside the pool — took 500–550 MB more under
+ * 50 users at 5M complaints with a 1M-row load running (`npm run bench -- load`: peak RSS 1,010–1,129 MB at 512 MB,
+ * 894–1,024 at 384). The price is paid by big writes, which spill sooner: that 1M-row load alone 16.7 → 18.7–20.4 s,
+ * a rebuild of every rollup at 5M + 10M + 19.5M rows 101 → 123 s; pages and metric queries no slower (the query
+ * bench's peak RSS 901 → 712 MB). docs/decisions.md, "DuckDB's pool at 384 MB".
  */
-export const DEFAULT_DUCKDB_MEMORY_LIMIT = '512MB';
+export const DEFAULT_DUCKDB_MEMORY_LIMIT = '384MB';
 
 /**
  * Two reads per core, at least four: at 5M complaints under 50 users (docs/scaling.md) 4 on 2 cores served 34–60 % more
