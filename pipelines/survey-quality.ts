@@ -18,6 +18,8 @@ import type { KindSchema } from '$lib/shared/schema';
 const MIN_ITEMS = 5;
 /** Row numbers named in a warning; the count says how many there are in all. */
 const ROWS_NAMED = 10;
+/** Row numbers named of one group of identical responses (the first ROWS_NAMED groups are named). */
+const GROUP_ROWS_NAMED = 20;
 
 const SCORED = ['overall', 'environment', 'product_quality', 'service_quality', 'price'];
 const DESCRIBING = ['wave', 'submitted_at', 'method', 'store', 'channel', 'staff_id', 'nps', 'comment'];
@@ -59,15 +61,34 @@ export async function surveyQualityWarnings(
 	const groupCols = [...SCORED, ...DESCRIBING].map((c) => `t_${c}`);
 	if (extra) groupCols.push(`CAST(${extra} AS VARCHAR)`);
 	const answered = [...SCORED, 'nps'].map((c) => `t_${c} IS NOT NULL`).join(' OR ') + (extra ? ` OR cardinality(${extra}) > 0` : '');
-	// Rows alike in every column: first the hashes seen more than once (a grouping that spills to disk), then
-	// only those rows grouped by their values (a hash collision is no duplicate).
-	const dups = await queryRows<{ rows: number[] }>(
+	// Rows alike in every column: first the hashes seen more than once (a grouping that spills to disk), then only
+	// those rows grouped by their values (a hash collision is no duplicate), counted. Only the first ROWS_NAMED groups
+	// have their rows listed, by a second read that finds the rows equal to each group's first: listing every group's
+	// rows (the lists of a grouping do not spill, and every list came to JS) took a 10M-response file with 2M duplicate
+	// rows to 1.29 GB, outside DuckDB's memory limit.
+	const alike = groupCols.map((c, i) => `${c} AS g${i}`).join(', ');
+	const keys = groupCols.map((_, i) => `g${i}`).join(', ');
+	const [dup] = await queryRows<{ groups: number; rows: number | null; firsts: number[] | null }>(
 		conn,
-		`WITH twice AS (SELECT hash(${groupCols.join(', ')}) AS h FROM final WHERE ${answered} GROUP BY h HAVING count(*) > 1)
-		 SELECT list(_i ORDER BY _i) AS rows FROM final
-		 WHERE (${answered}) AND hash(${groupCols.join(', ')}) IN (SELECT h FROM twice)
-		 GROUP BY ${groupCols.join(', ')} HAVING count(*) > 1 ORDER BY min(_i)`
+		`WITH twice AS (SELECT hash(${groupCols.join(', ')}) AS h FROM final WHERE ${answered} GROUP BY h HAVING count(*) > 1),
+		 alike AS (SELECT _i, ${alike} FROM final WHERE (${answered}) AND hash(${groupCols.join(', ')}) IN (SELECT h FROM twice)),
+		 groups AS (SELECT min(_i) AS first, count(*) AS n FROM alike GROUP BY ${keys} HAVING count(*) > 1)
+		 SELECT count(*) AS groups, sum(n) AS rows, min(first, ${ROWS_NAMED}) AS firsts FROM groups`
 	);
+	const dupRows = Number(dup?.rows ?? 0);
+	const dupGroups = Number(dup?.groups ?? 0);
+	const firsts = [...(dup?.firsts ?? [])].map(Number);
+	const shown =
+		firsts.length === 0
+			? []
+			: await queryRows<{ rows: number[]; n: number }>(
+					conn,
+					`WITH shown AS (SELECT _i AS first, ${alike} FROM final WHERE list_contains(CAST($1::JSON AS BIGINT[]), _i)),
+					 rows AS (SELECT _i, ${alike} FROM final)
+					 SELECT list(r._i ORDER BY r._i)[1:${GROUP_ROWS_NAMED}] AS rows, count(*) AS n FROM shown s JOIN rows r ON ${groupCols.map((_, i) => `r.g${i} IS NOT DISTINCT FROM s.g${i}`).join(' AND ')}
+					 GROUP BY s.first ORDER BY s.first`,
+					[JSON.stringify(firsts)]
+				);
 
 	const out: string[] = [];
 	const toRows = (indexes: number[] | null | undefined) => (indexes ?? []).map((i) => rowNo(Number(i)));
@@ -87,16 +108,17 @@ export async function surveyQualityWarnings(
 		const rows = toRows(await firstRows(blankIf, blankN));
 		out.push(message('warning_all_blank', { count: blankN, rows: namedFirst(rows, blankN) }, locale));
 	}
-	if (dups.length > 0) {
-		const rows = dups.flatMap((d) => toRows(d.rows));
-		const groups = dups
-			.slice(0, ROWS_NAMED)
-			.map((d) => toRows(d.rows).join('/'))
-			.join('、');
+	if (dupGroups > 0) {
+		// (a group's first rows, and "…" when it has more)
+		const listed = (d: { rows: number[]; n: number }) => {
+			const rows = toRows(d.rows).join('/');
+			return Number(d.n) > d.rows.length ? message('warning_rows_more', { rows }, locale) : rows;
+		};
+		const groups = shown.map(listed).join('、');
 		out.push(
 			message(
 				'warning_duplicate_respondents',
-				{ count: rows.length, groups: dups.length > ROWS_NAMED ? message('warning_rows_more', { rows: groups }, locale) : groups },
+				{ count: dupRows, groups: dupGroups > ROWS_NAMED ? message('warning_rows_more', { rows: groups }, locale) : groups },
 				locale
 			)
 		);

@@ -46,6 +46,23 @@ describe('survey quality warnings', () => {
 		expect(await count(db, 'surveys')).toBe(0);
 	});
 
+	it('counts every duplicate and lists the rows of the first ten groups, by their first row', async () => {
+		// 13 groups: each first row in rows 2-14, its twin in rows 15-27, and group 0's third in row 28
+		const line = (id: number, g: number) => `D${id},2025-03-02,2025Q1,杭州湖滨店,4,8,5,3,4,4,意见${g}`;
+		const groups = Array.from({ length: 13 }, (_, g) => g);
+		const lines = [...groups.map((g) => line(g, g)), ...groups.map((g) => line(100 + g, g)), line(200, 0)];
+		const s = await load(db, 'surveys', file(lines), { dryRun: true });
+		const listed = ['2/15/28', ...groups.slice(1, 10).map((g) => `${2 + g}/${15 + g}`)].join('、');
+		expect(s.warnings).toEqual([`27 份答卷与同一批次的另一份除编号外完全相同（疑似重复提交）：第 ${listed}…… 行`]);
+	});
+
+	it('names the first 20 rows of a group of 25 identical responses, and says there are more', async () => {
+		const lines = Array.from({ length: 25 }, (_, i) => `D${i},2025-03-02,2025Q1,杭州湖滨店,4,8,5,3,4,4,同一条意见`);
+		const s = await load(db, 'surveys', file(lines), { dryRun: true });
+		const first20 = Array.from({ length: 20 }, (_, i) => i + 2).join('/');
+		expect(s.warnings).toEqual([`25 份答卷与同一批次的另一份除编号外完全相同（疑似重复提交）：第 ${first20}…… 行`]);
+	});
+
 	it('a file with an extra question reports its bad rows too (the error report binds the question names)', async () => {
 		const p = join(dir, 'extra.csv');
 		writeFileSync(
