@@ -8,7 +8,7 @@ export const DECIMALS: Record<MetricUnit, number> = { count: 0, permille: 2, per
 
 /** Number formatters made once per locale and options: making an Intl.NumberFormat costs some hundred times a format. */
 const formatters = new Map<string, Intl.NumberFormat>();
-function numberFormat(locale: string, options: Intl.NumberFormatOptions): Intl.NumberFormat {
+export function numberFormat(locale: string, options: Intl.NumberFormatOptions = {}): Intl.NumberFormat {
 	const key = `${locale} ${JSON.stringify(options)}`;
 	let f = formatters.get(key);
 	if (!f) {
@@ -122,16 +122,9 @@ export function periodLabel(period: string, grain: 'day' | 'week' | 'month' | 'q
 	}
 }
 
-const countFormats = new Map<UiLocale, Intl.NumberFormat>();
-
 /** A whole count with the locale's thousands separators (1,234,567). */
 export function formatCount(value: number, locale: UiLocale): string {
-	let format = countFormats.get(locale);
-	if (!format) {
-		format = new Intl.NumberFormat(locale, { maximumFractionDigits: 0 });
-		countFormats.set(locale, format);
-	}
-	return format.format(value);
+	return numberFormat(locale, { maximumFractionDigits: 0 }).format(value);
 }
 
 /** Epoch milliseconds of a register wall-clock time as 'YYYY-MM-DD HH:MM' (the register's own clock, no zone). */

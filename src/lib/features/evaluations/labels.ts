@@ -1,5 +1,6 @@
 import { m } from '$lib/paraglide/messages.js';
 import type { UiLocale } from '$lib/shared/views';
+import { numberFormat } from '$lib/shared/format';
 import { cycleOf, type Cycle, type EvalComponent, type EvalDimension } from './model';
 import type { Verdict } from '$lib/shared/quality/leniency';
 
@@ -51,7 +52,7 @@ export function evalPeriodLabel(period: string, locale: UiLocale): string {
 export const fmt1 = (v: number | null | undefined, locale: UiLocale) =>
 	v === null || v === undefined || !Number.isFinite(v)
 		? '–'
-		: v.toLocaleString(locale, { minimumFractionDigits: 1, maximumFractionDigits: 1 });
+		: numberFormat(locale, { minimumFractionDigits: 1, maximumFractionDigits: 1 }).format(v);
 export const fmtP = (p: number | null | undefined) => (p === null || p === undefined ? '–' : p < 0.001 ? '< 0.001' : p.toFixed(3));
 
 /** Below this a p-value is beyond double precision (the t distribution's tail gives 0): written "< 1e-16", never 0. */
