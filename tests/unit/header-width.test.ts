@@ -41,7 +41,6 @@ describe('header handling', () => {
 	});
 
 	it('refuses one column more than the limit, naming both numbers', () => {
-		const t = Date.now();
 		try {
 			matchHeaders(schemas.surveys, header(5000), parseMapping(undefined));
 			expect.unreachable();
@@ -50,7 +49,6 @@ describe('header handling', () => {
 			expect(e).toMatchObject({ code: 'columns_too_many', params: { columns: 5000, max: MAX_COLUMNS } });
 		}
 		expect(() => matchHeaders(schemas.surveys, header(MAX_COLUMNS + 1), parseMapping(undefined))).toThrow(IngestFailure);
-		expect(Date.now() - t).toBeLessThan(1000);
 	});
 });
 
@@ -66,9 +64,8 @@ describe('a 5,000-column file through the engine', () => {
 		const row = ['W-1', '2025-03-01', '南京新街口店', '4', '9', ...h.slice(SURVEY.length).map(() => '3')];
 		const file = join(ctx.dir, 'wide.csv');
 		writeFileSync(file, `${h.join(',')}\n${row.join(',')}\n`);
-		const t = Date.now();
+		// (it took 273 s once: the test's own time limit, 60 s, is what says "not minutes"; how fast is the benchmarks' to say)
 		const s = await ingest(ctx.db, { kind: 'surveys', filePath: file, source: 'cli', createdBy: 'vitest', locale: 'en' });
-		expect(Date.now() - t).toBeLessThan(15_000); // was 273 s
 		expect(s.status).toBe('rejected');
 		expect(s.errors.map((e) => e.reason)).toEqual([
 			'The file has 5000 columns, more than the limit of 200 columns per file: remove the columns you do not need and import it again'
