@@ -19,6 +19,9 @@ export async function signIn(page: Page, account: DemoAccount = QC, path = '/', 
 	await expect(page).not.toHaveURL(/\/login/u);
 	if (path === '/') await page.goto(`${base}/`);
 	await expect(page.locator('[data-field=user-name]')).toHaveText(account.displayName);
+	// The name is in the server's HTML; a click before the page's scripts have taken over is lost (a sign-in submitted
+	// before the login page hydrated ends in a full page load): what tests do next must find the page live.
+	await expect(page.locator('html')).toHaveAttribute('data-hydrated', 'true');
 }
 
 /** Opens the top bar's administration menu (用户管理, 审计日志, 数据保留 sit under it). */
