@@ -91,8 +91,9 @@ test('an admin sees what the limit would erase, saves a limit, and applies it wi
 	await expect(log).not.toContainText('杨先生');
 	await expect(log).not.toContainText('13247281910');
 
-	// and in English
+	// and in English (once the page is live: a click before its scripts take over is lost)
 	await page.goto('/admin/retention');
+	await expect(page.locator('html')).toHaveAttribute('data-hydrated', 'true');
 	await page.getByRole('button', { name: 'English' }).click();
 	await expect(page.getByRole('heading', { level: 1 })).toHaveText('Data retention');
 	await expect(page.locator('[data-field=retention-current]')).toHaveText('12 months');
