@@ -8,7 +8,7 @@ export const DECIMALS: Record<MetricUnit, number> = { count: 0, permille: 2, per
 
 /** Number formatters made once per locale and options: making an Intl.NumberFormat costs some hundred times a format. */
 const formatters = new Map<string, Intl.NumberFormat>();
-export function numberFormat(locale: string, options: Intl.NumberFormatOptions = {}): Intl.NumberFormat {
+export function numberFormat(locale: string, options: Intl.NumberFormatOptions): Intl.NumberFormat {
 	const key = `${locale} ${JSON.stringify(options)}`;
 	let f = formatters.get(key);
 	if (!f) {

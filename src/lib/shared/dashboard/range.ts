@@ -54,7 +54,6 @@ export function addDays(s: string, n: number): string {
 	return day(addDaysTo(toDate(s), n));
 }
 
-/** Days from `from` to `to`, both included. */
 /** The first and last day of the calendar month, or of the ISO week (Monday to Sunday, as DuckDB's date_trunc('week')), of a day. */
 export function periodOfDay(s: string, unit: 'month' | 'week'): { first: string; last: string } {
 	const d = toDate(s);
@@ -62,6 +61,7 @@ export function periodOfDay(s: string, unit: 'month' | 'week'): { first: string;
 	return { first: day(first), last: day(unit === 'month' ? endOfMonth(d) : addDaysTo(first, 6)) };
 }
 
+/** Days from `from` to `to`, both included. */
 export function lengthInDays(r: DateRange): number {
 	return differenceInCalendarDays(toDate(r.to), toDate(r.from)) + 1;
 }

@@ -86,8 +86,10 @@ const partPeriods = (unit: 'month' | 'week', request: RelationRequest, days: (lo
 	const end = (day: string) => (unit === 'month' ? `last_day(${day})` : `(date_trunc('week', ${day})::DATE + 6)`);
 	// with the days known: whether the range starts on the first day of a period it covers whole, and whether it ends on
 	// a period's last day or inside the period it starts in (the SQL guards below, evaluated here)
-	const startsWhole = range !== undefined && (({ first, last }) => range.from === first && last <= range.to)(periodOfDay(range.from, unit));
-	const endsWhole = range !== undefined && (({ first, last }) => first <= range.from || range.to === last)(periodOfDay(range.to, unit));
+	const head = range && periodOfDay(range.from, unit);
+	const tail = range && periodOfDay(range.to, unit);
+	const startsWhole = !!range && !!head && range.from === head.first && head.last <= range.to;
+	const endsWhole = !!range && !!tail && (tail.first <= range.from || range.to === tail.last);
 	const parts: string[] = [];
 	if (!startsWhole)
 		parts.push(days(from, `least(${to}, ${end(from)})`, `NOT (${from} = date_trunc('${unit}', ${from}) AND ${end(from)} <= ${to})`));
