@@ -45,5 +45,17 @@ export default ts.config(
 	},
 	{ files: ['**/*.test.ts', 'tests/**/*.ts'], rules: { '@typescript-eslint/no-explicit-any': 'off' } },
 	{ files: ['**/*.cjs'], languageOptions: { sourceType: 'commonjs' }, rules: { '@typescript-eslint/no-require-imports': 'off' } },
-	{ ignores: ['build/', '.svelte-kit/', 'src/lib/paraglide/', 'node_modules/', 'bench/results/', 'bench/tmp/', 'test-results/', 'data/'] }
+	{
+		ignores: [
+			'build/',
+			'.svelte-kit/',
+			'src/lib/paraglide/',
+			'node_modules/',
+			'bench/results/',
+			'bench/tmp/',
+			'test-results/',
+			'data/',
+			'**/__layer_probe__/'
+		]
+	}
 );

@@ -19,17 +19,33 @@ mkdirSync('test-logs', { recursive: true });
 const started = Date.now();
 const clock = () => `${Math.round((Date.now() - started) / 1000)} s`;
 
-/** Runs a part with its output to test-logs/<name>.log; prints the log once it ended. Resolves with its exit code. */
-function part(name: string, cmd: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise<number> {
+/**
+ * Runs a part with its output to test-logs/<name>.log; prints the log once it ended. Resolves with its exit code.
+ * `seen`: called once, when `pattern` first shows in the part's output, or when the part ends without it.
+ */
+function part(
+	name: string,
+	cmd: string,
+	args: string[],
+	env: NodeJS.ProcessEnv = {},
+	seen?: { pattern: RegExp; then: () => void }
+): Promise<number> {
 	const logPath = `test-logs/${name}.log`;
 	const log = createWriteStream(logPath);
 	console.log(`[${clock()}] ${name}: started (${cmd} ${args.join(' ')})`);
+	let waiting = seen;
+	const saw = () => {
+		waiting?.then();
+		waiting = undefined;
+	};
 	return new Promise((resolve) => {
 		const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
 		child.stdout.pipe(log, { end: false });
 		child.stderr.pipe(log, { end: false });
+		if (waiting) child.stdout.on('data', (chunk: Buffer) => waiting?.pattern.test(chunk.toString()) && saw());
 		const finish = (code: number) =>
 			log.end(() => {
+				saw();
 				console.log(`\n===== ${name} (${logPath}) =====\n${readFileSync(logPath, 'utf8')}`);
 				console.log(`[${clock()}] ${name}: ended with exit code ${code}`);
 				resolve(code);
@@ -46,12 +62,15 @@ let passed = 0;
 let failed = 0;
 /** What failed, by name, printed again at the very end (CI may keep only the tail of the output). */
 const failures: string[] = [];
+/** Parts counted as one test that failed: their logs' last lines are printed again at the end, for the same reason. */
+const failedLogs: string[] = [];
 /** A part that counts as one test: passed when it exits 0. */
 const asOne = (name: string) => (code: number) => {
 	if (code === 0) passed += 1;
 	else {
 		failed += 1;
 		failures.push(`${name}: exit code ${code} (test-logs/${name}.log)`);
+		failedLogs.push(name);
 	}
 	return code;
 };
@@ -89,8 +108,13 @@ const e2eWanted = process.env.SKIP_E2E !== '1';
 if (e2eWanted) ensureBrowser();
 
 // Types everywhere (svelte-check over src, pipelines, cli, tests and bench; after the build, which writes the route
-// types it reads), counted as one test.
+// types it reads), counted as one test. It starts once vitest has finished a first test file: as vitest starts, SvelteKit's
+// plugin writes every route's types in .svelte-kit/types anew (truncating each file first), and a type check reading
+// them meanwhile can find one empty (a stop's CI once failed its type check alone, at 1,270 passed).
+let vitestUnderway = () => {};
+const afterVitestStart = new Promise<void>((resolve) => (vitestUnderway = resolve));
 const statics = (async () => {
+	await afterVitestStart;
 	const check = asOne('types')(
 		await part('types', 'npx', ['svelte-check', '--tsconfig', './tsconfig.json', '--fail-on-warnings', '--output', 'human'])
 	);
@@ -160,18 +184,24 @@ function pwFailed(suites: PwSuite[] | undefined, path: string[] = [], top = true
 }
 
 const vitestJson = 'test-logs/vitest.json';
-const unit = part('vitest', 'npx', ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${vitestJson}`]).then(
-	(code) =>
-		counted('vitest', code, vitestJson, (r: VitestReport) => ({
-			passed: r.numPassedTests,
-			failed: r.numFailedTests + failedFiles(r).length,
-			names: [
-				...r.testResults.flatMap((f) =>
-					f.assertionResults.filter((a) => a.status === 'failed').map((a) => `${f.name.replace(`${process.cwd()}/`, '')} › ${a.fullName}`)
-				),
-				...failedFiles(r)
-			]
-		}))
+// a file's result line (✓, or ❯ or × for one that failed; colours may follow the mark) comes after the start's type writing
+const unit = part(
+	'vitest',
+	'npx',
+	['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${vitestJson}`],
+	{},
+	{ pattern: /[✓❯×]/, then: vitestUnderway }
+).then((code) =>
+	counted('vitest', code, vitestJson, (r: VitestReport) => ({
+		passed: r.numPassedTests,
+		failed: r.numFailedTests + failedFiles(r).length,
+		names: [
+			...r.testResults.flatMap((f) =>
+				f.assertionResults.filter((a) => a.status === 'failed').map((a) => `${f.name.replace(`${process.cwd()}/`, '')} › ${a.fullName}`)
+			),
+			...failedFiles(r)
+		]
+	}))
 );
 
 const pwJson = 'test-logs/playwright.json';
@@ -187,6 +217,10 @@ const e2e = e2eWanted
 
 const codes = await Promise.all([statics, unit, e2e]);
 console.log(`\n[${clock()}] all parts ended`);
+for (const name of failedLogs) {
+	const lines = readFileSync(`test-logs/${name}.log`, 'utf8').trimEnd().split('\n');
+	console.log(`\n----- the last lines of test-logs/${name}.log -----\n${lines.slice(-40).join('\n')}`);
+}
 if (failures.length > 0) console.log(`failed:\n${failures.map((f) => `  - ${f}`).join('\n')}`);
 console.log(`${passed} passed, ${failed} failed`);
 process.exit(codes.some((c) => c !== 0) || failed > 0 ? 1 : 0);
