@@ -1,10 +1,11 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { createWriteStream, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Database } from '../../src/lib/server/core/db';
+import { holdingBuildLock } from './build-lock';
 import { migratedFile } from './db';
 
 /**
@@ -62,17 +63,7 @@ const isBuilt = () => {
  */
 export function ensureBuilt(): void {
 	if (isBuilt()) return;
-	const lock = join(root, '.build-lock');
-	const wait = new Int32Array(new SharedArrayBuffer(4));
-	for (;;) {
-		try {
-			mkdirSync(lock);
-			break;
-		} catch {
-			Atomics.wait(wait, 0, 0, 500);
-		}
-	}
-	try {
+	holdingBuildLock(() => {
 		if (isBuilt()) return;
 		// vitest sets NODE_ENV=test, which would make vite build a development bundle: ask for production.
 		const r = spawnSync('npm', ['run', '--silent', 'build'], {
@@ -81,9 +72,7 @@ export function ensureBuilt(): void {
 			env: { ...process.env, NODE_ENV: 'production' }
 		});
 		if (r.status !== 0) throw new Error('npm run build failed');
-	} finally {
-		rmSync(lock, { recursive: true, force: true });
-	}
+	});
 }
 
 /** `port`: a fixed port (browser tests keep to their own range); a free one otherwise. */

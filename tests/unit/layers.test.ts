@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { holdingBuildLock } from '../helpers/build-lock';
 
 /**
  * The one-way layers of docs/architecture.md, checked by dependency-cruiser with .dependency-cruiser.cjs:
@@ -43,36 +44,39 @@ describe('layers', () => {
 		};
 		const written: string[] = [];
 		// the probes come and go inside source folders: their folders keep their times, or the build would look older than
-		// its sources (tests/helpers/server.ts) and the next test to start the server would build everything again
+		// its sources (tests/helpers/server.ts) and the next test to start the server would build everything again; and
+		// while they are there the build lock is held, so no test decides meanwhile that the build is stale
 		const times = Object.keys(probes).map((dir) => {
 			const st = statSync(dir);
 			return { dir, atime: st.atime, mtime: st.mtime };
 		});
-		try {
-			for (const [dir, text] of Object.entries(probes)) {
-				mkdirSync(probe(dir), { recursive: true });
-				writeFileSync(join(probe(dir), 'probe.ts'), text);
-				written.push(probe(dir));
+		holdingBuildLock(() => {
+			try {
+				for (const [dir, text] of Object.entries(probes)) {
+					mkdirSync(probe(dir), { recursive: true });
+					writeFileSync(join(probe(dir), 'probe.ts'), text);
+					written.push(probe(dir));
+				}
+				// a cycle between two probe files
+				writeFileSync(join(probe('pipelines'), 'a.ts'), "import { b } from './b';\nexport const a = () => b;\n");
+				writeFileSync(join(probe('pipelines'), 'b.ts'), "import { a } from './a';\nexport const b = () => a;\n");
+				const rules = new Set(cruise(written).map((v) => `${v.rule.name} ${v.from.split('/__layer_probe__')[0]}`));
+				// each probe is caught by its own rule (some by a second one too: a chart importing server code is also browser code)
+				expect([...rules]).toEqual(
+					expect.arrayContaining([
+						'shared-imports-above src/lib/shared',
+						'core-imports-above src/lib/server/core',
+						'ingestion-imports-above pipelines',
+						'metrics-imports-above src/lib/server/metrics',
+						'browser-imports-server src/lib/features/upload',
+						'charts-and-ui-import-data src/lib/charts',
+						'no-cycles pipelines'
+					])
+				);
+			} finally {
+				for (const d of written) rmSync(d, { recursive: true, force: true });
+				for (const t of times) utimesSync(t.dir, t.atime, t.mtime);
 			}
-			// a cycle between two probe files
-			writeFileSync(join(probe('pipelines'), 'a.ts'), "import { b } from './b';\nexport const a = () => b;\n");
-			writeFileSync(join(probe('pipelines'), 'b.ts'), "import { a } from './a';\nexport const b = () => a;\n");
-			const rules = new Set(cruise(written).map((v) => `${v.rule.name} ${v.from.split('/__layer_probe__')[0]}`));
-			// each probe is caught by its own rule (some by a second one too: a chart importing server code is also browser code)
-			expect([...rules]).toEqual(
-				expect.arrayContaining([
-					'shared-imports-above src/lib/shared',
-					'core-imports-above src/lib/server/core',
-					'ingestion-imports-above pipelines',
-					'metrics-imports-above src/lib/server/metrics',
-					'browser-imports-server src/lib/features/upload',
-					'charts-and-ui-import-data src/lib/charts',
-					'no-cycles pipelines'
-				])
-			);
-		} finally {
-			for (const d of written) rmSync(d, { recursive: true, force: true });
-			for (const t of times) utimesSync(t.dir, t.atime, t.mtime);
-		}
+		});
 	}, 120_000);
 });
