@@ -65,10 +65,11 @@ export interface RollupTable {
 	 */
 	sumOf?: string;
 	/**
-	 * Its rows are per month (`d` = the month's first day) or per week (`d` = its Monday), not per day, one per exact value of what it counts
-	 * (`touched`), and its only measure is the count `n`. A write changes the count of each key by the rows it
+	 * Its rows are per month (`d` = the month's first day) or per week (`d` = its Monday), not per day, counting each exact value of what it
+	 * counts (`touched`), and its only measure is the count `n`. A write changes the count of each key by the rows it
 	 * adds and removes with that key (maintain.ts, `refreshPeriods`) instead of recomputing its months from every
-	 * row of them, which would read most of the table for a batch spread over many months.
+	 * row of them, which would read most of the table for a batch spread over many months. A key's count may stand
+	 * in more than one row (a write that adds to it adds a row), always above 0: a key's count is the sum of its rows'.
 	 */
 	period?: 'month' | 'week';
 	/**

@@ -60,6 +60,19 @@ const checkStep = async (step: string, percentiles: 'unfiltered' | 'all' = 'unfi
 	expect(await compare(db, cases, AS_OF), step).toBeGreaterThan(cases.length / 2);
 };
 
+/** the keys of complaint_time_cuts that stand in more than one row */
+const splitKeys = () =>
+	rows<{ n: number }>(
+		db,
+		'SELECT count(*) AS n FROM (SELECT d, clock, cut, member, us FROM complaint_time_cuts GROUP BY ALL HAVING count(*) > 1)'
+	);
+/** rows of the complaints' period rollups with a count of 0 or less (there must be none) */
+const countsBelowOne = () =>
+	rows<{ n: number }>(
+		db,
+		`SELECT count(*) AS n FROM (SELECT n FROM complaint_times UNION ALL SELECT n FROM complaint_time_cuts UNION ALL SELECT n FROM complaint_time_weeks) WHERE n < 1`
+	);
+
 let batchB: number;
 let replacing: number;
 let surveyReplacing: number;
@@ -126,6 +139,10 @@ describe('rollups kept current by every write', () => {
 		await loaded('surveys', FILES.surveys);
 		await loaded('surveys', 'extra.csv');
 		await checkStep('loads');
+		// the second batch added to keys the first had counted (its times repeat the first's to the second): in rows of
+		// their own, which the percentiles above read as one count
+		expect((await splitKeys())[0]!.n).toBeGreaterThan(50);
+		expect(await countsBelowOne()).toEqual([{ n: 0 }]);
 	}, 300_000);
 
 	it('after a replacing load', async () => {
@@ -138,8 +155,12 @@ describe('rollups kept current by every write', () => {
 	}, 300_000);
 
 	it('after rollbacks', async () => {
+		const before = (await splitKeys())[0]!.n;
 		for (const id of [replacing, surveyReplacing, batchB]) expect((await rollbackBatch(db, id, 'vitest')).ok, `rollback ${id}`).toBe(true);
 		await checkStep('rollbacks');
+		// the keys whose counts fell are folded into one row each, and no count is left at 0 or below
+		expect((await splitKeys())[0]!.n).toBeLessThan(before);
+		expect(await countsBelowOne()).toEqual([{ n: 0 }]);
 		await loaded('complaints', 'complaints-r2.csv');
 		await checkStep('a second replacing load');
 	}, 300_000);
@@ -291,6 +312,24 @@ describe('npm run rollups', () => {
 		expect(bad.text).toMatch(/complaint_daily .* n: /u);
 		const rebuilt = await runCommand(db, { command: 'rollups', action: 'rebuild', locale: 'en' });
 		expect(rebuilt.exitCode).toBe(0);
+	});
+
+	it('verify sums the rows of a period rollup per key: a count split over two rows matches, a wrong split does not', async () => {
+		const split = async (sql: string) => db.withWriteLock((c) => c.run(sql), 'keeps');
+		const one = `(SELECT min(rowid) FROM complaint_times WHERE n > 1)`;
+		await split(
+			`INSERT INTO complaint_times SELECT d, store, clock, us, 1 FROM complaint_times WHERE rowid = ${one};
+			 UPDATE complaint_times SET n = n - 1 WHERE rowid = ${one}`
+		);
+		expect(await db.withConnection((c) => verifyRollups(c))).toEqual([]);
+		await split(
+			`INSERT INTO complaint_times SELECT d, store, clock, us, 1 FROM complaint_times WHERE rowid = (SELECT min(rowid) FROM complaint_times)`
+		);
+		const bad = await db.withConnection((c) => verifyRollups(c));
+		expect(bad.map((d) => `${d.table} ${d.column}`)).toEqual(['complaint_times n']);
+		expect(Number(bad[0]!.rollup) - Number(bad[0]!.raw)).toBe(1);
+		expect((await runCommand(db, { command: 'rollups', action: 'rebuild', locale: 'en' })).exitCode).toBe(0);
+		expect(await db.withConnection((c) => verifyRollups(c))).toEqual([]);
 	});
 
 	it('without a current state, metrics read raw rows until the start-up rebuild', async () => {
