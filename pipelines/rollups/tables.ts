@@ -68,10 +68,17 @@ export interface RollupTable {
 	 * Its rows are per month (`d` = the month's first day) or per week (`d` = its Monday), not per day, counting each exact value of what it
 	 * counts (`touched`), and its only measure is the count `n`. A write changes the count of each key by the rows it
 	 * adds and removes with that key (maintain.ts, `refreshPeriods`) instead of recomputing its months from every
-	 * row of them, which would read most of the table for a batch spread over many months. A key's count may stand
-	 * in more than one row (a write that adds to it adds a row), always above 0: a key's count is the sum of its rows'.
+	 * row of them, which would read most of the table for a batch spread over many months. With `growsByRows`, a key's
+	 * count may stand in more than one row (a write that adds to it adds a row), each above 0: a key's count is the sum of
+	 * its rows'.
 	 */
 	period?: 'month' | 'week';
+	/**
+	 * A period rollup whose keys' counts grow by rows of their own (maintain.ts, `addCounts`): a write adding rows spread
+	 * over every month skips the scan for the keys' rows. Not for contact_times: finding and deleting the rows of keys
+	 * whose counts fall there took 354-412 ms for 1,001 contacts replaced over two years, against 214-252 by the MERGE.
+	 */
+	growsByRows?: boolean;
 	/**
 	 * For a rollup per month: what a touched row records beside its day, store and whether it came or left
 	 * (column → expression over the source row), and the keys it counts for (over `rollup_touched`: d the
@@ -586,7 +593,8 @@ const periodTimes = (
 	keys: readonly string[],
 	rows: (where: string) => string,
 	touched: RollupTable['touched'],
-	clocks: readonly string[]
+	clocks: readonly string[],
+	growsByRows = false
 ): RollupTable => ({
 	table,
 	kind,
@@ -595,6 +603,7 @@ const periodTimes = (
 	rows,
 	period,
 	touched,
+	growsByRows,
 	order: 'clock, d',
 	parts: clocks.map((clock) => `clock = '${clock}'`)
 });
@@ -627,7 +636,8 @@ export const ROLLUP_TABLES: readonly RollupTable[] = [
 		measures: { n: 'count(*)' },
 		rows: complaintTimes,
 		period: 'month',
-		touched: COMPLAINT_TIMES_TOUCHED
+		touched: COMPLAINT_TIMES_TOUCHED,
+		growsByRows: true
 	},
 	{
 		table: 'complaint_time_cuts',
@@ -638,6 +648,7 @@ export const ROLLUP_TABLES: readonly RollupTable[] = [
 		rows: complaintTimeCuts,
 		period: 'month',
 		touched: COMPLAINT_TIME_CUTS_TOUCHED,
+		growsByRows: true,
 		// a read takes one clock and one cut: their rows together, by month
 		order: 'clock, cut, d',
 		byCut: true,
@@ -650,7 +661,8 @@ export const ROLLUP_TABLES: readonly RollupTable[] = [
 		['us'],
 		complaintTimeWeeks,
 		COMPLAINT_TIME_WEEKS_TOUCHED,
-		Object.keys(SLA_CLOCKS)
+		Object.keys(SLA_CLOCKS),
+		true
 	),
 	{
 		table: 'survey_daily',
