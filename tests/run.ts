@@ -9,7 +9,7 @@
  * figures: docs/decisions.md, "The test command's parts side by side"). `SKIP_E2E=1` leaves the browser tests out.
  */
 import { spawn, type SpawnOptions } from 'node:child_process';
-import { createWriteStream, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { ensureBrowser } from './ensure-browser';
 
 // emptied first: a report left by an earlier run must not be counted for a part that did not write one
@@ -104,6 +104,8 @@ if ((await finished('npx', ['vitest', 'list', '--filesOnly'], { stdio: 'ignore' 
 	console.log(`\nvitest could not list the test files\n${passed} passed, ${failed + 1} failed`);
 	process.exit(1);
 }
+// the build the tests run against: built again during them (a test found it stale), it changed under running servers
+const builtAt = statSync('build/index.js').mtimeMs;
 const e2eWanted = process.env.SKIP_E2E !== '1';
 if (e2eWanted) ensureBrowser();
 
@@ -217,6 +219,10 @@ const e2e = e2eWanted
 
 const codes = await Promise.all([statics, unit, e2e]);
 console.log(`\n[${clock()}] all parts ended`);
+if (statSync('build/index.js').mtimeMs !== builtAt) {
+	failed += 1;
+	failures.push('the app was built again while the tests ran: a test found the build stale (tests/helpers/build-lock.ts)');
+}
 for (const name of failedLogs) {
 	const lines = readFileSync(`test-logs/${name}.log`, 'utf8').trimEnd().split('\n');
 	console.log(`\n----- the last lines of test-logs/${name}.log -----\n${lines.slice(-40).join('\n')}`);

@@ -4,6 +4,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, utimesSync, w
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { compiledIsCurrent } from '../../cli/compiled.js';
+import { holdingBuildLock } from '../helpers/build-lock';
 
 /** `npm run ingest` and the other tools run compiled when the build is current, from source otherwise. */
 
@@ -52,7 +53,9 @@ describe('the compiled tools', () => {
 	let dir: string;
 	beforeAll(() => {
 		dir = mkdtempSync(join(tmpdir(), 'sqa-cli-compiled-'));
-		const built = spawnSync(process.execPath, ['cli/bundle.js'], { encoding: 'utf8' });
+		// under the tests' build lock: the bundler empties build/cli first, and a test starting a server meanwhile would
+		// find the build incomplete and build everything again beside the other tests
+		const built = holdingBuildLock(() => spawnSync(process.execPath, ['cli/bundle.js'], { encoding: 'utf8' }));
 		expect(built.status, built.stderr).toBe(0);
 	});
 	afterAll(() => rmSync(dir, { recursive: true, force: true }));
