@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { decodeInput } from '../../pipelines/decode';
+import { CHUNK } from '../../pipelines/decode/detect';
 import { IngestFailure } from '../../src/lib/shared/schema/errors';
 import { tempDir } from '../helpers/db';
 
@@ -104,8 +105,7 @@ describe('decodeInput', () => {
 		expect((await decode(q)).utf8Path).not.toBe(q);
 	});
 
-	it('a character or a character to clean cut by the 4 MiB read chunks is still seen whole', async () => {
-		const CHUNK = 4 << 20;
+	it('a character or a character to clean cut by the read chunks is still seen whole', async () => {
 		const headerLine = 'date,store,visitors,transactions\n';
 		// bytes up to the chunk boundary less `back`, then the multi-byte character, then more rows
 		const around = (back: number, char: string, after = '\n2025-01-01,A,1,1\n') => {
