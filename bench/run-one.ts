@@ -16,7 +16,7 @@ rmSync(dbPath, { force: true });
 rmSync(`${dbPath}.wal`, { force: true });
 
 async function bare(): Promise<number> {
-	const inst = await DuckDBInstance.create(dbPath, duckdbOptions(dbPath));
+	const inst = await DuckDBInstance.create(dbPath, duckdbOptions(dbPath, true));
 	const conn = await inst.connect();
 	const t = start();
 	await conn.run(`CREATE TABLE ${kind} AS SELECT * FROM read_csv($1)`, [csv]);
@@ -30,7 +30,7 @@ async function bare(): Promise<number> {
 
 /** papaparse in the main thread, one Appender row per record: what a first attempt usually looks like. */
 async function naive(): Promise<number> {
-	const inst = await DuckDBInstance.create(dbPath, duckdbOptions(dbPath));
+	const inst = await DuckDBInstance.create(dbPath, duckdbOptions(dbPath, true));
 	const conn = await inst.connect();
 	const t = start();
 	let appender: Awaited<ReturnType<typeof conn.createAppender>> | null = null;
@@ -72,7 +72,8 @@ async function naive(): Promise<number> {
 }
 
 async function engine(): Promise<number> {
-	const db = await Database.open(dbPath);
+	// as `npm run ingest` opens a file no server holds
+	const db = await Database.open(dbPath, { alone: true });
 	const t = start();
 	const s = await ingest(db, { kind, filePath: csv, source: 'cli', createdBy: 'bench' });
 	const ms = stop(t);

@@ -51,7 +51,7 @@ export async function execute(parsed: Exclude<Parsed, { usage: string }>): Promi
 async function direct(path: string, cmd: Command): Promise<CommandResult> {
 	let db: Database;
 	try {
-		db = await Database.open(path);
+		db = await Database.open(path, { alone: true });
 	} catch (e) {
 		const msg = e instanceof Error ? e.message : String(e);
 		if (/lock/i.test(msg)) return usageError('database_locked', { path }, cmd.locale);

@@ -17,7 +17,7 @@ describe('the settings, read once from the environment', () => {
 			lang: 'zh-CN',
 			shutdownTimeoutS: 30,
 			shutdownLoadGraceS: 20,
-			duckdb: { memoryLimit: '384MB', threads: null, readers: Math.max(4, 2 * availableParallelism()) },
+			duckdb: { memoryLimit: '384MB', toolMemoryLimit: '512MB', threads: null, readers: Math.max(4, 2 * availableParallelism()) },
 			auth: { rateWindowMs: 60_000, maxFailuresPerAccount: 5, maxFailuresPerIp: 20, bodyLimitBytes: 50 * 1024 ** 2 }
 		});
 	});
@@ -45,7 +45,7 @@ describe('the settings, read once from the environment', () => {
 			logLevel: 'debug',
 			profile: true,
 			lang: 'en',
-			duckdb: { memoryLimit: '1.5GiB', threads: 2, readers: 3 }
+			duckdb: { memoryLimit: '1.5GiB', toolMemoryLimit: '1.5GiB', threads: 2, readers: 3 }
 		});
 		// the load's grace stays 5 s under the time adapter-node gives open connections
 		expect(c.shutdownLoadGraceS).toBe(5);

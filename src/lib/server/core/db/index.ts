@@ -61,14 +61,15 @@ export class Database {
 	}
 
 	/** `readers`: how many reads run at once (default DUCKDB_READERS, core/config.ts); the others wait their turn. */
-	static async open(path: string, opts: { readers?: number } = {}): Promise<Database> {
+	/** `alone`: a command-line tool with the file to itself (no server running): DuckDB's pool is the tools' (core/config.ts) */
+	static async open(path: string, opts: { readers?: number; alone?: boolean } = {}): Promise<Database> {
 		if (path !== ':memory:') {
 			createPrivateFiles();
 			assertPrivate(path);
 			assertPrivate(`${path}.wal`);
 			mkdirSync(dirname(path), { recursive: true });
 		}
-		const instance = await DuckDBInstance.create(path, duckdbOptions(path));
+		const instance = await DuckDBInstance.create(path, duckdbOptions(path, opts.alone));
 		const db = new Database(path, instance, opts.readers ?? config().duckdb.readers);
 		await db.withConnection(async (conn) => {
 			await applyMigrations(conn);
@@ -285,10 +286,10 @@ export class Database {
  * spills what does not fit — a folder beside the file (`<file>.tmp`), private like the file itself,
  * since spilled pages hold customers' rows (the umask of createPrivateFiles applies to it).
  */
-export function duckdbOptions(path: string): Record<string, string> {
-	const { memoryLimit, threads } = config().duckdb;
+export function duckdbOptions(path: string, alone = false): Record<string, string> {
+	const { memoryLimit, toolMemoryLimit, threads } = config().duckdb;
 	return {
-		memory_limit: memoryLimit,
+		memory_limit: alone ? toolMemoryLimit : memoryLimit,
 		// DuckDB's late materialization (a LIMIT of up to 50 rows picked by rowid, then those rows fetched) scanned the
 		// table's rowids in full: a drill-down page of a store's low-score comments, read at once, cost 44 ms of CPU with
 		// it and 13 without. Drill-downs pick big pages by their keys themselves (compileRows).
