@@ -662,6 +662,17 @@ async function notNullColumns(conn: DuckDBConnection, table: string): Promise<Se
  */
 async function refreshPeriods(conn: DuckDBConnection, t: RollupTable): Promise<number> {
 	if (!t.touched) throw new Error(`${t.table}: a rollup per month names the keys a touched row counts for`);
+	if (t.growsByRows) {
+		// a write no row left (a load of new rows only, the usual one) only adds to counts: its keys' sums go straight in,
+		// without the table of changes in between (a million complaints of new days: that table cost ~1.2 s of
+		// complaint_time_cuts' 2.4 s)
+		const [left] = await queryRows<{ n: number }>(conn, 'SELECT count(*) FILTER (WHERE sign < 0) AS n FROM rollup_touched');
+		if (!Number(left?.n)) {
+			const keys = ['d', ...t.keys].join(', ');
+			const added = await conn.run(`INSERT INTO ${t.table} (${keys}, n) SELECT ${keys}, sum(sign) FROM (${t.touched.keys}) GROUP BY ALL`);
+			return Number(added.rowsChanged);
+		}
+	}
 	await conn.run(
 		`CREATE OR REPLACE TEMP TABLE rollup_month_delta AS SELECT ${['d', ...t.keys].join(', ')}, sum(sign) AS n FROM (${t.touched.keys}) GROUP BY ALL HAVING sum(sign) <> 0`
 	);
