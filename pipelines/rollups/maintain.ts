@@ -684,7 +684,7 @@ async function refreshPeriods(conn: DuckDBConnection, t: RollupTable): Promise<n
 /**
  * Adds the table `delta` (a period rollup's keys, one row each, and `n`, what its count changes by) to the rollup `t`.
  * A key whose count grows gets a row of its own with what it grows by: a key's count may stand in several rows
- * (`RollupTable.period`), which its readers sum per time, or read unsummed as running totals, which a count split
+ * (`RollupTable.growsByRows`), which its readers sum per time, or read unsummed as running totals, which a count split
  * over two rows leaves the same at the time's last row (server/metrics/compile.ts, `quantileSql`). A key whose count
  * falls has its rows folded into one with the new count, or none at 0: a running total must not fall along a time's
  * rows. Returns the keys changed.
