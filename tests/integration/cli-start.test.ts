@@ -4,7 +4,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, utimesSync, w
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { compiledIsCurrent } from '../../cli/compiled.js';
-import { holdingBuildLock } from '../helpers/build-lock';
+import { ensureBuilt } from '../helpers/server';
 
 /** `npm run ingest` and the other tools run compiled when the build is current, from source otherwise. */
 
@@ -53,11 +53,11 @@ describe('the compiled tools', () => {
 	let dir: string;
 	beforeAll(() => {
 		dir = mkdtempSync(join(tmpdir(), 'sqa-cli-compiled-'));
-		// under the tests' build lock: the bundler empties build/cli first, and a test starting a server meanwhile would
-		// find the build incomplete and build everything again beside the other tests
-		const built = holdingBuildLock(() => spawnSync(process.execPath, ['cli/bundle.js'], { encoding: 'utf8' }));
-		expect(built.status, built.stderr).toBe(0);
-	});
+		// the build the suite runs against (built here when stale, as `npm run build`), not a bundle of its own: the bundler
+		// empties build/cli before writing it again, and other tests run those tools meanwhile (a CI run lost one of
+		// their loads that way)
+		ensureBuilt();
+	}, 300_000);
 	afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 	it('are current right after the build, and load a file saying first what they read', () => {
