@@ -391,10 +391,10 @@ export async function refreshTouched(conn: DuckDBConnection, kind: KindId): Prom
 	// A write touching as many rows as the kind now has (a first load, everything loaded again) touches every
 	// key: rebuilding the kind's rollups whole is then several times cheaper than picking the keys.
 	// (and the first touched row's time, used below: one query for the three)
-	const [share] = await queryRows<{ touched: number; rows: number; first_at: string | null }>(
+	const [share] = await queryRows<{ touched: number; gone: number; rows: number; first_at: string | null }>(
 		conn,
-		`SELECT (SELECT count(*) FROM rollup_touched) AS touched, (SELECT count(*) FROM ${kind}) AS rows,
-		        (SELECT strftime(min(r.at), '%Y-%m-%d %H:%M:%S.%f') FROM rollup_touched r) AS first_at`
+		`SELECT (SELECT count(*) FROM rollup_touched) AS touched, (SELECT count(*) FILTER (WHERE sign < 0) FROM rollup_touched) AS gone,
+		        (SELECT count(*) FROM ${kind}) AS rows, (SELECT strftime(min(r.at), '%Y-%m-%d %H:%M:%S.%f') FROM rollup_touched r) AS first_at`
 	);
 	// A big write (ROLLUP_AFTER_ROWS rows or more) that is most of its kind (a first load, a reload) names the kind
 	// to be rebuilt after its commit instead: it commits without the rollups' cost, and the rebuild costs about
@@ -494,7 +494,7 @@ export async function refreshTouched(conn: DuckDBConnection, kind: KindId): Prom
 	const semi = (alias: string) => `SEMI JOIN rollup_keys k ON k.d = ${alias}.d AND k.store = ${alias}.store`;
 	for (const t of tables) {
 		if (t.period) {
-			changed += await refreshPeriods(conn, t);
+			changed += await refreshPeriods(conn, t, Number(share?.gone) > 0);
 			step(`months ${t.table}`);
 		} else if (t.signed) {
 			// a sum of another rollup kept so (listed before it) sums that one's changes
@@ -588,10 +588,8 @@ async function applyDelta(conn: DuckDBConnection, t: RollupTable, delta: string)
 	);
 	if (!Number(range?.n)) return 0;
 	const step = profiler(`delta ${t.table}`);
-	// a key column declared NOT NULL is matched by `=` (a NULL-safe match of text costs twice the scan: measured
-	// 22 against 55 ms on complaint_time_cuts); the day's match also lets the scan skip blocks outside the delta's days
-	const required = await notNullColumns(conn, t.table);
-	const same = ['d', ...t.keys].map((k) => (required.has(k) ? `r.${k} = x.${k}` : `r.${k} IS NOT DISTINCT FROM x.${k}`)).join(' AND ');
+	// (the day's match also lets the scan skip blocks outside the delta's days)
+	const same = await sameKey(conn, t);
 	const measures = Object.keys(t.measures);
 	// a sum (`signed.sums`) is NULL where its count is 0, as the sum of no rows is
 	const sums = t.signed?.sums ?? {};
@@ -629,6 +627,15 @@ async function applyDelta(conn: DuckDBConnection, t: RollupTable, delta: string)
 }
 
 /**
+ * The condition that a row `r` of the rollup `t` has the key of a row `x`: a key column declared NOT NULL is matched by
+ * `=` (a NULL-safe match of text costs twice the scan: measured 22 against 55 ms on complaint_time_cuts).
+ */
+async function sameKey(conn: DuckDBConnection, t: RollupTable): Promise<string> {
+	const required = await notNullColumns(conn, t.table);
+	return ['d', ...t.keys].map((k) => (required.has(k) ? `r.${k} = x.${k}` : `r.${k} IS NOT DISTINCT FROM x.${k}`)).join(' AND ');
+}
+
+/**
  * The columns of a rollup table declared NOT NULL. The schema changes only by migrations, which every database this
  * process opens has run before its first write, so the rollup tables' sets are read once per process, all in one
  * read (a read of duckdb_columns() per table took 3-5 ms of each batch's upkeep: five tables, a tenth of a small
@@ -660,18 +667,15 @@ async function notNullColumns(conn: DuckDBConnection, table: string): Promise<Se
  * are counts of exact values, so recomputing its keys instead would read every row of their months (measured:
  * 1.5 s for a 1,000-row batch over 24 months of 5M complaints, against ~0.1 s so).
  */
-async function refreshPeriods(conn: DuckDBConnection, t: RollupTable): Promise<number> {
+async function refreshPeriods(conn: DuckDBConnection, t: RollupTable, rowsLeft: boolean): Promise<number> {
 	if (!t.touched) throw new Error(`${t.table}: a rollup per month names the keys a touched row counts for`);
-	if (t.growsByRows) {
+	if (t.growsByRows && !rowsLeft) {
 		// a write no row left (a load of new rows only, the usual one) only adds to counts: its keys' sums go straight in,
 		// without the table of changes in between (a million complaints of new days: that table cost ~1.2 s of
 		// complaint_time_cuts' 2.4 s)
-		const [left] = await queryRows<{ n: number }>(conn, 'SELECT count(*) FILTER (WHERE sign < 0) AS n FROM rollup_touched');
-		if (!Number(left?.n)) {
-			const keys = ['d', ...t.keys].join(', ');
-			const added = await conn.run(`INSERT INTO ${t.table} (${keys}, n) SELECT ${keys}, sum(sign) FROM (${t.touched.keys}) GROUP BY ALL`);
-			return Number(added.rowsChanged);
-		}
+		const keys = ['d', ...t.keys].join(', ');
+		const added = await conn.run(`INSERT INTO ${t.table} (${keys}, n) SELECT ${keys}, sum(sign) FROM (${t.touched.keys}) GROUP BY ALL`);
+		return Number(added.rowsChanged);
 	}
 	await conn.run(
 		`CREATE OR REPLACE TEMP TABLE rollup_month_delta AS SELECT ${['d', ...t.keys].join(', ')}, sum(sign) AS n FROM (${t.touched.keys}) GROUP BY ALL HAVING sum(sign) <> 0`
@@ -710,10 +714,7 @@ async function addCounts(conn: DuckDBConnection, t: RollupTable, delta: string):
 		step('added');
 	}
 	if (fallen > 0) {
-		// a key column declared NOT NULL is matched by `=` (a NULL-safe match of text costs twice the scan: measured
-		// 22 against 55 ms on complaint_time_cuts)
-		const required = await notNullColumns(conn, t.table);
-		const same = ['d', ...t.keys].map((k) => (required.has(k) ? `r.${k} = x.${k}` : `r.${k} IS NOT DISTINCT FROM x.${k}`)).join(' AND ');
+		const same = await sameKey(conn, t);
 		const falling = `(SELECT * FROM ${delta} WHERE n < 0) x`;
 		await conn.run(
 			`CREATE OR REPLACE TEMP TABLE rollup_folded AS

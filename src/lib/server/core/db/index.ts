@@ -60,8 +60,10 @@ export class Database {
 		this.readSlots = new ReadSlots(readers);
 	}
 
-	/** `readers`: how many reads run at once (default DUCKDB_READERS, core/config.ts); the others wait their turn. */
-	/** `alone`: a command-line tool with the file to itself (no server running): DuckDB's pool is the tools' (core/config.ts) */
+	/**
+	 * `readers`: how many reads run at once (default DUCKDB_READERS, core/config.ts); the others wait their turn.
+	 * `alone`: a command-line tool with the file to itself (no server running): DuckDB's pool is the tools' (core/config.ts).
+	 */
 	static async open(path: string, opts: { readers?: number; alone?: boolean } = {}): Promise<Database> {
 		if (path !== ':memory:') {
 			createPrivateFiles();
