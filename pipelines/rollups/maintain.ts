@@ -499,10 +499,13 @@ export async function refreshTouched(conn: DuckDBConnection, kind: KindId): Prom
 		} else if (t.signed) {
 			// a sum of another rollup kept so (listed before it) sums that one's changes
 			const delta = t.sumOf
-				? aggregateSql(t, '', null, `rollup_delta_${t.sumOf}`, 'summed')
+				? aggregateSql(t, '', null, `rollup_delta_${t.sumOf}`, 'summedChange')
 				: aggregateSql(t, '', null, t.signed.rows('rollup_signed'), 'signed');
 			await conn.run(`CREATE OR REPLACE TEMP TABLE rollup_delta_${t.table} AS ${delta}`);
-			changed += await applyDelta(conn, t, `rollup_delta_${t.table}`);
+			// (a key only rows coming changed grows by a row of their counts)
+			changed += t.growsByRows
+				? await addRows(conn, t, `rollup_delta_${t.table}`, 'left_rows = 0')
+				: await applyDelta(conn, t, `rollup_delta_${t.table}`);
 			step(`signed ${t.table}`);
 		} else if (keys > 0) {
 			const days = [range!.lo, range!.hi];
@@ -680,49 +683,54 @@ async function refreshPeriods(conn: DuckDBConnection, t: RollupTable, rowsLeft: 
 	await conn.run(
 		`CREATE OR REPLACE TEMP TABLE rollup_month_delta AS SELECT ${['d', ...t.keys].join(', ')}, sum(sign) AS n FROM (${t.touched.keys}) GROUP BY ALL HAVING sum(sign) <> 0`
 	);
-	const changed = t.growsByRows ? await addCounts(conn, t, 'rollup_month_delta') : await applyDelta(conn, t, 'rollup_month_delta');
+	const changed = t.growsByRows ? await addRows(conn, t, 'rollup_month_delta', 'n > 0') : await applyDelta(conn, t, 'rollup_month_delta');
 	await conn.run('DROP TABLE IF EXISTS rollup_month_delta');
 	return changed;
 }
 
 /**
- * Adds the table `delta` (a period rollup's keys, one row each, and `n`, what its count changes by) to the rollup `t`.
- * A key whose count grows gets a row of its own with what it grows by: a key's count may stand in several rows
- * (`RollupTable.growsByRows`), which its readers sum per time, or read unsummed as running totals, which a count split
- * over two rows leaves the same at the time's last row (server/metrics/compile.ts, `quantileSql`). A key whose count
- * falls has its rows folded into one with the new count, or none at 0: a running total must not fall along a time's
- * rows. Returns the keys changed.
+ * Adds the table `delta` (the keys of a rollup `t` that grows by rows, one row each, and what each measure changes by)
+ * to the rollup. A key whose change `grows` (a condition on the delta's row) holds gets a row of its own with the
+ * change: a period rollup's key whose count grows, a signed rollup's key that only rows coming changed. A key's counts
+ * may so stand in several rows (`RollupTable.growsByRows`), which its readers sum, per time for the times (or read
+ * unsummed as running totals, which a count split over two rows leaves the same at the time's last row:
+ * server/metrics/compile.ts, `quantileSql`). Any other key has its rows folded into one with the new counts, or none
+ * at a count `n` of 0: a running total must not fall along a time's rows, and a signed rollup's row must be the counts
+ * of a set of its key's rows. Returns the keys changed.
  *
  * Rows added, not merged: the MERGE that finds each key's row scans the table, which for a batch spread over every
  * month is all of it, where an insert writes only the batch's keys. 1,000 complaints arriving late, spread over two
- * years (5M complaints): the three tables' upkeep 67-91, 160-216 and 39-56 ms by the MERGE, 7-15, 13-19 and 5-7 ms so.
- * The fold of falling keys reads and deletes by two scans, about what the MERGE costs on the complaints' tables (1,000
- * complaints replaced over two years: 102 against 88-129 ms for the three) but not on contact_times, which is kept by
- * the MERGE (`RollupTable.growsByRows`).
+ * years (5M complaints): the three period tables' upkeep 67-91, 160-216 and 39-56 ms by the MERGE, 7-15, 13-19 and
+ * 5-7 ms so. The fold reads and deletes by two scans, about what the MERGE costs on the complaints' tables (1,000
+ * complaints replaced over two years: 102 against 88-129 ms for the three period tables) but not on contact_times,
+ * which is kept by the MERGE (`RollupTable.growsByRows`).
  */
-async function addCounts(conn: DuckDBConnection, t: RollupTable, delta: string): Promise<number> {
+async function addRows(conn: DuckDBConnection, t: RollupTable, delta: string, grows: string): Promise<number> {
+	if (t.signed?.sums) throw new Error(`${t.table}: a sum is NULL over no rows, so its key cannot grow by rows`);
 	const [size] = await queryRows<{ grown: number; fallen: number }>(
 		conn,
-		`SELECT count(*) FILTER (WHERE n > 0) AS grown, count(*) FILTER (WHERE n < 0) AS fallen FROM ${delta}`
+		`SELECT count(*) FILTER (WHERE ${grows}) AS grown, count(*) FILTER (WHERE NOT (${grows})) AS fallen FROM ${delta}`
 	);
 	const grown = Number(size?.grown);
 	const fallen = Number(size?.fallen);
-	const step = profiler(`counts ${t.table}`);
-	const cols = ['d', ...t.keys, 'n'].join(', ');
+	const step = profiler(`rows ${t.table}`);
+	const keys = ['d', ...t.keys];
+	const measures = Object.keys(t.measures);
+	const cols = [...keys, ...measures].join(', ');
 	if (grown > 0) {
-		await conn.run(`INSERT INTO ${t.table} (${cols}) SELECT ${cols} FROM ${delta} WHERE n > 0`);
+		await conn.run(`INSERT INTO ${t.table} (${cols}) SELECT ${cols} FROM ${delta} WHERE ${grows}`);
 		step('added');
 	}
 	if (fallen > 0) {
 		const same = await sameKey(conn, t);
-		const falling = `(SELECT * FROM ${delta} WHERE n < 0) x`;
+		const folding = `(SELECT * FROM ${delta} WHERE NOT (${grows})) x`;
 		await conn.run(
 			`CREATE OR REPLACE TEMP TABLE rollup_folded AS
-			 SELECT ${['d', ...t.keys].join(', ')}, sum(n) AS n FROM (
-			   SELECT ${['d', ...t.keys, 'n'].map((c) => `r.${c}`).join(', ')} FROM ${t.table} r SEMI JOIN ${falling} ON ${same}
-			   UNION ALL SELECT ${cols} FROM ${delta} WHERE n < 0
+			 SELECT ${keys.join(', ')}, ${measures.map((m) => `sum(${m}) AS ${m}`).join(', ')} FROM (
+			   SELECT ${[...keys, ...measures].map((c) => `r.${c}`).join(', ')} FROM ${t.table} r SEMI JOIN ${folding} ON ${same}
+			   UNION ALL SELECT ${cols} FROM ${delta} WHERE NOT (${grows})
 			 ) GROUP BY ALL;
-			 DELETE FROM ${t.table} r USING ${falling} WHERE ${same};
+			 DELETE FROM ${t.table} r USING ${folding} WHERE ${same};
 			 INSERT INTO ${t.table} (${cols}) SELECT ${cols} FROM rollup_folded WHERE n > 0;
 			 DROP TABLE rollup_folded`
 		);
@@ -785,7 +793,9 @@ export async function verifyRollups(conn: DuckDBConnection, limit = 50): Promise
 		// (a sum of another rollup compared with the raw rows, not with that one; a key kept in several rows by their sum)
 		const stored = (where: string) =>
 			t.growsByRows
-				? `SELECT ${keyCols.join(', ')}, sum(n) AS n FROM ${t.table} WHERE ${where} GROUP BY ALL`
+				? `SELECT ${keyCols.join(', ')}, ${Object.keys(t.measures)
+						.map((m) => `sum(${m}) AS ${m}`)
+						.join(', ')} FROM ${t.table} WHERE ${where} GROUP BY ALL`
 				: `SELECT * FROM ${t.table} WHERE ${where}`;
 		for (const { where, fill } of t.sumOf ? [{ where: 'true', fill: aggregateSql(t, 'true', null) }] : rebuildParts(t)) {
 			const rows = await queryRows<{ key: string; column: string; rollup: string | null; raw: string | null }>(

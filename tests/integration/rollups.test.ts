@@ -60,18 +60,32 @@ const checkStep = async (step: string, percentiles: 'unfiltered' | 'all' = 'unfi
 	expect(await compare(db, cases, AS_OF), step).toBeGreaterThan(cases.length / 2);
 };
 
-/** the keys of complaint_time_cuts that stand in more than one row */
-const splitKeys = () =>
-	rows<{ n: number }>(
+/** the keys of complaint_time_cuts, complaint_daily and complaint_cuts that stand in more than one row */
+const splitKeys = async () => {
+	const split = async (table: string, keys: string) =>
+		(await rows<{ n: number }>(db, `SELECT count(*) AS n FROM (SELECT ${keys} FROM ${table} GROUP BY ALL HAVING count(*) > 1)`))[0]!.n;
+	return {
+		times: await split('complaint_time_cuts', 'd, clock, cut, member, us'),
+		daily: await split('complaint_daily', 'd, store, department, channel, category, severity'),
+		cuts: await split('complaint_cuts', 'd, store, cut, member')
+	};
+};
+/**
+ * Rows of the complaints' rollups that are not the counts of a set of complaints (there must be none): a period
+ * rollup's count of 0 or less; a daily row with no complaint, a count above its complaints or below 0, or more
+ * repeats than complaints with a phone (`repeat_complaint_rate` keeps the rows with a phone).
+ */
+const countsBelowOne = async () => {
+	const counts = ['closed', 'open', 'escalated', 'escalation_known', 'out_of_scope', 'scope_known', 'followed_up', 'with_phone', 'repeats'];
+	const notASet = `n < 1 OR repeats > with_phone OR ${counts.map((c) => `${c} < 0 OR ${c} > n`).join(' OR ')}`;
+	return rows<{ n: number }>(
 		db,
-		'SELECT count(*) AS n FROM (SELECT d, clock, cut, member, us FROM complaint_time_cuts GROUP BY ALL HAVING count(*) > 1)'
+		`SELECT count(*) AS n FROM (SELECT n FROM complaint_times UNION ALL SELECT n FROM complaint_time_cuts UNION ALL SELECT n FROM complaint_time_weeks) WHERE n < 1
+		 UNION ALL SELECT count(*) FROM complaint_daily WHERE ${notASet}
+		 UNION ALL SELECT count(*) FROM complaint_cuts WHERE ${notASet}`
 	);
-/** rows of the complaints' period rollups with a count of 0 or less (there must be none) */
-const countsBelowOne = () =>
-	rows<{ n: number }>(
-		db,
-		`SELECT count(*) AS n FROM (SELECT n FROM complaint_times UNION ALL SELECT n FROM complaint_time_cuts UNION ALL SELECT n FROM complaint_time_weeks) WHERE n < 1`
-	);
+};
+const NONE = [{ n: 0 }, { n: 0 }, { n: 0 }];
 
 let batchB: number;
 let replacing: number;
@@ -141,8 +155,10 @@ describe('rollups kept current by every write', () => {
 		await checkStep('loads');
 		// the second batch added to keys the first had counted (its times repeat the first's to the second): in rows of
 		// their own, which the percentiles above read as one count
-		expect((await splitKeys())[0]!.n).toBeGreaterThan(50);
-		expect(await countsBelowOne()).toEqual([{ n: 0 }]);
+		const split = await splitKeys();
+		expect(split.times).toBeGreaterThan(50);
+		expect(split.cuts).toBeGreaterThan(10);
+		expect(await countsBelowOne()).toEqual(NONE);
 	}, 300_000);
 
 	it('after a replacing load', async () => {
@@ -152,15 +168,20 @@ describe('rollups kept current by every write', () => {
 			(await rows<{ n: number }>(db, 'SELECT rows_replaced AS n FROM batches WHERE batch_id = $1', [replacing]))[0]!.n
 		).toBeGreaterThan(300);
 		await checkStep('replacing load');
+		expect(await countsBelowOne()).toEqual(NONE);
 	}, 300_000);
 
 	it('after rollbacks', async () => {
-		const before = (await splitKeys())[0]!.n;
+		const before = await splitKeys();
 		for (const id of [replacing, surveyReplacing, batchB]) expect((await rollbackBatch(db, id, 'vitest')).ok, `rollback ${id}`).toBe(true);
 		await checkStep('rollbacks');
 		// the keys whose counts fell are folded into one row each, and no count is left at 0 or below
-		expect((await splitKeys())[0]!.n).toBeLessThan(before);
-		expect(await countsBelowOne()).toEqual([{ n: 0 }]);
+		const after = await splitKeys();
+		expect(after.times).toBeLessThan(before.times);
+		// and the daily counts of complaints a rollback restored grew by rows of their own
+		expect(after.daily).toBeGreaterThan(0);
+		expect(after.cuts).toBeGreaterThan(100);
+		expect(await countsBelowOne()).toEqual(NONE);
 		await loaded('complaints', 'complaints-r2.csv');
 		await checkStep('a second replacing load');
 	}, 300_000);

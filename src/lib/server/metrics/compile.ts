@@ -531,7 +531,7 @@ const HOURS_OF_US: RolledTimes = { column: 'us', value: (c) => `${c} / ${US_PER_
  * `distinct`: the relation's rows are already about one per period, group and time (a rollup over every store read
  * at its own period: 450k rows for a year of resolution times by week, whose regrouping took 0.11 s of 0.16). They
  * are then not summed per time first: a time split over two rows (a rollup's key keeps what later loads add to it in
- * rows of their own, each above 0: pipelines/rollups/maintain.ts, `addCounts`) only splits its running total, and the
+ * rows of their own, each above 0: pipelines/rollups/maintain.ts, `addRows`) only splits its running total, and the
  * first time whose total passes a rank is the same (the golden test compares both with the raw rows). Where rows of many
  * stores or months share a time, summing first is what keeps the windows small (a year by hour of contact_times
  * read unsummed: 0.54 s instead of 0.2).

@@ -157,7 +157,10 @@ export const ROLLUP_SOURCES: Readonly<Record<RollupId, RollupSourceDef>> = {
 		filters: ['store', 'department', 'channel', 'category'],
 		relation: rowsOf('complaint_daily')
 	},
-	/** as the complaint_days source: store-days with traffic, their transactions and complaints (filters narrow the complaints) */
+	/**
+	 * As the complaint_days source: store-days with traffic, their transactions and complaints (filters narrow the
+	 * complaints). A store-day's complaints are summed first: its count may stand in several rows (`growsByRows`).
+	 */
 	complaint_cut_traffic: {
 		id: 'complaint_cut_traffic',
 		kind: 'complaints',
@@ -166,7 +169,7 @@ export const ROLLUP_SOURCES: Readonly<Record<RollupId, RollupSourceDef>> = {
 		relation: (request) =>
 			withTraffic(
 				request,
-				`SELECT store, d, n FROM complaint_cuts WHERE ${where([daysIn(request), `cut = ''`, ...request.conditions('')])}`
+				`SELECT store, d, sum(n) AS n FROM complaint_cuts WHERE ${where([daysIn(request), `cut = ''`, ...request.conditions('')])} GROUP BY ALL`
 			)
 	},
 	complaint_traffic: {
