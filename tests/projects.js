@@ -12,4 +12,8 @@ export const INCLUDE = [
 	'pipelines/**/*.test.ts'
 ];
 /** @type {string[]} */
-export const OWN_PROCESS = ['src/lib/server/core/db/process.test.ts', 'tests/integration/rollups-after.test.ts'];
+export const OWN_PROCESS = [
+	'src/lib/server/core/db/process.test.ts',
+	'tests/integration/rollups-after.test.ts',
+	'tests/integration/rollup-ties-exact.test.ts'
+];

@@ -148,6 +148,11 @@ export interface Config {
 	 * rebuilt after its commit (raw rows answer for the kind meanwhile) instead of bringing them up to date inside it
 	 */
 	rollupAfterRows: number;
+	/**
+	 * ROLLUP_EXACT_ORDER_FROM: a write touching at least this many rows orders each of its phones' rows by time and id at
+	 * once when finding the rows whose stored values it changes (below, by time alone first: maintain.ts, `refreshTouched`)
+	 */
+	rollupExactOrderFrom: number;
 	/** the tests' runner is this process (vitest): quieter logs */
 	underTest: boolean;
 	auth: AuthConfig;
@@ -282,6 +287,7 @@ export function readConfig(env: Env = process.env): Config {
 		shutdownLoadGraceS: Math.min(nonNegative(env, 'SHUTDOWN_LOAD_GRACE', 20), Math.max(0, shutdownTimeoutS - 5)),
 		warmUpStores: Math.floor(nonNegative(env, 'DASHBOARD_WARMUP_STORES', env.VITEST ? 0 : 20)),
 		rollupAfterRows: Math.floor(positive(env, 'ROLLUP_AFTER_ROWS', 200_000)),
+		rollupExactOrderFrom: Math.floor(positive(env, 'ROLLUP_EXACT_ORDER_FROM', 100_000)),
 		underTest: Boolean(env.VITEST),
 		auth: readAuthConfig(env),
 		notify: readNotifyConfig(env, port, reportOrigin, displayZone),
