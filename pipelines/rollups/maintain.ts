@@ -506,10 +506,7 @@ export async function refreshTouched(conn: DuckDBConnection, kind: KindId): Prom
 				? aggregateSql(t, '', null, `rollup_delta_${t.sumOf}`, 'summedChange')
 				: aggregateSql(t, '', null, t.signed.rows('rollup_signed'), 'signed');
 			await conn.run(`CREATE OR REPLACE TEMP TABLE rollup_delta_${t.table} AS ${delta}`);
-			// (a key only rows coming changed grows by a row of their counts)
-			changed += t.growsByRows
-				? await addRows(conn, t, `rollup_delta_${t.table}`, 'left_rows = 0')
-				: await applyDelta(conn, t, `rollup_delta_${t.table}`);
+			changed += t.growsByRows ? await addRows(conn, t, `rollup_delta_${t.table}`) : await applyDelta(conn, t, `rollup_delta_${t.table}`);
 			step(`signed ${t.table}`);
 		} else if (keys > 0) {
 			const days = [range!.lo, range!.hi];
@@ -687,15 +684,15 @@ async function refreshPeriods(conn: DuckDBConnection, t: RollupTable, rowsLeft: 
 	await conn.run(
 		`CREATE OR REPLACE TEMP TABLE rollup_month_delta AS SELECT ${['d', ...t.keys].join(', ')}, sum(sign) AS n FROM (${t.touched.keys}) GROUP BY ALL HAVING sum(sign) <> 0`
 	);
-	const changed = t.growsByRows ? await addRows(conn, t, 'rollup_month_delta', 'n > 0') : await applyDelta(conn, t, 'rollup_month_delta');
+	const changed = t.growsByRows ? await addRows(conn, t, 'rollup_month_delta') : await applyDelta(conn, t, 'rollup_month_delta');
 	await conn.run('DROP TABLE IF EXISTS rollup_month_delta');
 	return changed;
 }
 
 /**
  * Adds the table `delta` (the keys of a rollup `t` that grows by rows, one row each, and what each measure changes by)
- * to the rollup. A key whose change `grows` (a condition on the delta's row) holds gets a row of its own with the
- * change: a period rollup's key whose count grows, a signed rollup's key that only rows coming changed. A key's counts
+ * to the rollup. A key whose change only adds gets a row of its own with the change: a period rollup's key whose count
+ * grows, a signed rollup's key that only rows coming changed (`left_rows` 0: `aggregateSql`'s change). A key's counts
  * may so stand in several rows (`RollupTable.growsByRows`), which its readers sum, per time for the times (or read
  * unsummed as running totals, which a count split over two rows leaves the same at the time's last row:
  * server/metrics/compile.ts, `quantileSql`). Any other key has its rows folded into one with the new counts, or none
@@ -709,8 +706,9 @@ async function refreshPeriods(conn: DuckDBConnection, t: RollupTable, rowsLeft: 
  * complaints replaced over two years: 102 against 88-129 ms for the three period tables) but not on contact_times,
  * which is kept by the MERGE (`RollupTable.growsByRows`).
  */
-async function addRows(conn: DuckDBConnection, t: RollupTable, delta: string, grows: string): Promise<number> {
+async function addRows(conn: DuckDBConnection, t: RollupTable, delta: string): Promise<number> {
 	if (t.signed?.sums) throw new Error(`${t.table}: a sum is NULL over no rows, so its key cannot grow by rows`);
+	const grows = t.signed ? 'left_rows = 0' : 'n > 0';
 	const [size] = await queryRows<{ grown: number; fallen: number }>(
 		conn,
 		`SELECT count(*) FILTER (WHERE ${grows}) AS grown, count(*) FILTER (WHERE NOT (${grows})) AS fallen FROM ${delta}`
