@@ -730,10 +730,13 @@ async function addRows(conn: DuckDBConnection, t: RollupTable, delta: string): P
 		// the keys' rows deleted by one scan, which hands them back (RETURNING) to be kept meanwhile: reading them first
 		// and deleting them after took two scans of the table
 		await conn.run(`CREATE OR REPLACE TEMP TABLE rollup_fold_old AS SELECT ${cols} FROM ${t.table} LIMIT 0`);
-		const deleted = await conn.run(`DELETE FROM ${t.table} r USING ${folding} WHERE ${same} RETURNING ${[...keys, ...measures].map((c) => `r.${c}`).join(', ')}`);
+		const deleted = await conn.run(
+			`DELETE FROM ${t.table} r USING ${folding} WHERE ${same} RETURNING ${[...keys, ...measures].map((c) => `r.${c}`).join(', ')}`
+		);
 		const kept = await conn.createAppender('rollup_fold_old', 'main', 'temp');
 		try {
-			for (let chunk = await deleted.fetchChunk(); chunk && chunk.rowCount > 0; chunk = await deleted.fetchChunk()) kept.appendDataChunk(chunk);
+			for (let chunk = await deleted.fetchChunk(); chunk && chunk.rowCount > 0; chunk = await deleted.fetchChunk())
+				kept.appendDataChunk(chunk);
 			kept.flushSync();
 		} finally {
 			kept.closeSync();
