@@ -130,7 +130,8 @@ const askFor = (db: Database, req: DashboardRequest) => {
  * months, the trailing trend, coverage and the target that applies to the view.
  */
 export async function kpiViews(db: Database, req: DashboardRequest, ids: readonly string[]): Promise<KpiView[]> {
-	const prev = comparisonOf(req.range).range;
+	const comparison = comparisonOf(req.range);
+	const prev = comparison.range;
 	const spark = sparkRange(req.range);
 	const sparkPeriods = periodsOf(spark.range, spark.grain);
 	const ask = askFor(db, req);
@@ -143,20 +144,27 @@ export async function kpiViews(db: Database, req: DashboardRequest, ids: readonl
 			? { from: req.range.from, to: minDay(periodEnd(periodStart(req.range.from, 'month'), 'month'), req.range.to) }
 			: null;
 
+	// A whole month compared with the month before (a whole quarter with the quarter before) is the trend's last two
+	// periods: both numbers are read off the trend's rows, the same rows and arithmetic, instead of two queries more.
+	const fromTrend =
+		comparison.kind === spark.grain ? { now: periodStart(req.range.from, spark.grain), before: periodStart(prev.from, spark.grain) } : null;
+
 	const targets = await db.withConnection((conn) => readAllTargets(conn));
 	// one store in view (chosen, or the only one a user may see): that store's target when it has one
 	const inView = req.stores.length ? req.stores : req.scope?.length === 1 ? req.scope : [];
 	return Promise.all(
 		ids.map(async (id): Promise<KpiView> => {
 			const [now, before, monthly, head, trailing, data] = await Promise.all([
-				ask(id, req.range, 'all'),
-				ask(id, prev, 'all'),
+				fromTrend ? null : ask(id, req.range, 'all'),
+				fromTrend ? null : ask(id, prev, 'all'),
 				spark.grain === 'month' ? null : ask(id, req.range, 'month'),
 				firstMonth ? ask(id, firstMonth, 'all') : null,
 				ask(id, spark.range, spark.grain),
 				metricDataSpan(db, [id])
 			]);
-			const row = now.rows[0];
+			const inTrend = (period: string) => trailing.rows.find((r) => r.period === period);
+			const row = fromTrend ? inTrend(fromTrend.now) : now!.rows[0];
+			const beforeRow = fromTrend ? inTrend(fromTrend.before) : before!.rows[0];
 			const byMonth = new Map((monthly ?? trailing).rows.map((r) => [String(r.period), num(r.value)]));
 			if (firstMonth) byMonth.set(months[0]!, num(head?.rows[0]?.value));
 			const byPeriod = new Map(trailing.rows.map((r) => [String(r.period), num(r.value)]));
@@ -175,7 +183,7 @@ export async function kpiViews(db: Database, req: DashboardRequest, ids: readonl
 			return {
 				metric: metricInfo(id),
 				value: num(row?.value),
-				previous: isComplete(covered) && previousCovered ? num(before.rows[0]?.value) : null,
+				previous: isComplete(covered) && previousCovered ? num(beforeRow?.value) : null,
 				incomplete: isComplete(covered) ? null : { days: covered.days, of: covered.of },
 				previousIncomplete: !previousCovered,
 				monthsIncomplete: incompleteDays(periodCoverage(months, 'month', req.range, data)),
