@@ -17,7 +17,7 @@ import { queryRows, type Database } from '$lib/server/core/db';
 import { csvCell, csvText } from '$lib/shared/csv';
 import { wallClock } from '$lib/shared/format';
 import { npsInterval, wilsonInterval } from '$lib/shared/intervals';
-import { lastYearRange, periodsOf, previousRange } from '$lib/shared/dashboard/range';
+import { lastYearRange, periodEnd, periodsOf, previousRange } from '$lib/shared/dashboard/range';
 import type { AuthUser } from '$lib/shared/auth/roles';
 import { suppressedGroups } from '$lib/shared/auth/privacy';
 import { customerView, type CustomerContact } from '$lib/server/core/auth/pii';
@@ -25,8 +25,9 @@ import { maskFreeText } from '$lib/server/core/auth/masking';
 import { registerMaskedText } from '$lib/server/core/auth/masked-search';
 import { slaLimits } from '$lib/server/metrics/sla';
 import {
-	compileMetric,
 	compileRows,
+	validateRequest,
+	planOf,
 	liveDaysOf,
 	liveKey,
 	type Column,
@@ -185,6 +186,8 @@ export interface MetricOptions {
 	compare?: Compare;
 	/** 'raw': read raw rows even where a rollup covers the request (the golden test compares both paths) */
 	path?: QueryPath;
+	/** false: every period asked, none read from another range's answer (`periodsKept`; its test compares both) */
+	keepPeriods?: boolean;
 }
 
 /**
@@ -287,31 +290,28 @@ export function suppressSmallGroups(result: MetricResult, suppression: CompiledQ
  * matched by position (the first month of this range with the first month of that one).
  */
 export async function queryMetric(db: Database, input: unknown, options: MetricOptions = {}): Promise<MetricResult> {
-	const plan = await withLiveRows(db, [input], await planFor(db, options));
-	const compiled = compileMetric(input, plan);
-	const result = { ...suppressSmallGroups(await cachedRun(db, compiled), compiled.suppression), path: compiled.path };
-	if (!options.compare) return result;
+	const { compare, ...asked } = options;
+	const [result] = await queryMetrics(db, [input], asked);
+	if (!compare) return result!;
 
 	const request = input as { from: string; to: string; grain?: Grain };
 	const grain: Grain = request.grain ?? 'month';
 	const range = { from: request.from, to: request.to };
-	const other = options.compare === 'previous' ? previousRange(range) : lastYearRange(range);
-	const otherInput = { ...(input as object), ...other };
-	const beforeCompiled = compileMetric(otherInput, await withLiveRows(db, [otherInput], plan));
-	const before = suppressSmallGroups(await cachedRun(db, beforeCompiled), beforeCompiled.suppression);
+	const other = compare === 'previous' ? previousRange(range) : lastYearRange(range);
+	const [before] = await queryMetrics(db, [{ ...(input as object), ...other }], asked);
 	const periods = grain === 'all' ? [null] : periodsOf(range, grain);
 	const otherPeriods = grain === 'all' ? [null] : periodsOf(other, grain);
 	const key = (period: unknown, group: unknown) => `${String(period)}\u0000${String(group ?? '')}`;
 	const index = new Map(periods.map((p, i) => [String(p), i]));
-	const previousValues = new Map(before.rows.map((r) => [key(r.period, r.group), r.value ?? null]));
-	const columns: Column[] = [...result.columns, { name: 'compare_period', type: 'string' }, { name: 'compare_value', type: 'number' }];
-	const rows = result.rows.map((r) => {
+	const previousValues = new Map(before!.rows.map((r) => [key(r.period, r.group), r.value ?? null]));
+	const columns: Column[] = [...result!.columns, { name: 'compare_period', type: 'string' }, { name: 'compare_value', type: 'number' }];
+	const rows = result!.rows.map((r) => {
 		const i = index.get(String(r.period));
 		const comparePeriod = i === undefined ? null : (otherPeriods[i] ?? null);
 		const value = i === undefined ? null : (previousValues.get(key(comparePeriod, r.group)) ?? null);
 		return { ...r, compare_period: grain === 'all' ? null : comparePeriod, compare_value: value };
 	});
-	return { columns, rows, path: compiled.path };
+	return { columns, rows, path: result!.path };
 }
 
 /** The plan options of a database's requests now: its as-of, its SLA limits, whether its rollups are current. */
@@ -385,17 +385,120 @@ export async function queryMetrics(
 	inputs: readonly unknown[],
 	options: Omit<MetricOptions, 'compare'> = {}
 ): Promise<MetricResult[]> {
-	const bundles = compileBundles(inputs, await withLiveRows(db, inputs, await planFor(db, options)));
+	const { keepPeriods = true, ...planned } = options;
+	const plan = await withLiveRows(db, inputs, await planFor(db, planned));
+	// each request narrowed to the periods no earlier answer holds whole (none: nothing to ask)
+	const asked = inputs.map((input) => (keepPeriods ? periodsKept(db, plan, input) : { input, answer: (r: MetricResult | null) => r! }));
+	const toAsk = asked.flatMap((a, i) => (a.input === null ? [] : [{ i, input: a.input }]));
+	const bundles = compileBundles(
+		toAsk.map((a) => a.input),
+		plan
+	);
 	const out: MetricResult[] = [];
 	await Promise.all(
 		bundles.map(async ({ query, members }) => {
 			const shared = await cachedRun(db, query);
 			for (const member of members)
-				out[member.index] =
+				out[toAsk[member.index]!.i] =
 					member.prefix === '' ? { ...suppressSmallGroups(shared, query.suppression), path: query.path } : memberResult(shared, member);
 		})
 	);
-	return out;
+	return asked.map((a, i) => a.answer(out[i] ?? null));
+}
+
+/**
+ * The rows of each whole period a request's answer held, kept per database and data version with what else shapes
+ * them (the request but its range, and the plan: as-of, limits, rollup state, path), so that another range over
+ * the same periods reads them instead of asking again: a trend of twelve months ending a month later asks one
+ * month, a page's month and the month before are in the trend. A period's rows do not depend on the range around
+ * it (every metric groups by period; tests/integration/period-reuse.test.ts compares each catalog metric's answers
+ * both ways). FCR, whose recent days are computed as of "now" for the range that reaches them, is always asked.
+ */
+const PERIOD_ENTRIES = 20_000;
+interface KeptPeriod {
+	columns: Column[];
+	rows: MetricRow[];
+}
+const keptPeriods = new WeakMap<Database, { version: number; periods: Map<string, KeptPeriod> }>();
+
+interface Asked {
+	/** what to ask (narrowed to the periods not kept), or null when every period is kept */
+	input: unknown;
+	/** the request's answer, from the answer to `input` (null when nothing was asked) and the periods kept */
+	answer: (result: MetricResult | null) => MetricResult;
+}
+
+function periodsKept(db: Database, plan: CompileOptions, input: unknown): Asked {
+	const asIs: Asked = { input, answer: (r) => r! };
+	if (!CACHE_ON) return asIs;
+	let valid: ReturnType<typeof validateRequest>;
+	try {
+		valid = validateRequest(input);
+	} catch {
+		// compiled as it is, it fails as it did
+		return asIs;
+	}
+	const { request, metric } = valid;
+	const grain = request.grain;
+	if (grain === 'all' || metric.rollup?.settledDays) return asIs;
+	let kept = keptPeriods.get(db);
+	if (!kept || kept.version !== db.dataVersion) {
+		kept = { version: db.dataVersion, periods: new Map() };
+		keptPeriods.set(db, kept);
+	}
+	const store = kept.periods;
+	const { from, to, ...shape } = request;
+	const { liveRows: _live, ...planned } = plan;
+	const prefix = JSON.stringify([shape, planned]);
+	const periods = periodsOf({ from, to }, grain).map((start) => {
+		const end = periodEnd(start, grain);
+		const whole = start >= from && end <= to;
+		const key = `${prefix}\u0000${start}`;
+		return { start, end, whole, key, kept: whole ? store.get(key) : undefined };
+	});
+	const missing = periods.flatMap((p, i) => (p.kept ? [] : [i]));
+	const lo = missing[0];
+	const hi = missing[missing.length - 1];
+	const narrowed =
+		lo === undefined || hi === undefined
+			? null
+			: { ...(input as object), from: lo === 0 ? from : periods[lo]!.start, to: hi === periods.length - 1 ? to : periods[hi]!.end };
+	return {
+		input: narrowed,
+		answer: (result) => {
+			const before = lo === undefined ? periods : periods.slice(0, lo);
+			const after = hi === undefined ? [] : periods.slice(hi + 1);
+			if (result) {
+				// the whole periods it answered, kept (with no rows too: a period without data)
+				const byPeriod = new Map<string, MetricRow[]>();
+				for (const r of result.rows) {
+					const rows = byPeriod.get(String(r.period));
+					if (rows) rows.push(r);
+					else byPeriod.set(String(r.period), [r]);
+				}
+				for (const p of periods.slice(lo, (hi ?? -1) + 1))
+					if (p.whole) {
+						store.delete(p.key);
+						store.set(p.key, { columns: result.columns, rows: byPeriod.get(p.start) ?? [] });
+						if (store.size > PERIOD_ENTRIES) store.delete(store.keys().next().value!);
+					}
+			}
+			const reused = [...before, ...after].map((p) => p.kept!);
+			for (const p of [...before, ...after]) {
+				// most recently used last, so the oldest entry is the first to go
+				store.delete(p.key);
+				store.set(p.key, p.kept!);
+			}
+			if (!reused.length) return result!;
+			return {
+				columns: (result ?? reused[0]!).columns,
+				rows: [...before.flatMap((p) => p.kept!.rows), ...(result?.rows ?? []), ...after.flatMap((p) => p.kept!.rows)],
+				// the path the request reads as a whole (the part asked may read raw rows where the whole would not: the days
+				// of a month in part; the numbers are the same either way)
+				path: planOf(request, metric, plan) ? 'rollup' : 'raw'
+			};
+		}
+	};
 }
 
 /**
