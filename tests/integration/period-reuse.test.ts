@@ -137,6 +137,33 @@ describe('periods kept across ranges', () => {
 		}
 	});
 
+	it("requests over the same range are narrowed together, so a page's metrics over one relation still share one query", async () => {
+		const range = { from: '2025-01-01', to: '2025-04-30' };
+		const input = (metric: string, to = range.to) => ({
+			metric,
+			grain: 'month',
+			filters: { store: ['北京西单店'] },
+			scope: null,
+			...range,
+			to
+		});
+		// complaint_count's first three months kept, closure_rate's none
+		await queryMetric(db, input('complaint_count', '2025-03-31'), { asOf: AS_OF });
+		const spy = vi.spyOn(db, 'withConnection');
+		try {
+			const [count, closure] = await queryMetrics(db, [input('complaint_count'), input('closure_rate')], { asOf: AS_OF });
+			expect(spy.mock.calls.length).toBe(1);
+			const [count2, closure2] = await queryMetrics(db, [input('complaint_count'), input('closure_rate')], {
+				asOf: AS_OF,
+				keepPeriods: false
+			});
+			sameRows(count!, count2!, 'complaint_count');
+			sameRows(closure!, closure2!, 'closure_rate');
+		} finally {
+			spy.mockRestore();
+		}
+	});
+
 	it('a period kept as of one "now" is not read as of another', async () => {
 		const inputs = ['open_backlog', 'sla_resolution_compliance', 'sla_response_compliance'].map((metric) => ({
 			metric,

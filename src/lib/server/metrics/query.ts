@@ -388,7 +388,7 @@ export async function queryMetrics(
 	const { keepPeriods = true, ...planned } = options;
 	const plan = await withLiveRows(db, inputs, await planFor(db, planned));
 	// each request narrowed to the periods no earlier answer holds whole (none: nothing to ask)
-	const asked = inputs.map((input) => (keepPeriods ? periodsKept(db, plan, input) : { input, answer: (r: MetricResult | null) => r! }));
+	const asked = keepPeriods ? periodsKept(db, plan, inputs) : inputs.map((input) => ({ input, answer: (r: MetricResult | null) => r! }));
 	const toAsk = asked.flatMap((a, i) => (a.input === null ? [] : [{ i, input: a.input }]));
 	const bundles = compileBundles(
 		toAsk.map((a) => a.input),
@@ -414,12 +414,13 @@ export async function queryMetrics(
  * it (every metric groups by period; tests/integration/period-reuse.test.ts compares each catalog metric's answers
  * both ways). FCR, whose recent days are computed as of "now" for the range that reaches them, is always asked.
  */
-const PERIOD_ENTRIES = 20_000;
+/** rows kept at most (a row is some ten values: ~30 MB), the periods used longest ago going first */
+const PERIOD_ROWS = 100_000;
 interface KeptPeriod {
 	columns: Column[];
 	rows: MetricRow[];
 }
-const keptPeriods = new WeakMap<Database, { version: number; periods: Map<string, KeptPeriod> }>();
+const keptPeriods = new WeakMap<Database, { version: number; periods: Map<string, KeptPeriod>; rows: number }>();
 
 interface Asked {
 	/** what to ask (narrowed to the periods not kept), or null when every period is kept */
@@ -428,77 +429,112 @@ interface Asked {
 	answer: (result: MetricResult | null) => MetricResult;
 }
 
-function periodsKept(db: Database, plan: CompileOptions, input: unknown): Asked {
-	const asIs: Asked = { input, answer: (r) => r! };
-	if (!CACHE_ON) return asIs;
-	let valid: ReturnType<typeof validateRequest>;
-	try {
-		valid = validateRequest(input);
-	} catch {
-		// compiled as it is, it fails as it did
-		return asIs;
-	}
-	const { request, metric } = valid;
-	const grain = request.grain;
-	if (grain === 'all' || metric.rollup?.settledDays) return asIs;
+/**
+ * Each request with the periods kept for it (see above) and the rest to ask. Requests over the same range, grain, cut,
+ * filters and scope are narrowed to the same periods (every period one of them lacks), so that those over one relation
+ * still share one query (bundle.ts): narrowed each to its own, a page's twenty metrics split into as many queries.
+ */
+function periodsKept(db: Database, plan: CompileOptions, inputs: readonly unknown[]): Asked[] {
+	const asIs = (input: unknown): Asked => ({ input, answer: (r) => r! });
+	if (!CACHE_ON) return inputs.map(asIs);
 	let kept = keptPeriods.get(db);
 	if (!kept || kept.version !== db.dataVersion) {
-		kept = { version: db.dataVersion, periods: new Map() };
+		kept = { version: db.dataVersion, periods: new Map(), rows: 0 };
 		keptPeriods.set(db, kept);
 	}
+	const entry = kept;
 	const store = kept.periods;
-	const { from, to, ...shape } = request;
-	const { liveRows: _live, ...planned } = plan;
-	const prefix = JSON.stringify([shape, planned]);
-	const periods = periodsOf({ from, to }, grain).map((start) => {
-		const end = periodEnd(start, grain);
-		const whole = start >= from && end <= to;
-		const key = `${prefix}\u0000${start}`;
-		return { start, end, whole, key, kept: whole ? store.get(key) : undefined };
-	});
-	const missing = periods.flatMap((p, i) => (p.kept ? [] : [i]));
-	const lo = missing[0];
-	const hi = missing[missing.length - 1];
-	const narrowed =
-		lo === undefined || hi === undefined
-			? null
-			: { ...(input as object), from: lo === 0 ? from : periods[lo]!.start, to: hi === periods.length - 1 ? to : periods[hi]!.end };
-	return {
-		input: narrowed,
-		answer: (result) => {
-			const before = lo === undefined ? periods : periods.slice(0, lo);
-			const after = hi === undefined ? [] : periods.slice(hi + 1);
-			if (result) {
-				// the whole periods it answered, kept (with no rows too: a period without data)
-				const byPeriod = new Map<string, MetricRow[]>();
-				for (const r of result.rows) {
-					const rows = byPeriod.get(String(r.period));
-					if (rows) rows.push(r);
-					else byPeriod.set(String(r.period), [r]);
-				}
-				for (const p of periods.slice(lo, (hi ?? -1) + 1))
-					if (p.whole) {
-						store.delete(p.key);
-						store.set(p.key, { columns: result.columns, rows: byPeriod.get(p.start) ?? [] });
-						if (store.size > PERIOD_ENTRIES) store.delete(store.keys().next().value!);
-					}
-			}
-			const reused = [...before, ...after].map((p) => p.kept!);
-			for (const p of [...before, ...after]) {
-				// most recently used last, so the oldest entry is the first to go
-				store.delete(p.key);
-				store.set(p.key, p.kept!);
-			}
-			if (!reused.length) return result!;
-			return {
-				columns: (result ?? reused[0]!).columns,
-				rows: [...before.flatMap((p) => p.kept!.rows), ...(result?.rows ?? []), ...after.flatMap((p) => p.kept!.rows)],
-				// the path the request reads as a whole (the part asked may read raw rows where the whole would not: the days
-				// of a month in part; the numbers are the same either way)
-				path: planOf(request, metric, plan) ? 'rollup' : 'raw'
-			};
+	const keep = (key: string, period: KeptPeriod) => {
+		const had = store.get(key);
+		if (had) entry.rows -= had.rows.length;
+		store.delete(key);
+		store.set(key, period);
+		entry.rows += period.rows.length;
+		for (const [oldest, was] of store) {
+			if (entry.rows <= PERIOD_ROWS) break;
+			store.delete(oldest);
+			entry.rows -= was.rows.length;
 		}
 	};
+	const { liveRows: _live, ...planned } = plan;
+	const planKey = JSON.stringify(planned);
+	// each request's periods, and which of them are kept
+	const seen = inputs.map((input) => {
+		let valid: ReturnType<typeof validateRequest>;
+		try {
+			valid = validateRequest(input);
+		} catch {
+			// compiled as it is, it fails as it did
+			return null;
+		}
+		const { request, metric } = valid;
+		const grain = request.grain;
+		if (grain === 'all' || metric.rollup?.settledDays) return null;
+		const { from, to, ...shape } = request;
+		const prefix = JSON.stringify(shape) + planKey;
+		const periods = periodsOf({ from, to }, grain).map((start) => {
+			const end = periodEnd(start, grain);
+			const whole = start >= from && end <= to;
+			const key = `${prefix}\u0000${start}`;
+			return { start, end, whole, key, kept: whole ? store.get(key) : undefined };
+		});
+		const { metric: _m, ...together } = request;
+		return { request, metric, periods, together: JSON.stringify(together) };
+	});
+	// the periods to ask for each range and shape: from the first any of its requests lacks to the last
+	const spans = new Map<string, { lo: number; hi: number }>();
+	for (const r of seen) {
+		if (!r) continue;
+		const missing = r.periods.flatMap((p, i) => (p.kept ? [] : [i]));
+		if (!missing.length) continue;
+		const span = spans.get(r.together);
+		spans.set(r.together, { lo: Math.min(span?.lo ?? Infinity, missing[0]!), hi: Math.max(span?.hi ?? -1, missing[missing.length - 1]!) });
+	}
+	return inputs.map((input, n): Asked => {
+		const r = seen[n];
+		if (!r) return asIs(input);
+		const { request, metric, periods } = r;
+		const span = spans.get(r.together);
+		const lo = span?.lo;
+		const hi = span?.hi;
+		const narrowed =
+			lo === undefined || hi === undefined
+				? null
+				: {
+						...(input as object),
+						from: lo === 0 ? request.from : periods[lo]!.start,
+						to: hi === periods.length - 1 ? request.to : periods[hi]!.end
+					};
+		return {
+			input: narrowed,
+			answer: (result) => {
+				const before = lo === undefined ? periods : periods.slice(0, lo);
+				const after = hi === undefined ? [] : periods.slice(hi + 1);
+				if (result) {
+					// the whole periods it answered, kept (with no rows too: a period without data)
+					const byPeriod = new Map<string, MetricRow[]>();
+					for (const row of result.rows) {
+						const rows = byPeriod.get(String(row.period));
+						if (rows) rows.push(row);
+						else byPeriod.set(String(row.period), [row]);
+					}
+					for (const p of periods.slice(lo, (hi ?? -1) + 1))
+						if (p.whole) keep(p.key, { columns: result.columns, rows: byPeriod.get(p.start) ?? [] });
+				}
+				const reused = [...before, ...after].map((p) => p.kept!);
+				// most recently used last, so the oldest entry is the first to go
+				for (const p of [...before, ...after]) keep(p.key, p.kept!);
+				if (!reused.length) return result!;
+				return {
+					columns: (result ?? reused[0]!).columns,
+					rows: [...before.flatMap((p) => p.kept!.rows), ...(result?.rows ?? []), ...after.flatMap((p) => p.kept!.rows)],
+					// the path the request reads as a whole (the part asked may read raw rows where the whole would not: the days
+					// of a month in part; the numbers are the same either way)
+					path: planOf(request, metric, plan) ? 'rollup' : 'raw'
+				};
+			}
+		};
+	});
 }
 
 /**
