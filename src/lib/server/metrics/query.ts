@@ -1,4 +1,5 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
+import { createHash } from 'node:crypto';
 import {
 	Bool,
 	Dictionary,
@@ -414,7 +415,7 @@ export async function queryMetrics(
  * it (every metric groups by period; tests/integration/period-reuse.test.ts compares each catalog metric's answers
  * both ways). FCR, whose recent days are computed as of "now" for the range that reaches them, is always asked.
  */
-/** rows kept at most (a row is some ten values: ~30 MB), the periods used longest ago going first */
+/** rows kept at most (a row is some ten values: ~20 MB), the periods used longest ago going first */
 const PERIOD_ROWS = 100_000;
 interface KeptPeriod {
 	columns: Column[];
@@ -444,16 +445,18 @@ function periodsKept(db: Database, plan: CompileOptions, inputs: readonly unknow
 	}
 	const entry = kept;
 	const store = kept.periods;
+	// (a period without rows counts as one: its entry is not free either)
+	const size = (period: KeptPeriod) => Math.max(1, period.rows.length);
 	const keep = (key: string, period: KeptPeriod) => {
 		const had = store.get(key);
-		if (had) entry.rows -= had.rows.length;
+		if (had) entry.rows -= size(had);
 		store.delete(key);
 		store.set(key, period);
-		entry.rows += period.rows.length;
+		entry.rows += size(period);
 		for (const [oldest, was] of store) {
 			if (entry.rows <= PERIOD_ROWS) break;
 			store.delete(oldest);
-			entry.rows -= was.rows.length;
+			entry.rows -= size(was);
 		}
 	};
 	const { liveRows: _live, ...planned } = plan;
@@ -471,7 +474,8 @@ function periodsKept(db: Database, plan: CompileOptions, inputs: readonly unknow
 		const grain = request.grain;
 		if (grain === 'all' || metric.rollup?.settledDays) return null;
 		const { from, to, ...shape } = request;
-		const prefix = JSON.stringify(shape) + planKey;
+		// (a digest: the shape and plan as text are some 1-2 KB, and a day's rows may be a few bytes)
+		const prefix = createHash('sha256').update(JSON.stringify(shape)).update(planKey).digest('base64');
 		const periods = periodsOf({ from, to }, grain).map((start) => {
 			const end = periodEnd(start, grain);
 			const whole = start >= from && end <= to;
