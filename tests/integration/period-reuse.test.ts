@@ -99,7 +99,7 @@ describe('periods kept across ranges', () => {
 							if (asked[i]!.rows.length) withRows++;
 						});
 					}
-		expect(compared).toBeGreaterThan(500);
+		expect(compared).toBeGreaterThan(1000);
 		expect(withRows).toBeGreaterThan(compared / 2);
 	}, 300_000);
 

@@ -415,8 +415,8 @@ export async function queryMetrics(
  * it (every metric groups by period; tests/integration/period-reuse.test.ts compares each catalog metric's answers
  * both ways). FCR, whose recent days are computed as of "now" for the range that reaches them, is always asked.
  */
-/** rows kept at most (a row is some ten values: ~20 MB), the periods used longest ago going first */
-const PERIOD_ROWS = 100_000;
+/** rows kept at most (a row is some ten values: ~10 MB), the periods used longest ago going first */
+const PERIOD_ROWS = 50_000;
 interface KeptPeriod {
 	columns: Column[];
 	rows: MetricRow[];
