@@ -389,7 +389,7 @@ export async function queryMetrics(
 	const { keepPeriods = true, ...planned } = options;
 	const plan = await withLiveRows(db, inputs, await planFor(db, planned));
 	// each request narrowed to the periods no earlier answer holds whole (none: nothing to ask)
-	const asked = keepPeriods ? periodsKept(db, plan, inputs) : inputs.map((input) => ({ input, answer: (r: MetricResult | null) => r! }));
+	const asked = periodsKept(db, plan, inputs, keepPeriods);
 	const toAsk = asked.flatMap((a, i) => (a.input === null ? [] : [{ i, input: a.input }]));
 	const bundles = compileBundles(
 		toAsk.map((a) => a.input),
@@ -407,6 +407,12 @@ export async function queryMetrics(
 	return asked.map((a, i) => a.answer(out[i] ?? null));
 }
 
+/** rows kept at most (a row is some ten values: ~10 MB), the periods used longest ago going first */
+const PERIOD_ROWS = 50_000;
+interface KeptPeriod {
+	columns: Column[];
+	rows: MetricRow[];
+}
 /**
  * The rows of each whole period a request's answer held, kept per database and data version with what else shapes
  * them (the request but its range, and the plan: as-of, limits, rollup state, path), so that another range over
@@ -415,12 +421,6 @@ export async function queryMetrics(
  * it (every metric groups by period; tests/integration/period-reuse.test.ts compares each catalog metric's answers
  * both ways). FCR, whose recent days are computed as of "now" for the range that reaches them, is always asked.
  */
-/** rows kept at most (a row is some ten values: ~10 MB), the periods used longest ago going first */
-const PERIOD_ROWS = 50_000;
-interface KeptPeriod {
-	columns: Column[];
-	rows: MetricRow[];
-}
 const keptPeriods = new WeakMap<Database, { version: number; periods: Map<string, KeptPeriod>; rows: number }>();
 
 interface Asked {
@@ -431,13 +431,13 @@ interface Asked {
 }
 
 /**
- * Each request with the periods kept for it (see above) and the rest to ask. Requests over the same range, grain, cut,
+ * Each request with the periods kept for it (`keptPeriods`; none when `on` is false) and the rest to ask. Requests over the same range, grain, cut,
  * filters and scope are narrowed to the same periods (every period one of them lacks), so that those over one relation
  * still share one query (bundle.ts): narrowed each to its own, a page's twenty metrics split into as many queries.
  */
-function periodsKept(db: Database, plan: CompileOptions, inputs: readonly unknown[]): Asked[] {
+function periodsKept(db: Database, plan: CompileOptions, inputs: readonly unknown[], on: boolean): Asked[] {
 	const asIs = (input: unknown): Asked => ({ input, answer: (r) => r! });
-	if (!CACHE_ON) return inputs.map(asIs);
+	if (!CACHE_ON || !on) return inputs.map(asIs);
 	let kept = keptPeriods.get(db);
 	if (!kept || kept.version !== db.dataVersion) {
 		kept = { version: db.dataVersion, periods: new Map(), rows: 0 };
