@@ -456,6 +456,7 @@ export async function refreshTouched(conn: DuckDBConnection, kind: KindId): Prom
 		await run(apply);
 	} else await run(derived);
 	let changed = 0;
+	let onlyCame = false;
 	if (signedColumns.length) {
 		// the rows that came (+1) and left (-1), and each other row whose stored value changed leaving as it was and
 		// coming as it is. A load's own rows are read where they are, as they are now (their new gaps), instead of
@@ -477,6 +478,14 @@ export async function refreshTouched(conn: DuckDBConnection, kind: KindId): Prom
 		// a view: read once (complaint_cuts sums complaint_daily's change), and a copy of a big write's rows would
 		// have to share the memory with the write's own rows (a 1M-row load spilled)
 		await conn.run(`CREATE OR REPLACE TEMP VIEW rollup_signed AS ${sql}`);
+		// whether every row came (a load of new rows whose phones' other rows keep their values, the usual big one):
+		// its changes are then counted, not summed by sign (`aggregateSql`, 'added')
+		if (Number(share?.gone) === 0) {
+			const [r] = restated
+				? await queryRows<{ n: number }>(conn, `SELECT count(*) AS n FROM rollup_changed x WHERE ${others}`)
+				: [{ n: 0 }];
+			onlyCame = Number(r?.n) === 0;
+		}
 		step('signed rows');
 	}
 	const keyed = tables.filter((t) => !t.signed && !t.period);
@@ -504,7 +513,7 @@ export async function refreshTouched(conn: DuckDBConnection, kind: KindId): Prom
 			// a sum of another rollup kept so (listed before it) sums that one's changes
 			const delta = t.sumOf
 				? aggregateSql(t, '', null, `rollup_delta_${t.sumOf}`, 'summedChange')
-				: aggregateSql(t, '', null, t.signed.rows('rollup_signed'), 'signed');
+				: aggregateSql(t, '', null, t.signed.rows('rollup_signed'), onlyCame ? 'added' : 'signed');
 			await conn.run(`CREATE OR REPLACE TEMP TABLE rollup_delta_${t.table} AS ${delta}`);
 			changed += t.growsByRows ? await addRows(conn, t, `rollup_delta_${t.table}`) : await applyDelta(conn, t, `rollup_delta_${t.table}`);
 			step(`signed ${t.table}`);
@@ -678,11 +687,11 @@ async function refreshPeriods(conn: DuckDBConnection, t: RollupTable, rowsLeft: 
 		// without the table of changes in between (a million complaints of new days: that table cost ~1.2 s of
 		// complaint_time_cuts' 2.4 s)
 		const keys = ['d', ...t.keys].join(', ');
-		const added = await conn.run(`INSERT INTO ${t.table} (${keys}, n) SELECT ${keys}, sum(sign) FROM (${t.touched.keys}) GROUP BY ALL`);
+		const added = await conn.run(`INSERT INTO ${t.table} (${keys}, n) SELECT ${keys}, n FROM (${t.touched.sums})`);
 		return Number(added.rowsChanged);
 	}
 	await conn.run(
-		`CREATE OR REPLACE TEMP TABLE rollup_month_delta AS SELECT ${['d', ...t.keys].join(', ')}, sum(sign) AS n FROM (${t.touched.keys}) GROUP BY ALL HAVING sum(sign) <> 0`
+		`CREATE OR REPLACE TEMP TABLE rollup_month_delta AS SELECT ${['d', ...t.keys].join(', ')}, n FROM (${t.touched.sums}) WHERE n <> 0`
 	);
 	const changed = t.growsByRows ? await addRows(conn, t, 'rollup_month_delta') : await applyDelta(conn, t, 'rollup_month_delta');
 	await conn.run('DROP TABLE IF EXISTS rollup_month_delta');
