@@ -329,6 +329,7 @@ export async function recordTouched(
 	change: 'load' | 'rollback'
 ): Promise<boolean> {
 	if (!isRolled(kind)) return false;
+	const step = profiler('rollups');
 	const state = await rollupState(conn);
 	// rollups not built, or this kind's left to a rebuild after a big write: nothing to keep current
 	if (!state.current || state.stale.includes(kind)) return false;
@@ -375,6 +376,7 @@ export async function recordTouched(
 	);
 	// a load's own rows stay in the table, where the upkeep reads them as they are after it (`refreshTouched`)
 	await conn.run('CREATE OR REPLACE TEMP TABLE rollup_write AS SELECT $1::INTEGER AS loaded', [change === 'load' ? batchId : null]);
+	step('rows touched recorded');
 	return true;
 }
 
@@ -396,6 +398,7 @@ export async function refreshTouched(conn: DuckDBConnection, kind: KindId): Prom
 		`SELECT (SELECT count(*) FROM rollup_touched) AS touched, (SELECT count(*) FILTER (WHERE sign < 0) FROM rollup_touched) AS gone,
 		        (SELECT count(*) FROM ${kind}) AS rows, (SELECT strftime(min(r.at), '%Y-%m-%d %H:%M:%S.%f') FROM rollup_touched r) AS first_at`
 	);
+	step('counted');
 	// A big write (ROLLUP_AFTER_ROWS rows or more) that is most of its kind (a first load, a reload) names the kind
 	// to be rebuilt after its commit instead: it commits without the rollups' cost, and the rebuild costs about
 	// what the upkeep would have; raw rows answer for the kind until it ends. A big batch into a much bigger
