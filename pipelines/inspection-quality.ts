@@ -1,7 +1,7 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { queryRows } from '$lib/server/core/db';
 import type { KindSchema } from '$lib/shared/schema';
-import { message, type Locale } from './messages';
+import { notice, type Notice } from './messages';
 import { namedRows } from './survey-quality';
 
 /**
@@ -17,9 +17,8 @@ const TOTAL_TOLERANCE = 0.5;
 export async function inspectionQualityWarnings(
 	conn: DuckDBConnection,
 	schema: KindSchema,
-	locale: Locale,
 	rowNo: (index: number) => number = (i) => i + 2
-): Promise<string[]> {
+): Promise<Notice[]> {
 	if (schema.kind !== 'inspections') return [];
 	const [r] = await queryRows<{ mismatch: number[] | null; outside: number | null; items: string[] | null }>(
 		conn,
@@ -33,11 +32,10 @@ export async function inspectionQualityWarnings(
 		   list_sort(list_distinct(flatten(list(outside)))) AS items
 		 FROM s`
 	);
-	const out: string[] = [];
+	const out: Notice[] = [];
 	const mismatch = (r?.mismatch ?? []).map((i) => rowNo(Number(i)));
-	if (mismatch.length > 0)
-		out.push(message('warning_inspection_total_mismatch', { count: mismatch.length, rows: namedRows(mismatch, locale) }, locale));
+	if (mismatch.length > 0) out.push(notice('warning_inspection_total_mismatch', { count: mismatch.length, rows: namedRows(mismatch) }));
 	const outside = Number(r?.outside ?? 0);
-	if (outside > 0) out.push(message('warning_inspection_items_outside', { count: outside, items: (r?.items ?? []).join('、') }, locale));
+	if (outside > 0) out.push(notice('warning_inspection_items_outside', { count: outside, items: [...(r?.items ?? [])] }));
 	return out;
 }

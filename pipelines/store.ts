@@ -5,6 +5,7 @@ import type { RowError } from '$lib/shared/schema/errors';
 import type { KindId, KindSchema } from '$lib/shared/schema';
 import { recordTouched, refreshTouched } from './rollups/maintain';
 import { profiler } from './engine/profile';
+import type { Notice } from './messages';
 
 /** A rejected row as it is kept: the error and the row's raw cells. */
 export type StoredError = RowError & { cells: (string | null)[] | null };
@@ -22,7 +23,8 @@ export interface BatchRecord {
 	acceptPartial: boolean;
 	counts: { read: number; loaded: number; rejected: number; collapsed: number; replaced: number };
 	mapping: unknown;
-	warnings: string[];
+	/** stored as notices, put in words in the reader's language when shown */
+	warnings: Notice[];
 	errors: StoredError[];
 	/** the stores the file's rows name (null: unknown, some row has none); the stores of replaced rows are added */
 	stores: string[] | null;

@@ -1,6 +1,6 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { queryRows } from '$lib/server/core/db';
-import { message, type Locale } from './messages';
+import { notice, type Notice, type NoticeParam } from './messages';
 import type { KindSchema } from '$lib/shared/schema';
 
 /**
@@ -25,18 +25,17 @@ const SCORED = ['overall', 'environment', 'product_quality', 'service_quality', 
 const DESCRIBING = ['wave', 'submitted_at', 'method', 'store', 'channel', 'staff_id', 'nps', 'comment'];
 
 /** The first rows of a warning by number, and "…" when there are more. */
-export function namedRows(rows: readonly number[], locale: Locale): string {
-	const shown = rows.slice(0, ROWS_NAMED).map(Number).join('、');
-	return rows.length > ROWS_NAMED ? message('warning_rows_more', { rows: shown }, locale) : shown;
+export function namedRows(rows: readonly number[]): NoticeParam {
+	const shown = rows.slice(0, ROWS_NAMED).map(Number);
+	return rows.length > ROWS_NAMED ? notice('warning_rows_more', { rows: shown }) : shown;
 }
 
 /** `rowNo` turns a data row index into the spreadsheet row number (see rowNumber in decode.ts). */
 export async function surveyQualityWarnings(
 	conn: DuckDBConnection,
 	schema: KindSchema,
-	locale: Locale,
 	rowNo: (index: number) => number = (i) => i + 2
-): Promise<string[]> {
+): Promise<Notice[]> {
 	if (schema.kind !== 'surveys') return [];
 	const extra = schema.extraAnswersColumn ? `t_${schema.extraAnswersColumn}` : null;
 	const items = `list_filter([${SCORED.map((c) => `CAST(t_${c} AS DOUBLE)`).join(', ')}]${extra ? ` || coalesce(map_values(${extra}), [])` : ''}, x -> x IS NOT NULL)`;
@@ -90,37 +89,34 @@ export async function surveyQualityWarnings(
 					[JSON.stringify(firsts)]
 				);
 
-	const out: string[] = [];
+	const out: Notice[] = [];
 	const toRows = (indexes: number[] | null | undefined) => (indexes ?? []).map((i) => rowNo(Number(i)));
-	const named = (rows: number[]) => namedRows(rows, locale);
 	const total = Number(r?.n ?? 0);
 	/** the first rows of a finding, named with "…" when it has more */
-	const namedFirst = (rows: number[], count: number) =>
-		rows.length < count ? message('warning_rows_more', { rows: rows.join('、') }, locale) : named(rows);
+	const namedFirst = (rows: number[], count: number) => (rows.length < count ? notice('warning_rows_more', { rows }) : namedRows(rows));
 	const straightN = Number(r?.straight_n ?? 0);
 	if (straightN > 0) {
 		const share = Math.round((straightN / Math.max(1, total)) * 1000) / 10;
 		const rows = toRows(await firstRows(straightIf, straightN));
-		out.push(message('warning_straight_lining', { count: straightN, share, items: MIN_ITEMS, rows: namedFirst(rows, straightN) }, locale));
+		out.push(notice('warning_straight_lining', { count: straightN, share, items: MIN_ITEMS, rows: namedFirst(rows, straightN) }));
 	}
 	const blankN = Number(r?.blank_n ?? 0);
 	if (blankN > 0) {
 		const rows = toRows(await firstRows(blankIf, blankN));
-		out.push(message('warning_all_blank', { count: blankN, rows: namedFirst(rows, blankN) }, locale));
+		out.push(notice('warning_all_blank', { count: blankN, rows: namedFirst(rows, blankN) }));
 	}
 	if (dupGroups > 0) {
 		// (a group's first rows, and "…" when it has more)
-		const listed = (d: { rows: number[]; n: number }) => {
+		const listed = (d: { rows: number[]; n: number }): NoticeParam => {
 			const rows = toRows(d.rows).join('/');
-			return Number(d.n) > d.rows.length ? message('warning_rows_more', { rows }, locale) : rows;
+			return Number(d.n) > d.rows.length ? notice('warning_rows_more', { rows }) : rows;
 		};
-		const groups = shown.map(listed).join('、');
+		const groups = shown.map(listed);
 		out.push(
-			message(
-				'warning_duplicate_respondents',
-				{ count: dupRows, groups: dupGroups > ROWS_NAMED ? message('warning_rows_more', { rows: groups }, locale) : groups },
-				locale
-			)
+			notice('warning_duplicate_respondents', {
+				count: dupRows,
+				groups: dupGroups > ROWS_NAMED ? notice('warning_rows_more', { rows: groups }) : groups
+			})
 		);
 	}
 	return out;

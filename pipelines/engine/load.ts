@@ -3,7 +3,7 @@ import type { KindSchema } from '$lib/shared/schema';
 import { queryRows } from '$lib/server/core/db';
 import { IngestFailure } from '$lib/shared/schema/errors';
 import { rowNumber } from '$pipelines/decode';
-import { message } from '$pipelines/messages';
+import { message, notice, noticeText } from '$pipelines/messages';
 import { compileFailing, outputColumns } from '$pipelines/sql/compile';
 import { writeBatch } from '$pipelines/store';
 import { batchStores, checkStoreScope } from '$pipelines/store-scope';
@@ -85,10 +85,10 @@ export async function load(conn: DuckDBConnection, ctx: LoadContext): Promise<In
 	errors.push(...conflicting.errors);
 	errors.sort((a, b) => (a.row ?? 0) - (b.row ?? 0));
 	const rowsRejected = (counts?.bad ?? 0) + conflicting.rows.size;
-	if (collapsed > 0) warnings.push(message('warning_collapsed', { count: collapsed }, locale));
-	if (rowsBlank > 0) warnings.push(message('warning_blank_rows', { count: rowsBlank }, locale));
+	if (collapsed > 0) warnings.push(notice('warning_collapsed', { count: collapsed }));
+	if (rowsBlank > 0) warnings.push(notice('warning_blank_rows', { count: rowsBlank }));
 	// what reading a workbook did (the sheet taken and why, rows left out, macros ignored) comes first
-	if (decoded.workbook) warnings.unshift(...decoded.workbook.notes.map((n) => message(`warning_${n.key}`, n.params, locale)));
+	if (decoded.workbook) warnings.unshift(...decoded.workbook.notes.map((n) => notice(`warning_${n.key}`, n.params)));
 
 	await selectFinalRows(conn, repeated > 0);
 	// Store scope: every row of a limited loader's file names one of their stores, and no key of the file
@@ -97,8 +97,8 @@ export async function load(conn: DuckDBConnection, ctx: LoadContext): Promise<In
 	if (opts.stores != null) await checkStoreScope(conn, schema, opts.stores, stores, locale);
 	prof('store scope');
 	const loadable = rowsRead - rowsRejected - collapsed;
-	warnings.push(...(await surveyQualityWarnings(conn, schema, locale, (i) => rowNumber(decoded, i))));
-	warnings.push(...(await inspectionQualityWarnings(conn, schema, locale, (i) => rowNumber(decoded, i))));
+	warnings.push(...(await surveyQualityWarnings(conn, schema, (i) => rowNumber(decoded, i))));
+	warnings.push(...(await inspectionQualityWarnings(conn, schema, (i) => rowNumber(decoded, i))));
 
 	const grouped = groupErrors(errors, schema, decoded.header, match);
 	const base = {
@@ -109,7 +109,7 @@ export async function load(conn: DuckDBConnection, ctx: LoadContext): Promise<In
 		rows_blank: rowsBlank,
 		error_groups: grouped.groups,
 		error_groups_total: grouped.total,
-		warnings
+		warnings: warnings.map((w) => noticeText(w, locale))
 	};
 	const publicErrors = errors.slice(0, MAX_ERRORS_IN_SUMMARY).map(({ cells: _cells, ...e }) => e);
 	const rejectAll = rowsRejected > 0 && !opts.acceptPartial;

@@ -3,7 +3,7 @@ import { queryRows } from '$lib/server/core/db';
 import type { PhoneHasher } from '$lib/server/core/db/phone-hash';
 import type { KindSchema } from '$lib/shared/schema';
 import { normalizeHeader, type HeaderMatch, type Mapping } from '$lib/shared/schema/mapping';
-import { message, type Locale } from '$pipelines/messages';
+import { notice, type Locale, type Notice } from '$pipelines/messages';
 import { readCsvSql, stageCol, type ColumnSource, type CompileInput } from '$pipelines/sql/compile';
 import { dayFirstOrders, needsDateOrderScan, usualDateFormats, type RowsToSample } from './dates';
 
@@ -26,7 +26,7 @@ export interface PlanInput {
 export interface Plan {
 	input: CompileInput;
 	params: unknown[];
-	warnings: string[];
+	warnings: Notice[];
 }
 
 /**
@@ -36,7 +36,7 @@ export interface Plan {
  * path does that scan).
  */
 export async function plan(conn: DuckDBConnection, p: PlanInput): Promise<Plan | null> {
-	const { schema, mapping, match, locale } = p;
+	const { schema, mapping, match } = p;
 	await conn.run('CREATE OR REPLACE TEMP TABLE ingest_constants (name VARCHAR, value VARCHAR)');
 	for (const [name, value] of match.constants) await conn.run('INSERT INTO ingest_constants VALUES ($1, $2)', [name, value]);
 	await conn.run('CREATE OR REPLACE TEMP TABLE ingest_value_map (source_index INTEGER, source_value VARCHAR, target VARCHAR)');
@@ -54,7 +54,7 @@ export async function plan(conn: DuckDBConnection, p: PlanInput): Promise<Plan |
 	}
 
 	// Surveys and inspections: unknown columns whose every value is a number are extra questions (checklist items); others are reported.
-	const warnings: string[] = [];
+	const warnings: Notice[] = [];
 	let unknown = match.unknown;
 	const params: unknown[] = [p.keyPrefix];
 	const extraQuestions: { index: number; param: number; name: string }[] = [];
@@ -73,12 +73,11 @@ export async function plan(conn: DuckDBConnection, p: PlanInput): Promise<Plan |
 		const known = await knownExtraNames(conn, schema);
 		const reported = known ? numeric.filter((u) => !known.has(u.header.trim())) : numeric;
 		const warning = schema.extraKnown?.unknownWarning ?? 'warning_extra_questions';
-		if (reported.length) warnings.push(message(warning, { columns: reported.map((u) => u.header).join('、') }, locale));
+		if (reported.length) warnings.push(notice(warning, { columns: reported.map((u) => u.header) }));
 		const questions = new Set(numeric);
 		unknown = unknown.filter((u) => !questions.has(u));
 	}
-	if (unknown.length)
-		warnings.push(message('warning_unknown_columns', { columns: unknown.map((u) => u.header || `#${u.index + 1}`).join('、') }, locale));
+	if (unknown.length) warnings.push(notice('warning_unknown_columns', { columns: unknown.map((u) => u.header || `#${u.index + 1}`) }));
 
 	// The keyed phone hash: its key is bound as parameters, never written into the SQL text.
 	let keyedHash: CompileInput['keyedHash'];

@@ -3,6 +3,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Database } from '../../src/lib/server/core/db';
 import { count, load, tempDatabase } from '../helpers/db';
+import { batchDetail } from '../../src/lib/server/features/upload/batches';
 
 /** Survey quality checks are warnings in the summary (rows still load); out-of-scale answers stay errors. */
 
@@ -44,6 +45,23 @@ describe('survey quality warnings', () => {
 		expect(s.status).toBe('dry-run');
 		expect(s.warnings.map((w) => w.split(' ').slice(1, 3).join(' '))).toEqual(['responses gave', 'responses have', 'responses are']);
 		expect(await count(db, 'surveys')).toBe(0);
+	});
+
+	it("are kept as notices: the batch page shows them in its reader's language, whoever loaded the file", async () => {
+		// a second group of duplicates and a straight-liner with the "more rows" ending nested in a list
+		const lines = [...content, ...Array.from({ length: 12 }, (_, i) => `L${i},2025-03-03,2025Q1,杭州湖滨店,2,5,2,2,2,2,`)];
+		const english = await load(db, 'surveys', file(lines), { dryRun: true, locale: 'en' });
+		const loaded = await load(db, 'surveys', file(lines));
+		expect(loaded.warnings).toHaveLength(3);
+		const shown = (locale: 'en' | 'zh-CN') => db.withConnection((conn) => batchDetail(conn, loaded.batch_id!, locale));
+		expect((await shown('en'))!.warnings).toEqual(english.warnings);
+		expect((await shown('zh-CN'))!.warnings).toEqual(loaded.warnings);
+		expect(english.warnings[0]).toMatch(/^13 responses gave .*rows 3、8、9、10、11、12、13、14、15、16, …$/u);
+		// a batch recorded while warnings were stored as text shows that text
+		await db.withWriteLock((conn) =>
+			conn.run(`UPDATE batches SET warnings = '["一条旧警告"]'::JSON WHERE batch_id = $1`, [loaded.batch_id!])
+		);
+		expect((await shown('en'))!.warnings).toEqual(['一条旧警告']);
 	});
 
 	it('counts every duplicate and lists the rows of the first ten groups, by their first row', async () => {

@@ -23,7 +23,7 @@ export const load: PageServerLoad = async ({ params, locals, getClientAddress })
 	return db.withConnection(async (conn) => {
 		const access = await batchAccess(conn, id, locals.user!.stores);
 		if (access === 'forbidden') error(403, m.batches_forbidden_store({ batch: id }, { locale: locale() }));
-		const batch = access === 'visible' ? await batchDetail(conn, id) : null;
+		const batch = access === 'visible' ? await batchDetail(conn, id, locale()) : null;
 		if (!batch) error(404, m.batches_not_found({ batch: id }, { locale: locale() }));
 		const rejected = await rejectedRows(conn, id, batch.kind, locals.user!, locale(), getClientAddress());
 		return { batch, rejected };

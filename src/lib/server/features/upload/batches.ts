@@ -1,7 +1,7 @@
 import { queryRows, type DuckDBConnection } from '$lib/server/core/db';
 import type { AuthUser } from '$lib/shared/auth/roles';
 import { matchHeaders, parseMapping } from '$lib/shared/schema/mapping';
-import { reason, type Locale } from '$pipelines/messages';
+import { noticeText, reason, type Locale } from '$pipelines/messages';
 import { BATCH_TIMES_SQL, withBatchTimes, type BatchRow, type BatchTimes } from '$pipelines/batches';
 import { schemas, type KindId } from '$lib/shared/schema';
 import { maskName, maskPhone } from '$lib/server/core/auth/masking';
@@ -19,6 +19,7 @@ export interface BatchDetail extends BatchRow {
 	size_bytes: number | null;
 	delimiter: string | null;
 	sha256: string | null;
+	/** in the reader's words (`locale`): a batch's warnings are kept as notices */
 	warnings: string[];
 	/** the mapping the load used (the engine's --map format), or null */
 	mapping: unknown;
@@ -57,7 +58,7 @@ export interface RejectedRowView {
 
 export const REJECTED_ROWS_SHOWN = 2000;
 
-export async function batchDetail(conn: DuckDBConnection, batchId: number): Promise<BatchDetail | null> {
+export async function batchDetail(conn: DuckDBConnection, batchId: number, locale: Locale): Promise<BatchDetail | null> {
 	const [read] = await queryRows<
 		Omit<
 			BatchDetail,
@@ -101,7 +102,7 @@ export async function batchDetail(conn: DuckDBConnection, batchId: number): Prom
 	const stored = b.mapping ? (JSON.parse(b.mapping) as { mapping?: unknown }) : null;
 	return {
 		...b,
-		warnings: b.warnings ? (JSON.parse(b.warnings) as string[]) : [],
+		warnings: b.warnings ? (JSON.parse(b.warnings) as unknown[]).map((w) => noticeText(w, locale)) : [],
 		mapping: stored?.mapping ?? null,
 		covers: range?.from && range.to ? { from: range.from, to: range.to } : null,
 		extraQuestions: extraQuestions.map((q) => ({ question: q.question, answers: Number(q.answers), mean: Number(q.mean) })),
