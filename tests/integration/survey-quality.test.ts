@@ -43,7 +43,11 @@ describe('survey quality warnings', () => {
 	it('are the same in a dry run, in English on request', async () => {
 		const s = await load(db, 'surveys', file(content), { dryRun: true, locale: 'en' });
 		expect(s.status).toBe('dry-run');
-		expect(s.warnings.map((w) => w.split(' ').slice(1, 3).join(' '))).toEqual(['response(s) gave', 'response(s) with', 'response(s) identical']);
+		expect(s.warnings.map((w) => w.split(' ').slice(1, 3).join(' '))).toEqual([
+			'response(s) gave',
+			'response(s) with',
+			'response(s) identical'
+		]);
 		expect(await count(db, 'surveys')).toBe(0);
 	});
 
