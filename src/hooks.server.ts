@@ -11,7 +11,7 @@ import { publishHandoff } from '$lib/server/core/db/handoff-server';
 import { log } from '$lib/server/core/log';
 import { logServerError, requestLogHandle } from '$lib/server/core/http/request-log';
 import { applyRetentionAtStart } from '$lib/server/features/admin/retention';
-import { ensureRollups, rebuildLeftKinds } from '$pipelines/rollups/maintain';
+import { compactAfterWrites, ensureRollups, rebuildLeftKinds } from '$pipelines/rollups/maintain';
 import { contactLimits } from '$lib/server/metrics/contact-limits';
 import { installGracefulShutdown, isStopping } from '$lib/server/core/http/shutdown';
 import { config } from '$lib/server/core/config';
@@ -42,13 +42,23 @@ onDatabase({
 let rebuilding: Promise<unknown> = Promise.resolve();
 onDatabase({
 	opened: (db) => {
-		db.onWritesDone(() => {
-			const next = rebuildLeftKinds(db).then(
-				(built) => built && log('rollups').info({ ...built.tables, ms: built.ms }, 'rollups rebuilt after a big write'),
-				(e: unknown) => log('rollups').error({ err: e }, 'could not rebuild the rollups after a big write; metrics read raw rows')
-			);
+		const afterWrites = () => {
+			const next = rebuildLeftKinds(db)
+				.then(
+					(built) => built && log('rollups').info({ ...built.tables, ms: built.ms }, 'rollups rebuilt after a big write'),
+					(e: unknown) => log('rollups').error({ err: e }, 'could not rebuild the rollups after a big write; metrics read raw rows')
+				)
+				// then the periods writes split folded, one row a key (no answer changes: a failure only leaves them split)
+				.then(() => compactAfterWrites(db))
+				.then(
+					(removed) => removed && log('rollups').info(removed, 'rollup rows compacted after writes'),
+					(e: unknown) => log('rollups').warn({ err: e }, 'could not compact the rollup rows writes split; they are read as they are')
+				);
 			rebuilding = Promise.all([rebuilding, next]);
-		});
+		};
+		db.onWritesDone(afterWrites);
+		// what writes without the server split (a command-line load with the file to itself) is compacted at start
+		afterWrites();
 	},
 	beforeClose: () => rebuilding.then(() => undefined)
 });

@@ -14,10 +14,11 @@ export { WriteAborted, type AbortReason } from './interrupted';
 
 /**
  * What write work does to the rollups (pipelines/rollups): 'keeps' them current or leaves what they count
- * alone (loads, rollbacks, retention, backups), 'rebuilds' them whole, or may change counted rows behind
- * their back ('unknown', the default: from then on this process reads raw rows until a rebuild).
+ * alone (loads, rollbacks, retention, backups), 'rebuilds' them whole, may change counted rows behind
+ * their back ('unknown', the default: from then on this process reads raw rows until a rebuild), or only
+ * rewrites their rows without changing any answer ('compacts': the data version stays, and no write listener runs).
  */
-export type RollupEffect = 'unknown' | 'keeps' | 'rebuilds';
+export type RollupEffect = 'unknown' | 'keeps' | 'rebuilds' | 'compacts';
 
 /** The write work running under the lock, and whether it has been told to stop. */
 interface RunningWrite {
@@ -186,6 +187,7 @@ export class Database {
 			.finally(() => {
 				this.pending--;
 				if (rollups === 'unknown') this.rollupsTrusted = false;
+				if (rollups === 'compacts') return;
 				this.writes++;
 				for (const listener of this.writeListeners) listener();
 			});

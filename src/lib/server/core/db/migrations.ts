@@ -726,5 +726,15 @@ UPDATE rollup_state SET version = 8 WHERE version = 7 AND NOT EXISTS (SELECT 1 F
 CREATE TABLE contact_time_slots (d DATE NOT NULL, clock VARCHAR NOT NULL, slot VARCHAR NOT NULL, s DOUBLE, n BIGINT NOT NULL);
 UPDATE rollup_state SET version = 9 WHERE version = 8 AND NOT EXISTS (SELECT 1 FROM contacts);
 `
+	},
+	{
+		version: 25,
+		name: 'rollups: the periods where writes added rows to a rollup that grows by rows, to be compacted',
+		// A rollup that grows by rows (pipelines/rollups/tables.ts, `growsByRows`) keeps what a write adds to a key in a
+		// row of its own; the write records the table and period (day, month or week) here, and a compaction after the
+		// commit folds each key of those periods into one row (pipelines/rollups/maintain.ts, `compactSplit`).
+		sql: `
+CREATE TABLE rollup_split (tbl VARCHAR NOT NULL, d DATE NOT NULL);
+`
 	}
 ];
