@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import Papa from 'papaparse';
 import { expect } from 'vitest';
 import type { Database } from '../../src/lib/server/core/db';
-import { ROLLUP_SOURCES, SOURCES, type Dimension, type FilterName, type MetricDef } from '../../src/lib/server/metrics/catalog';
+import { METRICS, ROLLUP_SOURCES, SOURCES, type Dimension, type FilterName, type MetricDef } from '../../src/lib/server/metrics/catalog';
 import { GRAINS, holdsWholeMonth, holdsWholeWeek, WHOLE_MONTH_GRAINS, type Grain } from '../../src/lib/server/metrics/compile';
 import { queryMetric, queryMetrics, rollupsReady, type MetricResult } from '../../src/lib/server/metrics/query';
 import { verifyRollups } from '../../pipelines/rollups/maintain';
@@ -37,6 +37,14 @@ export const FILTER_VALUES: Record<FilterName, readonly string[]> = {
 	department: ['家电部', '服装部', '客服中心'],
 	channel: ['电话', '在线', '现场'],
 	category: ['商品质量', '服务态度', '价格']
+};
+
+/** The complaints' metrics a rollup answers (SLA compliance aside: its last days read raw rows), over RANGES, SCOPE and FILTER_VALUES. */
+export const COMPLAINT_MATRIX: Matrix = {
+	metrics: METRICS.filter((m) => m.rollup?.from.some((id) => ROLLUP_SOURCES[id].kind === 'complaints') && !m.rollup.sla),
+	ranges: RANGES,
+	scope: SCOPE,
+	filterValues: FILTER_VALUES
 };
 
 export type Csv = Record<string, string>[];

@@ -1,14 +1,13 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Database } from '../../src/lib/server/core/db';
-import { METRICS, ROLLUP_SOURCES } from '../../src/lib/server/metrics/catalog';
 import { queryMetric } from '../../src/lib/server/metrics/query';
 import { FILES, generate } from '../../pipelines/generate';
 import { rollbackBatch } from '../../pipelines/batches';
 import { runCommand } from '../../pipelines/commands';
 import { rebuildLeftKinds, rollupState } from '../../pipelines/rollups/maintain';
 import { tempDatabase, tempDir } from '../helpers/db';
-import { checkStep, loaded as loadedInto, readCsv, sameRows, writeCsv, FILTER_VALUES, RANGES, SCOPE } from '../helpers/golden';
+import { checkStep, loaded as loadedInto, readCsv, sameRows, writeCsv, COMPLAINT_MATRIX, RANGES } from '../helpers/golden';
 
 // Before any module reads the settings: a write of 1,000 rows or more is "big" here.
 vi.hoisted(() => {
@@ -28,8 +27,7 @@ let close: () => void;
 let cleanup: () => void;
 let data: string;
 const AS_OF = '2025-05-09 12:00:00';
-const COMPLAINT_METRICS = METRICS.filter((m) => m.rollup?.from.some((id) => ROLLUP_SOURCES[id].kind === 'complaints') && !m.rollup.sla);
-const MATRIX = { metrics: COMPLAINT_METRICS, ranges: RANGES, scope: SCOPE, filterValues: FILTER_VALUES };
+const MATRIX = COMPLAINT_MATRIX;
 const loaded = (kind: Parameters<typeof loadedInto>[2], file: string) => loadedInto(db, data, kind, file);
 const stale = async () => (await db.withConnection(rollupState)).stale;
 const ask = (metric: string) => ({ metric, from: RANGES[0].from, to: RANGES[0].to, grain: 'month' as const, scope: null });

@@ -1,14 +1,13 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../src/lib/server/core/db';
-import { METRICS, ROLLUP_SOURCES } from '../../src/lib/server/metrics/catalog';
 import { queryMetric } from '../../src/lib/server/metrics/query';
 import { FILES, generate } from '../../pipelines/generate';
 import { rollbackBatch } from '../../pipelines/batches';
 import { compactAfterWrites } from '../../pipelines/rollups/maintain';
 import { ROLLUP_TABLES } from '../../pipelines/rollups/tables';
 import { rows, tempDatabase, tempDir } from '../helpers/db';
-import { checkStep, loaded as loadedInto, readCsv, sameRows, writeCsv, FILTER_VALUES, RANGES, SCOPE } from '../helpers/golden';
+import { checkStep, loaded as loadedInto, readCsv, sameRows, writeCsv, COMPLAINT_MATRIX } from '../helpers/golden';
 
 /**
  * A rollup that grows by rows keeps what each write adds to a key in a row of its own: writes into the same periods
@@ -22,8 +21,7 @@ let close: () => void;
 let cleanup: () => void;
 let data: string;
 const AS_OF = '2025-05-09 12:00:00';
-const COMPLAINT_METRICS = METRICS.filter((m) => m.rollup?.from.some((id) => ROLLUP_SOURCES[id].kind === 'complaints') && !m.rollup.sla);
-const MATRIX = { metrics: COMPLAINT_METRICS, ranges: RANGES, scope: SCOPE, filterValues: FILTER_VALUES };
+const MATRIX = COMPLAINT_MATRIX;
 const GROWING = ROLLUP_TABLES.filter((t) => t.growsByRows);
 const BATCHES = 6;
 const batches: number[] = [];
