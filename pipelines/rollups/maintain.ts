@@ -804,12 +804,14 @@ export async function compactSplit(conn: DuckDBConnection): Promise<Record<strin
 			if (!span) continue;
 			const keys = ['d', ...t.keys];
 			const measures = Object.keys(t.measures);
-			// (the span first, so the scan skips the blocks of other periods by their min/max)
+			// (the span first, so the scan skips the blocks of other periods by their min/max; keys counted by their hash,
+			// half the time of counting them whole: two keys of one hash only make a period look split, and it is compacted
+			// for nothing)
 			const inSpan = 'd BETWEEN $1::DATE AND $2::DATE';
 			await conn.run(
 				`CREATE OR REPLACE TEMP TABLE rollup_compacting AS SELECT d FROM ${t.table}
 				 WHERE ${inSpan} AND d IN (SELECT d FROM rollup_split WHERE tbl = $3)
-				 GROUP BY d HAVING count(*) > count(DISTINCT (${keys.join(', ')}))`,
+				 GROUP BY d HAVING count(*) > count(DISTINCT hash(${keys.join(', ')}))`,
 				[span.lo, span.hi, t.table]
 			);
 			const picked = `${inSpan} AND d IN (SELECT d FROM rollup_compacting)`;
