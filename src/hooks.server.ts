@@ -42,23 +42,24 @@ onDatabase({
 let rebuilding: Promise<unknown> = Promise.resolve();
 onDatabase({
 	opened: (db) => {
-		const afterWrites = () => {
+		// the periods writes split folded, one row a key (no answer changes: a failure only leaves them split)
+		const compact = () =>
+			compactAfterWrites(db).then(
+				(removed) => removed && log('rollups').info(removed, 'rollup rows compacted after writes'),
+				(e: unknown) => log('rollups').warn({ err: e }, 'could not compact the rollup rows writes split; they are read as they are')
+			);
+		db.onWritesDone(() => {
 			const next = rebuildLeftKinds(db)
 				.then(
 					(built) => built && log('rollups').info({ ...built.tables, ms: built.ms }, 'rollups rebuilt after a big write'),
 					(e: unknown) => log('rollups').error({ err: e }, 'could not rebuild the rollups after a big write; metrics read raw rows')
 				)
-				// then the periods writes split folded, one row a key (no answer changes: a failure only leaves them split)
-				.then(() => compactAfterWrites(db))
-				.then(
-					(removed) => removed && log('rollups').info(removed, 'rollup rows compacted after writes'),
-					(e: unknown) => log('rollups').warn({ err: e }, 'could not compact the rollup rows writes split; they are read as they are')
-				);
+				.then(compact);
 			rebuilding = Promise.all([rebuilding, next]);
-		};
-		db.onWritesDone(afterWrites);
+		});
 		// what writes without the server split (a command-line load with the file to itself) is compacted at start
-		afterWrites();
+		// (a kind such a write left to a rebuild is rebuilt by the start-up's ensureRollups)
+		rebuilding = Promise.all([rebuilding, compact()]);
 	},
 	beforeClose: () => rebuilding.then(() => undefined)
 });
