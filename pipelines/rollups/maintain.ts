@@ -506,14 +506,16 @@ export async function refreshTouched(conn: DuckDBConnection, kind: KindId): Prom
 		keys = Number(r?.keys ?? 0);
 		range = r;
 	}
-	// the periods where rows came to a rollup that grows by rows: a key there may now stand in several rows, which the
-	// compaction after the commit folds (`compactSplit`; a month of daily loads left complaint_time_cuts' month at 2.3 rows
-	// a key after 15 of them)
+	// the periods a write added rows to in a rollup that grows by rows (a signed one's where rows came, a period one's
+	// where any did or left): a key there may now stand in several rows, which the compaction after the commit folds
+	// (`compactSplit`; a month of daily loads left complaint_time_cuts' month at 2.3 rows a key after 15 of them)
 	const growing = tables.filter((t) => t.growsByRows);
 	if (growing.length)
 		await conn.run(
-			`INSERT INTO rollup_split (tbl, d) WITH came AS (SELECT DISTINCT d FROM rollup_touched WHERE sign > 0)
-			 SELECT DISTINCT tbl, d FROM (${growing.map((t) => `SELECT '${t.table}' AS tbl, ${periodOf(t, 'd')} AS d FROM came`).join(' UNION ALL ')})`
+			`INSERT INTO rollup_split (tbl, d) WITH touched AS (SELECT DISTINCT d, sign > 0 AS came FROM rollup_touched)
+			 SELECT DISTINCT tbl, d FROM (${growing
+					.map((t) => `SELECT '${t.table}' AS tbl, ${periodOf(t, 'd')} AS d FROM touched${t.period ? '' : ' WHERE came'}`)
+					.join(' UNION ALL ')})`
 		);
 	// the day range first, so the scan skips blocks outside it; then exactly the keys, semi-joined (a correlated
 	// EXISTS on them was planned as a delim join: 15× as long for 1,000 keys over 5M complaints)
@@ -690,49 +692,51 @@ async function notNullColumns(conn: DuckDBConnection, table: string): Promise<Se
 
 /**
  * A rollup per month or week (`RollupTable.period`): each key's count `n` changes by the rows of the write that came
- * with that key less those that left with it (`RollupTable.touched`), keys whose count falls to 0 go. Its rows
- * are counts of exact values, so recomputing its keys instead would read every row of their months (measured:
- * 1.5 s for a 1,000-row batch over 24 months of 5M complaints, against ~0.1 s so).
+ * with that key less those that left with it (`RollupTable.touched`). Its rows are counts of exact values, so
+ * recomputing its keys instead would read every row of their months (measured: 1.5 s for a 1,000-row batch over 24
+ * months of 5M complaints, against ~0.1 s so).
+ *
+ * One that grows by rows (`RollupTable.growsByRows`) gets each changed key's change as a row of its own, below 0 where
+ * rows left: its readers sum a key's rows, and the compaction after the commit folds them (`compactSplit`), dropping
+ * the keys whose rows sum to 0. Before, the keys whose count fell had their rows folded here, found by a scan of the
+ * table: 1,000 complaints sent again over two years with their first responses a minute later, the three complaint
+ * time tables' folds took ~120-165 ms of a ~285 ms upkeep. Any other has its keys changed in place (`applyDelta`),
+ * keys whose count falls to 0 going.
  */
 async function refreshPeriods(conn: DuckDBConnection, t: RollupTable, rowsLeft: boolean): Promise<number> {
 	if (!t.touched) throw new Error(`${t.table}: a rollup per month names the keys a touched row counts for`);
-	if (t.growsByRows && !rowsLeft) {
-		// a write no row left (a load of new rows only, the usual one) only adds to counts: its keys' sums go straight in,
-		// without the table of changes in between (a million complaints of new days: that table cost ~1.2 s of
-		// complaint_time_cuts' 2.4 s)
-		const keys = ['d', ...t.keys].join(', ');
-		const added = await conn.run(`INSERT INTO ${t.table} (${keys}, n) SELECT ${keys}, n FROM (${t.touched.sums})`);
+	const keys = ['d', ...t.keys].join(', ');
+	if (t.growsByRows) {
+		// (a write no row left, the usual load of new rows, has no key whose change is 0)
+		const added = await conn.run(
+			`INSERT INTO ${t.table} (${keys}, n) SELECT ${keys}, n FROM (${t.touched.sums})${rowsLeft ? ' WHERE n <> 0' : ''}`
+		);
 		return Number(added.rowsChanged);
 	}
-	await conn.run(
-		`CREATE OR REPLACE TEMP TABLE rollup_month_delta AS SELECT ${['d', ...t.keys].join(', ')}, n FROM (${t.touched.sums}) WHERE n <> 0`
-	);
-	const changed = t.growsByRows ? await addRows(conn, t, 'rollup_month_delta') : await applyDelta(conn, t, 'rollup_month_delta');
+	await conn.run(`CREATE OR REPLACE TEMP TABLE rollup_month_delta AS SELECT ${keys}, n FROM (${t.touched.sums}) WHERE n <> 0`);
+	const changed = await applyDelta(conn, t, 'rollup_month_delta');
 	await conn.run('DROP TABLE IF EXISTS rollup_month_delta');
 	return changed;
 }
 
 /**
- * Adds the table `delta` (the keys of a rollup `t` that grows by rows, one row each, and what each measure changes by)
- * to the rollup. A key whose change only adds gets a row of its own with the change: a period rollup's key whose count
- * grows, a signed rollup's key that only rows coming changed (`left_rows` 0: `aggregateSql`'s change). A key's counts
- * may so stand in several rows (`RollupTable.growsByRows`), which its readers sum, per time for the times (or read
- * unsummed as running totals, which a count split over two rows leaves the same at the time's last row:
- * server/metrics/compile.ts, `quantileSql`). Any other key has its rows folded into one with the new counts, or none
- * at a count `n` of 0: a running total must not fall along a time's rows, and a signed rollup's row must be the counts
- * of a set of its key's rows. Returns the keys changed.
+ * Adds the table `delta` (the keys of a rollup `t` kept by signed rows that grows by rows, one row each, and what each
+ * measure changes by) to the rollup. A key that only rows coming changed (`left_rows` 0: `aggregateSql`'s change) gets
+ * a row of its own with the change, so its counts may stand in several rows (`RollupTable.growsByRows`), which its
+ * readers sum. Any other key has its rows folded into one with the new counts, or none at a count `n` of 0: a signed
+ * rollup's row must be the counts of a set of its key's rows. Returns the keys changed. (The period rollups that grow
+ * by rows add every change as a row: `refreshPeriods`.)
  *
  * Rows added, not merged: the MERGE that finds each key's row scans the table, which for a batch spread over every
  * month is all of it, where an insert writes only the batch's keys. 1,000 complaints arriving late, spread over two
  * years (5M complaints): the three period tables' upkeep 67-91, 160-216 and 39-56 ms by the MERGE, 7-15, 13-19 and
  * 5-7 ms so. The fold deletes the keys' rows by one scan that hands them back (`DELETE … RETURNING`, appended to a
- * temp table) and inserts their sums: 1,000 complaints replaced over two years, the three period tables 178-204 ms
- * against 238-242 ms when the rows were read by a scan of their own before the delete. contact_times is kept by the
+ * temp table) and inserts their sums (two scans, a read and the delete, took longer). contact_times is kept by the
  * MERGE (`RollupTable.growsByRows`).
  */
 async function addRows(conn: DuckDBConnection, t: RollupTable, delta: string): Promise<number> {
-	if (t.signed?.sums) throw new Error(`${t.table}: a sum is NULL over no rows, so its key cannot grow by rows`);
-	const grows = t.signed ? 'left_rows = 0' : 'n > 0';
+	if (!t.signed || t.signed.sums) throw new Error(`${t.table}: not a rollup of counts kept by signed rows`);
+	const grows = 'left_rows = 0';
 	const [size] = await queryRows<{ grown: number; fallen: number }>(
 		conn,
 		`SELECT count(*) FILTER (WHERE ${grows}) AS grown, count(*) FILTER (WHERE NOT (${grows})) AS fallen FROM ${delta}`
@@ -781,9 +785,10 @@ async function addRows(conn: DuckDBConnection, t: RollupTable, delta: string): P
 const periodOf = (t: RollupTable, day: string) => (t.period ? `date_trunc('${t.period}', ${day})::DATE` : day);
 
 /**
- * Folds each key of a rollup that grows by rows (`RollupTable.growsByRows`) that stands in several rows into one, in
- * the periods writes recorded (`rollup_split`), all in one transaction, and empties that record. No answer changes (every
- * reader sums a key's rows); reads of a period that many writes added to get cheaper: daily loads of one month leave
+ * Folds each key of a rollup that grows by rows (`RollupTable.growsByRows`) that stands in several rows into one (none
+ * when its rows sum to 0: a period rollup's key whose rows all left), in the periods writes recorded (`rollup_split`),
+ * all in one transaction, and empties that record. No answer changes (every reader sums a key's rows, and leaves out a
+ * group whose count sums to 0); reads of a period that many writes added to get cheaper: daily loads of one month leave
  * each of its time keys in a row per day (after 15 daily loads into the 5M database, complaint_time_cuts' month held
  * 259,160 rows for 110,419 keys, more than a whole month loaded at once). Only periods with more rows than keys are
  * rewritten, in the table's order. Run under the write lock, after the commit (the server: after every write, and at
@@ -817,7 +822,7 @@ export async function compactSplit(conn: DuckDBConnection): Promise<Record<strin
 			const picked = `${inSpan} AND d IN (SELECT d FROM rollup_compacting)`;
 			await conn.run(
 				`CREATE OR REPLACE TEMP TABLE rollup_folded AS SELECT ${keys.join(', ')}, ${measures.map((m) => `sum(${m})::BIGINT AS ${m}`).join(', ')}
-				 FROM ${t.table} WHERE ${picked} GROUP BY ALL`,
+				 FROM ${t.table} WHERE ${picked} GROUP BY ALL HAVING sum(n) <> 0`,
 				[span.lo, span.hi]
 			);
 			const gone = await conn.run(`DELETE FROM ${t.table} WHERE ${picked}`, [span.lo, span.hi]);
@@ -906,12 +911,13 @@ export async function verifyRollups(conn: DuckDBConnection, limit = 50): Promise
 				   OR coalesce(abs(r_${m}::DOUBLE - w_${m}::DOUBLE) <= 1e-9 * greatest(1, abs(w_${m}::DOUBLE)), false))`
 			)
 		];
-		// (a sum of another rollup compared with the raw rows, not with that one; a key kept in several rows by their sum)
+		// (a sum of another rollup compared with the raw rows, not with that one; a key kept in several rows by their sum, a
+		// period rollup's key whose rows sum to 0 as none: its rows left, the compaction drops it)
 		const stored = (where: string) =>
 			t.growsByRows
 				? `SELECT ${keyCols.join(', ')}, ${Object.keys(t.measures)
 						.map((m) => `sum(${m}) AS ${m}`)
-						.join(', ')} FROM ${t.table} WHERE ${where} GROUP BY ALL`
+						.join(', ')} FROM ${t.table} WHERE ${where} GROUP BY ALL${t.period ? ' HAVING sum(n) <> 0' : ''}`
 				: `SELECT * FROM ${t.table} WHERE ${where}`;
 		for (const { where, fill } of t.sumOf ? [{ where: 'true', fill: aggregateSql(t, 'true', null) }] : rebuildParts(t)) {
 			const rows = await queryRows<{ key: string; column: string; rollup: string | null; raw: string | null }>(

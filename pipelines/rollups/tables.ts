@@ -69,19 +69,22 @@ export interface RollupTable {
 	 * counts (`touched`), and its only measure is the count `n`. A write changes the count of each key by the rows it
 	 * adds and removes with that key (maintain.ts, `refreshPeriods`) instead of recomputing its months from every
 	 * row of them, which would read most of the table for a batch spread over many months. With `growsByRows`, a key's
-	 * count may stand in more than one row (a write that adds to it adds a row), each above 0: a key's count is the sum of
-	 * its rows'.
+	 * count may stand in more than one row (a write that changes it adds a row, below 0 where rows left): a key's count is
+	 * the sum of its rows', and a key whose rows sum to 0 counts no row (a group of such keys alone is no group).
 	 */
 	period?: 'month' | 'week';
 	/**
-	 * A rollup whose keys grow by rows of their own (maintain.ts, `addRows`): a write adding rows spread over every month
-	 * skips the scan for the keys' rows. A key may then stand in several rows, and every reader sums its rows.
-	 * - A period rollup: a key whose count grows gets a row with what it grows by.
+	 * A rollup whose keys grow by rows of their own (maintain.ts, `refreshPeriods`, `addRows`): a write changing keys
+	 * spread over every month skips the scan for the keys' rows. A key may then stand in several rows, and every reader
+	 * sums its rows; the compaction after the commit folds them (`compactSplit`).
+	 * - A period rollup: a key's change gets a row of its own, below 0 where rows left. Its readers leave out a group
+	 *   whose count sums to 0, and take a running total over a time's rows in the order that puts the ones below 0
+	 *   first, so that no partial total passes the time's whole one (server/metrics/compile.ts, `quantileSql`).
 	 * - A rollup of counts kept by signed rows (no `signed.sums`): a key that only rows coming changed gets a row of their
 	 *   counts. Each row is then the counts of a set of the key's source rows, so a condition on one row's counts keeps
 	 *   the answer of the same condition on the key's sums (`repeat_complaint_rate` keeps rows with `with_phone > 0`:
-	 *   one without has no repeats either).
-	 * A key that rows leaving changed has its rows folded into one, or none when no source row is left.
+	 *   one without has no repeats either). A key that rows leaving changed has its rows folded into one, or none when
+	 *   no source row is left.
 	 * Not for contact_times: finding and deleting the rows of keys whose counts fall there took 354-412 ms for 1,001
 	 * contacts replaced over two years, against 214-252 by the MERGE.
 	 */

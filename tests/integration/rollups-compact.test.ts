@@ -4,7 +4,7 @@ import type { Database } from '../../src/lib/server/core/db';
 import { queryMetric } from '../../src/lib/server/metrics/query';
 import { FILES, generate } from '../../pipelines/generate';
 import { rollbackBatch } from '../../pipelines/batches';
-import { compactAfterWrites } from '../../pipelines/rollups/maintain';
+import { compactAfterWrites, verifyRollups } from '../../pipelines/rollups/maintain';
 import { ROLLUP_TABLES } from '../../pipelines/rollups/tables';
 import { rows, tempDatabase, tempDir } from '../helpers/db';
 import { checkStep, loaded as loadedInto, readCsv, sameRows, writeCsv, COMPLAINT_MATRIX } from '../helpers/golden';
@@ -111,5 +111,80 @@ describe('the periods writes split are compacted after the commit', () => {
 		const after = await layout();
 		for (const t of GROWING) expect(after[t.table]!.rows, t.table).toBe(after[t.table]!.keys);
 		await checkStep(db, MATRIX, AS_OF, 'after rollbacks, a load and the compaction');
+	}, 120_000);
+
+	it("a write's rows that left stand as rows below 0 until the compaction: a group they empty is no group, on either path", async () => {
+		// a month of three complaints of its own (the generated ones start in January): 价格 answered in 3 h 10 min, 服务态度
+		// in 5 hours, and one by 邮件 in 1; then 价格's sent again as 服务态度 answered in 3 h 40 min (in the same hour as
+		// the time it leaves, so the running total over that hour's rows must not count the one that came before the one
+		// that left), and 邮件's without its answer
+		const template = readCsv(join(data, FILES.complaints))[0]!;
+		const complaint = (id: string, category: string, channel: string, at: string, answered: string) => ({
+			...template,
+			投诉编号: id,
+			投诉时间: at,
+			投诉渠道: channel,
+			投诉类别: category,
+			首次响应时间: answered,
+			办结时间: '',
+			处理状态: '处理中',
+			回访时间: '',
+			回访满意度: ''
+		});
+		writeCsv(join(data, 'december.csv'), [
+			complaint('DEC-1', '价格', '电话', '2024/12/10 9:00', '2024/12/10 12:10'),
+			complaint('DEC-2', '服务态度', '电话', '2024/12/11 9:00', '2024/12/11 14:00'),
+			complaint('DEC-3', '服务态度', '邮件', '2024/12/12 9:00', '2024/12/12 10:00')
+		]);
+		writeCsv(join(data, 'december-again.csv'), [
+			complaint('DEC-1', '服务态度', '电话', '2024/12/10 9:00', '2024/12/10 12:40'),
+			complaint('DEC-3', '服务态度', '邮件', '2024/12/12 9:00', '')
+		]);
+		await loadedInto(db, data, 'complaints', 'december.csv');
+		await compactAfterWrites(db);
+		await loadedInto(db, data, 'complaints', 'december-again.csv');
+		const below = async () =>
+			Number((await rows<{ n: number }>(db, `SELECT count(*) AS n FROM complaint_time_cuts WHERE d = '2024-12-01' AND n < 1`))[0]!.n);
+		// the keys the two complaints left: -1 rows beside their +1 rows
+		expect(await below()).toBeGreaterThan(0);
+		const december = { from: '2024-12-01', to: '2024-12-31', grain: 'month' as const, scope: null };
+		const asks = [
+			{ metric: 'first_response_median_h', by: 'category' },
+			{ metric: 'first_response_median_h', by: 'channel' },
+			{ metric: 'first_response_median_h' },
+			{ metric: 'first_response_p90_h', by: 'category' },
+			{ metric: 'complaint_count', by: 'response_bucket' },
+			{ metric: 'complaint_count', by: 'category' }
+		];
+		const both = () =>
+			Promise.all(
+				asks.map(async (a) => {
+					const input = { ...december, ...a };
+					const [rolled, raw] = await Promise.all([
+						queryMetric(db, input, { asOf: AS_OF, keepPeriods: false }),
+						queryMetric(db, input, { asOf: AS_OF, keepPeriods: false, path: 'raw' })
+					]);
+					expect(rolled.path, JSON.stringify(a)).toBe('rollup');
+					sameRows(rolled, raw, JSON.stringify(a));
+					return rolled;
+				})
+			);
+		const [byCategory, byChannel, all, , buckets] = await both();
+		const value = (r: Awaited<ReturnType<typeof both>>[number]) => Object.fromEntries(r.rows.map((x) => [x.group ?? '', x.value]));
+		// 价格 left December: no group; 邮件's one complaint has no answer: its group, without a median; the median of
+		// the answers left, 3 h 40 min and 5 hours
+		const median = (3 + 40 / 60 + 5) / 2;
+		expect(Object.keys(value(byCategory!))).toEqual(['服务态度']);
+		expect(value(byCategory!)['服务态度']).toBeCloseTo(median, 9);
+		expect(value(byChannel!)['电话']).toBeCloseTo(median, 9);
+		expect(value(byChannel!)['邮件']).toBeNull();
+		expect(value(all!)['']).toBeCloseTo(median, 9);
+		// three complaints in the buckets, the one of 1 hour gone
+		expect(Object.values(value(buckets!)).reduce((a, b) => Number(a) + Number(b), 0)).toBe(3);
+		expect(await db.withConnection((c) => verifyRollups(c))).toEqual([]);
+		// folded by the compaction, with the same answers
+		await compactAfterWrites(db);
+		expect(await below()).toBe(0);
+		await both();
 	}, 120_000);
 });

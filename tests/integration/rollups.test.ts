@@ -70,9 +70,13 @@ const splitKeys = async () => {
 		cuts: await split('complaint_cuts', 'd, store, cut, member')
 	};
 };
+/** The period rollups' counts: per key, the sum of its rows (`growsByRows`: a write's change is a row of its own, below 0 where rows left) */
+const PERIOD_KEYS = `SELECT sum(n) AS n FROM complaint_times GROUP BY d, store, clock, us
+	UNION ALL SELECT sum(n) FROM complaint_time_cuts GROUP BY d, clock, cut, member, us
+	UNION ALL SELECT sum(n) FROM complaint_time_weeks GROUP BY d, clock, us`;
 /**
- * Rows of the complaints' rollups that are not the counts of a set of complaints (there must be none): a period
- * rollup's count of 0 or less; a daily row with no complaint, a count above its complaints or below 0, or more
+ * Counts of the complaints' rollups that are not the counts of a set of complaints (there must be none): a period
+ * rollup's key whose rows sum below 0; a daily row with no complaint, a count above its complaints or below 0, or more
  * repeats than complaints with a phone (`repeat_complaint_rate` keeps the rows with a phone).
  */
 const countsBelowOne = async () => {
@@ -80,12 +84,22 @@ const countsBelowOne = async () => {
 	const notASet = `n < 1 OR repeats > with_phone OR ${counts.map((c) => `${c} < 0 OR ${c} > n`).join(' OR ')}`;
 	return rows<{ n: number }>(
 		db,
-		`SELECT count(*) AS n FROM (SELECT n FROM complaint_times UNION ALL SELECT n FROM complaint_time_cuts UNION ALL SELECT n FROM complaint_time_weeks) WHERE n < 1
+		`SELECT count(*) AS n FROM (${PERIOD_KEYS}) WHERE n < 0
 		 UNION ALL SELECT count(*) FROM complaint_daily WHERE ${notASet}
 		 UNION ALL SELECT count(*) FROM complaint_cuts WHERE ${notASet}`
 	);
 };
 const NONE = [{ n: 0 }, { n: 0 }, { n: 0 }];
+/** The period rollups' rows below 1 (what writes took from their keys), and their keys whose rows sum to 0 (all left) */
+const takenRows = async () => ({
+	rows: (
+		await rows<{ n: number }>(
+			db,
+			`SELECT count(*) AS n FROM (SELECT n FROM complaint_times UNION ALL SELECT n FROM complaint_time_cuts UNION ALL SELECT n FROM complaint_time_weeks) WHERE n < 1`
+		)
+	)[0]!.n,
+	emptied: (await rows<{ n: number }>(db, `SELECT count(*) AS n FROM (${PERIOD_KEYS}) WHERE n = 0`))[0]!.n
+});
 
 let batchB: number;
 let replacing: number;
@@ -169,15 +183,20 @@ describe('rollups kept current by every write', () => {
 		).toBeGreaterThan(300);
 		await checkStep('replacing load');
 		expect(await countsBelowOne()).toEqual(NONE);
+		// the replaced complaints' times left as rows below 0, some keys emptied (the compaction folds them: rollups-compact.test.ts)
+		const taken = await takenRows();
+		expect(taken.rows).toBeGreaterThan(100);
+		expect(taken.emptied).toBeGreaterThan(10);
 	}, 300_000);
 
 	it('after rollbacks', async () => {
 		const before = await splitKeys();
 		for (const id of [replacing, surveyReplacing, batchB]) expect((await rollbackBatch(db, id, 'vitest')).ok, `rollback ${id}`).toBe(true);
 		await checkStep('rollbacks');
-		// the keys whose counts fell are folded into one row each, and no count is left at 0 or below
+		// the period rollups' keys the rollbacks changed have rows of their own for it, below 0 where rows left
 		const after = await splitKeys();
-		expect(after.times).toBeLessThan(before.times);
+		expect(after.times).toBeGreaterThan(before.times);
+		expect((await takenRows()).rows).toBeGreaterThan(100);
 		// and the daily counts of complaints a rollback restored grew by rows of their own
 		expect(after.daily).toBeGreaterThan(0);
 		expect(after.cuts).toBeGreaterThan(100);

@@ -3,6 +3,7 @@ import {
 	asRead,
 	compileMetric,
 	groupedSql,
+	groupsHeld,
 	measureSql,
 	planOf,
 	prepare,
@@ -97,7 +98,7 @@ export function compileBundles(inputs: readonly unknown[], options: CompileOptio
 				compiled: { metric, columns: m.columns, path: rollup ? 'rollup' : 'raw', ...(m.interval ? { interval: m.interval } : {}) }
 			});
 		});
-		const { sql, columns } = groupedSql(first.request.grain, groupCol, relation, inner.join(', '), outer.join(', '));
+		const { sql, columns } = groupedSql(first.request.grain, groupCol, relation, inner.join(', '), outer.join(', '), groupsHeld(rollup));
 		// each member answers with the keys and its own columns, as if asked alone
 		for (const member of members) member.compiled.columns = [...columns, ...member.compiled.columns];
 		out.push({

@@ -502,13 +502,13 @@ export function measureSql(metric: MetricDef, withNow: (expr: string) => string,
  * Rows are grouped by the period's first day and the dimension's own value, and only the groups are turned into
  * text: formatting every row's period before grouping doubled a twelve-month raw query at millions of rows.
  */
-export function groupedSql(grain: Grain, groupCol: string | null, relation: string, inner: string, outer: string) {
+export function groupedSql(grain: Grain, groupCol: string | null, relation: string, inner: string, outer: string, having?: string) {
 	const keys = [`${periodKey(grain, 'd')} AS period`, ...(groupCol ? [`${groupCol} AS "group"`] : [])];
 	const keyNames = ['period', ...(groupCol ? ['"group"'] : [])];
 	const shown = [`strftime(period, '%Y-%m-%d') AS period`, ...(groupCol ? ['"group"::VARCHAR AS "group"'] : [])];
 	const columns: Column[] = [{ name: 'period', type: 'string' }, ...(groupCol ? [{ name: 'group', type: 'string' as const }] : [])];
 	const sql = `SELECT ${shown.join(', ')}, ${outer}
-FROM (SELECT ${keys.join(', ')}, ${inner} FROM ${relation} GROUP BY ${keyNames.map((_, i) => i + 1).join(', ')})
+FROM (SELECT ${keys.join(', ')}, ${inner} FROM ${relation} GROUP BY ${keyNames.map((_, i) => i + 1).join(', ')}${having ? ` HAVING ${having}` : ''})
 ORDER BY 1 NULLS FIRST${groupCol ? ', 2 NULLS LAST' : ''}`;
 	return { sql, columns };
 }
@@ -528,11 +528,15 @@ const HOURS_OF_US: RolledTimes = { column: 'us', value: (c) => `${c} / ${US_PER_
  * whole hour, which says in which hour (or two) the order statistics lie and how many times come before it,
  * then over the distinct times of that hour only. The result is the same to the bit: only the rows summed change.
  *
+ * A rollup's time may stand in several rows, some below 0 (a key keeps what later writes change it by in rows of its own
+ * until the compaction folds them: pipelines/rollups/tables.ts, `growsByRows`), and a time, an hour or a group whose rows
+ * sum to 0 has no row left: the hours and the groups are kept only where their counts sum to more than 0.
+ *
  * `distinct`: the relation's rows are already about one per period, group and time (a rollup over every store read
  * at its own period: 450k rows for a year of resolution times by week, whose regrouping took 0.11 s of 0.16). They
- * are then not summed per time first: a time split over two rows (a rollup's key keeps what later loads add to it in
- * rows of their own, each above 0: pipelines/rollups/maintain.ts, `addRows`) only splits its running total, and the
- * first time whose total passes a rank is the same (the golden test compares both with the raw rows). Where rows of many
+ * are then not summed per time first: a time split over rows only splits its running total, taken over the rows below 0
+ * first, so no partial total passes the time's whole one, and the first time whose total passes a rank is the same
+ * (the golden test compares both with the raw rows). Where rows of many
  * stores or months share a time, summing first is what keeps the windows small (a year by hour of contact_times
  * read unsummed: 0.54 s instead of 0.2).
  */
@@ -556,14 +560,14 @@ export function quantileSql(
 ), hours AS (
 	SELECT ${keys}, hour, n, sum(n) OVER (PARTITION BY ${keys} ORDER BY hour ROWS UNBOUNDED PRECEDING) AS upto,
 		(sum(n) OVER (PARTITION BY ${keys}) - 1)::DOUBLE * ${Number(q)}::DOUBLE AS pos
-	FROM (SELECT ${keys}, ${bucket(us)} AS hour, sum(n) AS n FROM counted WHERE ${us} IS NOT NULL GROUP BY ALL)
+	FROM (SELECT ${keys}, ${bucket(us)} AS hour, sum(n) AS n FROM counted WHERE ${us} IS NOT NULL GROUP BY ALL HAVING sum(n) <> 0)
 ), found AS (
 	SELECT ${keys}, any_value(pos) AS pos, min(hour) FILTER (WHERE upto > floor(pos)) AS first_hour,
 		min(hour) FILTER (WHERE upto > ceil(pos)) AS last_hour, min(upto - n) FILTER (WHERE upto > floor(pos)) AS before
 	FROM hours GROUP BY ALL
 ), running AS (
 	SELECT ${keyList.map((k) => `c.${k}`).join(', ')}, ${value(`c.${us}`)} AS h, f.pos,
-		f.before + sum(c.n) OVER (PARTITION BY ${keyList.map((k) => `c.${k}`).join(', ')} ORDER BY c.${us} ROWS UNBOUNDED PRECEDING) AS upto
+		f.before + sum(c.n) OVER (PARTITION BY ${keyList.map((k) => `c.${k}`).join(', ')} ORDER BY c.${us}, c.n ROWS UNBOUNDED PRECEDING) AS upto
 	FROM counted c JOIN found f ON ${same('c', 'f')}
 	WHERE c.${us} IS NOT NULL AND ${bucket(`c.${us}`)} BETWEEN f.first_hour AND f.last_hour
 ), ends AS (
@@ -571,7 +575,7 @@ export function quantileSql(
 	FROM running GROUP BY ALL
 )
 SELECT ${shown.join(', ')}, ((1 - (e.pos - floor(e.pos))) * e.lo + (e.pos - floor(e.pos)) * e.hi)::DOUBLE AS value
-FROM (SELECT DISTINCT ${keys} FROM counted) k LEFT JOIN ends e ON ${same('k', 'e')}
+FROM (SELECT ${keys} FROM counted GROUP BY ALL HAVING sum(n) <> 0) k LEFT JOIN ends e ON ${same('k', 'e')}
 ORDER BY 1 NULLS FIRST${groupCol ? ', 2 NULLS LAST' : ''}`;
 	return { sql, columns: [...columns, { name: 'value', type: 'number' as const }] };
 }
@@ -588,6 +592,13 @@ function readsUnsummed(request: MetricRequest, metric: MetricDef, rollup: Rollup
 		((!!source.wholeWeeks && request.grain === 'week') || (!!source.wholeMonths && request.grain === 'month'))
 	);
 }
+
+/**
+ * The condition a group of a rollup's rows must meet to be a group of the raw rows: for one whose counts may stand in
+ * rows below 0 (`RollupSourceDef.netRows`), that its count sums to more than 0 (its rows did not all leave).
+ */
+export const groupsHeld = (rollup: RollupId | null): string | undefined =>
+	rollup && ROLLUP_SOURCES[rollup].netRows ? 'sum(n) <> 0' : undefined;
 
 /** A request's metric as its path reads it: on the rollup path, the rollup's expressions under the metric's own names. */
 export const asRead = (def: MetricDef, rollup: RollupId | null): MetricDef => (rollup ? ({ ...def, ...def.rollup } as MetricDef) : def);
@@ -619,7 +630,7 @@ export function compileMetric(input: unknown, options: CompileOptions = {}): Com
 		outer += ', staff_n::DOUBLE AS staff_n';
 		measured = [...measured, { name: 'staff_n', type: 'number' }];
 	}
-	const { sql, columns } = groupedSql(request.grain, groupCol, relation, inner, outer);
+	const { sql, columns } = groupedSql(request.grain, groupCol, relation, inner, outer, groupsHeld(rollup));
 	const suppression = staffColumn
 		? { min: request.minGroupStaff!, attribute: !!request.by && !!SOURCES[metric.source].attributeDimensions?.includes(request.by) }
 		: undefined;

@@ -191,6 +191,7 @@ export const ROLLUP_SOURCES: Readonly<Record<RollupId, RollupSourceDef>> = {
 	complaint_times: {
 		id: 'complaint_times',
 		kind: 'complaints',
+		netRows: true,
 		dimensions: {
 			store: 'store',
 			// a complaint's bucket of its own time, as the raw source cuts it: its count is then the sum of `n`
@@ -220,6 +221,7 @@ export const ROLLUP_SOURCES: Readonly<Record<RollupId, RollupSourceDef>> = {
 	complaint_time_cuts: {
 		id: 'complaint_time_cuts',
 		kind: 'complaints',
+		netRows: true,
 		dimensions: {
 			department: 'member',
 			channel: 'member',
@@ -250,6 +252,7 @@ export const ROLLUP_SOURCES: Readonly<Record<RollupId, RollupSourceDef>> = {
 	complaint_time_weeks: {
 		id: 'complaint_time_weeks',
 		kind: 'complaints',
+		netRows: true,
 		dimensions: {},
 		filters: [],
 		everyStore: true,

@@ -165,6 +165,11 @@ export interface RollupSourceDef {
 	times?: RolledTimes;
 	/** its rows sum every store: it answers only requests over every store (no store scope; and no store filter, as it keeps none apart) */
 	everyStore?: boolean;
+	/**
+	 * its count `n` of a key may stand in several rows, some below 0, until the compaction folds them (a period rollup that
+	 * grows by rows: pipelines/rollups/tables.ts, `growsByRows`): a group is one only where its `n` sums to more than 0
+	 */
+	netRows?: boolean;
 }
 
 /**
