@@ -12,6 +12,8 @@
  *     apart from the stored ones);
  *   - `spread-replace`: `--rows` stored complaints, every n-th, sent again with each first response a minute later;
  *   - `big`: the load benchmark's register of `--big-rows` new complaints (0 leaves it out).
+ * The small batches are loaded twice: by the command alone (its own process: DuckDB's pool starts cold), and handed to
+ * the built server (`npm run build` first) after a first batch it loaded (the upkeep as a running server has it).
  * Against the bare engine in the same run, on the copy just loaded: the engine reading the file (`read_csv` into a
  * table), and the floor of the rollups — the batch's own rows aggregated into every complaint rollup table and
  * inserted by the bare engine (a sum of another rollup summing that one's new rows), nothing else: no rows that left,
@@ -19,7 +21,7 @@
  * Writes bench/results/upkeep-<complaints or base>[-tag].json.
  */
 import { execFileSync, spawn } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -27,6 +29,7 @@ import { DuckDBInstance } from '@duckdb/node-api';
 import { complaints as schema } from '../src/lib/shared/schema/complaints';
 import { ROLLUP_TABLES, aggregateSql, columnsOf } from '../pipelines/rollups/tables';
 import { FILES, generate } from '../pipelines/generate';
+import { freePort, spawnApp } from '../tests/helpers/server';
 import { loadOptions } from './load/args';
 import { prepareData } from './load/data';
 
@@ -72,15 +75,17 @@ const batchFiles = {
 	'spread-replace': join(dir, 'spread-replace.csv')
 };
 const files: Record<string, string> = { ...batchFiles };
-if (Object.values(files).some((f) => !existsSync(f))) {
+/** the server's first batch, before the measured ones: the day after the next day's */
+const warmUp = join(dir, 'warm-up.csv');
+if ([...Object.values(files), warmUp].some((f) => !existsSync(f))) {
 	const engine = await DuckDBInstance.create(data.template, { access_mode: 'READ_ONLY' });
 	const conn = await engine.connect();
-	const [total, first, days, next] = (
+	const [total, first, days, next, after] = (
 		await conn.runAndReadAll(
 			`SELECT count(*), strftime(min(received_at)::DATE, '%Y-%m-%d'), max(received_at)::DATE - min(received_at)::DATE + 1,
-			        strftime(max(received_at)::DATE + 1, '%Y-%m-%d') FROM complaints`
+			        strftime(max(received_at)::DATE + 1, '%Y-%m-%d'), strftime(max(received_at)::DATE + 2, '%Y-%m-%d') FROM complaints`
 		)
-	).getRowsJS()[0] as [bigint, string, bigint, string];
+	).getRowsJS()[0] as [bigint, string, bigint, string, string];
 	// every n-th stored complaint, as a register exports it (the schema's first header of each column)
 	const every = Math.max(1, Math.floor(Number(total) / rows));
 	const exported = (id: string, firstResponse: string) =>
@@ -106,6 +111,7 @@ if (Object.values(files).some((f) => !existsSync(f))) {
 		return join(dir, name, FILES.complaints);
 	};
 	copyFileSync(await generated('next-day', next, 1, 4), batchFiles['next-day']);
+	copyFileSync(await generated('warm-up', after, 1, 6), warmUp);
 	const spread = await generated('spread', first, Number(days), 5);
 	const id = `"${schema.columns[0]!.aliases[0]}"`;
 	await conn.run(
@@ -128,12 +134,16 @@ interface Run {
 const runDir = join(dir, 'run');
 const dbPath = join(runDir, 'upkeep.duckdb');
 
-/** One load of `file` into a fresh copy of the base set, by the ingest command, with its profile. */
-async function load(file: string): Promise<Omit<Run, 'floor' | 'bare'>> {
+/** A fresh copy of the base set at `dbPath`. */
+function freshCopy(): void {
 	rmSync(runDir, { recursive: true, force: true });
 	mkdirSync(runDir, { recursive: true });
 	copyFileSync(data.template, dbPath);
 	if (existsSync(`${data.template}.keys.json`)) copyFileSync(`${data.template}.keys.json`, `${dbPath}.keys.json`);
+}
+
+/** `npm run ingest -- complaints <file>` into `dbPath` (handed to the server when one runs on it), with the profile on. */
+async function ingestCommand(file: string): Promise<{ err: string; wall: number; loaded: number }> {
 	const started = performance.now();
 	const out = await new Promise<{ code: number | null; err: string; json: string }>((ok) => {
 		const cli = spawn(process.execPath, ['cli/start.js', 'ingest', 'complaints', file, '--db', dbPath, '--json', '--as', 'upkeep-bench'], {
@@ -150,8 +160,13 @@ async function load(file: string): Promise<Omit<Run, 'floor' | 'bare'>> {
 	const summary = JSON.parse(out.json || '{}') as { status?: string; rows_loaded?: number };
 	if (out.code !== 0 || summary.status !== 'committed')
 		throw new Error(`ingest of ${file}: exit ${out.code}, ${summary.status}\n${out.err.slice(-2000)}`);
+	return { err: out.err, wall, loaded: Number(summary.rows_loaded) };
+}
+
+/** The upkeep and the write of the one complaint load whose profile `log` holds (JSON lines). */
+function profiled(log: string, file: string): { upkeep: number; write: number } {
 	const steps = new Map<string, number>();
-	for (const line of out.err.split('\n')) {
+	for (const line of log.split('\n')) {
 		if (!line.startsWith('{')) continue;
 		const entry = JSON.parse(line) as { profile?: string; step?: string; ms?: number };
 		if (entry.profile === 'complaints' && entry.step && typeof entry.ms === 'number') steps.set(entry.step, entry.ms);
@@ -159,7 +174,39 @@ async function load(file: string): Promise<Omit<Run, 'floor' | 'bare'>> {
 	const upkeep = steps.get('rollups kept current');
 	const write = steps.get('write');
 	if (upkeep === undefined || write === undefined) throw new Error(`ingest of ${file}: no profile of the upkeep in its log`);
-	return { upkeep, write, wall, loaded: Number(summary.rows_loaded) };
+	return { upkeep, write };
+}
+
+/** One load of `file` into a fresh copy of the base set, by the ingest command alone (a process of its own, DuckDB's pool cold). */
+async function load(file: string): Promise<Omit<Run, 'floor' | 'bare'>> {
+	freshCopy();
+	const run = await ingestCommand(file);
+	return { ...profiled(run.err, file), wall: run.wall, loaded: run.loaded };
+}
+
+/**
+ * Each small batch loaded through the server, on a fresh copy of the base set: the built server started on it, a first
+ * batch loaded (`warm-up`, not counted), then each batch handed to it by the ingest command, one after the other: the
+ * upkeep as a running server has it, with what earlier loads read in DuckDB's pool.
+ */
+async function loadServed(names: readonly string[]): Promise<Record<string, Omit<Run, 'floor' | 'bare'>>> {
+	freshCopy();
+	const logFile = join(runDir, 'server.log');
+	const app = await spawnApp(dbPath, await freePort(), { SQA_PROFILE: '1', LOG_LEVEL: 'info' }, { logFile, startTimeoutMs: 300_000 });
+	const out: Record<string, Omit<Run, 'floor' | 'bare'>> = {};
+	try {
+		await ingestCommand(warmUp);
+		for (const name of names) {
+			const before = readFileSync(logFile, 'utf8').length;
+			const run = await ingestCommand(files[name]!);
+			// (the server writes its log line by line: the batch's last step is in before the command hears back)
+			out[name] = { ...profiled(readFileSync(logFile, 'utf8').slice(before), name), wall: run.wall, loaded: run.loaded };
+		}
+	} finally {
+		app.child.kill('SIGTERM');
+		await app.exited;
+	}
+	return out;
 }
 
 /** The bare engine on the copy just loaded: the file read into a table, and the floor of the batch's rollups. */
@@ -200,6 +247,7 @@ async function bare(file: string): Promise<{ floor: number; bare: number }> {
 
 const load0 = loadavg()[0]!;
 const results: Record<string, Run[]> = {};
+const small = Object.keys(batchFiles);
 for (let i = 0; i < repeat; i++) {
 	for (const [name, file] of Object.entries(files)) {
 		const run = { ...(await load(file)) };
@@ -208,6 +256,14 @@ for (let i = 0; i < repeat; i++) {
 		log(
 			`${name} #${i + 1}: ${run.loaded.toLocaleString()} rows, upkeep ${run.upkeep} ms of a ${Math.round(run.wall)} ms load (write ${run.write}); floor ${Math.round(engine.floor)}, bare read ${Math.round(engine.bare)} ms`
 		);
+	}
+	// the same small batches through a running server (the floor and the bare read as measured alone just before)
+	const served = await loadServed(small);
+	for (const name of small) {
+		const run = served[name]!;
+		const alone = results[name]!.at(-1)!;
+		(results[`${name} (server)`] ??= []).push({ ...run, floor: alone.floor, bare: alone.bare });
+		log(`${name} (server) #${i + 1}: upkeep ${run.upkeep} ms of a ${Math.round(run.wall)} ms load (write ${run.write})`);
 	}
 }
 rmSync(runDir, { recursive: true, force: true });

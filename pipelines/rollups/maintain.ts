@@ -507,15 +507,16 @@ export async function refreshTouched(conn: DuckDBConnection, kind: KindId): Prom
 		range = r;
 	}
 	// the periods a write added rows to in a rollup that grows by rows (a signed one's where rows came, a period one's
-	// where any did or left): a key there may now stand in several rows, which the compaction after the commit folds
+	// where any did or left), with how many of its source rows it touched there: a key there may now stand in several
+	// rows, which the compaction after the commit folds once the period's writes may have added a tenth of its rows
 	// (`compactSplit`; a month of daily loads left complaint_time_cuts' month at 2.3 rows a key after 15 of them)
 	const growing = tables.filter((t) => t.growsByRows);
 	if (growing.length)
 		await conn.run(
-			`INSERT INTO rollup_split (tbl, d) WITH touched AS (SELECT DISTINCT d, sign > 0 AS came FROM rollup_touched)
-			 SELECT DISTINCT tbl, d FROM (${growing
-					.map((t) => `SELECT '${t.table}' AS tbl, ${periodOf(t, 'd')} AS d FROM touched${t.period ? '' : ' WHERE came'}`)
-					.join(' UNION ALL ')})`
+			`INSERT INTO rollup_split (tbl, d, touched) WITH touched AS (SELECT d, sign > 0 AS came, count(*) AS n FROM rollup_touched GROUP BY ALL)
+			 SELECT tbl, d, sum(n) FROM (${growing
+					.map((t) => `SELECT '${t.table}' AS tbl, ${periodOf(t, 'd')} AS d, n FROM touched${t.period ? '' : ' WHERE came'}`)
+					.join(' UNION ALL ')}) GROUP BY ALL`
 		);
 	// the day range first, so the scan skips blocks outside it; then exactly the keys, semi-joined (a correlated
 	// EXISTS on them was planned as a delim join: 15× as long for 1,000 keys over 5M complaints)
@@ -785,19 +786,29 @@ async function addRows(conn: DuckDBConnection, t: RollupTable, delta: string): P
 const periodOf = (t: RollupTable, day: string) => (t.period ? `date_trunc('${t.period}', ${day})::DATE` : day);
 
 /**
+ * A period is compacted once the writes recorded there since its last compaction may have added this share of its rows
+ * (their source rows times `RollupTable.rowsPerSource`). A batch spread over every month adds a few rows to each: after
+ * 1,000 complaints sent again over two years, rewriting every month of the five tables took 9.4 s (5M complaints), for
+ * reads that the few rows more did not slow. Daily loads of one month pass it every day or two.
+ */
+const COMPACTED_FROM = 0.1;
+
+/**
  * Folds each key of a rollup that grows by rows (`RollupTable.growsByRows`) that stands in several rows into one (none
- * when its rows sum to 0: a period rollup's key whose rows all left), in the periods writes recorded (`rollup_split`),
- * all in one transaction, and empties that record. No answer changes (every reader sums a key's rows, and leaves out a
- * group whose count sums to 0); reads of a period that many writes added to get cheaper: daily loads of one month leave
- * each of its time keys in a row per day (after 15 daily loads into the 5M database, complaint_time_cuts' month held
- * 259,160 rows for 110,419 keys, more than a whole month loaded at once). Only periods with more rows than keys are
- * rewritten, in the table's order. Run under the write lock, after the commit (the server: after every write, and at
- * start). Returns the rows removed per table, or null when nothing was recorded.
+ * when its rows sum to 0: a period rollup's key whose rows all left), in the periods writes recorded (`rollup_split`)
+ * that are due (`COMPACTED_FROM`; a period recorded without a count is), all in one transaction, and removes their
+ * record; the others stay recorded. No answer changes (every reader sums a key's rows, and leaves out a group whose
+ * count sums to 0); reads of a period that many writes added to get cheaper: daily loads of one month leave each of
+ * its time keys in a row per day (after 15 daily loads into the 5M database, complaint_time_cuts' month held 259,160
+ * rows for 110,419 keys, more than a whole month loaded at once). Of the periods due, only those with more rows than
+ * keys are rewritten, in the table's order. Run under the write lock, after the commit (the server: after every write,
+ * and at start). Returns the rows removed per table, or null when no period was due.
  */
 export async function compactSplit(conn: DuckDBConnection): Promise<Record<string, number> | null> {
-	const recorded = await queryRows<{ tbl: string; lo: string; hi: string }>(
+	const recorded = await queryRows<{ tbl: string; d: string; touched: number | null }>(
 		conn,
-		`SELECT tbl, strftime(min(d), '%Y-%m-%d') AS lo, strftime(max(d), '%Y-%m-%d') AS hi FROM rollup_split GROUP BY tbl`
+		`SELECT tbl, strftime(d, '%Y-%m-%d') AS d, CASE WHEN bool_or(touched IS NULL) THEN NULL ELSE sum(touched) END AS touched
+		 FROM rollup_split GROUP BY tbl, d`
 	);
 	if (recorded.length === 0) return null;
 	const step = profiler('compact');
@@ -805,40 +816,59 @@ export async function compactSplit(conn: DuckDBConnection): Promise<Record<strin
 	await conn.run('BEGIN TRANSACTION');
 	try {
 		for (const t of ROLLUP_TABLES.filter((r) => r.growsByRows)) {
-			const span = recorded.find((r) => r.tbl === t.table);
-			if (!span) continue;
+			const periods = recorded.filter((r) => r.tbl === t.table);
+			if (!periods.length) continue;
+			const days = JSON.stringify(periods.map((p) => p.d));
+			const span = [
+				periods.reduce((a, p) => (p.d < a ? p.d : a), periods[0]!.d),
+				periods.reduce((a, p) => (p.d > a ? p.d : a), periods[0]!.d)
+			];
+			// (the span first, so the scans skip the blocks of other periods by their min/max)
+			const inSpan = 'd BETWEEN $1::DATE AND $2::DATE';
+			const sizes = await queryRows<{ d: string; n: number }>(
+				conn,
+				`SELECT strftime(d, '%Y-%m-%d') AS d, count(*) AS n FROM ${t.table} WHERE ${inSpan} AND list_contains(CAST($3::JSON AS DATE[]), d) GROUP BY d`,
+				[...span, days]
+			);
+			const size = new Map(sizes.map((r) => [r.d, Number(r.n)]));
+			const due = periods
+				.filter((p) => p.touched === null || Number(p.touched) * (t.rowsPerSource ?? 1) >= COMPACTED_FROM * (size.get(p.d) ?? 0))
+				.map((p) => p.d);
+			if (!due.length) continue;
 			const keys = ['d', ...t.keys];
 			const measures = Object.keys(t.measures);
-			// (the span first, so the scan skips the blocks of other periods by their min/max; keys counted by their hash,
-			// half the time of counting them whole: two keys of one hash only make a period look split, and it is compacted
-			// for nothing)
-			const inSpan = 'd BETWEEN $1::DATE AND $2::DATE';
+			// (keys counted by their hash, half the time of counting them whole: two keys of one hash only make a period look
+			// split, and it is compacted for nothing)
+			const dueIn = `${inSpan} AND list_contains(CAST($3::JSON AS DATE[]), d)`;
 			await conn.run(
 				`CREATE OR REPLACE TEMP TABLE rollup_compacting AS SELECT d FROM ${t.table}
-				 WHERE ${inSpan} AND d IN (SELECT d FROM rollup_split WHERE tbl = $3)
-				 GROUP BY d HAVING count(*) > count(DISTINCT hash(${keys.join(', ')}))`,
-				[span.lo, span.hi, t.table]
+				 WHERE ${dueIn} GROUP BY d HAVING count(*) > count(DISTINCT hash(${keys.join(', ')}))`,
+				[...span, JSON.stringify(due)]
 			);
 			const picked = `${inSpan} AND d IN (SELECT d FROM rollup_compacting)`;
 			await conn.run(
 				`CREATE OR REPLACE TEMP TABLE rollup_folded AS SELECT ${keys.join(', ')}, ${measures.map((m) => `sum(${m})::BIGINT AS ${m}`).join(', ')}
 				 FROM ${t.table} WHERE ${picked} GROUP BY ALL HAVING sum(n) <> 0`,
-				[span.lo, span.hi]
+				span
 			);
-			const gone = await conn.run(`DELETE FROM ${t.table} WHERE ${picked}`, [span.lo, span.hi]);
+			const gone = await conn.run(`DELETE FROM ${t.table} WHERE ${picked}`, span);
 			const back = await conn.run(
 				`INSERT INTO ${t.table} (${[...keys, ...measures].join(', ')}) SELECT ${[...keys, ...measures].join(', ')} FROM rollup_folded ORDER BY ${t.order ?? 'd, store'}`
 			);
 			removed[t.table] = Number(gone.rowsChanged) - Number(back.rowsChanged);
+			await conn.run(`DELETE FROM rollup_split WHERE tbl = $1 AND list_contains(CAST($2::JSON AS DATE[]), d)`, [
+				t.table,
+				JSON.stringify(due)
+			]);
 			step(t.table);
 		}
-		await conn.run('DELETE FROM rollup_split; DROP TABLE IF EXISTS rollup_compacting; DROP TABLE IF EXISTS rollup_folded');
+		await conn.run('DROP TABLE IF EXISTS rollup_compacting; DROP TABLE IF EXISTS rollup_folded');
 		await conn.run('COMMIT');
 	} catch (e) {
 		await conn.run('ROLLBACK');
 		throw e;
 	}
-	return removed;
+	return Object.keys(removed).length ? removed : null;
 }
 
 const compactingAfter = new WeakSet<Database>();

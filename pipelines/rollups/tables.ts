@@ -90,6 +90,11 @@ export interface RollupTable {
 	 */
 	growsByRows?: boolean;
 	/**
+	 * With `growsByRows`: at most how many of its rows one source row adds (default 1; a table of cuts one per cut and the
+	 * uncut row, a table of times one per clock): what the compaction weighs the source rows a write touched by.
+	 */
+	rowsPerSource?: number;
+	/**
 	 * For a rollup per month or week: what a touched row records beside its day, store and whether it came or left
 	 * (column → expression over the source row), and what the write changes each key's count by (`touchedSums`: over
 	 * `rollup_touched`, `d` the period's first day, the other keys, and `n` the sum of the key's rows' `sign`, +1 for a
@@ -627,6 +632,7 @@ const periodTimes = (
 	period,
 	touched,
 	growsByRows,
+	rowsPerSource: clocks.length,
 	order: 'clock, d',
 	parts: clocks.map((clock) => `clock = '${clock}'`)
 });
@@ -652,6 +658,7 @@ export const ROLLUP_TABLES: readonly RollupTable[] = [
 		signed: COMPLAINT_SIGNED,
 		sumOf: 'complaint_daily',
 		growsByRows: true,
+		rowsPerSource: COMPLAINT_DIMENSIONS.length + 1,
 		limits: 'sla'
 	},
 	{
@@ -662,7 +669,8 @@ export const ROLLUP_TABLES: readonly RollupTable[] = [
 		rows: complaintTimes,
 		period: 'month',
 		touched: COMPLAINT_TIMES_TOUCHED,
-		growsByRows: true
+		growsByRows: true,
+		rowsPerSource: Object.keys(SLA_CLOCKS).length
 	},
 	{
 		table: 'complaint_time_cuts',
@@ -674,6 +682,7 @@ export const ROLLUP_TABLES: readonly RollupTable[] = [
 		period: 'month',
 		touched: COMPLAINT_TIME_CUTS_TOUCHED,
 		growsByRows: true,
+		rowsPerSource: Object.keys(SLA_CLOCKS).length * (COMPLAINT_DIMENSIONS.length + 1),
 		// a read takes one clock and one cut: their rows together, by month
 		order: 'clock, cut, d',
 		byCut: true,

@@ -187,4 +187,36 @@ describe('the periods writes split are compacted after the commit', () => {
 		expect(await below()).toBe(0);
 		await both();
 	}, 120_000);
+
+	it('a period is compacted once its writes may have added a tenth of its rows: a few rows more wait for more', async () => {
+		expect(await recorded()).toBe(0);
+		const template = readCsv(join(data, FILES.complaints))[0]!;
+		const january = (n: number, from: number) =>
+			Array.from({ length: n }, (_, i) => ({
+				...template,
+				投诉编号: `JAN-${from + i}`,
+				投诉时间: `2025/1/15 ${8 + (i % 10)}:${String(i % 60).padStart(2, '0')}`,
+				首次响应时间: `2025/1/15 ${19 + (i % 4)}:00`,
+				办结时间: '',
+				处理状态: '处理中',
+				回访时间: '',
+				回访满意度: ''
+			}));
+		writeCsv(join(data, 'january-1.csv'), january(1, 0));
+		writeCsv(join(data, 'january-80.csv'), january(80, 1));
+		// one complaint into January's thousands of rows: recorded, left split
+		await loadedInto(db, data, 'complaints', 'january-1.csv');
+		expect(await compactAfterWrites(db)).toBeNull();
+		expect(await recorded()).toBeGreaterThan(0);
+		const split = await layout();
+		expect(split.complaint_time_cuts!.rows).toBeGreaterThan(split.complaint_time_cuts!.keys);
+		await checkStep(db, MATRIX, AS_OF, 'a few rows more, not compacted');
+		// eighty more into the same day and month: due, and the record is empty after
+		await loadedInto(db, data, 'complaints', 'january-80.csv');
+		expect(await compactAfterWrites(db)).not.toBeNull();
+		expect(await recorded()).toBe(0);
+		const after = await layout();
+		for (const t of GROWING) expect(after[t.table]!.rows, t.table).toBe(after[t.table]!.keys);
+		await checkStep(db, MATRIX, AS_OF, 'compacted once due');
+	}, 120_000);
 });

@@ -736,5 +736,16 @@ UPDATE rollup_state SET version = 9 WHERE version = 8 AND NOT EXISTS (SELECT 1 F
 		sql: `
 CREATE TABLE rollup_split (tbl VARCHAR NOT NULL, d DATE NOT NULL);
 `
+	},
+	{
+		version: 26,
+		name: 'rollups: how many source rows each write touched in a period it split',
+		// A period is compacted once the writes since its last compaction may have added a tenth of its rows (their source
+		// rows times the rows one adds to the table): a batch spread over every month added a few rows to each, and
+		// rewriting them all took seconds (pipelines/rollups/maintain.ts, `compactSplit`). Periods recorded before have no
+		// count, and are compacted as before.
+		sql: `
+ALTER TABLE rollup_split ADD COLUMN touched BIGINT;
+`
 	}
 ];
