@@ -40,6 +40,7 @@ onDatabase({
 });
 // A big load or rollback leaves its kind's rollups to be rebuilt after its commit: rebuilt then, in the background.
 let rebuilding: Promise<unknown> = Promise.resolve();
+let compacting: ReturnType<typeof setTimeout> | null = null;
 onDatabase({
 	opened: (db) => {
 		// the periods writes split folded, one row a key (no answer changes: a failure only leaves them split)
@@ -48,20 +49,34 @@ onDatabase({
 				(removed) => removed && log('rollups').info(removed, 'rollup rows compacted after writes'),
 				(e: unknown) => log('rollups').warn({ err: e }, 'could not compact the rollup rows writes split; they are read as they are')
 			);
+		// the compaction some seconds after the last write (ROLLUP_COMPACT_AFTER_MS), once users' next views after a commit
+		// (all new) and the 总览 warm-up have had the cores; a write meanwhile puts it off again
+		const compactLater = () => {
+			if (compacting) clearTimeout(compacting);
+			compacting = setTimeout(() => {
+				compacting = null;
+				rebuilding = Promise.all([rebuilding, compact()]);
+			}, config().rollupCompactAfterMs);
+			compacting.unref();
+		};
 		db.onWritesDone(() => {
-			const next = rebuildLeftKinds(db)
-				.then(
-					(built) => built && log('rollups').info({ ...built.tables, ms: built.ms }, 'rollups rebuilt after a big write'),
-					(e: unknown) => log('rollups').error({ err: e }, 'could not rebuild the rollups after a big write; metrics read raw rows')
-				)
-				.then(compact);
+			const next = rebuildLeftKinds(db).then(
+				(built) => built && log('rollups').info({ ...built.tables, ms: built.ms }, 'rollups rebuilt after a big write'),
+				(e: unknown) => log('rollups').error({ err: e }, 'could not rebuild the rollups after a big write; metrics read raw rows')
+			);
 			rebuilding = Promise.all([rebuilding, next]);
+			void next.then(compactLater);
 		});
 		// what writes without the server split (a command-line load with the file to itself) is compacted at start
 		// (a kind such a write left to a rebuild is rebuilt by the start-up's ensureRollups)
 		rebuilding = Promise.all([rebuilding, compact()]);
 	},
-	beforeClose: () => rebuilding.then(() => undefined)
+	beforeClose: () => {
+		// (a compaction not yet begun is left to the next start)
+		if (compacting) clearTimeout(compacting);
+		compacting = null;
+		return rebuilding.then(() => undefined);
+	}
 });
 // Deliveries: the scheduler stops and a run in progress ends before the database closes.
 onDatabase({

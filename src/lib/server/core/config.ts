@@ -153,6 +153,11 @@ export interface Config {
 	 * once when finding the rows whose stored values it changes (below, by time alone first: maintain.ts, `refreshTouched`)
 	 */
 	rollupExactOrderFrom: number;
+	/**
+	 * ROLLUP_COMPACT_AFTER_MS: how long after the last write the server compacts the rollup rows writes split (default
+	 * 10000): not in the moment right after a commit, when every user's next view is new and the 总览 warm-up runs
+	 */
+	rollupCompactAfterMs: number;
 	/** the tests' runner is this process (vitest): quieter logs */
 	underTest: boolean;
 	auth: AuthConfig;
@@ -176,6 +181,14 @@ export interface DuckDbConfig {
 	 * once; the others wait their turn (core/db/read-slots.ts). Default: two per core, at least 4.
 	 */
 	readers: number;
+	/**
+	 * DUCKDB_LOAD_THREADS: DuckDB's threads while the server loads a big file (0 = as many as at other times; default 1),
+	 * and DUCKDB_LOAD_THREADS_FROM_MB the size from which a file is big (default 16, about 150,000 complaints). One
+	 * thread leaves a core to the users' views, which run on their own threads meanwhile; the load took no longer
+	 * (docs/decisions.md, "A big load in the server on one of DuckDB's threads").
+	 */
+	loadThreads: number;
+	loadThreadsFromBytes: number;
 }
 
 /**
@@ -214,11 +227,16 @@ export function readDuckDbConfig(env: Env = process.env): DuckDbConfig {
 	const readers = given(env, 'DUCKDB_READERS');
 	if (readers !== undefined && !/^[1-9]\d{0,3}$/u.test(readers.trim()))
 		throw new ConfigError('DUCKDB_READERS', readers, ['正整数', 'a positive whole number']);
+	const loadThreads = given(env, 'DUCKDB_LOAD_THREADS');
+	if (loadThreads !== undefined && !/^\d{1,4}$/u.test(loadThreads.trim()))
+		throw new ConfigError('DUCKDB_LOAD_THREADS', loadThreads, ['不小于 0 的整数', 'a whole number of at least 0']);
 	return {
 		memoryLimit: `${m[1]}${m[2]}`,
 		toolMemoryLimit: set === undefined ? TOOL_DUCKDB_MEMORY_LIMIT : `${m[1]}${m[2]}`,
 		threads: threads === undefined ? null : Number(threads),
-		readers: readers === undefined ? defaultReaders() : Number(readers)
+		readers: readers === undefined ? defaultReaders() : Number(readers),
+		loadThreads: loadThreads === undefined ? 1 : Number(loadThreads),
+		loadThreadsFromBytes: Math.round(nonNegative(env, 'DUCKDB_LOAD_THREADS_FROM_MB', 16) * 1024 * 1024)
 	};
 }
 
@@ -288,6 +306,7 @@ export function readConfig(env: Env = process.env): Config {
 		warmUpStores: Math.floor(nonNegative(env, 'DASHBOARD_WARMUP_STORES', env.VITEST ? 0 : 20)),
 		rollupAfterRows: Math.floor(positive(env, 'ROLLUP_AFTER_ROWS', 200_000)),
 		rollupExactOrderFrom: Math.floor(positive(env, 'ROLLUP_EXACT_ORDER_FROM', 100_000)),
+		rollupCompactAfterMs: Math.floor(nonNegative(env, 'ROLLUP_COMPACT_AFTER_MS', 10_000)),
 		underTest: Boolean(env.VITEST),
 		auth: readAuthConfig(env),
 		notify: readNotifyConfig(env, port, reportOrigin, displayZone),

@@ -56,7 +56,9 @@ export class Database {
 	private constructor(
 		readonly path: string,
 		readonly instance: DuckDBInstance,
-		readers: number
+		readers: number,
+		/** a command-line tool with the file to itself: no users' reads share it (`open`'s `alone`) */
+		readonly alone = false
 	) {
 		this.readSlots = new ReadSlots(readers);
 	}
@@ -73,7 +75,7 @@ export class Database {
 			mkdirSync(dirname(path), { recursive: true });
 		}
 		const instance = await DuckDBInstance.create(path, duckdbOptions(path, opts.alone));
-		const db = new Database(path, instance, opts.readers ?? config().duckdb.readers);
+		const db = new Database(path, instance, opts.readers ?? config().duckdb.readers, !!opts.alone);
 		await db.withConnection(async (conn) => {
 			await applyMigrations(conn);
 			const interrupted = await closeInterruptedBatches(conn);
