@@ -15,5 +15,6 @@ export const INCLUDE = [
 export const OWN_PROCESS = [
 	'src/lib/server/core/db/process.test.ts',
 	'tests/integration/rollups-after.test.ts',
-	'tests/integration/rollup-ties-exact.test.ts'
+	'tests/integration/rollup-ties-exact.test.ts',
+	'tests/integration/load-threads.test.ts'
 ];
