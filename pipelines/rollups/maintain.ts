@@ -815,6 +815,14 @@ export async function compactSplit(conn: DuckDBConnection): Promise<Record<strin
 	const removed: Record<string, number> = {};
 	await conn.run('BEGIN TRANSACTION');
 	try {
+		// the record kept at one row a period (those not yet due stay, and each write adds a row to each of its periods)
+		await conn.run(
+			`CREATE OR REPLACE TEMP TABLE rollup_split_now AS
+			 SELECT tbl, d, CASE WHEN bool_or(touched IS NULL) THEN NULL ELSE sum(touched) END AS touched FROM rollup_split GROUP BY tbl, d;
+			 DELETE FROM rollup_split;
+			 INSERT INTO rollup_split (tbl, d, touched) SELECT tbl, d, touched FROM rollup_split_now;
+			 DROP TABLE rollup_split_now`
+		);
 		for (const t of ROLLUP_TABLES.filter((r) => r.growsByRows)) {
 			const periods = recorded.filter((r) => r.tbl === t.table);
 			if (!periods.length) continue;

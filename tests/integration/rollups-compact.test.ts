@@ -191,32 +191,42 @@ describe('the periods writes split are compacted after the commit', () => {
 	it('a period is compacted once its writes may have added a tenth of its rows: a few rows more wait for more', async () => {
 		expect(await recorded()).toBe(0);
 		const template = readCsv(join(data, FILES.complaints))[0]!;
-		const january = (n: number, from: number) =>
+		const january = (n: number, from: number, day = 15) =>
 			Array.from({ length: n }, (_, i) => ({
 				...template,
 				投诉编号: `JAN-${from + i}`,
-				投诉时间: `2025/1/15 ${8 + (i % 10)}:${String(i % 60).padStart(2, '0')}`,
-				首次响应时间: `2025/1/15 ${19 + (i % 4)}:00`,
+				投诉时间: `2025/1/${day} ${8 + (i % 10)}:${String(i % 60).padStart(2, '0')}`,
+				首次响应时间: `2025/1/${day} ${19 + (i % 4)}:00`,
 				办结时间: '',
 				处理状态: '处理中',
 				回访时间: '',
 				回访满意度: ''
 			}));
 		writeCsv(join(data, 'january-1.csv'), january(1, 0));
+		writeCsv(join(data, 'january-1b.csv'), january(1, 100, 16));
 		writeCsv(join(data, 'january-80.csv'), january(80, 1));
-		// one complaint into January's thousands of rows: recorded, left split
+		// a complaint on each of two days into January's thousands of rows: recorded, left split (the record kept at one row
+		// a period: the month and the week have two)
 		await loadedInto(db, data, 'complaints', 'january-1.csv');
+		await loadedInto(db, data, 'complaints', 'january-1b.csv');
+		const periods = Number((await rows<{ n: number }>(db, 'SELECT count(*) AS n FROM (SELECT DISTINCT tbl, d FROM rollup_split)'))[0]!.n);
+		expect(await recorded()).toBeGreaterThan(periods);
 		expect(await compactAfterWrites(db)).toBeNull();
-		expect(await recorded()).toBeGreaterThan(0);
+		expect(await recorded()).toBe(periods);
 		const split = await layout();
 		expect(split.complaint_time_cuts!.rows).toBeGreaterThan(split.complaint_time_cuts!.keys);
 		await checkStep(db, MATRIX, AS_OF, 'a few rows more, not compacted');
-		// eighty more into the same day and month: due, and the record is empty after
+		// eighty more into the first day: it, the month and the week are due, compacted and no longer recorded; the second
+		// day, a complaint still, stays recorded
 		await loadedInto(db, data, 'complaints', 'january-80.csv');
 		expect(await compactAfterWrites(db)).not.toBeNull();
-		expect(await recorded()).toBe(0);
+		const left = await rows<{ tbl: string; d: string }>(db, `SELECT tbl, strftime(d, '%Y-%m-%d') AS d FROM rollup_split ORDER BY 1`);
+		expect(left).toEqual([
+			{ tbl: 'complaint_cuts', d: '2025-01-16' },
+			{ tbl: 'complaint_daily', d: '2025-01-16' }
+		]);
 		const after = await layout();
-		for (const t of GROWING) expect(after[t.table]!.rows, t.table).toBe(after[t.table]!.keys);
+		for (const t of GROWING.filter((g) => g.period)) expect(after[t.table]!.rows, t.table).toBe(after[t.table]!.keys);
 		await checkStep(db, MATRIX, AS_OF, 'compacted once due');
 	}, 120_000);
 });
