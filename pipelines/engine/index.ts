@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
-import { queryRows, type Database } from '$lib/server/core/db';
+import type { Database } from '$lib/server/core/db';
 import { config } from '$lib/server/core/config';
 import { phoneHasher } from '$lib/server/core/db/phone-hash';
 import { IngestFailure } from '$lib/shared/schema/errors';
@@ -38,7 +38,6 @@ const sizeOf = (path: string) => {
 };
 
 /** Loads one file of one kind: decode → stage → validate in SQL → one transaction. */
-
 export async function ingest(db: Database, opts: IngestOptions): Promise<IngestSummary> {
 	const schema = schemas[opts.kind];
 	const locale = opts.locale ?? 'zh-CN';
@@ -61,14 +60,11 @@ export async function ingest(db: Database, opts: IngestOptions): Promise<IngestS
 		// a big file loaded beside users' views (the server) on few of DuckDB's threads (DUCKDB_LOAD_THREADS), the others
 		// as they were after it, whatever its end
 		const { loadThreads, loadThreadsFromBytes } = config().duckdb;
-		let few = !db.alone && loadThreads > 0 && sizeOf(opts.filePath) >= loadThreadsFromBytes;
+		const few = !db.alone && loadThreads > 0 && sizeOf(opts.filePath) >= loadThreadsFromBytes;
 		return await db.withWriteLock(
-			async (conn) => {
-				const [before] = few ? await queryRows<{ threads: number }>(conn, `SELECT current_setting('threads') AS threads`) : [];
-				if (before && Number(before.threads) > loadThreads) await conn.run(`SET threads = ${loadThreads}`);
-				else few = false;
-				try {
-					return await withBatchRecord(db, conn, start, async (batchId) => {
+			(conn) =>
+				db.withThreadsAtMost(few ? loadThreads : null, () =>
+					withBatchRecord(db, conn, start, async (batchId) => {
 						let decoded: DecodedInput | null = null;
 						try {
 							const prof = profiler(opts.kind);
@@ -177,11 +173,8 @@ export async function ingest(db: Database, opts: IngestOptions): Promise<IngestS
 							if (!(e instanceof IngestFailure) || e.unreadable) throw e;
 							return await fileRejected(conn, opts, fileName, decoded, e, started, locale, batchId);
 						}
-					});
-				} finally {
-					if (few && before) await conn.run(`SET threads = ${Math.trunc(Number(before.threads))}`);
-				}
-			},
+					})
+				),
 			// the batch transaction keeps the rollups current (store.ts)
 			'keeps'
 		);

@@ -118,6 +118,24 @@ export class Database {
 		return opts.lookup ? this.readSlots.exempt(() => this.connected(work)) : this.readSlots.run(() => this.connected(work), opts.onWait);
 	}
 
+	/**
+	 * Runs `work` with DuckDB's worker threads at most `threads` (null: as they are) — a setting of the whole instance,
+	 * so every query meanwhile — and sets them back to what they were after it, whatever its end. Set and set back on a
+	 * connection of their own (`lookup`): a write the server stops refuses its own connection's statements.
+	 */
+	async withThreadsAtMost<T>(threads: number | null, work: () => Promise<T>): Promise<T> {
+		if (threads === null) return work();
+		const setting = (sql: string) => this.withConnection((c) => queryRows<{ threads: number }>(c, sql), { lookup: true });
+		const before = Math.trunc(Number((await setting(`SELECT current_setting('threads') AS threads`))[0]?.threads));
+		if (!(before > threads)) return work();
+		await setting(`SET threads = ${Math.trunc(threads)}`);
+		try {
+			return await work();
+		} finally {
+			await setting(`SET threads = ${before}`);
+		}
+	}
+
 	/** Whether the work running here is background work (`background`). */
 	get inBackground(): boolean {
 		return this.readSlots.inBackground;
